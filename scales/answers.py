@@ -1,0 +1,108 @@
+"""Provides the parsing of typed answer codes into a checked answer sheet."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+from hecht.scales.model import Item, ScaleDefinition
+
+AnswerSheet = dict[str, float | None]
+"""Item id -> the code typed for it, or None when the item was left unanswered."""
+
+
+class AnswerProblem(StrEnum):
+    """The ways a typed answer can be wrong."""
+
+    COUNT = "count"
+    NOT_A_NUMBER = "not_a_number"
+    UNKNOWN_CODE = "unknown_code"
+    OUT_OF_RANGE = "out_of_range"
+    UNKNOWN_ITEM = "unknown_item"
+
+
+@dataclass
+class AnswerError(ValueError):
+    """A typed answer the scale cannot accept, with what would have been accepted."""
+
+    problem: AnswerProblem
+    item: str = ""
+    given: str = ""
+    allowed: str = ""
+    expected_count: int = 0
+
+    def __str__(self) -> str:
+        if self.problem is AnswerProblem.COUNT:
+            return f"expected {self.expected_count} answers, got {self.given}"
+        if self.problem is AnswerProblem.UNKNOWN_ITEM:
+            return f"there is no item '{self.item}'"
+        return f"item {self.item}: '{self.given}' is not an answer; allowed: {self.allowed}"
+
+
+def allowed_codes(definition: ScaleDefinition, item: Item) -> str:
+    """Describe the codes an item accepts, as shown to the person typing."""
+    option_set = definition.option_set(item)
+    if option_set.range is not None:
+        bounds = option_set.range
+        return f"{bounds.min:g} to {bounds.max:g} in steps of {bounds.step:g}"
+    assert option_set.options is not None
+    return ", ".join(str(option.code) for option in option_set.options)
+
+
+def check_code(definition: ScaleDefinition, item: Item, typed: str) -> float:
+    """Return the code typed for ``item`` as a number, or raise AnswerError naming the item."""
+    text = typed.strip()
+    try:
+        code = float(text.replace(",", "."))
+    except ValueError:
+        code = math.nan
+    if math.isnan(code) or math.isinf(code):
+        raise AnswerError(
+            AnswerProblem.NOT_A_NUMBER, item.id, text, allowed_codes(definition, item)
+        )
+    option_set = definition.option_set(item)
+    if option_set.range is not None:
+        bounds = option_set.range
+        steps = (code - bounds.min) / bounds.step
+        if not bounds.min <= code <= bounds.max or abs(steps - round(steps)) > 1e-9:
+            raise AnswerError(
+                AnswerProblem.OUT_OF_RANGE, item.id, text, allowed_codes(definition, item)
+            )
+        return code
+    assert option_set.options is not None
+    if code not in {option.code for option in option_set.options}:
+        raise AnswerError(
+            AnswerProblem.UNKNOWN_CODE, item.id, text, allowed_codes(definition, item)
+        )
+    return code
+
+
+def parse_answers(definition: ScaleDefinition, typed: str) -> AnswerSheet:
+    """Parse comma-separated codes in item order (an empty place is a missing answer).
+
+    Raises:
+        AnswerError: the count is wrong or a code is not one the item offers.
+    """
+    places = typed.split(",")
+    if len(places) != len(definition.items):
+        raise AnswerError(
+            AnswerProblem.COUNT, given=str(len(places)), expected_count=len(definition.items)
+        )
+    return {
+        item.id: None if not place.strip() else check_code(definition, item, place)
+        for item, place in zip(definition.items, places, strict=True)
+    }
+
+
+def item_score(definition: ScaleDefinition, item: Item, code: float) -> float:
+    """Return what a checked code counts for this item, reverse keying applied."""
+    option_set = definition.option_set(item)
+    if option_set.options is None:
+        score = code
+    else:
+        score = next(option.score for option in option_set.options if option.code == code)
+    if item.reverse:
+        low, high = option_set.score_bounds
+        score = low + high - score
+    return score

@@ -1,0 +1,109 @@
+"""Provides readable problems from pydantic errors: where in the file, what, and how to fix it."""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from hecht.scales.problems import Problem
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional/Annotated/list/dict/tuple down to the type their elements have."""
+    while True:
+        origin = typing.get_origin(annotation)
+        args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        if origin is typing.Annotated:
+            annotation = args[0]
+        elif origin in (typing.Union, types.UnionType):
+            models = [arg for arg in args if isinstance(arg, type) and issubclass(arg, BaseModel)]
+            annotation = models[0] if models else args[0]
+        elif origin in (list, tuple):
+            annotation = args[0]
+        elif origin is dict:
+            annotation = args[-1]
+        else:
+            return annotation
+
+
+def _fields_of(model: type[BaseModel]) -> dict[str, Any]:
+    return {(info.alias or name): info.annotation for name, info in model.model_fields.items()}
+
+
+def model_at(root: type[BaseModel], location: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """Return the model whose table sits at ``location``, or None when it is not a table."""
+    current: Any = root
+    for segment in location:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            if isinstance(segment, int):
+                continue
+            fields = _fields_of(current)
+            if segment not in fields:
+                if any(typing.get_origin(a) is dict for a in fields.values()):
+                    continue
+                return None
+            current = _unwrap(fields[segment])
+        # list indexes and dict keys step into the element type, which _unwrap already gave
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def describe_location(location: tuple[int | str, ...], raw: Any) -> str:
+    """Render a pydantic location with 1-based positions and the ids authors recognise."""
+    parts: list[str] = []
+    node: Any = raw
+    for segment in location:
+        if isinstance(segment, int):
+            label = f"#{segment + 1}"
+            element = node[segment] if isinstance(node, list) and segment < len(node) else None
+            if isinstance(element, dict) and ("id" in element or "name" in element):
+                key = "id" if "id" in element else "name"
+                label += f" ({key} '{element[key]}')"
+            parts.append(label)
+            node = element
+        else:
+            parts.append(("." if parts else "") + str(segment))
+            node = node.get(segment) if isinstance(node, dict) else None
+    return " ".join(parts).replace(" .", ".").replace(" #", " #")
+
+
+def problems_from(error: ValidationError, raw: Any, root: type[BaseModel]) -> list[Problem]:
+    """Translate each pydantic error into a Problem naming the field and the fix."""
+    problems: list[Problem] = []
+    for detail in error.errors():
+        location = tuple(detail["loc"])
+        kind = detail["type"]
+        message = str(detail["msg"]).removeprefix("Value error, ")
+        if kind == "extra_forbidden":
+            parent = model_at(root, location[:-1])
+            allowed = ", ".join(sorted(_fields_of(parent))) if parent else ""
+            problems.append(
+                Problem(
+                    describe_location(location[:-1], raw) or "top level",
+                    f"unknown key '{location[-1]}'",
+                    f"remove it or correct its spelling (allowed here: {allowed})"
+                    if allowed
+                    else "remove it",
+                )
+            )
+        elif kind == "missing":
+            problems.append(
+                Problem(
+                    describe_location(location[:-1], raw) or "top level",
+                    f"required key '{location[-1]}' is missing",
+                    "add it (see docs/scale-format.md)",
+                )
+            )
+        else:
+            given = detail.get("input")
+            shown = "" if isinstance(given, dict | list) else f" (got {given!r})"
+            problems.append(
+                Problem(
+                    describe_location(location, raw) or "top level",
+                    message + shown,
+                    "correct the value",
+                )
+            )
+    return problems

@@ -1,0 +1,200 @@
+"""Provides the golden examples check: every example scores as it says, and covers the rules."""
+
+from __future__ import annotations
+
+import math
+
+from hecht.scales.answers import AnswerError, AnswerSheet, item_score, parse_answers
+from hecht.scales.model import Example, MissingRule, ScaleDefinition
+from hecht.scales.problems import Problem
+from hecht.scales.scoring import ScoreResult, score
+from hecht.scales.validation import fmt
+
+TOLERANCE = 0.005
+"""Examples may write totals to two decimals (11.11 for 100/9)."""
+
+
+def _same(expected: float | None, actual: float | None) -> bool:
+    if expected is None or actual is None:
+        return expected is actual
+    return math.isclose(expected, actual, abs_tol=TOLERANCE)
+
+
+def _show(value: float | None) -> str:
+    return "none (not valid)" if value is None else fmt(value)
+
+
+def compare_example(example: Example, result: ScoreResult) -> list[str]:
+    """Return how the result differs from what the example expects."""
+    expect = example.expect
+    differences: list[str] = []
+    if expect.valid != result.valid:
+        differences.append(f"valid is {result.valid}, expected {expect.valid}")
+    if expect.total is not None and not _same(expect.total, result.total):
+        differences.append(f"total is {_show(result.total)}, expected {fmt(expect.total)}")
+    if expect.band is not None and expect.band != result.band:
+        differences.append(f"band is '{result.band}', expected '{expect.band}'")
+    if expect.prorated is not None and expect.prorated != result.prorated:
+        differences.append(f"prorated is {result.prorated}, expected {expect.prorated}")
+    for subscale, value in expect.subscales.items():
+        actual = result.subscales.get(subscale)
+        if not _same(value, actual):
+            shown = "none" if value is None else fmt(value)
+            differences.append(f"subscale '{subscale}' is {_show(actual)}, expected {shown}")
+    raised = sorted({alert.rule for alert in result.alerts})
+    if raised != sorted(set(expect.alerts)):
+        differences.append(f"alerts are {raised or 'none'}, expected {expect.alerts or 'none'}")
+    return differences
+
+
+def check_example_names(definition: ScaleDefinition, example: Example, where: str) -> list[Problem]:
+    """An example may only expect bands, subscales and alerts the definition has."""
+    bands = {band.id for band in definition.interpretation.bands}
+    subscales = {subscale.id for subscale in definition.subscales}
+    rules = {rule.id for rule in definition.interpretation.critical}
+    problems: list[Problem] = []
+    expect = example.expect
+    if expect.band is not None and expect.band not in bands:
+        problems.append(Problem(where, f"band '{expect.band}' does not exist", "use a band id"))
+    for name in expect.subscales:
+        if name not in subscales:
+            problems.append(
+                Problem(where, f"subscale '{name}' does not exist", "use a subscale id")
+            )
+    for name in expect.alerts:
+        if name not in rules:
+            problems.append(
+                Problem(where, f"critical rule '{name}' does not exist", "use a rule id")
+            )
+    return problems
+
+
+def run_examples(
+    definition: ScaleDefinition,
+) -> tuple[list[Problem], list[tuple[AnswerSheet, ScoreResult]]]:
+    """Score every example; return the problems and the scored sheets (for the coverage check)."""
+    problems: list[Problem] = []
+    scored: list[tuple[AnswerSheet, ScoreResult]] = []
+    for number, example in enumerate(definition.examples, start=1):
+        where = f"examples #{number} ('{example.name}')"
+        naming = check_example_names(definition, example, where)
+        if naming:
+            problems += naming
+            continue
+        try:
+            sheet = parse_answers(definition, example.answers)
+        except AnswerError as error:
+            problems.append(Problem(f"{where}.answers", str(error), "correct the answers"))
+            continue
+        result = score(definition, sheet)
+        scored.append((sheet, result))
+        for difference in compare_example(example, result):
+            problems.append(
+                Problem(where, difference, "correct the expected value or the definition")
+            )
+    return problems, scored
+
+
+def _covers_reverse_items(definition: ScaleDefinition, sheets: list[AnswerSheet]) -> list[Problem]:
+    problems: list[Problem] = []
+    for item in definition.items:
+        if not item.reverse:
+            continue
+        unreversed = item.model_copy(update={"reverse": False})
+        shows_reversal = any(
+            sheet.get(item.id) is not None
+            and item_score(definition, item, sheet[item.id])  # type: ignore[arg-type]
+            != item_score(definition, unreversed, sheet[item.id])  # type: ignore[arg-type]
+            for sheet in sheets
+        )
+        if not shows_reversal:
+            problems.append(
+                Problem(
+                    "examples",
+                    f"no example shows that reverse-keyed item '{item.id}' is reversed",
+                    "answer it with a code whose score changes when reversed",
+                )
+            )
+    return problems
+
+
+def _covers_missing_rule(definition: ScaleDefinition, results: list[ScoreResult]) -> list[Problem]:
+    rule = definition.scoring.missing.rule
+    with_missing = [result for result in results if result.missing]
+    if rule is MissingRule.INVALID:
+        if not any(not result.valid for result in with_missing):
+            return [
+                Problem(
+                    "examples",
+                    "no example leaves an item unanswered to show the score becomes invalid",
+                    "add an example with an empty answer and expect valid = false",
+                )
+            ]
+        return []
+    problems: list[Problem] = []
+    if not any(result.valid for result in with_missing):
+        problems.append(
+            Problem(
+                "examples",
+                f"no example shows a valid score under missing rule '{rule}'",
+                "add an example with as many unanswered items as the rule allows",
+            )
+        )
+    if not any(not result.valid for result in with_missing):
+        problems.append(
+            Problem(
+                "examples",
+                f"no example shows missing rule '{rule}' refusing too many unanswered items",
+                "add an example with one unanswered item more than allowed, valid = false",
+            )
+        )
+    return problems
+
+
+def _covers_band_boundary(definition: ScaleDefinition, results: list[ScoreResult]) -> list[Problem]:
+    bands = sorted(definition.interpretation.bands, key=lambda band: band.min)
+    if len(bands) < 2:
+        return []
+    edges = {value for band in bands[1:] for value in (band.min,)}
+    edges |= {band.max for band in bands[:-1]}
+    totals = [result.total for result in results if result.total is not None]
+    if any(math.isclose(total, edge, abs_tol=1e-9) for total in totals for edge in edges):
+        return []
+    return [
+        Problem(
+            "examples",
+            "no example scores exactly on a boundary between two bands",
+            "add an example whose total is the first or last value of a band",
+        )
+    ]
+
+
+def _covers_critical_rules(
+    definition: ScaleDefinition, results: list[ScoreResult]
+) -> list[Problem]:
+    raised = {alert.rule for result in results for alert in result.alerts}
+    return [
+        Problem(
+            "examples",
+            f"no example raises critical rule '{rule.id}'",
+            "add an example whose answers trigger it",
+        )
+        for rule in definition.interpretation.critical
+        if rule.id not in raised
+    ]
+
+
+def check_coverage(
+    definition: ScaleDefinition, scored: list[tuple[AnswerSheet, ScoreResult]]
+) -> list[Problem]:
+    """Strict mode: examples must show reverse keys, the missing rule, a band edge, each alert."""
+    sheets = [sheet for sheet, _ in scored]
+    results = [result for _, result in scored]
+    if not definition.examples:
+        return [Problem("examples", "the definition has no examples", "add [[examples]]")]
+    return (
+        _covers_reverse_items(definition, sheets)
+        + _covers_missing_rule(definition, results)
+        + _covers_band_boundary(definition, results)
+        + _covers_critical_rules(definition, results)
+    )

@@ -1,0 +1,152 @@
+"""Provides the scale library: built-in definitions, then the practice's own scales and wording."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from hecht.scales.loader import definition_from_data, is_overlay, overlay_from_data, read_toml
+from hecht.scales.model import ScaleDefinition
+from hecht.scales.overlay import WordingOverlay, apply_overlay, overlay_problems
+from hecht.scales.problems import DefinitionError, Problem
+
+BUILTIN_DIR = Path(__file__).parent / "definitions"
+
+
+class Origin(StrEnum):
+    """Where a definition came from."""
+
+    BUILTIN = "built-in"
+    LOCAL = "local"
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    """One definition in the library, with its origin and any wording overlay applied."""
+
+    definition: ScaleDefinition
+    origin: Origin
+    path: Path
+    wording_source: str | None = None
+
+
+class UnknownScaleError(KeyError):
+    """No definition has the requested id (or version)."""
+
+    def __init__(self, scale_id: str, version: str | None, known: list[str]) -> None:
+        self.scale_id, self.version, self.known = scale_id, version, known
+        super().__init__(scale_id)
+
+    def __str__(self) -> str:
+        wanted = self.scale_id if self.version is None else f"{self.scale_id} {self.version}"
+        return f"unknown scale '{wanted}'; known: {', '.join(self.known)}"
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """Order versions numerically, so 1.10 comes after 1.9."""
+    return tuple(int(part) for part in version.split("."))
+
+
+@dataclass
+class ScaleLibrary:
+    """Every usable definition by (id, version), and the files that were refused."""
+
+    entries: dict[tuple[str, str], LibraryEntry] = field(default_factory=dict)
+    refused: list[DefinitionError] = field(default_factory=list)
+
+    def ids(self) -> list[str]:
+        """Return the scale ids, sorted."""
+        return sorted({scale_id for scale_id, _ in self.entries})
+
+    def latest(self) -> list[LibraryEntry]:
+        """Return the newest version of every scale, sorted by id."""
+        return [self.entry(scale_id) for scale_id in self.ids()]
+
+    def entry(self, scale_id: str, version: str | None = None) -> LibraryEntry:
+        """Return a scale's entry: the given version, or the newest.
+
+        Raises:
+            UnknownScaleError: no such scale or version.
+        """
+        versions = [v for (i, v) in self.entries if i == scale_id.lower()]
+        if version is not None and version not in versions or not versions:
+            raise UnknownScaleError(scale_id, version, self.ids())
+        chosen = version or max(versions, key=version_key)
+        return self.entries[(scale_id.lower(), chosen)]
+
+    def get(self, scale_id: str, version: str | None = None) -> ScaleDefinition:
+        """Return a scale's definition: the given version, or the newest."""
+        return self.entry(scale_id, version).definition
+
+
+def _toml_files(folder: Path | None) -> list[Path]:
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted(path for path in folder.glob("*.toml") if path.is_file())
+
+
+def _add_definitions(
+    library: ScaleLibrary, files: list[Path], origin: Origin, strict: bool
+) -> list[tuple[Path, WordingOverlay]]:
+    """Load the definitions among ``files``; return the overlays for a second pass."""
+    overlays: list[tuple[Path, WordingOverlay]] = []
+    for path in files:
+        try:
+            data = read_toml(path)
+            if is_overlay(data):
+                overlays.append((path, overlay_from_data(path, data)))
+                continue
+            definition = definition_from_data(path, data, strict=strict)
+            key = (definition.id, definition.version)
+            if key in library.entries:
+                other = library.entries[key].path
+                raise DefinitionError(
+                    path,
+                    [
+                        Problem(
+                            "version",
+                            f"{definition.id} version {definition.version} already comes from "
+                            f"{other}",
+                            "give your definition a new id, or a higher version",
+                        )
+                    ],
+                )
+            library.entries[key] = LibraryEntry(definition, origin, path)
+        except DefinitionError as error:
+            library.refused.append(error)
+    return overlays
+
+
+def _apply_overlays(library: ScaleLibrary, overlays: list[tuple[Path, WordingOverlay]]) -> None:
+    for path, overlay in overlays:
+        key = (overlay.overlay, overlay.version)
+        entry = library.entries.get(key)
+        if entry is None:
+            problem = Problem(
+                "overlay",
+                f"there is no scale '{overlay.overlay}' version {overlay.version}",
+                f"use one of: {', '.join(f'{i} {v}' for i, v in sorted(library.entries))}",
+            )
+            library.refused.append(DefinitionError(path, [problem]))
+            continue
+        problems = overlay_problems(entry.definition, overlay)
+        if problems:
+            library.refused.append(DefinitionError(path, problems))
+            continue
+        library.entries[key] = LibraryEntry(
+            apply_overlay(entry.definition, overlay), entry.origin, entry.path, overlay.source
+        )
+
+
+def load_library(local_dir: Path | None = None, *, strict: bool = True) -> ScaleLibrary:
+    """Load the built-in definitions, then the local folder's definitions and wording overlays.
+
+    Files that fail validation are kept out of the library and listed in ``refused``, so one
+    broken local file never hides the rest.
+    """
+    library = ScaleLibrary()
+    overlays = _add_definitions(library, _toml_files(BUILTIN_DIR), Origin.BUILTIN, strict)
+    overlays += _add_definitions(library, _toml_files(local_dir), Origin.LOCAL, strict)
+    _apply_overlays(library, overlays)
+    return library

@@ -1,0 +1,400 @@
+"""Provides the pydantic model of a scale definition, as written in TOML."""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from hecht.scales.text import Label, Text
+
+
+def _id_from_number(value: object) -> object:
+    """Let authors write item ids as bare numbers (``id = 3``); they are stored as text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Identifier = Annotated[
+    str,
+    BeforeValidator(_id_from_number),
+    Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=40),
+]
+Version = Annotated[str, BeforeValidator(_id_from_number), Field(pattern=r"^\d+(\.\d+)*$")]
+
+
+class Strict(BaseModel):
+    """Base for every table of a definition: unknown keys are errors, never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Domain(StrEnum):
+    """What a scale measures; the outcome screens group scales by it."""
+
+    SELF_AWARENESS = "self_awareness"
+    SELF_ESTEEM = "self_esteem"
+    WELLBEING = "wellbeing"
+    RELATIONSHIP = "relationship"
+    MOOD = "mood"
+    ANXIETY = "anxiety"
+    DISTRESS = "distress"
+    ATTACHMENT = "attachment"
+    BONDING = "bonding"
+    BIRTH = "birth"
+    ALLIANCE = "alliance"
+    OTHER = "other"
+
+
+class Respondent(StrEnum):
+    """Who answers: the client about themself, about the relationship, or the clinician."""
+
+    SELF = "self"
+    PARTNER = "partner"
+    CLINICIAN = "clinician"
+
+
+class LicenceClass(StrEnum):
+    """Whether item wording may be bundled (``ship``) or only the scoring (``scoring_only``)."""
+
+    SHIP = "ship"
+    SCORING_ONLY = "scoring_only"
+
+
+class Direction(StrEnum):
+    """Which end of the total is the healthy one."""
+
+    HIGHER_IS_BETTER = "higher_is_better"
+    HIGHER_IS_WORSE = "higher_is_worse"
+
+
+class Method(StrEnum):
+    """How item scores combine into a total."""
+
+    SUM = "sum"
+    MEAN = "mean"
+
+
+class MissingRule(StrEnum):
+    """What a score does with unanswered items."""
+
+    INVALID = "invalid"
+    MINIMUM_ANSWERED = "minimum_answered"
+    PRORATE = "prorate"
+
+
+class Rounding(StrEnum):
+    """How a prorated total is rounded."""
+
+    NONE = "none"
+    HALF_UP = "half_up"
+
+
+class Licence(Strict):
+    """The licence class and the note that explains it."""
+
+    class_: LicenceClass = Field(alias="class")
+    note: str = Field(min_length=1)
+
+
+class Option(Strict):
+    """One answer box: what is typed (code), what it counts (score), what it says (label)."""
+
+    code: int = Field(ge=0, le=99)
+    score: float
+    label: Label
+    text: Text | None = None
+
+
+class NumericRange(Strict):
+    """A visual-analogue or number answer: any value from min to max in steps of step."""
+
+    min: float
+    max: float
+    step: float = Field(default=1, gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> NumericRange:
+        if self.max <= self.min:
+            raise ValueError(f"max ({self.max:g}) must be greater than min ({self.min:g})")
+        return self
+
+
+class OptionSet(Strict):
+    """The answers an item offers: a list of options, or a numeric range."""
+
+    options: list[Option] | None = None
+    range: NumericRange | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> OptionSet:
+        if (self.options is None) == (self.range is None):
+            raise ValueError("give either 'options' (a list) or 'range' (min, max, step), not both")
+        if self.options is not None:
+            if len(self.options) < 2:
+                raise ValueError("an option set needs at least two options")
+            codes = [option.code for option in self.options]
+            duplicates = sorted({code for code in codes if codes.count(code) > 1})
+            if duplicates:
+                raise ValueError(
+                    f"option code {duplicates[0]} is used twice: give each option its own code"
+                )
+        return self
+
+    @property
+    def score_bounds(self) -> tuple[float, float]:
+        """The lowest and highest score an answer can give, before reversing."""
+        if self.range is not None:
+            return self.range.min, self.range.max
+        assert self.options is not None
+        scores = [option.score for option in self.options]
+        return min(scores), max(scores)
+
+
+class Item(Strict):
+    """One question: its id (the number on the form), label, option set, and keying."""
+
+    id: Identifier
+    label: Label
+    text: Text | None = None
+    options: Identifier
+    reverse: bool = False
+    scored: bool = True
+    option_text: dict[int, Text] = Field(default_factory=dict)
+
+
+class MissingPolicy(Strict):
+    """The missing-item rule with its limit and rounding."""
+
+    rule: MissingRule
+    max_missing: int | None = Field(default=None, ge=0)
+    min_answered: int | None = Field(default=None, ge=1)
+    rounding: Rounding = Rounding.NONE
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _limit_matches_rule(self) -> MissingPolicy:
+        has_limit = self.max_missing is not None or self.min_answered is not None
+        if self.rule is MissingRule.INVALID and has_limit:
+            raise ValueError("rule 'invalid' takes no max_missing or min_answered")
+        if self.rule is not MissingRule.INVALID:
+            if not has_limit:
+                raise ValueError(f"rule '{self.rule}' needs max_missing or min_answered")
+            if self.max_missing is not None and self.min_answered is not None:
+                raise ValueError("give max_missing or min_answered, not both")
+        return self
+
+    def allows(self, answered: int, total: int) -> bool:
+        """Return whether ``answered`` of ``total`` items are enough for a valid score."""
+        if answered == total:
+            return answered > 0
+        if self.rule is MissingRule.INVALID or answered == 0:
+            return False
+        if self.max_missing is not None:
+            return total - answered <= self.max_missing
+        assert self.min_answered is not None
+        return answered >= self.min_answered
+
+
+class Band(Strict):
+    """A severity band: its id, the totals it covers (inclusive) and its label."""
+
+    id: Identifier
+    min: float
+    max: float
+    label: Label
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Band:
+        if self.max < self.min:
+            raise ValueError(f"band '{self.id}': max ({self.max:g}) is below min ({self.min:g})")
+        return self
+
+
+class Transform(Strict):
+    """A linear transform of the raw total (WHO-5: x4 gives a percentage)."""
+
+    multiply: float = 1
+    add: float = 0
+    unit: Label | None = None
+
+
+class Subscale(Strict):
+    """A named subset of items, scored like the total unless it says otherwise."""
+
+    id: Identifier
+    label: Label
+    items: list[Identifier] = Field(min_length=1)
+    method: Method | None = None
+    range: tuple[float, float]
+    missing: MissingPolicy | None = None
+    bands: list[Band] = Field(default_factory=list)
+    band_step: float = Field(default=1, gt=0)
+    cutoff: float | None = None
+
+
+class Scoring(Strict):
+    """How the total is formed and read."""
+
+    method: Method
+    range: tuple[float, float]
+    direction: Direction
+    missing: MissingPolicy
+    transform: Transform | None = None
+    total: bool = True
+
+
+class CriticalWhen(StrEnum):
+    """Whether any one item or the sum of the items triggers a critical rule."""
+
+    ANY_ITEM = "any_item"
+    SUM = "sum"
+
+
+class AlertLevel(StrEnum):
+    """How urgently an alert asks for attention."""
+
+    WARNING = "warning"
+    URGENT = "urgent"
+
+
+class CriticalRule(Strict):
+    """An answer pattern that must raise an alert at the moment of entry."""
+
+    id: Identifier
+    items: list[Identifier] = Field(min_length=1)
+    when: CriticalWhen = CriticalWhen.ANY_ITEM
+    at_least: float
+    level: AlertLevel
+    message: Label
+
+
+class Interpretation(Strict):
+    """Severity bands, the clinical cutoff and critical items of the total."""
+
+    bands: list[Band] = Field(default_factory=list)
+    band_step: float = Field(default=1, gt=0)
+    cutoff: float | None = None
+    cutoff_source: str | None = None
+    critical: list[CriticalRule] = Field(default_factory=list)
+
+
+class Norm(Strict):
+    """Mean and SD of a reference sample."""
+
+    mean: float
+    sd: float = Field(gt=0)
+    n: int | None = Field(default=None, ge=1)
+    source: str | None = None
+
+
+class Norms(Strict):
+    """The functional (general population) and dysfunctional (clinical) reference samples."""
+
+    functional: Norm | None = None
+    dysfunctional: Norm | None = None
+
+
+class CutoffMethod(StrEnum):
+    """Jacobson–Truax cutoff: a (2 SD from the clinical mean), b (2 SD from the normal mean), c."""
+
+    A = "a"
+    B = "b"
+    C = "c"
+
+
+class Change(Strict):
+    """Reliable-change parameters: SD and reliability, or a published minimal reliable change."""
+
+    sd: float | None = Field(default=None, gt=0)
+    reliability: float | None = Field(default=None, gt=0, lt=1)
+    reliable_change: float | None = Field(default=None, gt=0)
+    criterion: Literal[1.96, 1.645] = 1.96
+    cutoff_method: CutoffMethod | None = None
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Change:
+        from_sd = self.sd is not None or self.reliability is not None
+        if from_sd and (self.sd is None or self.reliability is None):
+            raise ValueError("sd and reliability go together: give both, or reliable_change")
+        if from_sd and self.reliable_change is not None:
+            raise ValueError("give sd and reliability, or a published reliable_change, not both")
+        if not from_sd and self.reliable_change is None:
+            raise ValueError("give sd and reliability, or a published reliable_change")
+        return self
+
+    @property
+    def s_diff(self) -> float:
+        """The standard error of the difference between two scores."""
+        if self.reliable_change is not None:
+            return self.reliable_change / self.criterion
+        assert self.sd is not None and self.reliability is not None
+        return self.sd * math.sqrt(2) * math.sqrt(1 - self.reliability)
+
+
+class ExpectedScore(Strict):
+    """What a golden example must score."""
+
+    valid: bool = True
+    total: float | None = None
+    band: Identifier | None = None
+    prorated: bool | None = None
+    subscales: dict[Identifier, float | None] = Field(default_factory=dict)
+    alerts: list[Identifier] = Field(default_factory=list)
+
+
+class Example(Strict):
+    """A golden answer-set: codes as typed (empty = missing) and the expected result."""
+
+    name: str = Field(min_length=1)
+    answers: str
+    expect: ExpectedScore
+
+
+class ScaleDefinition(Strict):
+    """A whole instrument: identity, items, scoring, interpretation, change and examples."""
+
+    id: Identifier
+    version: Version
+    short_name: str = Field(min_length=1, max_length=20)
+    name: Label
+    domain: Domain
+    respondent: Respondent
+    timeframe: Label | None = None
+    citation: str = Field(min_length=1)
+    licence: Licence
+    notes: str | None = None
+    instructions: Text | None = None
+    option_sets: dict[Identifier, OptionSet] = Field(min_length=1)
+    items: list[Item] = Field(min_length=1)
+    scoring: Scoring
+    subscales: list[Subscale] = Field(default_factory=list)
+    interpretation: Interpretation = Field(default_factory=Interpretation)
+    norms: Norms = Field(default_factory=Norms)
+    change: Change | None = None
+    examples: list[Example] = Field(default_factory=list)
+
+    def item(self, item_id: str) -> Item:
+        """Return the item with this id."""
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def option_set(self, item: Item) -> OptionSet:
+        """Return the option set an item answers from."""
+        return self.option_sets[item.options]
+
+    @property
+    def scored_items(self) -> list[Item]:
+        """The items that count towards the total."""
+        return [item for item in self.items if item.scored]
+
+    @property
+    def bundles_wording(self) -> bool:
+        """Whether the licence lets this definition carry item wording."""
+        return self.licence.class_ is LicenceClass.SHIP

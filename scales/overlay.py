@@ -1,0 +1,68 @@
+"""Provides wording overlays: a practice's licensed wording added to a definition, never scoring."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from hecht.scales.model import Identifier, ScaleDefinition, Strict, Version
+from hecht.scales.problems import Problem
+from hecht.scales.text import Text
+
+
+class ItemWording(Strict):
+    """The wording of one item and, optionally, of its answer options (code -> text)."""
+
+    id: Identifier
+    text: Text | None = None
+    options: dict[int, Text] = Field(default_factory=dict)
+
+
+class WordingOverlay(Strict):
+    """Licensed wording for a scale that ships without it; only text, never scoring."""
+
+    overlay: Identifier
+    version: Version
+    source: str = Field(min_length=1)
+    instructions: Text | None = None
+    items: list[ItemWording] = Field(default_factory=list)
+
+
+def overlay_problems(definition: ScaleDefinition, overlay: WordingOverlay) -> list[Problem]:
+    """Return what in the overlay does not fit the definition's items and codes."""
+    problems: list[Problem] = []
+    known = {item.id for item in definition.items}
+    for wording in overlay.items:
+        where = f"items (id '{wording.id}')"
+        if wording.id not in known:
+            problems.append(
+                Problem(where, f"{definition.id} has no item '{wording.id}'", "use its item ids")
+            )
+            continue
+        option_set = definition.option_set(definition.item(wording.id))
+        codes = {option.code for option in option_set.options or []}
+        for code in wording.options:
+            if code not in codes:
+                allowed = ", ".join(str(c) for c in sorted(codes)) or "none (a numeric item)"
+                problems.append(
+                    Problem(f"{where}.options", f"code {code} is not an option", f"use {allowed}")
+                )
+    return problems
+
+
+def apply_overlay(definition: ScaleDefinition, overlay: WordingOverlay) -> ScaleDefinition:
+    """Return the definition with the overlay's wording; scoring fields are not touched."""
+    wording = {item.id: item for item in overlay.items}
+    items = []
+    for item in definition.items:
+        extra = wording.get(item.id)
+        if extra is None:
+            items.append(item)
+            continue
+        update: dict[str, object] = {"option_text": {**item.option_text, **extra.options}}
+        if extra.text is not None:
+            update["text"] = extra.text
+        items.append(item.model_copy(update=update))
+    update_definition: dict[str, object] = {"items": items}
+    if overlay.instructions is not None:
+        update_definition["instructions"] = overlay.instructions
+    return definition.model_copy(update=update_definition)

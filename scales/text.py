@@ -1,0 +1,38 @@
+"""Provides bilingual text: labels every definition must give in Dutch and English."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Language = Literal["nl", "en"]
+LANGUAGES: tuple[Language, ...] = ("nl", "en")
+
+
+class Text(BaseModel):
+    """Text in Dutch and/or English; licensed wording may exist in one language only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    nl: str | None = Field(default=None, min_length=1)
+    en: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Text:
+        if self.nl is None and self.en is None:
+            raise ValueError("give the text in Dutch (nl) or English (en)")
+        return self
+
+    def get(self, language: Language) -> str:
+        """Return the text in ``language``, falling back to the other language."""
+        preferred = self.nl if language == "nl" else self.en
+        fallback = self.en if language == "nl" else self.nl
+        return preferred or fallback or ""
+
+
+class Label(Text):
+    """Short text written by us, which must exist in both languages."""
+
+    nl: str = Field(min_length=1)
+    en: str = Field(min_length=1)

@@ -1,0 +1,1 @@
+"""Provides storage: tables, engine, migrations and the services the screens call."""

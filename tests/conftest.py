@@ -1,0 +1,18 @@
+"""Shared fixtures: every test runs with its own empty config folder and English output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_config(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Point HECHT_CONFIG at a fresh folder so no test reads or writes the user's config."""
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("HECHT_CONFIG", str(folder))
+    monkeypatch.setenv("HECHT_LANG", "en")
+    return folder

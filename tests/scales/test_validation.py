@@ -1,0 +1,196 @@
+"""Broken definition files are refused with a message naming the file, the place and the fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from hecht.scales.loader import load_definition
+from hecht.scales.problems import DefinitionError
+
+VALID = """
+id = "tiny"
+version = "1"
+short_name = "TINY"
+name = { nl = "Klein", en = "Tiny" }
+domain = "other"
+respondent = "self"
+citation = "Hecht tests."
+licence = { class = "ship", note = "Ours." }
+
+[option_sets.yn]
+options = [
+  { code = 0, score = 0, label = { nl = "nee", en = "no" } },
+  { code = 1, score = 1, label = { nl = "ja", en = "yes" } },
+]
+
+[[items]]
+id = "1"
+label = { nl = "een", en = "one" }
+options = "yn"
+
+[[items]]
+id = "2"
+label = { nl = "twee", en = "two" }
+options = "yn"
+
+[scoring]
+method = "sum"
+range = [0, 2]
+direction = "higher_is_worse"
+missing = { rule = "invalid" }
+
+[interpretation]
+bands = [
+  { id = "low", min = 0, max = 0, label = { nl = "laag", en = "low" } },
+  { id = "high", min = 1, max = 2, label = { nl = "hoog", en = "high" } },
+]
+
+[[interpretation.critical]]
+id = "alarm"
+items = ["2"]
+at_least = 1
+level = "urgent"
+message = { nl = "let op", en = "take care" }
+
+[[subscales]]
+id = "first"
+label = { nl = "eerste", en = "first" }
+items = ["1"]
+range = [0, 1]
+
+[[examples]]
+name = "one yes is high"
+answers = "1,0"
+expect = { total = 1, band = "high" }
+
+[[examples]]
+name = "item 2 alerts"
+answers = "0,1"
+expect = { total = 1, alerts = ["alarm"] }
+
+[[examples]]
+name = "missing is invalid"
+answers = "1,"
+expect = { valid = false }
+"""
+
+
+def refusal(tmp_path, text: str) -> str:
+    path = tmp_path / "tiny.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DefinitionError) as caught:
+        load_definition(path)
+    report = caught.value.report()
+    assert all(line.startswith(str(path)) for line in report.splitlines())
+    return report
+
+
+def test_the_valid_file_loads(tmp_path):
+    path = tmp_path / "tiny.toml"
+    path.write_text(VALID, encoding="utf-8")
+    assert load_definition(path).id == "tiny"
+
+
+def test_bad_toml_names_the_line(tmp_path):
+    report = refusal(tmp_path, VALID.replace('short_name = "TINY"', 'short_name = "TINY'))
+    assert "not valid TOML" in report
+    assert "line 4" in report
+
+
+def test_an_empty_file_is_refused(tmp_path):
+    assert "the file is empty" in refusal(tmp_path, "  \n")
+
+
+def test_an_unknown_key_is_named_with_the_allowed_keys(tmp_path):
+    report = refusal(tmp_path, VALID.replace('options = "yn"\n', 'options = "yn"\nrevers = true\n', 1))
+    assert "items #1 (id '1'): unknown key 'revers'" in report
+    assert "reverse" in report  # listed among the allowed keys
+
+
+def test_a_duplicate_item_id_is_refused(tmp_path):
+    report = refusal(tmp_path, VALID.replace('id = "2"\nlabel = { nl = "twee"', 'id = "1"\nlabel = { nl = "twee"'))
+    assert "items: id '1' is used twice" in report
+
+
+def test_an_option_code_used_twice_is_refused(tmp_path):
+    report = refusal(tmp_path, VALID.replace("{ code = 1, score = 1", "{ code = 0, score = 1"))
+    assert "option_sets.yn" in report
+    assert "option code 0 is used twice" in report
+
+
+def test_a_score_outside_the_range_is_refused(tmp_path):
+    report = refusal(tmp_path, VALID.replace("{ code = 1, score = 1", "{ code = 1, score = 7"))
+    assert "scoring.range: says 0 to 2, but the item scores give 0 to 14" in report
+
+
+def test_a_subscale_naming_a_missing_item_is_refused(tmp_path):
+    report = refusal(tmp_path, VALID.replace('items = ["1"]\nrange', 'items = ["9"]\nrange'))
+    assert "subscales (id 'first').items: item '9' does not exist" in report
+
+
+def test_overlapping_bands_are_refused_with_the_fix(tmp_path):
+    report = refusal(tmp_path, VALID.replace('id = "high", min = 1', 'id = "high", min = 0'))
+    assert "bands 'low' (0–0) and 'high' (0–2) overlap" in report
+    assert "let 'high' start at 1" in report
+
+
+def test_gapped_bands_are_refused_naming_the_uncovered_value(tmp_path):
+    text = VALID.replace('id = "low", min = 0, max = 0', 'id = "low", min = 0, max = 0')
+    text = text.replace('id = "high", min = 1, max = 2', 'id = "high", min = 2, max = 2')
+    report = refusal(tmp_path, text)
+    assert "leave a gap: no band covers 1" in report
+
+
+def test_bands_that_stop_short_of_the_range_are_refused(tmp_path):
+    report = refusal(tmp_path, VALID.replace('min = 1, max = 2', 'min = 1, max = 1'))
+    assert "the highest band 'high' ends at 1, the range at 2" in report
+
+
+def test_an_example_with_a_wrong_expected_total_is_refused(tmp_path):
+    report = refusal(tmp_path, VALID.replace("expect = { total = 1, band", "expect = { total = 2, band"))
+    assert "examples #1 ('one yes is high'): total is 1, expected 2" in report
+
+
+def test_a_critical_rule_on_a_missing_item_is_refused(tmp_path):
+    report = refusal(tmp_path, VALID.replace('items = ["2"]\nat_least', 'items = ["3"]\nat_least'))
+    assert "interpretation.critical (id 'alarm'): item '3' does not exist" in report
+
+
+def test_a_missing_required_key_is_named(tmp_path):
+    report = refusal(tmp_path, VALID.replace('citation = "Hecht tests."\n', ""))
+    assert "required key 'citation' is missing" in report
+
+
+def test_a_wrong_value_type_names_the_field_and_value(tmp_path):
+    report = refusal(tmp_path, VALID.replace('domain = "other"', 'domain = "happiness"'))
+    assert "domain:" in report
+    assert "'happiness'" in report
+
+
+def test_a_scoring_only_scale_may_not_carry_item_wording(tmp_path):
+    text = VALID.replace('class = "ship"', 'class = "scoring_only"')
+    text = text.replace('label = { nl = "een", en = "one" }', 'label = { nl = "een", en = "one" }\ntext = { en = "Do you?" }')
+    report = refusal(tmp_path, text)
+    assert "a scoring_only scale has no item text" in report
+
+
+def test_strict_mode_requires_an_example_for_every_critical_rule(tmp_path):
+    text = VALID.replace('expect = { total = 1, alerts = ["alarm"] }', "expect = { total = 1 }")
+    text = text.replace('answers = "0,1"', 'answers = "1,0"')
+    report = refusal(tmp_path, text)
+    assert "examples: no example raises critical rule 'alarm'" in report
+
+
+def test_strict_mode_requires_examples_of_the_missing_rule(tmp_path):
+    text = VALID.replace('answers = "1,"\nexpect = { valid = false }', 'answers = "1,0"\nexpect = { total = 1 }')
+    report = refusal(tmp_path, text)
+    assert "no example leaves an item unanswered" in report
+
+
+def test_strict_mode_requires_reverse_keyed_items_to_be_shown_reversed(tmp_path):
+    text = VALID.replace('label = { nl = "een", en = "one" }\noptions = "yn"', 'label = { nl = "een", en = "one" }\noptions = "yn"\nreverse = true')
+    text = text.replace('answers = "1,0"\nexpect = { total = 1, band = "high" }', 'answers = ",0"\nexpect = { valid = false }')
+    text = text.replace('answers = "0,1"\nexpect = { total = 1, alerts', 'answers = ",1"\nexpect = { valid = false, alerts')
+    text = text.replace('answers = "1,"', 'answers = ","')
+    report = refusal(tmp_path, text)
+    assert "no example shows that reverse-keyed item '1' is reversed" in report

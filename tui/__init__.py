@@ -1,0 +1,1 @@
+"""Provides the presentation layer: the Textual app, prompts and the ``hecht`` command line."""

@@ -1,0 +1,53 @@
+"""Provides the ``hecht`` command line: parses arguments and turns every refusal into exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from hecht.tui.i18n import Messages, detect_language
+
+
+class UsageError(Exception):
+    """Bad input on the command line, already phrased for the user."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser with every subcommand registered."""
+    from hecht.tui.commands import scales
+
+    parser = argparse.ArgumentParser(
+        prog="hecht", description="Hecht: measurement-based care for perinatal psychology."
+    )
+    parser.add_argument("--lang", choices=("nl", "en"), help="language of the output")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    scales.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 done, 2 refused input, 1 internal error)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    messages = Messages(detect_language(args.lang))
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.run(args, messages))
+    except UsageError as error:
+        print(messages("error.prefix", message=error), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 - the last guard: never show a traceback
+        print(
+            messages("error.prefix", message=messages("error.internal", kind=type(error).__name__)),
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Provides the subcommands of the ``hecht`` command line, one module per group."""
