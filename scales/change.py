@@ -137,11 +137,11 @@ def compare(definition: ScaleDefinition, pre: float, post: float) -> ChangeResul
         post,
         difference,
         moved,
-        round(rci, 4),
+        rci,
         reliable,
         category,
         cutoff,
         params.criterion,
-        round(s_diff, 4),
+        s_diff,
         started_functional,
     )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from hecht.scales.answers import AnswerError, AnswerSheet, item_score, parse_answers
-from hecht.scales.model import Example, MissingRule, ScaleDefinition
+from hecht.scales.model import Band, Example, MissingRule, ScaleDefinition
 from hecht.scales.problems import Problem
 from hecht.scales.scoring import ScoreResult, score
 from hecht.scales.validation import fmt
@@ -39,8 +40,11 @@ def compare_example(example: Example, result: ScoreResult) -> list[str]:
     for subscale, value in expect.subscales.items():
         actual = result.subscales.get(subscale)
         if not _same(value, actual):
-            shown = "none" if value is None else fmt(value)
-            differences.append(f"subscale '{subscale}' is {_show(actual)}, expected {shown}")
+            differences.append(f"subscale '{subscale}' is {_show(actual)}, expected {fmt(value)}")
+    for subscale in expect.invalid_subscales:
+        actual = result.subscales.get(subscale)
+        if actual is not None:
+            differences.append(f"subscale '{subscale}' is {fmt(actual)}, expected not valid")
     raised = sorted({alert.rule for alert in result.alerts})
     if raised != sorted(set(expect.alerts)):
         differences.append(f"alerts are {raised or 'none'}, expected {expect.alerts or 'none'}")
@@ -56,7 +60,7 @@ def check_example_names(definition: ScaleDefinition, example: Example, where: st
     expect = example.expect
     if expect.band is not None and expect.band not in bands:
         problems.append(Problem(where, f"band '{expect.band}' does not exist", "use a band id"))
-    for name in expect.subscales:
+    for name in [*expect.subscales, *expect.invalid_subscales]:
         if name not in subscales:
             problems.append(
                 Problem(where, f"subscale '{name}' does not exist", "use a subscale id")
@@ -151,21 +155,31 @@ def _covers_missing_rule(definition: ScaleDefinition, results: list[ScoreResult]
     return problems
 
 
+def _touches_a_boundary(bands: Sequence[Band], values: list[float | None]) -> bool:
+    ordered = sorted(bands, key=lambda band: band.min)
+    edges = {band.min for band in ordered[1:]} | {band.max for band in ordered[:-1]}
+    return any(
+        math.isclose(value, edge, abs_tol=1e-9)
+        for value in values
+        if value is not None
+        for edge in edges
+    )
+
+
 def _covers_band_boundary(definition: ScaleDefinition, results: list[ScoreResult]) -> list[Problem]:
-    bands = sorted(definition.interpretation.bands, key=lambda band: band.min)
-    if len(bands) < 2:
-        return []
-    edges = {value for band in bands[1:] for value in (band.min,)}
-    edges |= {band.max for band in bands[:-1]}
-    totals = [result.total for result in results if result.total is not None]
-    if any(math.isclose(total, edge, abs_tol=1e-9) for total in totals for edge in edges):
-        return []
+    parts = [("the total", definition.interpretation.bands, [r.total for r in results])]
+    parts += [
+        (f"subscale '{sub.id}'", sub.bands, [r.subscales.get(sub.id) for r in results])
+        for sub in definition.subscales
+    ]
     return [
         Problem(
             "examples",
-            "no example scores exactly on a boundary between two bands",
-            "add an example whose total is the first or last value of a band",
+            f"no example puts {name} exactly on a boundary between two of its bands",
+            "add an example whose score is the first or last value of a band",
         )
+        for name, bands, values in parts
+        if len(bands) >= 2 and not _touches_a_boundary(bands, values)
     ]
 
 

@@ -343,7 +343,8 @@ class ExpectedScore(Strict):
     total: float | None = None
     band: Identifier | None = None
     prorated: bool | None = None
-    subscales: dict[Identifier, float | None] = Field(default_factory=dict)
+    subscales: dict[Identifier, float] = Field(default_factory=dict)
+    invalid_subscales: list[Identifier] = Field(default_factory=list)
     alerts: list[Identifier] = Field(default_factory=list)
 
 

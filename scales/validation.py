@@ -220,6 +220,14 @@ def check_scoring(definition: ScaleDefinition) -> list[Problem]:
         problems.append(
             Problem("interpretation.cutoff", "lies outside scoring.range", "correct the cutoff")
         )
+    if interpretation.cutoff_source and interpretation.cutoff is None:
+        problems.append(
+            Problem(
+                "interpretation.cutoff_source",
+                "there is no cutoff for this source to explain",
+                "give interpretation.cutoff, or move the text to notes",
+            )
+        )
     known = {item.id for item in definition.items}
     for subscale in definition.subscales:
         where = f"subscales (id '{subscale.id}')"

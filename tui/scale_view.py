@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from hecht.scales.answers import item_score
 from hecht.scales.change import clinical_cutoff
 from hecht.scales.library import LibraryEntry
-from hecht.scales.model import Direction, MissingRule, Norm, ScaleDefinition
+from hecht.scales.model import (
+    Direction,
+    MissingPolicy,
+    MissingRule,
+    Norm,
+    Rounding,
+    ScaleDefinition,
+)
 from hecht.tui.i18n import Messages
 
 
@@ -46,7 +54,8 @@ def item_lines(definition: ScaleDefinition, messages: Messages) -> list[str]:
         for option in option_set.options or []:
             wording = item.option_text.get(option.code) or option.text
             label = wording.get(language) if wording else option.label.get(language)
-            described.append(f"{option.code}={label} [{number(option.score)}]")
+            counted = item_score(definition, item, option.code)
+            described.append(f"{option.code}={label} [{number(counted)}]")
         lines.append(messages("show.options", options="; ".join(described)))
     return lines
 
@@ -55,27 +64,53 @@ def scoring_lines(definition: ScaleDefinition, messages: Messages) -> list[str]:
     """Method, range, direction, transform and the missing-item rule."""
     scoring = definition.scoring
     direction = messages(f"show.direction.{scoring.direction.value}")
+    low, high = scoring.range
+    transform = scoring.transform
+    if transform is not None:
+        low = (low - transform.add) / transform.multiply
+        high = (high - transform.add) / transform.multiply
+    if not scoring.total:
+        return [
+            messages(
+                "show.scoring_subscales_only",
+                method=messages(f"show.method.{scoring.method.value}"),
+            ),
+            *missing_lines(scoring.missing, messages),
+        ]
     lines = [
         messages(
             "show.scoring",
             method=messages(f"show.method.{scoring.method.value}"),
-            low=number(scoring.range[0]),
-            high=number(scoring.range[1]),
+            low=number(low),
+            high=number(high),
             direction=direction,
         )
     ]
-    if scoring.transform is not None:
+    if transform is not None:
+        add = f" + {number(transform.add)}" if transform.add else ""
+        unit = f" {transform.unit.get(messages.language)}" if transform.unit else ""
         lines.append(
             messages(
                 "show.transform",
-                multiply=number(scoring.transform.multiply),
-                add=number(scoring.transform.add),
+                multiply=number(transform.multiply),
+                add=add,
+                low=number(scoring.range[0]),
+                high=number(scoring.range[1]),
+                unit=unit,
             )
         )
-    missing = scoring.missing
-    rounding = messages("show.rounding") if missing.rounding.value == "half_up" else ""
+    lines += missing_lines(scoring.missing, messages)
+    return lines
+
+
+def missing_lines(missing: MissingPolicy, messages: Messages) -> list[str]:
+    """The missing-item rule in words, with its source."""
+    lines: list[str] = []
+    rounding = messages("show.rounding") if missing.rounding is Rounding.HALF_UP else ""
+    if missing.source:
+        rounding += f" [{missing.source}]"
     if missing.rule is MissingRule.INVALID:
-        lines.append(messages("show.missing.invalid"))
+        lines.append(messages("show.missing.invalid", rounding=rounding))
     elif missing.max_missing is not None:
         lines.append(
             messages(
@@ -114,6 +149,8 @@ def interpretation_lines(definition: ScaleDefinition, messages: Messages) -> lis
                     high=number(subscale.range[1]),
                 )
             )
+            if subscale.cutoff is not None:
+                lines.append("  " + messages("show.subscale_cutoff", value=number(subscale.cutoff)))
             for band in subscale.bands:
                 lines.append(
                     "  "

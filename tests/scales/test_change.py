@@ -57,7 +57,9 @@ def test_reliable_improvement_across_the_cutoff_is_recovery(demo):
     # higher is worse, cutoff 8, Sdiff 3.16 -> a drop of 7 is reliable (|RC| 2.21)
     result = compare(demo, 11, 4)
     assert (result.reliable, result.direction, result.category) == (
-        True, ChangeDirection.IMPROVED, ChangeCategory.RECOVERED,
+        True,
+        ChangeDirection.IMPROVED,
+        ChangeCategory.RECOVERED,
     )
 
 
@@ -76,14 +78,17 @@ def test_improvement_from_an_already_healthy_start_is_never_recovery(demo):
 def test_reliable_worsening_is_deterioration(demo):
     result = compare(demo, 2, 10)
     assert (result.direction, result.category) == (
-        ChangeDirection.DETERIORATED, ChangeCategory.DETERIORATED,
+        ChangeDirection.DETERIORATED,
+        ChangeCategory.DETERIORATED,
     )
 
 
 def test_change_below_the_criterion_is_unchanged_but_keeps_its_direction(demo):
     result = compare(demo, 6, 4)
     assert (result.reliable, result.direction, result.category) == (
-        False, ChangeDirection.IMPROVED, ChangeCategory.UNCHANGED,
+        False,
+        ChangeDirection.IMPROVED,
+        ChangeCategory.UNCHANGED,
     )
 
 
@@ -102,7 +107,9 @@ def test_without_change_parameters_nothing_is_called_reliable(scale_data, build)
 
 
 def test_computed_cutoff_is_used_when_none_is_published(scale_data, build):
-    data = scale_data(norms={"functional": {"mean": 2, "sd": 1}, "dysfunctional": {"mean": 9, "sd": 2}})
+    data = scale_data(
+        norms={"functional": {"mean": 2, "sd": 1}, "dysfunctional": {"mean": 9, "sd": 2}}
+    )
     data["interpretation"].pop("cutoff")
     data["change"]["cutoff_method"] = "c"
     result = compare(build(data), 10, 1)

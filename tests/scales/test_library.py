@@ -14,8 +14,20 @@ from hecht.scales.scoring import score
 
 BUILTIN_FILES = sorted(BUILTIN_DIR.glob("*.toml"))
 REQUIRED = {
-    "rses", "sris", "ssas", "who5", "csi4", "csi16", "ras", "epds",
-    "phq9", "gad7", "core10", "ecr_rs", "maas", "pbq",
+    "rses",
+    "sris",
+    "ssas",
+    "who5",
+    "csi4",
+    "csi16",
+    "ras",
+    "epds",
+    "phq9",
+    "gad7",
+    "core10",
+    "ecr_rs",
+    "maas",
+    "pbq",
 }
 
 

@@ -146,8 +146,9 @@ def test_sum_rule_raises_one_alert_over_its_items(scale_data, build):
 
 def test_unscored_item_is_recorded_but_neither_counted_nor_missing(scale_data, build):
     data = scale_data()
-    data["items"].append({"id": "5", "label": {"nl": "x", "en": "x"}, "options": "freq",
-                          "scored": False})
+    data["items"].append(
+        {"id": "5", "label": {"nl": "x", "en": "x"}, "options": "freq", "scored": False}
+    )
     for example in data["examples"]:
         example["answers"] += ","
     definition = build(data)

@@ -102,13 +102,18 @@ def test_an_empty_file_is_refused(tmp_path):
 
 
 def test_an_unknown_key_is_named_with_the_allowed_keys(tmp_path):
-    report = refusal(tmp_path, VALID.replace('options = "yn"\n', 'options = "yn"\nrevers = true\n', 1))
+    report = refusal(
+        tmp_path, VALID.replace('options = "yn"\n', 'options = "yn"\nrevers = true\n', 1)
+    )
     assert "items #1 (id '1'): unknown key 'revers'" in report
     assert "reverse" in report  # listed among the allowed keys
 
 
 def test_a_duplicate_item_id_is_refused(tmp_path):
-    report = refusal(tmp_path, VALID.replace('id = "2"\nlabel = { nl = "twee"', 'id = "1"\nlabel = { nl = "twee"'))
+    report = refusal(
+        tmp_path,
+        VALID.replace('id = "2"\nlabel = { nl = "twee"', 'id = "1"\nlabel = { nl = "twee"'),
+    )
     assert "items: id '1' is used twice" in report
 
 
@@ -142,12 +147,14 @@ def test_gapped_bands_are_refused_naming_the_uncovered_value(tmp_path):
 
 
 def test_bands_that_stop_short_of_the_range_are_refused(tmp_path):
-    report = refusal(tmp_path, VALID.replace('min = 1, max = 2', 'min = 1, max = 1'))
+    report = refusal(tmp_path, VALID.replace("min = 1, max = 2", "min = 1, max = 1"))
     assert "the highest band 'high' ends at 1, the range at 2" in report
 
 
 def test_an_example_with_a_wrong_expected_total_is_refused(tmp_path):
-    report = refusal(tmp_path, VALID.replace("expect = { total = 1, band", "expect = { total = 2, band"))
+    report = refusal(
+        tmp_path, VALID.replace("expect = { total = 1, band", "expect = { total = 2, band")
+    )
     assert "examples #1 ('one yes is high'): total is 1, expected 2" in report
 
 
@@ -169,7 +176,10 @@ def test_a_wrong_value_type_names_the_field_and_value(tmp_path):
 
 def test_a_scoring_only_scale_may_not_carry_item_wording(tmp_path):
     text = VALID.replace('class = "ship"', 'class = "scoring_only"')
-    text = text.replace('label = { nl = "een", en = "one" }', 'label = { nl = "een", en = "one" }\ntext = { en = "Do you?" }')
+    text = text.replace(
+        'label = { nl = "een", en = "one" }',
+        'label = { nl = "een", en = "one" }\ntext = { en = "Do you?" }',
+    )
     report = refusal(tmp_path, text)
     assert "a scoring_only scale has no item text" in report
 
@@ -182,15 +192,26 @@ def test_strict_mode_requires_an_example_for_every_critical_rule(tmp_path):
 
 
 def test_strict_mode_requires_examples_of_the_missing_rule(tmp_path):
-    text = VALID.replace('answers = "1,"\nexpect = { valid = false }', 'answers = "1,0"\nexpect = { total = 1 }')
+    text = VALID.replace(
+        'answers = "1,"\nexpect = { valid = false }', 'answers = "1,0"\nexpect = { total = 1 }'
+    )
     report = refusal(tmp_path, text)
     assert "no example leaves an item unanswered" in report
 
 
 def test_strict_mode_requires_reverse_keyed_items_to_be_shown_reversed(tmp_path):
-    text = VALID.replace('label = { nl = "een", en = "one" }\noptions = "yn"', 'label = { nl = "een", en = "one" }\noptions = "yn"\nreverse = true')
-    text = text.replace('answers = "1,0"\nexpect = { total = 1, band = "high" }', 'answers = ",0"\nexpect = { valid = false }')
-    text = text.replace('answers = "0,1"\nexpect = { total = 1, alerts', 'answers = ",1"\nexpect = { valid = false, alerts')
+    text = VALID.replace(
+        'label = { nl = "een", en = "one" }\noptions = "yn"',
+        'label = { nl = "een", en = "one" }\noptions = "yn"\nreverse = true',
+    )
+    text = text.replace(
+        'answers = "1,0"\nexpect = { total = 1, band = "high" }',
+        'answers = ",0"\nexpect = { valid = false }',
+    )
+    text = text.replace(
+        'answers = "0,1"\nexpect = { total = 1, alerts',
+        'answers = ",1"\nexpect = { valid = false, alerts',
+    )
     text = text.replace('answers = "1,"', 'answers = ","')
     report = refusal(tmp_path, text)
     assert "no example shows that reverse-keyed item '1' is reversed" in report

@@ -21,7 +21,6 @@ from hecht.tui.i18n import Messages
 from hecht.tui.scale_view import describe_definition, number
 from hecht.tui.settings import local_scales_dir
 
-
 LIST_COLUMNS = ("id", "version", "name", "domain", "items", "licence", "origin")
 
 
@@ -117,6 +116,7 @@ def run_list(args: argparse.Namespace, messages: Messages) -> int:
     print(messages("list.header", **{key: messages(f"list.column.{key}") for key in LIST_COLUMNS}))
     for row in rows:
         print(messages("list.header", **{**row, "name": shorten(row["name"], 42)}))
+    print(messages("list.local_folder", path=local_scales_dir()))
     return 0
 
 
@@ -269,14 +269,14 @@ def score_lines(definition: ScaleDefinition, result: ScoreResult, messages: Mess
     language = messages.language
     bands = {band.id: band.label.get(language) for band in definition.interpretation.bands}
     head = dict(scale=definition.short_name, version=definition.version)
-    if not result.valid:
-        missing = ", ".join(result.missing)
-        lines = [messages("score.invalid", **head, count=len(result.missing), missing=missing)]
+    missing = ", ".join(result.missing)
+    if not definition.scoring.total:
+        lines = [messages("score.subscales_only", **head)]
+    elif not result.valid:
+        lines = [messages("score.invalid", **head, missing=missing)]
     else:
         band = messages("score.band", band=bands[result.band]) if result.band else ""
-        prorated = (
-            messages("score.prorated", missing=", ".join(result.missing)) if result.prorated else ""
-        )
+        prorated = messages("score.prorated", missing=missing) if result.prorated else ""
         total = number(result.total) if result.total is not None else ""
         lines = [messages("score.total", **head, total=total, band=band, prorated=prorated)]
     for subscale in definition.subscales:
@@ -330,14 +330,14 @@ def change_json(result: ChangeResult) -> dict[str, Any]:
         "pre": result.pre,
         "post": result.post,
         "difference": result.difference,
-        "rci": result.rci,
+        "rci": None if result.rci is None else round(result.rci, 4),
         "reliable": result.reliable,
         "direction": result.direction.value,
         "category": None if result.category is None else result.category.value,
         "cutoff": None if result.cutoff is None else result.cutoff.value,
         "cutoff_method": None if result.cutoff is None else result.cutoff.method,
         "criterion": result.criterion,
-        "s_diff": result.s_diff,
+        "s_diff": None if result.s_diff is None else round(result.s_diff, 4),
         "started_functional": result.started_functional,
     }
 

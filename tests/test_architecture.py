@@ -1,0 +1,90 @@
+"""The layers: tui above schema above scales; scales pure; no bare layer names imported."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+LAYERS = ("scales", "schema", "tui")
+
+
+LINT = (
+    "import sys; from importlinter.cli import lint_imports_command; "
+    "sys.exit(lint_imports_command())"
+)
+
+
+def test_import_linter_contracts_are_kept(tmp_path):
+    # import-linter cannot see packages mapped by an editable install, so lint a copy laid out
+    # the way the wheel lays it out: hecht/<layer>/...
+    for layer in LAYERS:
+        shutil.copytree(
+            ROOT / layer, tmp_path / "hecht" / layer, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            LINT,
+            "--config",
+            str(ROOT / "pyproject.toml"),
+            "--no-cache",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path), "PATH": ""},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Contracts: 3 kept, 0 broken." in done.stdout
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_no_module_imports_a_layer_by_its_bare_folder_name():
+    for layer in (*LAYERS, "tests"):
+        for path in (ROOT / layer).rglob("*.py"):
+            bare = {name for name in imported_modules(path) if name.split(".")[0] in LAYERS}
+            assert not bare, f"{path}: import hecht.<layer>, not {bare}"
+
+
+def test_importing_the_command_line_does_not_import_textual_or_sqlmodel():
+    code = (
+        "import sys, hecht.tui.cli, hecht.tui.commands.scales; "
+        "print(sorted(m for m in ('textual', 'sqlmodel', 'sqlalchemy') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_code_is_ruff_clean():
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--quiet", "."],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert (
+        'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[test]" && pytest'
+        in readme
+    )
+    assert "grep -m1 -E '^python3 -m venv .venv && .*pytest' README.md" in ci

@@ -1,0 +1,32 @@
+"""The Dutch and English catalogues say the same things."""
+
+from __future__ import annotations
+
+import string
+
+from hecht.tui.i18n import catalogue, detect_language
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_languages_have_the_same_keys():
+    assert set(catalogue("nl")) == set(catalogue("en"))
+
+
+def test_every_text_has_the_same_placeholders_in_both_languages():
+    dutch, english = catalogue("nl"), catalogue("en")
+    for key, text in english.items():
+        assert placeholders(dutch[key]) == placeholders(text), key
+
+
+def test_language_comes_from_the_flag_then_hecht_lang_then_the_locale(monkeypatch):
+    monkeypatch.setenv("HECHT_LANG", "nl")
+    assert detect_language("en") == "en"
+    assert detect_language(None) == "nl"
+    monkeypatch.delenv("HECHT_LANG")
+    monkeypatch.setenv("LC_ALL", "nl_NL.UTF-8")
+    assert detect_language(None) == "nl"
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    assert detect_language(None) == "en"
