@@ -102,8 +102,8 @@ def problems_from(error: ValidationError, raw: Any, root: type[BaseModel]) -> li
             problems.append(
                 Problem(
                     describe_location(location, raw) or "top level",
-                    message + shown,
-                    "correct the value",
+                    message + ("" if kind == "value_error" else shown),
+                    "" if kind == "value_error" else "correct the value",
                 )
             )
     return problems
