@@ -13,24 +13,33 @@ class UsageError(Exception):
     """Bad input on the command line, already phrased for the user."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the parser with every subcommand registered."""
+def language_in(argv: Sequence[str]) -> str | None:
+    """Return the ``--lang`` value from raw arguments, so help can be shown in that language."""
+    for position, argument in enumerate(argv):
+        if argument.startswith("--lang="):
+            return argument.split("=", 1)[1]
+        if argument == "--lang" and position + 1 < len(argv):
+            return argv[position + 1]
+    return None
+
+
+def build_parser(messages: Messages) -> argparse.ArgumentParser:
+    """Return the parser with every subcommand registered, its help in the chosen language."""
     from hecht.tui.commands import scales
 
-    parser = argparse.ArgumentParser(
-        prog="hecht", description="Hecht: measurement-based care for perinatal psychology."
-    )
-    parser.add_argument("--lang", choices=("nl", "en"), help="language of the output")
+    parser = argparse.ArgumentParser(prog="hecht", description=messages("usage.description"))
+    parser.add_argument("--lang", choices=("nl", "en"), help=messages("help.lang"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    scales.register(commands)
+    scales.register(commands, messages)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 done, 2 refused input, 1 internal error)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    messages = Messages(detect_language(args.lang))
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    messages = Messages(detect_language(language_in(arguments)))
+    parser = build_parser(messages)
+    args = parser.parse_args(arguments)
     if not getattr(args, "run", None):
         parser.print_help()
         return 0

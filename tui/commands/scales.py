@@ -24,33 +24,31 @@ from hecht.tui.settings import local_scales_dir
 LIST_COLUMNS = ("id", "version", "name", "domain", "items", "licence", "origin")
 
 
-def register(commands: Any) -> None:
+def register(commands: Any, messages: Messages) -> None:
     """Add the ``scales`` command group to the top-level parser."""
-    group = commands.add_parser("scales", help="list, show, validate and score scales")
+    group = commands.add_parser("scales", help=messages("help.scales"))
     sub = group.add_subparsers(dest="scales_command", metavar="SUBCOMMAND", required=True)
 
-    listing = sub.add_parser("list", help="the scales in the library")
+    listing = sub.add_parser("list", help=messages("help.scales.list"))
     listing.set_defaults(run=run_list)
 
-    show = sub.add_parser("show", help="one definition as a person reads it")
+    show = sub.add_parser("show", help=messages("help.scales.show"))
     show.add_argument("scale", metavar="ID")
     show.add_argument("--version", dest="scale_version")
     show.set_defaults(run=run_show)
 
-    validate = sub.add_parser("validate", help="check definition or overlay files")
+    validate = sub.add_parser("validate", help=messages("help.scales.validate"))
     validate.add_argument("paths", metavar="PATH", nargs="+", type=Path)
-    validate.add_argument(
-        "--lenient", action="store_true", help="skip the example-coverage requirement"
-    )
+    validate.add_argument("--lenient", action="store_true", help=messages("help.lenient"))
     validate.set_defaults(run=run_validate)
 
-    scoring = sub.add_parser("score", help="score one set of answers")
+    scoring = sub.add_parser("score", help=messages("help.scales.score"))
     scoring.add_argument("scale", metavar="ID")
-    scoring.add_argument("--answers", required=True, help='codes in item order, e.g. "2,1,,3"')
+    scoring.add_argument("--answers", required=True, help=messages("help.answers"))
     scoring.add_argument("--version", dest="scale_version")
     scoring.set_defaults(run=run_score)
 
-    change = sub.add_parser("change", help="reliable and clinically significant change")
+    change = sub.add_parser("change", help=messages("help.scales.change"))
     change.add_argument("scale", metavar="ID")
     change.add_argument("--pre", required=True)
     change.add_argument("--post", required=True)
@@ -58,7 +56,7 @@ def register(commands: Any) -> None:
     change.set_defaults(run=run_change)
 
     for parser in (listing, show, validate, scoring, change):
-        parser.add_argument("--json", action="store_true", help="machine-readable output")
+        parser.add_argument("--json", action="store_true", help=messages("help.json"))
 
 
 def shorten(text: str, width: int) -> str:
