@@ -118,22 +118,29 @@ def _add_definitions(
     return overlays
 
 
-def _apply_overlays(library: ScaleLibrary, overlays: list[tuple[Path, WordingOverlay]]) -> None:
-    for path, overlay in overlays:
-        key = (overlay.overlay, overlay.version)
-        entry = library.entries.get(key)
-        if entry is None:
-            problem = Problem(
+def check_overlay(library: ScaleLibrary, overlay: WordingOverlay) -> list[Problem]:
+    """Return what keeps an overlay from applying: an unknown scale, item or code."""
+    entry = library.entries.get((overlay.overlay, overlay.version))
+    if entry is None:
+        known = ", ".join(f"{scale} {version}" for scale, version in sorted(library.entries))
+        return [
+            Problem(
                 "overlay",
                 f"there is no scale '{overlay.overlay}' version {overlay.version}",
-                f"use one of: {', '.join(f'{i} {v}' for i, v in sorted(library.entries))}",
+                f"use one of: {known}",
             )
-            library.refused.append(DefinitionError(path, [problem]))
-            continue
-        problems = overlay_problems(entry.definition, overlay)
+        ]
+    return overlay_problems(entry.definition, overlay)
+
+
+def _apply_overlays(library: ScaleLibrary, overlays: list[tuple[Path, WordingOverlay]]) -> None:
+    for path, overlay in overlays:
+        problems = check_overlay(library, overlay)
         if problems:
             library.refused.append(DefinitionError(path, problems))
             continue
+        key = (overlay.overlay, overlay.version)
+        entry = library.entries[key]
         library.entries[key] = LibraryEntry(
             apply_overlay(entry.definition, overlay), entry.origin, entry.path, overlay.source
         )

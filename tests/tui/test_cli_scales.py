@@ -200,3 +200,17 @@ def test_the_installed_hecht_command_runs_without_a_traceback(tmp_path):
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
+
+
+def test_validate_checks_a_wording_overlay_against_its_scale(capsys, tmp_path):
+    overlay = tmp_path / "epds-nl.toml"
+    overlay.write_text(
+        'overlay = "epds"\nversion = "1"\nsource = "licensed"\n\n'
+        '[[items]]\nid = "1"\ntext = { nl = "tekst" }\n'
+    )
+    code, out, _ = run(capsys, "scales", "validate", str(overlay))
+    assert (code, out.strip()) == (0, f"{overlay}: valid wording overlay for epds 1")
+    overlay.write_text(overlay.read_text().replace('id = "1"', 'id = "12"'))
+    code, out, _ = run(capsys, "scales", "validate", str(overlay))
+    assert code == 2
+    assert "epds has no item '12'" in out

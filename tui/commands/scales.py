@@ -5,15 +5,21 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
 from hecht.scales.answers import AnswerError, AnswerProblem, parse_answers
 from hecht.scales.change import ChangeResult, compare
-from hecht.scales.library import ScaleLibrary, UnknownScaleError, load_library
+from hecht.scales.library import (
+    LibraryEntry,
+    ScaleLibrary,
+    UnknownScaleError,
+    check_overlay,
+    load_library,
+)
 from hecht.scales.loader import definition_from_data, is_overlay, overlay_from_data, read_toml
 from hecht.scales.model import ScaleDefinition
-from hecht.scales.overlay import overlay_problems
 from hecht.scales.problems import DefinitionError, Problem
 from hecht.scales.scoring import ScoreResult, score
 from hecht.tui.cli import UsageError
@@ -71,8 +77,6 @@ def print_json(data: object) -> None:
 
 def library_for(messages: Messages) -> ScaleLibrary:
     """Load the library with the user's local scales; warn about refused local files."""
-    import sys
-
     library = load_library(local_scales_dir())
     for error in library.refused:
         for line in error.report().splitlines():
@@ -80,16 +84,21 @@ def library_for(messages: Messages) -> ScaleLibrary:
     return library
 
 
-def find_definition(args: argparse.Namespace, messages: Messages) -> ScaleDefinition:
-    """Return the definition the arguments name, or refuse with the known ids."""
+def find_entry(args: argparse.Namespace, messages: Messages) -> LibraryEntry:
+    """Return the library entry the arguments name, or refuse with the known ids."""
     library = library_for(messages)
     try:
-        return library.get(args.scale, args.scale_version)
+        return library.entry(args.scale, args.scale_version)
     except UnknownScaleError as error:
         wanted = args.scale if args.scale_version is None else f"{args.scale} {args.scale_version}"
         raise UsageError(
             messages("error.unknown_scale", scale=wanted, known=", ".join(error.known))
         ) from None
+
+
+def find_definition(args: argparse.Namespace, messages: Messages) -> ScaleDefinition:
+    """Return the definition the arguments name, or refuse with the known ids."""
+    return find_entry(args, messages).definition
 
 
 def run_list(args: argparse.Namespace, messages: Messages) -> int:
@@ -120,13 +129,7 @@ def run_list(args: argparse.Namespace, messages: Messages) -> int:
 
 def run_show(args: argparse.Namespace, messages: Messages) -> int:
     """Print one definition: items, codes, scoring, bands, norms, citation and licence."""
-    library = library_for(messages)
-    try:
-        entry = library.entry(args.scale, args.scale_version)
-    except UnknownScaleError as error:
-        raise UsageError(
-            messages("error.unknown_scale", scale=args.scale, known=", ".join(error.known))
-        ) from None
+    entry = find_entry(args, messages)
     if args.json:
         data = entry.definition.model_dump(mode="json", by_alias=True, exclude_none=True)
         data["origin"] = entry.origin.value
@@ -137,73 +140,55 @@ def run_show(args: argparse.Namespace, messages: Messages) -> int:
     return 0
 
 
-def _validate_file(path: Path, library: ScaleLibrary, strict: bool) -> tuple[str, list[Problem]]:
-    """Return (description of what was valid, problems) for one file."""
+def validated_line(path: Path, library: ScaleLibrary, strict: bool, messages: Messages) -> str:
+    """Check one file and return the line that says it is valid.
+
+    Raises:
+        DefinitionError: with every problem found.
+    """
     data = read_toml(path)
     if is_overlay(data):
         overlay = overlay_from_data(path, data)
-        try:
-            definition = library.get(overlay.overlay, overlay.version)
-        except UnknownScaleError:
-            known = ", ".join(library.ids())
-            return "", [
-                Problem(
-                    "overlay",
-                    f"there is no scale '{overlay.overlay}' version {overlay.version}",
-                    f"use one of: {known}",
-                )
-            ]
-        return f"overlay:{definition.id}:{definition.version}", overlay_problems(
-            definition, overlay
+        problems = check_overlay(library, overlay)
+        if problems:
+            raise DefinitionError(path, problems)
+        return messages(
+            "validate.overlay_ok", path=path, scale=overlay.overlay, version=overlay.version
         )
     definition = definition_from_data(path, data, strict=strict)
-    return (
-        f"definition:{definition.id}:{definition.version}:{len(definition.items)}:"
-        f"{len(definition.examples)}",
-        [],
+    return messages(
+        "validate.ok",
+        path=path,
+        scale=definition.id,
+        version=definition.version,
+        items=len(definition.items),
+        examples=len(definition.examples),
     )
 
 
 def run_validate(args: argparse.Namespace, messages: Messages) -> int:
     """Check each file (definitions run their examples); exit 0 when all are valid, else 2."""
-    library = load_library(None)
-    outcomes: list[dict[str, Any]] = []
+    library = load_library(local_scales_dir())
+    outcomes: list[tuple[Path, str, list[Problem]]] = []
     for path in args.paths:
         try:
-            summary, problems = _validate_file(path, library, strict=not args.lenient)
+            outcomes.append((path, validated_line(path, library, not args.lenient, messages), []))
         except DefinitionError as error:
-            summary, problems = "", error.problems
-        outcomes.append({"path": str(path), "summary": summary, "problems": problems})
-    bad = [outcome for outcome in outcomes if outcome["problems"]]
+            outcomes.append((path, "", error.problems))
+    bad = sum(1 for _, _, problems in outcomes if problems)
     if args.json:
         print_json(
             [
-                {
-                    "path": outcome["path"],
-                    "valid": not outcome["problems"],
-                    "problems": [str(problem) for problem in outcome["problems"]],
-                }
-                for outcome in outcomes
+                {"path": str(path), "valid": not problems, "problems": [str(p) for p in problems]}
+                for path, _, problems in outcomes
             ]
         )
         return 2 if bad else 0
-    for outcome in outcomes:
-        for problem in outcome["problems"]:
-            print(f"{outcome['path']}: {problem}")
-        if not outcome["problems"]:
-            print(_validated_line(outcome["path"], outcome["summary"], messages))
+    for path, line, problems in outcomes:
+        print("\n".join(f"{path}: {problem}" for problem in problems) if problems else line)
     if bad:
-        print(messages("validate.summary_bad", bad=len(bad), total=len(outcomes)))
+        print(messages("validate.summary_bad", bad=bad, total=len(outcomes)))
     return 2 if bad else 0
-
-
-def _validated_line(path: str, summary: str, messages: Messages) -> str:
-    kind, scale, version, *rest = summary.split(":")
-    if kind == "overlay":
-        return messages("validate.overlay_ok", path=path, scale=scale, version=version)
-    return messages(
-        "validate.ok", path=path, scale=scale, version=version, items=rest[0], examples=rest[1]
-    )
 
 
 def answer_error_text(error: AnswerError, definition: ScaleDefinition, messages: Messages) -> str:
