@@ -1,0 +1,54 @@
+"""Provides the perinatal time axis: gestational weeks from the due date, postpartum from birth."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+TERM_DAYS = 280
+"""A due date lies 40 weeks (280 days) after the first day of the last menstrual period."""
+
+
+class Phase(StrEnum):
+    """Whether a date falls in pregnancy or after the birth."""
+
+    PREGNANT = "pregnant"
+    POSTPARTUM = "postpartum"
+
+
+@dataclass(frozen=True)
+class PerinatalWeek:
+    """A date on the perinatal axis: the phase and the completed weeks in it."""
+
+    phase: Phase
+    week: int
+    days: int
+
+    @property
+    def label(self) -> str:
+        """Short form used on screens: Z31 (zwanger, 31 weeks) or PP6 (postpartum, 6 weeks)."""
+        return f"Z{self.week}" if self.phase is Phase.PREGNANT else f"PP{self.week}"
+
+
+def gestational_days(on: date, due_date: date) -> int:
+    """Return the gestational age in days on a date, counted from the due date."""
+    return TERM_DAYS - (due_date - on).days
+
+
+def perinatal_week(
+    on: date, *, due_date: date | None, birth_date: date | None
+) -> PerinatalWeek | None:
+    """Return where a date falls: postpartum weeks after a birth, else gestational weeks.
+
+    Returns None when neither date is known, or the date lies before the pregnancy began.
+    """
+    if birth_date is not None and on >= birth_date:
+        days = (on - birth_date).days
+        return PerinatalWeek(Phase.POSTPARTUM, days // 7, days)
+    if due_date is not None:
+        days = gestational_days(on, due_date)
+        if days < 0:
+            return None
+        return PerinatalWeek(Phase.PREGNANT, days // 7, days)
+    return None

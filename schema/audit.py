@@ -1,0 +1,171 @@
+"""Provides the NEN 7513 audit log: one hash-chained event per access to a dossier."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from hecht.schema.context import Actor
+from hecht.schema.tables import AuditEvent
+
+GENESIS = "0" * 64
+"""The previous hash of the first event."""
+
+CHAIN_LOCK = 7513
+"""PostgreSQL advisory lock that serialises appends to the chain across workstations."""
+
+
+class AuditKind(StrEnum):
+    """What was done with a dossier."""
+
+    READ = "read"
+    SEARCH = "search"
+    CREATE = "create"
+    CHANGE = "change"
+    EXPORT = "export"
+    IMPORT = "import"
+    REPORT = "report"
+    PRINT = "print"
+    DESTROY = "destroy"
+
+
+class Outcome(StrEnum):
+    """Whether the access succeeded."""
+
+    SUCCESS = "success"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One audit event as read back."""
+
+    seq: int
+    at: datetime
+    event: str
+    client_code: str | None
+    user_id: int | None
+    on_behalf_of_id: int | None
+    access_point: str
+    outcome: str
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """The result of checking the chain: how many events, and each break found."""
+
+    events: int
+    head_hash: str
+    problems: list[str]
+
+    @property
+    def intact(self) -> bool:
+        """Whether no row was changed, removed or inserted out of order."""
+        return not self.problems
+
+
+def event_hash(event: AuditEvent) -> str:
+    """Return the SHA-256 of an event's content and the hash before it."""
+    content = [
+        event.seq,
+        event.at.isoformat(),
+        event.event,
+        event.client_id,
+        event.client_code,
+        event.user_id,
+        event.on_behalf_of_id,
+        event.access_point,
+        event.outcome,
+        event.detail,
+        event.prev_hash,
+    ]
+    canonical = json.dumps(content, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _chain_head(session: Session) -> tuple[int, str]:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+    last = session.exec(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)
+    ).first()
+    return (0, GENESIS) if last is None else (last[0], last[1])
+
+
+def record(
+    *,
+    session: Session,
+    actor: Actor,
+    event: AuditKind,
+    client_id: int | None = None,
+    client_code: str | None = None,
+    outcome: Outcome = Outcome.SUCCESS,
+    detail: str | None = None,
+) -> None:
+    """Append one event to the chain, in the caller's transaction.
+
+    ``detail`` names what was accessed (a record kind and id, an export format), never content:
+    no names, notes or answers.
+    """
+    seq, prev_hash = _chain_head(session)
+    entry = AuditEvent(
+        seq=seq + 1,
+        at=actor.now().astimezone(UTC),
+        event=event.value,
+        client_id=client_id,
+        client_code=client_code,
+        user_id=actor.user_id,
+        on_behalf_of_id=actor.on_behalf_of_id,
+        access_point=actor.access_point,
+        outcome=outcome.value,
+        detail=detail,
+        prev_hash=prev_hash,
+        hash="",
+    )
+    entry.hash = event_hash(entry)
+    session.add(entry)
+    session.flush()
+
+
+def verify_chain(*, session: Session) -> ChainReport:
+    """Recompute the chain; report every changed, removed or reordered row."""
+    problems: list[str] = []
+    expected_seq, prev_hash, count = 1, GENESIS, 0
+    for event in session.exec(select(AuditEvent).order_by(col(AuditEvent.seq))):
+        count += 1
+        if event.seq != expected_seq:
+            problems.append(f"events {expected_seq}–{event.seq - 1} are missing")
+        elif event.prev_hash != prev_hash:
+            problems.append(f"event {event.seq} does not follow the event before it")
+        if event_hash(event) != event.hash:
+            problems.append(f"event {event.seq} was changed after it was written")
+        expected_seq, prev_hash = event.seq + 1, event.hash
+    return ChainReport(count, prev_hash, problems)
+
+
+def client_log(*, session: Session, client_id: int) -> list[AuditEntry]:
+    """Return every access to one client's dossier, oldest first (a client may ask for it)."""
+    rows = session.exec(
+        select(AuditEvent).where(AuditEvent.client_id == client_id).order_by(col(AuditEvent.seq))
+    )
+    return [
+        AuditEntry(
+            row.seq,
+            row.at,
+            row.event,
+            row.client_code,
+            row.user_id,
+            row.on_behalf_of_id,
+            row.access_point,
+            row.outcome,
+            row.detail,
+        )
+        for row in rows
+    ]

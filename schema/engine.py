@@ -1,0 +1,75 @@
+"""Provides the database engine: an SQLite file by default, PostgreSQL for a shared practice."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+
+APP_NAME = "hecht"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def default_database_path() -> Path:
+    """Return the SQLite file used when nothing else is configured."""
+    return platformdirs.user_data_path(APP_NAME) / "hecht.db"
+
+
+def database_url(explicit: str | None = None) -> str:
+    """Return the database URL: ``--db``, else HECHT_DB, else the default SQLite file.
+
+    A value with ``://`` is an SQLAlchemy URL (``postgresql://`` uses psycopg 3); anything
+    else is a path to an SQLite file.
+    """
+    value = explicit or os.environ.get("HECHT_DB") or str(default_database_path())
+    if "://" not in value:
+        return f"sqlite:///{Path(value).expanduser()}"
+    if value.startswith("postgresql://") or value.startswith("postgres://"):
+        return "postgresql+psycopg://" + value.split("://", 1)[1]
+    return value
+
+
+def describe_url(url: str) -> str:
+    """Return the URL as it may be shown: the password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event takes over
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        # Every unit of work writes an audit event, so take the write lock at the start: two
+        # workstations never read the same chain head and then both append to it.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> Engine:
+    """Create the engine for a URL, with the pragmas and pool that storage relies on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    database = parsed.database or ""
+    in_memory = database in ("", ":memory:")
+    if not in_memory:
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        poolclass=StaticPool if in_memory else None,
+    )
+    _configure_sqlite(engine)
+    return engine

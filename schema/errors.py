@@ -1,0 +1,23 @@
+"""Provides the refusals services raise: each names the field and says what is wrong."""
+
+from __future__ import annotations
+
+
+class ServiceError(ValueError):
+    """A request the services refuse; nothing was written."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotFoundError(ServiceError):
+    """The record asked for does not exist (or was destroyed)."""
+
+
+class ConflictError(ServiceError):
+    """The request clashes with what is stored (a duplicate code, a third partner)."""
+
+
+class InvalidInputError(ServiceError):
+    """A value is impossible or malformed (a date far in the future, an unknown code)."""

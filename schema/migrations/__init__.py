@@ -1,0 +1,1 @@
+"""Provides the Alembic migrations, run from code by ``hecht.schema.migrate``."""

@@ -1,0 +1,1 @@
+"""Provides the migration revisions, oldest first."""

@@ -1,0 +1,1 @@
+"""Provides the services the screens and commands call: keyword-only, returning read models."""

@@ -1,0 +1,401 @@
+"""Provides administrations: answers committed one by one as a draft, then completed and scored.
+
+Every answer is committed the moment it is entered, so a killed process loses nothing; an
+answer that triggers a critical rule raises its alert in the same transaction. A completed
+administration is never changed: a correction or retraction is a new version.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from sqlmodel import Session, col, select
+
+from hecht.scales.answers import AnswerError, AnswerSheet, check_code, item_score
+from hecht.scales.library import ScaleLibrary, UnknownScaleError
+from hecht.scales.model import ScaleDefinition
+from hecht.scales.scoring import score, triggered_alerts
+from hecht.schema import audit
+from hecht.schema.audit import AuditKind
+from hecht.schema.context import Actor
+from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
+from hecht.schema.inputs import NewAdministration
+from hecht.schema.readmodels import AdministrationRead, AlertRead, AnswerRead, ScoreRead
+from hecht.schema.services.clients import client_row
+from hecht.schema.tables import (
+    Administration,
+    Alert,
+    Client,
+    ItemResponse,
+    RecordStatus,
+    Score,
+)
+from hecht.schema.versioning import current_version, history, start_lineage, supersede
+
+
+def definition_for(library: ScaleLibrary, scale_id: str, version: str | None) -> ScaleDefinition:
+    """Return the definition an administration uses, refusing an unknown id or version."""
+    try:
+        return library.get(scale_id, version)
+    except UnknownScaleError as error:
+        raise InvalidInputError(str(error), field="scale_id") from None
+
+
+def alert_read(alert: Alert) -> AlertRead:
+    """Return the read model of an alert row."""
+    assert alert.id is not None
+    return AlertRead(
+        id=alert.id,
+        administration_id=alert.administration_id,
+        client_id=alert.client_id,
+        rule_id=alert.rule_id,
+        item=alert.item,
+        level=alert.level,
+        raised_at=alert.raised_at,
+        acknowledged_at=alert.acknowledged_at,
+        acknowledged_by_id=alert.acknowledged_by_id,
+        action=alert.action,
+        action_note=alert.action_note,
+    )
+
+
+def administration_read(session: Session, row: Administration) -> AdministrationRead:
+    """Return an administration with its answers, score and alerts."""
+    assert row.id is not None and row.lineage_id is not None
+    responses = session.exec(
+        select(ItemResponse)
+        .where(ItemResponse.administration_id == row.id)
+        .order_by(col(ItemResponse.position))
+    )
+    stored = session.get(Score, row.id)
+    alerts = session.exec(select(Alert).where(Alert.administration_id == row.id))
+    return AdministrationRead(
+        id=row.id,
+        lineage_id=row.lineage_id,
+        version=row.version,
+        supersedes_id=row.supersedes_id,
+        client_id=row.client_id,
+        episode_lineage_id=row.episode_lineage_id,
+        visit_lineage_id=row.visit_lineage_id,
+        scale_id=row.scale_id,
+        scale_version=row.scale_version,
+        respondent=row.respondent,
+        mode=row.mode,
+        status=row.status,
+        observed_at=row.observed_at,
+        entered_at=row.entered_at,
+        recorded_at=row.recorded_at,
+        recorded_by_id=row.recorded_by_id,
+        change_reason=row.change_reason,
+        answers=[AnswerRead(r.item_id, r.code, r.score, r.missing_reason) for r in responses],
+        score=None if stored is None else score_read(stored),
+        alerts=[alert_read(alert) for alert in alerts],
+    )
+
+
+def score_read(stored: Score) -> ScoreRead:
+    """Return the read model of a stored score."""
+    return ScoreRead(
+        total=stored.total,
+        raw_total=stored.raw_total,
+        band=stored.band,
+        valid=stored.valid,
+        prorated=stored.prorated,
+        missing_items=list(stored.missing_items),
+        subscales=dict(stored.subscales),
+    )
+
+
+def _audit(session: Session, actor: Actor, row: Administration, kind: AuditKind) -> None:
+    client = session.get(Client, row.client_id)
+    audit.record(
+        session=session,
+        actor=actor,
+        event=kind,
+        client_id=row.client_id,
+        client_code=None if client is None else client.code,
+        detail=f"administration {row.lineage_id} ({row.scale_id})",
+    )
+
+
+def start_administration(
+    *, session: Session, actor: Actor, library: ScaleLibrary, new: NewAdministration
+) -> AdministrationRead:
+    """Start a draft administration of a scale for one respondent."""
+    definition = definition_for(library, new.scale_id, new.scale_version)
+    client = client_row(session, new.client_code)
+    now = actor.now()
+    observed = now
+    if new.observed_on is not None:
+        if new.observed_on > now.date() + timedelta(days=1):
+            raise InvalidInputError(
+                f"observed_on: {new.observed_on} is more than a day in the future",
+                field="observed_on",
+            )
+        if new.observed_on != now.date():
+            observed = datetime.combine(new.observed_on, time(12), tzinfo=now.tzinfo)
+    row = Administration(
+        client_id=client.id,  # type: ignore[arg-type]
+        episode_lineage_id=new.episode_lineage_id,
+        visit_lineage_id=new.visit_lineage_id,
+        scale_id=definition.id,
+        scale_version=definition.version,
+        respondent=definition.respondent.value,
+        observed_at=observed,
+        entered_at=now,
+        entered_by_id=actor.user_id,
+        mode=new.mode.value,
+        status=RecordStatus.DRAFT.value,
+        recorded_at=now,
+        recorded_by_id=actor.user_id,
+    )
+    start_lineage(session, row)
+    _audit(session, actor, row, AuditKind.CREATE)
+    return administration_read(session, row)
+
+
+def _row(session: Session, administration_id: int) -> Administration:
+    row = session.get(Administration, administration_id)
+    if row is None:
+        raise NotFoundError(f"there is no administration {administration_id}")
+    return row
+
+
+def _sheet(session: Session, administration_id: int) -> AnswerSheet:
+    responses = session.exec(
+        select(ItemResponse).where(ItemResponse.administration_id == administration_id)
+    )
+    return {response.item_id: response.code for response in responses}
+
+
+def _raise_alerts(
+    session: Session, actor: Actor, row: Administration, definition: ScaleDefinition
+) -> list[AlertRead]:
+    """Raise the alerts the stored answers trigger, once per rule and item in a lineage."""
+    sheet = _sheet(session, row.id)  # type: ignore[arg-type]
+    scores = {
+        item.id: None
+        if sheet.get(item.id) is None
+        else item_score(definition, item, sheet[item.id])  # type: ignore[arg-type]
+        for item in definition.items
+    }
+    lineage_ids = [version.id for version in history(session, Administration, row.lineage_id)]  # type: ignore[arg-type]
+    raised = {
+        (alert.rule_id, alert.item)
+        for alert in session.exec(
+            select(Alert).where(col(Alert.administration_id).in_(lineage_ids))
+        )
+    }
+    new_alerts: list[AlertRead] = []
+    for triggered in triggered_alerts(definition.interpretation.critical, scores):
+        if (triggered.rule, triggered.item) in raised:
+            continue
+        alert = Alert(
+            administration_id=row.id,  # type: ignore[arg-type]
+            client_id=row.client_id,
+            rule_id=triggered.rule,
+            item=triggered.item,
+            level=triggered.level.value,
+            raised_at=actor.now(),
+        )
+        session.add(alert)
+        session.flush()
+        new_alerts.append(alert_read(alert))
+    return new_alerts
+
+
+def record_answer(
+    *,
+    session: Session,
+    actor: Actor,
+    library: ScaleLibrary,
+    administration_id: int,
+    item_id: str,
+    code: str | None,
+    missing_reason: str | None = None,
+) -> list[AlertRead]:
+    """Store (or replace) one answer of a draft; return any alert it raised.
+
+    ``code`` is what was typed; None marks the item missing, with an optional reason.
+
+    Raises:
+        InvalidInputError: the item does not exist or the code is not one it offers.
+        ConflictError: the administration is not a draft.
+    """
+    row = _row(session, administration_id)
+    if row.status != RecordStatus.DRAFT:
+        raise ConflictError(
+            f"administration {administration_id} is {row.status}: correct it instead",
+            field="status",
+        )
+    definition = definition_for(library, row.scale_id, row.scale_version)
+    try:
+        item = definition.item(item_id)
+    except KeyError:
+        raise InvalidInputError(f"{definition.short_name} has no item '{item_id}'") from None
+    value: float | None = None
+    if code is not None and code.strip():
+        try:
+            value = check_code(definition, item, code)
+        except AnswerError as error:
+            raise InvalidInputError(str(error), field=item_id) from None
+    position = [entry.id for entry in definition.items].index(item_id)
+    response = session.exec(
+        select(ItemResponse).where(
+            ItemResponse.administration_id == administration_id, ItemResponse.item_id == item_id
+        )
+    ).first() or ItemResponse(
+        administration_id=administration_id,
+        item_id=item_id,
+        position=position,
+        entered_at=actor.now(),
+    )
+    response.code = value
+    response.score = None if value is None else item_score(definition, item, value)
+    response.missing_reason = None if value is not None else missing_reason
+    response.entered_at = actor.now()
+    session.add(response)
+    session.flush()
+    return _raise_alerts(session, actor, row, definition)
+
+
+def store_score(
+    session: Session, row: Administration, definition: ScaleDefinition, now: datetime
+) -> Score:
+    """Score an administration's answers and store (or replace) its derived Score row."""
+    result = score(definition, _sheet(session, row.id))  # type: ignore[arg-type]
+    stored = session.get(Score, row.id) or Score(
+        administration_id=row.id,
+        valid=False,
+        prorated=False,
+        computed_at=now,  # type: ignore[arg-type]
+    )
+    stored.total = result.total
+    stored.raw_total = result.raw_total
+    stored.band = result.band
+    stored.valid = result.valid
+    stored.prorated = result.prorated
+    stored.missing_items = list(result.missing)
+    stored.subscales = dict(result.subscales)
+    stored.computed_at = now
+    session.add(stored)
+    session.flush()
+    return stored
+
+
+def complete_administration(
+    *, session: Session, actor: Actor, library: ScaleLibrary, administration_id: int
+) -> AdministrationRead:
+    """Complete a draft: unanswered items are stored as missing, and the score is stored."""
+    row = _row(session, administration_id)
+    if row.status != RecordStatus.DRAFT:
+        raise ConflictError(f"administration {administration_id} is not a draft", field="status")
+    definition = definition_for(library, row.scale_id, row.scale_version)
+    answered = _sheet(session, administration_id)
+    for position, item in enumerate(definition.items):
+        if item.id not in answered:
+            session.add(
+                ItemResponse(
+                    administration_id=administration_id,
+                    item_id=item.id,
+                    position=position,
+                    missing_reason="not answered",
+                    entered_at=actor.now(),
+                )
+            )
+    session.flush()
+    row.status = RecordStatus.COMPLETE.value
+    row.recorded_at = actor.now()
+    session.add(row)
+    store_score(session, row, definition, actor.now())
+    _audit(session, actor, row, AuditKind.CHANGE)
+    return administration_read(session, row)
+
+
+def correct_administration(
+    *,
+    session: Session,
+    actor: Actor,
+    library: ScaleLibrary,
+    lineage_id: int,
+    answers: dict[str, str | None],
+    reason: str,
+) -> AdministrationRead:
+    """Store a corrected version: the old answers with these replaced, rescored, with the reason."""
+    old = current_version(session, Administration, lineage_id)
+    if old.status != RecordStatus.COMPLETE:
+        raise ConflictError("only a completed administration can be corrected", field="status")
+    definition = definition_for(library, old.scale_id, old.scale_version)
+    sheet = _sheet(session, old.id)  # type: ignore[arg-type]
+    for item_id, typed in answers.items():
+        try:
+            item = definition.item(item_id)
+        except KeyError:
+            raise InvalidInputError(f"{definition.short_name} has no item '{item_id}'") from None
+        try:
+            sheet[item_id] = (
+                None if typed is None or not typed.strip() else check_code(definition, item, typed)
+            )
+        except AnswerError as error:
+            raise InvalidInputError(str(error), field=item_id) from None
+    new = supersede(session, old, actor=actor, reason=reason, changes={})
+    for position, item in enumerate(definition.items):
+        code = sheet.get(item.id)
+        session.add(
+            ItemResponse(
+                administration_id=new.id,  # type: ignore[arg-type]
+                item_id=item.id,
+                position=position,
+                code=code,
+                score=None if code is None else item_score(definition, item, code),
+                missing_reason=None if code is not None else "not answered",
+                entered_at=actor.now(),
+            )
+        )
+    session.flush()
+    store_score(session, new, definition, actor.now())
+    _raise_alerts(session, actor, new, definition)
+    _audit(session, actor, new, AuditKind.CHANGE)
+    return administration_read(session, new)
+
+
+def retract_administration(*, session: Session, actor: Actor, lineage_id: int, reason: str) -> None:
+    """Retract an administration entered in error: it leaves lists; its history stays."""
+    old = current_version(session, Administration, lineage_id)
+    new = supersede(
+        session, old, actor=actor, reason=reason, changes={}, status=RecordStatus.RETRACTED
+    )
+    _audit(session, actor, new, AuditKind.CHANGE)
+
+
+def get_administration(
+    *, session: Session, actor: Actor, administration_id: int
+) -> AdministrationRead:
+    """Open one administration with its answers, score and alerts (an audited read)."""
+    row = _row(session, administration_id)
+    _audit(session, actor, row, AuditKind.READ)
+    return administration_read(session, row)
+
+
+def administration_history(
+    *, session: Session, actor: Actor, lineage_id: int
+) -> list[AdministrationRead]:
+    """Return every version of an administration, oldest first (an audited read)."""
+    versions = history(session, Administration, lineage_id)
+    if not versions:
+        raise NotFoundError(f"there is no administration {lineage_id}")
+    _audit(session, actor, versions[-1], AuditKind.READ)
+    return [administration_read(session, version) for version in versions]
+
+
+def open_drafts(
+    *, session: Session, actor: Actor, code: str | None = None
+) -> list[AdministrationRead]:
+    """Return unfinished drafts, for one client or all, to offer for resumption."""
+    query = select(Administration).where(Administration.status == RecordStatus.DRAFT.value)
+    if code is not None:
+        query = query.where(Administration.client_id == client_row(session, code).id)
+    rows = list(session.exec(query.order_by(col(Administration.entered_at))))
+    for row in rows:
+        _audit(session, actor, row, AuditKind.READ)
+    return [administration_read(session, row) for row in rows]

@@ -1,0 +1,173 @@
+"""Provides clients, couples and practitioners: register, find, read and correct them."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, or_, select
+
+from hecht.schema import audit
+from hecht.schema.audit import AuditKind
+from hecht.schema.context import Actor
+from hecht.schema.errors import ConflictError, NotFoundError
+from hecht.schema.inputs import ClientChanges, NewClient
+from hecht.schema.readmodels import ClientRead, CoupleRead
+from hecht.schema.tables import Client, Couple, Practitioner
+
+
+def client_read(client: Client) -> ClientRead:
+    """Return the read model of a client row."""
+    assert client.id is not None
+    return ClientRead(
+        id=client.id,
+        code=client.code,
+        name=client.name,
+        birth_year=client.birth_year,
+        language=client.language,
+        contact=client.contact,
+        created_at=client.created_at,
+        destroyed=client.destroyed_at is not None,
+    )
+
+
+def add_practitioner(*, session: Session, actor: Actor, name: str) -> int:
+    """Register a practitioner (a user of Hecht); return their id."""
+    practitioner = Practitioner(name=name.strip(), created_at=actor.now())
+    session.add(practitioner)
+    session.flush()
+    assert practitioner.id is not None
+    return practitioner.id
+
+
+def client_row(session: Session, code: str) -> Client:
+    """Return the client with this code, refusing an unknown or destroyed one."""
+    client = session.exec(select(Client).where(Client.code == code)).first()
+    if client is None:
+        raise NotFoundError(f"there is no client with code '{code}'", field="code")
+    if client.destroyed_at is not None:
+        raise NotFoundError(f"the dossier of client '{code}' was destroyed", field="code")
+    return client
+
+
+def create_client(*, session: Session, actor: Actor, new: NewClient) -> ClientRead:
+    """Register a client under a code that no other client has."""
+    if session.exec(select(Client.id).where(Client.code == new.code)).first() is not None:
+        raise ConflictError(
+            f"code '{new.code}' is already in use: choose another code", field="code"
+        )
+    client = Client(**new.model_dump(), created_at=actor.now())
+    session.add(client)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        event=AuditKind.CREATE,
+        client_id=client.id,
+        client_code=client.code,
+        detail="client",
+    )
+    return client_read(client)
+
+
+def get_client(*, session: Session, actor: Actor, code: str) -> ClientRead:
+    """Open a client's details (an audited read)."""
+    client = client_row(session, code)
+    audit.record(
+        session=session,
+        actor=actor,
+        event=AuditKind.READ,
+        client_id=client.id,
+        client_code=client.code,
+        detail="client",
+    )
+    return client_read(client)
+
+
+def find_clients(*, session: Session, actor: Actor, text: str = "") -> list[ClientRead]:
+    """Return clients whose code or name contains the text (an audited search)."""
+    query = select(Client).where(col(Client.destroyed_at).is_(None)).order_by(col(Client.code))
+    if text.strip():
+        pattern = f"%{text.strip().lower()}%"
+        query = query.where(or_(col(Client.code).ilike(pattern), col(Client.name).ilike(pattern)))
+    found = [client_read(client) for client in session.exec(query)]
+    audit.record(session=session, actor=actor, event=AuditKind.SEARCH, detail="clients")
+    return found
+
+
+def change_client(
+    *, session: Session, actor: Actor, code: str, changes: ClientChanges
+) -> ClientRead:
+    """Correct a client's details; the audit log records which fields, never their values."""
+    client = client_row(session, code)
+    updates = changes.model_dump(exclude_unset=True)
+    for field_name, value in updates.items():
+        setattr(client, field_name, value)
+    session.add(client)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        event=AuditKind.CHANGE,
+        client_id=client.id,
+        client_code=client.code,
+        detail="client: " + ", ".join(sorted(updates)),
+    )
+    return client_read(client)
+
+
+def couple_of(session: Session, client_id: int) -> Couple | None:
+    """Return the couple a client belongs to, if any."""
+    return session.exec(
+        select(Couple).where(
+            or_(Couple.first_client_id == client_id, Couple.second_client_id == client_id)
+        )
+    ).first()
+
+
+def create_couple(
+    *, session: Session, actor: Actor, first_code: str, second_code: str
+) -> CoupleRead:
+    """Pair two clients; a client already in a couple cannot join a second one."""
+    if first_code == second_code:
+        raise ConflictError("a couple is two different clients", field="second_code")
+    first, second = client_row(session, first_code), client_row(session, second_code)
+    assert first.id is not None and second.id is not None
+    for client in (first, second):
+        existing = couple_of(session, client.id)  # type: ignore[arg-type]
+        if existing is not None:
+            raise ConflictError(
+                f"client '{client.code}' is already in a couple: a couple has exactly two clients",
+                field="code",
+            )
+    couple = Couple(first_client_id=first.id, second_client_id=second.id, created_at=actor.now())
+    session.add(couple)
+    session.flush()
+    for client in (first, second):
+        audit.record(
+            session=session,
+            actor=actor,
+            event=AuditKind.CREATE,
+            client_id=client.id,
+            client_code=client.code,
+            detail=f"couple {couple.id}",
+        )
+    assert couple.id is not None
+    return CoupleRead(couple.id, client_read(first), client_read(second))
+
+
+def get_couple(*, session: Session, actor: Actor, couple_id: int) -> CoupleRead:
+    """Open a couple (an audited read of both dossiers)."""
+    couple = session.get(Couple, couple_id)
+    if couple is None:
+        raise NotFoundError(f"there is no couple {couple_id}", field="couple_id")
+    first = session.get(Client, couple.first_client_id)
+    second = session.get(Client, couple.second_client_id)
+    assert first is not None and second is not None
+    for client in (first, second):
+        audit.record(
+            session=session,
+            actor=actor,
+            event=AuditKind.READ,
+            client_id=client.id,
+            client_code=client.code,
+            detail=f"couple {couple_id}",
+        )
+    return CoupleRead(couple_id, client_read(first), client_read(second))

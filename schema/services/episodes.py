@@ -1,0 +1,191 @@
+"""Provides episodes of care: open one for a client or couple, correct it, close it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlmodel import Session, or_
+
+from hecht.scales.perinatal import PerinatalWeek, perinatal_week
+from hecht.schema import audit
+from hecht.schema.audit import AuditKind
+from hecht.schema.context import Actor
+from hecht.schema.errors import InvalidInputError, NotFoundError
+from hecht.schema.inputs import NewEpisode
+from hecht.schema.readmodels import EpisodeRead
+from hecht.schema.services.clients import client_row, couple_of
+from hecht.schema.tables import Client, Couple, Episode, EpisodeStatus
+from hecht.schema.versioning import current_rows, current_version, start_lineage, supersede
+
+MAX_WEEKS_TO_DUE_DATE = 45
+"""A due date further away than this cannot belong to a pregnancy that has begun."""
+EARLIEST_BIRTH_BEFORE_DUE = timedelta(weeks=24)
+"""A birth more than 24 weeks before the due date (before 16 weeks' gestation) is refused."""
+LATEST_BIRTH_AFTER_DUE = timedelta(weeks=6)
+
+
+def episode_read(episode: Episode) -> EpisodeRead:
+    """Return the read model of an episode row."""
+    assert episode.id is not None and episode.lineage_id is not None
+    return EpisodeRead(
+        id=episode.id,
+        lineage_id=episode.lineage_id,
+        version=episode.version,
+        client_id=episode.client_id,
+        couple_id=episode.couple_id,
+        due_date=episode.due_date,
+        birth_date=episode.birth_date,
+        referral_reasons=list(episode.referral_reasons),
+        referral_text=episode.referral_text,
+        referrer=episode.referrer,
+        status=episode.episode_status,
+        started_on=episode.started_on,
+        ended_on=episode.ended_on,
+    )
+
+
+def check_dates(today: date, due_date: date | None, birth_date: date | None) -> None:
+    """Refuse impossible due and birth dates, naming the field."""
+    if due_date is not None and due_date > today + timedelta(weeks=MAX_WEEKS_TO_DUE_DATE):
+        raise InvalidInputError(
+            f"due_date: {due_date} is more than {MAX_WEEKS_TO_DUE_DATE} weeks away; check the year",
+            field="due_date",
+        )
+    if birth_date is not None and birth_date > today + timedelta(days=1):
+        raise InvalidInputError(f"birth_date: {birth_date} lies in the future", field="birth_date")
+    if due_date is not None and birth_date is not None:
+        if birth_date < due_date - EARLIEST_BIRTH_BEFORE_DUE:
+            raise InvalidInputError(
+                f"birth_date: {birth_date} is more than 24 weeks before the due date "
+                f"{due_date}; check both dates",
+                field="birth_date",
+            )
+        if birth_date > due_date + LATEST_BIRTH_AFTER_DUE:
+            raise InvalidInputError(
+                f"birth_date: {birth_date} is more than 6 weeks after the due date "
+                f"{due_date}; check both dates",
+                field="birth_date",
+            )
+
+
+def episode_clients(session: Session, episode: Episode) -> list[Client]:
+    """Return the client, or both partners, an episode is for."""
+    if episode.client_id is not None:
+        client = session.get(Client, episode.client_id)
+        return [client] if client is not None else []
+    couple = session.get(Couple, episode.couple_id)
+    assert couple is not None
+    clients = [
+        session.get(Client, couple.first_client_id),
+        session.get(Client, couple.second_client_id),
+    ]
+    return [client for client in clients if client is not None]
+
+
+def _audit(session: Session, actor: Actor, episode: Episode, kind: AuditKind) -> None:
+    for client in episode_clients(session, episode):
+        audit.record(
+            session=session,
+            actor=actor,
+            event=kind,
+            client_id=client.id,
+            client_code=client.code,
+            detail=f"episode {episode.lineage_id}",
+        )
+
+
+def open_episode(*, session: Session, actor: Actor, new: NewEpisode) -> EpisodeRead:
+    """Open an episode for one client or for a couple (exactly one of the two)."""
+    if (new.client_code is None) == (new.couple_id is None):
+        raise InvalidInputError(
+            "an episode is for one client or for one couple: give client_code or couple_id",
+            field="client_code",
+        )
+    check_dates(actor.now().date(), new.due_date, new.birth_date)
+    client_id = None
+    if new.client_code is not None:
+        client_id = client_row(session, new.client_code).id
+    elif session.get(Couple, new.couple_id) is None:
+        raise NotFoundError(f"there is no couple {new.couple_id}", field="couple_id")
+    episode = Episode(
+        client_id=client_id,
+        couple_id=new.couple_id,
+        due_date=new.due_date,
+        birth_date=new.birth_date,
+        referral_reasons=[reason.value for reason in new.referral_reasons],
+        referral_text=new.referral_text,
+        referrer=new.referrer,
+        started_on=new.started_on,
+        recorded_at=actor.now(),
+        recorded_by_id=actor.user_id,
+    )
+    start_lineage(session, episode)
+    _audit(session, actor, episode, AuditKind.CREATE)
+    return episode_read(episode)
+
+
+def correct_episode(
+    *, session: Session, actor: Actor, lineage_id: int, changes: dict[str, Any], reason: str
+) -> EpisodeRead:
+    """Store a corrected version of an episode (dates, reasons, status), with the reason."""
+    allowed = {
+        "due_date",
+        "birth_date",
+        "referral_reasons",
+        "referral_text",
+        "referrer",
+        "episode_status",
+        "started_on",
+        "ended_on",
+    }
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidInputError(
+            f"{sorted(unknown)[0]}: cannot be changed", field=sorted(unknown)[0]
+        )
+    old = current_version(session, Episode, lineage_id)
+    due = changes.get("due_date", old.due_date)
+    birth = changes.get("birth_date", old.birth_date)
+    check_dates(actor.now().date(), due, birth)
+    new = supersede(session, old, actor=actor, reason=reason, changes=changes)
+    _audit(session, actor, new, AuditKind.CHANGE)
+    return episode_read(new)
+
+
+def close_episode(
+    *, session: Session, actor: Actor, lineage_id: int, ended_on: date, reason: str = "closed"
+) -> EpisodeRead:
+    """Close an episode on a date."""
+    return correct_episode(
+        session=session,
+        actor=actor,
+        lineage_id=lineage_id,
+        changes={"episode_status": EpisodeStatus.CLOSED.value, "ended_on": ended_on},
+        reason=reason,
+    )
+
+
+def episodes_for_client(*, session: Session, actor: Actor, code: str) -> list[EpisodeRead]:
+    """Return a client's episodes, their own and their couple's (an audited read)."""
+    client = client_row(session, code)
+    assert client.id is not None
+    couple = couple_of(session, client.id)
+    condition = Episode.client_id == client.id
+    if couple is not None:
+        condition = or_(condition, Episode.couple_id == couple.id)
+    episodes = current_rows(session, Episode, condition)
+    audit.record(
+        session=session,
+        actor=actor,
+        event=AuditKind.READ,
+        client_id=client.id,
+        client_code=client.code,
+        detail="episodes",
+    )
+    return [episode_read(episode) for episode in sorted(episodes, key=lambda e: e.started_on)]
+
+
+def week_of(episode: EpisodeRead, on: date) -> PerinatalWeek | None:
+    """Return the gestational or postpartum week of a date within an episode."""
+    return perinatal_week(on, due_date=episode.due_date, birth_date=episode.birth_date)

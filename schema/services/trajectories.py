@@ -1,0 +1,117 @@
+"""Provides trajectories: each scale's scores over time for a client or a couple."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from hecht.schema import audit
+from hecht.schema.audit import AuditKind
+from hecht.schema.context import Actor
+from hecht.schema.services.clients import client_row
+from hecht.schema.tables import Administration, Client, Episode, RecordStatus, Score
+from hecht.schema.versioning import newest_per_lineage
+
+
+@dataclass(frozen=True)
+class TrajectoryPoint:
+    """One completed administration's score on the time axis."""
+
+    administration_id: int
+    lineage_id: int
+    client_id: int
+    scale_id: str
+    scale_version: str
+    observed_at: datetime
+    episode_lineage_id: int | None
+    total: float | None
+    band: str | None
+    valid: bool
+    subscales: dict[str, float | None]
+
+
+def _points(session: Session, client_ids: list[int], scale_id: str | None) -> list[TrajectoryPoint]:
+    newest = newest_per_lineage(Administration)
+    query = (
+        select(Administration, Score)
+        .join(
+            newest,
+            (Administration.lineage_id == newest.c.lineage_id)
+            & (Administration.version == newest.c.newest),
+        )
+        .join(Score, col(Score.administration_id) == Administration.id)
+        .where(
+            Administration.status == RecordStatus.COMPLETE.value,
+            col(Administration.client_id).in_(client_ids),
+        )
+        .order_by(col(Administration.observed_at), col(Administration.id))
+    )
+    if scale_id is not None:
+        query = query.where(Administration.scale_id == scale_id)
+    return [
+        TrajectoryPoint(
+            administration_id=row.id,  # type: ignore[arg-type]
+            lineage_id=row.lineage_id,  # type: ignore[arg-type]
+            client_id=row.client_id,
+            scale_id=row.scale_id,
+            scale_version=row.scale_version,
+            observed_at=row.observed_at,
+            episode_lineage_id=row.episode_lineage_id,
+            total=stored.total,
+            band=stored.band,
+            valid=stored.valid,
+            subscales=dict(stored.subscales),
+        )
+        for row, stored in session.exec(query)
+    ]
+
+
+def client_trajectory(
+    *, session: Session, actor: Actor, code: str, scale_id: str | None = None
+) -> list[TrajectoryPoint]:
+    """Return a client's completed scores over time, one scale or all (an audited read)."""
+    client = client_row(session, code)
+    audit.record(
+        session=session,
+        actor=actor,
+        event=AuditKind.READ,
+        client_id=client.id,
+        client_code=client.code,
+        detail="trajectory",
+    )
+    return _points(session, [client.id], scale_id)  # type: ignore[list-item]
+
+
+def couple_trajectory(
+    *,
+    session: Session,
+    actor: Actor,
+    first_code: str,
+    second_code: str,
+    scale_id: str | None = None,
+) -> list[TrajectoryPoint]:
+    """Return both partners' completed scores on one timeline (an audited read of both)."""
+    clients: list[Client] = [client_row(session, first_code), client_row(session, second_code)]
+    for client in clients:
+        audit.record(
+            session=session,
+            actor=actor,
+            event=AuditKind.READ,
+            client_id=client.id,
+            client_code=client.code,
+            detail="trajectory",
+        )
+    return _points(session, [client.id for client in clients], scale_id)  # type: ignore[misc]
+
+
+def episode_of(session: Session, lineage_id: int | None) -> Episode | None:
+    """Return the current version of an episode lineage, if any."""
+    if lineage_id is None:
+        return None
+    return session.exec(
+        select(Episode)
+        .where(Episode.lineage_id == lineage_id)
+        .order_by(col(Episode.version).desc())
+    ).first()

@@ -1,0 +1,130 @@
+"""Provides visits: record one with its attendees, note and themes; correct or retract it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from hecht.schema import audit
+from hecht.schema.audit import AuditKind
+from hecht.schema.context import Actor
+from hecht.schema.errors import InvalidInputError
+from hecht.schema.inputs import NewVisit
+from hecht.schema.readmodels import VisitRead
+from hecht.schema.services.clients import client_row
+from hecht.schema.services.episodes import episode_clients
+from hecht.schema.tables import Client, Episode, RecordStatus, Visit
+from hecht.schema.versioning import current_rows, current_version, history, start_lineage, supersede
+
+
+def visit_read(visit: Visit) -> VisitRead:
+    """Return the read model of a visit row."""
+    assert visit.id is not None and visit.lineage_id is not None
+    return VisitRead(
+        id=visit.id,
+        lineage_id=visit.lineage_id,
+        version=visit.version,
+        episode_lineage_id=visit.episode_lineage_id,
+        visit_date=visit.visit_date,
+        attendee_ids=list(visit.attendee_ids),
+        mode=visit.mode,
+        note=visit.note,
+        themes=list(visit.themes),
+        record_status=visit.status,
+        recorded_at=visit.recorded_at,
+        change_reason=visit.change_reason,
+    )
+
+
+def _audit(session: Session, actor: Actor, visit: Visit, kind: AuditKind) -> None:
+    for client_id in visit.attendee_ids:
+        client = session.get(Client, client_id)
+        audit.record(
+            session=session,
+            actor=actor,
+            event=kind,
+            client_id=client_id,
+            client_code=None if client is None else client.code,
+            detail=f"visit {visit.lineage_id}",
+        )
+
+
+def record_visit(*, session: Session, actor: Actor, new: NewVisit) -> VisitRead:
+    """Record a visit in an episode; attendees must be the episode's clients."""
+    if new.visit_date > actor.now().date() + timedelta(days=1):
+        raise InvalidInputError(
+            f"visit_date: {new.visit_date} is more than a day in the future", field="visit_date"
+        )
+    episode = current_version(session, Episode, new.episode_lineage_id)
+    members = {client.id for client in episode_clients(session, episode)}
+    attendees = [client_row(session, code) for code in new.attendee_codes]
+    strangers = [client.code for client in attendees if client.id not in members]
+    if strangers:
+        raise InvalidInputError(
+            f"attendee_codes: client '{strangers[0]}' is not in this episode",
+            field="attendee_codes",
+        )
+    visit = Visit(
+        episode_lineage_id=new.episode_lineage_id,
+        visit_date=new.visit_date,
+        attendee_ids=[client.id for client in attendees],
+        mode=new.mode.value,
+        note=new.note,
+        themes=list(dict.fromkeys(theme.strip() for theme in new.themes if theme.strip())),
+        recorded_at=actor.now(),
+        recorded_by_id=actor.user_id,
+    )
+    start_lineage(session, visit)
+    _audit(session, actor, visit, AuditKind.CREATE)
+    return visit_read(visit)
+
+
+def correct_visit(
+    *, session: Session, actor: Actor, lineage_id: int, changes: dict[str, Any], reason: str
+) -> VisitRead:
+    """Store a corrected version of a visit (date, mode, note, themes), with the reason."""
+    unknown = set(changes) - {"visit_date", "mode", "note", "themes"}
+    if unknown:
+        field = sorted(unknown)[0]
+        raise InvalidInputError(f"{field}: cannot be changed", field=field)
+    old = current_version(session, Visit, lineage_id)
+    new = supersede(session, old, actor=actor, reason=reason, changes=changes)
+    _audit(session, actor, new, AuditKind.CHANGE)
+    return visit_read(new)
+
+
+def retract_visit(*, session: Session, actor: Actor, lineage_id: int, reason: str) -> None:
+    """Retract a visit recorded in error: it leaves lists, its history stays readable."""
+    old = current_version(session, Visit, lineage_id)
+    new = supersede(
+        session, old, actor=actor, reason=reason, changes={}, status=RecordStatus.RETRACTED
+    )
+    _audit(session, actor, new, AuditKind.CHANGE)
+
+
+def visits_in_episode(
+    *, session: Session, actor: Actor, episode_lineage_id: int
+) -> list[VisitRead]:
+    """Return an episode's current visits, oldest first (an audited read)."""
+    episode = current_version(session, Episode, episode_lineage_id)
+    visits = current_rows(session, Visit, Visit.episode_lineage_id == episode_lineage_id)
+    for client in episode_clients(session, episode):
+        audit.record(
+            session=session,
+            actor=actor,
+            event=AuditKind.READ,
+            client_id=client.id,
+            client_code=client.code,
+            detail=f"visits of episode {episode_lineage_id}",
+        )
+    return [visit_read(visit) for visit in sorted(visits, key=lambda v: (v.visit_date, v.id))]
+
+
+def visit_history(*, session: Session, actor: Actor, lineage_id: int) -> list[VisitRead]:
+    """Return every version of a visit, retracted ones included (an audited read)."""
+    versions = history(session, Visit, lineage_id)
+    if versions:
+        _audit(session, actor, versions[-1], AuditKind.READ)
+    return [visit_read(visit) for visit in versions]

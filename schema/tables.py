@@ -1,0 +1,224 @@
+"""Provides the SQLModel tables of a practice's dossiers.
+
+Clinical content (episodes, visits, administrations) is versioned: a correction or retraction is
+a new row in the same lineage, pointing at the row it replaces, with who, when and why. A draft
+administration is the one thing that changes in place, answer by answer, until it is completed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, Column, Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class ReferralReason(StrEnum):
+    """Why a client or couple was referred (the fixed list; free text goes beside it)."""
+
+    FEAR_OF_CHILDBIRTH = "fear_of_childbirth"
+    FEAR_OF_PARENTHOOD = "fear_of_parenthood"
+    TRAUMATIC_BIRTH = "traumatic_birth"
+    STILLBIRTH = "stillbirth"
+    LOSS_OR_GRIEF = "loss_or_grief"
+    PARENT_ROLE = "parent_role"
+    RELATIONSHIP_PROBLEMS = "relationship_problems"
+    OTHER = "other"
+
+
+class EpisodeStatus(StrEnum):
+    """Where an episode of care stands."""
+
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class VisitMode(StrEnum):
+    """How a visit took place."""
+
+    IN_PERSON = "in_person"
+    VIDEO = "video"
+    PHONE = "phone"
+    HOME = "home"
+
+
+class EntryMode(StrEnum):
+    """How the answers reached Hecht."""
+
+    INTERVIEW = "interview"
+    PAPER = "paper"
+    SELF = "self"
+
+
+class RecordStatus(StrEnum):
+    """The state of one version of a clinical record."""
+
+    DRAFT = "draft"
+    COMPLETE = "complete"
+    RETRACTED = "retracted"
+
+
+class Practitioner(SQLModel, table=True):
+    """A psychologist (or other user) who enters and reads dossiers."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    created_at: datetime
+
+
+class Client(SQLModel, table=True):
+    """A parent in care. The code is the pseudonym used everywhere names may not appear."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True, index=True)
+    name: str | None = Field(default=None, max_length=200)
+    birth_year: int | None = None
+    language: str | None = Field(default=None, max_length=8)
+    contact: str | None = Field(default=None, max_length=500)
+    created_at: datetime
+    destroyed_at: datetime | None = None
+
+
+class Couple(SQLModel, table=True):
+    """Two clients cared for together; each client is in at most one active couple."""
+
+    __table_args__ = (
+        UniqueConstraint("first_client_id", "second_client_id"),
+        CheckConstraint("first_client_id <> second_client_id", name="couple_two_clients"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    first_client_id: int = Field(foreign_key="client.id", index=True)
+    second_client_id: int = Field(foreign_key="client.id", index=True)
+    created_at: datetime
+
+
+class VersionedRecord(SQLModel):
+    """Columns every versioned clinical record has: its lineage and who changed it, when, why.
+
+    Enumerated columns hold the enum's value as plain text, so the schema needs no database
+    enum types and reads back as the same strings on SQLite and PostgreSQL.
+    """
+
+    lineage_id: int | None = Field(default=None, index=True)
+    version: int = 1
+    supersedes_id: int | None = None
+    status: str = Field(default=RecordStatus.COMPLETE.value, sa_type=String(12))
+    recorded_at: datetime
+    recorded_by_id: int | None = Field(default=None, foreign_key="practitioner.id")
+    change_reason: str | None = Field(default=None, max_length=500)
+
+
+class Episode(VersionedRecord, table=True):
+    """One referral, usually one pregnancy: for a client or for a couple."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "(client_id IS NULL) <> (couple_id IS NULL)", name="episode_client_or_couple"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int | None = Field(default=None, foreign_key="client.id", index=True)
+    couple_id: int | None = Field(default=None, foreign_key="couple.id", index=True)
+    due_date: date | None = None
+    birth_date: date | None = None
+    referral_reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    referral_text: str | None = Field(default=None, max_length=2000)
+    referrer: str | None = Field(default=None, max_length=200)
+    episode_status: str = Field(default=EpisodeStatus.ACTIVE.value, sa_type=String(12))
+    started_on: date
+    ended_on: date | None = None
+
+
+class Visit(VersionedRecord, table=True):
+    """A session: its date, who attended, how, the note and themes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    episode_lineage_id: int = Field(foreign_key="episode.id", index=True)
+    visit_date: date
+    attendee_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON))
+    mode: str = Field(default=VisitMode.IN_PERSON.value, sa_type=String(12))
+    note: str | None = None
+    themes: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+
+
+class Administration(VersionedRecord, table=True):
+    """One scale filled in once by one respondent, stored with the definition's id and version."""
+
+    __table_args__ = (Index("ix_administration_client_scale", "client_id", "scale_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id")
+    episode_lineage_id: int | None = Field(default=None, foreign_key="episode.id", index=True)
+    visit_lineage_id: int | None = Field(default=None, foreign_key="visit.id", index=True)
+    scale_id: str = Field(max_length=40)
+    scale_version: str = Field(max_length=20)
+    respondent: str = Field(max_length=12)
+    observed_at: datetime
+    entered_at: datetime
+    entered_by_id: int | None = Field(default=None, foreign_key="practitioner.id")
+    mode: str = Field(default=EntryMode.INTERVIEW.value, sa_type=String(12))
+
+
+class ItemResponse(SQLModel, table=True):
+    """One answer: the code typed, what it scored, or why it is missing."""
+
+    __table_args__ = (UniqueConstraint("administration_id", "item_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    administration_id: int = Field(foreign_key="administration.id", index=True)
+    item_id: str = Field(max_length=40)
+    position: int
+    code: float | None = None
+    score: float | None = None
+    missing_reason: str | None = Field(default=None, max_length=200)
+    entered_at: datetime
+
+
+class Score(SQLModel, table=True):
+    """What an administration scores to; derived from its answers and recomputable."""
+
+    administration_id: int = Field(foreign_key="administration.id", primary_key=True)
+    total: float | None = None
+    raw_total: float | None = None
+    band: str | None = Field(default=None, max_length=40)
+    valid: bool
+    prorated: bool
+    missing_items: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    subscales: dict[str, float | None] = Field(default_factory=dict, sa_column=Column(JSON))
+    computed_at: datetime
+
+
+class Alert(SQLModel, table=True):
+    """A critical answer: raised when stored, open until acknowledged with the action taken."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    administration_id: int = Field(foreign_key="administration.id", index=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    rule_id: str = Field(max_length=40)
+    item: str = Field(max_length=80)
+    level: str = Field(max_length=12)
+    raised_at: datetime
+    acknowledged_at: datetime | None = None
+    acknowledged_by_id: int | None = Field(default=None, foreign_key="practitioner.id")
+    action: str | None = Field(default=None, max_length=40)
+    action_note: str | None = Field(default=None, max_length=2000)
+
+
+class AuditEvent(SQLModel, table=True):
+    """One access to a dossier (NEN 7513); append-only and hash-chained."""
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    at: datetime
+    event: str = Field(max_length=20)
+    client_id: int | None = Field(default=None, index=True)
+    client_code: str | None = Field(default=None, max_length=40)
+    user_id: int | None = None
+    on_behalf_of_id: int | None = None
+    access_point: str = Field(max_length=120)
+    outcome: str = Field(max_length=20)
+    detail: str | None = Field(default=None, max_length=200)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)

@@ -1,0 +1,92 @@
+"""Migrations: the schema matches the models on every database; old and new databases are handled."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from hecht.schema import database as database_module
+from hecht.schema.database import DatabaseOpenError, open_database, prepare
+from hecht.schema.engine import make_engine
+from hecht.schema.migrate import SchemaState, SchemaStatus, head_revision, schema_status, upgrade
+from hecht.schema.tables import SQLModel
+
+
+def test_after_upgrading_the_schema_matches_the_models(engine):
+    with engine.connect() as connection:
+        differences = compare_metadata(
+            MigrationContext.configure(connection, opts={"compare_type": True}),
+            SQLModel.metadata,
+        )
+    assert differences == []
+
+
+def test_a_new_database_is_created_at_the_current_revision(engine):
+    assert schema_status(engine).state is SchemaState.CURRENT
+
+
+def test_upgrading_from_the_first_revision_keeps_existing_data(database_url):
+    engine = make_engine(database_url)
+    upgrade(engine, "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO client (code, created_at) VALUES ('KEEP1', '2026-01-01 10:00:00')")
+        )
+    engine.dispose()
+    engine = open_database(database_url)
+    with engine.connect() as connection:
+        codes = connection.execute(text("SELECT code FROM client")).scalars().all()
+    assert codes == ["KEEP1"]
+    assert schema_status(engine).database_revision == head_revision()
+    engine.dispose()
+
+
+def test_a_database_from_a_newer_hecht_is_refused_and_left_alone(engine):
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(DatabaseOpenError, match="newer version of Hecht"):
+        prepare(engine)
+    with engine.connect() as connection:
+        assert (
+            connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999"
+        )
+
+
+def test_a_database_with_foreign_tables_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE invoices (id INTEGER)")
+    with pytest.raises(DatabaseOpenError, match="not Hecht's"):
+        open_database(f"sqlite:///{path}")
+
+
+def test_a_file_that_is_not_a_database_gets_a_message_not_a_traceback(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("these are not the droids you are looking for\n" * 100)
+    with pytest.raises(DatabaseOpenError, match="cannot open the database"):
+        open_database(f"sqlite:///{path}")
+
+
+def test_an_older_sqlite_database_is_backed_up_and_verified_before_upgrading(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'hecht.db'}"
+    engine = open_database(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO client (code, created_at) VALUES ('OLD1', '2026-01-01 10:00:00')")
+        )
+    monkeypatch.setattr(
+        database_module,
+        "schema_status",
+        lambda _engine: SchemaStatus(SchemaState.OLDER, "0001", "0002"),
+    )
+    monkeypatch.setattr(database_module, "upgrade", lambda _engine: None)
+    backup = prepare(engine)
+    assert backup is not None and backup.exists()
+    assert "before-upgrade-from-0001" in backup.name
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("SELECT code FROM client").fetchall() == [("OLD1",)]
+    engine.dispose()
