@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).parents[1]
 LAYERS = ("scales", "schema", "tui")
-DATA_SUFFIXES = (".toml", ".tcss", ".md")
+DATA_SUFFIXES = (".toml", ".tcss", ".md", ".mako")
 
 
 @pytest.fixture(scope="module")

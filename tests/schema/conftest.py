@@ -1,4 +1,4 @@
-"""Fixtures for storage tests: a fresh database per test on SQLite and, when configured, PostgreSQL."""
+"""Fixtures for storage tests: a fresh database per test, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Migrations: the schema matches the models on every database; old and new databases are handled."""
+"""Migrations: the schema matches the models everywhere; old and new databases are handled."""
 
 from __future__ import annotations
 
