@@ -61,9 +61,10 @@ def test_no_module_imports_a_layer_by_its_bare_folder_name():
             assert not bare, f"{path}: import hecht.<layer>, not {bare}"
 
 
-def test_importing_the_command_line_does_not_import_textual_or_sqlmodel():
+def test_the_command_line_starts_without_importing_textual_or_storage():
     code = (
         "import sys, hecht.tui.cli, hecht.tui.commands.scales; "
+        "from hecht.tui.i18n import Messages; hecht.tui.cli.build_parser(Messages('en')); "
         "print(sorted(m for m in ('textual', 'sqlmodel', 'sqlalchemy') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -25,12 +25,14 @@ def language_in(argv: Sequence[str]) -> str | None:
 
 def build_parser(messages: Messages) -> argparse.ArgumentParser:
     """Return the parser with every subcommand registered, its help in the chosen language."""
-    from hecht.tui.commands import scales
+    from hecht.tui.commands import audit, db, scales
 
     parser = argparse.ArgumentParser(prog="hecht", description=messages("usage.description"))
     parser.add_argument("--lang", choices=("nl", "en"), help=messages("help.lang"))
+    parser.add_argument("--db", metavar="PATH_OR_URL", help=messages("help.db_option"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    scales.register(commands, messages)
+    for group in (scales, db, audit):
+        group.register(commands, messages)
     return parser
 
 

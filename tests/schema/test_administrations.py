@@ -1,0 +1,245 @@
+"""Administrations: answers committed one by one, alerts at entry, scores, versions, retraction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from hecht.schema.database import unit_of_work
+from hecht.schema.errors import ConflictError, InvalidInputError
+from hecht.schema.inputs import NewAdministration, NewClient
+from hecht.schema.services import administrations as adm
+from hecht.schema.services import alerts, clients, trajectories
+from hecht.schema.services.alerts import AlertAction
+from hecht.schema.tables import ItemResponse
+
+
+@pytest.fixture
+def draft(engine, actor, library):
+    with unit_of_work(engine) as session:
+        clients.create_client(session=session, actor=actor, new=NewClient(code="A1"))
+        return adm.start_administration(
+            session=session,
+            actor=actor,
+            library=library,
+            new=NewAdministration(client_code="A1", scale_id="phq9", mode="paper"),
+        )
+
+
+def answer(engine, actor, library, administration_id, item, code):
+    with unit_of_work(engine) as session:
+        return adm.record_answer(
+            session=session,
+            actor=actor,
+            library=library,
+            administration_id=administration_id,
+            item_id=item,
+            code=code,
+        )
+
+
+def answer_all(engine, actor, library, administration_id, codes):
+    for position, code in enumerate(codes.split(","), start=1):
+        answer(engine, actor, library, administration_id, str(position), code or None)
+
+
+def complete(engine, actor, library, administration_id):
+    with unit_of_work(engine) as session:
+        return adm.complete_administration(
+            session=session, actor=actor, library=library, administration_id=administration_id
+        )
+
+
+def test_a_draft_stores_the_scale_version_and_entry_mode(draft):
+    assert (draft.scale_id, draft.scale_version, draft.status, draft.mode) == (
+        "phq9",
+        "1",
+        "draft",
+        "paper",
+    )
+
+
+def test_each_answer_is_committed_the_moment_it_is_entered(engine, actor, library, draft):
+    answer(engine, actor, library, draft.id, "1", "2")
+    with unit_of_work(engine) as session:  # a new session, as after a killed process
+        drafts = adm.open_drafts(session=session, actor=actor, code="A1")
+    assert [(a.item_id, a.code, a.score) for a in drafts[0].answers] == [("1", 2, 2)]
+
+
+def test_re_answering_an_item_in_a_draft_replaces_the_answer(engine, actor, library, draft):
+    answer(engine, actor, library, draft.id, "1", "2")
+    answer(engine, actor, library, draft.id, "1", "0")
+    with unit_of_work(engine) as session:
+        (only,) = adm.open_drafts(session=session, actor=actor)
+    assert [(a.item_id, a.code) for a in only.answers] == [("1", 0)]
+
+
+def test_a_critical_answer_raises_its_alert_when_it_is_stored(engine, actor, library, draft):
+    raised = answer(engine, actor, library, draft.id, "9", "1")
+    assert [(a.rule_id, a.item, a.level) for a in raised] == [("self_harm", "9", "urgent")]
+    assert answer(engine, actor, library, draft.id, "9", "2") == []  # not raised twice
+    with unit_of_work(engine) as session:
+        assert len(alerts.open_alerts(session=session, actor=actor, code="A1")) == 1
+
+
+def test_a_code_the_item_does_not_have_is_refused_and_not_stored(engine, actor, library, draft):
+    with pytest.raises(InvalidInputError, match="allowed: 0, 1, 2, 3"):
+        answer(engine, actor, library, draft.id, "1", "7")
+    with unit_of_work(engine) as session:
+        assert session.exec(select(func.count()).select_from(ItemResponse)).one() == 0
+
+
+def test_an_unknown_scale_is_refused(engine, actor, library):
+    with unit_of_work(engine) as session:
+        clients.create_client(session=session, actor=actor, new=NewClient(code="B1"))
+    with pytest.raises(InvalidInputError, match="unknown scale 'phq99'"):
+        with unit_of_work(engine) as session:
+            adm.start_administration(
+                session=session,
+                actor=actor,
+                library=library,
+                new=NewAdministration(client_code="B1", scale_id="phq99"),
+            )
+
+
+def test_an_observation_date_in_the_future_is_refused(engine, actor, library, draft):
+    with pytest.raises(InvalidInputError, match="more than a day in the future"):
+        with unit_of_work(engine) as session:
+            adm.start_administration(
+                session=session,
+                actor=actor,
+                library=library,
+                new=NewAdministration(
+                    client_code="A1", scale_id="who5", observed_on=date(2026, 12, 24)
+                ),
+            )
+
+
+def test_completing_scores_the_answers_and_marks_unanswered_items_missing(
+    engine, actor, library, draft
+):
+    answer_all(engine, actor, library, draft.id, "1,1,1,1,1,1,1,1,1")
+    done = complete(engine, actor, library, draft.id)
+    assert done.status == "complete"
+    assert (done.score.total, done.score.band, done.score.valid) == (9, "mild", True)
+    assert done.answers[-1].missing_reason == "not answered"  # item 10, not scored
+
+
+def test_a_completed_administration_takes_no_more_answers(engine, actor, library, draft):
+    answer_all(engine, actor, library, draft.id, "0,0,0,0,0,0,0,0,0")
+    complete(engine, actor, library, draft.id)
+    with pytest.raises(ConflictError, match="correct it instead"):
+        answer(engine, actor, library, draft.id, "1", "3")
+
+
+def test_a_correction_is_a_new_version_and_the_old_stays_in_the_history(
+    engine, actor, library, draft
+):
+    answer_all(engine, actor, library, draft.id, "1,1,1,1,1,1,1,1,0")
+    done = complete(engine, actor, library, draft.id)
+    with unit_of_work(engine) as session:
+        fixed = adm.correct_administration(
+            session=session,
+            actor=actor,
+            library=library,
+            lineage_id=done.lineage_id,
+            answers={"1": "3"},
+            reason="misread the paper form",
+        )
+        versions = adm.administration_history(
+            session=session, actor=actor, lineage_id=done.lineage_id
+        )
+    assert (fixed.version, fixed.supersedes_id, fixed.score.total) == (2, done.id, 10)
+    assert fixed.change_reason == "misread the paper form"
+    assert [v.score.total for v in versions] == [8, 10]
+
+
+def test_a_correction_that_adds_a_critical_answer_raises_its_alert(engine, actor, library, draft):
+    answer_all(engine, actor, library, draft.id, "0,0,0,0,0,0,0,0,0")
+    done = complete(engine, actor, library, draft.id)
+    with unit_of_work(engine) as session:
+        fixed = adm.correct_administration(
+            session=session,
+            actor=actor,
+            library=library,
+            lineage_id=done.lineage_id,
+            answers={"9": "1"},
+            reason="item 9 was ticked",
+        )
+    assert [a.rule_id for a in fixed.alerts] == ["self_harm"]
+
+
+def test_a_retracted_administration_leaves_the_trajectory_but_not_the_history(
+    engine, actor, library, draft
+):
+    answer_all(engine, actor, library, draft.id, "0,0,0,0,0,0,0,0,0")
+    done = complete(engine, actor, library, draft.id)
+    with unit_of_work(engine) as session:
+        assert len(trajectories.client_trajectory(session=session, actor=actor, code="A1")) == 1
+        adm.retract_administration(
+            session=session, actor=actor, lineage_id=done.lineage_id, reason="wrong client"
+        )
+    with unit_of_work(engine) as session:
+        assert trajectories.client_trajectory(session=session, actor=actor, code="A1") == []
+        versions = adm.administration_history(
+            session=session, actor=actor, lineage_id=done.lineage_id
+        )
+    assert [v.status for v in versions] == ["complete", "retracted"]
+
+
+def test_an_alert_is_acknowledged_with_the_action_taken_and_leaves_the_open_list(
+    engine, actor, library, draft
+):
+    (raised,) = answer(engine, actor, library, draft.id, "9", "3")
+    with pytest.raises(InvalidInputError, match="say what was done"):
+        with unit_of_work(engine) as session:
+            alerts.acknowledge_alert(
+                session=session,
+                actor=actor,
+                alert_id=raised.id,
+                action=AlertAction.SAFETY_PLAN,
+                note="  ",
+            )
+    with unit_of_work(engine) as session:
+        done = alerts.acknowledge_alert(
+            session=session,
+            actor=actor,
+            alert_id=raised.id,
+            action=AlertAction.SAFETY_PLAN,
+            note="safety plan agreed",
+        )
+        assert alerts.open_alerts(session=session, actor=actor) == []
+    assert (done.action, done.action_note) == ("safety_plan", "safety plan agreed")
+    with pytest.raises(ConflictError, match="already acknowledged"):
+        with unit_of_work(engine) as session:
+            alerts.acknowledge_alert(
+                session=session,
+                actor=actor,
+                alert_id=raised.id,
+                action=AlertAction.DISCUSSED,
+                note="again",
+            )
+
+
+def test_a_couple_trajectory_puts_both_partners_on_one_timeline(engine, actor, library):
+    with unit_of_work(engine) as session:
+        for code in ("P1", "P2"):
+            clients.create_client(session=session, actor=actor, new=NewClient(code=code))
+    for code, answers in (("P1", "3,3,3,3"), ("P2", "1,1,1,1")):
+        with unit_of_work(engine) as session:
+            started = adm.start_administration(
+                session=session,
+                actor=actor,
+                library=library,
+                new=NewAdministration(client_code=code, scale_id="csi4"),
+            )
+        answer_all(engine, actor, library, started.id, answers)
+        complete(engine, actor, library, started.id)
+    with unit_of_work(engine) as session:
+        points = trajectories.couple_trajectory(
+            session=session, actor=actor, first_code="P1", second_code="P2", scale_id="csi4"
+        )
+    assert sorted((p.client_id, p.total) for p in points) == [(1, 12), (2, 4)]

@@ -1,0 +1,175 @@
+"""Episodes and visits: impossible dates refused, weeks derived, corrections kept as versions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from hecht.schema.database import unit_of_work
+from hecht.schema.errors import ConflictError, InvalidInputError
+from hecht.schema.inputs import NewClient, NewEpisode, NewVisit
+from hecht.schema.services import clients, episodes, visits
+
+TODAY = date(2026, 11, 24)  # the frozen clock's date
+
+
+@pytest.fixture
+def episode(engine, actor):
+    with unit_of_work(engine) as session:
+        clients.create_client(session=session, actor=actor, new=NewClient(code="A1"))
+        return episodes.open_episode(
+            session=session,
+            actor=actor,
+            new=NewEpisode(
+                client_code="A1",
+                due_date=date(2027, 3, 1),
+                referral_reasons=["fear_of_childbirth", "relationship_problems"],
+                started_on=date(2026, 11, 1),
+            ),
+        )
+
+
+def test_an_episode_keeps_its_dates_and_referral_reasons(episode):
+    assert episode.due_date == date(2027, 3, 1)
+    assert episode.referral_reasons == ["fear_of_childbirth", "relationship_problems"]
+    assert episode.status == "active"
+
+
+def test_the_week_of_a_date_follows_from_the_due_date_and_then_the_birth(episode):
+    assert episodes.week_of(episode, date(2026, 11, 24)).label == "Z26"
+    born = episode.__class__(**{**episode.__dict__, "birth_date": date(2027, 2, 20)})
+    assert episodes.week_of(born, date(2027, 4, 3)).label == "PP6"
+    assert episodes.week_of(born, date(2027, 2, 19)).label == "Z38"  # 38 weeks 4 days
+
+
+@pytest.mark.parametrize(
+    ("due", "birth", "message"),
+    [
+        (date(2027, 11, 1), None, "more than 45 weeks away"),
+        (date(2026, 12, 1), date(2026, 5, 1), "more than 24 weeks before the due date"),
+        (None, date(2026, 12, 1), "lies in the future"),
+    ],
+)
+def test_impossible_dates_are_refused_and_nothing_is_written(engine, actor, due, birth, message):
+    with unit_of_work(engine) as session:
+        clients.create_client(session=session, actor=actor, new=NewClient(code="B1"))
+    with pytest.raises(InvalidInputError, match=message):
+        with unit_of_work(engine) as session:
+            episodes.open_episode(
+                session=session,
+                actor=actor,
+                new=NewEpisode(client_code="B1", due_date=due, birth_date=birth, started_on=TODAY),
+            )
+    with unit_of_work(engine) as session:
+        assert episodes.episodes_for_client(session=session, actor=actor, code="B1") == []
+
+
+def test_a_couple_episode_is_listed_for_both_partners(engine, actor):
+    with unit_of_work(engine) as session:
+        for code in ("P1", "P2"):
+            clients.create_client(session=session, actor=actor, new=NewClient(code=code))
+        couple = clients.create_couple(
+            session=session, actor=actor, first_code="P1", second_code="P2"
+        )
+        episodes.open_episode(
+            session=session, actor=actor, new=NewEpisode(couple_id=couple.id, started_on=TODAY)
+        )
+        for code in ("P1", "P2"):
+            assert len(episodes.episodes_for_client(session=session, actor=actor, code=code)) == 1
+
+
+def test_a_correction_is_a_new_version_with_its_reason(engine, actor, episode):
+    with unit_of_work(engine) as session:
+        corrected = episodes.correct_episode(
+            session=session,
+            actor=actor,
+            lineage_id=episode.lineage_id,
+            changes={"birth_date": date(2026, 11, 20)},
+            reason="born early",
+        )
+    assert (corrected.version, corrected.lineage_id, corrected.birth_date) == (
+        2,
+        episode.lineage_id,
+        date(2026, 11, 20),
+    )
+
+
+def test_a_correction_needs_a_reason(engine, actor, episode):
+    with pytest.raises(ConflictError, match="reason is required"):
+        with unit_of_work(engine) as session:
+            episodes.correct_episode(
+                session=session,
+                actor=actor,
+                lineage_id=episode.lineage_id,
+                changes={"referrer": "GP"},
+                reason=" ",
+            )
+
+
+def test_a_visit_in_the_future_is_refused(engine, actor, episode):
+    with pytest.raises(InvalidInputError, match="more than a day in the future"):
+        with unit_of_work(engine) as session:
+            visits.record_visit(
+                session=session,
+                actor=actor,
+                new=NewVisit(
+                    episode_lineage_id=episode.lineage_id,
+                    visit_date=date(2026, 12, 1),
+                    attendee_codes=["A1"],
+                ),
+            )
+
+
+def test_only_the_episodes_clients_can_attend_its_visits(engine, actor, episode):
+    with unit_of_work(engine) as session:
+        clients.create_client(session=session, actor=actor, new=NewClient(code="X9"))
+    with pytest.raises(InvalidInputError, match="'X9' is not in this episode"):
+        with unit_of_work(engine) as session:
+            visits.record_visit(
+                session=session,
+                actor=actor,
+                new=NewVisit(
+                    episode_lineage_id=episode.lineage_id, visit_date=TODAY, attendee_codes=["X9"]
+                ),
+            )
+
+
+def test_a_retracted_visit_leaves_the_list_but_not_its_history(engine, actor, episode):
+    with unit_of_work(engine) as session:
+        visit = visits.record_visit(
+            session=session,
+            actor=actor,
+            new=NewVisit(
+                episode_lineage_id=episode.lineage_id,
+                visit_date=TODAY,
+                attendee_codes=["A1"],
+                note="first talk",
+                themes=["fear", "fear", " "],
+            ),
+        )
+        assert visit.themes == ["fear"]
+        visits.correct_visit(
+            session=session,
+            actor=actor,
+            lineage_id=visit.lineage_id,
+            changes={"note": "first talk, both present"},
+            reason="typo",
+        )
+        visits.retract_visit(
+            session=session, actor=actor, lineage_id=visit.lineage_id, reason="wrong client"
+        )
+    with unit_of_work(engine) as session:
+        assert (
+            visits.visits_in_episode(
+                session=session, actor=actor, episode_lineage_id=episode.lineage_id
+            )
+            == []
+        )
+        versions = visits.visit_history(session=session, actor=actor, lineage_id=visit.lineage_id)
+    assert [(v.version, v.record_status, v.note) for v in versions] == [
+        (1, "complete", "first talk"),
+        (2, "complete", "first talk, both present"),
+        (3, "retracted", "first talk, both present"),
+    ]
+    assert versions[2].change_reason == "wrong client"

@@ -1,0 +1,114 @@
+"""``hecht db …`` and ``hecht audit …`` on a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import text
+
+from hecht.scales.library import load_library
+from hecht.schema.context import Actor
+from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.inputs import NewAdministration, NewClient
+from hecht.schema.services import administrations as adm
+from hecht.schema.services import clients
+from hecht.tui.cli import main
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    path = tmp_path / "practice.db"
+    engine = open_database(f"sqlite:///{path}")
+    actor = Actor(user_id=None, access_point="test")
+    library = load_library(None)
+    with unit_of_work(engine) as session:
+        clients.create_client(session=session, actor=actor, new=NewClient(code="A1", name="Anna"))
+        draft = adm.start_administration(
+            session=session,
+            actor=actor,
+            library=library,
+            new=NewAdministration(client_code="A1", scale_id="who5"),
+        )
+        for item in range(1, 6):
+            adm.record_answer(
+                session=session,
+                actor=actor,
+                library=library,
+                administration_id=draft.id,
+                item_id=str(item),
+                code="3",
+            )
+        adm.complete_administration(
+            session=session, actor=actor, library=library, administration_id=draft.id
+        )
+    engine.dispose()
+    return str(path)
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_db_status_reports_a_current_schema(capsys, db):
+    code, out, _ = run(capsys, "--db", db, "db", "status", "--json")
+    assert code == 0
+    assert json.loads(out)["state"] == "current"
+
+
+def test_rescore_recomputes_every_score_and_finds_nothing_changed(capsys, db):
+    code, out, _ = run(capsys, "--db", db, "db", "rescore", "--json")
+    assert (code, json.loads(out)) == (0, {"rescored": 1, "changed": 0, "unknown_scales": []})
+
+
+def test_rescore_repairs_a_score_changed_by_hand(capsys, db):
+    engine = open_database(f"sqlite:///{db}")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE score SET total = 99"))
+    engine.dispose()
+    _, out, _ = run(capsys, "--db", db, "db", "rescore", "--json")
+    assert json.loads(out)["changed"] == 1
+    engine = open_database(f"sqlite:///{db}")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT total FROM score")).scalar() == 60
+    engine.dispose()
+
+
+def test_audit_verify_passes_on_an_intact_log_and_fails_with_exit_2_on_a_changed_row(capsys, db):
+    code, out, _ = run(capsys, "--db", db, "audit", "verify")
+    assert code == 0
+    assert "the audit log is intact" in out
+    engine = open_database(f"sqlite:///{db}")
+    with engine.begin() as connection:
+        connection.execute(text("DROP TRIGGER auditevent_no_update"))
+        connection.execute(text("UPDATE auditevent SET event = 'read' WHERE seq = 1"))
+    engine.dispose()
+    code, out, _ = run(capsys, "--db", db, "audit", "verify")
+    assert code == 2
+    assert "AUDIT LOG BROKEN: event 1 was changed after it was written" in out
+
+
+def test_a_clients_access_log_lists_each_access_and_logs_its_own_printing(capsys, db):
+    code, out, _ = run(capsys, "--db", db, "audit", "--client", "A1", "--json")
+    events = [entry["event"] for entry in json.loads(out)]
+    assert code == 0
+    assert events[0] == "create"
+    assert events[-1] == "print"
+    assert "Anna" not in out
+
+
+def test_an_unknown_client_gets_one_line_and_exit_2(capsys, db):
+    code, out, err = run(capsys, "--db", db, "audit", "--client", "ZZ")
+    assert (code, out) == (2, "")
+    assert err.strip() == "hecht: there is no client with code 'ZZ'"
+
+
+def test_a_file_that_is_not_a_database_gets_a_clear_message(capsys, tmp_path):
+    bad = tmp_path / "photo.db"
+    bad.write_bytes(b"\x89PNG" + bytes(2000))
+    code, _, err = run(capsys, "--db", str(bad), "audit", "verify")
+    assert code == 2
+    assert "cannot open the database" in err
+    assert "Traceback" not in err
