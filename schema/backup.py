@@ -6,6 +6,7 @@ import os
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -73,6 +74,8 @@ def backup_sqlite(source: Path, target: Path) -> BackupReport:
     try:
         with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(partial)) as copy:
             live.backup(copy)
+            # a backup is one self-contained file: no write-ahead log beside it
+            copy.execute("PRAGMA journal_mode=DELETE")
             expected = row_counts(live)
         _fsync(partial)
         counts = verify_copy(partial)
@@ -85,3 +88,38 @@ def backup_sqlite(source: Path, target: Path) -> BackupReport:
     finally:
         partial.unlink(missing_ok=True)
     return BackupReport(target, counts)
+
+
+def _checkpoint(database: Path) -> None:
+    """Fold the write-ahead log into the main file, so the file alone is the whole database."""
+    with closing(sqlite3.connect(database)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def restore_sqlite(source: Path, database: Path) -> Path | None:
+    """Replace ``database`` with a verified copy of ``source``; keep the old file beside it.
+
+    The backup is checked before anything is touched. Returns where the old database was kept
+    (None when there was none).
+
+    Raises:
+        BackupError: the backup is not a sound SQLite database, or cannot be copied.
+    """
+    if not source.is_file():
+        raise BackupError(f"{source}: no such file")
+    verify_copy(source)
+    kept = None
+    if database.exists():
+        _checkpoint(database)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        kept = database.with_name(f"{database.stem}-replaced-{stamp}{database.suffix}")
+        database.replace(kept)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+    try:
+        backup_sqlite(source, database)
+    except BackupError:
+        if kept is not None:
+            kept.replace(database)
+        raise
+    return kept

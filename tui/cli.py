@@ -25,13 +25,13 @@ def language_in(argv: Sequence[str]) -> str | None:
 
 def build_parser(messages: Messages) -> argparse.ArgumentParser:
     """Return the parser with every subcommand registered, its help in the chosen language."""
-    from hecht.tui.commands import audit, db, scales
+    from hecht.tui.commands import audit, client, data, db, scales
 
     parser = argparse.ArgumentParser(prog="hecht", description=messages("usage.description"))
     parser.add_argument("--lang", choices=("nl", "en"), help=messages("help.lang"))
     parser.add_argument("--db", metavar="PATH_OR_URL", help=messages("help.db_option"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (scales, db, audit):
+    for group in (scales, db, audit, data, client):
         group.register(commands, messages)
     return parser
 

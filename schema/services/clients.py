@@ -37,12 +37,12 @@ def add_practitioner(*, session: Session, actor: Actor, name: str) -> int:
     return practitioner.id
 
 
-def client_row(session: Session, code: str) -> Client:
-    """Return the client with this code, refusing an unknown or destroyed one."""
+def client_row(session: Session, code: str, *, tombstone_ok: bool = False) -> Client:
+    """Return the client with this code; refuse an unknown one, and a destroyed one unless asked."""
     client = session.exec(select(Client).where(Client.code == code)).first()
     if client is None:
         raise NotFoundError(f"there is no client with code '{code}'", field="code")
-    if client.destroyed_at is not None:
+    if client.destroyed_at is not None and not tombstone_ok:
         raise NotFoundError(f"the dossier of client '{code}' was destroyed", field="code")
     return client
 

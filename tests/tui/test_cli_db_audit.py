@@ -112,3 +112,31 @@ def test_a_file_that_is_not_a_database_gets_a_clear_message(capsys, tmp_path):
     assert code == 2
     assert "cannot open the database" in err
     assert "Traceback" not in err
+
+
+def test_backup_export_and_import_from_the_command_line(capsys, db, tmp_path):
+    code, out, _ = run(capsys, "--db", db, "backup", str(tmp_path / "copy.db"))
+    assert code == 0 and "verified" in out
+    code, _, err = run(capsys, "--db", db, "backup", str(tmp_path / "copy.db"))
+    assert code == 2 and "already exists" in err
+    code, out, _ = run(
+        capsys, "--db", db, "export", "--format", "json", "--out", str(tmp_path / "all.json")
+    )
+    assert code == 0
+    fresh = str(tmp_path / "fresh.db")
+    code, out, _ = run(capsys, "--db", fresh, "import", str(tmp_path / "all.json"))
+    assert code == 0 and "imported" in out
+    code, _, err = run(capsys, "--db", fresh, "import", str(tmp_path / "all.json"))
+    assert code == 2 and "the database is not empty" in err
+
+
+def test_export_to_a_missing_folder_is_refused(capsys, db, tmp_path):
+    code, _, err = run(capsys, "--db", db, "export", "--out", str(tmp_path / "nope" / "x.json"))
+    assert code == 2 and "no such folder" in err
+
+
+def test_destroy_needs_the_code_typed_again(capsys, db):
+    code, _, err = run(capsys, "--db", db, "client", "destroy", "A1", "--confirm", "A2")
+    assert code == 2 and "nothing was destroyed" in err
+    code, out, _ = run(capsys, "--db", db, "client", "destroy", "A1", "--confirm", "A1")
+    assert code == 0 and "dossier of A1 destroyed: 1 administrations" in out

@@ -77,7 +77,7 @@ def client_log(args: argparse.Namespace, messages: Messages, engine: Any) -> int
     actor = command_actor()
     try:
         with unit_of_work(engine) as session:
-            client = client_row(session, args.client)
+            client = client_row(session, args.client, tombstone_ok=True)
             audit.record(
                 session=session,
                 actor=actor,

@@ -1,0 +1,155 @@
+"""Provides the complete JSON export of a database and its import into an empty one.
+
+The file holds every row of every table, keys included, in a fixed order, so that exporting,
+importing and exporting again gives the same dossier data. The audit log travels with it in its
+own section, chain intact, and keeps growing in the new database.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Date, DateTime, Table, func, insert, select, text
+from sqlmodel import Session
+
+from hecht.schema import audit
+from hecht.schema.audit import AuditKind, event_hash
+from hecht.schema.context import Actor
+from hecht.schema.errors import ConflictError, InvalidInputError
+from hecht.schema.migrate import head_revision
+from hecht.schema.tables import AuditEvent, SQLModel
+
+FORMAT = "hecht-export"
+FORMAT_VERSION = 1
+AUDIT_TABLE = "auditevent"
+
+
+def data_tables() -> list[Table]:
+    """Return the dossier tables in foreign-key order (the audit log apart)."""
+    return [table for table in SQLModel.metadata.sorted_tables if table.name != AUDIT_TABLE]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _rows(session: Session, table: Table) -> list[dict[str, Any]]:
+    key = list(table.primary_key.columns)
+    result = session.execute(select(table).order_by(*key))
+    return [{name: _plain(value) for name, value in row._mapping.items()} for row in result]
+
+
+def export_document(*, session: Session, actor: Actor) -> dict[str, Any]:
+    """Return the whole database as one JSON-ready document (an audited export)."""
+    audit.record(session=session, actor=actor, event=AuditKind.EXPORT, detail="json: all")
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "schema_revision": head_revision(),
+        "tables": {table.name: _rows(session, table) for table in data_tables()},
+        "audit_log": _rows(session, AuditEvent.__table__),  # type: ignore[arg-type]
+    }
+
+
+def write_export(document: dict[str, Any], path: Path) -> None:
+    """Write an export document as UTF-8 JSON with sorted keys."""
+    path.write_text(
+        json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+
+
+def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    """Turn ISO strings back into dates and datetimes for the columns that hold them."""
+    typed = dict(row)
+    for column in table.columns:
+        value = typed.get(column.name)
+        if not isinstance(value, str):
+            continue
+        if isinstance(column.type, DateTime) or "DateTime" in type(column.type).__name__:
+            typed[column.name] = datetime.fromisoformat(value)
+        elif isinstance(column.type, Date):
+            typed[column.name] = date.fromisoformat(value)
+    return typed
+
+
+def check_document(document: Any) -> None:
+    """Refuse a file that is not a Hecht export this version can read."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise InvalidInputError("this file is not a Hecht JSON export")
+    if document.get("format_version") != FORMAT_VERSION:
+        raise InvalidInputError(
+            f"export format version {document.get('format_version')} is not supported "
+            f"(this Hecht reads version {FORMAT_VERSION})"
+        )
+    if document.get("schema_revision") != head_revision():
+        raise InvalidInputError(
+            f"the export comes from schema {document.get('schema_revision')}, this Hecht has "
+            f"{head_revision()}: import it with the matching version of Hecht, then upgrade"
+        )
+    known = {table.name for table in data_tables()}
+    unknown = set(document.get("tables", {})) - known
+    if unknown:
+        raise InvalidInputError(f"the export has an unknown table '{sorted(unknown)[0]}'")
+
+
+def _check_chain(rows: list[dict[str, Any]]) -> None:
+    previous = audit.GENESIS
+    for number, row in enumerate(rows, start=1):
+        event = AuditEvent(**_typed(AuditEvent.__table__, row))  # type: ignore[arg-type]
+        if event.seq != number or event.prev_hash != previous or event_hash(event) != event.hash:
+            raise InvalidInputError(
+                f"the export's audit log is broken at event {row.get('seq')}: nothing imported"
+            )
+        previous = event.hash
+
+
+def _require_empty(session: Session) -> None:
+    for table in [*data_tables(), AuditEvent.__table__]:
+        if session.execute(select(func.count()).select_from(table)).scalar():
+            raise ConflictError(
+                f"the database is not empty (table {table.name} has rows): import into a new "
+                "database (--db NEW.db)"
+            )
+
+
+def _reset_sequences(session: Session) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in data_tables():
+        key = list(table.primary_key.columns)
+        if len(key) == 1 and key[0].autoincrement is not False and key[0].name == "id":
+            session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )
+
+
+def import_document(*, session: Session, actor: Actor, document: Any) -> dict[str, int]:
+    """Load an export into an empty database, keys kept; return the rows per table.
+
+    Raises:
+        InvalidInputError: not an export, another format or schema, or a broken audit chain.
+        ConflictError: the database already holds data.
+    """
+    check_document(document)
+    _check_chain(document.get("audit_log", []))
+    _require_empty(session)
+    counts: dict[str, int] = {}
+    for table in data_tables():
+        rows = [_typed(table, row) for row in document["tables"].get(table.name, [])]
+        if rows:
+            session.execute(insert(table), rows)
+        counts[table.name] = len(rows)
+    audit_rows = [_typed(AuditEvent.__table__, row) for row in document.get("audit_log", [])]  # type: ignore[arg-type]
+    if audit_rows:
+        session.execute(insert(AuditEvent.__table__), audit_rows)  # type: ignore[arg-type]
+    _reset_sequences(session)
+    audit.record(session=session, actor=actor, event=AuditKind.IMPORT, detail="json: all")
+    return counts

@@ -1,0 +1,204 @@
+"""Data in and out: lossless JSON round trip, verified backup and restore, destruction."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from hecht.schema.audit import client_log, verify_chain
+from hecht.schema.backup import BackupError, backup_sqlite, restore_sqlite
+from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
+from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
+from hecht.schema.services import administrations as adm
+from hecht.schema.services import clients, episodes, trajectories, visits
+from hecht.schema.services.destroy import destroy_client
+from hecht.schema.transfer import export_document, import_document
+
+
+def fill(engine, actor, library) -> None:
+    """Two partners with a couple episode, a shared visit, and each a scored administration."""
+    with unit_of_work(engine) as session:
+        for code, name in (("P1", "Mira"), ("P2", "Sam")):
+            clients.create_client(session=session, actor=actor, new=NewClient(code=code, name=name))
+        couple = clients.create_couple(
+            session=session, actor=actor, first_code="P1", second_code="P2"
+        )
+        episode = episodes.open_episode(
+            session=session,
+            actor=actor,
+            new=NewEpisode(
+                couple_id=couple.id,
+                due_date=date(2027, 2, 1),
+                started_on=date(2026, 10, 1),
+                referral_reasons=["fear_of_parenthood"],
+            ),
+        )
+        visit = visits.record_visit(
+            session=session,
+            actor=actor,
+            new=NewVisit(
+                episode_lineage_id=episode.lineage_id,
+                visit_date=date(2026, 11, 20),
+                attendee_codes=["P1", "P2"],
+                note="gesprek over de bevalling",
+            ),
+        )
+        for code in ("P1", "P2"):
+            draft = adm.start_administration(
+                session=session,
+                actor=actor,
+                library=library,
+                new=NewAdministration(
+                    client_code=code,
+                    scale_id="csi4",
+                    visit_lineage_id=visit.lineage_id,
+                    episode_lineage_id=episode.lineage_id,
+                ),
+            )
+            for item, code_typed in zip("1234", "4,3,3,2".split(","), strict=True):
+                adm.record_answer(
+                    session=session,
+                    actor=actor,
+                    library=library,
+                    administration_id=draft.id,
+                    item_id=item,
+                    code=code_typed,
+                )
+            adm.complete_administration(
+                session=session, actor=actor, library=library, administration_id=draft.id
+            )
+
+
+def test_export_import_export_gives_identical_dossier_data(engine, actor, library, tmp_path):
+    fill(engine, actor, library)
+    with unit_of_work(engine) as session:
+        first = json.loads(json.dumps(export_document(session=session, actor=actor)))
+    target = open_database(f"sqlite:///{tmp_path / 'copy.db'}")
+    with unit_of_work(target) as session:
+        import_document(session=session, actor=actor, document=first)
+    with unit_of_work(target) as session:
+        second = json.loads(json.dumps(export_document(session=session, actor=actor)))
+        assert verify_chain(session=session).intact
+    assert second["tables"] == first["tables"]
+    assert second["audit_log"][: len(first["audit_log"])] == first["audit_log"]
+    assert [e["event"] for e in second["audit_log"][len(first["audit_log"]) :]] == [
+        "import",
+        "export",
+    ]
+    target.dispose()
+
+
+def test_an_imported_database_takes_new_records_after_the_imported_keys(
+    engine, actor, library, tmp_path
+):
+    source = open_database(f"sqlite:///{tmp_path / 'source.db'}")
+    fill(source, actor, library)
+    with unit_of_work(source) as session:
+        document = json.loads(json.dumps(export_document(session=session, actor=actor)))
+    source.dispose()
+    with unit_of_work(engine) as session:  # empty, SQLite or PostgreSQL
+        import_document(session=session, actor=actor, document=document)
+    with unit_of_work(engine) as session:
+        added = clients.create_client(session=session, actor=actor, new=NewClient(code="NEW"))
+        assert verify_chain(session=session).intact
+    assert added.id == 3
+
+
+def test_import_refuses_a_database_that_holds_data(engine, actor, library):
+    fill(engine, actor, library)
+    with unit_of_work(engine) as session:
+        document = json.loads(json.dumps(export_document(session=session, actor=actor)))
+    with pytest.raises(ConflictError, match="not empty"):
+        with unit_of_work(engine) as session:
+            import_document(session=session, actor=actor, document=document)
+
+
+def test_import_refuses_a_file_with_a_tampered_audit_log(engine, actor, library, tmp_path):
+    fill(engine, actor, library)
+    with unit_of_work(engine) as session:
+        document = json.loads(json.dumps(export_document(session=session, actor=actor)))
+    document["audit_log"][1]["access_point"] = "elsewhere"
+    target = open_database(f"sqlite:///{tmp_path / 'copy.db'}")
+    with pytest.raises(InvalidInputError, match="audit log is broken at event 2"):
+        with unit_of_work(target) as session:
+            import_document(session=session, actor=actor, document=document)
+    with target.connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM client")).scalar() == 0
+    target.dispose()
+
+
+def test_import_refuses_what_is_not_an_export(engine, actor):
+    with pytest.raises(InvalidInputError, match="not a Hecht JSON export"):
+        with unit_of_work(engine) as session:
+            import_document(session=session, actor=actor, document={"clients": []})
+
+
+def test_a_backup_is_verified_and_restores_the_same_rows(tmp_path, actor, library):
+    path = tmp_path / "practice.db"
+    engine = open_database(f"sqlite:///{path}")
+    fill(engine, actor, library)
+    report = backup_sqlite(path, tmp_path / "backup.db")
+    assert report.row_counts["client"] == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["practice.db", "practice.db-wal", "practice.db-shm", "backup.db"]
+    )
+    with unit_of_work(engine) as session:
+        clients.create_client(session=session, actor=actor, new=NewClient(code="LATER"))
+    engine.dispose()
+    kept = restore_sqlite(tmp_path / "backup.db", path)
+    assert kept is not None and kept.exists()
+    with sqlite3.connect(path) as restored:
+        assert [c for (c,) in restored.execute("SELECT code FROM client ORDER BY code")] == [
+            "P1",
+            "P2",
+        ]
+    with sqlite3.connect(kept) as old:
+        assert old.execute("SELECT COUNT(*) FROM client").fetchone() == (3,)
+
+
+def test_a_damaged_backup_is_refused_before_anything_is_replaced(tmp_path, actor, library):
+    path = tmp_path / "practice.db"
+    engine = open_database(f"sqlite:///{path}")
+    fill(engine, actor, library)
+    engine.dispose()
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(b"SQLite format 3\x00" + bytes(5000))
+    with pytest.raises(BackupError):
+        restore_sqlite(damaged, path)
+    with sqlite3.connect(path) as still:
+        assert still.execute("SELECT COUNT(*) FROM client").fetchone() == (2,)
+
+
+def test_a_backup_never_overwrites_an_existing_file(tmp_path):
+    (tmp_path / "a.db").write_bytes(b"")
+    sqlite3.connect(tmp_path / "live.db").close()
+    with pytest.raises(BackupError, match="already exists"):
+        backup_sqlite(tmp_path / "live.db", tmp_path / "a.db")
+
+
+def test_destroying_a_client_removes_their_content_and_keeps_a_tombstone_and_the_log(
+    engine, actor, library
+):
+    fill(engine, actor, library)
+    with unit_of_work(engine) as session:
+        report = destroy_client(session=session, actor=actor, code="P1")
+    assert (report.administrations, report.visits) == (1, 0)  # the shared visit stays for P2
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT name, destroyed_at FROM client WHERE code = 'P1'")
+        ).one()
+        attendees = connection.execute(text("SELECT attendee_ids FROM visit")).scalar()
+    assert row[0] is None and row[1] is not None
+    assert "2" in str(attendees) and "1" not in str(attendees).replace("2", "")
+    with unit_of_work(engine) as session:
+        with pytest.raises(NotFoundError, match="was destroyed"):
+            clients.get_client(session=session, actor=actor, code="P1")
+        assert len(trajectories.client_trajectory(session=session, actor=actor, code="P2")) == 1
+        log = client_log(session=session, client_id=1)
+        assert log[-1].event == "destroy"
+        assert verify_chain(session=session).intact
