@@ -22,8 +22,10 @@ def register(commands: Any, messages: Messages) -> None:
     restore.add_argument("source", metavar="FILE", type=Path)
     restore.set_defaults(run=run_restore)
     export = commands.add_parser("export", help=messages("help.export"))
-    export.add_argument("--format", choices=("json",), default="json")
-    export.add_argument("--out", metavar="FILE", type=Path, required=True)
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--out", metavar="FILE_OR_FOLDER", type=Path, required=True)
+    export.add_argument("--pseudonymize", action="store_true", help=messages("help.pseudonymize"))
+    export.add_argument("--study-key", metavar="KEY", help=messages("help.study_key"))
     export.set_defaults(run=run_export)
     load = commands.add_parser("import", help=messages("help.import"))
     load.add_argument("source", metavar="FILE", type=Path)
@@ -93,11 +95,15 @@ def run_restore(args: argparse.Namespace, messages: Messages) -> int:
 
 
 def run_export(args: argparse.Namespace, messages: Messages) -> int:
-    """Write the complete database as JSON."""
+    """Write the complete database as JSON, or the CSV files for a statistician."""
+    if args.format == "csv":
+        return run_export_csv(args, messages)
     from hecht.schema.database import unit_of_work
     from hecht.schema.transfer import export_document, write_export
     from hecht.tui.context import command_actor, command_engine
 
+    if args.pseudonymize:
+        raise UsageError(messages("error.json_not_pseudonymized"))
     if not args.out.parent.is_dir():
         raise UsageError(messages("error.no_folder", path=args.out.parent))
     engine = command_engine(args)
@@ -113,6 +119,45 @@ def run_export(args: argparse.Namespace, messages: Messages) -> int:
         engine.dispose()
     rows = sum(len(rows) for rows in document["tables"].values())
     print(messages("export.done", path=args.out, rows=rows))
+    return 0
+
+
+def run_export_csv(args: argparse.Namespace, messages: Messages) -> int:
+    """Write long.csv, wide.csv and the codebooks into a folder, pseudonymised on request."""
+    from hecht.scales.library import load_library
+    from hecht.schema.csv_export import export_csv
+    from hecht.schema.database import unit_of_work
+    from hecht.tui.context import command_actor, command_engine
+    from hecht.tui.settings import local_scales_dir
+
+    if args.pseudonymize and not (args.study_key or "").strip():
+        raise UsageError(messages("error.study_key_needed"))
+    if args.study_key and not args.pseudonymize:
+        raise UsageError(messages("error.study_key_without_pseudonymize"))
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(
+            messages("error.cannot_write", path=args.out, reason=error.strerror)
+        ) from None
+    engine = command_engine(args)
+    try:
+        with unit_of_work(engine) as session:
+            report = export_csv(
+                session=session,
+                actor=command_actor(),
+                library=load_library(local_scales_dir()),
+                folder=args.out,
+                study_key=args.study_key if args.pseudonymize else None,
+            )
+    except OSError as error:
+        raise UsageError(
+            messages("error.cannot_write", path=args.out, reason=error.strerror)
+        ) from None
+    finally:
+        engine.dispose()
+    for name, rows in report.files.items():
+        print(messages("export.file", path=args.out / name, rows=rows))
     return 0
 
 
