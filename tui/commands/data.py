@@ -30,6 +30,10 @@ def register(commands: Any, messages: Messages) -> None:
     load = commands.add_parser("import", help=messages("help.import"))
     load.add_argument("source", metavar="FILE", type=Path)
     load.set_defaults(run=run_import)
+    paper = commands.add_parser("import-csv", help=messages("help.import_csv"))
+    paper.add_argument("source", metavar="FILE", type=Path)
+    paper.add_argument("--dry-run", action="store_true", help=messages("help.dry_run"))
+    paper.set_defaults(run=run_import_csv)
 
 
 def sqlite_file(args: argparse.Namespace, messages: Messages) -> Path:
@@ -183,4 +187,42 @@ def run_import(args: argparse.Namespace, messages: Messages) -> int:
     finally:
         engine.dispose()
     print(messages("import.done", path=args.source, rows=sum(counts.values())))
+    return 0
+
+
+def run_import_csv(args: argparse.Namespace, messages: Messages) -> int:
+    """Import historical paper records: every row checked first, all or nothing written."""
+    from hecht.scales.library import load_library
+    from hecht.schema.csv_import import CsvImportError, import_paper_records
+    from hecht.schema.database import unit_of_work
+    from hecht.tui.context import command_actor, command_engine
+    from hecht.tui.settings import local_scales_dir
+
+    try:
+        text = args.source.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise UsageError(f"{args.source}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(messages("error.not_utf8", path=args.source)) from None
+    engine = command_engine(args)
+    try:
+        with unit_of_work(engine) as session:
+            report = import_paper_records(
+                session=session,
+                actor=command_actor(),
+                library=load_library(local_scales_dir()),
+                text=text,
+                dry_run=args.dry_run,
+            )
+    except CsvImportError as error:
+        raise UsageError(f"{args.source}: {error}") from None
+    finally:
+        engine.dispose()
+    for problem in report.problems:
+        print(f"{args.source}: {problem}")
+    if report.problems:
+        print(messages("import_csv.refused", bad=len(report.problems), total=report.checked))
+        return 2
+    key = "import_csv.checked" if args.dry_run else "import_csv.done"
+    print(messages(key, total=report.checked, written=report.written))
     return 0
