@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from hecht.tui.i18n import Messages, detect_language
 
@@ -23,13 +25,28 @@ def language_in(argv: Sequence[str]) -> str | None:
     return None
 
 
+def parser_class(messages: Messages) -> type[argparse.ArgumentParser]:
+    """Return a parser class whose every (sub)command takes ``--db``, before or after its name."""
+
+    class HechtParser(argparse.ArgumentParser):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.add_argument(
+                "--db",
+                metavar="PATH_OR_URL",
+                default=argparse.SUPPRESS,
+                help=messages("help.db_option"),
+            )
+
+    return HechtParser
+
+
 def build_parser(messages: Messages) -> argparse.ArgumentParser:
     """Return the parser with every subcommand registered, its help in the chosen language."""
     from hecht.tui.commands import audit, client, data, db, scales
 
-    parser = argparse.ArgumentParser(prog="hecht", description=messages("usage.description"))
+    parser = parser_class(messages)(prog="hecht", description=messages("usage.description"))
     parser.add_argument("--lang", choices=("nl", "en"), help=messages("help.lang"))
-    parser.add_argument("--db", metavar="PATH_OR_URL", help=messages("help.db_option"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in (scales, db, audit, data, client):
         group.register(commands, messages)
@@ -52,6 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader went away (hecht … | head): stop quietly, as command-line tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except Exception as error:  # noqa: BLE001 - the last guard: never show a traceback
         print(
             messages("error.prefix", message=messages("error.internal", kind=type(error).__name__)),

@@ -42,7 +42,7 @@ def sqlite_file(args: argparse.Namespace, messages: Messages) -> Path:
 
     from hecht.schema.engine import database_url
 
-    url = make_url(database_url(args.db))
+    url = make_url(database_url(getattr(args, "db", None)))
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         raise UsageError(messages("error.backup_sqlite_only"))
     return Path(url.database)

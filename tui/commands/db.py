@@ -30,7 +30,7 @@ def run_status(args: argparse.Namespace, messages: Messages) -> int:
     from hecht.schema.engine import database_url, describe_url, make_engine
     from hecht.schema.migrate import schema_status
 
-    url = database_url(args.db)
+    url = database_url(getattr(args, "db", None))
     engine = make_engine(url)
     try:
         status = schema_status(engine)
@@ -54,7 +54,7 @@ def run_upgrade(args: argparse.Namespace, messages: Messages) -> int:
     from hecht.schema.engine import database_url, describe_url, make_engine
     from hecht.schema.migrate import schema_status, upgrade
 
-    url = database_url(args.db)
+    url = database_url(getattr(args, "db", None))
     engine = make_engine(url)
     try:
         upgrade(engine)
