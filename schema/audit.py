@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from hecht.schema.context import Actor
-from hecht.schema.tables import AuditEvent
+from hecht.schema.tables import AuditEvent, Client
 
 GENESIS = "0" * 64
 """The previous hash of the first event."""
@@ -132,6 +132,20 @@ def record(
     entry.hash = event_hash(entry)
     session.add(entry)
     session.flush()
+
+
+def record_client(
+    session: Session, actor: Actor, event: AuditKind, client: Client, detail: str
+) -> None:
+    """Append one event about a client's dossier (the common case of ``record``)."""
+    record(
+        session=session,
+        actor=actor,
+        event=event,
+        client_id=client.id,
+        client_code=client.code,
+        detail=detail,
+    )
 
 
 def verify_chain(*, session: Session) -> ChainReport:

@@ -8,13 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
+from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from hecht.scales.answers import item_score
 from hecht.scales.library import ScaleLibrary
-from hecht.scales.model import Direction, Domain, Item, ScaleDefinition
+from hecht.scales.model import Direction, Item, ScaleDefinition
 from hecht.schema.context import Actor
 from hecht.schema.database import unit_of_work
 from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
@@ -116,7 +117,7 @@ SENTENCES = {
 INTAKE_NOTE = "Intake: hulpvraag verkend en doelen opgesteld."
 CLOSING_NOTE = "Afsluiting: doelen geëvalueerd en terugvalpreventie besproken."
 ACKNOWLEDGEMENTS = (
-    (AlertAction.DISCUSSED, "Besproken; geen plannen, afgesproken contact op te nemen bij toename.", 30),
+    (AlertAction.DISCUSSED, "Besproken; geen plannen, belt bij toename van de gedachten.", 30),
     (AlertAction.NO_RISK_ON_ASSESSMENT, "Doorgevraagd: passieve gedachten, geen acuut risico.", 30),
     (AlertAction.SAFETY_PLAN, "Veiligheidsplan opgesteld, samen met de partner.", 20),
     (AlertAction.GP_INFORMED, "Met toestemming de huisarts geïnformeerd.", 10),
@@ -129,6 +130,7 @@ CLOSE_REASONS = {
     "worse": "verwezen naar specialistische ggz",
 }
 COURSE_KINDS = {"improve": 70, "flat": 18, "worse": 12}
+T = TypeVar("T")
 HOURS = (8, 9, 10, 11, 13, 14, 15)
 """Session slots (UTC): one client or couple an hour."""
 
@@ -245,7 +247,7 @@ def _weekday(day: date) -> date:
     return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
 
 
-def _pick(rng: random.Random, weights: dict[str, int] | dict[ReferralReason, int]) -> object:
+def _pick(rng: random.Random, weights: dict[T, int]) -> T:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
@@ -258,7 +260,8 @@ def plan_practice(
     """Invent ``count`` episodes started in the two years before ``today``, oldest first."""
     starts = sorted(today - timedelta(days=rng.randint(42, DAYS_BACK)) for _ in range(count))
     couples = set(rng.sample(range(count), round(count * COUPLE_SHARE)))
-    forced = dict(zip(rng.sample(range(count), min(count, len(ReferralReason))), ReferralReason))
+    reasons = list(ReferralReason)[:count]  # each reason once, where there are enough episodes
+    forced = dict(zip(rng.sample(range(count), len(reasons)), reasons, strict=True))
     busy: set[datetime] = set()
     plans: list[EpisodePlan] = []
     for number, start in enumerate(starts):
@@ -281,16 +284,15 @@ def _reasons(
         weights[ReferralReason.RELATIONSHIP_PROBLEMS] *= 3
     reasons = [forced or _pick(rng, weights)]
     if rng.random() < 0.3:
-        second = _pick(rng, {r: w for r, w in weights.items() if r not in reasons})
-        reasons.append(second)  # type: ignore[arg-type]
-    return reasons  # type: ignore[return-value]
+        reasons.append(_pick(rng, {r: w for r, w in weights.items() if r not in reasons}))
+    return reasons
 
 
 def _people(
     rng: random.Random, first_code: int, couple: bool, reasons: list[ReferralReason]
 ) -> tuple[list[Person], str]:
     """Invent the client (mostly a mother) or the couple, and how their care will go."""
-    kind = str(_pick(rng, COURSE_KINDS))
+    kind = _pick(rng, COURSE_KINDS)
     troubled = ReferralReason.RELATIONSHIP_PROBLEMS in reasons
     language = "en" if rng.random() < 0.12 else "nl"
     year = rng.randint(1983, 2002)
@@ -349,8 +351,9 @@ def _plan_episode(
         shift = timedelta(weeks=math.ceil((days[2] - last_day).days / 7))
         start, days = start - shift, [day - shift for day in days]
     opened = _at(start, 7, 30 + rng.randint(0, 25))
-    episode = EpisodePlan(number, people, reasons, str(_pick(rng, REFERRERS)), opened,
-                          *_birth(rng, start, reasons[0], last_day), kind)  # fmt: skip
+    due, birth, known = _birth(rng, start, reasons[0], last_day)
+    referrer = _pick(rng, REFERRERS)
+    episode = EpisodePlan(number, people, reasons, referrer, opened, due, birth, known, kind)
     happened = [day for day in days if day <= last_day]
     for index, day in enumerate(happened):
         episode.visits.append(_plan_visit(rng, episode, index, planned, _slot(rng, day, busy)))
@@ -405,7 +408,7 @@ def _plan_visit(
     born = episode.birth_date is not None and episode.birth_date <= at.date()
     modes = {VisitMode.IN_PERSON: 70, VisitMode.VIDEO: 15, VisitMode.PHONE: 5}
     modes[VisitMode.HOME] = 10 if born else 0
-    mode = VisitMode(str(_pick(rng, modes)))  # type: ignore[arg-type]
+    mode = _pick(rng, modes)
     pool = [theme for reason in episode.reasons for theme in THEMES[reason]]
     themes = list(dict.fromkeys(rng.sample(pool, min(2, len(pool))) + [rng.choice(GENERAL_THEMES)]))
     themes = themes[: rng.randint(1, 3)]
@@ -419,7 +422,9 @@ def _plan_visit(
         for position, person in enumerate(people):
             interview = spoken or (scale_id == "who5" and position == 0)
             entry = EntryMode.INTERVIEW if interview else EntryMode.PAPER
-            visit.administrations.append(_plan_administration(rng, person, scale_id, entry, progress))
+            visit.administrations.append(
+                _plan_administration(rng, person, scale_id, entry, progress)
+            )
     visit.administrations.sort(key=lambda plan: plan.mode != EntryMode.INTERVIEW)
     return visit
 
@@ -469,7 +474,7 @@ def _mark_alerts(rng: random.Random, plans: list[EpisodePlan], critical: list[st
     left_open = rng.randint(3, 5)
     actions = {(action, note): weight for action, note, weight in ACKNOWLEDGEMENTS}
     for administration in raised[: max(0, len(raised) - left_open)]:
-        administration.acknowledgement = _pick(rng, actions)  # type: ignore[assignment]
+        administration.acknowledgement = _pick(rng, actions)
 
 
 # Answers: from the latent health to a valid code of each item.
@@ -527,16 +532,12 @@ class DemoBuilder:
     """Replays the plan in time order, with the clock at each event's simulated moment."""
 
     def __init__(
-        self, engine: Engine, library: ScaleLibrary, rng: random.Random, clock: SimulatedClock
+        self, engine: Engine, library: ScaleLibrary, rng: random.Random, actor: Actor
     ) -> None:
-        self.engine, self.library, self.rng, self.clock = engine, library, rng, clock
+        self.engine, self.library, self.rng, self.actor = engine, library, rng, actor
+        self.clock: SimulatedClock = actor.clock  # type: ignore[assignment]
         self.report = DemoReport()
         self.episode_ids: dict[int, int] = {}
-        self.couple_ids: dict[int, int] = {}
-        with unit_of_work(engine) as session:
-            actor = Actor(user_id=None, access_point=ACCESS_POINT, clock=clock)
-            user_id = clients.add_practitioner(session=session, actor=actor, name=PRACTITIONER)
-        self.actor = Actor(user_id=user_id, access_point=ACCESS_POINT, clock=clock)
 
     def run(self, plans: list[EpisodePlan]) -> DemoReport:
         """Store every planned event, oldest first, each in its own unit of work."""
@@ -566,20 +567,19 @@ class DemoBuilder:
             )
             clients.create_client(session=session, actor=self.actor, new=new)
             self.clock.advance(self.rng.randint(20, 60))
-        self.report.clients += len(plan.people)
-        target: dict[str, object] = {"client_code": plan.people[0].code}
+            self.report.clients += 1
+        couple_id = None
         if len(plan.people) == 2:
+            first, second = (person.code for person in plan.people)
             couple = clients.create_couple(
-                session=session,
-                actor=self.actor,
-                first_code=plan.people[0].code,
-                second_code=plan.people[1].code,
+                session=session, actor=self.actor, first_code=first, second_code=second
             )
-            target = {"couple_id": couple.id}
+            couple_id = couple.id
             self.report.couples += 1
         postnatal = plan.birth_known_at is None and plan.birth_date is not None
         new_episode = NewEpisode(
-            **target,  # type: ignore[arg-type]
+            client_code=None if couple_id else plan.people[0].code,
+            couple_id=couple_id,
             due_date=plan.due_date,
             birth_date=plan.birth_date if postnatal else None,
             referral_reasons=plan.reasons,
@@ -603,11 +603,12 @@ class DemoBuilder:
 
     def close(self, plan: EpisodePlan, session: Session) -> None:
         """Close a finished episode on the planned day."""
+        assert plan.closed_at is not None
         episodes.close_episode(
             session=session,
             actor=self.actor,
             lineage_id=self.episode_ids[plan.number],
-            ended_on=plan.closed_at.date(),  # type: ignore[union-attr]
+            ended_on=plan.closed_at.date(),
             reason=CLOSE_REASONS[plan.kind],
         )
 
@@ -627,31 +628,34 @@ class DemoBuilder:
             if administration.mode == EntryMode.PAPER:
                 self.clock.move_to(visit.at + timedelta(minutes=50))
             self.clock.advance(self.rng.randint(10, 40))
-            self.administer(session, new.episode_lineage_id, stored.lineage_id, administration)
+            new_administration = NewAdministration(
+                client_code=administration.person.code,
+                scale_id=administration.scale_id,
+                episode_lineage_id=new.episode_lineage_id,
+                visit_lineage_id=stored.lineage_id,
+                mode=administration.mode,
+                observed_on=visit.at.date(),
+            )
+            self.administer(session, new_administration, administration)
 
     def administer(
-        self, session: Session, episode_id: int, visit_id: int, plan: AdministrationPlan
+        self, session: Session, new: NewAdministration, plan: AdministrationPlan
     ) -> None:
-        """Start, answer and (unless left as a draft) complete one scale; handle its alerts."""
-        new = NewAdministration(
-            client_code=plan.person.code,
-            scale_id=plan.scale_id,
-            episode_lineage_id=episode_id,
-            visit_lineage_id=visit_id,
-            mode=plan.mode,
-            observed_on=self.clock.now.date(),
+        """Start and answer one scale, complete it unless it stays a draft, handle its alerts."""
+        started = administrations.start_administration(
+            session=session, actor=self.actor, library=self.library, new=new
         )
-        kwargs = {"session": session, "actor": self.actor, "library": self.library}
-        started = administrations.start_administration(**kwargs, new=new)  # type: ignore[arg-type]
         answers = answers_for(self.rng, self.library.get(plan.scale_id), plan)
         if plan.draft:
             answers = answers[: self.rng.randint(1, len(answers) - 1)]
-        raised: list[AlertRead] = []
         pace = (8, 20) if plan.mode == EntryMode.INTERVIEW else (2, 5)
+        raised: list[AlertRead] = []
         for item_id, code in answers:
             self.clock.advance(self.rng.randint(*pace))
             raised += administrations.record_answer(
-                **kwargs,  # type: ignore[arg-type]
+                session=session,
+                actor=self.actor,
+                library=self.library,
                 administration_id=started.id,
                 item_id=item_id,
                 code=code,
@@ -659,9 +663,11 @@ class DemoBuilder:
             )
         if plan.draft:
             self.report.drafts += 1
-        else:
-            administrations.complete_administration(**kwargs, administration_id=started.id)  # type: ignore[arg-type]
-            self.report.administrations += 1
+            return
+        administrations.complete_administration(
+            session=session, actor=self.actor, library=self.library, administration_id=started.id
+        )
+        self.report.administrations += 1
         self.acknowledge(session, raised, plan.acknowledgement)
 
     def acknowledge(
@@ -688,23 +694,28 @@ def build_demo_practice(
     library: ScaleLibrary,
     seed: int = 1,
     today: date | None = None,
-    episodes: int = EPISODES,
+    episode_count: int = EPISODES,
 ) -> DemoReport:
     """Fill an empty database with a synthetic practice, the same for the same seed and day.
 
     Everything goes through the services, with the clock set to each simulated moment, so the
-    demo exercises the same paths (versions, scores, alerts, audit chain) as real use.
+    demo takes the paths real use takes (versions, scores, alerts, the audit chain).
 
     Args:
         engine: an empty database with the current schema (from ``open_database``).
         library: the scale library; the demo uses WHO-5, CSI-4, RSES, EPDS and GAD-7.
         seed: the seed of the one random generator every choice comes from.
         today: the day the practice is seen from; the two years before it are filled.
-        episodes: how many episodes to invent (smaller for quick tests).
+        episode_count: how many episodes to invent (fewer for quick tests).
+
+    Returns:
+        The counts of what was stored.
     """
-    today = today or date.today()
     rng = random.Random(seed)
-    plans = plan_practice(rng, library, today, episodes)
-    first = min(plan.opened_at for plan in plans)
-    clock = SimulatedClock(first - timedelta(days=1))
-    return DemoBuilder(engine, library, rng, clock).run(plans)
+    plans = plan_practice(rng, library, today or date.today(), episode_count)
+    clock = SimulatedClock(min(plan.opened_at for plan in plans) - timedelta(days=1))
+    with unit_of_work(engine) as session:
+        setup = Actor(user_id=None, access_point=ACCESS_POINT, clock=clock)
+        user_id = clients.add_practitioner(session=session, actor=setup, name=PRACTITIONER)
+    actor = Actor(user_id=user_id, access_point=ACCESS_POINT, clock=clock)
+    return DemoBuilder(engine, library, rng, actor).run(plans)

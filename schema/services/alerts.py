@@ -38,14 +38,7 @@ def open_alerts(*, session: Session, actor: Actor, code: str | None = None) -> l
         query = query.where(Alert.client_id == client.id)
     alerts = [alert_read(alert) for alert in session.exec(query.order_by(col(Alert.raised_at)))]
     if client is not None:
-        audit.record(
-            session=session,
-            actor=actor,
-            event=AuditKind.READ,
-            client_id=client.id,
-            client_code=client.code,
-            detail="alerts",
-        )
+        audit.record_client(session, actor, AuditKind.READ, client, "alerts")
     return alerts
 
 

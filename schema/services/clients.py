@@ -56,28 +56,14 @@ def create_client(*, session: Session, actor: Actor, new: NewClient) -> ClientRe
     client = Client(**new.model_dump(), created_at=actor.now())
     session.add(client)
     session.flush()
-    audit.record(
-        session=session,
-        actor=actor,
-        event=AuditKind.CREATE,
-        client_id=client.id,
-        client_code=client.code,
-        detail="client",
-    )
+    audit.record_client(session, actor, AuditKind.CREATE, client, "client")
     return client_read(client)
 
 
 def get_client(*, session: Session, actor: Actor, code: str) -> ClientRead:
     """Open a client's details (an audited read)."""
     client = client_row(session, code)
-    audit.record(
-        session=session,
-        actor=actor,
-        event=AuditKind.READ,
-        client_id=client.id,
-        client_code=client.code,
-        detail="client",
-    )
+    audit.record_client(session, actor, AuditKind.READ, client, "client")
     return client_read(client)
 
 
@@ -102,13 +88,8 @@ def change_client(
         setattr(client, field_name, value)
     session.add(client)
     session.flush()
-    audit.record(
-        session=session,
-        actor=actor,
-        event=AuditKind.CHANGE,
-        client_id=client.id,
-        client_code=client.code,
-        detail="client: " + ", ".join(sorted(updates)),
+    audit.record_client(
+        session, actor, AuditKind.CHANGE, client, "client: " + ", ".join(sorted(updates))
     )
     return client_read(client)
 
@@ -141,14 +122,7 @@ def create_couple(
     session.add(couple)
     session.flush()
     for client in (first, second):
-        audit.record(
-            session=session,
-            actor=actor,
-            event=AuditKind.CREATE,
-            client_id=client.id,
-            client_code=client.code,
-            detail=f"couple {couple.id}",
-        )
+        audit.record_client(session, actor, AuditKind.CREATE, client, f"couple {couple.id}")
     assert couple.id is not None
     return CoupleRead(couple.id, client_read(first), client_read(second))
 
@@ -162,12 +136,5 @@ def get_couple(*, session: Session, actor: Actor, couple_id: int) -> CoupleRead:
     second = session.get(Client, couple.second_client_id)
     assert first is not None and second is not None
     for client in (first, second):
-        audit.record(
-            session=session,
-            actor=actor,
-            event=AuditKind.READ,
-            client_id=client.id,
-            client_code=client.code,
-            detail=f"couple {couple_id}",
-        )
+        audit.record_client(session, actor, AuditKind.READ, client, f"couple {couple_id}")
     return CoupleRead(couple_id, client_read(first), client_read(second))

@@ -77,12 +77,7 @@ def destroy_client(*, session: Session, actor: Actor, code: str) -> DestroyRepor
     client.destroyed_at = actor.now()
     session.add(client)
     session.flush()
-    audit.record(
-        session=session,
-        actor=actor,
-        event=AuditKind.DESTROY,
-        client_id=client.id,
-        client_code=client.code,
-        detail="dossier destroyed on the client's request",
+    audit.record_client(
+        session, actor, AuditKind.DESTROY, client, "dossier destroyed on the client's request"
     )
     return DestroyReport(client.code, administrations, visits, episodes)

@@ -85,14 +85,7 @@ def episode_clients(session: Session, episode: Episode) -> list[Client]:
 
 def _audit(session: Session, actor: Actor, episode: Episode, kind: AuditKind) -> None:
     for client in episode_clients(session, episode):
-        audit.record(
-            session=session,
-            actor=actor,
-            event=kind,
-            client_id=client.id,
-            client_code=client.code,
-            detail=f"episode {episode.lineage_id}",
-        )
+        audit.record_client(session, actor, kind, client, f"episode {episode.lineage_id}")
 
 
 def open_episode(*, session: Session, actor: Actor, new: NewEpisode) -> EpisodeRead:
@@ -175,14 +168,7 @@ def episodes_for_client(*, session: Session, actor: Actor, code: str) -> list[Ep
     if couple is not None:
         condition = or_(condition, Episode.couple_id == couple.id)
     episodes = current_rows(session, Episode, condition)
-    audit.record(
-        session=session,
-        actor=actor,
-        event=AuditKind.READ,
-        client_id=client.id,
-        client_code=client.code,
-        detail="episodes",
-    )
+    audit.record_client(session, actor, AuditKind.READ, client, "episodes")
     return [episode_read(episode) for episode in sorted(episodes, key=lambda e: e.started_on)]
 
 

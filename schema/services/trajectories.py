@@ -73,14 +73,7 @@ def client_trajectory(
 ) -> list[TrajectoryPoint]:
     """Return a client's completed scores over time, one scale or all (an audited read)."""
     client = client_row(session, code)
-    audit.record(
-        session=session,
-        actor=actor,
-        event=AuditKind.READ,
-        client_id=client.id,
-        client_code=client.code,
-        detail="trajectory",
-    )
+    audit.record_client(session, actor, AuditKind.READ, client, "trajectory")
     return _points(session, [client.id], scale_id)  # type: ignore[list-item]
 
 
@@ -95,14 +88,7 @@ def couple_trajectory(
     """Return both partners' completed scores on one timeline (an audited read of both)."""
     clients: list[Client] = [client_row(session, first_code), client_row(session, second_code)]
     for client in clients:
-        audit.record(
-            session=session,
-            actor=actor,
-            event=AuditKind.READ,
-            client_id=client.id,
-            client_code=client.code,
-            detail="trajectory",
-        )
+        audit.record_client(session, actor, AuditKind.READ, client, "trajectory")
     return _points(session, [client.id for client in clients], scale_id)  # type: ignore[misc]
 
 

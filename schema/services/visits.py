@@ -111,13 +111,8 @@ def visits_in_episode(
     episode = current_version(session, Episode, episode_lineage_id)
     visits = current_rows(session, Visit, Visit.episode_lineage_id == episode_lineage_id)
     for client in episode_clients(session, episode):
-        audit.record(
-            session=session,
-            actor=actor,
-            event=AuditKind.READ,
-            client_id=client.id,
-            client_code=client.code,
-            detail=f"visits of episode {episode_lineage_id}",
+        audit.record_client(
+            session, actor, AuditKind.READ, client, f"visits of episode {episode_lineage_id}"
         )
     return [visit_read(visit) for visit in sorted(visits, key=lambda v: (v.visit_date, v.id))]
 
