@@ -20,13 +20,13 @@ def default_database_path() -> Path:
     return platformdirs.user_data_path(APP_NAME) / "hecht.db"
 
 
-def database_url(explicit: str | None = None) -> str:
-    """Return the database URL: ``--db``, else HECHT_DB, else the default SQLite file.
+def database_url(explicit: str | None = None, configured: str | None = None) -> str:
+    """Return the database URL: ``--db``, else HECHT_DB, else the config file's, else the default.
 
     A value with ``://`` is an SQLAlchemy URL (``postgresql://`` uses psycopg 3); anything
     else is a path to an SQLite file.
     """
-    value = explicit or os.environ.get("HECHT_DB") or str(default_database_path())
+    value = explicit or os.environ.get("HECHT_DB") or configured or str(default_database_path())
     if "://" not in value:
         return f"sqlite:///{Path(value).expanduser()}"
     if value.startswith("postgresql://") or value.startswith("postgres://"):

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from hecht.tui.config import ConfigError, load_config
 from hecht.tui.i18n import Messages, detect_language
 
 
@@ -56,9 +57,15 @@ def build_parser(messages: Messages) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 done, 2 refused input, 1 internal error)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    messages = Messages(detect_language(language_in(arguments)))
+    try:
+        config = load_config()
+    except ConfigError as error:
+        print(f"hecht: {error}", file=sys.stderr)
+        return 2
+    messages = Messages(detect_language(language_in(arguments), config.language))
     parser = build_parser(messages)
     args = parser.parse_args(arguments)
+    args.config = config
     if not getattr(args, "run", None):
         parser.print_help()
         return 0

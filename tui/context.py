@@ -18,9 +18,15 @@ def command_actor() -> Actor:
     return Actor(user_id=None, access_point=f"cli:{socket.gethostname()}")
 
 
+def command_database_url(args: argparse.Namespace) -> str:
+    """Return the database a command works on: --db, HECHT_DB, the config file, the default."""
+    config = getattr(args, "config", None)
+    return database_url(getattr(args, "db", None), None if config is None else config.database)
+
+
 def command_engine(args: argparse.Namespace) -> Engine:
-    """Open the database named by ``--db``, HECHT_DB or the default; refuse with the reason."""
+    """Open the database a command works on; refuse with the reason."""
     try:
-        return open_database(database_url(getattr(args, "db", None)))
+        return open_database(command_database_url(args))
     except DatabaseOpenError as error:
         raise UsageError(str(error)) from None

@@ -13,9 +13,9 @@ Language = Literal["nl", "en"]
 CATALOGUE_DIR = Path(__file__).parent / "messages"
 
 
-def detect_language(explicit: str | None = None) -> Language:
-    """Choose the language: ``--lang``, else HECHT_LANG, else the locale, else English."""
-    for candidate in (explicit, os.environ.get("HECHT_LANG")):
+def detect_language(explicit: str | None = None, configured: str | None = None) -> Language:
+    """Choose the language: ``--lang``, HECHT_LANG, the config file, the locale, else English."""
+    for candidate in (explicit, os.environ.get("HECHT_LANG"), configured):
         if candidate in ("nl", "en"):
             return candidate  # type: ignore[return-value]
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):

@@ -42,3 +42,30 @@ def test_a_bad_config_file_is_refused_naming_the_field(text, message):
         load_config()
     assert str(caught.value).startswith(str(config_path()))
     assert message in str(caught.value)
+
+
+def test_the_config_files_database_and_language_are_used_unless_overridden(
+    monkeypatch, capsys, tmp_path
+):
+    from hecht.tui.cli import main
+
+    monkeypatch.delenv("HECHT_DB", raising=False)
+    monkeypatch.delenv("HECHT_LANG", raising=False)
+    save_config(Config(language="nl", database=str(tmp_path / "from-config.db")))
+    assert main(["db", "status"]) == 0
+    assert f"sqlite:///{tmp_path / 'from-config.db'}: schema" in capsys.readouterr().out
+    main(["--db", str(tmp_path / "other.db"), "db", "status"])
+    assert "other.db" in capsys.readouterr().out
+    main(["scales", "list"])
+    assert capsys.readouterr().out.startswith("id        versie")
+    main(["--lang", "en", "scales", "list"])
+    assert capsys.readouterr().out.startswith("id        version")
+
+
+def test_a_broken_config_file_stops_every_command_with_exit_2(capsys):
+    from hecht.tui.cli import main
+
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text("privacy = maybe\n")
+    assert main(["scales", "list"]) == 2
+    assert "config.toml: not valid TOML" in capsys.readouterr().err

@@ -40,9 +40,9 @@ def sqlite_file(args: argparse.Namespace, messages: Messages) -> Path:
     """Return the SQLite file in use, or refuse: backup and restore are for SQLite files."""
     from sqlalchemy.engine import make_url
 
-    from hecht.schema.engine import database_url
+    from hecht.tui.context import command_database_url
 
-    url = make_url(database_url(getattr(args, "db", None)))
+    url = make_url(command_database_url(args))
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         raise UsageError(messages("error.backup_sqlite_only"))
     return Path(url.database)

@@ -27,10 +27,11 @@ def register(commands: Any, messages: Messages) -> None:
 
 def run_status(args: argparse.Namespace, messages: Messages) -> int:
     """Print where the database is and how its schema relates to this Hecht."""
-    from hecht.schema.engine import database_url, describe_url, make_engine
+    from hecht.schema.engine import describe_url, make_engine
     from hecht.schema.migrate import schema_status
+    from hecht.tui.context import command_database_url
 
-    url = database_url(getattr(args, "db", None))
+    url = command_database_url(args)
     engine = make_engine(url)
     try:
         status = schema_status(engine)
@@ -51,10 +52,11 @@ def run_status(args: argparse.Namespace, messages: Messages) -> int:
 
 def run_upgrade(args: argparse.Namespace, messages: Messages) -> int:
     """Upgrade the schema explicitly (PostgreSQL, after the practice's own backup)."""
-    from hecht.schema.engine import database_url, describe_url, make_engine
+    from hecht.schema.engine import describe_url, make_engine
     from hecht.schema.migrate import schema_status, upgrade
+    from hecht.tui.context import command_database_url
 
-    url = database_url(getattr(args, "db", None))
+    url = command_database_url(args)
     engine = make_engine(url)
     try:
         upgrade(engine)

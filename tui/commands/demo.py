@@ -27,6 +27,7 @@ def demo_database_path() -> Path:
 def target_url(args: argparse.Namespace, messages: Messages) -> str:
     """Return where the demo goes: ``--db``, else the demo file (made anew each time)."""
     from hecht.schema.engine import database_url
+    from hecht.tui.context import command_database_url
 
     chosen = getattr(args, "db", None)
     if chosen is None:
@@ -35,7 +36,7 @@ def target_url(args: argparse.Namespace, messages: Messages) -> str:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return database_url(str(path))
     url = database_url(chosen)
-    if url == database_url(None):
+    if url == command_database_url(argparse.Namespace(config=getattr(args, "config", None))):
         raise UsageError(messages("error.demo_real_database"))
     return url
 
