@@ -256,6 +256,8 @@ def record_answer(
     response.entered_at = actor.now()
     session.add(response)
     session.flush()
+    if not any(item_id in rule.items for rule in definition.interpretation.critical):
+        return []
     return _raise_alerts(session, actor, row, definition)
 
 

@@ -58,6 +58,17 @@ def record_visit(*, session: Session, actor: Actor, new: NewVisit) -> VisitRead:
             f"visit_date: {new.visit_date} is more than a day in the future", field="visit_date"
         )
     episode = current_version(session, Episode, new.episode_lineage_id)
+    if new.visit_date < episode.started_on:
+        raise InvalidInputError(
+            f"visit_date: {new.visit_date} is before the episode began ({episode.started_on})",
+            field="visit_date",
+        )
+    if episode.ended_on is not None and new.visit_date > episode.ended_on:
+        raise InvalidInputError(
+            f"visit_date: {new.visit_date} is after the episode ended ({episode.ended_on}); "
+            "reopen the episode first",
+            field="visit_date",
+        )
     members = {client.id for client in episode_clients(session, episode)}
     attendees = [client_row(session, code) for code in new.attendee_codes]
     strangers = [client.code for client in attendees if client.id not in members]

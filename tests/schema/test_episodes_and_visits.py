@@ -173,3 +173,17 @@ def test_a_retracted_visit_leaves_the_list_but_not_its_history(engine, actor, ep
         (3, "retracted", "first talk, both present"),
     ]
     assert versions[2].change_reason == "wrong client"
+
+
+def test_a_visit_before_the_episode_began_is_refused(engine, actor, episode):
+    with pytest.raises(InvalidInputError, match="before the episode began"):
+        with unit_of_work(engine) as session:
+            visits.record_visit(
+                session=session,
+                actor=actor,
+                new=NewVisit(
+                    episode_lineage_id=episode.lineage_id,
+                    visit_date=date(2026, 10, 1),
+                    attendee_codes=["A1"],
+                ),
+            )

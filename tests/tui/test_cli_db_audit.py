@@ -140,3 +140,30 @@ def test_destroy_needs_the_code_typed_again(capsys, db):
     assert code == 2 and "nothing was destroyed" in err
     code, out, _ = run(capsys, "--db", db, "client", "destroy", "A1", "--confirm", "A1")
     assert code == 0 and "dossier of A1 destroyed: 1 administrations" in out
+
+
+def test_the_demo_never_goes_into_the_real_database(capsys, monkeypatch, tmp_path):
+    real = tmp_path / "real.db"
+    monkeypatch.setenv("HECHT_DB", str(real))
+    code, _, err = run(capsys, "demo", "--db", str(real))
+    assert code == 2 and "never goes into your real database" in err
+    assert not real.exists()
+
+
+def test_the_demo_refuses_a_database_that_holds_clients(capsys, db):
+    code, _, err = run(capsys, "demo", "--db", db)
+    assert code == 2 and "already holds clients" in err
+
+
+def test_the_demo_fills_its_own_database(capsys, monkeypatch, tmp_path):
+    import hecht.schema.demo as demo
+
+    original = demo.build_demo_practice
+    monkeypatch.setattr(
+        demo, "build_demo_practice", lambda **kwargs: original(**kwargs, episode_count=6)
+    )
+    monkeypatch.setattr("platformdirs.user_data_path", lambda app: tmp_path / app)
+    code, out, _ = run(capsys, "demo", "--seed", "3")
+    assert code == 0
+    assert "demo practice built in sqlite:///" in out and "hecht-demo.db" in out
+    assert "6 episodes" in out
