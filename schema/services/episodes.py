@@ -16,7 +16,13 @@ from hecht.schema.inputs import NewEpisode
 from hecht.schema.readmodels import EpisodeRead
 from hecht.schema.services.clients import client_row, couple_of
 from hecht.schema.tables import Client, Couple, Episode, EpisodeStatus
-from hecht.schema.versioning import current_rows, current_version, start_lineage, supersede
+from hecht.schema.versioning import (
+    current_rows,
+    current_version,
+    history,
+    start_lineage,
+    supersede,
+)
 
 MAX_WEEKS_TO_DUE_DATE = 45
 """A due date further away than this cannot belong to a pregnancy that has begun."""
@@ -175,3 +181,12 @@ def episodes_for_client(*, session: Session, actor: Actor, code: str) -> list[Ep
 def week_of(episode: EpisodeRead, on: date) -> PerinatalWeek | None:
     """Return the gestational or postpartum week of a date within an episode."""
     return perinatal_week(on, due_date=episode.due_date, birth_date=episode.birth_date)
+
+
+def episode_history(*, session: Session, actor: Actor, lineage_id: int) -> list[EpisodeRead]:
+    """Return every version of an episode, oldest first (an audited read)."""
+    versions = history(session, Episode, lineage_id)
+    if not versions:
+        raise NotFoundError(f"there is no episode {lineage_id}", field="lineage_id")
+    _audit(session, actor, versions[-1], AuditKind.READ)
+    return [episode_read(version) for version in versions]

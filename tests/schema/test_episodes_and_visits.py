@@ -88,6 +88,11 @@ def test_a_correction_is_a_new_version_with_its_reason(engine, actor, episode):
             changes={"birth_date": date(2026, 11, 20)},
             reason="born early",
         )
+    with unit_of_work(engine) as session:
+        versions = episodes.episode_history(
+            session=session, actor=actor, lineage_id=episode.lineage_id
+        )
+    assert [(v.version, v.birth_date) for v in versions] == [(1, None), (2, date(2026, 11, 20))]
     assert (corrected.version, corrected.lineage_id, corrected.birth_date) == (
         2,
         episode.lineage_id,
