@@ -48,6 +48,7 @@ def build_parser(messages: Messages) -> argparse.ArgumentParser:
 
     parser = parser_class(messages)(prog="hecht", description=messages("usage.description"))
     parser.add_argument("--lang", choices=("nl", "en"), help=messages("help.lang"))
+    parser.add_argument("--demo", action="store_true", help=messages("help.demo_option"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in (scales, db, audit, data, client, demo):
         group.register(commands, messages)
@@ -66,10 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(messages)
     args = parser.parse_args(arguments)
     args.config = config
-    if not getattr(args, "run", None):
-        parser.print_help()
-        return 0
     try:
+        if not getattr(args, "run", None):
+            from hecht.tui.launch import run_tui
+
+            return run_tui(args, messages)
         return int(args.run(args, messages))
     except UsageError as error:
         print(messages("error.prefix", message=error), file=sys.stderr)

@@ -40,6 +40,6 @@ class Messages:
         self.language: Language = language
         self._texts = catalogue(language)
 
-    def __call__(self, key: str, **values: object) -> str:
+    def __call__(self, key: str, /, **values: object) -> str:
         """Return the text for ``key`` with ``{placeholders}`` filled in."""
         return self._texts[key].format(**values)

@@ -285,6 +285,22 @@ def store_score(
     return stored
 
 
+def draft_score(*, session: Session, library: ScaleLibrary, administration_id: int) -> ScoreRead:
+    """Score an administration's answers as they stand, without storing anything (the review)."""
+    row = _row(session, administration_id)
+    definition = definition_for(library, row.scale_id, row.scale_version)
+    result = score(definition, _sheet(session, administration_id))
+    return ScoreRead(
+        total=result.total,
+        raw_total=result.raw_total,
+        band=result.band,
+        valid=result.valid,
+        prorated=result.prorated,
+        missing_items=list(result.missing),
+        subscales=dict(result.subscales),
+    )
+
+
 def complete_administration(
     *, session: Session, actor: Actor, library: ScaleLibrary, administration_id: int
 ) -> AdministrationRead:

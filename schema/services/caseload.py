@@ -54,7 +54,7 @@ class CaseloadRow:
     name: str | None
     couple_id: int | None
     partner_code: str | None
-    episode_lineage_id: int
+    episode_lineage_id: int | None
     week: str | None
     last_visit: date | None
     visits: int
@@ -76,6 +76,17 @@ def _active_episodes(session: Session) -> dict[int, Episode]:
             by_client[couple.first_client_id] = episode
             by_client[couple.second_client_id] = episode
     return by_client
+
+
+def _clients_with_episodes(session: Session) -> set[int]:
+    """Return every client with an episode of their own or their couple's, open or closed."""
+    owners = set(session.exec(select(Episode.client_id).where(col(Episode.client_id).is_not(None))))
+    couples = set(
+        session.exec(select(Episode.couple_id).where(col(Episode.couple_id).is_not(None)))
+    )
+    for couple in session.exec(select(Couple).where(col(Couple.id).in_(couples))):
+        owners |= {couple.first_client_id, couple.second_client_id}
+    return owners  # type: ignore[return-value]
 
 
 def _visit_stats(session: Session) -> dict[int, tuple[date | None, int]]:
@@ -137,12 +148,16 @@ def _latest_scores(
 
 
 def caseload(*, session: Session, actor: Actor, library: ScaleLibrary) -> list[CaseloadRow]:
-    """Return one row per client in an active episode, ordered by code (an audited listing)."""
+    """Return one row per client in care, ordered by code (an audited listing).
+
+    In care: in an active episode, or registered without any episode yet (a new client).
+    """
     episodes = _active_episodes(session)
+    in_any_episode = _clients_with_episodes(session)
     clients = {
         client.id: client
         for client in session.exec(select(Client).where(col(Client.destroyed_at).is_(None)))
-        if client.id in episodes
+        if client.id in episodes or client.id not in in_any_episode
     }
     codes = {client_id: client.code for client_id, client in clients.items()}
     partners = {}
@@ -166,10 +181,13 @@ def caseload(*, session: Session, actor: Actor, library: ScaleLibrary) -> list[C
     today = actor.now().date()
     rows = []
     for client_id, client in clients.items():
-        episode = episodes[client_id]
+        episode = episodes.get(client_id)
         couple_id, partner_id = partners.get(client_id, (None, None))
-        week = perinatal_week(today, due_date=episode.due_date, birth_date=episode.birth_date)
-        last_visit, count = visits.get(episode.lineage_id, (None, 0))  # type: ignore[arg-type]
+        week = None
+        last_visit, count = None, 0
+        if episode is not None:
+            week = perinatal_week(today, due_date=episode.due_date, birth_date=episode.birth_date)
+            last_visit, count = visits.get(episode.lineage_id, (None, 0))  # type: ignore[arg-type]
         rows.append(
             CaseloadRow(
                 client_id=client_id,
@@ -177,7 +195,7 @@ def caseload(*, session: Session, actor: Actor, library: ScaleLibrary) -> list[C
                 name=client.name,
                 couple_id=couple_id,
                 partner_code=codes.get(partner_id) if partner_id is not None else None,
-                episode_lineage_id=episode.lineage_id,  # type: ignore[arg-type]
+                episode_lineage_id=None if episode is None else episode.lineage_id,
                 week=None if week is None else week.label,
                 last_visit=last_visit,
                 visits=count,

@@ -138,3 +138,15 @@ def get_couple(*, session: Session, actor: Actor, couple_id: int) -> CoupleRead:
     for client in (first, second):
         audit.record_client(session, actor, AuditKind.READ, client, f"couple {couple_id}")
     return CoupleRead(couple_id, client_read(first), client_read(second))
+
+
+def partner_of(session: Session, client_id: int) -> ClientRead | None:
+    """Return the other client of a client's couple, if they are in one."""
+    couple = couple_of(session, client_id)
+    if couple is None:
+        return None
+    other_id = (
+        couple.second_client_id if couple.first_client_id == client_id else couple.first_client_id
+    )
+    other = session.get(Client, other_id)
+    return None if other is None else client_read(other)

@@ -36,7 +36,7 @@ def scale(session, actor, library, code, scale_id, answers, complete=True):
 
 def test_the_caseload_shows_active_clients_with_their_signals(engine, actor, library):
     with unit_of_work(engine) as session:
-        for code in ("P1", "P2", "S1", "IDLE"):
+        for code in ("P1", "P2", "S1", "IDLE", "DONE"):
             clients.create_client(session=session, actor=actor, new=NewClient(code=code))
         couple = clients.create_couple(
             session=session, actor=actor, first_code="P1", second_code="P2"
@@ -55,6 +55,14 @@ def test_the_caseload_shows_active_clients_with_their_signals(engine, actor, lib
                 client_code="S1", birth_date=date(2026, 10, 13), started_on=date(2026, 10, 20)
             ),
         )
+        done = episodes.open_episode(
+            session=session,
+            actor=actor,
+            new=NewEpisode(client_code="DONE", started_on=date(2026, 1, 5)),
+        )
+        episodes.close_episode(
+            session=session, actor=actor, lineage_id=done.lineage_id, ended_on=date(2026, 6, 1)
+        )
         for day in (3, 17):
             visits.record_visit(
                 session=session,
@@ -72,7 +80,8 @@ def test_the_caseload_shows_active_clients_with_their_signals(engine, actor, lib
         scale(session, actor, library, "S1", "who5", "2,2,", complete=False)
     with unit_of_work(engine) as session:
         rows = {row.code: row for row in caseload(session=session, actor=actor, library=library)}
-    assert sorted(rows) == ["P1", "P2", "S1"]
+    assert sorted(rows) == ["IDLE", "P1", "P2", "S1"]  # IDLE: registered, no episode yet
+    assert (rows["IDLE"].episode_lineage_id, rows["IDLE"].visits) == (None, 0)
     p1, p2, s1 = rows["P1"], rows["P2"], rows["S1"]
     assert (p1.partner_code, p2.partner_code, s1.partner_code) == ("P2", "P1", None)
     assert (p1.week, s1.week) == ("Z26", "PP6")

@@ -30,3 +30,17 @@ def test_language_comes_from_the_flag_then_hecht_lang_then_the_locale(monkeypatc
     assert detect_language(None) == "nl"
     monkeypatch.setenv("LC_ALL", "C.UTF-8")
     assert detect_language(None) == "en"
+
+
+def test_every_literal_key_the_code_asks_for_exists():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).parents[2] / "tui"
+    used = set()
+    for path in root.rglob("*.py"):
+        used |= set(
+            re.findall(r'(?:messages|text)\(\s*"([a-z_.]+)"', path.read_text(encoding="utf-8"))
+        )
+    missing = sorted(key for key in used if key not in catalogue("en"))
+    assert not missing

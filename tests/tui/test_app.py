@@ -1,0 +1,185 @@
+"""The TUI by keyboard only: caseload, dossier, item entry, paper mode, review, alerts, forms.
+
+Every test asserts on the database through the services, never on widgets alone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from hecht.scales.library import load_library
+from hecht.schema.context import Actor
+from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.inputs import NewClient, NewEpisode
+from hecht.schema.services import administrations, alerts, clients, episodes
+from hecht.schema.services.trajectories import client_trajectory
+from hecht.tui.app import HechtApp
+from hecht.tui.backend import Backend
+from hecht.tui.config import Config
+from hecht.tui.i18n import Messages
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+LIBRARY = load_library(None)
+ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path / 'practice.db'}"
+    engine = open_database(url)
+    with unit_of_work(engine) as session:
+        for code, name in (("MOM-1", "Mira de Vries"), ("MOM-2", "Sanne Bakker")):
+            clients.create_client(session=session, actor=ACTOR, new=NewClient(code=code, name=name))
+            episodes.open_episode(
+                session=session,
+                actor=ACTOR,
+                new=NewEpisode(
+                    client_code=code, due_date=date(2027, 2, 1), started_on=date(2026, 10, 1)
+                ),
+            )
+    engine.dispose()
+    return url
+
+
+def make_app(url: str) -> HechtApp:
+    backend = Backend(url, LIBRARY, "test:tui", lambda: NOW)
+    return HechtApp(backend, Messages("en"), Config())
+
+
+def stored(url: str, code: str) -> list:
+    engine = open_database(url)
+    with unit_of_work(engine) as session:
+        points = client_trajectory(session=session, actor=ACTOR, code=code)
+    engine.dispose()
+    return points
+
+
+async def open_entry(pilot, code: str, scale_position: int) -> None:
+    await pilot.pause(0.5)
+    await pilot.press(*code, "enter")
+    await pilot.pause(0.5)
+    await pilot.press("e")
+    await pilot.pause(0.3)
+    await pilot.press(*(["down"] * scale_position), "enter")
+    await pilot.pause(0.5)
+
+
+WHO5 = 13  # position of WHO-5 in the picker (alphabetical by id)
+EPDS = 4
+
+
+async def test_the_caseload_lists_clients_and_typing_filters_them(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.5)
+        table = app.screen.query_one("DataTable")
+        assert table.row_count == 2
+        await pilot.press(*"sanne")
+        assert table.row_count == 1
+        await pilot.press("f8")  # privacy: names hidden, so the name filter finds nothing
+        assert table.row_count == 0
+
+
+async def test_keying_a_who5_stores_each_answer_and_the_review_completes_it(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_entry(pilot, "MOM-1", WHO5)
+        await pilot.press("5", "4", "9")  # 9 is not an answer: ignored with a hint
+        assert "'9' is not an answer here" in str(app.screen.query_one("#entry-hint").render())
+        await pilot.press("3", "backspace", "2", "1", "0")  # 3, then back: 2 replaces it
+        await pilot.pause(0.8)
+        assert type(app.screen).__name__ == "ReviewScreen"
+        assert "Total 48" in str(app.screen.query_one("#review-score").render())
+        await pilot.press("enter")
+        await pilot.pause(0.8)
+    (point,) = stored(db, "MOM-1")
+    assert (point.scale_id, point.total, point.valid) == ("who5", 48, True)  # 5+4+2+1+0 = 12 x 4
+
+
+async def test_a_paper_string_is_checked_and_points_at_the_bad_position(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_entry(pilot, "MOM-2", EPDS)
+        await pilot.press("f2", *"0120", "enter")
+        assert "Position 5: item 5 has no code yet" in str(
+            app.screen.query_one("#entry-hint").render()
+        )
+        await pilot.press(*"012301230", "enter")  # the field now holds 13 codes
+        assert "Position 11: more codes than items" in str(
+            app.screen.query_one("#entry-hint").render()
+        )
+        await pilot.press("end", *(["backspace"] * 13), *"0120120003", "enter")
+        await pilot.pause(0.8)
+        await pilot.press("enter")
+        await pilot.pause(0.8)
+    (point,) = stored(db, "MOM-2")
+    # items 1, 2, 4 score as typed; 3 and 5-10 are reversed (3 - code)
+    assert point.total == 0 + 1 + 1 + 0 + 2 + 1 + 3 + 3 + 3 + 0
+
+
+async def test_a_critical_answer_raises_an_alert_that_only_an_action_and_a_note_close(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_entry(pilot, "MOM-1", EPDS)
+        await pilot.press(*"012101230", "1")  # item 10, second option: thoughts of self-harm
+        await pilot.pause(0.8)
+        assert type(app.screen).__name__ == "AlertModal"
+        await pilot.press("escape")
+        assert type(app.screen).__name__ == "AlertModal"
+        await pilot.press("enter")  # no note yet
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ == "AlertModal"
+        await pilot.press(*"safety plan made", "enter")
+        await pilot.pause(0.8)
+        assert type(app.screen).__name__ == "ReviewScreen"
+    engine = open_database(db)
+    with unit_of_work(engine) as session:
+        assert alerts.open_alerts(session=session, actor=ACTOR) == []
+        drafts = administrations.open_drafts(session=session, actor=ACTOR)
+    engine.dispose()
+    assert len(drafts) == 1 and len(drafts[0].alerts) == 1
+    assert drafts[0].alerts[0].action_note == "safety plan made"
+
+
+async def test_leaving_entry_keeps_the_draft_and_the_dossier_resumes_it(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_entry(pilot, "MOM-1", WHO5)
+        await pilot.press("3", "3", "escape")
+        await pilot.pause(0.8)
+        await pilot.press("r")
+        await pilot.pause(0.8)
+        assert "Item 3 of 5" in str(app.screen.query_one("#entry-position").render())
+        await pilot.press("3", "3", "3")
+        await pilot.pause(0.8)
+        await pilot.press("enter")
+        await pilot.pause(0.8)
+    (point,) = stored(db, "MOM-1")
+    assert point.total == 60
+
+
+async def test_the_new_client_form_shows_a_refusal_beside_its_field_and_saves_when_valid(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.5)
+        await pilot.press("ctrl+n")
+        await pilot.pause(0.3)
+        await pilot.press(*"MOM-1", "enter")
+        await pilot.pause(0.5)
+        assert "already in use" in str(app.screen.query_one("#error-code").render())
+        await pilot.press(*(["backspace"] * 5), *"DAD-1", "enter")
+        await pilot.pause(0.8)
+        assert type(app.screen).__name__ == "CaseloadScreen"
+        assert app.screen.query_one("DataTable").row_count == 3
+
+
+async def test_a_database_that_cannot_be_opened_ends_the_app_with_its_reason(tmp_path):
+    bad = tmp_path / "broken.db"
+    bad.write_bytes(b"not a database" * 300)
+    app = make_app(f"sqlite:///{bad}")
+    async with app.run_test() as pilot:
+        await pilot.pause(1)
+    assert app.return_code == 2
+    assert "cannot open the database" in (app.error_message or "")

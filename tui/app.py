@@ -1,0 +1,86 @@
+"""Provides the Textual app: wiring only; dependencies come in, screens go on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from hecht.tui.backend import Backend
+from hecht.tui.config import Config
+from hecht.tui.i18n import Messages
+
+
+class HechtApp(App[int]):
+    """The psychologist's workbench; it receives its backend, texts and settings from outside."""
+
+    CSS_PATH = Path(__file__).parent / "app.tcss"
+    TITLE = "Hecht"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit", tooltip="Leave Hecht"),
+        Binding("f1", "show_help_panel", "Help", priority=True, id="app.help", tooltip="Keys here"),
+    ]
+
+    def __init__(self, backend: Backend, messages: Messages, config: Config) -> None:
+        super().__init__()
+        self.backend = backend
+        self.messages = messages
+        self.config = config
+        self.privacy = config.privacy
+        self.error_message: str | None = None
+
+    def on_mount(self) -> None:
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        self._open()
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open(self) -> None:
+        """Open the database off the first frame; a refusal ends the app with its reason."""
+        from hecht.schema.database import DatabaseOpenError
+
+        try:
+            self.backend.open()
+        except DatabaseOpenError as error:
+            self.error_message = str(error)
+            self.call_from_thread(self.exit, None, 2)
+            return
+        self.call_from_thread(self._show_caseload)
+
+    def _show_caseload(self) -> None:
+        from hecht.tui.screens.caseload import CaseloadScreen
+
+        self.push_screen(CaseloadScreen())
+
+    def open_dossier(self, code: str) -> None:
+        """Show one client's dossier."""
+        from hecht.tui.screens.dossier import DossierScreen
+
+        self.push_screen(DossierScreen(code))
+
+    def enter_scale(self, code: str, scale_id: str, who: str, **context: Any) -> None:
+        """Start a draft of a scale for a client and key it in."""
+        self._start(code, scale_id, who, context)
+
+    @work(thread=True, group="start")
+    def _start(self, code: str, scale_id: str, who: str, context: dict[str, Any]) -> None:
+        draft = self.backend.start(code, scale_id, **context)
+        self.call_from_thread(self.resume, draft, who)
+
+    def resume(self, draft: Any, who: str) -> None:
+        """Key in (the rest of) a draft."""
+        from hecht.tui.screens.entry import EntryScreen
+
+        definition = self.backend.library.get(draft.scale_id, draft.scale_version)
+        self.push_screen(EntryScreen(draft, definition, who))
+
+    def _fatal_error(self) -> None:
+        # Textual's crash report prints local variables, which may hold a client's name or
+        # answers: show the kind of error only.
+        self.panic(self.messages("error.internal", kind="unexpected error in the screen"))
+
+    def on_unmount(self) -> None:
+        self.backend.close()

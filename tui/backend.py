@@ -1,0 +1,193 @@
+"""Provides the screens' one door to storage: each call is one unit of work through the services.
+
+Screens call these methods from worker threads only; they get read models back, never live ORM
+objects. Storage modules are imported on first use, so the first frame never waits for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from hecht.scales.library import ScaleLibrary
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+
+    from hecht.schema.context import Actor
+    from hecht.schema.readmodels import (
+        AdministrationRead,
+        AlertRead,
+        ClientRead,
+        EpisodeRead,
+        ScoreRead,
+        VisitRead,
+    )
+    from hecht.schema.services.caseload import CaseloadRow
+    from hecht.schema.services.trajectories import TrajectoryPoint
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """Everything the dossier screen shows of one client."""
+
+    client: ClientRead
+    partner_code: str | None
+    episodes: list[EpisodeRead]
+    visits: list[VisitRead]
+    points: list[TrajectoryPoint]
+    open_alerts: list[AlertRead]
+    drafts: list[AdministrationRead]
+
+
+class Backend:
+    """The database, the acting user and the scale library, behind one set of calls."""
+
+    def __init__(
+        self, url: str, library: ScaleLibrary, access_point: str, clock: Callable[[], datetime]
+    ) -> None:
+        self.url = url
+        self.library = library
+        self.access_point = access_point
+        self.clock = clock
+        self.user_id: int | None = None
+        self._engine: Engine | None = None
+
+    def open(self) -> None:
+        """Connect and bring the schema up to date (backing up an older database first)."""
+        from hecht.schema.database import open_database
+
+        self._engine = open_database(self.url)
+
+    def close(self) -> None:
+        """Release the connections."""
+        if self._engine is not None:
+            self._engine.dispose()
+
+    @property
+    def actor(self) -> Actor:
+        """The user acting now, as the audit log records them."""
+        from hecht.schema.context import Actor
+
+        return Actor(user_id=self.user_id, access_point=self.access_point, clock=self.clock)
+
+    def _run(self, work: Callable[[Session], T]) -> T:
+        from hecht.schema.database import unit_of_work
+
+        assert self._engine is not None, "open() the backend first"
+        with unit_of_work(self._engine) as session:
+            return work(session)
+
+    def caseload(self) -> list[CaseloadRow]:
+        """The clients in active care."""
+        from hecht.schema.services.caseload import caseload
+
+        return self._run(lambda s: caseload(session=s, actor=self.actor, library=self.library))
+
+    def new_client(self, data: dict[str, Any]) -> ClientRead:
+        """Register a client from form data (validated by the service's input model)."""
+        from hecht.schema.inputs import NewClient, validated
+        from hecht.schema.services.clients import create_client
+
+        new = validated(NewClient, data)
+        return self._run(lambda s: create_client(session=s, actor=self.actor, new=new))
+
+    def dossier(self, code: str) -> Dossier:
+        """Everything about one client, read in one unit of work."""
+        from hecht.schema.services import administrations, alerts, clients, episodes, visits
+        from hecht.schema.services.trajectories import client_trajectory
+
+        def read(session: Session) -> Dossier:
+            actor = self.actor
+            client = clients.get_client(session=session, actor=actor, code=code)
+            partner = clients.partner_of(session, client.id)
+            found = episodes.episodes_for_client(session=session, actor=actor, code=code)
+            seen = [
+                visit
+                for episode in found
+                for visit in visits.visits_in_episode(
+                    session=session, actor=actor, episode_lineage_id=episode.lineage_id
+                )
+            ]
+            return Dossier(
+                client=client,
+                partner_code=None if partner is None else partner.code,
+                episodes=found,
+                visits=seen,
+                points=client_trajectory(session=session, actor=actor, code=code),
+                open_alerts=alerts.open_alerts(session=session, actor=actor, code=code),
+                drafts=administrations.open_drafts(session=session, actor=actor, code=code),
+            )
+
+        return self._run(read)
+
+    def start(self, code: str, scale_id: str, **context: Any) -> AdministrationRead:
+        """Start a draft administration of a scale for a client."""
+        from hecht.schema.inputs import NewAdministration
+        from hecht.schema.services.administrations import start_administration
+
+        new = NewAdministration(client_code=code, scale_id=scale_id, **context)
+        return self._run(
+            lambda s: start_administration(
+                session=s, actor=self.actor, library=self.library, new=new
+            )
+        )
+
+    def answer(self, administration_id: int, item_id: str, code: str | None) -> list[AlertRead]:
+        """Commit one answer of a draft; return the alerts it raised."""
+        from hecht.schema.services.administrations import record_answer
+
+        return self._run(
+            lambda s: record_answer(
+                session=s, actor=self.actor, library=self.library,
+                administration_id=administration_id, item_id=item_id, code=code,
+            )
+        )  # fmt: skip
+
+    def preview(self, administration_id: int) -> ScoreRead:
+        """Score a draft as it stands, for the review."""
+        from hecht.schema.services.administrations import draft_score
+
+        return self._run(
+            lambda s: draft_score(
+                session=s, library=self.library, administration_id=administration_id
+            )
+        )
+
+    def complete(self, administration_id: int) -> AdministrationRead:
+        """Complete a draft and store its score."""
+        from hecht.schema.services.administrations import complete_administration
+
+        return self._run(
+            lambda s: complete_administration(
+                session=s,
+                actor=self.actor,
+                library=self.library,
+                administration_id=administration_id,
+            )
+        )
+
+    def acknowledge(self, alert_id: int, action: str, note: str) -> AlertRead:
+        """Acknowledge an alert with the action taken."""
+        from hecht.schema.services.alerts import AlertAction, acknowledge_alert
+
+        return self._run(
+            lambda s: acknowledge_alert(
+                session=s,
+                actor=self.actor,
+                alert_id=alert_id,
+                action=AlertAction(action),
+                note=note,
+            )
+        )
+
+    def drafts(self) -> list[AdministrationRead]:
+        """Every unfinished draft, to offer for resumption."""
+        from hecht.schema.services.administrations import open_drafts
+
+        return self._run(lambda s: open_drafts(session=s, actor=self.actor))

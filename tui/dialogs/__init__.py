@@ -1,0 +1,1 @@
+"""Provides the modal dialogs: forms, pickers and the alert that must be acknowledged."""

@@ -1,0 +1,156 @@
+"""Provides the dossier: a client's episode, visits, latest scores, open alerts and drafts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from hecht.scales.perinatal import perinatal_week
+
+
+class DossierScreen(Screen[None]):
+    """One client: read in a worker, shown as sections; keys start the common actions."""
+
+    BINDINGS = [
+        Binding("e", "enter_scale", "Enter a scale", id="dossier.enter", tooltip="Key in a scale"),
+        Binding("r", "resume", "Resume draft", id="dossier.resume", tooltip="Finish a draft"),
+        Binding(
+            "a", "acknowledge", "Acknowledge", id="dossier.ack", tooltip="Acknowledge an alert"
+        ),
+        Binding("escape", "back", "Back", id="dossier.back", tooltip="Back to the caseload"),
+    ]
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self.code = code
+        self.dossier: Any = None
+
+    @property
+    def text(self) -> Any:
+        """The app's message catalogue."""
+        return self.app.messages  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dossier"):
+            yield Static(self.text("dossier.loading"), id="dossier-body")
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="dossier")
+    def _load(self) -> None:
+        dossier = self.app.backend.dossier(self.code)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._show, dossier)
+
+    def _who(self) -> str:
+        client = self.dossier.client
+        if self.app.privacy or not client.name:  # type: ignore[attr-defined]
+            return client.code
+        return f"{client.code} · {client.name}"
+
+    def _show(self, dossier: Any) -> None:
+        self.dossier = dossier
+        text, sections = self.text, []
+        partner = f" + {dossier.partner_code}" if dossier.partner_code else ""
+        sections.append(f"[b]{self._who()}{partner}[/b]")
+        for episode in dossier.episodes:
+            week = perinatal_week(
+                self.app.backend.clock().date(),
+                due_date=episode.due_date,
+                birth_date=episode.birth_date,
+            )  # type: ignore[attr-defined]
+            reasons = (
+                ", ".join(text(f"reason.{reason}") for reason in episode.referral_reasons) or "—"
+            )
+            sections.append(
+                text(
+                    "dossier.episode",
+                    due=episode.due_date or "—",
+                    birth=episode.birth_date or "—",
+                    week=week.label if week else "—",
+                    reasons=reasons,
+                )
+            )
+        sections.append(f"\n[b]{text('dossier.visits')}[/b]")
+        for visit in dossier.visits or []:
+            first_line = (visit.note or "").splitlines()[0] if visit.note else ""
+            sections.append(f"  {visit.visit_date}  {first_line[:70]}")
+        sections.append(f"\n[b]{text('dossier.scores')}[/b]")
+        for scale_id, points in self._by_scale(dossier.points).items():
+            first, last = points[0], points[-1]
+            change = (
+                ""
+                if first is last or None in (first.total, last.total)
+                else f" ({last.total - first.total:+g})"
+            )
+            total = "—" if last.total is None else f"{last.total:g}"
+            band = self._band_label(scale_id, last.band)
+            sections.append(f"  {scale_id:<8} {total}{change}  {band}  · {len(points)}×")
+        if dossier.open_alerts:
+            sections.append(f"\n[b]{text('dossier.alerts')}[/b]")
+            sections += [
+                f"  ⚠ {alert.rule_id} (item {alert.item}, {alert.level})"
+                for alert in dossier.open_alerts
+            ]
+        if dossier.drafts:
+            sections.append(f"\n[b]{text('dossier.drafts')}[/b]")
+            sections += [
+                f"  ✎ {draft.scale_id} ({len(draft.answers)} answers)" for draft in dossier.drafts
+            ]
+        self.query_one("#dossier-body", Static).update("\n".join(str(s) for s in sections))
+
+    def _band_label(self, scale_id: str, band_id: str | None) -> str:
+        """The band's label in the user's language (the stored value is its id)."""
+        library = self.app.backend.library  # type: ignore[attr-defined]
+        try:
+            bands = library.get(scale_id).interpretation.bands
+        except KeyError:
+            return band_id or ""
+        labels = {band.id: band.label.get(self.text.language) for band in bands}
+        return labels.get(band_id or "", band_id or "")
+
+    @staticmethod
+    def _by_scale(points: list[Any]) -> dict[str, list[Any]]:
+        grouped: dict[str, list[Any]] = {}
+        for point in points:
+            grouped.setdefault(point.scale_id, []).append(point)
+        return grouped
+
+    def action_back(self) -> None:
+        """Back to the caseload."""
+        self.dismiss(None)
+
+    def action_enter_scale(self) -> None:
+        """Pick a scale and key it in for this client."""
+        from hecht.tui.dialogs.scale_picker import ScalePickerModal
+
+        if self.dossier is None:
+            return
+        episode = self.dossier.episodes[-1].lineage_id if self.dossier.episodes else None
+
+        def chosen(scale_id: str | None) -> None:
+            if scale_id:
+                self.app.enter_scale(self.code, scale_id, self._who(), episode_lineage_id=episode)  # type: ignore[attr-defined]
+
+        self.app.push_screen(ScalePickerModal(), chosen)
+
+    def action_resume(self) -> None:
+        """Finish the oldest unfinished draft."""
+        if self.dossier is not None and self.dossier.drafts:
+            self.app.resume(self.dossier.drafts[0], self._who())  # type: ignore[attr-defined]
+
+    def action_acknowledge(self) -> None:
+        """Acknowledge the oldest open alert."""
+        from hecht.tui.dialogs.alert import AlertModal
+
+        if self.dossier is None or not self.dossier.open_alerts:
+            return
+        alert = self.dossier.open_alerts[0]
+        self.app.push_screen(AlertModal(alert, alert.rule_id), lambda _: self._load())
