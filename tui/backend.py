@@ -27,7 +27,7 @@ if TYPE_CHECKING:
         VisitRead,
     )
     from hecht.schema.services.caseload import CaseloadRow
-    from hecht.schema.services.trajectories import TrajectoryPoint
+    from hecht.schema.services.trajectories import ChangeSummary, TrajectoryPoint
 
 T = TypeVar("T")
 
@@ -156,6 +156,16 @@ class Backend:
         return self._run(
             lambda s: draft_score(
                 session=s, library=self.library, administration_id=administration_id
+            )
+        )
+
+    def change(self, administration_id: int, total: float | None) -> ChangeSummary:
+        """A draft's total against the client's earlier totals of the scale."""
+        from hecht.schema.services.trajectories import change_summary
+
+        return self._run(
+            lambda s: change_summary(
+                session=s, library=self.library, administration_id=administration_id, total=total
             )
         )
 

@@ -7,6 +7,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from hecht.scales.change import compare
+from hecht.scales.library import ScaleLibrary
 from hecht.schema import audit
 from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
@@ -101,3 +103,38 @@ def episode_of(session: Session, lineage_id: int | None) -> Episode | None:
         .where(Episode.lineage_id == lineage_id)
         .order_by(col(Episode.version).desc())
     ).first()
+
+
+@dataclass(frozen=True)
+class ChangeSummary:
+    """A new total against the client's last and first completed totals of the same scale."""
+
+    last_total: float | None
+    first_total: float | None
+    since_last: float | None
+    since_first: float | None
+    category: str | None
+
+
+def change_summary(
+    *, session: Session, library: ScaleLibrary, administration_id: int, total: float | None
+) -> ChangeSummary:
+    """Compare a total with the same client's earlier completed totals of that scale."""
+    row = session.get(Administration, administration_id)
+    if row is None or total is None:
+        return ChangeSummary(None, None, None, None, None)
+    earlier = [
+        point
+        for point in _points(session, [row.client_id], row.scale_id)
+        if point.lineage_id != row.lineage_id and point.total is not None
+    ]
+    if not earlier:
+        return ChangeSummary(None, None, None, None, None)
+    first, last = earlier[0].total, earlier[-1].total
+    assert first is not None and last is not None
+    definition = library.get(row.scale_id, row.scale_version)
+    result = compare(definition, first, total)
+    return ChangeSummary(
+        last, first, round(total - last, 4), round(total - first, 4),
+        None if result.category is None else result.category.value,
+    )  # fmt: skip

@@ -243,3 +243,28 @@ def test_a_couple_trajectory_puts_both_partners_on_one_timeline(engine, actor, l
             session=session, actor=actor, first_code="P1", second_code="P2", scale_id="csi4"
         )
     assert sorted((p.client_id, p.total) for p in points) == [(1, 12), (2, 4)]
+
+
+def test_a_new_total_is_compared_with_the_last_and_the_first(engine, actor, library, draft):
+    from hecht.schema.services.trajectories import change_summary
+
+    answer_all(engine, actor, library, draft.id, "3,3,3,3,3,2,2,2,0")  # 21
+    complete(engine, actor, library, draft.id)
+    for answers in ("2,2,2,2,2,2,2,2,0", "1,1,1,1,1,1,1,1,0"):  # 16, then 8
+        with unit_of_work(engine) as session:
+            started = adm.start_administration(
+                session=session,
+                actor=actor,
+                library=library,
+                new=NewAdministration(client_code="A1", scale_id="phq9"),
+            )
+        answer_all(engine, actor, library, started.id, answers)
+    with unit_of_work(engine) as session:
+        drafts = adm.open_drafts(session=session, actor=actor)
+    complete(engine, actor, library, drafts[0].id)
+    with unit_of_work(engine) as session:
+        summary = change_summary(
+            session=session, library=library, administration_id=drafts[1].id, total=8
+        )
+    assert (summary.last_total, summary.first_total) == (16, 21)
+    assert (summary.since_last, summary.since_first, summary.category) == (-8, -13, "recovered")

@@ -91,7 +91,9 @@ async def test_keying_a_who5_stores_each_answer_and_the_review_completes_it(db):
         await pilot.press("3", "backspace", "2", "1", "0")  # 3, then back: 2 replaces it
         await pilot.pause(0.8)
         assert type(app.screen).__name__ == "ReviewScreen"
-        assert "Total 48" in str(app.screen.query_one("#review-score").render())
+        review = str(app.screen.query_one("#review-score").render())
+        assert "Total 48" in review
+        assert "The first administration of this scale" in review
         await pilot.press("enter")
         await pilot.pause(0.8)
     (point,) = stored(db, "MOM-1")

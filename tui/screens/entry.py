@@ -238,7 +238,8 @@ class EntryScreen(Screen[None]):
 
         def job() -> None:
             preview = backend.preview(administration_id)
-            self.app.call_from_thread(self._open_review, preview)
+            change = backend.change(administration_id, preview.total)
+            self.app.call_from_thread(self._open_review, (preview, change))
 
         self._jobs.put(job)
 
@@ -254,12 +255,11 @@ class EntryScreen(Screen[None]):
                 self.state.back()
                 self.refresh_item()
 
-        self.app.push_screen(
-            ReviewScreen(
-                self.administration, self.definition, self.state.answers, preview, self.who
-            ),
-            after,
+        score, change = preview
+        review = ReviewScreen(
+            self.administration, self.definition, self.state.answers, score, self.who, change
         )
+        self.app.push_screen(review, after)
 
     @work(thread=True, exclusive=True, group="entry-writer")
     def _writer(self) -> None:

@@ -30,6 +30,7 @@ class ReviewScreen(Screen[bool]):
         answers: dict[str, str | None],
         preview: ScoreRead,
         who: str,
+        change: Any = None,
     ) -> None:
         super().__init__()
         self.administration = administration
@@ -37,6 +38,7 @@ class ReviewScreen(Screen[bool]):
         self.answers = answers
         self.preview = preview
         self.who = who
+        self.change = change
 
     def compose(self) -> ComposeResult:
         text: Any = self.app.messages  # type: ignore[attr-defined]
@@ -69,6 +71,23 @@ class ReviewScreen(Screen[bool]):
             lines.append(f"  {labels.get(name, name)}: {shown}")
         if preview.prorated:
             lines.append(text("review.prorated"))
+        change = self.change
+        if change is not None and change.since_last is not None:
+            lines.append(
+                text(
+                    "review.change",
+                    last=f"{change.last_total:g}",
+                    since_last=f"{change.since_last:+g}",
+                    first=f"{change.first_total:g}",
+                    since_first=f"{change.since_first:+g}",
+                )
+            )
+            if change.category:
+                lines.append(
+                    text("review.category", category=text(f"change.category.{change.category}"))
+                )
+        elif change is not None:
+            lines.append(text("review.first_time"))
         return "\n".join(lines)
 
     def action_fix(self) -> None:
