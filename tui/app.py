@@ -61,21 +61,65 @@ class HechtApp(App[int]):
 
         self.push_screen(DossierScreen(code))
 
-    def enter_scale(self, code: str, scale_id: str, who: str, **context: Any) -> None:
-        """Start a draft of a scale for a client and key it in."""
-        self._start(code, scale_id, who, context)
+    def enter_scale(
+        self, code: str, scale_id: str, who: str, after: Any = None, **context: Any
+    ) -> None:
+        """Start a draft of a scale for a client and key it in; ``after`` runs when it closes."""
+        self._start(code, scale_id, who, after, context)
 
     @work(thread=True, group="start")
-    def _start(self, code: str, scale_id: str, who: str, context: dict[str, Any]) -> None:
+    def _start(
+        self, code: str, scale_id: str, who: str, after: Any, context: dict[str, Any]
+    ) -> None:
         draft = self.backend.start(code, scale_id, **context)
-        self.call_from_thread(self.resume, draft, who)
+        self.call_from_thread(self.resume, draft, who, after)
 
-    def resume(self, draft: Any, who: str) -> None:
+    def resume(self, draft: Any, who: str, after: Any = None) -> None:
         """Key in (the rest of) a draft."""
         from hecht.tui.screens.entry import EntryScreen
 
         definition = self.backend.library.get(draft.scale_id, draft.scale_version)
-        self.push_screen(EntryScreen(draft, definition, who))
+        self.push_screen(EntryScreen(draft, definition, who), after)
+
+    def run_visit(
+        self, code: str, who: str, episode_lineage_id: int, members: list[str], first: bool
+    ) -> None:
+        """The visit flow: start it, enter its battery scale by scale, then write the note."""
+        from hecht.tui.dialogs.start_visit import StartVisitModal
+
+        today = self.backend.clock().date()
+        self.push_screen(
+            StartVisitModal(today, members, first),
+            lambda start: (
+                self._visit_started(code, who, episode_lineage_id, start) if start else None
+            ),
+        )
+
+    def _visit_started(self, code: str, who: str, episode: int, start: Any) -> None:
+        self._record_visit(code, who, episode, start)
+
+    @work(thread=True, group="visit")
+    def _record_visit(self, code: str, who: str, episode: int, start: Any) -> None:
+        from hecht.tui.visit_plan import battery
+
+        visit = self.backend.record_visit(episode, start.visit_date, start.attendees)
+        steps = battery(
+            self.config.protocols, start.kind, self.backend.library, code, start.attendees
+        )
+        self.call_from_thread(self._next_step, steps, visit.lineage_id, episode, who)
+
+    def _next_step(self, steps: list[Any], visit: int, episode: int, who: str) -> None:
+        from hecht.tui.screens.note import NoteScreen
+
+        if not steps:
+            self.push_screen(NoteScreen(visit, who))
+            return
+        step, rest = steps[0], steps[1:]
+        self.enter_scale(
+            step.client_code, step.scale_id, step.client_code,
+            after=lambda _done: self._next_step(rest, visit, episode, who),
+            visit_lineage_id=visit, episode_lineage_id=episode,
+        )  # fmt: skip
 
     def _fatal_error(self) -> None:
         # Textual's crash report prints local variables, which may hold a client's name or

@@ -196,6 +196,37 @@ class Backend:
             )
         )
 
+    def record_visit(
+        self, episode_lineage_id: int, visit_date: Any, attendee_codes: list[str]
+    ) -> VisitRead:
+        """Record a visit (the note follows when the session is written up)."""
+        from hecht.schema.inputs import NewVisit, validated
+        from hecht.schema.services.visits import record_visit
+
+        new = validated(
+            NewVisit,
+            {
+                "episode_lineage_id": episode_lineage_id,
+                "visit_date": visit_date,
+                "attendee_codes": attendee_codes,
+            },
+        )
+        return self._run(lambda s: record_visit(session=s, actor=self.actor, new=new))
+
+    def write_note(self, visit_lineage_id: int, note: str, themes: list[str]) -> VisitRead:
+        """Add the session note and themes to a visit (a new version of it)."""
+        from hecht.schema.services.visits import correct_visit
+
+        return self._run(
+            lambda s: correct_visit(
+                session=s,
+                actor=self.actor,
+                lineage_id=visit_lineage_id,
+                changes={"note": note or None, "themes": themes},
+                reason="session note written",
+            )
+        )
+
     def drafts(self) -> list[AdministrationRead]:
         """Every unfinished draft, to offer for resumption."""
         from hecht.schema.services.administrations import open_drafts

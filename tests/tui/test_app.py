@@ -185,3 +185,38 @@ async def test_a_database_that_cannot_be_opened_ends_the_app_with_its_reason(tmp
         await pilot.pause(1)
     assert app.return_code == 2
     assert "cannot open the database" in (app.error_message or "")
+
+
+async def test_a_visit_runs_its_battery_then_takes_the_note(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.5)
+        await pilot.press(*"MOM-1", "enter")
+        await pilot.pause(0.5)
+        await pilot.press("v")
+        await pilot.pause(0.3)
+        await pilot.press(
+            "enter"
+        )  # today, intake (the first visit): WHO-5, RSES, CSI-4, EPDS, GAD-7
+        await pilot.pause(0.8)
+        for keys in ("33333", "0000000000", "3333", "0000000003", "0000000"):
+            assert type(app.screen).__name__ == "EntryScreen"
+            await pilot.press(*keys)
+            await pilot.pause(0.6)
+            await pilot.press("enter")
+            await pilot.pause(0.8)
+        assert type(app.screen).__name__ == "NoteScreen"
+        await pilot.press(*"Eerste gesprek", "tab", *"angst, slaap", "ctrl+s")
+        await pilot.pause(0.8)
+    engine = open_database(db)
+    with unit_of_work(engine) as session:
+        (episode,) = episodes.episodes_for_client(session=session, actor=ACTOR, code="MOM-1")
+        from hecht.schema.services import visits
+
+        (visit,) = visits.visits_in_episode(
+            session=session, actor=ACTOR, episode_lineage_id=episode.lineage_id
+        )
+        points = client_trajectory(session=session, actor=ACTOR, code="MOM-1")
+    engine.dispose()
+    assert (visit.note, visit.themes, visit.version) == ("Eerste gesprek", ["angst", "slaap"], 2)
+    assert [p.scale_id for p in points] == ["who5", "rses", "csi4", "epds", "gad7"]

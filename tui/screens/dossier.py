@@ -18,6 +18,7 @@ class DossierScreen(Screen[None]):
     """One client: read in a worker, shown as sections; keys start the common actions."""
 
     BINDINGS = [
+        Binding("v", "visit", "New visit", id="dossier.visit", tooltip="Start a visit"),
         Binding("e", "enter_scale", "Enter a scale", id="dossier.enter", tooltip="Key in a scale"),
         Binding("r", "resume", "Resume draft", id="dossier.resume", tooltip="Finish a draft"),
         Binding(
@@ -126,6 +127,18 @@ class DossierScreen(Screen[None]):
     def action_back(self) -> None:
         """Back to the caseload."""
         self.dismiss(None)
+
+    def action_visit(self) -> None:
+        """Start a visit in the current episode: its battery, then the note."""
+        if self.dossier is None or not self.dossier.episodes:
+            self.app.notify(self.text("dossier.no_episode"), severity="warning")
+            return
+        episode = self.dossier.episodes[-1]
+        members = [self.code]
+        if episode.couple_id is not None and self.dossier.partner_code:
+            members.append(self.dossier.partner_code)
+        first = not any(v.episode_lineage_id == episode.lineage_id for v in self.dossier.visits)
+        self.app.run_visit(self.code, self._who(), episode.lineage_id, members, first)  # type: ignore[attr-defined]
 
     def action_enter_scale(self) -> None:
         """Pick a scale and key it in for this client."""

@@ -24,7 +24,7 @@ from hecht.tui.entry_state import Answer, EntryState, KeyOutcome
 from hecht.tui.screens.review import ReviewScreen
 
 
-class EntryScreen(Screen[None]):
+class EntryScreen(Screen[bool]):
     """Keys in one administration; the draft is stored answer by answer."""
 
     AUTO_FOCUS = None
@@ -169,7 +169,7 @@ class EntryScreen(Screen[None]):
     def action_leave(self) -> None:
         """Leave the entry; the draft keeps every answer given so far."""
         self.app.notify(self.text("entry.draft_kept"))
-        self.dismiss(None)
+        self.dismiss(False)
 
     def action_paper(self) -> None:
         """Switch to paper mode: the whole string of codes in one field."""
@@ -250,7 +250,7 @@ class EntryScreen(Screen[None]):
 
         def after(confirmed: bool | None) -> None:
             if confirmed:
-                self.dismiss(None)
+                self.dismiss(True)
             else:
                 self.state.back()
                 self.refresh_item()
