@@ -38,6 +38,7 @@ class Dossier:
 
     client: ClientRead
     partner_code: str | None
+    couple_id: int | None
     episodes: list[EpisodeRead]
     visits: list[VisitRead]
     points: list[TrajectoryPoint]
@@ -97,6 +98,24 @@ class Backend:
         new = validated(NewClient, data)
         return self._run(lambda s: create_client(session=s, actor=self.actor, new=new))
 
+    def new_episode(self, data: dict[str, Any]) -> EpisodeRead:
+        """Open an episode from form data (validated by the service's input model)."""
+        from hecht.schema.inputs import NewEpisode, validated
+        from hecht.schema.services.episodes import open_episode
+
+        new = validated(NewEpisode, data)
+        return self._run(lambda s: open_episode(session=s, actor=self.actor, new=new))
+
+    def new_couple(self, first_code: str, second_code: str) -> Any:
+        """Pair two registered clients as a couple."""
+        from hecht.schema.services.clients import create_couple
+
+        return self._run(
+            lambda s: create_couple(
+                session=s, actor=self.actor, first_code=first_code, second_code=second_code
+            )
+        )
+
     def dossier(self, code: str) -> Dossier:
         """Everything about one client, read in one unit of work."""
         from hecht.schema.services import administrations, alerts, clients, episodes, visits
@@ -106,6 +125,7 @@ class Backend:
             actor = self.actor
             client = clients.get_client(session=session, actor=actor, code=code)
             partner = clients.partner_of(session, client.id)
+            couple = clients.couple_of(session, client.id)
             found = episodes.episodes_for_client(session=session, actor=actor, code=code)
             seen = [
                 visit
@@ -117,6 +137,7 @@ class Backend:
             return Dossier(
                 client=client,
                 partner_code=None if partner is None else partner.code,
+                couple_id=None if couple is None else couple.id,
                 episodes=found,
                 visits=seen,
                 points=client_trajectory(session=session, actor=actor, code=code),

@@ -220,3 +220,55 @@ async def test_a_visit_runs_its_battery_then_takes_the_note(db):
     engine.dispose()
     assert (visit.note, visit.themes, visit.version) == ("Eerste gesprek", ["angst", "slaap"], 2)
     assert [p.scale_id for p in points] == ["who5", "rses", "csi4", "epds", "gad7"]
+
+
+async def test_the_episode_form_refuses_a_bad_date_beside_it_and_opens_the_episode(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.5)
+        await pilot.press("ctrl+n")
+        await pilot.pause(0.3)
+        await pilot.press(*"NEW-1", "enter")
+        await pilot.pause(0.8)
+        await pilot.press(*"NEW-1", "enter")
+        await pilot.pause(0.8)
+        await pilot.press("n")
+        await pilot.pause(0.3)
+        await pilot.press(*"2027-13-01", "enter")
+        assert "YYYY-MM-DD" in str(app.screen.query_one("#error-due_date").render())
+        await pilot.press(*(["backspace"] * 10), *"2028-06-01", "enter")
+        await pilot.pause(0.8)
+        assert "more than 45 weeks away" in str(app.screen.query_one("#error-due_date").render())
+        await pilot.press(
+            *(["backspace"] * 10), *"2027-05-01", "tab", "tab", "tab", "space", "ctrl+s"
+        )
+        await pilot.pause(0.8)
+        assert type(app.screen).__name__ == "DossierScreen"
+    engine = open_database(db)
+    with unit_of_work(engine) as session:
+        (episode,) = episodes.episodes_for_client(session=session, actor=ACTOR, code="NEW-1")
+    engine.dispose()
+    assert (episode.due_date, episode.referral_reasons) == (
+        date(2027, 5, 1),
+        ["fear_of_childbirth"],
+    )
+
+
+async def test_a_couple_is_made_of_two_clients_and_a_third_is_refused(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.5)
+        await pilot.press("ctrl+o")
+        await pilot.pause(0.3)
+        await pilot.press(*"MOM-2", "enter")  # the highlighted MOM-1 is already the first partner
+        await pilot.pause(0.8)
+        assert type(app.screen).__name__ == "CaseloadScreen"
+        await pilot.press("ctrl+n")
+        await pilot.pause(0.3)
+        await pilot.press(*"DAD-9", "enter")
+        await pilot.pause(0.8)
+        await pilot.press("ctrl+o")
+        await pilot.pause(0.3)
+        await pilot.press(*"MOM-1", "enter")  # the highlighted DAD-9 first, MOM-1 second
+        await pilot.pause(0.8)
+        assert "already in a couple" in str(app.screen.query_one("#error-form").render())

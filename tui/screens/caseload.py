@@ -44,6 +44,13 @@ class CaseloadScreen(Screen[None]):
             id="caseload.new_client",
             tooltip="Register a client",
         ),
+        Binding(
+            "ctrl+o",
+            "new_couple",
+            "New couple",
+            id="caseload.new_couple",
+            tooltip="Pair two clients",
+        ),
         Binding("f8", "privacy", "Privacy", id="caseload.privacy", tooltip="Hide or show names"),
         Binding("f5", "reload", "Reload", id="caseload.reload", tooltip="Read the caseload again"),
     ]
@@ -136,6 +143,14 @@ class CaseloadScreen(Screen[None]):
         from hecht.tui.dialogs.new_client import NewClientModal
 
         self.app.push_screen(NewClientModal(), lambda _code: self.action_reload())
+
+    def action_new_couple(self) -> None:
+        """Pair two registered clients; the highlighted one is offered as the first."""
+        from hecht.tui.dialogs.couple_form import NewCoupleModal
+
+        self.app.push_screen(
+            NewCoupleModal(self.selected_code() or ""), lambda _id: self.action_reload()
+        )
 
     @on(Input.Submitted, "#caseload-filter")
     def _filter_submitted(self) -> None:

@@ -19,6 +19,7 @@ class DossierScreen(Screen[None]):
 
     BINDINGS = [
         Binding("v", "visit", "New visit", id="dossier.visit", tooltip="Start a visit"),
+        Binding("n", "new_episode", "New episode", id="dossier.episode", tooltip="Open an episode"),
         Binding("e", "enter_scale", "Enter a scale", id="dossier.enter", tooltip="Key in a scale"),
         Binding("r", "resume", "Resume draft", id="dossier.resume", tooltip="Finish a draft"),
         Binding(
@@ -127,6 +128,18 @@ class DossierScreen(Screen[None]):
     def action_back(self) -> None:
         """Back to the caseload."""
         self.dismiss(None)
+
+    def action_new_episode(self) -> None:
+        """Open an episode for this client, or for the couple when there is a partner."""
+        from hecht.tui.dialogs.episode_form import NewEpisodeModal
+
+        if self.dossier is None:
+            return
+        today = self.app.backend.clock().date()  # type: ignore[attr-defined]
+        owner: dict[str, Any] = {"client_code": self.code}
+        if self.dossier.couple_id is not None:
+            owner = {"couple_id": self.dossier.couple_id}
+        self.app.push_screen(NewEpisodeModal(owner, today), lambda _id: self._load())
 
     def action_visit(self) -> None:
         """Start a visit in the current episode: its battery, then the note."""
