@@ -50,9 +50,15 @@ class Backend:
     """The database, the acting user and the scale library, behind one set of calls."""
 
     def __init__(
-        self, url: str, library: ScaleLibrary, access_point: str, clock: Callable[[], datetime]
+        self,
+        url: str,
+        library: ScaleLibrary,
+        access_point: str,
+        clock: Callable[[], datetime],
+        practitioner: str | None = None,
     ) -> None:
         self.url = url
+        self.practitioner = practitioner
         self.library = library
         self.access_point = access_point
         self.clock = clock
@@ -64,6 +70,13 @@ class Backend:
         from hecht.schema.database import open_database
 
         self._engine = open_database(self.url)
+        if self.practitioner:
+            from hecht.schema.services.clients import practitioner_named
+
+            name = self.practitioner
+            self.user_id = self._run(
+                lambda s: practitioner_named(session=s, actor=self.actor, name=name)
+            )
 
     def close(self) -> None:
         """Release the connections."""
@@ -115,6 +128,20 @@ class Backend:
                 session=s, actor=self.actor, first_code=first_code, second_code=second_code
             )
         )
+
+    def client_code(self, client_id: int) -> str | None:
+        """The code of a client, by id (for drafts, which hold the id)."""
+        from hecht.schema.tables import Client
+
+        return self._run(lambda s: getattr(s.get(Client, client_id), "code", None))
+
+    def current_episode(self, code: str) -> int | None:
+        """The lineage of the client's newest active episode, if any."""
+        from hecht.schema.services.episodes import episodes_for_client
+
+        found = self._run(lambda s: episodes_for_client(session=s, actor=self.actor, code=code))
+        active = [episode for episode in found if episode.status == "active"]
+        return active[-1].lineage_id if active else None
 
     def dossier(self, code: str) -> Dossier:
         """Everything about one client, read in one unit of work."""

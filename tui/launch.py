@@ -21,7 +21,9 @@ def run_tui(args: argparse.Namespace, messages: Messages) -> int:
 
     url = demo_url(messages) if getattr(args, "demo", False) else command_database_url(args)
     library = load_library(local_scales_dir())
-    backend = Backend(url, library, f"tui:{socket.gethostname()}", utc_now)
+    backend = Backend(
+        url, library, f"tui:{socket.gethostname()}", utc_now, args.config.practitioner
+    )
     app = HechtApp(backend, messages, args.config)
     # Textual does not run its shutdown on SIGHUP or SIGTERM: ask the app to exit instead.
     for signum in (signal.SIGHUP, signal.SIGTERM):

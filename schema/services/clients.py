@@ -37,6 +37,12 @@ def add_practitioner(*, session: Session, actor: Actor, name: str) -> int:
     return practitioner.id
 
 
+def practitioner_named(*, session: Session, actor: Actor, name: str) -> int:
+    """Return the id of the practitioner with this name, registering them the first time."""
+    found = session.exec(select(Practitioner.id).where(Practitioner.name == name.strip())).first()
+    return found if found is not None else add_practitioner(session=session, actor=actor, name=name)
+
+
 def client_row(session: Session, code: str, *, tombstone_ok: bool = False) -> Client:
     """Return the client with this code; refuse an unknown one, and a destroyed one unless asked."""
     client = session.exec(select(Client).where(Client.code == code)).first()

@@ -1,0 +1,143 @@
+"""``hecht enter``: entry as line prompts; answers stored one by one, alerts acknowledged."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from datetime import date
+
+import pytest
+
+from hecht.schema.context import Actor
+from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.inputs import NewClient, NewEpisode
+from hecht.schema.services import administrations, alerts, clients, episodes
+from hecht.schema.services.trajectories import client_trajectory
+from hecht.tui.commands.enter import run_enter
+from hecht.tui.config import Config
+from hecht.tui.i18n import Messages
+
+ACTOR = Actor(user_id=None, access_point="test")
+
+
+class Scripted:
+    """Answers prompts from a script; records what was shown."""
+
+    def __init__(self, answers: list) -> None:
+        self.answers = list(answers)
+        self.shown: list[str] = []
+
+    def _next(self, message: str):
+        self.shown.append(message)
+        return self.answers.pop(0)
+
+    def select(self, message: str, choices: Sequence[tuple[str, str]]):
+        answer = self._next(message)
+        assert answer is None or answer in [value for value, _ in choices], (answer, choices)
+        return answer
+
+    def checkbox(self, message, choices):
+        return self._next(message)
+
+    def text(self, message: str, default: str = ""):
+        return self._next(message)
+
+    def confirm(self, message: str, default: bool = True):
+        return self._next(message)
+
+    def say(self, message: str) -> None:
+        self.shown.append(message)
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    path = tmp_path / "p.db"
+    engine = open_database(f"sqlite:///{path}")
+    with unit_of_work(engine) as session:
+        clients.create_client(session=session, actor=ACTOR, new=NewClient(code="A1"))
+        episodes.open_episode(
+            session=session,
+            actor=ACTOR,
+            new=NewEpisode(client_code="A1", started_on=date(2026, 11, 1)),
+        )
+    engine.dispose()
+    return str(path)
+
+
+def args(db: str, scale: str | None) -> argparse.Namespace:
+    return argparse.Namespace(db=db, code="A1", scale=scale, config=Config())
+
+
+def state(db: str):
+    engine = open_database(f"sqlite:///{db}")
+    with unit_of_work(engine) as session:
+        points = client_trajectory(session=session, actor=ACTOR, code="A1")
+        drafts = administrations.open_drafts(session=session, actor=ACTOR)
+        open_alerts = alerts.open_alerts(session=session, actor=ACTOR)
+    engine.dispose()
+    return points, drafts, open_alerts
+
+
+def test_entering_a_scale_by_prompts_stores_and_completes_it(db):
+    prompts = Scripted(["5", "4", "-", "3", "3", True])
+    assert run_enter(args(db, "who5"), Messages("en"), prompts) == 0
+    (point,), drafts, _ = state(db)
+    assert (point.scale_id, point.valid, drafts) == ("who5", False, [])  # one missing: invalid
+    assert "WHO-5 1/5" in prompts.shown[0]
+
+
+def test_a_critical_answer_must_be_acknowledged_before_going_on(db):
+    answers = ["0", "0", "0", "0", "0", "0", "0", "0", "0", "1",  # item 10: alert
+               "safety_plan", "", "plan made with partner", True]  # fmt: skip
+    run_enter(args(db, "epds"), Messages("en"), Scripted(answers))
+    (point,), _, open_alerts = state(db)
+    assert point.scale_id == "epds" and open_alerts == []
+
+
+def test_cancelling_keeps_the_draft_and_the_next_run_resumes_it(db):
+    run_enter(args(db, "gad7"), Messages("en"), Scripted(["1", "2", None]))
+    _, (draft,), _ = state(db)
+    assert [a.code for a in draft.answers] == [1, 2]
+    run_enter(args(db, "gad7"), Messages("en"), Scripted([True, "0", "0", "0", "0", "0", True]))
+    (point,), drafts, _ = state(db)
+    assert (point.total, drafts) == (3, [])
+
+
+def test_init_asks_the_settings_and_writes_the_config_file(tmp_path):
+    from hecht.tui.commands.init import run_init
+    from hecht.tui.config import load_config
+
+    prompts = Scripted(
+        ["Mira Jansen", "nl", str(tmp_path / "praktijk.db"), ["who5", "epds"], ["who5"]]
+    )
+    assert run_init(argparse.Namespace(config=Config()), Messages("en"), prompts) == 0
+    config = load_config()
+    assert (config.practitioner, config.language, config.database) == (
+        "Mira Jansen",
+        "nl",
+        str(tmp_path / "praktijk.db"),
+    )
+    assert (config.protocols.intake, config.protocols.visit) == (["who5", "epds"], ["who5"])
+
+
+def test_cancelling_init_writes_nothing():
+    from hecht.tui.commands.init import run_init
+    from hecht.tui.config import config_path
+
+    run_init(
+        argparse.Namespace(config=Config()), Messages("en"), Scripted(["Mira", None, "", [], []])
+    )
+    assert not config_path().exists()
+
+
+def test_the_configured_practitioner_is_the_user_in_the_access_log(db):
+    from hecht.schema.audit import client_log
+
+    arguments = args(db, "who5")
+    arguments.config = Config(practitioner="Mira Jansen")
+    run_enter(arguments, Messages("en"), Scripted(["1", "1", "1", "1", "1", True]))
+    engine = open_database(f"sqlite:///{db}")
+    with unit_of_work(engine) as session:
+        log = client_log(session=session, client_id=1)
+    engine.dispose()
+    assert log[-1].user_id == 1
