@@ -35,7 +35,9 @@ class HechtApp(App[int]):
     def on_mount(self) -> None:
         if self.config.keys:
             self.set_keymap(self.config.keys)
-        self._open()
+        self._show_caseload()  # the first frame shows at once; rows follow from a worker
+        # storage imports hold the GIL for a while: start them after the first frame is drawn
+        self.call_after_refresh(self._open)
 
     @work(thread=True, exclusive=True, group="open")
     def _open(self) -> None:
@@ -47,8 +49,6 @@ class HechtApp(App[int]):
         except DatabaseOpenError as error:
             self.error_message = str(error)
             self.call_from_thread(self.exit, None, 2)
-            return
-        self.call_from_thread(self._show_caseload)
 
     def _show_caseload(self) -> None:
         from hecht.tui.screens.caseload import CaseloadScreen

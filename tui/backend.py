@@ -6,17 +6,17 @@ objects. Storage modules are imported on first use, so the first frame never wai
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from hecht.scales.library import ScaleLibrary
-
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlmodel import Session
 
+    from hecht.scales.library import ScaleLibrary
     from hecht.schema.context import Actor
     from hecht.schema.readmodels import (
         AdministrationRead,
@@ -52,24 +52,39 @@ class Backend:
     def __init__(
         self,
         url: str,
-        library: ScaleLibrary,
+        library: ScaleLibrary | Callable[[], ScaleLibrary],
         access_point: str,
         clock: Callable[[], datetime],
         practitioner: str | None = None,
     ) -> None:
         self.url = url
         self.practitioner = practitioner
-        self.library = library
+        self._library = library
         self.access_point = access_point
         self.clock = clock
         self.user_id: int | None = None
         self._engine: Engine | None = None
+        self._lock = threading.RLock()
+
+    @property
+    def library(self) -> ScaleLibrary:
+        """The scale library, loaded on first use (off the first frame)."""
+        with self._lock:
+            if callable(self._library):
+                self._library = self._library()
+            return self._library
 
     def open(self) -> None:
-        """Connect and bring the schema up to date (backing up an older database first)."""
+        """Connect and bring the schema up to date (backing up an older database first).
+
+        Safe to call from several workers: the first call opens, the others wait for it.
+        """
         from hecht.schema.database import open_database
 
-        self._engine = open_database(self.url)
+        with self._lock:
+            if self._engine is not None:
+                return
+            self._engine = open_database(self.url)
         if self.practitioner:
             from hecht.schema.services.clients import practitioner_named
 
@@ -93,7 +108,8 @@ class Backend:
     def _run(self, work: Callable[[Session], T]) -> T:
         from hecht.schema.database import unit_of_work
 
-        assert self._engine is not None, "open() the backend first"
+        self.open()
+        assert self._engine is not None
         with unit_of_work(self._engine) as session:
             return work(session)
 

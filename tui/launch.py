@@ -6,13 +6,13 @@ import argparse
 import signal
 import socket
 import sys
+from typing import Any
 
 from hecht.tui.i18n import Messages
 
 
 def run_tui(args: argparse.Namespace, messages: Messages) -> int:
     """Open the app on the chosen database (the demo practice with --demo); return the exit code."""
-    from hecht.scales.library import load_library
     from hecht.schema.context import utc_now
     from hecht.tui.app import HechtApp
     from hecht.tui.backend import Backend
@@ -20,7 +20,12 @@ def run_tui(args: argparse.Namespace, messages: Messages) -> int:
     from hecht.tui.settings import local_scales_dir
 
     url = demo_url(messages) if getattr(args, "demo", False) else command_database_url(args)
-    library = load_library(local_scales_dir())
+
+    def library() -> Any:
+        from hecht.scales.library import load_library
+
+        return load_library(local_scales_dir())
+
     backend = Backend(
         url, library, f"tui:{socket.gethostname()}", utc_now, args.config.practitioner
     )

@@ -67,14 +67,14 @@ class CaseloadScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self.text("caseload.filter"), id="caseload-filter")
         yield DataTable(id="caseload-table", cursor_type="row", zebra_stripes=True)
-        yield Static(id="caseload-empty")
+        yield Static(self.text("caseload.loading"), id="caseload-empty")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns(*(self.text(f"caseload.column.{name}") for name in COLUMNS))
         self.query_one("#caseload-filter", Input).focus()
-        self.action_reload()
+        self.call_after_refresh(self.action_reload)
 
     def action_reload(self) -> None:
         """Read the caseload in a worker; the table fills when it arrives."""
@@ -82,7 +82,12 @@ class CaseloadScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="caseload")
     def _load(self) -> None:
-        rows = self.app.backend.caseload()  # type: ignore[attr-defined]
+        from hecht.schema.database import DatabaseOpenError
+
+        try:
+            rows = self.app.backend.caseload()  # type: ignore[attr-defined]
+        except DatabaseOpenError:
+            return  # the app reports it and exits
         self.app.call_from_thread(self._show, rows)
 
     def _show(self, rows: list[Any]) -> None:

@@ -1,0 +1,143 @@
+"""Provides Hecht's benchmarks, reported as ratios to a baseline measured in the same run.
+
+    python bench/run.py            # all benchmarks, medians of repeated runs
+
+Goals (issue 4): first frame of the caseload <= 1.3x a minimal Textual app (empty database),
+caseload filled <= 2x on the demo practice; one key in item entry <= 2 ms in-process;
+an EPDS from paper in 11 keystrokes. The machines are shared and noisy: compare ratios.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+HERE = Path(__file__).parent
+RUNS = 7
+
+
+def timed_process(*args: str) -> float:
+    """Seconds from starting a child Python to the moment it reports (its first frame)."""
+    env = {**os.environ, "BENCH_STARTED": repr(time.time())}
+    done = subprocess.run(
+        [sys.executable, str(HERE / "first_frame.py"), *args],
+        check=True, capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def median_process(*args: str) -> float:
+    timed_process(*args)  # warm the file cache
+    return statistics.median(timed_process(*args) for _ in range(RUNS))
+
+
+def databases(folder: Path) -> tuple[str, str]:
+    """An empty database and the demo practice."""
+    from hecht.scales.library import load_library
+    from hecht.schema.database import open_database
+    from hecht.schema.demo import build_demo_practice
+
+    empty = f"sqlite:///{folder / 'empty.db'}"
+    open_database(empty).dispose()
+    demo = f"sqlite:///{folder / 'demo.db'}"
+    engine = open_database(demo)
+    build_demo_practice(engine=engine, library=load_library(None), today=date(2026, 11, 24))
+    engine.dispose()
+    return empty, demo
+
+
+async def key_handling() -> tuple[float, float]:
+    """Median handler time of one answer key in item entry, and of a minimal label update."""
+    from textual import events
+    from textual.app import App
+    from textual.widgets import Label
+
+    from hecht.scales.library import load_library
+    from hecht.schema.readmodels import AdministrationRead
+    from hecht.tui.screens.entry import EntryScreen
+
+    class Baseline(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield Label("0", id="label")
+
+        def on_key(self, event: events.Key) -> None:
+            self.query_one("#label", Label).update(event.character or "")
+
+    async with Baseline().run_test() as pilot:
+        app = pilot.app
+        baseline = []
+        for index in range(200):
+            key = events.Key(str(index % 10), str(index % 10))
+            start = time.perf_counter()
+            app.on_key(key)
+            baseline.append(time.perf_counter() - start)
+
+    library = load_library(None)
+    definition = library.get("epds")
+    now = datetime.now(UTC)
+    draft = AdministrationRead(1, 1, 1, None, 1, None, None, "epds", "1", "self", "paper",
+                               "draft", now, now, now, None, None)  # fmt: skip
+
+    class Host(App[None]):
+        messages = __import__("hecht.tui.i18n", fromlist=["Messages"]).Messages("en")
+        backend = type("NoStore", (), {"answer": staticmethod(lambda *a: []), "preview": None})()
+
+    async with Host().run_test() as pilot:
+        screen = EntryScreen(draft, definition, "bench")
+        screen._review = lambda: None  # type: ignore[method-assign]
+        await pilot.app.push_screen(screen)
+        handler = []
+        for index in range(200):
+            if screen.state.finished:
+                screen.state.position = 0
+            key = events.Key(str(index % 4), str(index % 4))
+            start = time.perf_counter()
+            screen.on_key(key)
+            handler.append(time.perf_counter() - start)
+    return statistics.median(handler), statistics.median(baseline)
+
+
+def epds_keystrokes() -> int:
+    """Keys to transcribe one EPDS from paper once it is open: one per item and one to confirm."""
+    from hecht.scales.library import load_library
+    from hecht.tui.entry_state import EntryState, KeyOutcome
+
+    state = EntryState(load_library(None).get("epds"))
+    keys = 0
+    for typed in "0123012301":
+        outcome, _ = state.press(typed)
+        keys += 1
+        assert outcome is KeyOutcome.ANSWERED
+    return keys + 1  # Enter on the review
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        empty, demo = databases(Path(folder))
+        minimal = median_process("minimal")
+        first_empty = median_process("hecht", empty)
+        filled_demo = median_process("hecht-filled", demo)
+    entry_key, label_key = asyncio.run(key_handling())
+    rows = [
+        ("minimal Textual app, start to first frame", minimal, 1.0, ""),
+        ("first frame of the caseload", first_empty, first_empty / minimal, "goal <= 1.3x"),
+        ("caseload filled, demo practice", filled_demo, filled_demo / minimal, "goal <= 2x"),
+        ("one key in item entry (handler)", entry_key, entry_key / label_key, "goal <= 2 ms"),
+        ("minimal app: one key updates a label", label_key, 1.0, ""),
+    ]
+    print(f"{'benchmark':<42} {'median':>10} {'ratio':>7}  goal")
+    for name, seconds, ratio, goal in rows:
+        print(f"{name:<42} {seconds * 1000:>8.2f}ms {ratio:>6.2f}x  {goal}")
+    keys = epds_keystrokes()
+    print(f"{'keystrokes to transcribe one EPDS from paper':<42} {keys:>10}          goal 11")
+
+
+if __name__ == "__main__":
+    main()
