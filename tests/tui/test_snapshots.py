@@ -111,7 +111,10 @@ def app(tmp_path) -> HechtApp:
 
 async def settle(pilot) -> None:
     await pilot.pause(0.6)
+    for field in pilot.app.screen.query("Input"):
+        field.cursor_blink = False  # a blinking cursor would make every snapshot differ
     await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.1)
 
 
 def test_caseload(snap_compare, app):
