@@ -40,6 +40,10 @@ class Messages:
         self.language: Language = language
         self._texts = catalogue(language)
 
+    def get(self, key: str, default: str) -> str:
+        """Return the text for ``key``, or ``default`` when the catalogue has none."""
+        return self._texts.get(key, default)
+
     def __call__(self, key: str, /, **values: object) -> str:
         """Return the text for ``key`` with ``{placeholders}`` filled in."""
         return self._texts[key].format(**values)

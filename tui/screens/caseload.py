@@ -8,7 +8,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
+
+from hecht.tui.keybar import KeyBar
 
 COLUMNS = ("code", "name", "week", "last_visit", "visits", "wellbeing", "relationship", "signals")
 WELLBEING, RELATIONSHIP = "who5", "csi4"
@@ -68,7 +70,7 @@ class CaseloadScreen(Screen[None]):
         yield Input(placeholder=self.text("caseload.filter"), id="caseload-filter")
         yield DataTable(id="caseload-table", cursor_type="row", zebra_stripes=True)
         yield Static(self.text("caseload.loading"), id="caseload-empty")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

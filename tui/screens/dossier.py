@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from hecht.scales.perinatal import perinatal_week
+from hecht.tui.keybar import KeyBar
 
 
 class DossierScreen(Screen[None]):
@@ -41,7 +42,7 @@ class DossierScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dossier"):
             yield Static(self.text("dossier.loading"), id="dossier-body")
-        yield Footer()
+        yield KeyBar()
 
     def on_screen_resume(self) -> None:
         self._load()

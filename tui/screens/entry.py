@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from hecht.scales.model import ScaleDefinition
 from hecht.schema.readmodels import AdministrationRead, AlertRead
 from hecht.tui.dialogs.alert import AlertModal
 from hecht.tui.entry_state import Answer, EntryState, KeyOutcome
+from hecht.tui.keybar import KeyBar
 from hecht.tui.screens.review import ReviewScreen
 
 
@@ -67,7 +68,7 @@ class EntryScreen(Screen[bool]):
             yield ProgressBar(total=len(self.definition.items), show_eta=False, id="entry-progress")
             yield Input(id="paper-input", classes="hidden", disabled=True)
             yield Static(id="entry-hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._writer()

@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Static, TextArea
+
+from hecht.tui.keybar import KeyBar
 
 
 class NoteScreen(Screen[bool]):
@@ -33,7 +35,7 @@ class NoteScreen(Screen[bool]):
             yield Label(text("note.themes"))
             yield Input(id="note-themes", placeholder=text("note.themes_placeholder"))
             yield Static(text("note.hint"), id="entry-hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()

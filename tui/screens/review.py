@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from hecht.scales.model import ScaleDefinition
 from hecht.schema.readmodels import AdministrationRead, ScoreRead
+from hecht.tui.keybar import KeyBar
 
 
 class ReviewScreen(Screen[bool]):
@@ -50,7 +51,7 @@ class ReviewScreen(Screen[bool]):
             yield Static(self._answers(), id="review-answers")
             yield Static(self._score(text), id="review-score")
             yield Static(text("review.confirm_hint"), id="review-hint")
-        yield Footer()
+        yield KeyBar()
 
     def _answers(self) -> str:
         cells = [f"{item.id}:{self.answers.get(item.id) or '—'}" for item in self.definition.items]
