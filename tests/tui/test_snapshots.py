@@ -103,6 +103,20 @@ def seeded(path: Path) -> str:
     return url
 
 
+@pytest.fixture(autouse=True)
+def steady_svg_ids(monkeypatch):
+    """Rich names an SVG's styles after a hash of the segments, whose reprs can carry object
+    ids; a fixed name keeps equal screens equal."""
+    from rich.console import Console
+
+    export = Console.export_svg
+
+    def fixed(self, *args, unique_id=None, **kwargs):
+        return export(self, *args, unique_id=unique_id or "terminal-hecht", **kwargs)
+
+    monkeypatch.setattr(Console, "export_svg", fixed)
+
+
 @pytest.fixture
 def app(tmp_path) -> HechtApp:
     backend = Backend(seeded(tmp_path / "snap.db"), LIBRARY, "snapshot", lambda: NOW)
@@ -110,7 +124,13 @@ def app(tmp_path) -> HechtApp:
 
 
 async def settle(pilot) -> None:
-    await pilot.pause(0.6)
+    """Wait until every worker but the entry's long-lived writer has finished, then a little."""
+    await pilot.pause(0.3)
+    for _ in range(100):
+        busy = [w for w in pilot.app.workers if w.group != "entry-writer" and not w.is_finished]
+        if not busy:
+            break
+        await pilot.pause(0.05)
     for field in pilot.app.screen.query("Input"):
         field.cursor_blink = False  # a blinking cursor would make every snapshot differ
     await pilot.wait_for_scheduled_animations()
