@@ -12,12 +12,14 @@ from textual.binding import Binding
 from hecht.tui.backend import Backend
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
+from hecht.tui.palette import ScreenActions
 
 
 class HechtApp(App[int]):
     """The psychologist's workbench; it receives its backend, texts and settings from outside."""
 
     CSS_PATH = Path(__file__).parent / "app.tcss"
+    COMMANDS = App.COMMANDS | {ScreenActions}
     TITLE = "Hecht"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit", tooltip="Leave Hecht"),

@@ -272,3 +272,40 @@ async def test_a_couple_is_made_of_two_clients_and_a_third_is_refused(db):
         await pilot.press(*"MOM-1", "enter")  # the highlighted DAD-9 first, MOM-1 second
         await pilot.pause(0.8)
         assert "already in a couple" in str(app.screen.query_one("#error-form").render())
+
+
+async def test_the_command_palette_reaches_the_screens_actions(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.5)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        await pilot.press(*"new client")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        assert type(app.screen).__name__ == "NewClientModal"
+
+
+async def test_keys_can_be_remapped_from_the_config_file(db):
+    backend = Backend(db, LIBRARY, "test:tui", lambda: NOW)
+    app = HechtApp(backend, Messages("en"), Config(keys={"caseload.new_client": "f6"}))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.5)
+        await pilot.press("f6")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "NewClientModal"
+
+
+async def test_an_unfinished_draft_is_offered_on_the_next_start(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_entry(pilot, "MOM-2", WHO5)
+        await pilot.press("3", "escape")
+        await pilot.pause(0.5)
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(1.5)
+        # Textual has no public reader of notifications; the toast itself is drawn off-screen here
+        shown = [notification.message for notification in app._notifications]
+        assert any("resumed: MOM-2" in message for message in shown)

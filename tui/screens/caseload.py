@@ -93,8 +93,14 @@ class CaseloadScreen(Screen[None]):
         self.app.call_from_thread(self._show, rows)
 
     def _show(self, rows: list[Any]) -> None:
+        first_time = not self.rows
         self.rows = rows
         self._fill()
+        drafts = [row.code for row in rows if row.drafts]
+        if first_time and drafts:
+            self.app.notify(
+                self.text("caseload.drafts_waiting", codes=", ".join(drafts[:8])), timeout=12
+            )
 
     @on(Input.Changed, "#caseload-filter")
     def _filter_changed(self) -> None:
