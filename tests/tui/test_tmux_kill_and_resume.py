@@ -141,7 +141,7 @@ def test_a_killed_process_loses_no_answer_and_the_draft_resumes(practice, tmp_pa
         terminal.keys("K1")
         terminal.wait_for("K1", times=2)
         terminal.keys("Enter")
-        terminal.wait_for("Unfinished drafts")
+        terminal.wait_for("Unfinished drafts (r: resume)")
         terminal.keys("r")
         terminal.wait_for("Item 4 of 10")
         terminal.keys(*"1232313")
