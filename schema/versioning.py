@@ -50,16 +50,18 @@ def newest_per_lineage(model: type[V]) -> Any:
     )
 
 
+def only_current(query: Any, model: type[VersionedRecord]) -> Any:
+    """Restrict a query over ``model`` to the newest version of each lineage."""
+    newest = newest_per_lineage(model)  # type: ignore[type-var]
+    return query.join(
+        newest, (model.lineage_id == newest.c.lineage_id) & (model.version == newest.c.newest)
+    )
+
+
 def current_rows(session: Session, model: type[V], *conditions: Any) -> list[V]:
     """Return the current version of every lineage matching the conditions, retracted ones out."""
-    newest = newest_per_lineage(model)
-    query = (
-        select(model)
-        .join(
-            newest,
-            (model.lineage_id == newest.c.lineage_id) & (model.version == newest.c.newest),
-        )
-        .where(col(model.status) != RecordStatus.RETRACTED, *conditions)
+    query = only_current(select(model), model).where(
+        col(model.status) != RecordStatus.RETRACTED, *conditions
     )
     return list(session.exec(query))
 

@@ -30,7 +30,7 @@ from hecht.schema.tables import (
     Score,
     Visit,
 )
-from hecht.schema.versioning import current_rows, newest_per_lineage
+from hecht.schema.versioning import current_rows, only_current
 
 WATCHED_DOMAINS = (Domain.WELLBEING, Domain.RELATIONSHIP)
 
@@ -90,11 +90,9 @@ def _clients_with_episodes(session: Session) -> set[int]:
 
 
 def _visit_stats(session: Session) -> dict[int, tuple[date | None, int]]:
-    newest = newest_per_lineage(Visit)
     query = (
-        select(Visit.episode_lineage_id, func.max(Visit.visit_date), func.count())
-        .join(
-            newest, (Visit.lineage_id == newest.c.lineage_id) & (Visit.version == newest.c.newest)
+        only_current(
+            select(Visit.episode_lineage_id, func.max(Visit.visit_date), func.count()), Visit
         )
         .where(Visit.status != RecordStatus.RETRACTED.value)
         .group_by(col(Visit.episode_lineage_id))
@@ -114,14 +112,9 @@ def _latest_scores(
         for entry in library.latest()
         if entry.definition.domain in WATCHED_DOMAINS and entry.definition.scoring.total
     }
-    newest = newest_per_lineage(Administration)
+    columns = select(Administration.client_id, Administration.scale_id, Score.total, Score.band)
     query = (
-        select(Administration.client_id, Administration.scale_id, Score.total, Score.band)
-        .join(
-            newest,
-            (Administration.lineage_id == newest.c.lineage_id)
-            & (Administration.version == newest.c.newest),
-        )
+        only_current(columns, Administration)
         .join(Score, col(Score.administration_id) == Administration.id)
         .where(
             Administration.status == RecordStatus.COMPLETE.value,

@@ -14,7 +14,7 @@ from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
 from hecht.schema.services.clients import client_row
 from hecht.schema.tables import Administration, Client, Episode, RecordStatus, Score
-from hecht.schema.versioning import newest_per_lineage
+from hecht.schema.versioning import only_current
 
 
 @dataclass(frozen=True)
@@ -35,14 +35,8 @@ class TrajectoryPoint:
 
 
 def _points(session: Session, client_ids: list[int], scale_id: str | None) -> list[TrajectoryPoint]:
-    newest = newest_per_lineage(Administration)
     query = (
-        select(Administration, Score)
-        .join(
-            newest,
-            (Administration.lineage_id == newest.c.lineage_id)
-            & (Administration.version == newest.c.newest),
-        )
+        only_current(select(Administration, Score), Administration)
         .join(Score, col(Score.administration_id) == Administration.id)
         .where(
             Administration.status == RecordStatus.COMPLETE.value,
