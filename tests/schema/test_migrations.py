@@ -90,3 +90,25 @@ def test_an_older_sqlite_database_is_backed_up_and_verified_before_upgrading(tmp
     with sqlite3.connect(backup) as copy:
         assert copy.execute("SELECT code FROM client").fetchall() == [("OLD1",)]
     engine.dispose()
+
+
+def test_the_recorded_head_revision_is_alembics_head():
+    from alembic.script import ScriptDirectory
+
+    from hecht.schema.migrate import HEAD_REVISION, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
+
+
+def test_opening_a_current_database_does_not_import_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'current.db'}"
+    open_database(url).dispose()
+    code = (
+        "import sys; from hecht.schema.database import open_database; "
+        f"open_database({url!r}).dispose(); print('alembic' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
