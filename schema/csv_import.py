@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, or_
 
 from hecht.scales.answers import AnswerError, parse_answers
 from hecht.scales.library import ScaleLibrary, UnknownScaleError
@@ -21,8 +21,8 @@ from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
 from hecht.schema.inputs import NewAdministration
 from hecht.schema.services import administrations
-from hecht.schema.services.clients import couple_of
-from hecht.schema.tables import Client, EntryMode, Episode
+from hecht.schema.services.clients import client_row, couple_of
+from hecht.schema.tables import EntryMode, Episode
 from hecht.schema.versioning import current_rows
 
 REQUIRED = ("client_code", "scale", "observed_on", "answers")
@@ -104,9 +104,7 @@ def check_row(
     session: Session, library: ScaleLibrary, today: date, line: int, row: dict[str, str]
 ) -> PaperRecord:
     """Check one row completely; raise ValueError with the reason."""
-    client = session.exec(select(Client).where(Client.code == row["client_code"])).first()
-    if client is None or client.destroyed_at is not None:
-        raise ValueError(f"there is no client with code '{row['client_code']}'")
+    client = client_row(session, row["client_code"])  # NotFoundError is a ValueError
     try:
         definition = library.get(row["scale"], row.get("scale_version") or None)
     except UnknownScaleError as error:

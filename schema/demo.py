@@ -32,8 +32,7 @@ from hecht.schema.demo_plan import (
 from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
 from hecht.schema.readmodels import AlertRead
 from hecht.schema.services import administrations, alerts, clients, episodes, visits
-from hecht.schema.services.alerts import AlertAction
-from hecht.schema.tables import EntryMode
+from hecht.schema.tables import AlertAction, EntryMode
 
 
 @dataclass

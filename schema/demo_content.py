@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from hecht.schema.services.alerts import AlertAction
-from hecht.schema.tables import ReferralReason
+from hecht.schema.tables import AlertAction, ReferralReason
 
 EPISODES = 114
 """As many dossiers as the study in the practice analysed by hand."""

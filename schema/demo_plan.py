@@ -36,8 +36,7 @@ from hecht.schema.demo_content import (
     THEMES,
     VISIT_COUNTS,
 )
-from hecht.schema.services.alerts import AlertAction
-from hecht.schema.tables import EntryMode, ReferralReason, VisitMode
+from hecht.schema.tables import AlertAction, EntryMode, ReferralReason, VisitMode
 
 T = TypeVar("T")
 Schedule = tuple[datetime, list[date]]

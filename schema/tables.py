@@ -59,6 +59,19 @@ class RecordStatus(StrEnum):
     RETRACTED = "retracted"
 
 
+class AlertAction(StrEnum):
+    """What the psychologist did about a critical answer."""
+
+    DISCUSSED = "discussed"
+    SAFETY_PLAN = "safety_plan"
+    GP_INFORMED = "gp_informed"
+    MIDWIFE_INFORMED = "midwife_informed"
+    CRISIS_SERVICE = "crisis_service"
+    REFERRED = "referred"
+    NO_RISK_ON_ASSESSMENT = "no_risk_on_assessment"
+    OTHER = "other"
+
+
 class Practitioner(SQLModel, table=True):
     """A psychologist (or other user) who enters and reads dossiers."""
 

@@ -145,12 +145,6 @@ class Backend:
             )
         )
 
-    def client_code(self, client_id: int) -> str | None:
-        """The code of a client, by id (for drafts, which hold the id)."""
-        from hecht.schema.tables import Client
-
-        return self._run(lambda s: getattr(s.get(Client, client_id), "code", None))
-
     def current_episode(self, code: str) -> int | None:
         """The lineage of the client's newest active episode, if any."""
         from hecht.schema.services.episodes import episodes_for_client
@@ -248,7 +242,8 @@ class Backend:
 
     def acknowledge(self, alert_id: int, action: str, note: str) -> AlertRead:
         """Acknowledge an alert with the action taken."""
-        from hecht.schema.services.alerts import AlertAction, acknowledge_alert
+        from hecht.schema.services.alerts import acknowledge_alert
+        from hecht.schema.tables import AlertAction
 
         return self._run(
             lambda s: acknowledge_alert(
@@ -291,8 +286,8 @@ class Backend:
             )
         )
 
-    def drafts(self) -> list[AdministrationRead]:
-        """Every unfinished draft, to offer for resumption."""
+    def drafts(self, code: str) -> list[AdministrationRead]:
+        """A client's unfinished drafts, to offer for resumption (only that dossier is read)."""
         from hecht.schema.services.administrations import open_drafts
 
-        return self._run(lambda s: open_drafts(session=s, actor=self.actor))
+        return self._run(lambda s: open_drafts(session=s, actor=self.actor, code=code))

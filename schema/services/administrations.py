@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from hecht.scales.answers import AnswerError, AnswerSheet, check_code, item_score
 from hecht.scales.library import ScaleLibrary, UnknownScaleError
 from hecht.scales.model import ScaleDefinition
-from hecht.scales.scoring import score, triggered_alerts
+from hecht.scales.scoring import item_scores, score, triggered_alerts
 from hecht.schema import audit
 from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
@@ -173,12 +173,7 @@ def _raise_alerts(
 ) -> list[AlertRead]:
     """Raise the alerts the stored answers trigger, once per rule and item in a lineage."""
     sheet = _sheet(session, row.id)  # type: ignore[arg-type]
-    scores = {
-        item.id: None
-        if sheet.get(item.id) is None
-        else item_score(definition, item, sheet[item.id])  # type: ignore[arg-type]
-        for item in definition.items
-    }
+    scores = item_scores(definition, sheet)
     lineage_ids = [version.id for version in history(session, Administration, row.lineage_id)]  # type: ignore[arg-type]
     raised = {
         (alert.rule_id, alert.item)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from sqlmodel import Session, col, select
 
 from hecht.schema import audit
@@ -13,20 +11,7 @@ from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
 from hecht.schema.readmodels import AlertRead
 from hecht.schema.services.administrations import alert_read
 from hecht.schema.services.clients import client_row
-from hecht.schema.tables import Alert, Client
-
-
-class AlertAction(StrEnum):
-    """What the psychologist did about a critical answer."""
-
-    DISCUSSED = "discussed"
-    SAFETY_PLAN = "safety_plan"
-    GP_INFORMED = "gp_informed"
-    MIDWIFE_INFORMED = "midwife_informed"
-    CRISIS_SERVICE = "crisis_service"
-    REFERRED = "referred"
-    NO_RISK_ON_ASSESSMENT = "no_risk_on_assessment"
-    OTHER = "other"
+from hecht.schema.tables import Alert, AlertAction, Client
 
 
 def open_alerts(*, session: Session, actor: Actor, code: str | None = None) -> list[AlertRead]:

@@ -13,8 +13,7 @@ from hecht.schema.errors import ConflictError, InvalidInputError
 from hecht.schema.inputs import NewAdministration, NewClient
 from hecht.schema.services import administrations as adm
 from hecht.schema.services import alerts, clients, trajectories
-from hecht.schema.services.alerts import AlertAction
-from hecht.schema.tables import ItemResponse
+from hecht.schema.tables import AlertAction, ItemResponse
 
 
 @pytest.fixture

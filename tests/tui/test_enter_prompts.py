@@ -141,3 +141,21 @@ def test_the_configured_practitioner_is_the_user_in_the_access_log(db):
         log = client_log(session=session, client_id=1)
     engine.dispose()
     assert log[-1].user_id == 1
+
+
+def test_entering_for_one_client_reads_no_other_clients_dossier(db):
+    from hecht.schema.audit import client_log
+
+    engine = open_database(f"sqlite:///{db}")
+    with unit_of_work(engine) as session:
+        clients.create_client(session=session, actor=ACTOR, new=NewClient(code="B2"))
+    engine.dispose()
+    run_enter(args(db, "gad7"), Messages("en"), Scripted(["1", None]))  # a draft for A1
+    other = args(db, "who5")
+    other.code = "B2"
+    run_enter(other, Messages("en"), Scripted(["1", None]))
+    engine = open_database(f"sqlite:///{db}")
+    with unit_of_work(engine) as session:
+        a1_events = [(e.event, e.detail) for e in client_log(session=session, client_id=1)]
+    engine.dispose()
+    assert ("read", "administration 1 (gad7)") not in a1_events  # B2's entry left A1 unread

@@ -10,11 +10,6 @@ from hecht.tui.cli import UsageError
 from hecht.tui.i18n import Messages
 from hecht.tui.prompts import Prompter, QuestionaryPrompter
 
-ACTIONS = (
-    "discussed", "safety_plan", "gp_informed", "midwife_informed", "crisis_service",
-    "referred", "no_risk_on_assessment", "other",
-)  # fmt: skip
-
 
 def register(commands: Any, messages: Messages) -> None:
     """Add the ``enter`` command."""
@@ -92,13 +87,13 @@ class EntryFlow:
         return self._finish(draft, definition)
 
     def _draft(self, code: str, scale_id: str | None) -> Any:
-        drafts = [
-            d for d in self.backend.drafts() if d.client_id and (scale_id in (None, d.scale_id))
-        ]
-        mine = [d for d in drafts if self._code_of(d) == code]
-        if mine and self.ask.confirm(
+        mine = [d for d in self.backend.drafts(code) if scale_id in (None, d.scale_id)]
+        resume = (
             self.text("enter.resume", scale=mine[0].scale_id, n=len(mine[0].answers))
-        ):
+            if mine
+            else ""
+        )
+        if mine and self.ask.confirm(resume):
             return mine[0]
         if scale_id is None:
             language = self.text.language
@@ -114,9 +109,6 @@ class EntryFlow:
                 return None
         episode = self.backend.current_episode(code)
         return self.backend.start(code, scale_id, episode_lineage_id=episode, mode="interview")
-
-    def _code_of(self, draft: Any) -> str | None:
-        return self.backend.client_code(draft.client_id)
 
     def _question(self, definition: Any, item: Any, number: int) -> str:
         label = (
@@ -136,6 +128,8 @@ class EntryFlow:
         return [*choices, ("-", self.text("enter.missing"))]
 
     def _acknowledge(self, alert: Any, definition: Any) -> None:
+        from hecht.schema.tables import AlertAction
+
         rules = {rule.id: rule for rule in definition.interpretation.critical}
         message = (
             rules[alert.rule_id].message.get(self.text.language)
@@ -145,7 +139,7 @@ class EntryFlow:
         self.ask.say(self.text("alert.title", level=alert.level.upper()) + " — " + message)
         action: str | None = None
         while action is None:
-            choices = [(action, self.text(f"alert.action.{action}")) for action in ACTIONS]
+            choices = [(a.value, self.text(f"alert.action.{a.value}")) for a in AlertAction]
             action = self.ask.select(self.text("alert.choose_action"), choices)
         note = ""
         while not note.strip():

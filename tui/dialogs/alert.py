@@ -11,17 +11,9 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from hecht.schema.readmodels import AlertRead
+from hecht.schema.tables import AlertAction
 
-ACTIONS = (
-    "discussed",
-    "safety_plan",
-    "gp_informed",
-    "midwife_informed",
-    "crisis_service",
-    "referred",
-    "no_risk_on_assessment",
-    "other",
-)
+ACTIONS = tuple(action.value for action in AlertAction)
 
 
 class AlertModal(ModalScreen[None]):
