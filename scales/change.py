@@ -145,3 +145,16 @@ def compare(definition: ScaleDefinition, pre: float, post: float) -> ChangeResul
         s_diff,
         started_functional,
     )
+
+
+def reliable_difference(definition: ScaleDefinition) -> float | None:
+    """Return the smallest difference between two totals that is beyond measurement error.
+
+    The same criterion as reliable change, criterion × Sdiff with Sdiff = SEM × √2, applied to
+    two people's totals at one time (e.g. partners on a relationship scale). None without change
+    parameters: then no difference can be called reliable.
+    """
+    params = definition.change
+    if params is None:
+        return None
+    return params.criterion * params.s_diff

@@ -116,3 +116,20 @@ def test_computed_cutoff_is_used_when_none_is_published(scale_data, build):
     assert result.cutoff is not None
     assert result.cutoff.method == "c"
     assert result.cutoff.value == pytest.approx((2 * 2 + 1 * 9) / 3, abs=1e-3)
+
+
+def test_reliable_difference_is_the_published_reliable_change_for_two_totals() -> None:
+    from hecht.scales.change import reliable_difference
+    from hecht.scales.library import load_library
+
+    library = load_library(None)
+    assert reliable_difference(library.get("who5")) == pytest.approx(23.6)
+    core10 = library.get("core10")  # 90% criterion: 1.645 x (6 / 1.645)
+    assert reliable_difference(core10) == pytest.approx(6.0)
+
+
+def test_a_scale_without_change_parameters_has_no_reliable_difference() -> None:
+    from hecht.scales.change import reliable_difference
+    from hecht.scales.library import load_library
+
+    assert reliable_difference(load_library(None).get("csi4")) is None
