@@ -94,6 +94,7 @@ class DemoBuilder:
                 name=person.name,
                 birth_year=person.birth_year,
                 language=person.language,
+                role=person.role,
             )
             clients.create_client(session=session, actor=self.actor, new=new)
             self.clock.advance(self.rng.randint(20, 60))

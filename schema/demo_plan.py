@@ -36,7 +36,7 @@ from hecht.schema.demo_content import (
     THEMES,
     VISIT_COUNTS,
 )
-from hecht.schema.tables import AlertAction, EntryMode, ReferralReason, VisitMode
+from hecht.schema.tables import AlertAction, EntryMode, ParentRole, ReferralReason, VisitMode
 
 T = TypeVar("T")
 Schedule = tuple[datetime, list[date]]
@@ -66,6 +66,7 @@ class Person:
     language: str
     wellbeing: Course
     relationship: Course
+    role: ParentRole
 
 
 @dataclass
@@ -193,12 +194,17 @@ def _people(
     language = "en" if rng.random() < 0.12 else "nl"
     year = rng.randint(1983, 2002)
     mother = rng.random() < (1.0 if couple else 0.9)
-    people = [_person(rng, first_code, mother, year, language, _courses(rng, kind, troubled))]
+    courses = _courses(rng, kind, troubled)
+    role = ParentRole.MOTHER if mother else ParentRole.PARTNER
+    people = [_person(rng, first_code, mother, year, language, courses, role)]
     if couple:
         year = min(2002, max(1983, year + rng.randint(-2, 4)))
         partner_female = rng.random() < 0.12
         courses = _courses(rng, kind, troubled, partner=True)
-        people.append(_person(rng, first_code + 1, partner_female, year, language, courses))
+        second = _person(
+            rng, first_code + 1, partner_female, year, language, courses, ParentRole.PARTNER
+        )
+        people.append(second)
     return people, kind
 
 
@@ -209,9 +215,10 @@ def _person(
     year: int,
     language: str,
     courses: tuple[Course, Course],
+    role: ParentRole,
 ) -> Person:
     name = f"{rng.choice(FEMALE if female else MALE)} {rng.choice(SURNAMES)}"
-    return Person(f"C{number:03d}", name, year, language, *courses)
+    return Person(f"C{number:03d}", name, year, language, *courses, role)
 
 
 def _courses(

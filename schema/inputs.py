@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hecht.schema.errors import InvalidInputError
-from hecht.schema.tables import EntryMode, ReferralReason, VisitMode
+from hecht.schema.tables import EntryMode, ParentRole, ReferralReason, VisitMode
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"
 
@@ -27,6 +27,7 @@ class NewClient(Input):
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     language: str | None = Field(default=None, pattern=r"^(nl|en)$")
     contact: str | None = Field(default=None, max_length=500)
+    role: ParentRole | None = None
 
 
 class ClientChanges(Input):
@@ -36,6 +37,7 @@ class ClientChanges(Input):
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     language: str | None = Field(default=None, pattern=r"^(nl|en)$")
     contact: str | None = Field(default=None, max_length=500)
+    role: ParentRole | None = None
 
 
 class NewEpisode(Input):

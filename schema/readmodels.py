@@ -18,6 +18,7 @@ class ClientRead:
     contact: str | None
     created_at: datetime
     destroyed: bool = False
+    role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ class EpisodeRead:
     status: str
     started_on: date
     ended_on: date | None
+    recorded_at: datetime | None = None
+    recorded_by_id: int | None = None
+    change_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class VisitRead:
     record_status: str = "complete"
     recorded_at: datetime | None = None
     change_reason: str | None = None
+    recorded_by_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,13 @@ class ReferralReason(StrEnum):
     OTHER = "other"
 
 
+class ParentRole(StrEnum):
+    """A client's place in the family, for outcomes split by mother and partner."""
+
+    MOTHER = "mother"
+    PARTNER = "partner"
+
+
 class EpisodeStatus(StrEnum):
     """Where an episode of care stands."""
 
@@ -89,6 +96,7 @@ class Client(SQLModel, table=True):
     birth_year: int | None = None
     language: str | None = Field(default=None, max_length=8)
     contact: str | None = Field(default=None, max_length=500)
+    role: str | None = Field(default=None, sa_type=String(12))
     created_at: datetime
     destroyed_at: datetime | None = None
 

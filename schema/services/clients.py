@@ -25,6 +25,7 @@ def client_read(client: Client) -> ClientRead:
         contact=client.contact,
         created_at=client.created_at,
         destroyed=client.destroyed_at is not None,
+        role=client.role,
     )
 
 
@@ -41,6 +42,16 @@ def practitioner_named(*, session: Session, actor: Actor, name: str) -> int:
     """Return the id of the practitioner with this name, registering them the first time."""
     found = session.exec(select(Practitioner.id).where(Practitioner.name == name.strip())).first()
     return found if found is not None else add_practitioner(session=session, actor=actor, name=name)
+
+
+def practitioner_names(*, session: Session, ids: set[int]) -> dict[int, str]:
+    """Return the names of these practitioners, so a record's history can say who changed it."""
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Practitioner.id, Practitioner.name).where(col(Practitioner.id).in_(sorted(ids)))
+    )
+    return {practitioner_id: name for practitioner_id, name in rows if practitioner_id is not None}
 
 
 def client_row(session: Session, code: str, *, tombstone_ok: bool = False) -> Client:

@@ -73,7 +73,7 @@ def destroy_client(*, session: Session, actor: Actor, code: str) -> DestroyRepor
     administrations = _delete_administrations(session, client.id)
     visits = _delete_visits(session, client.id)
     episodes = _delete_episodes(session, client.id)
-    client.name = client.birth_year = client.language = client.contact = None
+    client.name = client.birth_year = client.language = client.contact = client.role = None
     client.destroyed_at = actor.now()
     session.add(client)
     session.flush()

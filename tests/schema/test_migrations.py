@@ -112,3 +112,21 @@ def test_opening_a_current_database_does_not_import_alembic(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_database_from_the_first_release_is_upgraded_with_its_clients_kept(tmp_path):
+    url = f"sqlite:///{tmp_path / 'first.db'}"
+    engine = make_engine(url)
+    upgrade(engine, "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO client (code, created_at) VALUES ('OLD1', '2026-01-01 10:00:00')")
+        )
+    engine.dispose()
+    upgraded = open_database(url)
+    assert schema_status(upgraded).state is SchemaState.CURRENT
+    with upgraded.connect() as connection:
+        rows = connection.execute(text("SELECT code, role FROM client")).fetchall()
+    assert rows == [("OLD1", None)]
+    assert list(tmp_path.glob("first-before-upgrade-from-0001-*.db"))
+    upgraded.dispose()
