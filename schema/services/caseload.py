@@ -7,7 +7,7 @@ caseload stays fast for a practice's whole history.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import func
@@ -19,6 +19,12 @@ from hecht.scales.perinatal import perinatal_week
 from hecht.schema import audit
 from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
+from hecht.schema.services.signals import (
+    ClientInCare,
+    Signal,
+    SignalThresholds,
+    signals_for,
+)
 from hecht.schema.tables import (
     Administration,
     Alert,
@@ -61,6 +67,7 @@ class CaseloadRow:
     open_alerts: int
     drafts: int
     latest: dict[str, LatestScore] = field(default_factory=dict)
+    signals: list[Signal] = field(default_factory=list)
 
 
 def _active_episodes(session: Session) -> dict[int, Episode]:
@@ -140,8 +147,14 @@ def _latest_scores(
     }
 
 
-def caseload(*, session: Session, actor: Actor, library: ScaleLibrary) -> list[CaseloadRow]:
-    """Return one row per client in care, ordered by code (an audited listing).
+def caseload(
+    *,
+    session: Session,
+    actor: Actor,
+    library: ScaleLibrary,
+    thresholds: SignalThresholds | None = None,
+) -> list[CaseloadRow]:
+    """Return one row per client in care, ordered by code, with signals (an audited listing).
 
     In care: in an active episode, or registered without any episode yet (a new client).
     """
@@ -197,5 +210,26 @@ def caseload(*, session: Session, actor: Actor, library: ScaleLibrary) -> list[C
                 latest=latest.get(client_id, {}),
             )
         )
+    in_care = [_in_care(row, episodes.get(row.client_id), partners) for row in rows]
+    found = signals_for(
+        session=session, library=library, clients=in_care, today=today, thresholds=thresholds
+    )
+    rows = [replace(row, signals=found.get(row.client_id, [])) for row in rows]
     audit.record(session=session, actor=actor, event=AuditKind.SEARCH, detail="caseload")
     return sorted(rows, key=lambda row: row.code)
+
+
+def _in_care(
+    row: CaseloadRow, episode: Episode | None, partners: dict[int, tuple[int, int]]
+) -> ClientInCare:
+    _, partner_id = partners.get(row.client_id, (None, None))
+    return ClientInCare(
+        client_id=row.client_id,
+        episode_lineage_id=row.episode_lineage_id,
+        episode_started=None if episode is None else episode.started_on,
+        visits=row.visits,
+        open_alerts=row.open_alerts,
+        drafts=row.drafts,
+        partner_id=partner_id,
+        partner_code=row.partner_code,
+    )

@@ -55,3 +55,67 @@ def actor() -> Actor:
 def library() -> ScaleLibrary:
     """The built-in scale library."""
     return load_library(None)
+
+
+class Practice:
+    """Builds care histories for a test in a few readable lines, through the services."""
+
+    def __init__(self, session, actor: Actor, library: ScaleLibrary) -> None:
+        self.session, self.actor, self.library = session, actor, library
+
+    def client(self, code: str, role: str | None = None) -> str:
+        from hecht.schema.inputs import NewClient
+        from hecht.schema.services import clients
+
+        new = NewClient(code=code, role=role)
+        clients.create_client(session=self.session, actor=self.actor, new=new)
+        return code
+
+    def episode(self, code: str | None, started, couple_id: int | None = None, **extra) -> int:
+        from hecht.schema.inputs import NewEpisode
+        from hecht.schema.services import episodes
+
+        new = NewEpisode(client_code=code, couple_id=couple_id, started_on=started, **extra)
+        return episodes.open_episode(session=self.session, actor=self.actor, new=new).lineage_id
+
+    def couple(self, first: str, second: str, started, **extra) -> int:
+        from hecht.schema.services import clients
+
+        couple = clients.create_couple(
+            session=self.session, actor=self.actor, first_code=first, second_code=second
+        )
+        return self.episode(None, started, couple_id=couple.id, **extra)
+
+    def visits(self, episode: int, codes: list[str], *days) -> None:
+        from hecht.schema.inputs import NewVisit
+        from hecht.schema.services import visits
+
+        for day in days:
+            new = NewVisit(episode_lineage_id=episode, visit_date=day, attendee_codes=codes)
+            visits.record_visit(session=self.session, actor=self.actor, new=new)
+
+    def scale(self, code: str, scale_id: str, answers: str, on, episode: int | None) -> float:
+        """Enter and complete a scale; return its stored total."""
+        from hecht.schema.inputs import NewAdministration
+        from hecht.schema.services import administrations as adm
+
+        new = NewAdministration(
+            client_code=code, scale_id=scale_id, episode_lineage_id=episode, observed_on=on
+        )
+        context = {"session": self.session, "actor": self.actor, "library": self.library}
+        draft = adm.start_administration(new=new, **context)
+        for item, typed in enumerate(answers.split(","), start=1):
+            adm.record_answer(
+                administration_id=draft.id, item_id=str(item), code=typed or None, **context
+            )
+        done = adm.complete_administration(administration_id=draft.id, **context)
+        return done.score.total
+
+
+@pytest.fixture
+def practice(engine: Engine, actor: Actor, library: ScaleLibrary) -> Iterator[Practice]:
+    """A practice to fill with care histories; committed when the test's block ends."""
+    from hecht.schema.database import unit_of_work
+
+    with unit_of_work(engine) as session:
+        yield Practice(session, actor, library)
