@@ -1,0 +1,199 @@
+"""Provides the practice's outcomes: pre–post change per scale, for everyone and for subgroups.
+
+A pair is one client's first and last valid total of a scale within one episode (the baseline
+and the latest later administration). Subgroups: referral reason (an episode with two reasons
+counts in both), prenatal or postnatal start, and the client's role (mother or partner).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from hecht.scales.library import ScaleLibrary
+from hecht.scales.model import Domain, ScaleDefinition
+from hecht.scales.outcomes import PairedOutcome, paired_outcome
+from hecht.schema import audit
+from hecht.schema.audit import AuditKind
+from hecht.schema.context import Actor
+from hecht.schema.services.signals import end_points
+from hecht.schema.tables import Administration, Client, Couple, Episode, RecordStatus, Score
+from hecht.schema.versioning import only_current
+
+DOMAIN_ORDER = (
+    Domain.SELF_AWARENESS,
+    Domain.SELF_ESTEEM,
+    Domain.WELLBEING,
+    Domain.RELATIONSHIP,
+    Domain.MOOD,
+    Domain.ANXIETY,
+    Domain.DISTRESS,
+    Domain.ATTACHMENT,
+    Domain.BONDING,
+    Domain.BIRTH,
+)
+"""The order of the report: the practice's two questions (self, relationship) come first."""
+
+
+@dataclass(frozen=True)
+class ScaleOutcome:
+    """One scale's pre–post statistics in one group, with the data that could not be paired."""
+
+    scale_id: str
+    short_name: str
+    domain: str
+    outcome: PairedOutcome
+    baseline_only: int
+    invalid: int
+
+
+@dataclass(frozen=True)
+class OutcomeGroup:
+    """A subgroup (``split`` = all, referral_reason, start or role; ``value`` names it)."""
+
+    split: str
+    value: str
+    episodes: int
+    scales: list[ScaleOutcome]
+
+
+@dataclass(frozen=True)
+class OutcomesReport:
+    """The whole analysis: every group, the overall one first."""
+
+    generated_on: date
+    episodes: int
+    groups: list[OutcomeGroup]
+
+    def overall(self) -> OutcomeGroup:
+        """The group of all episodes."""
+        return self.groups[0]
+
+
+@dataclass(frozen=True)
+class _EpisodeFacts:
+    reasons: tuple[str, ...]
+    start: str
+    clients: tuple[int, ...]
+
+
+def _episodes(session: Session) -> dict[int, _EpisodeFacts]:
+    couples = {
+        couple_id: (first, second)
+        for couple_id, first, second in session.exec(
+            select(Couple.id, Couple.first_client_id, Couple.second_client_id)
+        )
+    }
+    columns = select(
+        Episode.lineage_id,
+        Episode.client_id,
+        Episode.couple_id,
+        Episode.birth_date,
+        Episode.started_on,
+        Episode.referral_reasons,
+    )
+    query = only_current(columns, Episode).where(Episode.status != RecordStatus.RETRACTED.value)
+    found = {}
+    for lineage, client, couple, birth, started, reasons in session.exec(query):
+        start = "postnatal" if birth is not None and started >= birth else "prenatal"
+        members = (client,) if client is not None else couples.get(couple, ())
+        found[lineage] = _EpisodeFacts(tuple(reasons or ()), start, tuple(members))
+    return found
+
+
+def _invalid_counts(session: Session) -> dict[tuple[int, int | None, str], int]:
+    query = (
+        only_current(
+            select(
+                Administration.client_id,
+                Administration.episode_lineage_id,
+                Administration.scale_id,
+                func.count(),
+            ),
+            Administration,
+        )
+        .join(Score, col(Score.administration_id) == Administration.id)
+        .where(
+            Administration.status == RecordStatus.COMPLETE.value,
+            Score.valid == False,  # noqa: E712 - SQL comparison
+        )
+        .group_by(
+            col(Administration.client_id),
+            col(Administration.episode_lineage_id),
+            col(Administration.scale_id),
+        )
+    )
+    return {
+        (client, episode, scale): count for client, episode, scale, count in session.exec(query)
+    }
+
+
+def _group_keys(facts: _EpisodeFacts, role: str | None) -> list[tuple[str, str]]:
+    keys = [("all", "all"), ("start", facts.start), ("role", role or "unknown")]
+    keys += [("referral_reason", reason) for reason in facts.reasons]
+    return keys
+
+
+def _ordered(definitions: dict[str, ScaleDefinition]) -> list[ScaleDefinition]:
+    rank = {domain: index for index, domain in enumerate(DOMAIN_ORDER)}
+    return sorted(definitions.values(), key=lambda d: (rank.get(d.domain, len(rank)), d.id))
+
+
+def practice_outcomes(*, session: Session, actor: Actor, library: ScaleLibrary) -> OutcomesReport:
+    """Compute every group's pre–post statistics from the stored totals (an audited report)."""
+    definitions = {
+        entry.definition.id: entry.definition
+        for entry in library.latest()
+        if entry.definition.scoring.total
+    }
+    episodes = _episodes(session)
+    roles = {client: role for client, role in session.exec(select(Client.id, Client.role))}
+    pairs: dict[tuple[str, str], dict[str, list[tuple[float, float]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    lonely: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    invalid: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    members: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for lineage, facts in episodes.items():
+        for client in facts.clients:
+            for key in _group_keys(facts, roles.get(client)):
+                members[key].add(lineage)
+    for (client, episode, scale), points in end_points(session, definitions).items():
+        facts = episodes.get(episode) if episode is not None else None
+        if facts is None:
+            continue
+        for key in _group_keys(facts, roles.get(client)):
+            if points.count >= 2:
+                pairs[key][scale].append((points.first, points.last))
+            else:
+                lonely[key][scale] += 1
+    for (client, episode, scale), count in _invalid_counts(session).items():
+        facts = episodes.get(episode) if episode is not None else None
+        if facts is not None and scale in definitions:
+            for key in _group_keys(facts, roles.get(client)):
+                invalid[key][scale] += count
+    groups = []
+    for key in sorted(members, key=lambda k: (k != ("all", "all"), k)):
+        scales = [
+            ScaleOutcome(
+                scale_id=definition.id,
+                short_name=definition.short_name,
+                domain=definition.domain.value,
+                outcome=paired_outcome(definition, pairs[key][definition.id]),
+                baseline_only=lonely[key][definition.id],
+                invalid=invalid[key][definition.id],
+            )
+            for definition in _ordered(definitions)
+            if pairs[key][definition.id]
+            or lonely[key][definition.id]
+            or invalid[key][definition.id]
+        ]
+        groups.append(OutcomeGroup(key[0], key[1], len(members[key]), scales))
+    if not groups or groups[0].split != "all":
+        groups.insert(0, OutcomeGroup("all", "all", 0, []))
+    audit.record(session=session, actor=actor, event=AuditKind.REPORT, detail="outcomes")
+    return OutcomesReport(actor.now().date(), len(episodes), groups)
