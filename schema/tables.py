@@ -212,6 +212,28 @@ class Score(SQLModel, table=True):
     computed_at: datetime
 
 
+class ScoreSummary(SQLModel, table=True):
+    """Derived and recomputable: a client's scale within one episode, from first to last total.
+
+    Kept current whenever a score is stored or an administration retracted, so caseload signals
+    and practice outcomes read one short row per client and scale instead of every score.
+    """
+
+    __table_args__ = (Index("ix_scoresummary_client_scale", "client_id", "scale_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id")
+    episode_lineage_id: int | None = None
+    scale_id: str = Field(max_length=40)
+    first_total: float | None = None
+    first_at: datetime | None = None
+    last_total: float | None = None
+    last_at: datetime | None = None
+    valid_count: int = 0
+    invalid_count: int = 0
+    last_completed_at: datetime
+
+
 class Alert(SQLModel, table=True):
     """A critical answer: raised when stored, open until acknowledged with the action taken."""
 

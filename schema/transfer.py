@@ -20,16 +20,19 @@ from hecht.schema.audit import AuditKind, event_hash
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError
 from hecht.schema.migrate import head_revision
-from hecht.schema.tables import AuditEvent, SQLModel
+from hecht.schema.summaries import rebuild_summaries
+from hecht.schema.tables import AuditEvent, ScoreSummary, SQLModel
 
 FORMAT = "hecht-export"
 FORMAT_VERSION = 1
 AUDIT_TABLE = "auditevent"
+SUMMARY_TABLE = ScoreSummary.__tablename__
 
 
 def data_tables() -> list[Table]:
-    """Return the dossier tables in foreign-key order (the audit log apart)."""
-    return [table for table in SQLModel.metadata.sorted_tables if table.name != AUDIT_TABLE]
+    """Return the dossier tables in foreign-key order, without the audit log and summaries."""
+    apart = {AUDIT_TABLE, SUMMARY_TABLE}
+    return [table for table in SQLModel.metadata.sorted_tables if table.name not in apart]
 
 
 def _plain(value: Any) -> Any:
@@ -151,5 +154,6 @@ def import_document(*, session: Session, actor: Actor, document: Any) -> dict[st
     if audit_rows:
         session.execute(insert(AuditEvent.__table__), audit_rows)  # type: ignore[arg-type]
     _reset_sequences(session)
+    rebuild_summaries(session)
     audit.record(session=session, actor=actor, event=AuditKind.IMPORT, detail="json: all")
     return counts

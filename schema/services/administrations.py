@@ -22,6 +22,7 @@ from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
 from hecht.schema.inputs import NewAdministration
 from hecht.schema.readmodels import AdministrationRead, AlertRead, AnswerRead, ScoreRead
 from hecht.schema.services.clients import client_row
+from hecht.schema.summaries import refresh_summary
 from hecht.schema.tables import (
     Administration,
     Alert,
@@ -277,6 +278,8 @@ def store_score(
     stored.computed_at = now
     session.add(stored)
     session.flush()
+    if row.status == RecordStatus.COMPLETE:
+        refresh_summary(session, row.client_id, row.episode_lineage_id, row.scale_id)
     return stored
 
 
@@ -378,6 +381,7 @@ def retract_administration(*, session: Session, actor: Actor, lineage_id: int, r
     new = supersede(
         session, old, actor=actor, reason=reason, changes={}, status=RecordStatus.RETRACTED
     )
+    refresh_summary(session, new.client_id, new.episode_lineage_id, new.scale_id)
     _audit(session, actor, new, AuditKind.CHANGE)
 
 

@@ -16,7 +16,15 @@ from hecht.schema import audit
 from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
 from hecht.schema.services.clients import client_row
-from hecht.schema.tables import Administration, Alert, Episode, ItemResponse, Score, Visit
+from hecht.schema.tables import (
+    Administration,
+    Alert,
+    Episode,
+    ItemResponse,
+    Score,
+    ScoreSummary,
+    Visit,
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,7 @@ class DestroyReport:
 
 def _delete_administrations(session: Session, client_id: int) -> int:
     ids = list(session.exec(select(Administration.id).where(Administration.client_id == client_id)))
+    session.execute(delete(ScoreSummary).where(col(ScoreSummary.client_id) == client_id))
     if ids:
         session.execute(delete(Alert).where(col(Alert.administration_id).in_(ids)))
         session.execute(delete(Score).where(col(Score.administration_id).in_(ids)))

@@ -11,8 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from hecht.scales.library import ScaleLibrary
 from hecht.scales.model import Domain, ScaleDefinition
@@ -21,7 +20,7 @@ from hecht.schema import audit
 from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
 from hecht.schema.services.signals import end_points
-from hecht.schema.tables import Administration, Client, Couple, Episode, RecordStatus, Score
+from hecht.schema.tables import Client, Couple, Episode, RecordStatus, ScoreSummary
 from hecht.schema.versioning import only_current
 
 DOMAIN_ORDER = (
@@ -106,30 +105,14 @@ def _episodes(session: Session) -> dict[int, _EpisodeFacts]:
 
 
 def _invalid_counts(session: Session) -> dict[tuple[int, int | None, str], int]:
-    query = (
-        only_current(
-            select(
-                Administration.client_id,
-                Administration.episode_lineage_id,
-                Administration.scale_id,
-                func.count(),
-            ),
-            Administration,
-        )
-        .join(Score, col(Score.administration_id) == Administration.id)
-        .where(
-            Administration.status == RecordStatus.COMPLETE.value,
-            Score.valid == False,  # noqa: E712 - SQL comparison
-        )
-        .group_by(
-            col(Administration.client_id),
-            col(Administration.episode_lineage_id),
-            col(Administration.scale_id),
-        )
-    )
-    return {
-        (client, episode, scale): count for client, episode, scale, count in session.exec(query)
-    }
+    query = select(
+        ScoreSummary.client_id,
+        ScoreSummary.episode_lineage_id,
+        ScoreSummary.scale_id,
+        ScoreSummary.invalid_count,
+    ).where(ScoreSummary.invalid_count > 0)
+    rows = session.exec(query)
+    return {(client, episode, scale): count for client, episode, scale, count in rows}
 
 
 def _group_keys(facts: _EpisodeFacts, role: str | None) -> list[tuple[str, str]]:

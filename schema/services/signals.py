@@ -1,26 +1,25 @@
 """Provides caseload signals: who needs a look first, each signal with the numbers that explain it.
 
-Baseline and latest totals come from one windowed query over plain columns (the first and last
-valid total per client, scale and episode), so the signals stay cheap for a whole practice.
+Baseline and latest totals come from the score summaries (the first and last valid total per
+client, episode and scale, kept current on every write), so the signals stay cheap.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
-from hecht.scales.change import ChangeCategory, compare, reliable_difference
+from hecht.scales.change import ChangeCategory, ChangeResult, compare, reliable_difference
 from hecht.scales.library import ScaleLibrary
 from hecht.scales.model import Domain, ScaleDefinition
-from hecht.schema.tables import Administration, RecordStatus, Score
-from hecht.schema.versioning import only_current
+from hecht.schema.tables import ScoreSummary
 
 
 class SignalKind(StrEnum):
@@ -71,8 +70,14 @@ class EndPoints:
 
     first: float
     last: float
-    last_at: datetime
     count: int
+
+
+EPISODES = bindparam("episodes", expanding=True)
+"""Episode ids bound as one list: SQLAlchemy expands it at execution, without coercing each."""
+
+CHUNK = 5000
+"""Episode ids per query: far below the bound-parameter limits of SQLite and PostgreSQL."""
 
 
 def _scored(library: ScaleLibrary) -> dict[str, ScaleDefinition]:
@@ -83,68 +88,74 @@ def _scored(library: ScaleLibrary) -> dict[str, ScaleDefinition]:
     }
 
 
+def _chunks(ids: list[int] | None) -> Iterable[list[int] | None]:
+    if ids is None:
+        yield None
+        return
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), CHUNK):
+        yield unique[start : start + CHUNK]
+
+
 def end_points(
-    session: Session, scale_ids: Iterable[str], client_ids: Iterable[int] | None = None
+    session: Session, scale_ids: Iterable[str], episode_ids: list[int] | None = None
 ) -> dict[tuple[int, int | None, str], EndPoints]:
     """Return the first and last valid completed totals per (client, episode, scale).
 
-    One query: window functions rank each client's totals of a scale within an episode from
-    both ends, and only the two end rows travel to Python.
+    Read from the score summaries as plain rows: one short row per key, however many totals lie
+    between. ``episode_ids`` limits the rows to those episodes.
     """
-    key = (
-        col(Administration.client_id),
-        col(Administration.episode_lineage_id),
-        col(Administration.scale_id),
-    )
-    ascending = (col(Administration.observed_at), col(Administration.id))
-    descending = (col(Administration.observed_at).desc(), col(Administration.id).desc())
-    columns = select(
-        *key,
-        Administration.observed_at,
-        Score.total,
-        func.row_number().over(partition_by=key, order_by=ascending).label("from_start"),
-        func.row_number().over(partition_by=key, order_by=descending).label("from_end"),
-        func.count().over(partition_by=key).label("count"),
-    )
-    ranked = only_current(columns, Administration).join(
-        Score, col(Score.administration_id) == Administration.id
-    )
-    ranked = ranked.where(
-        Administration.status == RecordStatus.COMPLETE.value,
-        col(Administration.scale_id).in_(list(scale_ids)),
-        Score.valid == True,  # noqa: E712 - SQL comparison
-        col(Score.total).is_not(None),
-    )
-    if client_ids is not None:
-        ranked = ranked.where(col(Administration.client_id).in_(list(client_ids)))
-    ends = ranked.subquery()
-    query = select(*ends.c).where((ends.c.from_start == 1) | (ends.c.from_end == 1))
-    found: dict[tuple[int, int | None, str], dict[str, Any]] = defaultdict(dict)
-    for client, episode, scale, at, total, from_start, from_end, count in session.exec(query):
-        slot = found[(client, episode, scale)]
-        slot["count"] = count
-        if from_start == 1:
-            slot["first"] = total
-        if from_end == 1:
-            slot["last"], slot["last_at"] = total, at
-    return {key: EndPoints(**slot) for key, slot in found.items()}
+    base = select(
+        ScoreSummary.client_id,
+        ScoreSummary.episode_lineage_id,
+        ScoreSummary.scale_id,
+        ScoreSummary.first_total,
+        ScoreSummary.last_total,
+        ScoreSummary.valid_count,
+    ).where(col(ScoreSummary.scale_id).in_(list(scale_ids)), ScoreSummary.valid_count > 0)
+    found = {}
+    connection = session.connection()
+    for chunk in _chunks(episode_ids):
+        query, values = base, {}
+        if chunk is not None:
+            query = base.where(col(ScoreSummary.episode_lineage_id).in_(EPISODES))
+            values = {"episodes": chunk}
+        for client, episode, scale, first, last, count in connection.execute(query, values).all():
+            found[(client, episode, scale)] = EndPoints(first, last, count)
+    return found
 
 
-def last_administered(session: Session, client_ids: Iterable[int]) -> dict[int, datetime]:
-    """Return when each client last completed any scale."""
-    query = (
-        select(Administration.client_id, func.max(Administration.observed_at))
-        .where(
-            Administration.status == RecordStatus.COMPLETE.value,
-            col(Administration.client_id).in_(list(client_ids)),
+def _day(value: datetime | date | str) -> date:
+    """The calendar day of a stored timestamp (SQLite hands aggregates back as text)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(value[:10])
+
+
+def last_administered(session: Session, episode_ids: list[int]) -> dict[tuple[int, int], date]:
+    """Return the day each client last completed any scale, valid or not, per episode."""
+    found = {}
+    for chunk in _chunks(episode_ids):
+        query = (
+            select(
+                ScoreSummary.client_id,
+                ScoreSummary.episode_lineage_id,
+                func.max(ScoreSummary.last_completed_at),
+            )
+            .where(col(ScoreSummary.episode_lineage_id).in_(EPISODES))
+            .group_by(col(ScoreSummary.client_id), col(ScoreSummary.episode_lineage_id))
         )
-        .group_by(col(Administration.client_id))
-    )
-    return {client: at for client, at in session.exec(query)}
+        for client, episode, at in session.connection().execute(query, {"episodes": chunk}).all():
+            found[(client, episode)] = _day(at)
+    return found
 
 
 def _change_signals(
-    definitions: Mapping[str, ScaleDefinition], ends: Mapping[str, EndPoints]
+    definitions: Mapping[str, ScaleDefinition],
+    ends: Mapping[str, EndPoints],
+    judge: Callable[[str, ScaleDefinition, float, float], ChangeResult],
 ) -> tuple[list[Signal], bool, bool]:
     """Deterioration per scale; whether any scale could judge change; whether any improved."""
     signals, judged, improved = [], False, False
@@ -153,7 +164,7 @@ def _change_signals(
         if points.count < 2 or definition.change is None:
             continue
         judged = True
-        result = compare(definition, points.first, points.last)
+        result = judge(scale_id, definition, points.first, points.last)
         if result.category in (ChangeCategory.IMPROVED, ChangeCategory.RECOVERED):
             improved = True
         if result.category is ChangeCategory.DETERIORATED:
@@ -187,8 +198,8 @@ def _discrepancies(
     return signals
 
 
-def _overdue(client: ClientInCare, last: datetime | None, today: date, weeks: int) -> Signal | None:
-    since = last.date() if last is not None else client.episode_started
+def _overdue(client: ClientInCare, last: date | None, today: date, weeks: int) -> Signal | None:
+    since = last if last is not None else client.episode_started
     if client.episode_lineage_id is None or since is None:
         return None
     waited = (today - since).days // 7
@@ -196,6 +207,19 @@ def _overdue(client: ClientInCare, last: datetime | None, today: date, weeks: in
         return None
     detail = {"weeks": waited, "threshold": weeks, "never": last is None}
     return Signal(SignalKind.OVERDUE, None, detail)
+
+
+def _remembering_compare() -> Callable[[str, ScaleDefinition, float, float], ChangeResult]:
+    """Return ``compare`` that judges each (scale, pre, post) once: totals repeat across clients."""
+    known: dict[tuple[str, float, float], ChangeResult] = {}
+
+    def judge(scale_id: str, definition: ScaleDefinition, pre: float, post: float) -> ChangeResult:
+        key = (scale_id, pre, post)
+        if key not in known:
+            known[key] = compare(definition, pre, post)
+        return known[key]
+
+    return judge
 
 
 def signals_for(
@@ -212,28 +236,31 @@ def signals_for(
     (the baseline) to its latest, only for scales with reliable-change parameters.
     """
     limits = thresholds or SignalThresholds()
-    definitions = _scored(library)
-    ids = [client.client_id for client in clients]
-    every = [*ids, *(client.partner_id for client in clients if client.partner_id is not None)]
-    ends = end_points(session, definitions, every)
-    last = last_administered(session, ids)
+    definitions = {
+        scale_id: definition
+        for scale_id, definition in _scored(library).items()
+        if definition.change is not None
+    }
+    episode_ids = [c.episode_lineage_id for c in clients if c.episode_lineage_id is not None]
+    ends = end_points(session, definitions, episode_ids)
+    last = last_administered(session, episode_ids)
     per_client: dict[int, dict[str, EndPoints]] = defaultdict(dict)
-    episodes = {client.client_id: client.episode_lineage_id for client in clients}
-    for (client_id, episode, scale_id), points in ends.items():
-        if episodes.get(client_id) == episode and episode is not None:
-            per_client[client_id][scale_id] = points
+    for (client_id, _episode, scale_id), points in ends.items():
+        per_client[client_id][scale_id] = points
+    judge = _remembering_compare()
     found: dict[int, list[Signal]] = {}
     for client in clients:
         own = per_client.get(client.client_id, {})
         result: list[Signal] = []
         if client.open_alerts:
             result.append(Signal(SignalKind.OPEN_ALERT, None, {"count": client.open_alerts}))
-        changes, judged, improved = _change_signals(definitions, own)
+        changes, judged, improved = _change_signals(definitions, own, judge)
         result += changes
         if judged and not improved and client.visits >= limits.not_on_track_visits:
             detail = {"visits": client.visits, "threshold": limits.not_on_track_visits}
             result.append(Signal(SignalKind.NOT_ON_TRACK, None, detail))
-        overdue = _overdue(client, last.get(client.client_id), today, limits.overdue_weeks)
+        seen = last.get((client.client_id, client.episode_lineage_id or 0))
+        overdue = _overdue(client, seen, today, limits.overdue_weeks)
         if overdue is not None:
             result.append(overdue)
         if client.partner_id is not None:

@@ -36,8 +36,13 @@ def test_upgrading_from_the_first_revision_keeps_existing_data(database_url):
         connection.execute(
             text("INSERT INTO client (code, created_at) VALUES ('KEEP1', '2026-01-01 10:00:00')")
         )
-    engine.dispose()
-    engine = open_database(database_url)
+    if database_url.startswith("sqlite"):
+        engine.dispose()
+        engine = open_database(database_url)  # backed up, then upgraded on start
+    else:
+        with pytest.raises(DatabaseOpenError, match="hecht db upgrade"):
+            open_database(database_url)  # a shared database is upgraded only on request
+        upgrade(engine)
     with engine.connect() as connection:
         codes = connection.execute(text("SELECT code FROM client")).scalars().all()
     assert codes == ["KEEP1"]

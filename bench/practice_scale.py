@@ -1,0 +1,166 @@
+"""Provides the practice-scale benchmarks of issue 5, as ratios to baselines from the same run.
+
+    python bench/practice_scale.py [--clients 10000] [--per-client 40]
+
+A synthetic practice (written with bulk inserts, not through the services) of 10,000 clients with
+40 completed administrations each (400,000) in one episode each. Measured:
+- caseload signals for every client, against reading the same number of precomputed signal
+  rows from the same database (goal <= 5x);
+- the practice outcomes report for 10,000 episodes (goal <= 1 s), with the same baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, text
+
+RUNS = 5
+SCALES = ("who5", "csi4", "epds", "gad7")
+
+
+def build(url: str, clients: int, per_client: int) -> None:
+    """Fill an empty database with a practice of the given size, deterministically."""
+    from hecht.schema.database import open_database, unit_of_work
+    from hecht.schema.summaries import rebuild_summaries
+    from hecht.schema.tables import Administration, Client, Episode, Score
+
+    rng = random.Random(7)
+    engine = open_database(url)
+    now = datetime(2026, 11, 24, 12, tzinfo=UTC)
+    start = date(2025, 11, 1)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Client),
+            [
+                {"id": n, "code": f"C{n:05d}", "created_at": now, "role": "mother"}
+                for n in range(1, clients + 1)
+            ],
+        )
+        connection.execute(
+            insert(Episode),
+            [
+                {
+                    "id": n, "lineage_id": n, "version": 1, "status": "complete",
+                    "recorded_at": now, "client_id": n, "referral_reasons": ["fear_of_childbirth"],
+                    "episode_status": "active", "started_on": start,
+                    "due_date": start + timedelta(days=200),
+                }
+                for n in range(1, clients + 1)
+            ],
+        )  # fmt: skip
+        rows, scores, next_id = [], [], 1
+        for client in range(1, clients + 1):
+            for index in range(per_client):
+                scale = SCALES[index % len(SCALES)]
+                at = now - timedelta(days=7 * (per_client - index) + rng.randint(0, 3))
+                rows.append(
+                    {
+                        "id": next_id, "lineage_id": next_id, "version": 1, "status": "complete",
+                        "recorded_at": at, "client_id": client, "episode_lineage_id": client,
+                        "scale_id": scale, "scale_version": "1", "respondent": "self",
+                        "observed_at": at, "entered_at": at, "mode": "paper",
+                    }
+                )  # fmt: skip
+                total = float(rng.randint(0, 25) * 4 if scale == "who5" else rng.randint(0, 21))
+                scores.append(
+                    {
+                        "administration_id": next_id, "total": total, "raw_total": total,
+                        "valid": True, "prorated": False, "missing_items": [],
+                        "subscales": {}, "computed_at": at,
+                    }
+                )  # fmt: skip
+                next_id += 1
+            if len(rows) >= 50_000:
+                connection.execute(insert(Administration), rows)
+                connection.execute(insert(Score), scores)
+                rows, scores = [], []
+        if rows:
+            connection.execute(insert(Administration), rows)
+            connection.execute(insert(Score), scores)
+        connection.execute(
+            text("CREATE TABLE precomputed_signal (client_id INTEGER, kind TEXT, detail TEXT)")
+        )
+        connection.execute(
+            text("INSERT INTO precomputed_signal VALUES (:client, 'overdue', '{\"weeks\": 5}')"),
+            [{"client": n} for n in range(1, clients + 1)],
+        )
+    with unit_of_work(engine) as session:
+        rebuild_summaries(session)  # what the services keep current on every write
+    engine.dispose()
+
+
+def median_seconds(work) -> float:  # type: ignore[no-untyped-def]
+    work()
+    timings = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        work()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=10_000)
+    parser.add_argument("--per-client", type=int, default=40)
+    options = parser.parse_args()
+    from hecht.scales.library import load_library
+    from hecht.schema.context import Actor
+    from hecht.schema.database import open_database, unit_of_work
+    from hecht.schema.services.caseload import caseload
+    from hecht.schema.services.outcomes import practice_outcomes
+    from hecht.schema.services.signals import ClientInCare, signals_for
+
+    library = load_library(None)
+    actor = Actor(user_id=None, access_point="bench", clock=lambda: datetime.now(UTC))
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'practice.db'}"
+        started = time.perf_counter()
+        build(url, options.clients, options.per_client)
+        built = time.perf_counter() - started
+        engine = open_database(url)
+        in_care = [
+            ClientInCare(n, n, date(2025, 11, 1), 12, 0, 0) for n in range(1, options.clients + 1)
+        ]
+
+        def precomputed() -> None:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT * FROM precomputed_signal")).fetchall()
+
+        def signals() -> None:
+            with unit_of_work(engine) as session:
+                signals_for(session=session, library=library, clients=in_care, today=date.today())
+
+        def whole_caseload() -> None:
+            with unit_of_work(engine) as session:
+                caseload(session=session, actor=actor, library=library)
+
+        def outcomes() -> None:
+            with unit_of_work(engine) as session:
+                practice_outcomes(session=session, actor=actor, library=library)
+
+        floor = median_seconds(precomputed)
+        rows = [
+            ("read precomputed signal rows (baseline)", floor, ""),
+            ("caseload signals, every client", median_seconds(signals), "goal <= 5x"),
+            ("whole caseload with signals", median_seconds(whole_caseload), ""),
+            ("practice outcomes report", median_seconds(outcomes), "goal <= 1 s"),
+        ]
+        engine.dispose()
+    administrations = options.clients * options.per_client
+    print(f"practice: {options.clients} clients, {administrations} administrations "
+          f"(built in {built:.1f} s)")  # fmt: skip
+    print(f"{'benchmark':<42} {'median':>10} {'ratio':>8}  goal")
+    for name, seconds, goal in rows:
+        print(f"{name:<42} {seconds * 1000:>8.1f}ms {seconds / floor:>7.1f}x  {goal}")
+
+
+if __name__ == "__main__":
+    main()

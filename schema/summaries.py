@@ -1,0 +1,107 @@
+"""Provides the score summaries: one derived row per client, episode and scale, kept current.
+
+Every write path that changes which totals are current calls ``refresh_summary`` for the key it
+touched; ``rebuild_summaries`` recomputes them all (after an import, or to check the others).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from hecht.schema.tables import Administration, RecordStatus, Score, ScoreSummary
+from hecht.schema.versioning import only_current
+
+
+def _key_filter(model: type, client_id: int, episode_lineage_id: int | None, scale_id: str) -> list:
+    episode = (
+        col(model.episode_lineage_id).is_(None)
+        if episode_lineage_id is None
+        else model.episode_lineage_id == episode_lineage_id
+    )
+    return [model.client_id == client_id, model.scale_id == scale_id, episode]
+
+
+def summarise(
+    client_id: int,
+    episode_lineage_id: int | None,
+    scale_id: str,
+    scores: list[tuple[datetime, float | None, bool]],
+) -> ScoreSummary | None:
+    """Summarise one key's completed scores, ordered by time (None when there are none)."""
+    if not scores:
+        return None
+    valid = [(at, total) for at, total, ok in scores if ok and total is not None]
+    return ScoreSummary(
+        client_id=client_id,
+        episode_lineage_id=episode_lineage_id,
+        scale_id=scale_id,
+        first_total=valid[0][1] if valid else None,
+        first_at=valid[0][0] if valid else None,
+        last_total=valid[-1][1] if valid else None,
+        last_at=valid[-1][0] if valid else None,
+        valid_count=len(valid),
+        invalid_count=len(scores) - len(valid),
+        last_completed_at=scores[-1][0],
+    )
+
+
+def refresh_summary(
+    session: Session, client_id: int, episode_lineage_id: int | None, scale_id: str
+) -> None:
+    """Recompute the summary of one client's scale within one episode from its current scores."""
+    query = (
+        only_current(select(Administration.observed_at, Score.total, Score.valid), Administration)
+        .join(Score, col(Score.administration_id) == Administration.id)
+        .where(
+            Administration.status == RecordStatus.COMPLETE.value,
+            *_key_filter(Administration, client_id, episode_lineage_id, scale_id),
+        )
+        .order_by(col(Administration.observed_at), col(Administration.id))
+    )
+    scores = list(session.exec(query))
+    session.execute(
+        delete(ScoreSummary).where(
+            *_key_filter(ScoreSummary, client_id, episode_lineage_id, scale_id)
+        )
+    )
+    summary = summarise(client_id, episode_lineage_id, scale_id, scores)
+    if summary is not None:
+        session.add(summary)
+    session.flush()
+
+
+def rebuild_summaries(session: Session) -> int:
+    """Recompute every summary from the stored scores; return how many there are."""
+    session.execute(delete(ScoreSummary))
+    query = (
+        only_current(
+            select(
+                Administration.client_id,
+                Administration.episode_lineage_id,
+                Administration.scale_id,
+                Administration.observed_at,
+                Score.total,
+                Score.valid,
+            ),
+            Administration,
+        )
+        .join(Score, col(Score.administration_id) == Administration.id)
+        .where(Administration.status == RecordStatus.COMPLETE.value)
+        .order_by(
+            col(Administration.client_id),
+            col(Administration.episode_lineage_id),
+            col(Administration.scale_id),
+            col(Administration.observed_at),
+            col(Administration.id),
+        )
+    )
+    grouped: dict[tuple[int, int | None, str], list[tuple[datetime, float | None, bool]]] = {}
+    for client, episode, scale, at, total, valid in session.exec(query):
+        grouped.setdefault((client, episode, scale), []).append((at, total, valid))
+    summaries = [summarise(*key, scores) for key, scores in grouped.items()]
+    session.add_all([summary for summary in summaries if summary is not None])
+    session.flush()
+    return len(grouped)
