@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -178,6 +179,15 @@ def _mean_change_ci(mean: float, sd: float, n: int) -> tuple[float, float]:
     return mean - half, mean + half
 
 
+def _sd(values: Sequence[float]) -> float:
+    """Sample standard deviation in floating point (two passes, fsum): fast for 10,000 pairs.
+
+    ``statistics.stdev`` is exact but works in fractions, a hundred times slower here.
+    """
+    mean = math.fsum(values) / len(values)
+    return math.sqrt(math.fsum((value - mean) ** 2 for value in values) / (len(values) - 1))
+
+
 def _pearson(pre: Sequence[float], post: Sequence[float]) -> float | None:
     """Return the pre–post correlation, or None when either side does not vary."""
     try:
@@ -197,7 +207,7 @@ def _effect_sizes(
     equal pre and post SDs and is an approximation for small n.
     """
     n = len(pre)
-    sd_average = (statistics.stdev(pre) + statistics.stdev(post)) / 2
+    sd_average = (_sd(pre) + _sd(post)) / 2
     r = _pearson(pre, post)
     d_z = mean_change / sd_change if sd_change > 0 else None
     if sd_average == 0:
@@ -222,12 +232,12 @@ def _categorise(
     """Count the Jacobson–Truax categories that ``compare`` gives each pair."""
     counts = dict.fromkeys(CATEGORY_KEYS, 0)
     uncategorised = 0
-    for pre, post in pairs:
+    for (pre, post), times in Counter(pairs).items():  # totals repeat: judge each pair once
         category = compare(definition, pre, post).category
         if category is None:
-            uncategorised += 1
+            uncategorised += times
         else:
-            counts[category.value] += 1
+            counts[category.value] += times
     categorised = len(pairs) - uncategorised
     shares = {key: (count / categorised if categorised else None) for key, count in counts.items()}
     return counts, shares, uncategorised
@@ -256,8 +266,8 @@ def paired_outcome(
     effects = _EffectSizes()
     if n >= 2:
         assert mean_change is not None
-        sd_pre, sd_post = statistics.stdev(pre), statistics.stdev(post)
-        sd_change = statistics.stdev(changes)
+        sd_pre, sd_post = _sd(pre), _sd(post)
+        sd_change = _sd(changes)
         ci95 = _mean_change_ci(mean_change, sd_change, n)
         effects = _effect_sizes(pre, post, mean_change, sd_change)
     return PairedOutcome(
