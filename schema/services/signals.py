@@ -23,7 +23,7 @@ from hecht.schema.tables import ScoreSummary
 
 
 class SignalKind(StrEnum):
-    """Why a client is on the supervision list, most urgent first."""
+    """Why a client is on the supervision list, most urgent first (the order ranks clients)."""
 
     OPEN_ALERT = "open_alert"
     DETERIORATED = "deteriorated"
@@ -40,6 +40,12 @@ class Signal:
     kind: SignalKind
     scale_id: str | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+
+
+def urgency(signals: list[Signal]) -> int:
+    """Rank a client by their most urgent signal (lower is more urgent; no signal ranks last)."""
+    order = list(SignalKind)
+    return min((order.index(signal.kind) for signal in signals), default=len(order))
 
 
 @dataclass(frozen=True)
@@ -168,7 +174,12 @@ def _change_signals(
         if result.category in (ChangeCategory.IMPROVED, ChangeCategory.RECOVERED):
             improved = True
         if result.category is ChangeCategory.DETERIORATED:
-            detail = {"baseline": points.first, "latest": points.last, "rci": result.rci}
+            detail = {
+                "scale_name": definition.short_name,
+                "baseline": points.first,
+                "latest": points.last,
+                "rci": result.rci,
+            }
             signals.append(Signal(SignalKind.DETERIORATED, scale_id, detail))
     return signals, judged, improved
 
@@ -188,6 +199,7 @@ def _discrepancies(
         mine, theirs = own[scale_id].last, partner[scale_id].last
         if abs(mine - theirs) >= limit - 1e-9:
             detail = {
+                "scale_name": definition.short_name,
                 "partner": client.partner_code,
                 "own": mine,
                 "partner_total": theirs,

@@ -18,7 +18,7 @@ from hecht.schema import audit
 from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
 from hecht.schema.services.caseload import CaseloadRow, caseload
-from hecht.schema.services.signals import Signal, SignalThresholds
+from hecht.schema.services.signals import Signal, SignalThresholds, urgency
 from hecht.schema.services.trajectories import TrajectoryPoint, client_trajectory
 from hecht.schema.tables import Alert, Client, Episode, RecordStatus, Visit
 from hecht.schema.versioning import current_rows
@@ -180,7 +180,7 @@ def supervision_packet(
     codes: list[str] | None = None,
     names: bool = False,
 ) -> list[CaseSummary]:
-    """Return the case summaries, signalled clients first, then by code (each read is audited).
+    """Return the case summaries, most urgent signal first, then by code (each read is audited).
 
     Names are left out unless ``names`` is true; an audit event records that a report was made.
     """
@@ -189,14 +189,15 @@ def supervision_packet(
     if codes is not None:
         wanted = set(codes)
         rows = [row for row in rows if row.code in wanted]
-    rows.sort(key=lambda row: (not row.signals, row.code))
+    rows.sort(key=lambda row: (urgency(row.signals), row.code))
     summaries = []
     for row in rows:
         summary = case_summary(session=session, actor=actor, library=library, row=row, today=today)
         if not names:
             summary = _without_name(summary)
         client = session.get(Client, row.client_id)
-        audit.record_client(session, actor, AuditKind.REPORT, client, "supervision")  # type: ignore[arg-type]
+        detail = "supervision, with names" if names else "supervision, pseudonymised"
+        audit.record_client(session, actor, AuditKind.REPORT, client, detail)  # type: ignore[arg-type]
         summaries.append(summary)
     return summaries
 

@@ -150,3 +150,11 @@ def test_a_relationship_scale_without_change_parameters_never_calls_partners_dis
     couple_in_care(practice)  # built-in CSI-4 has no verified reliable change
     found = rows(practice)
     assert kinds(found["P1"]) == kinds(found["P2"]) == []
+
+
+def test_clients_rank_by_their_most_urgent_signal():
+    from hecht.schema.services.signals import Signal, urgency
+
+    alert = [Signal(SignalKind.DRAFT), Signal(SignalKind.OPEN_ALERT)]
+    stuck = [Signal(SignalKind.NOT_ON_TRACK)]
+    assert urgency(alert) < urgency(stuck) < urgency([])
