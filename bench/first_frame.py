@@ -1,7 +1,9 @@
 """Provides one measured start: run as a child process, exit at the first full frame, print nothing.
 
-``minimal`` starts a minimal Textual app; ``hecht DB`` starts Hecht and exits at the caseload's
-first frame; ``hecht-filled DB`` exits once its rows are shown.
+``minimal`` starts a minimal Textual app; ``hecht DB`` starts Hecht through its command line (the
+config read, the parser built, the app made as ``hecht`` makes it, headless) and exits at the
+caseload's first frame; ``hecht-filled DB`` exits once its rows are shown; ``app DB`` exits at
+the first frame too, but starts where the command line hands over to the app.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import os
 import sys
 import time
+from argparse import Namespace
+from functools import partial
 
 
 def report() -> None:
@@ -34,25 +38,48 @@ def minimal() -> None:
     Minimal().run(headless=True)
 
 
-def hecht(url: str, filled: bool) -> None:
-    from datetime import UTC, datetime
+def hecht(url: str, filled: bool, command_line: bool = True) -> None:
+    """Start Hecht the way the ``hecht`` command does, on ``url``; report at the frame wanted.
 
-    from hecht.tui.app import HechtApp
-    from hecht.tui.backend import Backend
-    from hecht.tui.config import Config
-    from hecht.tui.i18n import Messages
+    Without ``command_line`` the app starts as the command starts it after reading its
+    arguments and config file: what the app itself costs, apart from the command line.
+    """
+    from hecht.tui import launch
+
+    build = launch.make_app
+
+    def measured_app(*args, **kwargs):  # type: ignore[no-untyped-def]
+        app = build(*args, **kwargs)
+        watch(app, filled)
+        app.run = partial(app.run, headless=True)  # type: ignore[method-assign]
+        return app
+
+    launch.make_app = measured_app  # type: ignore[assignment]
+    if command_line:
+        from hecht.tui.cli import main
+
+        main(["--db", url])
+    else:
+        from hecht.tui.config import Config
+        from hecht.tui.i18n import Messages
+
+        launch.run_tui(Namespace(db=url, config=Config(), demo=False), Messages("en"))
+
+
+def watch(app, filled: bool) -> None:  # type: ignore[no-untyped-def]
+    """Report and exit at the caseload's first frame, or once its rows are shown."""
     from hecht.tui.screens.caseload import CaseloadScreen
 
-    class Measured(HechtApp):
-        def on_screen_resume(self) -> None:
-            pass
+    def done() -> None:
+        report()
+        app.exit()
 
     if filled:
         original = CaseloadScreen._show
 
         def shown(self, rows):  # type: ignore[no-untyped-def]
             original(self, rows)
-            self.app.call_after_refresh(lambda: (report(), self.app.exit()))
+            self.app.call_after_refresh(done)
 
         CaseloadScreen._show = shown  # type: ignore[method-assign]
     else:
@@ -60,21 +87,13 @@ def hecht(url: str, filled: bool) -> None:
 
         def first_frame(self):  # type: ignore[no-untyped-def]
             mounted(self)
-            self.app.call_after_refresh(lambda: (report(), self.app.exit()))
+            self.app.call_after_refresh(done)
 
         CaseloadScreen.on_mount = first_frame  # type: ignore[method-assign]
-
-    def load_library(local):  # type: ignore[no-untyped-def]
-        from hecht.scales.library import load_library as load
-
-        return load(local)
-
-    backend = Backend(url, lambda: load_library(None), "bench", lambda: datetime.now(UTC))
-    Measured(backend, Messages("en"), Config()).run(headless=True)
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "minimal":
         minimal()
     else:
-        hecht(sys.argv[2], filled=sys.argv[1] == "hecht-filled")
+        hecht(sys.argv[2], filled=sys.argv[1] == "hecht-filled", command_line=sys.argv[1] != "app")

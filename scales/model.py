@@ -174,6 +174,8 @@ class MissingPolicy(Strict):
     min_answered: int | None = Field(default=None, ge=1)
     rounding: Rounding = Rounding.NONE
     source: str | None = None
+    ask_reason: bool = False
+    """Whether marking an item missing asks why (stored beside the missing answer)."""
 
     @model_validator(mode="after")
     def _limit_matches_rule(self) -> MissingPolicy:

@@ -1,15 +1,19 @@
-"""Provides the database engine: an SQLite file by default, PostgreSQL for a shared practice."""
+"""Provides the database engine: an SQLite file by default, PostgreSQL for a shared practice.
+
+SQLAlchemy is imported inside the functions that build or parse URLs with it, so choosing the
+database (``database_url``) costs nothing on the way to the TUI's first frame.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import StaticPool
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 APP_NAME = "hecht"
 BUSY_TIMEOUT_MS = 10_000
@@ -36,10 +40,14 @@ def database_url(explicit: str | None = None, configured: str | None = None) -> 
 
 def describe_url(url: str) -> str:
     """Return the URL as it may be shown: the password hidden."""
+    from sqlalchemy.engine import make_url
+
     return make_url(url).render_as_string(hide_password=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    from sqlalchemy import event
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event takes over
@@ -59,6 +67,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def make_engine(url: str) -> Engine:
     """Create the engine for a URL, with the pragmas and pool that storage relies on."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import StaticPool
+
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)

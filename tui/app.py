@@ -13,6 +13,10 @@ from hecht.tui.backend import Backend
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 from hecht.tui.palette import ScreenActions
+from hecht.tui.startup import resume_collection
+
+STARTUP_LIMIT_SECONDS = 10.0
+"""Longest start-up mode (garbage collector paused) lasts if the caseload never shows."""
 
 
 class HechtApp(App[int]):
@@ -23,7 +27,7 @@ class HechtApp(App[int]):
     TITLE = "Hecht"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit", tooltip="Leave Hecht"),
-        Binding("f1", "show_help_panel", "Help", priority=True, id="app.help", tooltip="Keys here"),
+        Binding("f1", "help", "Help", priority=True, id="app.help", tooltip="Help for this place"),
     ]
 
     def __init__(self, backend: Backend, messages: Messages, config: Config) -> None:
@@ -38,8 +42,16 @@ class HechtApp(App[int]):
         if self.config.keys:
             self.set_keymap(self.config.keys)
         self._show_caseload()  # the first frame shows at once; rows follow from a worker
-        # storage imports hold the GIL for a while: start them after the first frame is drawn
-        self.call_after_refresh(self._open)
+        # start-up mode ends when the caseload is shown; this bounds it if the rows never come
+        self.set_timer(STARTUP_LIMIT_SECONDS, resume_collection)
+
+    def open_storage(self) -> None:
+        """Open the database in a worker; the first screen calls this after its first frame.
+
+        Storage imports hold the GIL for a while, and the app's own first refresh comes before
+        the first screen is painted: waiting for the screen keeps them off its first frame.
+        """
+        self._open()
 
     @work(thread=True, exclusive=True, group="open")
     def _open(self) -> None:
@@ -122,6 +134,16 @@ class HechtApp(App[int]):
             after=lambda _done: self._next_step(rest, visit, episode, who),
             visit_lineage_id=visit, episode_lineage_id=episode,
         )  # fmt: skip
+
+    def action_help(self) -> None:
+        """F1: help for the focused widget and the screen's keys; F1 again closes it."""
+        from hecht.tui.dialogs.help import HelpModal, help_topic, key_lines
+
+        if isinstance(self.screen, HelpModal):
+            self.screen.dismiss(None)
+            return
+        topic = help_topic(self.screen, self.focused)
+        self.push_screen(HelpModal(topic, key_lines(self.screen, self.messages)))
 
     def _fatal_error(self) -> None:
         # Textual's crash report prints local variables, which may hold a client's name or

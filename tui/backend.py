@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -27,7 +28,10 @@ if TYPE_CHECKING:
         VisitRead,
     )
     from hecht.schema.services.caseload import CaseloadRow
-    from hecht.schema.services.trajectories import ChangeSummary, TrajectoryPoint
+    from hecht.schema.services.outcomes import OutcomesReport
+    from hecht.schema.services.signals import SignalThresholds
+    from hecht.schema.services.supervision import CaseSummary
+    from hecht.schema.services.trajectories import ChangeSummary, TrajectoryPoint, TrajectoryView
 
 T = TypeVar("T")
 
@@ -113,11 +117,33 @@ class Backend:
         with unit_of_work(self._engine) as session:
             return work(session)
 
-    def caseload(self) -> list[CaseloadRow]:
-        """The clients in active care."""
+    def caseload(self, thresholds: SignalThresholds | None = None) -> list[CaseloadRow]:
+        """The clients in active care, each with its signals (None: the default thresholds)."""
         from hecht.schema.services.caseload import caseload
 
-        return self._run(lambda s: caseload(session=s, actor=self.actor, library=self.library))
+        return self._run(
+            lambda s: caseload(
+                session=s, actor=self.actor, library=self.library, thresholds=thresholds
+            )
+        )
+
+    def supervision(self, thresholds: SignalThresholds | None = None) -> list[CaseSummary]:
+        """The supervision packet: a summary per client, signalled first, codes without names."""
+        from hecht.schema.services.supervision import supervision_packet
+
+        return self._run(
+            lambda s: supervision_packet(
+                session=s, actor=self.actor, library=self.library, thresholds=thresholds
+            )
+        )
+
+    def outcomes(self) -> OutcomesReport:
+        """The practice's pre–post outcomes, overall and per subgroup."""
+        from hecht.schema.services.outcomes import practice_outcomes
+
+        return self._run(
+            lambda s: practice_outcomes(session=s, actor=self.actor, library=self.library)
+        )
 
     def new_client(self, data: dict[str, Any]) -> ClientRead:
         """Register a client from form data (validated by the service's input model)."""
@@ -184,6 +210,12 @@ class Backend:
 
         return self._run(read)
 
+    def trajectory(self, code: str) -> TrajectoryView:
+        """A client's scores with their partner's, visit numbers and episode dates, for charts."""
+        from hecht.schema.services.trajectories import trajectory_view
+
+        return self._run(lambda s: trajectory_view(session=s, actor=self.actor, code=code))
+
     def start(self, code: str, scale_id: str, **context: Any) -> AdministrationRead:
         """Start a draft administration of a scale for a client."""
         from hecht.schema.inputs import NewAdministration
@@ -196,14 +228,21 @@ class Backend:
             )
         )
 
-    def answer(self, administration_id: int, item_id: str, code: str | None) -> list[AlertRead]:
-        """Commit one answer of a draft; return the alerts it raised."""
+    def answer(
+        self,
+        administration_id: int,
+        item_id: str,
+        code: str | None,
+        missing_reason: str | None = None,
+    ) -> list[AlertRead]:
+        """Commit one answer of a draft (None: missing, with its reason); return raised alerts."""
         from hecht.schema.services.administrations import record_answer
 
         return self._run(
             lambda s: record_answer(
                 session=s, actor=self.actor, library=self.library,
                 administration_id=administration_id, item_id=item_id, code=code,
+                missing_reason=missing_reason,
             )
         )  # fmt: skip
 
@@ -291,3 +330,104 @@ class Backend:
         from hecht.schema.services.administrations import open_drafts
 
         return self._run(lambda s: open_drafts(session=s, actor=self.actor, code=code))
+
+    def change_client(self, code: str, data: dict[str, Any]) -> ClientRead:
+        """Correct a client's details from form data (validated by the service's input model)."""
+        from hecht.schema.inputs import ClientChanges, validated
+        from hecht.schema.services.clients import change_client
+
+        changes = validated(ClientChanges, data)
+        return self._run(
+            lambda s: change_client(session=s, actor=self.actor, code=code, changes=changes)
+        )
+
+    def correct_episode(self, lineage_id: int, changes: dict[str, Any], reason: str) -> EpisodeRead:
+        """Store a corrected version of an episode, with why it changed."""
+        from hecht.schema.services.episodes import correct_episode
+
+        return self._run(
+            lambda s: correct_episode(
+                session=s, actor=self.actor, lineage_id=lineage_id, changes=changes, reason=reason
+            )
+        )
+
+    def history(self, kind: str, lineage_id: int) -> RecordHistory:
+        """Every version of one record (an episode, visit or administration), oldest first."""
+        from importlib import import_module
+
+        from hecht.schema.services.clients import practitioner_names
+
+        module, function = HISTORIES[kind]
+        versions_of = getattr(import_module(f"hecht.schema.services.{module}"), function)
+
+        def read(session: Session) -> RecordHistory:
+            versions = versions_of(session=session, actor=self.actor, lineage_id=lineage_id)
+            ids = {v.recorded_by_id for v in versions if v.recorded_by_id is not None}
+            return RecordHistory(kind, versions, practitioner_names(session=session, ids=ids))
+
+        return self._run(read)
+
+    def open_demo(self) -> None:
+        """Switch to the demo practice, building it the first time, as ``hecht --demo`` does."""
+        from hecht.schema.engine import database_url
+        from hecht.tui.commands.demo import demo_database_path
+
+        path = demo_database_path()
+        if not path.exists():
+            _build_demo(path)
+        with self._lock:
+            old, self._engine = self._engine, None
+            self.url, self.user_id = database_url(str(path)), None
+        if old is not None:
+            old.dispose()
+        self.open()
+
+
+def signal_thresholds(config: Any) -> SignalThresholds | None:
+    """The config file's ``[signals]`` thresholds, or None when it sets none (the defaults)."""
+    section = getattr(config, "signals", None)
+    if section is None:
+        return None
+    from hecht.schema.services.signals import SignalThresholds
+
+    defaults = SignalThresholds()
+    return SignalThresholds(
+        not_on_track_visits=getattr(section, "not_on_track_visits", defaults.not_on_track_visits),
+        overdue_weeks=getattr(section, "overdue_weeks", defaults.overdue_weeks),
+    )
+
+
+HISTORIES = {
+    "episode": ("episodes", "episode_history"),
+    "visit": ("visits", "visit_history"),
+    "administration": ("administrations", "administration_history"),
+}
+"""Where each kind of record's versions are read."""
+
+
+@dataclass(frozen=True)
+class RecordHistory:
+    """The versions of one record, oldest first, and the names of the users who recorded them."""
+
+    kind: str
+    versions: list[Any]
+    names: dict[int, str]
+
+
+def _build_demo(path: Path) -> None:
+    """Build the demo practice beside its final place, then move it there: never half a demo."""
+    from hecht.scales.library import load_library
+    from hecht.schema.database import open_database
+    from hecht.schema.demo import build_demo_practice
+    from hecht.schema.engine import database_url
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    building = path.with_name(path.name + ".building")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{building}{suffix}").unlink(missing_ok=True)
+    engine = open_database(database_url(str(building)))
+    try:
+        build_demo_practice(engine=engine, library=load_library(None))
+    finally:
+        engine.dispose()
+    building.replace(path)

@@ -44,13 +44,24 @@ def parser_class(messages: Messages) -> type[argparse.ArgumentParser]:
 
 def build_parser(messages: Messages) -> argparse.ArgumentParser:
     """Return the parser with every subcommand registered, its help in the chosen language."""
-    from hecht.tui.commands import audit, client, data, db, demo, enter, init, scales
+    from hecht.tui.commands import (
+        audit,
+        caseload,
+        client,
+        data,
+        db,
+        demo,
+        enter,
+        init,
+        report,
+        scales,
+    )
 
     parser = parser_class(messages)(prog="hecht", description=messages("usage.description"))
     parser.add_argument("--lang", choices=("nl", "en"), help=messages("help.lang"))
     parser.add_argument("--demo", action="store_true", help=messages("help.demo_option"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (scales, db, audit, data, client, demo, enter, init):
+    for group in (scales, db, audit, data, client, caseload, report, demo, enter, init):
         group.register(commands, messages)
     return parser
 

@@ -2,40 +2,55 @@
 
 from __future__ import annotations
 
-import tomllib
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import Any, Literal
 
 from hecht.tui.settings import config_dir
 
 CONFIG_NAME = "config.toml"
 DEFAULT_INTAKE = ["who5", "rses", "csi4", "epds", "gad7"]
 DEFAULT_VISIT = ["who5", "csi4"]
+PRACTITIONER_MAX_LENGTH = 200
+SIGNAL_KEYS = ("not_on_track_visits", "overdue_weeks")
 
 
-class Protocols(BaseModel):
+@dataclass
+class Protocols:
     """Which scales a visit asks for, by phase of the episode."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    intake: list[str] = Field(default_factory=lambda: list(DEFAULT_INTAKE))
-    visit: list[str] = Field(default_factory=lambda: list(DEFAULT_VISIT))
-    closing: list[str] = Field(default_factory=lambda: list(DEFAULT_INTAKE))
+    intake: list[str] = field(default_factory=lambda: list(DEFAULT_INTAKE))
+    visit: list[str] = field(default_factory=lambda: list(DEFAULT_VISIT))
+    closing: list[str] = field(default_factory=lambda: list(DEFAULT_INTAKE))
 
 
-class Config(BaseModel):
-    """Everything a user may set; every field has a default, so no file is needed."""
+@dataclass
+class Signals:
+    """When the caseload flags a client as not on track or overdue (whole numbers, 1 or more)."""
 
-    model_config = ConfigDict(extra="forbid")
+    not_on_track_visits: int = 4
+    overdue_weeks: int = 3
+
+
+@dataclass
+class Config:
+    """Everything a user may set; every field has a default, so no file is needed.
+
+    A plain dataclass, so reading the settings on the way to the first frame imports nothing
+    heavy; ``hecht.tui.config_check`` holds the full rules and is used when a file needs them.
+    """
 
     language: Literal["nl", "en"] | None = None
-    practitioner: str | None = Field(default=None, max_length=200)
+    practitioner: str | None = None
     database: str | None = None
     privacy: bool = False
-    protocols: Protocols = Field(default_factory=Protocols)
-    keys: dict[str, str] = Field(default_factory=dict)
+    protocols: Protocols = field(default_factory=Protocols)
+    keys: dict[str, str] = field(default_factory=dict)
+    signals: Signals = field(default_factory=Signals)
+
+    def model_copy(self, *, update: dict[str, Any]) -> Config:
+        """Return a copy with some settings replaced (the call ``hecht init`` makes)."""
+        return replace(self, **update)
 
 
 class ConfigError(ValueError):
@@ -56,16 +71,63 @@ def load_config(path: Path | None = None) -> Config:
     path = path or config_path()
     if not path.is_file():
         return Config()
+    import tomllib  # only with a file to read: its import is a few ms of the first frame
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: not valid TOML ({error}); fix it or remove the file") from None
-    try:
-        return Config.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(f"{path}: {where}: {first['msg']}") from None
+    config = well_formed_config(data)
+    if config is None:
+        from hecht.tui.config_check import checked_config
+
+        config = checked_config(data, str(path))
+    return config
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _positive_counts(value: object) -> bool:
+    return (
+        isinstance(value, dict)
+        and set(value) <= set(SIGNAL_KEYS)
+        and all(type(count) is int and count >= 1 for count in value.values())
+    )
+
+
+def _well_formed_fields(data: dict[str, Any]) -> bool:
+    expected = {
+        "language": lambda value: value in ("nl", "en"),
+        "practitioner": lambda value: (
+            isinstance(value, str) and len(value) <= PRACTITIONER_MAX_LENGTH
+        ),
+        "database": lambda value: isinstance(value, str),
+        "privacy": lambda value: isinstance(value, bool),
+        "protocols": lambda value: (
+            isinstance(value, dict)
+            and set(value) <= {"intake", "visit", "closing"}
+            and all(_strings(scales) for scales in value.values())
+        ),
+        "keys": lambda value: isinstance(value, dict) and _strings(list(value.values())),
+        "signals": _positive_counts,
+    }
+    return all(name in expected and expected[name](value) for name, value in data.items())
+
+
+def well_formed_config(data: dict[str, Any]) -> Config | None:
+    """Return the settings of a file whose every field is known and well typed, else None.
+
+    This quick reading accepts only what the full check accepts unchanged, so a well-formed
+    file (what ``hecht init`` writes) never waits for pydantic; anything else goes through the
+    full check, which also words the refusal.
+    """
+    if not _well_formed_fields(data):
+        return None
+    protocols = Protocols(**data.get("protocols", {}))
+    signals = Signals(**data.get("signals", {}))
+    return Config(**{**data, "protocols": protocols, "signals": signals})
 
 
 def toml_value(value: object) -> str:
@@ -90,6 +152,8 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     lines += ["", "[protocols]"]
     for name in ("intake", "visit", "closing"):
         lines.append(f"{name} = {toml_value(getattr(config.protocols, name))}")
+    lines += ["", "[signals]"]
+    lines += [f"{name} = {getattr(config.signals, name)}" for name in SIGNAL_KEYS]
     if config.keys:
         lines += ["", "[keys]"]
         lines += [

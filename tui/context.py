@@ -1,16 +1,21 @@
-"""Provides what a command needs to reach the dossiers: the database and the acting user."""
+"""Provides what a command needs to reach the dossiers: the database and the acting user.
+
+Storage is imported only to open the database, so the TUI can pick its database on the way to
+the first frame without waiting for SQLAlchemy.
+"""
 
 from __future__ import annotations
 
 import argparse
 import socket
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from hecht.schema.context import Actor
-from hecht.schema.database import DatabaseOpenError, open_database
 from hecht.schema.engine import database_url
 from hecht.tui.cli import UsageError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def command_actor() -> Actor:
@@ -26,6 +31,8 @@ def command_database_url(args: argparse.Namespace) -> str:
 
 def command_engine(args: argparse.Namespace) -> Engine:
     """Open the database a command works on; refuse with the reason."""
+    from hecht.schema.database import DatabaseOpenError, open_database
+
     try:
         return open_database(command_database_url(args))
     except DatabaseOpenError as error:

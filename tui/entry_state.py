@@ -21,16 +21,18 @@ class KeyOutcome(StrEnum):
     ANSWERED = "answered"
     PENDING = "pending"
     MISSING = "missing"
+    ASK_REASON = "ask_reason"
     REFUSED = "refused"
     IGNORED = "ignored"
 
 
 @dataclass(frozen=True)
 class Answer:
-    """An answer to store: the item and the typed code (None for missing)."""
+    """An answer to store: the item and the typed code (None for missing, perhaps with why)."""
 
     item_id: str
     code: str | None
+    missing_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,11 @@ class EntryState:
             return False
         return all(0 <= option.code <= 9 for option in option_set.options)
 
+    @property
+    def asks_reason(self) -> bool:
+        """Whether the scale wants to know why an item is left missing."""
+        return self.definition.scoring.missing.ask_reason
+
     def allowed(self) -> str:
         """The codes the item on screen accepts, as the hint shows them."""
         return allowed_codes(self.definition, self.item)
@@ -91,6 +98,8 @@ class EntryState:
         if self.finished:
             return KeyOutcome.IGNORED, None
         if key == MISSING_KEY:
+            if self.asks_reason:
+                return KeyOutcome.ASK_REASON, None  # marked once the reason is given
             return KeyOutcome.MISSING, self._store(None)
         if not (key.isdigit() or key in ".,"):
             return KeyOutcome.IGNORED, None
@@ -114,8 +123,12 @@ class EntryState:
             return KeyOutcome.REFUSED, None
         return KeyOutcome.ANSWERED, self._store(f"{code:g}")
 
-    def _store(self, code: str | None) -> Answer:
-        answer = Answer(self.item.id, code)
+    def mark_missing(self, reason: str | None) -> Answer:
+        """Mark the item on screen missing, with the reason given for it."""
+        return self._store(None, reason)
+
+    def _store(self, code: str | None, reason: str | None = None) -> Answer:
+        answer = Answer(self.item.id, code, reason)
         self.answers[answer.item_id] = code
         self.typed = ""
         self.position += 1

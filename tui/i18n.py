@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import locale
 import os
-import tomllib
+import re
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
 Language = Literal["nl", "en"]
 CATALOGUE_DIR = Path(__file__).parent / "messages"
+BASIC_STRING = r'"(?:[^"\\\x00-\x1f]+|\\["\\bfnrt]|\\u(?![dD][89a-fA-F])[0-9A-Fa-f]{4})*"'
+"""A TOML basic string whose escapes mean the same in JSON, so ``json.loads`` decodes it."""
+FLAT_ENTRY = re.compile(f"({BASIC_STRING}) = ({BASIC_STRING})")
 
 
 def detect_language(explicit: str | None = None, configured: str | None = None) -> Language:
@@ -29,8 +33,32 @@ def detect_language(explicit: str | None = None, configured: str | None = None) 
 @cache
 def catalogue(language: Language) -> dict[str, str]:
     """Return the flat key -> text catalogue of a language."""
-    with (CATALOGUE_DIR / f"{language}.toml").open("rb") as handle:
-        return {key: str(value) for key, value in tomllib.load(handle).items()}
+    text = (CATALOGUE_DIR / f"{language}.toml").read_text(encoding="utf-8")
+    flat = flat_entries(text)
+    if flat is not None:
+        return flat
+    import tomllib
+
+    return {key: str(value) for key, value in tomllib.loads(text).items()}
+
+
+def flat_entries(text: str) -> dict[str, str] | None:
+    """Read a catalogue written as ``"key" = "text"`` lines, or None if it holds anything else.
+
+    The catalogues are read on the way to the first frame, and tomllib takes a few dozen
+    milliseconds for them; these lines need one regular expression and JSON's decoder. Any
+    other TOML (and any repeated key, which TOML refuses) is left to tomllib.
+    """
+    pairs = []
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        found = FLAT_ENTRY.fullmatch(line)
+        if found is None:
+            return None
+        pairs.append(f"{found[1]}:{found[2]}")
+    entries: dict[str, str] = json.loads("{" + ",".join(pairs) + "}")
+    return entries if len(entries) == len(pairs) else None
 
 
 class Messages:

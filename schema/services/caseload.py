@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -36,7 +37,7 @@ from hecht.schema.tables import (
     Score,
     Visit,
 )
-from hecht.schema.versioning import current_rows, only_current
+from hecht.schema.versioning import only_current
 
 WATCHED_DOMAINS = (Domain.WELLBEING, Domain.RELATIONSHIP)
 
@@ -70,30 +71,60 @@ class CaseloadRow:
     signals: list[Signal] = field(default_factory=list)
 
 
-def _active_episodes(session: Session) -> dict[int, Episode]:
-    """Return each client's active episode (their own, or their couple's), newest start first."""
-    couples = {couple.id: couple for couple in session.exec(select(Couple))}
-    active = current_rows(session, Episode, Episode.episode_status == EpisodeStatus.ACTIVE.value)
-    by_client: dict[int, Episode] = {}
-    for episode in sorted(active, key=lambda e: e.started_on):
+class _ActiveEpisode(NamedTuple):
+    """The columns of an active episode that the caseload shows or passes to the signals."""
+
+    lineage_id: int
+    client_id: int | None
+    couple_id: int | None
+    due_date: date | None
+    birth_date: date | None
+    started_on: date
+
+
+def _couples(session: Session) -> dict[int, tuple[int, int]]:
+    """Return each couple's two clients, read once as plain rows."""
+    query = select(Couple.id, Couple.first_client_id, Couple.second_client_id)
+    return {couple: (first, second) for couple, first, second in session.exec(query)}
+
+
+def _active_episodes(
+    session: Session, couples: dict[int, tuple[int, int]]
+) -> dict[int, _ActiveEpisode]:
+    """Return each client's active episode (their own, or their couple's); the newest start wins."""
+    columns = select(
+        Episode.lineage_id, Episode.client_id, Episode.couple_id,
+        Episode.due_date, Episode.birth_date, Episode.started_on,
+    )  # fmt: skip
+    query = (
+        only_current(columns, Episode)
+        .where(
+            col(Episode.status) != RecordStatus.RETRACTED,
+            Episode.episode_status == EpisodeStatus.ACTIVE.value,
+        )
+        .order_by(col(Episode.started_on), col(Episode.id))
+    )
+    by_client: dict[int, _ActiveEpisode] = {}
+    for episode in map(_ActiveEpisode._make, session.exec(query)):
         if episode.client_id is not None:
             by_client[episode.client_id] = episode
         elif episode.couple_id in couples:
-            couple = couples[episode.couple_id]
-            by_client[couple.first_client_id] = episode
-            by_client[couple.second_client_id] = episode
+            for client_id in couples[episode.couple_id]:
+                by_client[client_id] = episode
     return by_client
 
 
-def _clients_with_episodes(session: Session) -> set[int]:
+def _clients_with_episodes(session: Session, couples: dict[int, tuple[int, int]]) -> set[int]:
     """Return every client with an episode of their own or their couple's, open or closed."""
-    owners = set(session.exec(select(Episode.client_id).where(col(Episode.client_id).is_not(None))))
-    couples = set(
-        session.exec(select(Episode.couple_id).where(col(Episode.couple_id).is_not(None)))
-    )
-    for couple in session.exec(select(Couple).where(col(Couple.id).in_(couples))):
-        owners |= {couple.first_client_id, couple.second_client_id}
-    return owners  # type: ignore[return-value]
+    owners: set[int] = set()
+    for client_id, couple_id in session.exec(
+        select(Episode.client_id, Episode.couple_id).distinct()
+    ):
+        if client_id is not None:
+            owners.add(client_id)
+        elif couple_id in couples:
+            owners.update(couples[couple_id])
+    return owners
 
 
 def _visit_stats(session: Session) -> dict[int, tuple[date | None, int]]:
@@ -158,18 +189,22 @@ def caseload(
 
     In care: in an active episode, or registered without any episode yet (a new client).
     """
-    episodes = _active_episodes(session)
-    in_any_episode = _clients_with_episodes(session)
+    couples = _couples(session)
+    episodes = _active_episodes(session, couples)
+    in_any_episode = _clients_with_episodes(session, couples)
+    registered = select(Client.id, Client.code, Client.name).where(
+        col(Client.destroyed_at).is_(None)
+    )
     clients = {
         client.id: client
-        for client in session.exec(select(Client).where(col(Client.destroyed_at).is_(None)))
+        for client in session.exec(registered)
         if client.id in episodes or client.id not in in_any_episode
     }
     codes = {client_id: client.code for client_id, client in clients.items()}
     partners = {}
-    for couple in session.exec(select(Couple)):
-        partners[couple.first_client_id] = (couple.id, couple.second_client_id)
-        partners[couple.second_client_id] = (couple.id, couple.first_client_id)
+    for couple_id, (first, second) in couples.items():
+        partners[first] = (couple_id, second)
+        partners[second] = (couple_id, first)
     visits = _visit_stats(session)
     alerts = _counts(
         session,
@@ -220,7 +255,7 @@ def caseload(
 
 
 def _in_care(
-    row: CaseloadRow, episode: Episode | None, partners: dict[int, tuple[int, int]]
+    row: CaseloadRow, episode: _ActiveEpisode | None, partners: dict[int, tuple[int, int]]
 ) -> ClientInCare:
     _, partner_id = partners.get(row.client_id, (None, None))
     return ClientInCare(

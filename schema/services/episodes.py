@@ -48,6 +48,9 @@ def episode_read(episode: Episode) -> EpisodeRead:
         status=episode.episode_status,
         started_on=episode.started_on,
         ended_on=episode.ended_on,
+        recorded_at=episode.recorded_at,
+        recorded_by_id=episode.recorded_by_id,
+        change_reason=episode.change_reason,
     )
 
 

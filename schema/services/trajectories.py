@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
@@ -12,9 +12,11 @@ from hecht.scales.library import ScaleLibrary
 from hecht.schema import audit
 from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
-from hecht.schema.services.clients import client_row
-from hecht.schema.tables import Administration, Client, Episode, RecordStatus, Score
-from hecht.schema.versioning import only_current
+from hecht.schema.readmodels import ClientRead
+from hecht.schema.services.clients import client_row, get_client, partner_of
+from hecht.schema.services.episodes import episodes_for_client
+from hecht.schema.tables import Administration, Client, Episode, RecordStatus, Score, Visit
+from hecht.schema.versioning import current_rows, only_current
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class TrajectoryPoint:
     band: str | None
     valid: bool
     subscales: dict[str, float | None]
+    visit_lineage_id: int | None = None
 
 
 def _points(session: Session, client_ids: list[int], scale_id: str | None) -> list[TrajectoryPoint]:
@@ -59,6 +62,7 @@ def _points(session: Session, client_ids: list[int], scale_id: str | None) -> li
             band=stored.band,
             valid=stored.valid,
             subscales=dict(stored.subscales),
+            visit_lineage_id=row.visit_lineage_id,
         )
         for row, stored in session.exec(query)
     ]
@@ -86,6 +90,49 @@ def couple_trajectory(
     for client in clients:
         audit.record_client(session, actor, AuditKind.READ, client, "trajectory")
     return _points(session, [client.id for client in clients], scale_id)  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class TrajectoryView:
+    """What the trajectory screen draws for one client: their scores, their partner's, and
+    the visit numbers and episode dates that place them on the axes."""
+
+    client: ClientRead
+    partner: ClientRead | None
+    points: list[TrajectoryPoint]
+    partner_points: list[TrajectoryPoint]
+    visit_numbers: dict[int, int]
+    """Visit lineage id -> its number in the client's care, 1 for the first visit."""
+    due_date: date | None
+    birth_date: date | None
+
+
+def trajectory_view(*, session: Session, actor: Actor, code: str) -> TrajectoryView:
+    """Read a client's trajectory with their partner's, numbered visits and the episode dates.
+
+    The dates come from the newest active episode (else the newest): the week axis describes
+    the current pregnancy. Visits are numbered over all the client's episodes, shared couple
+    episodes included, so both partners' scores at one joint visit get the same number.
+    """
+    client = get_client(session=session, actor=actor, code=code)
+    partner = partner_of(session, client.id)
+    found = episodes_for_client(session=session, actor=actor, code=code)
+    current = [episode for episode in found if episode.status == "active"] or found
+    visits = current_rows(
+        session, Visit, col(Visit.episode_lineage_id).in_([e.lineage_id for e in found])
+    )
+    ordered = sorted(visits, key=lambda visit: (visit.visit_date, visit.id))
+    return TrajectoryView(
+        client=client,
+        partner=partner,
+        points=client_trajectory(session=session, actor=actor, code=code),
+        partner_points=[]
+        if partner is None
+        else client_trajectory(session=session, actor=actor, code=partner.code),
+        visit_numbers={visit.lineage_id: n for n, visit in enumerate(ordered, start=1)},  # type: ignore[misc]
+        due_date=current[-1].due_date if current else None,
+        birth_date=current[-1].birth_date if current else None,
+    )
 
 
 def episode_of(session: Session, lineage_id: int | None) -> Episode | None:

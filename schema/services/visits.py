@@ -35,6 +35,7 @@ def visit_read(visit: Visit) -> VisitRead:
         record_status=visit.status,
         recorded_at=visit.recorded_at,
         change_reason=visit.change_reason,
+        recorded_by_id=visit.recorded_by_id,
     )
 
 

@@ -194,3 +194,206 @@ def test_alert_modal(snap_compare, app):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=alert)
+
+
+# --- trajectory view (issue 5) --------------------------------------------------------------
+
+TRAJECTORY_SIZE = (120, 40)
+VISIT_DAYS = (
+    date(2026, 7, 6), date(2026, 8, 3), date(2026, 8, 31), date(2026, 10, 12), date(2026, 11, 9)
+)  # fmt: skip
+EPDS_PLAIN = {0, 1, 3}  # items 1, 2 and 4 score as typed; the others are reversed (3 - code)
+
+
+def epds(scores: str) -> str:
+    """The EPDS codes to type for these item scores."""
+    return ",".join(str(int(s) if n in EPDS_PLAIN else 3 - int(s)) for n, s in enumerate(scores))
+
+
+TRAJECTORY_ANSWERS = {  # per visit; totals in the comments
+    ("MOM-1", "who5"): ["1,1,1,1,2", "2,2,1,1,2", "2,2,2,1,2", "3,3,3,2,2", "4,3,3,3,3"],
+    # 24, 32, 36, 52, 64
+    ("MOM-1", "epds"): [
+        epds(s) for s in ("2221111110", "2222222111", "2222211111", "1111111111", "1111111000")
+    ],  # 12, 17, 15, 10, 7
+    ("MOM-1", "csi4"): ["4,4,3,4", "3,3,3,3", "3,3,3,2", "3,2,2,2", "4,3,3,3"],  # 15 12 11 9 13
+    ("DAD-1", "csi4"): ["4,4,4,4", "4,4,4,3", "5,4,4,4", "5,5,4,4", "4,4,4,4"],  # 16 15 17 18 16
+}
+
+
+def seeded_trajectory(path: Path) -> str:
+    """A couple seen five times around the birth (due 20 Sep, born 14 Sep 2026)."""
+    url = f"sqlite:///{path}"
+    engine = open_database(url)
+    actor = Actor(user_id=None, access_point="snapshot", clock=lambda: NOW)
+    with unit_of_work(engine) as session:
+        for code, name in (("MOM-1", "Mira de Vries"), ("DAD-1", "Sam de Vries")):
+            clients.create_client(session=session, actor=actor, new=NewClient(code=code, name=name))
+        couple = clients.create_couple(
+            session=session, actor=actor, first_code="MOM-1", second_code="DAD-1"
+        )
+        episode = episodes.open_episode(
+            session=session, actor=actor,
+            new=NewEpisode(
+                couple_id=couple.id, due_date=date(2026, 9, 20), birth_date=date(2026, 9, 14),
+                started_on=date(2026, 7, 1), referral_reasons=["fear_of_childbirth"],
+            ),
+        )  # fmt: skip
+        for n, day in enumerate(VISIT_DAYS):
+            visit = visits.record_visit(
+                session=session, actor=actor,
+                new=NewVisit(
+                    episode_lineage_id=episode.lineage_id, visit_date=day,
+                    attendee_codes=["MOM-1", "DAD-1"],
+                ),
+            )  # fmt: skip
+            for (code, scale_id), answers in TRAJECTORY_ANSWERS.items():
+                draft = administrations.start_administration(
+                    session=session, actor=actor, library=LIBRARY,
+                    new=NewAdministration(
+                        client_code=code, scale_id=scale_id, observed_on=day,
+                        visit_lineage_id=visit.lineage_id, episode_lineage_id=episode.lineage_id,
+                    ),
+                )  # fmt: skip
+                items = LIBRARY.get(scale_id).items
+                for item, typed in zip(items, answers[n].split(","), strict=True):
+                    administrations.record_answer(
+                        session=session, actor=actor, library=LIBRARY,
+                        administration_id=draft.id, item_id=item.id, code=typed,
+                    )  # fmt: skip
+                administrations.complete_administration(
+                    session=session, actor=actor, library=LIBRARY, administration_id=draft.id
+                )
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def trajectory_app(tmp_path) -> HechtApp:
+    backend = Backend(
+        seeded_trajectory(tmp_path / "trajectory.db"), LIBRARY, "snapshot", lambda: NOW
+    )
+    return HechtApp(backend, Messages("en"), Config())
+
+
+async def open_trajectory(pilot, *keys: str) -> None:
+    await settle(pilot)
+    await pilot.press(*"MOM-1", "enter")
+    await settle(pilot)
+    await pilot.press("t", *keys)
+    await settle(pilot)
+
+
+def test_trajectory_epds_by_week_with_the_birth_bands_cutoff_and_reliable_change(
+    snap_compare, trajectory_app
+):
+    async def epds_by_week(pilot) -> None:
+        await open_trajectory(pilot, "]", "x", "x")
+
+    assert snap_compare(trajectory_app, terminal_size=TRAJECTORY_SIZE, run_before=epds_by_week)
+
+
+def test_trajectory_couple_on_the_relationship_scale(snap_compare, trajectory_app):
+    async def couple(pilot) -> None:
+        await open_trajectory(pilot, "[")
+
+    assert snap_compare(trajectory_app, terminal_size=TRAJECTORY_SIZE, run_before=couple)
+
+
+# A fuller practice for the supervision and outcomes screens: MOM-3 reliably worse on the EPDS
+# and the WHO-5 with an acknowledged alert and a note; MOM-4 and MOM-5 better after the birth.
+MORE = (
+    # code, role, birth date, start of care, reason, {scale: answers per observed date}
+    ("MOM-3", "mother", None, date(2026, 9, 15), "fear_of_parenthood", {
+        "epds": ("1,1,2,1,2,2,2,2,3,3", "1,1,1,1,1,1,2,2,2,3", "2,2,0,2,1,1,1,1,1,1"),
+        "who5": ("3,3,3,2,3", "2,2,3,2,2", "1,1,2,1,2"),
+    }),
+    ("MOM-4", "mother", date(2026, 9, 1), date(2026, 9, 20), "traumatic_birth", {
+        "epds": ("2,2,0,2,1,1,1,2,2,3", "1,0,2,1,2,2,3,3,3,3"),
+        "who5": ("1,2,1,2,1", "3,4,3,3,3"),
+        "csi4": ("4,3,3,4",),
+    }),
+    ("MOM-5", "mother", date(2026, 8, 10), date(2026, 9, 1), "loss_or_grief", {
+        "epds": ("1,2,1,1,2,2,2,2,2,3", "1,1,2,1,2,2,2,2,3,3"),
+        "who5": ("2,2,2,2,1", "3,3,2,3,3"),
+    }),
+)  # fmt: skip
+DAYS = (date(2026, 9, 20), date(2026, 10, 18), date(2026, 11, 15))
+MOM3_NOTE = "Slaapt slecht, piekert over het ouderschap.\nPartner werkt veel.\nPlan besproken."
+
+
+def seeded_practice(path: Path) -> str:
+    """The small practice above, and three more mothers with several administrations each."""
+    from hecht.schema.services import alerts
+    from hecht.schema.tables import AlertAction
+
+    url = seeded(path)
+    engine = open_database(url)
+    actor = Actor(user_id=None, access_point="snapshot", clock=lambda: NOW)
+    with unit_of_work(engine) as session:
+        for code, role, birth, started, reason, scales in MORE:
+            new = NewClient(code=code, name=f"Naam {code}", role=role)
+            clients.create_client(session=session, actor=actor, new=new)
+            episode = episodes.open_episode(
+                session=session,
+                actor=actor,
+                new=NewEpisode(
+                    client_code=code, due_date=date(2027, 3, 1) if birth is None else None,
+                    birth_date=birth, started_on=started, referral_reasons=[reason],
+                ),
+            ).lineage_id  # fmt: skip
+            if code == "MOM-3":
+                for day in DAYS:
+                    new_visit = NewVisit(
+                        episode_lineage_id=episode, visit_date=day, attendee_codes=[code],
+                        note=MOM3_NOTE if day == DAYS[-1] else None,
+                    )  # fmt: skip
+                    visits.record_visit(session=session, actor=actor, new=new_visit)
+            for scale_id, series in scales.items():
+                for day, answers in zip(DAYS, series, strict=False):
+                    administer(session, actor, code, episode, scale_id, answers, day)
+        for alert in alerts.open_alerts(session=session, actor=actor):
+            alerts.acknowledge_alert(
+                session=session, actor=actor, alert_id=alert.id,
+                action=AlertAction.SAFETY_PLAN, note="plan made",
+            )  # fmt: skip
+    engine.dispose()
+    return url
+
+
+def administer(session, actor, code, episode, scale_id, answers, day) -> None:
+    """Key in and complete one scale, observed on a day."""
+    context = {"session": session, "actor": actor, "library": LIBRARY}
+    new = NewAdministration(
+        client_code=code, scale_id=scale_id, episode_lineage_id=episode, observed_on=day
+    )
+    draft = administrations.start_administration(new=new, **context)
+    for item, typed in enumerate(answers.split(","), start=1):
+        administrations.record_answer(
+            administration_id=draft.id, item_id=str(item), code=typed, **context
+        )
+    administrations.complete_administration(administration_id=draft.id, **context)
+
+
+@pytest.fixture
+def practice_app(tmp_path) -> HechtApp:
+    backend = Backend(seeded_practice(tmp_path / "practice.db"), LIBRARY, "snapshot", lambda: NOW)
+    return HechtApp(backend, Messages("en"), Config())
+
+
+def test_supervision(snap_compare, practice_app):
+    async def supervision(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("f6")  # MOM-3 comes first: reliably worse, an alert, a note
+        await settle(pilot)
+
+    assert snap_compare(practice_app, terminal_size=SIZE, run_before=supervision)
+
+
+def test_outcomes(snap_compare, practice_app):
+    async def outcomes(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+
+    assert snap_compare(practice_app, terminal_size=SIZE, run_before=outcomes)

@@ -75,16 +75,34 @@ class EntryFlow:
         for number, item in enumerate(definition.items, start=1):
             if item.id in answered:
                 continue
+            given = self._ask(definition, item, number)
+            if given is None:
+                self.ask.say(self.text("entry.draft_kept"))
+                return 0
+            raised = self.backend.answer(draft.id, item.id, *given)
+            for alert in raised:
+                self._acknowledge(alert, definition)
+        return self._finish(draft, definition)
+
+    def _ask(self, definition: Any, item: Any, number: int) -> tuple[str | None, str | None] | None:
+        """One item: (code, None), (None, reason) when missing, or None when the user stops.
+
+        Where the scale asks why an item is missing, a cancelled or empty reason asks the item
+        again: it is not marked missing without one.
+        """
+        while True:
             typed = self.ask.select(
                 self._question(definition, item, number), self._choices(definition, item)
             )
             if typed is None:
-                self.ask.say(self.text("entry.draft_kept"))
-                return 0
-            raised = self.backend.answer(draft.id, item.id, None if typed == "-" else typed)
-            for alert in raised:
-                self._acknowledge(alert, definition)
-        return self._finish(draft, definition)
+                return None
+            if typed != "-":
+                return typed, None
+            if not definition.scoring.missing.ask_reason:
+                return None, None
+            reason = (self.ask.text(self.text("missing.title", item=item.id)) or "").strip()
+            if reason:
+                return None, reason
 
     def _draft(self, code: str, scale_id: str | None) -> Any:
         mine = [d for d in self.backend.drafts(code) if scale_id in (None, d.scale_id)]

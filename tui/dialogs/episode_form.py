@@ -1,4 +1,4 @@
-"""Provides the new-episode form: dates and referral reasons, each field checked beside it."""
+"""Provides the episode form: open an episode or correct one, each field checked beside it."""
 
 from __future__ import annotations
 
@@ -23,37 +23,60 @@ REASONS = (
     "other",
 )
 DATES = ("due_date", "birth_date", "started_on")
+EDIT_DATES = (*DATES, "ended_on")
+"""A correction can also close the episode (an end date) or reopen it (the end date emptied)."""
+TEXTS = ("referral_text", "referrer")
 
 
 class NewEpisodeModal(ModalScreen[int | None]):
-    """Open an episode for a client or couple; returns its lineage id, or None when cancelled."""
+    """Open an episode for a client or couple, or correct one (``current`` given).
+
+    Returns the episode's lineage id, or None when cancelled. A correction is stored as a new
+    version with the reason given in the form; an unchanged form closes without saving.
+    """
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
-        Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Open the episode"),
+        Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save the episode"),
     ]
 
-    def __init__(self, owner: dict[str, Any], today: date) -> None:
+    def __init__(self, owner: dict[str, Any], today: date, current: Any = None) -> None:
         super().__init__()
         self.owner = owner
         self.today = today
+        self.current = current
+        self.dates = DATES if current is None else EDIT_DATES
 
     def compose(self) -> ComposeResult:
         text: Any = self.app.messages  # type: ignore[attr-defined]
+        editing = self.current is not None
         with VerticalScroll(id="form"):
-            yield Label(text("episode_form.title"), id="form-title")
-            for field in DATES:
+            title = text("episode_form.edit_title") if editing else text("episode_form.title")
+            yield Label(title, id="form-title")
+            for field in self.dates:
                 yield Label(text(f"episode_form.{field}"))
-                value = self.today.isoformat() if field == "started_on" else ""
-                yield Input(value, id=f"field-{field}", placeholder="YYYY-MM-DD")
+                yield Input(self._shown(field), id=f"field-{field}", placeholder="YYYY-MM-DD")
                 yield Static("", id=f"error-{field}", classes="field-error")
             yield Label(text("episode_form.reasons"))
+            chosen = self.current.referral_reasons if editing else []
             for reason in REASONS:
-                yield Checkbox(text(f"reason.{reason}"), id=f"reason-{reason}")
-            yield Label(text("episode_form.referrer"))
-            yield Input(id="field-referrer")
+                yield Checkbox(text(f"reason.{reason}"), reason in chosen, id=f"reason-{reason}")
+            for field in TEXTS:
+                yield Label(text(f"episode_form.{field}"))
+                yield Input(self._shown(field), id=f"field-{field}")
+            if editing:
+                yield Label(text("episode_form.change_reason"))
+                yield Input(id="field-reason")
+                yield Static("", id="error-reason", classes="field-error")
             yield Static("", id="error-form", classes="field-error")
             yield Static(text("episode_form.hint"), id="form-hint")
+
+    def _shown(self, field: str) -> str:
+        """A field's current value as the form shows it (today's date starts a new episode)."""
+        if self.current is None:
+            return self.today.isoformat() if field == "started_on" else ""
+        value = getattr(self.current, field)
+        return "" if value is None else str(value)
 
     def on_mount(self) -> None:
         self.query_one("#field-due_date", Input).focus()
@@ -66,31 +89,74 @@ class NewEpisodeModal(ModalScreen[int | None]):
     def _submitted(self) -> None:
         self.action_save()
 
-    def action_save(self) -> None:
-        """Check the dates here, the rest in the service; show a refusal beside its field."""
+    def _error(self, field: str, message: str) -> None:
+        self.query_one(f"#error-{field}", Static).update(message)
+
+    def _dates(self) -> dict[str, date | None] | None:
+        """The dates typed, None for an empty field; None (and a message) when one is malformed."""
         text: Any = self.app.messages  # type: ignore[attr-defined]
-        for error in self.query(".field-error"):
-            error.update("")  # type: ignore[attr-defined]
-        data: dict[str, Any] = dict(self.owner)
-        for field in DATES:
+        found: dict[str, date | None] = {}
+        for field in self.dates:
             value = self.query_one(f"#field-{field}", Input).value.strip()
-            if not value:
-                continue
             try:
-                data[field] = date.fromisoformat(value)
+                found[field] = date.fromisoformat(value) if value else None
             except ValueError:
-                self.query_one(f"#error-{field}", Static).update(text("episode_form.bad_date"))
-                return
-        if "started_on" not in data:
-            self.query_one("#error-started_on", Static).update(text("episode_form.need_start"))
-            return
+                self._error(field, text("episode_form.bad_date"))
+                return None
+        if found["started_on"] is None:
+            self._error("started_on", text("episode_form.need_start"))
+            return None
+        ended = found.get("ended_on")
+        if ended is not None and ended < found["started_on"]:
+            self._error("ended_on", text("episode_form.ends_before_start"))
+            return None
+        return found
+
+    def _form(self) -> dict[str, Any] | None:
+        """Every field of the form as the services name them; None when a date is refused."""
+        dates = self._dates()
+        if dates is None:
+            return None
+        data: dict[str, Any] = dict(dates)
         data["referral_reasons"] = [
             r for r in REASONS if self.query_one(f"#reason-{r}", Checkbox).value
         ]
-        referrer = self.query_one("#field-referrer", Input).value.strip()
-        if referrer:
-            data["referrer"] = referrer
-        self._save(data)
+        for field in TEXTS:
+            data[field] = self.query_one(f"#field-{field}", Input).value.strip() or None
+        return data
+
+    def action_save(self) -> None:
+        """Check the dates here, the rest in the service; show a refusal beside its field."""
+        for error in self.query(".field-error"):
+            error.update("")  # type: ignore[attr-defined]
+        data = self._form()
+        if data is None:
+            return
+        if self.current is None:
+            self._save({**self.owner, **{k: v for k, v in data.items() if v is not None}})
+            return
+        changes = self._changes(data)
+        if not changes:
+            self.dismiss(None)
+            return
+        reason = self.query_one("#field-reason", Input).value.strip()
+        if not reason:
+            self._error("reason", self.app.messages("episode_form.need_reason"))  # type: ignore[attr-defined]
+            self.query_one("#field-reason", Input).focus()
+            return
+        self._correct(changes, reason)
+
+    def _changes(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The fields that differ from the current version; an end date closes the episode."""
+        changes = {
+            field: value for field, value in data.items() if value != getattr(self.current, field)
+        }
+        if set(data["referral_reasons"]) == set(self.current.referral_reasons):
+            changes.pop("referral_reasons", None)  # the same reasons, perhaps in another order
+        if "ended_on" in changes:
+            closed = changes["ended_on"] is not None
+            changes["episode_status"] = "closed" if closed else "active"
+        return changes
 
     @work(thread=True, exclusive=True, group="episode-form")
     def _save(self, data: dict[str, Any]) -> None:
@@ -99,10 +165,23 @@ class NewEpisodeModal(ModalScreen[int | None]):
         try:
             episode = self.app.backend.new_episode(data)  # type: ignore[attr-defined]
         except ServiceError as error:
-            field = error.field if error.field in DATES else "form"
-            self.app.call_from_thread(self._show_error, field, str(error))
+            self.app.call_from_thread(self._refused, error)
             return
         self.app.call_from_thread(self.dismiss, episode.lineage_id)
 
-    def _show_error(self, field: str, message: str) -> None:
-        self.query_one(f"#error-{field}", Static).update(message)
+    @work(thread=True, exclusive=True, group="episode-form")
+    def _correct(self, changes: dict[str, Any], reason: str) -> None:
+        from hecht.schema.errors import ServiceError
+
+        backend = self.app.backend  # type: ignore[attr-defined]
+        try:
+            episode = backend.correct_episode(self.current.lineage_id, changes, reason)
+        except ServiceError as error:
+            self.app.call_from_thread(self._refused, error)
+            return
+        self.app.call_from_thread(self.dismiss, episode.lineage_id)
+
+    def _refused(self, error: Exception) -> None:
+        field = getattr(error, "field", None)
+        known = (*self.dates, "reason") if self.current is not None else self.dates
+        self._error(field if field in known else "form", str(error))

@@ -1,4 +1,4 @@
-"""Provides the new-client form: every field checked, its message beside it, saved when valid."""
+"""Provides the client form: register a client or correct one; each field checked beside it."""
 
 from __future__ import annotations
 
@@ -11,29 +11,49 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-FIELDS = ("code", "name", "birth_year", "language")
+FIELDS = ("code", "name", "birth_year", "language", "contact")
+EDITABLE = FIELDS[1:]
+"""A client's code is the pseudonym everything refers to: it is never changed."""
 
 
 class NewClientModal(ModalScreen[str | None]):
-    """Register a client; returns the new code, or None when cancelled."""
+    """Register a client, or correct one (``current`` given); returns the code, None if cancelled.
+
+    Nothing is saved until every field is valid; a correction sends only the fields that changed.
+    """
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save the client"),
     ]
 
+    def __init__(self, current: Any = None) -> None:
+        super().__init__()
+        self.current = current
+        self.fields = FIELDS if current is None else EDITABLE
+
     def compose(self) -> ComposeResult:
         text: Any = self.app.messages  # type: ignore[attr-defined]
         with Vertical(id="form"):
-            yield Label(text("client_form.title"), id="form-title")
-            for field in FIELDS:
+            title = (
+                text("client_form.title")
+                if self.current is None
+                else text("client_form.edit_title", code=self.current.code)
+            )
+            yield Label(title, id="form-title")
+            for field in self.fields:
                 yield Label(text(f"client_form.{field}"))
-                yield Input(id=f"field-{field.replace('_', '-')}")
+                yield Input(self._shown(field), id=f"field-{field.replace('_', '-')}")
                 yield Static("", id=f"error-{field.replace('_', '-')}", classes="field-error")
             yield Static(text("client_form.hint"), id="form-hint")
 
+    def _shown(self, field: str) -> str:
+        """The current value of a field as the form shows it (empty for a new client)."""
+        value = None if self.current is None else getattr(self.current, field)
+        return "" if value is None else str(value)
+
     def on_mount(self) -> None:
-        self.query_one("#field-code", Input).focus()
+        self.query_one(f"#field-{self.fields[0]}", Input).focus()
 
     def action_cancel(self) -> None:
         """Close the form; nothing is saved."""
@@ -45,27 +65,37 @@ class NewClientModal(ModalScreen[str | None]):
 
     def _values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        for field in FIELDS:
+        for field in self.fields:
             value = self.query_one(f"#field-{field.replace('_', '-')}", Input).value.strip()
-            if value:
+            if self.current is not None and value != self._shown(field):
+                values[field] = value or None  # an emptied field is cleared
+            elif self.current is None and value:
                 values[field] = value
         return values
 
     def action_save(self) -> None:
-        """Check and save; a refusal shows beside its field."""
+        """Check and save; a refusal shows beside its field. An unchanged form just closes."""
         for error in self.query(".field-error"):
             error.update("")  # type: ignore[attr-defined]
-        self._save(self._values())
+        values = self._values()
+        if self.current is not None and not values:
+            self.dismiss(None)
+            return
+        self._save(values)
 
     @work(thread=True, exclusive=True, group="client-form")
     def _save(self, values: dict[str, Any]) -> None:
         from hecht.schema.errors import ServiceError
 
+        backend = self.app.backend  # type: ignore[attr-defined]
         try:
-            client = self.app.backend.new_client(values)  # type: ignore[attr-defined]
+            if self.current is None:
+                client = backend.new_client(values)
+            else:
+                client = backend.change_client(self.current.code, values)
         except ServiceError as error:
-            field = (error.field or "code").split(".")[0]
-            field = field if field in FIELDS else "code"
+            field = (error.field or "").split(".")[0]
+            field = field if field in self.fields else self.fields[0]
             self.app.call_from_thread(self._show_error, field, str(error))
             return
         self.app.call_from_thread(self.dismiss, client.code)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from hecht.tui.keybar import KeyBar
+from hecht.tui.signal_text import explain, marks
+from hecht.tui.startup import resume_collection
 
 COLUMNS = ("code", "name", "week", "last_visit", "visits", "wellbeing", "relationship", "signals")
 WELLBEING, RELATIONSHIP = "who5", "csi4"
@@ -55,6 +59,20 @@ class CaseloadScreen(Screen[None]):
         ),
         Binding("f8", "privacy", "Privacy", id="caseload.privacy", tooltip="Hide or show names"),
         Binding("f5", "reload", "Reload", id="caseload.reload", tooltip="Read the caseload again"),
+        Binding(
+            "f6",
+            "open_supervision",
+            "Supervision",
+            id="caseload.supervision",
+            tooltip="Every client for the supervision meeting, codes only",
+        ),
+        Binding(
+            "f7",
+            "open_outcomes",
+            "Outcomes",
+            id="caseload.outcomes",
+            tooltip="The practice's pre–post outcomes",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -69,14 +87,26 @@ class CaseloadScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self.text("caseload.filter"), id="caseload-filter")
         yield DataTable(id="caseload-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="caseload-signals")
         yield Static(self.text("caseload.loading"), id="caseload-empty")
+        yield OptionList(
+            Option(self.text("caseload.first_client"), id="first-client"),
+            Option(self.text("caseload.open_demo"), id="open-demo"),
+            id="first-run",
+            classes="hidden",
+        )
         yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns(*(self.text(f"caseload.column.{name}") for name in COLUMNS))
         self.query_one("#caseload-filter", Input).focus()
-        self.call_after_refresh(self.action_reload)
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """Start the storage work only now: its imports would otherwise delay the first frame."""
+        self.app.open_storage()  # type: ignore[attr-defined]
+        self.action_reload()
 
     def action_reload(self) -> None:
         """Read the caseload in a worker; the table fills when it arrives."""
@@ -85,9 +115,11 @@ class CaseloadScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="caseload")
     def _load(self) -> None:
         from hecht.schema.database import DatabaseOpenError
+        from hecht.tui.backend import signal_thresholds
 
         try:
-            rows = self.app.backend.caseload()  # type: ignore[attr-defined]
+            thresholds = signal_thresholds(self.app.config)  # type: ignore[attr-defined]
+            rows = self.app.backend.caseload(thresholds)  # type: ignore[attr-defined]
         except DatabaseOpenError:
             return  # the app reports it and exits
         self.app.call_from_thread(self._show, rows)
@@ -96,6 +128,7 @@ class CaseloadScreen(Screen[None]):
         first_time = not self.rows
         self.rows = rows
         self._fill()
+        self.call_after_refresh(resume_collection)  # start-up ends once the rows are painted
         drafts = [row.code for row in rows if row.drafts]
         if first_time and drafts:
             self.app.notify(
@@ -116,7 +149,7 @@ class CaseloadScreen(Screen[None]):
             name = "" if private else (row.name or "")
             if wanted and wanted not in row.code.lower() and wanted not in name.lower():
                 continue
-            signals = ("⚠" * min(row.open_alerts, 3)) + (" ✎" if row.drafts else "")
+            signals = marks(row.signals)
             couple = f" + {row.partner_code}" if row.partner_code else ""
             table.add_row(
                 row.code + couple, name, row.week or "—",
@@ -127,6 +160,66 @@ class CaseloadScreen(Screen[None]):
             shown += 1
         empty = self.query_one("#caseload-empty", Static)
         empty.update("" if self.rows else self.text("caseload.empty"))
+        self._offer_first_steps(not self.rows)
+        self._explain_signals()
+
+    def _offer_first_steps(self, offer: bool) -> None:
+        """With no clients at all, offer to add the first one or to open the demo practice."""
+        first_run = self.query_one("#first-run", OptionList)
+        if offer == first_run.has_class("hidden"):
+            first_run.set_class(not offer, "hidden")
+            if offer:
+                first_run.highlighted = 0
+            # a widget shown just now takes the focus once it is laid out
+            target = first_run if offer else self.query_one("#caseload-filter", Input)
+            self.call_after_refresh(target.focus)
+
+    @on(OptionList.OptionSelected, "#first-run")
+    def _first_step(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == "first-client":
+            self.action_new_client()
+            return
+        self.query_one("#first-run", OptionList).add_class("hidden")
+        self.query_one("#caseload-empty", Static).update(self.text("caseload.demo_building"))
+        self._open_demo()
+
+    @work(thread=True, exclusive=True, group="caseload-demo")
+    def _open_demo(self) -> None:
+        """Build (the first time) and open the demo practice; the caseload then shows it."""
+        try:
+            self.app.backend.open_demo()  # type: ignore[attr-defined]
+        except Exception as error:  # noqa: BLE001 - said on screen, never a traceback
+            message = self.text("caseload.demo_failed", reason=str(error))
+            self.app.call_from_thread(self.query_one("#caseload-empty", Static).update, message)
+            return
+        self.app.call_from_thread(self.app.notify, self.text("caseload.demo_opened"))
+        self.app.call_from_thread(self.action_reload)
+
+    @on(DataTable.RowHighlighted, "#caseload-table")
+    def _explain_signals(self) -> None:
+        """Say in words what the highlighted row's signal marks mean, on one line."""
+        strip = self.query_one("#caseload-signals", Static)
+        code = self.selected_code()
+        row = next((row for row in self.rows if row.code == code), None)
+        said = ""
+        if row is not None and not row.signals:
+            said = self.text("caseload.no_signals", code=row.code)
+        elif row is not None:
+            said = " · ".join(f"{marks([s])} {explain(s, self.text)}" for s in row.signals)
+        strip.update(escape(said))
+        strip.tooltip = said or None  # the whole line, when the strip is too narrow for it
+
+    def action_open_supervision(self) -> None:
+        """Open the supervision screen: signalled clients first, codes only."""
+        from hecht.tui.screens.supervision import SupervisionScreen
+
+        self.app.push_screen(SupervisionScreen())
+
+    def action_open_outcomes(self) -> None:
+        """Open the practice's outcomes, overall and per group."""
+        from hecht.tui.screens.outcomes import OutcomesScreen
+
+        self.app.push_screen(OutcomesScreen())
 
     def action_cursor(self, step: int) -> None:
         """Move the highlighted row while the filter keeps the focus."""

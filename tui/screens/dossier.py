@@ -26,6 +26,14 @@ class DossierScreen(Screen[None]):
         Binding(
             "a", "acknowledge", "Acknowledge", id="dossier.ack", tooltip="Acknowledge an alert"
         ),
+        Binding("c", "edit_client", "Client", id="dossier.client", tooltip="Correct the client"),
+        Binding(
+            "p", "edit_episode", "Edit episode", id="dossier.edit_episode", tooltip="Correct it"
+        ),
+        Binding("h", "history", "History", id="dossier.history", tooltip="Versions of a record"),
+        Binding(
+            "t", "trajectory", "Trajectory", id="dossier.trajectory", tooltip="Scores over time"
+        ),
         Binding("escape", "back", "Back", id="dossier.back", tooltip="Back to the caseload"),
     ]
 
@@ -33,6 +41,8 @@ class DossierScreen(Screen[None]):
         super().__init__()
         self.code = code
         self.dossier: Any = None
+        self._pending: str | None = None
+        """An action whose key was pressed before the dossier arrived; it runs on arrival."""
 
     @property
     def text(self) -> Any:
@@ -108,6 +118,15 @@ class DossierScreen(Screen[None]):
                 f"  ✎ {draft.scale_id} ({len(draft.answers)} answers)" for draft in dossier.drafts
             ]
         self.query_one("#dossier-body", Static).update("\n".join(str(s) for s in sections))
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            getattr(self, f"action_{pending}")()
+
+    def _loaded(self, action: str) -> bool:
+        """Whether the dossier is here; if not, the action waits for it (a key pressed early)."""
+        if self.dossier is None:
+            self._pending = action
+        return self.dossier is not None
 
     def _band_label(self, scale_id: str, band_id: str | None) -> str:
         """The band's label in the user's language (the stored value is its id)."""
@@ -130,11 +149,17 @@ class DossierScreen(Screen[None]):
         """Back to the caseload."""
         self.dismiss(None)
 
+    def action_trajectory(self) -> None:
+        """Chart this client's scores per scale over time (with the partner's, in a couple)."""
+        from hecht.tui.screens.trajectory import TrajectoryScreen
+
+        self.app.push_screen(TrajectoryScreen(self.code))
+
     def action_new_episode(self) -> None:
         """Open an episode for this client, or for the couple when there is a partner."""
         from hecht.tui.dialogs.episode_form import NewEpisodeModal
 
-        if self.dossier is None:
+        if not self._loaded("new_episode"):
             return
         today = self.app.backend.clock().date()  # type: ignore[attr-defined]
         owner: dict[str, Any] = {"client_code": self.code}
@@ -144,7 +169,9 @@ class DossierScreen(Screen[None]):
 
     def action_visit(self) -> None:
         """Start a visit in the current episode: its battery, then the note."""
-        if self.dossier is None or not self.dossier.episodes:
+        if not self._loaded("visit"):
+            return
+        if not self.dossier.episodes:
             self.app.notify(self.text("dossier.no_episode"), severity="warning")
             return
         episode = self.dossier.episodes[-1]
@@ -158,7 +185,7 @@ class DossierScreen(Screen[None]):
         """Pick a scale and key it in for this client."""
         from hecht.tui.dialogs.scale_picker import ScalePickerModal
 
-        if self.dossier is None:
+        if not self._loaded("enter_scale"):
             return
         episode = self.dossier.episodes[-1].lineage_id if self.dossier.episodes else None
 
@@ -170,14 +197,113 @@ class DossierScreen(Screen[None]):
 
     def action_resume(self) -> None:
         """Finish the oldest unfinished draft."""
-        if self.dossier is not None and self.dossier.drafts:
+        if self._loaded("resume") and self.dossier.drafts:
             self.app.resume(self.dossier.drafts[0], self._who())  # type: ignore[attr-defined]
 
     def action_acknowledge(self) -> None:
-        """Acknowledge the oldest open alert."""
+        """Acknowledge an open alert: the only one, or the one chosen from a list."""
+        from hecht.tui.dialogs.choice import ChoiceModal
+
+        if not self._loaded("acknowledge") or not self.dossier.open_alerts:
+            return
+        found = {str(alert.id): alert for alert in self.dossier.open_alerts}
+        if len(found) == 1:
+            self._acknowledge(self.dossier.open_alerts[0])
+            return
+        choices = [(key, self._alert_choice(alert)) for key, alert in found.items()]
+        self.app.push_screen(
+            ChoiceModal(self.text("dossier.pick_alert"), choices),
+            lambda chosen: self._acknowledge(found[chosen]) if chosen else None,
+        )
+
+    def _acknowledge(self, alert: Any) -> None:
         from hecht.tui.dialogs.alert import AlertModal
 
-        if self.dossier is None or not self.dossier.open_alerts:
+        _scale, message = self._alert_rule(alert)
+        self.app.push_screen(AlertModal(alert, message), lambda _: self._load())
+
+    def _alert_choice(self, alert: Any) -> str:
+        scale, _message = self._alert_rule(alert)
+        day = alert.raised_at.astimezone().date()
+        return self.text(
+            "dossier.alert_choice", scale=scale, item=alert.item, level=alert.level, day=day
+        )
+
+    def _alert_rule(self, alert: Any) -> tuple[str, str]:
+        """The scale (short name) whose critical rule raised the alert, and the rule's message."""
+        dossier = self.dossier
+        scale_of = {p.administration_id: p.scale_id for p in dossier.points}
+        scale_of.update({draft.id: draft.scale_id for draft in dossier.drafts})
+        wanted = scale_of.get(alert.administration_id)
+        for entry in self.app.backend.library.latest():  # type: ignore[attr-defined]
+            definition = entry.definition
+            if wanted not in (None, definition.id):
+                continue
+            for rule in definition.interpretation.critical:
+                if rule.id == alert.rule_id:
+                    return definition.short_name, rule.message.get(self.text.language)
+        return wanted or "—", alert.rule_id
+
+    def action_edit_client(self) -> None:
+        """Correct the client's name, birth year, language or contact."""
+        from hecht.tui.dialogs.new_client import NewClientModal
+
+        if self._loaded("edit_client"):
+            self.app.push_screen(NewClientModal(self.dossier.client), lambda _: self._load())
+
+    def action_edit_episode(self) -> None:
+        """Correct an episode (or close it): the only one, or the one chosen from a list."""
+        from hecht.tui.dialogs.choice import ChoiceModal
+
+        if not self._loaded("edit_episode"):
             return
-        alert = self.dossier.open_alerts[0]
-        self.app.push_screen(AlertModal(alert, alert.rule_id), lambda _: self._load())
+        found = {str(episode.lineage_id): episode for episode in self.dossier.episodes}
+        if not found:
+            self.app.notify(self.text("dossier.no_episode"), severity="warning")
+            return
+        if len(found) == 1:
+            self._edit_episode(self.dossier.episodes[0])
+            return
+        choices = [
+            (key, self.text("history.record.episode", started=e.started_on, version=e.version))
+            for key, e in found.items()
+        ]
+        self.app.push_screen(
+            ChoiceModal(self.text("dossier.pick_episode"), choices),
+            lambda chosen: self._edit_episode(found[chosen]) if chosen else None,
+        )
+
+    def _edit_episode(self, episode: Any) -> None:
+        from hecht.tui.dialogs.episode_form import NewEpisodeModal
+
+        today = self.app.backend.clock().date()  # type: ignore[attr-defined]
+        self.app.push_screen(NewEpisodeModal({}, today, episode), lambda _: self._load())
+
+    def action_history(self) -> None:
+        """Choose a record of this dossier and show its versions."""
+        from hecht.tui.dialogs.choice import ChoiceModal
+        from hecht.tui.dialogs.history import record_choices
+
+        if not self._loaded("history"):
+            return
+        library = self.app.backend.library  # type: ignore[attr-defined]
+        names = {e.definition.id: e.definition.short_name for e in library.latest()}
+        choices = record_choices(self.dossier, self.text, names)
+        labels = dict(choices)
+
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                kind, lineage = key.split(":")
+                self._read_history(kind, int(lineage), labels[key])
+
+        self.app.push_screen(ChoiceModal(self.text("history.pick"), choices), chosen)
+
+    @work(thread=True, group="dossier-history")
+    def _read_history(self, kind: str, lineage_id: int, label: str) -> None:
+        history = self.app.backend.history(kind, lineage_id)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._show_history, label, history)
+
+    def _show_history(self, label: str, history: Any) -> None:
+        from hecht.tui.dialogs.history import HistoryModal
+
+        self.app.push_screen(HistoryModal(label, history))

@@ -20,6 +20,7 @@ from textual.widgets import Input, ProgressBar, Static
 from hecht.scales.model import ScaleDefinition
 from hecht.schema.readmodels import AdministrationRead, AlertRead
 from hecht.tui.dialogs.alert import AlertModal
+from hecht.tui.dialogs.missing_reason import MissingReasonModal
 from hecht.tui.entry_state import Answer, EntryState, KeyOutcome
 from hecht.tui.keybar import KeyBar
 from hecht.tui.screens.review import ReviewScreen
@@ -131,6 +132,9 @@ class EntryScreen(Screen[bool]):
         if outcome is KeyOutcome.IGNORED:
             return
         event.stop()
+        if outcome is KeyOutcome.ASK_REASON:
+            self._ask_reason()
+            return
         if outcome is KeyOutcome.REFUSED:
             self.refresh_item(
                 self.text("entry.refused", key=event.character, allowed=self.state.allowed())
@@ -145,6 +149,20 @@ class EntryScreen(Screen[bool]):
         self.refresh_item()
         if self.state.finished:
             self._review()
+
+    def _ask_reason(self) -> None:
+        """Mark the item missing once its reason is given; Escape leaves it unanswered."""
+
+        def given(reason: str | None) -> None:
+            if reason is None:
+                self.refresh_item()
+                return
+            self._store(self.state.mark_missing(reason))
+            self.refresh_item()
+            if self.state.finished:
+                self._review()
+
+        self.app.push_screen(MissingReasonModal(self.state.item.id), given)
 
     def _enter(self) -> None:
         if self.state.typed:
@@ -196,12 +214,33 @@ class EntryScreen(Screen[bool]):
             )
             event.input.cursor_position = max(0, problem.position - 1)
             return
+        self._with_reasons(answers, self._store_paper)
+
+    def _with_reasons(self, answers: list[Answer], then: Callable[[list[Answer]], None]) -> None:
+        """Ask why each missing item is missing, where the scale wants to know, then go on.
+
+        Escape at any question stores nothing: the paper string stays in its field.
+        """
+        waiting = [a for a in answers if a.code is None and a.missing_reason is None]
+        if not self.state.asks_reason or not waiting:
+            then(answers)
+            return
+
+        def given(reason: str | None) -> None:
+            if reason is not None:
+                reasoned = Answer(waiting[0].item_id, None, reason)
+                self._with_reasons([reasoned if a is waiting[0] else a for a in answers], then)
+
+        self.app.push_screen(MissingReasonModal(waiting[0].item_id), given)
+
+    def _store_paper(self, answers: list[Answer]) -> None:
         for answer in answers:
             self.state.answers[answer.item_id] = answer.code
             self._store(answer)
         self.state.position = len(self.definition.items)
-        event.input.add_class("hidden")
-        event.input.disabled = True
+        paper = self.query_one("#paper-input", Input)
+        paper.add_class("hidden")
+        paper.disabled = True
         self.refresh_item()
         self._review()
 
@@ -212,7 +251,9 @@ class EntryScreen(Screen[bool]):
         administration_id = self.administration.id
 
         def job() -> None:
-            raised = backend.answer(administration_id, answer.item_id, answer.code)
+            raised = backend.answer(
+                administration_id, answer.item_id, answer.code, answer.missing_reason
+            )
             if raised:
                 self.app.call_from_thread(self._show_alerts, raised)
 

@@ -1,0 +1,76 @@
+"""How the caseload reads: plain rows from a fixed number of grouped queries, never ORM objects."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import event
+
+from hecht.schema.database import unit_of_work
+from hecht.schema.inputs import NewClient, NewEpisode, NewVisit
+from hecht.schema.services import clients, episodes, visits
+from hecht.schema.services.caseload import caseload
+
+
+def add_clients(engine, actor, codes: list[str], couple: bool = False) -> None:
+    """Register clients, the first two as a couple sharing one episode if asked.
+
+    The others get an episode of their own and one visit each.
+    """
+    with unit_of_work(engine) as session:
+        for code in codes:
+            clients.create_client(session=session, actor=actor, new=NewClient(code=code))
+        if couple:
+            pair = clients.create_couple(
+                session=session, actor=actor, first_code=codes[0], second_code=codes[1]
+            )
+            new = NewEpisode(couple_id=pair.id, started_on=date(2026, 10, 1))
+            episodes.open_episode(session=session, actor=actor, new=new)
+        for code in codes[2 if couple else 0 :]:
+            new = NewEpisode(client_code=code, started_on=date(2026, 10, 1))
+            lineage = episodes.open_episode(session=session, actor=actor, new=new).lineage_id
+            visit = NewVisit(
+                episode_lineage_id=lineage, visit_date=date(2026, 11, 2), attendee_codes=[code]
+            )
+            visits.record_visit(session=session, actor=actor, new=visit)
+
+
+def selects_while_reading(engine, actor, library) -> tuple[list, int, set[str]]:
+    """The caseload, how many SELECTs it sent, and which ORM classes it loaded as objects."""
+    sent: list[str] = []
+    loaded: set[str] = set()
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with unit_of_work(engine) as session:
+            event.listen(
+                session, "loaded_as_persistent", lambda _s, obj: loaded.add(type(obj).__name__)
+            )
+            rows = caseload(session=session, actor=actor, library=library)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return rows, len(sent), loaded
+
+
+def test_the_caseload_reads_plain_rows_and_loads_no_orm_objects(engine, actor, library):
+    add_clients(engine, actor, ["P1", "P2", "S1"], couple=True)
+    rows, _, loaded = selects_while_reading(engine, actor, library)
+    assert [(row.code, row.partner_code, row.visits) for row in rows] == [
+        ("P1", "P2", 0),
+        ("P2", "P1", 0),
+        ("S1", None, 1),
+    ]
+    assert loaded == set()
+
+
+def test_the_caseload_sends_as_many_queries_for_many_clients_as_for_few(engine, actor, library):
+    add_clients(engine, actor, ["A1", "A2"], couple=True)
+    _, few, _ = selects_while_reading(engine, actor, library)
+    add_clients(engine, actor, [f"B{n}" for n in range(8)], couple=True)
+    rows, many, _ = selects_while_reading(engine, actor, library)
+    assert len(rows) == 10
+    assert many == few

@@ -1,0 +1,295 @@
+"""Corrections, history, choosing an alert, and keys pressed before the dossier arrived.
+
+Keyboard only; every test asserts on the database through the services.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+
+from hecht.scales.library import load_library
+from hecht.schema import audit
+from hecht.schema.context import Actor
+from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode
+from hecht.schema.services import administrations, alerts, clients, episodes
+from hecht.schema.services.trajectories import client_trajectory
+from hecht.tui.app import HechtApp
+from hecht.tui.backend import Backend
+from hecht.tui.config import Config
+from hecht.tui.i18n import Messages
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+LIBRARY = load_library(None)
+ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
+
+
+def read(url: str, work):
+    engine = open_database(url)
+    try:
+        with unit_of_work(engine) as session:
+            return work(session)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path / 'practice.db'}"
+
+    def seed(session) -> None:
+        clients.create_client(
+            session=session, actor=ACTOR, new=NewClient(code="MOM-1", name="Mira de Vries")
+        )
+        episodes.open_episode(
+            session=session,
+            actor=ACTOR,
+            new=NewEpisode(
+                client_code="MOM-1", due_date=date(2027, 2, 1), started_on=date(2026, 10, 1)
+            ),
+        )
+
+    read(url, seed)
+    return url
+
+
+def make_app(url: str) -> HechtApp:
+    return HechtApp(Backend(url, LIBRARY, "test:tui", lambda: NOW), Messages("en"), Config())
+
+
+def the_episode(url: str):
+    (episode,) = read(
+        url, lambda s: episodes.episodes_for_client(session=s, actor=ACTOR, code="MOM-1")
+    )
+    return episode
+
+
+def screen_text(app: HechtApp, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+async def open_dossier(pilot, code: str = "MOM-1") -> None:
+    await pilot.pause(0.5)
+    await pilot.press(*code, "enter")
+    await pilot.pause(0.6)
+
+
+async def test_correcting_the_client_refuses_a_bad_field_beside_it_and_keeps_the_rest(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_dossier(pilot)
+        await pilot.press("c")
+        await pilot.pause(0.3)
+        assert app.screen.query_one("#field-name").value == "Mira de Vries"
+        await pilot.press("tab", *"19x0", "enter")  # birth year
+        await pilot.pause(0.5)
+        assert "valid integer" in screen_text(app, "#error-birth-year")
+        await pilot.press(*(["backspace"] * 4), *"1990", "tab", *"nl", "enter")
+        await pilot.pause(0.8)
+        assert type(app.screen).__name__ == "DossierScreen"
+    client = read(db, lambda s: clients.get_client(session=s, actor=ACTOR, code="MOM-1"))
+    assert (client.name, client.birth_year, client.language) == ("Mira de Vries", 1990, "nl")
+
+
+async def test_correcting_the_episode_asks_why_and_stores_a_new_version(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 44)) as pilot:
+        await open_dossier(pilot)
+        await pilot.press("p")
+        await pilot.pause(0.3)
+        assert app.screen.query_one("#field-due_date").value == "2027-02-01"
+        await pilot.press(*(["backspace"] * 10), *"2027-02-08", "ctrl+s")
+        await pilot.pause(0.3)
+        assert "Say why" in screen_text(app, "#error-reason")
+        assert the_episode(db).version == 1  # nothing saved while the reason is missing
+        await pilot.press(*"dating scan", "enter")
+        await pilot.pause(0.8)
+        assert type(app.screen).__name__ == "DossierScreen"
+    episode = the_episode(db)
+    assert (episode.version, episode.due_date, episode.change_reason) == (
+        2,
+        date(2027, 2, 8),
+        "dating scan",
+    )
+
+
+async def test_an_end_of_care_closes_the_episode(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 44)) as pilot:
+        await open_dossier(pilot)
+        await pilot.press("p")
+        await pilot.pause(0.3)
+        await pilot.press("tab", "tab", "tab", *"2026-09-01", "ctrl+s")  # the end of care
+        assert "cannot end before it started" in screen_text(app, "#error-ended_on")
+        await pilot.press(*(["backspace"] * 10), *"2026-11-20", "ctrl+s")
+        await pilot.press(*"treatment finished", "enter")
+        await pilot.pause(0.8)
+    episode = the_episode(db)
+    assert (episode.status, episode.ended_on) == ("closed", date(2026, 11, 20))
+
+
+async def test_the_history_shows_each_version_with_when_who_why_and_what_changed(db):
+    def correct(session) -> int:
+        anna = clients.add_practitioner(session=session, actor=ACTOR, name="Anna Smit")
+        (episode,) = episodes.episodes_for_client(session=session, actor=ACTOR, code="MOM-1")
+        episodes.correct_episode(
+            session=session,
+            actor=replace(ACTOR, user_id=anna),
+            lineage_id=episode.lineage_id,
+            changes={"referrer": "GP"},
+            reason="referral letter arrived",
+        )
+        return episode.lineage_id
+
+    lineage = read(db, correct)
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_dossier(pilot)
+        await pilot.press("h")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "ChoiceModal"
+        await pilot.press("enter")  # the episode is listed first
+        await pilot.pause(0.6)
+        assert type(app.screen).__name__ == "HistoryModal"
+        shown = screen_text(app, "#history-body")
+        assert "Version 1" in shown and "first version" in shown
+        assert "Version 2" in shown and "Anna Smit" in shown
+        assert "referral letter arrived" in shown and "referred by: — → GP" in shown
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "DossierScreen"
+    client = read(db, lambda s: clients.client_row(s, "MOM-1"))
+    log = read(db, lambda s: audit.client_log(session=s, client_id=client.id))
+    assert any(e.event == "read" and e.detail == f"episode {lineage}" for e in log)
+
+
+def raise_alert(session, scale_id: str, item: str) -> None:
+    draft = administrations.start_administration(
+        session=session,
+        actor=ACTOR,
+        library=LIBRARY,
+        new=NewAdministration(client_code="MOM-1", scale_id=scale_id),
+    )
+    administrations.record_answer(
+        session=session,
+        actor=ACTOR,
+        library=LIBRARY,
+        administration_id=draft.id,
+        item_id=item,
+        code="2",
+    )
+
+
+async def test_with_several_open_alerts_a_chooses_which_one_to_acknowledge(db):
+    read(db, lambda s: raise_alert(s, "epds", "10"))
+    read(db, lambda s: raise_alert(s, "phq9", "9"))
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_dossier(pilot)
+        await pilot.press("a")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "ChoiceModal"
+        listed = [str(option.prompt) for option in app.screen.query_one("OptionList").options]
+        assert [label.split(" · ")[:3] for label in listed] == [
+            ["EPDS", "item 10", "urgent"],
+            ["PHQ-9", "item 9", "urgent"],
+        ]
+        await pilot.press("down", "enter")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "AlertModal"
+        await pilot.press("enter", *"crisis plan checked", "enter")
+        await pilot.pause(0.8)
+    still_open = read(db, lambda s: alerts.open_alerts(session=s, actor=ACTOR, code="MOM-1"))
+    drafts = read(db, lambda s: administrations.open_drafts(session=s, actor=ACTOR, code="MOM-1"))
+    by_scale = {draft.scale_id: draft for draft in drafts}
+    assert [alert.id for alert in still_open] == [by_scale["epds"].alerts[0].id]
+    assert by_scale["phq9"].alerts[0].action_note == "crisis plan checked"
+
+
+async def test_a_key_pressed_while_the_dossier_loads_acts_when_it_arrives(db):
+    def start_draft(session) -> None:
+        draft = administrations.start_administration(
+            session=session,
+            actor=ACTOR,
+            library=LIBRARY,
+            new=NewAdministration(client_code="MOM-1", scale_id="who5"),
+        )
+        for item in ("1", "2"):
+            administrations.record_answer(
+                session=session,
+                actor=ACTOR,
+                library=LIBRARY,
+                administration_id=draft.id,
+                item_id=item,
+                code="4",
+            )
+
+    read(db, start_draft)
+    app = make_app(db)
+    slow = app.backend.dossier
+
+    def slow_dossier(code: str):
+        time.sleep(0.8)  # a large dossier on a shared database
+        return slow(code)
+
+    app.backend.dossier = slow_dossier
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.5)
+        await pilot.press(*"MOM-1", "enter")
+        assert app.screen.dossier is None  # still reading
+        await pilot.press("r")
+        await pilot.pause(1.2)
+        assert type(app.screen).__name__ == "EntryScreen"
+        await pilot.press("3", "3", "3")
+        await pilot.pause(0.8)
+        await pilot.press("enter")
+        await pilot.pause(0.8)
+    (point,) = read(db, lambda s: client_trajectory(session=s, actor=ACTOR, code="MOM-1"))
+    assert (point.scale_id, point.total) == ("who5", (4 + 4 + 3 + 3 + 3) * 4)
+
+
+def test_an_administrations_history_names_each_changed_answer_and_the_new_total(db):
+    from hecht.tui.backend import RecordHistory
+    from hecht.tui.dialogs.history import version_lines
+
+    def corrected(session) -> list:
+        draft = administrations.start_administration(
+            session=session,
+            actor=ACTOR,
+            library=LIBRARY,
+            new=NewAdministration(client_code="MOM-1", scale_id="who5"),
+        )
+        for item, code in zip("12345", "11111", strict=True):
+            administrations.record_answer(
+                session=session,
+                actor=ACTOR,
+                library=LIBRARY,
+                administration_id=draft.id,
+                item_id=item,
+                code=code,
+            )
+        done = administrations.complete_administration(
+            session=session, actor=ACTOR, library=LIBRARY, administration_id=draft.id
+        )
+        administrations.correct_administration(
+            session=session,
+            actor=ACTOR,
+            library=LIBRARY,
+            lineage_id=done.lineage_id,
+            answers={"2": "3"},
+            reason="typing error",
+        )
+        return administrations.administration_history(
+            session=session, actor=ACTOR, lineage_id=done.lineage_id
+        )
+
+    versions = read(db, corrected)
+    lines = version_lines(RecordHistory("administration", versions, {}), Messages("en"))
+    assert lines[0].startswith("Version 1") and "first version" in lines[0]
+    assert lines[1].startswith("Version 2") and "typing error" in lines[1]
+    assert "user not recorded" in lines[1]
+    assert lines[2:] == ["    item 2: 1 → 3", "    total: 20 → 28"]

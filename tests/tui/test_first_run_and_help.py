@@ -1,0 +1,162 @@
+"""The first run (an empty caseload offers a first client or the demo) and F1 help, by keyboard."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from functools import partial
+
+import pytest
+
+from hecht.scales.library import load_library
+from hecht.schema.context import Actor
+from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.inputs import NewClient, NewEpisode
+from hecht.schema.services import clients, episodes
+from hecht.tui.app import HechtApp
+from hecht.tui.backend import Backend
+from hecht.tui.config import Config
+from hecht.tui.dialogs.help import SCREEN_TOPICS, WIDGET_TOPICS
+from hecht.tui.i18n import Messages, catalogue
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+LIBRARY = load_library(None)
+ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
+
+
+def make_app(url: str) -> HechtApp:
+    return HechtApp(Backend(url, LIBRARY, "test:tui", lambda: NOW), Messages("en"), Config())
+
+
+def registered(url: str) -> list[str]:
+    engine = open_database(url)
+    with unit_of_work(engine) as session:
+        found = [c.code for c in clients.find_clients(session=session, actor=ACTOR)]
+    engine.dispose()
+    return found
+
+
+async def wait_for(pilot, ready, seconds: float = 10) -> None:
+    """Wait until ready() holds (a new database is created first: that takes a moment)."""
+    for _ in range(int(seconds / 0.1)):
+        if ready():
+            return
+        await pilot.pause(0.1)
+
+
+@pytest.fixture
+def empty(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'new.db'}"
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path / 'practice.db'}"
+    engine = open_database(url)
+    with unit_of_work(engine) as session:
+        clients.create_client(session=session, actor=ACTOR, new=NewClient(code="MOM-1"))
+        episodes.open_episode(
+            session=session,
+            actor=ACTOR,
+            new=NewEpisode(client_code="MOM-1", started_on=date(2026, 10, 1)),
+        )
+    engine.dispose()
+    return url
+
+
+async def test_an_empty_caseload_offers_the_form_for_a_first_client(empty):
+    app = make_app(empty)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "first-run")
+        assert app.focused is not None and app.focused.id == "first-run"
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "NewClientModal"
+        await pilot.press(*"MOM-7", "enter")
+        await pilot.pause(0.8)
+        assert app.screen.query_one("#first-run").has_class("hidden")
+        assert app.screen.query_one("DataTable").row_count == 1
+    assert registered(empty) == ["MOM-7"]
+
+
+async def test_an_empty_caseload_opens_the_demo_practice_after_building_it(
+    empty, tmp_path, monkeypatch
+):
+    from hecht.schema import demo as demo_module
+
+    demo = tmp_path / "demo" / "hecht-demo.db"
+    monkeypatch.setattr("hecht.tui.commands.demo.demo_database_path", lambda: demo)
+    # a small practice: the full one is the demo builder's own test, and takes a while
+    small = partial(demo_module.build_demo_practice, episode_count=4)
+    monkeypatch.setattr(demo_module, "build_demo_practice", small)
+    app = make_app(empty)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "first-run")
+        await pilot.press("down", "enter")
+        await pilot.pause(0.3)
+        assert "Building the demo practice" in str(app.screen.query_one("#caseload-empty").render())
+        table = app.screen.query_one("DataTable")
+        await wait_for(pilot, lambda: table.row_count > 0, seconds=120)
+        assert table.row_count > 0
+        assert app.backend.url == f"sqlite:///{demo}"
+    assert registered(empty) == []  # the real database stays empty
+    assert registered(f"sqlite:///{demo}")
+
+
+def test_every_help_topic_has_a_text_in_both_languages():
+    topics = {*SCREEN_TOPICS.values(), *WIDGET_TOPICS.values(), "form", "general"}
+    for language in ("en", "nl"):
+        assert {f"f1.{topic}" for topic in topics} <= set(catalogue(language))
+
+
+def help_text(app: HechtApp) -> str:
+    return str(app.screen.query_one("#help-text").render())
+
+
+def help_keys(app: HechtApp) -> str:
+    return str(app.screen.query_one("#help-keys").render())
+
+
+async def test_f1_explains_the_focused_widget_with_the_screens_keys_and_f1_closes_it(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.6)
+        await pilot.press("f1")
+        assert type(app.screen).__name__ == "HelpModal"
+        assert help_text(app) == catalogue("en")["f1.filter"]
+        assert "^n  New client" in help_keys(app)
+        await pilot.press("f1")
+        assert type(app.screen).__name__ == "CaseloadScreen"
+        await pilot.press("enter")  # MOM-1's dossier
+        await pilot.pause(0.6)
+        await pilot.press("f1")
+        assert help_text(app) == catalogue("en")["f1.dossier"]
+        assert all(label in help_keys(app) for label in ("Edit episode", "History", "Client"))
+        await pilot.press("escape")
+        assert type(app.screen).__name__ == "DossierScreen"
+
+
+async def test_f1_in_entry_and_in_paper_mode_explains_each(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.6)
+        await pilot.press("enter")
+        await pilot.pause(0.6)
+        await pilot.press("e")
+        await pilot.pause(0.3)
+        await pilot.press(*(["down"] * LIBRARY.ids().index("who5")), "enter")
+        await pilot.pause(0.6)
+        await pilot.press("f1")
+        assert help_text(app) == catalogue("en")["f1.entry"]
+        await pilot.press("f1", "f2", "f1")
+        assert help_text(app) == catalogue("en")["f1.paper"]
+        await pilot.press("escape")
+        assert type(app.screen).__name__ == "EntryScreen"
+
+
+async def test_help_is_in_the_users_language(db):
+    app = HechtApp(Backend(db, LIBRARY, "test:tui", lambda: NOW), Messages("nl"), Config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.6)
+        await pilot.press("f1")
+        assert help_text(app) == catalogue("nl")["f1.filter"]
+        assert "Nieuwe cliënt" in help_keys(app)

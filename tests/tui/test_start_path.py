@@ -1,0 +1,196 @@
+"""The way to the first frame: light settings, no storage before it, the collector paused till then.
+
+Import checks run in a fresh interpreter, so what this test process already imported cannot hide
+an import from the start path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import subprocess
+import sys
+import tomllib
+from datetime import UTC, date, datetime
+
+import pytest
+
+from hecht.scales.library import load_library
+from hecht.schema.context import Actor
+from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.inputs import NewClient, NewEpisode
+from hecht.schema.services import clients, episodes
+from hecht.tui.app import HechtApp
+from hecht.tui.backend import Backend
+from hecht.tui.config import (
+    Config,
+    ConfigError,
+    Protocols,
+    config_path,
+    load_config,
+    save_config,
+    well_formed_config,
+)
+from hecht.tui.config_check import CheckedConfig, CheckedProtocols, checked_config
+from hecht.tui.i18n import CATALOGUE_DIR, Messages, flat_entries
+from hecht.tui.startup import paused, resume_collection
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic")
+
+
+def run_fresh(code: str) -> tuple[list[str], list[str]]:
+    """Run ``code`` in a fresh interpreter: its output lines, and the heavy packages imported."""
+    probe = f"{code}\nimport sys\nprint(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    *printed, imported = done.stdout.strip().splitlines()
+    return printed, eval(imported)  # noqa: S307 - our own probe's output
+
+
+def test_the_app_and_its_first_screen_import_neither_storage_nor_pydantic(isolated_config):
+    code = (
+        "import argparse\n"
+        "from hecht.tui.config import load_config\n"
+        "from hecht.tui.context import command_database_url\n"
+        "from hecht.tui.launch import make_app\n"
+        "from hecht.tui.i18n import Messages\n"
+        "import hecht.tui.screens.caseload\n"
+        "config = load_config()\n"
+        "url = command_database_url(argparse.Namespace(db='x.db', config=config))\n"
+        "make_app(url, Messages('en'), config)\n"
+    )
+    assert run_fresh(code) == ([], [])
+
+
+def test_a_well_formed_config_file_is_read_without_pydantic(isolated_config):
+    written = Config(
+        language="nl",
+        practitioner="Mira",
+        privacy=True,
+        protocols=Protocols(visit=["who5"]),
+        keys={"caseload.new_client": "f6"},
+    )
+    save_config(written)
+    code = (
+        "from dataclasses import asdict\n"
+        "from hecht.tui.config import load_config\n"
+        "print(asdict(load_config()))\n"
+    )
+    assert run_fresh(code) == ([str(dataclasses.asdict(written))], [])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"language": "en", "practitioner": "M" * 200, "database": "/data/praktijk.db"},
+        {"privacy": False, "keys": {"app.quit": "ctrl+x"}},
+        {"protocols": {"intake": [], "closing": ["epds"]}},
+    ],
+)
+def test_the_quick_reading_gives_what_the_full_check_gives(data):
+    quick = well_formed_config(data)
+    assert quick is not None
+    assert quick == checked_config(data, "config.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('practitioner = "' + "M" * 201 + '"\n', "practitioner: String should have at most 200"),
+        ('[protocols]\nfollow_up = ["who5"]\n', "protocols.follow_up: Extra inputs"),
+        ("[keys]\n'app.quit' = 5\n", "keys.app.quit: Input should be a valid string"),
+        ("privacy = 0.5\n", "privacy: Input should be a valid boolean"),
+    ],
+)
+def test_what_the_quick_reading_cannot_accept_gets_the_full_checks_refusal(text, message):
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    assert str(caught.value).startswith(f"{config_path()}: {message}")
+
+
+def test_the_full_check_has_the_same_fields_and_defaults_as_the_settings():
+    assert set(CheckedConfig.model_fields) == {f.name for f in dataclasses.fields(Config)}
+    assert set(CheckedProtocols.model_fields) == {f.name for f in dataclasses.fields(Protocols)}
+    assert checked_config({}, "config.toml") == Config()
+
+
+def test_start_up_mode_pauses_the_collector_until_resumed_then_freezes_what_it_built():
+    code = (
+        "import gc\n"
+        "from hecht.tui.startup import pause_collection, paused, resume_collection\n"
+        "pause_collection()\n"
+        "assert not gc.isenabled() and paused()\n"
+        "built = [[] for _ in range(1000)]\n"
+        "resume_collection()\n"
+        "assert gc.isenabled() and not paused() and gc.get_freeze_count() >= 1000\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_resuming_without_a_pause_leaves_the_hosts_collector_alone():
+    frozen = gc.get_freeze_count()
+    resume_collection()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
+
+
+@pytest.fixture
+def practice(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path / 'practice.db'}"
+    engine = open_database(url)
+    actor = Actor(user_id=None, access_point="test", clock=lambda: NOW)
+    with unit_of_work(engine) as session:
+        clients.create_client(session=session, actor=actor, new=NewClient(code="MOM-1"))
+        new = NewEpisode(client_code="MOM-1", started_on=date(2026, 10, 1))
+        episodes.open_episode(session=session, actor=actor, new=new)
+    engine.dispose()
+    return url
+
+
+async def test_the_caseload_shown_ends_start_up_mode(practice, monkeypatch):
+    monkeypatch.setattr("hecht.tui.startup._paused", True)
+    app = HechtApp(
+        Backend(practice, load_library(None), "test", lambda: NOW), Messages("en"), Config()
+    )
+    gc.disable()
+    try:
+        async with app.run_test() as pilot:
+            assert not gc.isenabled()
+            for _ in range(40):
+                await pilot.pause(0.1)
+                if app.screen.query_one("DataTable").row_count:
+                    break
+            await pilot.pause(0.1)
+            assert app.screen.query_one("DataTable").row_count == 1
+            assert gc.isenabled() and not paused()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_catalogues_read_quickly_say_exactly_what_tomllib_reads(language):
+    text = (CATALOGUE_DIR / f"{language}.toml").read_text(encoding="utf-8")
+    quick = flat_entries(text)
+    assert quick is not None
+    assert quick == {key: str(value) for key, value in tomllib.loads(text).items()}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'bare = "a key without quotes"\n',
+        '"twice" = "one"\n"twice" = "two"\n',
+        '"emoji" = "\\U0001F600"\n',
+        '"spaced" = "text"  # a comment\n',
+        '"tab" = "a\tb"\n',
+    ],
+)
+def test_catalogue_lines_beyond_the_quick_reading_are_left_to_tomllib(text):
+    assert flat_entries(text) is None

@@ -1,0 +1,200 @@
+"""Signals on the caseload, the supervision screen and the outcomes screen, by keyboard only.
+
+The practice: three clients with a WHO-5 (percent) baseline and a later total in one episode,
+A 40 → 72 (mother), B 48 → 60 (partner), C 72 → 40 (role unknown). With WHO-5's reliable
+change of 23.6 points, C is reliably worse (−32) and is the only client with a signal. Pairs:
+n 3, mean change (32 + 12 − 32) / 3 = +4.00, SD of the changes √((28² + 8² + 36²) / 2) = 32.741,
+95% CI 4 ± t(.975, 2) · 32.741 / √3 = 4 ± 4.3027 · 18.903 = [−77.33, 85.33]; for those
+referred for fear of childbirth (A only) n 1, +32.00 without an interval.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from hecht.scales.library import load_library
+from hecht.schema.context import Actor
+from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode
+from hecht.schema.services import administrations, clients, episodes
+from hecht.tui.app import HechtApp
+from hecht.tui.backend import Backend
+from hecht.tui.config import Config, Signals
+from hecht.tui.i18n import Messages
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+LIBRARY = load_library(None)
+ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
+BASE, LATER = date(2026, 10, 1), date(2026, 11, 20)
+PEOPLE = (
+    # code, name, role, referral reason, WHO-5 answers at baseline and later (raw sum × 4)
+    ("A-1", "Anna Jansen", "mother", "fear_of_childbirth", "2,2,2,2,2", "4,4,3,3,4"),
+    ("B-1", "Bram de Boer", "partner", "traumatic_birth", "3,3,2,2,2", "3,3,3,3,3"),
+    ("C-1", "Carla Visser", None, "traumatic_birth", "4,4,3,3,4", "2,2,2,2,2"),
+)
+
+
+def complete(session, code: str, episode: int, answers: str, on: date) -> None:
+    context = {"session": session, "actor": ACTOR, "library": LIBRARY}
+    new = NewAdministration(
+        client_code=code, scale_id="who5", episode_lineage_id=episode, observed_on=on
+    )
+    draft = administrations.start_administration(new=new, **context)
+    for item, typed in enumerate(answers.split(","), start=1):
+        administrations.record_answer(
+            administration_id=draft.id, item_id=str(item), code=typed, **context
+        )
+    administrations.complete_administration(administration_id=draft.id, **context)
+
+
+def seed(url: str, people=PEOPLE, later: date = LATER) -> None:
+    engine = open_database(url)
+    with unit_of_work(engine) as session:
+        for code, name, role, reason, before, after in people:
+            new = NewClient(code=code, name=name, role=role)
+            clients.create_client(session=session, actor=ACTOR, new=new)
+            episode = episodes.open_episode(
+                session=session,
+                actor=ACTOR,
+                new=NewEpisode(
+                    client_code=code,
+                    due_date=date(2027, 1, 10),
+                    started_on=BASE,
+                    referral_reasons=[reason],
+                ),
+            ).lineage_id
+            complete(session, code, episode, before, BASE)
+            complete(session, code, episode, after, later)
+    engine.dispose()
+
+
+def make_app(tmp_path, people=PEOPLE, later: date = LATER, config: Config | None = None):
+    url = f"sqlite:///{tmp_path / 'practice.db'}"
+    if not (tmp_path / "practice.db").exists():
+        seed(url, people, later)
+    backend = Backend(url, LIBRARY, "test:tui", lambda: NOW)
+    return HechtApp(backend, Messages("en"), config or Config())
+
+
+def shown(widget) -> str:
+    return str(widget.render())
+
+
+async def settle(pilot) -> None:
+    await pilot.pause(0.3)
+    for _ in range(100):
+        if all(worker.is_finished for worker in pilot.app.workers):
+            break
+        await pilot.pause(0.05)
+    await pilot.pause(0.1)
+
+
+async def test_a_deteriorated_client_shows_its_mark_and_the_strip_explains_it(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#caseload-table")
+        signals = [str(table.get_row(code)[-1]) for code in ("A-1", "B-1", "C-1")]
+        assert signals == ["", "", "↓"]
+        strip = app.screen.query_one("#caseload-signals")
+        assert shown(strip) == "No signals for A-1."
+        await pilot.press("down", "down")  # the filter keeps the focus; arrows move the row
+        await pilot.pause(0.1)
+        assert "↓ WHO-5 reliably worse since baseline: 72 → 40" in shown(strip)
+
+
+async def test_the_overdue_signal_follows_the_weeks_set_in_the_config_file(tmp_path):
+    # A-1's last WHO-5 was on 20 October: five weeks before today
+    people = PEOPLE[:1]
+    for weeks, expected in ((None, "⏲"), (6, "")):
+        config = None if weeks is None else Config(signals=Signals(overdue_weeks=weeks))
+        app = make_app(tmp_path, people, later=date(2026, 10, 20), config=config)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one("#caseload-table")
+            assert str(table.get_row("A-1")[-1]) == expected
+
+
+async def test_supervision_lists_signalled_clients_first_and_shows_no_names(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SupervisionScreen"
+        table = app.screen.query_one("#supervision-list")
+        codes = [str(table.get_row_at(index)[0]) for index in range(table.row_count)]
+        assert codes == ["C-1", "A-1", "B-1"]
+        page = "\n".join(shown(widget) for widget in app.screen.query("#supervision-case Static"))
+        assert "reliably worse since baseline: 72 → 40" in page
+        assert "-32 since baseline 72: reliably deteriorated" in page
+        await pilot.press("down")
+        await settle(pilot)
+        screen_text = "\n".join(shown(widget) for widget in app.screen.query("Static"))
+        assert "+32 since baseline 40: recovered" in screen_text
+        for _code, name, *_rest in PEOPLE:
+            assert name not in screen_text and name.split()[-1] not in screen_text
+        await pilot.press("escape")
+        assert type(app.screen).__name__ == "CaseloadScreen"
+
+
+async def test_outcomes_show_the_hand_worked_change_and_switch_group_by_key(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "OutcomesScreen"
+        (table,) = app.screen.query("#outcomes DataTable")
+        row = [str(cell) for cell in table.get_row_at(0)]
+        assert row[:2] == ["WHO-5 ↑", "3"]
+        assert row[4] == "+4.00\n[-77.33, 85.33]"
+        assert row[7:11] == ["33%", "0%", "33%", "33%"]  # recovered, improved, unchanged, worse
+        assert "everyone · episodes: 3" in shown(app.screen.query_one("#outcomes-title"))
+        await pilot.press("]")
+        await settle(pilot)
+        assert "referred for fear of childbirth" in shown(app.screen.query_one("#outcomes-title"))
+        (table,) = app.screen.query("#outcomes DataTable")
+        row = [str(cell) for cell in table.get_row_at(0)]
+        assert (row[1], row[4]) == ("1", "+32.00")
+
+
+async def test_the_outcomes_group_can_be_picked_from_a_list(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("g")
+        await pilot.pause(0.2)
+        await pilot.press("end", "enter")  # the last group: role not recorded (C only)
+        await settle(pilot)
+        assert "role not recorded · episodes: 1" in shown(app.screen.query_one("#outcomes-title"))
+        (table,) = app.screen.query("#outcomes DataTable")
+        assert [str(cell) for cell in table.get_row_at(0)][4] == "-32.00"
+
+
+async def test_an_empty_practice_has_no_pairs_yet(tmp_path):
+    app = make_app(tmp_path, people=())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert "No pairs yet" in shown(app.screen.query_one(".outcomes-empty"))
+        assert not app.screen.query("#outcomes DataTable")
+
+
+async def test_the_command_palette_reaches_supervision_and_outcomes(tmp_path):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for words, screen in (("supervision", "SupervisionScreen"), ("outcomes", "OutcomesScreen")):
+            await pilot.press("ctrl+p")
+            await pilot.pause(0.3)
+            await pilot.press(*words)
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert type(app.screen).__name__ == screen
+            await pilot.press("escape")
+            await pilot.pause(0.2)

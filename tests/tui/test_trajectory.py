@@ -1,0 +1,362 @@
+"""The trajectory view by keyboard: t in the dossier opens it; [ ] choose the scale, x the axis,
+u the subscales; a couple's relationship scale shows both partners and flags their discrepancy.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from rich.segment import Segment
+from rich.text import Text
+
+from hecht.scales.library import ScaleLibrary, load_library
+from hecht.scales.series import Axis, Observation, build_trajectory, guides
+from hecht.schema.context import Actor
+from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
+from hecht.schema.services import administrations, clients, episodes, visits
+from hecht.tui.app import HechtApp
+from hecht.tui.backend import Backend
+from hecht.tui.config import Config
+from hecht.tui.i18n import Messages
+from hecht.tui.trajectory_drawing import (
+    BAND,
+    CUTOFF,
+    EVENT,
+    ScaleTrajectory,
+    drawing,
+    rows,
+)
+from hecht.tui.widgets.trajectory_chart import Drawing, Series, TrajectoryChart
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
+DUE, BIRTH = date(2026, 9, 20), date(2026, 9, 14)
+VISITS = (date(2026, 7, 6), date(2026, 8, 3), date(2026, 10, 12))  # Z29, Z33, PP4
+EPDS_PLAIN = {0, 1, 3}  # items 1, 2 and 4 score as typed; the others are reversed (3 - code)
+
+
+def epds_codes(scores: list[int]) -> str:
+    """The codes to type for these EPDS item scores."""
+    return ",".join(str(s if n in EPDS_PLAIN else 3 - s) for n, s in enumerate(scores))
+
+
+# MOM-1 per visit. WHO-5: raw x 4. EPDS totals 12, 16, 10. CSI-4 codes are scores.
+MOTHER = {
+    "who5": ["1,1,1,1,2", "2,2,1,1,2", "3,3,3,2,2"],  # 24, 32, 52
+    "epds": [
+        epds_codes([2, 2, 2, 1, 1, 1, 1, 1, 1, 0]),  # 12
+        epds_codes([2, 2, 2, 2, 2, 2, 1, 1, 1, 1]),  # 16
+        epds_codes([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]),  # 10
+    ],
+    "csi4": ["4,4,3,4", "3,3,3,3", "3,2,2,2"],  # 15, 12, 9
+}
+PARTNER = {"csi4": ["4,4,4,4", "2,2,2,2", "3,3,2,2"]}  # 16, 8, 10
+
+
+def administer(session, library, code: str, scale_id: str, answers: str, visit, episode) -> None:
+    draft = administrations.start_administration(
+        session=session, actor=ACTOR, library=library,
+        new=NewAdministration(
+            client_code=code, scale_id=scale_id, observed_on=visit.visit_date,
+            visit_lineage_id=visit.lineage_id, episode_lineage_id=episode.lineage_id,
+        ),
+    )  # fmt: skip
+    for item, typed in zip(library.get(scale_id).items, answers.split(","), strict=True):
+        administrations.record_answer(
+            session=session, actor=ACTOR, library=library,
+            administration_id=draft.id, item_id=item.id, code=typed,
+        )  # fmt: skip
+    administrations.complete_administration(
+        session=session, actor=ACTOR, library=library, administration_id=draft.id
+    )
+
+
+def seed(url: str, library: ScaleLibrary, mother: dict, partner: dict) -> None:
+    """A couple seen three times around the birth, with the given answers per visit."""
+    engine = open_database(url)
+    with unit_of_work(engine) as session:
+        for code, name in (("MOM-1", "Mira de Vries"), ("DAD-1", "Sam de Vries")):
+            clients.create_client(session=session, actor=ACTOR, new=NewClient(code=code, name=name))
+        couple = clients.create_couple(
+            session=session, actor=ACTOR, first_code="MOM-1", second_code="DAD-1"
+        )
+        episode = episodes.open_episode(
+            session=session, actor=ACTOR,
+            new=NewEpisode(
+                couple_id=couple.id, due_date=DUE, birth_date=BIRTH, started_on=date(2026, 7, 1)
+            ),
+        )  # fmt: skip
+        for n, day in enumerate(VISITS):
+            visit = visits.record_visit(
+                session=session, actor=ACTOR,
+                new=NewVisit(
+                    episode_lineage_id=episode.lineage_id, visit_date=day,
+                    attendee_codes=["MOM-1", "DAD-1"],
+                ),
+            )  # fmt: skip
+            for code, answers in (("MOM-1", mother), ("DAD-1", partner)):
+                for scale_id, per_visit in answers.items():
+                    if per_visit[n] is not None:  # None: not given at this visit
+                        administer(session, library, code, scale_id, per_visit[n], visit, episode)
+    engine.dispose()
+
+
+def make_app(url: str, library: ScaleLibrary, *, language: str = "en") -> HechtApp:
+    backend = Backend(url, library, "test:tui", lambda: NOW)
+    return HechtApp(backend, Messages(language), Config())  # type: ignore[arg-type]
+
+
+def shown(app: HechtApp, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+def table_rows(app: HechtApp) -> list[list[str]]:
+    table = app.screen.query_one("#trajectory-table")
+    return [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
+
+
+async def open_trajectory(pilot) -> None:
+    await pilot.pause(0.5)
+    await pilot.press(*"MOM-1", "enter")
+    await pilot.pause(0.5)
+    await pilot.press("t")
+    await pilot.pause(0.6)
+
+
+@pytest.fixture
+def library() -> ScaleLibrary:
+    return load_library(None)
+
+
+@pytest.fixture
+def couple_db(tmp_path, library) -> str:
+    url = f"sqlite:///{tmp_path / 'practice.db'}"
+    seed(url, library, MOTHER, PARTNER)
+    return url
+
+
+async def test_t_opens_the_chart_and_table_of_the_first_scale_on_the_visit_axis(couple_db, library):
+    app = make_app(couple_db, library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_trajectory(pilot)
+        assert type(app.screen).__name__ == "TrajectoryScreen"
+        title = shown(app, "#trajectory-title")
+        assert "WHO-5" in title and "Mira de Vries" in title and "scale 1 of 3" in title
+        # 24 -> 52 is +28, beyond WHO-5's reliable change of 23.6, and crosses the cutoff of 52
+        assert table_rows(app) == [
+            ["2026-07-06", "Z29", "24", "poor wellbeing", "baseline", ""],
+            ["2026-08-03", "Z33", "32", "poor wellbeing", "+8", "no reliable change"],
+            ["2026-10-12", "PP4", "52", "no sign of poor wellbeing", "+28", "▲ recovered"],
+        ]
+        chart = app.screen.query_one("#trajectory-chart")
+        assert [line.ys for line in chart.drawing.series] == [(24, 32, 52)]
+        assert chart.drawing.series[0].label == "Mira de Vries"
+        assert [(m.xs, m.ys) for m in chart.drawing.extra] == [((3.0,), (52,))]
+        assert chart.drawing.hlines == ((52, CUTOFF),)  # the band boundary is the cutoff
+
+
+async def test_x_cycles_the_axis_and_the_week_axis_marks_the_birth(couple_db, library):
+    app = make_app(couple_db, library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_trajectory(pilot)
+        chart = app.screen.query_one("#trajectory-chart")
+        await pilot.press("x")
+        await pilot.pause(0.2)
+        assert chart.drawing.xlabel == "date"
+        assert chart.drawing.series[0].xs == tuple(float(d.toordinal()) for d in VISITS)
+        await pilot.press("x")
+        await pilot.pause(0.2)
+        assert chart.drawing.xlabel == "week (Z = pregnant, PP = postpartum)"
+        # 2026-07-06 is 70 days before the birth, 2026-08-03 42 days; 2026-10-12 28 days after
+        assert chart.drawing.series[0].xs == (-10.0, -6.0, 4.0)
+        assert chart.drawing.vlines == ((0.0, EVENT),)
+        assert "birth (2026-09-14)" in shown(app, "#trajectory-notes")
+        assert "Z29" in [label for _, label in chart.drawing.xticks]
+        drawn = chart.render().plain
+        assert "Z29" in drawn and "PP4" in drawn and "Mira de Vries" in drawn
+        await pilot.press("x")
+        await pilot.pause(0.2)
+        assert chart.drawing.xlabel == "visit"
+
+
+async def test_scales_cycle_with_brackets_and_arrows_and_each_shows_its_own_guides(
+    couple_db, library
+):
+    app = make_app(couple_db, library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_trajectory(pilot)
+        chart = app.screen.query_one("#trajectory-chart")
+        await pilot.press("]")
+        await pilot.pause(0.2)
+        assert "EPDS" in shown(app, "#trajectory-title")
+        # EPDS: bands 0-9, 10-12, 13-30, cutoff 13: one band line at 10 and the cutoff
+        assert chart.drawing.hlines == ((10, BAND), (13, CUTOFF))
+        # 12 -> 16 is +4, the published reliable change: a reliable deterioration
+        assert [row[4:] for row in table_rows(app)] == [
+            ["baseline", ""],
+            ["+4", "✖ reliably deteriorated"],
+            ["-2", "no reliable change"],
+        ]
+        await pilot.press("right")
+        await pilot.pause(0.2)
+        assert "CSI-4" in shown(app, "#trajectory-title")
+        await pilot.press("left", "[")
+        await pilot.pause(0.2)
+        assert "WHO-5" in shown(app, "#trajectory-title")
+
+
+async def test_many_keys_before_a_frame_cost_one_redraw(couple_db, library):
+    app = make_app(couple_db, library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_trajectory(pilot)
+        chart = app.screen.query_one("#trajectory-chart")
+        before = chart.builds
+        app.screen.action_next_scale()
+        app.screen.action_cycle_axis()
+        app.screen.action_next_scale()  # CSI-4 on the date axis, all before one refresh
+        await pilot.pause(0.3)
+        assert chart.builds == before + 1
+        assert "CSI-4" in shown(app, "#trajectory-title")
+        await pilot.pause(0.3)
+        assert chart.builds == before + 1  # nothing changed: no rebuild
+
+
+async def test_a_resize_rebuilds_the_chart_once_and_repaints_reuse_it(couple_db, library):
+    app = make_app(couple_db, library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_trajectory(pilot)
+        chart = app.screen.query_one("#trajectory-chart")
+        before = chart.builds
+        await pilot.resize_terminal(100, 36)
+        await pilot.pause(0.3)
+        assert chart.builds == before + 1
+        chart.refresh()  # a repaint at the same size (focus, hover, a dialog closing)
+        await pilot.pause(0.2)
+        assert chart.builds == before + 1
+        assert chart.size.width < 120
+
+
+async def test_a_couple_shares_the_relationship_chart_without_inventing_a_flag(couple_db, library):
+    app = make_app(couple_db, library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_trajectory(pilot)
+        await pilot.press("[")  # wraps round to the last scale, CSI-4
+        await pilot.pause(0.3)
+        chart = app.screen.query_one("#trajectory-chart")
+        assert [s.ys for s in chart.drawing.series] == [(15, 12, 9), (16, 8, 10)]
+        assert [s.label for s in chart.drawing.series] == ["Mira de Vries", "Sam de Vries"]
+        # CSI-4 has no change parameters: neither change nor difference is flagged
+        assert (chart.drawing.extra, chart.drawing.bars) == ((), ())
+        assert "no known reliable difference" in shown(app, "#trajectory-notes")
+        assert [row[6:] for row in table_rows(app)] == [["16", "-1"], ["8", "+4"], ["10", "-1"]]
+
+
+def practice_relationship_scale(folder: Path) -> None:
+    """A local copy of CSI-4 that a practice gave a reliable change of 5 points."""
+    text = (Path(load_library(None).entry("csi4").path)).read_text(encoding="utf-8")
+    text = text.replace('id = "csi4"', 'id = "csi4_local"', 1)
+    text += '\n[change]\nreliable_change = 5\ncriterion = 1.96\nsource = "test"\n'
+    (folder / "csi4_local.toml").write_text(text, encoding="utf-8")
+
+
+async def test_partners_further_apart_than_the_reliable_difference_are_flagged(tmp_path):
+    practice_relationship_scale(tmp_path)
+    library = load_library(tmp_path)
+    url = f"sqlite:///{tmp_path / 'practice.db'}"
+    # MOM 15, 12, 9 against DAD 16, 4, 10: the second visit differs by 8 > 5
+    dad = ["4,4,4,4", "1,1,1,1", "3,3,2,2"]
+    seed(url, library, {"csi4_local": MOTHER["csi4"]}, {"csi4_local": dad})
+    app = make_app(url, library)
+    app.privacy = True
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_trajectory(pilot)
+        chart = app.screen.query_one("#trajectory-chart")
+        assert [s.label for s in chart.drawing.series] == ["MOM-1", "DAD-1"]  # privacy: codes
+        # with change parameters her own 15 -> 9 (-6, beyond 5) is a reliable deterioration too
+        (worse,) = chart.drawing.extra
+        assert (worse.xs, worse.ys, worse.label) == ((3.0,), (9,), "reliable deterioration")
+        (flag,) = chart.drawing.bars  # a bar at visit 2 between his 4 and her 12
+        assert (flag.xs, flag.lows, flag.highs) == ((2.0,), (4,), (12,))
+        assert flag.label == "partners differ reliably"
+        assert "more than 5 points" in shown(app, "#trajectory-notes")
+        assert [row[7] for row in table_rows(app)] == ["-1", "+8 ┃", "-1"]
+        assert "Mira" not in shown(app, "#trajectory-title")
+
+
+async def test_one_administration_shows_no_change_yet_and_a_scale_without_cutoff_says_so(
+    tmp_path, library
+):
+    url = f"sqlite:///{tmp_path / 'practice.db'}"
+    # RSES, all 'agree': five items score 2, the five reversed ones 1
+    seed(url, library, {"rses": ["1,1,1,1,1,1,1,1,1,1", None, None]}, {})
+    app = make_app(url, library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_trajectory(pilot)
+        assert table_rows(app) == [["2026-07-06", "Z29", "15", "—", "no change yet", ""]]
+        assert "No published cutoff" in shown(app, "#trajectory-notes")
+        assert app.screen.query_one("#trajectory-chart").drawing.hlines == ()
+
+
+async def test_the_view_speaks_dutch(couple_db, library):
+    app = make_app(couple_db, library, language="nl")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_trajectory(pilot)
+        assert app.screen.query_one("#trajectory-chart").drawing.xlabel == "bezoek"
+        assert table_rows(app)[0][:5] == [
+            "06-07-2026",
+            "Z29",
+            "24",
+            "laag welbevinden",
+            "beginmeting",
+        ]
+
+
+def test_the_chart_reads_plotexts_matrix_exactly_as_its_own_ansi_output_would_show():
+    chart = TrajectoryChart()
+    chart.drawing = Drawing(
+        series=(Series((1, 2, 3), (4, 8, 6), "cyan+", "hd", "client"),),
+        extra=(Series((2,), (8,), "green+", "▲", "improved", joined=False),),
+        hlines=((5, "red"),), vlines=((2, "orange"),), xlim=(0, 4), ylim=(0, 10),
+        xticks=((1, "Z20"), (3, "PP2")), xlabel="week",
+    )  # fmt: skip
+    console = Console(width=80, color_system="truecolor", force_terminal=True)
+
+    def segments(text: Text) -> list[Segment]:
+        return list(Segment.simplify(console.render(text)))
+
+    chart.set_up(60, 18, "dark")
+    expected = Text.from_ansi(chart.plt.build())
+    built = chart.build(60, 18, "dark")
+    assert built.plain == expected.plain
+    assert segments(built) == segments(expected)
+    assert chart.builds == 1
+
+
+def test_a_scale_without_a_total_charts_and_lists_its_subscales():
+    ecr = load_library(None).get("ecr_rs")
+    seen = [Observation(date(2026, 10, 8), None, {"avoidance": 3.0, "anxiety": 5.5}, visit=1)]
+    scale = ScaleTrajectory(ecr, build_trajectory(ecr, seen), None, (), guides(ecr))
+    text = Messages("en")
+    (row,) = rows(scale, text)
+    assert row[2] == "Avoidance 3 · Anxiety 5.5"
+    chart = drawing(scale, Axis.VISIT, False, ["MOM-1"], text)
+    assert [(s.label, s.ys) for s in chart.series] == [("Avoidance", (3.0,)), ("Anxiety", (5.5,))]
+    assert chart.ylim == (1, 7)
+
+
+def test_u_adds_the_subscales_beside_the_total_on_one_axis():
+    pbq = load_library(None).get("pbq")
+    parts = {"impaired_bonding": 14.0, "rejection_anger": 6.0, "infant_anxiety": 4.0}
+    seen = [Observation(date(2026, 10, 8), 26.0, {**parts, "abuse_risk": 2.0}, visit=1)]
+    scale = ScaleTrajectory(pbq, build_trajectory(pbq, seen), None, (), guides(pbq))
+    text = Messages("en")
+    alone = drawing(scale, Axis.VISIT, False, ["MOM-1"], text)
+    both = drawing(scale, Axis.VISIT, True, ["MOM-1"], text)
+    assert [s.ys for s in alone.series] == [(26.0,)]
+    assert [s.ys for s in both.series] == [(26.0,), (14.0,), (6.0,), (4.0,), (2.0,)]
+    assert both.series[1].label == "Impaired bonding"
+    assert both.ylim == alone.ylim == (0, 125)  # the subscales lie within the total's range

@@ -1,0 +1,139 @@
+"""Provides ``hecht caseload``: every client in care with the latest scores and the signals."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from hecht.tui.i18n import Messages
+
+# Storage modules are imported inside the commands: `hecht scales …` must not pay for them.
+
+SHOWN_SCALES = ("who5", "csi4")
+"""The scales the caseload shows as columns: wellbeing and the relationship."""
+
+
+def register(commands: Any, messages: Messages) -> None:
+    """Add the ``caseload`` command."""
+    parser = commands.add_parser("caseload", help=messages("help.caseload"))
+    parser.add_argument("--json", action="store_true", help=messages("help.json"))
+    parser.add_argument("--names", action="store_true", help=messages("help.names"))
+    parser.set_defaults(run=run_caseload)
+
+
+def signal_thresholds(args: argparse.Namespace) -> Any:
+    """Return the signal thresholds of the config file (the defaults without one)."""
+    from hecht.schema.services.signals import SignalThresholds
+
+    config = getattr(args, "config", None)
+    signals = getattr(config, "signals", None)
+    if signals is None:
+        return SignalThresholds()
+    return SignalThresholds(
+        not_on_track_visits=signals.not_on_track_visits, overdue_weeks=signals.overdue_weeks
+    )
+
+
+def signal_json(signal: Any, messages: Messages) -> dict[str, Any]:
+    """Return a signal with its explanation in the chosen language and its figures."""
+    from hecht.tui.signal_text import explain
+
+    return {
+        "kind": str(signal.kind),
+        "scale": signal.scale_id,
+        "explanation": explain(signal, messages),
+        "detail": dict(signal.detail),
+    }
+
+
+def row_json(row: Any, messages: Messages, library: Any, names: bool) -> dict[str, Any]:
+    """Return every field of a caseload row; the name only when the user asked for names."""
+    from hecht.tui.reports.labels import ReportText
+
+    text = ReportText(messages, library)
+    return {
+        "client_id": row.client_id,
+        "code": row.code,
+        "name": row.name if names else None,
+        "couple_id": row.couple_id,
+        "partner_code": row.partner_code,
+        "episode_lineage_id": row.episode_lineage_id,
+        "week": row.week,
+        "last_visit": None if row.last_visit is None else row.last_visit.isoformat(),
+        "visits": row.visits,
+        "open_alerts": row.open_alerts,
+        "drafts": row.drafts,
+        "latest": {
+            scale_id: {
+                "total": latest.total,
+                "band": latest.band,
+                "band_label": None if latest.band is None else text.band(scale_id, latest.band),
+                "previous": latest.previous,
+            }
+            for scale_id, latest in sorted(row.latest.items())
+        },
+        "signals": [signal_json(signal, messages) for signal in row.signals],
+    }
+
+
+def _trend(latest: Any) -> str:
+    if latest is None or latest.total is None:
+        return "—"
+    arrow = ""
+    if latest.previous is not None and latest.total != latest.previous:
+        arrow = "↑" if latest.total > latest.previous else "↓"
+    return f"{latest.total:g}{arrow}"
+
+
+def print_table(rows: list[Any], messages: Messages, names: bool) -> None:
+    """Print one line per client, each signal explained on its own line beneath it."""
+    from hecht.tui.signal_text import explain, marks
+
+    if not rows:
+        print(messages("caseload_cmd.empty"))
+        return
+    keys = ["code", *(["name"] if names else []), "week", "visits", "last_visit"]
+    headers = [messages(f"caseload_cmd.column.{key}") for key in keys]
+    headers += ["WHO-5", "CSI-4", messages("caseload_cmd.column.signals")]
+    table = []
+    for row in rows:
+        cells = [row.code, *([row.name or "—"] if names else []), row.week or "—"]
+        cells += [str(row.visits), "—" if row.last_visit is None else row.last_visit.isoformat()]
+        cells += [_trend(row.latest.get(scale)) for scale in SHOWN_SCALES]
+        table.append([*cells, marks(row.signals)])
+    widths = [
+        max(len(str(cell)) for cell in column) for column in zip(*[headers, *table], strict=True)
+    ]
+    for cells, row in zip([headers, *table], [None, *rows], strict=True):
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+        )
+        for signal in [] if row is None else row.signals:
+            print(f"    {explain(signal, messages)}")
+
+
+def run_caseload(args: argparse.Namespace, messages: Messages) -> int:
+    """List the clients in care (an audited listing); names only with --names."""
+    from hecht.scales.library import load_library
+    from hecht.schema.database import unit_of_work
+    from hecht.schema.services.caseload import caseload
+    from hecht.tui.context import command_actor, command_engine
+    from hecht.tui.settings import local_scales_dir
+
+    thresholds = signal_thresholds(args)
+    library = load_library(local_scales_dir())
+    engine = command_engine(args)
+    try:
+        with unit_of_work(engine) as session:
+            rows = caseload(
+                session=session, actor=command_actor(), library=library, thresholds=thresholds
+            )
+    finally:
+        engine.dispose()
+    if args.json:
+        found = [row_json(row, messages, library, args.names) for row in rows]
+        print(json.dumps(found, indent=2, ensure_ascii=False))
+    else:
+        print_table(rows, messages, args.names)
+    return 0

@@ -1,0 +1,85 @@
+"""Provides F1 help: a short text about the focused widget or screen, with the keys it offers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Label, Static
+
+SCREEN_TOPICS = {
+    "CaseloadScreen": "caseload",
+    "DossierScreen": "dossier",
+    "EntryScreen": "entry",
+    "ReviewScreen": "review",
+    "NoteScreen": "note",
+    "AlertModal": "alert",
+    "HistoryModal": "history",
+    "ChoiceModal": "picker",
+    "ScalePickerModal": "picker",
+    "SupervisionScreen": "supervision",
+    "OutcomesScreen": "outcomes",
+    "TrajectoryScreen": "trajectory",
+}
+"""The help text of a screen, looked up as ``f1.<topic>`` in the message catalogue."""
+WIDGET_TOPICS = {
+    "caseload-filter": "filter",
+    "caseload-table": "caseload",
+    "first-run": "first_run",
+    "paper-input": "paper",
+    "note-text": "note",
+}
+"""Widgets whose help differs from their screen's."""
+
+
+def help_topic(screen: Screen[Any], focused: Any) -> str:
+    """The topic for the focused widget (or a widget it sits in), else for the screen."""
+    node = focused
+    while node is not None and node is not screen:
+        if node.id in WIDGET_TOPICS:
+            return WIDGET_TOPICS[node.id]
+        node = node.parent
+    topic = SCREEN_TOPICS.get(type(screen).__name__)
+    if topic is not None:
+        return topic
+    return "form" if isinstance(screen, ModalScreen) else "general"
+
+
+def key_lines(screen: Screen[Any], texts: Any) -> list[str]:
+    """The keys the screen offers now, each with its label in the user's language."""
+    lines = []
+    for _node, binding, enabled, _tooltip in screen.active_bindings.values():
+        if not enabled or not binding.show:
+            continue
+        label = texts.get(f"keys.{binding.action}", binding.description)
+        lines.append(f"  {screen.app.get_key_display(binding):>8}  {label}")
+    palette = Binding(screen.app.COMMAND_PALETTE_BINDING, "command_palette")
+    lines.append(f"  {screen.app.get_key_display(palette):>8}  {texts('f1.palette')}")
+    return lines
+
+
+class HelpModal(ModalScreen[None]):
+    """Help for what has the focus and the screen's keys; F1 again or Escape closes it."""
+
+    BINDINGS = [Binding("escape", "close", "Close", id="help.close", tooltip="Close the help")]
+
+    def __init__(self, topic: str, keys: list[str]) -> None:
+        super().__init__()
+        self.topic = topic
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        text = self.app.messages  # type: ignore[attr-defined]
+        with Vertical(id="form"):
+            yield Label(text("f1.title"), id="form-title")
+            yield Static(text(f"f1.{self.topic}"), id="help-text")
+            yield Label(text("f1.keys"), classes="dossier-heading")
+            yield Static("\n".join(self.keys), id="help-keys", markup=False)
+            yield Static(text("f1.hint"), id="form-hint")
+
+    def action_close(self) -> None:
+        """Back to where help was asked for."""
+        self.dismiss(None)

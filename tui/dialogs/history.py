@@ -1,0 +1,151 @@
+"""Provides the history of a record: every version with when, who, why and what changed."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import date, datetime
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+SKIPPED = {
+    "id", "lineage_id", "version", "supersedes_id", "client_id", "couple_id",
+    "episode_lineage_id", "visit_lineage_id", "recorded_at", "recorded_by_id", "change_reason",
+    "entered_at", "observed_at", "scale_version", "alerts", "answers", "score",
+}  # fmt: skip
+"""Bookkeeping of a version, shown in its heading or not at all, never as a change."""
+LONGEST = 60
+"""A changed note is cut here: the history says that it changed, the dossier shows it whole."""
+
+
+def record_choices(dossier: Any, text: Any, short_names: dict[str, str]) -> list[tuple[str, str]]:
+    """The dossier's records whose history can be shown, as (``kind:lineage``, label) pairs."""
+    choices = [
+        (
+            f"episode:{e.lineage_id}",
+            text("history.record.episode", started=e.started_on, version=e.version),
+        )
+        for e in dossier.episodes
+    ]
+    choices += [
+        (f"visit:{v.lineage_id}", text("history.record.visit", day=v.visit_date, version=v.version))
+        for v in dossier.visits
+    ]
+    completed = [(point, "") for point in dossier.points]
+    for record, status in [*completed, *((d, text("history.draft")) for d in dossier.drafts)]:
+        label = text(
+            "history.record.administration",
+            scale=short_names.get(record.scale_id, record.scale_id),
+            day=record.observed_at.astimezone().date(),
+            status=status,
+        )
+        choices.append((f"administration:{record.lineage_id}", label))
+    return choices
+
+
+def shown(value: Any, field: str, text: Any) -> str:
+    """A stored value as the history shows it."""
+    if value is None or value == []:
+        return "—"
+    if field == "referral_reasons":
+        return ", ".join(text.get(f"reason.{reason}", reason) for reason in value)
+    if isinstance(value, list):
+        return ", ".join(str(part) for part in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, datetime):
+        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    flat = " ".join(str(value).split())
+    return flat if len(flat) <= LONGEST else flat[: LONGEST - 1] + "…"
+
+
+def changes(old: Any, new: Any, text: Any) -> list[str]:
+    """What differs between two versions of a record, one line per field or answer."""
+    lines = []
+    for field in fields(new):
+        before, after = getattr(old, field.name), getattr(new, field.name)
+        if field.name in SKIPPED or before == after:
+            continue
+        label = text.get(f"history.field.{field.name}", field.name)
+        then, now = shown(before, field.name, text), shown(after, field.name, text)
+        lines.append(f"{label}: {then} → {now}")
+    if hasattr(new, "answers"):
+        was = {answer.item_id: answer.code for answer in old.answers}
+        for answer in new.answers:
+            if was.get(answer.item_id) != answer.code:
+                lines.append(
+                    text(
+                        "history.answer",
+                        item=answer.item_id,
+                        old=shown(was.get(answer.item_id), "", text),
+                        new=shown(answer.code, "", text),
+                    )
+                )
+        lines += _total_change(old, new, text)
+    return lines
+
+
+def _total_change(old: Any, new: Any, text: Any) -> list[str]:
+    before = None if old.score is None else old.score.total
+    after = None if new.score is None else new.score.total
+    if before == after:
+        return []
+    label = text("history.field.total")
+    return [f"{label}: {shown(before, '', text)} → {shown(after, '', text)}"]
+
+
+def version_lines(history: Any, text: Any) -> list[str]:
+    """Every version, oldest first: its heading (when, who, why) and what it changed."""
+    lines: list[str] = []
+    previous = None
+    for version in history.versions:
+        who = history.names.get(version.recorded_by_id) or text("history.unknown_user")
+        why = version.change_reason or (text("history.first") if previous is None else "—")
+        lines.append(
+            text(
+                "history.version",
+                version=version.version,
+                when=shown(version.recorded_at, "", text),
+                who=who,
+                why=why,
+            )
+        )
+        if previous is not None:
+            found = changes(previous, version, text)
+            lines += [f"    {line}" for line in found] or [f"    {text('history.no_change')}"]
+        previous = version
+    return lines
+
+
+class HistoryModal(ModalScreen[None]):
+    """The versions of one record, newest last; Escape closes."""
+
+    BINDINGS = [Binding("escape", "close", "Close", id="history.close", tooltip="Close")]
+
+    def __init__(self, title: str, history: Any) -> None:
+        super().__init__()
+        self.title_text = title
+        self.history = history
+
+    def compose(self) -> ComposeResult:
+        text = self.app.messages  # type: ignore[attr-defined]
+        with Vertical(id="form"):
+            yield Label(text("history.title", record=self.title_text), id="form-title")
+            with VerticalScroll(id="history-versions"):
+                yield Static(
+                    "\n".join(version_lines(self.history, text)), id="history-body", markup=False
+                )
+            yield Static(text("history.hint"), id="form-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#history-versions").focus()
+
+    def action_close(self) -> None:
+        """Back to the dossier."""
+        self.dismiss(None)

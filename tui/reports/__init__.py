@@ -1,0 +1,1 @@
+"""Provides the report renderers: supervision packets and practice outcomes, in several formats."""

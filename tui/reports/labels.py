@@ -1,0 +1,152 @@
+"""Provides the words and numbers every report shares: labels in the chosen language, rounding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from hecht.tui.i18n import Messages
+
+BLOCKS = "▁▂▃▄▅▆▇█"
+"""The eight heights of a unicode sparkline, lowest first."""
+
+
+@dataclass(frozen=True)
+class ReportText:
+    """The catalogue and the scale library one report is written with.
+
+    Attributes:
+        messages: the user-facing text in the chosen language.
+        library: the scale library (duck-typed: ``get(scale_id)`` returns a definition).
+        generated_on: the day the report was made (printed on its first line), if a report.
+        names: whether the user asked for names; the packet itself already carries or omits them.
+    """
+
+    messages: Messages
+    library: Any
+    generated_on: date | None = None
+    names: bool = False
+
+    def __call__(self, key: str, /, **values: object) -> str:
+        """Return a catalogue text with its placeholders filled in."""
+        return self.messages(key, **values)
+
+    @property
+    def language(self) -> str:
+        """The language the report is written in ("nl" or "en")."""
+        return self.messages.language
+
+    def definition(self, scale_id: str) -> Any | None:
+        """Return the scale's definition, or None for a scale this installation lacks."""
+        try:
+            return self.library.get(scale_id)
+        except KeyError:
+            return None
+
+    def band(self, scale_id: str, band_id: str | None) -> str:
+        """Return the band's label in the report's language (the stored value is its id)."""
+        definition = self.definition(scale_id)
+        if definition is None or band_id is None:
+            return band_id or "—"
+        labels = {
+            band.id: band.label.get(self.language) for band in definition.interpretation.bands
+        }
+        return labels.get(band_id, band_id)
+
+    def reason(self, reason: str) -> str:
+        """Return a referral reason's label (an unknown id is shown as it is stored)."""
+        return self.messages.get(f"reason.{reason}", reason)
+
+    def category(self, category: str | None) -> str:
+        """Return a Jacobson–Truax category's label."""
+        if category is None:
+            return "—"
+        return self.messages.get(f"report.category.{category}", category)
+
+    def weeks_ago(self, weeks: int) -> str:
+        """Say how long ago something was, in weeks ("this week", "1 week ago", …)."""
+        key = f"report.weeks_ago.{weeks}" if weeks in (0, 1) else "report.weeks_ago.n"
+        return self(key, weeks=weeks)
+
+    def domain(self, domain: str) -> str:
+        """Return a domain's heading."""
+        return self.messages.get(f"report.domain.{domain}", domain)
+
+    def group(self, split: str, value: str) -> str:
+        """Return the heading of an outcomes group, e.g. "Referral reason: traumatic birth"."""
+        if split == "all":
+            return self("report.outcomes.group_all")
+        shown = (
+            self.reason(value)
+            if split == "referral_reason"
+            else self.messages.get(f"report.outcomes.{split}.{value}", value)
+        )
+        return self(f"report.outcomes.split.{split}", value=shown)
+
+    def privacy(self) -> str:
+        """Say in a word or two whether the report holds names."""
+        return self("report.with_names" if self.names else "report.pseudonymised")
+
+    def privacy_note(self) -> str:
+        """Say what the privacy setting means for the reader of the report."""
+        return self(
+            "report.privacy_note.with_names" if self.names else "report.privacy_note.pseudonymised"
+        )
+
+    def decimal(self, value: float | None, digits: int = 2, signed: bool = False) -> str:
+        """Round a statistic for reading; None shows as a dash; Dutch gets a decimal comma."""
+        if value is None:
+            return "—"
+        text = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+        return text.replace(".", ",") if self.language == "nl" else text
+
+    def score(self, value: float | None, signed: bool = False) -> str:
+        """Show a total as stored (at most two decimals, no trailing zeros)."""
+        if value is None:
+            return "—"
+        text = f"{round(value, 2):+g}" if signed else f"{round(value, 2):g}"
+        return text.replace(".", ",") if self.language == "nl" else text
+
+    def interval(self, bounds: tuple[float, float] | None, digits: int = 2) -> str:
+        """Show a confidence interval, or a dash when there is none."""
+        if bounds is None:
+            return "—"
+        low, high = (self.decimal(bound, digits) for bound in bounds)
+        return self("report.interval", low=low, high=high)
+
+    def share(self, count: int, share: float | None) -> str:
+        """Show a category as a percentage of the categorised pairs, with its count."""
+        if share is None:
+            return "—"
+        return self("report.share", percent=round(100 * share), count=count)
+
+
+def scale_range(text: ReportText, scale_id: str, series: list[float]) -> tuple[float, float]:
+    """Return the range a trend is drawn against: the scale's own, else the series' span."""
+    definition = text.definition(scale_id)
+    if definition is not None:
+        low, high = definition.scoring.range
+        return float(low), float(high)
+    return (min(series), max(series)) if series else (0.0, 1.0)
+
+
+def cutoff(text: ReportText, scale_id: str) -> float | None:
+    """Return the scale's clinical cutoff, or None when it has none (none is invented)."""
+    definition = text.definition(scale_id)
+    return None if definition is None else definition.interpretation.cutoff
+
+
+def block_sparkline(series: list[float], low: float, high: float) -> str:
+    """Return a trend in unicode blocks (▁ … █), each total placed within the scale's range."""
+    span = high - low
+    if span <= 0:
+        return BLOCKS[0] * len(series)
+    top = len(BLOCKS) - 1
+    return "".join(BLOCKS[max(0, min(top, round((value - low) / span * top)))] for value in series)
+
+
+def lower_is_better(text: ReportText, scale_id: str) -> bool:
+    """Whether a fall of this scale's total is good news."""
+    definition = text.definition(scale_id)
+    return definition is not None and definition.scoring.direction.value == "higher_is_worse"

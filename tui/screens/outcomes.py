@@ -1,0 +1,249 @@
+"""Provides the practice-outcomes screen: pre–post change per domain and scale, per subgroup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.cells import cell_len
+from rich.markup import escape
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import DataTable, Label, Static
+
+from hecht.scales.model import Direction
+from hecht.scales.outcomes import CATEGORY_KEYS
+from hecht.tui.keybar import KeyBar
+
+SPLITS = ("all", "referral_reason", "start", "role")
+"""The order of the groups: everyone, per referral reason, by start, by role in the family."""
+COLUMNS = (
+    "scale", "n", "pre", "post", "change", "d_z", "g_av",
+    *CATEGORY_KEYS, "baseline_only", "invalid",
+)  # fmt: skip
+"""The table's columns, labelled as ``outcomes.column.<name>``."""
+
+
+def fixed(value: float | None, signed: bool = False) -> str:
+    """A statistic with two decimals ("—" when it cannot be computed from these pairs)."""
+    if value is None:
+        return "—"
+    return f"{value:+.2f}" if signed else f"{value:.2f}"
+
+
+def with_interval(value: float | None, interval: tuple[float, float] | None) -> str:
+    """A signed statistic with its 95% interval on the line below: "+4.00\n[-77.33, 85.33]"."""
+    if interval is None:
+        return fixed(value, signed=True)
+    low, high = interval
+    return f"{fixed(value, signed=True)}\n[{low:.2f}, {high:.2f}]"
+
+
+def share(value: float | None) -> str:
+    """A proportion as a whole percentage."""
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def outcome_row(scale: Any, lower_is_better: bool) -> list[str]:
+    """One scale's cells; the arrow after its name says which direction is improvement."""
+    outcome = scale.outcome
+    return [
+        f"{scale.short_name} {'↓' if lower_is_better else '↑'}",
+        str(outcome.n),
+        fixed(outcome.mean_pre),
+        fixed(outcome.mean_post),
+        with_interval(outcome.mean_change, outcome.ci95),
+        fixed(outcome.d_z, signed=True),
+        with_interval(outcome.g_av, outcome.g_ci95),
+        *(share(outcome.category_shares.get(key)) for key in CATEGORY_KEYS),
+        str(scale.baseline_only),
+        str(scale.invalid),
+    ]
+
+
+def widths(rows: list[list[str]]) -> list[int]:
+    """The widest line of each column, so that every domain's table lines up with the others."""
+    return [
+        max(cell_len(line) for cell in column for line in cell.splitlines() or [""])
+        for column in zip(*rows, strict=True)
+    ]
+
+
+def ordered_groups(groups: list[Any]) -> list[Any]:
+    """Everyone first, then the referral reasons, prenatal/postnatal and mother/partner."""
+    rank = {split: index for index, split in enumerate(SPLITS)}
+    return sorted(groups, key=lambda group: rank.get(group.split, len(rank)))
+
+
+def by_domain(scales: list[Any]) -> dict[str, list[Any]]:
+    """The scales grouped by domain, in the report's order."""
+    found: dict[str, list[Any]] = {}
+    for scale in scales:
+        found.setdefault(scale.domain, []).append(scale)
+    return found
+
+
+class OutcomesScreen(Screen[None]):
+    """The practice's outcomes for one group at a time; [ ] step through groups, g picks one."""
+
+    BINDINGS = [
+        Binding(
+            "[", "previous_group", "Previous group",
+            id="outcomes.previous_group", tooltip="Show the previous group",
+        ),
+        Binding(
+            "]", "next_group", "Next group",
+            id="outcomes.next_group", tooltip="Show the next group",
+        ),
+        Binding("g", "choose_group", "Group", id="outcomes.group", tooltip="Choose a group"),
+        Binding("f5", "reload", "Reload", id="outcomes.reload", tooltip="Compute them again"),
+        Binding("escape", "back", "Back", id="outcomes.back", tooltip="Back to the caseload"),
+    ]  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.groups: list[Any] = []
+        self.index = 0
+        self._redraw_pending = False
+
+    @property
+    def text(self) -> Any:
+        """The app's message catalogue."""
+        return self.app.messages  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.text("outcomes.loading"), id="outcomes-title")
+        yield Static(self.text("outcomes.sign_convention"), id="outcomes-note")
+        yield VerticalScroll(id="outcomes")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#outcomes", VerticalScroll).focus()
+        self._load()
+
+    def action_reload(self) -> None:
+        """Compute the outcomes again from the stored totals."""
+        self._load()
+
+    @work(thread=True, exclusive=True, group="outcomes")
+    def _load(self) -> None:
+        report = self.app.backend.outcomes()  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._loaded, report)
+
+    def _loaded(self, report: Any) -> None:
+        self.groups = ordered_groups(report.groups)
+        self.index = min(self.index, len(self.groups) - 1)
+        self.schedule_redraw()
+
+    def group_label(self, group: Any) -> str:
+        """The group's name in the user's language."""
+        if group.split == "referral_reason":
+            reason = self.text.get(f"reason.{group.value}", group.value)
+            return self.text("outcomes.group.reason", reason=reason)
+        return self.text.get(f"outcomes.group.{group.value}", group.value)
+
+    @property
+    def group(self) -> Any:
+        """The group on screen."""
+        return self.groups[self.index] if self.groups else None
+
+    def schedule_redraw(self) -> None:
+        """Redraw once after the next refresh, however many group keys arrived before it."""
+        if not self._redraw_pending:
+            self._redraw_pending = True
+            self.call_after_refresh(self._redraw)
+
+    def _redraw(self) -> None:
+        self._redraw_pending = False
+        group = self.group
+        if group is None:
+            return
+        self.query_one("#outcomes-title", Static).update(
+            self.text(
+                "outcomes.title",
+                group=escape(self.group_label(group)),
+                episodes=group.episodes,
+                position=self.index + 1,
+                count=len(self.groups),
+            )
+        )
+        body = self.query_one("#outcomes", VerticalScroll)
+        body.remove_children()
+        body.mount_all(self._body(group))
+        body.scroll_home(animate=False)
+
+    def _body(self, group: Any) -> list[Widget]:
+        widgets: list[Widget] = []
+        if not any(scale.outcome.n for scale in group.scales):
+            widgets.append(Static(self.text("outcomes.no_pairs"), classes="outcomes-empty"))
+        header = [self.text(f"outcomes.column.{name}") for name in COLUMNS]
+        rows = {s.scale_id: outcome_row(s, self._lower_is_better(s.scale_id)) for s in group.scales}
+        sizes = widths([header, *rows.values()])
+        for domain, scales in by_domain(group.scales).items():
+            heading = self.text.get(f"outcomes.domain.{domain}", domain)
+            widgets.append(Label(heading, classes="outcomes-domain"))
+            widgets.append(self._table(header, [rows[s.scale_id] for s in scales], sizes))
+            without = [s.short_name for s in scales if s.outcome.n and s.outcome.uncategorised]
+            if without:
+                note = self.text("outcomes.no_reliable_change", scales=", ".join(without))
+                widgets.append(Static(escape(note), classes="outcomes-footnote"))
+        return widgets
+
+    @staticmethod
+    def _table(header: list[str], rows: list[list[str]], sizes: list[int]) -> DataTable[Any]:
+        """A read-only table: figures right-aligned, intervals on a second line."""
+        table: DataTable[Any] = DataTable(cursor_type="none", zebra_stripes=True, header_height=2)
+        table.can_focus = False
+        for index, (label, size) in enumerate(zip(header, sizes, strict=True)):
+            table.add_column(Text(label, justify="left" if index == 0 else "right"), width=size)
+        for row in rows:
+            height = max(len(cell.splitlines()) for cell in row)
+            cells = [row[0], *(Text(cell, justify="right") for cell in row[1:])]
+            table.add_row(*cells, height=height)
+        return table
+
+    def _lower_is_better(self, scale_id: str) -> bool:
+        try:
+            definition = self.app.backend.library.get(scale_id)  # type: ignore[attr-defined]
+        except KeyError:
+            return False
+        return definition.scoring.direction is Direction.HIGHER_IS_WORSE
+
+    def _step(self, step: int) -> None:
+        if self.groups:
+            self.index = (self.index + step) % len(self.groups)
+            self.schedule_redraw()
+
+    def action_previous_group(self) -> None:
+        """Show the previous group."""
+        self._step(-1)
+
+    def action_next_group(self) -> None:
+        """Show the next group."""
+        self._step(1)
+
+    def action_choose_group(self) -> None:
+        """Pick a group from the list of every group with its number of episodes."""
+        from hecht.tui.dialogs.choice import ChoiceModal
+
+        if not self.groups:
+            return
+        label = self.group_label
+        choices = [
+            (str(index), self.text("outcomes.choice", group=label(g), episodes=g.episodes))
+            for index, g in enumerate(self.groups)
+        ]
+        self.app.push_screen(ChoiceModal(self.text("outcomes.pick_group"), choices), self._chosen)
+
+    def _chosen(self, chosen: str | None) -> None:
+        if chosen is not None:
+            self.index = int(chosen)
+            self.schedule_redraw()
+
+    def action_back(self) -> None:
+        """Back to the caseload."""
+        self.dismiss(None)

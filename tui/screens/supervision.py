@@ -1,0 +1,244 @@
+"""Provides the supervision screen: clients in care, signalled first, and one page on each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import DataTable, Label, Sparkline, Static
+
+from hecht.scales.model import Direction
+from hecht.tui.keybar import KeyBar
+from hecht.tui.signal_text import explain, marks
+
+COLUMNS = ("code", "week", "signals")
+"""The list's columns, labelled as ``supervision.column.<name>``."""
+
+
+def weeks_ago(weeks: int | None, text: Any) -> str:
+    """Say how long ago something was in weeks ("this week", "1 week ago", "3 weeks ago")."""
+    if weeks is None:
+        return "—"
+    if weeks <= 1:
+        return text(f"supervision.weeks_ago.{max(weeks, 0)}")
+    return text("supervision.weeks_ago.n", weeks=weeks)
+
+
+def score_text(line: Any, band: str, text: Any) -> str:
+    """One scale's latest total, band and change since the baseline with its J&T category."""
+    latest = "—" if line.latest is None else f"{line.latest:g}"
+    if line.change is None:
+        change = text("supervision.score.once")
+    else:
+        category = (
+            text(f"supervision.category.{line.category}")
+            if line.category
+            else text("supervision.no_reliable_change")
+        )
+        change = text(
+            "supervision.score.change",
+            change=f"{line.change:+g}",
+            baseline=f"{line.baseline:g}",
+            category=category,
+        )
+    band_part = f" {escape(band)}" if band else ""
+    return f"[b]{latest}[/b]{band_part} · {change}"
+
+
+def alert_text(alert: Any, scale: str, text: Any) -> str:
+    """An alert of the episode, when it was raised and what was done about it."""
+    if alert.acknowledged:
+        action = text.get(f"alert.action.{alert.action}", alert.action or "—")
+        state = text("supervision.alert.acknowledged", action=action)
+    else:
+        state = text("supervision.alert.open")
+    return text(
+        "supervision.alert.line",
+        scale=scale,
+        item=alert.item,
+        level=alert.level,
+        when=weeks_ago(alert.weeks_ago, text),
+        state=state,
+    )
+
+
+def _lower_is_better(definition: Any) -> bool:
+    return definition is not None and definition.scoring.direction is Direction.HIGHER_IS_WORSE
+
+
+class SupervisionScreen(Screen[None]):
+    """The meeting's list: codes, weeks and signal marks; the highlighted client's page beside.
+
+    Privacy holds here whatever the app's setting: the packet carries no names, no contact data
+    and no calendar dates, only codes, perinatal weeks and weeks ago.
+    """
+
+    BINDINGS = [
+        Binding("f5", "reload", "Reload", id="supervision.reload", tooltip="Read the packet again"),
+        Binding("escape", "back", "Back", id="supervision.back", tooltip="Back to the caseload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summaries: dict[str, Any] = {}
+        self._redraw_pending = False
+
+    @property
+    def text(self) -> Any:
+        """The app's message catalogue."""
+        return self.app.messages  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.text("supervision.loading"), id="supervision-title")
+        with Horizontal(id="supervision"):
+            yield DataTable(id="supervision-list", cursor_type="row", zebra_stripes=True)
+            yield VerticalScroll(id="supervision-case")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#supervision-list", DataTable)
+        table.add_columns(*(self.text(f"supervision.column.{name}") for name in COLUMNS))
+        table.focus()
+        self._load()
+
+    def action_reload(self) -> None:
+        """Read the packet again (after an alert was acknowledged elsewhere, say)."""
+        self._load()
+
+    @work(thread=True, exclusive=True, group="supervision")
+    def _load(self) -> None:
+        from hecht.tui.backend import signal_thresholds
+
+        backend = self.app.backend  # type: ignore[attr-defined]
+        summaries = backend.supervision(signal_thresholds(self.app.config))  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._show, summaries)
+
+    def _show(self, summaries: list[Any]) -> None:
+        self.summaries = {summary.code: summary for summary in summaries}
+        signalled = sum(1 for summary in summaries if summary.signals)
+        self.query_one("#supervision-title", Static).update(
+            self.text("supervision.title", clients=len(summaries), signalled=signalled)
+        )
+        table = self.query_one("#supervision-list", DataTable)
+        table.clear()
+        for summary in summaries:
+            table.add_row(
+                summary.code, summary.week or "—", marks(summary.signals), key=summary.code
+            )
+        self.schedule_redraw()
+
+    @on(DataTable.RowHighlighted, "#supervision-list")
+    def _highlighted(self) -> None:
+        self.schedule_redraw()
+
+    def schedule_redraw(self) -> None:
+        """Show the highlighted client's page once, however many rows were passed on the way."""
+        if not self._redraw_pending:
+            self._redraw_pending = True
+            self.call_after_refresh(self._redraw)
+
+    def selected(self) -> Any:
+        """The highlighted client's summary, if any."""
+        table = self.query_one("#supervision-list", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.summaries.get(str(key))
+
+    def _redraw(self) -> None:
+        self._redraw_pending = False
+        page = self.query_one("#supervision-case", VerticalScroll)
+        page.remove_children()
+        summary = self.selected()
+        if summary is None:
+            page.mount(Static(self.text("supervision.empty"), classes="case-muted"))
+            return
+        page.mount_all(self._page(summary))
+        page.scroll_home(animate=False)
+
+    def _page(self, summary: Any) -> list[Widget]:
+        text = self.text
+        partner = f" + {escape(summary.partner_code)}" if summary.partner_code else ""
+        reasons = ", ".join(text.get(f"reason.{r}", r) for r in summary.referral_reasons) or "—"
+        widgets: list[Widget] = [
+            Static(f"[b]{escape(summary.code)}[/b]{partner}", classes="case-code"),
+            Static(self._episode_line(summary)),
+            Static(text("supervision.reasons", reasons=reasons)),
+        ]
+        widgets += self._signals(summary)
+        widgets += self._scores(summary)
+        alerts = [alert_text(a, self._short_name(a.scale_id), text) for a in summary.alerts]
+        widgets += self._section("alerts", alerts, "no_alerts")
+        notes = [escape(line) for line in summary.note_opening]
+        widgets += self._section("note", notes, "no_note")
+        return widgets
+
+    def _episode_line(self, summary: Any) -> str:
+        last = summary.weeks_since_last_visit
+        when = weeks_ago(last, self.text)
+        return self.text(
+            "supervision.episode",
+            week=summary.week or "—",
+            weeks="—" if summary.weeks_in_care is None else summary.weeks_in_care,
+            visits=summary.visits,
+            last="" if last is None else self.text("supervision.last_visit", when=when),
+        )
+
+    def _section(self, name: str, lines: list[str], empty: str) -> list[Widget]:
+        heading = Label(self.text(f"supervision.heading.{name}"), classes="case-heading")
+        if not lines:
+            return [heading, Static(self.text(f"supervision.{empty}"), classes="case-muted")]
+        return [heading, Static("\n".join(lines))]
+
+    def _signals(self, summary: Any) -> list[Widget]:
+        lines = [
+            f"{marks([signal])} {escape(explain(signal, self.text))}" for signal in summary.signals
+        ]
+        return self._section("signals", lines, "no_signals")
+
+    def _scores(self, summary: Any) -> list[Widget]:
+        widgets: list[Widget] = [
+            Label(self.text("supervision.heading.scores"), classes="case-heading")
+        ]
+        if not summary.scores:
+            widgets.append(Static(self.text("supervision.no_scores"), classes="case-muted"))
+        for line in summary.scores:
+            definition = self._definition(line.scale_id)
+            band = self._band_label(definition, line.band)
+            better = "down" if _lower_is_better(definition) else "up"
+            widgets.append(
+                Horizontal(
+                    Label(escape(line.short_name), classes="case-scale"),
+                    Sparkline(line.series, classes=f"case-spark {better}"),
+                    Static(score_text(line, band, self.text), classes="case-score"),
+                    classes="case-score-row",
+                )
+            )
+        return widgets
+
+    def _definition(self, scale_id: str) -> Any:
+        try:
+            return self.app.backend.library.get(scale_id)  # type: ignore[attr-defined]
+        except KeyError:
+            return None
+
+    def _short_name(self, scale_id: str) -> str:
+        definition = self._definition(scale_id)
+        return escape(scale_id if definition is None else definition.short_name)
+
+    def _band_label(self, definition: Any, band_id: str | None) -> str:
+        """The band's label in the user's language (the packet carries its id)."""
+        if definition is None or band_id is None:
+            return band_id or ""
+        labels = {b.id: b.label.get(self.text.language) for b in definition.interpretation.bands}
+        return labels.get(band_id, band_id)
+
+    def action_back(self) -> None:
+        """Back to the caseload."""
+        self.dismiss(None)

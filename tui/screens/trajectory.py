@@ -1,0 +1,194 @@
+"""Provides the trajectory screen: a client's scores per scale as a chart with a table beneath."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from hecht.scales.series import Axis
+from hecht.tui.keybar import KeyBar
+from hecht.tui.trajectory_drawing import ScaleTrajectory, columns, drawing, notes, prepare, rows
+from hecht.tui.widgets.trajectory_chart import TrajectoryChart
+
+
+class TrajectoryScreen(Screen[None]):
+    """One client's trajectories: [ ] (or ←/→) choose the scale, x the axis, u the subscales.
+
+    Key presses only change the screen's state; one redraw follows on the next frame however
+    many keys arrived, and the chart rebuilds only when what it shows or its size changed.
+    """
+
+    BINDINGS = [
+        Binding(
+            "[", "previous_scale", "Previous scale",
+            id="trajectory.previous_scale", tooltip="Show the previous scale",
+        ),
+        Binding(
+            "]", "next_scale", "Next scale",
+            id="trajectory.next_scale", tooltip="Show the next scale",
+        ),
+        Binding("left", "previous_scale", show=False),
+        Binding("right", "next_scale", show=False),
+        Binding(
+            "x", "cycle_axis", "Axis",
+            id="trajectory.axis", tooltip="Visit number, date or pregnancy/postpartum week",
+        ),
+        Binding(
+            "u", "toggle_subscales", "Subscales",
+            id="trajectory.subscales", tooltip="Show or hide the subscales",
+        ),
+        Binding("escape", "back", "Back", id="trajectory.back", tooltip="Back to the dossier"),
+    ]  # fmt: skip
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self.code = code
+        self.view: Any = None
+        self.scale_ids: list[str] = []
+        self.scale_index = 0
+        self.axis = Axis.VISIT
+        """The axis asked for; a scale whose scores cannot be placed on it shows another."""
+        self.subscales = False
+        self._prepared: dict[str, ScaleTrajectory] = {}
+        self._redraw_pending = False
+        self._table_shows: ScaleTrajectory | None = None
+
+    @property
+    def text(self) -> Any:
+        """The app's message catalogue."""
+        return self.app.messages  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.text("trajectory.loading"), id="trajectory-title")
+        yield TrajectoryChart(id="trajectory-chart")
+        yield Static("", id="trajectory-notes")
+        yield DataTable(id="trajectory-table", cursor_type="row", zebra_stripes=True)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one(TrajectoryChart).focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="trajectory")
+    def _load(self) -> None:
+        view = self.app.backend.trajectory(self.code)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._loaded, view)
+
+    def _loaded(self, view: Any) -> None:
+        library = self.app.backend.library  # type: ignore[attr-defined]
+        self.view = view
+        self.scale_ids = []
+        for point in view.points:
+            if point.scale_id not in self.scale_ids and point.scale_id in library.ids():
+                self.scale_ids.append(point.scale_id)
+        self.schedule_redraw()
+
+    def schedule_redraw(self) -> None:
+        """Redraw once after the next refresh, however often this is called before it."""
+        if not self._redraw_pending:
+            self._redraw_pending = True
+            self.call_after_refresh(self._redraw)
+
+    @property
+    def current(self) -> ScaleTrajectory | None:
+        """The trajectory of the scale on screen, built on first view and kept."""
+        if not self.scale_ids:
+            return None
+        scale_id = self.scale_ids[self.scale_index]
+        if scale_id not in self._prepared:
+            library = self.app.backend.library  # type: ignore[attr-defined]
+            version = [p for p in self.view.points if p.scale_id == scale_id][-1].scale_version
+            try:
+                definition = library.get(scale_id, version)
+            except KeyError:
+                definition = library.get(scale_id)
+            self._prepared[scale_id] = prepare(definition, self.view)
+        return self._prepared[scale_id]
+
+    def shown_axis(self, scale: ScaleTrajectory) -> Axis:
+        """The axis asked for, or the first one this scale's scores can be placed on."""
+        axes = scale.client.axes()
+        return self.axis if self.axis in axes or not axes else axes[0]
+
+    def _redraw(self) -> None:
+        self._redraw_pending = False
+        scale = self.current
+        title = self.query_one("#trajectory-title", Static)
+        if scale is None:
+            title.update(self.text("trajectory.empty", who=escape(self._names()[0])))
+            return
+        axis = self.shown_axis(scale)
+        names = self._names()
+        title.update(self._title(scale, names))
+        self.query_one(TrajectoryChart).show(drawing(scale, axis, self.subscales, names, self.text))
+        self.query_one("#trajectory-notes", Static).update("\n".join(notes(scale, axis, self.text)))
+        if self._table_shows is not scale:  # the table does not change with the axis
+            self._table_shows = scale
+            table = self.query_one(DataTable)
+            table.clear(columns=True)
+            table.add_columns(*columns(scale, self.text))
+            table.add_rows(rows(scale, self.text))
+
+    def _names(self) -> list[str]:
+        """Who the lines are: names, or codes in privacy mode (or when a name is missing)."""
+        private = self.app.privacy  # type: ignore[attr-defined]
+        people = [self.view.client] if self.view is not None else []
+        if self.view is not None and self.view.partner is not None:
+            people.append(self.view.partner)
+        return [person.code if private or not person.name else person.name for person in people]
+
+    def _title(self, scale: ScaleTrajectory, names: list[str]) -> str:
+        short, name = scale.definition.short_name, scale.definition.name.get(self.text.language)
+        if name.startswith(short):  # "WHO-5 WHO-5 Well-Being Index" says it twice
+            name = name[len(short) :].strip()
+        who = escape(" + ".join(names[: 2 if scale.partner is not None else 1]))
+        return self.text(
+            "trajectory.title",
+            scale=escape(short),
+            name=escape(name),
+            who=who,
+            position=self.scale_index + 1,
+            count=len(self.scale_ids),
+        )
+
+    def _step_scale(self, step: int) -> None:
+        if self.scale_ids:
+            self.scale_index = (self.scale_index + step) % len(self.scale_ids)
+            self.schedule_redraw()
+
+    def action_previous_scale(self) -> None:
+        """Show the client's previous scale."""
+        self._step_scale(-1)
+
+    def action_next_scale(self) -> None:
+        """Show the client's next scale."""
+        self._step_scale(1)
+
+    def action_cycle_axis(self) -> None:
+        """Count the horizontal axis in visits, dates, or pregnancy and postpartum weeks."""
+        scale = self.current
+        if scale is None:
+            return
+        axes = scale.client.axes()
+        shown = self.shown_axis(scale)
+        self.axis = axes[(axes.index(shown) + 1) % len(axes)] if shown in axes else shown
+        self.schedule_redraw()
+
+    def action_toggle_subscales(self) -> None:
+        """Show the subscales beside the total, or hide them again."""
+        scale = self.current
+        if scale is not None and not scale.definition.subscales:
+            self.app.notify(self.text("trajectory.no_subscales"), timeout=3)
+            return
+        self.subscales = not self.subscales
+        self.schedule_redraw()
+
+    def action_back(self) -> None:
+        """Back to the dossier."""
+        self.dismiss(None)

@@ -1,0 +1,191 @@
+"""Provides the trajectory chart: a plotext plot that is built once per size and drawing."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import plotext._utility as plotext_utility
+from rich.style import Style
+from rich.text import Span, Text
+from textual.app import RenderResult
+from textual_plotext import PlotextPlot
+
+from hecht.scales.series import thin
+
+Colors = tuple[object, object, object]
+"""plotext's codes of one cell: foreground, style, background."""
+
+_STYLES: dict[Colors, Style] = {}
+
+
+def cell_style(colors: Colors) -> Style:
+    """The Rich style of one cell's plotext codes, parsed once per combination."""
+    if colors not in _STYLES:
+        ansi = plotext_utility.colors_to_ansi(*colors)
+        sample = Text.from_ansi(f"{ansi}x{plotext_utility.ansi_end}")
+        _STYLES[colors] = Style.combine(span.style for span in sample.spans)  # type: ignore[misc]
+    return _STYLES[colors]
+
+
+def matrix_text(matrix: Any) -> Text:
+    """Turn plotext's built character matrix into Rich text, one span per run of equal colours.
+
+    plotext would first write the matrix out as an ANSI string and Rich would parse it back,
+    which costs as much as building the chart; reading the matrix directly halves a redraw.
+    Each cell holds one character (plotext inserts strings character by character), so a
+    row's text is as long as the matrix is wide.
+    """
+    parts: list[str] = []
+    spans: list[Span] = []
+    offset = 0
+    for row in reversed(matrix.Rows):
+        markers = matrix.marker[row]
+        cells = (matrix.fullground[row], matrix.style[row], matrix.background[row])
+        colors = list(zip(*cells, strict=True))
+        start = 0
+        for col in range(1, matrix.cols + 1):
+            if col == matrix.cols or colors[col] != colors[start]:
+                spans.append(Span(offset + start, offset + col, cell_style(colors[start])))
+                start = col
+        parts.append("".join(markers))
+        parts.append("\n")
+        offset += matrix.cols + 1
+    return Text("".join(parts), spans=spans)
+
+
+@dataclass(frozen=True)
+class Series:
+    """One set of points to draw, joined by a line unless ``joined`` is False."""
+
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    color: int | str
+    """A plotext colour: an ANSI number (0-255) or one of plotext's colour names."""
+    marker: str
+    label: str | None = None
+    joined: bool = True
+
+
+@dataclass(frozen=True)
+class Bars:
+    """Vertical bars, one from (x, low) to (x, high) for each x, in one colour and marker."""
+
+    xs: tuple[float, ...]
+    lows: tuple[float, ...]
+    highs: tuple[float, ...]
+    color: int | str
+    marker: str
+    label: str | None = None
+
+    def as_points(self, step: float) -> Series:
+        """The bars as one series of points ``step`` apart: plotext's cost grows with the
+        number of series, so many bars are drawn as one."""
+        xs: list[float] = []
+        ys: list[float] = []
+        for x, low, high in zip(self.xs, self.lows, self.highs, strict=True):
+            count = max(1, math.ceil((high - low) / step))
+            ys += [low + (high - low) * n / count for n in range(count + 1)]
+            xs += [x] * (count + 1)
+        return Series(tuple(xs), tuple(ys), self.color, self.marker, self.label, joined=False)
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """Everything the chart shows, as plain values: equal drawings are never built twice."""
+
+    series: tuple[Series, ...] = ()
+    hlines: tuple[tuple[float, int | str], ...] = ()
+    """Horizontal guides as (value, colour): band boundaries and the clinical cutoff."""
+    vlines: tuple[tuple[float, int | str], ...] = ()
+    """Vertical guides as (position, colour): the birth or the due date."""
+    xlim: tuple[float, float] = (0.0, 1.0)
+    ylim: tuple[float, float] = (0.0, 1.0)
+    xticks: tuple[tuple[float, str], ...] = ()
+    """Candidate ticks as (position, label); the chart keeps as many as its width fits."""
+    yticks: tuple[float, ...] = ()
+    xlabel: str = ""
+    points: tuple[Series, ...] = ()
+    """The measured points on the lines, so they stand out from the line between them."""
+    bars: tuple[Bars, ...] = ()
+    """Drawn on top of the lines: where two partners differ reliably."""
+    extra: tuple[Series, ...] = ()
+    """Drawn last, on top: the markers of reliable change."""
+
+
+class TrajectoryChart(PlotextPlot):
+    """A plotext plot that rebuilds only when its drawing, size or theme changes.
+
+    Textual may render a widget many times (focus, hover, a screen refresh); plotext's build of
+    a 120-column chart costs milliseconds, so the built text is kept and reused until one of
+    the three changes. Several ``show`` calls before the next frame cost one build.
+    """
+
+    can_focus = True
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(id=id)
+        self.drawing = Drawing()
+        self.builds = 0
+        """How many times plotext built the chart (tests and the benchmark read it)."""
+        self._built_for: tuple[object, ...] | None = None
+        self._text = Text()
+
+    def show(self, drawing: Drawing) -> None:
+        """Draw this on the next frame (a no-op when it is what the chart already shows)."""
+        if drawing != self.drawing:
+            self.drawing = drawing
+            self.refresh()
+
+    def render(self) -> RenderResult:
+        width, height = self.size
+        theme = self._get_plotext_theme_name(self.app.theme)
+        key = (width, height, theme, self.drawing)
+        if key != self._built_for:
+            self._text = self.build(width, height, theme)
+            self._built_for = key
+        return self._text
+
+    def build(self, width: int, height: int, theme: str) -> Text:
+        """Build the chart at a size with plotext (the expensive step)."""
+        self.set_up(width, height, theme)
+        self.builds += 1
+        plt = self.plt
+        plt._set_sizes()  # plotext's build() without its ANSI string, which Rich would re-parse
+        plt._build_matrix()
+        return matrix_text(plt.monitor.matrix)
+
+    def set_up(self, width: int, height: int, theme: str) -> None:
+        """Give plotext's figure the size, theme and everything the drawing holds."""
+        plt = self.plt
+        plt.clear_figure()
+        plt.plotsize(width, height)
+        plt._set_size(width, height)  # as PlotextPlot.render does: plotsize alone lags behind
+        plt.theme(theme)
+        self._draw(width, height)
+
+    def _draw(self, width: int, height: int) -> None:
+        plt, drawing = self.plt, self.drawing
+        plt.xlabel(drawing.xlabel)
+        for value, color in drawing.hlines:
+            plt.hline(value, color)
+        for position, color in drawing.vlines:
+            plt.vline(position, color)
+        row = (drawing.ylim[1] - drawing.ylim[0]) / max(height, 1)  # one text row, in points
+        bars = tuple(bar.as_points(row * 0.9) for bar in drawing.bars if bar.xs)  # no gaps
+        for series in drawing.series + drawing.points + bars + drawing.extra:
+            draw = plt.plot if series.joined else plt.scatter
+            draw(
+                list(series.xs), list(series.ys),
+                marker=series.marker, color=series.color, label=series.label,
+            )  # fmt: skip
+        plt.xlim(*drawing.xlim)
+        plt.ylim(*drawing.ylim)
+        if drawing.yticks:
+            plt.yticks(list(drawing.yticks), [f"{value:g}" for value in drawing.yticks])
+        if drawing.xticks:
+            widest = max(len(label) for _, label in drawing.xticks)
+            labels = dict(drawing.xticks)
+            kept = thin(list(labels), max(2, (width - 8) // (widest + 3)))
+            plt.xticks(kept, [labels[position] for position in kept])
