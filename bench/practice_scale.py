@@ -25,6 +25,17 @@ RUNS = 5
 SCALES = ("who5", "csi4", "epds", "gad7")
 
 
+def _total(scale: str, trend: float, progress: float, rng: random.Random) -> float:
+    """A plausible total: a start, a course over the episode (most improve), and noise."""
+    health = min(1.0, max(0.0, 0.4 + trend * progress + rng.gauss(0, 0.08)))
+    if scale == "who5":
+        return float(round(health * 25) * 4)
+    if scale == "csi4":  # higher is better
+        return float(round(health * 21))
+    worst = 30 if scale == "epds" else 21
+    return float(round((1 - health) * worst))
+
+
 def build(url: str, clients: int, per_client: int) -> None:
     """Fill an empty database with a practice of the given size, deterministically."""
     from hecht.schema.database import open_database, unit_of_work
@@ -56,6 +67,7 @@ def build(url: str, clients: int, per_client: int) -> None:
             ],
         )  # fmt: skip
         rows, scores, next_id = [], [], 1
+        course = [rng.gauss(0.25, 0.15) for _ in range(97)]  # most improve, some worsen
         for client in range(1, clients + 1):
             for index in range(per_client):
                 scale = SCALES[index % len(SCALES)]
@@ -68,7 +80,7 @@ def build(url: str, clients: int, per_client: int) -> None:
                         "observed_at": at, "entered_at": at, "mode": "paper",
                     }
                 )  # fmt: skip
-                total = float(rng.randint(0, 25) * 4 if scale == "who5" else rng.randint(0, 21))
+                total = _total(scale, course[client % len(course)], index / per_client, rng)
                 scores.append(
                     {
                         "administration_id": next_id, "total": total, "raw_total": total,

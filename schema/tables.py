@@ -219,7 +219,14 @@ class ScoreSummary(SQLModel, table=True):
     and practice outcomes read one short row per client and scale instead of every score.
     """
 
-    __table_args__ = (Index("ix_scoresummary_client_scale", "client_id", "scale_id"),)
+    __table_args__ = (
+        Index("ix_scoresummary_client_scale", "client_id", "scale_id"),
+        Index(  # covers the caseload signals: one index scan, no table lookups
+            "ix_scoresummary_episode",
+            "episode_lineage_id", "client_id", "scale_id", "valid_count", "first_total",
+            "last_total", "last_completed_at",
+        ),
+    )  # fmt: skip
 
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = Field(foreign_key="client.id")

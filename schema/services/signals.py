@@ -7,18 +7,18 @@ client, episode and scale, kept current on every write), so the signals stay che
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import String, bindparam, case, func
 from sqlmodel import Session, col, select
 
-from hecht.scales.change import ChangeCategory, ChangeResult, compare, reliable_difference
+from hecht.scales.change import TOLERANCE, reliable_difference
 from hecht.scales.library import ScaleLibrary
-from hecht.scales.model import Domain, ScaleDefinition
+from hecht.scales.model import Direction, Domain, ScaleDefinition
 from hecht.schema.tables import ScoreSummary
 
 
@@ -83,6 +83,8 @@ EPISODES = bindparam("episodes", expanding=True)
 """Episode ids bound as one list: SQLAlchemy expands it at execution, without coercing each."""
 
 CHUNK = 5000
+FEW = 500
+"""Up to this many episodes are looked up by id; more are found by scanning the index."""
 """Episode ids per query: far below the bound-parameter limits of SQLite and PostgreSQL."""
 
 
@@ -140,48 +142,100 @@ def _day(value: datetime | date | str) -> date:
     return date.fromisoformat(value[:10])
 
 
-def last_administered(session: Session, episode_ids: list[int]) -> dict[tuple[int, int], date]:
-    """Return the day each client last completed any scale, valid or not, per episode."""
+@dataclass(frozen=True)
+class Course:
+    """A client's episode in numbers: scales judged, reliably better or worse, last completion."""
+
+    judged: int
+    improved: int
+    deteriorated: int
+    last_completed: date
+
+
+def _towards_better(definitions: Mapping[str, ScaleDefinition]) -> tuple[Any, Any]:
+    """SQL for each summary row: the change in the better direction, and the reliable step."""
+    signs, steps = {}, {}
+    for scale_id, definition in definitions.items():
+        assert definition.change is not None
+        signs[scale_id] = 1 if definition.scoring.direction is Direction.HIGHER_IS_BETTER else -1
+        steps[scale_id] = (definition.change.criterion - TOLERANCE) * definition.change.s_diff
+    scale = col(ScoreSummary.scale_id)
+    better = case(signs, value=scale, else_=0) * (
+        col(ScoreSummary.last_total) - col(ScoreSummary.first_total)
+    )
+    return better, case(steps, value=scale, else_=None)
+
+
+def courses(
+    session: Session, definitions: Mapping[str, ScaleDefinition], episode_ids: list[int]
+) -> dict[tuple[int, int], Course]:
+    """Return each client's course per episode, judged in the database in one grouped query.
+
+    The same rule as ``compare``: reliable when the change reaches criterion × Sdiff; only
+    scales with change parameters and at least two valid totals are judged.
+    """
+    better, step = _towards_better(definitions)
+    judged = col(ScoreSummary.scale_id).in_(list(definitions)) & (ScoreSummary.valid_count >= 2)
+
+    def count(condition: Any) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    query = select(
+        ScoreSummary.client_id,
+        ScoreSummary.episode_lineage_id,
+        count(judged),
+        count(judged & (better >= step)),
+        count(judged & (better <= -step)),
+        # as stored: only the day is needed, so skip building a datetime per row
+        func.max(ScoreSummary.last_completed_at, type_=String),
+    ).group_by(col(ScoreSummary.episode_lineage_id), col(ScoreSummary.client_id))
+    wanted = set(episode_ids)
+    if len(wanted) > FEW:  # most of the practice: one scan of the covering index is cheapest
+        batches = [(query.where(col(ScoreSummary.episode_lineage_id).is_not(None)), {})]
+    else:
+        where = query.where(col(ScoreSummary.episode_lineage_id).in_(EPISODES))
+        batches = [(where, {"episodes": sorted(wanted)})]
     found = {}
-    for chunk in _chunks(episode_ids):
-        query = (
-            select(
-                ScoreSummary.client_id,
-                ScoreSummary.episode_lineage_id,
-                func.max(ScoreSummary.last_completed_at),
-            )
-            .where(col(ScoreSummary.episode_lineage_id).in_(EPISODES))
-            .group_by(col(ScoreSummary.client_id), col(ScoreSummary.episode_lineage_id))
-        )
-        for client, episode, at in session.connection().execute(query, {"episodes": chunk}).all():
-            found[(client, episode)] = _day(at)
+    connection = session.connection()
+    for statement, values in batches:
+        for client, episode, *numbers, at in connection.execute(statement, values).all():
+            if episode in wanted:
+                found[(client, episode)] = Course(*(int(n or 0) for n in numbers), _day(at))
     return found
 
 
-def _change_signals(
-    definitions: Mapping[str, ScaleDefinition],
-    ends: Mapping[str, EndPoints],
-    judge: Callable[[str, ScaleDefinition, float, float], ChangeResult],
-) -> tuple[list[Signal], bool, bool]:
-    """Deterioration per scale; whether any scale could judge change; whether any improved."""
-    signals, judged, improved = [], False, False
-    for scale_id, points in sorted(ends.items()):
-        definition = definitions[scale_id]
-        if points.count < 2 or definition.change is None:
-            continue
-        judged = True
-        result = judge(scale_id, definition, points.first, points.last)
-        if result.category in (ChangeCategory.IMPROVED, ChangeCategory.RECOVERED):
-            improved = True
-        if result.category is ChangeCategory.DETERIORATED:
+def deteriorations(
+    session: Session, definitions: Mapping[str, ScaleDefinition], episode_ids: list[int]
+) -> dict[int, list[Signal]]:
+    """Return the deterioration signals per client: only the rows that deteriorated travel."""
+    better, step = _towards_better(definitions)
+    query = select(
+        ScoreSummary.client_id,
+        ScoreSummary.scale_id,
+        ScoreSummary.first_total,
+        ScoreSummary.last_total,
+    ).where(
+        col(ScoreSummary.episode_lineage_id).in_(EPISODES),
+        col(ScoreSummary.scale_id).in_(list(definitions)),
+        ScoreSummary.valid_count >= 2,
+        better <= -step,
+    )
+    found: dict[int, list[Signal]] = defaultdict(list)
+    connection = session.connection()
+    for chunk in _chunks(episode_ids):
+        for client, scale_id, first, last in connection.execute(query, {"episodes": chunk}).all():
+            definition = definitions[scale_id]
+            assert definition.change is not None
             detail = {
                 "scale_name": definition.short_name,
-                "baseline": points.first,
-                "latest": points.last,
-                "rci": result.rci,
+                "baseline": first,
+                "latest": last,
+                "rci": round(last - first, 6) / definition.change.s_diff,
             }
-            signals.append(Signal(SignalKind.DETERIORATED, scale_id, detail))
-    return signals, judged, improved
+            found[client].append(Signal(SignalKind.DETERIORATED, scale_id, detail))
+    for signals in found.values():
+        signals.sort(key=lambda signal: signal.scale_id or "")
+    return found
 
 
 def _discrepancies(
@@ -221,19 +275,6 @@ def _overdue(client: ClientInCare, last: date | None, today: date, weeks: int) -
     return Signal(SignalKind.OVERDUE, None, detail)
 
 
-def _remembering_compare() -> Callable[[str, ScaleDefinition, float, float], ChangeResult]:
-    """Return ``compare`` that judges each (scale, pre, post) once: totals repeat across clients."""
-    known: dict[tuple[str, float, float], ChangeResult] = {}
-
-    def judge(scale_id: str, definition: ScaleDefinition, pre: float, post: float) -> ChangeResult:
-        key = (scale_id, pre, post)
-        if key not in known:
-            known[key] = compare(definition, pre, post)
-        return known[key]
-
-    return judge
-
-
 def signals_for(
     *,
     session: Session,
@@ -254,31 +295,59 @@ def signals_for(
         if definition.change is not None
     }
     episode_ids = [c.episode_lineage_id for c in clients if c.episode_lineage_id is not None]
-    ends = end_points(session, definitions, episode_ids)
-    last = last_administered(session, episode_ids)
-    per_client: dict[int, dict[str, EndPoints]] = defaultdict(dict)
-    for (client_id, _episode, scale_id), points in ends.items():
-        per_client[client_id][scale_id] = points
-    judge = _remembering_compare()
-    found: dict[int, list[Signal]] = {}
-    for client in clients:
-        own = per_client.get(client.client_id, {})
-        result: list[Signal] = []
-        if client.open_alerts:
-            result.append(Signal(SignalKind.OPEN_ALERT, None, {"count": client.open_alerts}))
-        changes, judged, improved = _change_signals(definitions, own, judge)
-        result += changes
-        if judged and not improved and client.visits >= limits.not_on_track_visits:
-            detail = {"visits": client.visits, "threshold": limits.not_on_track_visits}
-            result.append(Signal(SignalKind.NOT_ON_TRACK, None, detail))
-        seen = last.get((client.client_id, client.episode_lineage_id or 0))
-        overdue = _overdue(client, seen, today, limits.overdue_weeks)
-        if overdue is not None:
-            result.append(overdue)
-        if client.partner_id is not None:
-            partner = per_client.get(client.partner_id, {})
-            result += _discrepancies(client, definitions, own, partner)
-        if client.drafts:
-            result.append(Signal(SignalKind.DRAFT, None, {"count": client.drafts}))
-        found[client.client_id] = result
-    return found
+    course = courses(session, definitions, episode_ids) if definitions else {}
+    worse = [c.episode_lineage_id for c in clients if _course(course, c).deteriorated]
+    declines = deteriorations(session, definitions, worse) if worse else {}  # type: ignore[arg-type]
+    relationship = {
+        scale_id: definition
+        for scale_id, definition in definitions.items()
+        if definition.domain is Domain.RELATIONSHIP
+    }
+    shared = [c.episode_lineage_id for c in clients if c.partner_id is not None]
+    ends: dict[int, dict[str, EndPoints]] = defaultdict(dict)
+    if relationship and shared:
+        for (client_id, _, scale_id), points in end_points(session, relationship, shared).items():  # type: ignore[arg-type]
+            ends[client_id][scale_id] = points
+    return {
+        client.client_id: _signals_of(client, course, declines, ends, definitions, limits, today)
+        for client in clients
+    }
+
+
+def _course(found: Mapping[tuple[int, int], Course], client: ClientInCare) -> Course:
+    return found.get((client.client_id, client.episode_lineage_id or 0), NO_COURSE)
+
+
+NO_COURSE = Course(0, 0, 0, date.min)
+"""A client without any completed scale in the episode."""
+
+
+def _signals_of(
+    client: ClientInCare,
+    found: Mapping[tuple[int, int], Course],
+    declines: Mapping[int, list[Signal]],
+    ends: Mapping[int, Mapping[str, EndPoints]],
+    definitions: Mapping[str, ScaleDefinition],
+    limits: SignalThresholds,
+    today: date,
+) -> list[Signal]:
+    """One client's signals, most urgent kind first."""
+    course = _course(found, client)
+    own = ends.get(client.client_id, {})
+    result: list[Signal] = []
+    if client.open_alerts:
+        result.append(Signal(SignalKind.OPEN_ALERT, None, {"count": client.open_alerts}))
+    result += declines.get(client.client_id, [])
+    stuck = course.judged and not course.improved
+    if stuck and client.visits >= limits.not_on_track_visits:
+        detail = {"visits": client.visits, "threshold": limits.not_on_track_visits}
+        result.append(Signal(SignalKind.NOT_ON_TRACK, None, detail))
+    seen = None if course is NO_COURSE else course.last_completed
+    overdue = _overdue(client, seen, today, limits.overdue_weeks)
+    if overdue is not None:
+        result.append(overdue)
+    if client.partner_id is not None:
+        result += _discrepancies(client, definitions, own, ends.get(client.partner_id, {}))
+    if client.drafts:
+        result.append(Signal(SignalKind.DRAFT, None, {"count": client.drafts}))
+    return result

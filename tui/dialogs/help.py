@@ -52,9 +52,10 @@ def key_lines(screen: Screen[Any], texts: Any) -> list[str]:
     """The keys the screen offers now, each with its label in the user's language."""
     lines = []
     for _node, binding, enabled, _tooltip in screen.active_bindings.values():
-        if not enabled or not binding.show:
+        label = texts.get(f"keys.{binding.action}", "")
+        if not enabled or not (binding.show or label):  # ours, even when the footer hides them
             continue
-        label = texts.get(f"keys.{binding.action}", binding.description)
+        label = label or binding.description
         lines.append(f"  {screen.app.get_key_display(binding):>8}  {label}")
     palette = Binding(screen.app.COMMAND_PALETTE_BINDING, "command_palette")
     lines.append(f"  {screen.app.get_key_display(palette):>8}  {texts('f1.palette')}")

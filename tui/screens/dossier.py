@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,21 +21,43 @@ class DossierScreen(Screen[None]):
 
     BINDINGS = [
         Binding("v", "visit", "New visit", id="dossier.visit", tooltip="Start a visit"),
-        Binding("n", "new_episode", "New episode", id="dossier.episode", tooltip="Open an episode"),
         Binding("e", "enter_scale", "Enter a scale", id="dossier.enter", tooltip="Key in a scale"),
+        Binding(
+            "t", "trajectory", "Trajectory", id="dossier.trajectory", tooltip="Scores over time"
+        ),
         Binding("r", "resume", "Resume draft", id="dossier.resume", tooltip="Finish a draft"),
         Binding(
             "a", "acknowledge", "Acknowledge", id="dossier.ack", tooltip="Acknowledge an alert"
         ),
-        Binding("c", "edit_client", "Client", id="dossier.client", tooltip="Correct the client"),
+        Binding("n", "new_episode", "New episode", id="dossier.episode", tooltip="Open an episode"),
+        # Corrections and history are rarer: F1 and the command palette list them, the footer not.
         Binding(
-            "p", "edit_episode", "Edit episode", id="dossier.edit_episode", tooltip="Correct it"
+            "c",
+            "edit_client",
+            "Client",
+            id="dossier.client",
+            tooltip="Correct the client",
+            show=False,
         ),
-        Binding("h", "history", "History", id="dossier.history", tooltip="Versions of a record"),
         Binding(
-            "t", "trajectory", "Trajectory", id="dossier.trajectory", tooltip="Scores over time"
+            "p",
+            "edit_episode",
+            "Edit episode",
+            id="dossier.edit_episode",
+            tooltip="Correct it",
+            show=False,
         ),
-        Binding("escape", "back", "Back", id="dossier.back", tooltip="Back to the caseload"),
+        Binding(
+            "h",
+            "history",
+            "History",
+            id="dossier.history",
+            tooltip="Versions of a record",
+            show=False,
+        ),
+        Binding(
+            "escape", "back", "Back", id="dossier.back", tooltip="Back to the caseload", show=False
+        ),
     ]
 
     def __init__(self, code: str) -> None:
@@ -97,15 +120,7 @@ class DossierScreen(Screen[None]):
             sections.append(f"  {visit.visit_date}  {first_line[:70]}")
         sections.append(f"\n[b]{text('dossier.scores')}[/b]")
         for scale_id, points in self._by_scale(dossier.points).items():
-            first, last = points[0], points[-1]
-            change = (
-                ""
-                if first is last or None in (first.total, last.total)
-                else f" ({last.total - first.total:+g})"
-            )
-            total = "—" if last.total is None else f"{last.total:g}"
-            band = self._band_label(scale_id, last.band)
-            sections.append(f"  {scale_id:<8} {total}{change}  {band}  · {len(points)}×")
+            sections.append(self._score_line(scale_id, points))
         if dossier.open_alerts:
             sections.append(f"\n[b]{text('dossier.alerts')}[/b]")
             sections += [
@@ -127,6 +142,31 @@ class DossierScreen(Screen[None]):
         if self.dossier is None:
             self._pending = action
         return self.dossier is not None
+
+    def _score_line(self, scale_id: str, points: list[Any]) -> str:
+        """One scale: short name, latest total, change since the first with its J&T category."""
+        from hecht.scales.change import compare
+
+        first, last = points[0], points[-1]
+        try:
+            definition = self.app.backend.library.get(scale_id)  # type: ignore[attr-defined]
+            name = definition.short_name
+        except KeyError:
+            definition, name = None, scale_id
+        change = ""
+        if first is not last and None not in (first.total, last.total):
+            change = f" ({last.total - first.total:+g}"
+            category = (
+                None
+                if definition is None
+                else compare(definition, first.total, last.total).category
+            )
+            if category is not None:
+                change += f", {self.text(f'trajectory.category.{category.value}')}"
+            change += ")"
+        total = "—" if last.total is None else f"{last.total:g}"
+        band = self._band_label(scale_id, last.band)
+        return f"  {escape(name):<8} {total}{change}  {band}  · {len(points)}×"
 
     def _band_label(self, scale_id: str, band_id: str | None) -> str:
         """The band's label in the user's language (the stored value is its id)."""

@@ -215,7 +215,11 @@ class SupervisionScreen(Screen[None]):
             widgets.append(
                 Horizontal(
                     Label(escape(line.short_name), classes="case-scale"),
-                    Sparkline(line.series, classes=f"case-spark {better}"),
+                    (
+                        Sparkline(line.series, classes=f"case-spark {better}")
+                        if len(line.series) > 1
+                        else Label("·", classes="case-spark")  # one score has no trend
+                    ),
                     Static(score_text(line, band, self.text), classes="case-score"),
                     classes="case-score-row",
                 )

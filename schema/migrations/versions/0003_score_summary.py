@@ -66,10 +66,19 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_scoresummary_client_scale", ["client_id", "scale_id"], unique=False
         )
+        batch_op.create_index(
+            "ix_scoresummary_episode",
+            [
+                "episode_lineage_id", "client_id", "scale_id", "valid_count", "first_total",
+                "last_total", "last_completed_at",
+            ],
+            unique=False,
+        )  # fmt: skip
     op.execute(FILL)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("scoresummary", schema=None) as batch_op:
+        batch_op.drop_index("ix_scoresummary_episode")
         batch_op.drop_index("ix_scoresummary_client_scale")
     op.drop_table("scoresummary")
