@@ -37,6 +37,7 @@ class Tmux:
     def __init__(self, tmux: str) -> None:
         self.tmux = tmux
         self.socket = f"hecht-bench-{os.getpid()}"
+        self.socket_path: Path | None = None
         self.control: subprocess.Popen[str] | None = None
 
     def _plain(self, *args: str) -> None:
@@ -57,6 +58,7 @@ class Tmux:
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
             )  # fmt: skip
             self._attached()
+            self.socket_path = Path(self.command("display-message -p '#{socket_path}'")[0])
             # the control client counts for window sizes: give it the size wanted
             self.command(f"refresh-client -C {WIDTH}x{HEIGHT}")
         shown = self.command(f"display-message -p -t {name} '#{{window_width}}x#{{window_height}}'")
@@ -129,6 +131,8 @@ class Tmux:
         subprocess.run(
             [self.tmux, "-L", self.socket, "kill-server"], capture_output=True, check=False
         )
+        if self.socket_path is not None:
+            self.socket_path.unlink(missing_ok=True)  # tmux leaves it behind when killed
 
 
 def seeded_database(folder: Path) -> Path:

@@ -7,6 +7,7 @@ touched; ``rebuild_summaries`` recomputes them all (after an import, or to check
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
@@ -28,12 +29,12 @@ def summarise(
     client_id: int,
     episode_lineage_id: int | None,
     scale_id: str,
-    scores: list[tuple[datetime, float | None, bool]],
+    scores: list[tuple[datetime, float | None, bool, str | None]],
 ) -> ScoreSummary | None:
     """Summarise one key's completed scores, ordered by time (None when there are none)."""
     if not scores:
         return None
-    valid = [(at, total) for at, total, ok in scores if ok and total is not None]
+    valid = [(at, total, band) for at, total, ok, band in scores if ok and total is not None]
     return ScoreSummary(
         client_id=client_id,
         episode_lineage_id=episode_lineage_id,
@@ -42,6 +43,8 @@ def summarise(
         first_at=valid[0][0] if valid else None,
         last_total=valid[-1][1] if valid else None,
         last_at=valid[-1][0] if valid else None,
+        last_band=valid[-1][2] if valid else None,
+        previous_total=valid[-2][1] if len(valid) > 1 else None,
         valid_count=len(valid),
         invalid_count=len(scores) - len(valid),
         last_completed_at=scores[-1][0],
@@ -53,7 +56,9 @@ def refresh_summary(
 ) -> None:
     """Recompute the summary of one client's scale within one episode from its current scores."""
     query = (
-        only_current(select(Administration.observed_at, Score.total, Score.valid), Administration)
+        only_current(
+            select(Administration.observed_at, Score.total, Score.valid, Score.band), Administration
+        )
         .join(Score, col(Score.administration_id) == Administration.id)
         .where(
             Administration.status == RecordStatus.COMPLETE.value,
@@ -85,6 +90,7 @@ def rebuild_summaries(session: Session) -> int:
                 Administration.observed_at,
                 Score.total,
                 Score.valid,
+                Score.band,
             ),
             Administration,
         )
@@ -98,9 +104,9 @@ def rebuild_summaries(session: Session) -> int:
             col(Administration.id),
         )
     )
-    grouped: dict[tuple[int, int | None, str], list[tuple[datetime, float | None, bool]]] = {}
-    for client, episode, scale, at, total, valid in session.exec(query):
-        grouped.setdefault((client, episode, scale), []).append((at, total, valid))
+    grouped: dict[tuple[int, int | None, str], list[Any]] = {}
+    for client, episode, scale, at, total, valid, band in session.exec(query):
+        grouped.setdefault((client, episode, scale), []).append((at, total, valid, band))
     summaries = [summarise(*key, scores) for key, scores in grouped.items()]
     session.add_all([summary for summary in summaries if summary is not None])
     session.flush()

@@ -138,6 +138,7 @@ class Episode(VersionedRecord, table=True):
         CheckConstraint(
             "(client_id IS NULL) <> (couple_id IS NULL)", name="episode_client_or_couple"
         ),
+        Index("ix_episode_lineage_version", "lineage_id", "version"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -156,6 +157,8 @@ class Episode(VersionedRecord, table=True):
 class Visit(VersionedRecord, table=True):
     """A session: its date, who attended, how, the note and themes."""
 
+    __table_args__ = (Index("ix_visit_lineage_version", "lineage_id", "version"),)
+
     id: int | None = Field(default=None, primary_key=True)
     episode_lineage_id: int = Field(foreign_key="episode.id", index=True)
     visit_date: date
@@ -168,7 +171,11 @@ class Visit(VersionedRecord, table=True):
 class Administration(VersionedRecord, table=True):
     """One scale filled in once by one respondent, stored with the definition's id and version."""
 
-    __table_args__ = (Index("ix_administration_client_scale", "client_id", "scale_id"),)
+    __table_args__ = (
+        Index("ix_administration_client_scale", "client_id", "scale_id"),
+        Index("ix_administration_lineage_version", "lineage_id", "version"),
+        Index("ix_administration_status_client", "status", "client_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = Field(foreign_key="client.id")
@@ -236,6 +243,8 @@ class ScoreSummary(SQLModel, table=True):
     first_at: datetime | None = None
     last_total: float | None = None
     last_at: datetime | None = None
+    last_band: str | None = Field(default=None, max_length=40)
+    previous_total: float | None = None
     valid_count: int = 0
     invalid_count: int = 0
     last_completed_at: datetime
@@ -243,6 +252,8 @@ class ScoreSummary(SQLModel, table=True):
 
 class Alert(SQLModel, table=True):
     """A critical answer: raised when stored, open until acknowledged with the action taken."""
+
+    __table_args__ = (Index("ix_alert_client_open", "client_id", "acknowledged_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     administration_id: int = Field(foreign_key="administration.id", index=True)

@@ -61,11 +61,12 @@ def test_no_module_imports_a_layer_by_its_bare_folder_name():
             assert not bare, f"{path}: import hecht.<layer>, not {bare}"
 
 
-def test_the_command_line_starts_without_importing_textual_or_storage():
+def test_the_command_line_starts_without_importing_textual_storage_or_pydantic():
     code = (
         "import sys, hecht.tui.cli, hecht.tui.commands.scales; "
         "from hecht.tui.i18n import Messages; hecht.tui.cli.build_parser(Messages('en')); "
-        "print(sorted(m for m in ('textual', 'sqlmodel', 'sqlalchemy') if m in sys.modules))"
+        "print(sorted(m for m in ('textual', 'sqlmodel', 'sqlalchemy', 'pydantic')"
+        " if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -121,10 +121,9 @@ class Backend:
         """The clients in active care, each with its signals (None: the default thresholds)."""
         from hecht.schema.services.caseload import caseload
 
+        library = self.library  # read before the unit of work takes the database's write lock
         return self._run(
-            lambda s: caseload(
-                session=s, actor=self.actor, library=self.library, thresholds=thresholds
-            )
+            lambda s: caseload(session=s, actor=self.actor, library=library, thresholds=thresholds)
         )
 
     def supervision(self, thresholds: SignalThresholds | None = None) -> list[CaseSummary]:

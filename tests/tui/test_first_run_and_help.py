@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime
 from functools import partial
 
@@ -87,7 +88,12 @@ async def test_an_empty_caseload_opens_the_demo_practice_after_building_it(
     monkeypatch.setattr("hecht.tui.commands.demo.demo_database_path", lambda: demo)
     # a small practice: the full one is the demo builder's own test, and takes a while
     small = partial(demo_module.build_demo_practice, episode_count=4)
-    monkeypatch.setattr(demo_module, "build_demo_practice", small)
+
+    def small_and_slow(*args, **kwargs):  # slow enough that the message is seen on any machine
+        time.sleep(1.5)
+        return small(*args, **kwargs)
+
+    monkeypatch.setattr(demo_module, "build_demo_practice", small_and_slow)
     app = make_app(empty)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "first-run")
@@ -130,7 +136,7 @@ async def test_f1_explains_the_focused_widget_with_the_screens_keys_and_f1_close
         await pilot.pause(0.6)
         await pilot.press("f1")
         assert help_text(app) == catalogue("en")["f1.dossier"]
-        assert all(label in help_keys(app) for label in ("Edit episode", "History", "Client"))
+        assert all(label in help_keys(app) for label in ("Edit episode", "History", "Edit client"))
         await pilot.press("escape")
         assert type(app.screen).__name__ == "DossierScreen"
 
