@@ -198,9 +198,10 @@ def courses(
     found = {}
     connection = session.connection()
     for statement, values in batches:
-        for client, episode, *numbers, at in connection.execute(statement, values).all():
+        rows = connection.execute(statement, values).all()
+        for client, episode, judged_, improved, worse, at in rows:
             if episode in wanted:
-                found[(client, episode)] = Course(*(int(n or 0) for n in numbers), _day(at))
+                found[(client, episode)] = Course(judged_ or 0, improved or 0, worse or 0, _day(at))
     return found
 
 
