@@ -55,18 +55,31 @@ def refresh_summary(
     session: Session, client_id: int, episode_lineage_id: int | None, scale_id: str
 ) -> None:
     """Recompute the summary of one client's scale within one episode from its current scores."""
+    # Only this key's rows: the newest version per lineage is picked here, not by a subquery
+    # over the whole table (which would make every stored score cost more as the practice grows).
     query = (
-        only_current(
-            select(Administration.observed_at, Score.total, Score.valid, Score.band), Administration
+        select(
+            Administration.lineage_id,
+            Administration.version,
+            Administration.status,
+            Administration.observed_at,
+            Administration.id,
+            Score.total,
+            Score.valid,
+            Score.band,
         )
-        .join(Score, col(Score.administration_id) == Administration.id)
-        .where(
-            Administration.status == RecordStatus.COMPLETE.value,
-            *_key_filter(Administration, client_id, episode_lineage_id, scale_id),
-        )
-        .order_by(col(Administration.observed_at), col(Administration.id))
+        .join(Score, col(Score.administration_id) == Administration.id, isouter=True)
+        .where(*_key_filter(Administration, client_id, episode_lineage_id, scale_id))
     )
-    scores = list(session.exec(query))
+    newest: dict[int, Any] = {}
+    for row in session.exec(query):
+        if row.lineage_id not in newest or row.version > newest[row.lineage_id].version:
+            newest[row.lineage_id] = row
+    current = sorted(
+        (row for row in newest.values() if row.status == RecordStatus.COMPLETE.value),
+        key=lambda row: (row.observed_at, row.id),
+    )
+    scores = [(row.observed_at, row.total, bool(row.valid), row.band) for row in current]
     session.execute(
         delete(ScoreSummary).where(
             *_key_filter(ScoreSummary, client_id, episode_lineage_id, scale_id)
