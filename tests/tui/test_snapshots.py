@@ -137,13 +137,24 @@ async def settle(pilot) -> None:
     await pilot.pause(0.1)
 
 
+async def caseload_filled(pilot) -> None:
+    """Settle once the caseload shows its rows: storage opens after the first frame, so a slow
+    machine may start the worker later than ``settle`` first looks."""
+    for _ in range(200):
+        tables = pilot.app.screen.query("DataTable")
+        if tables and tables.first().row_count > 0:
+            break
+        await pilot.pause(0.05)
+    await settle(pilot)
+
+
 def test_caseload(snap_compare, app):
-    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+    assert snap_compare(app, terminal_size=SIZE, run_before=caseload_filled)
 
 
 def test_dossier(snap_compare, app):
     async def open_dossier(pilot) -> None:
-        await settle(pilot)
+        await caseload_filled(pilot)
         await pilot.press(*"MOM-1", "enter")
         await settle(pilot)
 
@@ -151,7 +162,7 @@ def test_dossier(snap_compare, app):
 
 
 async def open_epds(pilot) -> None:
-    await settle(pilot)
+    await caseload_filled(pilot)
     await pilot.press(*"MOM-2", "enter")
     await settle(pilot)
     await pilot.press("e")
@@ -383,7 +394,7 @@ def practice_app(tmp_path) -> HechtApp:
 
 def test_supervision(snap_compare, practice_app):
     async def supervision(pilot) -> None:
-        await settle(pilot)
+        await caseload_filled(pilot)
         await pilot.press("f6")  # MOM-3 comes first: reliably worse, an alert, a note
         await settle(pilot)
 
@@ -392,7 +403,7 @@ def test_supervision(snap_compare, practice_app):
 
 def test_outcomes(snap_compare, practice_app):
     async def outcomes(pilot) -> None:
-        await settle(pilot)
+        await caseload_filled(pilot)
         await pilot.press("f7")
         await settle(pilot)
 
