@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlmodel import Session, or_
+from sqlmodel import Session
 
 from hecht.scales.answers import AnswerError, parse_answers
 from hecht.scales.library import ScaleLibrary, UnknownScaleError
@@ -21,9 +21,9 @@ from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
 from hecht.schema.inputs import NewAdministration
 from hecht.schema.services import administrations
-from hecht.schema.services.clients import client_row, couple_of
-from hecht.schema.tables import EntryMode, Episode
-from hecht.schema.versioning import current_rows
+from hecht.schema.services.clients import client_row
+from hecht.schema.services.episodes import episode_running_on
+from hecht.schema.tables import EntryMode
 
 REQUIRED = ("client_code", "scale", "observed_on", "answers")
 OPTIONAL = ("scale_version", "mode")
@@ -88,18 +88,6 @@ def read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def find_episode(session: Session, client_id: int, on: date) -> int | None:
-    """Return the client's (or couple's) episode that was running on a date, if one was."""
-    couple = couple_of(session, client_id)
-    owner = Episode.client_id == client_id
-    if couple is not None:
-        owner = or_(owner, Episode.couple_id == couple.id)
-    for episode in current_rows(session, Episode, owner):
-        if episode.started_on <= on and (episode.ended_on is None or on <= episode.ended_on):
-            return episode.lineage_id
-    return None
-
-
 def check_row(
     session: Session, library: ScaleLibrary, today: date, line: int, row: dict[str, str]
 ) -> PaperRecord:
@@ -127,7 +115,7 @@ def check_row(
     assert client.id is not None
     return PaperRecord(
         line, client.code, client.id, definition.id, definition.version, observed, typed, mode,
-        find_episode(session, client.id, observed),
+        episode_running_on(session, client.id, observed),
     )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
 from hecht.schema.inputs import NewAdministration
 from hecht.schema.readmodels import AdministrationRead, AlertRead, AnswerRead, ScoreRead
 from hecht.schema.services.clients import client_row
+from hecht.schema.services.episodes import episode_running_on
 from hecht.schema.summaries import refresh_summary
 from hecht.schema.tables import (
     Administration,
@@ -135,9 +136,12 @@ def start_administration(
             )
         if new.observed_on != now.date():
             observed = datetime.combine(new.observed_on, time(12), tzinfo=now.tzinfo)
+    episode = new.episode_lineage_id
+    if episode is None:  # an answer belongs to the episode it was given in, if one was running
+        episode = episode_running_on(session, client.id, observed.date())  # type: ignore[arg-type]
     row = Administration(
         client_id=client.id,  # type: ignore[arg-type]
-        episode_lineage_id=new.episode_lineage_id,
+        episode_lineage_id=episode,
         visit_lineage_id=new.visit_lineage_id,
         scale_id=definition.id,
         scale_version=definition.version,

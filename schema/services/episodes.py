@@ -193,3 +193,17 @@ def episode_history(*, session: Session, actor: Actor, lineage_id: int) -> list[
         raise NotFoundError(f"there is no episode {lineage_id}", field="lineage_id")
     _audit(session, actor, versions[-1], AuditKind.READ)
     return [episode_read(version) for version in versions]
+
+
+def episode_running_on(session: Session, client_id: int, on: date) -> int | None:
+    """Return the lineage of the client's (or couple's) episode running on a date, if any."""
+    couple = couple_of(session, client_id)
+    owner = Episode.client_id == client_id
+    if couple is not None:
+        owner = or_(owner, Episode.couple_id == couple.id)
+    running = [
+        episode
+        for episode in current_rows(session, Episode, owner)
+        if episode.started_on <= on and (episode.ended_on is None or on <= episode.ended_on)
+    ]
+    return max(running, key=lambda e: e.started_on).lineage_id if running else None

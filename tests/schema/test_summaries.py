@@ -31,7 +31,7 @@ def test_summaries_follow_completion_correction_and_retraction(practice):
     practice.scale("A", "who5", "2,2,2,2,2", SEPT, episode)
     practice.scale("A", "who5", "3,3,3,3,3", OCT, episode)
     practice.scale("A", "who5", "5,4,,3,3", NOV, episode)  # invalid: a missing item
-    practice.scale("A", "csi4", "5,4,4,4", OCT, None)  # outside any episode
+    practice.scale("A", "csi4", "5,4,4,4", date(2026, 8, 1), None)  # before the episode
     assert stored(practice.session) == [
         (1, None, "csi4", 17, 17, 1, 0),
         (1, episode, "who5", 40, 60, 2, 1),
@@ -102,3 +102,13 @@ def test_upgrading_a_database_fills_the_summaries_from_its_scores(tmp_path, acto
         [row] = session.exec(select(ScoreSummary)).all()
         assert (row.first_at.date(), row.last_completed_at.date()) == (SEPT, NOV)
     upgraded.dispose()
+
+
+def test_a_scale_entered_without_an_episode_joins_the_one_running_that_day(practice):
+    episode = practice.episode(practice.client("B"), SEPT)
+    practice.scale("B", "who5", "2,2,2,2,2", OCT, None)  # during the episode
+    practice.scale("B", "csi4", "5,4,4,4", date(2026, 8, 1), None)  # before it started
+    assert stored(practice.session) == [
+        (1, None, "csi4", 17, 17, 1, 0),
+        (1, episode, "who5", 40, 40, 1, 0),
+    ]
