@@ -123,14 +123,17 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=10_000)
     parser.add_argument("--per-client", type=int, default=40)
     options = parser.parse_args()
+    from hecht.scales.facts import library_facts
     from hecht.scales.library import load_library
     from hecht.schema.context import Actor
     from hecht.schema.database import open_database, unit_of_work
+    from hecht.schema.plain import of_session
     from hecht.schema.services.caseload import caseload
     from hecht.schema.services.outcomes import practice_outcomes
     from hecht.schema.services.signals import ClientInCare, signals_for
 
     library = load_library(None)
+    facts = library_facts(library)
     actor = Actor(user_id=None, access_point="bench", clock=lambda: datetime.now(UTC))
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'practice.db'}"
@@ -148,7 +151,9 @@ def main() -> None:
 
         def signals() -> None:
             with unit_of_work(engine) as session:
-                signals_for(session=session, library=library, clients=in_care, today=date.today())
+                signals_for(
+                    plain=of_session(session), facts=facts, clients=in_care, today=date.today()
+                )
 
         def whole_caseload() -> None:
             with unit_of_work(engine) as session:

@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from hecht.scales.facts import TOLERANCE as TOLERANCE  # one slack for every change judgement
 from hecht.scales.model import CutoffMethod, Direction, Norms, ScaleDefinition
-
-TOLERANCE = 1e-9
-"""Slack for float noise when a change lands exactly on the criterion."""
 
 
 class ChangeDirection(StrEnum):

@@ -10,8 +10,7 @@ from hecht.scales.loader import definition_from_data, is_overlay, overlay_from_d
 from hecht.scales.model import ScaleDefinition
 from hecht.scales.overlay import WordingOverlay, apply_overlay, overlay_problems
 from hecht.scales.problems import DefinitionError, Problem
-
-BUILTIN_DIR = Path(__file__).parent / "definitions"
+from hecht.scales.sources import BUILTIN_DIR, toml_files
 
 
 class Origin(StrEnum):
@@ -78,12 +77,6 @@ class ScaleLibrary:
     def get(self, scale_id: str, version: str | None = None) -> ScaleDefinition:
         """Return a scale's definition: the given version, or the newest."""
         return self.entry(scale_id, version).definition
-
-
-def _toml_files(folder: Path | None) -> list[Path]:
-    if folder is None or not folder.is_dir():
-        return []
-    return sorted(path for path in folder.glob("*.toml") if path.is_file())
 
 
 def _add_definitions(
@@ -153,7 +146,7 @@ def load_library(local_dir: Path | None = None, *, strict: bool = True) -> Scale
     broken local file never hides the rest.
     """
     library = ScaleLibrary()
-    overlays = _add_definitions(library, _toml_files(BUILTIN_DIR), Origin.BUILTIN, strict)
-    overlays += _add_definitions(library, _toml_files(local_dir), Origin.LOCAL, strict)
+    overlays = _add_definitions(library, toml_files(BUILTIN_DIR), Origin.BUILTIN, strict)
+    overlays += _add_definitions(library, toml_files(local_dir), Origin.LOCAL, strict)
     _apply_overlays(library, overlays)
     return library

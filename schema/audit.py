@@ -2,44 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from enum import StrEnum
+from datetime import datetime
 
-from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from hecht.schema.audit_chain import GENESIS, AuditKind, Outcome, append_event, chain_hash
 from hecht.schema.context import Actor
+from hecht.schema.plain import of_session
 from hecht.schema.tables import AuditEvent, Client
-
-GENESIS = "0" * 64
-"""The previous hash of the first event."""
-
-CHAIN_LOCK = 7513
-"""PostgreSQL advisory lock that serialises appends to the chain across workstations."""
-
-
-class AuditKind(StrEnum):
-    """What was done with a dossier."""
-
-    READ = "read"
-    SEARCH = "search"
-    CREATE = "create"
-    CHANGE = "change"
-    EXPORT = "export"
-    IMPORT = "import"
-    REPORT = "report"
-    PRINT = "print"
-    DESTROY = "destroy"
-
-
-class Outcome(StrEnum):
-    """Whether the access succeeded."""
-
-    SUCCESS = "success"
-    REFUSED = "refused"
 
 
 @dataclass(frozen=True)
@@ -72,31 +43,11 @@ class ChainReport:
 
 
 def event_hash(event: AuditEvent) -> str:
-    """Return the SHA-256 of an event's content and the hash before it."""
-    content = [
-        event.seq,
-        event.at.isoformat(),
-        event.event,
-        event.client_id,
-        event.client_code,
-        event.user_id,
-        event.on_behalf_of_id,
-        event.access_point,
-        event.outcome,
-        event.detail,
-        event.prev_hash,
-    ]
-    canonical = json.dumps(content, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _chain_head(session: Session) -> tuple[int, str]:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
-    last = session.exec(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)
-    ).first()
-    return (0, GENESIS) if last is None else (last[0], last[1])
+    """Return the SHA-256 of a stored event's content and the hash before it."""
+    return chain_hash(
+        event.seq, event.at, event.event, event.client_id, event.client_code, event.user_id,
+        event.on_behalf_of_id, event.access_point, event.outcome, event.detail, event.prev_hash,
+    )  # fmt: skip
 
 
 def record(
@@ -109,29 +60,11 @@ def record(
     outcome: Outcome = Outcome.SUCCESS,
     detail: str | None = None,
 ) -> None:
-    """Append one event to the chain, in the caller's transaction.
-
-    ``detail`` names what was accessed (a record kind and id, an export format), never content:
-    no names, notes or answers.
-    """
-    seq, prev_hash = _chain_head(session)
-    entry = AuditEvent(
-        seq=seq + 1,
-        at=actor.now().astimezone(UTC),
-        event=event.value,
-        client_id=client_id,
-        client_code=client_code,
-        user_id=actor.user_id,
-        on_behalf_of_id=actor.on_behalf_of_id,
-        access_point=actor.access_point,
-        outcome=outcome.value,
-        detail=detail,
-        prev_hash=prev_hash,
-        hash="",
-    )
-    entry.hash = event_hash(entry)
-    session.add(entry)
-    session.flush()
+    """Append one event to the chain, in the session's transaction (see ``append_event``)."""
+    append_event(
+        of_session(session), actor=actor, event=event, client_id=client_id,
+        client_code=client_code, outcome=outcome, detail=detail,
+    )  # fmt: skip
 
 
 def record_client(

@@ -15,11 +15,8 @@ from sqlmodel import Session
 
 from hecht.schema.backup import BackupError, backup_sqlite
 from hecht.schema.engine import describe_url, make_engine
+from hecht.schema.errors import DatabaseOpenError as DatabaseOpenError  # where callers find it
 from hecht.schema.migrate import SchemaState, schema_status, upgrade
-
-
-class DatabaseOpenError(RuntimeError):
-    """The database cannot be used; the message says why and what to do."""
 
 
 def sqlite_path(engine: Engine) -> Path | None:

@@ -21,3 +21,7 @@ class ConflictError(ServiceError):
 
 class InvalidInputError(ServiceError):
     """A value is impossible or malformed (a date far in the future, an unknown code)."""
+
+
+class DatabaseOpenError(RuntimeError):
+    """The database cannot be used; the message says why and what to do."""

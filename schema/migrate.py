@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
+from hecht.schema.revision import HEAD_REVISION
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0003"
-"""The newest revision; a test keeps it equal to Alembic's head, so opening a current database
-needs no Alembic import (it costs a tenth of a second on the way to the first caseload)."""
 
 
 class SchemaState(StrEnum):

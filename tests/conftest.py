@@ -11,8 +11,9 @@ import pytest
 def isolated_config(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    """Point HECHT_CONFIG at a fresh folder so no test reads or writes the user's config."""
+    """Point HECHT_CONFIG and HECHT_CACHE at fresh folders: no test touches the user's own."""
     folder = tmp_path_factory.mktemp("config")
     monkeypatch.setenv("HECHT_CONFIG", str(folder))
+    monkeypatch.setenv("HECHT_CACHE", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("HECHT_LANG", "en")
     return folder

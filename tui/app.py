@@ -46,16 +46,16 @@ class HechtApp(App[int]):
         self.set_timer(STARTUP_LIMIT_SECONDS, resume_collection)
 
     def open_storage(self) -> None:
-        """Open the database in a worker; the first screen calls this after its first frame.
+        """Open the database and load the scales in a worker, once the caseload is shown.
 
-        Storage imports hold the GIL for a while, and the app's own first refresh comes before
-        the first screen is painted: waiting for the screen keeps them off its first frame.
+        Storage imports hold the GIL for a while: waiting for the caseload's rows keeps them off
+        its first frame and its first rows. Safe to call again: what is open stays open.
         """
         self._open()
 
     @work(thread=True, exclusive=True, group="open")
     def _open(self) -> None:
-        """Open the database off the first frame; a refusal ends the app with its reason."""
+        """Open the database off the first frames; a refusal ends the app with its reason."""
         from hecht.schema.database import DatabaseOpenError
 
         try:
@@ -63,6 +63,8 @@ class HechtApp(App[int]):
         except DatabaseOpenError as error:
             self.error_message = str(error)
             self.call_from_thread(self.exit, None, 2)
+            return
+        self.backend.library  # noqa: B018 - loaded now, so the first dossier need not wait
 
     def _show_caseload(self) -> None:
         from hecht.tui.screens.caseload import CaseloadScreen

@@ -7,7 +7,7 @@ objects. Storage modules are imported on first use, so the first frame never wai
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlmodel import Session
 
+    from hecht.scales.facts import ScaleFacts
     from hecht.scales.library import ScaleLibrary
     from hecht.schema.context import Actor
     from hecht.schema.readmodels import (
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from hecht.schema.services.signals import SignalThresholds
     from hecht.schema.services.supervision import CaseSummary
     from hecht.schema.services.trajectories import ChangeSummary, TrajectoryPoint, TrajectoryView
+    from hecht.tui.first_caseload import FirstCaseload
 
 T = TypeVar("T")
 
@@ -69,6 +71,20 @@ class Backend:
         self.user_id: int | None = None
         self._engine: Engine | None = None
         self._lock = threading.RLock()
+        self._first: FirstCaseload | None = None
+
+    def read_first_caseload(
+        self, facts: Mapping[str, ScaleFacts] | None, thresholds: SignalThresholds | None
+    ) -> None:
+        """Start reading the caseload now, in a thread, before storage proper is imported.
+
+        The next ``caseload`` call with the same thresholds takes these rows when the quick
+        read qualified (``hecht.schema.quick``); otherwise it reads the normal way.
+        """
+        from hecht.tui.first_caseload import FirstCaseload
+
+        if facts is not None:
+            self._first = FirstCaseload(self, facts, thresholds)
 
     @property
     def library(self) -> ScaleLibrary:
@@ -121,6 +137,11 @@ class Backend:
         """The clients in active care, each with its signals (None: the default thresholds)."""
         from hecht.schema.services.caseload import caseload
 
+        first, self._first = self._first, None
+        if first is not None and first.thresholds == thresholds:
+            rows = first.rows()
+            if rows is not None:
+                return rows
         library = self.library  # read before the unit of work takes the database's write lock
         return self._run(
             lambda s: caseload(session=s, actor=self.actor, library=library, thresholds=thresholds)

@@ -42,6 +42,37 @@ def parser_class(messages: Messages) -> type[argparse.ArgumentParser]:
     return HechtParser
 
 
+def top_level_parser(messages: Messages) -> argparse.ArgumentParser:
+    """Return the parser of the options that stand before any command."""
+    parser = parser_class(messages)(prog="hecht", description=messages("usage.description"))
+    parser.add_argument("--lang", choices=("nl", "en"), help=messages("help.lang"))
+    parser.add_argument("--demo", action="store_true", help=messages("help.demo_option"))
+    return parser
+
+
+TUI_FLAGS = ("--demo",)
+TUI_OPTIONS = ("--db", "--lang")
+
+
+def starts_the_tui(arguments: Sequence[str]) -> bool:
+    """Whether the arguments are top-level options only (``hecht``, ``hecht --db F --demo``).
+
+    Those start the TUI, and need none of the commands' parsers: building them all costs a
+    noticeable part of the way to the first frame. Anything else (a command, help, a typo)
+    goes to the full parser, which knows what to say about it.
+    """
+    position = 0
+    while position < len(arguments):
+        argument = arguments[position]
+        if argument in TUI_FLAGS or argument.split("=", 1)[0] in TUI_OPTIONS and "=" in argument:
+            position += 1
+        elif argument in TUI_OPTIONS and position + 1 < len(arguments):
+            position += 2
+        else:
+            return False
+    return True
+
+
 def build_parser(messages: Messages) -> argparse.ArgumentParser:
     """Return the parser with every subcommand registered, its help in the chosen language."""
     from hecht.tui.commands import (
@@ -57,9 +88,7 @@ def build_parser(messages: Messages) -> argparse.ArgumentParser:
         scales,
     )
 
-    parser = parser_class(messages)(prog="hecht", description=messages("usage.description"))
-    parser.add_argument("--lang", choices=("nl", "en"), help=messages("help.lang"))
-    parser.add_argument("--demo", action="store_true", help=messages("help.demo_option"))
+    parser = top_level_parser(messages)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in (scales, db, audit, data, client, caseload, report, demo, enter, init):
         group.register(commands, messages)
@@ -75,7 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hecht: {error}", file=sys.stderr)
         return 2
     messages = Messages(detect_language(language_in(arguments), config.language))
-    parser = build_parser(messages)
+    only_tui = starts_the_tui(arguments)
+    parser = top_level_parser(messages) if only_tui else build_parser(messages)
     args = parser.parse_args(arguments)
     args.config = config
     try:

@@ -1,45 +1,34 @@
 """Provides the caseload: one row per client in an active episode, with what to look at first.
 
-The rows are read with a few grouped queries over plain columns, not as ORM objects, so the
-caseload stays fast for a practice's whole history.
+The rows are read in plain SQL (``hecht.schema.plain``) with a few grouped queries over plain
+columns, never ORM objects, so the caseload stays fast for a practice's whole history, and the
+TUI can read its first caseload before SQLAlchemy is even imported (``hecht.schema.quick``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
-
-from hecht.scales.library import ScaleLibrary
-from hecht.scales.model import Domain
+from hecht.scales.facts import WATCHED_DOMAINS, ScaleFacts, library_facts
 from hecht.scales.perinatal import perinatal_week
-from hecht.schema import audit
-from hecht.schema.audit import AuditKind
+from hecht.schema.audit_chain import AuditKind, append_event
 from hecht.schema.context import Actor
+from hecht.schema.plain import PlainConnection, as_date, of_session, placeholders
 from hecht.schema.services.signals import (
     ClientInCare,
     Signal,
     SignalThresholds,
     signals_for,
 )
-from hecht.schema.tables import (
-    Administration,
-    Alert,
-    Client,
-    Couple,
-    Episode,
-    EpisodeStatus,
-    RecordStatus,
-    ScoreSummary,
-    Visit,
-)
-from hecht.schema.versioning import only_current
 
-WATCHED_DOMAINS = (Domain.WELLBEING, Domain.RELATIONSHIP)
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from hecht.scales.library import ScaleLibrary
 
 
 @dataclass(frozen=True)
@@ -82,44 +71,46 @@ class _ActiveEpisode(NamedTuple):
     started_on: date
 
 
-def _couples(session: Session) -> dict[int, tuple[int, int]]:
-    """Return each couple's two clients, read once as plain rows."""
-    query = select(Couple.id, Couple.first_client_id, Couple.second_client_id)
-    return {couple: (first, second) for couple, first, second in session.exec(query)}
+def _current(table: str) -> str:
+    """FROM clause of a versioned table's current rows (the newest version of each lineage)."""
+    return (
+        f"{table} t JOIN (SELECT lineage_id, max(version) AS newest FROM {table} "
+        "GROUP BY lineage_id) n ON t.lineage_id = n.lineage_id AND t.version = n.newest"
+    )
+
+
+def _couples(plain: PlainConnection) -> dict[int, tuple[int, int]]:
+    """Return each couple's two clients."""
+    rows = plain.rows("SELECT id, first_client_id, second_client_id FROM couple")
+    return {couple: (first, second) for couple, first, second in rows}
 
 
 def _active_episodes(
-    session: Session, couples: dict[int, tuple[int, int]]
+    plain: PlainConnection, couples: dict[int, tuple[int, int]]
 ) -> dict[int, _ActiveEpisode]:
     """Return each client's active episode (their own, or their couple's); the newest start wins."""
-    columns = select(
-        Episode.lineage_id, Episode.client_id, Episode.couple_id,
-        Episode.due_date, Episode.birth_date, Episode.started_on,
-    )  # fmt: skip
-    query = (
-        only_current(columns, Episode)
-        .where(
-            col(Episode.status) != RecordStatus.RETRACTED,
-            Episode.episode_status == EpisodeStatus.ACTIVE.value,
-        )
-        .order_by(col(Episode.started_on), col(Episode.id))
+    rows = plain.rows(
+        "SELECT t.lineage_id, t.client_id, t.couple_id, t.due_date, t.birth_date, t.started_on "
+        f"FROM {_current('episode')} WHERE t.status <> 'retracted' AND t.episode_status = 'active' "
+        "ORDER BY t.started_on, t.id"
     )
     by_client: dict[int, _ActiveEpisode] = {}
-    for episode in map(_ActiveEpisode._make, session.exec(query)):
-        if episode.client_id is not None:
-            by_client[episode.client_id] = episode
-        elif episode.couple_id in couples:
-            for client_id in couples[episode.couple_id]:
-                by_client[client_id] = episode
+    for lineage, client_id, couple_id, due, birth, started in rows:
+        episode = _ActiveEpisode(
+            lineage, client_id, couple_id, as_date(due), as_date(birth), as_date(started)  # type: ignore[arg-type]
+        )
+        if client_id is not None:
+            by_client[client_id] = episode
+        elif couple_id in couples:
+            for member in couples[couple_id]:
+                by_client[member] = episode
     return by_client
 
 
-def _clients_with_episodes(session: Session, couples: dict[int, tuple[int, int]]) -> set[int]:
+def _clients_with_episodes(plain: PlainConnection, couples: dict[int, tuple[int, int]]) -> set[int]:
     """Return every client with an episode of their own or their couple's, open or closed."""
     owners: set[int] = set()
-    for client_id, couple_id in session.exec(
-        select(Episode.client_id, Episode.couple_id).distinct()
-    ):
+    for client_id, couple_id in plain.rows("SELECT DISTINCT client_id, couple_id FROM episode"):
         if client_id is not None:
             owners.add(client_id)
         elif couple_id in couples:
@@ -127,45 +118,40 @@ def _clients_with_episodes(session: Session, couples: dict[int, tuple[int, int]]
     return owners
 
 
-def _visit_stats(session: Session) -> dict[int, tuple[date | None, int]]:
-    query = (
-        only_current(
-            select(Visit.episode_lineage_id, func.max(Visit.visit_date), func.count()), Visit
-        )
-        .where(Visit.status != RecordStatus.RETRACTED.value)
-        .group_by(col(Visit.episode_lineage_id))
+def _visit_stats(plain: PlainConnection) -> dict[int, tuple[date | None, int]]:
+    rows = plain.rows(
+        f"SELECT t.episode_lineage_id, max(t.visit_date), count(*) FROM {_current('visit')} "
+        "WHERE t.status <> 'retracted' GROUP BY t.episode_lineage_id"
     )
-    return {episode: (last, count) for episode, last, count in session.exec(query)}
+    return {episode: (as_date(last), int(count)) for episode, last, count in rows}
 
 
-def _counts(session: Session, query: object) -> dict[int, int]:
-    return {client: count for client, count in session.exec(query)}  # type: ignore[call-overload]
+def _counts(plain: PlainConnection, table: str, where: str) -> dict[int, int]:
+    rows = plain.rows(f"SELECT client_id, count(*) FROM {table} WHERE {where} GROUP BY client_id")
+    return {client: int(count) for client, count in rows}
 
 
 def _latest_scores(
-    session: Session, library: ScaleLibrary, client_ids: list[int]
+    plain: PlainConnection, facts: Mapping[str, ScaleFacts], client_ids: list[int]
 ) -> dict[int, dict[str, LatestScore]]:
     """Each client's newest valid total of the watched scales, and the one before it.
 
     Read from the score summaries (one row per client, episode and scale): the newest episode's
     row wins, and its previous total is the trend's reference.
     """
-    watched = [
-        entry.definition.id
-        for entry in library.latest()
-        if entry.definition.domain in WATCHED_DOMAINS and entry.definition.scoring.total
-    ]
-    query = select(
-        ScoreSummary.client_id,
-        ScoreSummary.scale_id,
-        ScoreSummary.last_total,
-        ScoreSummary.last_band,
-        ScoreSummary.previous_total,
-        ScoreSummary.last_at,
-    ).where(col(ScoreSummary.scale_id).in_(watched), ScoreSummary.valid_count > 0)
+    watched = sorted(
+        fact.id for fact in facts.values() if fact.domain in WATCHED_DOMAINS and fact.total
+    )
+    if not watched:
+        return {}
+    rows = plain.rows(
+        "SELECT client_id, scale_id, last_total, last_band, previous_total, last_at "
+        f"FROM scoresummary WHERE scale_id IN ({placeholders(watched)}) AND valid_count > 0",
+        watched,
+    )
     wanted = set(client_ids)
     newest: dict[tuple[int, str], tuple[Any, LatestScore]] = {}
-    for client_id, scale_id, total, band, previous, at in session.connection().execute(query):
+    for client_id, scale_id, total, band, previous, at in rows:
         if client_id not in wanted:
             continue
         key = (client_id, scale_id)
@@ -188,53 +174,55 @@ def caseload(
 
     In care: in an active episode, or registered without any episode yet (a new client).
     """
-    couples = _couples(session)
-    episodes = _active_episodes(session, couples)
-    in_any_episode = _clients_with_episodes(session, couples)
-    registered = select(Client.id, Client.code, Client.name).where(
-        col(Client.destroyed_at).is_(None)
+    return caseload_rows(
+        plain=of_session(session), actor=actor, facts=library_facts(library), thresholds=thresholds
     )
+
+
+def caseload_rows(
+    *,
+    plain: PlainConnection,
+    actor: Actor,
+    facts: Mapping[str, ScaleFacts],
+    thresholds: SignalThresholds | None = None,
+) -> list[CaseloadRow]:
+    """``caseload`` on a plain connection, with the scales' facts instead of the library."""
+    couples = _couples(plain)
+    episodes = _active_episodes(plain, couples)
+    in_any_episode = _clients_with_episodes(plain, couples)
     clients = {
-        client.id: client
-        for client in session.exec(registered)
-        if client.id in episodes or client.id not in in_any_episode
+        client_id: (code, name)
+        for client_id, code, name in plain.rows(
+            "SELECT id, code, name FROM client WHERE destroyed_at IS NULL"
+        )
+        if client_id in episodes or client_id not in in_any_episode
     }
-    codes = {client_id: client.code for client_id, client in clients.items()}
     partners = {}
     for couple_id, (first, second) in couples.items():
         partners[first] = (couple_id, second)
         partners[second] = (couple_id, first)
-    visits = _visit_stats(session)
-    alerts = _counts(
-        session,
-        select(Alert.client_id, func.count())
-        .where(col(Alert.acknowledged_at).is_(None))
-        .group_by(col(Alert.client_id)),
-    )
-    drafts = _counts(
-        session,
-        select(Administration.client_id, func.count())
-        .where(Administration.status == RecordStatus.DRAFT.value)
-        .group_by(col(Administration.client_id)),
-    )
-    latest = _latest_scores(session, library, list(clients))
+    visits = _visit_stats(plain)
+    alerts = _counts(plain, "alert", "acknowledged_at IS NULL")
+    drafts = _counts(plain, "administration", "status = 'draft'")
+    latest = _latest_scores(plain, facts, list(clients))
     today = actor.now().date()
     rows = []
-    for client_id, client in clients.items():
+    for client_id, (code, name) in clients.items():
         episode = episodes.get(client_id)
         couple_id, partner_id = partners.get(client_id, (None, None))
         week = None
         last_visit, count = None, 0
         if episode is not None:
             week = perinatal_week(today, due_date=episode.due_date, birth_date=episode.birth_date)
-            last_visit, count = visits.get(episode.lineage_id, (None, 0))  # type: ignore[arg-type]
+            last_visit, count = visits.get(episode.lineage_id, (None, 0))
+        partner = clients.get(partner_id)  # type: ignore[arg-type]
         rows.append(
             CaseloadRow(
                 client_id=client_id,
-                code=client.code,
-                name=client.name,
+                code=code,
+                name=name,
                 couple_id=couple_id,
-                partner_code=codes.get(partner_id) if partner_id is not None else None,
+                partner_code=None if partner is None else partner[0],
                 episode_lineage_id=None if episode is None else episode.lineage_id,
                 week=None if week is None else week.label,
                 last_visit=last_visit,
@@ -246,11 +234,11 @@ def caseload(
         )
     in_care = [_in_care(row, episodes.get(row.client_id), partners) for row in rows]
     found = signals_for(
-        session=session, library=library, clients=in_care, today=today, thresholds=thresholds
+        plain=plain, facts=facts, clients=in_care, today=today, thresholds=thresholds
     )
     for row in rows:  # filled in place: copying 10,000 frozen rows costs more than the signals
         row.signals.extend(found.get(row.client_id, ()))
-    audit.record(session=session, actor=actor, event=AuditKind.SEARCH, detail="caseload")
+    append_event(plain, actor=actor, event=AuditKind.SEARCH, detail="caseload")
     return sorted(rows, key=lambda row: row.code)
 
 

@@ -19,6 +19,7 @@ from hecht.scales.outcomes import PairedOutcome, paired_outcome
 from hecht.schema import audit
 from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
+from hecht.schema.plain import of_session
 from hecht.schema.services.signals import end_points
 from hecht.schema.tables import Client, Couple, Episode, RecordStatus, ScoreSummary
 from hecht.schema.versioning import only_current
@@ -145,7 +146,7 @@ def practice_outcomes(*, session: Session, actor: Actor, library: ScaleLibrary) 
         for client in facts.clients:
             for key in _group_keys(facts, roles.get(client)):
                 members[key].add(lineage)
-    for (client, episode, scale), points in end_points(session, definitions).items():
+    for (client, episode, scale), points in end_points(of_session(session), definitions).items():
         facts = episodes.get(episode) if episode is not None else None
         if facts is None:
             continue

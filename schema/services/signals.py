@@ -1,7 +1,8 @@
 """Provides caseload signals: who needs a look first, each signal with the numbers that explain it.
 
 Baseline and latest totals come from the score summaries (the first and last valid total per
-client, episode and scale, kept current on every write), so the signals stay cheap.
+client, episode and scale, kept current on every write), read in plain SQL over a few index
+scans, so the signals stay cheap for a whole practice and need no definition loaded.
 """
 
 from __future__ import annotations
@@ -9,17 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import String, bindparam, case, func
-from sqlmodel import Session, col, select
-
-from hecht.scales.change import TOLERANCE, reliable_difference
-from hecht.scales.library import ScaleLibrary
-from hecht.scales.model import Direction, Domain, ScaleDefinition
-from hecht.schema.tables import ScoreSummary
+from hecht.scales.facts import ScaleFacts
+from hecht.schema.plain import PlainConnection, as_date, as_int, chunks, placeholders
 
 
 class SignalKind(StrEnum):
@@ -79,67 +75,52 @@ class EndPoints:
     count: int
 
 
-EPISODES = bindparam("episodes", expanding=True)
-"""Episode ids bound as one list: SQLAlchemy expands it at execution, without coercing each."""
-
-CHUNK = 5000
 FEW = 500
 """Up to this many episodes are looked up by id; more are found by scanning the index."""
-"""Episode ids per query: far below the bound-parameter limits of SQLite and PostgreSQL."""
 
 
-def _scored(library: ScaleLibrary) -> dict[str, ScaleDefinition]:
-    return {
-        entry.definition.id: entry.definition
-        for entry in library.latest()
-        if entry.definition.scoring.total
-    }
+def _rules(facts: Mapping[str, ScaleFacts]) -> tuple[str, list[Any]]:
+    """A ``rule(scale_id, sign, step)`` table of the judged scales, as a CTE and its values.
+
+    ``sign`` turns a change into the better direction; ``step`` is the reliable change.
+    """
+    judged = [fact for fact in facts.values() if fact.judged]
+    if not judged:  # no scale can be judged: an empty table of the same shape
+        return f"WITH rule(scale_id, sign, step) AS (SELECT {NO_RULE} WHERE 1 = 0)", []
+    rows = ", ".join("(?, CAST(? AS FLOAT), CAST(? AS FLOAT))" for _ in judged)
+    values: list[Any] = []
+    for fact in judged:
+        values += [fact.id, 1.0 if fact.higher_is_better else -1.0, fact.reliable_step]
+    return f"WITH rule(scale_id, sign, step) AS (VALUES {rows})", values
 
 
-def _chunks(ids: list[int] | None) -> Iterable[list[int] | None]:
-    if ids is None:
-        yield None
-        return
-    unique = sorted(set(ids))
-    for start in range(0, len(unique), CHUNK):
-        yield unique[start : start + CHUNK]
+NO_RULE = "CAST(NULL AS VARCHAR(40)), CAST(NULL AS FLOAT), CAST(NULL AS FLOAT)"
 
 
 def end_points(
-    session: Session, scale_ids: Iterable[str], episode_ids: list[int] | None = None
+    plain: PlainConnection, scale_ids: Iterable[str], episode_ids: list[int] | None = None
 ) -> dict[tuple[int, int | None, str], EndPoints]:
     """Return the first and last valid completed totals per (client, episode, scale).
 
     Read from the score summaries as plain rows: one short row per key, however many totals lie
     between. ``episode_ids`` limits the rows to those episodes.
     """
-    base = select(
-        ScoreSummary.client_id,
-        ScoreSummary.episode_lineage_id,
-        ScoreSummary.scale_id,
-        ScoreSummary.first_total,
-        ScoreSummary.last_total,
-        ScoreSummary.valid_count,
-    ).where(col(ScoreSummary.scale_id).in_(list(scale_ids)), ScoreSummary.valid_count > 0)
+    scales = sorted(set(scale_ids))
+    if not scales:
+        return {}
+    base = (
+        "SELECT client_id, episode_lineage_id, scale_id, first_total, last_total, valid_count "
+        f"FROM scoresummary WHERE scale_id IN ({placeholders(scales)}) AND valid_count > 0"
+    )
+    batches = [(base, scales)] if episode_ids is None else [
+        (f"{base} AND episode_lineage_id IN ({placeholders(chunk)})", [*scales, *chunk])
+        for chunk in chunks(episode_ids)
+    ]  # fmt: skip
     found = {}
-    connection = session.connection()
-    for chunk in _chunks(episode_ids):
-        query, values = base, {}
-        if chunk is not None:
-            query = base.where(col(ScoreSummary.episode_lineage_id).in_(EPISODES))
-            values = {"episodes": chunk}
-        for client, episode, scale, first, last, count in connection.execute(query, values).all():
+    for sql, values in batches:
+        for client, episode, scale, first, last, count in plain.rows(sql, values):
             found[(client, episode, scale)] = EndPoints(first, last, count)
     return found
-
-
-def _day(value: datetime | date | str) -> date:
-    """The calendar day of a stored timestamp (SQLite hands aggregates back as text)."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(value[:10])
 
 
 @dataclass(frozen=True)
@@ -152,86 +133,66 @@ class Course:
     last_completed: date
 
 
-def _towards_better(definitions: Mapping[str, ScaleDefinition]) -> tuple[Any, Any]:
-    """SQL for each summary row: the change in the better direction, and the reliable step."""
-    signs, steps = {}, {}
-    for scale_id, definition in definitions.items():
-        assert definition.change is not None
-        signs[scale_id] = 1 if definition.scoring.direction is Direction.HIGHER_IS_BETTER else -1
-        steps[scale_id] = (definition.change.criterion - TOLERANCE) * definition.change.s_diff
-    scale = col(ScoreSummary.scale_id)
-    better = case(signs, value=scale, else_=0) * (
-        col(ScoreSummary.last_total) - col(ScoreSummary.first_total)
-    )
-    return better, case(steps, value=scale, else_=None)
-
-
 def courses(
-    session: Session, definitions: Mapping[str, ScaleDefinition], episode_ids: list[int]
+    plain: PlainConnection, facts: Mapping[str, ScaleFacts], episode_ids: list[int]
 ) -> dict[tuple[int, int], Course]:
     """Return each client's course per episode, judged in the database in one grouped query.
 
     The same rule as ``compare``: reliable when the change reaches criterion × Sdiff; only
     scales with change parameters and at least two valid totals are judged.
     """
-    better, step = _towards_better(definitions)
-    judged = col(ScoreSummary.scale_id).in_(list(definitions)) & (ScoreSummary.valid_count >= 2)
-
-    def count(condition: Any) -> Any:
-        return func.sum(case((condition, 1), else_=0))
-
-    query = select(
-        ScoreSummary.client_id,
-        ScoreSummary.episode_lineage_id,
-        count(judged),
-        count(judged & (better >= step)),
-        count(judged & (better <= -step)),
-        # as stored: only the day is needed, so skip building a datetime per row
-        func.max(ScoreSummary.last_completed_at, type_=String),
-    ).group_by(col(ScoreSummary.episode_lineage_id), col(ScoreSummary.client_id))
+    rules, values = _rules(facts)
+    better = "r.sign * (s.last_total - s.first_total)"
+    select = (
+        f"{rules} SELECT s.client_id, s.episode_lineage_id, count(r.step), "
+        f"sum(CASE WHEN {better} >= r.step THEN 1 ELSE 0 END), "
+        f"sum(CASE WHEN {better} <= -r.step THEN 1 ELSE 0 END), "
+        f"{plain.utc_day('max(s.last_completed_at)')} "
+        "FROM scoresummary s LEFT JOIN rule r ON r.scale_id = s.scale_id AND s.valid_count >= 2 "
+    )
+    group = " GROUP BY s.episode_lineage_id, s.client_id"
     wanted = set(episode_ids)
     if len(wanted) > FEW:  # most of the practice: one scan of the covering index is cheapest
-        batches = [(query.where(col(ScoreSummary.episode_lineage_id).is_not(None)), {})]
+        batches = [(f"{select}WHERE s.episode_lineage_id IS NOT NULL{group}", values)]
     else:
-        where = query.where(col(ScoreSummary.episode_lineage_id).in_(EPISODES))
-        batches = [(where, {"episodes": sorted(wanted)})]
+        batches = [
+            (f"{select}WHERE s.episode_lineage_id IN ({placeholders(chunk)}){group}",
+             [*values, *chunk])
+            for chunk in chunks(wanted)
+        ]  # fmt: skip
     found = {}
-    connection = session.connection()
-    for statement, values in batches:
-        rows = connection.execute(statement, values).all()
-        for client, episode, judged_, improved, worse, at in rows:
+    days: dict[Any, date] = {}  # a practice's clients share a few hundred days: convert each once
+    for sql, params in batches:
+        for client, episode, judged, improved, worse, day in plain.rows(sql, params):
             if episode in wanted:
-                found[(client, episode)] = Course(judged_ or 0, improved or 0, worse or 0, _day(at))
+                if day not in days:
+                    days[day] = as_date(day)  # type: ignore[assignment]
+                found[(client, episode)] = Course(
+                    as_int(judged), as_int(improved), as_int(worse), days[day]
+                )
     return found
 
 
 def deteriorations(
-    session: Session, definitions: Mapping[str, ScaleDefinition], episode_ids: list[int]
+    plain: PlainConnection, facts: Mapping[str, ScaleFacts], episode_ids: list[int]
 ) -> dict[int, list[Signal]]:
     """Return the deterioration signals per client: only the rows that deteriorated travel."""
-    better, step = _towards_better(definitions)
-    query = select(
-        ScoreSummary.client_id,
-        ScoreSummary.scale_id,
-        ScoreSummary.first_total,
-        ScoreSummary.last_total,
-    ).where(
-        col(ScoreSummary.episode_lineage_id).in_(EPISODES),
-        col(ScoreSummary.scale_id).in_(list(definitions)),
-        ScoreSummary.valid_count >= 2,
-        better <= -step,
-    )
+    rules, values = _rules(facts)
     found: dict[int, list[Signal]] = defaultdict(list)
-    connection = session.connection()
-    for chunk in _chunks(episode_ids):
-        for client, scale_id, first, last in connection.execute(query, {"episodes": chunk}).all():
-            definition = definitions[scale_id]
-            assert definition.change is not None
+    for chunk in chunks(episode_ids):
+        sql = (
+            f"{rules} SELECT s.client_id, s.scale_id, s.first_total, s.last_total "
+            "FROM scoresummary s JOIN rule r ON r.scale_id = s.scale_id "
+            f"WHERE s.episode_lineage_id IN ({placeholders(chunk)}) AND s.valid_count >= 2 "
+            "AND r.sign * (s.last_total - s.first_total) <= -r.step"
+        )
+        for client, scale_id, first, last in plain.rows(sql, [*values, *chunk]):
+            fact = facts[scale_id]
             detail = {
-                "scale_name": definition.short_name,
+                "scale_name": fact.short_name,
                 "baseline": first,
                 "latest": last,
-                "rci": round(last - first, 6) / definition.change.s_diff,
+                "rci": round(last - first, 6) / fact.s_diff,  # type: ignore[operator]
             }
             found[client].append(Signal(SignalKind.DETERIORATED, scale_id, detail))
     for signals in found.values():
@@ -241,20 +202,20 @@ def deteriorations(
 
 def _discrepancies(
     client: ClientInCare,
-    definitions: Mapping[str, ScaleDefinition],
+    facts: Mapping[str, ScaleFacts],
     own: Mapping[str, EndPoints],
     partner: Mapping[str, EndPoints],
 ) -> list[Signal]:
     signals = []
     for scale_id in sorted(set(own) & set(partner)):
-        definition = definitions[scale_id]
-        limit = reliable_difference(definition)
-        if definition.domain is not Domain.RELATIONSHIP or limit is None:
+        fact = facts[scale_id]
+        limit = fact.reliable_difference
+        if fact.domain != "relationship" or limit is None:
             continue
         mine, theirs = own[scale_id].last, partner[scale_id].last
         if abs(mine - theirs) >= limit - 1e-9:
             detail = {
-                "scale_name": definition.short_name,
+                "scale_name": fact.short_name,
                 "partner": client.partner_code,
                 "own": mine,
                 "partner_total": theirs,
@@ -278,41 +239,35 @@ def _overdue(client: ClientInCare, last: date | None, today: date, weeks: int) -
 
 def signals_for(
     *,
-    session: Session,
-    library: ScaleLibrary,
+    plain: PlainConnection,
+    facts: Mapping[str, ScaleFacts],
     clients: list[ClientInCare],
     today: date,
     thresholds: SignalThresholds | None = None,
 ) -> dict[int, list[Signal]]:
-    """Return each client's signals, most urgent kind first.
+    """Return the signals of each client that has any, most urgent kind first.
 
     Change is judged within the client's active episode, from its first valid total of a scale
     (the baseline) to its latest, only for scales with reliable-change parameters.
     """
     limits = thresholds or SignalThresholds()
-    definitions = {
-        scale_id: definition
-        for scale_id, definition in _scored(library).items()
-        if definition.change is not None
-    }
+    judged = {scale_id: fact for scale_id, fact in facts.items() if fact.judged}
     episode_ids = [c.episode_lineage_id for c in clients if c.episode_lineage_id is not None]
-    course = courses(session, definitions, episode_ids) if definitions else {}
+    course = courses(plain, judged, episode_ids) if episode_ids else {}
     worse = [c.episode_lineage_id for c in clients if _course(course, c).deteriorated]
-    declines = deteriorations(session, definitions, worse) if worse else {}  # type: ignore[arg-type]
-    relationship = {
-        scale_id: definition
-        for scale_id, definition in definitions.items()
-        if definition.domain is Domain.RELATIONSHIP
-    }
+    declines = deteriorations(plain, judged, worse) if worse else {}  # type: ignore[arg-type]
+    relationship = [s for s, fact in judged.items() if fact.domain == "relationship"]
     shared = [c.episode_lineage_id for c in clients if c.partner_id is not None]
     ends: dict[int, dict[str, EndPoints]] = defaultdict(dict)
     if relationship and shared:
-        for (client_id, _, scale_id), points in end_points(session, relationship, shared).items():  # type: ignore[arg-type]
+        for (client_id, _, scale_id), points in end_points(plain, relationship, shared).items():  # type: ignore[arg-type]
             ends[client_id][scale_id] = points
-    return {
-        client.client_id: _signals_of(client, course, declines, ends, definitions, limits, today)
-        for client in clients
-    }
+    found = {}
+    for client in clients:
+        signals = _signals_of(client, course, declines, ends, judged, limits, today)
+        if signals:
+            found[client.client_id] = signals
+    return found
 
 
 def _course(found: Mapping[tuple[int, int], Course], client: ClientInCare) -> Course:
@@ -328,13 +283,12 @@ def _signals_of(
     found: Mapping[tuple[int, int], Course],
     declines: Mapping[int, list[Signal]],
     ends: Mapping[int, Mapping[str, EndPoints]],
-    definitions: Mapping[str, ScaleDefinition],
+    facts: Mapping[str, ScaleFacts],
     limits: SignalThresholds,
     today: date,
 ) -> list[Signal]:
     """One client's signals, most urgent kind first."""
     course = _course(found, client)
-    own = ends.get(client.client_id, {})
     result: list[Signal] = []
     if client.open_alerts:
         result.append(Signal(SignalKind.OPEN_ALERT, None, {"count": client.open_alerts}))
@@ -348,7 +302,8 @@ def _signals_of(
     if overdue is not None:
         result.append(overdue)
     if client.partner_id is not None:
-        result += _discrepancies(client, definitions, own, ends.get(client.partner_id, {}))
+        own = ends.get(client.client_id, {})
+        result += _discrepancies(client, facts, own, ends.get(client.partner_id, {}))
     if client.drafts:
         result.append(Signal(SignalKind.DRAFT, None, {"count": client.drafts}))
     return result

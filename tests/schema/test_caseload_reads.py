@@ -8,6 +8,7 @@ from sqlalchemy import event
 
 from hecht.schema.database import unit_of_work
 from hecht.schema.inputs import NewClient, NewEpisode, NewVisit
+from hecht.schema.plain import PlainConnection
 from hecht.schema.services import clients, episodes, visits
 from hecht.schema.services.caseload import caseload
 
@@ -36,15 +37,25 @@ def add_clients(engine, actor, codes: list[str], couple: bool = False) -> None:
 
 
 def selects_while_reading(engine, actor, library) -> tuple[list, int, set[str]]:
-    """The caseload, how many SELECTs it sent, and which ORM classes it loaded as objects."""
+    """The caseload, how many SELECTs it sent, and which ORM classes it loaded as objects.
+
+    Counted twice over: what went through SQLAlchemy, and the plain SQL the caseload sends on
+    the DB-API connection under it.
+    """
     sent: list[str] = []
     loaded: set[str] = set()
+    plain_rows = PlainConnection.rows
 
     def count(_conn, _cursor, statement, *_args) -> None:
         if statement.lstrip().upper().startswith("SELECT"):
             sent.append(statement)
 
+    def counted_rows(self, sql, params=()):
+        count(None, None, sql.split(") SELECT", 1)[-1] if sql.startswith("WITH") else sql)
+        return plain_rows(self, sql, params)
+
     event.listen(engine, "before_cursor_execute", count)
+    PlainConnection.rows = counted_rows
     try:
         with unit_of_work(engine) as session:
             event.listen(
@@ -53,6 +64,7 @@ def selects_while_reading(engine, actor, library) -> tuple[list, int, set[str]]:
             rows = caseload(session=session, actor=actor, library=library)
     finally:
         event.remove(engine, "before_cursor_execute", count)
+        PlainConnection.rows = plain_rows
     return rows, len(sent), loaded
 
 
@@ -73,4 +85,5 @@ def test_the_caseload_sends_as_many_queries_for_many_clients_as_for_few(engine, 
     add_clients(engine, actor, [f"B{n}" for n in range(8)], couple=True)
     rows, many, _ = selects_while_reading(engine, actor, library)
     assert len(rows) == 10
+    assert few > 5  # couples, episodes, clients, visits, alerts, drafts, scores, signals
     assert many == few

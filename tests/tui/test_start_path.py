@@ -194,3 +194,109 @@ def test_the_catalogues_read_quickly_say_exactly_what_tomllib_reads(language):
 )
 def test_catalogue_lines_beyond_the_quick_reading_are_left_to_tomllib(text):
     assert flat_entries(text) is None
+
+
+@pytest.mark.parametrize(
+    ("arguments", "tui"),
+    [
+        ([], True),
+        (["--db", "praktijk.db"], True),
+        (["--db=praktijk.db", "--demo", "--lang", "nl"], True),
+        (["--lang=en"], True),
+        (["scales", "list"], False),
+        (["--db", "praktijk.db", "caseload", "--json"], False),
+        (["-h"], False),
+        (["--demo", "--help"], False),
+        (["--db"], False),
+        (["--dbx", "praktijk.db"], False),
+    ],
+)
+def test_only_top_level_options_start_the_tui_without_the_commands_parsers(arguments, tui):
+    from hecht.tui.cli import starts_the_tui
+
+    assert starts_the_tui(arguments) is tui
+
+
+def test_plain_hecht_builds_no_command_parser_on_its_way_to_the_tui(isolated_config):
+    code = (
+        "import sys\n"
+        "from hecht.tui import cli, launch\n"
+        "launch.run_tui = lambda args, messages: print(args.db, args.lang, args.demo) or 0\n"
+        "assert cli.main(['--db', 'x.db', '--lang', 'nl']) == 0\n"
+        "print(sorted(m for m in sys.modules if m.startswith('hecht.tui.commands.')))\n"
+    )
+    assert run_fresh(code) == (["x.db nl False", "[]"], [])
+
+
+def test_a_bad_top_level_value_is_refused_with_exit_2(capsys):
+    from hecht.tui.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["--lang", "de"])
+    assert stopped.value.code == 2
+    assert "invalid choice: 'de'" in capsys.readouterr().err
+
+
+def test_the_first_caseload_is_read_before_storage_or_the_scales_are_imported(
+    practice, isolated_config
+):
+    from hecht.tui.scale_facts import load_and_remember
+    from hecht.tui.settings import local_scales_dir
+
+    load_and_remember(local_scales_dir())  # a start before this one left the scales' facts
+    code = (
+        "from hecht.tui.config import Config\n"
+        "from hecht.tui.i18n import Messages\n"
+        "from hecht.tui.launch import make_app\n"
+        "from hecht.tui.backend import signal_thresholds\n"
+        f"app = make_app({practice!r}, Messages('en'), Config())\n"
+        "rows = app.backend.caseload(signal_thresholds(app.config))\n"
+        "print([(row.code, row.visits) for row in rows])\n"
+    )
+    assert run_fresh(code) == (["[('MOM-1', 0)]"], [])
+
+
+def test_without_the_scales_facts_the_first_caseload_is_read_the_normal_way(
+    practice, isolated_config
+):
+    code = (
+        "from hecht.tui.config import Config\n"
+        "from hecht.tui.i18n import Messages\n"
+        "from hecht.tui.launch import make_app\n"
+        f"app = make_app({practice!r}, Messages('en'), Config())\n"
+        "from hecht.tui.backend import signal_thresholds\n"
+        "print([row.code for row in app.backend.caseload(signal_thresholds(app.config))])\n"
+    )
+    printed, imported = run_fresh(code)
+    assert printed == ["['MOM-1']"]
+    assert "sqlalchemy" in imported
+
+
+async def test_the_app_shows_the_quickly_read_caseload_and_opens_storage_after_it(
+    practice, isolated_config
+):
+    from sqlmodel import select
+
+    from hecht.schema.tables import AuditEvent
+    from hecht.tui.backend import signal_thresholds
+    from hecht.tui.scale_facts import cached_facts, load_and_remember
+    from hecht.tui.settings import local_scales_dir
+
+    load_and_remember(local_scales_dir())
+    backend = Backend(practice, load_library(None), "test", lambda: NOW)
+    backend.read_first_caseload(cached_facts(local_scales_dir()), signal_thresholds(Config()))
+    first = backend._first
+    app = HechtApp(backend, Messages("en"), Config())
+    async with app.run_test() as pilot:
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if app.screen.query_one("DataTable").row_count and backend._engine is not None:
+                break
+        assert app.screen.query_one("DataTable").row_count == 1
+        assert first is not None and app.screen.rows is first.rows()  # the quick read's rows
+        assert backend._engine is not None  # storage proper opened once they were shown
+    engine = open_database(practice)
+    with unit_of_work(engine) as session:
+        listings = session.exec(select(AuditEvent.seq).where(AuditEvent.detail == "caseload"))
+        assert len(list(listings)) == 1  # read once, by the quick read
+    engine.dispose()

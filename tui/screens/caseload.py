@@ -104,8 +104,7 @@ class CaseloadScreen(Screen[None]):
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
-        """Start the storage work only now: its imports would otherwise delay the first frame."""
-        self.app.open_storage()  # type: ignore[attr-defined]
+        """Read the rows only now: storage imports would otherwise delay the first frame."""
         self.action_reload()
 
     def action_reload(self) -> None:
@@ -114,26 +113,33 @@ class CaseloadScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="caseload")
     def _load(self) -> None:
-        from hecht.schema.database import DatabaseOpenError
+        from hecht.schema.errors import DatabaseOpenError
         from hecht.tui.backend import signal_thresholds
 
         try:
             thresholds = signal_thresholds(self.app.config)  # type: ignore[attr-defined]
             rows = self.app.backend.caseload(thresholds)  # type: ignore[attr-defined]
         except DatabaseOpenError:
-            return  # the app reports it and exits
+            # opening storage meets the same refusal, says why and ends the app
+            self.app.call_from_thread(self.app.open_storage)  # type: ignore[attr-defined]
+            return
         self.app.call_from_thread(self._show, rows)
 
     def _show(self, rows: list[Any]) -> None:
         first_time = not self.rows
         self.rows = rows
         self._fill()
-        self.call_after_refresh(resume_collection)  # start-up ends once the rows are painted
+        self.call_after_refresh(self._after_rows_painted)
         drafts = [row.code for row in rows if row.drafts]
         if first_time and drafts:
             self.app.notify(
                 self.text("caseload.drafts_waiting", codes=", ".join(drafts[:8])), timeout=12
             )
+
+    def _after_rows_painted(self) -> None:
+        """Start-up ends once the rows are painted; storage proper opens only then."""
+        resume_collection()
+        self.app.open_storage()  # type: ignore[attr-defined]
 
     @on(Input.Changed, "#caseload-filter")
     def _filter_changed(self) -> None:

@@ -1,0 +1,92 @@
+"""Provides appending to the NEN 7513 audit chain: one hash-chained event, in plain SQL.
+
+The one way an event is written, by a service's unit of work (``audit.record``) and by the TUI's
+first caseload read before SQLAlchemy is loaded (``hecht.schema.quick``) alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from hecht.schema.context import Actor
+from hecht.schema.plain import PlainConnection
+
+GENESIS = "0" * 64
+"""The previous hash of the first event."""
+
+CHAIN_LOCK = 7513
+"""PostgreSQL advisory lock that serialises appends to the chain across workstations."""
+
+
+class AuditKind(StrEnum):
+    """What was done with a dossier."""
+
+    READ = "read"
+    SEARCH = "search"
+    CREATE = "create"
+    CHANGE = "change"
+    EXPORT = "export"
+    IMPORT = "import"
+    REPORT = "report"
+    PRINT = "print"
+    DESTROY = "destroy"
+
+
+class Outcome(StrEnum):
+    """Whether the access succeeded."""
+
+    SUCCESS = "success"
+    REFUSED = "refused"
+
+
+COLUMNS = (
+    "seq", "at", "event", "client_id", "client_code", "user_id", "on_behalf_of_id",
+    "access_point", "outcome", "detail", "prev_hash",
+)  # fmt: skip
+"""The hashed columns, in the order they are hashed; ``hash`` follows them in the table."""
+
+
+def chain_hash(seq: int, at: datetime, *rest: object) -> str:
+    """Return the SHA-256 of an event's content (the COLUMNS, in order) and the hash before it."""
+    canonical = json.dumps([seq, at.isoformat(), *rest], separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _chain_head(plain: PlainConnection) -> tuple[int, str]:
+    if plain.dialect == "postgresql":
+        plain.rows("SELECT pg_advisory_xact_lock(?)", [CHAIN_LOCK])
+    last = plain.rows("SELECT seq, hash FROM auditevent ORDER BY seq DESC LIMIT 1")
+    return (0, GENESIS) if not last else (last[0][0], last[0][1])
+
+
+def append_event(
+    plain: PlainConnection,
+    *,
+    actor: Actor,
+    event: AuditKind,
+    client_id: int | None = None,
+    client_code: str | None = None,
+    outcome: Outcome = Outcome.SUCCESS,
+    detail: str | None = None,
+) -> None:
+    """Append one event to the chain, in the caller's transaction.
+
+    ``detail`` names what was accessed (a record kind and id, an export format), never content:
+    no names, notes or answers.
+    """
+    seq, prev_hash = _chain_head(plain)
+    at = actor.now().astimezone(UTC)
+    content = [
+        seq + 1, at, event.value, client_id, client_code, actor.user_id,
+        actor.on_behalf_of_id, actor.access_point, outcome.value, detail, prev_hash,
+    ]  # fmt: skip
+    digest = chain_hash(*content)  # type: ignore[arg-type]
+    content[1] = plain.stored_datetime(at)
+    columns = ", ".join((*COLUMNS, "hash"))
+    plain.execute(
+        f"INSERT INTO auditevent ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [*content, digest],
+    )

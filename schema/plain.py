@@ -1,0 +1,102 @@
+"""Provides plain SQL over a DB-API connection: the hot reads and the audit append, no SQLAlchemy.
+
+The caseload, its signals and the audit chain run on this, inside a service's unit of work
+(``of_session``) or on a bare ``sqlite3`` connection (``hecht.schema.quick``), so the TUI can
+fill its first caseload before SQLAlchemy is imported and 10,000 clients cost a few index scans.
+One SQL text serves SQLite and PostgreSQL: write ``?`` placeholders, psycopg gets ``%s``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+CHUNK = 5000
+"""Values bound in one IN list: far below the parameter limits of SQLite and PostgreSQL."""
+
+
+class PlainConnection:
+    """A DB-API connection and its dialect; statements run in the caller's transaction."""
+
+    def __init__(self, connection: Any, dialect: str) -> None:
+        self.connection = connection
+        self.dialect = dialect
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.dialect == "postgresql" else sql
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run a query and return its rows as tuples."""
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(self._sql(sql), tuple(params))
+            return [tuple(row) for row in cursor.fetchall()]
+        finally:
+            cursor.close()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run a statement that returns nothing the caller needs."""
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(self._sql(sql), tuple(params))
+        finally:
+            cursor.close()
+
+    def utc_day(self, expression: str) -> str:
+        """SQL for the UTC calendar day of a stored timestamp, as ``YYYY-MM-DD`` or a date."""
+        if self.dialect == "sqlite":
+            return f"substr({expression}, 1, 10)"  # stored as UTC text
+        return f"CAST(timezone('UTC', {expression}) AS DATE)"
+
+    def stored_datetime(self, value: datetime) -> Any:
+        """A timezone-aware datetime as SQLModel's UTCDateTime stores it in this dialect."""
+        utc = value.astimezone(UTC)
+        if self.dialect == "sqlite":
+            return utc.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return utc
+
+
+def of_session(session: Session) -> PlainConnection:
+    """The DB-API connection under a session's unit of work (pending ORM changes flushed first)."""
+    session.flush()
+    connection = session.connection()
+    return PlainConnection(connection.connection.driver_connection, connection.dialect.name)
+
+
+def placeholders(values: Sequence[Any]) -> str:
+    """``?, ?, ?``: one placeholder per value, for an IN list."""
+    return ", ".join("?" * len(values))
+
+
+def chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
+    """The distinct values in sorted runs of at most CHUNK, one IN list each."""
+    unique = sorted(set(values))
+    for start in range(0, len(unique), CHUNK):
+        yield unique[start : start + CHUNK]
+
+
+def as_date(value: date | str | None) -> date | None:
+    """A stored date or timestamp as a calendar day (SQLite hands both back as text)."""
+    if value is None or type(value) is date:
+        return value  # type: ignore[return-value]
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).date() if value.tzinfo else value.date()
+    return date.fromisoformat(value[:10])  # type: ignore[index]
+
+
+def as_utc(value: datetime | str | None) -> datetime | None:
+    """A stored timestamp as a timezone-aware UTC datetime, as SQLModel reads it back."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def as_int(value: Any) -> int:
+    """An aggregate as an int (PostgreSQL sums integers to numeric; NULL when nothing matched)."""
+    return 0 if value is None else int(value)
