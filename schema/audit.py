@@ -7,7 +7,14 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from hecht.schema.audit_chain import GENESIS, AuditKind, Outcome, append_event, chain_hash
+from hecht.schema.audit_chain import (
+    COLUMNS,
+    GENESIS,
+    AuditKind,
+    Outcome,
+    append_event,
+    chain_hash,
+)
 from hecht.schema.context import Actor
 from hecht.schema.plain import of_session
 from hecht.schema.tables import AuditEvent, Client
@@ -44,10 +51,7 @@ class ChainReport:
 
 def event_hash(event: AuditEvent) -> str:
     """Return the SHA-256 of a stored event's content and the hash before it."""
-    return chain_hash(
-        event.seq, event.at, event.event, event.client_id, event.client_code, event.user_id,
-        event.on_behalf_of_id, event.access_point, event.outcome, event.detail, event.prev_hash,
-    )  # fmt: skip
+    return chain_hash(*(getattr(event, column) for column in COLUMNS))
 
 
 def record(

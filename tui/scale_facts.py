@@ -13,25 +13,15 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import platformdirs
-
 from hecht.scales.facts import ScaleFacts, facts_from_data, facts_to_data
 from hecht.scales.sources import fingerprint
-from hecht.tui.settings import APP_NAME
+from hecht.tui.settings import cache_dir
 
 if TYPE_CHECKING:
     from hecht.scales.library import ScaleLibrary
 
 FORMAT = 1
 """Bumped whenever ScaleFacts changes shape, so an older cache is never read."""
-
-
-def cache_dir() -> Path:
-    """Return the cache folder: HECHT_CACHE when set, else the platform's user cache folder."""
-    override = os.environ.get("HECHT_CACHE")
-    if override:
-        return Path(override).expanduser()
-    return platformdirs.user_cache_path(APP_NAME)
 
 
 def facts_file() -> Path:

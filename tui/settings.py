@@ -1,8 +1,9 @@
-"""Provides the user's folders: the config folder (HECHT_CONFIG overrides it) and its scales."""
+"""Provides the user's folders: config (HECHT_CONFIG overrides it), its scales, and the cache."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
@@ -10,12 +11,19 @@ import platformdirs
 APP_NAME = "hecht"
 
 
+def _folder(variable: str, platform_default: Callable[[str], Path]) -> Path:
+    override = os.environ.get(variable)
+    return Path(override).expanduser() if override else platform_default(APP_NAME)
+
+
 def config_dir() -> Path:
     """Return the config folder: HECHT_CONFIG when set, else the platform's user config folder."""
-    override = os.environ.get("HECHT_CONFIG")
-    if override:
-        return Path(override).expanduser()
-    return platformdirs.user_config_path(APP_NAME)
+    return _folder("HECHT_CONFIG", platformdirs.user_config_path)
+
+
+def cache_dir() -> Path:
+    """Return the cache folder: HECHT_CACHE when set, else the platform's user cache folder."""
+    return _folder("HECHT_CACHE", platformdirs.user_cache_path)
 
 
 def local_scales_dir() -> Path:

@@ -126,9 +126,10 @@ def test_an_older_schema_is_left_to_the_normal_open_which_backs_it_up_and_upgrad
 
 def test_a_file_that_is_not_a_database_is_declined_and_left_as_it_was(tmp_path, library):
     path = tmp_path / "notes.db"
-    path.write_bytes(b"not a database, just some text that someone pointed --db at\n" * 20)
+    text = b"not a database, just some text that someone pointed --db at\n" * 20
+    path.write_bytes(text)
     assert quick(f"sqlite:///{path}", library) is None
-    assert path.read_bytes() == b"not a database, just some text that someone pointed --db at\n" * 20
+    assert path.read_bytes() == text
 
 
 @pytest.mark.parametrize(

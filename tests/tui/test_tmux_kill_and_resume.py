@@ -112,7 +112,12 @@ def open_scale(terminal: Terminal, downs: int) -> None:
 
 def test_a_killed_process_loses_no_answer_and_the_draft_resumes(practice, tmp_path):
     assert HECHT is not None
-    env = {"HECHT_CONFIG": str(tmp_path / "config"), "HECHT_LANG": "en", "TERM": "xterm-256color"}
+    env = {
+        "HECHT_CONFIG": str(tmp_path / "config"),
+        "HECHT_CACHE": str(tmp_path / "cache"),
+        "HECHT_LANG": "en",
+        "TERM": "xterm-256color",
+    }
     terminal = Terminal(f"hecht-test-{os.getpid()}", env)
     try:
         terminal.start([HECHT, "--db", str(practice)])
@@ -125,7 +130,7 @@ def test_a_killed_process_loses_no_answer_and_the_draft_resumes(practice, tmp_pa
         terminal.keys("4", "4", "3", "3", "2")
         terminal.wait_for("Total 64")
         terminal.keys("Enter")
-        terminal.wait_for("who5")
+        terminal.wait_for("· 1×")  # back in the dossier: WHO-5's score line, one total so far
         open_scale(terminal, 4)  # EPDS
         terminal.keys("1", "1", "0")
         terminal.wait_for("Item 4 of 10")
@@ -147,7 +152,7 @@ def test_a_killed_process_loses_no_answer_and_the_draft_resumes(practice, tmp_pa
         terminal.keys(*"1232313")
         terminal.wait_for("Review EPDS")
         terminal.keys("Enter")
-        terminal.wait_for("epds")
+        terminal.wait_for("· 1×", times=2)  # the dossier lists EPDS beside WHO-5 now
     finally:
         terminal.close()
     points, drafts = read_state(practice)
