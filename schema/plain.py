@@ -34,7 +34,7 @@ class PlainConnection:
         cursor = self.connection.cursor()
         try:
             cursor.execute(self._sql(sql), tuple(params))
-            return [tuple(row) for row in cursor.fetchall()]
+            return cursor.fetchall()  # tuples, with sqlite3's and psycopg's default row factory
         finally:
             cursor.close()
 
@@ -86,17 +86,3 @@ def as_date(value: date | str | None) -> date | None:
     if isinstance(value, datetime):
         return value.astimezone(UTC).date() if value.tzinfo else value.date()
     return date.fromisoformat(value[:10])  # type: ignore[index]
-
-
-def as_utc(value: datetime | str | None) -> datetime | None:
-    """A stored timestamp as a timezone-aware UTC datetime, as SQLModel reads it back."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def as_int(value: Any) -> int:
-    """An aggregate as an int (PostgreSQL sums integers to numeric; NULL when nothing matched)."""
-    return 0 if value is None else int(value)

@@ -2,6 +2,7 @@
 
 Every write path that changes which totals are current calls ``refresh_summary`` for the key it
 touched; ``rebuild_summaries`` recomputes them all (after an import, or to check the others).
+Each summary's course, and its episode's sum of courses, follow along (``hecht.schema.courses``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,15 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from hecht.schema.courses import (
+    Rule,
+    judge,
+    lock,
+    rebuild_episode_courses,
+    refresh_episode_course,
+    stored_rule,
+)
+from hecht.schema.plain import of_session
 from hecht.schema.tables import Administration, RecordStatus, Score, ScoreSummary
 from hecht.schema.versioning import only_current
 
@@ -51,6 +61,12 @@ def summarise(
     )
 
 
+def _judged(summary: ScoreSummary, rule: Rule | None) -> ScoreSummary:
+    """The summary with its course judged by the scale's stored rule."""
+    summary.course = judge(rule, summary.first_total, summary.last_total, summary.valid_count)
+    return summary
+
+
 def refresh_summary(
     session: Session, client_id: int, episode_lineage_id: int | None, scale_id: str
 ) -> None:
@@ -86,9 +102,12 @@ def refresh_summary(
         )
     )
     summary = summarise(client_id, episode_lineage_id, scale_id, scores)
+    plain = of_session(session)
     if summary is not None:
-        session.add(summary)
-    session.flush()
+        lock(plain)  # the rule read here stays the rule until this course is stored
+        session.add(_judged(summary, stored_rule(plain, scale_id)))
+        session.flush()
+    refresh_episode_course(plain, client_id, episode_lineage_id)
 
 
 def rebuild_summaries(session: Session) -> int:
@@ -121,6 +140,10 @@ def rebuild_summaries(session: Session) -> int:
     for client, episode, scale, at, total, valid, band in session.exec(query):
         grouped.setdefault((client, episode, scale), []).append((at, total, valid, band))
     summaries = [summarise(*key, scores) for key, scores in grouped.items()]
-    session.add_all([summary for summary in summaries if summary is not None])
+    plain = of_session(session)
+    lock(plain)
+    rules = {scale_id: stored_rule(plain, scale_id) for _, _, scale_id in grouped}
+    session.add_all([_judged(s, rules[s.scale_id]) for s in summaries if s is not None])
     session.flush()
+    rebuild_episode_courses(plain)
     return len(grouped)

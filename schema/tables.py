@@ -248,6 +248,38 @@ class ScoreSummary(SQLModel, table=True):
     valid_count: int = 0
     invalid_count: int = 0
     last_completed_at: datetime
+    course: int | None = None
+    """First to last valid total under the CourseRule of the scale: 1 reliably better, -1
+    reliably worse, 0 neither; None when not judged (no rule, or fewer than two totals)."""
+
+
+class CourseRule(SQLModel, table=True):
+    """Derived: the reliable-change rule that the stored courses of a scale were judged by.
+
+    Drawn from the scale library in use; when the library's rules differ (an update, a local
+    scale), the next caseload read judges every stored course again (``hecht.schema.courses``).
+    """
+
+    scale_id: str = Field(primary_key=True, max_length=40)
+    sign: float
+    """1 when a higher total is better, -1 when lower is better."""
+    step: float
+    """The smallest change towards better or worse that counts as reliable."""
+
+
+class EpisodeCourse(SQLModel, table=True):
+    """Derived and recomputable: a client's episode in numbers, for the caseload's signals.
+
+    One row per client and episode with score summaries: how many scales were judged, how many
+    changed reliably for the better and for the worse, and when a scale was last completed.
+    """
+
+    client_id: int = Field(primary_key=True)
+    episode_lineage_id: int = Field(primary_key=True)
+    judged: int
+    improved: int
+    deteriorated: int
+    last_completed_at: datetime
 
 
 class Alert(SQLModel, table=True):

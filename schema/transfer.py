@@ -21,17 +21,19 @@ from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError
 from hecht.schema.migrate import head_revision
 from hecht.schema.summaries import rebuild_summaries
-from hecht.schema.tables import AuditEvent, ScoreSummary, SQLModel
+from hecht.schema.tables import AuditEvent, CourseRule, EpisodeCourse, ScoreSummary, SQLModel
 
 FORMAT = "hecht-export"
 FORMAT_VERSION = 1
 AUDIT_TABLE = "auditevent"
 SUMMARY_TABLE = ScoreSummary.__tablename__
+DERIVED_TABLES = {SUMMARY_TABLE, CourseRule.__tablename__, EpisodeCourse.__tablename__}
+"""Recomputed from the dossiers after an import, so never exported."""
 
 
 def data_tables() -> list[Table]:
-    """Return the dossier tables in foreign-key order, without the audit log and summaries."""
-    apart = {AUDIT_TABLE, SUMMARY_TABLE}
+    """Return the dossier tables in foreign-key order, without the audit log and derived ones."""
+    apart = {AUDIT_TABLE, *DERIVED_TABLES}
     return [table for table in SQLModel.metadata.sorted_tables if table.name not in apart]
 
 

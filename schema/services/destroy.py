@@ -20,6 +20,7 @@ from hecht.schema.tables import (
     Administration,
     Alert,
     Episode,
+    EpisodeCourse,
     ItemResponse,
     Score,
     ScoreSummary,
@@ -40,6 +41,7 @@ class DestroyReport:
 def _delete_administrations(session: Session, client_id: int) -> int:
     ids = list(session.exec(select(Administration.id).where(Administration.client_id == client_id)))
     session.execute(delete(ScoreSummary).where(col(ScoreSummary.client_id) == client_id))
+    session.execute(delete(EpisodeCourse).where(col(EpisodeCourse.client_id) == client_id))
     if ids:
         session.execute(delete(Alert).where(col(Alert.administration_id).in_(ids)))
         session.execute(delete(Score).where(col(Score.administration_id).in_(ids)))

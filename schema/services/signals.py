@@ -1,8 +1,9 @@
 """Provides caseload signals: who needs a look first, each signal with the numbers that explain it.
 
 Baseline and latest totals come from the score summaries (the first and last valid total per
-client, episode and scale, kept current on every write), read in plain SQL over a few index
-scans, so the signals stay cheap for a whole practice and need no definition loaded.
+client, episode and scale, kept current on every write), and each episode's reliable change from
+its stored course (``hecht.schema.courses``), read in plain SQL: the signals stay cheap for a
+whole practice and need no definition loaded.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
 from hecht.scales.facts import ScaleFacts
-from hecht.schema.plain import PlainConnection, as_date, as_int, chunks, placeholders
+from hecht.schema.courses import ensure_rules
+from hecht.schema.plain import PlainConnection, as_date, chunks, placeholders
 
 
 class SignalKind(StrEnum):
@@ -76,25 +78,7 @@ class EndPoints:
 
 
 FEW = 500
-"""Up to this many episodes are looked up by id; more are found by scanning the index."""
-
-
-def _rules(facts: Mapping[str, ScaleFacts]) -> tuple[str, list[Any]]:
-    """A ``rule(scale_id, sign, step)`` table of the judged scales, as a CTE and its values.
-
-    ``sign`` turns a change into the better direction; ``step`` is the reliable change.
-    """
-    judged = [fact for fact in facts.values() if fact.judged]
-    if not judged:  # no scale can be judged: an empty table of the same shape
-        return f"WITH rule(scale_id, sign, step) AS (SELECT {NO_RULE} WHERE 1 = 0)", []
-    rows = ", ".join("(?, CAST(? AS FLOAT), CAST(? AS FLOAT))" for _ in judged)
-    values: list[Any] = []
-    for fact in judged:
-        values += [fact.id, 1.0 if fact.higher_is_better else -1.0, fact.reliable_step]
-    return f"WITH rule(scale_id, sign, step) AS (VALUES {rows})", values
-
-
-NO_RULE = "CAST(NULL AS VARCHAR(40)), CAST(NULL AS FLOAT), CAST(NULL AS FLOAT)"
+"""Up to this many episodes are looked up by id; more are read whole."""
 
 
 def end_points(
@@ -123,53 +107,55 @@ def end_points(
     return found
 
 
-@dataclass(frozen=True)
 class Course:
-    """A client's episode in numbers: scales judged, reliably better or worse, last completion."""
+    """What a client's stored course in an episode may signal (``hecht.schema.courses``), as bits.
 
-    judged: int
-    improved: int
-    deteriorated: int
-    last_completed: date
+    Worked out by the database, one small integer per client: most clients have nothing to
+    signal, and a practice reads ten thousand of them for every caseload (plain ints, because
+    an IntFlag costs a microsecond per test).
+    """
+
+    QUIET = 0
+    DETERIORATED = 1
+    """At least one scale changed reliably for the worse since the baseline."""
+    STUCK = 2
+    """Scales were judged, and none changed reliably for the better."""
+    OVERDUE = 4
+    """No scale was completed after the overdue day."""
+
+
+COURSE_FLAGS = """(CASE WHEN deteriorated > 0 THEN 1 ELSE 0 END)
+    + (CASE WHEN judged > 0 AND improved = 0 THEN 2 ELSE 0 END)
+    + (CASE WHEN last_completed_at < ? THEN 4 ELSE 0 END)"""
 
 
 def courses(
-    plain: PlainConnection, facts: Mapping[str, ScaleFacts], episode_ids: list[int]
-) -> dict[tuple[int, int], Course]:
-    """Return each client's course per episode, judged in the database in one grouped query.
+    plain: PlainConnection, episode_ids: list[int], overdue_day: date
+) -> dict[tuple[int, int], tuple[int, int, int, Any]]:
+    """Return, per client and episode with completed scales, what its course may signal.
 
-    The same rule as ``compare``: reliable when the change reaches criterion × Sdiff; only
-    scales with change parameters and at least two valid totals are judged.
+    Each value is the row (client, episode, Course bits, last completion); the last completion
+    is given only when OVERDUE, as stored (text in SQLite). The same rule as ``compare``:
+    reliable when the change reaches criterion × Sdiff; only scales with change parameters and
+    at least two valid totals are judged.
     """
-    rules, values = _rules(facts)
-    better = "r.sign * (s.last_total - s.first_total)"
+    after = plain.stored_datetime(datetime.combine(overdue_day + timedelta(days=1), time(0), UTC))
     select = (
-        f"{rules} SELECT s.client_id, s.episode_lineage_id, count(r.step), "
-        f"sum(CASE WHEN {better} >= r.step THEN 1 ELSE 0 END), "
-        f"sum(CASE WHEN {better} <= -r.step THEN 1 ELSE 0 END), "
-        f"{plain.utc_day('max(s.last_completed_at)')} "
-        "FROM scoresummary s LEFT JOIN rule r ON r.scale_id = s.scale_id AND s.valid_count >= 2 "
+        f"SELECT client_id, episode_lineage_id, {COURSE_FLAGS}, "
+        "CASE WHEN last_completed_at < ? THEN last_completed_at END FROM episodecourse"
     )
-    group = " GROUP BY s.episode_lineage_id, s.client_id"
     wanted = set(episode_ids)
-    if len(wanted) > FEW:  # most of the practice: one scan of the covering index is cheapest
-        batches = [(f"{select}WHERE s.episode_lineage_id IS NOT NULL{group}", values)]
+    if len(wanted) > FEW:  # most of the practice: reading every row is cheapest
+        batches = [(select, [after, after])]
     else:
         batches = [
-            (f"{select}WHERE s.episode_lineage_id IN ({placeholders(chunk)}){group}",
-             [*values, *chunk])
+            (f"{select} WHERE episode_lineage_id IN ({placeholders(chunk)})",
+             [after, after, *chunk])
             for chunk in chunks(wanted)
         ]  # fmt: skip
-    found = {}
-    days: dict[Any, date] = {}  # a practice's clients share a few hundred days: convert each once
+    found: dict[tuple[int, int], tuple[int, int, int, Any]] = {}
     for sql, params in batches:
-        for client, episode, judged, improved, worse, day in plain.rows(sql, params):
-            if episode in wanted:
-                if day not in days:
-                    days[day] = as_date(day)  # type: ignore[assignment]
-                found[(client, episode)] = Course(
-                    as_int(judged), as_int(improved), as_int(worse), days[day]
-                )
+        found.update(((row[0], row[1]), row) for row in plain.rows(sql, params) if row[1] in wanted)
     return found
 
 
@@ -177,16 +163,13 @@ def deteriorations(
     plain: PlainConnection, facts: Mapping[str, ScaleFacts], episode_ids: list[int]
 ) -> dict[int, list[Signal]]:
     """Return the deterioration signals per client: only the rows that deteriorated travel."""
-    rules, values = _rules(facts)
     found: dict[int, list[Signal]] = defaultdict(list)
     for chunk in chunks(episode_ids):
         sql = (
-            f"{rules} SELECT s.client_id, s.scale_id, s.first_total, s.last_total "
-            "FROM scoresummary s JOIN rule r ON r.scale_id = s.scale_id "
-            f"WHERE s.episode_lineage_id IN ({placeholders(chunk)}) AND s.valid_count >= 2 "
-            "AND r.sign * (s.last_total - s.first_total) <= -r.step"
+            "SELECT client_id, scale_id, first_total, last_total FROM scoresummary "
+            f"WHERE episode_lineage_id IN ({placeholders(chunk)}) AND course = -1"
         )
-        for client, scale_id, first, last in plain.rows(sql, [*values, *chunk]):
+        for client, scale_id, first, last in plain.rows(sql, chunk):
             fact = facts[scale_id]
             detail = {
                 "scale_name": fact.short_name,
@@ -226,8 +209,8 @@ def _discrepancies(
     return signals
 
 
-def _overdue(client: ClientInCare, last: date | None, today: date, weeks: int) -> Signal | None:
-    since = last if last is not None else client.episode_started
+def _overdue(client: ClientInCare, last: Any, today: date, weeks: int) -> Signal | None:
+    since = as_date(last) if last is not None else client.episode_started
     if client.episode_lineage_id is None or since is None:
         return None
     waited = (today - since).days // 7
@@ -251,10 +234,12 @@ def signals_for(
     (the baseline) to its latest, only for scales with reliable-change parameters.
     """
     limits = thresholds or SignalThresholds()
+    ensure_rules(plain, facts)
     judged = {scale_id: fact for scale_id, fact in facts.items() if fact.judged}
     episode_ids = [c.episode_lineage_id for c in clients if c.episode_lineage_id is not None]
-    course = courses(plain, judged, episode_ids) if episode_ids else {}
-    worse = [c.episode_lineage_id for c in clients if _course(course, c).deteriorated]
+    overdue_day = today - timedelta(weeks=limits.overdue_weeks)
+    course_of = courses(plain, episode_ids, overdue_day) if episode_ids else {}
+    worse = [episode for (_, episode, bits, _) in course_of.values() if bits & Course.DETERIORATED]
     declines = deteriorations(plain, judged, worse) if worse else {}  # type: ignore[arg-type]
     relationship = [s for s, fact in judged.items() if fact.domain == "relationship"]
     shared = [c.episode_lineage_id for c in clients if c.partner_id is not None]
@@ -263,24 +248,29 @@ def signals_for(
         for (client_id, _, scale_id), points in end_points(plain, relationship, shared).items():  # type: ignore[arg-type]
             ends[client_id][scale_id] = points
     found = {}
+    course_for = course_of.get
     for client in clients:
+        course = course_for((client.client_id, client.episode_lineage_id or 0), NO_COURSE)
+        if not course[2] and course is not NO_COURSE and _quiet(client):
+            continue  # the common case, decided without building anything
         signals = _signals_of(client, course, declines, ends, judged, limits, today)
         if signals:
             found[client.client_id] = signals
     return found
 
 
-def _course(found: Mapping[tuple[int, int], Course], client: ClientInCare) -> Course:
-    return found.get((client.client_id, client.episode_lineage_id or 0), NO_COURSE)
+NO_COURSE = (0, 0, Course.QUIET, None)
+"""The course row of a client without any completed scale in the episode."""
 
 
-NO_COURSE = Course(0, 0, 0, date.min)
-"""A client without any completed scale in the episode."""
+def _quiet(client: ClientInCare) -> bool:
+    """Whether nothing but the course could give this client a signal."""
+    return not client.open_alerts and not client.drafts and client.partner_id is None
 
 
 def _signals_of(
     client: ClientInCare,
-    found: Mapping[tuple[int, int], Course],
+    course: tuple[int, int, int, Any],
     declines: Mapping[int, list[Signal]],
     ends: Mapping[int, Mapping[str, EndPoints]],
     facts: Mapping[str, ScaleFacts],
@@ -288,19 +278,18 @@ def _signals_of(
     today: date,
 ) -> list[Signal]:
     """One client's signals, most urgent kind first."""
-    course = _course(found, client)
     result: list[Signal] = []
     if client.open_alerts:
         result.append(Signal(SignalKind.OPEN_ALERT, None, {"count": client.open_alerts}))
     result += declines.get(client.client_id, [])
-    stuck = course.judged and not course.improved
-    if stuck and client.visits >= limits.not_on_track_visits:
+    _, _, bits, last = course
+    if bits & Course.STUCK and client.visits >= limits.not_on_track_visits:
         detail = {"visits": client.visits, "threshold": limits.not_on_track_visits}
         result.append(Signal(SignalKind.NOT_ON_TRACK, None, detail))
-    seen = None if course is NO_COURSE else course.last_completed
-    overdue = _overdue(client, seen, today, limits.overdue_weeks)
-    if overdue is not None:
-        result.append(overdue)
+    if course is NO_COURSE or bits & Course.OVERDUE:
+        overdue = _overdue(client, last, today, limits.overdue_weeks)
+        if overdue is not None:
+            result.append(overdue)
     if client.partner_id is not None:
         own = ends.get(client.client_id, {})
         result += _discrepancies(client, facts, own, ends.get(client.partner_id, {}))

@@ -81,6 +81,7 @@ def test_the_caseload_reads_plain_rows_and_loads_no_orm_objects(engine, actor, l
 
 def test_the_caseload_sends_as_many_queries_for_many_clients_as_for_few(engine, actor, library):
     add_clients(engine, actor, ["A1", "A2"], couple=True)
+    selects_while_reading(engine, actor, library)  # the first read stores the scales' rules
     _, few, _ = selects_while_reading(engine, actor, library)
     add_clients(engine, actor, [f"B{n}" for n in range(8)], couple=True)
     rows, many, _ = selects_while_reading(engine, actor, library)

@@ -12,7 +12,7 @@ from hecht.schema.engine import make_engine
 from hecht.schema.migrate import upgrade
 from hecht.schema.services import administrations as adm
 from hecht.schema.summaries import rebuild_summaries
-from hecht.schema.tables import Administration, ScoreSummary
+from hecht.schema.tables import Administration, EpisodeCourse, ScoreSummary
 
 SEPT, OCT, NOV = date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)
 
@@ -56,13 +56,14 @@ def test_summaries_follow_completion_correction_and_retraction(practice):
     assert stored(practice.session) == before
 
 
-def test_destroying_a_client_removes_their_summaries(practice):
+def test_destroying_a_client_removes_their_summaries_and_courses(practice):
     from hecht.schema.services.destroy import destroy_client
 
     episode = practice.episode(practice.client("GONE"), SEPT)
     practice.scale("GONE", "who5", "2,2,2,2,2", SEPT, episode)
     destroy_client(session=practice.session, actor=practice.actor, code="GONE")
     assert stored(practice.session) == []
+    assert practice.session.exec(select(EpisodeCourse)).all() == []
 
 
 def test_upgrading_a_database_fills_the_summaries_from_its_scores(tmp_path, actor, library):
