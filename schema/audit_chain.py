@@ -55,9 +55,19 @@ def chain_hash(seq: int, at: datetime, *rest: object) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _chain_head(plain: PlainConnection) -> tuple[int, str]:
+def hold_chain_lock(plain: PlainConnection) -> None:
+    """Hold the chain's lock until the transaction ends (PostgreSQL; SQLite writers queue anyway).
+
+    Every unit of work takes it to append its event; work that must not interleave across
+    workstations (judging stored courses) takes the same lock, so no two locks meet in either
+    order.
+    """
     if plain.dialect == "postgresql":
         plain.rows("SELECT pg_advisory_xact_lock(?)", [CHAIN_LOCK])
+
+
+def _chain_head(plain: PlainConnection) -> tuple[int, str]:
+    hold_chain_lock(plain)
     last = plain.rows("SELECT seq, hash FROM auditevent ORDER BY seq DESC LIMIT 1")
     return (0, GENESIS) if not last else (last[0][0], last[0][1])
 

@@ -16,10 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from hecht.scales.facts import ScaleFacts
+from hecht.schema.audit_chain import hold_chain_lock
 from hecht.schema.plain import PlainConnection
-
-COURSE_LOCK = 7514
-"""PostgreSQL advisory lock that serialises judging against changing the rules."""
 
 Rule = tuple[float, float]
 """(sign, step): 1 or -1 towards better, and the smallest reliable change."""
@@ -57,9 +55,8 @@ def judge(rule: Rule | None, first: float | None, last: float | None, valid: int
 
 
 def lock(plain: PlainConnection) -> None:
-    """Hold the course lock until the transaction ends (PostgreSQL; SQLite writers queue anyway)."""
-    if plain.dialect == "postgresql":
-        plain.rows("SELECT pg_advisory_xact_lock(?)", [COURSE_LOCK])
+    """Keep the stored rules as they are until the transaction ends (see ``hold_chain_lock``)."""
+    hold_chain_lock(plain)
 
 
 def stored_rule(plain: PlainConnection, scale_id: str) -> Rule | None:
