@@ -2,7 +2,7 @@
 
 Importing SQLAlchemy and SQLModel costs more than half a second; the caseload itself needs a few
 plain queries and one audit event, which ``caseload_rows`` does on any DB-API connection. So the
-first caseload is read here while the screen starts, and storage proper opens after it.
+TUI reads its first caseload here, right after its first frame, and opens storage proper after.
 
 Only a database that the normal open would use as it is qualifies: an existing SQLite file with
 the current schema, and the practitioner (if the config names one) already registered. Anything

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from hecht.schema.services.signals import SignalThresholds
     from hecht.schema.services.supervision import CaseSummary
     from hecht.schema.services.trajectories import ChangeSummary, TrajectoryPoint, TrajectoryView
-    from hecht.tui.first_caseload import FirstCaseload
 
 T = TypeVar("T")
 
@@ -62,29 +61,17 @@ class Backend:
         access_point: str,
         clock: Callable[[], datetime],
         practitioner: str | None = None,
+        facts: Callable[[], Mapping[str, ScaleFacts] | None] | None = None,
     ) -> None:
         self.url = url
         self.practitioner = practitioner
+        self._facts = facts
         self._library = library
         self.access_point = access_point
         self.clock = clock
         self.user_id: int | None = None
         self._engine: Engine | None = None
         self._lock = threading.RLock()
-        self._first: FirstCaseload | None = None
-
-    def read_first_caseload(
-        self, facts: Mapping[str, ScaleFacts] | None, thresholds: SignalThresholds | None
-    ) -> None:
-        """Start reading the caseload now, in a thread, before storage proper is imported.
-
-        The next ``caseload`` call with the same thresholds takes these rows when the quick
-        read qualified (``hecht.schema.quick``); otherwise it reads the normal way.
-        """
-        from hecht.tui.first_caseload import FirstCaseload
-
-        if facts is not None:
-            self._first = FirstCaseload(self, facts, thresholds)
 
     @property
     def library(self) -> ScaleLibrary:
@@ -137,15 +124,30 @@ class Backend:
         """The clients in active care, each with its signals (None: the default thresholds)."""
         from hecht.schema.services.caseload import caseload
 
-        first, self._first = self._first, None
-        if first is not None and first.thresholds == thresholds:
-            rows = first.rows()
+        if self._engine is None and self._facts is not None:
+            rows = self._quick_caseload(thresholds)
             if rows is not None:
                 return rows
         library = self.library  # read before the unit of work takes the database's write lock
         return self._run(
             lambda s: caseload(session=s, actor=self.actor, library=library, thresholds=thresholds)
         )
+
+    def _quick_caseload(self, thresholds: SignalThresholds | None) -> list[CaseloadRow] | None:
+        """The first caseload, read before storage proper is opened (``hecht.schema.quick``).
+
+        Tried once, while storage is not open yet; None when it does not qualify (no cached
+        scale facts, not a current SQLite file, ...): then the normal read follows.
+        """
+        from hecht.schema.quick import quick_caseload
+
+        facts, self._facts = self._facts() if self._facts else None, None
+        if facts is None:
+            return None
+        return quick_caseload(
+            self.url, facts=facts, access_point=self.access_point, clock=self.clock,
+            practitioner=self.practitioner, thresholds=thresholds,
+        )  # fmt: skip
 
     def supervision(self, thresholds: SignalThresholds | None = None) -> list[CaseSummary]:
         """The supervision packet: a summary per client, signalled first, codes without names."""

@@ -36,24 +36,23 @@ def run_tui(args: argparse.Namespace, messages: Messages) -> int:
 def make_app(url: str, messages: Messages, config: Config) -> HechtApp:
     """Build the app on a database; nothing here waits for storage, so the first frame is early.
 
-    The first caseload is read in a thread meanwhile (``hecht.tui.first_caseload``); the database
-    is opened and the scale library loaded by the app's workers once the caseload is shown. The
-    benchmarks start the app through here too, so they measure what ships.
+    After the first frame the caseload is read the quick way when it can be (``hecht.schema.quick``,
+    with the scales' cached facts); the database is opened and the scale library loaded by the
+    app's workers once the caseload is shown. The benchmarks start the app through here too, so
+    they measure what ships.
     """
     from hecht.schema.context import utc_now
-    from hecht.tui.backend import Backend, signal_thresholds
+    from hecht.tui.app import HechtApp
+    from hecht.tui.backend import Backend
     from hecht.tui.scale_facts import cached_facts, load_and_remember
     from hecht.tui.settings import local_scales_dir
 
     access_point = f"tui:{socket.gethostname()}"
     scales = local_scales_dir()
     backend = Backend(
-        url, lambda: load_and_remember(scales), access_point, utc_now, config.practitioner
-    )
-    # the caseload is read while Textual is imported and the first frame painted
-    backend.read_first_caseload(cached_facts(scales), signal_thresholds(config))
-    from hecht.tui.app import HechtApp
-
+        url, lambda: load_and_remember(scales), access_point, utc_now, config.practitioner,
+        facts=lambda: cached_facts(scales),
+    )  # fmt: skip
     return HechtApp(backend, messages, config)
 
 

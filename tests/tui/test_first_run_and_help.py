@@ -74,7 +74,7 @@ async def test_an_empty_caseload_offers_the_form_for_a_first_client(empty):
         assert type(app.screen).__name__ == "NewClientModal"
         await pilot.press(*"MOM-7", "enter")
         await pilot.pause(0.8)
-        assert app.screen.query_one("#first-run").has_class("hidden")
+        assert not app.screen.query("#first-run")  # the choices are gone with the first client
         assert app.screen.query_one("DataTable").row_count == 1
     assert registered(empty) == ["MOM-7"]
 
@@ -104,6 +104,7 @@ async def test_an_empty_caseload_opens_the_demo_practice_after_building_it(
         await wait_for(pilot, lambda: table.row_count > 0, seconds=120)
         assert table.row_count > 0
         assert app.backend.url == f"sqlite:///{demo}"
+        assert app.focused is not None and app.focused.id == "caseload-filter"
     assert registered(empty) == []  # the real database stays empty
     assert registered(f"sqlite:///{demo}")
 

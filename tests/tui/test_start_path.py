@@ -273,19 +273,28 @@ def test_without_the_scales_facts_the_first_caseload_is_read_the_normal_way(
 
 
 async def test_the_app_shows_the_quickly_read_caseload_and_opens_storage_after_it(
-    practice, isolated_config
+    practice, isolated_config, monkeypatch
 ):
     from sqlmodel import select
 
+    from hecht.schema import quick
     from hecht.schema.tables import AuditEvent
-    from hecht.tui.backend import signal_thresholds
     from hecht.tui.scale_facts import cached_facts, load_and_remember
     from hecht.tui.settings import local_scales_dir
 
     load_and_remember(local_scales_dir())
-    backend = Backend(practice, load_library(None), "test", lambda: NOW)
-    backend.read_first_caseload(cached_facts(local_scales_dir()), signal_thresholds(Config()))
-    first = backend._first
+    read_quickly: list = []
+    quick_caseload = quick.quick_caseload
+
+    def recorded(*args, **kwargs):
+        read_quickly.append(quick_caseload(*args, **kwargs))
+        return read_quickly[-1]
+
+    monkeypatch.setattr(quick, "quick_caseload", recorded)
+    backend = Backend(
+        practice, load_library(None), "test", lambda: NOW,
+        facts=lambda: cached_facts(local_scales_dir()),  # as make_app passes them
+    )  # fmt: skip
     app = HechtApp(backend, Messages("en"), Config())
     async with app.run_test() as pilot:
         for _ in range(50):
@@ -293,7 +302,7 @@ async def test_the_app_shows_the_quickly_read_caseload_and_opens_storage_after_i
             if app.screen.query_one("DataTable").row_count and backend._engine is not None:
                 break
         assert app.screen.query_one("DataTable").row_count == 1
-        assert first is not None and app.screen.rows is first.rows()  # the quick read's rows
+        assert len(read_quickly) == 1 and app.screen.rows is read_quickly[0]  # its rows
         assert backend._engine is not None  # storage proper opened once they were shown
     engine = open_database(practice)
     with unit_of_work(engine) as session:

@@ -89,13 +89,7 @@ class CaseloadScreen(Screen[None]):
         yield DataTable(id="caseload-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="caseload-signals")
         yield Static(self.text("caseload.loading"), id="caseload-empty")
-        yield OptionList(
-            Option(self.text("caseload.first_client"), id="first-client"),
-            Option(self.text("caseload.open_demo"), id="open-demo"),
-            id="first-run",
-            classes="hidden",
-        )
-        yield KeyBar()
+        yield KeyBar()  # the first-run choices are mounted only for an empty caseload
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -171,21 +165,27 @@ class CaseloadScreen(Screen[None]):
 
     def _offer_first_steps(self, offer: bool) -> None:
         """With no clients at all, offer to add the first one or to open the demo practice."""
-        first_run = self.query_one("#first-run", OptionList)
-        if offer == first_run.has_class("hidden"):
-            first_run.set_class(not offer, "hidden")
-            if offer:
-                first_run.highlighted = 0
-            # a widget shown just now takes the focus once it is laid out
-            target = first_run if offer else self.query_one("#caseload-filter", Input)
-            self.call_after_refresh(target.focus)
+        shown = self.query("#first-run")
+        if offer and not shown:
+            first_run = OptionList(
+                Option(self.text("caseload.first_client"), id="first-client"),
+                Option(self.text("caseload.open_demo"), id="open-demo"),
+                id="first-run",
+            )
+            self.mount(first_run, after="#caseload-empty")
+            first_run.highlighted = 0
+            self.call_after_refresh(first_run.focus)  # once it is laid out
+        elif not offer and shown:
+            shown.remove()
+            self.call_after_refresh(self.query_one("#caseload-filter", Input).focus)
 
     @on(OptionList.OptionSelected, "#first-run")
     def _first_step(self, event: OptionList.OptionSelected) -> None:
         if event.option.id == "first-client":
             self.action_new_client()
             return
-        self.query_one("#first-run", OptionList).add_class("hidden")
+        self.query("#first-run").remove()
+        self.query_one("#caseload-filter", Input).focus()
         self.query_one("#caseload-empty", Static).update(self.text("caseload.demo_building"))
         self._open_demo()
 
