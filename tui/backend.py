@@ -10,7 +10,6 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -392,11 +391,11 @@ class Backend:
     def open_demo(self) -> None:
         """Switch to the demo practice, building it the first time, as ``hecht --demo`` does."""
         from hecht.schema.engine import database_url
-        from hecht.tui.commands.demo import demo_database_path
+        from hecht.tui.commands.demo import build_demo_file, demo_database_path
 
         path = demo_database_path()
         if not path.exists():
-            _build_demo(path)
+            build_demo_file(path)
         with self._lock:
             old, self._engine = self._engine, None
             self.url, self.user_id = database_url(str(path)), None
@@ -434,22 +433,3 @@ class RecordHistory:
     kind: str
     versions: list[Any]
     names: dict[int, str]
-
-
-def _build_demo(path: Path) -> None:
-    """Build the demo practice beside its final place, then move it there: never half a demo."""
-    from hecht.scales.library import load_library
-    from hecht.schema.database import open_database
-    from hecht.schema.demo import build_demo_practice
-    from hecht.schema.engine import database_url
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    building = path.with_name(path.name + ".building")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{building}{suffix}").unlink(missing_ok=True)
-    engine = open_database(database_url(str(building)))
-    try:
-        build_demo_practice(engine=engine, library=load_library(None))
-    finally:
-        engine.dispose()
-    building.replace(path)

@@ -58,19 +58,11 @@ def make_app(url: str, messages: Messages, config: Config) -> HechtApp:
 
 def demo_url(messages: Messages) -> str:
     """Return the demo practice's database, building it first when it does not exist yet."""
-    from hecht.scales.library import load_library
-    from hecht.schema.database import open_database
-    from hecht.schema.demo import build_demo_practice
     from hecht.schema.engine import database_url
-    from hecht.tui.commands.demo import demo_database_path
+    from hecht.tui.commands.demo import build_demo_file, demo_database_path
 
     path = demo_database_path()
-    url = database_url(str(path))
     if not path.exists():
         print(messages("demo.building"), file=sys.stderr)
-        engine = open_database(url)
-        try:
-            build_demo_practice(engine=engine, library=load_library(None))
-        finally:
-            engine.dispose()
-    return url
+        build_demo_file(path)  # interrupted, it leaves no half-built demo to open next time
+    return database_url(str(path))

@@ -149,3 +149,14 @@ def report_db(tmp_path, seeded_practice_file) -> str:
 def frozen_commands(monkeypatch):
     """Make every command act on the practice's frozen day."""
     monkeypatch.setattr("hecht.tui.context.command_actor", frozen_actor)
+
+
+async def caseload_shown(pilot, seconds: float = 15) -> None:
+    """Wait until the caseload shows its rows: they are read after the first frame, later on a
+    busy machine than any fixed pause."""
+    for _ in range(int(seconds / 0.05)):
+        tables = pilot.app.screen.query("DataTable")
+        if tables and tables.first().row_count > 0:
+            break
+        await pilot.pause(0.05)
+    await pilot.pause(0.1)

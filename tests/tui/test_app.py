@@ -20,20 +20,11 @@ from hecht.tui.backend import Backend
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 
+from .conftest import caseload_shown
+
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 LIBRARY = load_library(None)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
-
-
-async def caseload_loaded(pilot, seconds: float = 15) -> None:
-    """Wait until the caseload shows its rows: storage opens after the first frame, later on a
-    busy machine than any fixed pause."""
-    for _ in range(int(seconds / 0.05)):
-        tables = pilot.app.screen.query("DataTable")
-        if tables and tables.first().row_count > 0:
-            break
-        await pilot.pause(0.05)
-    await pilot.pause(0.1)
 
 
 @pytest.fixture
@@ -68,7 +59,7 @@ def stored(url: str, code: str) -> list:
 
 
 async def open_entry(pilot, code: str, scale_position: int) -> None:
-    await caseload_loaded(pilot)
+    await caseload_shown(pilot)
     await pilot.press(*code, "enter")
     await pilot.pause(0.5)
     await pilot.press("e")
@@ -84,7 +75,7 @@ EPDS = 4
 async def test_the_caseload_lists_clients_and_typing_filters_them(db):
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
-        await caseload_loaded(pilot)
+        await caseload_shown(pilot)
         table = app.screen.query_one("DataTable")
         assert table.row_count == 2
         await pilot.press(*"sanne")
@@ -176,7 +167,7 @@ async def test_leaving_entry_keeps_the_draft_and_the_dossier_resumes_it(db):
 async def test_the_new_client_form_shows_a_refusal_beside_its_field_and_saves_when_valid(db):
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
-        await caseload_loaded(pilot)
+        await caseload_shown(pilot)
         await pilot.press("ctrl+n")
         await pilot.pause(0.3)
         await pilot.press(*"MOM-1", "enter")
@@ -201,7 +192,7 @@ async def test_a_database_that_cannot_be_opened_ends_the_app_with_its_reason(tmp
 async def test_a_visit_runs_its_battery_then_takes_the_note(db):
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
-        await caseload_loaded(pilot)
+        await caseload_shown(pilot)
         await pilot.press(*"MOM-1", "enter")
         await pilot.pause(0.5)
         await pilot.press("v")
@@ -236,7 +227,7 @@ async def test_a_visit_runs_its_battery_then_takes_the_note(db):
 async def test_the_episode_form_refuses_a_bad_date_beside_it_and_opens_the_episode(db):
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await caseload_loaded(pilot)
+        await caseload_shown(pilot)
         await pilot.press("ctrl+n")
         await pilot.pause(0.3)
         await pilot.press(*"NEW-1", "enter")
@@ -268,7 +259,7 @@ async def test_the_episode_form_refuses_a_bad_date_beside_it_and_opens_the_episo
 async def test_a_couple_is_made_of_two_clients_and_a_third_is_refused(db):
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
-        await caseload_loaded(pilot)
+        await caseload_shown(pilot)
         await pilot.press("ctrl+o")
         await pilot.pause(0.3)
         await pilot.press(*"MOM-2", "enter")  # the highlighted MOM-1 is already the first partner
@@ -288,7 +279,7 @@ async def test_a_couple_is_made_of_two_clients_and_a_third_is_refused(db):
 async def test_the_command_palette_reaches_the_screens_actions(db):
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
-        await caseload_loaded(pilot)
+        await caseload_shown(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause(0.3)
         await pilot.press(*"new client")
@@ -302,7 +293,7 @@ async def test_keys_can_be_remapped_from_the_config_file(db):
     backend = Backend(db, LIBRARY, "test:tui", lambda: NOW)
     app = HechtApp(backend, Messages("en"), Config(keys={"caseload.new_client": "f6"}))
     async with app.run_test(size=(120, 36)) as pilot:
-        await caseload_loaded(pilot)
+        await caseload_shown(pilot)
         await pilot.press("f6")
         await pilot.pause(0.3)
         assert type(app.screen).__name__ == "NewClientModal"

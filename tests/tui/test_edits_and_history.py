@@ -23,20 +23,11 @@ from hecht.tui.backend import Backend
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 
+from .conftest import caseload_shown
+
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 LIBRARY = load_library(None)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
-
-
-async def caseload_loaded(pilot, seconds: float = 15) -> None:
-    """Wait until the caseload shows its rows: storage opens after the first frame, later on a
-    busy machine than any fixed pause."""
-    for _ in range(int(seconds / 0.05)):
-        tables = pilot.app.screen.query("DataTable")
-        if tables and tables.first().row_count > 0:
-            break
-        await pilot.pause(0.05)
-    await pilot.pause(0.1)
 
 
 def read(url: str, work):
@@ -249,7 +240,7 @@ async def test_a_key_pressed_while_the_dossier_loads_acts_when_it_arrives(db):
 
     app.backend.dossier = slow_dossier
     async with app.run_test(size=(120, 40)) as pilot:
-        await caseload_loaded(pilot)
+        await caseload_shown(pilot)
         await pilot.press(*"MOM-1", "enter")
         assert app.screen.dossier is None  # still reading
         await pilot.press("r")

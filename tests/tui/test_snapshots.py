@@ -21,6 +21,8 @@ from hecht.tui.backend import Backend
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 
+from .conftest import caseload_shown
+
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 SIZE = (110, 34)
 LIBRARY = load_library(None)
@@ -138,13 +140,8 @@ async def settle(pilot) -> None:
 
 
 async def caseload_filled(pilot) -> None:
-    """Settle once the caseload shows its rows: storage opens after the first frame, so a slow
-    machine may start the worker later than ``settle`` first looks."""
-    for _ in range(200):
-        tables = pilot.app.screen.query("DataTable")
-        if tables and tables.first().row_count > 0:
-            break
-        await pilot.pause(0.05)
+    """Settle once the caseload shows its rows."""
+    await caseload_shown(pilot)
     await settle(pilot)
 
 

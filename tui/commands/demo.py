@@ -24,6 +24,25 @@ def demo_database_path() -> Path:
     return default_database_path().with_name("hecht-demo.db")
 
 
+def build_demo_file(path: Path) -> None:
+    """Build the demo practice beside its final place, then move it there: never half a demo."""
+    from hecht.scales.library import load_library
+    from hecht.schema.database import open_database
+    from hecht.schema.demo import build_demo_practice
+    from hecht.schema.engine import database_url
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    building = path.with_name(path.name + ".building")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{building}{suffix}").unlink(missing_ok=True)
+    engine = open_database(database_url(str(building)))
+    try:
+        build_demo_practice(engine=engine, library=load_library(None))
+    finally:
+        engine.dispose()
+    building.replace(path)
+
+
 def target_url(args: argparse.Namespace, messages: Messages) -> str:
     """Return where the demo goes: ``--db``, else the demo file (made anew each time)."""
     from hecht.schema.engine import database_url
