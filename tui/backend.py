@@ -143,10 +143,13 @@ class Backend:
         facts, self._facts = self._facts() if self._facts else None, None
         if facts is None:
             return None
-        return quick_caseload(
-            self.url, facts=facts, access_point=self.access_point, clock=self.clock,
-            practitioner=self.practitioner, thresholds=thresholds,
-        )  # fmt: skip
+        try:
+            return quick_caseload(
+                self.url, facts=facts, access_point=self.access_point, clock=self.clock,
+                practitioner=self.practitioner, thresholds=thresholds,
+            )  # fmt: skip
+        except Exception:  # noqa: BLE001 - the normal read follows, runs the same code, and reports
+            return None
 
     def supervision(self, thresholds: SignalThresholds | None = None) -> list[CaseSummary]:
         """The supervision packet: a summary per client, signalled first, codes without names."""
