@@ -159,6 +159,18 @@ async def test_outcomes_show_the_hand_worked_change_and_switch_group_by_key(tmp_
         assert (row[1], row[4]) == ("1", "+32.00")
 
 
+async def test_the_dutch_outcomes_table_fits_a_110_column_terminal(tmp_path):
+    app = make_app(tmp_path)
+    app.messages = Messages("nl")  # the Dutch labels are the longer ones
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        (table,) = app.screen.query("#outcomes DataTable")
+        assert str(table.columns[table.ordered_columns[-1].key].label) == "Ongeldig"
+        assert table.virtual_size.width <= app.screen.size.width - 1
+
+
 async def test_the_outcomes_group_can_be_picked_from_a_list(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
