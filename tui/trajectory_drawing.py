@@ -337,7 +337,7 @@ def _category_cell(step: Step, text: Any) -> Text:
         marker = f"{DETERIORATED_MARKER} "
     elif step.reliable_category is not None:  # improved or recovered
         marker = f"{IMPROVED_MARKER} "
-    label = marker + text(f"trajectory.category.{category.value}")
+    label = marker + text(f"category.{category.value}")
     return Text(label, style=STYLES.get(category, ""))
 
 

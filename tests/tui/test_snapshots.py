@@ -128,7 +128,7 @@ def app(tmp_path) -> HechtApp:
 async def settle(pilot) -> None:
     """Wait until every worker but the entry's long-lived writer has finished, then a little."""
     await pilot.pause(0.3)
-    for _ in range(100):
+    for _ in range(300):  # storage opens once the caseload is shown: a busy machine takes long
         busy = [w for w in pilot.app.workers if w.group != "entry-writer" and not w.is_finished]
         if not busy:
             break

@@ -82,7 +82,7 @@ def shown(widget) -> str:
 
 async def settle(pilot) -> None:
     await pilot.pause(0.3)
-    for _ in range(100):
+    for _ in range(300):  # up to 15 s: storage opens once the caseload is shown
         if all(worker.is_finished for worker in pilot.app.workers):
             break
         await pilot.pause(0.05)

@@ -62,7 +62,7 @@ class ReportText:
         """Return a Jacobson–Truax category's label."""
         if category is None:
             return "—"
-        return self.messages.get(f"report.category.{category}", category)
+        return self.messages.get(f"category.{category}", category)
 
     def weeks_ago(self, weeks: int) -> str:
         """Say how long ago something was, in weeks ("this week", "1 week ago", …)."""

@@ -162,7 +162,7 @@ class DossierScreen(Screen[None]):
                 else compare(definition, first.total, last.total).category
             )
             if category is not None:
-                change += f", {self.text(f'trajectory.category.{category.value}')}"
+                change += f", {self.text(f'category.{category.value}')}"
             change += ")"
         total = "—" if last.total is None else f"{last.total:g}"
         band = self._band_label(scale_id, last.band)

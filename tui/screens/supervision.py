@@ -37,7 +37,7 @@ def score_text(line: Any, band: str, text: Any) -> str:
         change = text("supervision.score.once")
     else:
         category = (
-            text(f"supervision.category.{line.category}")
+            text(f"category.{line.category}")
             if line.category
             else text("supervision.no_reliable_change")
         )
