@@ -54,11 +54,6 @@ def judge(rule: Rule | None, first: float | None, last: float | None, valid: int
     return 1 if better >= step else -1 if better <= -step else 0
 
 
-def lock(plain: PlainConnection) -> None:
-    """Keep the stored rules as they are until the transaction ends (see ``hold_chain_lock``)."""
-    hold_chain_lock(plain)
-
-
 def stored_rule(plain: PlainConnection, scale_id: str) -> Rule | None:
     """The rule that a scale's stored courses follow, if it has one."""
     found = plain.rows("SELECT sign, step FROM courserule WHERE scale_id = ?", [scale_id])
@@ -72,7 +67,7 @@ def ensure_rules(plain: PlainConnection, facts: Mapping[str, ScaleFacts]) -> Non
     stored = {scale_id: (sign, step) for scale_id, sign, step in rows}
     if stored == wanted:
         return
-    lock(plain)
+    hold_chain_lock(plain)
     plain.execute("DELETE FROM courserule")
     for scale_id, (sign, step) in sorted(wanted.items()):
         plain.execute(

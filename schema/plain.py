@@ -46,12 +46,6 @@ class PlainConnection:
         finally:
             cursor.close()
 
-    def utc_day(self, expression: str) -> str:
-        """SQL for the UTC calendar day of a stored timestamp, as ``YYYY-MM-DD`` or a date."""
-        if self.dialect == "sqlite":
-            return f"substr({expression}, 1, 10)"  # stored as UTC text
-        return f"CAST(timezone('UTC', {expression}) AS DATE)"
-
     def stored_datetime(self, value: datetime) -> Any:
         """A timezone-aware datetime as SQLModel's UTCDateTime stores it in this dialect."""
         utc = value.astimezone(UTC)

@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from hecht.schema.audit_chain import hold_chain_lock
 from hecht.schema.courses import (
     Rule,
     judge,
-    lock,
     rebuild_episode_courses,
     refresh_episode_course,
     stored_rule,
@@ -104,7 +104,7 @@ def refresh_summary(
     summary = summarise(client_id, episode_lineage_id, scale_id, scores)
     plain = of_session(session)
     if summary is not None:
-        lock(plain)  # the rule read here stays the rule until this course is stored
+        hold_chain_lock(plain)  # the rule read here stays the rule until this course is stored
         session.add(_judged(summary, stored_rule(plain, scale_id)))
         session.flush()
     refresh_episode_course(plain, client_id, episode_lineage_id)
@@ -141,7 +141,7 @@ def rebuild_summaries(session: Session) -> int:
         grouped.setdefault((client, episode, scale), []).append((at, total, valid, band))
     summaries = [summarise(*key, scores) for key, scores in grouped.items()]
     plain = of_session(session)
-    lock(plain)
+    hold_chain_lock(plain)
     rules = {scale_id: stored_rule(plain, scale_id) for _, _, scale_id in grouped}
     session.add_all([_judged(s, rules[s.scale_id]) for s in summaries if s is not None])
     session.flush()
