@@ -4,6 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
+
+ACTION_SEPARATOR = ","
+"""Joins the several actions an acknowledged alert records (``Alert.action``)."""
+NOTE_MIN_WORDS = 3
+"""An alert's acknowledgement says in a few words what was done: "x" is no record of care."""
+
+
+class AlertAction(StrEnum):
+    """What the psychologist did about a critical answer."""
+
+    DISCUSSED = "discussed"
+    SAFETY_PLAN = "safety_plan"
+    GP_INFORMED = "gp_informed"
+    MIDWIFE_INFORMED = "midwife_informed"
+    CRISIS_SERVICE = "crisis_service"
+    REFERRED = "referred"
+    NO_RISK_ON_ASSESSMENT = "no_risk_on_assessment"
+    OTHER = "other"
 
 
 @dataclass(frozen=True)
@@ -110,6 +129,11 @@ class AlertRead:
     action: str | None
     action_note: str | None
 
+    @property
+    def actions(self) -> list[str]:
+        """The actions taken, in the order they were chosen (``action`` holds them joined)."""
+        return [part for part in (self.action or "").split(ACTION_SEPARATOR) if part]
+
 
 @dataclass(frozen=True)
 class AdministrationRead:
@@ -133,5 +157,6 @@ class AdministrationRead:
     recorded_by_id: int | None
     change_reason: str | None
     answers: list[AnswerRead] = field(default_factory=list)
+    entered_by_id: int | None = None
     score: ScoreRead | None = None
     alerts: list[AlertRead] = field(default_factory=list)

@@ -13,6 +13,10 @@ from enum import StrEnum
 from sqlalchemy import JSON, CheckConstraint, Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from hecht.schema.readmodels import AlertAction
+
+__all__ = ["AlertAction"]  # defined beside the read models, so screens need no tables
+
 
 class ReferralReason(StrEnum):
     """Why a client or couple was referred (the fixed list; free text goes beside it)."""
@@ -64,19 +68,6 @@ class RecordStatus(StrEnum):
     DRAFT = "draft"
     COMPLETE = "complete"
     RETRACTED = "retracted"
-
-
-class AlertAction(StrEnum):
-    """What the psychologist did about a critical answer."""
-
-    DISCUSSED = "discussed"
-    SAFETY_PLAN = "safety_plan"
-    GP_INFORMED = "gp_informed"
-    MIDWIFE_INFORMED = "midwife_informed"
-    CRISIS_SERVICE = "crisis_service"
-    REFERRED = "referred"
-    NO_RISK_ON_ASSESSMENT = "no_risk_on_assessment"
-    OTHER = "other"
 
 
 class Practitioner(SQLModel, table=True):
@@ -296,7 +287,8 @@ class Alert(SQLModel, table=True):
     raised_at: datetime
     acknowledged_at: datetime | None = None
     acknowledged_by_id: int | None = Field(default=None, foreign_key="practitioner.id")
-    action: str | None = Field(default=None, max_length=40)
+    action: str | None = Field(default=None, max_length=200)
+    """The actions taken (``AlertAction`` values), joined by ``readmodels.ACTION_SEPARATOR``."""
     action_note: str | None = Field(default=None, max_length=2000)
 
 

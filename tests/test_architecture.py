@@ -90,3 +90,31 @@ def test_ci_runs_exactly_the_readme_test_command():
         in readme
     )
     assert "grep -m1 -E '^python3 -m venv .venv && .*pytest' README.md" in ci
+
+
+TEXT_WIDGETS = {"Static", "Label", "DataTable", "OptionList", "SelectionList", "RadioSet"}
+"""Textual widgets that read a plain string as markup; screens use ``hecht.tui.widgets.plain``."""
+
+
+def names_imported_from(path: Path, module: str) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == module
+        for alias in node.names
+    }
+
+
+def test_screens_show_text_only_through_widgets_that_never_read_markup():
+    # A client's name "[/b]" or a note "[@click=app.quit]" must stay text: only the plain
+    # widgets (and the bases they are made from) may use Textual's own text widgets.
+    allowed = {ROOT / "tui" / "widgets" / "plain.py"}
+    for path in (ROOT / "tui").rglob("*.py"):
+        if path in allowed:
+            continue
+        used = names_imported_from(path, "textual.widgets") & TEXT_WIDGETS
+        # naming a widget class in a query or a message handler is fine; building one is not
+        built = {name for name in used if f"{name}(" in path.read_text(encoding="utf-8")}
+        assert not built, f"{path.relative_to(ROOT)} builds {sorted(built)}: use widgets.plain"
+        assert "rich.markup" not in imported_modules(path), f"{path}: escaping is not enough"

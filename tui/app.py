@@ -5,15 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
+from textual.screen import Screen
 
 from hecht.tui.backend import Backend
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 from hecht.tui.palette import ScreenActions
 from hecht.tui.startup import resume_collection
+from hecht.tui.typeahead import TypeAhead, holding_keys
 
 STARTUP_LIMIT_SECONDS = 10.0
 """Longest start-up mode (garbage collector paused) lasts if the caseload never shows."""
@@ -37,6 +40,41 @@ class HechtApp(App[int]):
         self.config = config
         self.privacy = config.privacy
         self.error_message: str | None = None
+        self.typeahead = TypeAhead(self)
+        self.typeahead.attach(super().on_event)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and pastes from the terminal go through the type-ahead queue, in order."""
+        if self.typeahead.takes(event):
+            return
+        await super().on_event(event)
+
+    def push_screen(  # type: ignore[override]
+        self,
+        screen: Screen[Any] | str,
+        callback: Any = None,
+        wait_for_dismiss: bool = False,
+        *,
+        mode: str | None = None,
+    ) -> Any:
+        """Show a screen; keys typed meanwhile wait until it is mounted and focused."""
+        self.typeahead.hold()
+        pushed = super().push_screen(screen, callback, wait_for_dismiss, mode=mode)  # type: ignore[call-overload]
+        self._release_keys_after(self.get_screen(screen) if isinstance(screen, str) else screen)
+        return pushed
+
+    def pop_screen(self) -> AwaitComplete:
+        """Close the top screen; keys typed meanwhile wait until the one below has resumed."""
+        self.typeahead.hold()
+        popped = super().pop_screen()
+        self._release_keys_after(self.screen)
+        return popped
+
+    def _release_keys_after(self, screen: Screen[Any]) -> None:
+        """End the hold once the screen's queue has run what is queued now (its mount or resume,
+        which set the focus), and after the focus changes those asked the app for."""
+        if not screen.call_later(self.call_later, self.typeahead.release):
+            self.typeahead.release()
 
     def on_mount(self) -> None:
         if self.config.keys:
@@ -80,62 +118,83 @@ class HechtApp(App[int]):
     def enter_scale(
         self, code: str, scale_id: str, who: str, after: Any = None, **context: Any
     ) -> None:
-        """Start a draft of a scale for a client and key it in; ``after`` runs when it closes."""
-        self._start(code, scale_id, who, after, context)
+        """Key in a scale for a client; the draft is stored with the first answer."""
+        from hecht.schema.inputs import NewAdministration
+        from hecht.tui.screens.entry import EntryScreen, EntryTarget
 
-    @work(thread=True, group="start")
-    def _start(
-        self, code: str, scale_id: str, who: str, after: Any, context: dict[str, Any]
-    ) -> None:
-        draft = self.backend.start(code, scale_id, **context)
-        self.call_from_thread(self.resume, draft, who, after)
+        definition = self.backend.library.get(scale_id)
+        new = NewAdministration(
+            client_code=code, scale_id=definition.id, scale_version=definition.version, **context
+        )
+        self.push_screen(EntryScreen(EntryTarget(new=new), definition, who), after)
 
     def resume(self, draft: Any, who: str, after: Any = None) -> None:
-        """Key in (the rest of) a draft."""
-        from hecht.tui.screens.entry import EntryScreen
+        """Key in the rest of a stored draft."""
+        from hecht.tui.screens.entry import EntryScreen, EntryTarget
 
         definition = self.backend.library.get(draft.scale_id, draft.scale_version)
-        self.push_screen(EntryScreen(draft, definition, who), after)
+        self.push_screen(EntryScreen(EntryTarget(draft=draft), definition, who), after)
 
     def run_visit(
-        self, code: str, who: str, episode_lineage_id: int, members: list[str], first: bool
+        self, code: str, names: dict[str, str], episode_lineage_id: int, first: bool
     ) -> None:
-        """The visit flow: start it, enter its battery scale by scale, then write the note."""
+        """The visit flow: its date and protocol, its battery scale by scale, then the note.
+
+        Args:
+            code: the client whose dossier is open.
+            names: how each client of the episode is named on screen, by code (both partners
+                in a couple's episode).
+            episode_lineage_id: the episode the visit belongs to.
+            first: whether this is the episode's first visit (the intake protocol then).
+        """
         from hecht.tui.dialogs.start_visit import StartVisitModal
 
         today = self.backend.clock().date()
         self.push_screen(
-            StartVisitModal(today, members, first),
-            lambda start: (
-                self._visit_started(code, who, episode_lineage_id, start) if start else None
-            ),
+            StartVisitModal(today, list(names), first, episode_lineage_id),
+            lambda start: self._visit_started(code, names, start),
         )
 
-    def _visit_started(self, code: str, who: str, episode: int, start: Any) -> None:
-        self._record_visit(code, who, episode, start)
-
-    @work(thread=True, group="visit")
-    def _record_visit(self, code: str, who: str, episode: int, start: Any) -> None:
+    def _visit_started(self, code: str, names: dict[str, str], start: Any) -> None:
+        from hecht.tui.visit_flow import VisitFlow
         from hecht.tui.visit_plan import battery
 
-        visit = self.backend.record_visit(episode, start.visit_date, start.attendees)
+        if start is None:
+            return
         steps = battery(
             self.config.protocols, start.kind, self.backend.library, code, start.attendees
         )
-        self.call_from_thread(self._next_step, steps, visit.lineage_id, episode, who)
+        episode = start.visit.episode_lineage_id
+        VisitFlow(self, names.get(code, code), episode, start.visit, steps, names).next()
 
-    def _next_step(self, steps: list[Any], visit: int, episode: int, who: str) -> None:
-        from hecht.tui.screens.note import NoteScreen
+    def show_history(self, kind: str, lineage_id: int, label: str) -> None:
+        """Read every version of a record and show them (keys typed meanwhile wait for it)."""
+        self._read_history(kind, lineage_id, label)
 
-        if not steps:
-            self.push_screen(NoteScreen(visit, who))
+    @holding_keys(group="history")
+    def _read_history(self, kind: str, lineage_id: int, label: str) -> None:
+        from hecht.tui.dialogs.history import HistoryModal
+
+        try:
+            history = self.backend.history(kind, lineage_id)
+        except Exception as error:  # noqa: BLE001 - said on screen
+            from hecht.tui.screen_base import reason_for
+
+            self.call_from_thread(self.notify, reason_for(error, self.messages), severity="error")
             return
-        step, rest = steps[0], steps[1:]
-        self.enter_scale(
-            step.client_code, step.scale_id, step.client_code,
-            after=lambda _done: self._next_step(rest, visit, episode, who),
-            visit_lineage_id=visit, episode_lineage_id=episode,
-        )  # fmt: skip
+        self.call_from_thread(self.push_screen, HistoryModal(label, history))
+
+    def notify(  # type: ignore[override]
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Show a notification; its text is shown as written unless markup is asked for."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def action_help(self) -> None:
         """F1: help for the focused widget and the screen's keys; F1 again closes it."""

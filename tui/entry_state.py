@@ -1,7 +1,8 @@
 """Provides the state of keyboard item entry: where we are, what each key means, paper strings.
 
 Kept free of Textual so that one key press costs a dictionary lookup, and so that every rule of
-entry is tested without a screen.
+entry is tested without a screen. A key only proposes an answer; the answer counts (and the entry
+moves on) once it is stored, with ``accept``: the screen never shows an answer it has not saved.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from hecht.scales.answers import AnswerError, allowed_codes, check_code
 from hecht.scales.model import Item, ScaleDefinition
 
 MISSING_KEY = "-"
+DIGITS = frozenset("0123456789")
+"""The keys that type a code: ASCII digits only (``str.isdigit`` also takes ٣ and ３)."""
 
 
 class KeyOutcome(StrEnum):
@@ -94,14 +97,15 @@ class EntryState:
         return allowed_codes(self.definition, self.item)
 
     def press(self, key: str) -> tuple[KeyOutcome, Answer | None]:
-        """Handle one typed character on the item on screen."""
+        """Handle one typed character on the item on screen; an answer is proposed, not kept."""
         if self.finished:
             return KeyOutcome.IGNORED, None
         if key == MISSING_KEY:
             if self.asks_reason:
                 return KeyOutcome.ASK_REASON, None  # marked once the reason is given
-            return KeyOutcome.MISSING, self._store(None)
-        if not (key.isdigit() or key in ".,"):
+            self.typed = ""
+            return KeyOutcome.MISSING, Answer(self.item.id, None)
+        if not (key in DIGITS or key in ".,"):
             return KeyOutcome.IGNORED, None
         if not self.single_key(self.item):
             self.typed += key
@@ -116,23 +120,31 @@ class EntryState:
         return self._try(typed)
 
     def _try(self, typed: str) -> tuple[KeyOutcome, Answer | None]:
+        self.typed = ""
+        if any(character not in DIGITS and character not in ".," for character in typed):
+            return KeyOutcome.REFUSED, None
         try:
             code = check_code(self.definition, self.item, typed)
         except AnswerError:
-            self.typed = ""
             return KeyOutcome.REFUSED, None
-        return KeyOutcome.ANSWERED, self._store(f"{code:g}")
+        return KeyOutcome.ANSWERED, Answer(self.item.id, f"{code:g}")
 
-    def mark_missing(self, reason: str | None) -> Answer:
-        """Mark the item on screen missing, with the reason given for it."""
-        return self._store(None, reason)
+    def missing(self, reason: str | None) -> Answer:
+        """The answer that marks the item on screen missing, with the reason given for it."""
+        return Answer(self.item.id, None, reason)
 
-    def _store(self, code: str | None, reason: str | None = None) -> Answer:
-        answer = Answer(self.item.id, code, reason)
-        self.answers[answer.item_id] = code
+    def accept(self, answer: Answer) -> None:
+        """Count an answer that was stored: it is kept, and the entry moves past its item."""
+        self.answers[answer.item_id] = answer.code
         self.typed = ""
-        self.position += 1
-        return answer
+        self.position = [item.id for item in self.items].index(answer.item_id) + 1
+
+    def accept_all(self, answers: list[Answer]) -> None:
+        """Count a whole paper form that was stored: every item answered, the entry finished."""
+        for answer in answers:
+            self.answers[answer.item_id] = answer.code
+        self.typed = ""
+        self.position = len(self.items)
 
     def back(self) -> None:
         """Go to the previous item (its answer stays until replaced)."""
@@ -167,6 +179,8 @@ class EntryState:
             if place in ("", MISSING_KEY):
                 answers.append(Answer(item.id, None))
                 continue
+            if any(character not in DIGITS and character not in ".," for character in place):
+                return answers, PaperProblem(index + 1, item.id, place)
             try:
                 code = check_code(self.definition, item, place)
             except AnswerError:

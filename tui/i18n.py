@@ -8,13 +8,17 @@ import os
 import re
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from textual.content import Content
 
 Language = Literal["nl", "en"]
 CATALOGUE_DIR = Path(__file__).parent / "messages"
 BASIC_STRING = r'"(?:[^"\\\x00-\x1f]+|\\["\\bfnrt]|\\u(?![dD][89a-fA-F])[0-9A-Fa-f]{4})*"'
 """A TOML basic string whose escapes mean the same in JSON, so ``json.loads`` decodes it."""
 FLAT_ENTRY = re.compile(f"({BASIC_STRING}) = ({BASIC_STRING})")
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def detect_language(explicit: str | None = None, configured: str | None = None) -> Language:
@@ -75,3 +79,11 @@ class Messages:
     def __call__(self, key: str, /, **values: object) -> str:
         """Return the text for ``key`` with ``{placeholders}`` filled in."""
         return self._texts[key].format(**values)
+
+    def styled(self, key: str, /, **values: object) -> Content:
+        """Return the text for ``key`` as styled ``Content``: the catalogue's markup is applied,
+        the values are shown as written (a name holding ``[/b]`` stays a name)."""
+        from textual.content import Content
+
+        template = PLACEHOLDER.sub(lambda found: "$" + found[1], self._texts[key])
+        return Content.from_markup(template, **{name: str(value) for name, value in values.items()})

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from rich.text import Text
+from textual.content import Content
 
 from hecht.scales.change import ChangeCategory, reliable_difference
 from hecht.scales.model import ScaleDefinition
@@ -47,10 +48,10 @@ STYLES = {
 ANSI_NAMES = ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white")
 
 
-def swatch(color: int, symbol: str) -> str:
-    """A symbol in a chart colour (ANSI 0-15), as Textual markup for the notes."""
+def swatch(color: int, symbol: str) -> Content:
+    """A symbol in a chart colour (ANSI 0-15), for the notes beneath the chart."""
     name = ANSI_NAMES[color % 8] if color < 8 else f"bright_{ANSI_NAMES[color % 8]}"
-    return f"[ansi_{name}]{symbol}[/]"
+    return Content.styled(symbol, f"ansi_{name}")
 
 
 @dataclass(frozen=True)
@@ -201,27 +202,27 @@ def drawing(
     )
 
 
-def notes(scale: ScaleTrajectory, axis: Axis, text: Any) -> list[str]:
-    """The lines beneath the chart that say what its guides and markers mean (Textual markup)."""
+def notes(scale: ScaleTrajectory, axis: Axis, text: Any) -> list[Content]:
+    """The lines beneath the chart that say what its guides and markers mean."""
     found = [_cutoff_note(scale, text), _change_note(scale, text)]
     timeline, event = scale.client.timeline, scale.client.timeline.event
     if event is None:
-        found.append(text("trajectory.note.no_week_axis"))
+        found.append(Content(text("trajectory.note.no_week_axis")))
     elif axis is Axis.WEEK:
         when = timeline.birth_date if event is Event.BIRTH else timeline.due_date
         found.append(swatch(EVENT, "│") + " " + text(f"trajectory.note.{event.value}", date=when))
     off = sum(1 for step in scale.client.steps if step.positions[axis] is None)
     if off:
-        found.append(text(f"trajectory.note.off_axis.{axis.value}", count=off))
+        found.append(Content(text(f"trajectory.note.off_axis.{axis.value}", count=off)))
     if scale.pairs:
         found.append(_partner_note(scale, text))
     return found
 
 
-def _cutoff_note(scale: ScaleTrajectory, text: Any) -> str:
+def _cutoff_note(scale: ScaleTrajectory, text: Any) -> Content:
     cutoff = scale.guides.cutoff
     if cutoff is None:
-        return text("trajectory.note.no_cutoff")
+        return Content(text("trajectory.note.no_cutoff"))
     source = (
         text("trajectory.cutoff.published")
         if cutoff.method == "published"
@@ -234,26 +235,30 @@ def _cutoff_note(scale: ScaleTrajectory, text: Any) -> str:
     )
     if scale.guides.bands:
         values = ", ".join(f"{value:g}" for value in scale.guides.bands)
-        line += f" · {swatch(BAND, '──')} " + text("trajectory.note.bands", values=values)
+        line += Content.assemble(
+            " · ", swatch(BAND, "──"), " ", text("trajectory.note.bands", values=values)
+        )
     return line
 
 
-def _change_note(scale: ScaleTrajectory, text: Any) -> str:
+def _change_note(scale: ScaleTrajectory, text: Any) -> Content:
     params = scale.definition.change
     if params is None:
-        return text("trajectory.note.no_change_parameters")
+        return Content(text("trajectory.note.no_change_parameters"))
     limit = params.criterion * params.s_diff  # the smallest reliable change, in points
-    return (
-        f"{swatch(IMPROVED, IMPROVED_MARKER)} {text('trajectory.legend.improved')} · "
-        f"{swatch(DETERIORATED, DETERIORATED_MARKER)} {text('trajectory.legend.deteriorated')} · "
-        + text("trajectory.note.reliable_change", value=f"{limit:.3g}")
+    return Content.assemble(
+        swatch(IMPROVED, IMPROVED_MARKER),
+        f" {text('trajectory.legend.improved')} · ",
+        swatch(DETERIORATED, DETERIORATED_MARKER),
+        f" {text('trajectory.legend.deteriorated')} · ",
+        text("trajectory.note.reliable_change", value=f"{limit:.3g}"),
     )
 
 
-def _partner_note(scale: ScaleTrajectory, text: Any) -> str:
+def _partner_note(scale: ScaleTrajectory, text: Any) -> Content:
     limit = reliable_difference(scale.definition)
     if limit is None:
-        return text("trajectory.note.no_reliable_difference")
+        return Content(text("trajectory.note.no_reliable_difference"))
     flagged = [f"{pair.visit}" for pair in scale.pairs if pair.flagged]
     visits = ", ".join(flagged) if flagged else text("trajectory.note.none")
     return (

@@ -89,6 +89,7 @@ def administration_read(session: Session, row: Administration) -> Administration
         recorded_at=row.recorded_at,
         recorded_by_id=row.recorded_by_id,
         change_reason=row.change_reason,
+        entered_by_id=row.entered_by_id,
         answers=[AnswerRead(r.item_id, r.code, r.score, r.missing_reason) for r in responses],
         score=None if stored is None else score_read(stored),
         alerts=[alert_read(alert) for alert in alerts],
@@ -108,7 +109,10 @@ def score_read(stored: Score) -> ScoreRead:
     )
 
 
-def _audit(session: Session, actor: Actor, row: Administration, kind: AuditKind) -> None:
+def audit_administration(
+    session: Session, actor: Actor, row: Administration, kind: AuditKind, what: str = ""
+) -> None:
+    """Append an audit event about an administration (``what`` says more, e.g. a discard)."""
     client = session.get(Client, row.client_id)
     audit.record(
         session=session,
@@ -116,7 +120,7 @@ def _audit(session: Session, actor: Actor, row: Administration, kind: AuditKind)
         event=kind,
         client_id=row.client_id,
         client_code=None if client is None else client.code,
-        detail=f"administration {row.lineage_id} ({row.scale_id})",
+        detail=f"administration {row.lineage_id} ({row.scale_id}){what and ': ' + what}",
     )
 
 
@@ -155,7 +159,7 @@ def start_administration(
         recorded_by_id=actor.user_id,
     )
     start_lineage(session, row)
-    _audit(session, actor, row, AuditKind.CREATE)
+    audit_administration(session, actor, row, AuditKind.CREATE)
     return administration_read(session, row)
 
 
@@ -163,6 +167,21 @@ def _row(session: Session, administration_id: int) -> Administration:
     row = session.get(Administration, administration_id)
     if row is None:
         raise NotFoundError(f"there is no administration {administration_id}")
+    return row
+
+
+def draft_row(session: Session, administration_id: int) -> Administration:
+    """Return a draft administration's row.
+
+    Raises:
+        NotFoundError: there is no such administration.
+        ConflictError: it is not a draft (completed, retracted or discarded).
+    """
+    row = _row(session, administration_id)
+    if row.status != RecordStatus.DRAFT:
+        raise ConflictError(
+            f"administration {administration_id} is {row.status}, not a draft", field="status"
+        )
     return row
 
 
@@ -328,7 +347,7 @@ def complete_administration(
     row.recorded_at = actor.now()
     session.add(row)
     store_score(session, row, definition, actor.now())
-    _audit(session, actor, row, AuditKind.CHANGE)
+    audit_administration(session, actor, row, AuditKind.CHANGE)
     return administration_read(session, row)
 
 
@@ -375,7 +394,7 @@ def correct_administration(
     session.flush()
     store_score(session, new, definition, actor.now())
     _raise_alerts(session, actor, new, definition)
-    _audit(session, actor, new, AuditKind.CHANGE)
+    audit_administration(session, actor, new, AuditKind.CHANGE)
     return administration_read(session, new)
 
 
@@ -386,7 +405,7 @@ def retract_administration(*, session: Session, actor: Actor, lineage_id: int, r
         session, old, actor=actor, reason=reason, changes={}, status=RecordStatus.RETRACTED
     )
     refresh_summary(session, new.client_id, new.episode_lineage_id, new.scale_id)
-    _audit(session, actor, new, AuditKind.CHANGE)
+    audit_administration(session, actor, new, AuditKind.CHANGE)
 
 
 def get_administration(
@@ -394,7 +413,7 @@ def get_administration(
 ) -> AdministrationRead:
     """Open one administration with its answers, score and alerts (an audited read)."""
     row = _row(session, administration_id)
-    _audit(session, actor, row, AuditKind.READ)
+    audit_administration(session, actor, row, AuditKind.READ)
     return administration_read(session, row)
 
 
@@ -405,7 +424,7 @@ def administration_history(
     versions = history(session, Administration, lineage_id)
     if not versions:
         raise NotFoundError(f"there is no administration {lineage_id}")
-    _audit(session, actor, versions[-1], AuditKind.READ)
+    audit_administration(session, actor, versions[-1], AuditKind.READ)
     return [administration_read(session, version) for version in versions]
 
 
@@ -418,5 +437,5 @@ def open_drafts(
         query = query.where(Administration.client_id == client_row(session, code).id)
     rows = list(session.exec(query.order_by(col(Administration.entered_at))))
     for row in rows:
-        _audit(session, actor, row, AuditKind.READ)
+        audit_administration(session, actor, row, AuditKind.READ)
     return [administration_read(session, row) for row in rows]

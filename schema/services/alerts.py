@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session, col, select
 
 from hecht.schema import audit
 from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
-from hecht.schema.readmodels import AlertRead
+from hecht.schema.readmodels import ACTION_SEPARATOR, NOTE_MIN_WORDS, AlertRead
 from hecht.schema.services.administrations import alert_read
 from hecht.schema.services.clients import client_row
 from hecht.schema.tables import Alert, AlertAction, Client
@@ -27,13 +29,27 @@ def open_alerts(*, session: Session, actor: Actor, code: str | None = None) -> l
     return alerts
 
 
+def client_alerts(*, session: Session, actor: Actor, code: str) -> list[AlertRead]:
+    """Return every alert of one client, open and acknowledged, oldest first (an audited read)."""
+    client = client_row(session, code)
+    query = select(Alert).where(Alert.client_id == client.id).order_by(col(Alert.raised_at))
+    alerts = [alert_read(alert) for alert in session.exec(query)]
+    audit.record_client(session, actor, AuditKind.READ, client, "alerts")
+    return alerts
+
+
 def acknowledge_alert(
-    *, session: Session, actor: Actor, alert_id: int, action: AlertAction, note: str
+    *,
+    session: Session,
+    actor: Actor,
+    alert_id: int,
+    action: AlertAction | Sequence[AlertAction],
+    note: str,
 ) -> AlertRead:
-    """Acknowledge an alert with the action taken and what was done; it then leaves the lists.
+    """Acknowledge an alert with the action (or actions) taken and a note of what was done.
 
     Raises:
-        InvalidInputError: no description of what was done.
+        InvalidInputError: no action, or a note of fewer than ``NOTE_MIN_WORDS`` words.
         ConflictError: the alert was already acknowledged.
     """
     alert = session.get(Alert, alert_id)
@@ -41,11 +57,16 @@ def acknowledge_alert(
         raise NotFoundError(f"there is no alert {alert_id}", field="alert_id")
     if alert.acknowledged_at is not None:
         raise ConflictError(f"alert {alert_id} was already acknowledged", field="alert_id")
-    if not note.strip():
-        raise InvalidInputError("note: say what was done about the alert", field="note")
+    actions = [action] if isinstance(action, str) else list(action)
+    if not actions:
+        raise InvalidInputError("action: choose what was done about the alert", field="action")
+    if len(note.split()) < NOTE_MIN_WORDS:
+        raise InvalidInputError(
+            f"note: say in a few words (at least {NOTE_MIN_WORDS}) what was done", field="note"
+        )
     alert.acknowledged_at = actor.now()
     alert.acknowledged_by_id = actor.user_id
-    alert.action = AlertAction(action).value
+    alert.action = ACTION_SEPARATOR.join(dict.fromkeys(AlertAction(a).value for a in actions))
     alert.action_note = note.strip()
     session.add(alert)
     session.flush()

@@ -54,6 +54,29 @@ def _audit(session: Session, actor: Actor, visit: Visit, kind: AuditKind) -> Non
 
 def record_visit(*, session: Session, actor: Actor, new: NewVisit) -> VisitRead:
     """Record a visit in an episode; attendees must be the episode's clients."""
+    attendees = check_visit(session=session, actor=actor, new=new)
+    visit = Visit(
+        episode_lineage_id=new.episode_lineage_id,
+        visit_date=new.visit_date,
+        attendee_ids=[client.id for client in attendees],
+        mode=new.mode.value,
+        note=new.note,
+        themes=list(dict.fromkeys(theme.strip() for theme in new.themes if theme.strip())),
+        recorded_at=actor.now(),
+        recorded_by_id=actor.user_id,
+    )
+    start_lineage(session, visit)
+    _audit(session, actor, visit, AuditKind.CREATE)
+    return visit_read(visit)
+
+
+def check_visit(*, session: Session, actor: Actor, new: NewVisit) -> list[Client]:
+    """Check a visit before anything is stored for it; return its attendees.
+
+    Raises:
+        InvalidInputError: the date is in the future or outside the episode, or an attendee is
+            not one of the episode's clients.
+    """
     if new.visit_date > actor.now().date() + timedelta(days=1):
         raise InvalidInputError(
             f"visit_date: {new.visit_date} is more than a day in the future", field="visit_date"
@@ -78,19 +101,7 @@ def record_visit(*, session: Session, actor: Actor, new: NewVisit) -> VisitRead:
             f"attendee_codes: client '{strangers[0]}' is not in this episode",
             field="attendee_codes",
         )
-    visit = Visit(
-        episode_lineage_id=new.episode_lineage_id,
-        visit_date=new.visit_date,
-        attendee_ids=[client.id for client in attendees],
-        mode=new.mode.value,
-        note=new.note,
-        themes=list(dict.fromkeys(theme.strip() for theme in new.themes if theme.strip())),
-        recorded_at=actor.now(),
-        recorded_by_id=actor.user_id,
-    )
-    start_lineage(session, visit)
-    _audit(session, actor, visit, AuditKind.CREATE)
-    return visit_read(visit)
+    return attendees
 
 
 def correct_visit(

@@ -193,14 +193,20 @@ def test_an_alert_is_acknowledged_with_the_action_taken_and_leaves_the_open_list
     engine, actor, library, draft
 ):
     (raised,) = answer(engine, actor, library, draft.id, "9", "3")
-    with pytest.raises(InvalidInputError, match="say what was done"):
+    for too_short in ("  ", "x", "plan made"):
+        with pytest.raises(InvalidInputError, match="at least 3"):
+            with unit_of_work(engine) as session:
+                alerts.acknowledge_alert(
+                    session=session,
+                    actor=actor,
+                    alert_id=raised.id,
+                    action=AlertAction.SAFETY_PLAN,
+                    note=too_short,
+                )
+    with pytest.raises(InvalidInputError, match="choose what was done"):
         with unit_of_work(engine) as session:
             alerts.acknowledge_alert(
-                session=session,
-                actor=actor,
-                alert_id=raised.id,
-                action=AlertAction.SAFETY_PLAN,
-                note="  ",
+                session=session, actor=actor, alert_id=raised.id, action=[], note="plan made today"
             )
     with unit_of_work(engine) as session:
         done = alerts.acknowledge_alert(
@@ -219,8 +225,24 @@ def test_an_alert_is_acknowledged_with_the_action_taken_and_leaves_the_open_list
                 actor=actor,
                 alert_id=raised.id,
                 action=AlertAction.DISCUSSED,
-                note="again",
+                note="discussed it again",
             )
+
+
+def test_an_acknowledgement_records_every_action_taken_in_the_order_chosen(
+    engine, actor, library, draft
+):
+    (raised,) = answer(engine, actor, library, draft.id, "9", "3")
+    with unit_of_work(engine) as session:
+        done = alerts.acknowledge_alert(
+            session=session,
+            actor=actor,
+            alert_id=raised.id,
+            action=[AlertAction.SAFETY_PLAN, AlertAction.GP_INFORMED, AlertAction.SAFETY_PLAN],
+            note="plan made, GP called with consent",
+        )
+        (stored,) = alerts.client_alerts(session=session, actor=actor, code="A1")
+    assert done.actions == stored.actions == ["safety_plan", "gp_informed"]
 
 
 def test_a_couple_trajectory_puts_both_partners_on_one_timeline(engine, actor, library):

@@ -103,7 +103,7 @@ def seed(session, actor: Actor, library) -> None:
         actor=actor,
         alert_id=alpha_alert.id,
         action=AlertAction.SAFETY_PLAN,
-        note="agreed",
+        note="safety plan agreed",
     )
     practice.client("MIKE", NAMES[2], "partner")
     episode = practice.episode(

@@ -196,9 +196,9 @@ async def test_with_several_open_alerts_a_chooses_which_one_to_acknowledge(db):
         await pilot.pause(0.3)
         assert type(app.screen).__name__ == "ChoiceModal"
         listed = [str(option.prompt) for option in app.screen.query_one("OptionList").options]
-        assert [label.split(" · ")[:3] for label in listed] == [
-            ["EPDS", "item 10", "urgent"],
-            ["PHQ-9", "item 9", "urgent"],
+        assert [(label.split(":")[0], label.split(" · ")[1]) for label in listed] == [
+            ("⚠ EPDS item 10", "urgent"),
+            ("⚠ PHQ-9 item 9", "urgent"),
         ]
         await pilot.press("down", "enter")
         await pilot.pause(0.3)

@@ -14,10 +14,26 @@ def state(scale_id: str) -> EntryState:
     return EntryState(LIBRARY.get(scale_id))
 
 
-def test_one_key_answers_the_item_and_moves_to_the_next():
+def answer(entry: EntryState, key: str) -> None:
+    """Press a key and count its answer as stored (the screen does so once it is saved)."""
+    outcome, given = entry.press(key)
+    assert given is not None, outcome
+    entry.accept(given)
+
+
+def test_one_key_proposes_the_answer_and_moves_on_once_it_is_stored():
     entry = state("epds")
     assert entry.press("2") == (KeyOutcome.ANSWERED, Answer("1", "2"))
-    assert (entry.position, entry.item.id) == (1, "2")
+    assert (entry.position, entry.answers) == (0, {})  # nothing counts before it is stored
+    entry.accept(Answer("1", "2"))
+    assert (entry.position, entry.item.id, entry.answers) == (1, "2", {"1": "2"})
+
+
+def test_digits_from_other_scripts_are_not_codes():
+    entry = state("epds")
+    for key in ("٢", "２", "²"):
+        assert entry.press(key)[0] is KeyOutcome.IGNORED
+    assert entry.position == 0
 
 
 def test_a_code_the_item_does_not_have_is_refused_and_nothing_moves():
@@ -36,23 +52,25 @@ def test_letters_and_other_keys_are_ignored():
 def test_minus_marks_the_item_missing_and_moves_on():
     entry = state("who5")
     assert entry.press("-") == (KeyOutcome.MISSING, Answer("1", None))
+    entry.accept(Answer("1", None))
     assert entry.answers == {"1": None}
 
 
 def test_going_back_keeps_the_answer_until_it_is_replaced():
     entry = state("gad7")
-    entry.press("1")
-    entry.press("2")
+    answer(entry, "1")
+    answer(entry, "2")
     entry.back()
     assert entry.item.id == "2"
     assert entry.press("0") == (KeyOutcome.ANSWERED, Answer("2", "0"))
+    entry.accept(Answer("2", "0"))
     assert entry.answers == {"1": "1", "2": "0"}
 
 
 def test_after_the_last_item_the_entry_is_finished():
     entry = state("who5")
     for key in "54321":
-        entry.press(key)
+        answer(entry, key)
     assert entry.finished
     assert entry.press("3")[0] is KeyOutcome.IGNORED
 

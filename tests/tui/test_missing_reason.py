@@ -74,7 +74,8 @@ def test_the_reason_is_asked_only_where_the_scale_wants_it(library):
     asking = EntryState(library.get("sleep3"))
     assert asking.press("-") == (KeyOutcome.ASK_REASON, None)
     assert (asking.position, asking.answers) == (0, {})  # not marked until the reason is given
-    assert asking.mark_missing("asleep") == Answer("1", None, "asleep")
+    assert asking.missing("asleep") == Answer("1", None, "asleep")
+    asking.accept(Answer("1", None, "asleep"))  # once stored
     assert (asking.position, asking.answers) == (1, {"1": None})
 
 
@@ -97,11 +98,11 @@ async def test_minus_asks_the_reason_and_escape_leaves_the_item_unanswered(db, l
     async with app.run_test(size=(120, 36)) as pilot:
         await open_sleep_entry(pilot, library)
         await pilot.press("-")
-        assert type(app.screen).__name__ == "MissingReasonModal"
+        assert type(app.screen).__name__ == "ReasonModal"
         await pilot.press("escape")
         assert "Item 1 of 3" in str(app.screen.query_one("#entry-position").render())
         await pilot.press("-", "enter")  # an empty reason is not taken
-        assert type(app.screen).__name__ == "MissingReasonModal"
+        assert type(app.screen).__name__ == "ReasonModal"
         await pilot.press(*"client was asleep", "enter", "1", "2")
         await pilot.pause(0.8)
         assert type(app.screen).__name__ == "ReviewScreen"

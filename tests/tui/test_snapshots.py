@@ -363,7 +363,7 @@ def seeded_practice(path: Path) -> str:
         for alert in alerts.open_alerts(session=session, actor=actor):
             alerts.acknowledge_alert(
                 session=session, actor=actor, alert_id=alert.id,
-                action=AlertAction.SAFETY_PLAN, note="plan made",
+                action=AlertAction.SAFETY_PLAN, note="safety plan made together",
             )  # fmt: skip
     engine.dispose()
     return url

@@ -2,83 +2,146 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from typing import Any
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input
 
-from hecht.schema.readmodels import AlertRead
-from hecht.schema.tables import AlertAction
-
-ACTIONS = tuple(action.value for action in AlertAction)
+from hecht.schema.readmodels import NOTE_MIN_WORDS, AlertAction, AlertRead
+from hecht.tui.screen_base import HechtModal
+from hecht.tui.typeahead import holding_keys
+from hecht.tui.widgets.plain import Plain, PlainLabel, PlainOptions, choice
 
 
-class AlertModal(ModalScreen[None]):
-    """A critical answer: choose the action, say what was done, confirm; Escape does not close."""
+class ActionList(PlainOptions):
+    """The actions, each marked ``[x]`` or ``[ ]``: Space marks or unmarks the highlighted one
+    (several may be marked), Enter marks it and goes on to the note."""
+
+    BINDINGS = [
+        Binding("space", "toggle", show=False),
+        Binding("enter", "mark_and_go_on", show=False),
+    ]
+
+    def __init__(self, labels: dict[str, str], **settings: Any) -> None:
+        self.labels = labels
+        self.marked: list[str] = []
+        """The marked actions, in the order they were marked."""
+        super().__init__(*(choice(self._prompt(key), key) for key in labels), **settings)
+
+    def _prompt(self, key: str) -> str:
+        return f"[{'x' if key in self.marked else ' '}] {self.labels[key]}"
+
+    def _mark(self, key: str, on: bool) -> None:
+        if on and key not in self.marked:
+            self.marked.append(key)
+        elif not on and key in self.marked:
+            self.marked.remove(key)
+        self.replace_option_prompt(key, self._prompt(key))
+
+    def _highlighted_key(self) -> str | None:
+        if self.highlighted is None:
+            return None
+        return str(self.get_option_at_index(self.highlighted).id)
+
+    def action_toggle(self) -> None:
+        """Mark or unmark the highlighted action."""
+        key = self._highlighted_key()
+        if key is not None:
+            self._mark(key, key not in self.marked)
+
+    def action_mark_and_go_on(self) -> None:
+        """Mark the highlighted action and move to the note."""
+        key = self._highlighted_key()
+        if key is not None:
+            self._mark(key, True)
+        self.screen.query_one("#alert-note", Input).focus()
+
+
+class AlertModal(HechtModal[AlertRead | None]):
+    """A critical answer: mark the actions taken, say what was done, confirm; Escape does not close.
+
+    Returns the acknowledged alert.
+    """
 
     BINDINGS = [
         Binding("escape", "refuse_escape", show=False),
         Binding(
-            "enter", "confirm", "Confirm", id="alert.confirm", tooltip="Save the acknowledgement"
+            "ctrl+s", "confirm", "Save", id="alert.confirm", tooltip="Save the acknowledgement"
         ),
     ]
 
-    def __init__(self, alert: AlertRead, message: str) -> None:
+    def __init__(self, alert: AlertRead, message: str, scale: str = "") -> None:
         super().__init__()
         self.alert = alert
         self.message = message
+        self.scale = scale
+        self._saving = False
 
     def compose(self) -> ComposeResult:
-        text = self.app.messages  # type: ignore[attr-defined]
+        text = self.text
         with Vertical(id="alert-box"):
-            yield Label(text("alert.title", level=self.alert.level.upper()), id="alert-title")
-            yield Static(
-                text("alert.body", item=self.alert.item, message=self.message), id="alert-message"
+            yield PlainLabel(text("alert.title", level=self.alert.level.upper()), id="alert-title")
+            yield Plain(
+                text("alert.body", scale=self.scale, item=self.alert.item, message=self.message),
+                id="alert-message",
             )
-            yield Label(text("alert.choose_action"))
-            yield OptionList(
-                *(Option(text(f"alert.action.{action}"), id=action) for action in ACTIONS),
+            yield Plain(text("alert.choose_action"))
+            yield ActionList(
+                {action.value: text(f"alert.action.{action.value}") for action in AlertAction},
                 id="alert-actions",
             )
-            yield Label(text("alert.what_was_done"))
+            yield PlainLabel(text("alert.what_was_done"))
             yield Input(id="alert-note", placeholder=text("alert.note_placeholder"))
-            yield Static("", id="alert-hint")
+            yield Plain("", id="alert-hint")
 
     def on_mount(self) -> None:
-        self.query_one("#alert-actions", OptionList).focus()
+        actions = self.query_one("#alert-actions", ActionList)
+        actions.highlighted = 0
+        actions.focus()
+        # Keys typed before the alert showed were meant for what came next (an answer, the
+        # review): none of them may mark an action or write the note.
+        dropped = self.typeahead.drop_waiting()
+        if dropped:
+            self.query_one("#alert-hint", Plain).update(
+                self.text("alert.keys_dropped", count=dropped)
+            )
 
     def action_refuse_escape(self) -> None:
         """An alert cannot be waved away."""
-        self.query_one("#alert-hint", Static).update(self.app.messages("alert.cannot_dismiss"))  # type: ignore[attr-defined]
-
-    @on(OptionList.OptionSelected, "#alert-actions")
-    def _action_chosen(self) -> None:
-        self.query_one("#alert-note", Input).focus()
+        self.query_one("#alert-hint", Plain).update(self.text("alert.cannot_dismiss"))
 
     @on(Input.Submitted, "#alert-note")
     def _note_submitted(self) -> None:
         self.action_confirm()
 
     def action_confirm(self) -> None:
-        """Save the acknowledgement once an action is chosen and the note says what was done."""
-        text = self.app.messages  # type: ignore[attr-defined]
-        actions = self.query_one("#alert-actions", OptionList)
+        """Save once at least one action is marked and the note says what was done."""
+        actions = self.query_one("#alert-actions", ActionList)
+        chosen = list(actions.marked)
         note = self.query_one("#alert-note", Input).value.strip()
-        if actions.highlighted is None:
-            self.query_one("#alert-hint", Static).update(text("alert.need_action"))
+        hint = self.query_one("#alert-hint", Plain)
+        if not chosen:
+            hint.update(self.text("alert.need_action"))
             actions.focus()
-            return
-        if not note:
-            self.query_one("#alert-hint", Static).update(text("alert.need_note"))
+        elif len(note.split()) < NOTE_MIN_WORDS:
+            hint.update(self.text("alert.need_note", words=NOTE_MIN_WORDS))
             self.query_one("#alert-note", Input).focus()
-            return
-        option = actions.get_option_at_index(actions.highlighted)
-        self._save(str(option.id), note)
+        elif not self._saving:
+            self._saving = True
+            self._save(chosen, note)
 
-    @work(thread=True, exclusive=True, group="alert-save")
-    def _save(self, action: str, note: str) -> None:
-        self.app.backend.acknowledge(self.alert.id, action, note)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self.dismiss, None)
+    @holding_keys(group="alert-save")
+    def _save(self, actions: list[str], note: str) -> None:
+        try:
+            done = self.backend.acknowledge(self.alert.id, actions, note)
+        except Exception as error:  # noqa: BLE001 - said in the dialog, which stays open
+            self.app.call_from_thread(self._refused, error)
+            return
+        self.app.call_from_thread(self.dismiss, done)
+
+    def _refused(self, error: BaseException) -> None:
+        self._saving = False
+        self.query_one("#alert-hint", Plain).update(self.reason_for(error))

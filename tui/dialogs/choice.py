@@ -6,12 +6,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets import OptionList
+
+from hecht.tui.screen_base import HechtModal
+from hecht.tui.widgets.plain import PlainLabel, PlainOptions, choice
 
 
-class ChoiceModal(ModalScreen[str | None]):
+class ChoiceModal(HechtModal[str | None]):
     """Choose one of several records (an alert, an episode, a record's history).
 
     Returns the chosen choice's id, or None when cancelled with Escape.
@@ -32,9 +33,9 @@ class ChoiceModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
-            yield Label(self.title_text, id="form-title")
-            yield OptionList(
-                *(Option(label, id=choice_id) for choice_id, label in self.choices),
+            yield PlainLabel(self.title_text, id="form-title")
+            yield PlainOptions(
+                *(choice(label, choice_id) for choice_id, label in self.choices),
                 id="choice-list",
             )
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input
+
+from hecht.tui.screen_base import HechtModal
+from hecht.tui.typeahead import holding_keys
+from hecht.tui.widgets.plain import Plain, PlainLabel
 
 
-class NewCoupleModal(ModalScreen[int | None]):
+class NewCoupleModal(HechtModal[int | None]):
     """Pair two clients; returns the couple id, or None when cancelled."""
 
     BINDINGS = [
@@ -23,17 +24,18 @@ class NewCoupleModal(ModalScreen[int | None]):
     def __init__(self, first_code: str = "") -> None:
         super().__init__()
         self.first_code = first_code
+        self._saving = False
 
     def compose(self) -> ComposeResult:
-        text: Any = self.app.messages  # type: ignore[attr-defined]
+        text = self.text
         with Vertical(id="form"):
-            yield Label(text("couple_form.title"), id="form-title")
-            yield Label(text("couple_form.first"))
+            yield PlainLabel(text("couple_form.title"), id="form-title")
+            yield PlainLabel(text("couple_form.first"))
             yield Input(self.first_code, id="field-first")
-            yield Label(text("couple_form.second"))
+            yield PlainLabel(text("couple_form.second"))
             yield Input(id="field-second")
-            yield Static("", id="error-form", classes="field-error")
-            yield Static(text("couple_form.hint"), id="form-hint")
+            yield Plain("", id="error-form", classes="field-error")
+            yield Plain(text("couple_form.hint"), id="form-hint")
 
     def on_mount(self) -> None:
         self.query_one("#field-second" if self.first_code else "#field-first", Input).focus()
@@ -50,15 +52,19 @@ class NewCoupleModal(ModalScreen[int | None]):
         """Save the couple, or show why not."""
         first = self.query_one("#field-first", Input).value.strip()
         second = self.query_one("#field-second", Input).value.strip()
-        self._save(first, second)
+        if not self._saving:
+            self._saving = True
+            self._save(first, second)
 
-    @work(thread=True, exclusive=True, group="couple-form")
+    @holding_keys(group="couple-form")
     def _save(self, first: str, second: str) -> None:
-        from hecht.schema.errors import ServiceError
-
         try:
-            couple = self.app.backend.new_couple(first, second)  # type: ignore[attr-defined]
-        except ServiceError as error:
-            self.app.call_from_thread(self.query_one("#error-form", Static).update, str(error))
+            couple = self.backend.new_couple(first, second)
+        except Exception as error:  # noqa: BLE001 - said in the form; nothing was stored
+            self.app.call_from_thread(self._refused, error)
             return
         self.app.call_from_thread(self.dismiss, couple.id)
+
+    def _refused(self, error: BaseException) -> None:
+        self._saving = False
+        self.query_one("#error-form", Plain).update(self.reason_for(error))

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Checkbox, Input
+
+from hecht.tui.screen_base import HechtModal
+from hecht.tui.typeahead import holding_keys
+from hecht.tui.widgets.plain import Plain, PlainLabel
 
 REASONS = (
     "fear_of_childbirth",
@@ -28,7 +31,7 @@ EDIT_DATES = (*DATES, "ended_on")
 TEXTS = ("referral_text", "referrer")
 
 
-class NewEpisodeModal(ModalScreen[int | None]):
+class NewEpisodeModal(HechtModal[int | None]):
     """Open an episode for a client or couple, or correct one (``current`` given).
 
     Returns the episode's lineage id, or None when cancelled. A correction is stored as a new
@@ -46,30 +49,31 @@ class NewEpisodeModal(ModalScreen[int | None]):
         self.today = today
         self.current = current
         self.dates = DATES if current is None else EDIT_DATES
+        self._saving = False
 
     def compose(self) -> ComposeResult:
-        text: Any = self.app.messages  # type: ignore[attr-defined]
+        text = self.text
         editing = self.current is not None
         with VerticalScroll(id="form"):
             title = text("episode_form.edit_title") if editing else text("episode_form.title")
-            yield Label(title, id="form-title")
+            yield PlainLabel(title, id="form-title")
             for field in self.dates:
-                yield Label(text(f"episode_form.{field}"))
+                yield PlainLabel(text(f"episode_form.{field}"))
                 yield Input(self._shown(field), id=f"field-{field}", placeholder="YYYY-MM-DD")
-                yield Static("", id=f"error-{field}", classes="field-error")
-            yield Label(text("episode_form.reasons"))
+                yield Plain("", id=f"error-{field}", classes="field-error")
+            yield PlainLabel(text("episode_form.reasons"))
             chosen = self.current.referral_reasons if editing else []
             for reason in REASONS:
                 yield Checkbox(text(f"reason.{reason}"), reason in chosen, id=f"reason-{reason}")
             for field in TEXTS:
-                yield Label(text(f"episode_form.{field}"))
+                yield PlainLabel(text(f"episode_form.{field}"))
                 yield Input(self._shown(field), id=f"field-{field}")
             if editing:
-                yield Label(text("episode_form.change_reason"))
+                yield PlainLabel(text("episode_form.change_reason"))
                 yield Input(id="field-reason")
-                yield Static("", id="error-reason", classes="field-error")
-            yield Static("", id="error-form", classes="field-error")
-            yield Static(text("episode_form.hint"), id="form-hint")
+                yield Plain("", id="error-reason", classes="field-error")
+            yield Plain("", id="error-form", classes="field-error")
+            yield Plain(text("episode_form.hint"), id="form-hint")
 
     def _shown(self, field: str) -> str:
         """A field's current value as the form shows it (today's date starts a new episode)."""
@@ -90,11 +94,11 @@ class NewEpisodeModal(ModalScreen[int | None]):
         self.action_save()
 
     def _error(self, field: str, message: str) -> None:
-        self.query_one(f"#error-{field}", Static).update(message)
+        self.query_one(f"#error-{field}", Plain).update(message)
 
     def _dates(self) -> dict[str, date | None] | None:
         """The dates typed, None for an empty field; None (and a message) when one is malformed."""
-        text: Any = self.app.messages  # type: ignore[attr-defined]
+        text = self.text
         found: dict[str, date | None] = {}
         for field in self.dates:
             value = self.query_one(f"#field-{field}", Input).value.strip()
@@ -127,12 +131,13 @@ class NewEpisodeModal(ModalScreen[int | None]):
 
     def action_save(self) -> None:
         """Check the dates here, the rest in the service; show a refusal beside its field."""
-        for error in self.query(".field-error"):
-            error.update("")  # type: ignore[attr-defined]
+        for error in self.query(".field-error").results(Plain):
+            error.update("")
         data = self._form()
-        if data is None:
+        if data is None or self._saving:
             return
         if self.current is None:
+            self._saving = True
             self._save({**self.owner, **{k: v for k, v in data.items() if v is not None}})
             return
         changes = self._changes(data)
@@ -141,9 +146,10 @@ class NewEpisodeModal(ModalScreen[int | None]):
             return
         reason = self.query_one("#field-reason", Input).value.strip()
         if not reason:
-            self._error("reason", self.app.messages("episode_form.need_reason"))  # type: ignore[attr-defined]
+            self._error("reason", self.text("episode_form.need_reason"))
             self.query_one("#field-reason", Input).focus()
             return
+        self._saving = True
         self._correct(changes, reason)
 
     def _changes(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -158,30 +164,26 @@ class NewEpisodeModal(ModalScreen[int | None]):
             changes["episode_status"] = "closed" if closed else "active"
         return changes
 
-    @work(thread=True, exclusive=True, group="episode-form")
+    @holding_keys(group="episode-form")
     def _save(self, data: dict[str, Any]) -> None:
-        from hecht.schema.errors import ServiceError
-
         try:
-            episode = self.app.backend.new_episode(data)  # type: ignore[attr-defined]
-        except ServiceError as error:
+            episode = self.backend.new_episode(data)
+        except Exception as error:  # noqa: BLE001 - said beside the field; nothing was stored
             self.app.call_from_thread(self._refused, error)
             return
         self.app.call_from_thread(self.dismiss, episode.lineage_id)
 
-    @work(thread=True, exclusive=True, group="episode-form")
+    @holding_keys(group="episode-form")
     def _correct(self, changes: dict[str, Any], reason: str) -> None:
-        from hecht.schema.errors import ServiceError
-
-        backend = self.app.backend  # type: ignore[attr-defined]
         try:
-            episode = backend.correct_episode(self.current.lineage_id, changes, reason)
-        except ServiceError as error:
+            episode = self.backend.correct_episode(self.current.lineage_id, changes, reason)
+        except Exception as error:  # noqa: BLE001 - said beside the field; nothing was stored
             self.app.call_from_thread(self._refused, error)
             return
         self.app.call_from_thread(self.dismiss, episode.lineage_id)
 
-    def _refused(self, error: Exception) -> None:
+    def _refused(self, error: BaseException) -> None:
+        self._saving = False
         field = getattr(error, "field", None)
         known = (*self.dates, "reason") if self.current is not None else self.dates
-        self._error(field if field in known else "form", str(error))
+        self._error(field if field in known else "form", self.reason_for(error))

@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Label, Static
+
+from hecht.tui.screen_base import HechtModal
+from hecht.tui.widgets.plain import Plain, PlainLabel
 
 SCREEN_TOPICS = {
     "CaseloadScreen": "caseload",
@@ -23,6 +25,9 @@ SCREEN_TOPICS = {
     "SupervisionScreen": "supervision",
     "OutcomesScreen": "outcomes",
     "TrajectoryScreen": "trajectory",
+    "AdministrationScreen": "administration",
+    "VisitScreen": "visit",
+    "CorrectionModal": "correction",
 }
 """The help text of a screen, looked up as ``f1.<topic>`` in the message catalogue."""
 WIDGET_TOPICS = {
@@ -62,7 +67,7 @@ def key_lines(screen: Screen[Any], texts: Any) -> list[str]:
     return lines
 
 
-class HelpModal(ModalScreen[None]):
+class HelpModal(HechtModal[None]):
     """Help for what has the focus and the screen's keys; F1 again or Escape closes it."""
 
     BINDINGS = [Binding("escape", "close", "Close", id="help.close", tooltip="Close the help")]
@@ -73,13 +78,13 @@ class HelpModal(ModalScreen[None]):
         self.keys = keys
 
     def compose(self) -> ComposeResult:
-        text = self.app.messages  # type: ignore[attr-defined]
+        text = self.text
         with Vertical(id="form"):
-            yield Label(text("f1.title"), id="form-title")
-            yield Static(text(f"f1.{self.topic}"), id="help-text")
-            yield Label(text("f1.keys"), classes="dossier-heading")
-            yield Static("\n".join(self.keys), id="help-keys", markup=False)
-            yield Static(text("f1.hint"), id="form-hint")
+            yield PlainLabel(text("f1.title"), id="form-title")
+            yield Plain(text(f"f1.{self.topic}"), id="help-text")
+            yield PlainLabel(text("f1.keys"), classes="dossier-heading")
+            yield Plain("\n".join(self.keys), id="help-keys")
+            yield Plain(text("f1.hint"), id="form-hint")
 
     def action_close(self) -> None:
         """Back to where help was asked for."""

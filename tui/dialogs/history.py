@@ -9,8 +9,9 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+
+from hecht.tui.screen_base import HechtModal
+from hecht.tui.widgets.plain import Plain, PlainLabel
 
 SKIPPED = {
     "id", "lineage_id", "version", "supersedes_id", "client_id", "couple_id",
@@ -18,12 +19,14 @@ SKIPPED = {
     "entered_at", "observed_at", "scale_version", "alerts", "answers", "score",
 }  # fmt: skip
 """Bookkeeping of a version, shown in its heading or not at all, never as a change."""
-LONGEST = 60
-"""A changed note is cut here: the history says that it changed, the dossier shows it whole."""
+WHOLE = {"note", "referral_text"}
+"""Fields of free text: a change shows the text before and after in full, each on its lines."""
 
 
-def record_choices(dossier: Any, text: Any, short_names: dict[str, str]) -> list[tuple[str, str]]:
+def record_choices(dossier: Any, text: Any, library: Any) -> list[tuple[str, str]]:
     """The dossier's records whose history can be shown, as (``kind:lineage``, label) pairs."""
+    from hecht.tui.dossier_text import short_name
+
     choices = [
         (
             f"episode:{e.lineage_id}",
@@ -39,7 +42,7 @@ def record_choices(dossier: Any, text: Any, short_names: dict[str, str]) -> list
     for record, status in [*completed, *((d, text("history.draft")) for d in dossier.drafts)]:
         label = text(
             "history.record.administration",
-            scale=short_names.get(record.scale_id, record.scale_id),
+            scale=short_name(library, record.scale_id),
             day=record.observed_at.astimezone().date(),
             status=status,
         )
@@ -61,8 +64,7 @@ def shown(value: Any, field: str, text: Any) -> str:
         return value.astimezone().strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
-    flat = " ".join(str(value).split())
-    return flat if len(flat) <= LONGEST else flat[: LONGEST - 1] + "…"
+    return str(value)
 
 
 def changes(old: Any, new: Any, text: Any) -> list[str]:
@@ -74,7 +76,11 @@ def changes(old: Any, new: Any, text: Any) -> list[str]:
             continue
         label = text.get(f"history.field.{field.name}", field.name)
         then, now = shown(before, field.name, text), shown(after, field.name, text)
-        lines.append(f"{label}: {then} → {now}")
+        if field.name in WHOLE:
+            lines.append(f"{label}:")
+            lines += _indented(text("history.before"), then) + _indented(text("history.after"), now)
+        else:
+            lines.append(f"{label}: {then} → {now}")
     if hasattr(new, "answers"):
         was = {answer.item_id: answer.code for answer in old.answers}
         for answer in new.answers:
@@ -89,6 +95,11 @@ def changes(old: Any, new: Any, text: Any) -> list[str]:
                 )
         lines += _total_change(old, new, text)
     return lines
+
+
+def _indented(heading: str, value: str) -> list[str]:
+    """A text shown whole under a heading, each of its lines indented."""
+    return [f"  {heading}"] + [f"    {line}" for line in value.splitlines() or [""]]
 
 
 def _total_change(old: Any, new: Any, text: Any) -> list[str]:
@@ -123,7 +134,7 @@ def version_lines(history: Any, text: Any) -> list[str]:
     return lines
 
 
-class HistoryModal(ModalScreen[None]):
+class HistoryModal(HechtModal[None]):
     """The versions of one record, newest last; Escape closes."""
 
     BINDINGS = [Binding("escape", "close", "Close", id="history.close", tooltip="Close")]
@@ -134,14 +145,12 @@ class HistoryModal(ModalScreen[None]):
         self.history = history
 
     def compose(self) -> ComposeResult:
-        text = self.app.messages  # type: ignore[attr-defined]
+        text = self.text
         with Vertical(id="form"):
-            yield Label(text("history.title", record=self.title_text), id="form-title")
+            yield PlainLabel(text("history.title", record=self.title_text), id="form-title")
             with VerticalScroll(id="history-versions"):
-                yield Static(
-                    "\n".join(version_lines(self.history, text)), id="history-body", markup=False
-                )
-            yield Static(text("history.hint"), id="form-hint")
+                yield Plain("\n".join(version_lines(self.history, text)), id="history-body")
+            yield Plain(text("history.hint"), id="form-hint")
 
     def on_mount(self) -> None:
         self.query_one("#history-versions").focus()

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input
+
+from hecht.tui.screen_base import HechtModal
+from hecht.tui.typeahead import holding_keys
+from hecht.tui.widgets.plain import Plain, PlainLabel
 
 FIELDS = ("code", "name", "birth_year", "language", "contact")
 EDITABLE = FIELDS[1:]
 """A client's code is the pseudonym everything refers to: it is never changed."""
 
 
-class NewClientModal(ModalScreen[str | None]):
+class NewClientModal(HechtModal[str | None]):
     """Register a client, or correct one (``current`` given); returns the code, None if cancelled.
 
     Nothing is saved until every field is valid; a correction sends only the fields that changed.
@@ -31,21 +34,22 @@ class NewClientModal(ModalScreen[str | None]):
         super().__init__()
         self.current = current
         self.fields = FIELDS if current is None else EDITABLE
+        self._saving = False
 
     def compose(self) -> ComposeResult:
-        text: Any = self.app.messages  # type: ignore[attr-defined]
+        text = self.text
         with Vertical(id="form"):
             title = (
                 text("client_form.title")
                 if self.current is None
                 else text("client_form.edit_title", code=self.current.code)
             )
-            yield Label(title, id="form-title")
+            yield PlainLabel(title, id="form-title")
             for field in self.fields:
-                yield Label(text(f"client_form.{field}"))
+                yield PlainLabel(text(f"client_form.{field}"))
                 yield Input(self._shown(field), id=f"field-{field.replace('_', '-')}")
-                yield Static("", id=f"error-{field.replace('_', '-')}", classes="field-error")
-            yield Static(text("client_form.hint"), id="form-hint")
+                yield Plain("", id=f"error-{field.replace('_', '-')}", classes="field-error")
+            yield Plain(text("client_form.hint"), id="form-hint")
 
     def _shown(self, field: str) -> str:
         """The current value of a field as the form shows it (empty for a new client)."""
@@ -75,32 +79,33 @@ class NewClientModal(ModalScreen[str | None]):
 
     def action_save(self) -> None:
         """Check and save; a refusal shows beside its field. An unchanged form just closes."""
-        for error in self.query(".field-error"):
-            error.update("")  # type: ignore[attr-defined]
+        for error in self.query(".field-error").results(Plain):
+            error.update("")
         values = self._values()
         if self.current is not None and not values:
             self.dismiss(None)
             return
-        self._save(values)
+        if not self._saving:
+            self._saving = True
+            self._save(values)
 
-    @work(thread=True, exclusive=True, group="client-form")
+    @holding_keys(group="client-form")
     def _save(self, values: dict[str, Any]) -> None:
-        from hecht.schema.errors import ServiceError
-
-        backend = self.app.backend  # type: ignore[attr-defined]
+        backend = self.backend
         try:
             if self.current is None:
                 client = backend.new_client(values)
             else:
                 client = backend.change_client(self.current.code, values)
-        except ServiceError as error:
-            field = (error.field or "").split(".")[0]
+        except Exception as error:  # noqa: BLE001 - said beside the field; nothing was stored
+            field = (getattr(error, "field", None) or "").split(".")[0]
             field = field if field in self.fields else self.fields[0]
-            self.app.call_from_thread(self._show_error, field, str(error))
+            self.app.call_from_thread(self._show_error, field, self.reason_for(error))
             return
         self.app.call_from_thread(self.dismiss, client.code)
 
     def _show_error(self, field: str, message: str) -> None:
+        self._saving = False
         widget_id = field.replace("_", "-")
-        self.query_one(f"#error-{widget_id}", Static).update(message)
+        self.query_one(f"#error-{widget_id}", Plain).update(message)
         self.query_one(f"#field-{widget_id}", Input).focus()

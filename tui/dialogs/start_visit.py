@@ -1,96 +1,156 @@
-"""Provides the start of a visit: the date (today by default), which protocol, who attends."""
+"""Provides the start of a visit: the date (today by default), which protocol, who attends.
+
+↑↓ choose the protocol wherever the focus is (the chosen one is marked ●), Enter starts. The
+visit is checked here but stored only with its first answer or its note.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Checkbox, Input, OptionList
 
+from hecht.tui.screen_base import HechtModal
+from hecht.tui.typeahead import holding_keys
 from hecht.tui.visit_plan import VisitKind
+from hecht.tui.widgets.plain import Plain, PlainLabel, PlainOptions, choice
+
+if TYPE_CHECKING:
+    from hecht.schema.inputs import NewVisit
 
 
 @dataclass(frozen=True)
 class VisitStart:
-    """What the psychologist chose: date, protocol and attendees."""
+    """What the psychologist chose: the visit (checked, not yet stored) and its protocol."""
 
-    visit_date: date
+    visit: NewVisit
     kind: VisitKind
-    attendees: list[str]
+
+    @property
+    def attendees(self) -> list[str]:
+        """The codes of those who attend."""
+        return list(self.visit.attendee_codes)
 
 
-class StartVisitModal(ModalScreen[VisitStart | None]):
+class StartVisitModal(HechtModal[VisitStart | None]):
     """Start a visit; returns the choices, or None when cancelled."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="visit.cancel", tooltip="Close"),
         Binding("ctrl+s", "start", "Start", id="visit.start", tooltip="Start the visit"),
+        Binding("up", "kind(-1)", show=False),
+        Binding("down", "kind(1)", show=False),
     ]
 
-    def __init__(self, today: date, members: list[str], first_visit: bool) -> None:
+    def __init__(
+        self, today: date, members: list[str], first_visit: bool, episode_lineage_id: int
+    ) -> None:
         super().__init__()
         self.today = today
         self.members = members
-        self.first_visit = first_visit
+        self.episode_lineage_id = episode_lineage_id
+        self.kind = VisitKind.INTAKE if first_visit else VisitKind.VISIT
+        self._starting = False
 
     def compose(self) -> ComposeResult:
-        text: Any = self.app.messages  # type: ignore[attr-defined]
+        text = self.text
         with Vertical(id="form"):
-            yield Label(text("visit_form.title"), id="form-title")
-            yield Label(text("visit_form.date"))
+            yield PlainLabel(text("visit_form.title"), id="form-title")
+            yield PlainLabel(text("visit_form.date"))
             yield Input(self.today.isoformat(), id="visit-date")
-            yield Static("", id="error-visit-date", classes="field-error")
-            yield Label(text("visit_form.kind"))
-            yield OptionList(
-                *(
-                    Option(text(f"visit_form.kind.{kind.value}"), id=kind.value)
-                    for kind in VisitKind
-                ),
+            yield Plain("", id="error-visit-date", classes="field-error")
+            yield PlainLabel(text("visit_form.kind"))
+            yield PlainOptions(
+                *(choice(self._kind_label(kind), kind.value) for kind in VisitKind),
                 id="visit-kind",
             )
-            yield Label(text("visit_form.attendees"))
+            yield PlainLabel(text("visit_form.attendees"))
             for code in self.members:
                 yield Checkbox(code, value=True, id=f"attendee-{code}")
-            yield Static(text("visit_form.hint"), id="form-hint")
+            yield Plain(text("visit_form.hint"), id="form-hint")
+
+    def _kind_label(self, kind: VisitKind) -> str:
+        mark = "●" if kind is self.kind else "○"
+        return f"{mark} {self.text(f'visit_form.kind.{kind.value}')}"
 
     def on_mount(self) -> None:
-        kinds = self.query_one("#visit-kind", OptionList)
-        kinds.highlighted = 0 if self.first_visit else 1
+        self._show_kind()
         self.query_one("#visit-date", Input).focus()
+
+    def _show_kind(self) -> None:
+        kinds = self.query_one("#visit-kind", PlainOptions)
+        for kind in VisitKind:
+            kinds.replace_option_prompt(kind.value, self._kind_label(kind))
+        kinds.highlighted = list(VisitKind).index(self.kind)
+
+    def action_kind(self, step: int) -> None:
+        """Choose the previous or next protocol."""
+        order = list(VisitKind)
+        self.kind = order[(order.index(self.kind) + step) % len(order)]
+        self._show_kind()
+
+    @on(OptionList.OptionHighlighted, "#visit-kind")
+    def _kind_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        chosen = VisitKind(str(event.option.id))
+        if chosen is not self.kind:
+            self.kind = chosen
+            self._show_kind()
+
+    @on(OptionList.OptionSelected, "#visit-kind")
+    @on(Input.Submitted, "#visit-date")
+    def _enter(self) -> None:
+        self.action_start()
 
     def action_cancel(self) -> None:
         """Close without starting a visit."""
         self.dismiss(None)
 
-    @on(Input.Submitted, "#visit-date")
-    def _date_submitted(self) -> None:
-        self.action_start()
-
     def action_start(self) -> None:
         """Check the date and attendees, then start."""
-        text: Any = self.app.messages  # type: ignore[attr-defined]
-        error = self.query_one("#error-visit-date", Static)
+        from hecht.schema.inputs import NewVisit
+
+        error = self.query_one("#error-visit-date", Plain)
         try:
             chosen = date.fromisoformat(self.query_one("#visit-date", Input).value.strip())
         except ValueError:
-            error.update(text("visit_form.bad_date"))
+            error.update(self.text("visit_form.bad_date"))
             return
         if chosen > self.today:
-            error.update(text("visit_form.future"))
+            error.update(self.text("visit_form.future"))
             return
         attendees = [
             code for code in self.members if self.query_one(f"#attendee-{code}", Checkbox).value
         ]
         if not attendees:
-            error.update(text("visit_form.nobody"))
+            error.update(self.text("visit_form.nobody"))
             return
-        kinds = self.query_one("#visit-kind", OptionList)
-        kind = VisitKind(str(kinds.get_option_at_index(kinds.highlighted or 0).id))
-        self.dismiss(VisitStart(chosen, kind, attendees))
+        if not self._starting:
+            self._starting = True
+            visit = NewVisit(
+                episode_lineage_id=self.episode_lineage_id,
+                visit_date=chosen,
+                attendee_codes=attendees,
+            )
+            self._check(visit, self.kind)
+
+    @holding_keys(group="visit-check")
+    def _check(self, visit: NewVisit, kind: VisitKind) -> None:
+        try:
+            self.backend.check_visit(visit)
+        except Exception as error:  # noqa: BLE001 - said beside the date
+            self.app.call_from_thread(self._refused, error)
+            return
+        self.app.call_from_thread(self.dismiss, VisitStart(visit, kind))
+
+    def _refused(self, error: BaseException) -> None:
+        self._starting = False
+        self.query_one("#error-visit-date", Plain).update(self.reason_for(error))
+
+    def on_checkbox_changed(self, _event: Any) -> None:
+        self.query_one("#error-visit-date", Plain).update("")

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.content import Content
+from textual.widgets import DataTable, Input, OptionList
 
 from hecht.tui.keybar import KeyBar
+from hecht.tui.screen_base import HechtScreen
 from hecht.tui.signal_text import explain, marks
 from hecht.tui.startup import resume_collection
+from hecht.tui.typeahead import holding_keys
+from hecht.tui.widgets.plain import Plain, PlainOptions, PlainTable, choice
 
 COLUMNS = ("code", "name", "week", "last_visit", "visits", "wellbeing", "relationship", "signals")
 WELLBEING, RELATIONSHIP = "who5", "csi4"
@@ -36,7 +37,7 @@ def trend(latest: Any) -> str:
     return f"{latest.total:g}{arrow}"
 
 
-class CaseloadScreen(Screen[None]):
+class CaseloadScreen(HechtScreen[None]):
     """Home: the clients in active care with what to look at first."""
 
     BINDINGS = [
@@ -78,24 +79,29 @@ class CaseloadScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[Any] = []
-
-    @property
-    def text(self) -> Any:
-        """The app's message catalogue."""
-        return self.app.messages  # type: ignore[attr-defined]
+        self._shown_once = False
+        self._seen_generation = -1
+        self._highlight: str | None = None
+        """A client to highlight once the rows arrive (the one just registered)."""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self.text("caseload.filter"), id="caseload-filter")
-        yield DataTable(id="caseload-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="caseload-signals")
-        yield Static(self.text("caseload.loading"), id="caseload-empty")
+        yield PlainTable(id="caseload-table", cursor_type="row", zebra_stripes=True)
+        yield Plain("", id="caseload-signals")
+        yield Plain(self.text("caseload.loading"), id="caseload-empty")
         yield KeyBar()  # the first-run choices are mounted only for an empty caseload
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(PlainTable)
         table.add_columns(*(self.text(f"caseload.column.{name}") for name in COLUMNS))
         self.query_one("#caseload-filter", Input).focus()
         self.call_after_refresh(self._after_first_frame)
+
+    def on_screen_resume(self) -> None:
+        """Back from a dossier or another screen: show the stored truth again, when it may have
+        changed (something was stored meanwhile, or others share the database)."""
+        if self._shown_once and self.backend.may_have_changed(self._seen_generation):
+            self.action_reload()
 
     def _after_first_frame(self) -> None:
         """Read the rows only now: storage imports would otherwise delay the first frame."""
@@ -111,16 +117,18 @@ class CaseloadScreen(Screen[None]):
         from hecht.tui.backend import signal_thresholds
 
         try:
-            thresholds = signal_thresholds(self.app.config)  # type: ignore[attr-defined]
-            rows = self.app.backend.caseload(thresholds)  # type: ignore[attr-defined]
+            generation = self.backend.generation
+            rows = self.backend.caseload(signal_thresholds(self.config))
         except DatabaseOpenError:
             # opening storage meets the same refusal, says why and ends the app
-            self.app.call_from_thread(self.app.open_storage)  # type: ignore[attr-defined]
+            self.app.call_from_thread(self.hecht.open_storage)
             return
-        self.app.call_from_thread(self._show, rows)
+        self.app.call_from_thread(self._show, rows, generation)
 
-    def _show(self, rows: list[Any]) -> None:
-        first_time = not self.rows
+    def _show(self, rows: list[Any], generation: int) -> None:
+        self._seen_generation = generation
+        first_time = not self._shown_once
+        self._shown_once = True
         self.rows = rows
         self._fill()
         self.call_after_refresh(self._after_rows_painted)
@@ -133,17 +141,18 @@ class CaseloadScreen(Screen[None]):
     def _after_rows_painted(self) -> None:
         """Start-up ends once the rows are painted; storage proper opens only then."""
         resume_collection()
-        self.app.open_storage()  # type: ignore[attr-defined]
+        self.hecht.open_storage()
 
     @on(Input.Changed, "#caseload-filter")
     def _filter_changed(self) -> None:
         self._fill()
 
     def _fill(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(PlainTable)
+        highlighted, self._highlight = self._highlight or self.selected_code(), None
         table.clear()
         wanted = self.query_one("#caseload-filter", Input).value.strip().lower()
-        private = self.app.privacy  # type: ignore[attr-defined]
+        private = self.hecht.privacy
         shown = 0
         for row in self.rows:
             name = "" if private else (row.name or "")
@@ -158,7 +167,9 @@ class CaseloadScreen(Screen[None]):
                 key=row.code,
             )  # fmt: skip
             shown += 1
-        empty = self.query_one("#caseload-empty", Static)
+        if highlighted is not None and highlighted in table.rows:
+            table.move_cursor(row=table.get_row_index(highlighted))
+        empty = self.query_one("#caseload-empty", Plain)
         empty.update("" if self.rows else self.text("caseload.empty"))
         self._offer_first_steps(not self.rows)
         self._explain_signals()
@@ -167,9 +178,9 @@ class CaseloadScreen(Screen[None]):
         """With no clients at all, offer to add the first one or to open the demo practice."""
         shown = self.query("#first-run")
         if offer and not shown:
-            first_run = OptionList(
-                Option(self.text("caseload.first_client"), id="first-client"),
-                Option(self.text("caseload.open_demo"), id="open-demo"),
+            first_run = PlainOptions(
+                choice(self.text("caseload.first_client"), "first-client"),
+                choice(self.text("caseload.open_demo"), "open-demo"),
                 id="first-run",
             )
             self.mount(first_run, after="#caseload-empty")
@@ -186,17 +197,17 @@ class CaseloadScreen(Screen[None]):
             return
         self.query("#first-run").remove()
         self.query_one("#caseload-filter", Input).focus()
-        self.query_one("#caseload-empty", Static).update(self.text("caseload.demo_building"))
+        self.query_one("#caseload-empty", Plain).update(self.text("caseload.demo_building"))
         self._open_demo()
 
-    @work(thread=True, exclusive=True, group="caseload-demo")
+    @holding_keys(group="caseload-demo")
     def _open_demo(self) -> None:
         """Build (the first time) and open the demo practice; the caseload then shows it."""
         try:
-            self.app.backend.open_demo()  # type: ignore[attr-defined]
+            self.backend.open_demo()
         except Exception as error:  # noqa: BLE001 - said on screen, never a traceback
             message = self.text("caseload.demo_failed", reason=str(error))
-            self.app.call_from_thread(self.query_one("#caseload-empty", Static).update, message)
+            self.app.call_from_thread(self.query_one("#caseload-empty", Plain).update, message)
             return
         self.app.call_from_thread(self.app.notify, self.text("caseload.demo_opened"))
         self.app.call_from_thread(self.action_reload)
@@ -204,7 +215,7 @@ class CaseloadScreen(Screen[None]):
     @on(DataTable.RowHighlighted, "#caseload-table")
     def _explain_signals(self) -> None:
         """Say in words what the highlighted row's signal marks mean, on one line."""
-        strip = self.query_one("#caseload-signals", Static)
+        strip = self.query_one("#caseload-signals", Plain)
         code = self.selected_code()
         row = next((row for row in self.rows if row.code == code), None)
         said = ""
@@ -212,8 +223,8 @@ class CaseloadScreen(Screen[None]):
             said = self.text("caseload.no_signals", code=row.code)
         elif row is not None:
             said = " · ".join(f"{marks([s])} {explain(s, self.text)}" for s in row.signals)
-        strip.update(escape(said))
-        strip.tooltip = said or None  # the whole line, when the strip is too narrow for it
+        strip.update(said)
+        strip.tooltip = Content(said) if said else None  # the whole line, when it is cut
 
     def action_open_supervision(self) -> None:
         """Open the supervision screen: signalled clients first, codes only."""
@@ -229,12 +240,12 @@ class CaseloadScreen(Screen[None]):
 
     def action_cursor(self, step: int) -> None:
         """Move the highlighted row while the filter keeps the focus."""
-        table = self.query_one(DataTable)
+        table = self.query_one(PlainTable)
         table.move_cursor(row=max(0, table.cursor_row + step))
 
     def selected_code(self) -> str | None:
         """The code of the highlighted client, if any."""
-        table = self.query_one(DataTable)
+        table = self.query_one(PlainTable)
         if table.row_count == 0:
             return None
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
@@ -243,25 +254,33 @@ class CaseloadScreen(Screen[None]):
         """Open the highlighted client's dossier."""
         code = self.selected_code()
         if code is not None:
-            self.app.open_dossier(code)  # type: ignore[attr-defined]
+            self.hecht.open_dossier(code)
 
     def action_privacy(self) -> None:
         """Hide names (supervision, a screen others can see) or show them again."""
-        self.app.privacy = not self.app.privacy  # type: ignore[attr-defined]
+        self.hecht.privacy = not self.hecht.privacy
         self._fill()
 
     def action_new_client(self) -> None:
         """Register a client in a form; the caseload reloads after."""
         from hecht.tui.dialogs.new_client import NewClientModal
 
-        self.app.push_screen(NewClientModal(), lambda _code: self.action_reload())
+        self.app.push_screen(NewClientModal(), self._registered)
+
+    def _registered(self, code: str | None) -> None:
+        """Show the client just registered (highlighted), or nothing new after Escape."""
+        if code is not None:
+            self._highlight = code
+            self.query_one("#caseload-filter", Input).value = ""
+            self.action_reload()
 
     def action_new_couple(self) -> None:
         """Pair two registered clients; the highlighted one is offered as the first."""
         from hecht.tui.dialogs.couple_form import NewCoupleModal
 
         self.app.push_screen(
-            NewCoupleModal(self.selected_code() or ""), lambda _id: self.action_reload()
+            NewCoupleModal(self.selected_code() or ""),
+            lambda couple: self.action_reload() if couple is not None else None,
         )
 
     @on(Input.Submitted, "#caseload-filter")

@@ -1,22 +1,37 @@
-"""Provides the dossier: a client's episode, visits, latest scores, open alerts and drafts."""
+"""Provides the dossier: who, the episode, open alerts, the scores so far and every record.
+
+The records (visits with their scales, drafts) are a list: ↑↓ choose one, Enter opens it (a visit
+with its whole note, a scale item by item, a draft to finish). Keys typed while the dossier is
+read wait for it (``hecht.tui.typeahead``), so a key pressed at once acts on what is stored.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
-from textual import work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Static
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import OptionList
 
-from hecht.scales.perinatal import perinatal_week
+from hecht.tui.backend_records import Dossier
+from hecht.tui.dossier_text import (
+    alert_line,
+    episode_line,
+    person,
+    records,
+    score_line,
+    short_name,
+)
 from hecht.tui.keybar import KeyBar
+from hecht.tui.screen_base import HechtScreen
+from hecht.tui.typeahead import holding_keys
+from hecht.tui.widgets.plain import Plain, PlainOptions, choice
 
 
-class DossierScreen(Screen[None]):
+class DossierScreen(HechtScreen[None]):
     """One client: read in a worker, shown as sections; keys start the common actions."""
 
     BINDINGS = [
@@ -30,160 +45,164 @@ class DossierScreen(Screen[None]):
             "a", "acknowledge", "Acknowledge", id="dossier.ack", tooltip="Acknowledge an alert"
         ),
         Binding("n", "new_episode", "New episode", id="dossier.episode", tooltip="Open an episode"),
-        # Corrections and history are rarer: F1 and the command palette list them, the footer not.
+        # Rarer: F1 and the command palette list them, the footer does not.
         Binding(
-            "c",
-            "edit_client",
-            "Client",
-            id="dossier.client",
-            tooltip="Correct the client",
-            show=False,
+            "c", "edit_client", "Client", id="dossier.client",
+            tooltip="Correct the client", show=False,
         ),
         Binding(
-            "p",
-            "edit_episode",
-            "Edit episode",
-            id="dossier.edit_episode",
-            tooltip="Correct it",
-            show=False,
+            "p", "edit_episode", "Edit episode", id="dossier.edit_episode",
+            tooltip="Correct the episode", show=False,
         ),
         Binding(
-            "h",
-            "history",
-            "History",
-            id="dossier.history",
-            tooltip="Versions of a record",
-            show=False,
+            "h", "history", "History", id="dossier.history",
+            tooltip="Versions of a record", show=False,
+        ),
+        Binding(
+            "d", "discard_draft", "Discard draft", id="dossier.discard",
+            tooltip="Discard an unfinished draft, with a reason", show=False,
         ),
         Binding(
             "escape", "back", "Back", id="dossier.back", tooltip="Back to the caseload", show=False
         ),
-    ]
+    ]  # fmt: skip
 
     def __init__(self, code: str) -> None:
         super().__init__()
         self.code = code
-        self.dossier: Any = None
-        self._pending: str | None = None
-        """An action whose key was pressed before the dossier arrived; it runs on arrival."""
-
-    @property
-    def text(self) -> Any:
-        """The app's message catalogue."""
-        return self.app.messages  # type: ignore[attr-defined]
+        self.dossier: Dossier | None = None
+        self._seen_generation = -1
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="dossier"):
-            yield Static(self.text("dossier.loading"), id="dossier-body")
+        with Vertical(id="dossier"):
+            yield Plain(self.text("dossier.loading"), id="dossier-head")
+            yield Plain("", id="dossier-alerts", classes="hidden")
+            yield Plain(self.text("dossier.scores"), classes="dossier-heading")
+            yield Plain("", id="dossier-scores")
+            yield Plain(self.text("dossier.records"), classes="dossier-heading")
+            yield PlainOptions(id="dossier-records")
         yield KeyBar()
 
-    def on_screen_resume(self) -> None:
+    def on_mount(self) -> None:
+        self.query_one("#dossier-records", PlainOptions).focus()
         self._load()
 
-    @work(thread=True, exclusive=True, group="dossier")
+    def on_screen_resume(self) -> None:
+        """Back from a visit, a scale or a form: show what is stored now."""
+        if self.dossier is not None and self.backend.may_have_changed(self._seen_generation):
+            self._load()
+
+    @holding_keys(group="dossier")
     def _load(self) -> None:
-        dossier = self.app.backend.dossier(self.code)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self._show, dossier)
+        generation = self.backend.generation
+        try:
+            dossier = self.backend.dossier(self.code)
+        except Exception as error:  # noqa: BLE001 - said on screen; the caseload is one key away
+            self.app.call_from_thread(self._unreadable, error)
+            return
+        self.app.call_from_thread(self._show, dossier, generation)
+
+    def _unreadable(self, error: BaseException) -> None:
+        self.query_one("#dossier-head", Plain).update(
+            self.text("dossier.unreadable", reason=self.reason_for(error))
+        )
+
+    @property
+    def loaded(self) -> Dossier:
+        """The dossier on screen (actions run only once it is here: keys wait for it)."""
+        assert self.dossier is not None
+        return self.dossier
 
     def _who(self) -> str:
-        client = self.dossier.client
-        if self.app.privacy or not client.name:  # type: ignore[attr-defined]
-            return client.code
-        return f"{client.code} · {client.name}"
+        return person(self.loaded.client, self.hecht.privacy)
 
-    def _show(self, dossier: Any) -> None:
-        self.dossier = dossier
-        text, sections = self.text, []
-        partner = f" + {dossier.partner_code}" if dossier.partner_code else ""
-        sections.append(f"[b]{self._who()}{partner}[/b]")
-        for episode in dossier.episodes:
-            week = perinatal_week(
-                self.app.backend.clock().date(),
-                due_date=episode.due_date,
-                birth_date=episode.birth_date,
-            )  # type: ignore[attr-defined]
-            reasons = (
-                ", ".join(text(f"reason.{reason}") for reason in episode.referral_reasons) or "—"
-            )
-            sections.append(
-                text(
-                    "dossier.episode",
-                    due=episode.due_date or "—",
-                    birth=episode.birth_date or "—",
-                    week=week.label if week else "—",
-                    reasons=reasons,
-                )
-            )
-        sections.append(f"\n[b]{text('dossier.visits')}[/b]")
-        for visit in dossier.visits or []:
-            first_line = (visit.note or "").splitlines()[0] if visit.note else ""
-            sections.append(f"  {visit.visit_date}  {first_line[:70]}")
-        sections.append(f"\n[b]{text('dossier.scores')}[/b]")
-        for scale_id, points in self._by_scale(dossier.points).items():
-            sections.append(self._score_line(scale_id, points))
-        if dossier.open_alerts:
-            sections.append(f"\n[b]{text('dossier.alerts')}[/b]")
-            sections += [
-                f"  ⚠ {alert.rule_id} (item {alert.item}, {alert.level})"
-                for alert in dossier.open_alerts
-            ]
-        if dossier.drafts:
-            sections.append(f"\n[b]{text('dossier.drafts')}[/b]")
-            sections += [
-                f"  ✎ {draft.scale_id} ({len(draft.answers)} answers)" for draft in dossier.drafts
-            ]
-        self.query_one("#dossier-body", Static).update("\n".join(str(s) for s in sections))
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            getattr(self, f"action_{pending}")()
+    def _names(self) -> dict[str, str]:
+        """How the client and partner are named on screen, by code."""
+        people = [self.loaded.client, self.loaded.partner]
+        return {p.code: person(p, self.hecht.privacy) for p in people if p is not None}
 
-    def _loaded(self, action: str) -> bool:
-        """Whether the dossier is here; if not, the action waits for it (a key pressed early)."""
-        if self.dossier is None:
-            self._pending = action
-        return self.dossier is not None
+    def _show(self, dossier: Dossier, generation: int) -> None:
+        self.dossier, self._seen_generation = dossier, generation
+        text, today = self.text, self.backend.clock().date()
+        who = " + ".join(self._names().values())
+        head = [Content.styled(who, "bold")]
+        head += [Content(episode_line(e, today, text)) for e in dossier.episodes]
+        self.query_one("#dossier-head", Plain).update(Content("\n").join(head))
+        alerts = self.query_one("#dossier-alerts", Plain)
+        alerts.set_class(not dossier.open_alerts, "hidden")
+        alerts.update("\n".join(self._alert_text(a) for a in dossier.open_alerts))
+        self.query_one("#dossier-scores", Plain).update(self._scores())
+        self._fill_records()
 
-    def _score_line(self, scale_id: str, points: list[Any]) -> str:
-        """One scale: short name, latest total, change since the first with its J&T category."""
+    def _fill_records(self) -> None:
+        listing = self.query_one("#dossier-records", PlainOptions)
+        highlighted = listing.highlighted_option.id if listing.highlighted_option else None
+        found = records(self.loaded, self.backend.library, self.text)
+        listing.clear_options()
+        listing.add_options([choice(record.label, record.key) for record in found])
+        keys = [record.key for record in found]
+        if found:
+            listing.highlighted = keys.index(highlighted) if highlighted in keys else 0
+
+    def _scores(self) -> str:
         from hecht.scales.change import compare
 
-        first, last = points[0], points[-1]
-        try:
-            definition = self.app.backend.library.get(scale_id)  # type: ignore[attr-defined]
-            name = definition.short_name
-        except KeyError:
-            definition, name = None, scale_id
-        change = ""
-        if first is not last and None not in (first.total, last.total):
-            change = f" ({last.total - first.total:+g}"
-            category = (
-                None
-                if definition is None
-                else compare(definition, first.total, last.total).category
-            )
-            if category is not None:
-                change += f", {self.text(f'category.{category.value}')}"
-            change += ")"
-        total = "—" if last.total is None else f"{last.total:g}"
-        band = self._band_label(scale_id, last.band)
-        return f"  {escape(name):<8} {total}{change}  {band}  · {len(points)}×"
+        dossier, library = self.loaded, self.backend.library
+        by_scale: dict[str, list[Any]] = {}
+        for point in dossier.points:
+            by_scale.setdefault(point.scale_id, []).append(point)
+        lines = []
+        for scale_id, points in by_scale.items():
+            try:
+                definition = library.get(scale_id)
+            except KeyError:
+                definition = None
+            latest = points[-1].administration_id
+            alerted = [a.item for a in dossier.alerts if a.administration_id == latest]
+            lines.append(score_line(points, definition, alerted, self.text, compare))
+        if not by_scale:
+            lines.append(self.text("dossier.no_scores"))
+        return "\n".join(lines)
 
-    def _band_label(self, scale_id: str, band_id: str | None) -> str:
-        """The band's label in the user's language (the stored value is its id)."""
-        library = self.app.backend.library  # type: ignore[attr-defined]
+    def _alert_rule(self, alert: Any) -> tuple[str, str]:
+        """The scale (short name) whose critical rule raised the alert, and the rule's message."""
+        dossier, library = self.loaded, self.backend.library
+        scale_of = {p.administration_id: (p.scale_id, p.scale_version) for p in dossier.points}
+        scale_of.update({d.id: (d.scale_id, d.scale_version) for d in dossier.drafts})
+        found = scale_of.get(alert.administration_id)
+        if found is None:
+            return "—", alert.rule_id
         try:
-            bands = library.get(scale_id).interpretation.bands
+            definition = library.get(*found)
         except KeyError:
-            return band_id or ""
-        labels = {band.id: band.label.get(self.text.language) for band in bands}
-        return labels.get(band_id or "", band_id or "")
+            return found[0], alert.rule_id
+        for rule in definition.interpretation.critical:
+            if rule.id == alert.rule_id:
+                return definition.short_name, rule.message.get(self.text.language)
+        return definition.short_name, alert.rule_id
 
-    @staticmethod
-    def _by_scale(points: list[Any]) -> dict[str, list[Any]]:
-        grouped: dict[str, list[Any]] = {}
-        for point in points:
-            grouped.setdefault(point.scale_id, []).append(point)
-        return grouped
+    def _alert_text(self, alert: Any) -> str:
+        scale, message = self._alert_rule(alert)
+        return alert_line(alert, scale, message, self.text)
+
+    def _highlighted(self) -> str | None:
+        option = self.query_one("#dossier-records", PlainOptions).highlighted_option
+        return None if option is None else option.id
+
+    @on(OptionList.OptionSelected, "#dossier-records")
+    def _open_record(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a record: a visit or a scale opens, a draft is finished."""
+        kind, _, number = str(event.option.id).partition(":")
+        if kind == "draft":
+            self._resume(int(number))
+        elif kind == "visit":
+            from hecht.tui.screens.visit import VisitScreen
+
+            self.app.push_screen(VisitScreen(self.code, int(number), self._who()))
+        elif kind == "administration":
+            from hecht.tui.screens.administration import AdministrationScreen
+
+            self.app.push_screen(AdministrationScreen(int(number), self._who()))
 
     def action_back(self) -> None:
         """Back to the caseload."""
@@ -199,151 +218,166 @@ class DossierScreen(Screen[None]):
         """Open an episode for this client, or for the couple when there is a partner."""
         from hecht.tui.dialogs.episode_form import NewEpisodeModal
 
-        if not self._loaded("new_episode"):
-            return
-        today = self.app.backend.clock().date()  # type: ignore[attr-defined]
+        today = self.backend.clock().date()
         owner: dict[str, Any] = {"client_code": self.code}
-        if self.dossier.couple_id is not None:
-            owner = {"couple_id": self.dossier.couple_id}
-        self.app.push_screen(NewEpisodeModal(owner, today), lambda _id: self._load())
+        if self.loaded.couple_id is not None:
+            owner = {"couple_id": self.loaded.couple_id}
+        self.app.push_screen(NewEpisodeModal(owner, today))
 
     def action_visit(self) -> None:
         """Start a visit in the current episode: its battery, then the note."""
-        if not self._loaded("visit"):
-            return
-        if not self.dossier.episodes:
+        dossier = self.loaded
+        active = [e for e in dossier.episodes if e.status == "active"]
+        if not active:
             self.app.notify(self.text("dossier.no_episode"), severity="warning")
             return
-        episode = self.dossier.episodes[-1]
-        members = [self.code]
-        if episode.couple_id is not None and self.dossier.partner_code:
-            members.append(self.dossier.partner_code)
-        first = not any(v.episode_lineage_id == episode.lineage_id for v in self.dossier.visits)
-        self.app.run_visit(self.code, self._who(), episode.lineage_id, members, first)  # type: ignore[attr-defined]
+        episode = active[-1]
+        names = {self.code: self._names()[self.code]}
+        if episode.couple_id is not None and dossier.partner is not None:
+            names[dossier.partner.code] = self._names()[dossier.partner.code]
+        first = not any(v.episode_lineage_id == episode.lineage_id for v in dossier.visits)
+        self.hecht.run_visit(self.code, names, episode.lineage_id, first)
 
     def action_enter_scale(self) -> None:
         """Pick a scale and key it in for this client."""
         from hecht.tui.dialogs.scale_picker import ScalePickerModal
 
-        if not self._loaded("enter_scale"):
-            return
-        episode = self.dossier.episodes[-1].lineage_id if self.dossier.episodes else None
+        active = [e for e in self.loaded.episodes if e.status == "active"]
+        episode = active[-1].lineage_id if active else None
 
         def chosen(scale_id: str | None) -> None:
             if scale_id:
-                self.app.enter_scale(self.code, scale_id, self._who(), episode_lineage_id=episode)  # type: ignore[attr-defined]
+                self.hecht.enter_scale(self.code, scale_id, self._who(), episode_lineage_id=episode)
 
         self.app.push_screen(ScalePickerModal(), chosen)
 
+    def _pick_draft(self, then: Any) -> None:
+        """The highlighted draft, the only one, or the one chosen from a list."""
+        from hecht.tui.dialogs.choice import ChoiceModal
+
+        drafts = {str(d.id): d for d in self.loaded.drafts}
+        highlighted = (self._highlighted() or "").partition(":")
+        if highlighted[0] == "draft" and highlighted[2] in drafts:
+            then(drafts[highlighted[2]])
+        elif len(drafts) == 1:
+            then(next(iter(drafts.values())))
+        elif drafts:
+            labels = {
+                r.key.partition(":")[2]: r.label
+                for r in records(self.loaded, self.backend.library, self.text)
+                if r.key.startswith("draft:")
+            }
+            choices = [(key, labels.get(key, key).strip()) for key in drafts]
+            self.app.push_screen(
+                ChoiceModal(self.text("dossier.pick_draft"), choices),
+                lambda key: then(drafts[key]) if key else None,
+            )
+        else:
+            self.app.notify(self.text("dossier.no_drafts"))
+
     def action_resume(self) -> None:
-        """Finish the oldest unfinished draft."""
-        if self._loaded("resume") and self.dossier.drafts:
-            self.app.resume(self.dossier.drafts[0], self._who())  # type: ignore[attr-defined]
+        """Finish a draft: the highlighted one, the only one, or one chosen from a list."""
+        self._pick_draft(lambda draft: self.hecht.resume(draft, self._who()))
+
+    def _resume(self, draft_id: int) -> None:
+        draft = next(d for d in self.loaded.drafts if d.id == draft_id)
+        self.hecht.resume(draft, self._who())
+
+    def action_discard_draft(self) -> None:
+        """Discard a draft, saying why (it stays readable in its history)."""
+        from hecht.tui.dialogs.reason import ReasonModal
+
+        def discard(draft: Any) -> None:
+            scale = short_name(self.backend.library, draft.scale_id)
+            self.app.push_screen(
+                ReasonModal(self.text("dossier.discard_title", scale=scale)),
+                lambda reason: self._discard(draft.id, reason) if reason else None,
+            )
+
+        self._pick_draft(discard)
+
+    @holding_keys(group="dossier-discard")
+    def _discard(self, draft_id: int, reason: str) -> None:
+        try:
+            self.backend.discard_draft(draft_id, reason)
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.app.call_from_thread(self.app.notify, self.reason_for(error), severity="error")
+            return
+        self.app.call_from_thread(self.app.notify, self.text("dossier.draft_discarded"))
+        self.app.call_from_thread(self._load)
 
     def action_acknowledge(self) -> None:
         """Acknowledge an open alert: the only one, or the one chosen from a list."""
         from hecht.tui.dialogs.choice import ChoiceModal
 
-        if not self._loaded("acknowledge") or not self.dossier.open_alerts:
-            return
-        found = {str(alert.id): alert for alert in self.dossier.open_alerts}
-        if len(found) == 1:
-            self._acknowledge(self.dossier.open_alerts[0])
-            return
-        choices = [(key, self._alert_choice(alert)) for key, alert in found.items()]
-        self.app.push_screen(
-            ChoiceModal(self.text("dossier.pick_alert"), choices),
-            lambda chosen: self._acknowledge(found[chosen]) if chosen else None,
-        )
+        found = {str(alert.id): alert for alert in self.loaded.open_alerts}
+        if not found:
+            self.app.notify(self.text("dossier.no_open_alerts"))
+        elif len(found) == 1:
+            self._acknowledge(next(iter(found.values())))
+        else:
+            choices = [(key, self._alert_text(alert)) for key, alert in found.items()]
+            self.app.push_screen(
+                ChoiceModal(self.text("dossier.pick_alert"), choices),
+                lambda chosen: self._acknowledge(found[chosen]) if chosen else None,
+            )
 
     def _acknowledge(self, alert: Any) -> None:
         from hecht.tui.dialogs.alert import AlertModal
 
-        _scale, message = self._alert_rule(alert)
-        self.app.push_screen(AlertModal(alert, message), lambda _: self._load())
-
-    def _alert_choice(self, alert: Any) -> str:
-        scale, _message = self._alert_rule(alert)
-        day = alert.raised_at.astimezone().date()
-        return self.text(
-            "dossier.alert_choice", scale=scale, item=alert.item, level=alert.level, day=day
-        )
-
-    def _alert_rule(self, alert: Any) -> tuple[str, str]:
-        """The scale (short name) whose critical rule raised the alert, and the rule's message."""
-        dossier = self.dossier
-        scale_of = {p.administration_id: p.scale_id for p in dossier.points}
-        scale_of.update({draft.id: draft.scale_id for draft in dossier.drafts})
-        wanted = scale_of.get(alert.administration_id)
-        for entry in self.app.backend.library.latest():  # type: ignore[attr-defined]
-            definition = entry.definition
-            if wanted not in (None, definition.id):
-                continue
-            for rule in definition.interpretation.critical:
-                if rule.id == alert.rule_id:
-                    return definition.short_name, rule.message.get(self.text.language)
-        return wanted or "—", alert.rule_id
+        scale, message = self._alert_rule(alert)
+        self.app.push_screen(AlertModal(alert, message, scale))
 
     def action_edit_client(self) -> None:
         """Correct the client's name, birth year, language or contact."""
         from hecht.tui.dialogs.new_client import NewClientModal
 
-        if self._loaded("edit_client"):
-            self.app.push_screen(NewClientModal(self.dossier.client), lambda _: self._load())
+        self.app.push_screen(NewClientModal(self.loaded.client))
 
     def action_edit_episode(self) -> None:
         """Correct an episode (or close it): the only one, or the one chosen from a list."""
         from hecht.tui.dialogs.choice import ChoiceModal
 
-        if not self._loaded("edit_episode"):
-            return
-        found = {str(episode.lineage_id): episode for episode in self.dossier.episodes}
+        found = {str(episode.lineage_id): episode for episode in self.loaded.episodes}
         if not found:
             self.app.notify(self.text("dossier.no_episode"), severity="warning")
-            return
-        if len(found) == 1:
-            self._edit_episode(self.dossier.episodes[0])
-            return
-        choices = [
-            (key, self.text("history.record.episode", started=e.started_on, version=e.version))
-            for key, e in found.items()
-        ]
-        self.app.push_screen(
-            ChoiceModal(self.text("dossier.pick_episode"), choices),
-            lambda chosen: self._edit_episode(found[chosen]) if chosen else None,
-        )
+        elif len(found) == 1:
+            self._edit_episode(next(iter(found.values())))
+        else:
+            choices = [
+                (key, self.text("history.record.episode", started=e.started_on, version=e.version))
+                for key, e in found.items()
+            ]
+            self.app.push_screen(
+                ChoiceModal(self.text("dossier.pick_episode"), choices),
+                lambda chosen: self._edit_episode(found[chosen]) if chosen else None,
+            )
 
     def _edit_episode(self, episode: Any) -> None:
         from hecht.tui.dialogs.episode_form import NewEpisodeModal
 
-        today = self.app.backend.clock().date()  # type: ignore[attr-defined]
-        self.app.push_screen(NewEpisodeModal({}, today, episode), lambda _: self._load())
+        today = self.backend.clock().date()
+        self.app.push_screen(NewEpisodeModal({}, today, episode))
 
     def action_history(self) -> None:
-        """Choose a record of this dossier and show its versions."""
+        """Show the versions of the highlighted record, or of a record chosen from a list."""
         from hecht.tui.dialogs.choice import ChoiceModal
         from hecht.tui.dialogs.history import record_choices
 
-        if not self._loaded("history"):
-            return
-        library = self.app.backend.library  # type: ignore[attr-defined]
-        names = {e.definition.id: e.definition.short_name for e in library.latest()}
-        choices = record_choices(self.dossier, self.text, names)
+        choices = record_choices(self.loaded, self.text, self.backend.library)
         labels = dict(choices)
+        kind, _, number = (self._highlighted() or "").partition(":")
+        if kind == "draft":
+            draft = next(d for d in self.loaded.drafts if str(d.id) == number)
+            kind, number = "administration", str(draft.lineage_id)
+        key = f"{kind}:{number}"
+        if key in labels:
+            self.hecht.show_history(kind, int(number), labels[key])
+            return
 
-        def chosen(key: str | None) -> None:
-            if key is not None:
-                kind, lineage = key.split(":")
-                self._read_history(kind, int(lineage), labels[key])
+        def chosen(picked: str | None) -> None:
+            if picked is not None:
+                picked_kind, _, lineage = picked.partition(":")
+                self.hecht.show_history(picked_kind, int(lineage), labels[picked])
 
         self.app.push_screen(ChoiceModal(self.text("history.pick"), choices), chosen)
-
-    @work(thread=True, group="dossier-history")
-    def _read_history(self, kind: str, lineage_id: int, label: str) -> None:
-        history = self.app.backend.history(kind, lineage_id)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self._show_history, label, history)
-
-    def _show_history(self, label: str, history: Any) -> None:
-        from hecht.tui.dialogs.history import HistoryModal
-
-        self.app.push_screen(HistoryModal(label, history))

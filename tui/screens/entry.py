@@ -1,33 +1,51 @@
 """Provides item entry: one item at a time, one key per answer, or a whole paper string at once.
 
-Every answer is handed to one writer thread the moment it is typed, in order, and committed
-there; the screen never waits for the database.
+An answer counts once it is stored: the key goes to one writer thread, which commits it, and only
+then does the screen move on. Keys typed meanwhile wait (``hecht.tui.typeahead``), so a fast
+typist loses nothing and the screen never shows an answer that is not saved. When storing fails
+(a full disk, a database held by another program) the item stays on screen with the reason, and
+the keys typed after it are not used: they were meant for items that were never reached.
 """
 
 from __future__ import annotations
 
 import queue
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
-from textual.widgets import Input, ProgressBar, Static
+from textual.content import Content
+from textual.widgets import Input, ProgressBar
 
 from hecht.scales.model import ScaleDefinition
+from hecht.schema.inputs import NewAdministration, NewVisit
 from hecht.schema.readmodels import AdministrationRead, AlertRead
-from hecht.tui.dialogs.alert import AlertModal
-from hecht.tui.dialogs.missing_reason import MissingReasonModal
 from hecht.tui.entry_state import Answer, EntryState, KeyOutcome
 from hecht.tui.keybar import KeyBar
-from hecht.tui.screens.review import ReviewScreen
+from hecht.tui.screen_base import HechtScreen
+from hecht.tui.widgets.plain import Plain
+from hecht.tui.wording import item_wording, option_wording
+
+SAYS_SAVING_AFTER = 0.3
+"""Seconds a save may take before the screen says it is still saving (a busy database)."""
 
 
-class EntryScreen(Screen[bool]):
-    """Keys in one administration; the draft is stored answer by answer."""
+@dataclass(frozen=True)
+class EntryTarget:
+    """Where the answers go: a draft being resumed, or a scale to start with the first answer
+    (and, in a visit, the visit to store along with it)."""
+
+    draft: AdministrationRead | None = None
+    new: NewAdministration | None = None
+    new_visit: NewVisit | None = None
+
+
+class EntryScreen(HechtScreen[bool]):
+    """Keys in one administration; returns True when it was completed, False when left."""
 
     AUTO_FOCUS = None
     """The screen itself takes the keys; the paper field gets focus only in paper mode."""
@@ -40,87 +58,98 @@ class EntryScreen(Screen[bool]):
     ]
 
     def __init__(
-        self, administration: AdministrationRead, definition: ScaleDefinition, who: str
+        self,
+        target: EntryTarget,
+        definition: ScaleDefinition,
+        who: str,
+        visit_stored: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__()
-        self.administration = administration
+        self.target = target
         self.definition = definition
         self.who = who
-        answers = {
-            a.item_id: None if a.code is None else f"{a.code:g}" for a in administration.answers
-        }
+        self.visit_stored = visit_stored
+        """Told the visit's lineage when the first answer stored the visit along with it."""
+        draft = target.draft
+        answers = {} if draft is None else {a.item_id: _shown_code(a.code) for a in draft.answers}
         self.state = EntryState(definition, answers)
         self.state.resume_at_first_open()
+        self.raised: list[AlertRead] = [] if draft is None else list(draft.alerts)
+        """Alerts raised by this administration's answers; acknowledged before the review."""
         self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
-        self._alerts_open = 0
-        self._waiting_review: Any = None
+        self._saving = False
+        self._problem = ""
 
     @property
-    def text(self) -> Any:
-        """The app's message catalogue."""
-        return self.app.messages  # type: ignore[attr-defined]
+    def draft(self) -> AdministrationRead | None:
+        """The stored draft, once it exists (it is stored with the first answer)."""
+        return self.target.draft
 
     def compose(self) -> ComposeResult:
         with Vertical(id="entry"):
-            yield Static(id="entry-title")
-            yield Static(id="entry-position")
-            yield Static(id="entry-label")
-            yield Static(id="entry-options")
+            yield Plain(id="entry-title")
+            yield Plain(id="entry-position")
+            yield Plain(id="entry-label")
+            yield Plain(id="entry-options")
             yield ProgressBar(total=len(self.definition.items), show_eta=False, id="entry-progress")
             yield Input(id="paper-input", classes="hidden", disabled=True)
-            yield Static(id="entry-hint")
+            yield Plain(id="entry-alert", classes="hidden")
+            yield Plain(id="entry-hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self._writer()
         self.refresh_item()
+        self._show_alerts_banner()
 
     def on_unmount(self) -> None:
         self._jobs.put(None)
 
     def refresh_item(self, hint: str = "") -> None:
-        """Show the item on screen (or the end of the form) and the progress."""
+        """Show the item on screen (or the end of the form), the progress and a hint."""
         language = self.text.language
-        self.query_one("#entry-title", Static).update(
+        self.query_one("#entry-title", Plain).update(
             f"{self.definition.short_name} — {self.definition.name.get(language)} · {self.who}"
         )
         self.query_one("#entry-progress", ProgressBar).update(progress=self.state.answered)
-        self.query_one("#entry-hint", Static).update(hint)
+        self.query_one("#entry-hint", Plain).update(self._problem or hint)
         if self.state.finished:
-            self.query_one("#entry-position", Static).update(self.text("entry.done"))
-            self.query_one("#entry-label", Static).update("")
-            self.query_one("#entry-options", Static).update("")
+            self.query_one("#entry-position", Plain).update(self.text("entry.done"))
+            self.query_one("#entry-label", Plain).update("")
+            self.query_one("#entry-options", Plain).update("")
             return
         item = self.state.item
-        self.query_one("#entry-position", Static).update(
+        self.query_one("#entry-position", Plain).update(
             self.text("entry.position", n=self.state.position + 1, total=len(self.definition.items))
         )
-        label = item.text.get(language) if item.text else item.label.get(language)
-        current = self.state.answers.get(item.id, "")
-        suffix = (
-            ""
-            if item.id not in self.state.answers
-            else self.text("entry.current", code=current or "—")
+        label = item_wording(item, language)
+        suffix = ""
+        if item.id in self.state.answers:
+            suffix = self.text("entry.current", code=self.state.answers[item.id] or "—")
+        self.query_one("#entry-label", Plain).update(
+            Content.assemble((f"{item.id}. ", "bold"), (label, "bold"), suffix)
         )
-        self.query_one("#entry-label", Static).update(f"{item.id}. {label}{suffix}")
-        self.query_one("#entry-options", Static).update(self._options(item))
+        self.query_one("#entry-options", Plain).update(self._options(item))
 
-    def _options(self, item: Any) -> str:
+    def _options(self, item: Any) -> Content:
         option_set = self.definition.option_set(item)
         language = self.text.language
         if option_set.range is not None:
-            return self.text(
-                "entry.range", low=f"{option_set.range.min:g}", high=f"{option_set.range.max:g}"
+            return Content(
+                self.text(
+                    "entry.range",
+                    low=f"{option_set.range.min:g}",
+                    high=f"{option_set.range.max:g}",
+                )
             )
         lines = []
         for option in option_set.options or []:
-            wording = item.option_text.get(option.code) or option.text
-            label = wording.get(language) if wording else option.label.get(language)
-            lines.append(f"  [b]{option.code}[/b]  {label}")
-        return "\n".join(lines)
+            label = option_wording(item, option, language)
+            lines.append(Content.assemble("  ", (str(option.code), "bold"), "  ", label))
+        return Content("\n").join(lines)
 
     def on_key(self, event: events.Key) -> None:
-        if not self.query_one("#paper-input", Input).disabled:
+        if not self.query_one("#paper-input", Input).disabled or self._saving:
             return
         if event.key == "enter":
             event.stop()
@@ -134,21 +163,16 @@ class EntryScreen(Screen[bool]):
         event.stop()
         if outcome is KeyOutcome.ASK_REASON:
             self._ask_reason()
-            return
-        if outcome is KeyOutcome.REFUSED:
+        elif outcome is KeyOutcome.REFUSED:
             self.refresh_item(
                 self.text("entry.refused", key=event.character, allowed=self.state.allowed())
             )
-            return
-        if outcome is KeyOutcome.PENDING:
-            self.query_one("#entry-hint", Static).update(
+        elif outcome is KeyOutcome.PENDING:
+            self.query_one("#entry-hint", Plain).update(
                 self.text("entry.typing", typed=self.state.typed)
             )
-            return
-        self._store(answer)
-        self.refresh_item()
-        if self.state.finished:
-            self._review()
+        elif answer is not None:
+            self._save([answer])
 
     def _ask_reason(self) -> None:
         """Mark the item missing once its reason is given; Escape leaves it unanswered."""
@@ -156,38 +180,47 @@ class EntryScreen(Screen[bool]):
         def given(reason: str | None) -> None:
             if reason is None:
                 self.refresh_item()
-                return
-            self._store(self.state.mark_missing(reason))
-            self.refresh_item()
-            if self.state.finished:
-                self._review()
+            else:
+                self._save([self.state.missing(reason)])
 
-        self.app.push_screen(MissingReasonModal(self.state.item.id), given)
+        self.app.push_screen(self._missing_reason(self.state.item.id), given)
+
+    def _missing_reason(self, item_id: str) -> Any:
+        """The question why an item is missing."""
+        from hecht.tui.dialogs.reason import ReasonModal
+
+        return ReasonModal(
+            self.text("missing.title", item=item_id), self.text("missing.placeholder")
+        )
 
     def _enter(self) -> None:
         if self.state.typed:
             outcome, answer = self.state.confirm_typed()
-            if outcome is KeyOutcome.REFUSED:
+            if outcome is KeyOutcome.REFUSED or answer is None:
                 self.refresh_item(self.text("entry.refused", key="", allowed=self.state.allowed()))
                 return
-            self._store(answer)
-            self.refresh_item()
-        if self.state.finished:
-            self._review()
+            self._save([answer])
+        elif self.state.finished:
+            self._finish()
 
     def action_back(self) -> None:
         """Go to the previous item."""
-        self.state.back()
-        self.refresh_item()
+        if not self._saving:
+            self.state.back()
+            self.refresh_item()
 
     def action_forward(self) -> None:
         """Go to the next item, past an answered one."""
-        self.state.forward()
-        self.refresh_item()
+        if not self._saving:
+            self.state.forward()
+            self.refresh_item()
 
     def action_leave(self) -> None:
-        """Leave the entry; the draft keeps every answer given so far."""
-        self.app.notify(self.text("entry.draft_kept"))
+        """Leave the entry: a draft keeps every stored answer; nothing typed, nothing stored."""
+        if self.draft is None:
+            self.app.notify(self.text("entry.nothing_stored"))
+        else:
+            self.app.notify(self.text("entry.draft_kept_with", count=self.state.answered))
         self.dismiss(False)
 
     def action_paper(self) -> None:
@@ -204,7 +237,7 @@ class EntryScreen(Screen[bool]):
         answers, problem = self.state.paper(event.value)
         if problem is not None:
             kind = problem.reason if problem.reason in ("too_long", "missing") else "bad"
-            self.query_one("#entry-hint", Static).update(
+            self.query_one("#entry-hint", Plain).update(
                 self.text(
                     f"entry.paper_{kind}",
                     position=problem.position,
@@ -214,7 +247,7 @@ class EntryScreen(Screen[bool]):
             )
             event.input.cursor_position = max(0, problem.position - 1)
             return
-        self._with_reasons(answers, self._store_paper)
+        self._with_reasons(answers, lambda given: self._save(given, paper=True))
 
     def _with_reasons(self, answers: list[Answer], then: Callable[[list[Answer]], None]) -> None:
         """Ask why each missing item is missing, where the scale wants to know, then go on.
@@ -231,64 +264,138 @@ class EntryScreen(Screen[bool]):
                 reasoned = Answer(waiting[0].item_id, None, reason)
                 self._with_reasons([reasoned if a is waiting[0] else a for a in answers], then)
 
-        self.app.push_screen(MissingReasonModal(waiting[0].item_id), given)
+        self.app.push_screen(self._missing_reason(waiting[0].item_id), given)
 
-    def _store_paper(self, answers: list[Answer]) -> None:
-        for answer in answers:
-            self.state.answers[answer.item_id] = answer.code
-            self._store(answer)
-        self.state.position = len(self.definition.items)
+    def _save(self, answers: list[Answer], paper: bool = False) -> None:
+        """Store answers; keys wait until they are stored (or refused), then the screen moves on."""
+        from hecht.schema.services.drafts import GivenAnswer
+        from hecht.schema.tables import EntryMode
+
+        self._saving = True
+        self.typeahead.hold()
+        slow = self.set_timer(SAYS_SAVING_AFTER, self._say_saving)
+        backend, target = self.backend, self.target
+        given = [GivenAnswer(a.item_id, a.code, a.missing_reason) for a in answers]
+
+        def job() -> None:
+            try:
+                stored = backend.store_answers(
+                    given,
+                    administration_id=None if target.draft is None else target.draft.id,
+                    new=target.new if target.draft is None else None,
+                    new_visit=target.new_visit if target.draft is None else None,
+                    mode=EntryMode.PAPER if paper else None,
+                )
+            except Exception as error:  # noqa: BLE001 - said on screen, the draft stays as it was
+                self.app.call_from_thread(self._not_stored, error, slow)
+                return
+            self.app.call_from_thread(self._stored, stored, answers, slow)
+
+        self._jobs.put(job)
+
+    def _say_saving(self) -> None:
+        if self._saving:
+            self.query_one("#entry-hint", Plain).update(self.text("entry.saving"))
+
+    def _stored(self, stored: Any, answers: list[Answer], slow: Any) -> None:
+        slow.stop()
+        self.target = replace(self.target, draft=stored.draft, new_visit=None)
+        if stored.visit is not None and self.visit_stored is not None:
+            self.visit_stored(stored.visit.lineage_id)
+        if len(answers) > 1:
+            self._close_paper()
+            self.state.accept_all(answers)
+        else:
+            self.state.accept(answers[0])
+        self.raised += stored.alerts
+        self._problem, self._saving = "", False
+        self.refresh_item()
+        self._show_alerts_banner()
+        if self.state.finished:
+            self._finish()
+        self.typeahead.release()
+
+    def _not_stored(self, error: BaseException, slow: Any) -> None:
+        slow.stop()
+        self._saving = False
+        dropped = self.typeahead.drop_waiting()
+        self._problem = self.text("entry.save_failed", reason=self.reason_for(error))
+        if dropped:
+            self._problem += " " + self.text("entry.keys_dropped", count=dropped)
+        self.refresh_item()
+        self.typeahead.release()
+
+    def _close_paper(self) -> None:
         paper = self.query_one("#paper-input", Input)
         paper.add_class("hidden")
         paper.disabled = True
-        self.refresh_item()
-        self._review()
 
-    def _store(self, answer: Answer | None) -> None:
-        if answer is None:
+    def _open_alerts(self) -> list[AlertRead]:
+        return [alert for alert in self.raised if alert.acknowledged_at is None]
+
+    def _show_alerts_banner(self) -> None:
+        """Say at once that an answer raised an alert; it is acknowledged before the review."""
+        banner = self.query_one("#entry-alert", Plain)
+        waiting = self._open_alerts()
+        banner.set_class(not waiting, "hidden")
+        if waiting:
+            rules = {rule.id: rule for rule in self.definition.interpretation.critical}
+            lines = []
+            for alert in waiting:
+                rule = rules.get(alert.rule_id)
+                message = rule.message.get(self.text.language) if rule else alert.rule_id
+                lines.append(self.text("entry.alert_banner", item=alert.item, message=message))
+            banner.update("\n".join(lines))
+
+    def _finish(self) -> None:
+        """Every item passed: acknowledge the alerts this entry raised, then the review."""
+        from hecht.tui.dialogs.alert import AlertModal
+
+        waiting = self._open_alerts()
+        if not waiting:
+            self._review()
             return
-        backend = self.app.backend  # type: ignore[attr-defined]
-        administration_id = self.administration.id
-
-        def job() -> None:
-            raised = backend.answer(
-                administration_id, answer.item_id, answer.code, answer.missing_reason
-            )
-            if raised:
-                self.app.call_from_thread(self._show_alerts, raised)
-
-        self._jobs.put(job)
-
-    def _show_alerts(self, raised: list[AlertRead]) -> None:
+        alert = waiting[0]
         rules = {rule.id: rule for rule in self.definition.interpretation.critical}
-        for alert in raised:
-            rule = rules.get(alert.rule_id)
-            message = rule.message.get(self.text.language) if rule else alert.rule_id
-            self._alerts_open += 1
-            self.app.push_screen(AlertModal(alert, message), self._alert_closed)
+        rule = rules.get(alert.rule_id)
+        message = rule.message.get(self.text.language) if rule else alert.rule_id
+        self.app.push_screen(
+            AlertModal(alert, message, self.definition.short_name), self._alert_closed
+        )
 
-    def _alert_closed(self, _result: None) -> None:
-        """After the last open alert is acknowledged, the review that waited for it opens."""
-        self._alerts_open -= 1
-        if self._alerts_open == 0 and self._waiting_review is not None:
-            preview, self._waiting_review = self._waiting_review, None
-            self._open_review(preview)
+    def _alert_closed(self, acknowledged: AlertRead | None) -> None:
+        if acknowledged is not None:
+            self.raised = [acknowledged if a.id == acknowledged.id else a for a in self.raised]
+        self._show_alerts_banner()
+        self._finish()
 
     def _review(self) -> None:
-        backend = self.app.backend  # type: ignore[attr-defined]
-        administration_id = self.administration.id
+        """Score the stored draft as it stands and show it for confirmation."""
+        draft = self.draft
+        if draft is None:  # every item passed without a single answer stored: nothing to review
+            self.dismiss(False)
+            return
+        self.typeahead.hold()
+        backend = self.backend
 
         def job() -> None:
-            preview = backend.preview(administration_id)
-            change = backend.change(administration_id, preview.total)
-            self.app.call_from_thread(self._open_review, (preview, change))
+            try:
+                preview = backend.preview(draft.id)
+                change = backend.change(draft.id, preview.total)
+            except Exception as error:  # noqa: BLE001 - said on screen
+                self.app.call_from_thread(self._review_failed, error)
+                return
+            self.app.call_from_thread(self._open_review, preview, change)
 
         self._jobs.put(job)
 
-    def _open_review(self, preview: Any) -> None:
-        if self._alerts_open:
-            self._waiting_review = preview  # an alert comes first
-            return
+    def _review_failed(self, error: BaseException) -> None:
+        self._problem = self.text("entry.review_failed", reason=self.reason_for(error))
+        self.refresh_item()
+        self.typeahead.release()
+
+    def _open_review(self, preview: Any, change: Any) -> None:
+        from hecht.tui.screens.review import ReviewScreen
 
         def after(confirmed: bool | None) -> None:
             if confirmed:
@@ -297,19 +404,18 @@ class EntryScreen(Screen[bool]):
                 self.state.back()
                 self.refresh_item()
 
-        score, change = preview
-        review = ReviewScreen(
-            self.administration, self.definition, self.state.answers, score, self.who, change
-        )
+        assert self.draft is not None
+        review = ReviewScreen(self.draft, self.definition, preview, self.who, change)
         self.app.push_screen(review, after)
+        self.typeahead.release()
 
     @work(thread=True, exclusive=True, group="entry-writer")
     def _writer(self) -> None:
         """Run the stored jobs one by one, in the order the answers were typed."""
         while (job := self._jobs.get()) is not None:
-            try:
-                job()
-            except Exception as error:  # noqa: BLE001 - shown as a hint, never a traceback
-                self.app.call_from_thread(
-                    self.refresh_item, self.text("entry.save_failed", reason=str(error))
-                )
+            job()
+
+
+def _shown_code(code: float | None) -> str | None:
+    """A stored code as it is typed (``2.0`` is typed ``2``)."""
+    return None if code is None else f"{code:g}"

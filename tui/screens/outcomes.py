@@ -5,19 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from rich.cells import cell_len
-from rich.markup import escape
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Label, Static
 
 from hecht.scales.model import Direction
 from hecht.scales.outcomes import CATEGORY_KEYS
 from hecht.tui.keybar import KeyBar
+from hecht.tui.screen_base import HechtScreen
+from hecht.tui.widgets.plain import Plain, PlainLabel, PlainTable
 
 SPLITS = ("all", "referral_reason", "start", "role")
 """The order of the groups: everyone, per referral reason, by start, by role in the family."""
@@ -87,7 +86,7 @@ def by_domain(scales: list[Any]) -> dict[str, list[Any]]:
     return found
 
 
-class OutcomesScreen(Screen[None]):
+class OutcomesScreen(HechtScreen[None]):
     """The practice's outcomes for one group at a time; [ ] step through groups, g picks one."""
 
     BINDINGS = [
@@ -110,14 +109,9 @@ class OutcomesScreen(Screen[None]):
         self.index = 0
         self._redraw_pending = False
 
-    @property
-    def text(self) -> Any:
-        """The app's message catalogue."""
-        return self.app.messages  # type: ignore[attr-defined]
-
     def compose(self) -> ComposeResult:
-        yield Static(self.text("outcomes.loading"), id="outcomes-title")
-        yield Static(self.text("outcomes.sign_convention"), id="outcomes-note")
+        yield Plain(self.text("outcomes.loading"), id="outcomes-title")
+        yield Plain(self.text("outcomes.sign_convention"), id="outcomes-note")
         yield VerticalScroll(id="outcomes")
         yield KeyBar()
 
@@ -131,7 +125,7 @@ class OutcomesScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="outcomes")
     def _load(self) -> None:
-        report = self.app.backend.outcomes()  # type: ignore[attr-defined]
+        report = self.backend.outcomes()
         self.app.call_from_thread(self._loaded, report)
 
     def _loaded(self, report: Any) -> None:
@@ -162,10 +156,10 @@ class OutcomesScreen(Screen[None]):
         group = self.group
         if group is None:
             return
-        self.query_one("#outcomes-title", Static).update(
-            self.text(
+        self.query_one("#outcomes-title", Plain).update(
+            self.text.styled(
                 "outcomes.title",
-                group=escape(self.group_label(group)),
+                group=self.group_label(group),
                 episodes=group.episodes,
                 position=self.index + 1,
                 count=len(self.groups),
@@ -179,30 +173,28 @@ class OutcomesScreen(Screen[None]):
     def _body(self, group: Any) -> list[Widget]:
         widgets: list[Widget] = []
         if not any(scale.outcome.n for scale in group.scales):
-            widgets.append(Static(self.text("outcomes.no_pairs"), classes="outcomes-empty"))
+            widgets.append(Plain(self.text("outcomes.no_pairs"), classes="outcomes-empty"))
         header = [self.text(f"outcomes.column.{name}") for name in COLUMNS]
         rows = {s.scale_id: outcome_row(s, self._lower_is_better(s.scale_id)) for s in group.scales}
         sizes = widths([header, *rows.values()])
         for domain, scales in by_domain(group.scales).items():
             heading = self.text.get(f"outcomes.domain.{domain}", domain)
-            widgets.append(Label(heading, classes="outcomes-domain"))
+            widgets.append(PlainLabel(heading, classes="outcomes-domain"))
             widgets.append(self._table(header, [rows[s.scale_id] for s in scales], sizes))
             without = [s.short_name for s in scales if s.outcome.n and s.outcome.uncategorised]
             if without:
                 note = self.text("outcomes.no_reliable_change", scales=", ".join(without))
-                widgets.append(Static(escape(note), classes="outcomes-footnote"))
+                widgets.append(Plain(note, classes="outcomes-footnote"))
         return widgets
 
     @staticmethod
-    def _table(header: list[str], rows: list[list[str]], sizes: list[int]) -> DataTable[Any]:
+    def _table(header: list[str], rows: list[list[str]], sizes: list[int]) -> PlainTable:
         """A read-only table: figures right-aligned, intervals on a second line.
 
         One space between columns, not the usual two: fourteen columns then fit 110 terminal
         columns in both languages (the Dutch labels are the longer ones).
         """
-        table: DataTable[Any] = DataTable(
-            cursor_type="none", zebra_stripes=True, header_height=2, cell_padding=0
-        )
+        table = PlainTable(cursor_type="none", zebra_stripes=True, header_height=2, cell_padding=0)
         table.can_focus = False
         for index, (label, size) in enumerate(zip(header, sizes, strict=True)):
             justify = "left" if index == 0 else "right"
@@ -215,7 +207,7 @@ class OutcomesScreen(Screen[None]):
 
     def _lower_is_better(self, scale_id: str) -> bool:
         try:
-            definition = self.app.backend.library.get(scale_id)  # type: ignore[attr-defined]
+            definition = self.backend.library.get(scale_id)
         except KeyError:
             return False
         return definition.scoring.direction is Direction.HIGHER_IS_WORSE

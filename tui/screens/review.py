@@ -1,22 +1,37 @@
-"""Provides the review of an administration: answers, total, band, subscales; one key confirms."""
+"""Provides the review of an administration: the stored answers, total, band, subscales, change.
+
+What it shows is read back from the database (the draft's stored answers and their score), never
+what the screen believes was typed; Enter completes it, and only a completion that was stored
+closes the review.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
-from textual.widgets import Static
 
 from hecht.scales.model import ScaleDefinition
 from hecht.schema.readmodels import AdministrationRead, ScoreRead
 from hecht.tui.keybar import KeyBar
+from hecht.tui.screen_base import HechtScreen
+from hecht.tui.typeahead import holding_keys
+from hecht.tui.widgets.plain import Plain
 
 
-class ReviewScreen(Screen[bool]):
+def answers_line(definition: ScaleDefinition, administration: AdministrationRead) -> str:
+    """Every item's stored code in form order (``—`` for a missing one), as ``1:2  2:0 …``."""
+    stored = {answer.item_id: answer.code for answer in administration.answers}
+    cells = []
+    for item in definition.items:
+        code = stored.get(item.id)
+        cells.append(f"{item.id}:{'—' if code is None else f'{code:g}'}")
+    return "  ".join(cells)
+
+
+class ReviewScreen(HechtScreen[bool]):
     """The filled-in scale before it is completed: Enter confirms, Escape goes back to fix."""
 
     BINDINGS = [
@@ -28,7 +43,6 @@ class ReviewScreen(Screen[bool]):
         self,
         administration: AdministrationRead,
         definition: ScaleDefinition,
-        answers: dict[str, str | None],
         preview: ScoreRead,
         who: str,
         change: Any = None,
@@ -36,29 +50,25 @@ class ReviewScreen(Screen[bool]):
         super().__init__()
         self.administration = administration
         self.definition = definition
-        self.answers = answers
         self.preview = preview
         self.who = who
         self.change = change
+        self._completing = False
 
     def compose(self) -> ComposeResult:
-        text: Any = self.app.messages  # type: ignore[attr-defined]
+        text = self.text
         with Vertical(id="review"):
-            yield Static(
+            yield Plain(
                 text("review.title", scale=self.definition.short_name, who=self.who),
                 id="review-title",
             )
-            yield Static(self._answers(), id="review-answers")
-            yield Static(self._score(text), id="review-score")
-            yield Static(text("review.confirm_hint"), id="review-hint")
+            yield Plain(answers_line(self.definition, self.administration), id="review-answers")
+            yield Plain(self._score(), id="review-score")
+            yield Plain(text("review.confirm_hint"), id="review-hint")
         yield KeyBar()
 
-    def _answers(self) -> str:
-        cells = [f"{item.id}:{self.answers.get(item.id) or '—'}" for item in self.definition.items]
-        return "  ".join(cells)
-
-    def _score(self, text: Any) -> str:
-        preview = self.preview
+    def _score(self) -> str:
+        text, preview = self.text, self.preview
         if not preview.valid:
             return text("review.invalid", missing=", ".join(preview.missing_items) or "—")
         bands = {
@@ -72,36 +82,55 @@ class ReviewScreen(Screen[bool]):
             lines.append(f"  {labels.get(name, name)}: {shown}")
         if preview.prorated:
             lines.append(text("review.prorated"))
-        change = self.change
-        if change is not None and change.since_last is not None:
-            lines.append(
-                text(
-                    "review.change",
-                    last=f"{change.last_total:g}",
-                    since_last=f"{change.since_last:+g}",
-                    first=f"{change.first_total:g}",
-                    since_first=f"{change.since_first:+g}",
-                )
-            )
-            if change.category:
-                lines.append(
-                    text("review.category", category=text(f"change.category.{change.category}"))
-                )
-        elif change is not None:
-            lines.append(text("review.first_time"))
+        lines += self._change_lines()
         return "\n".join(lines)
+
+    def _change_lines(self) -> list[str]:
+        text, change = self.text, self.change
+        if change is None:
+            return []
+        if change.since_last is None:
+            return [text("review.first_time")]
+        lines = [
+            text(
+                "review.change",
+                last=f"{change.last_total:g}",
+                since_last=f"{change.since_last:+g}",
+                first=f"{change.first_total:g}",
+                since_first=f"{change.since_first:+g}",
+            )
+        ]
+        if change.category:
+            lines.append(
+                text("review.category", category=text(f"change.category.{change.category}"))
+            )
+        return lines
 
     def action_fix(self) -> None:
         """Go back to change an answer."""
-        self.dismiss(False)
+        if not self._completing:
+            self.dismiss(False)
 
     def action_confirm(self) -> None:
         """Complete the administration: its score is stored and it joins the trajectory."""
-        self.query_one("#review-hint", Static).update(self.app.messages("review.saving"))  # type: ignore[attr-defined]
+        if self._completing:
+            return
+        self._completing = True
+        self.query_one("#review-hint", Plain).update(self.text("review.saving"))
         self._complete()
 
-    @work(thread=True, exclusive=True, group="review-complete")
+    @holding_keys(group="review-complete")
     def _complete(self) -> None:
-        self.app.backend.complete(self.administration.id)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self.app.notify, self.app.messages("review.saved"))  # type: ignore[attr-defined]
+        try:
+            self.backend.complete(self.administration.id)
+        except Exception as error:  # noqa: BLE001 - said on screen: the draft stays a draft
+            self.app.call_from_thread(self._not_completed, error)
+            return
+        self.app.call_from_thread(self.app.notify, self.text("review.saved"))
         self.app.call_from_thread(self.dismiss, True)
+
+    def _not_completed(self, error: BaseException) -> None:
+        self._completing = False
+        self.query_one("#review-hint", Plain).update(
+            self.text("review.not_completed", reason=self.reason_for(error))
+        )

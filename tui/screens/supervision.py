@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
+from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import DataTable, Label, Sparkline, Static
+from textual.widgets import DataTable, Sparkline
 
 from hecht.scales.model import Direction
 from hecht.tui.keybar import KeyBar
+from hecht.tui.screen_base import HechtScreen
 from hecht.tui.signal_text import explain, marks
+from hecht.tui.widgets.plain import Plain, PlainLabel, PlainTable
 
 COLUMNS = ("code", "week", "signals")
 """The list's columns, labelled as ``supervision.column.<name>``."""
@@ -30,7 +31,7 @@ def weeks_ago(weeks: int | None, text: Any) -> str:
     return text("supervision.weeks_ago.n", weeks=weeks)
 
 
-def score_text(line: Any, band: str, text: Any) -> str:
+def score_text(line: Any, band: str, text: Any) -> Content:
     """One scale's latest total, band and change since the baseline with its J&T category."""
     latest = "—" if line.latest is None else f"{line.latest:g}"
     if line.change is None:
@@ -47,8 +48,8 @@ def score_text(line: Any, band: str, text: Any) -> str:
             baseline=f"{line.baseline:g}",
             category=category,
         )
-    band_part = f" {escape(band)}" if band else ""
-    return f"[b]{latest}[/b]{band_part} · {change}"
+    band_part = f" {band}" if band else ""
+    return Content.assemble((latest, "bold"), f"{band_part} · {change}")
 
 
 def alert_text(alert: Any, scale: str, text: Any) -> str:
@@ -72,7 +73,7 @@ def _lower_is_better(definition: Any) -> bool:
     return definition is not None and definition.scoring.direction is Direction.HIGHER_IS_WORSE
 
 
-class SupervisionScreen(Screen[None]):
+class SupervisionScreen(HechtScreen[None]):
     """The meeting's list: codes, weeks and signal marks; the highlighted client's page beside.
 
     Privacy holds here whatever the app's setting: the packet carries no names, no contact data
@@ -89,20 +90,15 @@ class SupervisionScreen(Screen[None]):
         self.summaries: dict[str, Any] = {}
         self._redraw_pending = False
 
-    @property
-    def text(self) -> Any:
-        """The app's message catalogue."""
-        return self.app.messages  # type: ignore[attr-defined]
-
     def compose(self) -> ComposeResult:
-        yield Static(self.text("supervision.loading"), id="supervision-title")
+        yield Plain(self.text("supervision.loading"), id="supervision-title")
         with Horizontal(id="supervision"):
-            yield DataTable(id="supervision-list", cursor_type="row", zebra_stripes=True)
+            yield PlainTable(id="supervision-list", cursor_type="row", zebra_stripes=True)
             yield VerticalScroll(id="supervision-case")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one("#supervision-list", DataTable)
+        table = self.query_one("#supervision-list", PlainTable)
         table.add_columns(*(self.text(f"supervision.column.{name}") for name in COLUMNS))
         table.focus()
         self._load()
@@ -115,17 +111,17 @@ class SupervisionScreen(Screen[None]):
     def _load(self) -> None:
         from hecht.tui.backend import signal_thresholds
 
-        backend = self.app.backend  # type: ignore[attr-defined]
-        summaries = backend.supervision(signal_thresholds(self.app.config))  # type: ignore[attr-defined]
+        backend = self.backend
+        summaries = backend.supervision(signal_thresholds(self.config))
         self.app.call_from_thread(self._show, summaries)
 
     def _show(self, summaries: list[Any]) -> None:
         self.summaries = {summary.code: summary for summary in summaries}
         signalled = sum(1 for summary in summaries if summary.signals)
-        self.query_one("#supervision-title", Static).update(
-            self.text("supervision.title", clients=len(summaries), signalled=signalled)
+        self.query_one("#supervision-title", Plain).update(
+            self.text.styled("supervision.title", clients=len(summaries), signalled=signalled)
         )
-        table = self.query_one("#supervision-list", DataTable)
+        table = self.query_one("#supervision-list", PlainTable)
         table.clear()
         for summary in summaries:
             table.add_row(
@@ -145,7 +141,7 @@ class SupervisionScreen(Screen[None]):
 
     def selected(self) -> Any:
         """The highlighted client's summary, if any."""
-        table = self.query_one("#supervision-list", DataTable)
+        table = self.query_one("#supervision-list", PlainTable)
         if table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
@@ -157,25 +153,25 @@ class SupervisionScreen(Screen[None]):
         page.remove_children()
         summary = self.selected()
         if summary is None:
-            page.mount(Static(self.text("supervision.empty"), classes="case-muted"))
+            page.mount(Plain(self.text("supervision.empty"), classes="case-muted"))
             return
         page.mount_all(self._page(summary))
         page.scroll_home(animate=False)
 
     def _page(self, summary: Any) -> list[Widget]:
         text = self.text
-        partner = f" + {escape(summary.partner_code)}" if summary.partner_code else ""
+        partner = f" + {summary.partner_code}" if summary.partner_code else ""
         reasons = ", ".join(text.get(f"reason.{r}", r) for r in summary.referral_reasons) or "—"
         widgets: list[Widget] = [
-            Static(f"[b]{escape(summary.code)}[/b]{partner}", classes="case-code"),
-            Static(self._episode_line(summary)),
-            Static(text("supervision.reasons", reasons=reasons)),
+            Plain(Content.assemble((summary.code, "bold"), partner), classes="case-code"),
+            Plain(self._episode_line(summary)),
+            Plain(text("supervision.reasons", reasons=reasons)),
         ]
         widgets += self._signals(summary)
         widgets += self._scores(summary)
         alerts = [alert_text(a, self._short_name(a.scale_id), text) for a in summary.alerts]
         widgets += self._section("alerts", alerts, "no_alerts")
-        notes = [escape(line) for line in summary.note_opening]
+        notes = list(summary.note_opening)
         widgets += self._section("note", notes, "no_note")
         return widgets
 
@@ -191,36 +187,34 @@ class SupervisionScreen(Screen[None]):
         )
 
     def _section(self, name: str, lines: list[str], empty: str) -> list[Widget]:
-        heading = Label(self.text(f"supervision.heading.{name}"), classes="case-heading")
+        heading = PlainLabel(self.text(f"supervision.heading.{name}"), classes="case-heading")
         if not lines:
-            return [heading, Static(self.text(f"supervision.{empty}"), classes="case-muted")]
-        return [heading, Static("\n".join(lines))]
+            return [heading, Plain(self.text(f"supervision.{empty}"), classes="case-muted")]
+        return [heading, Plain("\n".join(lines))]
 
     def _signals(self, summary: Any) -> list[Widget]:
-        lines = [
-            f"{marks([signal])} {escape(explain(signal, self.text))}" for signal in summary.signals
-        ]
+        lines = [f"{marks([signal])} {explain(signal, self.text)}" for signal in summary.signals]
         return self._section("signals", lines, "no_signals")
 
     def _scores(self, summary: Any) -> list[Widget]:
         widgets: list[Widget] = [
-            Label(self.text("supervision.heading.scores"), classes="case-heading")
+            PlainLabel(self.text("supervision.heading.scores"), classes="case-heading")
         ]
         if not summary.scores:
-            widgets.append(Static(self.text("supervision.no_scores"), classes="case-muted"))
+            widgets.append(Plain(self.text("supervision.no_scores"), classes="case-muted"))
         for line in summary.scores:
             definition = self._definition(line.scale_id)
             band = self._band_label(definition, line.band)
             better = "down" if _lower_is_better(definition) else "up"
             widgets.append(
                 Horizontal(
-                    Label(escape(line.short_name), classes="case-scale"),
+                    PlainLabel(line.short_name, classes="case-scale"),
                     (
                         Sparkline(line.series, classes=f"case-spark {better}")
                         if len(line.series) > 1
-                        else Label("·", classes="case-spark")  # one score has no trend
+                        else PlainLabel("·", classes="case-spark")  # one score has no trend
                     ),
-                    Static(score_text(line, band, self.text), classes="case-score"),
+                    Plain(score_text(line, band, self.text), classes="case-score"),
                     classes="case-score-row",
                 )
             )
@@ -228,13 +222,13 @@ class SupervisionScreen(Screen[None]):
 
     def _definition(self, scale_id: str) -> Any:
         try:
-            return self.app.backend.library.get(scale_id)  # type: ignore[attr-defined]
+            return self.backend.library.get(scale_id)
         except KeyError:
             return None
 
     def _short_name(self, scale_id: str) -> str:
         definition = self._definition(scale_id)
-        return escape(scale_id if definition is None else definition.short_name)
+        return scale_id if definition is None else definition.short_name
 
     def _band_label(self, definition: Any, band_id: str | None) -> str:
         """The band's label in the user's language (the packet carries its id)."""

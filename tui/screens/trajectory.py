@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.content import Content
 
 from hecht.scales.series import Axis
 from hecht.tui.keybar import KeyBar
+from hecht.tui.screen_base import HechtScreen
 from hecht.tui.trajectory_drawing import ScaleTrajectory, columns, drawing, notes, prepare, rows
+from hecht.tui.widgets.plain import Plain, PlainTable
 from hecht.tui.widgets.trajectory_chart import TrajectoryChart
 
 
-class TrajectoryScreen(Screen[None]):
+class TrajectoryScreen(HechtScreen[None]):
     """One client's trajectories: [ ] (or ←/→) choose the scale, x the axis, u the subscales.
 
     Key presses only change the screen's state; one redraw follows on the next frame however
@@ -59,16 +59,11 @@ class TrajectoryScreen(Screen[None]):
         self._redraw_pending = False
         self._table_shows: ScaleTrajectory | None = None
 
-    @property
-    def text(self) -> Any:
-        """The app's message catalogue."""
-        return self.app.messages  # type: ignore[attr-defined]
-
     def compose(self) -> ComposeResult:
-        yield Static(self.text("trajectory.loading"), id="trajectory-title")
+        yield Plain(self.text("trajectory.loading"), id="trajectory-title")
         yield TrajectoryChart(id="trajectory-chart")
-        yield Static("", id="trajectory-notes")
-        yield DataTable(id="trajectory-table", cursor_type="row", zebra_stripes=True)
+        yield Plain("", id="trajectory-notes")
+        yield PlainTable(id="trajectory-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -77,11 +72,11 @@ class TrajectoryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="trajectory")
     def _load(self) -> None:
-        view = self.app.backend.trajectory(self.code)  # type: ignore[attr-defined]
+        view = self.backend.trajectory(self.code)
         self.app.call_from_thread(self._loaded, view)
 
     def _loaded(self, view: Any) -> None:
-        library = self.app.backend.library  # type: ignore[attr-defined]
+        library = self.backend.library
         self.view = view
         self.scale_ids = []
         for point in view.points:
@@ -102,7 +97,7 @@ class TrajectoryScreen(Screen[None]):
             return None
         scale_id = self.scale_ids[self.scale_index]
         if scale_id not in self._prepared:
-            library = self.app.backend.library  # type: ignore[attr-defined]
+            library = self.backend.library
             version = [p for p in self.view.points if p.scale_id == scale_id][-1].scale_version
             try:
                 definition = library.get(scale_id, version)
@@ -119,39 +114,41 @@ class TrajectoryScreen(Screen[None]):
     def _redraw(self) -> None:
         self._redraw_pending = False
         scale = self.current
-        title = self.query_one("#trajectory-title", Static)
+        title = self.query_one("#trajectory-title", Plain)
         if scale is None:
-            title.update(self.text("trajectory.empty", who=escape(self._names()[0])))
+            title.update(self.text("trajectory.empty", who=self._names()[0]))
             return
         axis = self.shown_axis(scale)
         names = self._names()
         title.update(self._title(scale, names))
         self.query_one(TrajectoryChart).show(drawing(scale, axis, self.subscales, names, self.text))
-        self.query_one("#trajectory-notes", Static).update("\n".join(notes(scale, axis, self.text)))
+        self.query_one("#trajectory-notes", Plain).update(
+            Content("\n").join(notes(scale, axis, self.text))
+        )
         if self._table_shows is not scale:  # the table does not change with the axis
             self._table_shows = scale
-            table = self.query_one(DataTable)
+            table = self.query_one(PlainTable)
             table.clear(columns=True)
             table.add_columns(*columns(scale, self.text))
             table.add_rows(rows(scale, self.text))
 
     def _names(self) -> list[str]:
         """Who the lines are: names, or codes in privacy mode (or when a name is missing)."""
-        private = self.app.privacy  # type: ignore[attr-defined]
+        private = self.hecht.privacy
         people = [self.view.client] if self.view is not None else []
         if self.view is not None and self.view.partner is not None:
             people.append(self.view.partner)
         return [person.code if private or not person.name else person.name for person in people]
 
-    def _title(self, scale: ScaleTrajectory, names: list[str]) -> str:
+    def _title(self, scale: ScaleTrajectory, names: list[str]) -> Content:
         short, name = scale.definition.short_name, scale.definition.name.get(self.text.language)
         if name.startswith(short):  # "WHO-5 WHO-5 Well-Being Index" says it twice
             name = name[len(short) :].strip()
-        who = escape(" + ".join(names[: 2 if scale.partner is not None else 1]))
-        return self.text(
+        who = " + ".join(names[: 2 if scale.partner is not None else 1])
+        return self.text.styled(
             "trajectory.title",
-            scale=escape(short),
-            name=escape(name),
+            scale=short,
+            name=name,
             who=who,
             position=self.scale_index + 1,
             count=len(self.scale_ids),

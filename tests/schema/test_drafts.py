@@ -1,0 +1,131 @@
+"""Drafts: born with their first answer (and their visit with it), discarded only with a reason."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from hecht.schema.database import unit_of_work
+from hecht.schema.errors import ConflictError, InvalidInputError
+from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
+from hecht.schema.services import administrations as adm
+from hecht.schema.services import clients, episodes, visits
+from hecht.schema.services.drafts import GivenAnswer, discard_draft, store_answers
+from hecht.schema.tables import Administration, AuditEvent, EntryMode, Visit
+
+START = date(2026, 9, 1)
+
+
+@pytest.fixture
+def episode(engine, actor) -> int:
+    with unit_of_work(engine) as session:
+        clients.create_client(session=session, actor=actor, new=NewClient(code="A1"))
+        new = NewEpisode(client_code="A1", started_on=START)
+        return episodes.open_episode(session=session, actor=actor, new=new).lineage_id
+
+
+def count(engine, model) -> int:
+    with unit_of_work(engine) as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+def test_a_draft_and_its_visit_are_stored_with_the_first_answer_and_not_before(
+    engine, actor, library, episode
+):
+    assert count(engine, Administration) == count(engine, Visit) == 0
+    with unit_of_work(engine) as session:
+        stored = store_answers(
+            session=session, actor=actor, library=library,
+            answers=[GivenAnswer("1", "3")],
+            new=NewAdministration(client_code="A1", scale_id="who5", episode_lineage_id=episode),
+            new_visit=NewVisit(
+                episode_lineage_id=episode, visit_date=date(2026, 11, 24), attendee_codes=["A1"]
+            ),
+        )  # fmt: skip
+    assert stored.visit is not None
+    assert stored.draft.visit_lineage_id == stored.visit.lineage_id
+    assert [(a.item_id, a.code) for a in stored.draft.answers] == [("1", 3)]
+    assert count(engine, Administration) == count(engine, Visit) == 1
+
+
+def test_a_refused_answer_stores_neither_the_draft_nor_its_visit(engine, actor, library, episode):
+    with pytest.raises(InvalidInputError):
+        with unit_of_work(engine) as session:
+            store_answers(
+                session=session, actor=actor, library=library,
+                answers=[GivenAnswer("1", "3"), GivenAnswer("2", "9")],
+                new=NewAdministration(client_code="A1", scale_id="who5"),
+                new_visit=NewVisit(
+                    episode_lineage_id=episode, visit_date=START, attendee_codes=["A1"]
+                ),
+            )  # fmt: skip
+    assert count(engine, Administration) == count(engine, Visit) == 0
+
+
+def test_a_paper_form_is_stored_at_once_and_marks_the_draft_as_typed_from_paper(
+    engine, actor, library, episode
+):
+    with unit_of_work(engine) as session:
+        first = store_answers(
+            session=session, actor=actor, library=library, answers=[GivenAnswer("1", "2")],
+            new=NewAdministration(client_code="A1", scale_id="who5"),
+        )  # fmt: skip
+        assert first.draft.mode == "interview"
+        rest = [GivenAnswer(str(item), "4") for item in range(2, 6)]
+        stored = store_answers(
+            session=session, actor=actor, library=library, answers=rest,
+            administration_id=first.draft.id, mode=EntryMode.PAPER,
+        )  # fmt: skip
+    assert stored.draft.mode == "paper"
+    assert [a.code for a in stored.draft.answers] == [2, 4, 4, 4, 4]
+
+
+def test_a_discarded_draft_leaves_the_open_drafts_and_says_why_in_its_history(
+    engine, actor, library, episode
+):
+    with unit_of_work(engine) as session:
+        stored = store_answers(
+            session=session, actor=actor, library=library, answers=[GivenAnswer("1", "2")],
+            new=NewAdministration(client_code="A1", scale_id="who5"),
+        )  # fmt: skip
+    before = count(engine, AuditEvent)
+    with pytest.raises(ConflictError, match="reason"):
+        with unit_of_work(engine) as session:
+            discard_draft(
+                session=session, actor=actor, administration_id=stored.draft.id, reason=" "
+            )
+    with unit_of_work(engine) as session:
+        discard_draft(
+            session=session, actor=actor, administration_id=stored.draft.id,
+            reason="started for the wrong client",
+        )  # fmt: skip
+        assert adm.open_drafts(session=session, actor=actor, code="A1") == []
+        versions = adm.administration_history(
+            session=session, actor=actor, lineage_id=stored.draft.lineage_id
+        )
+    assert [(v.status, v.change_reason) for v in versions] == [
+        ("retracted", "started for the wrong client")
+    ]
+    assert [a.code for a in versions[0].answers] == [2]  # the answers stay readable
+    assert count(engine, AuditEvent) > before
+    with pytest.raises(ConflictError, match="not a draft"):
+        with unit_of_work(engine) as session:
+            discard_draft(
+                session=session, actor=actor, administration_id=stored.draft.id, reason="again"
+            )
+
+
+def test_a_visit_recorded_with_an_answer_is_an_ordinary_visit_of_the_episode(
+    engine, actor, library, episode
+):
+    with unit_of_work(engine) as session:
+        store_answers(
+            session=session, actor=actor, library=library, answers=[GivenAnswer("1", "1")],
+            new=NewAdministration(client_code="A1", scale_id="who5", episode_lineage_id=episode),
+            new_visit=NewVisit(episode_lineage_id=episode, visit_date=START, attendee_codes=["A1"]),
+        )  # fmt: skip
+        found = visits.visits_in_episode(session=session, actor=actor, episode_lineage_id=episode)
+    assert [v.visit_date for v in found] == [START]

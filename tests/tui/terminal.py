@@ -1,0 +1,140 @@
+"""The real ``hecht`` in a real terminal: a private tmux server per test, keys sent in bursts.
+
+Pilot presses one key at a time and waits; a person (or a paste) sends many at once. These
+helpers start the installed command in its own tmux server (so no other server's environment
+leaks in), send a whole burst of keys as the bytes a terminal would send in ONE ``send-keys``
+call, and read the screen back.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+TMUX = shutil.which("tmux")
+HECHT = shutil.which("hecht", path=str(Path(sys.executable).parent))
+
+KEYS = {
+    "Enter": b"\r",
+    "Tab": b"\t",
+    "BTab": b"\x1b[Z",
+    "Escape": b"\x1b",
+    "Backspace": b"\x7f",
+    "Up": b"\x1b[A",
+    "Down": b"\x1b[B",
+    "Right": b"\x1b[C",
+    "Left": b"\x1b[D",
+    "Space": b" ",
+    "F1": b"\x1bOP",
+    "F2": b"\x1bOQ",
+    "F5": b"\x1b[15~",
+    "F6": b"\x1b[17~",
+    "F7": b"\x1b[18~",
+    "F8": b"\x1b[19~",
+}
+"""Special keys as an xterm sends them; ``C-x`` for Ctrl+x; anything else is typed as text."""
+
+_counter = itertools.count()
+
+
+def key_bytes(key: str) -> bytes:
+    """The bytes a terminal sends for one key name (``Enter``, ``C-n``) or a piece of text."""
+    if key in KEYS:
+        return KEYS[key]
+    if len(key) == 3 and key.startswith("C-") and key[2].isalpha():
+        return bytes([ord(key[2].lower()) - ord("a") + 1])
+    return key.encode("utf-8")
+
+
+class Terminal:
+    """One private tmux server running one command in a window of a fixed size."""
+
+    def __init__(self, env: dict[str, str], width: int = 120, height: int = 36) -> None:
+        assert TMUX is not None, "tmux is not installed"
+        self.server = f"hecht-test-{os.getpid()}-{next(_counter)}"
+        self.env = {"TERM": "xterm-256color", "LANG": "C.UTF-8", **env}
+        self.width, self.height = width, height
+
+    def _tmux(self, *arguments: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        assert TMUX is not None
+        return subprocess.run(
+            [TMUX, "-L", self.server, "-f", "/dev/null", *arguments],
+            capture_output=True, text=True, check=check,
+        )  # fmt: skip
+
+    def start(self, *arguments: str, program: str | None = None) -> None:
+        """Start ``hecht ARGUMENTS`` (or another program); the pane stays after it exits."""
+        command = [program or HECHT or "hecht", *arguments]
+        environment = [f"-e{key}={value}" for key, value in self.env.items()]
+        self._tmux(
+            "new-session", "-d", "-s", "main", "-x", str(self.width), "-y", str(self.height),
+            *environment, *command,
+        )  # fmt: skip
+        self._tmux("set-option", "-t", "main", "remain-on-exit", "on")
+
+    def burst(self, *keys: str) -> None:
+        """Send every key in ONE write, with no pause between keys, as a fast typist or a paste."""
+        data = b"".join(key_bytes(key) for key in keys)
+        self._tmux("send-keys", "-t", "main", "-H", *(f"{byte:02x}" for byte in data))
+
+    def screen(self) -> str:
+        """The text on the screen now."""
+        return self._tmux("capture-pane", "-t", "main", "-p", check=False).stdout
+
+    def wait_for(self, wanted: str | Callable[[str], bool], timeout: float = 30) -> str:
+        """Wait until the screen shows ``wanted`` (or satisfies it); fail loudly, with it."""
+        test = wanted if callable(wanted) else (lambda shown: wanted in shown)
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.screen()
+            if test(shown):
+                return shown
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{wanted!r} did not appear in {timeout} s; screen:\n{shown}")
+            time.sleep(0.05)
+
+    def wait_for_all(self, texts: Iterable[str], timeout: float = 30) -> str:
+        """Wait until the screen shows every one of ``texts``."""
+        wanted = list(texts)
+        return self.wait_for(lambda shown: all(text in shown for text in wanted), timeout)
+
+    def exit_status(self, timeout: float = 15) -> int:
+        """Wait for the program to end; return its exit status."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            out = self._tmux(
+                "display-message", "-p", "-t", "main", "#{pane_dead} #{pane_dead_status}",
+                check=False,
+            ).stdout.split()  # fmt: skip
+            if out and out[0] == "1":
+                return int(out[1]) if len(out) > 1 else 0
+            time.sleep(0.05)
+        raise AssertionError(f"the program did not end in {timeout} s; screen:\n{self.screen()}")
+
+    def pid(self) -> int:
+        """The process id of the program in the pane."""
+        return int(self._tmux("display-message", "-p", "-t", "main", "#{pane_pid}").stdout)
+
+    def kill(self, signum: int = signal.SIGKILL) -> None:
+        """Send a signal to the program (SIGKILL: no chance to clean up)."""
+        os.kill(self.pid(), signum)
+
+    def close(self) -> None:
+        """Stop the server and everything in it."""
+        self._tmux("kill-server", check=False)
+
+
+def eventually(check: Callable[[], bool], what: str, timeout: float = 30) -> None:
+    """Wait until ``check()`` holds (e.g. a row is stored); fail loudly when it never does."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not so after {timeout} s")
+        time.sleep(0.05)

@@ -1,0 +1,177 @@
+"""A whole session in a real terminal, typed in bursts: no key is lost, nothing unsaved shows.
+
+Each test starts the installed ``hecht`` in its own tmux server and types as a fast typist (or a
+paste) does: every burst goes to the terminal in one write, with no pause between its keys, right
+after the key that opens a form or a screen. The database is then read through the services.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from hecht.scales.library import load_library
+from hecht.schema.context import Actor
+from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.inputs import NewClient, NewEpisode
+from hecht.schema.services import clients, episodes, visits
+from hecht.schema.services.trajectories import client_trajectory
+
+from .terminal import TMUX, Terminal, eventually
+
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
+
+ACTOR = Actor(user_id=None, access_point="test")
+LIBRARY = load_library(None)
+TODAY = date.today()
+
+
+def practice(tmp_path: Path, *codes: str, couple: bool = False) -> Path:
+    """A practice file with these clients, each (or the couple) in an episode since today."""
+    path = tmp_path / "practice.db"
+    engine = open_database(f"sqlite:///{path}")
+    with unit_of_work(engine) as session:
+        for code in codes:
+            clients.create_client(session=session, actor=ACTOR, new=NewClient(code=code))
+        if couple:
+            pair = clients.create_couple(
+                session=session, actor=ACTOR, first_code=codes[0], second_code=codes[1]
+            )
+            new = NewEpisode(couple_id=pair.id, started_on=TODAY, due_date=date(2027, 3, 1))
+            episodes.open_episode(session=session, actor=ACTOR, new=new)
+        else:
+            for code in codes:
+                new = NewEpisode(client_code=code, started_on=TODAY)
+                episodes.open_episode(session=session, actor=ACTOR, new=new)
+    engine.dispose()
+    return path
+
+
+def read(path: Path, work):
+    engine = open_database(f"sqlite:///{path}")
+    try:
+        with unit_of_work(engine) as session:
+            return work(session)
+    finally:
+        engine.dispose()
+
+
+def terminal(tmp_path: Path, language: str = "en", width: int = 120, height: int = 36) -> Terminal:
+    config = tmp_path / "config"
+    config.mkdir(exist_ok=True)
+    (config / "config.toml").write_text('practitioner = "Test Psycholoog"\n', encoding="utf-8")
+    env = {
+        "HECHT_CONFIG": str(config),
+        "HECHT_CACHE": str(tmp_path / "cache"),
+        "HECHT_LANG": language,
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
+    return Terminal(env, width, height)
+
+
+@pytest.fixture
+def opened(tmp_path):
+    """A running ``hecht`` on a practice, closed after the test."""
+    started: list[Terminal] = []
+
+    def start(path: Path, **options) -> Terminal:
+        shown = terminal(tmp_path, **options)
+        started.append(shown)
+        shown.start("--db", str(path))
+        return shown
+
+    yield start
+    for shown in started:
+        shown.close()
+
+
+def test_a_new_client_typed_in_one_burst_after_ctrl_n_is_stored_whole(tmp_path, opened):
+    path = practice(tmp_path, "K0")
+    shown = opened(path)
+    shown.wait_for("K0")
+    for number in range(1, 6):
+        shown.burst("C-n", f"K{number}", "Tab", f"Anna de Wit {number}", "Tab", "1990", "Enter")
+    every = lambda s: clients.find_clients(session=s, actor=ACTOR)  # noqa: E731
+    eventually(lambda: len(read(path, every)) == 6, "five clients registered")
+    shown.wait_for("No signals for K5")  # the client just registered is highlighted
+    found = read(path, every)
+    assert {(c.code, c.name, c.birth_year) for c in found if c.code != "K0"} == {
+        (f"K{n}", f"Anna de Wit {n}", 1990) for n in range(1, 6)
+    }
+
+
+def test_a_whole_visit_typed_ahead_stores_every_answer_and_the_note(tmp_path, opened):
+    path = practice(tmp_path, "MOM", "DAD", couple=True)
+    shown = opened(path)
+    shown.wait_for("MOM")
+    # open the dossier, start a visit (the intake battery), and key in every scale at once
+    intake = ["who5", "rses", "csi4", "csi4", "epds", "gad7"]  # csi4 for both partners
+    answers = {
+        "who5": "43210",
+        "rses": "0123012301",
+        "csi4": "3333",
+        "epds": "0000000003",  # item 10: 3 is "never", no alert
+        "gad7": "0000000",
+    }
+    keys = ["MOM", "Enter", "v", "Enter"]
+    for scale in intake:
+        keys += [*answers[scale], "Enter"]  # one key per item, Enter confirms the review
+    shown.burst(*keys)
+    shown.wait_for("Session note")
+    shown.burst("Slept badly; worried about the birth.", "Tab", "sleep, fear", "C-s")
+    shown.wait_for("The note is saved")
+    done = read(path, lambda s: client_trajectory(session=s, actor=ACTOR, code="MOM"))
+    assert sorted(p.scale_id for p in done) == sorted(set(intake))
+    partner = read(path, lambda s: client_trajectory(session=s, actor=ACTOR, code="DAD"))
+    assert [p.scale_id for p in partner] == ["csi4"]
+    (episode,) = read(
+        path, lambda s: episodes.episodes_for_client(session=s, actor=ACTOR, code="MOM")
+    )
+    (visit,) = read(
+        path,
+        lambda s: visits.visits_in_episode(
+            session=s, actor=ACTOR, episode_lineage_id=episode.lineage_id
+        ),
+    )
+    note = "Slept badly; worried about the birth."
+    assert (visit.note, visit.themes) == (note, ["sleep", "fear"])
+    assert all(p.visit_lineage_id == visit.lineage_id for p in [*done, *partner])
+
+
+NAME = "Ann [/b] de [B2] Wit [@click=app.quit]q[/]"
+NOTE = "Said: [link=https://example.org]click[/link] and [/] then [bold]"
+
+
+def test_brackets_in_a_name_and_a_note_are_shown_as_written_on_every_screen(tmp_path, opened):
+    from hecht.schema.inputs import ClientChanges, NewVisit
+
+    path = practice(tmp_path, "K1")
+    engine = open_database(f"sqlite:///{path}")
+    with unit_of_work(engine) as session:
+        clients.change_client(
+            session=session, actor=ACTOR, code="K1", changes=ClientChanges(name=NAME)
+        )
+        (episode,) = episodes.episodes_for_client(session=session, actor=ACTOR, code="K1")
+        new = NewVisit(
+            episode_lineage_id=episode.lineage_id, visit_date=TODAY, attendee_codes=["K1"],
+            note=NOTE, themes=["[b]sleep"],
+        )  # fmt: skip
+        visits.record_visit(session=session, actor=ACTOR, new=new)
+    engine.dispose()
+    shown = opened(path)
+    shown.wait_for(NAME)  # the caseload opens and shows the name as written
+    shown.burst("K1", "Enter")
+    shown.wait_for_all(["K1 · " + NAME, "Said: [link=https://example.org]click[/link]"])
+    shown.burst("Enter")  # the visit, its note whole
+    shown.wait_for_all([NOTE, "[b]sleep"])
+    shown.burst("Escape")
+    shown.wait_for("Visits and scales")
+    shown.burst("Escape")
+    shown.wait_for("No signals for K1")
+    shown.burst("F6")  # supervision: codes only, and still no markup read
+    shown.wait_for("clients in care")
+    assert NAME not in shown.screen()
+    shown.burst("Escape", "C-q")
+    assert shown.exit_status() == 0

@@ -1,0 +1,48 @@
+"""Provides the question why: a short reason, required, for a change that history keeps."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input
+
+from hecht.tui.screen_base import HechtModal
+from hecht.tui.widgets.plain import Plain, PlainLabel
+
+
+class ReasonModal(HechtModal[str | None]):
+    """Ask why (a draft discarded, a record retracted, an item missing); returns the reason, or
+    None when Escape keeps things as they are."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="reason.cancel", tooltip="Change nothing")]
+
+    def __init__(self, title: str, placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form"):
+            yield PlainLabel(self.title_text, id="form-title")
+            yield Input(
+                id="reason", placeholder=self.placeholder or self.text("reason.placeholder")
+            )
+            yield Plain("", id="error-reason", classes="field-error")
+            yield Plain(self.text("reason.hint"), id="form-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    def action_cancel(self) -> None:
+        """Change nothing."""
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#reason")
+    def _confirmed(self, event: Input.Submitted) -> None:
+        reason = event.value.strip()
+        if not reason:
+            self.query_one("#error-reason", Plain).update(self.text("reason.needed"))
+            return
+        self.dismiss(reason)

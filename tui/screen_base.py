@@ -1,0 +1,68 @@
+"""Provides the base of Hecht's screens and dialogs: the backend, texts and settings, typed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
+
+from textual.screen import ModalScreen, Screen
+
+if TYPE_CHECKING:
+    from hecht.tui.app import HechtApp
+    from hecht.tui.backend import Backend
+    from hecht.tui.config import Config
+    from hecht.tui.i18n import Messages
+    from hecht.tui.typeahead import TypeAhead
+
+R = TypeVar("R")
+
+
+class HechtAccess:
+    """Typed access to what every screen of Hecht uses, instead of ``self.app`` as ``App``."""
+
+    @property
+    def hecht(self) -> HechtApp:
+        """The running Hecht app."""
+        return cast("HechtApp", self.app)  # type: ignore[attr-defined]
+
+    @property
+    def backend(self) -> Backend:
+        """The one door to storage (call it from workers only)."""
+        return self.hecht.backend
+
+    @property
+    def text(self) -> Messages:
+        """The user-facing texts in the user's language."""
+        return self.hecht.messages
+
+    @property
+    def config(self) -> Config:
+        """The user's settings."""
+        return self.hecht.config
+
+    @property
+    def typeahead(self) -> TypeAhead:
+        """The app's keyboard queue (hold keys while a step is under way)."""
+        return self.hecht.typeahead
+
+    def reason_for(self, error: BaseException) -> str:
+        """What went wrong, as the user reads it (see ``reason_for``)."""
+        return reason_for(error, self.text)
+
+
+def reason_for(error: BaseException, text: Messages) -> str:
+    """What went wrong, as the user reads it: a refusal in its own words, or why the database
+    could not store (never the driver's text, which may hold names or answers)."""
+    from hecht.schema.errors import ServiceError
+    from hecht.schema.failures import storage_failure
+
+    if isinstance(error, ServiceError):
+        return str(error)
+    return text(f"storage.{storage_failure(error).value}")
+
+
+class HechtScreen(HechtAccess, Screen[R], Generic[R]):
+    """A full screen of Hecht."""
+
+
+class HechtModal(HechtAccess, ModalScreen[R], Generic[R]):
+    """A dialog of Hecht."""

@@ -1,0 +1,200 @@
+"""Provides one completed scale read back item by item, and its correction or retraction.
+
+Each item shows its label, the code typed, the option it stands for and the score it counts for;
+above them the total, band and subscales, who entered it when, and how (in the session, from a
+paper form). ``c`` corrects answers (a new version, with the reason), ``x`` retracts it (entered
+in error, with the reason), ``h`` shows every version and what changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+
+from hecht.scales.model import ScaleDefinition
+from hecht.scales.text import Language
+from hecht.tui.backend_records import RecordHistory
+from hecht.tui.keybar import KeyBar
+from hecht.tui.screen_base import HechtScreen
+from hecht.tui.typeahead import holding_keys
+from hecht.tui.widgets.plain import Plain, PlainOptions, choice
+from hecht.tui.wording import item_wording, option_wording
+
+
+def item_lines(definition: ScaleDefinition, administration: Any, language: Language) -> list[str]:
+    """Every item: its label, the code typed, the option's label and the score it counts for."""
+    stored = {answer.item_id: answer for answer in administration.answers}
+    lines = []
+    for item in definition.items:
+        label = item_wording(item, language)
+        answer = stored.get(item.id)
+        if answer is None or answer.code is None:
+            why = "" if answer is None or not answer.missing_reason else answer.missing_reason
+            lines.append(f"{item.id:>3}. {label}: — {why}".rstrip())
+            continue
+        option = next(
+            (o for o in definition.option_set(item).options or [] if o.code == answer.code), None
+        )
+        meaning = "" if option is None else f" {option_wording(item, option, language)}"
+        score = "" if answer.score is None else f" → {answer.score:g}"
+        lines.append(f"{item.id:>3}. {label}: {answer.code:g}{meaning}{score}")
+    return lines
+
+
+class AdministrationScreen(HechtScreen[None]):
+    """One administration as it stands: every answer, the score, who entered it, when and how."""
+
+    BINDINGS = [
+        Binding("c", "correct", "Correct", id="administration.correct", tooltip="Correct answers"),
+        Binding("x", "retract", "Retract", id="administration.retract", tooltip="Entered in error"),
+        Binding("h", "history", "History", id="administration.history", tooltip="Every version"),
+        Binding("escape", "back", "Back", id="administration.back", tooltip="Back to the dossier"),
+    ]
+
+    def __init__(self, lineage_id: int, who: str) -> None:
+        super().__init__()
+        self.lineage_id = lineage_id
+        self.who = who
+        self.history: RecordHistory | None = None
+        self.definition: ScaleDefinition | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="administration"):
+            yield Plain(self.text("dossier.loading"), id="administration-head")
+            yield Plain("", id="administration-score")
+            yield PlainOptions(id="administration-items")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#administration-items", PlainOptions).focus()
+        self._load()
+
+    @holding_keys(group="administration")
+    def _load(self) -> None:
+        try:
+            history = self.backend.history("administration", self.lineage_id)
+            current = history.current
+            definition = self.backend.library.get(current.scale_id, current.scale_version)
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.app.call_from_thread(
+                self.query_one("#administration-head", Plain).update, self.reason_for(error)
+            )
+            return
+        self.app.call_from_thread(self._show, history, definition)
+
+    def _show(self, history: RecordHistory, definition: ScaleDefinition) -> None:
+        self.history, self.definition = history, definition
+        current, text = history.current, self.text
+        title = f"{definition.short_name} — {definition.name.get(text.language)} · {self.who}"
+        entered_by = history.names.get(current.entered_by_id or -1) or text("history.unknown_user")
+        meta = text(
+            "administration.meta",
+            observed=current.observed_at.astimezone().date(),
+            entered=current.entered_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            who=entered_by,
+            mode=text.get(f"administration.mode.{current.mode}", current.mode),
+            version=current.version,
+        )
+        if current.status == "retracted":
+            meta += "\n" + text("administration.retracted", reason=current.change_reason or "—")
+        elif current.version > 1:
+            meta += "\n" + text("administration.corrected", reason=current.change_reason or "—")
+        head = self.query_one("#administration-head", Plain)
+        head.update(Content.assemble((title, "bold"), "\n", meta))
+        self.query_one("#administration-score", Plain).update(self._score(current, definition))
+        items = self.query_one("#administration-items", PlainOptions)
+        items.clear_options()
+        lines = item_lines(definition, current, text.language)
+        items.add_options([choice(line) for line in lines])
+
+    def _score(self, current: Any, definition: ScaleDefinition) -> str:
+        from hecht.tui.dossier_text import band_label
+
+        text, score = self.text, current.score
+        if score is None:
+            return text("administration.no_score")
+        if not score.valid:
+            return text("review.invalid", missing=", ".join(score.missing_items) or "—")
+        band = band_label(definition, score.band, text.language)
+        lines = [text("review.total", total=f"{score.total:g}", band=f" — {band}" if band else "")]
+        labels = {sub.id: sub.label.get(text.language) for sub in definition.subscales}
+        for name, value in score.subscales.items():
+            shown = "—" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
+            lines.append(f"  {labels.get(name, name)}: {shown}")
+        if score.prorated:
+            lines.append(text("review.prorated"))
+        for alert in current.alerts:
+            lines.append(text("administration.alert", item=alert.item, level=alert.level))
+        return "\n".join(lines)
+
+    def _changeable(self) -> bool:
+        if self.history is None:
+            return False
+        if self.history.current.status != "complete":
+            self.app.notify(self.text("administration.not_changeable"), severity="warning")
+            return False
+        return True
+
+    def action_correct(self) -> None:
+        """Correct one or more answers: a new version, scored again, with the reason."""
+        from hecht.tui.dialogs.correction import CorrectionModal
+
+        if not self._changeable():
+            return
+        assert self.history is not None and self.definition is not None
+        current = self.history.current
+        answers = {a.item_id: None if a.code is None else f"{a.code:g}" for a in current.answers}
+        self.app.push_screen(CorrectionModal(self.definition, answers), self._corrected)
+
+    def _corrected(self, changes: dict[str, str | None] | None) -> None:
+        from hecht.tui.dialogs.reason import ReasonModal
+
+        if not changes:
+            return
+        self.app.push_screen(
+            ReasonModal(self.text("administration.why_correct")),
+            lambda reason: self._save_correction(changes, reason) if reason else None,
+        )
+
+    @holding_keys(group="administration-save")
+    def _save_correction(self, changes: dict[str, str | None], reason: str) -> None:
+        try:
+            self.backend.correct_administration(self.lineage_id, changes, reason)
+        except Exception as error:  # noqa: BLE001 - said on screen; nothing was stored
+            self.app.call_from_thread(self.app.notify, self.reason_for(error), severity="error")
+            return
+        self.app.call_from_thread(self.app.notify, self.text("administration.corrected_saved"))
+        self.app.call_from_thread(self._load)
+
+    def action_retract(self) -> None:
+        """Retract an administration entered in error (the wrong client, the wrong scale)."""
+        from hecht.tui.dialogs.reason import ReasonModal
+
+        if self._changeable():
+            self.app.push_screen(
+                ReasonModal(self.text("administration.why_retract")),
+                lambda reason: self._retract(reason) if reason else None,
+            )
+
+    @holding_keys(group="administration-save")
+    def _retract(self, reason: str) -> None:
+        try:
+            self.backend.retract_administration(self.lineage_id, reason)
+        except Exception as error:  # noqa: BLE001 - said on screen; nothing was stored
+            self.app.call_from_thread(self.app.notify, self.reason_for(error), severity="error")
+            return
+        self.app.call_from_thread(self.app.notify, self.text("administration.retracted_saved"))
+        self.app.call_from_thread(self.dismiss, None)
+
+    def action_history(self) -> None:
+        """Every version of this administration and what changed."""
+        if self.definition is not None:
+            self.hecht.show_history("administration", self.lineage_id, self.definition.short_name)
+
+    def action_back(self) -> None:
+        """Back to the dossier."""
+        self.dismiss(None)

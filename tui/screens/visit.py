@@ -1,0 +1,99 @@
+"""Provides one visit read back: its date, who came, the whole note and themes, its scales.
+
+``e`` writes or corrects the note (a correction is a new version, with the reason), ``h`` shows
+every version of the visit and what changed.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+
+from hecht.tui.backend_records import RecordHistory
+from hecht.tui.keybar import KeyBar
+from hecht.tui.screen_base import HechtScreen
+from hecht.tui.typeahead import holding_keys
+from hecht.tui.widgets.plain import Plain
+
+
+class VisitScreen(HechtScreen[None]):
+    """One visit as it stands; the note is shown whole, wrapped at word boundaries."""
+
+    BINDINGS = [
+        Binding("e", "edit_note", "Note", id="visit.note", tooltip="Write or correct the note"),
+        Binding("h", "history", "History", id="visit.history", tooltip="Every version"),
+        Binding("escape", "back", "Back", id="visit.back", tooltip="Back to the dossier"),
+    ]
+
+    def __init__(self, code: str, lineage_id: int, who: str) -> None:
+        super().__init__()
+        self.code = code
+        self.lineage_id = lineage_id
+        self.who = who
+        self.history: RecordHistory | None = None
+        self._seen_generation = -1
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="visit"):
+            yield Plain(self.text("dossier.loading"), id="visit-head")
+            yield Plain("", id="visit-note")
+            yield Plain("", id="visit-themes")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#visit").focus()
+        self._load()
+
+    def on_screen_resume(self) -> None:
+        if self.history is not None and self.backend.may_have_changed(self._seen_generation):
+            self._load()
+
+    @holding_keys(group="visit")
+    def _load(self) -> None:
+        generation = self.backend.generation
+        try:
+            history = self.backend.history("visit", self.lineage_id)
+        except Exception as error:  # noqa: BLE001 - said on screen
+            self.app.call_from_thread(
+                self.query_one("#visit-head", Plain).update, self.reason_for(error)
+            )
+            return
+        self.app.call_from_thread(self._show, history, generation)
+
+    def _show(self, history: RecordHistory, generation: int) -> None:
+        self.history, self._seen_generation = history, generation
+        visit, text = history.current, self.text
+        title = text("visit.title", day=visit.visit_date, who=self.who)
+        meta = text(
+            "visit.meta",
+            version=visit.version,
+            who=history.names.get(visit.recorded_by_id or -1) or text("history.unknown_user"),
+        )
+        self.query_one("#visit-head", Plain).update(Content.assemble((title, "bold"), "\n", meta))
+        note = visit.note or text("visit.no_note")
+        self.query_one("#visit-note", Plain).update(note)
+        themes = ", ".join(visit.themes) or "—"
+        self.query_one("#visit-themes", Plain).update(text("visit.themes", themes=themes))
+
+    def action_edit_note(self) -> None:
+        """Write the note (a visit without one), or correct it (a new version, with the reason)."""
+        from hecht.tui.screens.note import NoteScreen
+
+        if self.history is not None:
+            self.app.push_screen(NoteScreen(self.lineage_id, self.who, self.history.current))
+
+    def action_history(self) -> None:
+        """Every version of this visit and what changed."""
+        if self.history is not None:
+            label = self.text(
+                "history.record.visit",
+                day=self.history.current.visit_date,
+                version=self.history.current.version,
+            )
+            self.hecht.show_history("visit", self.lineage_id, label)
+
+    def action_back(self) -> None:
+        """Back to the dossier."""
+        self.dismiss(None)

@@ -1,0 +1,17 @@
+"""Provides what a scale says on screen: licensed wording where the practice has it, else ours."""
+
+from __future__ import annotations
+
+from hecht.scales.model import Item, Option
+from hecht.scales.text import Language
+
+
+def item_wording(item: Item, language: Language) -> str:
+    """An item's text (licensed wording) or, without it, our short label."""
+    return (item.text or item.label).get(language)
+
+
+def option_wording(item: Item, option: Option, language: Language) -> str:
+    """What an answer box says: the item's own wording for it, the option set's, or our label."""
+    wording = item.option_text.get(option.code) or option.text
+    return (wording or option.label).get(language)
