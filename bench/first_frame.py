@@ -3,16 +3,20 @@
 ``minimal`` starts a minimal Textual app; ``hecht DB`` starts Hecht through its command line (the
 config read, the parser built, the app made as ``hecht`` makes it, headless) and exits at the
 caseload's first frame; ``hecht-filled DB`` exits once its rows are shown; ``app DB`` exits at
-the first frame too, but starts where the command line hands over to the app.
+the first frame too, but starts where the command line hands over to the app; ``hecht-demo``
+starts ``hecht --demo`` with a data folder of its own, so the demo practice is built first, and
+exits once the caseload's rows are shown.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from argparse import Namespace
 from functools import partial
+from pathlib import Path
 
 
 def report() -> None:
@@ -38,8 +42,19 @@ def minimal() -> None:
     Minimal().run(headless=True)
 
 
-def hecht(url: str, filled: bool, command_line: bool = True) -> None:
-    """Start Hecht the way the ``hecht`` command does, on ``url``; report at the frame wanted.
+def demo() -> None:
+    """Start ``hecht --demo`` as a new user does: no demo file yet, so it is built, then shown."""
+    with tempfile.TemporaryDirectory() as data:
+        os.environ["XDG_DATA_HOME"] = data  # where platformdirs puts Hecht's files on Linux
+        hecht(None, filled=True)
+        built = list(Path(data).rglob("hecht-demo.db"))
+    if not built:
+        raise SystemExit("the demo was not built in the data folder given: nothing measured")
+
+
+def hecht(url: str | None, filled: bool, command_line: bool = True) -> None:
+    """Start Hecht the way the ``hecht`` command does, on ``url`` (None: ``--demo``); report at
+    the frame wanted.
 
     Without ``command_line`` the app starts as the command starts it after reading its
     arguments and config file: what the app itself costs, apart from the command line.
@@ -58,7 +73,7 @@ def hecht(url: str, filled: bool, command_line: bool = True) -> None:
     if command_line:
         from hecht.tui.cli import main
 
-        main(["--db", url])
+        main(["--demo"] if url is None else ["--db", url])
     else:
         from hecht.tui.config import Config
         from hecht.tui.i18n import Messages
@@ -95,5 +110,7 @@ def watch(app, filled: bool) -> None:  # type: ignore[no-untyped-def]
 if __name__ == "__main__":
     if sys.argv[1] == "minimal":
         minimal()
+    elif sys.argv[1] == "hecht-demo":
+        demo()
     else:
         hecht(sys.argv[2], filled=sys.argv[1] == "hecht-filled", command_line=sys.argv[1] != "app")

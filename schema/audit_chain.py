@@ -10,6 +10,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from hecht.schema.context import Actor
 from hecht.schema.plain import PlainConnection
@@ -66,10 +67,34 @@ def hold_chain_lock(plain: PlainConnection) -> None:
         plain.rows("SELECT pg_advisory_xact_lock(?)", [CHAIN_LOCK])
 
 
-def _chain_head(plain: PlainConnection) -> tuple[int, str]:
+def chain_head(plain: PlainConnection) -> tuple[int, str]:
+    """Return the last event's seq and hash (0 and GENESIS for none), holding the chain's lock."""
     hold_chain_lock(plain)
     last = plain.rows("SELECT seq, hash FROM auditevent ORDER BY seq DESC LIMIT 1")
     return (0, GENESIS) if not last else (last[0][0], last[0][1])
+
+
+def chained_event(
+    seq: int,
+    prev_hash: str,
+    *,
+    actor: Actor,
+    event: AuditKind,
+    client_id: int | None = None,
+    client_code: str | None = None,
+    outcome: Outcome = Outcome.SUCCESS,
+    detail: str | None = None,
+) -> list[Any]:
+    """Return the values of the event that follows ``prev_hash`` as ``seq``: COLUMNS, then hash.
+
+    The one place an event's content and hash are made: ``append_event`` stores it, the demo's
+    bulk build (``hecht.schema.demo_bulk``) stores many at once. ``at`` is the actor's time in UTC.
+    """
+    content = [
+        seq, actor.now().astimezone(UTC), event.value, client_id, client_code, actor.user_id,
+        actor.on_behalf_of_id, actor.access_point, outcome.value, detail, prev_hash,
+    ]  # fmt: skip
+    return [*content, chain_hash(*content)]
 
 
 def append_event(
@@ -87,16 +112,13 @@ def append_event(
     ``detail`` names what was accessed (a record kind and id, an export format), never content:
     no names, notes or answers.
     """
-    seq, prev_hash = _chain_head(plain)
-    at = actor.now().astimezone(UTC)
-    content = [
-        seq + 1, at, event.value, client_id, client_code, actor.user_id,
-        actor.on_behalf_of_id, actor.access_point, outcome.value, detail, prev_hash,
-    ]  # fmt: skip
-    digest = chain_hash(*content)  # type: ignore[arg-type]
-    content[1] = plain.stored_datetime(at)
+    seq, prev_hash = chain_head(plain)
+    values = chained_event(
+        seq + 1, prev_hash, actor=actor, event=event, client_id=client_id,
+        client_code=client_code, outcome=outcome, detail=detail,
+    )  # fmt: skip
+    values[1] = plain.stored_datetime(values[1])
     columns = ", ".join((*COLUMNS, "hash"))
     plain.execute(
-        f"INSERT INTO auditevent ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [*content, digest],
+        f"INSERT INTO auditevent ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values
     )

@@ -122,7 +122,8 @@ def _require_empty(session: Session) -> None:
             )
 
 
-def _reset_sequences(session: Session) -> None:
+def reset_sequences(session: Session) -> None:
+    """Move PostgreSQL's id sequences past the ids inserted with their rows (SQLite needs none)."""
     if session.get_bind().dialect.name != "postgresql":
         return
     for table in data_tables():
@@ -155,7 +156,7 @@ def import_document(*, session: Session, actor: Actor, document: Any) -> dict[st
     audit_rows = [_typed(AuditEvent.__table__, row) for row in document.get("audit_log", [])]  # type: ignore[arg-type]
     if audit_rows:
         session.execute(insert(AuditEvent.__table__), audit_rows)  # type: ignore[arg-type]
-    _reset_sequences(session)
+    reset_sequences(session)
     rebuild_summaries(session)
     audit.record(session=session, actor=actor, event=AuditKind.IMPORT, detail="json: all")
     return counts

@@ -233,8 +233,8 @@ class Backend(EntryCalls, RecordCalls):
 
     def open_demo(self) -> None:
         """Switch to the demo practice, building it the first time, as ``hecht --demo`` does."""
+        from hecht.schema.demo_file import build_demo_file, demo_database_path
         from hecht.schema.engine import database_url
-        from hecht.tui.commands.demo import build_demo_file, demo_database_path
 
         path = demo_database_path()
         if not path.exists():

@@ -58,8 +58,8 @@ def make_app(url: str, messages: Messages, config: Config) -> HechtApp:
 
 def demo_url(messages: Messages) -> str:
     """Return the demo practice's database, building it first when it does not exist yet."""
+    from hecht.schema.demo_file import build_demo_file, demo_database_path
     from hecht.schema.engine import database_url
-    from hecht.tui.commands.demo import build_demo_file, demo_database_path
 
     path = demo_database_path()
     if not path.exists():

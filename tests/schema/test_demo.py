@@ -1,10 +1,16 @@
-"""The demo practice: two plausible years of perinatal care, the same for the same seed and day."""
+"""The demo practice: two plausible years of perinatal care, the same for the same seed and day.
+
+Built in bulk, it stores exactly what the services store when the same plan is replayed through
+them (compared here on smaller practices: through the services the whole demo takes a minute).
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,9 +18,12 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session, SQLModel
 
 from hecht.scales.library import ScaleLibrary
-from hecht.schema.audit import verify_chain
-from hecht.schema.database import open_database
+from hecht.schema.audit import AuditKind, record, verify_chain
+from hecht.schema.context import Actor
+from hecht.schema.database import open_database, unit_of_work
 from hecht.schema.demo import DemoReport, build_demo_practice
+from hecht.schema.inputs import NewClient
+from hecht.schema.services import clients
 from hecht.schema.tables import (
     Administration,
     Alert,
@@ -102,6 +111,45 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             ]
             for table in SQLModel.metadata.sorted_tables
         }
+
+
+def stored(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Return every row of every table as SQLite stores it (each value quoted, so 2 and 2.0
+    differ), sorted; score summaries without their id, which a rebuild numbers anew."""
+    with sqlite3.connect(path) as connection:
+        names = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        found = {}
+        for name in names:
+            columns = [row[1] for row in connection.execute(f"PRAGMA table_info({name})")]
+            if name == "scoresummary":
+                columns.remove("id")
+            quoted = ", ".join(f"quote({column})" for column in columns)
+            found[name] = sorted(connection.execute(f"SELECT {quoted} FROM {name}").fetchall())
+    return found
+
+
+def count(path: Path, rows_of: str) -> int:
+    with sqlite3.connect(path) as connection:
+        return connection.execute(f"SELECT COUNT(*) FROM {rows_of}").fetchone()[0]
+
+
+def build_both_ways(folder: Path, library: ScaleLibrary, **plan: Any) -> list[Path]:
+    """Build the same demo through the services and in bulk, each into a database of its own."""
+    paths = []
+    for through_services in (True, False):
+        path = folder / f"{'services' if through_services else 'bulk'}.db"
+        engine = open_database(f"sqlite:///{path}")
+        build_demo_practice(
+            engine=engine, library=library, through_services=through_services, **plan
+        )
+        engine.dispose()
+        paths.append(path)
+    return paths
 
 
 def test_the_report_counts_what_is_in_the_database(demo, db):
@@ -284,6 +332,34 @@ def test_the_same_seed_and_day_give_the_same_database(tmp_path, library):
     assert len(builds[0]["administration"]) > 50
 
 
+def test_the_bulk_build_stores_exactly_what_the_services_store(tmp_path, library):
+    through_services, in_bulk = build_both_ways(
+        tmp_path, library, seed=5, today=TODAY, episode_count=12
+    )
+    assert stored(in_bulk) == stored(through_services)
+    # every kind of step is compared: corrections, drafts, alerts acknowledged and left open
+    assert count(in_bulk, "episode WHERE version > 1") > 0
+    assert count(in_bulk, "administration WHERE status = 'draft'") > 0
+    assert count(in_bulk, "alert WHERE acknowledged_at IS NULL") > 0
+    assert count(in_bulk, "alert WHERE acknowledged_at IS NOT NULL") > 0
+
+
+def test_both_builds_continue_the_access_log_and_ids_a_database_already_has(tmp_path, library):
+    for name in ("services.db", "bulk.db"):  # a database without clients, used once already
+        engine = open_database(f"sqlite:///{tmp_path / name}")
+        actor = Actor(user_id=None, access_point="cli:test", clock=lambda: MIDNIGHT)
+        with unit_of_work(engine) as session:
+            clients.add_practitioner(session=session, actor=actor, name="Mira")
+            record(session=session, actor=actor, event=AuditKind.SEARCH, detail="caseload")
+        engine.dispose()
+    through_services, in_bulk = build_both_ways(
+        tmp_path, library, seed=8, today=TODAY, episode_count=3
+    )
+    assert stored(in_bulk) == stored(through_services)
+    assert count(in_bulk, "auditevent WHERE seq = 1 AND event = 'search'") == 1
+    assert count(in_bulk, "practitioner") == 2
+
+
 def test_another_seed_gives_another_practice(tmp_path, library):
     builds = []
     for seed in (5, 6):
@@ -301,3 +377,14 @@ def test_a_small_demo_builds_on_each_kind_of_database(engine, library):
         assert len(rows(session, Client)) == report.clients
         assert verify_chain(session=session).intact
     assert report.visits >= 30 and report.administrations > report.visits
+
+
+def test_after_the_demo_the_services_store_new_records_on_each_kind_of_database(engine, library):
+    build_demo_practice(engine=engine, library=library, today=TODAY, episode_count=3)
+    actor = Actor(user_id=None, access_point="cli:test", clock=lambda: MIDNIGHT)
+    with unit_of_work(engine) as session:
+        highest = max(client.id for client in rows(session, Client))
+        new = clients.create_client(session=session, actor=actor, new=NewClient(code="NEW-1"))
+    assert new.id == highest + 1
+    with Session(engine) as session:
+        assert verify_chain(session=session).intact

@@ -167,3 +167,5 @@ def test_the_demo_fills_its_own_database(capsys, monkeypatch, tmp_path):
     assert code == 0
     assert "demo practice built in sqlite:///" in out and "hecht-demo.db" in out
     assert "6 episodes" in out
+    code, out, _ = run(capsys, "--db", str(tmp_path / "hecht" / "hecht-demo.db"), "audit", "verify")
+    assert code == 0 and "the audit log is intact" in out

@@ -85,8 +85,8 @@ async def test_an_empty_caseload_opens_the_demo_practice_after_building_it(
     from hecht.schema import demo as demo_module
 
     demo = tmp_path / "demo" / "hecht-demo.db"
-    monkeypatch.setattr("hecht.tui.commands.demo.demo_database_path", lambda: demo)
-    # a small practice: the full one is the demo builder's own test, and takes a while
+    monkeypatch.setattr("hecht.schema.demo_file.demo_database_path", lambda: demo)
+    # a small practice keeps this quick: the whole one is the demo builder's own test
     small = partial(demo_module.build_demo_practice, episode_count=4)
 
     def small_and_slow(*args, **kwargs):  # slow enough that the message is seen on any machine

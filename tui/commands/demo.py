@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from hecht.schema.demo_file import build_demo_file as build_demo_file  # where callers find it
+from hecht.schema.demo_file import demo_database_path
 from hecht.tui.cli import UsageError
 from hecht.tui.i18n import Messages
 
@@ -15,32 +17,6 @@ def register(commands: Any, messages: Messages) -> None:
     demo = commands.add_parser("demo", help=messages("help.demo"))
     demo.add_argument("--seed", type=int, default=1, help=messages("help.seed"))
     demo.set_defaults(run=run_demo)
-
-
-def demo_database_path() -> Path:
-    """Return the demo practice's own file, beside (never instead of) the real database."""
-    from hecht.schema.engine import default_database_path
-
-    return default_database_path().with_name("hecht-demo.db")
-
-
-def build_demo_file(path: Path) -> None:
-    """Build the demo practice beside its final place, then move it there: never half a demo."""
-    from hecht.scales.library import load_library
-    from hecht.schema.database import open_database
-    from hecht.schema.demo import build_demo_practice
-    from hecht.schema.engine import database_url
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    building = path.with_name(path.name + ".building")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{building}{suffix}").unlink(missing_ok=True)
-    engine = open_database(database_url(str(building)))
-    try:
-        build_demo_practice(engine=engine, library=load_library(None))
-    finally:
-        engine.dispose()
-    building.replace(path)
 
 
 def target_url(args: argparse.Namespace, messages: Messages) -> str:
