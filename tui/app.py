@@ -196,6 +196,31 @@ class HechtApp(App[int]):
         """Show a notification; its text is shown as written unless markup is asked for."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
+    def get_system_commands(self, screen: Screen[Any]) -> Any:
+        """The palette's own commands, in the user's language: the theme and quitting.
+
+        Textual's others are left out on purpose: its key panel duplicates F1 in English only,
+        and a screenshot would write a clinical screen to a file the user did not choose.
+        """
+        from textual.app import SystemCommand
+
+        text = self.messages
+        yield SystemCommand(
+            text("palette.theme"), text("palette.theme_help"), self.action_change_theme
+        )
+        yield SystemCommand(text("palette.quit"), text("palette.quit_help"), self.action_quit)
+
+    def action_command_palette(self) -> None:
+        """Show the command palette, its prompt in the user's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(
+                    placeholder=self.messages("palette.placeholder"), id="--command-palette"
+                )
+            )
+
     def action_help(self) -> None:
         """F1: help for the focused widget and the screen's keys; F1 again closes it."""
         from hecht.tui.dialogs.help import HelpModal, help_topic, key_lines

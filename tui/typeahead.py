@@ -22,11 +22,12 @@ from textual import events
 if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
+    from textual.timer import Timer
     from textual.widget import Widget
     from textual.worker import Worker
 
 STUCK_SECONDS = 20.0
-"""A step that has not ended after this long no longer holds the keyboard (a safety net only:
+"""When nothing moves for this long while keys are held, they go on anyway (a safety net only:
 every step releases its hold when it ends, also when it fails)."""
 
 P = ParamSpec("P")
@@ -40,8 +41,12 @@ class TypeAhead:
         self._app = app
         self._waiting: deque[events.Event] = deque()
         self._holds = 0
-        self._in_flight = False
+        self._in_flight = 0
+        """The number of the key being handled (0: none); a late marker of an earlier key is
+        recognised by its number and changes nothing."""
+        self._keys_handed = 0
         self._deliver: Callable[[events.Event], Any] | None = None
+        self._watchdog: Timer | None = None
 
     @property
     def busy(self) -> bool:
@@ -57,21 +62,19 @@ class TypeAhead:
         if not isinstance(event, events.Key | events.Paste) or event.is_forwarded:
             return False
         self._waiting.append(event)
-        if len(self._waiting) == 1 and not (self._in_flight or self._holds):
-            self._app.call_later(self._next)
+        self._go_on()
         return True
 
     def hold(self) -> None:
         """Start a step: keys typed from now on wait until it ends (``release``)."""
-        if self._holds == 0:
-            self._app.set_timer(STUCK_SECONDS, self._unstick, name="typeahead-stuck")
         self._holds += 1
+        self._watch()
 
     def release(self) -> None:
         """End a step; waiting keys go on once no other step holds them."""
         self._holds = max(0, self._holds - 1)
-        if not (self._holds or self._in_flight) and self._waiting:
-            self._app.call_later(self._next)
+        self._watch()
+        self._go_on()
 
     def drop_waiting(self) -> int:
         """Forget the keys that wait (typed after a failure, they were meant for what did not
@@ -80,18 +83,25 @@ class TypeAhead:
         self._waiting.clear()
         return dropped
 
+    def _go_on(self) -> None:
+        """Hand on the next key soon, if nothing holds it."""
+        if self._waiting and not (self._holds or self._in_flight):
+            self._app.call_later(self._next)
+
     async def _next(self) -> None:
         """Hand on the oldest waiting key and follow it until it has been handled."""
         if self._in_flight or self._holds or not self._waiting or self._deliver is None:
             return
         event = self._waiting.popleft()
-        self._in_flight = True
+        self._keys_handed += 1
+        key = self._in_flight = self._keys_handed
+        self._watch()
         target = self._app.focused or self._app.screen
         chain = (*target.ancestors_with_self,)
         await self._deliver(event)
-        self._follow(target, chain if chain[-1] is self._app else (*chain, self._app))
+        self._follow(target, chain if chain[-1] is self._app else (*chain, self._app), key)
 
-    def _follow(self, node: MessagePump, chain: tuple[MessagePump, ...]) -> None:
+    def _follow(self, node: MessagePump, chain: tuple[MessagePump, ...], key: int) -> None:
         """Follow a key from the widget it was handed to, up to the app, until it is handled.
 
         A marker queued behind the key at a node runs once the node has handled it; what the
@@ -101,32 +111,37 @@ class TypeAhead:
         (an Input's Enter sends ``Submitted`` from the Input): so the walk starts again at the
         first node of the chain that is busy, and ends when the app and the whole chain are idle.
         """
-        if node.is_running and _busy(node) and node.call_later(self._follow, node, chain):
+        if key != self._in_flight:
+            return  # the key was settled already (the safety net fired)
+        if node.is_running and _busy(node) and node.call_later(self._follow, node, chain, key):
             return
         if node is not self._app:
-            self._follow(chain[chain.index(node) + 1], chain)
+            self._follow(chain[chain.index(node) + 1], chain, key)
             return
         busy = [member for member in chain if member.is_running and _busy(member)]
         if busy:
-            self._follow(busy[0], chain)
+            self._follow(busy[0], chain, key)
         else:
-            self._settled()
+            self._in_flight = 0
+            self._watch()
+            self._go_on()
 
-    def _settled(self) -> None:
-        self._in_flight = False
-        if not self._holds and self._waiting:
-            self._app.call_later(self._next)
+    def _watch(self) -> None:
+        """Keep the safety net armed while a step or a key is under way, and only then."""
+        if not (self._holds or self._in_flight):
+            if self._watchdog is not None:
+                self._watchdog.stop()
+                self._watchdog = None
+        elif self._watchdog is None:
+            self._watchdog = self._app.set_timer(STUCK_SECONDS, self._unstick)
+        else:
+            self._watchdog.reset()
 
     def _unstick(self) -> None:
-        if self._holds or self._in_flight:
-            self._holds, self._in_flight = 0, False
-            if self._waiting:
-                self._app.call_later(self._next)
-
-
-def _busy(node: MessagePump) -> bool:
-    """Whether a node's queue still holds messages (Textual keeps no public count of them)."""
-    return not node._message_queue.empty()
+        """Nothing happened for ``STUCK_SECONDS`` while the keys were held: let them go on."""
+        self._watchdog = None
+        self._holds, self._in_flight = 0, 0
+        self._go_on()
 
 
 def _busy(node: MessagePump) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -17,7 +17,9 @@ from hecht.tui.startup import resume_collection
 from hecht.tui.typeahead import holding_keys
 from hecht.tui.widgets.plain import Plain, PlainOptions, PlainTable, choice
 
-COLUMNS = ("code", "name", "week", "last_visit", "visits", "wellbeing", "relationship", "signals")
+COLUMNS = ("code", "signals", "name", "week", "wellbeing", "relationship", "last_visit", "visits")
+"""The table's columns, most needed first: at 80 columns the last ones may fall off the edge,
+never the signals."""
 WELLBEING, RELATIONSHIP = "who5", "csi4"
 
 
@@ -111,8 +113,9 @@ class CaseloadScreen(HechtScreen[None]):
         """Read the caseload in a worker; the table fills when it arrives."""
         self._load()
 
-    @work(thread=True, exclusive=True, group="caseload")
+    @holding_keys(group="caseload")
     def _load(self) -> None:
+        """Read the rows; keys typed meanwhile wait, so Enter opens the client now shown."""
         from hecht.schema.errors import DatabaseOpenError
         from hecht.tui.backend import signal_thresholds
 
@@ -127,16 +130,10 @@ class CaseloadScreen(HechtScreen[None]):
 
     def _show(self, rows: list[Any], generation: int) -> None:
         self._seen_generation = generation
-        first_time = not self._shown_once
         self._shown_once = True
         self.rows = rows
         self._fill()
         self.call_after_refresh(self._after_rows_painted)
-        drafts = [row.code for row in rows if row.drafts]
-        if first_time and drafts:
-            self.app.notify(
-                self.text("caseload.drafts_waiting", codes=", ".join(drafts[:8])), timeout=12
-            )
 
     def _after_rows_painted(self) -> None:
         """Start-up ends once the rows are painted; storage proper opens only then."""
@@ -161,9 +158,9 @@ class CaseloadScreen(HechtScreen[None]):
             signals = marks(row.signals)
             couple = f" + {row.partner_code}" if row.partner_code else ""
             table.add_row(
-                row.code + couple, name, row.week or "—",
+                row.code + couple, signals, name, row.week or "—",
+                trend(row.latest.get(WELLBEING)), trend(row.latest.get(RELATIONSHIP)),
                 row.last_visit.isoformat() if row.last_visit else "—", str(row.visits),
-                trend(row.latest.get(WELLBEING)), trend(row.latest.get(RELATIONSHIP)), signals,
                 key=row.code,
             )  # fmt: skip
             shown += 1

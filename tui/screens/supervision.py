@@ -88,6 +88,7 @@ class SupervisionScreen(HechtScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.summaries: dict[str, Any] = {}
+        self._seen_generation = -1
         self._redraw_pending = False
 
     def compose(self) -> ComposeResult:
@@ -103,6 +104,11 @@ class SupervisionScreen(HechtScreen[None]):
         table.focus()
         self._load()
 
+    def on_screen_resume(self) -> None:
+        """Back on this screen: read the packet again when it may be out of date."""
+        if self._seen_generation >= 0 and self.backend.may_have_changed(self._seen_generation):
+            self._load()
+
     def action_reload(self) -> None:
         """Read the packet again (after an alert was acknowledged elsewhere, say)."""
         self._load()
@@ -111,11 +117,12 @@ class SupervisionScreen(HechtScreen[None]):
     def _load(self) -> None:
         from hecht.tui.backend import signal_thresholds
 
-        backend = self.backend
-        summaries = backend.supervision(signal_thresholds(self.config))
-        self.app.call_from_thread(self._show, summaries)
+        generation = self.backend.generation
+        summaries = self.backend.supervision(signal_thresholds(self.config))
+        self.app.call_from_thread(self._show, summaries, generation)
 
-    def _show(self, summaries: list[Any]) -> None:
+    def _show(self, summaries: list[Any], generation: int) -> None:
+        self._seen_generation = generation
         self.summaries = {summary.code: summary for summary in summaries}
         signalled = sum(1 for summary in summaries if summary.signals)
         self.query_one("#supervision-title", Plain).update(
