@@ -400,6 +400,8 @@ class ExpectedScore(Strict):
         default_factory=list, max_length=limits.MAX_SUBSCALES
     )
     alerts: list[Identifier] = Field(default_factory=list, max_length=limits.MAX_CRITICAL_RULES)
+    unanswered_critical: list[Identifier] = Field(default_factory=list, max_length=limits.MAX_ITEMS)
+    """Critical items the example leaves unanswered (item ids): to be asked about."""
 
 
 class Example(Strict):

@@ -43,6 +43,9 @@ def test_invalid_rule_refuses_any_missing_item(scale_data, build):
     data["scoring"]["missing"] = {"rule": "invalid"}
     data["examples"] = [e for e in data["examples"] if "missing" not in e["name"]]
     data["examples"].append({"name": "m", "answers": "1,1,1,", "expect": {"valid": False}})
+    data["examples"].append(
+        {"name": "c", "answers": "1,,1,1", "expect": {"valid": False, "unanswered_critical": ["2"]}}
+    )
     definition = build(data)
     assert answers(definition, "1,1,1,").valid is False
 
@@ -100,14 +103,14 @@ def test_subscales_score_their_own_items(demo):
 
 
 def test_a_subscale_inherits_the_scales_missing_rule(demo):
-    result = answers(demo, "3,,1,1")  # one missing: allowed for the total and the subscale
+    result = answers(demo, ",3,1,1")  # one missing: allowed for the total and the subscale
     assert (result.total, result.subscales["first"]) == (8, 6)
 
 
 def test_a_subscale_with_its_own_rule_can_be_invalid_while_the_total_is_valid(scale_data, build):
     data = scale_data()
     data["subscales"][0]["missing"] = {"rule": "invalid"}
-    result = answers(build(data), "3,,1,1")
+    result = answers(build(data), ",3,1,1")
     assert result.valid is True
     assert result.subscales["first"] is None
 
@@ -137,8 +140,11 @@ def test_sum_rule_raises_one_alert_over_its_items(scale_data, build):
         }
     ]
     for example in data["examples"]:
-        example["expect"]["alerts"] = []
+        example["expect"]["alerts"] = example["expect"]["unanswered_critical"] = []
     data["examples"][-1]["expect"]["alerts"] = ["pair"]
+    data["examples"].append(
+        {"name": "c", "answers": ",1,1,1", "expect": {"valid": False, "unanswered_critical": ["1"]}}
+    )
     definition = build(data)
     assert [a.item for a in answers(definition, "2,0,2,3").alerts] == ["1+3"]
     assert answers(definition, "2,0,1,3").alerts == []
