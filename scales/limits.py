@@ -53,35 +53,52 @@ MAX_CODE_CHARACTERS = 16
 """A typed code or value longer than this is refused before it is read as a number."""
 
 
+def _escaped(text: str, position: int) -> bool:
+    """Whether the character at ``position`` follows an odd number of backslashes."""
+    backslashes = 0
+    while position - backslashes > 0 and text[position - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
+
+
 def _skip_string(text: str, index: int) -> int:
-    """Return the index just past the TOML string that starts at ``index``."""
+    """Return the index just past the TOML string that starts at ``index``.
+
+    An unclosed string ends at the end of its line (single-line) or of the text (multi-line):
+    the TOML reader reports it; here it only must not count brackets inside it.
+    """
     quote = text[index]
     triple = text.startswith(quote * 3, index)
     end_mark = quote * 3 if triple else quote
     position = index + len(end_mark)
-    while position < len(text):
-        character = text[position]
-        if character == "\\" and quote == '"':
-            position += 2
+    line_end = -1 if triple else text.find("\n", position)
+    while True:
+        found = text.find(end_mark, position)
+        if found < 0 or 0 <= line_end < found:
+            return len(text) if triple or line_end < 0 else line_end
+        if quote == '"' and _escaped(text, found):
+            position = found + 1
             continue
-        if not triple and character == "\n":
-            return position  # an unclosed single-line string: the TOML reader reports it
-        if text.startswith(end_mark, position):
-            position += len(end_mark)
-            while triple and position < len(text) and text[position] == quote:
-                position += 1  # up to two quotes may close a multi-line string's content
-            return position
-        position += 1
-    return position
+        found += len(end_mark)
+        while triple and found < len(text) and text[found] == quote:
+            found += 1  # up to two quotes may close a multi-line string's content
+        return found
+
+
+_KEY_CHARACTERS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_- \t"
+)
+"""What may stand between the dots of a dotted key (quoted parts are skipped as strings)."""
 
 
 def too_deep_line(text: str, limit: int = MAX_BRACKET_DEPTH) -> int | None:
-    """Return the 1-based line where arrays or inline tables first nest deeper than ``limit``.
+    """Return the 1-based line where the text first nests deeper than ``limit``, or None.
 
-    Strings and comments are skipped, so brackets inside them do not count. Returns None when
-    the nesting stays within the limit.
+    Counts arrays and inline tables, and the dots of one dotted key (``a.b.c = 1`` nests three
+    tables; Python's TOML reader takes time quadratic in their number). Strings and comments
+    are skipped, so brackets and dots inside them do not count.
     """
-    depth = 0
+    depth = dots = 0
     position = 0
     while position < len(text):
         character = text[position]
@@ -94,10 +111,14 @@ def too_deep_line(text: str, limit: int = MAX_BRACKET_DEPTH) -> int | None:
             continue
         if character in "[{":
             depth += 1
-            if depth > limit:
-                return text.count("\n", 0, position) + 1
         elif character in "]}":
             depth = max(0, depth - 1)
+        if character == ".":
+            dots += 1
+        elif character not in _KEY_CHARACTERS:
+            dots = 0
+        if depth > limit or dots > limit:
+            return text.count("\n", 0, position) + 1
         position += 1
     return None
 
