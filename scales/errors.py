@@ -20,6 +20,23 @@ PATTERNS = {
 """What each id pattern of the model means, said the way an author can act on it."""
 
 
+KINDS = {
+    "model_type": "should be a table ({ key = value, … })",
+    "model_attributes_type": "should be a table ({ key = value, … })",
+    "dict_type": "should be a table ({ key = value, … })",
+    "list_type": "should be a list ([ … ])",
+    "tuple_type": "should be a list ([ … ])",
+    "string_type": "should be text in quotes",
+    "int_type": "should be a whole number, without quotes",
+    "int_parsing": "should be a whole number written with the digits 0-9",
+    "int_from_float": "should be a whole number, without a decimal point",
+    "float_type": "should be a number, without quotes",
+    "bool_type": "should be true or false, without quotes",
+    "finite_number": "should be a finite number (not nan or inf)",
+}
+"""pydantic's wording for a value of the wrong kind, said in TOML terms."""
+
+
 def shorten(text: str) -> str:
     """Cut a value to what a message can show."""
     return text if len(text) <= SHOWN else f"{text[:SHOWN]}…"
@@ -123,6 +140,7 @@ def _value_problem(detail: Any, where: str) -> Problem:
     given = detail.get("input")
     shown = "" if isinstance(given, dict | list) else f" (got {shorten(repr(given))})"
     fix = "correct the value"
+    message = KINDS.get(kind, message)
     if kind == "string_pattern_mismatch":
         pattern = str(detail.get("ctx", {}).get("pattern", ""))
         message, fix = "this is not a valid id or version", PATTERNS.get(pattern, fix)

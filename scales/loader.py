@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, TypeVar
@@ -77,16 +78,30 @@ def _parsed(path: Path, text: str) -> dict[str, Any]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise DefinitionError(
-            path, [Problem("", f"not valid TOML: {error}", "fix the TOML syntax at that line")]
-        ) from None
+        raise DefinitionError(path, [_syntax_problem(str(error), text)]) from None
     except ValueError:  # an integer beyond Python's conversion limit (4300 digits)
+        long_number = re.search(r"[0-9_]{4000,}", text)
+        where = (
+            "" if long_number is None else f"line {text.count(chr(10), 0, long_number.start()) + 1}"
+        )
         raise DefinitionError(
-            path, [Problem("", "a number is too long to read", "write a shorter number")]
+            path, [Problem(where, "a number is too long to read", "write a shorter number")]
         ) from None
     except RecursionError:  # nesting the bracket scan does not see (it only counts brackets)
         raise DefinitionError(path, [_too_deep("", MAX_BRACKET_DEPTH)]) from None
     return data
+
+
+def _syntax_problem(message: str, text: str) -> Problem:
+    """A TOML syntax error, its place ("at line 4, column 9" or the end) as the problem's place."""
+    found = re.search(r" \(at line (\d+), column (\d+)\)$", message)
+    if found:
+        where = f"line {found[1]}, column {found[2]}"
+        message = message[: found.start()]
+    else:
+        where = f"line {text.count(chr(10)) + 1} (the end of the file)"
+        message = message.removesuffix(" (at end of document)")
+    return Problem(where, f"not valid TOML: {message}", "fix the TOML syntax there")
 
 
 def _too_deep(where: str, limit: int) -> Problem:

@@ -80,9 +80,9 @@ def test_an_overlay_code_key_must_be_ascii_digits(tmp_path):
 @pytest.mark.parametrize(
     ("value", "reason"),
     [
-        (True, "valid integer"),
-        (1.0, "valid integer"),
-        ("1", "valid integer"),
+        (True, "whole number"),
+        (1.0, "whole number"),
+        ("1", "whole number"),
         (100, "above 99"),
     ],
 )
@@ -109,7 +109,7 @@ def test_a_flag_written_as_text_is_refused(scale_data, build):
     data["items"][3]["reverse"] = "yes"
     with pytest.raises(DefinitionError) as caught:
         build(data)
-    assert "items #4 (id '4').reverse: Input should be a valid boolean" in str(caught.value)
+    assert "items #4 (id '4').reverse: should be true or false" in str(caught.value)
 
 
 def test_an_item_listed_twice_in_a_subscale_or_rule_is_refused(scale_data, build):
