@@ -8,11 +8,12 @@ naming the item; nothing else is raised. Cases mix valid answer strings, small e
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from hypothesis import strategies as st
 
-from hecht.scales.answers import AnswerError, check_code, parse_answers, read_number
+from hecht.scales.answers import AnswerError, check_code, parse_answers
 from hecht.scales.library import load_library
 from hecht.scales.model import Item, ScaleDefinition
 from hecht.scales.scoring import score
@@ -84,8 +85,12 @@ def typed_strings(draw: st.DrawFn, separator: str) -> tuple[str, str]:
     return definition.id, text
 
 
+ASCII_NUMBER = re.compile(r"-?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
+
+
 def is_ascii_number(text: str) -> bool:
-    return text.isascii() and read_number(text) is not None
+    """Written with the digits 0-9 (a leading minus, one decimal point or comma), nothing else."""
+    return ASCII_NUMBER.fullmatch(text.strip()) is not None
 
 
 def accepted_code_fits(definition: ScaleDefinition, item: Item, code: float) -> None:
