@@ -9,13 +9,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from hecht.scales.problems import Problem
+from hecht.scales.values import ID_PATTERN, VERSION_PATTERN
 
 SHOWN = 60
 """Characters of a refused value, key or id shown in a message (a file may hold huge ones)."""
 
 PATTERNS = {
-    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$": "use letters A-Z, digits 0-9 and _ . - (no spaces)",
-    r"^[0-9]+(\.[0-9]+)*$": "write a version such as 1, 2 or 1.1 with the digits 0-9",
+    ID_PATTERN: "use letters A-Z, digits 0-9 and _ . - (no spaces)",
+    VERSION_PATTERN: "write a version such as 1, 2 or 1.1 with the digits 0-9",
 }
 """What each id pattern of the model means, said the way an author can act on it."""
 

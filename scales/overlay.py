@@ -5,9 +5,10 @@ from __future__ import annotations
 from pydantic import Field
 
 from hecht.scales.limits import MAX_ITEMS, MAX_OPTIONS, MAX_TEXT
-from hecht.scales.model import CodeKey, Identifier, ScaleDefinition, Strict, Version
+from hecht.scales.model import ScaleDefinition
 from hecht.scales.problems import Problem
 from hecht.scales.text import Text
+from hecht.scales.values import CodeKey, Identifier, Strict, Version
 
 
 class ItemWording(Strict):
