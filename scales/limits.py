@@ -85,9 +85,7 @@ def _skip_string(text: str, index: int) -> int:
         return found
 
 
-_KEY_CHARACTERS = frozenset(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_- \t"
-)
+_KEY_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_- \t")
 """What may stand between the dots of a dotted key (quoted parts are skipped as strings)."""
 
 
