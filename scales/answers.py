@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import math
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from hecht.scales.limits import MAX_CODE_CHARACTERS
 from hecht.scales.model import Item, ScaleDefinition
 
 AnswerSheet = dict[str, float | None]
@@ -50,22 +51,46 @@ def allowed_codes(definition: ScaleDefinition, item: Item) -> str:
     return ", ".join(str(option.code) for option in option_set.options)
 
 
+CODE_CHARACTERS = frozenset("0123456789.,")
+"""The characters a code or a numeric answer is typed with (a minus sign only leads)."""
+
+_NUMBER = re.compile(r"-?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
+"""ASCII digits only: Python's float() and int() also read Arabic-Indic, full-width and other
+Unicode digits, underscores and exponents, none of which a person means as an answer code."""
+
+
+def is_code_character(key: str) -> bool:
+    """Return whether one typed character can be part of a code (ASCII digits, '.' and ',')."""
+    return key in CODE_CHARACTERS
+
+
+def read_number(typed: str) -> float | None:
+    """Read a typed code or value written with ASCII digits, an optional leading minus and one
+    decimal point or comma; return None for anything else (other digits, exponents, text).
+    """
+    text = typed.strip()
+    if len(text) > MAX_CODE_CHARACTERS or not _NUMBER.fullmatch(text):
+        return None
+    return float(text.replace(",", "."))
+
+
 def check_code(definition: ScaleDefinition, item: Item, typed: str) -> float:
     """Return the code typed for ``item`` as a number, or raise AnswerError naming the item."""
     text = typed.strip()
-    try:
-        code = float(text.replace(",", "."))
-    except ValueError:
-        code = math.nan
-    if math.isnan(code) or math.isinf(code):
+    code = read_number(text)
+    if code is None:
         raise AnswerError(
-            AnswerProblem.NOT_A_NUMBER, item.id, text, allowed_codes(definition, item)
-        )
+            AnswerProblem.NOT_A_NUMBER, item.id, text[:MAX_CODE_CHARACTERS],
+            allowed_codes(definition, item),
+        )  # fmt: skip
     option_set = definition.option_set(item)
     if option_set.range is not None:
         bounds = option_set.range
-        steps = (code - bounds.min) / bounds.step
-        if not bounds.min <= code <= bounds.max or abs(steps - round(steps)) > 1e-9:
+        on_a_step = False
+        if bounds.min <= code <= bounds.max:
+            steps = (code - bounds.min) / bounds.step
+            on_a_step = abs(steps - round(steps)) <= 1e-9
+        if not on_a_step:
             raise AnswerError(
                 AnswerProblem.OUT_OF_RANGE, item.id, text, allowed_codes(definition, item)
             )

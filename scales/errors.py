@@ -9,6 +9,38 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from hecht.scales.problems import Problem
+from hecht.scales.values import ID_PATTERN, VERSION_PATTERN
+
+SHOWN = 60
+"""Characters of a refused value, key or id shown in a message (a file may hold huge ones)."""
+
+PATTERNS = {
+    ID_PATTERN: "use letters A-Z, digits 0-9 and _ . - (no spaces)",
+    VERSION_PATTERN: "write a version such as 1, 2 or 1.1 with the digits 0-9",
+}
+"""What each id pattern of the model means, said the way an author can act on it."""
+
+
+KINDS = {
+    "model_type": "should be a table ({ key = value, … })",
+    "model_attributes_type": "should be a table ({ key = value, … })",
+    "dict_type": "should be a table ({ key = value, … })",
+    "list_type": "should be a list ([ … ])",
+    "tuple_type": "should be a list ([ … ])",
+    "string_type": "should be text in quotes",
+    "int_type": "should be a whole number, without quotes",
+    "int_parsing": "should be a whole number written with the digits 0-9",
+    "int_from_float": "should be a whole number, without a decimal point",
+    "float_type": "should be a number, without quotes",
+    "bool_type": "should be true or false, without quotes",
+    "finite_number": "should be a finite number (not nan or inf)",
+}
+"""pydantic's wording for a value of the wrong kind, said in TOML terms."""
+
+
+def shorten(text: str) -> str:
+    """Cut a value to what a message can show."""
+    return text if len(text) <= SHOWN else f"{text[:SHOWN]}…"
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -60,11 +92,11 @@ def describe_location(location: tuple[int | str, ...], raw: Any) -> str:
             element = node[segment] if isinstance(node, list) and segment < len(node) else None
             if isinstance(element, dict) and ("id" in element or "name" in element):
                 key = "id" if "id" in element else "name"
-                label += f" ({key} '{element[key]}')"
+                label += f" ({key} '{shorten(str(element[key]))}')"
             parts.append(label)
             node = element
-        else:
-            parts.append(("." if parts else "") + str(segment))
+        elif segment != "[key]":  # pydantic's marker for a refused dict key, named just before
+            parts.append(("." if parts else "") + shorten(str(segment)))
             node = node.get(segment) if isinstance(node, dict) else None
     return " ".join(parts).replace(" .", ".").replace(" #", " #")
 
@@ -75,14 +107,13 @@ def problems_from(error: ValidationError, raw: Any, root: type[BaseModel]) -> li
     for detail in error.errors():
         location = tuple(detail["loc"])
         kind = detail["type"]
-        message = str(detail["msg"]).removeprefix("Value error, ")
         if kind == "extra_forbidden":
             parent = model_at(root, location[:-1])
             allowed = ", ".join(sorted(_fields_of(parent))) if parent else ""
             problems.append(
                 Problem(
                     describe_location(location[:-1], raw) or "top level",
-                    f"unknown key '{location[-1]}'",
+                    f"unknown key '{shorten(str(location[-1]))}'",
                     f"remove it or correct its spelling (allowed here: {allowed})"
                     if allowed
                     else "remove it",
@@ -92,18 +123,26 @@ def problems_from(error: ValidationError, raw: Any, root: type[BaseModel]) -> li
             problems.append(
                 Problem(
                     describe_location(location[:-1], raw) or "top level",
-                    f"required key '{location[-1]}' is missing",
+                    f"required key '{shorten(str(location[-1]))}' is missing",
                     "add it (see docs/scale-format.md)",
                 )
             )
         else:
-            given = detail.get("input")
-            shown = "" if isinstance(given, dict | list) else f" (got {given!r})"
-            problems.append(
-                Problem(
-                    describe_location(location, raw) or "top level",
-                    message + ("" if kind == "value_error" else shown),
-                    "" if kind == "value_error" else "correct the value",
-                )
-            )
+            problems.append(_value_problem(detail, describe_location(location, raw)))
     return problems
+
+
+def _value_problem(detail: Any, where: str) -> Problem:
+    """A refused value: pydantic's reason, the value as given (shortened), and the fix."""
+    kind = detail["type"]
+    message = str(detail["msg"]).removeprefix("Value error, ")
+    if kind == "value_error":
+        return Problem(where or "top level", message)
+    given = detail.get("input")
+    shown = "" if isinstance(given, dict | list) else f" (got {shorten(repr(given))})"
+    fix = "correct the value"
+    message = KINDS.get(kind, message)
+    if kind == "string_pattern_mismatch":
+        pattern = str(detail.get("ctx", {}).get("pattern", ""))
+        message, fix = "this is not a valid id or version", PATTERNS.get(pattern, fix)
+    return Problem(where or "top level", message + shown, fix)

@@ -48,6 +48,12 @@ def compare_example(example: Example, result: ScoreResult) -> list[str]:
     raised = sorted({alert.rule for alert in result.alerts})
     if raised != sorted(set(expect.alerts)):
         differences.append(f"alerts are {raised or 'none'}, expected {expect.alerts or 'none'}")
+    unasked = sorted({gap.item for gap in result.unanswered_critical})
+    if unasked != sorted(set(expect.unanswered_critical)):
+        differences.append(
+            f"unanswered critical items are {unasked or 'none'}, "
+            f"expected {expect.unanswered_critical or 'none'}"
+        )
     return differences
 
 
@@ -69,6 +75,16 @@ def check_example_names(definition: ScaleDefinition, example: Example, where: st
         if name not in rules:
             problems.append(
                 Problem(where, f"critical rule '{name}' does not exist", "use a rule id")
+            )
+    critical_items = {item for rule in definition.interpretation.critical for item in rule.items}
+    for name in expect.unanswered_critical:
+        if name not in critical_items:
+            problems.append(
+                Problem(
+                    where,
+                    f"item '{name}' is not named by any critical rule",
+                    "list only items of interpretation.critical in unanswered_critical",
+                )
             )
     return problems
 
@@ -187,7 +203,8 @@ def _covers_critical_rules(
     definition: ScaleDefinition, results: list[ScoreResult]
 ) -> list[Problem]:
     raised = {alert.rule for result in results for alert in result.alerts}
-    return [
+    unasked = {gap.rule for result in results for gap in result.unanswered_critical}
+    problems = [
         Problem(
             "examples",
             f"no example raises critical rule '{rule.id}'",
@@ -195,6 +212,16 @@ def _covers_critical_rules(
         )
         for rule in definition.interpretation.critical
         if rule.id not in raised
+    ]
+    return problems + [
+        Problem(
+            "examples",
+            f"no example leaves an item of critical rule '{rule.id}' unanswered",
+            f"add an example with item '{rule.items[0]}' empty, expecting "
+            f'valid = false and unanswered_critical = ["{rule.items[0]}"]',
+        )
+        for rule in definition.interpretation.critical
+        if rule.id not in unasked
     ]
 
 

@@ -30,6 +30,19 @@ class LibraryEntry:
     wording_source: str | None = None
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """One reason a file was kept out of the library: the file, where in it, what, the fix."""
+
+    path: Path
+    where: str
+    what: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {Problem(self.where, self.what, self.fix)}"
+
+
 class UnknownScaleError(KeyError):
     """No definition has the requested id (or version)."""
 
@@ -78,36 +91,73 @@ class ScaleLibrary:
         """Return a scale's definition: the given version, or the newest."""
         return self.entry(scale_id, version).definition
 
+    def refusals(self) -> list[Refusal]:
+        """Every problem of every refused file, in load order: what a screen lists."""
+        return [
+            Refusal(error.path, problem.where, problem.what, problem.fix)
+            for error in self.refused
+            for problem in error.problems
+        ]
+
+
+def unexpected_failure(path: Path, error: Exception) -> DefinitionError:
+    """A file whose check failed in a way the checks did not foresee: refused, never fatal."""
+    return DefinitionError(
+        path,
+        [
+            Problem(
+                "",
+                f"the file could not be checked ({type(error).__name__})",
+                "run 'hecht scales validate' on it, and report the file to Hecht's developers",
+            )
+        ],
+    )
+
+
+def _add_file(
+    library: ScaleLibrary, path: Path, origin: Origin, strict: bool
+) -> WordingOverlay | None:
+    """Add one definition file, or return its overlay for the second pass."""
+    data = read_toml(path)
+    if is_overlay(data):
+        return overlay_from_data(path, data)
+    definition = definition_from_data(path, data, strict=strict)
+    key = (definition.id, definition.version)
+    if key in library.entries:
+        other = library.entries[key].path
+        raise DefinitionError(
+            path,
+            [
+                Problem(
+                    "version",
+                    f"{definition.id} version {definition.version} already comes from {other}",
+                    "give your definition a new id, or a higher version",
+                )
+            ],
+        )
+    library.entries[key] = LibraryEntry(definition, origin, path)
+    return None
+
 
 def _add_definitions(
     library: ScaleLibrary, files: list[Path], origin: Origin, strict: bool
 ) -> list[tuple[Path, WordingOverlay]]:
-    """Load the definitions among ``files``; return the overlays for a second pass."""
+    """Load the definitions among ``files``; return the overlays for a second pass.
+
+    A file that cannot be used is refused with its problems; whatever goes wrong with one file
+    never keeps the others (the built-ins above all) from loading.
+    """
     overlays: list[tuple[Path, WordingOverlay]] = []
     for path in files:
         try:
-            data = read_toml(path)
-            if is_overlay(data):
-                overlays.append((path, overlay_from_data(path, data)))
-                continue
-            definition = definition_from_data(path, data, strict=strict)
-            key = (definition.id, definition.version)
-            if key in library.entries:
-                other = library.entries[key].path
-                raise DefinitionError(
-                    path,
-                    [
-                        Problem(
-                            "version",
-                            f"{definition.id} version {definition.version} already comes from "
-                            f"{other}",
-                            "give your definition a new id, or a higher version",
-                        )
-                    ],
-                )
-            library.entries[key] = LibraryEntry(definition, origin, path)
+            overlay = _add_file(library, path, origin, strict)
         except DefinitionError as error:
             library.refused.append(error)
+        except Exception as error:  # one bad file must not break the library
+            library.refused.append(unexpected_failure(path, error))
+        else:
+            if overlay is not None:
+                overlays.append((path, overlay))
     return overlays
 
 
@@ -128,25 +178,48 @@ def check_overlay(library: ScaleLibrary, overlay: WordingOverlay) -> list[Proble
 
 def _apply_overlays(library: ScaleLibrary, overlays: list[tuple[Path, WordingOverlay]]) -> None:
     for path, overlay in overlays:
-        problems = check_overlay(library, overlay)
-        if problems:
-            library.refused.append(DefinitionError(path, problems))
+        try:
+            problems = check_overlay(library, overlay)
+            if problems:
+                library.refused.append(DefinitionError(path, problems))
+                continue
+            key = (overlay.overlay, overlay.version)
+            entry = library.entries[key]
+            worded = apply_overlay(entry.definition, overlay)
+        except Exception as error:  # one bad overlay must not break the library
+            library.refused.append(unexpected_failure(path, error))
             continue
-        key = (overlay.overlay, overlay.version)
-        entry = library.entries[key]
-        library.entries[key] = LibraryEntry(
-            apply_overlay(entry.definition, overlay), entry.origin, entry.path, overlay.source
+        library.entries[key] = LibraryEntry(worded, entry.origin, entry.path, overlay.source)
+
+
+def _local_files(library: ScaleLibrary, local_dir: Path | None) -> list[Path]:
+    """The local folder's files; a folder that cannot be read is refused, not fatal."""
+    try:
+        return toml_files(local_dir)
+    except OSError as error:
+        assert local_dir is not None
+        library.refused.append(
+            DefinitionError(
+                local_dir,
+                [
+                    Problem(
+                        "", f"cannot read the folder ({error.strerror})", "check its permissions"
+                    )
+                ],
+            )
         )
+        return []
 
 
 def load_library(local_dir: Path | None = None, *, strict: bool = True) -> ScaleLibrary:
     """Load the built-in definitions, then the local folder's definitions and wording overlays.
 
     Files that fail validation are kept out of the library and listed in ``refused``, so one
-    broken local file never hides the rest.
+    broken local file never hides the rest. Never raises for a file's content: a screen or
+    command shows ``refusals()`` (file, field, reason, fix) and goes on with what loaded.
     """
     library = ScaleLibrary()
     overlays = _add_definitions(library, toml_files(BUILTIN_DIR), Origin.BUILTIN, strict)
-    overlays += _add_definitions(library, toml_files(local_dir), Origin.LOCAL, strict)
+    overlays += _add_definitions(library, _local_files(library, local_dir), Origin.LOCAL, strict)
     _apply_overlays(library, overlays)
     return library

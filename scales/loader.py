@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, TypeVar
@@ -10,6 +11,13 @@ from pydantic import BaseModel, ValidationError
 
 from hecht.scales.errors import problems_from
 from hecht.scales.examples import check_coverage, run_examples
+from hecht.scales.limits import (
+    MAX_BRACKET_DEPTH,
+    MAX_DATA_DEPTH,
+    MAX_FILE_BYTES,
+    too_deep_line,
+    too_deep_path,
+)
 from hecht.scales.model import ScaleDefinition
 from hecht.scales.overlay import WordingOverlay
 from hecht.scales.problems import DefinitionError, Problem
@@ -17,28 +25,91 @@ from hecht.scales.validation import check_definition
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Read a TOML file, refusing an unreadable, empty or malformed one with a clear message."""
+    """Read a TOML file, refusing an unreadable, oversized, empty or malformed one with a reason.
+
+    Raises:
+        DefinitionError: naming the file, the line where it is known, and the fix.
+    """
     try:
-        content = path.read_bytes()
+        with path.open("rb") as file:
+            content = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise DefinitionError(
             path, [Problem("", f"cannot read the file ({error.strerror})")]
         ) from None
+    return parse_toml(path, content)
+
+
+def parse_toml(path: Path, content: bytes) -> dict[str, Any]:
+    """Parse a file's bytes as TOML within the limits of ``hecht.scales.limits``.
+
+    Raises:
+        DefinitionError: naming the file, the line where it is known, and the fix.
+    """
+    if len(content) > MAX_FILE_BYTES:
+        raise DefinitionError(
+            path,
+            [
+                Problem(
+                    "",
+                    f"the file is larger than {MAX_FILE_BYTES // 1024} KB",
+                    "a scale definition is a few KB: check that this is the right file",
+                )
+            ],
+        )
     if not content.strip():
         raise DefinitionError(
             path, [Problem("", "the file is empty", "write a scale definition or remove the file")]
         )
     try:
-        return tomllib.loads(content.decode("utf-8"))
+        text = content.decode("utf-8")
     except UnicodeDecodeError as error:
         where = f"byte {error.start + 1}"
         raise DefinitionError(
             path, [Problem(where, "the file is not UTF-8 text", "save it as UTF-8")]
         ) from None
+    return _parsed(path, text)
+
+
+def _parsed(path: Path, text: str) -> dict[str, Any]:
+    deep_line = too_deep_line(text)
+    if deep_line is not None:
+        raise DefinitionError(path, [_too_deep(f"line {deep_line}", MAX_BRACKET_DEPTH)])
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
+        raise DefinitionError(path, [_syntax_problem(str(error), text)]) from None
+    except ValueError:  # an integer beyond Python's conversion limit (4300 digits)
+        long_number = re.search(r"[0-9_]{4000,}", text)
+        where = (
+            "" if long_number is None else f"line {text.count(chr(10), 0, long_number.start()) + 1}"
+        )
         raise DefinitionError(
-            path, [Problem("", f"not valid TOML: {error}", "fix the TOML syntax at that line")]
+            path, [Problem(where, "a number is too long to read", "write a shorter number")]
         ) from None
+    except RecursionError:  # nesting the bracket scan does not see (it only counts brackets)
+        raise DefinitionError(path, [_too_deep("", MAX_BRACKET_DEPTH)]) from None
+    return data
+
+
+def _syntax_problem(message: str, text: str) -> Problem:
+    """A TOML syntax error, its place ("at line 4, column 9" or the end) as the problem's place."""
+    found = re.search(r" \(at line (\d+), column (\d+)\)$", message)
+    if found:
+        where = f"line {found[1]}, column {found[2]}"
+        message = message[: found.start()]
+    else:
+        where = f"line {text.count(chr(10)) + 1} (the end of the file)"
+        message = message.removesuffix(" (at end of document)")
+    return Problem(where, f"not valid TOML: {message}", "fix the TOML syntax there")
+
+
+def _too_deep(where: str, limit: int) -> Problem:
+    return Problem(
+        where,
+        f"tables or arrays are nested more than {limit} levels deep",
+        "a definition nests a few levels at most: check the brackets and dotted keys here",
+    )
 
 
 def is_overlay(data: dict[str, Any]) -> bool:
@@ -47,6 +118,13 @@ def is_overlay(data: dict[str, Any]) -> bool:
 
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def _check_depth(path: Path, data: dict[str, Any]) -> None:
+    """Refuse data nested too deeply before pydantic or our checks walk it."""
+    deep_path = too_deep_path(data)
+    if deep_path is not None:
+        raise DefinitionError(path, [_too_deep(deep_path, MAX_DATA_DEPTH)])
 
 
 def _validated(path: Path, data: dict[str, Any], model: type[M]) -> M:
@@ -70,6 +148,7 @@ def definition_from_data(
     Raises:
         DefinitionError: with every problem found.
     """
+    _check_depth(path, data)
     definition = _validated(path, data, ScaleDefinition)
     problems = check_definition(definition)
     if problems:
@@ -94,6 +173,7 @@ def load_definition(path: Path, *, strict: bool = True) -> ScaleDefinition:
 
 def overlay_from_data(path: Path, data: dict[str, Any]) -> WordingOverlay:
     """Validate parsed TOML as a wording overlay (its fit to the scale is checked on applying)."""
+    _check_depth(path, data)
     try:
         return WordingOverlay.model_validate(data)
     except ValidationError as error:

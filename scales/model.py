@@ -4,32 +4,13 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import Field, StrictInt, model_validator
 
+from hecht.scales import limits
 from hecht.scales.text import Label, Text
-
-
-def _id_from_number(value: object) -> object:
-    """Let authors write item ids as bare numbers (``id = 3``); they are stored as text."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-Identifier = Annotated[
-    str,
-    BeforeValidator(_id_from_number),
-    Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=40),
-]
-Version = Annotated[str, BeforeValidator(_id_from_number), Field(pattern=r"^\d+(\.\d+)*$")]
-
-
-class Strict(BaseModel):
-    """Base for every table of a definition: unknown keys are errors, never silently ignored."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from hecht.scales.values import Code, CodeKey, Flag, Identifier, Number, Source, Strict, Version
 
 
 class Domain(StrEnum):
@@ -97,14 +78,14 @@ class Licence(Strict):
     """The licence class and the note that explains it."""
 
     class_: LicenceClass = Field(alias="class")
-    note: str = Field(min_length=1)
+    note: str = Field(min_length=1, max_length=limits.MAX_TEXT)
 
 
 class Option(Strict):
     """One answer box: what is typed (code), what it counts (score), what it says (label)."""
 
-    code: int = Field(ge=0, le=99)
-    score: float
+    code: Code
+    score: Number
     label: Label
     text: Text | None = None
 
@@ -112,9 +93,9 @@ class Option(Strict):
 class NumericRange(Strict):
     """A visual-analogue or number answer: any value from min to max in steps of step."""
 
-    min: float
-    max: float
-    step: float = Field(default=1, gt=0)
+    min: Number
+    max: Number
+    step: Number = Field(default=1, ge=limits.MIN_STEP)
 
     @model_validator(mode="after")
     def _ordered(self) -> NumericRange:
@@ -126,7 +107,7 @@ class NumericRange(Strict):
 class OptionSet(Strict):
     """The answers an item offers: a list of options, or a numeric range."""
 
-    options: list[Option] | None = None
+    options: list[Option] | None = Field(default=None, max_length=limits.MAX_OPTIONS)
     range: NumericRange | None = None
 
     @model_validator(mode="after")
@@ -161,20 +142,20 @@ class Item(Strict):
     label: Label
     text: Text | None = None
     options: Identifier
-    reverse: bool = False
-    scored: bool = True
-    option_text: dict[int, Text] = Field(default_factory=dict)
+    reverse: Flag = False
+    scored: Flag = True
+    option_text: dict[CodeKey, Text] = Field(default_factory=dict, max_length=limits.MAX_OPTIONS)
 
 
 class MissingPolicy(Strict):
     """The missing-item rule with its limit and rounding."""
 
     rule: MissingRule
-    max_missing: int | None = Field(default=None, ge=0)
-    min_answered: int | None = Field(default=None, ge=1)
+    max_missing: StrictInt | None = Field(default=None, ge=0, le=limits.MAX_ITEMS)
+    min_answered: StrictInt | None = Field(default=None, ge=1, le=limits.MAX_ITEMS)
     rounding: Rounding = Rounding.NONE
-    source: str | None = None
-    ask_reason: bool = False
+    source: Source | None = None
+    ask_reason: Flag = False
     """Whether marking an item missing asks why (stored beside the missing answer)."""
 
     @model_validator(mode="after")
@@ -205,8 +186,8 @@ class Band(Strict):
     """A severity band: its id, the totals it covers (inclusive) and its label."""
 
     id: Identifier
-    min: float
-    max: float
+    min: Number
+    max: Number
     label: Label
 
     @model_validator(mode="after")
@@ -219,8 +200,8 @@ class Band(Strict):
 class Transform(Strict):
     """A linear transform of the raw total (WHO-5: x4 gives a percentage)."""
 
-    multiply: float = 1
-    add: float = 0
+    multiply: Number = 1
+    add: Number = 0
     unit: Label | None = None
 
 
@@ -229,24 +210,24 @@ class Subscale(Strict):
 
     id: Identifier
     label: Label
-    items: list[Identifier] = Field(min_length=1)
+    items: list[Identifier] = Field(min_length=1, max_length=limits.MAX_ITEMS)
     method: Method | None = None
-    range: tuple[float, float]
+    range: tuple[Number, Number]
     missing: MissingPolicy | None = None
-    bands: list[Band] = Field(default_factory=list)
-    band_step: float = Field(default=1, gt=0)
-    cutoff: float | None = None
+    bands: list[Band] = Field(default_factory=list, max_length=limits.MAX_BANDS)
+    band_step: Number = Field(default=1, ge=limits.MIN_STEP)
+    cutoff: Number | None = None
 
 
 class Scoring(Strict):
     """How the total is formed and read."""
 
     method: Method
-    range: tuple[float, float]
+    range: tuple[Number, Number]
     direction: Direction
     missing: MissingPolicy
     transform: Transform | None = None
-    total: bool = True
+    total: Flag = True
 
 
 class CriticalWhen(StrEnum):
@@ -267,9 +248,9 @@ class CriticalRule(Strict):
     """An answer pattern that must raise an alert at the moment of entry."""
 
     id: Identifier
-    items: list[Identifier] = Field(min_length=1)
+    items: list[Identifier] = Field(min_length=1, max_length=limits.MAX_ITEMS)
     when: CriticalWhen = CriticalWhen.ANY_ITEM
-    at_least: float
+    at_least: Number
     level: AlertLevel
     message: Label
 
@@ -277,20 +258,20 @@ class CriticalRule(Strict):
 class Interpretation(Strict):
     """Severity bands, the clinical cutoff and critical items of the total."""
 
-    bands: list[Band] = Field(default_factory=list)
-    band_step: float = Field(default=1, gt=0)
-    cutoff: float | None = None
-    cutoff_source: str | None = None
-    critical: list[CriticalRule] = Field(default_factory=list)
+    bands: list[Band] = Field(default_factory=list, max_length=limits.MAX_BANDS)
+    band_step: Number = Field(default=1, ge=limits.MIN_STEP)
+    cutoff: Number | None = None
+    cutoff_source: Source | None = None
+    critical: list[CriticalRule] = Field(default_factory=list, max_length=limits.MAX_CRITICAL_RULES)
 
 
 class Norm(Strict):
     """Mean and SD of a reference sample."""
 
-    mean: float
-    sd: float = Field(gt=0)
-    n: int | None = Field(default=None, ge=1)
-    source: str | None = None
+    mean: Number
+    sd: Number = Field(gt=0)
+    n: StrictInt | None = Field(default=None, ge=1, le=1_000_000_000)
+    source: Source | None = None
 
 
 class Norms(Strict):
@@ -311,12 +292,12 @@ class CutoffMethod(StrEnum):
 class Change(Strict):
     """Reliable-change parameters: SD and reliability, or a published minimal reliable change."""
 
-    sd: float | None = Field(default=None, gt=0)
-    reliability: float | None = Field(default=None, gt=0, lt=1)
-    reliable_change: float | None = Field(default=None, gt=0)
+    sd: Number | None = Field(default=None, gt=0)
+    reliability: Number | None = Field(default=None, gt=0, lt=1)
+    reliable_change: Number | None = Field(default=None, gt=0)
     criterion: Literal[1.96, 1.645] = 1.96
     cutoff_method: CutoffMethod | None = None
-    source: str | None = None
+    source: Source | None = None
 
     @model_validator(mode="after")
     def _one_way(self) -> Change:
@@ -341,20 +322,26 @@ class Change(Strict):
 class ExpectedScore(Strict):
     """What a golden example must score."""
 
-    valid: bool = True
-    total: float | None = None
+    valid: Flag = True
+    total: Number | None = None
     band: Identifier | None = None
-    prorated: bool | None = None
-    subscales: dict[Identifier, float] = Field(default_factory=dict)
-    invalid_subscales: list[Identifier] = Field(default_factory=list)
-    alerts: list[Identifier] = Field(default_factory=list)
+    prorated: Flag | None = None
+    subscales: dict[Identifier, Number] = Field(
+        default_factory=dict, max_length=limits.MAX_SUBSCALES
+    )
+    invalid_subscales: list[Identifier] = Field(
+        default_factory=list, max_length=limits.MAX_SUBSCALES
+    )
+    alerts: list[Identifier] = Field(default_factory=list, max_length=limits.MAX_CRITICAL_RULES)
+    unanswered_critical: list[Identifier] = Field(default_factory=list, max_length=limits.MAX_ITEMS)
+    """Critical items the example leaves unanswered (item ids): to be asked about."""
 
 
 class Example(Strict):
     """A golden answer-set: codes as typed (empty = missing) and the expected result."""
 
-    name: str = Field(min_length=1)
-    answers: str
+    name: str = Field(min_length=1, max_length=limits.MAX_LABEL)
+    answers: str = Field(max_length=limits.MAX_ANSWERS)
     expect: ExpectedScore
 
 
@@ -368,18 +355,20 @@ class ScaleDefinition(Strict):
     domain: Domain
     respondent: Respondent
     timeframe: Label | None = None
-    citation: str = Field(min_length=1)
+    citation: str = Field(min_length=1, max_length=limits.MAX_TEXT)
     licence: Licence
-    notes: str | None = None
+    notes: str | None = Field(default=None, max_length=limits.MAX_NOTES)
     instructions: Text | None = None
-    option_sets: dict[Identifier, OptionSet] = Field(min_length=1)
-    items: list[Item] = Field(min_length=1)
+    option_sets: dict[Identifier, OptionSet] = Field(
+        min_length=1, max_length=limits.MAX_OPTION_SETS
+    )
+    items: list[Item] = Field(min_length=1, max_length=limits.MAX_ITEMS)
     scoring: Scoring
-    subscales: list[Subscale] = Field(default_factory=list)
+    subscales: list[Subscale] = Field(default_factory=list, max_length=limits.MAX_SUBSCALES)
     interpretation: Interpretation = Field(default_factory=Interpretation)
     norms: Norms = Field(default_factory=Norms)
     change: Change | None = None
-    examples: list[Example] = Field(default_factory=list)
+    examples: list[Example] = Field(default_factory=list, max_length=limits.MAX_EXAMPLES)
 
     def item(self, item_id: str) -> Item:
         """Return the item with this id."""

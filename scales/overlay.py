@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from hecht.scales.model import Identifier, ScaleDefinition, Strict, Version
+from hecht.scales.limits import MAX_ITEMS, MAX_OPTIONS, MAX_TEXT
+from hecht.scales.model import ScaleDefinition
 from hecht.scales.problems import Problem
 from hecht.scales.text import Text
+from hecht.scales.values import CodeKey, Identifier, Strict, Version
 
 
 class ItemWording(Strict):
@@ -14,7 +16,7 @@ class ItemWording(Strict):
 
     id: Identifier
     text: Text | None = None
-    options: dict[int, Text] = Field(default_factory=dict)
+    options: dict[CodeKey, Text] = Field(default_factory=dict, max_length=MAX_OPTIONS)
 
 
 class WordingOverlay(Strict):
@@ -22,9 +24,9 @@ class WordingOverlay(Strict):
 
     overlay: Identifier
     version: Version
-    source: str = Field(min_length=1)
+    source: str = Field(min_length=1, max_length=MAX_TEXT)
     instructions: Text | None = None
-    items: list[ItemWording] = Field(default_factory=list)
+    items: list[ItemWording] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 def overlay_problems(definition: ScaleDefinition, overlay: WordingOverlay) -> list[Problem]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from hecht.scales.answers import AnswerSheet, item_score
@@ -36,6 +36,15 @@ class Alert:
 
 
 @dataclass(frozen=True)
+class UnansweredCritical:
+    """A critical item left unanswered: nothing is known about it, so it must be asked about."""
+
+    rule: str
+    item: str
+    level: AlertLevel
+
+
+@dataclass(frozen=True)
 class PartScore:
     """The score of a set of items under a missing-item rule."""
 
@@ -58,6 +67,8 @@ class ScoreResult:
     subscales: dict[str, float | None] = field(default_factory=dict)
     subscale_bands: dict[str, str | None] = field(default_factory=dict)
     alerts: list[Alert] = field(default_factory=list)
+    unanswered_critical: list[UnansweredCritical] = field(default_factory=list)
+    """Critical items without an answer; every total or subscale holding one is invalid."""
 
 
 def round_half_up(value: float) -> float:
@@ -65,10 +76,20 @@ def round_half_up(value: float) -> float:
     return float(math.floor(value + 0.5))
 
 
-def score_part(scores: Sequence[float | None], method: Method, missing: MissingPolicy) -> PartScore:
-    """Combine item scores (None = missing) into one value under a missing-item rule."""
+def score_part(
+    scores: Sequence[float | None],
+    method: Method,
+    missing: MissingPolicy,
+    *,
+    lacks_critical: bool = False,
+) -> PartScore:
+    """Combine item scores (None = missing) into one value under a missing-item rule.
+
+    ``lacks_critical``: a critical item of these is unanswered. Critical items are never
+    prorated (or averaged, or summed) away: the part is then invalid, whatever the rule allows.
+    """
     answered = [score for score in scores if score is not None]
-    if not missing.allows(len(answered), len(scores)):
+    if lacks_critical or not missing.allows(len(answered), len(scores)):
         return PartScore(None, False)
     incomplete = len(answered) < len(scores)
     if method is Method.MEAN:
@@ -121,6 +142,22 @@ def triggered_alerts(rules: Sequence[CriticalRule], scores: dict[str, float | No
     return alerts
 
 
+def unanswered_critical(
+    rules: Sequence[CriticalRule], missing: Iterable[str]
+) -> list[UnansweredCritical]:
+    """Return, per critical rule, its items among ``missing`` (item ids without an answer).
+
+    Works on a stored administration's list of missing items as well as on a fresh score.
+    """
+    unanswered = set(missing)
+    return [
+        UnansweredCritical(rule.id, item, rule.level)
+        for rule in rules
+        for item in rule.items
+        if item in unanswered
+    ]
+
+
 def score(definition: ScaleDefinition, answers: AnswerSheet) -> ScoreResult:
     """Score one answer sheet (codes already checked by ``parse_answers`` or ``check_code``).
 
@@ -134,6 +171,9 @@ def score(definition: ScaleDefinition, answers: AnswerSheet) -> ScoreResult:
     scores = item_scores(definition, answers)
     scoring = definition.scoring
     missing = [item.id for item in definition.scored_items if scores[item.id] is None]
+    critical = definition.interpretation.critical
+    gaps = unanswered_critical(critical, [i for i, value in scores.items() if value is None])
+    lacking = {gap.item for gap in gaps}
     subscales: dict[str, float | None] = {}
     subscale_bands: dict[str, str | None] = {}
     any_prorated = False
@@ -142,13 +182,17 @@ def score(definition: ScaleDefinition, answers: AnswerSheet) -> ScoreResult:
             [scores[item_id] for item_id in subscale.items],
             subscale.method or scoring.method,
             subscale.missing or scoring.missing,
+            lacks_critical=not lacking.isdisjoint(subscale.items),
         )
         subscales[subscale.id] = part.value
         subscale_bands[subscale.id] = find_band(subscale.bands, part.value)
         any_prorated = any_prorated or part.prorated
     if scoring.total:
         part = score_part(
-            [scores[item.id] for item in definition.scored_items], scoring.method, scoring.missing
+            [scores[item.id] for item in definition.scored_items],
+            scoring.method,
+            scoring.missing,
+            lacks_critical=not lacking.isdisjoint(missing),
         )
         raw_total = part.value
         total = None if raw_total is None else apply_transform(raw_total, scoring.transform)
@@ -168,5 +212,6 @@ def score(definition: ScaleDefinition, answers: AnswerSheet) -> ScoreResult:
         missing=missing,
         subscales=subscales,
         subscale_bands=subscale_bands,
-        alerts=triggered_alerts(definition.interpretation.critical, scores),
+        alerts=triggered_alerts(critical, scores),
+        unanswered_critical=gaps,
     )

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from hecht.scales.limits import MAX_LABEL, MAX_TEXT
+
 Language = Literal["nl", "en"]
 LANGUAGES: tuple[Language, ...] = ("nl", "en")
 
@@ -15,8 +17,8 @@ class Text(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    nl: str | None = Field(default=None, min_length=1)
-    en: str | None = Field(default=None, min_length=1)
+    nl: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
+    en: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT)
 
     @model_validator(mode="after")
     def _not_empty(self) -> Text:
@@ -34,5 +36,5 @@ class Text(BaseModel):
 class Label(Text):
     """Short text written by us, which must exist in both languages."""
 
-    nl: str = Field(min_length=1)
-    en: str = Field(min_length=1)
+    nl: str = Field(min_length=1, max_length=MAX_LABEL)
+    en: str = Field(min_length=1, max_length=MAX_LABEL)

@@ -49,6 +49,20 @@ def check_unique_ids(definition: ScaleDefinition) -> list[Problem]:
     ]
 
 
+def check_repeated_items(definition: ScaleDefinition) -> list[Problem]:
+    """A subscale or critical rule names each item once: twice would count it twice."""
+    lists = [(f"subscales (id '{sub.id}').items", sub.items) for sub in definition.subscales]
+    lists += [
+        (f"interpretation.critical (id '{rule.id}').items", rule.items)
+        for rule in definition.interpretation.critical
+    ]
+    return [
+        Problem(where, f"item '{repeated}' is listed twice", "name each item once")
+        for where, items in lists
+        for repeated in duplicates(items)
+    ]
+
+
 def check_item_references(definition: ScaleDefinition) -> list[Problem]:
     """Every item names an existing option set; option wording names existing codes."""
     problems: list[Problem] = []
@@ -295,7 +309,11 @@ def check_change(definition: ScaleDefinition) -> list[Problem]:
 
 def check_definition(definition: ScaleDefinition) -> list[Problem]:
     """Return every structural problem of a definition that its field types cannot catch."""
-    problems = check_unique_ids(definition) + check_item_references(definition)
+    problems = (
+        check_unique_ids(definition)
+        + check_repeated_items(definition)
+        + check_item_references(definition)
+    )
     if problems:
         return problems
     return (

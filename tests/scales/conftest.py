@@ -64,7 +64,11 @@ BASE: dict[str, Any] = {
             "answers": "1,1,1,",
             "expect": {"total": 4, "prorated": True, "band": "mid"},
         },
-        {"name": "two missing items are too many", "answers": "1,,1,", "expect": {"valid": False}},
+        {
+            "name": "two missing items are too many; critical item 2 is to be asked about",
+            "answers": "1,,1,",
+            "expect": {"valid": False, "unanswered_critical": ["2"]},
+        },
         {
             "name": "item 2 at 3 raises the alarm",
             "answers": "3,3,3,3",

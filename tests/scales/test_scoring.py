@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from hecht.scales.answers import AnswerError, AnswerProblem, parse_answers
-from hecht.scales.scoring import round_half_up, score
+from hecht.scales.library import load_library
+from hecht.scales.model import AlertLevel
+from hecht.scales.problems import DefinitionError
+from hecht.scales.scoring import UnansweredCritical, round_half_up, score, unanswered_critical
 
 
 def answers(definition, typed):
@@ -43,6 +46,9 @@ def test_invalid_rule_refuses_any_missing_item(scale_data, build):
     data["scoring"]["missing"] = {"rule": "invalid"}
     data["examples"] = [e for e in data["examples"] if "missing" not in e["name"]]
     data["examples"].append({"name": "m", "answers": "1,1,1,", "expect": {"valid": False}})
+    data["examples"].append(
+        {"name": "c", "answers": "1,,1,1", "expect": {"valid": False, "unanswered_critical": ["2"]}}
+    )
     definition = build(data)
     assert answers(definition, "1,1,1,").valid is False
 
@@ -100,14 +106,14 @@ def test_subscales_score_their_own_items(demo):
 
 
 def test_a_subscale_inherits_the_scales_missing_rule(demo):
-    result = answers(demo, "3,,1,1")  # one missing: allowed for the total and the subscale
+    result = answers(demo, ",3,1,1")  # one missing: allowed for the total and the subscale
     assert (result.total, result.subscales["first"]) == (8, 6)
 
 
 def test_a_subscale_with_its_own_rule_can_be_invalid_while_the_total_is_valid(scale_data, build):
     data = scale_data()
     data["subscales"][0]["missing"] = {"rule": "invalid"}
-    result = answers(build(data), "3,,1,1")
+    result = answers(build(data), ",3,1,1")
     assert result.valid is True
     assert result.subscales["first"] is None
 
@@ -137,8 +143,11 @@ def test_sum_rule_raises_one_alert_over_its_items(scale_data, build):
         }
     ]
     for example in data["examples"]:
-        example["expect"]["alerts"] = []
+        example["expect"]["alerts"] = example["expect"]["unanswered_critical"] = []
     data["examples"][-1]["expect"]["alerts"] = ["pair"]
+    data["examples"].append(
+        {"name": "c", "answers": ",1,1,1", "expect": {"valid": False, "unanswered_critical": ["1"]}}
+    )
     definition = build(data)
     assert [a.item for a in answers(definition, "2,0,2,3").alerts] == ["1+3"]
     assert answers(definition, "2,0,1,3").alerts == []
@@ -191,3 +200,61 @@ def test_numeric_range_items_take_any_value_on_their_steps(scale_data, build):
         parse_answers(definition, "9.4,10,0,2")
     assert caught.value.problem is AnswerProblem.OUT_OF_RANGE
     assert caught.value.allowed == "0 to 10 in steps of 0.5"
+
+
+def test_a_missing_critical_item_is_never_prorated_away(demo):
+    result = answers(demo, "1,,1,1")  # one missing item is allowed, but item 2 is critical
+    assert (result.valid, result.total, result.prorated) == (False, None, False)
+    assert result.unanswered_critical == [UnansweredCritical("alarm", "2", AlertLevel.URGENT)]
+
+
+def test_a_missing_ordinary_item_is_still_prorated_beside_a_critical_rule(demo):
+    result = answers(demo, ",3,1,1")
+    assert (result.valid, result.total, result.prorated) == (True, 8, True)
+    assert result.unanswered_critical == []
+
+
+def test_core10_with_item_6_missing_is_invalid_and_asks_about_item_6():
+    core10 = load_library().get("core10")
+    result = score(core10, parse_answers(core10, "1,2,2,1,1,,1,1,1,1"))
+    assert (result.valid, result.total) == (False, None)
+    assert [(gap.rule, gap.item) for gap in result.unanswered_critical] == [("risk", "6")]
+    other = score(core10, parse_answers(core10, "1,2,2,1,1,0,1,1,1,"))
+    assert (other.valid, other.total, other.prorated) == (
+        True,
+        pytest.approx(11.11, abs=0.01),
+        True,
+    )
+
+
+def test_a_subscale_holding_a_missing_critical_item_is_invalid_under_any_rule(scale_data, build):
+    data = scale_data()
+    data["subscales"][0]["missing"] = {"rule": "minimum_answered", "min_answered": 1}
+    result = answers(build(data), "3,,1,1")
+    assert result.subscales["first"] is None
+
+
+def test_unanswered_critical_items_are_found_from_a_stored_list_of_missing_items(demo):
+    rules = demo.interpretation.critical
+    assert unanswered_critical(rules, ["1", "2"]) == [
+        UnansweredCritical("alarm", "2", AlertLevel.URGENT)
+    ]
+    assert unanswered_critical(rules, ["1"]) == []
+
+
+def test_an_example_must_expect_the_critical_items_it_leaves_unanswered(scale_data, build):
+    data = scale_data()
+    data["examples"][2]["expect"]["unanswered_critical"] = []
+    with pytest.raises(DefinitionError) as caught:
+        build(data)
+    assert "unanswered critical items are ['2'], expected none" in str(caught.value)
+
+
+def test_strict_mode_requires_an_example_leaving_each_critical_rule_unanswered(scale_data, build):
+    data = scale_data()
+    data["examples"][2]["answers"] = "1,1,,"
+    data["examples"][2]["expect"]["unanswered_critical"] = []
+    with pytest.raises(DefinitionError) as caught:
+        build(data)
+    assert "no example leaves an item of critical rule 'alarm' unanswered" in str(caught.value)
+    assert 'unanswered_critical = ["2"]' in str(caught.value)

@@ -69,9 +69,9 @@ answers = "0,1"
 expect = { total = 1, alerts = ["alarm"] }
 
 [[examples]]
-name = "missing is invalid"
+name = "missing is invalid, and critical item 2 is to be asked about"
 answers = "1,"
-expect = { valid = false }
+expect = { valid = false, unanswered_critical = ["2"] }
 """
 
 
@@ -193,7 +193,8 @@ def test_strict_mode_requires_an_example_for_every_critical_rule(tmp_path):
 
 def test_strict_mode_requires_examples_of_the_missing_rule(tmp_path):
     text = VALID.replace(
-        'answers = "1,"\nexpect = { valid = false }', 'answers = "1,0"\nexpect = { total = 1 }'
+        'answers = "1,"\nexpect = { valid = false, unanswered_critical = ["2"] }',
+        'answers = "1,0"\nexpect = { total = 1 }',
     )
     report = refusal(tmp_path, text)
     assert "no example leaves an item unanswered" in report
