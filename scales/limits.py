@@ -20,6 +20,9 @@ itself fails somewhere past 300, depending on how deep the caller already is).""
 MAX_DATA_DEPTH = 12
 """Tables and arrays may nest at most this deep once read (dotted keys nest without brackets)."""
 
+MAX_DATA_VALUES = 100_000
+"""Values (tables, arrays and their entries) a file's data may hold: the largest definition the
+other limits allow holds tens of thousands; more is refused before anything walks it twice."""
 MAX_ITEMS = 200
 MAX_OPTIONS = 100
 MAX_OPTION_SETS = 50
@@ -119,6 +122,22 @@ def too_deep_line(text: str, limit: int = MAX_BRACKET_DEPTH) -> int | None:
             return text.count("\n", 0, position) + 1
         position += 1
     return None
+
+
+def too_many_values(data: Any, limit: int = MAX_DATA_VALUES) -> bool:
+    """Return whether parsed data holds more than ``limit`` values (it stops counting there)."""
+    pending: list[Any] = [data]
+    counted = 0
+    while pending:
+        node = pending.pop()
+        counted += 1
+        if counted > limit:
+            return True
+        if isinstance(node, dict):
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return False
 
 
 def too_deep_path(data: Any, limit: int = MAX_DATA_DEPTH) -> str | None:

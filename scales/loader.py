@@ -14,9 +14,11 @@ from hecht.scales.examples import check_coverage, run_examples
 from hecht.scales.limits import (
     MAX_BRACKET_DEPTH,
     MAX_DATA_DEPTH,
+    MAX_DATA_VALUES,
     MAX_FILE_BYTES,
     too_deep_line,
     too_deep_path,
+    too_many_values,
 )
 from hecht.scales.model import ScaleDefinition
 from hecht.scales.overlay import WordingOverlay
@@ -121,7 +123,18 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def _check_depth(path: Path, data: dict[str, Any]) -> None:
-    """Refuse data nested too deeply before pydantic or our checks walk it."""
+    """Refuse data too large or nested too deeply before pydantic or our checks walk it."""
+    if too_many_values(data):
+        raise DefinitionError(
+            path,
+            [
+                Problem(
+                    "",
+                    f"the file is too large: more than {MAX_DATA_VALUES} values",
+                    "a definition holds a few thousand at most: look for repeated blocks",
+                )
+            ],
+        )
     deep_path = too_deep_path(data)
     if deep_path is not None:
         raise DefinitionError(path, [_too_deep(deep_path, MAX_DATA_DEPTH)])

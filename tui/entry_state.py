@@ -10,12 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from hecht.scales.answers import AnswerError, allowed_codes, check_code
+from hecht.scales.answers import AnswerError, allowed_codes, check_code, is_code_character
 from hecht.scales.model import Item, ScaleDefinition
 
 MISSING_KEY = "-"
-DIGITS = frozenset("0123456789")
-"""The keys that type a code: ASCII digits only (``str.isdigit`` also takes ٣ and ３)."""
 
 
 class KeyOutcome(StrEnum):
@@ -105,7 +103,7 @@ class EntryState:
                 return KeyOutcome.ASK_REASON, None  # marked once the reason is given
             self.typed = ""
             return KeyOutcome.MISSING, Answer(self.item.id, None)
-        if not (key in DIGITS or key in ".,"):
+        if not is_code_character(key):
             return KeyOutcome.IGNORED, None
         if not self.single_key(self.item):
             self.typed += key
@@ -121,8 +119,6 @@ class EntryState:
 
     def _try(self, typed: str) -> tuple[KeyOutcome, Answer | None]:
         self.typed = ""
-        if any(character not in DIGITS and character not in ".," for character in typed):
-            return KeyOutcome.REFUSED, None
         try:
             code = check_code(self.definition, self.item, typed)
         except AnswerError:
@@ -179,8 +175,6 @@ class EntryState:
             if place in ("", MISSING_KEY):
                 answers.append(Answer(item.id, None))
                 continue
-            if any(character not in DIGITS and character not in ".," for character in place):
-                return answers, PaperProblem(index + 1, item.id, place)
             try:
                 code = check_code(self.definition, item, place)
             except AnswerError:

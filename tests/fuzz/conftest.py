@@ -93,6 +93,9 @@ def run_cases(strategy: st.SearchStrategy[Any], check: Callable[[Any], None], co
         deadline=None,
         database=None,
         suppress_health_check=list(HealthCheck),
+        # the everyday run is the same every time (a red CI run can be reproduced at once); the
+        # long run (HECHT_FUZZ_EXAMPLES) explores new cases each time
+        derandomize="HECHT_FUZZ_EXAMPLES" not in os.environ,
     )
     @given(strategy)
     def case(value: Any) -> None:

@@ -142,6 +142,14 @@ def test_too_many_items_are_refused_with_the_limit(scale_data, build):
     assert f"items: List should have at most {limits.MAX_ITEMS} items" in caught.value.report()
 
 
+def test_data_of_too_many_values_is_refused_as_a_whole(scale_data, build):
+    data = scale_data()
+    data["examples"] = [dict(example) for example in data.get("examples", [])] * 60_000
+    with pytest.raises(DefinitionError) as caught:
+        build(data)
+    assert f"the file is too large: more than {limits.MAX_DATA_VALUES}" in caught.value.report()
+
+
 def test_deeply_nested_arrays_are_refused_naming_the_line(tmp_path):
     text = 'id = "x"\n\nnotes = ' + "[" * 100_000 + "]" * 100_000 + "\n"
     report = refusal(tmp_path, text)
