@@ -31,6 +31,7 @@ from hecht.schema.codebook import (
     item_rows,
 )
 from hecht.schema.context import Actor
+from hecht.schema.files import open_private_text
 from hecht.schema.tables import Administration, Client, Episode, ItemResponse, RecordStatus, Score
 from hecht.schema.versioning import current_rows
 
@@ -198,6 +199,10 @@ def wide_rows(
     return out, sorted(subscale_columns)
 
 
+CSV_FILES = ("long.csv", "wide.csv", "codebook.csv", "items.csv")
+"""The files a CSV export writes into its folder."""
+
+
 def cell(value: Any) -> Any:
     """Render a value as statistics software reads it: empty for none, 3 rather than 3.0."""
     if value is None:
@@ -208,7 +213,7 @@ def cell(value: Any) -> Any:
 
 
 def _write(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> int:
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with open_private_text(path) as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, restval="", extrasaction="ignore")
         writer.writeheader()
         writer.writerows({key: cell(value) for key, value in row.items()} for row in rows)

@@ -19,6 +19,7 @@ from hecht.schema import audit
 from hecht.schema.audit import AuditKind, event_hash
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError
+from hecht.schema.files import write_private
 from hecht.schema.migrate import head_revision
 from hecht.schema.summaries import rebuild_summaries
 from hecht.schema.tables import AuditEvent, CourseRule, EpisodeCourse, ScoreSummary, SQLModel
@@ -62,10 +63,8 @@ def export_document(*, session: Session, actor: Actor) -> dict[str, Any]:
 
 
 def write_export(document: dict[str, Any], path: Path) -> None:
-    """Write an export document as UTF-8 JSON with sorted keys."""
-    path.write_text(
-        json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    """Write an export document as UTF-8 JSON with sorted keys, whole or not at all, private."""
+    write_private(path, json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
 
 def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:

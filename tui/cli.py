@@ -9,11 +9,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from hecht.tui.config import ConfigError, load_config
+from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages, detect_language
-
-
-class UsageError(Exception):
-    """Bad input on the command line, already phrased for the user."""
 
 
 def language_in(argv: Sequence[str]) -> str | None:
@@ -98,6 +95,7 @@ def build_parser(messages: Messages) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 done, 2 refused input, 1 internal error)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    os.umask(0o077)  # every file and folder Hecht creates is its user's alone
     try:
         config = load_config()
     except ConfigError as error:
@@ -110,8 +108,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.config = config
     try:
         if not getattr(args, "run", None):
+            from hecht.tui.context import check_location, command_database_url
             from hecht.tui.launch import run_tui
 
+            if not args.demo:
+                check_location(command_database_url(args), messages, may_create=True)
             return run_tui(args, messages)
         return int(args.run(args, messages))
     except UsageError as error:

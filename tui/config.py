@@ -143,7 +143,9 @@ def toml_value(value: object) -> str:
 def save_config(config: Config, path: Path | None = None) -> Path:
     """Write the config file (``hecht init``), keeping it readable by hand."""
     path = path or config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from hecht.schema.files import private_folder, write_private
+
+    private_folder(path.parent)
     lines = ["# Hecht settings. `hecht init` wrote this file; edit it freely.", ""]
     for name in ("language", "practitioner", "database", "privacy"):
         value = getattr(config, name)
@@ -159,5 +161,5 @@ def save_config(config: Config, path: Path | None = None) -> Path:
         lines += [
             f"{toml_value(action)} = {toml_value(key)}" for action, key in config.keys.items()
         ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_private(path, "\n".join(lines) + "\n")
     return path

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from hecht.schema.audit import client_log, verify_chain
-from hecht.schema.backup import BackupError, backup_sqlite, restore_sqlite
+from hecht.schema.backup import BackupError, BackupProblem, backup_sqlite, restore_sqlite
 from hecht.schema.database import open_database, unit_of_work
 from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
 from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
@@ -177,8 +177,9 @@ def test_a_damaged_backup_is_refused_before_anything_is_replaced(tmp_path, actor
 def test_a_backup_never_overwrites_an_existing_file(tmp_path):
     (tmp_path / "a.db").write_bytes(b"")
     sqlite3.connect(tmp_path / "live.db").close()
-    with pytest.raises(BackupError, match="already exists"):
+    with pytest.raises(BackupError) as refused:
         backup_sqlite(tmp_path / "live.db", tmp_path / "a.db")
+    assert refused.value.problem is BackupProblem.EXISTS
 
 
 def test_destroying_a_client_removes_their_content_and_keeps_a_tombstone_and_the_log(

@@ -132,7 +132,7 @@ def test_backup_export_and_import_from_the_command_line(capsys, db, tmp_path):
 
 def test_export_to_a_missing_folder_is_refused(capsys, db, tmp_path):
     code, _, err = run(capsys, "--db", db, "export", "--out", str(tmp_path / "nope" / "x.json"))
-    assert code == 2 and "no such folder" in err
+    assert code == 2 and f"the folder {tmp_path / 'nope'} does not exist" in err
 
 
 def test_destroy_needs_the_code_typed_again(capsys, db):

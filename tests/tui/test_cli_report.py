@@ -310,7 +310,7 @@ def test_a_failed_write_leaves_no_half_file_and_no_audit_event(
     def full_disk(source, destination):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("hecht.tui.reports.output.os.replace", full_disk)
+    monkeypatch.setattr("hecht.schema.files.os.replace", full_disk)
     before = report_events(report_db)
     code, _, err = run(
         capsys, "--db", report_db, "report", "supervision", "--format", "html", "--out", str(target)
@@ -324,9 +324,15 @@ def test_a_failed_write_leaves_no_half_file_and_no_audit_event(
 def test_a_report_replaces_an_older_file_whole(capsys, report_db, tmp_path):
     target = tmp_path / "packet.txt"
     target.write_text("an old packet that is much longer than nothing\n" * 200)
-    code, out, _ = run(
+    code, _, err = run(
         capsys, "--db", report_db, "report", "supervision", "--format", "txt", "--out", str(target)
     )
+    assert code == 2 and "the file already exists" in err and "--force" in err
+    assert target.read_text(encoding="utf-8").startswith("an old packet")
+    code, out, _ = run(
+        capsys, "--db", report_db, "report", "supervision", "--format", "txt", "--out",
+        str(target), "--force",
+    )  # fmt: skip
     assert code == 0 and out.strip() == f"report written to {target}"
     assert target.read_text(encoding="utf-8").startswith("SUPERVISION PACKET")
     assert "an old packet" not in target.read_text(encoding="utf-8")

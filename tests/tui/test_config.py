@@ -51,6 +51,10 @@ def test_the_config_files_database_and_language_are_used_unless_overridden(
 
     monkeypatch.delenv("HECHT_DB", raising=False)
     monkeypatch.delenv("HECHT_LANG", raising=False)
+    from hecht.schema.database import open_database
+
+    for name in ("from-config.db", "other.db"):
+        open_database(f"sqlite:///{tmp_path / name}").dispose()
     save_config(Config(language="nl", database=str(tmp_path / "from-config.db")))
     assert main(["db", "status"]) == 0
     assert f"sqlite:///{tmp_path / 'from-config.db'}: schema" in capsys.readouterr().out

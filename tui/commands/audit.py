@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from hecht.tui.cli import UsageError
+from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
 
 # Storage modules are imported inside the commands: `hecht scales …` must not pay for them.
@@ -25,17 +25,14 @@ def register(commands: Any, messages: Messages) -> None:
 
 def run_audit(args: argparse.Namespace, messages: Messages) -> int:
     """Verify the chain, or print one client's access log; exit 2 when the chain is broken."""
-    from hecht.tui.context import command_engine
+    from hecht.tui.context import Invocation, opened_database
 
     if (args.action is None) == (args.client is None):
         raise UsageError(messages("error.audit_usage"))
-    engine = command_engine(args)
-    try:
+    with opened_database(Invocation.from_args(args, messages)) as engine:
         if args.action == "verify":
             return verify(args, messages, engine)
         return client_log(args, messages, engine)
-    finally:
-        engine.dispose()
 
 
 def verify(args: argparse.Namespace, messages: Messages, engine: Any) -> int:

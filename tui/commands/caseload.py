@@ -118,19 +118,16 @@ def run_caseload(args: argparse.Namespace, messages: Messages) -> int:
     from hecht.scales.library import load_library
     from hecht.schema.database import unit_of_work
     from hecht.schema.services.caseload import caseload
-    from hecht.tui.context import command_actor, command_engine
+    from hecht.tui.context import Invocation, opened_database
     from hecht.tui.settings import local_scales_dir
 
+    invocation = Invocation.from_args(args, messages)
     thresholds = signal_thresholds(args)
     library = load_library(local_scales_dir())
-    engine = command_engine(args)
-    try:
-        with unit_of_work(engine) as session:
-            rows = caseload(
-                session=session, actor=command_actor(), library=library, thresholds=thresholds
-            )
-    finally:
-        engine.dispose()
+    with opened_database(invocation) as engine, unit_of_work(engine) as session:
+        rows = caseload(
+            session=session, actor=invocation.actor(), library=library, thresholds=thresholds
+        )
     if args.json:
         found = [row_json(row, messages, library, args.names) for row in rows]
         print(json.dumps(found, indent=2, ensure_ascii=False))

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from hecht.tui.cli import UsageError
+from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
 
 
@@ -34,18 +34,16 @@ def run_destroy(args: argparse.Namespace, messages: Messages) -> int:
     from hecht.schema.database import unit_of_work
     from hecht.schema.errors import ServiceError
     from hecht.schema.services.destroy import destroy_client
-    from hecht.tui.context import command_actor, command_engine
+    from hecht.tui.context import Invocation, opened_database
 
+    invocation = Invocation.from_args(args, messages)
     if not confirmed(args.code, args.confirm, messages):
         raise UsageError(messages("destroy.not_confirmed"))
-    engine = command_engine(args)
     try:
-        with unit_of_work(engine) as session:
-            report = destroy_client(session=session, actor=command_actor(), code=args.code)
+        with opened_database(invocation) as engine, unit_of_work(engine) as session:
+            report = destroy_client(session=session, actor=invocation.actor(), code=args.code)
     except ServiceError as error:
         raise UsageError(str(error)) from None
-    finally:
-        engine.dispose()
     print(
         messages(
             "destroy.done",

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from hecht.tui.cli import UsageError
+from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
 
 
@@ -68,10 +68,11 @@ def run_demo(args: argparse.Namespace, messages: Messages) -> int:
     from hecht.schema.demo import build_demo_practice
     from hecht.schema.engine import describe_url
     from hecht.schema.tables import Client
-    from hecht.tui.context import command_engine
+    from hecht.tui.context import check_location, open_engine
 
     url = target_url(args, messages)
-    engine = command_engine(argparse.Namespace(db=url))
+    check_location(url, messages, may_create=True)
+    engine = open_engine(url, messages)
     try:
         with engine.connect() as connection:
             if connection.execute(select(func.count()).select_from(Client)).scalar():

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import socket
 from typing import Any
 
-from hecht.tui.cli import UsageError
+from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
 from hecht.tui.prompts import Prompter, QuestionaryPrompter
 
@@ -19,20 +18,22 @@ def register(commands: Any, messages: Messages) -> None:
     enter.set_defaults(run=run_enter)
 
 
-def open_backend(args: argparse.Namespace) -> Any:
+def open_backend(args: argparse.Namespace, messages: Messages) -> Any:
     """The backend on the command's database, opened; refuse with the reason."""
     from hecht.scales.library import load_library
     from hecht.schema.context import utc_now
     from hecht.schema.database import DatabaseOpenError
     from hecht.tui.backend import Backend
-    from hecht.tui.context import command_database_url
+    from hecht.tui.context import Invocation, access_point, check_location
     from hecht.tui.settings import local_scales_dir
 
+    invocation = Invocation.from_args(args, messages)
+    check_location(invocation.database_url(), messages, may_create=False)
     library = load_library(local_scales_dir())
     backend = Backend(
-        command_database_url(args),
+        invocation.database_url(),
         library,
-        f"cli:{socket.gethostname()}",
+        access_point("cli"),
         utc_now,
         getattr(args, "config", None) and args.config.practitioner,
     )
@@ -50,7 +51,7 @@ def run_enter(
     from hecht.schema.errors import ServiceError
 
     prompter = prompter or QuestionaryPrompter()
-    backend = open_backend(args)
+    backend = open_backend(args, messages)
     try:
         return EntryFlow(backend, messages, prompter).run(args.code, args.scale)
     except ServiceError as error:

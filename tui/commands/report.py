@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hecht.tui.cli import UsageError
+from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
 
 # Storage modules are imported inside the commands: `hecht scales …` must not pay for them.
@@ -38,6 +38,7 @@ def register(commands: Any, messages: Messages) -> None:
     outcomes.set_defaults(run=run_outcomes)
     for parser in (supervision, client, outcomes):
         parser.add_argument("--out", metavar="FILE", type=Path, help=messages("help.report.out"))
+        parser.add_argument("--force", action="store_true", help=messages("help.force"))
 
 
 def _text(messages: Messages, library: Any, actor: Any, names: bool = False) -> Any:
@@ -52,22 +53,22 @@ def _packet(args: argparse.Namespace, messages: Messages, codes: list[str] | Non
     from hecht.schema.database import unit_of_work
     from hecht.schema.services.supervision import supervision_packet
     from hecht.tui.commands.caseload import signal_thresholds
-    from hecht.tui.context import command_actor, command_engine
+    from hecht.tui.context import Invocation, opened_database
     from hecht.tui.reports import supervision_html, supervision_text
-    from hecht.tui.reports.output import check_target, deliver
+    from hecht.tui.reports.output import deliver, guard_output
     from hecht.tui.settings import local_scales_dir
 
+    invocation = Invocation.from_args(args, messages)
     if args.out is not None:
-        check_target(args.out, messages)
+        guard_output(args.out, invocation.database_file(), messages, force=args.force)
     render = {
         "md": supervision_text.render_markdown,
         "txt": supervision_text.render_text,
         "html": supervision_html.render_html,
     }[args.format]
-    thresholds, actor = signal_thresholds(args), command_actor()
+    thresholds, actor = signal_thresholds(args), invocation.actor()
     library = load_library(local_scales_dir())
-    engine = command_engine(args)
-    try:
+    with opened_database(invocation) as engine:
         with unit_of_work(engine) as session:
             if codes is not None:
                 _refuse_unknown(session, codes[0])
@@ -84,8 +85,6 @@ def _packet(args: argparse.Namespace, messages: Messages, codes: list[str] | Non
             # written inside the unit of work: a report that cannot be written is not logged
             text = _text(messages, library, actor, args.names)
             deliver(render(packet, text, codes is not None), args.out, messages)
-    finally:
-        engine.dispose()
     _done(args.out, messages)
     return 0
 
@@ -120,21 +119,21 @@ def run_outcomes(args: argparse.Namespace, messages: Messages) -> int:
     from hecht.scales.library import load_library
     from hecht.schema.database import unit_of_work
     from hecht.schema.services.outcomes import practice_outcomes
-    from hecht.tui.context import command_actor, command_engine
+    from hecht.tui.context import Invocation, opened_database
     from hecht.tui.reports import outcomes_html, outcomes_text
     from hecht.tui.reports.outcomes_json import outcomes_json
-    from hecht.tui.reports.output import check_target, deliver
+    from hecht.tui.reports.output import deliver, guard_output
     from hecht.tui.settings import local_scales_dir
 
+    invocation = Invocation.from_args(args, messages)
     if args.json and args.format not in (None, "json"):
         raise UsageError(messages("report.error.json_and_format", format=args.format))
     kind = "json" if args.json else args.format or "md"
     if args.out is not None:
-        check_target(args.out, messages)
-    actor = command_actor()
+        guard_output(args.out, invocation.database_file(), messages, force=args.force)
+    actor = invocation.actor()
     library = load_library(local_scales_dir())
-    engine = command_engine(args)
-    try:
+    with opened_database(invocation) as engine:
         with unit_of_work(engine) as session:
             report = practice_outcomes(session=session, actor=actor, library=library)
             text = _text(messages, library, actor)
@@ -145,7 +144,5 @@ def run_outcomes(args: argparse.Namespace, messages: Messages) -> int:
             else:
                 rendered = outcomes_text.render_markdown(report, text)
             deliver(rendered, args.out, messages)
-    finally:
-        engine.dispose()
     _done(args.out, messages)
     return 0

@@ -22,7 +22,7 @@ from hecht.scales.loader import definition_from_data, is_overlay, overlay_from_d
 from hecht.scales.model import ScaleDefinition
 from hecht.scales.problems import DefinitionError, Problem
 from hecht.scales.scoring import ScoreResult, score
-from hecht.tui.cli import UsageError
+from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
 from hecht.tui.scale_view import describe_definition, number
 from hecht.tui.settings import local_scales_dir
