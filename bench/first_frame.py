@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-from argparse import Namespace
 from functools import partial
 
 
@@ -61,9 +60,10 @@ def hecht(url: str, filled: bool, command_line: bool = True) -> None:
         main(["--db", url])
     else:
         from hecht.tui.config import Config
+        from hecht.tui.context import Invocation
         from hecht.tui.i18n import Messages
 
-        launch.run_tui(Namespace(db=url, config=Config(), demo=False), Messages("en"))
+        launch.run_tui(Invocation(Messages("en"), Config(), url))
 
 
 def watch(app, filled: bool) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import getpass
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,26 +50,25 @@ def sqlite_file(url: str) -> Path | None:
 
 @dataclass
 class Invocation:
-    """One run of ``hecht``: the language, the settings and the database options given."""
+    """One run of ``hecht``: the language, the settings and the database options given.
+
+    ``demo_url`` returns the demo practice's database (built on first use); it is handed in by
+    whoever starts the command, so this module never imports the demo builder.
+    """
 
     messages: Messages
     config: Any = None
     db: str | None = None
     demo: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_args(cls, args: Any, messages: Messages) -> Invocation:
-        """Build from parsed arguments (``--db``, ``--demo`` and the config they carry)."""
-        return cls(
-            messages,
-            getattr(args, "config", None),
-            getattr(args, "db", None),
-            bool(getattr(args, "demo", False)),
-        )
+    demo_url: Callable[[Messages], str] | None = field(default=None, repr=False)
 
     def database_url(self) -> str:
-        """The database to work on: --db, HECHT_DB, the config file, the default."""
+        """The database to work on: the demo's with --demo, else --db, HECHT_DB, the config
+        file, the default. In demo mode the real database is never named, so never touched."""
+        if self.demo:
+            if self.demo_url is None:
+                raise UsageError(self.messages("error.demo_not_here"))
+            return self.demo_url(self.messages)
         configured = None if self.config is None else self.config.database
         return database_url(self.db, configured)
 
@@ -77,9 +76,18 @@ class Invocation:
         """The SQLite file worked on, or None for a PostgreSQL database."""
         return sqlite_file(self.database_url())
 
-    def actor(self) -> Actor:
-        """Who acts, as the audit log records it."""
-        return command_actor()
+    def actor(self, session: Any = None) -> Actor:
+        """Who acts, as the audit log records it: the configured practitioner (registered in
+        this database the first time, as the TUI does) at ``cli:user@host``."""
+        from dataclasses import replace
+
+        actor = command_actor()
+        name = None if self.config is None else self.config.practitioner
+        if session is None or not name:
+            return actor
+        from hecht.schema.services.clients import practitioner_named
+
+        return replace(actor, user_id=practitioner_named(session=session, actor=actor, name=name))
 
 
 def check_location(url: str, messages: Messages, *, may_create: bool) -> None:
@@ -109,7 +117,9 @@ def opened_database(invocation: Invocation, *, may_create: bool = False) -> Iter
     """Open the command's database for the length of the block, and close it after.
 
     The one place a command reaches its database: checked where it lies, opened (schema
-    upgraded after a verified backup when older), refused with the reason.
+    upgraded after a verified backup when older), refused with the reason. An encrypted
+    database will be unlocked here too: the passphrase asked once per process and kept with the
+    process's unlocked URLs, so every command and the TUI ask it in one place only.
 
     Raises:
         UsageError: the database cannot be used; the message says why and what to do.
@@ -135,9 +145,3 @@ def open_engine(url: str, messages: Messages) -> Engine:
         raise UsageError(str(error)) from None
     except (ArgumentError, NoSuchModuleError):
         raise UsageError(messages("db.error.bad_url", url=url)) from None
-
-
-def command_database_url(args: Any) -> str:
-    """Return the database a command works on: --db, HECHT_DB, the config file, the default."""
-    config = getattr(args, "config", None)
-    return database_url(getattr(args, "db", None), None if config is None else config.database)

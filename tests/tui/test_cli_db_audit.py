@@ -91,7 +91,7 @@ def test_audit_verify_passes_on_an_intact_log_and_fails_with_exit_2_on_a_changed
 
 
 def test_a_clients_access_log_lists_each_access_and_logs_its_own_printing(capsys, db):
-    code, out, _ = run(capsys, "--db", db, "audit", "--client", "A1", "--json")
+    code, out, _ = run(capsys, "--db", db, "audit", "log", "A1", "--json")
     events = [entry["event"] for entry in json.loads(out)]
     assert code == 0
     assert events[0] == "create"
@@ -100,7 +100,7 @@ def test_a_clients_access_log_lists_each_access_and_logs_its_own_printing(capsys
 
 
 def test_an_unknown_client_gets_one_line_and_exit_2(capsys, db):
-    code, out, err = run(capsys, "--db", db, "audit", "--client", "ZZ")
+    code, out, err = run(capsys, "--db", db, "audit", "log", "ZZ")
     assert (code, out) == (2, "")
     assert err.strip() == "hecht: there is no client with code 'ZZ'"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from datetime import date
 
@@ -112,7 +111,7 @@ def test_init_asks_the_settings_and_writes_the_config_file(tmp_path):
     prompts = Scripted(
         ["Mira Jansen", "nl", str(tmp_path / "praktijk.db"), ["who5", "epds"], ["who5"]]
     )
-    assert run_init(argparse.Namespace(config=Config()), Messages("en"), prompts) == 0
+    assert run_init(Config(), Messages("en"), prompts) == 0
     config = load_config()
     assert (config.practitioner, config.language, config.database) == (
         "Mira Jansen",
@@ -127,7 +126,7 @@ def test_cancelling_init_writes_nothing():
     from hecht.tui.config import config_path
 
     run_init(
-        argparse.Namespace(config=Config()), Messages("en"), Scripted(["Mira", None, "", [], []])
+        Config(), Messages("en"), Scripted(["Mira", None, "", [], []])
     )
     assert not config_path().exists()
 

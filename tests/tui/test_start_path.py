@@ -50,14 +50,13 @@ def run_fresh(code: str) -> tuple[list[str], list[str]]:
 
 def test_the_app_and_its_first_screen_import_neither_storage_nor_pydantic(isolated_config):
     code = (
-        "import argparse\n"
         "from hecht.tui.config import load_config\n"
-        "from hecht.tui.context import command_database_url\n"
+        "from hecht.tui.context import Invocation\n"
         "from hecht.tui.launch import make_app\n"
         "from hecht.tui.i18n import Messages\n"
         "import hecht.tui.screens.caseload\n"
         "config = load_config()\n"
-        "url = command_database_url(argparse.Namespace(db='x.db', config=config))\n"
+        "url = Invocation(Messages('en'), config, 'x.db').database_url()\n"
         "make_app(url, Messages('en'), config)\n"
     )
     assert run_fresh(code) == ([], [])
@@ -217,24 +216,24 @@ def test_only_top_level_options_start_the_tui_without_the_commands_parsers(argum
     assert starts_the_tui(arguments) is tui
 
 
-def test_plain_hecht_builds_no_command_parser_on_its_way_to_the_tui(isolated_config):
+def test_plain_hecht_imports_neither_click_nor_a_command_on_its_way_to_the_tui(
+    isolated_config, tmp_path
+):
     code = (
         "import sys\n"
         "from hecht.tui import cli, launch\n"
-        "launch.run_tui = lambda args, messages: print(args.db, args.lang, args.demo) or 0\n"
-        "assert cli.main(['--db', 'x.db', '--lang', 'nl']) == 0\n"
-        "print(sorted(m for m in sys.modules if m.startswith('hecht.tui.commands.')))\n"
+        "launch.run_tui = lambda i: print(i.db, i.messages.language, i.demo) or 0\n"
+        f"assert cli.main(['--db', {str(tmp_path / 'x.db')!r}, '--lang', 'nl']) == 0\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('hecht.tui.commands', 'click'))))\n"
     )
-    assert run_fresh(code) == (["x.db nl False", "[]"], [])
+    assert run_fresh(code) == ([f"{tmp_path / 'x.db'} nl False", "[]"], [])
 
 
 def test_a_bad_top_level_value_is_refused_with_exit_2(capsys):
     from hecht.tui.cli import main
 
-    with pytest.raises(SystemExit) as stopped:
-        main(["--lang", "de"])
-    assert stopped.value.code == 2
-    assert "invalid choice: 'de'" in capsys.readouterr().err
+    assert main(["--lang", "de"]) == 2
+    assert "'de' is not one of 'nl', 'en'" in capsys.readouterr().err
 
 
 def test_the_first_caseload_is_read_before_storage_or_the_scales_are_imported(

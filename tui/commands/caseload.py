@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from typing import Any
 
+import click
+
+from hecht.tui.commands.group import database_options, invocation, json_option
+from hecht.tui.context import Invocation
 from hecht.tui.i18n import Messages
 
 # Storage modules are imported inside the commands: `hecht scales …` must not pay for them.
@@ -14,25 +17,17 @@ SHOWN_SCALES = ("who5", "csi4")
 """The scales the caseload shows as columns: wellbeing and the relationship."""
 
 
-def register(commands: Any, messages: Messages) -> None:
-    """Add the ``caseload`` command."""
-    parser = commands.add_parser("caseload", help=messages("help.caseload"))
-    parser.add_argument("--json", action="store_true", help=messages("help.json"))
-    parser.add_argument("--names", action="store_true", help=messages("help.names"))
-    parser.set_defaults(run=run_caseload)
+def commands(messages: Messages) -> dict[str, click.Command]:
+    """The ``caseload`` command."""
 
+    @click.command(help=messages("help.caseload"))
+    @json_option(messages)
+    @click.option("--names", is_flag=True, help=messages("help.names"))
+    @database_options(messages)
+    def caseload(as_json: bool, names: bool, db: str | None, demo: bool) -> int:
+        return run_caseload(invocation(db, demo), as_json, names)
 
-def signal_thresholds(args: argparse.Namespace) -> Any:
-    """Return the signal thresholds of the config file (the defaults without one)."""
-    from hecht.schema.services.signals import SignalThresholds
-
-    config = getattr(args, "config", None)
-    signals = getattr(config, "signals", None)
-    if signals is None:
-        return SignalThresholds()
-    return SignalThresholds(
-        not_on_track_visits=signals.not_on_track_visits, overdue_weeks=signals.overdue_weeks
-    )
+    return {"caseload": caseload}
 
 
 def signal_json(signal: Any, messages: Messages) -> dict[str, Any]:
@@ -113,24 +108,26 @@ def print_table(rows: list[Any], messages: Messages, names: bool) -> None:
             print(f"    {explain(signal, messages)}")
 
 
-def run_caseload(args: argparse.Namespace, messages: Messages) -> int:
+def run_caseload(invocation: Invocation, as_json: bool = False, names: bool = False) -> int:
     """List the clients in care (an audited listing); names only with --names."""
     from hecht.scales.library import load_library
     from hecht.schema.database import unit_of_work
     from hecht.schema.services.caseload import caseload
-    from hecht.tui.context import Invocation, opened_database
+    from hecht.tui.backend import signal_thresholds
+    from hecht.tui.context import opened_database
     from hecht.tui.settings import local_scales_dir
 
-    invocation = Invocation.from_args(args, messages)
-    thresholds = signal_thresholds(args)
+    messages = invocation.messages
+    thresholds = signal_thresholds(invocation.config)
     library = load_library(local_scales_dir())
     with opened_database(invocation) as engine, unit_of_work(engine) as session:
         rows = caseload(
-            session=session, actor=invocation.actor(), library=library, thresholds=thresholds
-        )
-    if args.json:
-        found = [row_json(row, messages, library, args.names) for row in rows]
+            session=session, actor=invocation.actor(session), library=library,
+            thresholds=thresholds,
+        )  # fmt: skip
+    if as_json:
+        found = [row_json(row, messages, library, names) for row in rows]
         print(json.dumps(found, indent=2, ensure_ascii=False))
     else:
-        print_table(rows, messages, args.names)
+        print_table(rows, messages, names)
     return 0

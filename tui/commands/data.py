@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
+import click
+
+from hecht.tui.commands.group import database_options, invocation
 from hecht.tui.context import Invocation
 from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
@@ -15,31 +17,59 @@ from hecht.tui.i18n import Messages
 # Storage modules are imported inside the commands: `hecht scales …` must not pay for them.
 
 
-def register(commands: Any, messages: Messages) -> None:
-    """Add the data commands."""
-    backup = commands.add_parser("backup", help=messages("help.backup"))
-    backup.add_argument("target", metavar="FILE", type=Path)
-    backup.set_defaults(run=lambda a, m: run_backup(Invocation.from_args(a, m), a.target))
-    restore = commands.add_parser("restore", help=messages("help.restore"))
-    restore.add_argument("source", metavar="FILE", type=Path)
-    restore.add_argument("--yes", action="store_true", help=messages("help.yes"))
-    restore.set_defaults(run=lambda a, m: run_restore(Invocation.from_args(a, m), a.source, a.yes))
-    export = commands.add_parser("export", help=messages("help.export"))
-    export.add_argument("--format", choices=("json", "csv"), default="json")
-    export.add_argument("--out", metavar="FILE_OR_FOLDER", type=Path, required=True)
-    export.add_argument("--pseudonymize", action="store_true", help=messages("help.pseudonymize"))
-    export.add_argument("--study-key", metavar="KEY", help=messages("help.study_key"))
-    export.add_argument("--force", action="store_true", help=messages("help.force"))
-    export.set_defaults(run=run_export)
-    load = commands.add_parser("import", help=messages("help.import"))
-    load.add_argument("source", metavar="FILE", type=Path)
-    load.set_defaults(run=lambda a, m: run_import(Invocation.from_args(a, m), a.source))
-    paper = commands.add_parser("import-csv", help=messages("help.import_csv"))
-    paper.add_argument("source", metavar="FILE", type=Path)
-    paper.add_argument("--dry-run", action="store_true", help=messages("help.dry_run"))
-    paper.set_defaults(
-        run=lambda a, m: run_import_csv(Invocation.from_args(a, m), a.source, a.dry_run)
-    )
+def commands(messages: Messages) -> dict[str, click.Command]:
+    """The data commands: backup, restore, export, import, import-csv."""
+    force = click.option("--force", is_flag=True, help=messages("help.force"))
+
+    @click.command(help=messages("help.backup"))
+    @click.argument("target", metavar="FILE", type=Path)
+    @database_options(messages)
+    def backup(target: Path, db: str | None, demo: bool) -> int:
+        return run_backup(invocation(db, demo), target)
+
+    @click.command(help=messages("help.restore"))
+    @click.argument("source", metavar="FILE", type=Path)
+    @click.option("--yes", is_flag=True, help=messages("help.yes"))
+    @database_options(messages, demo=False)
+    def restore(source: Path, yes: bool, db: str | None) -> int:
+        return run_restore(invocation(db, demo_allowed=False), source, yes)
+
+    @click.command(help=messages("help.export"))
+    @click.option("--format", "kind", type=click.Choice(("json", "csv")), default="json",
+                  help=messages("help.export.format"))  # fmt: skip
+    @click.option("--out", metavar="FILE_OR_FOLDER", type=Path, required=True,
+                  help=messages("help.export.out"))  # fmt: skip
+    @click.option("--pseudonymize", is_flag=True, help=messages("help.pseudonymize"))
+    @click.option("--study-key", metavar="KEY", help=messages("help.study_key"))
+    @force
+    @database_options(messages)
+    def export(kind: str, out: Path, pseudonymize: bool, study_key: str | None, force: bool,
+               db: str | None, demo: bool) -> int:  # fmt: skip
+        found = invocation(db, demo)
+        if kind == "csv":
+            key = study_key if pseudonymize else None
+            return export_csv_folder(
+                found, out, key, pseudonymize=pseudonymize, study_key=study_key, force=force
+            )
+        if pseudonymize:
+            raise UsageError(messages("error.json_not_pseudonymized"))
+        return export_json(found, out, force=force)
+
+    @click.command("import", help=messages("help.import"))
+    @click.argument("source", metavar="FILE", type=Path)
+    @database_options(messages, demo=False)
+    def load(source: Path, db: str | None) -> int:
+        return run_import(invocation(db, demo_allowed=False), source)
+
+    @click.command("import-csv", help=messages("help.import_csv"))
+    @click.argument("source", metavar="FILE", type=Path)
+    @click.option("--dry-run", is_flag=True, help=messages("help.dry_run"))
+    @database_options(messages)
+    def paper(source: Path, dry_run: bool, db: str | None, demo: bool) -> int:
+        return run_import_csv(invocation(db, demo), source, dry_run)
+
+    found = (backup, restore, export, load, paper)
+    return {command.name: command for command in found if command.name}
 
 
 def database_file(invocation: Invocation) -> Path:
@@ -76,7 +106,10 @@ def run_backup(invocation: Invocation, target: Path) -> int:
             raise backup_refusal(error, messages) from None
         with unit_of_work(engine) as session:
             audit.record(
-                session=session, actor=invocation.actor(), event=AuditKind.EXPORT, detail="backup"
+                session=session,
+                actor=invocation.actor(session),
+                event=AuditKind.EXPORT,
+                detail="backup",
             )
     rows = sum(report.row_counts.values())
     print(messages("backup.done", path=report.path, tables=len(report.row_counts), rows=rows))
@@ -118,23 +151,13 @@ def run_restore(invocation: Invocation, source: Path, yes: bool = False) -> int:
         raise backup_refusal(error, messages) from None
     with opened_database(invocation) as engine, unit_of_work(engine) as session:
         audit.record(
-            session=session, actor=invocation.actor(), event=AuditKind.IMPORT, detail="restore"
+            session=session,
+            actor=invocation.actor(session),
+            event=AuditKind.IMPORT,
+            detail="restore",
         )
     print(messages("restore.done", database=database, kept=kept or "—"))
     return 0
-
-
-def run_export(args: argparse.Namespace, messages: Messages) -> int:
-    """Write the complete database as JSON, or the CSV files for a statistician."""
-    invocation = Invocation.from_args(args, messages)
-    if args.format == "csv":
-        return export_csv_folder(
-            invocation, args.out, args.study_key if args.pseudonymize else None,
-            pseudonymize=args.pseudonymize, study_key=args.study_key, force=args.force,
-        )  # fmt: skip
-    if args.pseudonymize:
-        raise UsageError(messages("error.json_not_pseudonymized"))
-    return export_json(invocation, args.out, force=args.force)
 
 
 def export_json(invocation: Invocation, out: Path, *, force: bool = False) -> int:
@@ -148,7 +171,7 @@ def export_json(invocation: Invocation, out: Path, *, force: bool = False) -> in
     guard_output(out, invocation.database_file(), messages, force=force)
     try:
         with opened_database(invocation) as engine, unit_of_work(engine) as session:
-            document = export_document(session=session, actor=invocation.actor())
+            document = export_document(session=session, actor=invocation.actor(session))
             write_export(document, out)
     except OSError as error:
         raise UsageError(messages("error.cannot_write", path=out, reason=error.strerror)) from None
@@ -204,7 +227,7 @@ def export_csv_folder(
         with opened_database(invocation) as engine, unit_of_work(engine) as session:
             report = export_csv(
                 session=session,
-                actor=invocation.actor(),
+                actor=invocation.actor(session),
                 library=load_library(local_scales_dir()),
                 folder=out,
                 study_key=key,
@@ -268,7 +291,7 @@ def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
         with opened_database(invocation) as engine, unit_of_work(engine) as session:
             report = import_paper_records(
                 session=session,
-                actor=invocation.actor(),
+                actor=invocation.actor(session),
                 library=load_library(local_scales_dir()),
                 text=text,
                 dry_run=dry_run,

@@ -2,28 +2,39 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from typing import Any
 
+import click
+
+from hecht.tui.commands.group import database_options, invocation, json_option
+from hecht.tui.context import Invocation
 from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
 
 # Storage modules are imported inside the commands: `hecht scales …` must not pay for them.
 
 
-def register(commands: Any, messages: Messages) -> None:
-    """Add the ``db`` command group."""
-    group = commands.add_parser("db", help=messages("help.db"))
-    sub = group.add_subparsers(dest="db_command", metavar="SUBCOMMAND", required=True)
-    status = sub.add_parser("status", help=messages("help.db.status"))
-    status.set_defaults(run=run_status)
-    upgrading = sub.add_parser("upgrade", help=messages("help.db.upgrade"))
-    upgrading.set_defaults(run=run_upgrade)
-    rescore = sub.add_parser("rescore", help=messages("help.db.rescore"))
-    rescore.set_defaults(run=run_rescore)
-    for parser in (status, upgrading, rescore):
-        parser.add_argument("--json", action="store_true", help=messages("help.json"))
+def commands(messages: Messages) -> dict[str, click.Command]:
+    """The ``db`` group: status, upgrade, rescore."""
+
+    @click.group(help=messages("help.db"))
+    def db() -> None:
+        """The database."""
+
+    for name, run in (("status", run_status), ("upgrade", run_upgrade), ("rescore", run_rescore)):
+        db.add_command(_command(messages, name, run))
+    return {"db": db}
+
+
+def _command(messages: Messages, name: str, run: Any) -> click.Command:
+    @click.command(name, help=messages(f"help.db.{name}"))
+    @database_options(messages)
+    @json_option(messages)
+    def command(db: str | None, demo: bool, as_json: bool) -> int:
+        return run(invocation(db, demo), as_json)
+
+    return command
 
 
 def _schema_status(url: str, messages: Messages) -> Any:
@@ -65,12 +76,13 @@ def _check_integrity(engine: Any) -> None:
         raise DatabaseError("PRAGMA quick_check", None, Exception(str(result)))
 
 
-def run_status(args: argparse.Namespace, messages: Messages) -> int:
+def run_status(invocation: Invocation, as_json: bool = False) -> int:
     """Print where the database is and how its schema relates to this Hecht; exit 2 if damaged."""
     from hecht.schema.engine import describe_url
-    from hecht.tui.context import Invocation, check_location
+    from hecht.tui.context import check_location
 
-    url = Invocation.from_args(args, messages).database_url()
+    messages = invocation.messages
+    url = invocation.database_url()
     check_location(url, messages, may_create=False)
     status = _schema_status(url, messages)
     data = {
@@ -79,20 +91,21 @@ def run_status(args: argparse.Namespace, messages: Messages) -> int:
         "revision": status.database_revision,
         "head": status.head_revision,
     }
-    if args.json:
+    if as_json:
         print(json.dumps(data, indent=2))
     else:
         print(messages("db.status", **data))
     return 0
 
 
-def run_upgrade(args: argparse.Namespace, messages: Messages) -> int:
+def run_upgrade(invocation: Invocation, as_json: bool = False) -> int:
     """Upgrade the schema explicitly (PostgreSQL, after the practice's own backup)."""
     from hecht.schema.engine import describe_url, make_engine
     from hecht.schema.migrate import schema_status, upgrade
-    from hecht.tui.context import Invocation, check_location
+    from hecht.tui.context import check_location
 
-    url = Invocation.from_args(args, messages).database_url()
+    messages = invocation.messages
+    url = invocation.database_url()
     check_location(url, messages, may_create=False)
     _schema_status(url, messages)  # refuses a database that cannot be read
     engine = make_engine(url)
@@ -105,19 +118,19 @@ def run_upgrade(args: argparse.Namespace, messages: Messages) -> int:
     return 0
 
 
-def run_rescore(args: argparse.Namespace, messages: Messages) -> int:
+def run_rescore(invocation: Invocation, as_json: bool = False) -> int:
     """Recompute every stored score from its answers."""
     from hecht.scales.library import load_library
     from hecht.schema.database import unit_of_work
     from hecht.schema.services.rescore import rescore_all
-    from hecht.tui.context import Invocation, opened_database
+    from hecht.tui.context import opened_database
     from hecht.tui.settings import local_scales_dir
 
-    invocation = Invocation.from_args(args, messages)
+    messages = invocation.messages
     library = load_library(local_scales_dir())
     with opened_database(invocation) as engine, unit_of_work(engine) as session:
-        report = rescore_all(session=session, actor=invocation.actor(), library=library)
-    if args.json:
+        report = rescore_all(session=session, actor=invocation.actor(session), library=library)
+    if as_json:
         print(json.dumps(report.__dict__, indent=2))
     else:
         print(messages("db.rescored", rescored=report.rescored, changed=report.changed))

@@ -9,20 +9,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import click
+
+from hecht.tui.commands.group import database_options, invocation
 from hecht.tui.context import Invocation
 from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
 from hecht.tui.prompts import MISSING, Prompter, QuestionaryPrompter
 
 
-def register(commands: Any, messages: Messages) -> None:
-    """Add the ``enter`` command."""
-    enter = commands.add_parser("enter", help=messages("help.enter"))
-    enter.add_argument("code", metavar="CODE")
-    enter.add_argument("scale", metavar="SCALE", nargs="?")
-    enter.set_defaults(
-        run=lambda a, m: run_enter(Invocation.from_args(a, m), a.code, a.scale)
-    )
+def commands(messages: Messages) -> dict[str, click.Command]:
+    """The ``enter`` command."""
+
+    @click.command(help=messages("help.enter"))
+    @click.argument("code", metavar="CODE")
+    @click.argument("scale", metavar="SCALE", required=False)
+    @database_options(messages)
+    def enter(code: str, scale: str | None, db: str | None, demo: bool) -> int:
+        return run_enter(invocation(db, demo), code, scale)
+
+    return {"enter": enter}
 
 
 def open_backend(invocation: Invocation) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import sys
@@ -49,24 +48,24 @@ def library_for(messages: Messages) -> ScaleLibrary:
     return library
 
 
-def find_entry(args: argparse.Namespace, messages: Messages) -> LibraryEntry:
+def find_entry(scale: str, scale_version: str | None, messages: Messages) -> LibraryEntry:
     """Return the library entry the arguments name, or refuse with the known ids."""
     library = library_for(messages)
     try:
-        return library.entry(args.scale, args.scale_version)
+        return library.entry(scale, scale_version)
     except UnknownScaleError as error:
-        wanted = args.scale if args.scale_version is None else f"{args.scale} {args.scale_version}"
+        wanted = scale if scale_version is None else f"{scale} {scale_version}"
         raise UsageError(
             messages("error.unknown_scale", scale=wanted, known=", ".join(error.known))
         ) from None
 
 
-def find_definition(args: argparse.Namespace, messages: Messages) -> ScaleDefinition:
+def find_definition(scale: str, scale_version: str | None, messages: Messages) -> ScaleDefinition:
     """Return the definition the arguments name, or refuse with the known ids."""
-    return find_entry(args, messages).definition
+    return find_entry(scale, scale_version, messages).definition
 
 
-def run_list(args: argparse.Namespace, messages: Messages) -> int:
+def run_list(messages: Messages, *, as_json: bool = False) -> int:
     """Print every scale (newest version) with its id, name, domain, size, licence and origin."""
     library = library_for(messages)
     rows = [
@@ -82,7 +81,7 @@ def run_list(args: argparse.Namespace, messages: Messages) -> int:
         }
         for entry in library.latest()
     ]
-    if args.json:
+    if as_json:
         print_json(rows)
         return 0
     print(messages("list.header", **{key: messages(f"list.column.{key}") for key in LIST_COLUMNS}))
@@ -92,10 +91,12 @@ def run_list(args: argparse.Namespace, messages: Messages) -> int:
     return 0
 
 
-def run_show(args: argparse.Namespace, messages: Messages) -> int:
+def run_show(
+    messages: Messages, *, scale: str, scale_version: str | None = None, as_json: bool = False
+) -> int:
     """Print one definition: items, codes, scoring, bands, norms, citation and licence."""
-    entry = find_entry(args, messages)
-    if args.json:
+    entry = find_entry(scale, scale_version, messages)
+    if as_json:
         data = entry.definition.model_dump(mode="json", by_alias=True, exclude_none=True)
         data["origin"] = entry.origin.value
         data["wording_source"] = entry.wording_source
@@ -131,17 +132,19 @@ def validated_line(path: Path, library: ScaleLibrary, strict: bool, messages: Me
     )
 
 
-def run_validate(args: argparse.Namespace, messages: Messages) -> int:
+def run_validate(
+    messages: Messages, *, paths: list[Path], lenient: bool = False, as_json: bool = False
+) -> int:
     """Check each file (definitions run their examples); exit 0 when all are valid, else 2."""
     library = load_library(local_scales_dir())
     outcomes: list[tuple[Path, str, list[Problem]]] = []
-    for path in args.paths:
+    for path in paths:
         try:
-            outcomes.append((path, validated_line(path, library, not args.lenient, messages), []))
+            outcomes.append((path, validated_line(path, library, not lenient, messages), []))
         except DefinitionError as error:
             outcomes.append((path, "", error.problems))
     bad = sum(1 for _, _, problems in outcomes if problems)
-    if args.json:
+    if as_json:
         print_json(
             [
                 {"path": str(path), "valid": not problems, "problems": [str(p) for p in problems]}
@@ -198,14 +201,21 @@ def score_json(result: ScoreResult, messages: Messages) -> dict[str, Any]:
     }
 
 
-def run_score(args: argparse.Namespace, messages: Messages) -> int:
+def run_score(
+    messages: Messages,
+    *,
+    scale: str,
+    answers: str,
+    scale_version: str | None = None,
+    as_json: bool = False,
+) -> int:
     """Score typed codes (empty place = missing) and print total, subscales, band and alerts."""
-    definition = find_definition(args, messages)
+    definition = find_definition(scale, scale_version, messages)
     try:
-        result = score(definition, parse_answers(definition, args.answers))
+        result = score(definition, parse_answers(definition, answers))
     except AnswerError as error:
         raise UsageError(answer_error_text(error, definition, messages)) from None
-    if args.json:
+    if as_json:
         print_json(score_json(result, messages))
         return 0
     print("\n".join(score_lines(definition, result, messages)))
@@ -290,13 +300,23 @@ def change_json(result: ChangeResult) -> dict[str, Any]:
     }
 
 
-def run_change(args: argparse.Namespace, messages: Messages) -> int:
+def run_change(
+    messages: Messages,
+    *,
+    scale: str,
+    pre: str,
+    post: str,
+    scale_version: str | None = None,
+    as_json: bool = False,
+) -> int:
     """Judge the change between two totals: RCI, reliability, direction and category."""
-    definition = find_definition(args, messages)
-    pre = parse_total("--pre", args.pre, definition, messages)
-    post = parse_total("--post", args.post, definition, messages)
-    result = compare(definition, pre, post)
-    if args.json:
+    definition = find_definition(scale, scale_version, messages)
+    result = compare(
+        definition,
+        parse_total("--pre", pre, definition, messages),
+        parse_total("--post", post, definition, messages),
+    )
+    if as_json:
         print_json(change_json(result))
         return 0
     print("\n".join(change_lines(definition, result, messages)))
