@@ -247,4 +247,9 @@ def export_csv(
     }
     detail = "csv: pseudonymised" if context.pseudonyms.active else "csv: identified"
     audit.record(session=session, actor=actor, event=AuditKind.EXPORT, detail=detail)
+    for client_id in sorted({row.client_id for row in rows}):  # each exported client's own log
+        audit.record(
+            session=session, actor=actor, event=AuditKind.EXPORT, client_id=client_id,
+            client_code=codes.get(client_id), detail=detail,
+        )  # fmt: skip
     return CsvReport(files)

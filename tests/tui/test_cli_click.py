@@ -129,3 +129,15 @@ def test_every_command_line_access_names_the_practitioner_and_the_os_user(capsys
             "SELECT user_id, access_point FROM auditevent ORDER BY seq DESC LIMIT 1"
         ).fetchone()
     assert last[0] is not None and last[1] == where
+
+
+@pytest.mark.parametrize("kind", ["json", "csv"])
+def test_an_export_appears_in_each_exported_clients_own_log(capsys, report_db, tmp_path, kind):
+    out = tmp_path / ("all.json" if kind == "json" else "study")
+    assert main(["--db", report_db, "export", "--format", kind, "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["--db", report_db, "audit", "log", "MIKE", "--json"]) == 0
+    events = [
+        (row["event"], row["detail"]) for row in __import__("json").loads(capsys.readouterr().out)
+    ]
+    assert ("export", "json export" if kind == "json" else "csv: identified") in events
