@@ -6,7 +6,7 @@ the first frame without waiting for SQLAlchemy.
 
 from __future__ import annotations
 
-import getpass
+import os
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,11 +26,20 @@ if TYPE_CHECKING:
 
 def access_point(kind: str) -> str:
     """Name where an access comes from: the interface, the OS user and the host."""
+    return f"{kind}:{os_user()}@{socket.gethostname()}"
+
+
+def os_user() -> str:
+    """The login name, as ``getpass.getuser`` finds it (without importing it and termios)."""
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        if os.environ.get(variable):
+            return os.environ[variable]
     try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "?"
-    return f"{kind}:{user}@{socket.gethostname()}"
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):
+        return "?"
 
 
 def command_actor() -> Actor:
