@@ -66,7 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config()
     except ConfigError as error:
-        print(f"hecht: {error}", file=sys.stderr)
+        words = Messages(detect_language(language_in(arguments)))
+        print(words("error.prefix", message=error.describe(words)), file=sys.stderr)
         return 2
     messages = Messages(detect_language(language_in(arguments), config.language))
     try:
