@@ -68,13 +68,14 @@ def run_client_log(invocation: Invocation, code: str, as_json: bool = False) -> 
     from hecht.schema.database import unit_of_work
     from hecht.schema.errors import ServiceError
     from hecht.tui.context import opened_database
+    from hecht.tui.service_text import service_error_text
 
     messages = invocation.messages
     try:
         with opened_database(invocation) as engine, unit_of_work(engine) as session:
             entries, names = _read_log(session, invocation, code)
     except ServiceError as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(service_error_text(error, messages)) from None
     if as_json:
         rows = [
             {**entry.__dict__, "at": entry.at.isoformat(), "user": names.get(entry.user_id)}

@@ -44,6 +44,7 @@ def run_destroy(invocation: Invocation, code: str, confirm: str | None) -> int:
     from hecht.schema.errors import ServiceError
     from hecht.schema.services.destroy import destroy_client
     from hecht.tui.context import opened_database
+    from hecht.tui.service_text import service_error_text
 
     messages = invocation.messages
     if not confirmed(code, confirm, messages):
@@ -52,7 +53,7 @@ def run_destroy(invocation: Invocation, code: str, confirm: str | None) -> int:
         with opened_database(invocation) as engine, unit_of_work(engine) as session:
             report = destroy_client(session=session, actor=invocation.actor(session), code=code)
     except ServiceError as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(service_error_text(error, messages)) from None
     print(
         messages(
             "destroy.done",

@@ -259,6 +259,7 @@ def run_import(invocation: Invocation, source: Path) -> int:
     from hecht.schema.errors import ServiceError
     from hecht.schema.transfer import import_document
     from hecht.tui.context import opened_database
+    from hecht.tui.service_text import service_error_text
 
     messages = invocation.messages
     try:
@@ -272,7 +273,7 @@ def run_import(invocation: Invocation, source: Path) -> int:
         ):
             counts = import_document(session=session, actor=invocation.actor(), document=document)
     except ServiceError as error:
-        raise UsageError(f"{source}: {error}") from None
+        raise UsageError(f"{source}: {service_error_text(error, messages)}") from None
     print(messages("import.done", path=source, rows=sum(counts.values())))
     return 0
 

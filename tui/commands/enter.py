@@ -66,13 +66,14 @@ def run_enter(
     """
     from hecht.scales.library import UnknownScaleError
     from hecht.schema.errors import ServiceError
+    from hecht.tui.service_text import service_error_text
 
     messages = invocation.messages
     backend = open_backend(invocation)
     try:
         return EntryFlow(backend, messages, prompter or QuestionaryPrompter()).run(code, scale)
     except ServiceError as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(service_error_text(error, messages)) from None
     except UnknownScaleError as error:
         raise UsageError(
             messages("error.unknown_scale", scale=scale, known=", ".join(error.known))

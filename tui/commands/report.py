@@ -111,7 +111,7 @@ def packet(
     with opened_database(invocation) as engine, unit_of_work(engine) as session:
         actor = invocation.actor(session)
         if codes is not None:
-            _refuse_unknown(session, codes[0])
+            _refuse_unknown(session, codes[0], messages)
         found = supervision_packet(
             session=session, actor=actor, library=library, thresholds=thresholds, codes=codes,
             names=names,
@@ -125,14 +125,15 @@ def packet(
     return 0
 
 
-def _refuse_unknown(session: Any, code: str) -> None:
+def _refuse_unknown(session: Any, code: str, messages: Messages) -> None:
     from hecht.schema.errors import ServiceError
     from hecht.schema.services.clients import client_row
+    from hecht.tui.service_text import service_error_text
 
     try:
         client_row(session, code)
     except ServiceError as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(service_error_text(error, messages)) from None
 
 
 def _done(out: Path | None, messages: Messages) -> None:
