@@ -24,13 +24,15 @@ class Formatter:
         self.language = language
         self.locale = LOCALES[language]
 
-    def number(self, value: float | None, digits: int = 1) -> str:
-        """A number with at most ``digits`` decimals: 23,6 in Dutch, 23.6 in English."""
+    def number(self, value: float | None, digits: int = 1, *, fixed: bool = False) -> str:
+        """A number with at most ``digits`` decimals (exactly, when ``fixed``): 23,6 in Dutch,
+        23.6 in English. No thousands separator: totals and statistics stay short."""
         if value is None:
             return "—"
         from babel.numbers import format_decimal
 
-        pattern = "#,##0" + ("." + "#" * digits if digits else "")
+        decimals = ("0" if fixed else "#") * digits
+        pattern = "0" + ("." + decimals if digits else "")
         return format_decimal(value, format=pattern, locale=self.locale)
 
     def date(self, value: date | None) -> str:

@@ -139,7 +139,7 @@ def test_destroy_needs_the_code_typed_again(capsys, db):
     code, _, err = run(capsys, "--db", db, "client", "destroy", "A1", "--confirm", "A2")
     assert code == 2 and "nothing was destroyed" in err
     code, out, _ = run(capsys, "--db", db, "client", "destroy", "A1", "--confirm", "A1")
-    assert code == 0 and "dossier of A1 destroyed: 1 administrations" in out
+    assert code == 0 and "dossier of A1 destroyed: 1 administration, 0 visits and 0 episodes" in out
 
 
 def test_the_demo_never_goes_into_the_real_database(capsys, monkeypatch, tmp_path):

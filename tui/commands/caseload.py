@@ -72,30 +72,32 @@ def row_json(row: Any, messages: Messages, library: Any, names: bool) -> dict[st
     }
 
 
-def _trend(latest: Any) -> str:
+def _trend(latest: Any, shown: Any) -> str:
     if latest is None or latest.total is None:
         return "—"
     arrow = ""
     if latest.previous is not None and latest.total != latest.previous:
         arrow = "↑" if latest.total > latest.previous else "↓"
-    return f"{latest.total:g}{arrow}"
+    return f"{shown.number(latest.total, 2)}{arrow}"
 
 
 def print_table(rows: list[Any], messages: Messages, names: bool) -> None:
     """Print one line per client, each signal explained on its own line beneath it."""
+    from hecht.tui.formatting import formatter
     from hecht.tui.signal_text import explain, marks
 
     if not rows:
         print(messages("caseload_cmd.empty"))
         return
+    shown = formatter(messages.language)
     keys = ["code", *(["name"] if names else []), "week", "visits", "last_visit"]
     headers = [messages(f"caseload_cmd.column.{key}") for key in keys]
     headers += ["WHO-5", "CSI-4", messages("caseload_cmd.column.signals")]
     table = []
     for row in rows:
         cells = [row.code, *([row.name or "—"] if names else []), row.week or "—"]
-        cells += [str(row.visits), "—" if row.last_visit is None else row.last_visit.isoformat()]
-        cells += [_trend(row.latest.get(scale)) for scale in SHOWN_SCALES]
+        cells += [str(row.visits), shown.date(row.last_visit)]
+        cells += [_trend(row.latest.get(scale), shown) for scale in SHOWN_SCALES]
         table.append([*cells, marks(row.signals)])
     widths = [
         max(len(str(cell)) for cell in column) for column in zip(*[headers, *table], strict=True)

@@ -54,13 +54,16 @@ def run_destroy(invocation: Invocation, code: str, confirm: str | None) -> int:
             report = destroy_client(session=session, actor=invocation.actor(session), code=code)
     except ServiceError as error:
         raise UsageError(service_error_text(error, messages)) from None
+    from hecht.tui.formatting import formatter
+
+    count = formatter(messages.language).count
     print(
         messages(
             "destroy.done",
             code=report.code,
-            administrations=report.administrations,
-            visits=report.visits,
-            episodes=report.episodes,
+            administrations=count(messages, "count.administration", report.administrations),
+            visits=count(messages, "count.visit", report.visits),
+            episodes=count(messages, "count.episode", report.episodes),
         )
     )
     return 0
