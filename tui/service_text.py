@@ -10,6 +10,9 @@ from typing import Any
 
 from hecht.tui.i18n import Messages
 
+FIELD_REASONS = ("pattern", "one_of", "invalid")
+"""The reasons whose wording is followed by what the field expects."""
+
 
 def field_label(field: str, messages: Messages) -> str:
     """A field's name as people say it ("birth year", "geboortejaar"), else the field itself."""
@@ -24,4 +27,4 @@ def service_error_text(error: Any, messages: Messages) -> str:
     details = {"given": "", "limit": "", "choices": "", **error.details}
     expected = messages.get(f"input.expect.{error.field}", "")
     text = messages(f"input.{reason}", field=field_label(error.field or "", messages), **details)
-    return f"{text}; {expected}" if expected else text
+    return f"{text}; {expected}" if expected and reason in FIELD_REASONS else text

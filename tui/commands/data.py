@@ -265,7 +265,7 @@ def run_import(invocation: Invocation, source: Path) -> int:
     try:
         document = json.loads(read_source(source, messages))
     except json.JSONDecodeError as error:
-        raise UsageError(messages("error.not_json", path=source, reason=error)) from None
+        raise UsageError(messages("error.not_json", path=source, line=error.lineno)) from None
     try:
         with (
             opened_database(invocation, may_create=True) as engine,
