@@ -115,7 +115,7 @@ def check_location(url: str, messages: Messages, *, may_create: bool) -> None:
     if path.is_dir():
         raise UsageError(messages("db.error.is_folder", path=path))
     own_folder = path.parent == default_database_path().parent
-    if not path.parent.is_dir() and not (may_create and own_folder):
+    if not path.parent.is_dir() and not own_folder:
         raise UsageError(messages("db.error.no_folder", path=path, folder=path.parent))
     if not may_create and (not path.exists() or path.stat().st_size == 0):
         raise UsageError(messages("db.error.missing", path=path))

@@ -102,7 +102,9 @@ def test_a_clients_access_log_lists_each_access_and_logs_its_own_printing(capsys
 def test_an_unknown_client_gets_one_line_and_exit_2(capsys, db):
     code, out, err = run(capsys, "--db", db, "audit", "log", "ZZ")
     assert (code, out) == (2, "")
-    assert err.strip() == "hecht: there is no client with code “ZZ”; `hecht caseload` lists the clients in care"
+    assert err.strip() == (
+        "hecht: there is no client with code “ZZ”; `hecht caseload` lists the clients in care"
+    )
 
 
 def test_a_file_that_is_not_a_database_gets_a_clear_message(capsys, tmp_path):

@@ -334,3 +334,11 @@ def test_an_internal_error_does_not_promise_that_nothing_changed(capsys, monkeyp
     code, _, err = run(capsys, "scales", "list")
     assert code == 1
     assert "nothing was changed" not in err and "hecht audit verify" in err
+
+
+def test_on_a_fresh_machine_a_command_says_how_to_make_the_database(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("HECHT_DB", raising=False)
+    code, _, err = run(capsys, "caseload")
+    assert code == 2 and "there is no database at" in err and "hecht --db" in err
+    assert not (tmp_path / "data").exists()
