@@ -222,7 +222,9 @@ def test_one_clients_summary_holds_only_that_client(capsys, report_db):
 def test_an_unknown_client_gets_one_line_and_exit_2(capsys, report_db):
     code, out, err = run(capsys, "--db", report_db, "report", "client", "NOPE")
     assert (code, out) == (2, "")
-    assert err.strip() == "hecht: there is no client with code 'NOPE'"
+    assert err.strip() == (
+        "hecht: there is no client with code “NOPE”; `hecht caseload` lists the clients in care"
+    )
 
 
 def test_each_client_in_a_written_packet_is_audited_without_names(capsys, report_db, tmp_path):
