@@ -23,10 +23,25 @@ from hecht.scales.problems import DefinitionError, Problem
 from hecht.scales.scoring import ScoreResult, score
 from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
-from hecht.tui.scale_view import describe_definition, number
+from hecht.tui.scale_view import describe_definition
 from hecht.tui.settings import local_scales_dir
 
 LIST_COLUMNS = ("id", "version", "name", "domain", "items", "licence", "origin")
+
+
+def number(value: float, messages: Messages, digits: int = 2) -> str:
+    """A number as people in the user's language write it (23,6 in Dutch)."""
+    from hecht.tui.formatting import formatter
+
+    return formatter(messages.language).number(value, digits)
+
+
+def signed(value: float, messages: Messages, *, fixed: bool = True) -> str:
+    """A change with its sign always shown, two decimals (+0,50, -3,29; unless not ``fixed``)."""
+    from hecht.tui.formatting import formatter
+
+    text = formatter(messages.language).number(value, 2, fixed=fixed)
+    return f"+{text}" if value >= 0 else text
 
 
 def shorten(text: str, width: int) -> str:
@@ -235,7 +250,7 @@ def score_lines(definition: ScaleDefinition, result: ScoreResult, messages: Mess
     else:
         band = messages("score.band", band=bands[result.band]) if result.band else ""
         prorated = messages("score.prorated", missing=missing) if result.prorated else ""
-        total = number(result.total) if result.total is not None else ""
+        total = number(result.total, messages) if result.total is not None else ""
         lines = [messages("score.total", **head, total=total, band=band, prorated=prorated)]
     for subscale in definition.subscales:
         value = result.subscales[subscale.id]
@@ -246,7 +261,9 @@ def score_lines(definition: ScaleDefinition, result: ScoreResult, messages: Mess
         band_id = result.subscale_bands.get(subscale.id)
         band_labels = {band.id: band.label.get(language) for band in subscale.bands}
         band = messages("score.band", band=band_labels[band_id]) if band_id else ""
-        lines.append(messages("score.subscale", label=label, value=number(value), band=band))
+        lines.append(
+            messages("score.subscale", label=label, value=number(value, messages), band=band)
+        )
     for alert in result.alerts:
         lines.append(
             messages(
@@ -275,8 +292,8 @@ def parse_total(option: str, text: str, definition: ScaleDefinition, messages: M
                 option=option,
                 given=text,
                 scale=definition.short_name,
-                low=number(low),
-                high=number(high),
+                low=number(low, messages),
+                high=number(high, messages),
             )
         )
     return value
@@ -338,9 +355,9 @@ def change_lines(
         messages(
             "change.line",
             scale=definition.short_name,
-            pre=number(result.pre),
-            post=number(result.post),
-            difference=result.difference,
+            pre=number(result.pre, messages),
+            post=number(result.post, messages),
+            difference=signed(result.difference, messages, fixed=False),
             direction=messages(f"change.direction.{result.direction.value}"),
         )
     ]
@@ -350,8 +367,8 @@ def change_lines(
         lines.append(
             messages(
                 "change.rci",
-                rci=f"{result.rci:+.2f}",
-                criterion=result.criterion,
+                rci=signed(result.rci, messages),
+                criterion=number(result.criterion, messages, 3),
                 reliable=messages("change.reliable" if result.reliable else "change.not_reliable"),
                 category=messages(f"change.category.{result.category.value}"),
             )
@@ -361,7 +378,7 @@ def change_lines(
         lines.append(
             messages(
                 "change.cutoff",
-                value=number(result.cutoff.value),
+                value=number(result.cutoff.value, messages),
                 method=cutoff_method_text(result.cutoff.method, messages),
                 started=started,
             )
