@@ -29,7 +29,7 @@ def commands(messages: Messages) -> dict[str, click.Command]:
         return run_verify(invocation(db, demo), as_json)
 
     @audit.command(help=messages("help.audit.log"))
-    @click.argument("code", metavar="CODE")
+    @click.argument("code", metavar=messages("metavar.code"))
     @database_options(messages)
     @json_option(messages)
     def log(code: str, db: str | None, demo: bool, as_json: bool) -> int:

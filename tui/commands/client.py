@@ -20,8 +20,8 @@ def commands(messages: Messages) -> dict[str, click.Command]:
         """Client dossiers."""
 
     @client.command(help=messages("help.client.destroy"))
-    @click.argument("code", metavar="CODE")
-    @click.option("--confirm", metavar="CODE", help=messages("help.confirm"))
+    @click.argument("code", metavar=messages("metavar.code"))
+    @click.option("--confirm", metavar=messages("metavar.code"), help=messages("help.confirm"))
     @database_options(messages)
     def destroy(code: str, confirm: str | None, db: str | None, demo: bool) -> int:
         return run_destroy(invocation(db, demo), code, confirm)

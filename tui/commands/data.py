@@ -22,13 +22,13 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     force = click.option("--force", is_flag=True, help=messages("help.force"))
 
     @click.command(help=messages("help.backup"))
-    @click.argument("target", metavar="FILE", type=Path)
+    @click.argument("target", metavar=messages("metavar.file"), type=Path)
     @database_options(messages)
     def backup(target: Path, db: str | None, demo: bool) -> int:
         return run_backup(invocation(db, demo), target)
 
     @click.command(help=messages("help.restore"))
-    @click.argument("source", metavar="FILE", type=Path)
+    @click.argument("source", metavar=messages("metavar.file"), type=Path)
     @click.option("--yes", is_flag=True, help=messages("help.yes"))
     @database_options(messages, demo=False)
     def restore(source: Path, yes: bool, db: str | None) -> int:
@@ -37,10 +37,10 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     @click.command(help=messages("help.export"))
     @click.option("--format", "kind", type=click.Choice(("json", "csv")), default="json",
                   help=messages("help.export.format"))  # fmt: skip
-    @click.option("--out", metavar="FILE_OR_FOLDER", type=Path, required=True,
+    @click.option("--out", metavar=messages("metavar.file_or_folder"), type=Path, required=True,
                   help=messages("help.export.out"))  # fmt: skip
     @click.option("--pseudonymize", is_flag=True, help=messages("help.pseudonymize"))
-    @click.option("--study-key", metavar="KEY", help=messages("help.study_key"))
+    @click.option("--study-key", metavar=messages("metavar.key"), help=messages("help.study_key"))
     @force
     @database_options(messages)
     def export(kind: str, out: Path, pseudonymize: bool, study_key: str | None, force: bool,
@@ -56,13 +56,13 @@ def commands(messages: Messages) -> dict[str, click.Command]:
         return export_json(found, out, force=force)
 
     @click.command("import", help=messages("help.import"))
-    @click.argument("source", metavar="FILE", type=Path)
+    @click.argument("source", metavar=messages("metavar.file"), type=Path)
     @database_options(messages, demo=False)
     def load(source: Path, db: str | None) -> int:
         return run_import(invocation(db, demo_allowed=False), source)
 
     @click.command("import-csv", help=messages("help.import_csv"))
-    @click.argument("source", metavar="FILE", type=Path)
+    @click.argument("source", metavar=messages("metavar.file"), type=Path)
     @click.option("--dry-run", is_flag=True, help=messages("help.dry_run"))
     @database_options(messages)
     def paper(source: Path, dry_run: bool, db: str | None, demo: bool) -> int:

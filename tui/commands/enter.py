@@ -22,8 +22,8 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     """The ``enter`` command."""
 
     @click.command(help=messages("help.enter"))
-    @click.argument("code", metavar="CODE")
-    @click.argument("scale", metavar="SCALE", required=False)
+    @click.argument("code", metavar=messages("metavar.code"))
+    @click.argument("scale", metavar=messages("metavar.scale"), required=False)
     @database_options(messages)
     def enter(code: str, scale: str | None, db: str | None, demo: bool) -> int:
         return run_enter(invocation(db, demo), code, scale)

@@ -81,9 +81,9 @@ def database_options(messages: Messages, *, demo: bool = True) -> Callable[[Any]
             function = click.option("--demo", is_flag=True, help=messages("help.demo_command"))(
                 function
             )
-        return click.option("--db", metavar="PATH_OR_URL", help=messages("help.db_option"))(
-            function
-        )
+        return click.option(
+            "--db", metavar=messages("metavar.path_or_url"), help=messages("help.db_option")
+        )(function)
 
     return decorate
 
@@ -123,7 +123,7 @@ def build_group(
         help=messages("usage.description"),
         context_settings={"help_option_names": ["-h", "--help"]},
     )
-    @click.option("--db", metavar="PATH_OR_URL", help=messages("help.db_option"))
+    @click.option("--db", metavar=messages("metavar.path_or_url"), help=messages("help.db_option"))
     @click.option("--demo", is_flag=True, help=messages("help.demo_option"))
     @click.option("--lang", type=click.Choice(("nl", "en")), help=messages("help.lang"))
     @click.version_option(package_name="hecht", prog_name="hecht", help=messages("help.version"))

@@ -21,9 +21,9 @@ def output_options(messages: Messages) -> Any:
 
     def decorate(function: Any) -> Any:
         function = click.option("--force", is_flag=True, help=messages("help.force"))(function)
-        return click.option("--out", metavar="FILE", type=Path, help=messages("help.report.out"))(
-            function
-        )
+        return click.option(
+            "--out", metavar=messages("metavar.file"), type=Path, help=messages("help.report.out")
+        )(function)
 
     return decorate
 
@@ -50,7 +50,7 @@ def commands(messages: Messages) -> dict[str, click.Command]:
         return packet(invocation(db, demo), None, kind, names, out, force)
 
     @report.command(help=messages("help.report.client"))
-    @click.argument("code", metavar="CODE")
+    @click.argument("code", metavar=messages("metavar.code"))
     @packet_format
     @names
     @output_options(messages)

@@ -35,21 +35,21 @@ def commands(messages: Messages) -> dict[str, click.Command]:
         return _run(messages, "run_list", as_json=as_json)
 
     @scales.command(help=messages("help.scales.show"))
-    @click.argument("scale", metavar="ID")
+    @click.argument("scale", metavar=messages("metavar.id"))
     @version
     @json_option(messages)
     def show(scale: str, scale_version: str | None, as_json: bool) -> int:
         return _run(messages, "run_show", scale=scale, scale_version=scale_version, as_json=as_json)
 
     @scales.command(help=messages("help.scales.validate"))
-    @click.argument("paths", metavar="PATH", nargs=-1, required=True, type=Path)
+    @click.argument("paths", metavar=messages("metavar.path"), nargs=-1, required=True, type=Path)
     @click.option("--lenient", is_flag=True, help=messages("help.lenient"))
     @json_option(messages)
     def validate(paths: tuple[Path, ...], lenient: bool, as_json: bool) -> int:
         return _run(messages, "run_validate", paths=list(paths), lenient=lenient, as_json=as_json)
 
     @scales.command(help=messages("help.scales.score"))
-    @click.argument("scale", metavar="ID")
+    @click.argument("scale", metavar=messages("metavar.id"))
     @click.option("--answers", required=True, help=messages("help.answers"))
     @version
     @json_option(messages)
@@ -64,7 +64,7 @@ def commands(messages: Messages) -> dict[str, click.Command]:
         )
 
     @scales.command(help=messages("help.scales.change"))
-    @click.argument("scale", metavar="ID")
+    @click.argument("scale", metavar=messages("metavar.id"))
     @click.option("--pre", required=True, help=messages("help.pre"))
     @click.option("--post", required=True, help=messages("help.post"))
     @version
