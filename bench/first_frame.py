@@ -14,7 +14,6 @@ import os
 import sys
 import tempfile
 import time
-from argparse import Namespace
 from functools import partial
 from pathlib import Path
 
@@ -76,9 +75,10 @@ def hecht(url: str | None, filled: bool, command_line: bool = True) -> None:
         main(["--demo"] if url is None else ["--db", url])
     else:
         from hecht.tui.config import Config
+        from hecht.tui.context import Invocation
         from hecht.tui.i18n import Messages
 
-        launch.run_tui(Namespace(db=url, config=Config(), demo=False), Messages("en"))
+        launch.run_tui(Invocation(Messages("en"), Config(), url))
 
 
 def watch(app, filled: bool) -> None:  # type: ignore[no-untyped-def]

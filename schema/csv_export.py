@@ -31,6 +31,7 @@ from hecht.schema.codebook import (
     item_rows,
 )
 from hecht.schema.context import Actor
+from hecht.schema.files import open_private_text
 from hecht.schema.tables import Administration, Client, Episode, ItemResponse, RecordStatus, Score
 from hecht.schema.versioning import current_rows
 
@@ -198,6 +199,10 @@ def wide_rows(
     return out, sorted(subscale_columns)
 
 
+CSV_FILES = ("long.csv", "wide.csv", "codebook.csv", "items.csv")
+"""The files a CSV export writes into its folder."""
+
+
 def cell(value: Any) -> Any:
     """Render a value as statistics software reads it: empty for none, 3 rather than 3.0."""
     if value is None:
@@ -208,7 +213,7 @@ def cell(value: Any) -> Any:
 
 
 def _write(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> int:
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with open_private_text(path) as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, restval="", extrasaction="ignore")
         writer.writeheader()
         writer.writerows({key: cell(value) for key, value in row.items()} for row in rows)
@@ -242,4 +247,9 @@ def export_csv(
     }
     detail = "csv: pseudonymised" if context.pseudonyms.active else "csv: identified"
     audit.record(session=session, actor=actor, event=AuditKind.EXPORT, detail=detail)
+    for client_id in sorted({row.client_id for row in rows}):  # each exported client's own log
+        audit.record(
+            session=session, actor=actor, event=AuditKind.EXPORT, client_id=client_id,
+            client_code=codes.get(client_id), detail=detail,
+        )  # fmt: skip
     return CsvReport(files)

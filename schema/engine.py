@@ -77,6 +77,23 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def prepare_sqlite_file(path: Path) -> None:
+    """Make an SQLite file private before SQLite opens it (its -wal and -shm take its mode).
+
+    Hecht's own data folder is created (or tightened) here; a folder the user chose must exist
+    already: the file is then not created here, and opening it says what is wrong.
+    """
+    from hecht.schema.files import create_private, private_folder
+
+    if path.parent == default_database_path().parent:
+        private_folder(path.parent)
+    if path.parent.is_dir() and not path.is_dir():
+        try:
+            create_private(path)
+        except OSError:
+            return  # not writable here: SQLite's own refusal names the problem
+
+
 def make_engine(url: str) -> Engine:
     """Create the engine for a URL, with the pragmas and pool that storage relies on."""
     from sqlalchemy import create_engine
@@ -89,7 +106,7 @@ def make_engine(url: str) -> Engine:
     database = parsed.database or ""
     in_memory = database in ("", ":memory:")
     if not in_memory:
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        prepare_sqlite_file(Path(database).expanduser())
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 
 class ServiceError(ValueError):
-    """A request the services refuse; nothing was written."""
+    """A request the services refuse; nothing was written.
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    Attributes:
+        field: the input field that is wrong, when one is.
+        reason: what is wrong with it, as a code the screens word in the user's language
+            (``required``, ``too_long``, ``whole_number``, … see ``hecht.schema.inputs``).
+        details: the figures the wording needs (``given``, ``limit``, ``choices``).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        reason: str | None = None,
+        details: dict[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
-        self.field = field
+        self.field, self.reason, self.details = field, reason, dict(details or {})
 
 
 class NotFoundError(ServiceError):

@@ -84,12 +84,85 @@ class NewAdministration(Input):
 M = TypeVar("M", bound=Input)
 
 
+REASONS = {
+    "missing": "required",
+    "string_pattern_mismatch": "pattern",
+    "string_too_long": "too_long",
+    "too_long": "too_long",
+    "string_too_short": "too_short",
+    "too_short": "too_short",
+    "int_parsing": "whole_number",
+    "int_type": "whole_number",
+    "int_from_float": "whole_number",
+    "float_parsing": "number",
+    "float_type": "number",
+    "greater_than_equal": "at_least",
+    "greater_than": "at_least",
+    "less_than_equal": "at_most",
+    "less_than": "at_most",
+    "enum": "one_of",
+    "literal_error": "one_of",
+    "date_parsing": "date",
+    "date_type": "date",
+    "date_from_datetime_parsing": "date",
+    "bool_parsing": "yes_or_no",
+    "bool_type": "yes_or_no",
+    "extra_forbidden": "unknown",
+    "list_type": "list",
+    "string_type": "text",
+}
+"""pydantic's error types, as the reasons the screens word for people."""
+ENGLISH = {
+    "required": "is required",
+    "pattern": "{given} is not allowed here",
+    "too_long": "is too long (at most {limit})",
+    "too_short": "is too short (at least {limit})",
+    "whole_number": "{given} is not a whole number",
+    "number": "{given} is not a number",
+    "at_least": "{given} is too small (at least {limit})",
+    "at_most": "{given} is too large (at most {limit})",
+    "one_of": "{given} is not one of {choices}",
+    "date": "{given} is not a date (write it as 2026-09-28)",
+    "yes_or_no": "{given} is not yes or no",
+    "unknown": "is not a field here",
+    "list": "must be a list",
+    "text": "must be text",
+    "invalid": "{given} cannot be used",
+}
+"""The refusal as the storage layer says it (logs, tests); screens word ``reason`` themselves."""
+
+
+def refusal(error: ValidationError) -> InvalidInputError:
+    """Turn pydantic's first complaint into a refusal naming the field and the reason."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    reason = REASONS.get(first["type"], "invalid")
+    context = first.get("ctx") or {}
+    limit = next(
+        (
+            context[key]
+            for key in ("max_length", "min_length", "ge", "gt", "le", "lt")
+            if key in context
+        ),
+        "",
+    )
+    given = first.get("input")
+    details = {
+        "given": "" if isinstance(given, dict) else str(given)[:40],
+        "limit": limit,
+        "choices": str(context.get("expected", "")).replace("'", ""),
+    }
+    message = f"{where}: " + ENGLISH[reason].format(**details)
+    return InvalidInputError(message, field=where, reason=reason, details=details)
+
+
 def validated(model: type[M], data: dict[str, Any]) -> M:
-    """Validate raw input, refusing the first bad field with its name and the reason."""
+    """Validate raw input, refusing the first bad field with its name and the reason.
+
+    Raises:
+        InvalidInputError: with ``field``, ``reason`` and ``details`` for the screens' wording.
+    """
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise InvalidInputError(f"{where}: {message}", field=where) from None
+        raise refusal(error) from None

@@ -19,9 +19,17 @@ from hecht.schema import audit
 from hecht.schema.audit import AuditKind, event_hash
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError
+from hecht.schema.files import write_private
 from hecht.schema.migrate import head_revision
 from hecht.schema.summaries import rebuild_summaries
-from hecht.schema.tables import AuditEvent, CourseRule, EpisodeCourse, ScoreSummary, SQLModel
+from hecht.schema.tables import (
+    AuditEvent,
+    Client,
+    CourseRule,
+    EpisodeCourse,
+    ScoreSummary,
+    SQLModel,
+)
 
 FORMAT = "hecht-export"
 FORMAT_VERSION = 1
@@ -50,8 +58,17 @@ def _rows(session: Session, table: Table) -> list[dict[str, Any]]:
 
 
 def export_document(*, session: Session, actor: Actor) -> dict[str, Any]:
-    """Return the whole database as one JSON-ready document (an audited export)."""
+    """Return the whole database as one JSON-ready document (an audited export).
+
+    The export is logged once for the practice and once in every client's own log, so a client
+    asking for their log sees it.
+    """
     audit.record(session=session, actor=actor, event=AuditKind.EXPORT, detail="json: all")
+    for client in session.execute(select(Client).order_by(Client.id)).scalars():  # type: ignore[arg-type]
+        audit.record(
+            session=session, actor=actor, event=AuditKind.EXPORT, client_id=client.id,
+            client_code=client.code, detail="json export",
+        )  # fmt: skip
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -62,10 +79,8 @@ def export_document(*, session: Session, actor: Actor) -> dict[str, Any]:
 
 
 def write_export(document: dict[str, Any], path: Path) -> None:
-    """Write an export document as UTF-8 JSON with sorted keys."""
-    path.write_text(
-        json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    """Write an export document as UTF-8 JSON with sorted keys, whole or not at all, private."""
+    write_private(path, json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
 
 def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:

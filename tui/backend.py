@@ -248,14 +248,9 @@ class Backend(EntryCalls, RecordCalls):
 
 
 def signal_thresholds(config: Any) -> SignalThresholds | None:
-    """The config file's ``[signals]`` thresholds, or None when it sets none (the defaults)."""
-    section = getattr(config, "signals", None)
-    if section is None:
+    """The config file's ``[signals]`` thresholds (None without settings: the defaults)."""
+    if config is None:
         return None
-    from hecht.schema.services.signals import SignalThresholds
+    from hecht.schema.thresholds import SignalThresholds
 
-    defaults = SignalThresholds()
-    return SignalThresholds(
-        not_on_track_visits=getattr(section, "not_on_track_visits", defaults.not_on_track_visits),
-        overdue_weeks=getattr(section, "overdue_weeks", defaults.overdue_weeks),
-    )
+    return SignalThresholds(config.signals.not_on_track_visits, config.signals.overdue_weeks)

@@ -1,19 +1,24 @@
-"""Provides the ``hecht`` command line: parses arguments and turns every refusal into exit 2."""
+"""Provides the ``hecht`` command line (click): the TUI by default, commands loaded on demand.
+
+Plain ``hecht`` with top-level options only starts the TUI without importing click or any
+command module; everything else goes through click, in the user's language, and every refusal
+exits 2 with one line.
+"""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from hecht.tui.config import ConfigError, load_config
+from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages, detect_language
 
-
-class UsageError(Exception):
-    """Bad input on the command line, already phrased for the user."""
+LANGUAGES = ("nl", "en")
+TUI_FLAGS = ("--demo",)
+TUI_OPTIONS = ("--db", "--lang")
 
 
 def language_in(argv: Sequence[str]) -> str | None:
@@ -26,94 +31,53 @@ def language_in(argv: Sequence[str]) -> str | None:
     return None
 
 
-def parser_class(messages: Messages) -> type[argparse.ArgumentParser]:
-    """Return a parser class whose every (sub)command takes ``--db``, before or after its name."""
+def tui_options(arguments: Sequence[str]) -> dict[str, Any] | None:
+    """The options of a plain start of the TUI (``hecht``, ``hecht --db F --demo``), else None.
 
-    class HechtParser(argparse.ArgumentParser):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.add_argument(
-                "--db",
-                metavar="PATH_OR_URL",
-                default=argparse.SUPPRESS,
-                help=messages("help.db_option"),
-            )
-
-    return HechtParser
-
-
-def top_level_parser(messages: Messages) -> argparse.ArgumentParser:
-    """Return the parser of the options that stand before any command."""
-    parser = parser_class(messages)(prog="hecht", description=messages("usage.description"))
-    parser.add_argument("--lang", choices=("nl", "en"), help=messages("help.lang"))
-    parser.add_argument("--demo", action="store_true", help=messages("help.demo_option"))
-    return parser
-
-
-TUI_FLAGS = ("--demo",)
-TUI_OPTIONS = ("--db", "--lang")
-
-
-def starts_the_tui(arguments: Sequence[str]) -> bool:
-    """Whether the arguments are top-level options only (``hecht``, ``hecht --db F --demo``).
-
-    Those start the TUI, and need none of the commands' parsers: building them all costs a
-    noticeable part of the way to the first frame. Anything else (a command, help, a typo)
-    goes to the full parser, which knows what to say about it.
+    Those need neither click nor any command module: loading them costs a noticeable part of the
+    way to the first frame. Anything else (a command, help, a typo, a bad value) goes to click,
+    which knows what to say about it.
     """
+    found: dict[str, Any] = {"db": None, "lang": None, "demo": False}
     position = 0
     while position < len(arguments):
         argument = arguments[position]
-        if argument in TUI_FLAGS or argument.split("=", 1)[0] in TUI_OPTIONS and "=" in argument:
-            position += 1
+        name, equals, value = argument.partition("=")
+        if argument in TUI_FLAGS:
+            found["demo"], position = True, position + 1
+        elif name in TUI_OPTIONS and equals:
+            found[name[2:]], position = value, position + 1
         elif argument in TUI_OPTIONS and position + 1 < len(arguments):
-            position += 2
+            found[argument[2:]], position = arguments[position + 1], position + 2
         else:
-            return False
-    return True
+            return None
+    return found if found["lang"] in (None, *LANGUAGES) else None
 
 
-def build_parser(messages: Messages) -> argparse.ArgumentParser:
-    """Return the parser with every subcommand registered, its help in the chosen language."""
-    from hecht.tui.commands import (
-        audit,
-        caseload,
-        client,
-        data,
-        db,
-        demo,
-        enter,
-        init,
-        report,
-        scales,
-    )
-
-    parser = top_level_parser(messages)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (scales, db, audit, data, client, caseload, report, demo, enter, init):
-        group.register(commands, messages)
-    return parser
+def starts_the_tui(arguments: Sequence[str]) -> bool:
+    """Whether the arguments are top-level options only, which start the TUI directly."""
+    return tui_options(arguments) is not None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 done, 2 refused input, 1 internal error)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    os.umask(0o077)  # every file and folder Hecht creates is its user's alone
     try:
         config = load_config()
     except ConfigError as error:
-        print(f"hecht: {error}", file=sys.stderr)
+        words = Messages(detect_language(language_in(arguments)))
+        print(words("error.prefix", message=error.describe(words)), file=sys.stderr)
         return 2
     messages = Messages(detect_language(language_in(arguments), config.language))
-    only_tui = starts_the_tui(arguments)
-    parser = top_level_parser(messages) if only_tui else build_parser(messages)
-    args = parser.parse_args(arguments)
-    args.config = config
     try:
-        if not getattr(args, "run", None):
-            from hecht.tui.launch import run_tui
+        options = tui_options(arguments)
+        if options is not None:
+            return start_tui(options, config, messages)
+        from hecht.tui.commands.group import run_click
+        from hecht.tui.launch import demo_url
 
-            return run_tui(args, messages)
-        return int(args.run(args, messages))
+        return run_click(arguments, config, messages, demo_url)
     except UsageError as error:
         print(messages("error.prefix", message=error), file=sys.stderr)
         return 2
@@ -129,6 +93,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def start_tui(options: dict[str, Any], config: Any, messages: Messages) -> int:
+    """Open the TUI on the database the options name (the demo practice with ``--demo``)."""
+    from hecht.tui.context import Invocation, check_location
+    from hecht.tui.launch import run_tui
+
+    invocation = Invocation(messages, config, options["db"], options["demo"])
+    if not invocation.demo:
+        check_location(invocation.database_url(), messages, may_create=True)
+    return run_tui(invocation)
 
 
 if __name__ == "__main__":

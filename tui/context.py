@@ -6,34 +6,151 @@ the first frame without waiting for SQLAlchemy.
 
 from __future__ import annotations
 
-import argparse
+import os
 import socket
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from hecht.schema.context import Actor
-from hecht.schema.engine import database_url
-from hecht.tui.cli import UsageError
+from hecht.schema.engine import database_url, default_database_path
+from hecht.tui.errors import UsageError
+from hecht.tui.i18n import Messages
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from hecht.schema.context import Actor
+
+
+def access_point(kind: str) -> str:
+    """Name where an access comes from: the interface, the OS user and the host."""
+    return f"{kind}:{os_user()}@{socket.gethostname()}"
+
+
+def os_user() -> str:
+    """The login name, as ``getpass.getuser`` finds it (without importing it and termios)."""
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        if os.environ.get(variable):
+            return os.environ[variable]
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):
+        return "?"
+
 
 def command_actor() -> Actor:
     """Return the actor for a command-line access, identified by this workstation."""
-    return Actor(user_id=None, access_point=f"cli:{socket.gethostname()}")
+    from hecht.schema.context import Actor
+
+    return Actor(user_id=None, access_point=access_point("cli"))
 
 
-def command_database_url(args: argparse.Namespace) -> str:
-    """Return the database a command works on: --db, HECHT_DB, the config file, the default."""
-    config = getattr(args, "config", None)
-    return database_url(getattr(args, "db", None), None if config is None else config.database)
+def sqlite_file(url: str) -> Path | None:
+    """Return the file of an SQLite URL (None for PostgreSQL or memory), without SQLAlchemy."""
+    scheme, _, rest = url.partition(":///")
+    if not scheme.startswith("sqlite") or rest in ("", ":memory:"):
+        return None
+    return Path(rest.split("?", 1)[0]).expanduser()
 
 
-def command_engine(args: argparse.Namespace) -> Engine:
-    """Open the database a command works on; refuse with the reason."""
+@dataclass
+class Invocation:
+    """One run of ``hecht``: the language, the settings and the database options given.
+
+    ``demo_url`` returns the demo practice's database (built on first use); it is handed in by
+    whoever starts the command, so this module never imports the demo builder.
+    """
+
+    messages: Messages
+    config: Any = None
+    db: str | None = None
+    demo: bool = False
+    demo_url: Callable[[Messages], str] | None = field(default=None, repr=False)
+
+    def database_url(self) -> str:
+        """The database to work on: the demo's with --demo, else --db, HECHT_DB, the config
+        file, the default. In demo mode the real database is never named, so never touched."""
+        if self.demo:
+            if self.demo_url is None:
+                raise UsageError(self.messages("error.demo_not_here"))
+            return self.demo_url(self.messages)
+        configured = None if self.config is None else self.config.database
+        return database_url(self.db, configured)
+
+    def database_file(self) -> Path | None:
+        """The SQLite file worked on, or None for a PostgreSQL database."""
+        return sqlite_file(self.database_url())
+
+    def actor(self, session: Any = None) -> Actor:
+        """Who acts, as the audit log records it: the configured practitioner (registered in
+        this database the first time, as the TUI does) at ``cli:user@host``."""
+        from dataclasses import replace
+
+        actor = command_actor()
+        name = None if self.config is None else self.config.practitioner
+        if session is None or not name:
+            return actor
+        from hecht.schema.services.clients import practitioner_named
+
+        return replace(actor, user_id=practitioner_named(session=session, actor=actor, name=name))
+
+
+def check_location(url: str, messages: Messages, *, may_create: bool) -> None:
+    """Refuse an SQLite database that is a folder, lies in a missing folder, or is missing.
+
+    Hecht's own data folder may be missing (a first start creates it); a folder the user named
+    must exist. Only commands that create a database (``may_create``) accept a missing (or
+    empty) file.
+
+    Raises:
+        UsageError: naming the path, what is wrong and how to go on.
+    """
+    path = sqlite_file(url)
+    if path is None:
+        return
+    if path.is_dir():
+        raise UsageError(messages("db.error.is_folder", path=path))
+    own_folder = path.parent == default_database_path().parent
+    if not path.parent.is_dir() and not own_folder:
+        raise UsageError(messages("db.error.no_folder", path=path, folder=path.parent))
+    if not may_create and (not path.exists() or path.stat().st_size == 0):
+        raise UsageError(messages("db.error.missing", path=path))
+
+
+@contextmanager
+def opened_database(invocation: Invocation, *, may_create: bool = False) -> Iterator[Engine]:
+    """Open the command's database for the length of the block, and close it after.
+
+    The one place a command reaches its database: checked where it lies, opened (schema
+    upgraded after a verified backup when older), refused with the reason. An encrypted
+    database will be unlocked here too: the passphrase asked once per process and kept with the
+    process's unlocked URLs, so every command and the TUI ask it in one place only.
+
+    Raises:
+        UsageError: the database cannot be used; the message says why and what to do.
+    """
+    url = invocation.database_url()
+    check_location(url, invocation.messages, may_create=may_create)
+    engine = open_engine(url, invocation.messages)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def open_engine(url: str, messages: Messages) -> Engine:
+    """Open a database (``open_database``), turning every reason it cannot into a refusal."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
     from hecht.schema.database import DatabaseOpenError, open_database
 
     try:
-        return open_database(command_database_url(args))
+        return open_database(url)
     except DatabaseOpenError as error:
         raise UsageError(str(error)) from None
+    except (ArgumentError, NoSuchModuleError):
+        raise UsageError(messages("db.error.bad_url", url=url)) from None

@@ -76,6 +76,10 @@ class Messages:
         """Return the text for ``key``, or ``default`` when the catalogue has none."""
         return self._texts.get(key, default)
 
+    def keys(self) -> set[str]:
+        """Every key of the catalogue."""
+        return set(self._texts)
+
     def __call__(self, key: str, /, **values: object) -> str:
         """Return the text for ``key`` with ``{placeholders}`` filled in."""
         return self._texts[key].format(**values)

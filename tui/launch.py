@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import argparse
 import signal
-import socket
 import sys
 from typing import TYPE_CHECKING
 
@@ -13,16 +11,18 @@ from hecht.tui.i18n import Messages
 if TYPE_CHECKING:
     from hecht.tui.app import HechtApp
     from hecht.tui.config import Config
+    from hecht.tui.context import Invocation
 
 
-def run_tui(args: argparse.Namespace, messages: Messages) -> int:
+def run_tui(invocation: Invocation) -> int:
     """Open the app on the chosen database (the demo practice with --demo); return the exit code."""
-    from hecht.tui.context import command_database_url
     from hecht.tui.startup import pause_collection
 
-    url = demo_url(messages) if getattr(args, "demo", False) else command_database_url(args)
+    messages = invocation.messages
+    invocation.demo_url = demo_url
+    url = invocation.database_url()  # the demo practice's own file with --demo
     pause_collection()  # resumed once the caseload is shown (hecht.tui.startup says why)
-    app = make_app(url, messages, args.config)
+    app = make_app(url, messages, invocation.config)
     # Textual does not run its shutdown on SIGHUP or SIGTERM: ask the app to exit instead.
     for signum in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(signum, lambda *_: app.call_later(app.exit))
@@ -44,13 +44,14 @@ def make_app(url: str, messages: Messages, config: Config) -> HechtApp:
     from hecht.schema.context import utc_now
     from hecht.tui.app import HechtApp
     from hecht.tui.backend import Backend
+    from hecht.tui.context import access_point
     from hecht.tui.scale_facts import cached_facts, load_and_remember
     from hecht.tui.settings import local_scales_dir
 
-    access_point = f"tui:{socket.gethostname()}"
+    where = access_point("tui")
     scales = local_scales_dir()
     backend = Backend(
-        url, lambda: load_and_remember(scales), access_point, utc_now, config.practitioner,
+        url, lambda: load_and_remember(scales), where, utc_now, config.practitioner,
         facts=lambda: cached_facts(scales),
     )  # fmt: skip
     return HechtApp(backend, messages, config)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
+
+MISSING = "-"
+"""The value (and the key) that marks an item missing, as in the TUI's item entry."""
 
 
 class Prompter(Protocol):
@@ -26,17 +29,24 @@ class Prompter(Protocol):
 
 
 class QuestionaryPrompter:
-    """The real terminal, through questionary."""
+    """The real terminal, through questionary.
+
+    Ctrl+C raises KeyboardInterrupt (``unsafe_ask``): the flow says in the user's language
+    what was kept, where questionary's own ``ask`` would print an English "Cancelled by user".
+    """
 
     def select(self, message: str, choices: Sequence[tuple[str, str]]) -> str | None:
         import questionary
 
-        # a one-character value (an answer code) is also the key that picks it
         options = [
-            questionary.Choice(title, value=value, shortcut_key=value if len(value) == 1 else True)
+            questionary.Choice(title, value=value, shortcut_key=shortcut(value))
             for value, title in choices
         ]
-        return questionary.select(message, choices=options, use_shortcuts=len(options) <= 36).ask()
+        question = questionary.select(message, choices=options, use_shortcuts=len(options) <= 36)
+        values = [value for value, _ in choices]
+        if MISSING in values:
+            point_at_with_key(question, MISSING, values.index(MISSING))
+        return question.unsafe_ask()
 
     def checkbox(self, message: str, choices: Sequence[tuple[str, str, bool]]) -> list[str] | None:
         import questionary
@@ -44,17 +54,49 @@ class QuestionaryPrompter:
         options = [
             questionary.Choice(title, value=value, checked=on) for value, title, on in choices
         ]
-        return questionary.checkbox(message, choices=options).ask()
+        return questionary.checkbox(message, choices=options).unsafe_ask()
 
     def text(self, message: str, default: str = "") -> str | None:
         import questionary
 
-        return questionary.text(message, default=default).ask()
+        return questionary.text(message, default=default).unsafe_ask()
 
     def confirm(self, message: str, default: bool = True) -> bool | None:
         import questionary
 
-        return questionary.confirm(message, default=default).ask()
+        return questionary.confirm(message, default=default).unsafe_ask()
 
     def say(self, message: str) -> None:
         print(message)
+
+
+SHORTCUTS = frozenset("1234567890abcdefghilmnopqrstuvwxyz")
+"""The keys questionary accepts as shortcuts (j and k move the cursor)."""
+
+
+def shortcut(value: str) -> str | bool:
+    """A one-character value (an answer code) is also the key that picks it; others get one.
+
+    questionary refuses any other character as a shortcut when the prompt is built (a
+    ValueError), so the missing mark gets its key from ``point_at_with_key`` instead.
+    """
+    if len(value) == 1 and value in SHORTCUTS:
+        return value
+    return False if value == MISSING else True
+
+
+def point_at_with_key(question: Any, key: str, index: int) -> None:
+    """Make ``key`` point at the choice at ``index``, as a shortcut key does."""
+    from questionary.prompts.common import InquirerControl
+
+    application = question.application
+    [control] = [
+        window.content
+        for window in application.layout.find_all_windows()
+        if isinstance(window.content, InquirerControl)
+    ]
+    bindings = application.key_bindings
+
+    @bindings.add(key, eager=True)
+    def _(event: Any) -> None:
+        control.pointed_at = index

@@ -9,7 +9,6 @@ file is unchanged. The cache holds no clinical data, and losing it only costs sp
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,9 +59,8 @@ def load_and_remember(local_dir: Path | None) -> ScaleLibrary:
 def _write(path: Path, text: str) -> None:
     """Write a file whole or not at all; a folder that cannot be written is no error here."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)
+        from hecht.schema.files import private_folder, write_private
+
+        write_private(private_folder(path.parent) / path.name, text)
     except OSError:
         return

@@ -58,9 +58,15 @@ def client_row(session: Session, code: str, *, tombstone_ok: bool = False) -> Cl
     """Return the client with this code; refuse an unknown one, and a destroyed one unless asked."""
     client = session.exec(select(Client).where(Client.code == code)).first()
     if client is None:
-        raise NotFoundError(f"there is no client with code '{code}'", field="code")
+        raise NotFoundError(
+            f"there is no client with code '{code}'", field="code", reason="no_client",
+            details={"given": code},
+        )  # fmt: skip
     if client.destroyed_at is not None and not tombstone_ok:
-        raise NotFoundError(f"the dossier of client '{code}' was destroyed", field="code")
+        raise NotFoundError(
+            f"the dossier of client '{code}' was destroyed", field="code", reason="destroyed",
+            details={"given": code},
+        )  # fmt: skip
     return client
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from hecht.scales.facts import ScaleFacts
 from hecht.schema.courses import ensure_rules
 from hecht.schema.plain import PlainConnection, as_date, chunks, placeholders
+from hecht.schema.thresholds import SignalThresholds as SignalThresholds  # where callers find it
 
 
 class SignalKind(StrEnum):
@@ -44,14 +45,6 @@ def urgency(signals: list[Signal]) -> int:
     """Rank a client by their most urgent signal (lower is more urgent; no signal ranks last)."""
     order = list(SignalKind)
     return min((order.index(signal.kind) for signal in signals), default=len(order))
-
-
-@dataclass(frozen=True)
-class SignalThresholds:
-    """When a client counts as not on track or overdue (the config file can change both)."""
-
-    not_on_track_visits: int = 4
-    overdue_weeks: int = 3
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from hecht.schema.audit import client_log, verify_chain
-from hecht.schema.backup import BackupError, backup_sqlite, restore_sqlite
+from hecht.schema.backup import BackupError, BackupProblem, backup_sqlite, restore_sqlite
 from hecht.schema.database import open_database, unit_of_work
 from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
 from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
@@ -86,9 +86,11 @@ def test_export_import_export_gives_identical_dossier_data(engine, actor, librar
         assert verify_chain(session=session).intact
     assert second["tables"] == first["tables"]
     assert second["audit_log"][: len(first["audit_log"])] == first["audit_log"]
+    clients_exported = len(first["tables"]["client"])  # each also in the client's own log
     assert [e["event"] for e in second["audit_log"][len(first["audit_log"]) :]] == [
         "import",
         "export",
+        *["export"] * clients_exported,
     ]
     target.dispose()
 
@@ -177,8 +179,9 @@ def test_a_damaged_backup_is_refused_before_anything_is_replaced(tmp_path, actor
 def test_a_backup_never_overwrites_an_existing_file(tmp_path):
     (tmp_path / "a.db").write_bytes(b"")
     sqlite3.connect(tmp_path / "live.db").close()
-    with pytest.raises(BackupError, match="already exists"):
+    with pytest.raises(BackupError) as refused:
         backup_sqlite(tmp_path / "live.db", tmp_path / "a.db")
+    assert refused.value.problem is BackupProblem.EXISTS
 
 
 def test_destroying_a_client_removes_their_content_and_keeps_a_tombstone_and_the_log(

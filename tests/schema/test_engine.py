@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from hecht.schema.engine import database_url, default_database_path, make_engine
 
@@ -38,9 +39,17 @@ def test_sqlite_connections_have_the_safety_settings(tmp_path: Path, pragma, exp
     engine.dispose()
 
 
-def test_the_folder_of_a_new_database_file_is_created(tmp_path: Path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'deep' / 'er' / 'hecht.db'}")
+def test_hechts_own_data_folder_is_created_but_a_folder_the_user_named_is_not(
+    tmp_path: Path, monkeypatch
+):
+    own = tmp_path / "data" / "hecht"
+    monkeypatch.setattr("hecht.schema.engine.default_database_path", lambda: own / "hecht.db")
+    engine = make_engine(f"sqlite:///{own / 'hecht.db'}")
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))
-    assert (tmp_path / "deep" / "er" / "hecht.db").exists()
     engine.dispose()
+    assert (own / "hecht.db").exists() and own.stat().st_mode & 0o077 == 0
+    named = make_engine(f"sqlite:///{tmp_path / 'typo' / 'hecht.db'}")
+    with pytest.raises(OperationalError):
+        named.connect()
+    assert not (tmp_path / "typo").exists()

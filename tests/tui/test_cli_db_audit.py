@@ -91,7 +91,7 @@ def test_audit_verify_passes_on_an_intact_log_and_fails_with_exit_2_on_a_changed
 
 
 def test_a_clients_access_log_lists_each_access_and_logs_its_own_printing(capsys, db):
-    code, out, _ = run(capsys, "--db", db, "audit", "--client", "A1", "--json")
+    code, out, _ = run(capsys, "--db", db, "audit", "log", "A1", "--json")
     events = [entry["event"] for entry in json.loads(out)]
     assert code == 0
     assert events[0] == "create"
@@ -100,9 +100,11 @@ def test_a_clients_access_log_lists_each_access_and_logs_its_own_printing(capsys
 
 
 def test_an_unknown_client_gets_one_line_and_exit_2(capsys, db):
-    code, out, err = run(capsys, "--db", db, "audit", "--client", "ZZ")
+    code, out, err = run(capsys, "--db", db, "audit", "log", "ZZ")
     assert (code, out) == (2, "")
-    assert err.strip() == "hecht: there is no client with code 'ZZ'"
+    assert err.strip() == (
+        "hecht: there is no client with code “ZZ”; `hecht caseload` lists the clients in care"
+    )
 
 
 def test_a_file_that_is_not_a_database_gets_a_clear_message(capsys, tmp_path):
@@ -132,14 +134,14 @@ def test_backup_export_and_import_from_the_command_line(capsys, db, tmp_path):
 
 def test_export_to_a_missing_folder_is_refused(capsys, db, tmp_path):
     code, _, err = run(capsys, "--db", db, "export", "--out", str(tmp_path / "nope" / "x.json"))
-    assert code == 2 and "no such folder" in err
+    assert code == 2 and f"the folder {tmp_path / 'nope'} does not exist" in err
 
 
 def test_destroy_needs_the_code_typed_again(capsys, db):
     code, _, err = run(capsys, "--db", db, "client", "destroy", "A1", "--confirm", "A2")
     assert code == 2 and "nothing was destroyed" in err
     code, out, _ = run(capsys, "--db", db, "client", "destroy", "A1", "--confirm", "A1")
-    assert code == 0 and "dossier of A1 destroyed: 1 administrations" in out
+    assert code == 0 and "dossier of A1 destroyed: 1 administration, 0 visits and 0 episodes" in out
 
 
 def test_the_demo_never_goes_into_the_real_database(capsys, monkeypatch, tmp_path):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import sqlite3
 import statistics
 
@@ -111,7 +112,7 @@ def test_outcomes_markdown_shows_rounded_numbers_per_group_and_domain(capsys, re
     assert out.startswith("# Practice outcomes\n")
     assert "## All episodes (3 episodes)" in out
     assert "## Role: mother (2 episodes)" in out
-    assert "## Start of care: after the birth (1 episodes)" in out
+    assert "## Start of care: after the birth (1 episode)" in out
     assert "### Wellbeing" in out and "### Mood" in out and "### Relationship" in out
     assert "| WHO-5 | 3 | 53.33 | 57.33 | +4.00 | -77.33 to 85.33 | +0.12 | +0.14 |" in out
     assert "| WHO-5 | 33% (1) | 0% (0) | 33% (1) | 33% (1) | 0 | 0 |" in out
@@ -163,7 +164,7 @@ def test_the_packet_puts_signalled_clients_first_and_names_nobody(capsys, report
     code, out, _ = run(capsys, "--db", report_db, "report", "supervision")
     assert code == 0
     assert out.startswith("# Supervision packet\n")
-    assert "Practice report · generated on 2026-11-24 · pseudonymised" in out
+    assert "Practice report · generated on 24 Nov 2026 · pseudonymised" in out
     assert sections(out) == ["ZULU", "MIKE", "ALPHA"]  # most urgent first: alert, not on track
     assert not any(name in out for name in NAMES)
 
@@ -221,7 +222,9 @@ def test_one_clients_summary_holds_only_that_client(capsys, report_db):
 def test_an_unknown_client_gets_one_line_and_exit_2(capsys, report_db):
     code, out, err = run(capsys, "--db", report_db, "report", "client", "NOPE")
     assert (code, out) == (2, "")
-    assert err.strip() == "hecht: there is no client with code 'NOPE'"
+    assert err.strip() == (
+        "hecht: there is no client with code “NOPE”; `hecht caseload` lists the clients in care"
+    )
 
 
 def test_each_client_in_a_written_packet_is_audited_without_names(capsys, report_db, tmp_path):
@@ -310,7 +313,7 @@ def test_a_failed_write_leaves_no_half_file_and_no_audit_event(
     def full_disk(source, destination):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("hecht.tui.reports.output.os.replace", full_disk)
+    monkeypatch.setattr("hecht.schema.files.os.replace", full_disk)
     before = report_events(report_db)
     code, _, err = run(
         capsys, "--db", report_db, "report", "supervision", "--format", "html", "--out", str(target)
@@ -324,11 +327,49 @@ def test_a_failed_write_leaves_no_half_file_and_no_audit_event(
 def test_a_report_replaces_an_older_file_whole(capsys, report_db, tmp_path):
     target = tmp_path / "packet.txt"
     target.write_text("an old packet that is much longer than nothing\n" * 200)
-    code, out, _ = run(
+    code, _, err = run(
         capsys, "--db", report_db, "report", "supervision", "--format", "txt", "--out", str(target)
     )
+    assert code == 2 and "the file already exists" in err and "--force" in err
+    assert target.read_text(encoding="utf-8").startswith("an old packet")
+    code, out, _ = run(
+        capsys, "--db", report_db, "report", "supervision", "--format", "txt", "--out",
+        str(target), "--force",
+    )  # fmt: skip
     assert code == 0 and out.strip() == f"report written to {target}"
     assert target.read_text(encoding="utf-8").startswith("SUPERVISION PACKET")
     assert "an old packet" not in target.read_text(encoding="utf-8")
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
     assert target.stat().st_mode & 0o077 == 0  # clinical data: readable by its owner only
+
+
+def test_a_dutch_report_writes_numbers_dates_and_counts_as_dutch_readers_do(capsys, report_db):
+    code, out, _ = run(capsys, "--lang", "nl", "--db", report_db, "report", "outcomes")
+    assert code == 0
+    assert "gemaakt op 24-11-2026 · 3 trajecten" in out
+    assert "(1 traject)" in out and "1 trajecten" not in out
+    assert "(s)" not in out and "2026-11-24" not in out
+    assert re.search(r"\d,\d", out) and not re.search(r"\| -?\d+\.\d", out)  # decimal commas
+    code, out, _ = run(capsys, "--lang", "nl", "--db", report_db, "report", "supervision")
+    assert "gemaakt op 24-11-2026" in out
+
+
+def test_the_formatting_of_numbers_dates_and_counts_in_both_languages():
+    from datetime import date
+
+    from hecht.tui.formatting import formatter
+    from hecht.tui.i18n import Messages
+
+    dutch, english = formatter("nl"), formatter("en")
+    assert (dutch.number(23.6), english.number(23.6)) == ("23,6", "23.6")
+    assert (dutch.number(0.456, 2, fixed=True), dutch.number(40.0)) == ("0,46", "40")
+    assert dutch.date(date(2026, 9, 28)) == "28-09-2026"
+    assert english.date(date(2026, 9, 28)) == "28 Sept 2026"
+    for language, one, two in (
+        ("en", "1 episode", "2 episodes"),
+        ("nl", "1 traject", "2 trajecten"),
+    ):
+        shown = formatter(language)
+        messages = Messages(language)
+        assert shown.count(messages, "count.episode", 1) == one
+        assert shown.count(messages, "count.episode", 2) == two

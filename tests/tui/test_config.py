@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from hecht.tui.config import Config, ConfigError, Protocols, config_path, load_config, save_config
+from hecht.tui.i18n import Messages
 
 
 def test_without_a_file_every_setting_has_its_default(isolated_config):
@@ -30,9 +32,9 @@ def test_a_saved_config_reads_back_the_same():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('language = "de"\n', "language: Input should be 'nl' or 'en'"),
-        ("colour = 1\n", "colour: Extra inputs are not permitted"),
-        ("language = \n", "not valid TOML"),
+        ('language = "de"\n', 'language = "de" cannot be used; allowed: "nl" or "en"'),
+        ("colour = 1\n", "colour is not a setting Hecht knows (known here: language,"),
+        ("language = \n", "not valid TOML at line 1"),
     ],
 )
 def test_a_bad_config_file_is_refused_naming_the_field(text, message):
@@ -40,8 +42,8 @@ def test_a_bad_config_file_is_refused_naming_the_field(text, message):
     config_path().write_text(text)
     with pytest.raises(ConfigError) as caught:
         load_config()
-    assert str(caught.value).startswith(str(config_path()))
-    assert message in str(caught.value)
+    told = caught.value.describe(Messages("en"))
+    assert told.startswith(str(config_path())) and message in told
 
 
 def test_the_config_files_database_and_language_are_used_unless_overridden(
@@ -51,6 +53,10 @@ def test_the_config_files_database_and_language_are_used_unless_overridden(
 
     monkeypatch.delenv("HECHT_DB", raising=False)
     monkeypatch.delenv("HECHT_LANG", raising=False)
+    from hecht.schema.database import open_database
+
+    for name in ("from-config.db", "other.db"):
+        open_database(f"sqlite:///{tmp_path / name}").dispose()
     save_config(Config(language="nl", database=str(tmp_path / "from-config.db")))
     assert main(["db", "status"]) == 0
     assert f"sqlite:///{tmp_path / 'from-config.db'}: schema" in capsys.readouterr().out
@@ -69,3 +75,65 @@ def test_a_broken_config_file_stops_every_command_with_exit_2(capsys):
     config_path().write_text("privacy = maybe\n")
     assert main(["scales", "list"]) == 2
     assert "config.toml: not valid TOML" in capsys.readouterr().err
+
+
+WRONG_FILES = [
+    ("privacy = 0.5\n", "privacy = 0.5", "true or false"),
+    ('practitioner = "' + "M" * 201 + '"\n', "practitioner", "at most 200"),
+    ('[protocols]\nfollow_up = ["who5"]\n', "protocols.follow_up", "intake, visit, closing"),
+    ("[keys]\n'app.quit' = 5\n", "keys", '"app.quit" = "ctrl+q"'),
+    ("[signals]\noverdue_weeks = 0\n", "signals.overdue_weeks = 0", "1 or more"),
+    ('[signals]\nnot_on_track_visits = "4"\n', "signals.not_on_track_visits", "1 or more"),
+    ("lock_after_minutes = -1\n", "lock_after_minutes = -1", "0 (never lock) to 1440"),
+    ("lock_after_minutes = true\n", "lock_after_minutes = true", "0 (never lock)"),
+]
+FRAMEWORK_WORDING = ("Expected", "Input should", "Object contains", "$.", "msgspec", "pydantic")
+
+
+@pytest.mark.parametrize(("text", "field", "fix"), WRONG_FILES)
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_a_wrong_setting_is_named_with_its_fix_in_the_users_language(
+    capsys, text, field, fix, language
+):
+    from hecht.tui.cli import main
+
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(text)
+    assert main(["--lang", language, "scales", "list"]) == 2
+    told = capsys.readouterr().err
+    assert str(config_path()) in told and field in told
+    if language == "en":
+        assert fix in told
+    else:
+        assert "toegestaan" in told or "geen instelling" in told
+    assert not any(wording in told for wording in FRAMEWORK_WORDING)
+
+
+def test_lock_after_minutes_defaults_to_ten_and_zero_means_never():
+    assert Config().lock_after_minutes == 10
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text("lock_after_minutes = 0\n")
+    assert load_config().lock_after_minutes == 0
+
+
+def test_the_signal_defaults_are_the_storage_layers():
+    from dataclasses import asdict
+
+    from hecht.schema.thresholds import SignalThresholds
+
+    assert msgspec.to_builtins(Config().signals) == asdict(SignalThresholds())
+
+
+def test_saving_keeps_the_users_own_comments_and_settings():
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(
+        '# my practice laptop\nlanguage = "en"  # for the students\n\n'
+        "[signals]\n# stricter since March\noverdue_weeks = 2\n"
+    )
+    config = load_config().model_copy(update={"practitioner": "Mira"})
+    save_config(config)
+    text = config_path().read_text()
+    assert "# my practice laptop" in text and "# for the students" in text
+    assert "# stricter since March" in text
+    assert load_config() == config and config.signals.overdue_weeks == 2
+    assert config_path().stat().st_mode & 0o077 == 0

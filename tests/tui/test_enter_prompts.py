@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from datetime import date
 
@@ -15,6 +14,7 @@ from hecht.schema.services import administrations, alerts, clients, episodes
 from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.commands.enter import run_enter
 from hecht.tui.config import Config
+from hecht.tui.context import Invocation
 from hecht.tui.i18n import Messages
 
 ACTOR = Actor(user_id=None, access_point="test")
@@ -64,8 +64,9 @@ def db(tmp_path) -> str:
     return str(path)
 
 
-def args(db: str, scale: str | None) -> argparse.Namespace:
-    return argparse.Namespace(db=db, code="A1", scale=scale, config=Config())
+def args(db: str, scale: str | None, code: str = "A1", config: Config | None = None):
+    invocation = Invocation(Messages("en"), config or Config(), db)
+    return invocation, code, scale
 
 
 def state(db: str):
@@ -80,7 +81,7 @@ def state(db: str):
 
 def test_entering_a_scale_by_prompts_stores_and_completes_it(db):
     prompts = Scripted(["5", "4", "-", "3", "3", True])
-    assert run_enter(args(db, "who5"), Messages("en"), prompts) == 0
+    assert run_enter(*args(db, "who5"), prompts) == 0
     (point,), drafts, _ = state(db)
     assert (point.scale_id, point.valid, drafts) == ("who5", False, [])  # one missing: invalid
     assert "WHO-5 1/5" in prompts.shown[0]
@@ -89,16 +90,16 @@ def test_entering_a_scale_by_prompts_stores_and_completes_it(db):
 def test_a_critical_answer_must_be_acknowledged_before_going_on(db):
     answers = ["0", "0", "0", "0", "0", "0", "0", "0", "0", "1",  # item 10: alert
                "safety_plan", "", "plan made with partner", True]  # fmt: skip
-    run_enter(args(db, "epds"), Messages("en"), Scripted(answers))
+    run_enter(*args(db, "epds"), Scripted(answers))
     (point,), _, open_alerts = state(db)
     assert point.scale_id == "epds" and open_alerts == []
 
 
 def test_cancelling_keeps_the_draft_and_the_next_run_resumes_it(db):
-    run_enter(args(db, "gad7"), Messages("en"), Scripted(["1", "2", None]))
+    run_enter(*args(db, "gad7"), Scripted(["1", "2", None]))
     _, (draft,), _ = state(db)
     assert [a.code for a in draft.answers] == [1, 2]
-    run_enter(args(db, "gad7"), Messages("en"), Scripted([True, "0", "0", "0", "0", "0", True]))
+    run_enter(*args(db, "gad7"), Scripted([True, "0", "0", "0", "0", "0", True]))
     (point,), drafts, _ = state(db)
     assert (point.total, drafts) == (3, [])
 
@@ -110,7 +111,7 @@ def test_init_asks_the_settings_and_writes_the_config_file(tmp_path):
     prompts = Scripted(
         ["Mira Jansen", "nl", str(tmp_path / "praktijk.db"), ["who5", "epds"], ["who5"]]
     )
-    assert run_init(argparse.Namespace(config=Config()), Messages("en"), prompts) == 0
+    assert run_init(Config(), Messages("en"), prompts) == 0
     config = load_config()
     assert (config.practitioner, config.language, config.database) == (
         "Mira Jansen",
@@ -125,7 +126,7 @@ def test_cancelling_init_writes_nothing():
     from hecht.tui.config import config_path
 
     run_init(
-        argparse.Namespace(config=Config()), Messages("en"), Scripted(["Mira", None, "", [], []])
+        Config(), Messages("en"), Scripted(["Mira", None, "", [], []])
     )
     assert not config_path().exists()
 
@@ -133,9 +134,8 @@ def test_cancelling_init_writes_nothing():
 def test_the_configured_practitioner_is_the_user_in_the_access_log(db):
     from hecht.schema.audit import client_log
 
-    arguments = args(db, "who5")
-    arguments.config = Config(practitioner="Mira Jansen")
-    run_enter(arguments, Messages("en"), Scripted(["1", "1", "1", "1", "1", True]))
+    arguments = args(db, "who5", config=Config(practitioner="Mira Jansen"))
+    run_enter(*arguments, Scripted(["1", "1", "1", "1", "1", True]))
     engine = open_database(f"sqlite:///{db}")
     with unit_of_work(engine) as session:
         log = client_log(session=session, client_id=1)
@@ -150,10 +150,8 @@ def test_entering_for_one_client_reads_no_other_clients_dossier(db):
     with unit_of_work(engine) as session:
         clients.create_client(session=session, actor=ACTOR, new=NewClient(code="B2"))
     engine.dispose()
-    run_enter(args(db, "gad7"), Messages("en"), Scripted(["1", None]))  # a draft for A1
-    other = args(db, "who5")
-    other.code = "B2"
-    run_enter(other, Messages("en"), Scripted(["1", None]))
+    run_enter(*args(db, "gad7"), Scripted(["1", None]))  # a draft for A1
+    run_enter(*args(db, "who5", code="B2"), Scripted(["1", None]))
     engine = open_database(f"sqlite:///{db}")
     with unit_of_work(engine) as session:
         a1_events = [(e.event, e.detail) for e in client_log(session=session, client_id=1)]

@@ -6,7 +6,6 @@ the services.
 
 from __future__ import annotations
 
-import argparse
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from hecht.tui.app import HechtApp
 from hecht.tui.backend import Backend
 from hecht.tui.commands.enter import run_enter
 from hecht.tui.config import Config
+from hecht.tui.context import Invocation
 from hecht.tui.entry_state import Answer, EntryState, KeyOutcome
 from hecht.tui.i18n import Messages
 
@@ -163,8 +163,8 @@ def test_hecht_enter_asks_the_reason_and_asks_the_item_again_without_one(db, iso
     # item 1: missing, reason cancelled, so asked again; then missing with a reason
     script = Scripted(["-", None, "-", "did not want to say", "1", "2", False])
     path = db.removeprefix("sqlite:///")
-    args = argparse.Namespace(db=path, code="MOM-1", scale="sleep3", config=Config())
-    assert run_enter(args, Messages("en"), script) == 0
+    invocation = Invocation(Messages("en"), Config(), path)
+    assert run_enter(invocation, "MOM-1", "sleep3", script) == 0
     assert "Why is item 1 missing?" in script.asked
     assert stored_answers(db) == {
         "1": (None, "did not want to say"),

@@ -1,62 +1,60 @@
-"""Provides ``hecht audit verify`` and ``hecht audit --client CODE`` (a client's access log)."""
+"""Provides ``hecht audit verify`` and ``hecht audit log CODE`` (a client's access log)."""
 
 from __future__ import annotations
 
-import argparse
 import json
 from typing import Any
 
-from hecht.tui.cli import UsageError
+import click
+
+from hecht.tui.commands.group import database_options, invocation, json_option
+from hecht.tui.context import Invocation
+from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
 
 # Storage modules are imported inside the commands: `hecht scales …` must not pay for them.
 
 
-def register(commands: Any, messages: Messages) -> None:
-    """Add the ``audit`` command."""
-    parser = commands.add_parser("audit", help=messages("help.audit"))
-    parser.add_argument(
-        "action", nargs="?", choices=("verify",), help=messages("help.audit.verify")
-    )
-    parser.add_argument("--client", metavar="CODE", help=messages("help.audit.client"))
-    parser.add_argument("--json", action="store_true", help=messages("help.json"))
-    parser.set_defaults(run=run_audit)
+def commands(messages: Messages) -> dict[str, click.Command]:
+    """The ``audit`` group: verify the chain, print one client's log."""
+
+    @click.group(help=messages("help.audit"))
+    def audit() -> None:
+        """The access log."""
+
+    @audit.command(help=messages("help.audit.verify"))
+    @database_options(messages)
+    @json_option(messages)
+    def verify(db: str | None, demo: bool, as_json: bool) -> int:
+        return run_verify(invocation(db, demo), as_json)
+
+    @audit.command(help=messages("help.audit.log"))
+    @click.argument("code", metavar=messages("metavar.code"))
+    @database_options(messages)
+    @json_option(messages)
+    def log(code: str, db: str | None, demo: bool, as_json: bool) -> int:
+        return run_client_log(invocation(db, demo), code, as_json)
+
+    return {"audit": audit}
 
 
-def run_audit(args: argparse.Namespace, messages: Messages) -> int:
-    """Verify the chain, or print one client's access log; exit 2 when the chain is broken."""
-    from hecht.tui.context import command_engine
-
-    if (args.action is None) == (args.client is None):
-        raise UsageError(messages("error.audit_usage"))
-    engine = command_engine(args)
-    try:
-        if args.action == "verify":
-            return verify(args, messages, engine)
-        return client_log(args, messages, engine)
-    finally:
-        engine.dispose()
-
-
-def verify(args: argparse.Namespace, messages: Messages, engine: Any) -> int:
-    """Print whether the audit chain is intact, and every break."""
+def run_verify(invocation: Invocation, as_json: bool = False) -> int:
+    """Print whether the audit chain is intact, and every break; exit 2 when it is broken."""
     from hecht.schema import audit
     from hecht.schema.database import unit_of_work
+    from hecht.tui.context import opened_database
 
-    with unit_of_work(engine) as session:
+    messages = invocation.messages
+    with opened_database(invocation) as engine, unit_of_work(engine) as session:
         report = audit.verify_chain(session=session)
-    if args.json:
-        print(
-            json.dumps(
-                {
-                    "events": report.events,
-                    "intact": report.intact,
-                    "head_hash": report.head_hash,
-                    "problems": report.problems,
-                },
-                indent=2,
-            )
-        )
+    if as_json:
+        found = {
+            "events": report.events,
+            "intact": report.intact,
+            "head_hash": report.head_hash,
+            "problems": report.problems,
+        }
+        print(json.dumps(found, indent=2))
     elif report.intact:
         print(messages("audit.intact", events=report.events, head=report.head_hash))
     else:
@@ -65,48 +63,60 @@ def verify(args: argparse.Namespace, messages: Messages, engine: Any) -> int:
     return 0 if report.intact else 2
 
 
-def client_log(args: argparse.Namespace, messages: Messages, engine: Any) -> int:
-    """Print every access to one client's dossier; printing it is itself logged."""
-    from hecht.schema import audit
-    from hecht.schema.audit import AuditKind
+def run_client_log(invocation: Invocation, code: str, as_json: bool = False) -> int:
+    """Print every access to one client's dossier, naming who; printing it is itself logged."""
     from hecht.schema.database import unit_of_work
     from hecht.schema.errors import ServiceError
-    from hecht.schema.services.clients import client_row
-    from hecht.tui.context import command_actor
+    from hecht.tui.context import opened_database
+    from hecht.tui.service_text import service_error_text
 
-    actor = command_actor()
+    messages = invocation.messages
     try:
-        with unit_of_work(engine) as session:
-            client = client_row(session, args.client, tombstone_ok=True)
-            audit.record(
-                session=session,
-                actor=actor,
-                event=AuditKind.PRINT,
-                client_id=client.id,
-                client_code=client.code,
-                detail="access log",
-            )
-            entries = audit.client_log(session=session, client_id=client.id)  # type: ignore[arg-type]
+        with opened_database(invocation) as engine, unit_of_work(engine) as session:
+            entries, names = _read_log(session, invocation, code)
     except ServiceError as error:
-        raise UsageError(str(error)) from None
-    if args.json:
-        print(
-            json.dumps(
-                [{**entry.__dict__, "at": entry.at.isoformat()} for entry in entries], indent=2
-            )
-        )
+        raise UsageError(service_error_text(error, messages)) from None
+    if as_json:
+        rows = [
+            {**entry.__dict__, "at": entry.at.isoformat(), "user": names.get(entry.user_id)}
+            for entry in entries
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
-    print(messages("audit.log_header", code=args.client))
+    print(messages("audit.log_header", code=code))
     for entry in entries:
-        print(
-            messages(
-                "audit.log_line",
-                at=entry.at.astimezone().strftime("%Y-%m-%d %H:%M"),
-                event=entry.event,
-                access_point=entry.access_point,
-                user="—" if entry.user_id is None else entry.user_id,
-                outcome=entry.outcome,
-                detail=entry.detail or "",
-            )
-        )
+        print(_log_line(entry, names, messages))
     return 0
+
+
+def _read_log(session: Any, invocation: Invocation, code: str) -> tuple[list[Any], dict]:
+    from hecht.schema import audit
+    from hecht.schema.audit import AuditKind
+    from hecht.schema.services.clients import client_row, practitioner_names
+
+    client = client_row(session, code, tombstone_ok=True)
+    audit.record(
+        session=session,
+        actor=invocation.actor(session),
+        event=AuditKind.PRINT,
+        client_id=client.id,
+        client_code=client.code,
+        detail="access log",
+    )
+    entries = audit.client_log(session=session, client_id=client.id)  # type: ignore[arg-type]
+    ids = {entry.user_id for entry in entries if entry.user_id is not None}
+    return entries, practitioner_names(session=session, ids=ids)
+
+
+def _log_line(entry: Any, names: dict, messages: Messages) -> str:
+    from hecht.tui.formatting import formatter
+
+    return messages(
+        "audit.log_line",
+        at=formatter(messages.language).moment(entry.at),
+        event=entry.event,
+        access_point=entry.access_point,
+        user="—" if entry.user_id is None else names.get(entry.user_id, entry.user_id),
+        outcome=entry.outcome,
+        detail=entry.detail or "",
+    )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from typing import Any
 
+import click
+
+from hecht.tui.commands.group import database_options, invocation, json_option
+from hecht.tui.context import Invocation
 from hecht.tui.i18n import Messages
 
 # Storage modules are imported inside the commands: `hecht scales …` must not pay for them.
@@ -14,25 +17,17 @@ SHOWN_SCALES = ("who5", "csi4")
 """The scales the caseload shows as columns: wellbeing and the relationship."""
 
 
-def register(commands: Any, messages: Messages) -> None:
-    """Add the ``caseload`` command."""
-    parser = commands.add_parser("caseload", help=messages("help.caseload"))
-    parser.add_argument("--json", action="store_true", help=messages("help.json"))
-    parser.add_argument("--names", action="store_true", help=messages("help.names"))
-    parser.set_defaults(run=run_caseload)
+def commands(messages: Messages) -> dict[str, click.Command]:
+    """The ``caseload`` command."""
 
+    @click.command(help=messages("help.caseload"))
+    @json_option(messages)
+    @click.option("--names", is_flag=True, help=messages("help.names"))
+    @database_options(messages)
+    def caseload(as_json: bool, names: bool, db: str | None, demo: bool) -> int:
+        return run_caseload(invocation(db, demo), as_json, names)
 
-def signal_thresholds(args: argparse.Namespace) -> Any:
-    """Return the signal thresholds of the config file (the defaults without one)."""
-    from hecht.schema.services.signals import SignalThresholds
-
-    config = getattr(args, "config", None)
-    signals = getattr(config, "signals", None)
-    if signals is None:
-        return SignalThresholds()
-    return SignalThresholds(
-        not_on_track_visits=signals.not_on_track_visits, overdue_weeks=signals.overdue_weeks
-    )
+    return {"caseload": caseload}
 
 
 def signal_json(signal: Any, messages: Messages) -> dict[str, Any]:
@@ -77,30 +72,32 @@ def row_json(row: Any, messages: Messages, library: Any, names: bool) -> dict[st
     }
 
 
-def _trend(latest: Any) -> str:
+def _trend(latest: Any, shown: Any) -> str:
     if latest is None or latest.total is None:
         return "—"
     arrow = ""
     if latest.previous is not None and latest.total != latest.previous:
         arrow = "↑" if latest.total > latest.previous else "↓"
-    return f"{latest.total:g}{arrow}"
+    return f"{shown.number(latest.total, 2)}{arrow}"
 
 
 def print_table(rows: list[Any], messages: Messages, names: bool) -> None:
     """Print one line per client, each signal explained on its own line beneath it."""
+    from hecht.tui.formatting import formatter
     from hecht.tui.signal_text import explain, marks
 
     if not rows:
         print(messages("caseload_cmd.empty"))
         return
+    shown = formatter(messages.language)
     keys = ["code", *(["name"] if names else []), "week", "visits", "last_visit"]
     headers = [messages(f"caseload_cmd.column.{key}") for key in keys]
     headers += ["WHO-5", "CSI-4", messages("caseload_cmd.column.signals")]
     table = []
     for row in rows:
         cells = [row.code, *([row.name or "—"] if names else []), row.week or "—"]
-        cells += [str(row.visits), "—" if row.last_visit is None else row.last_visit.isoformat()]
-        cells += [_trend(row.latest.get(scale)) for scale in SHOWN_SCALES]
+        cells += [str(row.visits), shown.date(row.last_visit)]
+        cells += [_trend(row.latest.get(scale), shown) for scale in SHOWN_SCALES]
         table.append([*cells, marks(row.signals)])
     widths = [
         max(len(str(cell)) for cell in column) for column in zip(*[headers, *table], strict=True)
@@ -113,27 +110,26 @@ def print_table(rows: list[Any], messages: Messages, names: bool) -> None:
             print(f"    {explain(signal, messages)}")
 
 
-def run_caseload(args: argparse.Namespace, messages: Messages) -> int:
+def run_caseload(invocation: Invocation, as_json: bool = False, names: bool = False) -> int:
     """List the clients in care (an audited listing); names only with --names."""
     from hecht.scales.library import load_library
     from hecht.schema.database import unit_of_work
     from hecht.schema.services.caseload import caseload
-    from hecht.tui.context import command_actor, command_engine
+    from hecht.tui.backend import signal_thresholds
+    from hecht.tui.context import opened_database
     from hecht.tui.settings import local_scales_dir
 
-    thresholds = signal_thresholds(args)
+    messages = invocation.messages
+    thresholds = signal_thresholds(invocation.config)
     library = load_library(local_scales_dir())
-    engine = command_engine(args)
-    try:
-        with unit_of_work(engine) as session:
-            rows = caseload(
-                session=session, actor=command_actor(), library=library, thresholds=thresholds
-            )
-    finally:
-        engine.dispose()
-    if args.json:
-        found = [row_json(row, messages, library, args.names) for row in rows]
+    with opened_database(invocation) as engine, unit_of_work(engine) as session:
+        rows = caseload(
+            session=session, actor=invocation.actor(session), library=library,
+            thresholds=thresholds,
+        )  # fmt: skip
+    if as_json:
+        found = [row_json(row, messages, library, names) for row in rows]
         print(json.dumps(found, indent=2, ensure_ascii=False))
     else:
-        print_table(rows, messages, args.names)
+        print_table(rows, messages, names)
     return 0

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
-from typing import Any
 
-from hecht.tui.cli import UsageError
+import click
+
+from hecht.tui.commands.group import database_options, invocation
+from hecht.tui.context import Invocation
+from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
 
 
-def register(commands: Any, messages: Messages) -> None:
-    """Add the ``client`` command group."""
-    group = commands.add_parser("client", help=messages("help.client"))
-    sub = group.add_subparsers(dest="client_command", metavar="SUBCOMMAND", required=True)
-    destroy = sub.add_parser("destroy", help=messages("help.client.destroy"))
-    destroy.add_argument("code", metavar="CODE")
-    destroy.add_argument("--confirm", metavar="CODE", help=messages("help.confirm"))
-    destroy.set_defaults(run=run_destroy)
+def commands(messages: Messages) -> dict[str, click.Command]:
+    """The ``client`` group: destroy."""
+
+    @click.group(help=messages("help.client"))
+    def client() -> None:
+        """Client dossiers."""
+
+    @client.command(help=messages("help.client.destroy"))
+    @click.argument("code", metavar=messages("metavar.code"))
+    @click.option("--confirm", metavar=messages("metavar.code"), help=messages("help.confirm"))
+    @database_options(messages)
+    def destroy(code: str, confirm: str | None, db: str | None, demo: bool) -> int:
+        return run_destroy(invocation(db, demo), code, confirm)
+
+    return {"client": client}
 
 
 def confirmed(code: str, given: str | None, messages: Messages) -> bool:
@@ -29,30 +38,32 @@ def confirmed(code: str, given: str | None, messages: Messages) -> bool:
     return given.strip() == code
 
 
-def run_destroy(args: argparse.Namespace, messages: Messages) -> int:
+def run_destroy(invocation: Invocation, code: str, confirm: str | None) -> int:
     """Destroy a client's dossier content, leaving a tombstone and an audit entry."""
     from hecht.schema.database import unit_of_work
     from hecht.schema.errors import ServiceError
     from hecht.schema.services.destroy import destroy_client
-    from hecht.tui.context import command_actor, command_engine
+    from hecht.tui.context import opened_database
+    from hecht.tui.service_text import service_error_text
 
-    if not confirmed(args.code, args.confirm, messages):
+    messages = invocation.messages
+    if not confirmed(code, confirm, messages):
         raise UsageError(messages("destroy.not_confirmed"))
-    engine = command_engine(args)
     try:
-        with unit_of_work(engine) as session:
-            report = destroy_client(session=session, actor=command_actor(), code=args.code)
+        with opened_database(invocation) as engine, unit_of_work(engine) as session:
+            report = destroy_client(session=session, actor=invocation.actor(session), code=code)
     except ServiceError as error:
-        raise UsageError(str(error)) from None
-    finally:
-        engine.dispose()
+        raise UsageError(service_error_text(error, messages)) from None
+    from hecht.tui.formatting import formatter
+
+    count = formatter(messages.language).count
     print(
         messages(
             "destroy.done",
             code=report.code,
-            administrations=report.administrations,
-            visits=report.visits,
-            episodes=report.episodes,
+            administrations=count(messages, "count.administration", report.administrations),
+            visits=count(messages, "count.visit", report.visits),
+            episodes=count(messages, "count.episode", report.episodes),
         )
     )
     return 0

@@ -2,227 +2,308 @@
 
 from __future__ import annotations
 
-import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
-from hecht.tui.cli import UsageError
+import click
+
+from hecht.tui.commands.group import database_options, invocation
+from hecht.tui.context import Invocation
+from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
 
 # Storage modules are imported inside the commands: `hecht scales …` must not pay for them.
 
 
-def register(commands: Any, messages: Messages) -> None:
-    """Add the data commands."""
-    backup = commands.add_parser("backup", help=messages("help.backup"))
-    backup.add_argument("target", metavar="FILE", type=Path)
-    backup.set_defaults(run=run_backup)
-    restore = commands.add_parser("restore", help=messages("help.restore"))
-    restore.add_argument("source", metavar="FILE", type=Path)
-    restore.set_defaults(run=run_restore)
-    export = commands.add_parser("export", help=messages("help.export"))
-    export.add_argument("--format", choices=("json", "csv"), default="json")
-    export.add_argument("--out", metavar="FILE_OR_FOLDER", type=Path, required=True)
-    export.add_argument("--pseudonymize", action="store_true", help=messages("help.pseudonymize"))
-    export.add_argument("--study-key", metavar="KEY", help=messages("help.study_key"))
-    export.set_defaults(run=run_export)
-    load = commands.add_parser("import", help=messages("help.import"))
-    load.add_argument("source", metavar="FILE", type=Path)
-    load.set_defaults(run=run_import)
-    paper = commands.add_parser("import-csv", help=messages("help.import_csv"))
-    paper.add_argument("source", metavar="FILE", type=Path)
-    paper.add_argument("--dry-run", action="store_true", help=messages("help.dry_run"))
-    paper.set_defaults(run=run_import_csv)
+def commands(messages: Messages) -> dict[str, click.Command]:
+    """The data commands: backup, restore, export, import, import-csv."""
+    force = click.option("--force", is_flag=True, help=messages("help.force"))
+
+    @click.command(help=messages("help.backup"))
+    @click.argument("target", metavar=messages("metavar.file"), type=Path)
+    @database_options(messages)
+    def backup(target: Path, db: str | None, demo: bool) -> int:
+        return run_backup(invocation(db, demo), target)
+
+    @click.command(help=messages("help.restore"))
+    @click.argument("source", metavar=messages("metavar.file"), type=Path)
+    @click.option("--yes", is_flag=True, help=messages("help.yes"))
+    @database_options(messages, demo=False)
+    def restore(source: Path, yes: bool, db: str | None) -> int:
+        return run_restore(invocation(db, demo_allowed=False), source, yes)
+
+    @click.command(help=messages("help.export"))
+    @click.option("--format", "kind", type=click.Choice(("json", "csv")), default="json",
+                  help=messages("help.export.format"))  # fmt: skip
+    @click.option("--out", metavar=messages("metavar.file_or_folder"), type=Path, required=True,
+                  help=messages("help.export.out"))  # fmt: skip
+    @click.option("--pseudonymize", is_flag=True, help=messages("help.pseudonymize"))
+    @click.option("--study-key", metavar=messages("metavar.key"), help=messages("help.study_key"))
+    @force
+    @database_options(messages)
+    def export(kind: str, out: Path, pseudonymize: bool, study_key: str | None, force: bool,
+               db: str | None, demo: bool) -> int:  # fmt: skip
+        found = invocation(db, demo)
+        if kind == "csv":
+            key = study_key if pseudonymize else None
+            return export_csv_folder(
+                found, out, key, pseudonymize=pseudonymize, study_key=study_key, force=force
+            )
+        if pseudonymize:
+            raise UsageError(messages("error.json_not_pseudonymized"))
+        return export_json(found, out, force=force)
+
+    @click.command("import", help=messages("help.import"))
+    @click.argument("source", metavar=messages("metavar.file"), type=Path)
+    @database_options(messages, demo=False)
+    def load(source: Path, db: str | None) -> int:
+        return run_import(invocation(db, demo_allowed=False), source)
+
+    @click.command("import-csv", help=messages("help.import_csv"))
+    @click.argument("source", metavar=messages("metavar.file"), type=Path)
+    @click.option("--dry-run", is_flag=True, help=messages("help.dry_run"))
+    @database_options(messages)
+    def paper(source: Path, dry_run: bool, db: str | None, demo: bool) -> int:
+        return run_import_csv(invocation(db, demo), source, dry_run)
+
+    found = (backup, restore, export, load, paper)
+    return {command.name: command for command in found if command.name}
 
 
-def sqlite_file(args: argparse.Namespace, messages: Messages) -> Path:
+def database_file(invocation: Invocation) -> Path:
     """Return the SQLite file in use, or refuse: backup and restore are for SQLite files."""
-    from sqlalchemy.engine import make_url
-
-    from hecht.tui.context import command_database_url
-
-    url = make_url(command_database_url(args))
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        raise UsageError(messages("error.backup_sqlite_only"))
-    return Path(url.database)
+    path = invocation.database_file()
+    if path is None:
+        raise UsageError(invocation.messages("error.backup_sqlite_only"))
+    return path
 
 
-def run_backup(args: argparse.Namespace, messages: Messages) -> int:
-    """Make a verified copy of the database file."""
+def backup_refusal(error: Any, messages: Messages) -> UsageError:
+    """Word a refused backup or restore for the person who asked for it."""
+    return UsageError(
+        messages(f"backup.error.{error.problem.value}", path=error.path, detail=error.detail)
+    )
+
+
+def run_backup(invocation: Invocation, target: Path) -> int:
+    """Make a verified copy of the database file; the export is logged once it is made."""
     from hecht.schema import audit
     from hecht.schema.audit import AuditKind
     from hecht.schema.backup import BackupError, backup_sqlite
     from hecht.schema.database import unit_of_work
-    from hecht.tui.context import command_actor, command_engine
+    from hecht.tui.context import opened_database
+    from hecht.tui.reports.output import guard_output
 
-    source = sqlite_file(args, messages)
-    engine = command_engine(args)
-    try:
+    messages = invocation.messages
+    source = database_file(invocation)
+    guard_output(target, source, messages)
+    with opened_database(invocation) as engine:
+        try:
+            report = backup_sqlite(source, target)
+        except BackupError as error:
+            raise backup_refusal(error, messages) from None
         with unit_of_work(engine) as session:
             audit.record(
-                session=session, actor=command_actor(), event=AuditKind.EXPORT, detail="backup"
+                session=session,
+                actor=invocation.actor(session),
+                event=AuditKind.EXPORT,
+                detail="backup",
             )
-        report = backup_sqlite(source, args.target)
-    except BackupError as error:
-        raise UsageError(str(error)) from None
-    finally:
-        engine.dispose()
     rows = sum(report.row_counts.values())
     print(messages("backup.done", path=report.path, tables=len(report.row_counts), rows=rows))
     return 0
 
 
-def run_restore(args: argparse.Namespace, messages: Messages) -> int:
-    """Replace the database with a verified backup; the old file is kept."""
+def confirm_restore(invocation: Invocation, source: Path, clients: int) -> None:
+    """Ask the user to type yes (in their language) before the database is replaced.
+
+    Raises:
+        UsageError: not confirmed, or no terminal to ask in.
+    """
+    messages = invocation.messages
+    if not sys.stdin.isatty():
+        raise UsageError(messages("restore.confirm_needed"))
+    database = invocation.database_file()
+    typed = input(messages("restore.confirm", database=database, source=source, clients=clients))
+    if typed.strip().casefold() != messages("restore.confirm_word").casefold():
+        raise UsageError(messages("restore.not_confirmed"))
+
+
+def run_restore(invocation: Invocation, source: Path, yes: bool = False) -> int:
+    """Replace the database with a verified backup, after confirmation; the old file is kept."""
     from hecht.schema import audit
     from hecht.schema.audit import AuditKind
-    from hecht.schema.backup import BackupError, restore_sqlite
+    from hecht.schema.backup import BackupError, check_restorable, restore_sqlite
     from hecht.schema.database import unit_of_work
-    from hecht.tui.context import command_actor, command_engine
+    from hecht.tui.context import check_location, opened_database
 
-    database = sqlite_file(args, messages)
+    messages = invocation.messages
+    database = database_file(invocation)
+    check_location(invocation.database_url(), messages, may_create=True)
     try:
-        kept = restore_sqlite(args.source, database)
+        counts = check_restorable(source, database)
+        if not yes:
+            confirm_restore(invocation, source, counts.get("client", 0))
+        kept = restore_sqlite(source, database)
     except BackupError as error:
-        raise UsageError(str(error)) from None
-    engine = command_engine(args)
-    try:
-        with unit_of_work(engine) as session:
-            audit.record(
-                session=session, actor=command_actor(), event=AuditKind.IMPORT, detail="restore"
-            )
-    finally:
-        engine.dispose()
+        raise backup_refusal(error, messages) from None
+    with opened_database(invocation) as engine, unit_of_work(engine) as session:
+        audit.record(
+            session=session,
+            actor=invocation.actor(session),
+            event=AuditKind.IMPORT,
+            detail="restore",
+        )
     print(messages("restore.done", database=database, kept=kept or "—"))
     return 0
 
 
-def run_export(args: argparse.Namespace, messages: Messages) -> int:
-    """Write the complete database as JSON, or the CSV files for a statistician."""
-    if args.format == "csv":
-        return run_export_csv(args, messages)
+def export_json(invocation: Invocation, out: Path, *, force: bool = False) -> int:
+    """Write the whole database as one JSON file (an audited export)."""
     from hecht.schema.database import unit_of_work
     from hecht.schema.transfer import export_document, write_export
-    from hecht.tui.context import command_actor, command_engine
+    from hecht.tui.context import opened_database
+    from hecht.tui.reports.output import guard_output
 
-    if args.pseudonymize:
-        raise UsageError(messages("error.json_not_pseudonymized"))
-    if not args.out.parent.is_dir():
-        raise UsageError(messages("error.no_folder", path=args.out.parent))
-    engine = command_engine(args)
+    messages = invocation.messages
+    guard_output(out, invocation.database_file(), messages, force=force)
     try:
-        with unit_of_work(engine) as session:
-            document = export_document(session=session, actor=command_actor())
-            write_export(document, args.out)
+        with opened_database(invocation) as engine, unit_of_work(engine) as session:
+            document = export_document(session=session, actor=invocation.actor(session))
+            write_export(document, out)
     except OSError as error:
-        raise UsageError(
-            messages("error.cannot_write", path=args.out, reason=error.strerror)
-        ) from None
-    finally:
-        engine.dispose()
+        raise UsageError(messages("error.cannot_write", path=out, reason=error.strerror)) from None
     rows = sum(len(rows) for rows in document["tables"].values())
-    print(messages("export.done", path=args.out, rows=rows))
+    print(messages("export.done", path=out, rows=rows))
     return 0
 
 
-def run_export_csv(args: argparse.Namespace, messages: Messages) -> int:
+def csv_folder(out: Path, invocation: Invocation, force: bool) -> None:
+    """Make the export folder (its parent must exist) and check every file it will hold."""
+    from hecht.schema.csv_export import CSV_FILES
+    from hecht.schema.files import PRIVATE_FOLDER
+    from hecht.tui.reports.output import guard_output
+
+    messages = invocation.messages
+    if out.exists() and not out.is_dir():
+        raise UsageError(messages("error.csv_out_not_folder", path=out))
+    database = invocation.database_file()
+    if not out.exists():
+        guard_output(out, database, messages)  # its folder must exist and be writable
+    else:
+        for name in CSV_FILES:
+            guard_output(out / name, database, messages, force=force)
+    try:
+        out.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+    except OSError as error:
+        raise UsageError(messages("error.cannot_write", path=out, reason=error.strerror)) from None
+
+
+def export_csv_folder(
+    invocation: Invocation,
+    out: Path,
+    key: str | None,
+    *,
+    pseudonymize: bool,
+    study_key: str | None,
+    force: bool = False,
+) -> int:
     """Write long.csv, wide.csv and the codebooks into a folder, pseudonymised on request."""
     from hecht.scales.library import load_library
     from hecht.schema.csv_export import export_csv
     from hecht.schema.database import unit_of_work
-    from hecht.tui.context import command_actor, command_engine
+    from hecht.tui.context import opened_database
     from hecht.tui.settings import local_scales_dir
 
-    if args.pseudonymize and not (args.study_key or "").strip():
+    messages = invocation.messages
+    if pseudonymize and not (study_key or "").strip():
         raise UsageError(messages("error.study_key_needed"))
-    if args.study_key and not args.pseudonymize:
+    if study_key and not pseudonymize:
         raise UsageError(messages("error.study_key_without_pseudonymize"))
+    csv_folder(out, invocation, force)
     try:
-        args.out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UsageError(
-            messages("error.cannot_write", path=args.out, reason=error.strerror)
-        ) from None
-    engine = command_engine(args)
-    try:
-        with unit_of_work(engine) as session:
+        with opened_database(invocation) as engine, unit_of_work(engine) as session:
             report = export_csv(
                 session=session,
-                actor=command_actor(),
+                actor=invocation.actor(session),
                 library=load_library(local_scales_dir()),
-                folder=args.out,
-                study_key=args.study_key if args.pseudonymize else None,
+                folder=out,
+                study_key=key,
             )
     except OSError as error:
-        raise UsageError(
-            messages("error.cannot_write", path=args.out, reason=error.strerror)
-        ) from None
-    finally:
-        engine.dispose()
+        raise UsageError(messages("error.cannot_write", path=out, reason=error.strerror)) from None
     for name, rows in report.files.items():
-        print(messages("export.file", path=args.out / name, rows=rows))
+        print(messages("export.file", path=out / name, rows=rows))
     return 0
 
 
-def run_import(args: argparse.Namespace, messages: Messages) -> int:
-    """Load a JSON export into an empty database."""
+def read_source(source: Path, messages: Messages, encoding: str = "utf-8") -> str:
+    """Read a file the user gave, refusing a missing, unreadable or non-UTF-8 one."""
+    if source.is_dir():
+        raise UsageError(messages("error.source_is_folder", path=source))
+    try:
+        return source.read_text(encoding=encoding)
+    except OSError as error:
+        raise UsageError(
+            messages("error.cannot_read", path=source, reason=error.strerror)
+        ) from None
+    except UnicodeDecodeError:
+        raise UsageError(messages("error.not_utf8", path=source)) from None
+
+
+def run_import(invocation: Invocation, source: Path) -> int:
+    """Load a JSON export into an empty database (a new file is created for it)."""
     from hecht.schema.database import unit_of_work
     from hecht.schema.errors import ServiceError
     from hecht.schema.transfer import import_document
-    from hecht.tui.context import command_actor, command_engine
+    from hecht.tui.context import opened_database
+    from hecht.tui.service_text import service_error_text
 
+    messages = invocation.messages
     try:
-        document = json.loads(args.source.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise UsageError(f"{args.source}: {error.strerror}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise UsageError(messages("error.not_json", path=args.source, reason=error)) from None
-    engine = command_engine(args)
+        document = json.loads(read_source(source, messages))
+    except json.JSONDecodeError as error:
+        raise UsageError(messages("error.not_json", path=source, line=error.lineno)) from None
     try:
-        with unit_of_work(engine) as session:
-            counts = import_document(session=session, actor=command_actor(), document=document)
+        with (
+            opened_database(invocation, may_create=True) as engine,
+            unit_of_work(engine) as session,
+        ):
+            counts = import_document(session=session, actor=invocation.actor(), document=document)
     except ServiceError as error:
-        raise UsageError(f"{args.source}: {error}") from None
-    finally:
-        engine.dispose()
-    print(messages("import.done", path=args.source, rows=sum(counts.values())))
+        raise UsageError(f"{source}: {service_error_text(error, messages)}") from None
+    print(messages("import.done", path=source, rows=sum(counts.values())))
     return 0
 
 
-def run_import_csv(args: argparse.Namespace, messages: Messages) -> int:
+def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
     """Import historical paper records: every row checked first, all or nothing written."""
     from hecht.scales.library import load_library
     from hecht.schema.csv_import import CsvImportError, import_paper_records
     from hecht.schema.database import unit_of_work
-    from hecht.tui.context import command_actor, command_engine
+    from hecht.tui.context import opened_database
     from hecht.tui.settings import local_scales_dir
 
+    messages = invocation.messages
+    text = read_source(source, messages, "utf-8-sig")
     try:
-        text = args.source.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise UsageError(f"{args.source}: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise UsageError(messages("error.not_utf8", path=args.source)) from None
-    engine = command_engine(args)
-    try:
-        with unit_of_work(engine) as session:
+        with opened_database(invocation) as engine, unit_of_work(engine) as session:
             report = import_paper_records(
                 session=session,
-                actor=command_actor(),
+                actor=invocation.actor(session),
                 library=load_library(local_scales_dir()),
                 text=text,
-                dry_run=args.dry_run,
+                dry_run=dry_run,
             )
     except CsvImportError as error:
-        raise UsageError(f"{args.source}: {error}") from None
-    finally:
-        engine.dispose()
+        raise UsageError(f"{source}: {error}") from None
     for problem in report.problems:
-        print(f"{args.source}: {problem}")
+        print(f"{source}: {problem}")
     if report.problems:
         print(messages("import_csv.refused", bad=len(report.problems), total=report.checked))
         return 2
-    key = "import_csv.checked" if args.dry_run else "import_csv.done"
+    key = "import_csv.checked" if dry_run else "import_csv.done"
     print(messages(key, total=report.checked, written=report.written))
     return 0

@@ -2,41 +2,47 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
-from typing import Any
 
-from hecht.schema.demo_file import build_demo_file as build_demo_file  # where callers find it
+import click
+
 from hecht.schema.demo_file import demo_database_path
-from hecht.tui.cli import UsageError
+from hecht.tui.commands.group import database_options, invocation
+from hecht.tui.context import Invocation
+from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
 
 
-def register(commands: Any, messages: Messages) -> None:
-    """Add the ``demo`` command."""
-    demo = commands.add_parser("demo", help=messages("help.demo"))
-    demo.add_argument("--seed", type=int, default=1, help=messages("help.seed"))
-    demo.set_defaults(run=run_demo)
+def commands(messages: Messages) -> dict[str, click.Command]:
+    """The ``demo`` command."""
+
+    @click.command(help=messages("help.demo"))
+    @click.option("--seed", type=int, default=1, help=messages("help.seed"))
+    @database_options(messages, demo=False)
+    def demo(seed: int, db: str | None) -> int:
+        return run_demo(invocation(db, demo_allowed=False), seed)
+
+    return {"demo": demo}
 
 
-def target_url(args: argparse.Namespace, messages: Messages) -> str:
+def target_url(invocation: Invocation) -> str:
     """Return where the demo goes: ``--db``, else the demo file (made anew each time)."""
     from hecht.schema.engine import database_url
-    from hecht.tui.context import command_database_url
 
-    chosen = getattr(args, "db", None)
+    messages = invocation.messages
+    chosen = invocation.db
     if chosen is None:
         path = demo_database_path()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return database_url(str(path))
     url = database_url(chosen)
-    if url == command_database_url(argparse.Namespace(config=getattr(args, "config", None))):
+    if url == Invocation(messages, invocation.config).database_url():
         raise UsageError(messages("error.demo_real_database"))
     return url
 
 
-def run_demo(args: argparse.Namespace, messages: Messages) -> int:
+def run_demo(invocation: Invocation, seed: int = 1) -> int:
     """Build the demo practice into an empty database."""
     from sqlalchemy import func, select
 
@@ -44,15 +50,17 @@ def run_demo(args: argparse.Namespace, messages: Messages) -> int:
     from hecht.schema.demo import build_demo_practice
     from hecht.schema.engine import describe_url
     from hecht.schema.tables import Client
-    from hecht.tui.context import command_engine
+    from hecht.tui.context import check_location, open_engine
 
-    url = target_url(args, messages)
-    engine = command_engine(argparse.Namespace(db=url))
+    messages = invocation.messages
+    url = target_url(invocation)
+    check_location(url, messages, may_create=True)
+    engine = open_engine(url, messages)
     try:
         with engine.connect() as connection:
             if connection.execute(select(func.count()).select_from(Client)).scalar():
                 raise UsageError(messages("error.demo_not_empty", database=describe_url(url)))
-        report = build_demo_practice(engine=engine, library=load_library(None), seed=args.seed)
+        report = build_demo_practice(engine=engine, library=load_library(None), seed=seed)
     finally:
         engine.dispose()
     print(messages("demo.done", database=describe_url(url), **vars(report)))

@@ -1,40 +1,54 @@
-"""Provides ``hecht enter CODE [SCALE]``: the same item entry as line prompts, no full screen."""
+"""Provides ``hecht enter CODE [SCALE]``: the same item entry as line prompts, no full screen.
+
+No draft exists until the first answer is given; from then on every answer is stored as it is
+typed, so stopping (Ctrl+C, Escape, a closed terminal) leaves a draft to resume.
+"""
 
 from __future__ import annotations
 
-import argparse
-import socket
+from dataclasses import dataclass
 from typing import Any
 
-from hecht.tui.cli import UsageError
+import click
+
+from hecht.tui.commands.group import database_options, invocation
+from hecht.tui.context import Invocation
+from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
-from hecht.tui.prompts import Prompter, QuestionaryPrompter
+from hecht.tui.prompts import MISSING, Prompter, QuestionaryPrompter
 
 
-def register(commands: Any, messages: Messages) -> None:
-    """Add the ``enter`` command."""
-    enter = commands.add_parser("enter", help=messages("help.enter"))
-    enter.add_argument("code", metavar="CODE")
-    enter.add_argument("scale", metavar="SCALE", nargs="?")
-    enter.set_defaults(run=run_enter)
+def commands(messages: Messages) -> dict[str, click.Command]:
+    """The ``enter`` command."""
+
+    @click.command(help=messages("help.enter"))
+    @click.argument("code", metavar=messages("metavar.code"))
+    @click.argument("scale", metavar=messages("metavar.scale"), required=False)
+    @database_options(messages)
+    def enter(code: str, scale: str | None, db: str | None, demo: bool) -> int:
+        return run_enter(invocation(db, demo), code, scale)
+
+    return {"enter": enter}
 
 
-def open_backend(args: argparse.Namespace) -> Any:
+def open_backend(invocation: Invocation) -> Any:
     """The backend on the command's database, opened; refuse with the reason."""
     from hecht.scales.library import load_library
     from hecht.schema.context import utc_now
     from hecht.schema.database import DatabaseOpenError
     from hecht.tui.backend import Backend
-    from hecht.tui.context import command_database_url
+    from hecht.tui.context import access_point, check_location
     from hecht.tui.settings import local_scales_dir
 
-    library = load_library(local_scales_dir())
+    messages = invocation.messages
+    check_location(invocation.database_url(), messages, may_create=False)
+    config = invocation.config
     backend = Backend(
-        command_database_url(args),
-        library,
-        f"cli:{socket.gethostname()}",
+        invocation.database_url(),
+        load_library(local_scales_dir()),
+        access_point("cli"),
         utc_now,
-        getattr(args, "config", None) and args.config.practitioner,
+        None if config is None else config.practitioner,
     )
     try:
         backend.open()
@@ -44,19 +58,38 @@ def open_backend(args: argparse.Namespace) -> Any:
 
 
 def run_enter(
-    args: argparse.Namespace, messages: Messages, prompter: Prompter | None = None
+    invocation: Invocation, code: str, scale: str | None, prompter: Prompter | None = None
 ) -> int:
-    """Key in one scale for a client with line prompts; each answer is stored as it is given."""
-    from hecht.schema.errors import ServiceError
+    """Key in one scale for a client with line prompts; each answer is stored as it is given.
 
-    prompter = prompter or QuestionaryPrompter()
-    backend = open_backend(args)
+    Returns 0 when completed or kept as a draft, 130 when stopped with Ctrl+C.
+    """
+    from hecht.scales.library import UnknownScaleError
+    from hecht.schema.errors import ServiceError
+    from hecht.tui.service_text import service_error_text
+
+    messages = invocation.messages
+    backend = open_backend(invocation)
     try:
-        return EntryFlow(backend, messages, prompter).run(args.code, args.scale)
+        return EntryFlow(backend, messages, prompter or QuestionaryPrompter()).run(code, scale)
     except ServiceError as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(service_error_text(error, messages)) from None
+    except UnknownScaleError as error:
+        raise UsageError(
+            messages("error.unknown_scale", scale=scale, known=", ".join(error.known))
+        ) from None
     finally:
         backend.close()
+
+
+@dataclass
+class Entry:
+    """A scale being keyed in: the draft once the first answer made it, else what to start."""
+
+    code: str
+    scale_id: str
+    episode: int | None
+    draft: Any = None
 
 
 class EntryFlow:
@@ -66,23 +99,46 @@ class EntryFlow:
         self.backend, self.text, self.ask = backend, messages, prompter
 
     def run(self, code: str, scale_id: str | None) -> int:
-        """Return 0 when completed or kept as a draft."""
-        draft = self._draft(code, scale_id)
-        if draft is None:
+        """Return 0 when completed or kept as a draft, 130 when stopped with Ctrl+C."""
+        try:
+            entry = self._entry(code, scale_id)
+        except KeyboardInterrupt:
+            self.ask.say(self.text("enter.nothing_stored"))
+            return 130
+        if entry is None:
             return 0
-        definition = self.backend.library.get(draft.scale_id, draft.scale_version)
-        answered = {answer.item_id for answer in draft.answers}
+        try:
+            return self._items(entry)
+        except KeyboardInterrupt:
+            self._stopped(entry)
+            return 130
+
+    def _items(self, entry: Entry) -> int:
+        draft = entry.draft
+        version = None if draft is None else draft.scale_version
+        definition = self.backend.library.get(entry.scale_id, version)
+        answered = set() if draft is None else {answer.item_id for answer in draft.answers}
         for number, item in enumerate(definition.items, start=1):
             if item.id in answered:
                 continue
             given = self._ask(definition, item, number)
             if given is None:
-                self.ask.say(self.text("entry.draft_kept"))
+                self._stopped(entry)
                 return 0
-            raised = self.backend.answer(draft.id, item.id, *given)
-            for alert in raised:
+            if entry.draft is None:
+                entry.draft = self.backend.start(
+                    entry.code, entry.scale_id, episode_lineage_id=entry.episode, mode="interview"
+                )
+            for alert in self.backend.answer(entry.draft.id, item.id, *given):
                 self._acknowledge(alert, definition)
-        return self._finish(draft, definition)
+        return self._finish(entry.draft, definition)
+
+    def _stopped(self, entry: Entry) -> None:
+        if entry.draft is None:
+            self.ask.say(self.text("enter.nothing_stored"))
+        else:
+            self.ask.say(self.text("entry.draft_kept"))
+            self.ask.say(self.text("enter.resume_later", code=entry.code, scale=entry.scale_id))
 
     def _ask(self, definition: Any, item: Any, number: int) -> tuple[str | None, str | None] | None:
         """One item: (code, None), (None, reason) when missing, or None when the user stops.
@@ -96,7 +152,7 @@ class EntryFlow:
             )
             if typed is None:
                 return None
-            if typed != "-":
+            if typed != MISSING:
                 return typed, None
             if not definition.scoring.missing.ask_reason:
                 return None, None
@@ -104,15 +160,16 @@ class EntryFlow:
             if reason:
                 return None, reason
 
-    def _draft(self, code: str, scale_id: str | None) -> Any:
+    def _entry(self, code: str, scale_id: str | None) -> Entry | None:
+        """Resume the client's draft of the scale, or say what to start at the first answer."""
+        if scale_id is not None:
+            self.backend.library.get(scale_id)  # an unknown scale is refused before any question
+        episode = self.backend.current_episode(code)  # an unknown client is refused here
         mine = [d for d in self.backend.drafts(code) if scale_id in (None, d.scale_id)]
-        resume = (
-            self.text("enter.resume", scale=mine[0].scale_id, n=len(mine[0].answers))
-            if mine
-            else ""
-        )
-        if mine and self.ask.confirm(resume):
-            return mine[0]
+        if mine:
+            resume = self.text("enter.resume", scale=mine[0].scale_id, n=len(mine[0].answers))
+            if self.ask.confirm(resume):
+                return Entry(code, mine[0].scale_id, episode, mine[0])
         if scale_id is None:
             language = self.text.language
             scales = [
@@ -125,8 +182,7 @@ class EntryFlow:
             scale_id = self.ask.select(self.text("picker.title"), scales)
             if scale_id is None:
                 return None
-        episode = self.backend.current_episode(code)
-        return self.backend.start(code, scale_id, episode_lineage_id=episode, mode="interview")
+        return Entry(code, scale_id, episode)
 
     def _question(self, definition: Any, item: Any, number: int) -> str:
         label = (
@@ -143,7 +199,7 @@ class EntryFlow:
                 wording.get(self.text.language) if wording else option.label.get(self.text.language)
             )
             choices.append((str(option.code), f"{option.code}  {label}"))
-        return [*choices, ("-", self.text("enter.missing"))]
+        return [*choices, (MISSING, self.text("enter.missing"))]
 
     def _acknowledge(self, alert: Any, definition: Any) -> None:
         from hecht.schema.tables import AlertAction

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-import argparse
-from typing import Any
+import click
 
+from hecht.tui.config import Config
+from hecht.tui.context import Invocation
 from hecht.tui.i18n import Messages
 from hecht.tui.prompts import Prompter, QuestionaryPrompter
 
 
-def register(commands: Any, messages: Messages) -> None:
-    """Add the ``init`` command."""
-    init = commands.add_parser("init", help=messages("help.init"))
-    init.set_defaults(run=run_init)
+def commands(messages: Messages) -> dict[str, click.Command]:
+    """The ``init`` command."""
+
+    @click.command(help=messages("help.init"))
+    def init() -> int:
+        found = click.get_current_context().find_object(Invocation)
+        assert found is not None
+        return run_init(found.config, messages)
+
+    return {"init": init}
 
 
-def run_init(args: argparse.Namespace, messages: Messages, prompter: Prompter | None = None) -> int:
+def run_init(config: Config, messages: Messages, prompter: Prompter | None = None) -> int:
     """Ask the settings in the terminal and write the config file; cancelling writes nothing."""
     from hecht.scales.library import load_library
     from hecht.schema.engine import default_database_path
@@ -23,7 +30,6 @@ def run_init(args: argparse.Namespace, messages: Messages, prompter: Prompter | 
     from hecht.tui.settings import local_scales_dir
 
     ask = prompter or QuestionaryPrompter()
-    config = args.config
     name = ask.text(messages("init.practitioner"), config.practitioner or "")
     language = ask.select(messages("init.language"), [("nl", "Nederlands"), ("en", "English")])
     database = ask.text(messages("init.database"), config.database or str(default_database_path()))

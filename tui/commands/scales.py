@@ -1,60 +1,78 @@
 """Provides the ``hecht scales`` command group; the work lives in ``scales_run``.
 
-Registering must stay cheap: every start of ``hecht`` (the TUI too) builds the parser, and the
-scale modules with pydantic cost more than the first frame may.
+Building the group must stay cheap: the scale modules with pydantic are imported only when a
+command runs.
 """
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import click
+
+from hecht.tui.commands.group import json_option
 from hecht.tui.i18n import Messages
 
 
-def runner(name: str) -> Callable[[argparse.Namespace, Messages], int]:
-    """Return a command that imports its implementation only when it runs."""
+def _run(messages: Messages, name: str, **arguments: Any) -> int:
+    from hecht.tui.commands import scales_run
 
-    def run(args: argparse.Namespace, messages: Messages) -> int:
-        from hecht.tui.commands import scales_run
-
-        return int(getattr(scales_run, name)(args, messages))
-
-    return run
+    return int(getattr(scales_run, name)(messages, **arguments))
 
 
-def register(commands: Any, messages: Messages) -> None:
-    """Add the ``scales`` command group to the top-level parser."""
-    group = commands.add_parser("scales", help=messages("help.scales"))
-    sub = group.add_subparsers(dest="scales_command", metavar="SUBCOMMAND", required=True)
+def commands(messages: Messages) -> dict[str, click.Command]:
+    """The ``scales`` group: list, show, validate, score, change."""
+    version = click.option("--scale-version", help=messages("help.scale_version"))
 
-    listing = sub.add_parser("list", help=messages("help.scales.list"))
-    listing.set_defaults(run=runner("run_list"))
+    @click.group(help=messages("help.scales"))
+    def scales() -> None:
+        """The scale library."""
 
-    show = sub.add_parser("show", help=messages("help.scales.show"))
-    show.add_argument("scale", metavar="ID")
-    show.add_argument("--version", dest="scale_version")
-    show.set_defaults(run=runner("run_show"))
+    @scales.command("list", help=messages("help.scales.list"))
+    @json_option(messages)
+    def listing(as_json: bool) -> int:
+        return _run(messages, "run_list", as_json=as_json)
 
-    validate = sub.add_parser("validate", help=messages("help.scales.validate"))
-    validate.add_argument("paths", metavar="PATH", nargs="+", type=Path)
-    validate.add_argument("--lenient", action="store_true", help=messages("help.lenient"))
-    validate.set_defaults(run=runner("run_validate"))
+    @scales.command(help=messages("help.scales.show"))
+    @click.argument("scale", metavar=messages("metavar.id"))
+    @version
+    @json_option(messages)
+    def show(scale: str, scale_version: str | None, as_json: bool) -> int:
+        return _run(messages, "run_show", scale=scale, scale_version=scale_version, as_json=as_json)
 
-    scoring = sub.add_parser("score", help=messages("help.scales.score"))
-    scoring.add_argument("scale", metavar="ID")
-    scoring.add_argument("--answers", required=True, help=messages("help.answers"))
-    scoring.add_argument("--version", dest="scale_version")
-    scoring.set_defaults(run=runner("run_score"))
+    @scales.command(help=messages("help.scales.validate"))
+    @click.argument("paths", metavar=messages("metavar.path"), nargs=-1, required=True, type=Path)
+    @click.option("--lenient", is_flag=True, help=messages("help.lenient"))
+    @json_option(messages)
+    def validate(paths: tuple[Path, ...], lenient: bool, as_json: bool) -> int:
+        return _run(messages, "run_validate", paths=list(paths), lenient=lenient, as_json=as_json)
 
-    change = sub.add_parser("change", help=messages("help.scales.change"))
-    change.add_argument("scale", metavar="ID")
-    change.add_argument("--pre", required=True)
-    change.add_argument("--post", required=True)
-    change.add_argument("--version", dest="scale_version")
-    change.set_defaults(run=runner("run_change"))
+    @scales.command(help=messages("help.scales.score"))
+    @click.argument("scale", metavar=messages("metavar.id"))
+    @click.option("--answers", required=True, help=messages("help.answers"))
+    @version
+    @json_option(messages)
+    def score(scale: str, answers: str, scale_version: str | None, as_json: bool) -> int:
+        return _run(
+            messages,
+            "run_score",
+            scale=scale,
+            answers=answers,
+            scale_version=scale_version,
+            as_json=as_json,
+        )
 
-    for parser in (listing, show, validate, scoring, change):
-        parser.add_argument("--json", action="store_true", help=messages("help.json"))
+    @scales.command(help=messages("help.scales.change"))
+    @click.argument("scale", metavar=messages("metavar.id"))
+    @click.option("--pre", required=True, help=messages("help.pre"))
+    @click.option("--post", required=True, help=messages("help.post"))
+    @version
+    @json_option(messages)
+    def change(scale: str, pre: str, post: str, scale_version: str | None, as_json: bool) -> int:
+        return _run(
+            messages, "run_change", scale=scale, pre=pre, post=post, scale_version=scale_version,
+            as_json=as_json,
+        )  # fmt: skip
+
+    return {"scales": scales}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import sys
@@ -22,12 +21,27 @@ from hecht.scales.loader import definition_from_data, is_overlay, overlay_from_d
 from hecht.scales.model import ScaleDefinition
 from hecht.scales.problems import DefinitionError, Problem
 from hecht.scales.scoring import ScoreResult, score
-from hecht.tui.cli import UsageError
+from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
-from hecht.tui.scale_view import describe_definition, number
+from hecht.tui.scale_view import describe_definition
 from hecht.tui.settings import local_scales_dir
 
 LIST_COLUMNS = ("id", "version", "name", "domain", "items", "licence", "origin")
+
+
+def number(value: float, messages: Messages, digits: int = 2) -> str:
+    """A number as people in the user's language write it (23,6 in Dutch)."""
+    from hecht.tui.formatting import formatter
+
+    return formatter(messages.language).number(value, digits)
+
+
+def signed(value: float, messages: Messages, *, fixed: bool = True) -> str:
+    """A change with its sign always shown, two decimals (+0,50, -3,29; unless not ``fixed``)."""
+    from hecht.tui.formatting import formatter
+
+    text = formatter(messages.language).number(value, 2, fixed=fixed)
+    return f"+{text}" if value >= 0 else text
 
 
 def shorten(text: str, width: int) -> str:
@@ -49,24 +63,24 @@ def library_for(messages: Messages) -> ScaleLibrary:
     return library
 
 
-def find_entry(args: argparse.Namespace, messages: Messages) -> LibraryEntry:
+def find_entry(scale: str, scale_version: str | None, messages: Messages) -> LibraryEntry:
     """Return the library entry the arguments name, or refuse with the known ids."""
     library = library_for(messages)
     try:
-        return library.entry(args.scale, args.scale_version)
+        return library.entry(scale, scale_version)
     except UnknownScaleError as error:
-        wanted = args.scale if args.scale_version is None else f"{args.scale} {args.scale_version}"
+        wanted = scale if scale_version is None else f"{scale} {scale_version}"
         raise UsageError(
             messages("error.unknown_scale", scale=wanted, known=", ".join(error.known))
         ) from None
 
 
-def find_definition(args: argparse.Namespace, messages: Messages) -> ScaleDefinition:
+def find_definition(scale: str, scale_version: str | None, messages: Messages) -> ScaleDefinition:
     """Return the definition the arguments name, or refuse with the known ids."""
-    return find_entry(args, messages).definition
+    return find_entry(scale, scale_version, messages).definition
 
 
-def run_list(args: argparse.Namespace, messages: Messages) -> int:
+def run_list(messages: Messages, *, as_json: bool = False) -> int:
     """Print every scale (newest version) with its id, name, domain, size, licence and origin."""
     library = library_for(messages)
     rows = [
@@ -82,7 +96,7 @@ def run_list(args: argparse.Namespace, messages: Messages) -> int:
         }
         for entry in library.latest()
     ]
-    if args.json:
+    if as_json:
         print_json(rows)
         return 0
     print(messages("list.header", **{key: messages(f"list.column.{key}") for key in LIST_COLUMNS}))
@@ -92,10 +106,12 @@ def run_list(args: argparse.Namespace, messages: Messages) -> int:
     return 0
 
 
-def run_show(args: argparse.Namespace, messages: Messages) -> int:
+def run_show(
+    messages: Messages, *, scale: str, scale_version: str | None = None, as_json: bool = False
+) -> int:
     """Print one definition: items, codes, scoring, bands, norms, citation and licence."""
-    entry = find_entry(args, messages)
-    if args.json:
+    entry = find_entry(scale, scale_version, messages)
+    if as_json:
         data = entry.definition.model_dump(mode="json", by_alias=True, exclude_none=True)
         data["origin"] = entry.origin.value
         data["wording_source"] = entry.wording_source
@@ -131,17 +147,19 @@ def validated_line(path: Path, library: ScaleLibrary, strict: bool, messages: Me
     )
 
 
-def run_validate(args: argparse.Namespace, messages: Messages) -> int:
+def run_validate(
+    messages: Messages, *, paths: list[Path], lenient: bool = False, as_json: bool = False
+) -> int:
     """Check each file (definitions run their examples); exit 0 when all are valid, else 2."""
     library = load_library(local_scales_dir())
     outcomes: list[tuple[Path, str, list[Problem]]] = []
-    for path in args.paths:
+    for path in paths:
         try:
-            outcomes.append((path, validated_line(path, library, not args.lenient, messages), []))
+            outcomes.append((path, validated_line(path, library, not lenient, messages), []))
         except DefinitionError as error:
             outcomes.append((path, "", error.problems))
     bad = sum(1 for _, _, problems in outcomes if problems)
-    if args.json:
+    if as_json:
         print_json(
             [
                 {"path": str(path), "valid": not problems, "problems": [str(p) for p in problems]}
@@ -198,14 +216,21 @@ def score_json(result: ScoreResult, messages: Messages) -> dict[str, Any]:
     }
 
 
-def run_score(args: argparse.Namespace, messages: Messages) -> int:
+def run_score(
+    messages: Messages,
+    *,
+    scale: str,
+    answers: str,
+    scale_version: str | None = None,
+    as_json: bool = False,
+) -> int:
     """Score typed codes (empty place = missing) and print total, subscales, band and alerts."""
-    definition = find_definition(args, messages)
+    definition = find_definition(scale, scale_version, messages)
     try:
-        result = score(definition, parse_answers(definition, args.answers))
+        result = score(definition, parse_answers(definition, answers))
     except AnswerError as error:
         raise UsageError(answer_error_text(error, definition, messages)) from None
-    if args.json:
+    if as_json:
         print_json(score_json(result, messages))
         return 0
     print("\n".join(score_lines(definition, result, messages)))
@@ -225,7 +250,7 @@ def score_lines(definition: ScaleDefinition, result: ScoreResult, messages: Mess
     else:
         band = messages("score.band", band=bands[result.band]) if result.band else ""
         prorated = messages("score.prorated", missing=missing) if result.prorated else ""
-        total = number(result.total) if result.total is not None else ""
+        total = number(result.total, messages) if result.total is not None else ""
         lines = [messages("score.total", **head, total=total, band=band, prorated=prorated)]
     for subscale in definition.subscales:
         value = result.subscales[subscale.id]
@@ -236,7 +261,9 @@ def score_lines(definition: ScaleDefinition, result: ScoreResult, messages: Mess
         band_id = result.subscale_bands.get(subscale.id)
         band_labels = {band.id: band.label.get(language) for band in subscale.bands}
         band = messages("score.band", band=band_labels[band_id]) if band_id else ""
-        lines.append(messages("score.subscale", label=label, value=number(value), band=band))
+        lines.append(
+            messages("score.subscale", label=label, value=number(value, messages), band=band)
+        )
     for alert in result.alerts:
         lines.append(
             messages(
@@ -265,8 +292,8 @@ def parse_total(option: str, text: str, definition: ScaleDefinition, messages: M
                 option=option,
                 given=text,
                 scale=definition.short_name,
-                low=number(low),
-                high=number(high),
+                low=number(low, messages),
+                high=number(high, messages),
             )
         )
     return value
@@ -290,13 +317,23 @@ def change_json(result: ChangeResult) -> dict[str, Any]:
     }
 
 
-def run_change(args: argparse.Namespace, messages: Messages) -> int:
+def run_change(
+    messages: Messages,
+    *,
+    scale: str,
+    pre: str,
+    post: str,
+    scale_version: str | None = None,
+    as_json: bool = False,
+) -> int:
     """Judge the change between two totals: RCI, reliability, direction and category."""
-    definition = find_definition(args, messages)
-    pre = parse_total("--pre", args.pre, definition, messages)
-    post = parse_total("--post", args.post, definition, messages)
-    result = compare(definition, pre, post)
-    if args.json:
+    definition = find_definition(scale, scale_version, messages)
+    result = compare(
+        definition,
+        parse_total("--pre", pre, definition, messages),
+        parse_total("--post", post, definition, messages),
+    )
+    if as_json:
         print_json(change_json(result))
         return 0
     print("\n".join(change_lines(definition, result, messages)))
@@ -318,9 +355,9 @@ def change_lines(
         messages(
             "change.line",
             scale=definition.short_name,
-            pre=number(result.pre),
-            post=number(result.post),
-            difference=result.difference,
+            pre=number(result.pre, messages),
+            post=number(result.post, messages),
+            difference=signed(result.difference, messages, fixed=False),
             direction=messages(f"change.direction.{result.direction.value}"),
         )
     ]
@@ -330,8 +367,8 @@ def change_lines(
         lines.append(
             messages(
                 "change.rci",
-                rci=f"{result.rci:+.2f}",
-                criterion=result.criterion,
+                rci=signed(result.rci, messages),
+                criterion=number(result.criterion, messages, 3),
                 reliable=messages("change.reliable" if result.reliable else "change.not_reliable"),
                 category=messages(f"change.category.{result.category.value}"),
             )
@@ -341,7 +378,7 @@ def change_lines(
         lines.append(
             messages(
                 "change.cutoff",
-                value=number(result.cutoff.value),
+                value=number(result.cutoff.value, messages),
                 method=cutoff_method_text(result.cutoff.method, messages),
                 started=started,
             )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from hecht.tui.formatting import formatter
 from hecht.tui.i18n import Messages
 
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -95,18 +96,26 @@ class ReportText:
         )
 
     def decimal(self, value: float | None, digits: int = 2, signed: bool = False) -> str:
-        """Round a statistic for reading; None shows as a dash; Dutch gets a decimal comma."""
+        """Round a statistic for reading (``digits`` decimals); None shows as a dash."""
         if value is None:
             return "—"
-        text = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
-        return text.replace(".", ",") if self.language == "nl" else text
+        text = formatter(self.language).number(value, digits, fixed=True)  # type: ignore[arg-type]
+        return f"+{text}" if signed and value >= 0 else text
 
     def score(self, value: float | None, signed: bool = False) -> str:
         """Show a total as stored (at most two decimals, no trailing zeros)."""
         if value is None:
             return "—"
-        text = f"{round(value, 2):+g}" if signed else f"{round(value, 2):g}"
-        return text.replace(".", ",") if self.language == "nl" else text
+        text = formatter(self.language).number(value, 2)  # type: ignore[arg-type]
+        return f"+{text}" if signed and value >= 0 else text
+
+    def date(self, value: date | None) -> str:
+        """Show a date as people in the report's language write it."""
+        return formatter(self.language).date(value)  # type: ignore[arg-type]
+
+    def count(self, noun: str, n: int) -> str:
+        """Show a number of things ("1 episode", "2 episodes"; "1 traject", "2 trajecten")."""
+        return formatter(self.language).count(self.messages, f"count.{noun}", n)  # type: ignore[arg-type]
 
     def interval(self, bounds: tuple[float, float] | None, digits: int = 2) -> str:
         """Show a confidence interval, or a dash when there is none."""

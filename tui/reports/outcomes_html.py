@@ -82,5 +82,5 @@ def render_html(report: Any, text: ReportText) -> str:
     ]
     for group in report.groups:
         body += _group(group, text)
-    footer = f"{title} · {report.generated_on.isoformat()}"
+    footer = f"{title} · {text.date(report.generated_on)}"
     return page(title, body, text.language, footer)

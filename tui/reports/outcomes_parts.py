@@ -33,7 +33,7 @@ def group_heading(group: Any, text: ReportText) -> str:
     return text(
         "report.outcomes.group_heading",
         group=text.group(group.split, group.value),
-        episodes=group.episodes,
+        episodes=text.count("episode", group.episodes),
     )
 
 
@@ -107,6 +107,6 @@ def title_line(report: Any, text: ReportText) -> str:
     """Return the line under the title: the day, the episodes, and that no client is named."""
     return text(
         "report.outcomes.title_line",
-        date=report.generated_on.isoformat(),
-        episodes=report.episodes,
+        date=text.date(report.generated_on),
+        episodes=text.count("episode", report.episodes),
     )

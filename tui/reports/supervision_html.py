@@ -16,7 +16,7 @@ def _cover(packet: Sequence[Any], text: ReportText, single: bool) -> list[str]:
         '<header class="cover">' if not single else "<header>",
         f'<p class="kicker">{esc(text("report.kicker"))}</p>',
         f"<h1>{esc(parts.title(text, single))}</h1>",
-        f'<p class="meta">{esc(text("report.generated", date=text.generated_on.isoformat()))}'
+        f'<p class="meta">{esc(text("report.generated", date=text.date(text.generated_on)))}'
         f' · <span class="privacy">{esc(text.privacy())}</span></p>',
         f'<p class="note">{esc(text.privacy_note())}</p>',
     ]
@@ -117,5 +117,5 @@ def render_html(packet: Sequence[Any], text: ReportText, single: bool = False) -
     for case in packet:
         body += _case(case, text, single)
     title = parts.title(text, single)
-    footer = f"{title} · {text.generated_on.isoformat()} · {text.privacy()}"
+    footer = f"{title} · {text.date(text.generated_on)} · {text.privacy()}"
     return page(title, body, text.language, footer)

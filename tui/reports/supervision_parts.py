@@ -141,7 +141,7 @@ def overview_headers(text: ReportText) -> list[str]:
 def title_line(text: ReportText) -> str:
     """Return the line under the title: a practice report, the day it was made, its privacy."""
     privacy = f"{text.privacy()} ({text.privacy_note()})"
-    return text("report.title_line", date=text.generated_on.isoformat(), privacy=privacy)
+    return text("report.title_line", date=text.date(text.generated_on), privacy=privacy)
 
 
 def counts(packet: Any, text: ReportText) -> str:

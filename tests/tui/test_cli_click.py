@@ -1,0 +1,143 @@
+"""The command line on click: help in both languages, Dutch framework phrases, the demo kept
+apart from the real database, and who acted in every audit row."""
+
+from __future__ import annotations
+
+import getpass
+import shutil
+import socket
+import sqlite3
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from hecht.tui.cli import main
+from hecht.tui.commands.group import build_group
+from hecht.tui.config import Config, save_config
+from hecht.tui.i18n import Messages
+from hecht.tui.launch import demo_url
+
+
+def every_command(group: click.Group, context: click.Context):
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        yield command
+        if isinstance(command, click.Group):
+            yield from every_command(command, context)
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_every_command_and_option_has_help_text_in_both_languages(language):
+    group = build_group(Messages(language), Config(), demo_url)
+    context = click.Context(group)
+    commands = [group, *every_command(group, context)]
+    assert len(commands) > 20
+    for command in commands:
+        assert command.help, command.name
+        for parameter in command.params:
+            if isinstance(parameter, click.Option):
+                assert parameter.help, (command.name, parameter.name)
+
+
+def test_dutch_help_and_errors_carry_no_english_framework_phrase(capsys):
+    main(["--lang", "nl", "report", "outcomes", "--help"])
+    shown = capsys.readouterr().out
+    assert shown.startswith("Gebruik: hecht report outcomes [OPTIES]")
+    assert "Opties:" in shown and "Toon deze hulptekst en stop." in shown
+    assert main(["--lang", "nl", "caseload", "--bogus"]) == 2
+    refused = capsys.readouterr().err
+    assert "Fout: Onbekende optie '--bogus'" in refused
+    for english in ("Usage:", "Error", "No such option", "Show this message", "Options"):
+        assert english not in shown + refused
+
+
+def test_the_version_and_a_scales_version(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("hecht, version ")
+    assert main(["scales", "show", "who5", "--scale-version", "1", "--json"]) == 0
+    assert '"version": "1"' in capsys.readouterr().out
+    assert main(["scales", "show", "who5", "--version", "1"]) == 2
+
+
+def test_usage_errors_exit_2_through_clicks_runner():
+    runner = CliRunner()
+    group = build_group(Messages("en"), Config(), demo_url)
+    for arguments in (["nosuch"], ["audit"], ["scales", "score", "who5"], ["db", "status", "x"]):
+        result = runner.invoke(group, arguments, standalone_mode=False, catch_exceptions=True)
+        assert isinstance(result.exception, click.UsageError), arguments
+
+
+def test_db_and_demo_are_refused_by_commands_that_open_no_database(capsys, tmp_path):
+    assert main(["--db", str(tmp_path / "x.db"), "scales", "list"]) == 2
+    assert "scales does not open a database" in capsys.readouterr().err
+    assert main(["scales", "list", "--db", "x.db"]) == 2
+
+
+@pytest.fixture
+def demo_home(tmp_path, monkeypatch, report_db) -> Path:
+    """A data folder holding a (small) demo practice, and no real database."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("HECHT_DB", raising=False)
+    folder = tmp_path / "data" / "hecht"
+    folder.mkdir(parents=True)
+    shutil.copyfile(report_db, folder / "hecht-demo.db")
+    return folder
+
+
+DEMO_COMMANDS = [
+    ["caseload"],
+    ["report", "outcomes"],
+    ["report", "supervision"],
+    ["report", "client", "ZULU"],
+    ["audit", "verify"],
+    ["audit", "log", "ZULU"],
+    ["db", "status"],
+    ["db", "rescore"],
+    ["export", "--format", "csv", "--out", "{tmp}/study"],
+    ["export", "--out", "{tmp}/all.json"],
+    ["backup", "{tmp}/copy.db"],
+]
+
+
+@pytest.mark.parametrize("command", DEMO_COMMANDS, ids=lambda c: " ".join(c[:2]))
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_the_demo_never_touches_the_real_database(capsys, demo_home, tmp_path, command, where):
+    arguments = [part.replace("{tmp}", str(tmp_path)) for part in command]
+    arguments = ["--demo", *arguments] if where == "before" else [*arguments, "--demo"]
+    assert main(arguments) == 0, capsys.readouterr().err
+    assert not (demo_home / "hecht.db").exists()
+
+
+@pytest.mark.parametrize("command", [["restore", "x.db"], ["import", "x.json"], ["demo"]])
+def test_the_demo_is_refused_where_it_makes_no_sense(capsys, demo_home, command):
+    assert main(["--demo", *command]) == 2
+    assert "--demo" in capsys.readouterr().err
+    assert not (demo_home / "hecht.db").exists()
+
+
+def test_every_command_line_access_names_the_practitioner_and_the_os_user(capsys, report_db):
+    save_config(Config(practitioner="Mira Jansen"))
+    assert main(["--db", report_db, "caseload"]) == 0
+    assert main(["--db", report_db, "audit", "log", "ZULU"]) == 0
+    shown = capsys.readouterr().out
+    where = f"cli:{getpass.getuser()}@{socket.gethostname()}"
+    assert f"{where}" in shown and "Mira Jansen" in shown
+    with sqlite3.connect(report_db) as connection:
+        last = connection.execute(
+            "SELECT user_id, access_point FROM auditevent ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+    assert last[0] is not None and last[1] == where
+
+
+@pytest.mark.parametrize("kind", ["json", "csv"])
+def test_an_export_appears_in_each_exported_clients_own_log(capsys, report_db, tmp_path, kind):
+    out = tmp_path / ("all.json" if kind == "json" else "study")
+    assert main(["--db", report_db, "export", "--format", kind, "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["--db", report_db, "audit", "log", "MIKE", "--json"]) == 0
+    events = [
+        (row["event"], row["detail"]) for row in __import__("json").loads(capsys.readouterr().out)
+    ]
+    assert ("export", "json export" if kind == "json" else "csv: identified") in events

@@ -1,0 +1,344 @@
+"""Safe by default: no command writes over the database or its backups, restores nonsense,
+leaves clinical data readable by others, or answers bad input with anything but exit 2."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from hecht.tui.cli import main
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def clients_in(path: Path | str) -> int:
+    with sqlite3.connect(path) as connection:
+        return connection.execute("SELECT COUNT(*) FROM client").fetchone()[0]
+
+
+def audit_events(path: Path | str) -> int:
+    with sqlite3.connect(path) as connection:
+        return connection.execute("SELECT COUNT(*) FROM auditevent").fetchone()[0]
+
+
+def fingerprint(path: Path) -> tuple[int, bytes]:
+    return path.stat().st_ino, path.read_bytes()
+
+
+@pytest.fixture
+def practice(report_db) -> Path:
+    return Path(report_db)
+
+
+WRITERS = {
+    "export json": ["export", "--out"],
+    "report supervision": ["report", "supervision", "--out"],
+    "report outcomes": ["report", "outcomes", "--out"],
+    "backup": ["backup"],
+}
+
+
+def spellings_of_the_database(database: Path) -> dict[str, Path]:
+    """The database named in ways a string comparison would miss."""
+    folder = database.parent
+    (folder / "sub").mkdir(exist_ok=True)
+    link = folder / "link.db"
+    link.symlink_to(database)
+    hard = folder / "hard.db"
+    os.link(database, hard)
+    return {
+        "itself": database,
+        "through another folder": folder / "sub" / ".." / database.name,
+        "a symbolic link": link,
+        "a hard link": hard,
+        "its write-ahead log": database.with_name(database.name + "-wal"),
+        "its journal (absent)": database.with_name(database.name + "-journal"),
+    }
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_no_output_ever_replaces_the_database_however_it_is_named(capsys, practice, writer):
+    for how, path in spellings_of_the_database(practice).items():
+        before = fingerprint(practice)
+        for force in ([], ["--force"]) if writer != "backup" else ([],):
+            code, _, err = run(capsys, "--db", str(practice), *WRITERS[writer], str(path), *force)
+            assert code == 2, (how, err)
+            assert "database" in err, how
+            assert fingerprint(practice) == before, how
+    assert clients_in(practice) == 3
+
+
+@pytest.mark.parametrize("writer", ["export json", "report supervision", "report outcomes"])
+def test_no_output_replaces_a_backup_even_with_force(capsys, practice, tmp_path, writer):
+    backup = tmp_path / "elsewhere" / "monday.db"
+    backup.parent.mkdir()
+    assert run(capsys, "--db", str(practice), "backup", str(backup))[0] == 0
+    kept = practice.with_name("practice-replaced-20261124T100000Z.db")
+    kept.write_bytes(b"kept by an earlier restore")
+    for target in (backup, kept):
+        before = target.read_bytes()
+        code, _, err = run(capsys, "--db", str(practice), *WRITERS[writer], str(target), "--force")
+        assert code == 2 and "never" in err or "copy of the database" in err
+        assert target.read_bytes() == before
+
+
+def test_an_existing_file_is_replaced_only_with_force(capsys, practice, tmp_path):
+    target = tmp_path / "all.json"
+    target.write_text("my notes")
+    code, _, err = run(capsys, "--db", str(practice), "export", "--out", str(target))
+    assert code == 2 and "already exists" in err and "--force" in err
+    assert target.read_text() == "my notes"
+    code, _, _ = run(capsys, "--db", str(practice), "export", "--out", str(target), "--force")
+    assert code == 0 and target.read_text().startswith("{")
+
+
+def test_a_csv_export_does_not_replace_files_in_its_folder_without_force(
+    capsys, practice, tmp_path
+):
+    folder = tmp_path / "study"
+    folder.mkdir()
+    (folder / "wide.csv").write_text("the statistician's own edits")
+    code, _, err = run(
+        capsys, "--db", str(practice), "export", "--format", "csv", "--out", str(folder)
+    )
+    assert code == 2 and "wide.csv" in err and "--force" in err
+    assert sorted(p.name for p in folder.iterdir()) == ["wide.csv"]
+    code, _, _ = run(
+        capsys, "--db", str(practice), "export", "--format", "csv", "--out", str(folder), "--force"
+    )
+    assert code == 0 and (folder / "wide.csv").read_text().startswith("client")
+
+
+def hecht_database_without_dossiers(path: Path) -> Path:
+    from hecht.schema.database import open_database
+
+    open_database(f"sqlite:///{path}").dispose()
+    return path
+
+
+def foreign_database(path: Path) -> Path:
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE notes (text)")
+        connection.execute("INSERT INTO notes VALUES ('x')")
+    return path
+
+
+def newer_hecht_database(path: Path, practice: Path) -> Path:
+    path.write_bytes(practice.read_bytes())
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'fffffffffff9'")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda folder, practice: (folder / "empty.db").touch() or folder / "empty.db", "empty"),
+        (lambda folder, practice: practice, "the database itself"),
+        (lambda folder, practice: foreign_database(folder / "notes.db"), "not one of Hecht's"),
+        (
+            lambda folder, practice: hecht_database_without_dossiers(folder / "new.db"),
+            "without any dossiers",
+        ),
+        (
+            lambda folder, practice: newer_hecht_database(folder / "newer.db", practice),
+            "newer version of Hecht",
+        ),
+        (lambda folder, practice: folder, "no such file"),
+    ],
+    ids=["empty file", "the database", "not Hecht's", "no dossiers", "newer", "a folder"],
+)
+def test_restore_refuses_what_is_not_a_backup_before_replacing_anything(
+    capsys, practice, tmp_path, make, said
+):
+    folder = tmp_path / "given"
+    folder.mkdir()
+    source = make(folder, practice)
+    before = fingerprint(practice)
+    code, _, err = run(capsys, "--db", str(practice), "restore", str(source), "--yes")
+    assert code == 2 and said in err
+    assert fingerprint(practice) == before
+    assert not list(practice.parent.glob("*-replaced-*"))
+
+
+def test_restore_asks_for_a_typed_yes_in_the_users_language(
+    capsys, practice, tmp_path, monkeypatch
+):
+    backup = tmp_path / "monday.db"
+    assert run(capsys, "--db", str(practice), "backup", str(backup))[0] == 0
+    code, _, err = run(capsys, "--db", str(practice), "restore", str(backup))
+    assert code == 2 and "--yes" in err  # no terminal to ask in
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    typed: list[str] = []
+    monkeypatch.setattr("builtins.input", lambda prompt: typed.append(prompt) or "yes")
+    code, _, err = run(capsys, "--lang", "nl", "--db", str(practice), "restore", str(backup))
+    assert code == 2 and "u typte geen ja" in err
+    assert "Typ ja" in typed[-1] and "3 cliënten" in typed[-1]
+    assert not list(practice.parent.glob("*-replaced-*"))
+    monkeypatch.setattr("builtins.input", lambda prompt: "ja")
+    code, out, _ = run(capsys, "--lang", "nl", "--db", str(practice), "restore", str(backup))
+    assert code == 0 and "hersteld" in out
+    assert len(list(practice.parent.glob("practice-replaced-*.db"))) == 1
+    assert clients_in(practice) == 3
+
+
+def private(path: Path) -> bool:
+    return stat.S_IMODE(path.stat().st_mode) & 0o077 == 0
+
+
+@pytest.fixture
+def loose_umask():
+    """The umask many systems start with, so each file's own mode is what is tested."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def test_every_kind_of_file_hecht_writes_is_private_even_under_a_loose_umask(
+    loose_umask, tmp_path, isolated_config
+):
+    from hecht.schema.backup import backup_sqlite
+    from hecht.schema.database import open_database, unit_of_work
+    from hecht.schema.files import private_folder
+    from hecht.schema.transfer import write_export
+    from hecht.tui.config import Config, save_config
+    from hecht.tui.i18n import Messages
+    from hecht.tui.reports.output import deliver
+    from hecht.tui.scale_facts import facts_file, load_and_remember
+
+    database = tmp_path / "practice.db"
+    engine = open_database(f"sqlite:///{database}")
+    with unit_of_work(engine) as session:
+        from hecht.schema.inputs import NewClient
+        from hecht.schema.services.clients import create_client
+        from tests.tui.conftest import frozen_actor
+
+        create_client(session=session, actor=frozen_actor(), new=NewClient(code="A1"))
+        wal = database.with_name("practice.db-wal")
+        shm = database.with_name("practice.db-shm")
+        assert private(wal) and private(shm)  # SQLite removes them when the last connection closes
+        backup_sqlite(database, tmp_path / "copy.db")
+    engine.dispose()
+    write_export({"tables": {}}, tmp_path / "all.json")
+    deliver("a report", tmp_path / "report.md", Messages("en"))
+    save_config(Config(practitioner="Mira"))
+    load_and_remember(None)
+    folder = private_folder(tmp_path / "new-folder")
+    written = [database, tmp_path / "copy.db", tmp_path / "all.json"]
+    written += [tmp_path / "report.md", isolated_config / "config.toml", facts_file()]
+    assert [path.name for path in written if not private(path)] == []
+    assert private(folder) and private(facts_file().parent)
+
+
+def test_a_csv_export_folder_and_its_files_are_private(loose_umask, capsys, practice, tmp_path):
+    folder = tmp_path / "study"
+    assert (
+        run(capsys, "--db", str(practice), "export", "--format", "csv", "--out", str(folder))[0]
+        == 0
+    )
+    assert private(folder)
+    assert [path.name for path in folder.iterdir() if not private(path)] == []
+
+
+def test_hechts_own_data_folder_is_tightened_when_others_may_read_it(
+    loose_umask, tmp_path, monkeypatch
+):
+    from hecht.schema.engine import make_engine
+
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    monkeypatch.setattr("hecht.schema.engine.default_database_path", lambda: data / "hecht.db")
+    make_engine(f"sqlite:///{data / 'hecht.db'}").dispose()
+    assert private(data) and private(data / "hecht.db")
+
+
+def test_the_command_line_sets_a_private_umask(capsys, tmp_path):
+    old = os.umask(0o022)
+    try:
+        main(["scales", "list"])
+        capsys.readouterr()
+        assert os.umask(0o022) == 0o077
+    finally:
+        os.umask(old)
+
+
+def test_a_mistyped_database_folder_is_refused_and_nothing_is_created(capsys, tmp_path):
+    missing = tmp_path / "no" / "such" / "x.db"
+    for command in (["caseload"], ["db", "status"], ["report", "outcomes"]):
+        code, _, err = run(capsys, "--db", str(missing), *command)
+        assert code == 2 and f"the folder {missing.parent} does not exist" in err
+    assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize(
+    "command", [["caseload"], ["db", "status"], ["db", "rescore"], ["audit", "verify"]]
+)
+def test_a_command_on_a_database_that_does_not_exist_says_how_to_create_one(
+    capsys, tmp_path, command
+):
+    missing = tmp_path / "typo.db"
+    code, _, err = run(capsys, "--db", str(missing), *command)
+    assert code == 2 and f"there is no database at {missing}" in err
+    assert f"hecht --db {missing}" in err
+    assert not missing.exists()
+
+
+def test_import_may_create_the_new_database_it_fills(capsys, practice, tmp_path):
+    export = tmp_path / "all.json"
+    assert run(capsys, "--db", str(practice), "export", "--out", str(export))[0] == 0
+    fresh = tmp_path / "fresh.db"
+    assert run(capsys, "--db", str(fresh), "import", str(export))[0] == 0
+    assert clients_in(fresh) == 3
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not a database"])
+def test_db_status_on_a_damaged_file_exits_2_with_what_is_wrong(capsys, practice, tmp_path, damage):
+    broken = tmp_path / "broken.db"
+    if damage == "truncated":
+        broken.write_bytes(practice.read_bytes()[:5000])
+    else:
+        broken.write_text("these are my notes, not a database")
+    code, _, err = run(capsys, "--db", str(broken), "db", "status")
+    assert code == 2 and "cannot be read" in err and "hecht restore" in err
+
+
+def test_a_database_url_hecht_cannot_use_is_refused_with_exit_2(capsys):
+    code, _, err = run(capsys, "--db", "bogus://somewhere", "caseload")
+    assert code == 2 and "not a database Hecht can use" in err
+
+
+def test_a_refused_backup_logs_no_export(capsys, practice, tmp_path):
+    before = audit_events(practice)
+    taken = tmp_path / "taken.db"
+    taken.write_bytes(practice.read_bytes())
+    code, _, _ = run(capsys, "--db", str(practice), "backup", str(taken))
+    assert code == 2
+    assert audit_events(practice) == before
+    assert run(capsys, "--db", str(practice), "backup", str(tmp_path / "new.db"))[0] == 0
+    assert audit_events(practice) == before + 1
+
+
+def test_an_internal_error_does_not_promise_that_nothing_changed(capsys, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("hecht.tui.commands.scales_run.run_list", broken)
+    code, _, err = run(capsys, "scales", "list")
+    assert code == 1
+    assert "nothing was changed" not in err and "hecht audit verify" in err
+
+
+def test_on_a_fresh_machine_a_command_says_how_to_make_the_database(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("HECHT_DB", raising=False)
+    code, _, err = run(capsys, "caseload")
+    assert code == 2 and "there is no database at" in err and "hecht --db" in err
+    assert not (tmp_path / "data").exists()

@@ -1,0 +1,70 @@
+"""The services' refusals in words people understand, in both languages (never pydantic's)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hecht.schema.errors import InvalidInputError
+from hecht.schema.inputs import NewClient, NewEpisode, validated
+from hecht.tui.i18n import Messages
+from hecht.tui.service_text import service_error_text
+
+PYDANTIC_WORDING = ("Field required", "Input should", "String should", "pattern", "^(", "valid")
+
+
+def refusal_of(model, data) -> InvalidInputError:
+    with pytest.raises(InvalidInputError) as refused:
+        validated(model, data)
+    return refused.value
+
+
+@pytest.mark.parametrize(
+    ("model", "data", "english", "dutch"),
+    [
+        (NewClient, {}, "code is required", "code is verplicht"),
+        (
+            NewClient,
+            {"code": "A1", "birth_year": "nineteen"},
+            "birth year: “nineteen” is not a whole number",
+            "geboortejaar: „nineteen” is geen heel getal",
+        ),
+        (
+            NewClient,
+            {"code": "A1", "language": "de"},
+            "choose nl (Dutch) or en (English)",
+            "kies nl (Nederlands) of en (Engels)",
+        ),
+        (NewClient, {"code": "A 1"}, "e.g. MOM-07", "bijv. MOM-07"),
+        (
+            NewClient,
+            {"code": "A1", "birth_year": 1850},
+            "the lowest allowed is 1900",
+            "het laagste toegestane is 1900",
+        ),
+        (
+            NewEpisode,
+            {"started_on": "next week"},
+            "start date: “next week” is not a date",
+            "startdatum: „next week” is geen datum",
+        ),
+    ],
+)
+def test_a_refused_field_is_named_and_explained_in_both_languages(model, data, english, dutch):
+    refused = refusal_of(model, data)
+    assert refused.field and refused.reason
+    shown = {language: service_error_text(refused, Messages(language)) for language in ("en", "nl")}
+    assert english in shown["en"] and dutch in shown["nl"]
+    assert not any(words in text for words in PYDANTIC_WORDING for text in shown.values())
+
+
+def test_the_storage_layers_own_text_is_human_too():
+    refused = refusal_of(NewClient, {"code": "A1", "birth_year": "abc"})
+    assert str(refused) == "birth_year: abc is not a whole number"
+
+
+def test_every_reason_the_storage_layer_gives_has_words_in_both_catalogues():
+    from hecht.schema.inputs import ENGLISH, REASONS
+
+    for language in ("en", "nl"):
+        keys = Messages(language).keys()
+        assert {f"input.{reason}" for reason in {*REASONS.values(), *ENGLISH}} <= keys

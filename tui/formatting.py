@@ -1,0 +1,63 @@
+"""Provides numbers, dates and counts as people read them, in Dutch or English (Babel).
+
+Imported where text for people is made (the command line, reports, screens), never on the way
+to the TUI's first frame. Machine-readable output (JSON, CSV) keeps ISO dates and points.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cache
+
+from hecht.tui.i18n import Language, Messages
+
+LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+"""Dutch as in the Netherlands; English in the British convention (day before month)."""
+DATE_PATTERNS = {"nl": "dd-MM-yyyy", "en": "d MMM yyyy"}
+"""28-09-2026 in Dutch; 28 Sept 2026 in English, which no reader mistakes for 9 August."""
+
+
+class Formatter:
+    """Formats for one language."""
+
+    def __init__(self, language: Language) -> None:
+        self.language = language
+        self.locale = LOCALES[language]
+
+    def number(self, value: float | None, digits: int = 1, *, fixed: bool = False) -> str:
+        """A number with at most ``digits`` decimals (exactly, when ``fixed``): 23,6 in Dutch,
+        23.6 in English. No thousands separator: totals and statistics stay short."""
+        if value is None:
+            return "—"
+        from babel.numbers import format_decimal
+
+        decimals = ("0" if fixed else "#") * digits
+        pattern = "0" + ("." + decimals if digits else "")
+        return format_decimal(value, format=pattern, locale=self.locale)
+
+    def date(self, value: date | None) -> str:
+        """A date: 28-09-2026 in Dutch, 28 Sept 2026 in English."""
+        if value is None:
+            return "—"
+        from babel.dates import format_date
+
+        return format_date(value, DATE_PATTERNS[self.language], locale=self.locale)
+
+    def moment(self, value: datetime) -> str:
+        """A moment in local time: the date as ``date`` gives it and the time, 24-hour."""
+        local = value.astimezone()
+        return f"{self.date(local.date())} {local:%H:%M}"
+
+    def count(self, messages: Messages, key: str, n: int) -> str:
+        """``n`` things with the noun in singular or plural: the catalogue's ``key.one`` for 1,
+        ``key.other`` otherwise ("1 episode", "2 episodes"; "1 traject", "2 trajecten")."""
+        from babel.core import Locale
+
+        form = Locale.parse(self.locale).plural_form(abs(n))
+        return messages(f"{key}.{'one' if form == 'one' else 'other'}", n=n)
+
+
+@cache
+def formatter(language: Language) -> Formatter:
+    """The formatter of a language."""
+    return Formatter(language)
