@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from hecht.scales.perinatal import Phase, perinatal_week
+from hecht.tui.formatting import formatter
 
 if TYPE_CHECKING:
     from hecht.scales.library import ScaleLibrary
@@ -52,14 +53,21 @@ def week_text(on: date, episode: Any, text: Messages) -> str:
 def episode_line(episode: Any, today: date, text: Messages) -> str:
     """One episode: since when, due and birth dates, where it stands, why the client came."""
     reasons = ", ".join(text.get(f"reason.{r}", r) for r in episode.referral_reasons)
+    day = formatter(text.language).date
     if episode.status != "active":
-        parts = [text("dossier.episode_closed", started=episode.started_on, ended=episode.ended_on)]
+        parts = [
+            text(
+                "dossier.episode_closed",
+                started=day(episode.started_on),
+                ended=day(episode.ended_on),
+            )
+        ]
     else:
-        parts = [text("dossier.episode", started=episode.started_on)]
+        parts = [text("dossier.episode", started=day(episode.started_on))]
         if episode.due_date is not None:
-            parts.append(text("dossier.episode.due", day=episode.due_date))
+            parts.append(text("dossier.episode.due", day=day(episode.due_date)))
         if episode.birth_date is not None:
-            parts.append(text("dossier.episode.born", day=episode.birth_date))
+            parts.append(text("dossier.episode.born", day=day(episode.birth_date)))
         parts.append(week_text(today, episode, text))
     parts.append(reasons or text("dossier.episode.no_reasons"))
     return " · ".join(parts)
@@ -75,7 +83,7 @@ def short_name(library: ScaleLibrary, scale_id: str) -> str:
 
 def alert_line(alert: Any, scale: str, message: str, text: Messages) -> str:
     """An alert: which scale and item, what it means, when, and what was done about it."""
-    day = alert.raised_at.astimezone().date()
+    day = formatter(text.language).date(alert.raised_at.astimezone().date())
     if alert.acknowledged_at is None:
         state = text("dossier.alert.open")
     else:
@@ -110,13 +118,14 @@ def score_line(
     """One scale: the latest valid total and band, its change since the first valid total with
     the Jacobson–Truax category, how often it was filled in, and a positive critical item."""
     name = points[0].scale_id if definition is None else definition.short_name
+    score = formatter(text.language).score
     valid = [point for point in points if point.total is not None]
     if not valid:
         parts = [f"{name:<8} " + text("dossier.score.no_valid")]
     else:
         first, last = valid[0], valid[-1]
         band = band_label(definition, last.band, text.language)
-        parts = [f"{name:<8} {last.total:g}" + (f"  {band}" if band else "")]
+        parts = [f"{name:<8} {score(last.total)}" + (f"  {band}" if band else "")]
         if last is not first:
             category = ""
             if definition is not None:
@@ -126,8 +135,8 @@ def score_line(
             parts.append(
                 text(
                     "dossier.score.since_first",
-                    first=f"{first.total:g}",
-                    change=f"{last.total - first.total:+g}",
+                    first=score(first.total),
+                    change=score(last.total - first.total, signed=True),
                     category=category,
                 )
             )
@@ -176,7 +185,7 @@ def _visit(visit: Any, codes: dict[int, str], text: Messages) -> Record:
     who = ", ".join(codes.get(client_id, "?") for client_id in visit.attendee_ids)
     label = text(
         "dossier.record.visit",
-        day=visit.visit_date,
+        day=formatter(text.language).date(visit.visit_date),
         who=who,
         note=opening or text("dossier.record.no_note"),
     )
@@ -187,13 +196,13 @@ def _administration(
     point: Any, library: ScaleLibrary, text: Messages, within_visit: bool = False
 ) -> Record:
     """A completed scale: under its visit indented, on its own with the day it was filled in."""
-    total = "—" if point.total is None else f"{point.total:g}"
+    total = formatter(text.language).score(point.total)
     try:
         definition: ScaleDefinition | None = library.get(point.scale_id, point.scale_version)
     except KeyError:
         definition = None
     band = band_label(definition, point.band, text.language)
-    day = point.observed_at.astimezone().date()
+    day = formatter(text.language).date(point.observed_at.astimezone().date())
     label = text(
         "dossier.record.administration" if not within_visit else "dossier.record.in_visit",
         scale=short_name(library, point.scale_id),
@@ -214,6 +223,6 @@ def _draft(draft: Any, library: ScaleLibrary, text: Messages) -> Record:
         scale=short_name(library, draft.scale_id),
         answered=len(draft.answers),
         items=items,
-        day=draft.observed_at.astimezone().date(),
+        day=formatter(text.language).date(draft.observed_at.astimezone().date()),
     )
     return Record(f"draft:{draft.id}", label)

@@ -48,6 +48,39 @@ class Formatter:
         local = value.astimezone()
         return f"{self.date(local.date())} {local:%H:%M}"
 
+    def score(self, value: float | None, *, signed: bool = False) -> str:
+        """A total or change as it was computed, without trailing zeros: 64, 3,5, +12."""
+        if value is None:
+            return "—"
+        shown = self.number(abs(value) if signed else value, 2)
+        if not signed:
+            return shown
+        return ("+" if value >= 0 else "-") + shown
+
+    def date_field(self, value: date | None) -> str:
+        """A date as a form field shows it, ready to be typed over: 28-09-2026 in Dutch,
+        2026-09-28 in English (both read back by ``typed_date``)."""
+        if value is None:
+            return ""
+        return value.strftime("%d-%m-%Y") if self.language == "nl" else value.isoformat()
+
+    def typed_date(self, typed: str) -> date | None:
+        """A date as a person types it: 2026-09-28 always, and 28-09-2026 (or 28-9-2026) too;
+        None when it is not a date."""
+        import re
+
+        text = typed.strip()
+        try:
+            if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+                year, month, day = (int(part) for part in text.split("-"))
+            elif re.fullmatch(r"\d{1,2}-\d{1,2}-\d{4}", text):
+                day, month, year = (int(part) for part in text.split("-"))
+            else:
+                return None
+            return date(year, month, day)
+        except ValueError:
+            return None
+
     def count(self, messages: Messages, key: str, n: int) -> str:
         """``n`` things with the noun in singular or plural: the catalogue's ``key.one`` for 1,
         ``key.other`` otherwise ("1 episode", "2 episodes"; "1 traject", "2 trajecten")."""

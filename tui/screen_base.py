@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from hecht.tui.app import HechtApp
     from hecht.tui.backend import Backend
     from hecht.tui.config import Config
+    from hecht.tui.formatting import Formatter
     from hecht.tui.i18n import Messages
     from hecht.tui.typeahead import TypeAhead
 
@@ -44,6 +45,13 @@ class HechtAccess:
         """The app's keyboard queue (hold keys while a step is under way)."""
         return self.hecht.typeahead
 
+    @property
+    def fmt(self) -> Formatter:
+        """Numbers, dates and counts as the user's language writes them."""
+        from hecht.tui.formatting import formatter
+
+        return formatter(self.text.language)
+
     def reason_for(self, error: BaseException) -> str:
         """What went wrong, as the user reads it (see ``reason_for``)."""
         return reason_for(error, self.text)
@@ -54,9 +62,10 @@ def reason_for(error: BaseException, text: Messages) -> str:
     could not store (never the driver's text, which may hold names or answers)."""
     from hecht.schema.errors import ServiceError
     from hecht.schema.failures import storage_failure
+    from hecht.tui.service_text import service_error_text
 
     if isinstance(error, ServiceError):
-        return str(error)
+        return service_error_text(error, text)
     return text(f"storage.{storage_failure(error).value}")
 
 

@@ -17,14 +17,17 @@ MARKS = {
 """One character per signal kind, for narrow columns (the explanation says it in words)."""
 
 
-def _number(value: Any) -> str:
-    return f"{round(value, 2):g}" if isinstance(value, float) else str(value)
-
-
 def explain(signal: Any, messages: Messages) -> str:
     """Return the signal's explanation, e.g. "EPDS reliably worse since baseline: 9 → 16"."""
+    from hecht.tui.formatting import formatter
+
+    number = formatter(messages.language).score
     kind = str(signal.kind)
-    values = {key: _number(value) for key, value in signal.detail.items() if value is not None}
+    values = {
+        key: number(value) if isinstance(value, float) else str(value)
+        for key, value in signal.detail.items()
+        if value is not None
+    }
     if signal.scale_id is not None:
         values["scale"] = str(signal.detail.get("scale_name") or signal.scale_id.upper())
     if kind == "overdue" and signal.detail.get("never"):

@@ -213,7 +213,10 @@ def notes(scale: ScaleTrajectory, axis: Axis, text: Any) -> list[Content]:
         found.append(swatch(EVENT, "│") + " " + text(f"trajectory.note.{event.value}", date=when))
     off = sum(1 for step in scale.client.steps if step.positions[axis] is None)
     if off:
-        found.append(Content(text(f"trajectory.note.off_axis.{axis.value}", count=off)))
+        from hecht.tui.formatting import formatter
+
+        scores = formatter(text.language).count(text, "count.score", off)
+        found.append(Content(text(f"trajectory.note.off_axis.{axis.value}", count=scores)))
     if scale.pairs:
         found.append(_partner_note(scale, text))
     return found

@@ -307,7 +307,10 @@ async def test_an_unfinished_draft_is_offered_on_the_next_start(db):
         await pilot.pause(0.5)
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(1.5)
-        # Textual has no public reader of notifications; the toast itself is drawn off-screen here
-        shown = [notification.message for notification in app._notifications]
-        assert any("resumed: MOM-2" in message for message in shown)
+        await caseload_shown(pilot)
+        await pilot.press(*"MOM-2")
+        await pilot.pause(0.3)
+        table = app.screen.query_one("#caseload-table")
+        assert "✎" in str(table.get_row("MOM-2")[1])  # the signals column marks the draft
+        strip = str(app.screen.query_one("#caseload-signals").render())
+        assert "unfinished draft" in strip

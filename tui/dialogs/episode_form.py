@@ -59,7 +59,9 @@ class NewEpisodeModal(HechtModal[int | None]):
             yield PlainLabel(title, id="form-title")
             for field in self.dates:
                 yield PlainLabel(text(f"episode_form.{field}"))
-                yield Input(self._shown(field), id=f"field-{field}", placeholder="YYYY-MM-DD")
+                yield Input(
+                    self._shown(field), id=f"field-{field}", placeholder=text("form.date_pattern")
+                )
                 yield Plain("", id=f"error-{field}", classes="field-error")
             yield PlainLabel(text("episode_form.reasons"))
             chosen = self.current.referral_reasons if editing else []
@@ -78,8 +80,10 @@ class NewEpisodeModal(HechtModal[int | None]):
     def _shown(self, field: str) -> str:
         """A field's current value as the form shows it (today's date starts a new episode)."""
         if self.current is None:
-            return self.today.isoformat() if field == "started_on" else ""
+            return self.fmt.date_field(self.today) if field == "started_on" else ""
         value = getattr(self.current, field)
+        if isinstance(value, date):
+            return self.fmt.date_field(value)
         return "" if value is None else str(value)
 
     def on_mount(self) -> None:
@@ -102,9 +106,8 @@ class NewEpisodeModal(HechtModal[int | None]):
         found: dict[str, date | None] = {}
         for field in self.dates:
             value = self.query_one(f"#field-{field}", Input).value.strip()
-            try:
-                found[field] = date.fromisoformat(value) if value else None
-            except ValueError:
+            found[field] = self.fmt.typed_date(value) if value else None
+            if value and found[field] is None:
                 self._error(field, text("episode_form.bad_date"))
                 return None
         if found["started_on"] is None:

@@ -26,16 +26,22 @@ WHOLE = {"note", "referral_text"}
 def record_choices(dossier: Any, text: Any, library: Any) -> list[tuple[str, str]]:
     """The dossier's records whose history can be shown, as (``kind:lineage``, label) pairs."""
     from hecht.tui.dossier_text import short_name
+    from hecht.tui.formatting import formatter
+
+    day = formatter(text.language).date
 
     choices = [
         (
             f"episode:{e.lineage_id}",
-            text("history.record.episode", started=e.started_on, version=e.version),
+            text("history.record.episode", started=day(e.started_on), version=e.version),
         )
         for e in dossier.episodes
     ]
     choices += [
-        (f"visit:{v.lineage_id}", text("history.record.visit", day=v.visit_date, version=v.version))
+        (
+            f"visit:{v.lineage_id}",
+            text("history.record.visit", day=day(v.visit_date), version=v.version),
+        )
         for v in dossier.visits
     ]
     completed = [(point, "") for point in dossier.points]
@@ -43,7 +49,7 @@ def record_choices(dossier: Any, text: Any, library: Any) -> list[tuple[str, str
         label = text(
             "history.record.administration",
             scale=short_name(library, record.scale_id),
-            day=record.observed_at.astimezone().date(),
+            day=day(record.observed_at.astimezone().date()),
             status=status,
         )
         choices.append((f"administration:{record.lineage_id}", label))
@@ -56,14 +62,17 @@ def shown(value: Any, field: str, text: Any) -> str:
         return "—"
     if field == "referral_reasons":
         return ", ".join(text.get(f"reason.{reason}", reason) for reason in value)
+    from hecht.tui.formatting import formatter
+
+    fmt = formatter(text.language)
     if isinstance(value, list):
         return ", ".join(str(part) for part in value)
-    if isinstance(value, float):
-        return f"{value:g}"
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return fmt.score(value)
     if isinstance(value, datetime):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M")
+        return fmt.moment(value)
     if isinstance(value, date):
-        return value.isoformat()
+        return fmt.date(value)
     return str(value)
 
 

@@ -63,7 +63,7 @@ class StartVisitModal(HechtModal[VisitStart | None]):
         with Vertical(id="form"):
             yield PlainLabel(text("visit_form.title"), id="form-title")
             yield PlainLabel(text("visit_form.date"))
-            yield Input(self.today.isoformat(), id="visit-date")
+            yield Input(self.fmt.date_field(self.today), id="visit-date")
             yield Plain("", id="error-visit-date", classes="field-error")
             yield PlainLabel(text("visit_form.kind"))
             yield PlainOptions(
@@ -116,9 +116,8 @@ class StartVisitModal(HechtModal[VisitStart | None]):
         from hecht.schema.inputs import NewVisit
 
         error = self.query_one("#error-visit-date", Plain)
-        try:
-            chosen = date.fromisoformat(self.query_one("#visit-date", Input).value.strip())
-        except ValueError:
+        chosen = self.fmt.typed_date(self.query_one("#visit-date", Input).value)
+        if chosen is None:
             error.update(self.text("visit_form.bad_date"))
             return
         if chosen > self.today:

@@ -25,7 +25,9 @@ from hecht.tui.widgets.plain import Plain, PlainOptions, choice
 from hecht.tui.wording import item_wording, option_wording
 
 
-def item_lines(definition: ScaleDefinition, administration: Any, language: Language) -> list[str]:
+def item_lines(
+    definition: ScaleDefinition, administration: Any, language: Language, score: Any
+) -> list[str]:
     """Every item: its label, the code typed, the option's label and the score it counts for."""
     stored = {answer.item_id: answer for answer in administration.answers}
     lines = []
@@ -40,8 +42,8 @@ def item_lines(definition: ScaleDefinition, administration: Any, language: Langu
             (o for o in definition.option_set(item).options or [] if o.code == answer.code), None
         )
         meaning = "" if option is None else f" {option_wording(item, option, language)}"
-        score = "" if answer.score is None else f" → {answer.score:g}"
-        lines.append(f"{item.id:>3}. {label}: {answer.code:g}{meaning}{score}")
+        counts = "" if answer.score is None else f" → {score(answer.score)}"
+        lines.append(f"{item.id:>3}. {label}: {score(answer.code)}{meaning}{counts}")
     return lines
 
 
@@ -93,8 +95,8 @@ class AdministrationScreen(HechtScreen[None]):
         entered_by = history.names.get(current.entered_by_id or -1) or text("history.unknown_user")
         meta = text(
             "administration.meta",
-            observed=current.observed_at.astimezone().date(),
-            entered=current.entered_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            observed=self.fmt.date(current.observed_at.astimezone().date()),
+            entered=self.fmt.moment(current.entered_at),
             who=entered_by,
             mode=text.get(f"administration.mode.{current.mode}", current.mode),
             version=current.version,
@@ -108,7 +110,7 @@ class AdministrationScreen(HechtScreen[None]):
         self.query_one("#administration-score", Plain).update(self._score(current, definition))
         items = self.query_one("#administration-items", PlainOptions)
         items.clear_options()
-        lines = item_lines(definition, current, text.language)
+        lines = item_lines(definition, current, text.language, self.fmt.score)
         items.add_options([choice(line) for line in lines])
 
     def _score(self, current: Any, definition: ScaleDefinition) -> str:
@@ -120,10 +122,11 @@ class AdministrationScreen(HechtScreen[None]):
         if not score.valid:
             return text("review.invalid", missing=", ".join(score.missing_items) or "—")
         band = band_label(definition, score.band, text.language)
-        lines = [text("review.total", total=f"{score.total:g}", band=f" — {band}" if band else "")]
+        shown_total = self.fmt.score(score.total)
+        lines = [text("review.total", total=shown_total, band=f" — {band}" if band else "")]
         labels = {sub.id: sub.label.get(text.language) for sub in definition.subscales}
         for name, value in score.subscales.items():
-            shown = "—" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
+            shown = self.fmt.score(value)
             lines.append(f"  {labels.get(name, name)}: {shown}")
         if score.prorated:
             lines.append(text("review.prorated"))

@@ -23,7 +23,7 @@ never the signals."""
 WELLBEING, RELATIONSHIP = "who5", "csi4"
 
 
-def trend(latest: Any) -> str:
+def trend(latest: Any, score: Any) -> str:
     """A total with an arrow for its direction since the administration before."""
     if latest is None or latest.total is None:
         return "—"
@@ -36,7 +36,7 @@ def trend(latest: Any) -> str:
             if latest.total < latest.previous
             else " →"
         )
-    return f"{latest.total:g}{arrow}"
+    return f"{score(latest.total)}{arrow}"
 
 
 class CaseloadScreen(HechtScreen[None]):
@@ -159,8 +159,9 @@ class CaseloadScreen(HechtScreen[None]):
             couple = f" + {row.partner_code}" if row.partner_code else ""
             table.add_row(
                 row.code + couple, signals, name, row.week or "—",
-                trend(row.latest.get(WELLBEING)), trend(row.latest.get(RELATIONSHIP)),
-                row.last_visit.isoformat() if row.last_visit else "—", str(row.visits),
+                trend(row.latest.get(WELLBEING), self.fmt.score),
+                trend(row.latest.get(RELATIONSHIP), self.fmt.score),
+                self.fmt.date(row.last_visit), str(row.visits),
                 key=row.code,
             )  # fmt: skip
             shown += 1

@@ -345,7 +345,14 @@ class DossierScreen(HechtScreen[None]):
             self._edit_episode(next(iter(found.values())))
         else:
             choices = [
-                (key, self.text("history.record.episode", started=e.started_on, version=e.version))
+                (
+                    key,
+                    self.text(
+                        "history.record.episode",
+                        started=self.fmt.date(e.started_on),
+                        version=e.version,
+                    ),
+                )
                 for key, e in found.items()
             ]
             self.app.push_screen(

@@ -14,6 +14,7 @@ from textual.widget import Widget
 
 from hecht.scales.model import Direction
 from hecht.scales.outcomes import CATEGORY_KEYS
+from hecht.tui.formatting import Formatter
 from hecht.tui.keybar import KeyBar
 from hecht.tui.screen_base import HechtScreen
 from hecht.tui.widgets.plain import Plain, PlainLabel, PlainTable
@@ -27,19 +28,22 @@ COLUMNS = (
 """The table's columns, labelled as ``outcomes.column.<name>``."""
 
 
-def fixed(value: float | None, signed: bool = False) -> str:
+def fixed(fmt: Formatter, value: float | None, signed: bool = False) -> str:
     """A statistic with two decimals ("—" when it cannot be computed from these pairs)."""
     if value is None:
         return "—"
-    return f"{value:+.2f}" if signed else f"{value:.2f}"
+    shown = fmt.number(abs(value) if signed else value, 2, fixed=True)
+    return (("+" if value >= 0 else "-") + shown) if signed else shown
 
 
-def with_interval(value: float | None, interval: tuple[float, float] | None) -> str:
+def with_interval(
+    fmt: Formatter, value: float | None, interval: tuple[float, float] | None
+) -> str:
     """A signed statistic with its 95% interval on the line below: "+4.00\n[-77.33, 85.33]"."""
     if interval is None:
-        return fixed(value, signed=True)
-    low, high = interval
-    return f"{fixed(value, signed=True)}\n[{low:.2f}, {high:.2f}]"
+        return fixed(fmt, value, signed=True)
+    low, high = (fixed(fmt, bound) for bound in interval)
+    return f"{fixed(fmt, value, signed=True)}\n[{low}; {high}]"
 
 
 def share(value: float | None) -> str:
@@ -47,17 +51,17 @@ def share(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
 
-def outcome_row(scale: Any, lower_is_better: bool) -> list[str]:
+def outcome_row(scale: Any, lower_is_better: bool, fmt: Formatter) -> list[str]:
     """One scale's cells; the arrow after its name says which direction is improvement."""
     outcome = scale.outcome
     return [
         f"{scale.short_name} {'↓' if lower_is_better else '↑'}",
         str(outcome.n),
-        fixed(outcome.mean_pre),
-        fixed(outcome.mean_post),
-        with_interval(outcome.mean_change, outcome.ci95),
-        fixed(outcome.d_z, signed=True),
-        with_interval(outcome.g_av, outcome.g_ci95),
+        fixed(fmt, outcome.mean_pre),
+        fixed(fmt, outcome.mean_post),
+        with_interval(fmt, outcome.mean_change, outcome.ci95),
+        fixed(fmt, outcome.d_z, signed=True),
+        with_interval(fmt, outcome.g_av, outcome.g_ci95),
         *(share(outcome.category_shares.get(key)) for key in CATEGORY_KEYS),
         str(scale.baseline_only),
         str(scale.invalid),
@@ -175,17 +179,40 @@ class OutcomesScreen(HechtScreen[None]):
         if not any(scale.outcome.n for scale in group.scales):
             widgets.append(Plain(self.text("outcomes.no_pairs"), classes="outcomes-empty"))
         header = [self.text(f"outcomes.column.{name}") for name in COLUMNS]
-        rows = {s.scale_id: outcome_row(s, self._lower_is_better(s.scale_id)) for s in group.scales}
+        rows = {
+            s.scale_id: outcome_row(s, self._lower_is_better(s.scale_id), self.fmt)
+            for s in group.scales
+        }
         sizes = widths([header, *rows.values()])
+        parts = self._parts(sizes)
         for domain, scales in by_domain(group.scales).items():
             heading = self.text.get(f"outcomes.domain.{domain}", domain)
             widgets.append(PlainLabel(heading, classes="outcomes-domain"))
-            widgets.append(self._table(header, [rows[s.scale_id] for s in scales], sizes))
+            for part in parts:  # one table, or two beneath each other on a narrow screen
+                widgets.append(
+                    self._table(
+                        [header[i] for i in part],
+                        [[rows[s.scale_id][i] for i in part] for s in scales],
+                        [sizes[i] for i in part],
+                    )
+                )
             without = [s.short_name for s in scales if s.outcome.n and s.outcome.uncategorised]
             if without:
                 note = self.text("outcomes.no_reliable_change", scales=", ".join(without))
                 widgets.append(Plain(note, classes="outcomes-footnote"))
         return widgets
+
+    def _parts(self, sizes: list[int]) -> list[list[int]]:
+        """The columns of each table: all in one where they fit the screen, else the statistics
+        and the categories in two tables, each led by the scale's name."""
+        every = list(range(len(COLUMNS)))
+        if sum(size + 1 for size in sizes) <= self.size.width - 2:
+            return [every]
+        split = COLUMNS.index(CATEGORY_KEYS[0])
+        return [every[:split], [0, *every[split:]]]
+
+    def on_resize(self) -> None:
+        self.schedule_redraw()
 
     @staticmethod
     def _table(header: list[str], rows: list[list[str]], sizes: list[int]) -> PlainTable:

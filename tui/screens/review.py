@@ -21,13 +21,15 @@ from hecht.tui.typeahead import holding_keys
 from hecht.tui.widgets.plain import Plain
 
 
-def answers_line(definition: ScaleDefinition, administration: AdministrationRead) -> str:
+def answers_line(
+    definition: ScaleDefinition, administration: AdministrationRead, score: Any
+) -> str:
     """Every item's stored code in form order (``—`` for a missing one), as ``1:2  2:0 …``."""
     stored = {answer.item_id: answer.code for answer in administration.answers}
     cells = []
     for item in definition.items:
         code = stored.get(item.id)
-        cells.append(f"{item.id}:{'—' if code is None else f'{code:g}'}")
+        cells.append(f"{item.id}:{score(code)}")
     return "  ".join(cells)
 
 
@@ -62,7 +64,10 @@ class ReviewScreen(HechtScreen[bool]):
                 text("review.title", scale=self.definition.short_name, who=self.who),
                 id="review-title",
             )
-            yield Plain(answers_line(self.definition, self.administration), id="review-answers")
+            yield Plain(
+                answers_line(self.definition, self.administration, self.fmt.score),
+                id="review-answers",
+            )
             yield Plain(self._score(), id="review-score")
             yield Plain(text("review.confirm_hint"), id="review-hint")
         yield KeyBar()
@@ -75,10 +80,10 @@ class ReviewScreen(HechtScreen[bool]):
             band.id: band.label.get(text.language) for band in self.definition.interpretation.bands
         }
         band = f" — {bands[preview.band]}" if preview.band in bands else ""
-        lines = [text("review.total", total=f"{preview.total:g}", band=band)]
+        lines = [text("review.total", total=self.fmt.score(preview.total), band=band)]
         labels = {sub.id: sub.label.get(text.language) for sub in self.definition.subscales}
         for name, value in preview.subscales.items():
-            shown = "—" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
+            shown = self.fmt.score(value)
             lines.append(f"  {labels.get(name, name)}: {shown}")
         if preview.prorated:
             lines.append(text("review.prorated"))
@@ -94,10 +99,10 @@ class ReviewScreen(HechtScreen[bool]):
         lines = [
             text(
                 "review.change",
-                last=f"{change.last_total:g}",
-                since_last=f"{change.since_last:+g}",
-                first=f"{change.first_total:g}",
-                since_first=f"{change.since_first:+g}",
+                last=self.fmt.score(change.last_total),
+                since_last=self.fmt.score(change.since_last, signed=True),
+                first=self.fmt.score(change.first_total),
+                since_first=self.fmt.score(change.since_first, signed=True),
             )
         ]
         if change.category:

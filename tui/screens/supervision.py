@@ -33,7 +33,10 @@ def weeks_ago(weeks: int | None, text: Any) -> str:
 
 def score_text(line: Any, band: str, text: Any) -> Content:
     """One scale's latest total, band and change since the baseline with its J&T category."""
-    latest = "—" if line.latest is None else f"{line.latest:g}"
+    from hecht.tui.formatting import formatter
+
+    score = formatter(text.language).score
+    latest = score(line.latest)
     if line.change is None:
         change = text("supervision.score.once")
     else:
@@ -44,8 +47,8 @@ def score_text(line: Any, band: str, text: Any) -> Content:
         )
         change = text(
             "supervision.score.change",
-            change=f"{line.change:+g}",
-            baseline=f"{line.baseline:g}",
+            change=score(line.change, signed=True),
+            baseline=score(line.baseline),
             category=category,
         )
     band_part = f" {band}" if band else ""

@@ -89,7 +89,7 @@ class VisitScreen(HechtScreen[None]):
         if self.history is not None:
             label = self.text(
                 "history.record.visit",
-                day=self.history.current.visit_date,
+                day=self.fmt.date(self.history.current.visit_date),
                 version=self.history.current.version,
             )
             self.hecht.show_history("visit", self.lineage_id, label)
