@@ -33,7 +33,13 @@ from hecht.schema.tables import (
     RecordStatus,
     Score,
 )
-from hecht.schema.versioning import for_change, history, start_lineage, supersede
+from hecht.schema.versioning import (
+    for_change,
+    history,
+    hold_write_lock,
+    start_lineage,
+    supersede,
+)
 
 
 def definition_for(library: ScaleLibrary, scale_id: str, version: str | None) -> ScaleDefinition:
@@ -172,17 +178,17 @@ def _row(session: Session, administration_id: int) -> Administration:
 
 
 def row_for_change(session: Session, administration_id: int) -> Administration:
-    """Return an administration's row locked until this unit of work ends (PostgreSQL; SQLite's
-    writers queue anyway), as stored now: a draft is answered, completed or discarded in place,
-    so two workstations doing that to one draft take turns and each sees the other's work.
+    """Return an administration's row as stored now, read under the write lock: a draft is
+    answered, completed and discarded in place, so two workstations doing that to one draft take
+    turns, and each sees what the other did (an answer never lands in a completed one).
 
     Raises:
         NotFoundError: there is no such administration.
     """
+    hold_write_lock(session)
     row = session.exec(
         select(Administration)
         .where(Administration.id == administration_id)
-        .with_for_update()
         .execution_options(populate_existing=True)
     ).first()
     if row is None:
