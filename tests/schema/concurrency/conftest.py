@@ -9,11 +9,13 @@ begins, nobody begins while another's unit of work is open.
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +29,18 @@ PATIENCE = 30.0
 """Seconds a step may take before the run is failed as stuck (a deadlock lasts 1 s at most)."""
 NAMES = ("Anna de Vries", "Bram Smit", "Carla Jansen")
 PAUSED, RUNNING, DONE = "paused", "running", "done"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the long run here unless asked for: ``-m long``, or ``HECHT_INTERLEAVINGS=N``."""
+    marks = config.getoption("markexpr") or ""
+    if os.environ.get("HECHT_INTERLEAVINGS") or ("long" in marks and "not long" not in marks):
+        return
+    skip = pytest.mark.skip(reason="select -m long, or set HECHT_INTERLEAVINGS=N, to run it")
+    here = Path(__file__).parent
+    for item in items:
+        if "long" in item.keywords and item.path.is_relative_to(here):
+            item.add_marker(skip)
 
 
 @dataclass
