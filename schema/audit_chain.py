@@ -60,8 +60,8 @@ def hold_chain_lock(plain: PlainConnection) -> None:
     """Hold the chain's lock until the transaction ends (PostgreSQL; SQLite writers queue anyway).
 
     Every unit of work takes it to append its event; work that must not interleave across
-    workstations (judging stored courses) takes the same lock, so no two locks meet in either
-    order.
+    workstations (judging stored courses; changing a record, ``versioning.hold_write_lock``)
+    takes the same lock, so no two locks meet in either order.
     """
     if plain.dialect == "postgresql":
         plain.rows("SELECT pg_advisory_xact_lock(?)", [CHAIN_LOCK])

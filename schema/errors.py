@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 
 class ServiceError(ValueError):
     """A request the services refuse; nothing was written.
@@ -31,6 +34,41 @@ class NotFoundError(ServiceError):
 
 class ConflictError(ServiceError):
     """The request clashes with what is stored (a duplicate code, a third partner)."""
+
+
+@dataclass(frozen=True)
+class LaterChange:
+    """One change stored after the version a user saw: who made it, when, and to what.
+
+    Attributes:
+        version: the version it made (for a client, the client's version number).
+        by: the practitioner's name; None when no practitioner was recorded.
+        at: when it was stored (timezone-aware).
+        fields: the fields it changed (``item 3`` for an answer; ``status`` for a retraction).
+        retracted: whether it retracted the record.
+    """
+
+    version: int
+    by: str | None
+    at: datetime
+    fields: tuple[str, ...]
+    retracted: bool = False
+
+
+class StaleVersionError(ConflictError):
+    """The change was based on a version that someone else has since changed; nothing was written.
+
+    The screen can say who changed what and when (``changes``, oldest first), reload the record
+    and let the user make their change again.
+    """
+
+    def __init__(
+        self, message: str, *, record: str, seen_version: int, changes: tuple[LaterChange, ...]
+    ) -> None:
+        super().__init__(message, field="version")
+        self.record = record
+        self.seen_version = seen_version
+        self.changes = changes
 
 
 class InvalidInputError(ServiceError):

@@ -38,6 +38,8 @@ class ClientRead:
     created_at: datetime
     destroyed: bool = False
     role: str | None = None
+    version: int = 1
+    """The version of the details: give it back when changing them (``change_client``)."""
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,8 @@ class Client(SQLModel, table=True):
     role: str | None = Field(default=None, sa_type=String(12))
     created_at: datetime
     destroyed_at: datetime | None = None
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    """Counts the changes to the details: a change names the version it was built on."""
 
 
 class Couple(SQLModel, table=True):
@@ -108,6 +110,8 @@ class Couple(SQLModel, table=True):
 
 class VersionedRecord(SQLModel):
     """Columns every versioned clinical record has: its lineage and who changed it, when, why.
+
+    Each table has a unique index on (lineage_id, version): a history is one line of versions.
 
     Enumerated columns hold the enum's value as plain text, so the schema needs no database
     enum types and reads back as the same strings on SQLite and PostgreSQL.
@@ -129,7 +133,7 @@ class Episode(VersionedRecord, table=True):
         CheckConstraint(
             "(client_id IS NULL) <> (couple_id IS NULL)", name="episode_client_or_couple"
         ),
-        Index("ix_episode_lineage_version", "lineage_id", "version"),
+        Index("ix_episode_lineage_version", "lineage_id", "version", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -148,7 +152,7 @@ class Episode(VersionedRecord, table=True):
 class Visit(VersionedRecord, table=True):
     """A session: its date, who attended, how, the note and themes."""
 
-    __table_args__ = (Index("ix_visit_lineage_version", "lineage_id", "version"),)
+    __table_args__ = (Index("ix_visit_lineage_version", "lineage_id", "version", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     episode_lineage_id: int = Field(foreign_key="episode.id", index=True)
@@ -164,7 +168,7 @@ class Administration(VersionedRecord, table=True):
 
     __table_args__ = (
         Index("ix_administration_client_scale", "client_id", "scale_id"),
-        Index("ix_administration_lineage_version", "lineage_id", "version"),
+        Index("ix_administration_lineage_version", "lineage_id", "version", unique=True),
         Index("ix_administration_status_client", "status", "client_id"),
     )
 

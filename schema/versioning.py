@@ -1,4 +1,12 @@
-"""Provides versioned records: corrections and retractions as new rows in the same lineage."""
+"""Provides versioned records: corrections and retractions as new rows in the same lineage.
+
+A change names the version it was built on; it is refused when the lineage has a newer one,
+saying who changed what and when (``hecht.schema.conflicts``). Two changes of one lineage never
+interleave: ``for_change`` takes the practice-wide write lock before the current version is read
+(PostgreSQL's chain lock, which every auditing unit of work takes; SQLite's writers queue
+anyway), and the unique index on (lineage_id, version) keeps two versions N+1 from both being
+stored, whatever path wrote them.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +15,11 @@ from typing import Any, TypeVar
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from hecht.schema.audit_chain import hold_chain_lock
+from hecht.schema.conflicts import stale_version
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, NotFoundError
+from hecht.schema.plain import of_session
 from hecht.schema.tables import RecordStatus, VersionedRecord
 
 V = TypeVar("V", bound=VersionedRecord)
@@ -35,10 +46,27 @@ def current_version(session: Session, model: type[V], lineage_id: int) -> V:
         .where(model.lineage_id == lineage_id)
         .order_by(col(model.version).desc())
         .limit(1)
+        .execution_options(populate_existing=True)  # a draft may have changed in place
     ).first()
     if record is None:
         raise NotFoundError(f"there is no {model.__name__.lower()} {lineage_id}")
     return record
+
+
+def hold_write_lock(session: Session) -> None:
+    """Keep every other unit of work that changes records (or audits) out until this one ends."""
+    hold_chain_lock(of_session(session))
+
+
+def for_change(session: Session, model: type[V], lineage_id: int) -> V:
+    """Return the current version of a lineage, to build a change on: read under the write lock,
+    so it stays current until this unit of work ends.
+
+    Raises:
+        NotFoundError: the lineage does not exist.
+    """
+    hold_write_lock(session)
+    return current_version(session, model, lineage_id)
 
 
 def newest_per_lineage(model: type[V]) -> Any:
@@ -83,21 +111,35 @@ def supersede(
     reason: str,
     changes: dict[str, Any],
     status: RecordStatus | None = None,
+    expected_version: int | None = None,
 ) -> V:
     """Store a new version of ``old`` with the changes, who made them, when and why.
 
+    ``expected_version`` is the version the user saw (None: ``old``'s own). The check and the
+    new row happen under the write lock, so no other change can slip in between.
+
     Raises:
-        ConflictError: ``old`` is not the current version, or no reason was given.
+        StaleVersionError: the lineage has a version newer than the one the change is built on;
+            it says who changed what and when.
+        ConflictError: no reason was given, the record was retracted, or there is no such
+            version.
     """
     if not reason.strip():
         raise ConflictError("say why the record changes: a reason is required", field="reason")
     assert old.lineage_id is not None
-    newest = current_version(session, type(old), old.lineage_id)
-    if newest.id != old.id:  # type: ignore[attr-defined]
+    model = type(old)
+    seen = old.version if expected_version is None else expected_version
+    newest = for_change(session, model, old.lineage_id)
+    if seen > newest.version:
         raise ConflictError(
-            f"version {old.version} was already replaced by version {newest.version}",
+            f"{model.__name__.lower()} {old.lineage_id} has no version {seen} "
+            f"(its newest is {newest.version})",
             field="version",
         )
+    if newest.version != seen:
+        raise stale_version(session, model, old.lineage_id, seen)
+    if newest.id != old.id:  # type: ignore[attr-defined]  # ``old`` was read before the lock
+        raise stale_version(session, model, old.lineage_id, old.version)
     if old.status == RecordStatus.RETRACTED:
         raise ConflictError("a retracted record cannot be changed", field="status")
     data = old.model_dump(exclude={"id"})

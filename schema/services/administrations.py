@@ -17,6 +17,7 @@ from hecht.scales.model import ScaleDefinition
 from hecht.scales.scoring import item_scores, score, triggered_alerts
 from hecht.schema import audit
 from hecht.schema.audit import AuditKind
+from hecht.schema.conflicts import stale_version
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
 from hecht.schema.inputs import NewAdministration
@@ -32,7 +33,13 @@ from hecht.schema.tables import (
     RecordStatus,
     Score,
 )
-from hecht.schema.versioning import current_version, history, start_lineage, supersede
+from hecht.schema.versioning import (
+    for_change,
+    history,
+    hold_write_lock,
+    start_lineage,
+    supersede,
+)
 
 
 def definition_for(library: ScaleLibrary, scale_id: str, version: str | None) -> ScaleDefinition:
@@ -170,14 +177,33 @@ def _row(session: Session, administration_id: int) -> Administration:
     return row
 
 
+def row_for_change(session: Session, administration_id: int) -> Administration:
+    """Return an administration's row as stored now, read under the write lock: a draft is
+    answered, completed and discarded in place, so two workstations doing that to one draft take
+    turns, and each sees what the other did (an answer never lands in a completed one).
+
+    Raises:
+        NotFoundError: there is no such administration.
+    """
+    hold_write_lock(session)
+    row = session.exec(
+        select(Administration)
+        .where(Administration.id == administration_id)
+        .execution_options(populate_existing=True)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"there is no administration {administration_id}")
+    return row
+
+
 def draft_row(session: Session, administration_id: int) -> Administration:
-    """Return a draft administration's row.
+    """Return a draft administration's row, locked to be changed (``row_for_change``).
 
     Raises:
         NotFoundError: there is no such administration.
         ConflictError: it is not a draft (completed, retracted or discarded).
     """
-    row = _row(session, administration_id)
+    row = row_for_change(session, administration_id)
     if row.status != RecordStatus.DRAFT:
         raise ConflictError(
             f"administration {administration_id} is {row.status}, not a draft", field="status"
@@ -241,7 +267,7 @@ def record_answer(
         InvalidInputError: the item does not exist or the code is not one it offers.
         ConflictError: the administration is not a draft.
     """
-    row = _row(session, administration_id)
+    row = row_for_change(session, administration_id)
     if row.status != RecordStatus.DRAFT:
         raise ConflictError(
             f"administration {administration_id} is {row.status}: correct it instead",
@@ -326,7 +352,7 @@ def complete_administration(
     *, session: Session, actor: Actor, library: ScaleLibrary, administration_id: int
 ) -> AdministrationRead:
     """Complete a draft: unanswered items are stored as missing, and the score is stored."""
-    row = _row(session, administration_id)
+    row = row_for_change(session, administration_id)
     if row.status != RecordStatus.DRAFT:
         raise ConflictError(f"administration {administration_id} is not a draft", field="status")
     definition = definition_for(library, row.scale_id, row.scale_version)
@@ -359,9 +385,22 @@ def correct_administration(
     lineage_id: int,
     answers: dict[str, str | None],
     reason: str,
+    expected_version: int | None = None,
 ) -> AdministrationRead:
-    """Store a corrected version: the old answers with these replaced, rescored, with the reason."""
-    old = current_version(session, Administration, lineage_id)
+    """Store a corrected version: the old answers with these replaced, rescored, with the reason.
+
+    ``expected_version`` is the version the user saw (``AdministrationRead.version``); None
+    builds on whatever is current.
+
+    Raises:
+        StaleVersionError: the administration has a newer version than ``expected_version``; it
+            says who changed what and when.
+        InvalidInputError: an unknown item or code.
+        ConflictError: it is not completed (a draft, or retracted), or no reason was given.
+    """
+    old = for_change(session, Administration, lineage_id)
+    if expected_version is not None and old.version != expected_version:
+        raise stale_version(session, Administration, lineage_id, expected_version)
     if old.status != RecordStatus.COMPLETE:
         raise ConflictError("only a completed administration can be corrected", field="status")
     definition = definition_for(library, old.scale_id, old.scale_version)
@@ -377,7 +416,9 @@ def correct_administration(
             )
         except AnswerError as error:
             raise InvalidInputError(str(error), field=item_id) from None
-    new = supersede(session, old, actor=actor, reason=reason, changes={})
+    new = supersede(
+        session, old, actor=actor, reason=reason, changes={}, expected_version=expected_version
+    )
     for position, item in enumerate(definition.items):
         code = sheet.get(item.id)
         session.add(
@@ -398,12 +439,25 @@ def correct_administration(
     return administration_read(session, new)
 
 
-def retract_administration(*, session: Session, actor: Actor, lineage_id: int, reason: str) -> None:
-    """Retract an administration entered in error: it leaves lists; its history stays."""
-    old = current_version(session, Administration, lineage_id)
+def retract_administration(
+    *,
+    session: Session,
+    actor: Actor,
+    lineage_id: int,
+    reason: str,
+    expected_version: int | None = None,
+) -> None:
+    """Retract an administration entered in error: it leaves lists; its history stays.
+
+    Raises:
+        StaleVersionError: the administration has a newer version than ``expected_version``.
+        ConflictError: no reason was given, or it was retracted already.
+    """
+    old = for_change(session, Administration, lineage_id)
     new = supersede(
-        session, old, actor=actor, reason=reason, changes={}, status=RecordStatus.RETRACTED
-    )
+        session, old, actor=actor, reason=reason, changes={}, status=RecordStatus.RETRACTED,
+        expected_version=expected_version,
+    )  # fmt: skip
     refresh_summary(session, new.client_id, new.episode_lineage_id, new.scale_id)
     audit_administration(session, actor, new, AuditKind.CHANGE)
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
 
 from hecht.schema import audit
 from hecht.schema.audit import AuditKind
+from hecht.schema.conflicts import client_change_detail, client_changed, names_by_id
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, NotFoundError
 from hecht.schema.inputs import ClientChanges, NewClient
 from hecht.schema.readmodels import ClientRead, CoupleRead
 from hecht.schema.tables import Client, Couple, Practitioner
+from hecht.schema.versioning import hold_write_lock
 
 
 def client_read(client: Client) -> ClientRead:
@@ -26,6 +29,7 @@ def client_read(client: Client) -> ClientRead:
         created_at=client.created_at,
         destroyed=client.destroyed_at is not None,
         role=client.role,
+        version=client.version,
     )
 
 
@@ -46,12 +50,7 @@ def practitioner_named(*, session: Session, actor: Actor, name: str) -> int:
 
 def practitioner_names(*, session: Session, ids: set[int]) -> dict[int, str]:
     """Return the names of these practitioners, so a record's history can say who changed it."""
-    if not ids:
-        return {}
-    rows = session.exec(
-        select(Practitioner.id, Practitioner.name).where(col(Practitioner.id).in_(sorted(ids)))
-    )
-    return {practitioner_id: name for practitioner_id, name in rows if practitioner_id is not None}
+    return names_by_id(session, set(ids))
 
 
 def client_row(session: Session, code: str, *, tombstone_ok: bool = False) -> Client:
@@ -102,17 +101,42 @@ def find_clients(*, session: Session, actor: Actor, text: str = "") -> list[Clie
 
 
 def change_client(
-    *, session: Session, actor: Actor, code: str, changes: ClientChanges
+    *,
+    session: Session,
+    actor: Actor,
+    code: str,
+    changes: ClientChanges,
+    expected_version: int | None = None,
 ) -> ClientRead:
-    """Correct a client's details; the audit log records which fields, never their values."""
+    """Correct a client's details; the audit log records which fields, never their values.
+
+    ``expected_version`` is the version of the details the user saw (``ClientRead.version``);
+    None changes whatever is current. Under the write lock the stored version is compared with
+    it, and the row is updated only where it still has that version.
+
+    Raises:
+        StaleVersionError: someone changed the details since that version; it says who changed
+            which fields and when.
+        NotFoundError: there is no such client, or the dossier was destroyed.
+    """
+    hold_write_lock(session)
     client = client_row(session, code)
-    updates = changes.model_dump(exclude_unset=True)
-    for field_name, value in updates.items():
-        setattr(client, field_name, value)
-    session.add(client)
-    session.flush()
+    seen = client.version if expected_version is None else expected_version
+    if client.version != seen:
+        raise client_changed(session, client, seen)
+    updates = changes.model_dump(mode="json", exclude_unset=True)
+    stored = session.execute(
+        update(Client)
+        .where(col(Client.id) == client.id, col(Client.version) == seen)
+        .values(**updates, version=seen + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if stored.rowcount != 1:  # type: ignore[attr-defined]  # changed by a path without the lock
+        session.refresh(client)
+        raise client_changed(session, client, seen)
+    session.refresh(client)
     audit.record_client(
-        session, actor, AuditKind.CHANGE, client, "client: " + ", ".join(sorted(updates))
+        session, actor, AuditKind.CHANGE, client, client_change_detail(list(updates))
     )
     return client_read(client)
 

@@ -23,6 +23,7 @@ from hecht.schema.services.administrations import (
     audit_administration,
     draft_row,
     record_answer,
+    row_for_change,
     start_administration,
 )
 from hecht.schema.services.visits import record_visit
@@ -83,8 +84,8 @@ def store_answers(
             session=session, actor=actor, library=library, new=new
         ).id
     elif mode is not None:
-        row = session.get(Administration, administration_id)
-        if row is not None and row.status == RecordStatus.DRAFT:
+        row = row_for_change(session, administration_id)
+        if row.status == RecordStatus.DRAFT:
             row.mode = mode.value
             session.add(row)
     raised: list[AlertRead] = []

@@ -18,7 +18,7 @@ from hecht.schema.services.clients import client_row, couple_of
 from hecht.schema.tables import Client, Couple, Episode, EpisodeStatus
 from hecht.schema.versioning import (
     current_rows,
-    current_version,
+    for_change,
     history,
     start_lineage,
     supersede,
@@ -128,9 +128,25 @@ def open_episode(*, session: Session, actor: Actor, new: NewEpisode) -> EpisodeR
 
 
 def correct_episode(
-    *, session: Session, actor: Actor, lineage_id: int, changes: dict[str, Any], reason: str
+    *,
+    session: Session,
+    actor: Actor,
+    lineage_id: int,
+    changes: dict[str, Any],
+    reason: str,
+    expected_version: int | None = None,
 ) -> EpisodeRead:
-    """Store a corrected version of an episode (dates, reasons, status), with the reason."""
+    """Store a corrected version of an episode (dates, reasons, status), with the reason.
+
+    ``expected_version`` is the version the user saw (``EpisodeRead.version``); None builds on
+    whatever is current.
+
+    Raises:
+        StaleVersionError: the episode has a newer version than ``expected_version``; it says
+            who changed what and when.
+        InvalidInputError: a field that cannot be changed, or impossible dates.
+        ConflictError: no reason was given.
+    """
     allowed = {
         "due_date",
         "birth_date",
@@ -146,25 +162,34 @@ def correct_episode(
         raise InvalidInputError(
             f"{sorted(unknown)[0]}: cannot be changed", field=sorted(unknown)[0]
         )
-    old = current_version(session, Episode, lineage_id)
+    old = for_change(session, Episode, lineage_id)
     due = changes.get("due_date", old.due_date)
     birth = changes.get("birth_date", old.birth_date)
     check_dates(actor.now().date(), due, birth)
-    new = supersede(session, old, actor=actor, reason=reason, changes=changes)
+    new = supersede(
+        session, old, actor=actor, reason=reason, changes=changes, expected_version=expected_version
+    )
     _audit(session, actor, new, AuditKind.CHANGE)
     return episode_read(new)
 
 
 def close_episode(
-    *, session: Session, actor: Actor, lineage_id: int, ended_on: date, reason: str = "closed"
+    *,
+    session: Session,
+    actor: Actor,
+    lineage_id: int,
+    ended_on: date,
+    reason: str = "closed",
+    expected_version: int | None = None,
 ) -> EpisodeRead:
-    """Close an episode on a date."""
+    """Close an episode on a date (a correction: see ``correct_episode``)."""
     return correct_episode(
         session=session,
         actor=actor,
         lineage_id=lineage_id,
         changes={"episode_status": EpisodeStatus.CLOSED.value, "ended_on": ended_on},
         reason=reason,
+        expected_version=expected_version,
     )
 
 

@@ -16,7 +16,14 @@ from hecht.schema.readmodels import VisitRead
 from hecht.schema.services.clients import client_row
 from hecht.schema.services.episodes import episode_clients
 from hecht.schema.tables import Client, Episode, RecordStatus, Visit
-from hecht.schema.versioning import current_rows, current_version, history, start_lineage, supersede
+from hecht.schema.versioning import (
+    current_rows,
+    current_version,
+    for_change,
+    history,
+    start_lineage,
+    supersede,
+)
 
 
 def visit_read(visit: Visit) -> VisitRead:
@@ -105,25 +112,56 @@ def check_visit(*, session: Session, actor: Actor, new: NewVisit) -> list[Client
 
 
 def correct_visit(
-    *, session: Session, actor: Actor, lineage_id: int, changes: dict[str, Any], reason: str
+    *,
+    session: Session,
+    actor: Actor,
+    lineage_id: int,
+    changes: dict[str, Any],
+    reason: str,
+    expected_version: int | None = None,
 ) -> VisitRead:
-    """Store a corrected version of a visit (date, mode, note, themes), with the reason."""
+    """Store a corrected version of a visit (date, mode, note, themes), with the reason.
+
+    ``expected_version`` is the version the user saw (``VisitRead.version``); None builds on
+    whatever is current.
+
+    Raises:
+        StaleVersionError: the visit has a newer version than ``expected_version``; it says who
+            changed what and when.
+        InvalidInputError: a field that cannot be changed.
+        ConflictError: no reason was given, or the visit was retracted.
+    """
     unknown = set(changes) - {"visit_date", "mode", "note", "themes"}
     if unknown:
         field = sorted(unknown)[0]
         raise InvalidInputError(f"{field}: cannot be changed", field=field)
-    old = current_version(session, Visit, lineage_id)
-    new = supersede(session, old, actor=actor, reason=reason, changes=changes)
+    old = for_change(session, Visit, lineage_id)
+    new = supersede(
+        session, old, actor=actor, reason=reason, changes=changes, expected_version=expected_version
+    )
     _audit(session, actor, new, AuditKind.CHANGE)
     return visit_read(new)
 
 
-def retract_visit(*, session: Session, actor: Actor, lineage_id: int, reason: str) -> None:
-    """Retract a visit recorded in error: it leaves lists, its history stays readable."""
-    old = current_version(session, Visit, lineage_id)
+def retract_visit(
+    *,
+    session: Session,
+    actor: Actor,
+    lineage_id: int,
+    reason: str,
+    expected_version: int | None = None,
+) -> None:
+    """Retract a visit recorded in error: it leaves lists, its history stays readable.
+
+    Raises:
+        StaleVersionError: the visit has a newer version than ``expected_version``.
+        ConflictError: no reason was given, or the visit was retracted already.
+    """
+    old = for_change(session, Visit, lineage_id)
     new = supersede(
-        session, old, actor=actor, reason=reason, changes={}, status=RecordStatus.RETRACTED
-    )
+        session, old, actor=actor, reason=reason, changes={}, status=RecordStatus.RETRACTED,
+        expected_version=expected_version,
+    )  # fmt: skip
     _audit(session, actor, new, AuditKind.CHANGE)
 
 

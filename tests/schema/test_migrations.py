@@ -135,3 +135,31 @@ def test_a_database_from_the_first_release_is_upgraded_with_its_clients_kept(tmp
     assert rows == [("OLD1", None)]
     assert list(tmp_path.glob("first-before-upgrade-from-0001-*.db"))
     upgraded.dispose()
+
+
+def test_upgrading_puts_a_forked_history_in_line_and_the_client_at_version_1(database_url):
+    engine = make_engine(database_url)
+    upgrade(engine, "0005")
+    episode = (
+        "INSERT INTO episode (id, client_id, episode_status, started_on, lineage_id, version, "
+        "supersedes_id, status, recorded_at, referrer) VALUES (:id, 1, 'active', '2026-11-01', "
+        "1, :version, :supersedes, 'complete', '2026-11-02 10:00:00', :referrer)"
+    )
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO client (id, code, created_at) VALUES (1, 'K1', '2026-01-01')")
+        )
+        for row in [(1, 1, None, "GP"), (2, 2, 1, "A's"), (3, 2, 1, "B's"), (4, 3, 3, "C's")]:
+            values = dict(zip(("id", "version", "supersedes", "referrer"), row, strict=True))
+            connection.execute(text(episode), values)
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT id, version, supersedes_id, referrer FROM episode ORDER BY id")
+        ).fetchall()
+        client_version = connection.execute(text("SELECT version FROM client")).scalar()
+    assert [tuple(row) for row in rows] == [
+        (1, 1, None, "GP"), (2, 2, 1, "A's"), (3, 3, 2, "B's"), (4, 4, 3, "C's"),
+    ]  # fmt: skip
+    assert client_version == 1
+    engine.dispose()
