@@ -209,24 +209,45 @@ class Backend(EntryCalls, RecordCalls):
         active = [episode for episode in found if episode.status == "active"]
         return active[-1].lineage_id if active else None
 
-    def change_client(self, code: str, data: dict[str, Any]) -> ClientRead:
-        """Correct a client's details from form data (validated by the service's input model)."""
+    def change_client(
+        self, code: str, data: dict[str, Any], expected_version: int | None = None
+    ) -> ClientRead:
+        """Correct a client's details from form data (validated by the service's input model);
+        refused when they changed since the version the user saw."""
         from hecht.schema.inputs import ClientChanges, validated
         from hecht.schema.services.clients import change_client
 
         changes = validated(ClientChanges, data)
         return self._run(
-            lambda s: change_client(session=s, actor=self.actor, code=code, changes=changes),
+            lambda s: change_client(
+                session=s,
+                actor=self.actor,
+                code=code,
+                changes=changes,
+                expected_version=expected_version,
+            ),
             writes=True,
         )
 
-    def correct_episode(self, lineage_id: int, changes: dict[str, Any], reason: str) -> EpisodeRead:
-        """Store a corrected version of an episode, with why it changed."""
+    def correct_episode(
+        self,
+        lineage_id: int,
+        changes: dict[str, Any],
+        reason: str,
+        expected_version: int | None = None,
+    ) -> EpisodeRead:
+        """Store a corrected version of an episode, with why it changed; refused when it changed
+        since the version the user saw."""
         from hecht.schema.services.episodes import correct_episode
 
         return self._run(
             lambda s: correct_episode(
-                session=s, actor=self.actor, lineage_id=lineage_id, changes=changes, reason=reason
+                session=s,
+                actor=self.actor,
+                lineage_id=lineage_id,
+                changes=changes,
+                reason=reason,
+                expected_version=expected_version,
             ),
             writes=True,
         )

@@ -152,6 +152,7 @@ class EntryCalls:
         note: str,
         themes: list[str],
         reason: str = NOTE_WRITTEN,
+        expected_version: int | None = None,
     ) -> VisitRead:
         """Write a visit's note and themes: a new version of a stored visit (with the reason), or
         the visit itself when nothing was stored for it yet."""
@@ -161,7 +162,12 @@ class EntryCalls:
             changes: dict[str, Any] = {"note": note or None, "themes": themes}
             return self._run(
                 lambda s: correct_visit(
-                    session=s, actor=self.actor, lineage_id=visit, changes=changes, reason=reason
+                    session=s,
+                    actor=self.actor,
+                    lineage_id=visit,
+                    changes=changes,
+                    reason=reason,
+                    expected_version=expected_version,
                 ),
                 writes=True,
             )

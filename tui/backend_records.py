@@ -139,7 +139,11 @@ class RecordCalls:
         return self._run(read)
 
     def correct_administration(
-        self, lineage_id: int, answers: dict[str, str | None], reason: str
+        self,
+        lineage_id: int,
+        answers: dict[str, str | None],
+        reason: str,
+        expected_version: int | None = None,
     ) -> AdministrationRead:
         """Store a corrected version of a completed administration: the answers given replace
         the stored ones, the score is computed again, the reason is kept."""
@@ -149,18 +153,24 @@ class RecordCalls:
         return self._run(
             lambda s: correct_administration(
                 session=s, actor=self.actor, library=library, lineage_id=lineage_id,
-                answers=answers, reason=reason,
+                answers=answers, reason=reason, expected_version=expected_version,
             ),
             writes=True,
         )  # fmt: skip
 
-    def retract_administration(self, lineage_id: int, reason: str) -> None:
+    def retract_administration(
+        self, lineage_id: int, reason: str, expected_version: int | None = None
+    ) -> None:
         """Retract an administration entered in error: it leaves the lists, its history stays."""
         from hecht.schema.services.administrations import retract_administration
 
         self._run(
             lambda s: retract_administration(
-                session=s, actor=self.actor, lineage_id=lineage_id, reason=reason
+                session=s,
+                actor=self.actor,
+                lineage_id=lineage_id,
+                reason=reason,
+                expected_version=expected_version,
             ),
             writes=True,
         )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar, cast
 from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
+    from hecht.schema.errors import StaleVersionError
     from hecht.tui.app import HechtApp
     from hecht.tui.backend import Backend
     from hecht.tui.config import Config
@@ -60,10 +61,12 @@ class HechtAccess:
 def reason_for(error: BaseException, text: Messages) -> str:
     """What went wrong, as the user reads it: a refusal in its own words, or why the database
     could not store (never the driver's text, which may hold names or answers)."""
-    from hecht.schema.errors import ServiceError
+    from hecht.schema.errors import ServiceError, StaleVersionError
     from hecht.schema.failures import storage_failure
     from hecht.tui.service_text import service_error_text
 
+    if isinstance(error, StaleVersionError):
+        return conflict_text(error, text)
     if isinstance(error, ServiceError):
         return service_error_text(error, text)
     return text(f"storage.{storage_failure(error).value}")
@@ -75,3 +78,19 @@ class HechtScreen(HechtAccess, Screen[R], Generic[R]):
 
 class HechtModal(HechtAccess, ModalScreen[R], Generic[R]):
     """A dialog of Hecht."""
+
+
+def conflict_text(error: StaleVersionError, text: Messages) -> str:
+    """A change refused because someone else changed the record first: who, what and when."""
+    from hecht.tui.formatting import formatter
+
+    fmt, said = formatter(text.language), []
+    for change in error.changes:
+        who = change.by or text("conflict.unknown_user")
+        day, at = fmt.date(change.at.astimezone().date()), f"{change.at.astimezone():%H:%M}"
+        if change.retracted:
+            said.append(text("conflict.retracted", who=who, date=day, time=at))
+            continue
+        fields = ", ".join(text.get(f"field.{name}", name) for name in change.fields)
+        said.append(text("conflict.changed", who=who, fields=fields, date=day, time=at))
+    return text("conflict.changed_since", changes="; ".join(said))

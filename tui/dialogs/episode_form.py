@@ -179,7 +179,9 @@ class NewEpisodeModal(HechtModal[int | None]):
     @holding_keys(group="episode-form")
     def _correct(self, changes: dict[str, Any], reason: str) -> None:
         try:
-            episode = self.backend.correct_episode(self.current.lineage_id, changes, reason)
+            episode = self.backend.correct_episode(
+                self.current.lineage_id, changes, reason, expected_version=self.current.version
+            )
         except Exception as error:  # noqa: BLE001 - said beside the field; nothing was stored
             self.app.call_from_thread(self._refused, error)
             return

@@ -83,7 +83,7 @@ def changes(old: Any, new: Any, text: Any) -> list[str]:
         before, after = getattr(old, field.name), getattr(new, field.name)
         if field.name in SKIPPED or before == after:
             continue
-        label = text.get(f"history.field.{field.name}", field.name)
+        label = text.get(f"field.{field.name}", field.name)
         then, now = shown(before, field.name, text), shown(after, field.name, text)
         if field.name in WHOLE:
             lines.append(f"{label}:")
@@ -116,7 +116,7 @@ def _total_change(old: Any, new: Any, text: Any) -> list[str]:
     after = None if new.score is None else new.score.total
     if before == after:
         return []
-    label = text("history.field.total")
+    label = text("field.total")
     return [f"{label}: {shown(before, '', text)} → {shown(after, '', text)}"]
 
 

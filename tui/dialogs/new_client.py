@@ -96,7 +96,9 @@ class NewClientModal(HechtModal[str | None]):
             if self.current is None:
                 client = backend.new_client(values)
             else:
-                client = backend.change_client(self.current.code, values)
+                client = backend.change_client(
+                    self.current.code, values, expected_version=self.current.version
+                )
         except Exception as error:  # noqa: BLE001 - said beside the field; nothing was stored
             field = (getattr(error, "field", None) or "").split(".")[0]
             field = field if field in self.fields else self.fields[0]

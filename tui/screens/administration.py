@@ -166,7 +166,10 @@ class AdministrationScreen(HechtScreen[None]):
     @holding_keys(group="administration-save")
     def _save_correction(self, changes: dict[str, str | None], reason: str) -> None:
         try:
-            self.backend.correct_administration(self.lineage_id, changes, reason)
+            seen = None if self.history is None else self.history.current.version
+            self.backend.correct_administration(
+                self.lineage_id, changes, reason, expected_version=seen
+            )
         except Exception as error:  # noqa: BLE001 - said on screen; nothing was stored
             self.app.call_from_thread(self.app.notify, self.reason_for(error), severity="error")
             return
@@ -186,7 +189,8 @@ class AdministrationScreen(HechtScreen[None]):
     @holding_keys(group="administration-save")
     def _retract(self, reason: str) -> None:
         try:
-            self.backend.retract_administration(self.lineage_id, reason)
+            seen = None if self.history is None else self.history.current.version
+            self.backend.retract_administration(self.lineage_id, reason, expected_version=seen)
         except Exception as error:  # noqa: BLE001 - said on screen; nothing was stored
             self.app.call_from_thread(self.app.notify, self.reason_for(error), severity="error")
             return

@@ -113,11 +113,12 @@ class NoteScreen(HechtScreen[bool]):
 
     @holding_keys(group="note")
     def _save(self, note: str, themes: list[str], reason: str | None) -> None:
+        seen = None if self.current is None else self.current.version
         try:
             if reason is None:
-                self.backend.save_note(self.visit, note, themes)
+                self.backend.save_note(self.visit, note, themes, expected_version=seen)
             else:
-                self.backend.save_note(self.visit, note, themes, reason)
+                self.backend.save_note(self.visit, note, themes, reason, expected_version=seen)
         except Exception as error:  # noqa: BLE001 - said on screen; the text stays to try again
             self.app.call_from_thread(self._not_saved, error)
             return

@@ -36,9 +36,7 @@ def fixed(fmt: Formatter, value: float | None, signed: bool = False) -> str:
     return (("+" if value >= 0 else "-") + shown) if signed else shown
 
 
-def with_interval(
-    fmt: Formatter, value: float | None, interval: tuple[float, float] | None
-) -> str:
+def with_interval(fmt: Formatter, value: float | None, interval: tuple[float, float] | None) -> str:
     """A signed statistic with its 95% interval on the line below: "+4.00\n[-77.33, 85.33]"."""
     if interval is None:
         return fixed(fmt, value, signed=True)
