@@ -33,8 +33,12 @@ class HechtApp(App[int]):
         Binding("f1", "help", "Help", priority=True, id="app.help", tooltip="Help for this place"),
     ]
 
-    def __init__(self, backend: Backend, messages: Messages, config: Config) -> None:
+    def __init__(
+        self, backend: Backend, messages: Messages, config: Config, *, demo: bool = False
+    ) -> None:
         super().__init__()
+        self.demo = demo
+        """Whether this is the demo practice (its records are made up; no one is asked a name)."""
         self.backend = backend
         self.messages = messages
         self.config = config
@@ -103,6 +107,14 @@ class HechtApp(App[int]):
             self.call_from_thread(self.exit, None, 2)
             return
         self.backend.library  # noqa: B018 - loaded now, so the first dossier need not wait
+        if not (self.demo or self.backend.practitioner or self.config.practitioner):
+            self.call_from_thread(self._ask_practitioner)
+
+    def _ask_practitioner(self) -> None:
+        """No name configured yet: ask it once, so everything recorded names who recorded it."""
+        from hecht.tui.dialogs.practitioner import PractitionerModal
+
+        self.push_screen(PractitionerModal())
 
     def _show_caseload(self) -> None:
         from hecht.tui.screens.caseload import CaseloadScreen

@@ -83,12 +83,17 @@ class Backend(EntryCalls, RecordCalls):
                 return
             self._engine = open_database(self.url)
         if self.practitioner:
-            from hecht.schema.services.clients import practitioner_named
+            self.act_as(self.practitioner)
 
-            name = self.practitioner
-            self.user_id = self._run(
-                lambda s: practitioner_named(session=s, actor=self.actor, name=name)
-            )
+    def act_as(self, name: str) -> None:
+        """From now on act as this practitioner (registered the first time): every audit row
+        and every record stored names them."""
+        from hecht.schema.services.clients import practitioner_named
+
+        self.user_id = self._run(
+            lambda s: practitioner_named(session=s, actor=self.actor, name=name)
+        )
+        self.practitioner = name
 
     def close(self) -> None:
         """Release the connections."""

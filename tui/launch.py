@@ -22,7 +22,7 @@ def run_tui(invocation: Invocation) -> int:
     invocation.demo_url = demo_url
     url = invocation.database_url()  # the demo practice's own file with --demo
     pause_collection()  # resumed once the caseload is shown (hecht.tui.startup says why)
-    app = make_app(url, messages, invocation.config)
+    app = make_app(url, messages, invocation.config, demo=invocation.demo)
     # Textual does not run its shutdown on SIGHUP or SIGTERM: ask the app to exit instead.
     for signum in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(signum, lambda *_: app.call_later(app.exit))
@@ -33,7 +33,7 @@ def run_tui(invocation: Invocation) -> int:
     return code or 0
 
 
-def make_app(url: str, messages: Messages, config: Config) -> HechtApp:
+def make_app(url: str, messages: Messages, config: Config, *, demo: bool = False) -> HechtApp:
     """Build the app on a database; nothing here waits for storage, so the first frame is early.
 
     After the first frame the caseload is read the quick way when it can be (``hecht.schema.quick``,
@@ -54,7 +54,7 @@ def make_app(url: str, messages: Messages, config: Config) -> HechtApp:
         url, lambda: load_and_remember(scales), where, utc_now, config.practitioner,
         facts=lambda: cached_facts(scales),
     )  # fmt: skip
-    return HechtApp(backend, messages, config)
+    return HechtApp(backend, messages, config, demo=demo)
 
 
 def demo_url(messages: Messages) -> str:

@@ -28,6 +28,7 @@ from hecht.scales.series import (
     discrepancies,
     guides,
 )
+from hecht.tui.formatting import formatter
 from hecht.tui.widgets.trajectory_chart import Bars, Drawing, Series
 
 # Colours are ANSI numbers, so the chart (plotext), the notes (Textual's "ansi_…" names) and
@@ -99,12 +100,13 @@ def prepare(definition: ScaleDefinition, view: Any) -> ScaleTrajectory:
     )  # fmt: skip
 
 
-def tick_label(scale: ScaleTrajectory, axis: Axis, position: float, date_format: str) -> str:
-    """How a position on the axis reads: a visit number, a date, or a Z/PP week."""
+def tick_label(scale: ScaleTrajectory, axis: Axis, position: float, day: Any) -> str:
+    """How a position on the axis reads: a visit number, a date (``day`` writes it), or a Z/PP
+    week."""
     if axis is Axis.VISIT:
         return f"{position:g}"
     if axis is Axis.DATE:
-        return date.fromordinal(round(position)).strftime(date_format)
+        return str(day(date.fromordinal(round(position))))
     return scale.client.timeline.label(position)
 
 
@@ -180,7 +182,7 @@ def drawing(
     lines = _lines(scale, axis, subscales, who, text)
     event = scale.client.event_position(axis)
     xs = [x for series in lines for x in series.xs] + ([] if event is None else [event])
-    date_format = text("trajectory.date_format")
+    day = formatter(text.language).date
     ticks = sorted(set(xs))
     cutoff = scale.guides.cutoff
     low, high = _ylim(scale, subscales)
@@ -197,7 +199,7 @@ def drawing(
         xlim=_range(xs, 0.5 if axis is Axis.VISIT else 1.0),
         ylim=(low, high),
         yticks=nice_ticks(low, high),
-        xticks=tuple((x, tick_label(scale, axis, x, date_format)) for x in ticks),
+        xticks=tuple((x, tick_label(scale, axis, x, day)) for x in ticks),
         xlabel=text(f"trajectory.axis.{axis.value}"),
     )
 
@@ -210,11 +212,10 @@ def notes(scale: ScaleTrajectory, axis: Axis, text: Any) -> list[Content]:
         found.append(Content(text("trajectory.note.no_week_axis")))
     elif axis is Axis.WEEK:
         when = timeline.birth_date if event is Event.BIRTH else timeline.due_date
-        found.append(swatch(EVENT, "│") + " " + text(f"trajectory.note.{event.value}", date=when))
+        shown = formatter(text.language).date(when)
+        found.append(swatch(EVENT, "│") + " " + text(f"trajectory.note.{event.value}", date=shown))
     off = sum(1 for step in scale.client.steps if step.positions[axis] is None)
     if off:
-        from hecht.tui.formatting import formatter
-
         scores = formatter(text.language).count(text, "count.score", off)
         found.append(Content(text(f"trajectory.note.off_axis.{axis.value}", count=scores)))
     if scale.pairs:
@@ -292,12 +293,12 @@ def rows(scale: ScaleTrajectory, text: Any) -> list[list[str | Text]]:
     partner = {step.observation.visit: step.observation.total for step in theirs}
     pairs = {pair.visit: pair for pair in scale.pairs}
     valid = sum(1 for step in scale.client.steps if step.observation.total is not None)
-    date_format = text("trajectory.date_format")
+    day = formatter(language).date
     found: list[list[str | Text]] = []
     for step in scale.client.steps:
         seen = step.observation
         row: list[str | Text] = [
-            seen.observed_on.strftime(date_format),
+            day(seen.observed_on),
             "—" if step.week is None else step.week.label,
             _score_cell(scale, seen, text),
             bands.get(seen.band or "", seen.band or "—"),

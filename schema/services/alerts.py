@@ -14,6 +14,7 @@ from hecht.schema.readmodels import ACTION_SEPARATOR, NOTE_MIN_WORDS, AlertRead
 from hecht.schema.services.administrations import alert_read
 from hecht.schema.services.clients import client_row
 from hecht.schema.tables import Alert, AlertAction, Client
+from hecht.schema.versioning import hold_write_lock
 
 
 def open_alerts(*, session: Session, actor: Actor, code: str | None = None) -> list[AlertRead]:
@@ -52,6 +53,7 @@ def acknowledge_alert(
         InvalidInputError: no action, or a note of fewer than ``NOTE_MIN_WORDS`` words.
         ConflictError: the alert was already acknowledged.
     """
+    hold_write_lock(session)  # two practitioners acknowledging at once: the second is refused
     alert = session.get(Alert, alert_id)
     if alert is None:
         raise NotFoundError(f"there is no alert {alert_id}", field="alert_id")

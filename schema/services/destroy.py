@@ -26,6 +26,7 @@ from hecht.schema.tables import (
     ScoreSummary,
     Visit,
 )
+from hecht.schema.versioning import hold_write_lock
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ def _delete_episodes(session: Session, client_id: int) -> int:
 
 def destroy_client(*, session: Session, actor: Actor, code: str) -> DestroyReport:
     """Remove a client's content and personal details; leave a tombstone and an audit entry."""
+    hold_write_lock(session)  # before any row is read: the one lock order of every change
     client = client_row(session, code)
     assert client.id is not None
     administrations = _delete_administrations(session, client.id)

@@ -19,8 +19,11 @@ import pytest
 
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
+from hecht.tui.config import Config
 
 FROZEN = datetime(2026, 11, 24, 10, 30, tzinfo=UTC)
+PRACTITIONER_CONFIG = Config(practitioner="Test Practitioner")
+"""Settings of a practitioner who gave their name (a TUI without one asks it at the start)."""
 SEPT, OCT, NOV20 = date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 20)
 NAMES = ("Anna Jansen", "Bea de Vries", "Mark Peters")
 

@@ -20,7 +20,7 @@ from hecht.tui.backend import Backend
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 
-from .conftest import caseload_shown
+from .conftest import PRACTITIONER_CONFIG, caseload_shown
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 LIBRARY = load_library(None)
@@ -47,7 +47,7 @@ def db(tmp_path) -> str:
 
 def make_app(url: str) -> HechtApp:
     backend = Backend(url, LIBRARY, "test:tui", lambda: NOW)
-    return HechtApp(backend, Messages("en"), Config())
+    return HechtApp(backend, Messages("en"), PRACTITIONER_CONFIG)
 
 
 def stored(url: str, code: str) -> list:

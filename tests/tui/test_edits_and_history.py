@@ -20,10 +20,9 @@ from hecht.schema.services import administrations, alerts, clients, episodes
 from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.app import HechtApp
 from hecht.tui.backend import Backend
-from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 
-from .conftest import caseload_shown
+from .conftest import PRACTITIONER_CONFIG, caseload_shown
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 LIBRARY = load_library(None)
@@ -60,7 +59,9 @@ def db(tmp_path) -> str:
 
 
 def make_app(url: str) -> HechtApp:
-    return HechtApp(Backend(url, LIBRARY, "test:tui", lambda: NOW), Messages("en"), Config())
+    return HechtApp(
+        Backend(url, LIBRARY, "test:tui", lambda: NOW), Messages("en"), PRACTITIONER_CONFIG
+    )
 
 
 def the_episode(url: str):

@@ -19,13 +19,17 @@ from hecht.tui.config import Config
 from hecht.tui.dialogs.help import SCREEN_TOPICS, WIDGET_TOPICS
 from hecht.tui.i18n import Messages, catalogue
 
+from .conftest import PRACTITIONER_CONFIG, caseload_shown
+
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 LIBRARY = load_library(None)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 
 
 def make_app(url: str) -> HechtApp:
-    return HechtApp(Backend(url, LIBRARY, "test:tui", lambda: NOW), Messages("en"), Config())
+    return HechtApp(
+        Backend(url, LIBRARY, "test:tui", lambda: NOW), Messages("en"), PRACTITIONER_CONFIG
+    )
 
 
 def registered(url: str) -> list[str]:
@@ -161,9 +165,28 @@ async def test_f1_in_entry_and_in_paper_mode_explains_each(db):
 
 
 async def test_help_is_in_the_users_language(db):
-    app = HechtApp(Backend(db, LIBRARY, "test:tui", lambda: NOW), Messages("nl"), Config())
+    app = HechtApp(
+        Backend(db, LIBRARY, "test:tui", lambda: NOW), Messages("nl"), PRACTITIONER_CONFIG
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.6)
         await pilot.press("f1")
         assert help_text(app) == catalogue("nl")["f1.filter"]
         assert "Nieuwe cliënt" in help_keys(app)
+
+
+async def test_without_a_name_the_practitioner_is_asked_but_never_in_the_demo(db, tmp_path):
+    asked = HechtApp(Backend(db, LIBRARY, "test:tui", lambda: NOW), Messages("en"), Config())
+    async with asked.run_test(size=(120, 40)) as pilot:
+        await caseload_shown(pilot)
+        await asked.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        assert type(asked.screen).__name__ == "PractitionerModal"
+    demo = HechtApp(
+        Backend(db, LIBRARY, "test:tui", lambda: NOW), Messages("en"), Config(), demo=True
+    )
+    async with demo.run_test(size=(120, 40)) as pilot:
+        await caseload_shown(pilot)
+        await demo.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        assert type(demo.screen).__name__ == "CaseloadScreen"

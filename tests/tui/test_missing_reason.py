@@ -24,6 +24,8 @@ from hecht.tui.context import Invocation
 from hecht.tui.entry_state import Answer, EntryState, KeyOutcome
 from hecht.tui.i18n import Messages
 
+from .conftest import PRACTITIONER_CONFIG
+
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 PRACTICE_SCALE = Path(__file__).parents[1] / "scales" / "data" / "practice_scale.toml"
@@ -90,7 +92,9 @@ async def open_sleep_entry(pilot, library) -> None:
 
 
 def make_app(db: str, library) -> HechtApp:
-    return HechtApp(Backend(db, library, "test:tui", lambda: NOW), Messages("en"), Config())
+    return HechtApp(
+        Backend(db, library, "test:tui", lambda: NOW), Messages("en"), PRACTITIONER_CONFIG
+    )
 
 
 async def test_minus_asks_the_reason_and_escape_leaves_the_item_unanswered(db, library):

@@ -18,10 +18,9 @@ from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVis
 from hecht.schema.services import administrations, clients, episodes, visits
 from hecht.tui.app import HechtApp
 from hecht.tui.backend import Backend
-from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 
-from .conftest import caseload_shown
+from .conftest import PRACTITIONER_CONFIG, caseload_shown
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 SIZE = (110, 34)
@@ -122,7 +121,7 @@ def steady_svg_ids(monkeypatch):
 @pytest.fixture
 def app(tmp_path) -> HechtApp:
     backend = Backend(seeded(tmp_path / "snap.db"), LIBRARY, "snapshot", lambda: NOW)
-    return HechtApp(backend, Messages("en"), Config())
+    return HechtApp(backend, Messages("en"), PRACTITIONER_CONFIG)
 
 
 async def settle(pilot) -> None:
@@ -281,7 +280,7 @@ def trajectory_app(tmp_path) -> HechtApp:
     backend = Backend(
         seeded_trajectory(tmp_path / "trajectory.db"), LIBRARY, "snapshot", lambda: NOW
     )
-    return HechtApp(backend, Messages("en"), Config())
+    return HechtApp(backend, Messages("en"), PRACTITIONER_CONFIG)
 
 
 async def open_trajectory(pilot, *keys: str) -> None:
@@ -386,7 +385,7 @@ def administer(session, actor, code, episode, scale_id, answers, day) -> None:
 @pytest.fixture
 def practice_app(tmp_path) -> HechtApp:
     backend = Backend(seeded_practice(tmp_path / "practice.db"), LIBRARY, "snapshot", lambda: NOW)
-    return HechtApp(backend, Messages("en"), Config())
+    return HechtApp(backend, Messages("en"), PRACTITIONER_CONFIG)
 
 
 def test_supervision(snap_compare, practice_app):

@@ -25,6 +25,8 @@ from hecht.tui.config import Config, Protocols, save_config
 from hecht.tui.i18n import CATALOGUE_DIR, Messages, flat_entries
 from hecht.tui.startup import paused, resume_collection
 
+from .conftest import PRACTITIONER_CONFIG
+
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic")
 
@@ -109,7 +111,9 @@ def practice(tmp_path) -> str:
 async def test_the_caseload_shown_ends_start_up_mode(practice, monkeypatch):
     monkeypatch.setattr("hecht.tui.startup._paused", True)
     app = HechtApp(
-        Backend(practice, load_library(None), "test", lambda: NOW), Messages("en"), Config()
+        Backend(practice, load_library(None), "test", lambda: NOW),
+        Messages("en"),
+        PRACTITIONER_CONFIG,
     )
     gc.disable()
     try:
@@ -202,7 +206,7 @@ def test_the_first_caseload_is_read_before_storage_or_the_scales_are_imported(
         "from hecht.tui.i18n import Messages\n"
         "from hecht.tui.launch import make_app\n"
         "from hecht.tui.backend import signal_thresholds\n"
-        f"app = make_app({practice!r}, Messages('en'), Config())\n"
+        f"app = make_app({practice!r}, Messages('en'), Config(practitioner='Test Practitioner'))\n"
         "rows = app.backend.caseload(signal_thresholds(app.config))\n"
         "print([(row.code, row.visits) for row in rows])\n"
     )
@@ -216,7 +220,7 @@ def test_without_the_scales_facts_the_first_caseload_is_read_the_normal_way(
         "from hecht.tui.config import Config\n"
         "from hecht.tui.i18n import Messages\n"
         "from hecht.tui.launch import make_app\n"
-        f"app = make_app({practice!r}, Messages('en'), Config())\n"
+        f"app = make_app({practice!r}, Messages('en'), Config(practitioner='Test Practitioner'))\n"
         "from hecht.tui.backend import signal_thresholds\n"
         "print([row.code for row in app.backend.caseload(signal_thresholds(app.config))])\n"
     )
@@ -248,7 +252,7 @@ async def test_the_app_shows_the_quickly_read_caseload_and_opens_storage_after_i
         practice, load_library(None), "test", lambda: NOW,
         facts=lambda: cached_facts(local_scales_dir()),  # as make_app passes them
     )  # fmt: skip
-    app = HechtApp(backend, Messages("en"), Config())
+    app = HechtApp(backend, Messages("en"), PRACTITIONER_CONFIG)
     async with app.run_test() as pilot:
         for _ in range(50):
             await pilot.pause(0.1)

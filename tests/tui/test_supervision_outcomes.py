@@ -22,6 +22,8 @@ from hecht.tui.backend import Backend
 from hecht.tui.config import Config, Signals
 from hecht.tui.i18n import Messages
 
+from .conftest import PRACTITIONER_CONFIG
+
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 LIBRARY = load_library(None)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
@@ -73,7 +75,7 @@ def make_app(tmp_path, people=PEOPLE, later: date = LATER, config: Config | None
     if not (tmp_path / "practice.db").exists():
         seed(url, people, later)
     backend = Backend(url, LIBRARY, "test:tui", lambda: NOW)
-    return HechtApp(backend, Messages("en"), config or Config())
+    return HechtApp(backend, Messages("en"), config or PRACTITIONER_CONFIG)
 
 
 def shown(widget) -> str:
@@ -94,7 +96,7 @@ async def test_a_deteriorated_client_shows_its_mark_and_the_strip_explains_it(tm
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#caseload-table")
-        signals = [str(table.get_row(code)[-1]) for code in ("A-1", "B-1", "C-1")]
+        signals = [str(table.get_row(code)[1]) for code in ("A-1", "B-1", "C-1")]
         assert signals == ["", "", "↓"]
         strip = app.screen.query_one("#caseload-signals")
         assert shown(strip) == "No signals for A-1."
@@ -107,12 +109,16 @@ async def test_the_overdue_signal_follows_the_weeks_set_in_the_config_file(tmp_p
     # A-1's last WHO-5 was on 20 October: five weeks before today
     people = PEOPLE[:1]
     for weeks, expected in ((None, "⏲"), (6, "")):
-        config = None if weeks is None else Config(signals=Signals(overdue_weeks=weeks))
+        config = (
+            None
+            if weeks is None
+            else Config(practitioner="Test Practitioner", signals=Signals(overdue_weeks=weeks))
+        )
         app = make_app(tmp_path, people, later=date(2026, 10, 20), config=config)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             table = app.screen.query_one("#caseload-table")
-            assert str(table.get_row("A-1")[-1]) == expected
+            assert str(table.get_row("A-1")[1]) == expected  # signals come second
 
 
 async def test_supervision_lists_signalled_clients_first_and_shows_no_names(tmp_path):
@@ -148,7 +154,7 @@ async def test_outcomes_show_the_hand_worked_change_and_switch_group_by_key(tmp_
         (table,) = app.screen.query("#outcomes DataTable")
         row = [str(cell) for cell in table.get_row_at(0)]
         assert row[:2] == ["WHO-5 ↑", "3"]
-        assert row[4] == "+4.00\n[-77.33, 85.33]"
+        assert row[4] == "+4.00\n[-77.33; 85.33]"
         assert row[7:11] == ["33%", "0%", "33%", "33%"]  # recovered, improved, unchanged, worse
         assert "everyone · episodes: 3" in shown(app.screen.query_one("#outcomes-title"))
         await pilot.press("]")

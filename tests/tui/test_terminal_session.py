@@ -200,3 +200,39 @@ def test_fifty_bursts_across_forms_screens_and_scales_lose_no_key(tmp_path, open
         of = lambda s, code=f"T{number:02}": client_trajectory(session=s, actor=ACTOR, code=code)  # noqa: E731
         points = read(path, of)
         assert [(p.scale_id, p.total) for p in points] == [("who5", (4 + 3 + 2 + 1 + 0) * 4)]
+
+
+def test_the_first_start_asks_the_practitioners_name_and_every_record_names_them(tmp_path):
+    from sqlalchemy import text
+
+    path = practice(tmp_path, "K0")
+    config = tmp_path / "fresh-config"
+    env = {"HECHT_CONFIG": str(config), "HECHT_CACHE": str(tmp_path / "c"), "HECHT_LANG": "en"}
+    shown = Terminal(env)
+    try:
+        shown.start("--db", str(path))
+        shown.wait_for("Welcome to Hecht")
+        shown.burst("Escape")  # the name cannot be waved away
+        shown.wait_for("Your name is needed")
+        shown.burst("Anna de Vries", "Enter", "C-n", "K1", "Tab", "Mira", "Enter")
+        eventually(
+            lambda: len(read(path, lambda s: clients.find_clients(session=s, actor=ACTOR))) == 2,
+            "K1 stored",
+        )
+    finally:
+        shown.close()
+    assert 'practitioner = "Anna de Vries"' in (config / "config.toml").read_text(encoding="utf-8")
+    engine = open_database(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        named = (
+            connection.execute(
+                text(
+                    "SELECT p.name FROM auditevent a JOIN practitioner p ON p.id = a.user_id "
+                    "WHERE a.client_code = 'K1'"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    assert named and set(named) == {"Anna de Vries"}

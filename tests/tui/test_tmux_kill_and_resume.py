@@ -47,6 +47,8 @@ def read_state(path: Path) -> tuple[list, list]:
 
 
 def test_a_killed_process_loses_no_answer_and_the_draft_resumes(practice, tmp_path):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.toml").write_text('practitioner = "Test"\n', encoding="utf-8")
     env = {
         "HECHT_CONFIG": str(tmp_path / "config"),
         "HECHT_CACHE": str(tmp_path / "cache"),

@@ -20,7 +20,6 @@ from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVis
 from hecht.schema.services import administrations, clients, episodes, visits
 from hecht.tui.app import HechtApp
 from hecht.tui.backend import Backend
-from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 from hecht.tui.trajectory_drawing import (
     BAND,
@@ -31,6 +30,8 @@ from hecht.tui.trajectory_drawing import (
     rows,
 )
 from hecht.tui.widgets.trajectory_chart import Drawing, Series, TrajectoryChart
+
+from .conftest import PRACTITIONER_CONFIG
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
@@ -107,7 +108,7 @@ def seed(url: str, library: ScaleLibrary, mother: dict, partner: dict) -> None:
 
 def make_app(url: str, library: ScaleLibrary, *, language: str = "en") -> HechtApp:
     backend = Backend(url, library, "test:tui", lambda: NOW)
-    return HechtApp(backend, Messages(language), Config())  # type: ignore[arg-type]
+    return HechtApp(backend, Messages(language), PRACTITIONER_CONFIG)  # type: ignore[arg-type]
 
 
 def shown(app: HechtApp, selector: str) -> str:
@@ -148,9 +149,9 @@ async def test_t_opens_the_chart_and_table_of_the_first_scale_on_the_visit_axis(
         assert "WHO-5" in title and "Mira de Vries" in title and "scale 1 of 3" in title
         # 24 -> 52 is +28, beyond WHO-5's reliable change of 23.6, and crosses the cutoff of 52
         assert table_rows(app) == [
-            ["2026-07-06", "Z29", "24", "poor wellbeing", "baseline", ""],
-            ["2026-08-03", "Z33", "32", "poor wellbeing", "+8", "no reliable change"],
-            ["2026-10-12", "PP4", "52", "no sign of poor wellbeing", "+28", "▲ recovered"],
+            ["6 Jul 2026", "Z29", "24", "poor wellbeing", "baseline", ""],
+            ["3 Aug 2026", "Z33", "32", "poor wellbeing", "+8", "no reliable change"],
+            ["12 Oct 2026", "PP4", "52", "no sign of poor wellbeing", "+28", "▲ recovered"],
         ]
         chart = app.screen.query_one("#trajectory-chart")
         assert [line.ys for line in chart.drawing.series] == [(24, 32, 52)]
@@ -174,7 +175,7 @@ async def test_x_cycles_the_axis_and_the_week_axis_marks_the_birth(couple_db, li
         # 2026-07-06 is 70 days before the birth, 2026-08-03 42 days; 2026-10-12 28 days after
         assert chart.drawing.series[0].xs == (-10.0, -6.0, 4.0)
         assert chart.drawing.vlines == ((0.0, EVENT),)
-        assert "birth (2026-09-14)" in shown(app, "#trajectory-notes")
+        assert "birth (14 Sept 2026)" in shown(app, "#trajectory-notes")
         assert "Z29" in [label for _, label in chart.drawing.xticks]
         drawn = chart.render().plain
         assert "Z29" in drawn and "PP4" in drawn and "Mira de Vries" in drawn
@@ -296,7 +297,7 @@ async def test_one_administration_shows_no_change_yet_and_a_scale_without_cutoff
     app = make_app(url, library)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_trajectory(pilot)
-        assert table_rows(app) == [["2026-07-06", "Z29", "15", "—", "no change yet", ""]]
+        assert table_rows(app) == [["6 Jul 2026", "Z29", "15", "—", "no change yet", ""]]
         assert "No published cutoff" in shown(app, "#trajectory-notes")
         assert app.screen.query_one("#trajectory-chart").drawing.hlines == ()
 
