@@ -14,12 +14,23 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 TMUX = shutil.which("tmux")
 HECHT = shutil.which("hecht", path=str(Path(sys.executable).parent))
+
+REPORTER = (
+    "import signal, subprocess, sys\n"
+    "child = subprocess.Popen(sys.argv[2:])\n"
+    "signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the child's to handle\n"
+    "code = child.wait()\n"
+    "open(sys.argv[1], 'w').write(str(code if code >= 0 else 128 - code))\n"
+)
+"""Runs the program in the pane and writes its exit status to a file: tmux's own record of it
+(``pane_dead_status``) is sometimes missing."""
 
 KEYS = {
     "Enter": b"\r",
@@ -71,7 +82,11 @@ class Terminal:
 
     def start(self, *arguments: str, program: str | None = None) -> None:
         """Start ``hecht ARGUMENTS`` (or another program); the pane stays after it exits."""
-        command = [program or HECHT or "hecht", *arguments]
+        self.status_file = Path(tempfile.mkdtemp(prefix="hecht-status-")) / "status"
+        command = [
+            sys.executable, "-c", REPORTER, str(self.status_file),
+            program or HECHT or "hecht", *arguments,
+        ]  # fmt: skip
         environment = [f"-e{key}={value}" for key, value in self.env.items()]
         self._tmux(
             "new-session", "-d", "-s", "main", "-x", str(self.width), "-y", str(self.height),
@@ -106,21 +121,19 @@ class Terminal:
         return self.wait_for(lambda shown: all(text in shown for text in wanted), timeout)
 
     def exit_status(self, timeout: float = 15) -> int:
-        """Wait for the program to end; return its exit status."""
+        """Wait for the program to end; return its exit status (128 + N when signal N ended it)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            out = self._tmux(
-                "display-message", "-p", "-t", "main", "#{pane_dead} #{pane_dead_status}",
-                check=False,
-            ).stdout.split()  # fmt: skip
-            if out and out[0] == "1":
-                return int(out[1]) if len(out) > 1 else 0
+            if self.status_file.exists() and self.status_file.read_text():
+                return int(self.status_file.read_text())
             time.sleep(0.05)
         raise AssertionError(f"the program did not end in {timeout} s; screen:\n{self.screen()}")
 
     def pid(self) -> int:
-        """The process id of the program in the pane."""
-        return int(self._tmux("display-message", "-p", "-t", "main", "#{pane_pid}").stdout)
+        """The process id of the program itself (the reporter above it is the pane's process)."""
+        pane = self._tmux("display-message", "-p", "-t", "main", "#{pane_pid}").stdout.strip()
+        children = subprocess.run(["pgrep", "-P", pane], capture_output=True, text=True)
+        return int(children.stdout.split()[0])
 
     def kill(self, signum: int = signal.SIGKILL) -> None:
         """Send a signal to the program (SIGKILL: no chance to clean up)."""

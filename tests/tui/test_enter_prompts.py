@@ -87,12 +87,45 @@ def test_entering_a_scale_by_prompts_stores_and_completes_it(db):
     assert "WHO-5 1/5" in prompts.shown[0]
 
 
+def point_alerts(db: str) -> list:
+    from hecht.schema.services.alerts import client_alerts
+
+    engine = open_database(f"sqlite:///{db}")
+    with unit_of_work(engine) as session:
+        found = client_alerts(session=session, actor=ACTOR, code="A1")
+    engine.dispose()
+    return found
+
+
 def test_a_critical_answer_must_be_acknowledged_before_going_on(db):
-    answers = ["0", "0", "0", "0", "0", "0", "0", "0", "0", "1",  # item 10: alert
-               "safety_plan", "", "plan made with partner", True]  # fmt: skip
-    run_enter(*args(db, "epds"), Scripted(answers))
+    answers = [
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "1",  # item 10: alert
+        [],
+        ["safety_plan", "gp_informed"],  # nothing marked is asked again
+        "",
+        "plan",
+        "plan made with partner",
+        True,
+    ]  # a note of at least three words
+    prompts = Scripted(answers)  # fmt: skip
+    run_enter(*args(db, "epds"), prompts)
     (point,), _, open_alerts = state(db)
     assert point.scale_id == "epds" and open_alerts == []
+    (done,) = point_alerts(db)
+    assert (done.actions, done.action_note) == (
+        ["safety_plan", "gp_informed"],
+        "plan made with partner",
+    )
+    assert sum("at least 3" in shown for shown in prompts.shown) == 2
 
 
 def test_cancelling_keeps_the_draft_and_the_next_run_resumes_it(db):
@@ -125,9 +158,7 @@ def test_cancelling_init_writes_nothing():
     from hecht.tui.commands.init import run_init
     from hecht.tui.config import config_path
 
-    run_init(
-        Config(), Messages("en"), Scripted(["Mira", None, "", [], []])
-    )
+    run_init(Config(), Messages("en"), Scripted(["Mira", None, "", [], []]))
     assert not config_path().exists()
 
 

@@ -202,7 +202,8 @@ class EntryFlow:
         return [*choices, (MISSING, self.text("enter.missing"))]
 
     def _acknowledge(self, alert: Any, definition: Any) -> None:
-        from hecht.schema.tables import AlertAction
+        """Say what was done about an alert: every action taken, and a note of a few words."""
+        from hecht.schema.readmodels import NOTE_MIN_WORDS, AlertAction
 
         rules = {rule.id: rule for rule in definition.interpretation.critical}
         message = (
@@ -211,14 +212,15 @@ class EntryFlow:
             else alert.rule_id
         )
         self.ask.say(self.text("alert.title", level=alert.level.upper()) + " — " + message)
-        action: str | None = None
-        while action is None:
-            choices = [(a.value, self.text(f"alert.action.{a.value}")) for a in AlertAction]
-            action = self.ask.select(self.text("alert.choose_action"), choices)
-        note = ""
-        while not note.strip():
+        actions: list[str] = []
+        while not actions:
+            choices = [(a.value, self.text(f"alert.action.{a.value}"), False) for a in AlertAction]
+            actions = self.ask.checkbox(self.text("enter.choose_actions"), choices) or []
+        note = self.ask.text(self.text("alert.what_was_done")) or ""
+        while len(note.split()) < NOTE_MIN_WORDS:
+            self.ask.say(self.text("alert.need_note", words=NOTE_MIN_WORDS))
             note = self.ask.text(self.text("alert.what_was_done")) or ""
-        self.backend.acknowledge(alert.id, action, note.strip())
+        self.backend.acknowledge(alert.id, actions, note.strip())
 
     def _finish(self, draft: Any, definition: Any) -> int:
         preview = self.backend.preview(draft.id)
