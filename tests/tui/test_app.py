@@ -291,7 +291,8 @@ async def test_the_command_palette_reaches_the_screens_actions(db):
 
 async def test_keys_can_be_remapped_from_the_config_file(db):
     backend = Backend(db, LIBRARY, "test:tui", lambda: NOW)
-    app = HechtApp(backend, Messages("en"), Config(keys={"caseload.new_client": "f6"}))
+    config = Config(practitioner="Test Practitioner", keys={"caseload.new_client": "f6"})
+    app = HechtApp(backend, Messages("en"), config)
     async with app.run_test(size=(120, 36)) as pilot:
         await caseload_shown(pilot)
         await pilot.press("f6")

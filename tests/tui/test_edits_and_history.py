@@ -161,7 +161,7 @@ async def test_the_history_shows_each_version_with_when_who_why_and_what_changed
         shown = screen_text(app, "#history-body")
         assert "Version 1" in shown and "first version" in shown
         assert "Version 2" in shown and "Anna Smit" in shown
-        assert "referral letter arrived" in shown and "referred by: — → GP" in shown
+        assert "referral letter arrived" in shown and "referrer: — → GP" in shown
         await pilot.press("escape")
         await pilot.pause(0.3)
         assert type(app.screen).__name__ == "DossierScreen"

@@ -206,7 +206,7 @@ def test_the_first_caseload_is_read_before_storage_or_the_scales_are_imported(
         "from hecht.tui.i18n import Messages\n"
         "from hecht.tui.launch import make_app\n"
         "from hecht.tui.backend import signal_thresholds\n"
-        f"app = make_app({practice!r}, Messages('en'), Config(practitioner='Test Practitioner'))\n"
+        f"app = make_app({practice!r}, Messages('en'), Config())\n"
         "rows = app.backend.caseload(signal_thresholds(app.config))\n"
         "print([(row.code, row.visits) for row in rows])\n"
     )
@@ -220,7 +220,7 @@ def test_without_the_scales_facts_the_first_caseload_is_read_the_normal_way(
         "from hecht.tui.config import Config\n"
         "from hecht.tui.i18n import Messages\n"
         "from hecht.tui.launch import make_app\n"
-        f"app = make_app({practice!r}, Messages('en'), Config(practitioner='Test Practitioner'))\n"
+        f"app = make_app({practice!r}, Messages('en'), Config())\n"
         "from hecht.tui.backend import signal_thresholds\n"
         "print([row.code for row in app.backend.caseload(signal_thresholds(app.config))])\n"
     )
