@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from hecht.tui.app import HechtApp
 
 
 class ScreenActions(Provider):
     """Offers each action the screen (and app) has a key for, labelled in the user's language."""
 
     def _actions(self) -> list[tuple[str, object, str]]:
-        texts = self.app.messages  # type: ignore[attr-defined]
+        texts = cast("HechtApp", self.app).messages
         found = []
         for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
-            if not enabled or not binding.show:
+            label = texts.get(f"keys.{binding.action}", "")
+            # every action with a name, also those the footer leaves out for room (c, p, h, d)
+            if not enabled or not (binding.show or label):
                 continue
-            label = texts.get(f"keys.{binding.action}", binding.description)
+            label = label or binding.description
             found.append((f"{label} ({self.app.get_key_display(binding)})", node, binding.action))
         return found
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from hecht.scales.model import Item, Option
+from typing import Any
+
+from hecht.scales.model import Item, Option, ScaleDefinition
 from hecht.scales.text import Language
 
 
@@ -15,3 +17,14 @@ def option_wording(item: Item, option: Option, language: Language) -> str:
     """What an answer box says: the item's own wording for it, the option set's, or our label."""
     wording = item.option_text.get(option.code) or option.text
     return (wording or option.label).get(language)
+
+
+def unasked_lines(definition: ScaleDefinition, missing: list[str], text: Any) -> list[str]:
+    """A line for each critical item left unanswered: it must be asked about, not passed over."""
+    from hecht.scales.scoring import unanswered_critical
+
+    labels = {item.id: item_wording(item, text.language) for item in definition.items}
+    return [
+        text("review.ask_critical", item=gap.item, label=labels.get(gap.item, ""))
+        for gap in unanswered_critical(definition.interpretation.critical, missing)
+    ]

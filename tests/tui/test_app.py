@@ -58,18 +58,18 @@ def stored(url: str, code: str) -> list:
     return points
 
 
-async def open_entry(pilot, code: str, scale_position: int) -> None:
+async def open_entry(pilot, code: str, scale: str) -> None:
+    """Open the dossier, then the scale by typing its name in the picker."""
     await caseload_shown(pilot)
     await pilot.press(*code, "enter")
     await pilot.pause(0.5)
     await pilot.press("e")
     await pilot.pause(0.3)
-    await pilot.press(*(["down"] * scale_position), "enter")
+    await pilot.press(*scale, "enter")
     await pilot.pause(0.5)
 
 
-WHO5 = 13  # position of WHO-5 in the picker (alphabetical by id)
-EPDS = 4
+WHO5, EPDS = "who-5", "epds"
 
 
 async def test_the_caseload_lists_clients_and_typing_filters_them(db):
@@ -287,6 +287,33 @@ async def test_the_command_palette_reaches_the_screens_actions(db):
         await pilot.press("enter")
         await pilot.pause(0.5)
         assert type(app.screen).__name__ == "NewClientModal"
+
+
+async def test_a_critical_item_left_unanswered_is_named_in_the_review_to_ask_about(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_entry(pilot, "MOM-1", EPDS)
+        await pilot.press("f2", *"000000000-", "enter")
+        await pilot.pause(0.8)
+        assert type(app.screen).__name__ == "ReviewScreen"
+        score = str(app.screen.query_one("#review-score").render())
+        assert "No valid total" in score
+        assert "item 10 (Thoughts of self-harm) was not answered: ask about it" in score
+
+
+async def test_the_palette_also_offers_the_dossiers_actions_the_footer_leaves_out(db):
+    from hecht.tui.palette import ScreenActions
+
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await caseload_shown(pilot)
+        await pilot.press(*"MOM-1", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        provider = ScreenActions(app.screen)
+        labels = [label for label, _node, _action in provider._actions()]
+        for wanted in ("Edit client (c)", "Edit episode (p)", "History (h)", "Discard draft (d)"):
+            assert wanted in labels, labels
 
 
 async def test_keys_can_be_remapped_from_the_config_file(db):

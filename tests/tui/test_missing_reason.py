@@ -87,7 +87,7 @@ async def open_sleep_entry(pilot, library) -> None:
     await pilot.pause(0.6)
     await pilot.press("e")
     await pilot.pause(0.3)
-    await pilot.press(*(["down"] * library.ids().index("sleep3")), "enter")
+    await pilot.press(*"sleep3", "enter")
     await pilot.pause(0.6)
 
 

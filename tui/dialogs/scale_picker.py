@@ -48,7 +48,11 @@ class ScalePickerModal(HechtModal[str | None]):
         listing = self.query_one("#picker-scales", PlainOptions)
         listing.clear_options()
         listing.add_options(
-            [choice(line, scale_id) for scale_id, line in self.scales if wanted in line.lower()]
+            [
+                choice(line, scale_id)
+                for scale_id, line in self.scales
+                if wanted in line.lower() or wanted in scale_id
+            ]
         )
         if listing.option_count:
             listing.highlighted = 0

@@ -72,7 +72,7 @@ class ReportText:
 
     def domain(self, domain: str) -> str:
         """Return a domain's heading."""
-        return self.messages.get(f"report.domain.{domain}", domain)
+        return self.messages.get(f"domain.{domain}", domain)
 
     def group(self, split: str, value: str) -> str:
         """Return the heading of an outcomes group, e.g. "Referral reason: traumatic birth"."""

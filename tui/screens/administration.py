@@ -22,7 +22,7 @@ from hecht.tui.keybar import KeyBar
 from hecht.tui.screen_base import HechtScreen
 from hecht.tui.typeahead import holding_keys
 from hecht.tui.widgets.plain import Plain, PlainOptions, choice
-from hecht.tui.wording import item_wording, option_wording
+from hecht.tui.wording import item_wording, option_wording, unasked_lines
 
 
 def item_lines(
@@ -119,8 +119,10 @@ class AdministrationScreen(HechtScreen[None]):
         text, score = self.text, current.score
         if score is None:
             return text("administration.no_score")
+        asks = unasked_lines(definition, score.missing_items, text)
         if not score.valid:
-            return text("review.invalid", missing=", ".join(score.missing_items) or "—")
+            missing = ", ".join(score.missing_items) or "—"
+            return "\n".join([text("review.invalid", missing=missing), *asks])
         band = band_label(definition, score.band, text.language)
         shown_total = self.fmt.score(score.total)
         lines = [text("review.total", total=shown_total, band=f" — {band}" if band else "")]
@@ -132,7 +134,7 @@ class AdministrationScreen(HechtScreen[None]):
             lines.append(text("review.prorated"))
         for alert in current.alerts:
             lines.append(text("administration.alert", item=alert.item, level=alert.level))
-        return "\n".join(lines)
+        return "\n".join([*lines, *asks])
 
     def _changeable(self) -> bool:
         if self.history is None:

@@ -184,7 +184,7 @@ class OutcomesScreen(HechtScreen[None]):
         sizes = widths([header, *rows.values()])
         parts = self._parts(sizes)
         for domain, scales in by_domain(group.scales).items():
-            heading = self.text.get(f"outcomes.domain.{domain}", domain)
+            heading = self.text.get(f"domain.{domain}", domain)
             widgets.append(PlainLabel(heading, classes="outcomes-domain"))
             for part in parts:  # one table, or two beneath each other on a narrow screen
                 widgets.append(

@@ -19,6 +19,7 @@ from hecht.tui.keybar import KeyBar
 from hecht.tui.screen_base import HechtScreen
 from hecht.tui.typeahead import holding_keys
 from hecht.tui.widgets.plain import Plain
+from hecht.tui.wording import unasked_lines
 
 
 def answers_line(
@@ -74,8 +75,10 @@ class ReviewScreen(HechtScreen[bool]):
 
     def _score(self) -> str:
         text, preview = self.text, self.preview
+        asks = unasked_lines(self.definition, preview.missing_items, text)
         if not preview.valid:
-            return text("review.invalid", missing=", ".join(preview.missing_items) or "—")
+            missing = ", ".join(preview.missing_items) or "—"
+            return "\n".join([text("review.invalid", missing=missing), *asks])
         bands = {
             band.id: band.label.get(text.language) for band in self.definition.interpretation.bands
         }
@@ -88,7 +91,7 @@ class ReviewScreen(HechtScreen[bool]):
         if preview.prorated:
             lines.append(text("review.prorated"))
         lines += self._change_lines()
-        return "\n".join(lines)
+        return "\n".join([*lines, *asks])
 
     def _change_lines(self) -> list[str]:
         text, change = self.text, self.change
