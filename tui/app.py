@@ -106,9 +106,19 @@ class HechtApp(App[int]):
             self.error_message = str(error)
             self.call_from_thread(self.exit, None, 2)
             return
-        self.backend.library  # noqa: B018 - loaded now, so the first dossier need not wait
+        refused = self.backend.library.refusals()  # loaded now: the first dossier need not wait
+        if refused:
+            self.call_from_thread(self._say_refused, [str(refusal) for refusal in refused])
         if not (self.demo or self.backend.practitioner or self.config.practitioner):
             self.call_from_thread(self._ask_practitioner)
+
+    def _say_refused(self, refusals: list[str]) -> None:
+        """Local scale files that could not be loaded: say which and why (the rest works)."""
+        from hecht.tui.formatting import formatter
+
+        count = formatter(self.messages.language).count(self.messages, "count.file", len(refusals))
+        said = self.messages("library.refused", count=count, first=refusals[0])
+        self.notify(said, severity="warning", timeout=20)
 
     def _ask_practitioner(self) -> None:
         """No name configured yet: ask it once, so everything recorded names who recorded it."""

@@ -190,3 +190,20 @@ async def test_without_a_name_the_practitioner_is_asked_but_never_in_the_demo(db
         await demo.workers.wait_for_complete()
         await pilot.pause(0.2)
         assert type(demo.screen).__name__ == "CaseloadScreen"
+
+
+async def test_a_local_scale_file_that_cannot_be_loaded_is_named_on_screen(db, isolated_config):
+    from hecht.scales.library import load_library
+    from hecht.tui.launch import make_app as make_real_app
+
+    scales = isolated_config / "scales"
+    scales.mkdir()
+    (scales / "broken.toml").write_text('id = "broken"\nversion = [[[\n', encoding="utf-8")
+    assert load_library(scales).refusals()  # the library says so, and still loads
+    app = make_real_app(db, Messages("en"), PRACTITIONER_CONFIG)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await caseload_shown(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        said = [notification.message for notification in app._notifications]
+        assert any("Not loaded: 1 file" in message and "broken.toml" in message for message in said)
