@@ -16,7 +16,7 @@ from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.database import open_database, unit_of_work
 from hecht.schema.inputs import NewClient, NewEpisode
-from hecht.schema.services import clients, episodes, visits
+from hecht.schema.services import administrations, alerts, clients, episodes, visits
 from hecht.schema.services.trajectories import client_trajectory
 
 from .terminal import TMUX, Terminal, eventually
@@ -236,3 +236,52 @@ def test_the_first_start_asks_the_practitioners_name_and_every_record_names_them
         )
     engine.dispose()
     assert named and set(named) == {"Anna de Vries"}
+
+
+def test_paper_form_alert_correction_and_discard_in_dutch_at_80_by_24(tmp_path, opened):
+    path = practice(tmp_path, "K1")
+    shown = opened(path, language="nl", width=80, height=24)
+    shown.wait_for("K1")
+    # a paper EPDS whose item 10 is positive: the alert comes before the review
+    shown.burst("K1", "Enter", "e", "epds", "Enter", "F2", "1111111112", "Enter")
+    shown.wait_for("SIGNAAL")
+    shown.burst("Enter", "veiligheidsplan met partner gemaakt", "Enter")
+    shown.wait_for("Overzicht EPDS")
+    shown.burst("Enter")
+    shown.wait_for("Bezoeken en vragenlijsten")
+    # read it back and correct item 3 (Enter on the newest record opens it)
+    shown.burst("Enter")
+    shown.wait_for("overgetypt van papier")
+    shown.burst("c", "Down", "Down", "0", "C-s")
+    shown.wait_for("Waarom worden deze antwoorden gecorrigeerd?")
+    shown.burst("tikfout op papier", "Enter")
+    shown.wait_for("Gecorrigeerd")
+    # a draft started by mistake is discarded with a reason
+    shown.burst("Escape")
+    shown.wait_for("Bezoeken en vragenlijsten")
+    shown.burst("e", "who", "Enter", "4", "4", "Escape")
+    shown.wait_for("concept WHO-5")
+    shown.burst("d")
+    shown.wait_for("weggooien: waarom?")
+    shown.burst("verkeerde cliënt", "Enter")
+    shown.wait_for("weggegooid")
+    history = read(
+        path,
+        lambda s: administrations.administration_history(
+            session=s, actor=ACTOR,
+            lineage_id=client_trajectory(session=s, actor=ACTOR, code="K1")[0].lineage_id,
+        ),
+    )  # fmt: skip
+    assert [(v.version, v.mode, v.change_reason) for v in history] == [
+        (1, "paper", None),
+        (2, "paper", "tikfout op papier"),
+    ]
+    assert [a.code for a in history[-1].answers][:3] == [1, 1, 0]
+    (alert,) = read(path, lambda s: alerts.client_alerts(session=s, actor=ACTOR, code="K1"))
+    assert (alert.actions, alert.action_note) == (
+        ["discussed"],
+        "veiligheidsplan met partner gemaakt",
+    )
+    assert (
+        read(path, lambda s: administrations.open_drafts(session=s, actor=ACTOR, code="K1")) == []
+    )
