@@ -118,10 +118,15 @@ def steady_svg_ids(monkeypatch):
     monkeypatch.setattr(Console, "export_svg", fixed)
 
 
+def session_app(folder: Path, language: str = "en") -> HechtApp:
+    """The practice of a session: MOM-1 and her partner, MOM-2 about to fill in an EPDS."""
+    backend = Backend(seeded(folder / "snap.db"), LIBRARY, "snapshot", lambda: NOW)
+    return HechtApp(backend, Messages(language), PRACTITIONER_CONFIG)
+
+
 @pytest.fixture
 def app(tmp_path) -> HechtApp:
-    backend = Backend(seeded(tmp_path / "snap.db"), LIBRARY, "snapshot", lambda: NOW)
-    return HechtApp(backend, Messages("en"), PRACTITIONER_CONFIG)
+    return session_app(tmp_path)
 
 
 async def settle(pilot) -> None:
@@ -144,19 +149,6 @@ async def caseload_filled(pilot) -> None:
     await settle(pilot)
 
 
-def test_caseload(snap_compare, app):
-    assert snap_compare(app, terminal_size=SIZE, run_before=caseload_filled)
-
-
-def test_dossier(snap_compare, app):
-    async def open_dossier(pilot) -> None:
-        await caseload_filled(pilot)
-        await pilot.press(*"MOM-1", "enter")
-        await settle(pilot)
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=open_dossier)
-
-
 async def open_epds(pilot) -> None:
     await caseload_filled(pilot)
     await pilot.press(*"MOM-2", "enter")
@@ -167,15 +159,6 @@ async def open_epds(pilot) -> None:
     await settle(pilot)
 
 
-def test_item_entry(snap_compare, app):
-    async def two_answers(pilot) -> None:
-        await open_epds(pilot)
-        await pilot.press("1", "2", "7")  # the 7 shows the refusal hint
-        await settle(pilot)
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=two_answers)
-
-
 def test_paper_mode_points_at_the_bad_position(snap_compare, app):
     async def paper(pilot) -> None:
         await open_epds(pilot)
@@ -183,15 +166,6 @@ def test_paper_mode_points_at_the_bad_position(snap_compare, app):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=paper)
-
-
-def test_review(snap_compare, app):
-    async def review(pilot) -> None:
-        await open_epds(pilot)
-        await pilot.press(*"0120120003")
-        await settle(pilot)
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=review)
 
 
 def test_alert_modal(snap_compare, app):
@@ -275,12 +249,15 @@ def seeded_trajectory(path: Path) -> str:
     return url
 
 
+def trajectories_app(folder: Path, language: str = "en") -> HechtApp:
+    """A couple's trajectories over a pregnancy and the birth."""
+    backend = Backend(seeded_trajectory(folder / "trajectory.db"), LIBRARY, "snapshot", lambda: NOW)
+    return HechtApp(backend, Messages(language), PRACTITIONER_CONFIG)
+
+
 @pytest.fixture
 def trajectory_app(tmp_path) -> HechtApp:
-    backend = Backend(
-        seeded_trajectory(tmp_path / "trajectory.db"), LIBRARY, "snapshot", lambda: NOW
-    )
-    return HechtApp(backend, Messages("en"), PRACTITIONER_CONFIG)
+    return trajectories_app(tmp_path)
 
 
 async def open_trajectory(pilot, *keys: str) -> None:
@@ -289,15 +266,6 @@ async def open_trajectory(pilot, *keys: str) -> None:
     await settle(pilot)
     await pilot.press("t", *keys)
     await settle(pilot)
-
-
-def test_trajectory_epds_by_week_with_the_birth_bands_cutoff_and_reliable_change(
-    snap_compare, trajectory_app
-):
-    async def epds_by_week(pilot) -> None:
-        await open_trajectory(pilot, "]", "x", "x")
-
-    assert snap_compare(trajectory_app, terminal_size=TRAJECTORY_SIZE, run_before=epds_by_week)
 
 
 def test_trajectory_couple_on_the_relationship_scale(snap_compare, trajectory_app):
@@ -382,25 +350,64 @@ def administer(session, actor, code, episode, scale_id, answers, day) -> None:
     administrations.complete_administration(administration_id=draft.id, **context)
 
 
-@pytest.fixture
-def practice_app(tmp_path) -> HechtApp:
-    backend = Backend(seeded_practice(tmp_path / "practice.db"), LIBRARY, "snapshot", lambda: NOW)
-    return HechtApp(backend, Messages("en"), PRACTITIONER_CONFIG)
+def practice_app(folder: Path, language: str = "en") -> HechtApp:
+    """A practice of several clients, for supervision and outcomes."""
+    backend = Backend(seeded_practice(folder / "practice.db"), LIBRARY, "snapshot", lambda: NOW)
+    return HechtApp(backend, Messages(language), PRACTITIONER_CONFIG)
 
 
-def test_supervision(snap_compare, practice_app):
-    async def supervision(pilot) -> None:
-        await caseload_filled(pilot)
-        await pilot.press("f6")  # MOM-3 comes first: reliably worse, an alert, a note
-        await settle(pilot)
-
-    assert snap_compare(practice_app, terminal_size=SIZE, run_before=supervision)
+# --- every screen at 80x24 and 120x36, in English and in Dutch --------------------------------
 
 
-def test_outcomes(snap_compare, practice_app):
-    async def outcomes(pilot) -> None:
-        await caseload_filled(pilot)
-        await pilot.press("f7")
-        await settle(pilot)
+async def open_dossier(pilot) -> None:
+    await caseload_filled(pilot)
+    await pilot.press(*"MOM-1", "enter")
+    await settle(pilot)
 
-    assert snap_compare(practice_app, terminal_size=SIZE, run_before=outcomes)
+
+async def two_answers(pilot) -> None:
+    await open_epds(pilot)
+    await pilot.press("1", "2", "7")  # the 7 shows the refusal hint
+    await settle(pilot)
+
+
+async def review(pilot) -> None:
+    await open_epds(pilot)
+    await pilot.press(*"0120120003")
+    await settle(pilot)
+
+
+async def epds_by_week(pilot) -> None:
+    await open_trajectory(pilot, "]", "x", "x")
+
+
+async def supervision(pilot) -> None:
+    await caseload_filled(pilot)
+    await pilot.press("f6")  # MOM-3 comes first: reliably worse, an alert, a note
+    await settle(pilot)
+
+
+async def outcomes(pilot) -> None:
+    await caseload_filled(pilot)
+    await pilot.press("f7")
+    await settle(pilot)
+
+
+SCREENS = {
+    "caseload": (session_app, caseload_filled),
+    "dossier": (session_app, open_dossier),
+    "entry": (session_app, two_answers),
+    "review": (session_app, review),
+    "trajectory": (trajectories_app, epds_by_week),
+    "supervision": (practice_app, supervision),
+    "outcomes": (practice_app, outcomes),
+}
+"""Each screen: the practice it shows, and the keys that bring it up."""
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+@pytest.mark.parametrize("language", ["en", "nl"])
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen(snap_compare, tmp_path, screen, language, size):
+    make, bring_up = SCREENS[screen]
+    assert snap_compare(make(tmp_path, language), terminal_size=size, run_before=bring_up)
