@@ -17,6 +17,32 @@ POSTGRES_URL = os.environ.get("HECHT_TEST_POSTGRES_URL")
 FROZEN = datetime(2026, 11, 24, 10, 30, tzinfo=UTC)
 
 
+def worker_database(url: str) -> str:
+    """The test database of this pytest-xdist worker (``hecht_test_gw0``, …), made when missing.
+
+    Workers run at once and every storage test empties its database first: each needs its own.
+    Without xdist the database named in HECHT_TEST_POSTGRES_URL is used as it is.
+    """
+    from sqlalchemy.engine import make_url
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if exists is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False).replace(
+        "postgresql+psycopg://", "postgresql://", 1
+    )
+
+
 def reset_postgres(url: str) -> None:
     """Empty the test database: drop and recreate its public schema."""
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
@@ -33,8 +59,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
         return f"sqlite:///{tmp_path / 'hecht.db'}"
     if not POSTGRES_URL:
         pytest.skip("HECHT_TEST_POSTGRES_URL is not set: no PostgreSQL to test against")
-    reset_postgres(POSTGRES_URL)
-    return POSTGRES_URL
+    url = worker_database(POSTGRES_URL)
+    reset_postgres(url)
+    return url
 
 
 @pytest.fixture
