@@ -28,6 +28,30 @@ class VisitFlow:
     """How each attendee is named on screen (code, or code and name)."""
     visit_lineage_id: int | None = None
 
+    def after_scale(self, completed: bool | None) -> None:
+        """A scale was completed (go on), or left: ask whether to go on, write the note, or stop."""
+        from hecht.tui.dialogs.choice import ChoiceModal
+
+        if completed or not self.steps:
+            self.next()
+            return
+        text = self.app.messages
+        choices = [(way, text(f"visit_flow.{way}")) for way in ("next", "note", "stop")]
+        self.app.push_screen(ChoiceModal(text("visit_flow.left"), choices), self._chosen)
+
+    def _chosen(self, way: str | None) -> None:
+        if way == "note":
+            self.steps = []
+            self.next()
+        elif way == "stop":
+            self.app.notify(
+                self.app.messages(
+                    "visit_flow.stopped" if self.visit_lineage_id else "note.visit_not_stored"
+                )
+            )
+        else:
+            self.next()
+
     def next(self, _result: Any = None) -> None:
         """Show the next scale of the battery, or the note once every scale was passed."""
         from hecht.schema.inputs import NewAdministration
@@ -51,7 +75,7 @@ class VisitFlow:
             new_visit=self.spec if self.visit_lineage_id is None else None,
         )
         who = self.names.get(step.client_code, step.client_code)
-        self.app.push_screen(EntryScreen(target, definition, who, self._stored), self.next)
+        self.app.push_screen(EntryScreen(target, definition, who, self._stored), self.after_scale)
 
     def _stored(self, visit_lineage_id: int) -> None:
         """The visit was stored with the first answer: the rest of the battery joins it."""

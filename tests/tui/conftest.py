@@ -163,3 +163,19 @@ async def caseload_shown(pilot, seconds: float = 15) -> None:
             break
         await pilot.pause(0.05)
     await pilot.pause(0.1)
+
+
+async def settled(pilot, seconds: float = 15) -> None:
+    """Wait until every worker has finished (but the entry's writer, which lives as long as its
+    screen) and the app has handled what they sent; fail loudly when that takes too long."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        busy = [w for w in pilot.app.workers if w.group != "entry-writer" and not w.is_finished]
+        if not busy and not pilot.app.typeahead.busy:
+            break
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still busy after {seconds} s: {busy}")
+        await pilot.pause(0.05)
+    await pilot.pause()

@@ -20,7 +20,7 @@ from hecht.tui.backend import Backend
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 
-from .conftest import PRACTITIONER_CONFIG, caseload_shown
+from .conftest import PRACTITIONER_CONFIG, caseload_shown, settled
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 LIBRARY = load_library(None)
@@ -342,3 +342,21 @@ async def test_an_unfinished_draft_is_offered_on_the_next_start(db):
         assert "✎" in str(table.get_row("MOM-2")[1])  # the signals column marks the draft
         strip = str(app.screen.query_one("#caseload-signals").render())
         assert "unfinished draft" in strip
+
+
+async def test_the_caseload_shows_the_stored_truth_when_the_user_comes_back(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_entry(pilot, "MOM-1", EPDS)
+        await pilot.press("f2", *"0000000001", "enter")  # item 10: an alert
+        await settled(pilot)
+        assert type(app.screen).__name__ == "AlertModal"
+        await pilot.press("enter", *"asked, no plans, safety plan", "enter")
+        await settled(pilot)
+        await pilot.press("enter")  # the review: completed
+        await settled(pilot)
+        await pilot.press("escape")  # back to the caseload, which reads again
+        await settled(pilot)
+        table = app.screen.query_one("#caseload-table")
+        assert str(table.get_row("MOM-1")[1]) == ""  # no open alert, no draft left to mark
+        assert type(app.screen).__name__ == "CaseloadScreen"

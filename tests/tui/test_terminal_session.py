@@ -285,3 +285,65 @@ def test_paper_form_alert_correction_and_discard_in_dutch_at_80_by_24(tmp_path, 
     assert (
         read(path, lambda s: administrations.open_drafts(session=s, actor=ACTOR, code="K1")) == []
     )
+
+
+def test_a_couple_and_its_episode_typed_ahead_and_a_visit_abandoned_leaves_nothing(
+    tmp_path, opened
+):
+    path = practice(tmp_path, "MOM", "DAD")
+    shown = opened(path)
+    shown.wait_for("DAD")
+    shown.burst("C-o", "MOM", "Tab", "DAD", "Enter")
+    eventually(
+        lambda: (
+            read(path, lambda s: clients.partner_of(s, clients.client_row(s, "MOM").id)) is not None
+        ),
+        "the couple is stored",
+    )
+    # a visit started and left at once: no answer, no note, nothing stored
+    shown.burst("MOM", "Enter", "v", "Enter", "Escape", "Down", "Down", "Enter")  # stop it
+    shown.wait_for("Nothing was typed for this visit")
+    (episode,) = [
+        e
+        for e in read(
+            path, lambda s: episodes.episodes_for_client(session=s, actor=ACTOR, code="MOM")
+        )
+        if e.client_id is not None
+    ]
+    stored = read(
+        path,
+        lambda s: visits.visits_in_episode(
+            session=s, actor=ACTOR, episode_lineage_id=episode.lineage_id
+        ),
+    )
+    assert stored == []
+    assert read(path, lambda s: administrations.open_drafts(session=s, actor=ACTOR)) == []
+
+
+def test_a_note_is_read_whole_and_corrected_as_a_new_version_with_its_reason(tmp_path, opened):
+    from hecht.schema.inputs import NewVisit
+
+    path = practice(tmp_path, "K1")
+    first = "Slept badly. " + "Worried about the birth and the days after it. " * 4
+    engine = open_database(f"sqlite:///{path}")
+    with unit_of_work(engine) as session:
+        (episode,) = episodes.episodes_for_client(session=session, actor=ACTOR, code="K1")
+        new = NewVisit(
+            episode_lineage_id=episode.lineage_id, visit_date=TODAY, attendee_codes=["K1"],
+            note=first,
+        )  # fmt: skip
+        visit = visits.record_visit(session=session, actor=ACTOR, new=new)
+    engine.dispose()
+    shown = opened(path)
+    shown.wait_for("K1")
+    shown.burst("K1", "Enter", "Enter")  # the dossier, then its newest record: the visit
+    shown.wait_for("the days after it.")  # the last words of the note: shown whole
+    shown.burst("e", " Better after the breathing exercise.", "Tab", "sleep", "Tab", "completed")
+    shown.burst("C-s")
+    shown.wait_for("The note is saved")
+    versions = read(
+        path, lambda s: visits.visit_history(session=s, actor=ACTOR, lineage_id=visit.lineage_id)
+    )
+    assert [(v.version, v.change_reason) for v in versions] == [(1, None), (2, "completed")]
+    assert versions[-1].note == first.strip() + " Better after the breathing exercise."
+    assert versions[-1].themes == ["sleep"]

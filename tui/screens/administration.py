@@ -124,8 +124,10 @@ class AdministrationScreen(HechtScreen[None]):
             missing = ", ".join(score.missing_items) or "—"
             return "\n".join([text("review.invalid", missing=missing), *asks])
         band = band_label(definition, score.band, text.language)
-        shown_total = self.fmt.score(score.total)
-        lines = [text("review.total", total=shown_total, band=f" — {band}" if band else "")]
+        lines = []
+        if score.total is not None:  # some scales are read by their subscales alone
+            shown = self.fmt.score(score.total)
+            lines.append(text("review.total", total=shown, band=f" — {band}" if band else ""))
         labels = {sub.id: sub.label.get(text.language) for sub in definition.subscales}
         for name, value in score.subscales.items():
             shown = self.fmt.score(value)

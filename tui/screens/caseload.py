@@ -169,7 +169,7 @@ class CaseloadScreen(HechtScreen[None]):
             table.move_cursor(row=table.get_row_index(highlighted))
         empty = self.query_one("#caseload-empty", Plain)
         empty.update("" if self.rows else self.text("caseload.empty"))
-        self._offer_first_steps(not self.rows)
+        self._offer_first_steps(self._shown_once and not self.rows)
         self._explain_signals()
 
     def _offer_first_steps(self, offer: bool) -> None:

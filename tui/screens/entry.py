@@ -398,6 +398,8 @@ class EntryScreen(HechtScreen[bool]):
         from hecht.tui.screens.review import ReviewScreen
 
         def after(confirmed: bool | None) -> None:
+            if not self.is_attached or self.app.return_code is not None:  # closing: a signal
+                return
             if confirmed:
                 self.dismiss(True)
             else:

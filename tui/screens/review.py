@@ -83,7 +83,9 @@ class ReviewScreen(HechtScreen[bool]):
             band.id: band.label.get(text.language) for band in self.definition.interpretation.bands
         }
         band = f" — {bands[preview.band]}" if preview.band in bands else ""
-        lines = [text("review.total", total=self.fmt.score(preview.total), band=band)]
+        lines = []
+        if preview.total is not None:  # some scales are read by their subscales alone
+            lines.append(text("review.total", total=self.fmt.score(preview.total), band=band))
         labels = {sub.id: sub.label.get(text.language) for sub in self.definition.subscales}
         for name, value in preview.subscales.items():
             shown = self.fmt.score(value)
