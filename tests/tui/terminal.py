@@ -88,6 +88,12 @@ class Terminal:
         """The text on the screen now."""
         return self._tmux("capture-pane", "-t", "main", "-p", check=False).stdout
 
+    def everything(self) -> str:
+        """Every line the terminal holds: the scrollback history and the screen."""
+        return self._tmux(
+            "capture-pane", "-t", "main", "-p", "-S", "-", "-E", "-", check=False
+        ).stdout
+
     def wait_for(self, wanted: str | Callable[[str], bool], timeout: float = 30) -> str:
         """Wait until the screen shows ``wanted`` (or satisfies it); fail loudly, with it."""
         test = wanted if callable(wanted) else (lambda shown: wanted in shown)
@@ -106,15 +112,24 @@ class Terminal:
         return self.wait_for(lambda shown: all(text in shown for text in wanted), timeout)
 
     def exit_status(self, timeout: float = 15) -> int:
-        """Wait for the program to end; return its exit status."""
+        """Wait for the program to end; return its exit status (128 + N when signal N ended it).
+
+        tmux marks the pane dead when the terminal closes, and learns the status only when it
+        reaps the process, which tmux 3.3 at times leaves a zombie for good: the status is then
+        read from the zombie's /proc entry, as waitpid would report it.
+        """
         deadline = time.monotonic() + timeout
+        pid = self.pid()
         while time.monotonic() < deadline:
-            out = self._tmux(
-                "display-message", "-p", "-t", "main", "#{pane_dead} #{pane_dead_status}",
-                check=False,
-            ).stdout.split()  # fmt: skip
-            if out and out[0] == "1":
-                return int(out[1]) if len(out) > 1 else 0
+            fields = self._tmux(
+                "display-message", "-p", "-t", "main",
+                "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}", check=False,
+            ).stdout.strip().split(":")  # fmt: skip
+            if len(fields) == 3 and fields[0] == "1" and (fields[1] or fields[2]):
+                return int(fields[1]) if fields[1] else 128 + int(fields[2])
+            status = zombie_status(pid)
+            if status is not None:
+                return status
             time.sleep(0.05)
         raise AssertionError(f"the program did not end in {timeout} s; screen:\n{self.screen()}")
 
@@ -126,9 +141,25 @@ class Terminal:
         """Send a signal to the program (SIGKILL: no chance to clean up)."""
         os.kill(self.pid(), signum)
 
+    def hang_up(self) -> None:
+        """Close the terminal under the program, as closing its window does (SIGHUP)."""
+        self._tmux("kill-session", "-t", "main", check=False)
+
     def close(self) -> None:
         """Stop the server and everything in it."""
         self._tmux("kill-server", check=False)
+
+
+def zombie_status(pid: int) -> int | None:
+    """The exit status of a process that ended but was not reaped yet; None for any other."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    if fields[0] != "Z":
+        return None
+    waited = int(fields[-1])  # exit_code: the status as waitpid reports it
+    return os.waitstatus_to_exitcode(waited) if os.WIFEXITED(waited) else 128 + (waited & 0x7F)
 
 
 def eventually(check: Callable[[], bool], what: str, timeout: float = 30) -> None:
