@@ -40,7 +40,7 @@ OPENING_SPAN = 1.5
 """Seconds after the burst within which a run aimed at the opening (dossier, picker) is killed."""
 JITTER = 0.04
 """Seconds of random delay after the aimed-at item shows, so the kill falls within a commit."""
-POLL = 0.01
+POLL = 0.02
 """Seconds between two readings of the screen while waiting for the aimed-at item."""
 
 

@@ -14,6 +14,7 @@ import random
 import signal
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from .world import build_practice, private_world
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
 
 RUNS = int(os.environ.get("HECHT_SIGNAL_RUNS", "20"))
+LANES = int(os.environ.get("HECHT_KILL_LANES", "2"))
 SEED = int(os.environ.get("HECHT_KILL_SEED", random.randrange(1_000_000)))
 LIMIT = 2.0
 """Seconds from the signal to the process's end."""
@@ -100,16 +102,36 @@ def signalled_run(root: Path, path: Path, code: str, how: str, rng: random.Rando
     return Ended(seconds, status, screen, session_ends(path), verdict.problems)
 
 
+def signal_lane(root: Path, codes: list[str], how: str, rng: random.Random) -> list[Ended]:
+    """Signalled runs one after the other on one database; each must add one session end."""
+    path = root / "db" / "practice.db"
+    ended = [signalled_run(root / "world", path, code, how, rng) for code in codes]
+    for number, run in enumerate(ended, start=1):
+        if run.session_ends != number:
+            run.problems.append(f"{run.session_ends} session ends after {number} sessions")
+    return ended
+
+
 def signal_runs(tmp_path: Path, how: str, runs: int) -> list[Ended]:
-    path = tmp_path / "db" / "practice.db"
-    codes = [f"S{run:04d}" for run in range(runs)]
-    build_practice(f"sqlite:///{path}", codes)
-    rng = random.Random(SEED)
-    ended = [signalled_run(tmp_path / "world", path, code, how, rng) for code in codes]
+    """Signalled runs in lanes side by side, each lane on its own database."""
+    lanes = max(1, min(LANES, runs))
+    shares = [list(range(runs))[number::lanes] for number in range(lanes)]
+    for number, share in enumerate(shares):  # one by one: migrations are not thread-safe
+        build_practice(f"sqlite:///{tmp_path / f'lane-{number}' / 'db' / 'practice.db'}",
+                       [f"S{run:04d}" for run in share])  # fmt: skip
+    with ThreadPoolExecutor(lanes) as pool:
+        done = pool.map(
+            lambda number: signal_lane(
+                tmp_path / f"lane-{number}", [f"S{run:04d}" for run in shares[number]], how,
+                random.Random(SEED + number),
+            ),
+            range(lanes),
+        )  # fmt: skip
+        ended = [run for lane in done for run in lane]
     times = sorted(run.seconds for run in ended)
     print(
-        f"seed {SEED}: {how} × {runs}: ended after {times[0]:.2f}–{times[-1]:.2f} s "
-        f"(median {times[len(times) // 2]:.2f} s); exit statuses "
+        f"seed {SEED}: {how} × {runs} in {lanes} lanes: ended after {times[0]:.2f}–"
+        f"{times[-1]:.2f} s (median {times[len(times) // 2]:.2f} s); exit statuses "
         f"{sorted({run.status for run in ended}, key=str)}"
     )
     return ended
@@ -119,8 +141,7 @@ def assert_clean(ended: list[Ended], how: str) -> None:
     for number, run in enumerate(ended, start=1):
         assert run.seconds < LIMIT, f"run {number}: {how} took {run.seconds:.2f} s"
         assert run.status in (0, None), f"run {number}: exit status {run.status}"
-        assert run.problems == [], f"run {number}: the draft is not as typed: {run.problems}"
-        assert run.session_ends == number, f"run {number}: {run.session_ends} session ends"
+        assert run.problems == [], f"run {number}: {run.problems}"
     if how == "SIGTERM":
         assert all(run.status == 0 for run in ended)
         assert all("Item " not in run.screen for run in ended), "the terminal was not restored"
