@@ -19,7 +19,7 @@ from .practice_machine import PracticeMachine
 from .world import POSTGRES_URL, reset_postgres
 
 EVERYDAY = {"sqlite": (8, 20), "postgresql": (3, 15)}
-LONG = {"sqlite": (50, 40), "postgresql": (15, 30)}
+LONG = {"sqlite": (50, 40), "postgresql": (10, 30)}
 """Examples and steps per example."""
 
 
