@@ -34,6 +34,8 @@ class AuditKind(StrEnum):
     REPORT = "report"
     PRINT = "print"
     DESTROY = "destroy"
+    SESSION_END = "session_end"
+    """A TUI session ended (quit, terminal closed, stopped): no dossier, one per session."""
 
 
 class Outcome(StrEnum):

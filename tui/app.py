@@ -44,6 +44,7 @@ class HechtApp(App[int]):
         self.config = config
         self.privacy = config.privacy
         self.error_message: str | None = None
+        self._crash_reported = False
         self.typeahead = TypeAhead(self)
         self.typeahead.attach(super().on_event)
 
@@ -254,9 +255,29 @@ class HechtApp(App[int]):
         self.push_screen(HelpModal(topic, key_lines(self.screen, self.messages)))
 
     def _fatal_error(self) -> None:
-        # Textual's crash report prints local variables, which may hold a client's name or
-        # answers: show the kind of error only.
-        self.panic(self.messages("error.internal", kind="unexpected error in the screen"))
+        """Stop after an unexpected error: a short message in the user's language and a crash
+        file, neither with client data (Textual's own report prints local variables, which may
+        hold a client's name or answers). Textual has set the exit code to 1."""
+        from rich.text import Text
+
+        if not self._crash_reported:
+            self._crash_reported = True
+            self.bell()
+            self.panic(Text(self._crash_notice()))
+        else:
+            self.panic()
+
+    def _crash_notice(self) -> str:
+        """Write the crash file; say what happened and where the file is (or that it is not)."""
+        from hecht.tui.crash import crash_folder, root_error, write_crash_file
+
+        error = self._exception or RuntimeError()
+        kind = type(root_error(error)).__name__
+        try:
+            path = write_crash_file(error)
+        except Exception:  # noqa: BLE001 - the user is told; nothing may hide the message
+            return self.messages("crash.stopped_no_file", kind=kind, folder=crash_folder())
+        return self.messages("crash.stopped", kind=kind, path=path)
 
     def on_unmount(self) -> None:
         self.backend.close()

@@ -96,8 +96,25 @@ class Backend(EntryCalls, RecordCalls):
         self.practitioner = name
 
     def close(self) -> None:
-        """Release the connections."""
-        if self._engine is not None:
+        """End the session: write its end to the audit log, then release the connections.
+
+        Nothing is written when storage was never opened (the session ended within its first
+        moments, before anything but the caseload was read).
+        """
+        if self._engine is None:
+            return
+        from hecht.schema import audit
+        from hecht.schema.audit import AuditKind
+
+        try:
+            self._run(
+                lambda s: audit.record(
+                    session=s, actor=self.actor, event=AuditKind.SESSION_END, detail="tui"
+                )
+            )
+        except Exception:  # noqa: BLE001 - the session ends anyway; a database gone cannot log it
+            pass
+        finally:
             self._engine.dispose()
 
     @property

@@ -25,7 +25,8 @@ HECHT = shutil.which("hecht", path=str(Path(sys.executable).parent))
 REPORTER = (
     "import signal, subprocess, sys\n"
     "child = subprocess.Popen(sys.argv[2:])\n"
-    "signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the child's to handle\n"
+    "for ignored in (signal.SIGINT, signal.SIGHUP):  # Ctrl+C, a closed terminal: the child's\n"
+    "    signal.signal(ignored, signal.SIG_IGN)\n"
     "code = child.wait()\n"
     "open(sys.argv[1], 'w').write(str(code if code >= 0 else 128 - code))\n"
 )
@@ -103,6 +104,12 @@ class Terminal:
         """The text on the screen now."""
         return self._tmux("capture-pane", "-t", "main", "-p", check=False).stdout
 
+    def everything(self) -> str:
+        """Every line the terminal holds: the scrollback history and the screen."""
+        return self._tmux(
+            "capture-pane", "-t", "main", "-p", "-S", "-", "-E", "-", check=False
+        ).stdout
+
     def wait_for(self, wanted: str | Callable[[str], bool], timeout: float = 30) -> str:
         """Wait until the screen shows ``wanted`` (or satisfies it); fail loudly, with it."""
         test = wanted if callable(wanted) else (lambda shown: wanted in shown)
@@ -139,9 +146,25 @@ class Terminal:
         """Send a signal to the program (SIGKILL: no chance to clean up)."""
         os.kill(self.pid(), signum)
 
+    def hang_up(self) -> None:
+        """Close the terminal under the program, as closing its window does (SIGHUP)."""
+        self._tmux("kill-session", "-t", "main", check=False)
+
     def close(self) -> None:
         """Stop the server and everything in it."""
         self._tmux("kill-server", check=False)
+
+
+def zombie_status(pid: int) -> int | None:
+    """The exit status of a process that ended but was not reaped yet; None for any other."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    if fields[0] != "Z":
+        return None
+    waited = int(fields[-1])  # exit_code: the status as waitpid reports it
+    return os.waitstatus_to_exitcode(waited) if os.WIFEXITED(waited) else 128 + (waited & 0x7F)
 
 
 def eventually(check: Callable[[], bool], what: str, timeout: float = 30) -> None:

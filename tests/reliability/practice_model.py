@@ -1,0 +1,179 @@
+"""The model of a practice that the state machine keeps beside the database, and the database
+read back in the same shape (plain queries: reading through the services would audit).
+
+Versioned records (episodes, administrations) are lists of versions; a version, once another
+follows it, is never changed in the model, so comparing every version checks that earlier
+versions stay as they were. A draft is the one version that changes in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from hecht.scales.library import ScaleLibrary
+from hecht.scales.scoring import item_scores, triggered_alerts
+from hecht.schema.tables import (
+    Administration,
+    Alert,
+    Client,
+    Couple,
+    Episode,
+    ItemResponse,
+    Score,
+)
+
+Answers = dict[str, float | None]
+"""Item id -> code (None: missing)."""
+
+
+@dataclass
+class Version:
+    """One version of a versioned record: its status, why it was made, and its content."""
+
+    status: str
+    reason: str | None
+    content: Any
+
+
+@dataclass
+class Record:
+    """A versioned record: whose it is and every version, oldest first."""
+
+    owner: tuple[str, Any]
+    versions: list[Version]
+    scale: str | None = None
+    raised: dict[tuple[str, str], bool] = field(default_factory=dict)
+    """Alerts of an administration's lineage: (rule, item) -> acknowledged."""
+
+    @property
+    def current(self) -> Version:
+        return self.versions[-1]
+
+
+@dataclass
+class Practice:
+    """What the database should hold."""
+
+    clients: dict[str, tuple[str | None, bool]] = field(default_factory=dict)
+    """Code -> (name, destroyed)."""
+    couples: dict[int, tuple[str, str]] = field(default_factory=dict)
+    episodes: dict[int, Record] = field(default_factory=dict)
+    administrations: dict[int, Record] = field(default_factory=dict)
+
+    def living(self) -> list[str]:
+        return sorted(code for code, (_, gone) in self.clients.items() if not gone)
+
+    def single(self) -> list[str]:
+        paired = {code for pair in self.couples.values() for code in pair}
+        return [code for code in self.living() if code not in paired]
+
+    def adms(self, status: str) -> list[int]:
+        return sorted(k for k, r in self.administrations.items() if r.current.status == status)
+
+    def open_alerts(self) -> list[tuple[int, str, str]]:
+        return sorted(
+            (lineage, rule, item)
+            for lineage, record in self.administrations.items()
+            for (rule, item), acknowledged in record.raised.items()
+            if not acknowledged
+        )
+
+    def destroy(self, code: str) -> None:
+        self.clients[code] = (None, True)
+        for lineage in [k for k, r in self.administrations.items() if r.owner == ("client", code)]:
+            del self.administrations[lineage]
+        for lineage in [k for k, r in self.episodes.items() if r.owner == ("client", code)]:
+            del self.episodes[lineage]
+
+    def view(self) -> dict[str, Any]:
+        """The practice in the shape ``stored_view`` reads the database into."""
+        return {
+            "clients": dict(self.clients),
+            "couples": dict(self.couples),
+            "episodes": {
+                lineage: (r.owner, [(v.status, v.reason, v.content) for v in r.versions])
+                for lineage, r in self.episodes.items()
+            },
+            "administrations": {
+                lineage: (r.owner, r.scale, [(v.status, v.reason, v.content) for v in r.versions])
+                for lineage, r in self.administrations.items()
+            },
+            "scored": {
+                (lineage, number)
+                for lineage, r in self.administrations.items()
+                for number, v in enumerate(r.versions, start=1)
+                if v.status == "complete"
+            },
+            "alerts": {
+                (lineage, rule, item): acknowledged
+                for lineage, r in self.administrations.items()
+                for (rule, item), acknowledged in r.raised.items()
+            },
+        }
+
+
+def raise_alerts(library: ScaleLibrary, record: Record, sheet: Answers) -> None:
+    """Add the alerts a sheet triggers that its lineage has not raised yet (once per rule and
+    item in a lineage, never taken back), as the scale's critical rules say."""
+    definition = library.get(record.scale or "")
+    scores = item_scores(definition, sheet)
+    for alert in triggered_alerts(definition.interpretation.critical, scores):
+        record.raised.setdefault((alert.rule, alert.item), False)
+
+
+def critical_items(library: ScaleLibrary, scale: str) -> set[str]:
+    """The items a scale's critical rules look at."""
+    rules = library.get(scale).interpretation.critical
+    return {item for rule in rules for item in rule.items}
+
+
+def stored_view(engine: Engine) -> dict[str, Any]:
+    """The database in the shape of ``Practice.view``, read with plain queries."""
+    with Session(engine) as session:
+        clients = {
+            c.code: (c.name, c.destroyed_at is not None) for c in session.exec(select(Client))
+        }
+        ids = {c.id: c.code for c in session.exec(select(Client))}
+        couples = {
+            c.id: (ids[c.first_client_id], ids[c.second_client_id])
+            for c in session.exec(select(Couple))
+        }
+        episodes: dict[int, Any] = {}
+        for e in session.exec(
+            select(Episode).order_by(col(Episode.lineage_id), col(Episode.version))
+        ):
+            owner = ("client", ids[e.client_id]) if e.client_id else ("couple", e.couple_id)
+            episodes.setdefault(e.lineage_id, (owner, []))[1].append(
+                (e.episode_status, e.change_reason, e.referral_text)
+            )
+        answers: dict[int, Answers] = {}
+        for r in session.exec(select(ItemResponse)):
+            answers.setdefault(r.administration_id, {})[r.item_id] = r.code
+        scored_ids = set(session.exec(select(Score.administration_id)))
+        administrations: dict[int, Any] = {}
+        where: dict[int, tuple[int, int]] = {}
+        query = select(Administration).order_by(
+            col(Administration.lineage_id), col(Administration.version)
+        )
+        for a in session.exec(query):
+            where[a.id] = (a.lineage_id, a.version)
+            entry = administrations.setdefault(
+                a.lineage_id, (("client", ids[a.client_id]), a.scale_id, [])
+            )
+            entry[2].append((a.status, a.change_reason, answers.get(a.id, {})))
+        alerts = {
+            (where[a.administration_id][0], a.rule_id, a.item): a.acknowledged_at is not None
+            for a in session.exec(select(Alert))
+        }
+    return {
+        "clients": clients,
+        "couples": couples,
+        "episodes": episodes,
+        "administrations": administrations,
+        "scored": {where[identifier] for identifier in scored_ids},
+        "alerts": alerts,
+    }

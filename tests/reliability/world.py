@@ -1,0 +1,66 @@
+"""Shared pieces of the reliability tests: a private world for the real ``hecht``, a practice.
+
+Every ``hecht`` started by these tests gets its own HOME, XDG folders, config and cache folders
+under one root, so what it writes can be found (and searched) there and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from hecht.schema.context import Actor
+from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.engine import database_url
+from hecht.schema.inputs import NewClient, NewEpisode
+from hecht.schema.services import clients, episodes
+
+ACTOR = Actor(user_id=None, access_point="test:reliability")
+POSTGRES_URL = os.environ.get("HECHT_TEST_POSTGRES_URL")
+
+
+def private_world(root: Path, language: str = "en") -> dict[str, str]:
+    """The environment of a ``hecht`` whose every folder lies under ``root``."""
+    home = root / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    return {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_STATE_HOME": str(home / ".local" / "state"),
+        "HECHT_CONFIG": str(root / "config"),
+        "HECHT_CACHE": str(root / "cache"),
+        "HECHT_LANG": language,
+    }
+
+
+def world_folders(environment: dict[str, str]) -> list[Path]:
+    """The folders of a private world that ``hecht`` may write to."""
+    names = [name for name in environment if name == "HOME" or name.startswith(("XDG_", "HECHT_"))]
+    return [Path(environment[name]) for name in names if name != "HECHT_LANG"]
+
+
+def reset_postgres(url: str) -> None:
+    """Empty the test database: drop and recreate its public schema."""
+    engine = create_engine(database_url(url))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def build_practice(url: str, codes: Iterable[str], names: dict[str, str] | None = None) -> None:
+    """Register these clients (named as given), each in an episode since today."""
+    engine = open_database(database_url(url))
+    with unit_of_work(engine) as session:
+        for code in codes:
+            new = NewClient(code=code, name=(names or {}).get(code))
+            clients.create_client(session=session, actor=ACTOR, new=new)
+            episode = NewEpisode(client_code=code, started_on=date.today())
+            episodes.open_episode(session=session, actor=ACTOR, new=episode)
+    engine.dispose()
