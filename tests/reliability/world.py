@@ -21,9 +21,11 @@ from tests.schema.conftest import reset_postgres, worker_database
 __all__ = ["POSTGRES_URL", "build_practice", "private_world", "reset_postgres", "world_folders"]
 
 ACTOR = Actor(user_id=None, access_point="test:reliability")
-POSTGRES_URL = worker_database(os.environ["HECHT_TEST_POSTGRES_URL"]) if os.environ.get(
-    "HECHT_TEST_POSTGRES_URL"
-) else None
+POSTGRES_URL = (
+    worker_database(os.environ["HECHT_TEST_POSTGRES_URL"])
+    if os.environ.get("HECHT_TEST_POSTGRES_URL")
+    else None
+)
 """This test worker's own PostgreSQL database (the workers of pytest-xdist run at once)."""
 
 
