@@ -40,6 +40,7 @@ from hecht.schema.services.trajectories import TrajectoryPoint
 from hecht.tui.app import HechtApp
 from hecht.tui.i18n import Messages
 from hecht.tui.screens.trajectory import TrajectoryScreen
+from hecht.tui.widgets.plotext_build import theme_name
 from hecht.tui.widgets.trajectory_chart import TrajectoryChart
 
 SIZE = (120, 40)
@@ -140,7 +141,7 @@ async def measure(data: Any, library: ScaleLibrary, runs: int) -> dict[str, floa
         chart = screen.query_one(TrajectoryChart)
         width, height = chart.size
         assert height > 20, f"the chart should fill most of the screen, not {width}x{height}"
-        theme = chart._get_plotext_theme_name(app.theme)
+        theme = theme_name(chart, app.theme)
         screen.axis = screen.shown_axis(screen.current)  # type: ignore[arg-type]
         screen._redraw()
         low, high = chart.drawing.ylim  # two drawings unlike any the screen draws itself

@@ -4,55 +4,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
-import plotext._utility as plotext_utility
-from rich.style import Style
-from rich.text import Span, Text
+from rich.text import Text
 from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
 from hecht.scales.series import thin
-
-Colors = tuple[object, object, object]
-"""plotext's codes of one cell: foreground, style, background."""
-
-_STYLES: dict[Colors, Style] = {}
-
-
-def cell_style(colors: Colors) -> Style:
-    """The Rich style of one cell's plotext codes, parsed once per combination."""
-    if colors not in _STYLES:
-        ansi = plotext_utility.colors_to_ansi(*colors)
-        sample = Text.from_ansi(f"{ansi}x{plotext_utility.ansi_end}")
-        _STYLES[colors] = Style.combine(span.style for span in sample.spans)  # type: ignore[misc]
-    return _STYLES[colors]
-
-
-def matrix_text(matrix: Any) -> Text:
-    """Turn plotext's built character matrix into Rich text, one span per run of equal colours.
-
-    plotext would first write the matrix out as an ANSI string and Rich would parse it back,
-    which costs as much as building the chart; reading the matrix directly halves a redraw.
-    Each cell holds one character (plotext inserts strings character by character), so a
-    row's text is as long as the matrix is wide.
-    """
-    parts: list[str] = []
-    spans: list[Span] = []
-    offset = 0
-    for row in reversed(matrix.Rows):
-        markers = matrix.marker[row]
-        cells = (matrix.fullground[row], matrix.style[row], matrix.background[row])
-        colors = list(zip(*cells, strict=True))
-        start = 0
-        for col in range(1, matrix.cols + 1):
-            if col == matrix.cols or colors[col] != colors[start]:
-                spans.append(Span(offset + start, offset + col, cell_style(colors[start])))
-                start = col
-        parts.append("".join(markers))
-        parts.append("\n")
-        offset += matrix.cols + 1
-    return Text("".join(parts), spans=spans)
+from hecht.tui.widgets.plotext_build import built_text, set_size, theme_name
 
 
 @dataclass(frozen=True)
@@ -140,7 +98,7 @@ class TrajectoryChart(PlotextPlot):
 
     def render(self) -> RenderResult:
         width, height = self.size
-        theme = self._get_plotext_theme_name(self.app.theme)
+        theme = theme_name(self, self.app.theme)
         key = (width, height, theme, self.drawing)
         if key != self._built_for:
             self._text = self.build(width, height, theme)
@@ -151,17 +109,13 @@ class TrajectoryChart(PlotextPlot):
         """Build the chart at a size with plotext (the expensive step)."""
         self.set_up(width, height, theme)
         self.builds += 1
-        plt = self.plt
-        plt._set_sizes()  # plotext's build() without its ANSI string, which Rich would re-parse
-        plt._build_matrix()
-        return matrix_text(plt.monitor.matrix)
+        return built_text(self.plt)
 
     def set_up(self, width: int, height: int, theme: str) -> None:
         """Give plotext's figure the size, theme and everything the drawing holds."""
         plt = self.plt
         plt.clear_figure()
-        plt.plotsize(width, height)
-        plt._set_size(width, height)  # as PlotextPlot.render does: plotsize alone lags behind
+        set_size(plt, width, height)
         plt.theme(theme)
         self._draw(width, height)
 
