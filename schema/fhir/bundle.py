@@ -24,7 +24,6 @@ from hecht.schema.fhir.resources import (
 )
 from hecht.schema.readmodels import AdministrationRead, ClientRead
 
-
 PRACTICE_FILE = "practice.json"
 
 

@@ -33,6 +33,12 @@ class FhirReport:
     files: dict[str, int]
 
 
+def client_codes(session: Session) -> list[str]:
+    """The codes of the clients an export holds (not destroyed), sorted."""
+    query = select(Client.code).where(col(Client.destroyed_at).is_(None)).order_by(col(Client.code))
+    return list(session.exec(query))
+
+
 def read_record(session: Session, library: ScaleLibrary) -> Record:
     """Read every client (not destroyed), their current administrations and what they use.
 

@@ -83,7 +83,8 @@ def scale_coding(definition: ScaleDefinition) -> list[dict[str, Any]]:
     ]
     loinc = terms.loinc_for(definition.id)
     if loinc is not None and loinc.panel is not None:
-        codings.insert(0, {"system": terms.LOINC, "code": loinc.panel, "display": loinc.panel_display})
+        verified = {"system": terms.LOINC, "code": loinc.panel, "display": loinc.panel_display}
+        codings.insert(0, verified)
     return codings
 
 

@@ -8,7 +8,7 @@ client code only, and a Practitioner its number: no name, birth year or contact 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from hecht.scales.model import Band, ScaleDefinition, Subscale, Transform
@@ -32,8 +32,8 @@ def resource_key(url: str) -> str:
 
 
 def instant(moment: datetime) -> str:
-    """An ISO 8601 time with its zone, as FHIR's dateTime and instant require."""
-    return moment.isoformat(timespec="seconds")
+    """An ISO 8601 time in UTC with its zone, as FHIR's dateTime and instant require."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def build_patient(client: ClientRead, *, names: bool) -> Resource:
@@ -182,9 +182,9 @@ def _subscale_observation(
     coding = [{"system": terms.SCALES_SYSTEM, "code": code, "display": display}]
     band_id = find_band(subscale.bands, value)
     bands = _band(f"{definition.id}.{subscale.id}", subscale.bands, band_id, language)
-    return _observation(
-        subscale.id, coding, _value(value, None, (subscale.method or definition.scoring.method) == "sum"), bands, administration, refs
-    )
+    summed = (subscale.method or definition.scoring.method) == "sum"
+    quantity = _value(value, None, summed)
+    return _observation(subscale.id, coding, quantity, bands, administration, refs)
 
 
 def build_observations(
@@ -212,7 +212,8 @@ def build_observations(
         ]
         loinc = terms.loinc_for(definition.id)
         if loinc is not None and loinc.total is not None:
-            coding.insert(0, {"system": terms.LOINC, "code": loinc.total, "display": loinc.total_display})
+            verified = {"system": terms.LOINC, "code": loinc.total, "display": loinc.total_display}
+            coding.insert(0, verified)
         bands = _band(definition.id, definition.interpretation.bands, score.band, language)
         value = _value(
             score.total, definition.scoring.transform, definition.scoring.method == "sum"

@@ -35,17 +35,27 @@ def commands(messages: Messages) -> dict[str, click.Command]:
         return run_restore(invocation(db, demo_allowed=False), source, yes)
 
     @click.command(help=messages("help.export"))
-    @click.option("--format", "kind", type=click.Choice(("json", "csv")), default="json",
+    @click.option("--format", "kind", type=click.Choice(("json", "csv", "fhir")), default="json",
                   help=messages("help.export.format"))  # fmt: skip
     @click.option("--out", metavar=messages("metavar.file_or_folder"), type=Path, required=True,
                   help=messages("help.export.out"))  # fmt: skip
     @click.option("--pseudonymize", is_flag=True, help=messages("help.pseudonymize"))
     @click.option("--study-key", metavar=messages("metavar.key"), help=messages("help.study_key"))
+    @click.option("--names", is_flag=True, help=messages("help.export.names"))
+    @click.option("--per-client", is_flag=True, help=messages("help.export.per_client"))
     @force
     @database_options(messages)
-    def export(kind: str, out: Path, pseudonymize: bool, study_key: str | None, force: bool,
-               db: str | None, demo: bool) -> int:  # fmt: skip
+    def export(kind: str, out: Path, pseudonymize: bool, study_key: str | None, names: bool,
+               per_client: bool, force: bool, db: str | None, demo: bool) -> int:  # fmt: skip
+        from hecht.tui.commands.fhir import check_export_options, export_fhir_folder
+
+        check_export_options(
+            messages, kind, names=names, per_client=per_client, pseudonymize=pseudonymize,
+            study_key=study_key,
+        )  # fmt: skip
         found = invocation(db, demo)
+        if kind == "fhir":
+            return export_fhir_folder(found, out, names=names, per_client=per_client, force=force)
         if kind == "csv":
             key = study_key if pseudonymize else None
             return export_csv_folder(

@@ -1,0 +1,108 @@
+"""Provides the FHIR side of ``hecht export`` and ``hecht import``: checks, calls, messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hecht.tui.context import Invocation
+from hecht.tui.errors import UsageError
+from hecht.tui.i18n import Messages
+
+# Storage modules are imported inside the functions: `hecht scales …` must not pay for them.
+
+
+def check_out(invocation: Invocation, out: Path) -> None:
+    """Refuse an --out that cannot become the export folder, before the database is opened.
+
+    Raises:
+        UsageError: --out is the database or one of its copies, another file, or a new folder
+            whose parent is missing or closed.
+    """
+    from hecht.schema.files import protected_problem
+    from hecht.tui.reports.output import guard_output
+
+    messages = invocation.messages
+    database = invocation.database_file()
+    if out.exists() and not out.is_dir():
+        if protected_problem(out, database) is not None:
+            guard_output(out, database, messages)  # says it is the database or a kept copy
+        raise UsageError(messages("error.fhir_out_not_folder", path=out))
+    if not out.exists():
+        guard_output(out, database, messages)  # its folder must exist and be writable
+
+
+def make_folder(invocation: Invocation, out: Path, names: list[str], force: bool) -> None:
+    """Check every Bundle the export will write into ``out``, then make the folder (0700).
+
+    Raises:
+        UsageError: a file there may not be replaced (without --force, or never), or the folder
+            cannot be made.
+    """
+    from hecht.schema.files import PRIVATE_FOLDER
+    from hecht.tui.reports.output import guard_output
+
+    messages = invocation.messages
+    if out.is_dir():
+        for name in names:
+            guard_output(out / name, invocation.database_file(), messages, force=force)
+    try:
+        out.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+    except OSError as error:
+        raise UsageError(messages("error.cannot_write", path=out, reason=error.strerror)) from None
+
+
+def export_fhir_folder(
+    invocation: Invocation, out: Path, *, names: bool, per_client: bool, force: bool
+) -> int:
+    """Write the practice, or each client, as a FHIR R4 Bundle (JSON) into a folder."""
+    from hecht.scales.library import load_library
+    from hecht.schema.database import unit_of_work
+    from hecht.schema.fhir.export import bundle_names, client_codes, export_fhir
+    from hecht.tui.context import opened_database
+    from hecht.tui.settings import local_scales_dir
+
+    messages = invocation.messages
+    check_out(invocation, out)
+    with opened_database(invocation) as engine:
+        with unit_of_work(engine) as session:
+            codes = client_codes(session)
+        make_folder(invocation, out, bundle_names(codes, per_client=per_client), force)
+        try:
+            with unit_of_work(engine) as session:
+                report = export_fhir(
+                    session=session,
+                    actor=invocation.actor(session),
+                    library=load_library(local_scales_dir()),
+                    folder=out,
+                    names=names,
+                    per_client=per_client,
+                    language=messages.language,
+                )
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            raise UsageError(messages("error.cannot_write", path=out, reason=reason)) from None
+    for name, resources in report.files.items():
+        print(messages("export.fhir_file", path=out / name, resources=resources))
+    return 0
+
+
+def check_export_options(
+    messages: Messages,
+    kind: str,
+    *,
+    names: bool,
+    per_client: bool,
+    pseudonymize: bool,
+    study_key: str | None,
+) -> None:
+    """Refuse options that do not belong to the chosen format.
+
+    Raises:
+        UsageError: --names or --per-client without fhir, or --pseudonymize with fhir.
+    """
+    if kind != "fhir":
+        for flag, given in (("--names", names), ("--per-client", per_client)):
+            if given:
+                raise UsageError(messages("error.fhir_only_option", option=flag))
+    elif pseudonymize or study_key:
+        raise UsageError(messages("error.fhir_pseudonymised_already"))
