@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from hecht.tui.commands.group import database_options, invocation
+from hecht.tui.commands.source import read_source
 from hecht.tui.context import Invocation
 from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
@@ -67,8 +68,14 @@ def commands(messages: Messages) -> dict[str, click.Command]:
 
     @click.command("import", help=messages("help.import"))
     @click.argument("source", metavar=messages("metavar.file"), type=Path)
+    @click.option("--format", "kind", type=click.Choice(("json", "fhir")), default="json",
+                  help=messages("help.import.format"))  # fmt: skip
     @database_options(messages, demo=False)
-    def load(source: Path, db: str | None) -> int:
+    def load(source: Path, kind: str, db: str | None) -> int:
+        if kind == "fhir":
+            from hecht.tui.commands.fhir import run_import_fhir
+
+            return run_import_fhir(invocation(db, demo_allowed=False), source)
         return run_import(invocation(db, demo_allowed=False), source)
 
     @click.command("import-csv", help=messages("help.import_csv"))
@@ -247,20 +254,6 @@ def export_csv_folder(
     for name, rows in report.files.items():
         print(messages("export.file", path=out / name, rows=rows))
     return 0
-
-
-def read_source(source: Path, messages: Messages, encoding: str = "utf-8") -> str:
-    """Read a file the user gave, refusing a missing, unreadable or non-UTF-8 one."""
-    if source.is_dir():
-        raise UsageError(messages("error.source_is_folder", path=source))
-    try:
-        return source.read_text(encoding=encoding)
-    except OSError as error:
-        raise UsageError(
-            messages("error.cannot_read", path=source, reason=error.strerror)
-        ) from None
-    except UnicodeDecodeError:
-        raise UsageError(messages("error.not_utf8", path=source)) from None
 
 
 def run_import(invocation: Invocation, source: Path) -> int:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hecht.tui.context import Invocation
 from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
+
+if TYPE_CHECKING:
+    from hecht.schema.fhir.reading import FhirProblem
 
 # Storage modules are imported inside the functions: `hecht scales …` must not pay for them.
 
@@ -106,3 +110,51 @@ def check_export_options(
                 raise UsageError(messages("error.fhir_only_option", option=flag))
     elif pseudonymize or study_key:
         raise UsageError(messages("error.fhir_pseudonymised_already"))
+
+
+def problem_text(problem: FhirProblem, messages: Messages) -> str:
+    """Phrase one refused resource: where it is in the file, and what is wrong with it."""
+    if problem.entry == 0:
+        where = messages("import_fhir.where_file")
+    else:
+        where = messages("import_fhir.where", entry=problem.entry, id=problem.resource_id or "-")
+    if problem.kind.startswith("answer_"):
+        values = {"item": "", "given": "", "allowed": "", **problem.values}
+        return f"{where}: {messages('error.' + problem.kind, **values)}"
+    return f"{where}: {messages('import_fhir.problem.' + problem.kind, **problem.values)}"
+
+
+def run_import_fhir(invocation: Invocation, source: Path) -> int:
+    """Import QuestionnaireResponses for known scales and clients: all of them, or none."""
+    import json
+
+    from hecht.scales.library import load_library
+    from hecht.schema.database import unit_of_work
+    from hecht.schema.fhir.imports import import_responses
+    from hecht.schema.fhir.reading import Problems
+    from hecht.tui.commands.source import read_source
+    from hecht.tui.context import opened_database
+    from hecht.tui.settings import local_scales_dir
+
+    messages = invocation.messages
+    try:
+        document = json.loads(read_source(source, messages))
+    except json.JSONDecodeError as error:
+        raise UsageError(messages("error.not_fhir_json", path=source, line=error.lineno)) from None
+    try:
+        with opened_database(invocation) as engine, unit_of_work(engine) as session:
+            report = import_responses(
+                session=session,
+                actor=invocation.actor(session),
+                library=load_library(local_scales_dir()),
+                document=document,
+            )
+    except Problems as refused:
+        for problem in refused.found:
+            print(f"{source}: {problem_text(problem, messages)}")
+        print(messages("import_fhir.refused", bad=len(refused.found)))
+        return 2
+    print(messages("import_fhir.done", path=source, written=report.written))
+    if report.skipped:
+        print(messages("import_fhir.skipped", skipped=report.skipped))
+    return 0
