@@ -89,8 +89,8 @@ def import_responses(
     Raises:
         Problems: every problem found, by entry; nothing was written.
     """
-    responses, skipped = read_responses(document, library)
-    problems: list[FhirProblem] = []
+    read = read_responses(document, library)
+    responses, problems = read.responses, list(read.problems)
     today = actor.now().date()
     records = [_record(session, today, response, problems) for response in responses]
     seen: set[tuple[str, str, date, str]] = set()
@@ -110,4 +110,4 @@ def import_responses(
         event=AuditKind.IMPORT,
         detail=f"fhir: {len(records)} responses",
     )
-    return FhirImportReport(len(records), skipped)
+    return FhirImportReport(len(records), read.skipped)

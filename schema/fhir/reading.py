@@ -232,17 +232,25 @@ class Reader:
         )  # fmt: skip
 
 
-def read_responses(document: Any, library: ScaleLibrary) -> tuple[list[ResponseIn], int]:
-    """Check every QuestionnaireResponse of a document; return them and how many were skipped
-    (unfinished: in-progress or stopped).
+@dataclass(frozen=True)
+class ReadResult:
+    """The responses that read well, how many unfinished ones were skipped, and the problems."""
+
+    responses: list[ResponseIn]
+    skipped: int
+    problems: list[FhirProblem]
+
+
+def read_responses(document: Any, library: ScaleLibrary) -> ReadResult:
+    """Check every QuestionnaireResponse of a document; skip unfinished ones (in-progress,
+    stopped); note every problem of every other one.
 
     Raises:
-        Problems: every problem of every response (nothing is to be written).
+        Problems: the file as a whole is no FHIR Bundle or response, or holds none.
     """
     reader = Reader(library, patients_by_url(document))
     found = responses_in(document)
     unfinished = [entry for entry, resource in found if resource.get("status") in SKIPPED_STATUSES]
     checked = [reader.read(entry, resource) for entry, resource in found if entry not in unfinished]
-    if reader.problems:
-        raise Problems(reader.problems)
-    return [response for response in checked if response is not None], len(unfinished)
+    responses = [response for response in checked if response is not None]
+    return ReadResult(responses, len(unfinished), reader.problems)
