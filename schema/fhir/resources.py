@@ -15,8 +15,14 @@ from hecht.scales.model import Band, ScaleDefinition, Subscale, Transform
 from hecht.scales.scoring import find_band
 from hecht.scales.text import Language
 from hecht.schema.fhir import terms
-from hecht.schema.fhir.questionnaire import Resource, answer_coding, canonical, number
-from hecht.schema.readmodels import AdministrationRead, AnswerRead, ClientRead
+from hecht.schema.fhir.questionnaire import (
+    Resource,
+    answer_coding,
+    canonical,
+    item_text,
+    number,
+)
+from hecht.schema.readmodels import AdministrationRead, AnswerRead, ClientRead, ScoreRead
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, terms.BASE)
 
@@ -72,7 +78,7 @@ def _answer_item(
         item = definition.item(answer.item_id)
     except KeyError:
         return None
-    entry: dict[str, Any] = {"linkId": item.id, "text": item.label.get(language)}
+    entry: dict[str, Any] = {"linkId": item.id, "text": item_text(definition, item, language)}
     if answer.code is None:
         absent = {"url": terms.DATA_ABSENT_EXTENSION, "valueCode": "asked-unknown"}
         entry["extension"] = [absent]
@@ -187,6 +193,32 @@ def _subscale_observation(
     return _observation(subscale.id, coding, quantity, bands, administration, refs)
 
 
+def _total_observation(
+    definition: ScaleDefinition,
+    administration: AdministrationRead,
+    score: ScoreRead,
+    refs: dict[str, str | None],
+    language: Language,
+) -> Resource:
+    total = score.total
+    assert total is not None
+    code = f"{definition.id}.total"
+    coding = [
+        {"system": terms.SCALES_SYSTEM, "code": code, "display": f"{definition.short_name} total"}
+    ]
+    loinc = terms.loinc_for(definition.id)
+    if loinc is not None and loinc.total is not None:
+        coding.insert(
+            0, {"system": terms.LOINC, "code": loinc.total, "display": loinc.total_display}
+        )
+    summed = definition.scoring.method == "sum"
+    value = _value(total, definition.scoring.transform, summed)
+    if score.prorated:  # missing items were made up for by the definition's rule
+        value["extension"] = [{"url": terms.PRORATED, "valueBoolean": True}]
+    bands = _band(definition.id, definition.interpretation.bands, score.band, language)
+    return _observation("total", coding, value, bands, administration, refs)
+
+
 def build_observations(
     definition: ScaleDefinition,
     administration: AdministrationRead,
@@ -196,29 +228,15 @@ def build_observations(
     """Return an Observation for the total and each subscale that could be scored.
 
     ``refs`` holds the full URLs of the ``patient``, the ``response`` and the ``practitioner``
-    (or None). A draft, and a total or subscale too incomplete to score, gives none.
+    (or None). A draft, and a total or subscale too incomplete to score, gives none; a prorated
+    total says so in an extension (``terms.PRORATED``).
     """
     score = administration.score
     if administration.status != "complete" or score is None:
         return []
     found: list[Resource] = []
     if definition.scoring.total and score.valid and score.total is not None:
-        coding = [
-            {
-                "system": terms.SCALES_SYSTEM,
-                "code": f"{definition.id}.total",
-                "display": f"{definition.short_name} total",
-            }
-        ]
-        loinc = terms.loinc_for(definition.id)
-        if loinc is not None and loinc.total is not None:
-            verified = {"system": terms.LOINC, "code": loinc.total, "display": loinc.total_display}
-            coding.insert(0, verified)
-        bands = _band(definition.id, definition.interpretation.bands, score.band, language)
-        value = _value(
-            score.total, definition.scoring.transform, definition.scoring.method == "sum"
-        )
-        found.append(_observation("total", coding, value, bands, administration, refs))
+        found.append(_total_observation(definition, administration, score, refs, language))
     for subscale in definition.subscales:
         value = score.subscales.get(subscale.id)
         if value is not None:

@@ -61,12 +61,19 @@ def test_the_builders_never_touch_storage():
         assert not touching, f"{name} imports {touching}"
 
 
-def administration(definition: ScaleDefinition, codes: list[float | None], total: float) -> Any:
+def administration(
+    definition: ScaleDefinition,
+    codes: list[float | None],
+    total: float | None,
+    *,
+    valid: bool = True,
+    prorated: bool = False,
+) -> Any:
     answers = [
         AnswerRead(item.id, code, code, None if code is not None else "not answered")
         for item, code in zip(definition.items, codes, strict=True)
     ]
-    score = ScoreRead(total, total, None, True, False, [], {})
+    score = ScoreRead(total, total, None, valid, prorated, [], {})
     return AdministrationRead(
         id=1, lineage_id=1, version=1, supersedes_id=None, client_id=1,
         episode_lineage_id=None, visit_lineage_id=None, scale_id=definition.id,
@@ -131,3 +138,16 @@ def test_loinc_codes_only_where_verified_and_our_own_code_always(
         c["code"] for o in observations for c in o["code"]["coding"] if c["system"] == terms.LOINC
     ]
     assert loinc == ([total] if total else [])
+
+
+def test_a_prorated_total_says_so_and_an_unscorable_one_gives_no_observation(
+    library: ScaleLibrary,
+):
+    definition = library.get("phq9", "1")
+    refs = {"patient": "urn:uuid:p", "response": "urn:uuid:r", "practitioner": None}
+    prorated = administration(definition, [1.0] * 9 + [None], 9, prorated=True)
+    [total] = build_observations(definition, prorated, refs, "en")
+    assert total["extension"] == [{"url": terms.PRORATED, "valueBoolean": True}]
+    Observation.model_validate(total)
+    invalid = administration(definition, [None] * 10, None, valid=False)
+    assert build_observations(definition, invalid, refs, "en") == []

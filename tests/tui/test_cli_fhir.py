@@ -183,6 +183,20 @@ def test_a_scoring_only_scale_exports_no_wording_even_with_the_practices_overlay
     assert "first option (top)" not in written  # nor the option labels of a scoring_only scale
 
 
+def test_the_export_is_in_the_practices_log_and_in_every_clients_own_log(
+    capsys, practice, tmp_path
+):
+    import sqlite3
+
+    export(capsys, practice, tmp_path / "fhir")
+    with sqlite3.connect(practice) as connection:
+        logged = connection.execute(
+            "SELECT client_code FROM auditevent WHERE event = 'export' AND detail = ?",
+            ("fhir: pseudonymised",),
+        ).fetchall()
+    assert sorted(code or "" for (code,) in logged) == ["", "ALPHA", "MIKE", "ZULU"]
+
+
 def test_the_files_are_private(capsys, practice, tmp_path):
     export(capsys, practice, tmp_path / "fhir")
     assert stat.S_IMODE((tmp_path / "fhir").stat().st_mode) == 0o700
