@@ -10,6 +10,7 @@ valueInteger / valueDecimal) the item offers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -24,6 +25,10 @@ READ_STATUSES = ("completed", "amended")
 other status (``entered-in-error``, a typo) is a problem."""
 SKIPPED_STATUSES = ("in-progress", "stopped")
 MAX_RESPONSES = 10_000
+AUTHORED = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))?"
+)
+"""A day, or a moment with its time zone, as FHIR's dateTime writes them (a month is no day)."""
 """More responses than any practice enters by hand in years: a larger file is refused whole."""
 
 
@@ -152,13 +157,13 @@ class Reader:
     def observed_on(self, entry: int, resource: dict[str, Any]) -> date | None:
         """The day the answers were given (``authored``)."""
         authored = resource.get("authored")
+        text = str(authored)
         try:
-            text = str(authored)
-            return (
-                date.fromisoformat(text)
-                if len(text) == 10
-                else datetime.fromisoformat(text.replace("Z", "+00:00")).date()
-            )
+            if not AUTHORED.fullmatch(text):  # fromisoformat also reads 20261101 and 2026-W44
+                raise ValueError(text)
+            if len(text) == len("YYYY-MM-DD"):
+                return date.fromisoformat(text)
+            return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
         except ValueError:
             self.problem(entry, resource, "authored", value=authored or "-")
             return None

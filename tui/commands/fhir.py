@@ -67,24 +67,23 @@ def export_fhir_folder(
 
     messages = invocation.messages
     check_out(invocation, out)
-    with opened_database(invocation) as engine:
-        with unit_of_work(engine) as session:
-            codes = client_codes(session)
-        make_folder(invocation, out, bundle_names(codes, per_client=per_client), force)
-        try:
-            with unit_of_work(engine) as session:
-                report = export_fhir(
-                    session=session,
-                    actor=invocation.actor(session),
-                    library=load_library(local_scales_dir()),
-                    folder=out,
-                    names=names,
-                    per_client=per_client,
-                    language=messages.language,
-                )
-        except OSError as error:
-            reason = error.strerror or type(error).__name__
-            raise UsageError(messages("error.cannot_write", path=out, reason=reason)) from None
+    try:
+        # one transaction: the clients whose files are checked are the clients written
+        with opened_database(invocation) as engine, unit_of_work(engine) as session:
+            names_ahead = bundle_names(client_codes(session), per_client=per_client)
+            make_folder(invocation, out, names_ahead, force)
+            report = export_fhir(
+                session=session,
+                actor=invocation.actor(session),
+                library=load_library(local_scales_dir()),
+                folder=out,
+                names=names,
+                per_client=per_client,
+                language=messages.language,
+            )
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise UsageError(messages("error.cannot_write", path=out, reason=reason)) from None
     for name, resources in report.files.items():
         print(messages("export.fhir_file", path=out / name, resources=resources))
     return 0
