@@ -92,9 +92,7 @@ def refresh_episode_course(plain: PlainConnection, client_id: int, episode_id: i
     if episode_id is None:
         return
     key = [client_id, episode_id]
-    plain.execute(
-        "DELETE FROM episodecourse WHERE client_id = ? AND episode_lineage_id = ?", key
-    )
+    plain.execute("DELETE FROM episodecourse WHERE client_id = ? AND episode_lineage_id = ?", key)
     plain.execute(
         f"{_INSERT}{_SUMMED} AND client_id = ? AND episode_lineage_id = ? "
         "GROUP BY client_id, episode_lineage_id",

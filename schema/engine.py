@@ -94,6 +94,21 @@ def prepare_sqlite_file(path: Path) -> None:
             return  # not writable here: SQLite's own refusal names the problem
 
 
+def require_postgres_driver() -> None:
+    """PostgreSQL is an extra most practices never need: say how to add it, rather than fail
+    with SQLAlchemy's import error."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        from hecht.schema.errors import DatabaseOpenError
+
+        raise DatabaseOpenError(
+            "a PostgreSQL database needs Hecht's PostgreSQL support, which is not installed: run "
+            '`pip install "hecht[postgres]"` in the environment Hecht runs from, then try again. '
+            "An SQLite file (the default) needs nothing more."
+        ) from None
+
+
 def make_engine(url: str) -> Engine:
     """Create the engine for a URL, with the pragmas and pool that storage relies on."""
     from sqlalchemy import create_engine
@@ -102,6 +117,7 @@ def make_engine(url: str) -> Engine:
 
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
+        require_postgres_driver()
         return create_engine(url, pool_pre_ping=True)
     database = parsed.database or ""
     in_memory = database in ("", ":memory:")

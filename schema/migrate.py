@@ -36,14 +36,6 @@ class SchemaStatus:
     head_revision: str
 
 
-class DatabaseTooNewError(RuntimeError):
-    """The database was written by a newer Hecht; this version must not touch it."""
-
-
-class ForeignDatabaseError(RuntimeError):
-    """The database holds tables that are not Hecht's."""
-
-
 def alembic_config() -> Config:
     """Return an Alembic configuration for the packaged migrations (no alembic.ini)."""
     from alembic.config import Config

@@ -84,6 +84,27 @@ def test_the_code_is_ruff_clean():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_no_code_is_dead():
+    # vulture with [tool.vulture] from pyproject.toml; tests/dead_code_allowed.py says why a name
+    # that looks unused is not
+    done = subprocess.run(
+        [sys.executable, "-m", "vulture"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0, (
+        "unused code (remove it, or say in dead_code_allowed.py why "
+        "it is used):\n" + done.stdout + done.stderr
+    )
+
+
+def test_the_dead_code_check_finds_an_unused_function(tmp_path):
+    unused = tmp_path / "module.py"
+    unused.write_text("def never_called() -> None:\n    pass\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "vulture", str(unused)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert "never_called" in done.stdout
+
+
 def test_ci_runs_exactly_the_readme_test_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -158,6 +158,21 @@ class RecordCalls:
             writes=True,
         )  # fmt: skip
 
+    def retract_visit(self, lineage_id: int, reason: str, expected_version: int | None) -> None:
+        """Retract a visit entered in error, once it holds no scales: its history stays."""
+        from hecht.schema.services.visits import retract_visit
+
+        self._run(
+            lambda s: retract_visit(
+                session=s,
+                actor=self.actor,
+                lineage_id=lineage_id,
+                reason=reason,
+                expected_version=expected_version,
+            ),
+            writes=True,
+        )
+
     def retract_administration(
         self, lineage_id: int, reason: str, expected_version: int | None = None
     ) -> None:

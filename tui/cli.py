@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from hecht.schema.errors import DatabaseOpenError
 from hecht.tui.config import ConfigError, load_config
 from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages, detect_language
@@ -78,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from hecht.tui.launch import demo_url
 
         return run_click(arguments, config, messages, demo_url)
-    except UsageError as error:
+    except (UsageError, DatabaseOpenError) as error:  # the database: wrong place, driver, schema
         print(messages("error.prefix", message=error), file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -462,15 +462,6 @@ def retract_administration(
     audit_administration(session, actor, new, AuditKind.CHANGE)
 
 
-def get_administration(
-    *, session: Session, actor: Actor, administration_id: int
-) -> AdministrationRead:
-    """Open one administration with its answers, score and alerts (an audited read)."""
-    row = _row(session, administration_id)
-    audit_administration(session, actor, row, AuditKind.READ)
-    return administration_read(session, row)
-
-
 def administration_history(
     *, session: Session, actor: Actor, lineage_id: int
 ) -> list[AdministrationRead]:

@@ -97,7 +97,12 @@ def _active_episodes(
     by_client: dict[int, _ActiveEpisode] = {}
     for lineage, client_id, couple_id, due, birth, started in rows:
         episode = _ActiveEpisode(
-            lineage, client_id, couple_id, as_date(due), as_date(birth), as_date(started)  # type: ignore[arg-type]
+            lineage,
+            client_id,
+            couple_id,
+            as_date(due),
+            as_date(birth),
+            as_date(started),  # type: ignore[arg-type]
         )
         if client_id is not None:
             by_client[client_id] = episode

@@ -174,19 +174,6 @@ def create_couple(
     return CoupleRead(couple.id, client_read(first), client_read(second))
 
 
-def get_couple(*, session: Session, actor: Actor, couple_id: int) -> CoupleRead:
-    """Open a couple (an audited read of both dossiers)."""
-    couple = session.get(Couple, couple_id)
-    if couple is None:
-        raise NotFoundError(f"there is no couple {couple_id}", field="couple_id")
-    first = session.get(Client, couple.first_client_id)
-    second = session.get(Client, couple.second_client_id)
-    assert first is not None and second is not None
-    for client in (first, second):
-        audit.record_client(session, actor, AuditKind.READ, client, f"couple {couple_id}")
-    return CoupleRead(couple_id, client_read(first), client_read(second))
-
-
 def partner_of(session: Session, client_id: int) -> ClientRead | None:
     """Return the other client of a client's couple, if they are in one."""
     couple = couple_of(session, client_id)

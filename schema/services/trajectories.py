@@ -15,7 +15,7 @@ from hecht.schema.context import Actor
 from hecht.schema.readmodels import ClientRead
 from hecht.schema.services.clients import client_row, get_client, partner_of
 from hecht.schema.services.episodes import episodes_for_client
-from hecht.schema.tables import Administration, Client, Episode, RecordStatus, Score, Visit
+from hecht.schema.tables import Administration, Client, RecordStatus, Score, Visit
 from hecht.schema.versioning import current_rows, only_current
 
 
@@ -133,17 +133,6 @@ def trajectory_view(*, session: Session, actor: Actor, code: str) -> TrajectoryV
         due_date=current[-1].due_date if current else None,
         birth_date=current[-1].birth_date if current else None,
     )
-
-
-def episode_of(session: Session, lineage_id: int | None) -> Episode | None:
-    """Return the current version of an episode lineage, if any."""
-    if lineage_id is None:
-        return None
-    return session.exec(
-        select(Episode)
-        .where(Episode.lineage_id == lineage_id)
-        .order_by(col(Episode.version).desc())
-    ).first()
 
 
 @dataclass(frozen=True)

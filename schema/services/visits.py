@@ -10,12 +10,12 @@ from sqlmodel import Session
 from hecht.schema import audit
 from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
-from hecht.schema.errors import InvalidInputError
+from hecht.schema.errors import ConflictError, InvalidInputError
 from hecht.schema.inputs import NewVisit
 from hecht.schema.readmodels import VisitRead
 from hecht.schema.services.clients import client_row
 from hecht.schema.services.episodes import episode_clients
-from hecht.schema.tables import Client, Episode, RecordStatus, Visit
+from hecht.schema.tables import Administration, Client, Episode, RecordStatus, Visit
 from hecht.schema.versioning import (
     current_rows,
     current_version,
@@ -155,9 +155,18 @@ def retract_visit(
 
     Raises:
         StaleVersionError: the visit has a newer version than ``expected_version``.
-        ConflictError: no reason was given, or the visit was retracted already.
+        ConflictError: no reason was given, the visit was retracted already, or it still holds
+            scales (drafts included), which are retracted or discarded first.
     """
     old = for_change(session, Visit, lineage_id)
+    held = current_rows(session, Administration, Administration.visit_lineage_id == lineage_id)
+    if held:
+        raise ConflictError(
+            "this visit still holds scales: retract each one (or discard its draft) first, so "
+            "no score is left without its visit",
+            field="visit",
+            reason="visit_holds_scales",
+        )
     new = supersede(
         session, old, actor=actor, reason=reason, changes={}, status=RecordStatus.RETRACTED,
         expected_version=expected_version,

@@ -12,7 +12,8 @@ per dossier touched:
   one; acknowledge an alert: ("change", code);
 - pair two clients: ("create", first), ("create", second); open or correct a couple's episode:
   one event per partner, first then second (a destroyed partner's tombstone code included);
-- destroy a client: ("destroy", code); export: ("export", None); import: ("import", None);
+- destroy a client: ("destroy", code); export: ("export", None), then ("export", code) for every
+  client ever registered (tombstones included), in order of registration; import: ("import", None);
 - store answers in an existing draft, restart: nothing.
 """
 
@@ -333,7 +334,8 @@ class PracticeMachine(RuleBasedStateMachine):
         self.url = self.open_empty()
         self.engine = open_database(self.url)
         self.unit(lambda s: import_document(session=s, actor=ACTOR, document=written))
-        self.expected += [("export", None), ("import", None)]
+        exported = [("export", code) for code in self.model.clients]  # registration order
+        self.expected += [("export", None), *exported, ("import", None)]
 
     @invariant()
     def the_database_equals_the_model_and_the_audit_log_the_operations(self) -> None:

@@ -97,7 +97,7 @@ def raising_dossier(monkeypatch) -> None:
 
 
 async def crash_in_the_dossier(url: str, language: str) -> int | None:
-    app = make_app(url, Messages(language), Config())
+    app = make_app(url, Messages(language), Config(practitioner="Test Practitioner"))
     with pytest.raises(KeyError):
         async with app.run_test(size=(100, 30)) as pilot:
             for _ in range(300):

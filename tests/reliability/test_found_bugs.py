@@ -1,6 +1,4 @@
-"""Bugs the reliability tests found in code other engineers are changing: each test states the
-expected behaviour and fails today (strict xfail), so it turns into a plain pass once fixed.
-"""
+"""Bugs the reliability tests found in the screens, each stated as the behaviour expected."""
 
 from __future__ import annotations
 
@@ -50,13 +48,8 @@ async def open_entry(pilot, code: str, scale: str) -> None:
     await until(pilot, on(app, "EntryScreen"), "item entry")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tui/screens/review.py formats the total with :g; SRIS, SSAS and ECR-RS have no "
-    "total (subscales only), so their review's compose raises TypeError and Hecht stops",
-)
 async def test_a_scale_scored_by_its_subscales_alone_reaches_the_review(practice):
-    app = make_app(practice, Messages("en"), Config())
+    app = make_app(practice, Messages("en"), Config(practitioner="Test Practitioner"))
     async with app.run_test(size=(100, 30)) as pilot:
         await open_entry(pilot, "K1", "sris")
         await pilot.press(*"34343434343434343434")  # SRIS: 20 items, codes 1-6
@@ -65,15 +58,8 @@ async def test_a_scale_scored_by_its_subscales_alone_reaches_the_review(practice
         assert "Self-reflection" in str(app.screen.query_one("#review-score").render())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tui/screens/caseload.py: a key typed into the filter before the first rows arrive "
-    "fills the table from the empty list not yet read, which offers the first-run choices and "
-    "moves the focus to them; the keys that follow are lost (an Enter would choose 'add a "
-    "first client')",
-)
 async def test_keys_typed_into_the_filter_before_the_rows_arrive_are_all_kept(practice):
-    app = make_app(practice, Messages("en"), Config())
+    app = make_app(practice, Messages("en"), Config(practitioner="Test Practitioner"))
     rows_may_come = threading.Event()
     read = app.backend.caseload
 
@@ -92,14 +78,8 @@ async def test_keys_typed_into_the_filter_before_the_rows_arrive_are_all_kept(pr
     assert (typed, focused) == ("K2", "caseload-filter")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tui/screens/entry.py (_open_review's callback) dismisses the entry after the review "
-    "was confirmed, also when the app has begun to exit meanwhile (SIGTERM, a closed "
-    "terminal): Textual's pop_screen then raises ScreenStackError and Hecht stops with a crash",
-)
 async def test_an_exit_while_a_completion_is_being_stored_ends_without_a_crash(practice):
-    app = make_app(practice, Messages("en"), Config())
+    app = make_app(practice, Messages("en"), Config(practitioner="Test Practitioner"))
     complete = app.backend.complete
 
     def complete_as_the_signal_arrives(administration_id: int):

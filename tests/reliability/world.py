@@ -11,22 +11,31 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-
 from hecht.schema.context import Actor
 from hecht.schema.database import open_database, unit_of_work
 from hecht.schema.engine import database_url
 from hecht.schema.inputs import NewClient, NewEpisode
 from hecht.schema.services import clients, episodes
+from tests.schema.conftest import reset_postgres, worker_database
+
+__all__ = ["POSTGRES_URL", "build_practice", "private_world", "reset_postgres", "world_folders"]
 
 ACTOR = Actor(user_id=None, access_point="test:reliability")
-POSTGRES_URL = os.environ.get("HECHT_TEST_POSTGRES_URL")
+POSTGRES_URL = (
+    worker_database(os.environ["HECHT_TEST_POSTGRES_URL"])
+    if os.environ.get("HECHT_TEST_POSTGRES_URL")
+    else None
+)
+"""This test worker's own PostgreSQL database (the workers of pytest-xdist run at once)."""
 
 
 def private_world(root: Path, language: str = "en") -> dict[str, str]:
     """The environment of a ``hecht`` whose every folder lies under ``root``."""
     home = root / "home"
     home.mkdir(parents=True, exist_ok=True)
+    config = root / "config"
+    config.mkdir(parents=True, exist_ok=True)  # a practitioner who gave their name: not asked
+    (config / "config.toml").write_text('practitioner = "Test Practitioner"\n', encoding="utf-8")
     return {
         "HOME": str(home),
         "XDG_CONFIG_HOME": str(home / ".config"),
@@ -45,17 +54,10 @@ def world_folders(environment: dict[str, str]) -> list[Path]:
     return [Path(environment[name]) for name in names if name != "HECHT_LANG"]
 
 
-def reset_postgres(url: str) -> None:
-    """Empty the test database: drop and recreate its public schema."""
-    engine = create_engine(database_url(url))
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
 def build_practice(url: str, codes: Iterable[str], names: dict[str, str] | None = None) -> None:
     """Register these clients (named as given), each in an episode since today."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = open_database(database_url(url))
     with unit_of_work(engine) as session:
         for code in codes:

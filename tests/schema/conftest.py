@@ -38,8 +38,10 @@ def worker_database(url: str) -> str:
         if exists is None:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    return base.set(database=name).render_as_string(hide_password=False).replace(
-        "postgresql+psycopg://", "postgresql://", 1
+    return (
+        base.set(database=name)
+        .render_as_string(hide_password=False)
+        .replace("postgresql+psycopg://", "postgresql://", 1)
     )
 
 

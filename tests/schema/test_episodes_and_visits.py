@@ -192,3 +192,49 @@ def test_a_visit_before_the_episode_began_is_refused(engine, actor, episode):
                     attendee_codes=["A1"],
                 ),
             )
+
+
+def test_a_visit_holding_a_scale_is_retracted_only_after_the_scale(engine, actor, episode):
+    from hecht.scales.library import load_library
+    from hecht.schema.inputs import NewAdministration
+    from hecht.schema.services import administrations
+    from hecht.schema.services.drafts import GivenAnswer, store_answers
+
+    library = load_library(None)
+    with unit_of_work(engine) as session:
+        visit = visits.record_visit(
+            session=session,
+            actor=actor,
+            new=NewVisit(
+                episode_lineage_id=episode.lineage_id, visit_date=TODAY, attendee_codes=["A1"]
+            ),
+        )
+        new = NewAdministration(
+            client_code="A1", scale_id="who5", visit_lineage_id=visit.lineage_id
+        )
+        answers = [GivenAnswer(str(item), "3") for item in range(1, 6)]
+        draft = store_answers(
+            session=session, actor=actor, library=library, answers=answers, new=new
+        )
+        administrations.complete_administration(
+            session=session, actor=actor, library=library, administration_id=draft.draft.id
+        )
+    with pytest.raises(ConflictError, match="still holds scales") as refused:
+        with unit_of_work(engine) as session:
+            visits.retract_visit(
+                session=session, actor=actor, lineage_id=visit.lineage_id, reason="wrong client"
+            )
+    assert refused.value.reason == "visit_holds_scales"
+    with unit_of_work(engine) as session:
+        administrations.retract_administration(
+            session=session, actor=actor, lineage_id=draft.draft.lineage_id, reason="wrong client"
+        )
+        visits.retract_visit(
+            session=session, actor=actor, lineage_id=visit.lineage_id, reason="wrong client"
+        )
+        assert (
+            visits.visit_history(session=session, actor=actor, lineage_id=visit.lineage_id)[
+                -1
+            ].record_status
+            == "retracted"
+        )

@@ -25,8 +25,9 @@ HECHT = shutil.which("hecht", path=str(Path(sys.executable).parent))
 REPORTER = (
     "import signal, subprocess, sys\n"
     "child = subprocess.Popen(sys.argv[2:])\n"
-    "for ignored in (signal.SIGINT, signal.SIGHUP):  # Ctrl+C, a closed terminal: the child's\n"
-    "    signal.signal(ignored, signal.SIG_IGN)\n"
+    "signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the child's own\n"
+    "# a closed terminal: passed on to the child, as a login shell passes it on to its jobs\n"
+    "signal.signal(signal.SIGHUP, lambda *_: child.send_signal(signal.SIGHUP))\n"
     "code = child.wait()\n"
     "open(sys.argv[1], 'w').write(str(code if code >= 0 else 128 - code))\n"
 )

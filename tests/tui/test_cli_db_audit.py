@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 from sqlalchemy import text
@@ -171,3 +172,11 @@ def test_the_demo_fills_its_own_database(capsys, monkeypatch, tmp_path):
     assert "6 episodes" in out
     code, out, _ = run(capsys, "--db", str(tmp_path / "hecht" / "hecht-demo.db"), "audit", "verify")
     assert code == 0 and "the audit log is intact" in out
+
+
+def test_a_postgresql_url_without_the_extra_says_how_to_install_it(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if `hecht[postgres]` was not installed
+    code, out, err = run(capsys, "--db", "postgresql://hecht@127.0.0.1/practice", "db", "status")
+    assert code == 2
+    assert 'pip install "hecht[postgres]"' in err
+    assert "Traceback" not in err + out

@@ -347,3 +347,46 @@ def test_a_note_is_read_whole_and_corrected_as_a_new_version_with_its_reason(tmp
     assert [(v.version, v.change_reason) for v in versions] == [(1, None), (2, "completed")]
     assert versions[-1].note == first.strip() + " Better after the breathing exercise."
     assert versions[-1].themes == ["sleep"]
+
+
+def test_a_visit_entered_in_error_is_retracted_after_its_scale_each_with_a_reason(tmp_path, opened):
+    from hecht.schema.inputs import NewAdministration, NewVisit
+    from hecht.schema.services.drafts import GivenAnswer, store_answers
+
+    path = practice(tmp_path, "K2")
+    engine = open_database(f"sqlite:///{path}")
+    with unit_of_work(engine) as session:
+        (episode,) = episodes.episodes_for_client(session=session, actor=ACTOR, code="K2")
+        new = NewVisit(
+            episode_lineage_id=episode.lineage_id, visit_date=TODAY, attendee_codes=["K2"]
+        )
+        visit = visits.record_visit(session=session, actor=ACTOR, new=new)
+        scale = NewAdministration(
+            client_code="K2", scale_id="who5", visit_lineage_id=visit.lineage_id
+        )
+        answers = [GivenAnswer(str(item), "3") for item in range(1, 6)]
+        stored = store_answers(
+            session=session, actor=ACTOR, library=LIBRARY, answers=answers, new=scale
+        )
+        administrations.complete_administration(
+            session=session, actor=ACTOR, library=LIBRARY, administration_id=stored.draft.id
+        )
+    engine.dispose()
+    history = lambda s: visits.visit_history(session=s, actor=ACTOR, lineage_id=visit.lineage_id)  # noqa: E731
+    shown = opened(path)
+    shown.wait_for("K2")
+    # the dossier's newest record is the visit: retracting it while it holds a scale is refused
+    shown.burst("K2", "Enter", "Enter", "x", "wrong client", "Enter")
+    shown.wait_for("This visit still holds scales")
+    assert [v.record_status for v in read(path, history)] == ["complete"]
+    # back to the dossier, the scale under the visit: retracted with its reason
+    shown.burst("Escape", "Down", "Enter", "x", "wrong client", "Enter")
+    shown.wait_for("Retracted: it leaves the lists")
+    shown.burst("Enter", "x", "wrong client, the visit too", "Enter")
+    shown.wait_for("Retracted: the visit")
+    assert [(v.record_status, v.change_reason) for v in read(path, history)] == [
+        ("complete", None),
+        ("retracted", "wrong client, the visit too"),
+    ]
+    listed = lambda: "visit ·" not in shown.screen() and "WHO-5" not in shown.screen()  # noqa: E731
+    eventually(listed, "the dossier lists neither the visit nor its scale")

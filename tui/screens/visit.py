@@ -1,7 +1,8 @@
 """Provides one visit read back: its date, who came, the whole note and themes, its scales.
 
-``e`` writes or corrects the note (a correction is a new version, with the reason), ``h`` shows
-every version of the visit and what changed.
+``e`` writes or corrects the note (a correction is a new version, with the reason), ``x``
+retracts a visit entered in error (once its scales are retracted), ``h`` shows every version of
+the visit and what changed.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class VisitScreen(HechtScreen[None]):
 
     BINDINGS = [
         Binding("e", "edit_note", "Note", id="visit.note", tooltip="Write or correct the note"),
+        Binding("x", "retract", "Retract", id="visit.retract", tooltip="Entered in error"),
         Binding("h", "history", "History", id="visit.history", tooltip="Every version"),
         Binding("escape", "back", "Back", id="visit.back", tooltip="Back to the dossier"),
     ]
@@ -83,6 +85,27 @@ class VisitScreen(HechtScreen[None]):
 
         if self.history is not None:
             self.app.push_screen(NoteScreen(self.lineage_id, self.who, self.history.current))
+
+    def action_retract(self) -> None:
+        """Retract a visit entered in error (the wrong client, the wrong day)."""
+        from hecht.tui.dialogs.reason import ReasonModal
+
+        if self.history is not None:
+            self.app.push_screen(
+                ReasonModal(self.text("visit.why_retract")),
+                lambda reason: self._retract(reason) if reason else None,
+            )
+
+    @holding_keys(group="visit-save")
+    def _retract(self, reason: str) -> None:
+        try:
+            seen = None if self.history is None else self.history.current.version
+            self.backend.retract_visit(self.lineage_id, reason, expected_version=seen)
+        except Exception as error:  # noqa: BLE001 - said on screen; nothing was stored
+            self.app.call_from_thread(self.app.notify, self.reason_for(error), severity="error")
+            return
+        self.app.call_from_thread(self.app.notify, self.text("visit.retracted_saved"))
+        self.app.call_from_thread(self.dismiss, None)
 
     def action_history(self) -> None:
         """Every version of this visit and what changed."""

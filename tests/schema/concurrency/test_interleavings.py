@@ -158,7 +158,7 @@ def answer_or_complete(record: Record, worker: Any, library: Any, one_unit: bool
             store_answers(answers=[answer], administration_id=record.key, **context)
 
     with unit_of_work(worker.engine) as session:
-        adm.get_administration(session=session, actor=worker.actor, administration_id=record.key)
+        adm.administration_history(session=session, actor=worker.actor, lineage_id=record.key)
         if one_unit:
             store(session)
     if not one_unit:
