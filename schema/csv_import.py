@@ -257,7 +257,10 @@ def check_row(
     )  # fmt: skip
 
 
-def _write(session: Session, actor: Actor, library: ScaleLibrary, record: PaperRecord) -> None:
+def write_record(
+    session: Session, actor: Actor, library: ScaleLibrary, record: PaperRecord
+) -> None:
+    """Write one checked record as a completed administration (answers, then the score)."""
     draft = administrations.start_administration(
         session=session,
         actor=actor,
@@ -304,7 +307,7 @@ def import_paper_records(
     if problems or dry_run:
         return ImportReport(parsed.read, 0, problems)
     for record in records:
-        _write(session, actor, library, record)
+        write_record(session, actor, library, record)
     audit.record(
         session=session, actor=actor, event=AuditKind.IMPORT, detail=f"csv: {len(records)} rows"
     )

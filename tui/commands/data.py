@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from hecht.tui.commands.group import database_options, invocation
+from hecht.tui.commands.source import read_source
 from hecht.tui.context import Invocation
 from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
@@ -35,17 +36,27 @@ def commands(messages: Messages) -> dict[str, click.Command]:
         return run_restore(invocation(db, demo_allowed=False), source, yes)
 
     @click.command(help=messages("help.export"))
-    @click.option("--format", "kind", type=click.Choice(("json", "csv")), default="json",
+    @click.option("--format", "kind", type=click.Choice(("json", "csv", "fhir")), default="json",
                   help=messages("help.export.format"))  # fmt: skip
     @click.option("--out", metavar=messages("metavar.file_or_folder"), type=Path, required=True,
                   help=messages("help.export.out"))  # fmt: skip
     @click.option("--pseudonymize", is_flag=True, help=messages("help.pseudonymize"))
     @click.option("--study-key", metavar=messages("metavar.key"), help=messages("help.study_key"))
+    @click.option("--names", is_flag=True, help=messages("help.export.names"))
+    @click.option("--per-client", is_flag=True, help=messages("help.export.per_client"))
     @force
     @database_options(messages)
-    def export(kind: str, out: Path, pseudonymize: bool, study_key: str | None, force: bool,
-               db: str | None, demo: bool) -> int:  # fmt: skip
+    def export(kind: str, out: Path, pseudonymize: bool, study_key: str | None, names: bool,
+               per_client: bool, force: bool, db: str | None, demo: bool) -> int:  # fmt: skip
+        from hecht.tui.commands.fhir import check_export_options, export_fhir_folder
+
+        check_export_options(
+            messages, kind, names=names, per_client=per_client, pseudonymize=pseudonymize,
+            study_key=study_key,
+        )  # fmt: skip
         found = invocation(db, demo)
+        if kind == "fhir":
+            return export_fhir_folder(found, out, names=names, per_client=per_client, force=force)
         if kind == "csv":
             key = study_key if pseudonymize else None
             return export_csv_folder(
@@ -57,8 +68,14 @@ def commands(messages: Messages) -> dict[str, click.Command]:
 
     @click.command("import", help=messages("help.import"))
     @click.argument("source", metavar=messages("metavar.file"), type=Path)
+    @click.option("--format", "kind", type=click.Choice(("json", "fhir")), default="json",
+                  help=messages("help.import.format"))  # fmt: skip
     @database_options(messages, demo=False)
-    def load(source: Path, db: str | None) -> int:
+    def load(source: Path, kind: str, db: str | None) -> int:
+        if kind == "fhir":
+            from hecht.tui.commands.fhir import run_import_fhir
+
+            return run_import_fhir(invocation(db, demo_allowed=False), source)
         return run_import(invocation(db, demo_allowed=False), source)
 
     @click.command("import-csv", help=messages("help.import_csv"))
@@ -237,20 +254,6 @@ def export_csv_folder(
     for name, rows in report.files.items():
         print(messages("export.file", path=out / name, rows=rows))
     return 0
-
-
-def read_source(source: Path, messages: Messages, encoding: str = "utf-8") -> str:
-    """Read a file the user gave, refusing a missing, unreadable or non-UTF-8 one."""
-    if source.is_dir():
-        raise UsageError(messages("error.source_is_folder", path=source))
-    try:
-        return source.read_text(encoding=encoding)
-    except OSError as error:
-        raise UsageError(
-            messages("error.cannot_read", path=source, reason=error.strerror)
-        ) from None
-    except UnicodeDecodeError:
-        raise UsageError(messages("error.not_utf8", path=source)) from None
 
 
 def run_import(invocation: Invocation, source: Path) -> int:

@@ -1,0 +1,1 @@
+"""Provides FHIR R4 export and import: pure builders of resources, and their storage."""

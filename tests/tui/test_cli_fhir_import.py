@@ -1,0 +1,153 @@
+"""``hecht import --format fhir``: results entered elsewhere come in scored by Hecht, all of
+them or none, and every refused resource is named with what is wrong."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.fhir import terms
+from hecht.tui.cli import main
+
+from .conftest import frozen_actor
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def totals(database: Path) -> list[tuple]:
+    with sqlite3.connect(database) as connection:
+        return connection.execute(
+            "SELECT c.code, a.scale_id, date(a.observed_at), s.total, s.valid FROM administration a"
+            " JOIN client c ON c.id = a.client_id JOIN score s ON s.administration_id = a.id"
+            " WHERE a.status = 'complete' ORDER BY 1, 2, 3, 4"
+        ).fetchall()
+
+
+@pytest.fixture
+def exported(capsys, report_db, frozen_commands, tmp_path) -> Path:
+    code, _, err = run(
+        capsys, "--db", report_db, "export", "--format", "fhir", "--out", str(tmp_path / "fhir")
+    )
+    assert code == 0, err
+    return tmp_path / "fhir" / "practice.json"
+
+
+@pytest.fixture
+def empty_practice(tmp_path) -> Path:
+    """A second practice that knows the same clients, and has no results yet."""
+    from hecht.schema.inputs import NewClient
+    from hecht.schema.services.clients import create_client
+
+    path = tmp_path / "elsewhere.db"
+    engine = open_database(f"sqlite:///{path}")
+    with unit_of_work(engine) as session:
+        for code in ("ZULU", "ALPHA", "MIKE"):
+            create_client(session=session, actor=frozen_actor(), new=NewClient(code=code))
+    engine.dispose()
+    return path
+
+
+def test_an_export_imported_elsewhere_gives_the_same_scores(
+    capsys, report_db, exported, empty_practice
+):
+    code, out, err = run(capsys, "--lang", "en", "--db", str(empty_practice), "import",
+                         "--format", "fhir", str(exported))  # fmt: skip
+    assert code == 0, err
+    assert "9 responses imported" in out
+    assert totals(empty_practice) == totals(Path(report_db))
+
+
+def test_importing_the_same_responses_twice_is_refused_and_adds_nothing(
+    capsys, report_db, exported
+):
+    before = totals(Path(report_db))
+    code, out, _ = run(capsys, "--lang", "nl", "--db", report_db, "import", "--format", "fhir",
+                       str(exported))  # fmt: skip
+    assert code == 2 and "al" in out and "er is niets geïmporteerd" in out
+    assert totals(Path(report_db)) == before
+
+
+def phq9_response(**changes) -> dict:
+    response = {
+        "resourceType": "QuestionnaireResponse",
+        "id": "r1",
+        "questionnaire": terms.questionnaire_url("phq9") + "|1",
+        "status": "completed",
+        "subject": {"identifier": {"system": terms.CLIENT_SYSTEM, "value": "ZULU"}},
+        "authored": "2026-11-01",
+        "item": [
+            {"linkId": str(n), "answer": [{"valueCoding": {"code": "1"}}]} for n in range(1, 11)
+        ],
+    }
+    response.update(changes)
+    return response
+
+
+def test_a_single_response_naming_its_client_by_code_is_scored_by_hecht(
+    capsys, report_db, frozen_commands, tmp_path
+):
+    source = tmp_path / "phq9.json"
+    source.write_text(json.dumps(phq9_response()))
+    code, _, err = run(capsys, "--db", report_db, "import", "--format", "fhir", str(source))
+    assert code == 0, err
+    assert ("ZULU", "phq9", "2026-11-01", 9.0, 1) in totals(Path(report_db))
+
+
+def test_every_bad_resource_is_named_and_nothing_is_written(
+    capsys, report_db, frozen_commands, tmp_path
+):
+    bad_items = [{"linkId": "1", "answer": [{"valueCoding": {"code": "7"}}]}, {"linkId": "99"}]
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"resource": phq9_response(id="good")},
+            {"resource": phq9_response(id="nobody", subject={"reference": "Patient/x"})},
+            {"resource": phq9_response(id="stranger", subject={
+                "identifier": {"system": terms.CLIENT_SYSTEM, "value": "NOBODY"}})},
+            {"resource": phq9_response(id="badcodes", item=bad_items)},
+            {"resource": phq9_response(id="nodate", authored="soon")},
+            {"resource": phq9_response(id="other", questionnaire="http://loinc.org/q/44249-1")},
+            {"resource": phq9_response(id="draft", status="in-progress")},
+        ],
+    }  # fmt: skip
+    source = tmp_path / "mixed.json"
+    source.write_text(json.dumps(bundle))
+    before = totals(Path(report_db))
+    code, out, _ = run(capsys, "--lang", "en", "--db", report_db, "import", "--format", "fhir",
+                       str(source))  # fmt: skip
+    assert code == 2
+    lines = out.splitlines()
+    expected = {
+        "entry 2 (QuestionnaireResponse nobody)": "no client code",
+        "entry 3 (QuestionnaireResponse stranger)": "no client with code 'NOBODY'",
+        "entry 4 (QuestionnaireResponse badcodes)": "code 7 is not an option",
+        "entry 5 (QuestionnaireResponse nodate)": "authored 'soon'",
+        "entry 6 (QuestionnaireResponse other)": "is not a Hecht scale",
+    }
+    for where, what in expected.items():
+        assert any(where in line and what in line for line in lines), (where, out)
+    assert any("item '99' is not an item of PHQ-9" in line for line in lines)
+    assert not any("entry 1 " in line or "entry 7 " in line for line in lines)
+    assert "nothing was imported" in lines[-1]
+    assert totals(Path(report_db)) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("{not json", "not a JSON file (line 1)"), ('{"resourceType": "Patient"}', "Patient")],
+)
+def test_a_file_that_is_no_fhir_response_exits_2(capsys, report_db, tmp_path, text, words):
+    source = tmp_path / "x.json"
+    source.write_text(text)
+    code, out, err = run(capsys, "--lang", "en", "--db", report_db, "import", "--format", "fhir",
+                         str(source))  # fmt: skip
+    assert code == 2 and words in out + err and "Traceback" not in out + err
