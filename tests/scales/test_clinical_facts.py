@@ -1,4 +1,4 @@
-"""Clinical facts of the built-in definitions that an independent check asked for, as specifications.
+"""Clinical facts of the built-in definitions that an independent check asked for.
 
 CORE-10's risk item is never prorated away and its unverified instruction is not shipped; the CSI
 labels are ours, not the authors' anchors; the relationship and self-image scales without
@@ -46,7 +46,8 @@ def test_core10_item_6_left_unanswered_makes_the_total_invalid_and_names_the_ite
     core10 = LIBRARY.get("core10")
     result = score(core10, parse_answers(core10, "1,2,2,1,1,,1,1,1,1"))
     assert result.total is None
-    assert [(missing.rule, missing.item) for missing in result.unanswered_critical] == [("risk", "6")]
+    unanswered = [(missing.rule, missing.item) for missing in result.unanswered_critical]
+    assert unanswered == [("risk", "6")]
 
 
 def test_core10_another_single_missing_item_is_still_prorated():

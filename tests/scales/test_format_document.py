@@ -1,4 +1,4 @@
-"""docs/scale-format.md tells authors the limits that scales/limits.py enforces, and the same ones."""
+"""docs/scale-format.md tells authors the limits that scales/limits.py enforces, the same ones."""
 
 from __future__ import annotations
 
