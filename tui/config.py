@@ -21,6 +21,21 @@ from hecht.tui.settings import config_dir
 CONFIG_NAME = "config.toml"
 DEFAULT_INTAKE = ("who5", "rses", "csi4", "epds", "gad7")
 DEFAULT_VISIT = ("who5", "csi4")
+ReasonKey = Literal[
+    "fear_of_childbirth", "fear_of_parenthood", "traumatic_birth", "stillbirth",
+    "loss_or_grief", "parent_role", "relationship_problems", "other",
+]  # fmt: skip
+"""The referral reasons a battery can be suggested for (the storage layer's ReferralReason)."""
+DEFAULT_BY_REASON: dict[str, tuple[str, ...]] = {
+    "fear_of_childbirth": ("fobs", "epds", "who5", "csi4"),
+    "fear_of_parenthood": ("epds", "gad7", "who5", "csi4"),
+    "traumatic_birth": ("epds", "gad7", "who5", "csi4"),
+    "stillbirth": ("epds", "who5", "csi4"),
+    "loss_or_grief": ("epds", "who5", "csi4"),
+    "parent_role": ("epds", "who5", "csi4"),
+    "relationship_problems": ("csi16", "who5", "epds"),
+}
+"""Scales suggested at intake and closing for each referral reason, for both partners."""
 SIGNAL_DEFAULTS = SignalThresholds()
 HEADER = "# Hecht settings. `hecht init` wrote this file; edit it freely (see the README)."
 
@@ -34,6 +49,11 @@ class Protocols(Struct, forbid_unknown_fields=True, kw_only=True):
     """The battery of every visit in between."""
     closing: list[str] = field(default_factory=lambda: list(DEFAULT_INTAKE))
     """The battery of the closing visit."""
+    by_reason: dict[ReasonKey, list[str]] = field(
+        default_factory=lambda: {reason: list(ids) for reason, ids in DEFAULT_BY_REASON.items()}
+    )
+    """Scales added to the intake and closing batteries for an episode's referral reasons,
+    entered for each attending partner (e.g. fear of childbirth: FOBS, EPDS, WHO-5, CSI-4)."""
 
 
 class Signals(Struct, forbid_unknown_fields=True, kw_only=True):
