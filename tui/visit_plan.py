@@ -56,7 +56,7 @@ def battery(
     if kind is VisitKind.VISIT:
         return steps
     for reason in reasons:
-        for scale_id in protocols.by_reason.get(reason, []):  # type: ignore[call-overload]
+        for scale_id in protocols.by_reason.get(reason):
             definition = _known(library, scale_id)
             if definition is None:
                 continue
