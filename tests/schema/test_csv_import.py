@@ -182,10 +182,11 @@ def test_a_numeric_line_scale_imports_its_values_and_refuses_one_off_the_line(
     engine, actor, library, client
 ):
     bad = 'A1,fobs,2026-10-02,"40,101",paper\nA1,fobs,2026-10-03,"40,7.5",paper\n'
-    report = run(engine, actor, library, 'client_code,scale,observed_on,answers,mode\n' + bad)
+    report = run(engine, actor, library, "client_code,scale,observed_on,answers,mode\n" + bad)
+    allowed = "allowed: 0 to 100 in steps of 1"
     assert [str(problem) for problem in report.problems] == [
-        "line 2, column answers (4): item 2: '101' is not an answer; allowed: 0 to 100 in steps of 1",
-        "line 3, column answers (4): item 2: '7.5' is not an answer; allowed: 0 to 100 in steps of 1",
+        f"line 2, column answers (4): item 2: '101' is not an answer; {allowed}",
+        f"line 3, column answers (4): item 2: '7.5' is not an answer; {allowed}",
     ]
     assert administrations(engine) == 0
     good = 'client_code,scale,observed_on,answers,mode\nA1,fobs,2026-10-02,"40,58",paper\n'

@@ -35,7 +35,8 @@ def test_an_ordinary_visit_keeps_its_own_battery_whatever_the_referral():
 
 
 def test_a_reason_without_suggestions_and_unknown_scale_ids_add_nothing():
-    protocols = Protocols(closing=["who5"], by_reason=ByReason(other=["nosuchscale"], stillbirth=[]))
+    suggested = ByReason(other=["nosuchscale"], stillbirth=[])
+    protocols = Protocols(closing=["who5"], by_reason=suggested)
     steps = battery(
         protocols, VisitKind.CLOSING, load_library(), "K1", ["K1"], ["other", "stillbirth"]
     )
