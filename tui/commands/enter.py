@@ -11,7 +11,6 @@ from typing import Any
 
 import click
 
-from hecht.scales.answers import AnswerError, check_code
 from hecht.tui.commands.group import database_options, invocation
 from hecht.tui.context import Invocation
 from hecht.tui.errors import UsageError
@@ -165,6 +164,8 @@ class EntryFlow:
         A number is checked where it is typed: one outside the range or between its steps is
         refused with the allowed values and asked again; '-' marks the item missing.
         """
+        from hecht.scales.answers import AnswerError, check_code  # pydantic: not at CLI start
+
         question = self._question(definition, item, number)
         bounds = definition.option_set(item).range
         if bounds is None:
