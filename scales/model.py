@@ -95,12 +95,33 @@ class NumericRange(Strict):
 
     min: Number
     max: Number
-    step: Number = Field(default=1, ge=limits.MIN_STEP)
+    step: Number = 1
 
     @model_validator(mode="after")
     def _ordered(self) -> NumericRange:
         if self.max <= self.min:
-            raise ValueError(f"max ({self.max:g}) must be greater than min ({self.min:g})")
+            raise ValueError(
+                f"max ({self.max:g}) must be greater than min ({self.min:g}) — "
+                "swap them or correct one"
+            )
+        if self.step < limits.MIN_STEP:
+            raise ValueError(
+                f"step ({self.step:g}) must be at least {limits.MIN_STEP:g} — "
+                "give the smallest difference a person can mark (1 for a 0–100 line)"
+            )
+        width = self.max - self.min
+        if self.step > width:
+            raise ValueError(
+                f"step ({self.step:g}) is wider than the range {self.min:g} to {self.max:g} — "
+                "make the step smaller"
+            )
+        steps = width / self.step
+        if abs(steps - round(steps)) > 1e-9:
+            raise ValueError(
+                f"step ({self.step:g}) does not divide the range {self.min:g} to {self.max:g} "
+                f"into whole steps — choose a step that fits a whole number of times into "
+                f"{width:g}, or move min or max"
+            )
         return self
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -159,7 +160,12 @@ class HechtApp(App[int]):
         self.push_screen(EntryScreen(EntryTarget(draft=draft), definition, who), after)
 
     def run_visit(
-        self, code: str, names: dict[str, str], episode_lineage_id: int, first: bool
+        self,
+        code: str,
+        names: dict[str, str],
+        episode_lineage_id: int,
+        first: bool,
+        reasons: Sequence[str] = (),
     ) -> None:
         """The visit flow: its date and protocol, its battery scale by scale, then the note.
 
@@ -169,24 +175,29 @@ class HechtApp(App[int]):
                 in a couple's episode).
             episode_lineage_id: the episode the visit belongs to.
             first: whether this is the episode's first visit (the intake protocol then).
+            reasons: the episode's referral reasons (their suggested scales join intake and
+                closing).
         """
         from hecht.tui.dialogs.start_visit import StartVisitModal
 
         today = self.backend.clock().date()
         self.push_screen(
             StartVisitModal(today, list(names), first, episode_lineage_id),
-            lambda start: self._visit_started(code, names, start),
+            lambda start: self._visit_started(code, names, start, reasons),
         )
 
-    def _visit_started(self, code: str, names: dict[str, str], start: Any) -> None:
+    def _visit_started(
+        self, code: str, names: dict[str, str], start: Any, reasons: Sequence[str] = ()
+    ) -> None:
         from hecht.tui.visit_flow import VisitFlow
         from hecht.tui.visit_plan import battery
 
         if start is None:
             return
         steps = battery(
-            self.config.protocols, start.kind, self.backend.library, code, start.attendees
-        )
+            self.config.protocols, start.kind, self.backend.library, code, start.attendees,
+            reasons,
+        )  # fmt: skip
         episode = start.visit.episode_lineage_id
         VisitFlow(self, names.get(code, code), episode, start.visit, steps, names).next()
 

@@ -25,6 +25,27 @@ SIGNAL_DEFAULTS = SignalThresholds()
 HEADER = "# Hecht settings. `hecht init` wrote this file; edit it freely (see the README)."
 
 
+class ByReason(Struct, forbid_unknown_fields=True, kw_only=True):
+    """Scales suggested at intake and closing for each referral reason, for both partners.
+
+    One field per referral reason of the storage layer (ReferralReason); 'other' suggests none.
+    """
+
+    fear_of_childbirth: list[str] = field(default_factory=lambda: ["fobs", "epds", "who5", "csi4"])
+    fear_of_parenthood: list[str] = field(default_factory=lambda: ["epds", "gad7", "who5", "csi4"])
+    traumatic_birth: list[str] = field(default_factory=lambda: ["epds", "gad7", "who5", "csi4"])
+    stillbirth: list[str] = field(default_factory=lambda: ["pgs33", "epds", "who5", "csi4"])
+    loss_or_grief: list[str] = field(default_factory=lambda: ["pgs33", "epds", "who5", "csi4"])
+    parent_role: list[str] = field(default_factory=lambda: ["epds", "who5", "csi4"])
+    relationship_problems: list[str] = field(default_factory=lambda: ["csi16", "who5", "epds"])
+    other: list[str] = field(default_factory=list)
+
+    def get(self, reason: str) -> list[str]:
+        """The scales suggested for a reason; none for a reason this version does not know."""
+        scale_ids = getattr(self, reason, [])
+        return scale_ids if isinstance(scale_ids, list) else []
+
+
 class Protocols(Struct, forbid_unknown_fields=True, kw_only=True):
     """Which scales a visit asks for, by phase of the episode."""
 
@@ -34,6 +55,9 @@ class Protocols(Struct, forbid_unknown_fields=True, kw_only=True):
     """The battery of every visit in between."""
     closing: list[str] = field(default_factory=lambda: list(DEFAULT_INTAKE))
     """The battery of the closing visit."""
+    by_reason: ByReason = field(default_factory=ByReason)
+    """Scales added to the intake and closing batteries for an episode's referral reasons,
+    entered for each attending partner (e.g. fear of childbirth: FOBS, EPDS, WHO-5, CSI-4)."""
 
 
 class Signals(Struct, forbid_unknown_fields=True, kw_only=True):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from hecht.scales.library import ScaleLibrary, UnknownScaleError
-from hecht.scales.model import Domain
+from hecht.scales.model import Domain, ScaleDefinition
 from hecht.tui.config import Protocols
 
 
@@ -32,21 +33,44 @@ def battery(
     library: ScaleLibrary,
     client_code: str,
     attendees: list[str],
+    reasons: Sequence[str] = (),
 ) -> list[Step]:
     """Return the scales to enter, in protocol order.
 
     Relationship scales are entered for each attending partner, the others for the client whose
-    dossier is open; scale ids the library does not know are skipped.
+    dossier is open; scale ids the library does not know are skipped. At intake and closing the
+    scales suggested for the episode's referral reasons follow, for each attending partner (a
+    scale already in the battery for that person is not asked twice).
     """
+    ordered = [client_code, *(code for code in attendees if code != client_code)]
+    present = [code for code in ordered if code in attendees]
     steps: list[Step] = []
     for scale_id in getattr(protocols, kind.value):
-        try:
-            definition = library.get(scale_id)
-        except UnknownScaleError:
+        definition = _known(library, scale_id)
+        if definition is None:
             continue
         if definition.domain is Domain.RELATIONSHIP:
-            ordered = [client_code, *(code for code in attendees if code != client_code)]
-            steps += [Step(definition.id, code) for code in ordered if code in attendees]
+            steps += [Step(definition.id, code) for code in present]
         elif client_code in attendees:
             steps.append(Step(definition.id, client_code))
+    if kind is VisitKind.VISIT:
+        return steps
+    for reason in reasons:
+        for scale_id in protocols.by_reason.get(reason):
+            definition = _known(library, scale_id)
+            if definition is None:
+                continue
+            steps += [
+                step
+                for step in (Step(definition.id, code) for code in present)
+                if step not in steps
+            ]
     return steps
+
+
+def _known(library: ScaleLibrary, scale_id: str) -> ScaleDefinition | None:
+    """The latest definition of a scale, or None for an id the library does not know."""
+    try:
+        return library.get(scale_id)
+    except UnknownScaleError:
+        return None

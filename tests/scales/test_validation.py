@@ -216,3 +216,42 @@ def test_strict_mode_requires_reverse_keyed_items_to_be_shown_reversed(tmp_path)
     text = text.replace('answers = "1,"', 'answers = ","')
     report = refusal(tmp_path, text)
     assert "no example shows that reverse-keyed item '1' is reversed" in report
+
+
+LINE = """
+[option_sets.line]
+range = { min = 0, max = 100, step = 1 }
+"""
+
+
+def with_line(range_text: str) -> str:
+    """The valid file with a numeric option set 'line' whose range is ``range_text``."""
+    return VALID.replace("[[items]]", LINE.replace("min = 0, max = 100, step = 1", range_text)
+                         + "\n[[items]]", 1)  # fmt: skip
+
+
+def test_a_numeric_range_option_set_loads(tmp_path):
+    path = tmp_path / "tiny.toml"
+    path.write_text(with_line("min = 0, max = 100, step = 0.5"), encoding="utf-8")
+    line = load_definition(path).option_sets["line"].range
+    assert line is not None and (line.min, line.max, line.step) == (0, 100, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("range_text", "reason"),
+    [
+        ("min = 10, max = 0", "max (0) must be greater than min (10) — swap them"),
+        ("min = 5, max = 5", "max (5) must be greater than min (5)"),
+        ("min = 0, max = 100, step = 0", "step (0) must be at least 0.001"),
+        ("min = 0, max = 100, step = -1", "step (-1) must be at least 0.001"),
+        ("min = 0, max = 100, step = 200", "step (200) is wider than the range 0 to 100"),
+        ("min = 0, max = 100, step = 3", "step (3) does not divide the range 0 to 100"),
+        ('min = 0, max = "100"', "max: "),
+        ("min = 0, max = 100, stap = 1", "unknown key 'stap'"),
+        ("max = 100", "required key 'min' is missing"),
+    ],
+)
+def test_a_bad_numeric_range_is_refused_naming_the_field_and_reason(tmp_path, range_text, reason):
+    report = refusal(tmp_path, with_line(range_text))
+    assert "option_sets.line.range" in report
+    assert reason in report

@@ -176,3 +176,21 @@ def test_a_date_must_be_written_yyyy_mm_dd(engine, actor, library, client, day):
     assert problems_of(engine, actor, library, text) == [
         f"line 3, column observed_on (3): '{day}' is not a date (YYYY-MM-DD)"
     ]
+
+
+def test_a_numeric_line_scale_imports_its_values_and_refuses_one_off_the_line(
+    engine, actor, library, client
+):
+    bad = 'A1,fobs,2026-10-02,"40,101",paper\nA1,fobs,2026-10-03,"40,7.5",paper\n'
+    report = run(engine, actor, library, "client_code,scale,observed_on,answers,mode\n" + bad)
+    allowed = "allowed: 0 to 100 in steps of 1"
+    assert [str(problem) for problem in report.problems] == [
+        f"line 2, column answers (4): item 2: '101' is not an answer; {allowed}",
+        f"line 3, column answers (4): item 2: '7.5' is not an answer; {allowed}",
+    ]
+    assert administrations(engine) == 0
+    good = 'client_code,scale,observed_on,answers,mode\nA1,fobs,2026-10-02,"40,58",paper\n'
+    assert run(engine, actor, library, good).written == 1
+    with unit_of_work(engine) as session:
+        (point,) = trajectories.client_trajectory(session=session, actor=actor, code="A1")
+    assert (point.scale_id, point.total) == ("fobs", 49)

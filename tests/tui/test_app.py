@@ -123,6 +123,44 @@ async def test_a_paper_string_is_checked_and_points_at_the_bad_position(db):
     assert point.total == 0 + 1 + 1 + 0 + 2 + 1 + 3 + 3 + 3 + 0
 
 
+async def test_a_numeric_line_is_typed_as_digits_and_enter_and_refused_off_the_line(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_entry(pilot, "MOM-1", "fobs")
+        hint = lambda: str(app.screen.query_one("#entry-hint").render())  # noqa: E731
+        assert "Type a number from 0 to 100, then Enter" in str(
+            app.screen.query_one("#entry-options").render()
+        )
+        await pilot.press("1", "0", "1")
+        assert "typed: 101" in hint()  # nothing stored before Enter
+        await pilot.press("enter")
+        assert "'101' is not an answer here; allowed: 0 to 100 in steps of 1" in hint()
+        await pilot.press("4", "9", "backspace", "0", "enter")  # a digit taken back: 40
+        await pilot.pause(0.5)
+        await pilot.press("5", "8", "enter")
+        await pilot.pause(0.8)
+        assert type(app.screen).__name__ == "ReviewScreen"
+        await pilot.press("enter")
+        await pilot.pause(0.8)
+    (point,) = stored(db, "MOM-1")
+    assert (point.scale_id, point.total, point.valid) == ("fobs", 49, True)  # (40 + 58) / 2
+
+
+async def test_paper_mode_takes_the_numeric_lines_separated_by_commas(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_entry(pilot, "MOM-2", "fobs")
+        await pilot.press("f2", *"70,101", "enter")
+        assert "Position 2" in str(app.screen.query_one("#entry-hint").render())
+        await pilot.press("end", *(["backspace"] * 3), *"90", "enter")
+        await pilot.pause(0.8)
+        assert type(app.screen).__name__ == "ReviewScreen"
+        await pilot.press("enter")
+        await pilot.pause(0.8)
+    (point,) = stored(db, "MOM-2")
+    assert (point.scale_id, point.total) == ("fobs", 80)
+
+
 async def test_a_critical_answer_raises_an_alert_that_only_an_action_and_a_note_close(db):
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:

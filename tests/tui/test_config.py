@@ -34,6 +34,10 @@ def test_a_saved_config_reads_back_the_same():
     [
         ('language = "de"\n', 'language = "de" cannot be used; allowed: "nl" or "en"'),
         ("colour = 1\n", "colour is not a setting Hecht knows (known here: language,"),
+        (
+            '[protocols.by_reason]\nfear = ["fobs"]\n',
+            "protocols.by_reason.fear is not a setting Hecht knows (known here: fear_of_",
+        ),
         ("language = \n", "not valid TOML at line 1"),
     ],
 )

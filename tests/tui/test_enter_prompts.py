@@ -87,6 +87,26 @@ def test_entering_a_scale_by_prompts_stores_and_completes_it(db):
     assert "WHO-5 1/5" in prompts.shown[0]
 
 
+def test_a_numeric_line_is_typed_as_a_number_and_refused_off_the_line(db):
+    prompts = Scripted(["101", "abc", "7.5", "40", "58", True])
+    assert run_enter(*args(db, "fobs"), prompts) == 0
+    (point,), drafts, _ = state(db)
+    assert (point.scale_id, point.total, point.valid, drafts) == ("fobs", 49, True, [])
+    refusals = [shown for shown in prompts.shown if "is not an answer" in shown]
+    assert refusals == [
+        f"'{typed}' is not an answer here; allowed: 0 to 100 in steps of 1"
+        for typed in ("101", "abc", "7.5")
+    ]
+    assert "Type a number from 0 to 100" in prompts.shown[0]
+
+
+def test_a_numeric_line_can_be_marked_missing(db):
+    prompts = Scripted(["-", "30", True])
+    run_enter(*args(db, "fobs"), prompts)
+    (point,), _, _ = state(db)
+    assert (point.scale_id, point.valid) == ("fobs", False)
+
+
 def point_alerts(db: str) -> list:
     from hecht.schema.services.alerts import client_alerts
 

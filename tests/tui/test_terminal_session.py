@@ -390,3 +390,24 @@ def test_a_visit_entered_in_error_is_retracted_after_its_scale_each_with_a_reaso
     ]
     listed = lambda: "visit ·" not in shown.screen() and "WHO-5" not in shown.screen()  # noqa: E731
     eventually(listed, "the dossier lists neither the visit nor its scale")
+
+
+def test_a_fear_of_birth_scale_typed_in_one_burst_stores_both_lines(tmp_path, opened):
+    path = practice(tmp_path, "K1")
+    shown = opened(path)
+    shown.wait_for("K1")
+    # the dossier, the scale picker, then the two lines as digits and Enter: 101 is refused
+    # (off the 0-100 line) and the same line is asked again, then 40 and 58, then the review
+    shown.burst("K1", "Enter", "e", "fobs", "Enter", *"101", "Enter", *"40", "Enter")
+    shown.burst(*"58", "Enter", "Enter")
+    done = lambda s: client_trajectory(session=s, actor=ACTOR, code="K1")  # noqa: E731
+    eventually(lambda: len(read(path, done)) == 1, "the FOBS completed")
+    (point,) = read(path, done)
+    assert (point.scale_id, point.total, point.valid) == ("fobs", 49, True)
+    stored = read(
+        path,
+        lambda s: administrations.get_administration(
+            session=s, actor=ACTOR, administration_id=point.administration_id
+        ),
+    )
+    assert {answer.item_id: answer.code for answer in stored.answers} == {"1": 40, "2": 58}

@@ -147,9 +147,7 @@ class EntryFlow:
         again: it is not marked missing without one.
         """
         while True:
-            typed = self.ask.select(
-                self._question(definition, item, number), self._choices(definition, item)
-            )
+            typed = self._typed(definition, item, number)
             if typed is None:
                 return None
             if typed != MISSING:
@@ -159,6 +157,33 @@ class EntryFlow:
             reason = (self.ask.text(self.text("missing.title", item=item.id)) or "").strip()
             if reason:
                 return None, reason
+
+    def _typed(self, definition: Any, item: Any, number: int) -> str | None:
+        """An option chosen from the list, or a number typed for a numeric (range) item.
+
+        A number is checked where it is typed: one outside the range or between its steps is
+        refused with the allowed values and asked again; '-' marks the item missing.
+        """
+        from hecht.scales.answers import AnswerError, check_code  # pydantic: not at CLI start
+
+        question = self._question(definition, item, number)
+        bounds = definition.option_set(item).range
+        if bounds is None:
+            return self.ask.select(question, self._choices(definition, item))
+        hint = self.text("enter.number", low=f"{bounds.min:g}", high=f"{bounds.max:g}")
+        while True:
+            typed = self.ask.text(f"{question}\n{hint}")
+            if typed is None:
+                return None
+            typed = typed.strip()
+            if typed == MISSING:
+                return MISSING
+            try:
+                check_code(definition, item, typed)
+            except AnswerError as refused:
+                self.ask.say(self.text("entry.refused", key=typed[:16], allowed=refused.allowed))
+                continue
+            return typed
 
     def _entry(self, code: str, scale_id: str | None) -> Entry | None:
         """Resume the client's draft of the scale, or say what to start at the first answer."""

@@ -236,7 +236,9 @@ class DossierScreen(HechtScreen[None]):
         if episode.couple_id is not None and dossier.partner is not None:
             names[dossier.partner.code] = self._names()[dossier.partner.code]
         first = not any(v.episode_lineage_id == episode.lineage_id for v in dossier.visits)
-        self.hecht.run_visit(self.code, names, episode.lineage_id, first)
+        self.hecht.run_visit(
+            self.code, names, episode.lineage_id, first, list(episode.referral_reasons)
+        )
 
     def action_enter_scale(self) -> None:
         """Pick a scale and key it in for this client."""

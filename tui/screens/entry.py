@@ -155,6 +155,13 @@ class EntryScreen(HechtScreen[bool]):
             event.stop()
             self._enter()
             return
+        if event.key == "backspace" and self.state.typed:
+            event.stop()  # a digit typed too many, before Enter: take it back
+            self.state.typed = self.state.typed[:-1]
+            self.query_one("#entry-hint", Plain).update(
+                self.text("entry.typing", typed=self.state.typed) if self.state.typed else ""
+            )
+            return
         if event.character is None or len(event.character) != 1:
             return
         outcome, answer = self.state.press(event.character)
@@ -195,9 +202,12 @@ class EntryScreen(HechtScreen[bool]):
 
     def _enter(self) -> None:
         if self.state.typed:
+            typed = self.state.typed
             outcome, answer = self.state.confirm_typed()
             if outcome is KeyOutcome.REFUSED or answer is None:
-                self.refresh_item(self.text("entry.refused", key="", allowed=self.state.allowed()))
+                self.refresh_item(
+                    self.text("entry.refused", key=typed, allowed=self.state.allowed())
+                )
                 return
             self._save([answer])
         elif self.state.finished:
