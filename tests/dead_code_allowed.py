@@ -58,3 +58,12 @@ WARNING
 URGENT
 REFERRED
 CLOSING
+
+# the battery per referral reason: config fields read by the reason's name (tui/visit_plan.py)
+fear_of_childbirth
+fear_of_parenthood
+traumatic_birth
+stillbirth
+loss_or_grief
+parent_role
+relationship_problems
