@@ -99,7 +99,10 @@ def _copy(source: Path, source_key: str | None, target: Path, target_key: str | 
     decrypt or re-key, SQLCipher exports schema and rows into the keyed file.
     """
     if source_key == target_key:
-        with closing(connect(source, source_key)) as live, closing(connect(target, target_key)) as copy:
+        with (
+            closing(connect(source, source_key)) as live,
+            closing(connect(target, target_key)) as copy,
+        ):
             live.backup(copy)
             # a backup is one self-contained file: no write-ahead log beside it
             copy.execute("PRAGMA journal_mode=DELETE")

@@ -41,7 +41,9 @@ def fill(path: Path, count: int = 3) -> None:
     with unit_of_work(engine) as session:
         for number in range(count):
             clients.create_client(
-                session=session, actor=ACTOR, new=NewClient(code=f"C{number}", name=f"{CANARY} {number}")
+                session=session,
+                actor=ACTOR,
+                new=NewClient(code=f"C{number}", name=f"{CANARY} {number}"),
             )
     engine.dispose()
 
@@ -55,8 +57,12 @@ def table_rows(path: Path, passphrase: str | None) -> dict[str, list[tuple]]:
     from hecht.schema.cipher import connect
 
     with closing(connect(path, passphrase)) as connection:
-        names = [n for (n,) in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        names = [
+            n
+            for (n,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
+            )
+        ]
         return {n: sorted(map(tuple, connection.execute(f'SELECT * FROM "{n}"'))) for n in names}
 
 

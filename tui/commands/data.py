@@ -42,10 +42,14 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     @click.option("--pseudonymize", is_flag=True, help=messages("help.pseudonymize"))
     @click.option("--study-key", metavar=messages("metavar.key"), help=messages("help.study_key"))
     @force
+    @click.option("--plain", is_flag=True, help=messages("help.plain"))
     @database_options(messages)
     def export(kind: str, out: Path, pseudonymize: bool, study_key: str | None, force: bool,
-               db: str | None, demo: bool) -> int:  # fmt: skip
+               plain: bool, db: str | None, demo: bool) -> int:  # fmt: skip
+        from hecht.tui.reports.output import guard_plain
+
         found = invocation(db, demo)
+        guard_plain(found.database_file(), out, messages, plain=plain)
         if kind == "csv":
             key = study_key if pseudonymize else None
             return export_csv_folder(
@@ -92,6 +96,7 @@ def run_backup(invocation: Invocation, target: Path) -> int:
     from hecht.schema import audit
     from hecht.schema.audit import AuditKind
     from hecht.schema.backup import BackupError, backup_sqlite
+    from hecht.schema.cipher import key_for
     from hecht.schema.database import unit_of_work
     from hecht.tui.context import opened_database
     from hecht.tui.reports.output import guard_output
@@ -100,8 +105,9 @@ def run_backup(invocation: Invocation, target: Path) -> int:
     source = database_file(invocation)
     guard_output(target, source, messages)
     with opened_database(invocation) as engine:
+        key = key_for(source)  # an encrypted database backs up encrypted, with its own key
         try:
-            report = backup_sqlite(source, target)
+            report = backup_sqlite(source, target, source_key=key, target_key=key)
         except BackupError as error:
             raise backup_refusal(error, messages) from None
         with unit_of_work(engine) as session:

@@ -1,4 +1,5 @@
-"""Provides ``hecht init``: who you are, your language, the database, your batteries."""
+"""Provides ``hecht init``: who you are, your language, the database, your batteries, and
+encryption of the database (offered, and recommended)."""
 
 from __future__ import annotations
 
@@ -57,4 +58,37 @@ def run_init(config: Config, messages: Messages, prompter: Prompter | None = Non
         }
     )
     ask.say(messages("init.written", path=save_config(updated)))
+    offer_encryption(updated.database, messages, ask)
     return 0
+
+
+def offer_encryption(database: str | None, messages: Messages, ask: Prompter) -> None:
+    """Offer to encrypt the SQLite database (a new one is created encrypted right away).
+
+    Raises:
+        UsageError: the passphrase was refused, or the database could not be encrypted.
+    """
+    from hecht.schema.cipher import is_encrypted, remember_key
+    from hecht.schema.engine import database_url
+    from hecht.tui.context import open_engine, sqlite_file
+    from hecht.tui.unlock import encrypt_file, new_passphrase
+
+    url = database_url(database)
+    path = sqlite_file(url)
+    if path is None:
+        ask.say(messages("init.postgresql_not_encrypted"))
+        return
+    if is_encrypted(path):
+        ask.say(messages("init.already_encrypted", path=path))
+        return
+    if not ask.confirm(messages("init.encrypt"), default=True):
+        ask.say(messages("init.not_encrypted"))
+        return
+    passphrase = new_passphrase(messages, ask=lambda prompt: ask.password(prompt) or "")
+    if path.exists() and path.stat().st_size > 0:
+        ask.say(messages("init.encrypt_existing", path=path))
+        encrypt_file(path, passphrase, messages)
+        return
+    remember_key(path, passphrase)
+    open_engine(url, messages).dispose()  # creates the file, encrypted, with the schema
+    ask.say(messages("init.encrypted_new", path=path))
