@@ -56,7 +56,8 @@ async def until(pilot, check, what: str, seconds: float = 15) -> None:
     deadline = time.monotonic() + seconds
     while not check():
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not so after {seconds} s; {type(pilot.app.screen).__name__}")
+            shown = type(pilot.app.screen).__name__
+            raise AssertionError(f"{what}: not so after {seconds} s; the screen: {shown}")
         await pilot.pause(0.05)
 
 
