@@ -108,8 +108,9 @@ async def test_a_draft_in_progress_survives_the_lock_and_entry_goes_on_where_it_
         await until(pilot, lambda: "Hecht is locked" in screen_text(app), "locked")
         shown = screen_text(app)
         assert CANARY not in shown and "MOM-1" not in shown and "Hecht is locked" in shown
+        await pilot.press("4", "4")  # answers here would change the total: they must not land
         if encrypted:
-            await pilot.press(*"wrong one", "enter")
+            await pilot.press(*"wrong 0", "enter")
             await pilot.pause(0.2)
             assert type(app.screen).__name__ == "LockScreen"
             assert "does not open" in screen_text(app)
@@ -118,6 +119,7 @@ async def test_a_draft_in_progress_survives_the_lock_and_entry_goes_on_where_it_
             await pilot.press("enter")
         await until(pilot, lambda: app.screen is entry, "unlocked, back in the entry")
         assert "Item 3 of 5" in str(entry.query_one("#entry-position").render())
+        assert "Hecht is locked" not in screen_text(app) and CANARY in screen_text(app)
         await pilot.press("3", "3", "3")
         await until(pilot, lambda: type(app.screen).__name__ == "ReviewScreen", "review")
         await pilot.press("enter")

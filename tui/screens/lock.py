@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING, Any, cast
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input
+
+from hecht.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
     from hecht.tui.app import HechtApp
@@ -39,19 +42,19 @@ class LockScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         words = self.hecht.messages
         with Vertical(id="lock-box"):
-            yield Static(words("lock.title"), id="lock-title", markup=False)
+            yield Plain(words("lock.title"), id="lock-title")
             if self._passphrase is not None:
-                yield Static(words("lock.hint_passphrase"), markup=False)
+                yield Plain(words("lock.hint_passphrase"))
                 yield Input(
                     password=True, placeholder=words("lock.passphrase"), id="lock-passphrase"
                 )
-                yield Static("", id="lock-problem", markup=False)
+                yield Plain("", id="lock-problem")
             else:
-                yield Static(words("lock.hint_confirm"), markup=False)
+                yield Plain(words("lock.hint_confirm"))
                 label = words("lock.unlock")
                 if self._practitioner:
                     label = f"{label} — {self._practitioner}"
-                yield Button(label, id="lock-unlock", variant="primary")
+                yield Button(Content(label), id="lock-unlock", variant="primary")  # as written
 
     @on(Input.Submitted, "#lock-passphrase")
     def _passphrase_given(self, event: Input.Submitted) -> None:
@@ -62,7 +65,7 @@ class LockScreen(Screen[None]):
         if hmac.compare_digest(typed.encode("utf-8"), expected.encode("utf-8")):
             self.hecht.idle_lock.unlock()
             return
-        problem = self.query_one("#lock-problem", Static)
+        problem = self.query_one("#lock-problem", Plain)
         problem.update(self.hecht.messages("lock.wrong"))
 
     @on(Button.Pressed, "#lock-unlock")
