@@ -11,6 +11,7 @@ import fcntl
 import os
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 from hecht.schema.backup import BackupError, BackupProblem, BackupReport, row_counts, verify_copy
 from hecht.schema.cipher import connect, database_errors, export_into, is_encrypted
@@ -67,16 +68,16 @@ def _encrypt(database: Path, passphrase: str) -> BackupReport:
     return BackupReport(database, counts)
 
 
-def _hold(connection: object) -> None:
+def _hold(connection: Any) -> None:
     """Make the plain file one file (no write-ahead log) and keep other writers out.
 
     Leaving WAL mode needs every other connection closed, so it also tells that the database
     is in use elsewhere; the exclusive locking mode then keeps the read lock until the end.
     """
     try:
-        mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]  # type: ignore[attr-defined]
-        connection.execute("PRAGMA locking_mode=EXCLUSIVE")  # type: ignore[attr-defined]
-        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()  # type: ignore[attr-defined]
+        mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        connection.execute("PRAGMA locking_mode=EXCLUSIVE")
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except database_errors() as error:
         raise DatabaseInUse(str(error)) from None
     if str(mode).lower() != "delete":

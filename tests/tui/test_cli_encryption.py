@@ -181,22 +181,45 @@ def test_db_encrypt_of_a_postgresql_database_says_encryption_is_for_sqlite(capsy
     assert code == 2 and "for SQLite files" in err
 
 
+class Scripted:
+    """Answers init's prompts from a script; records what was shown."""
+
+    def __init__(self, answers):
+        self.answers, self.shown = list(answers), []
+
+    def _next(self, message, *_, **__):
+        self.shown.append(message)
+        return self.answers.pop(0)
+
+    select = checkbox = text = confirm = password = _next
+
+    def say(self, message):
+        self.shown.append(message)
+
+
+def test_init_refuses_two_different_passphrases_and_writes_nothing(tmp_path):
+    from hecht.tui.commands.init import run_init
+    from hecht.tui.config import Config, config_path
+
+    database = tmp_path / "praktijk.db"
+    answers = [
+        "Mira",
+        "en",
+        str(database),
+        ["who5"],
+        ["who5"],
+        True,
+        PASSPHRASE,
+        "typo" + PASSPHRASE,
+    ]
+    with pytest.raises(UsageError, match="differ"):
+        run_init(Config(), Messages("en"), Scripted(answers))
+    assert not config_path().exists() and not database.exists()
+
+
 def test_init_creates_an_encrypted_database_when_asked(tmp_path):
     from hecht.tui.commands.init import run_init
     from hecht.tui.config import Config
-
-    class Scripted:
-        def __init__(self, answers):
-            self.answers, self.shown = list(answers), []
-
-        def _next(self, message, *_, **__):
-            self.shown.append(message)
-            return self.answers.pop(0)
-
-        select = checkbox = text = confirm = password = _next
-
-        def say(self, message):
-            self.shown.append(message)
 
     database = tmp_path / "praktijk.db"
     answers = ["Mira", "en", str(database), ["who5"], ["who5"], True, PASSPHRASE, PASSPHRASE]

@@ -57,34 +57,51 @@ def run_init(config: Config, messages: Messages, prompter: Prompter | None = Non
             "protocols": Protocols(intake=intake, visit=visit, closing=intake),  # type: ignore[arg-type]
         }
     )
+    passphrase = ask_encryption(updated.database, messages, ask)
     ask.say(messages("init.written", path=save_config(updated)))
-    offer_encryption(updated.database, messages, ask)
+    if passphrase is not None:
+        encrypt(updated.database, passphrase, messages, ask)
     return 0
 
 
-def offer_encryption(database: str | None, messages: Messages, ask: Prompter) -> None:
-    """Offer to encrypt the SQLite database (a new one is created encrypted right away).
+def ask_encryption(database: str | None, messages: Messages, ask: Prompter) -> str | None:
+    """Offer to encrypt an SQLite database (recommended); return the new passphrase, if chosen.
 
     Raises:
-        UsageError: the passphrase was refused, or the database could not be encrypted.
+        UsageError: the passphrase was refused (too short, typed differently); nothing written.
     """
-    from hecht.schema.cipher import is_encrypted, remember_key
+    from hecht.schema.cipher import is_encrypted
+    from hecht.schema.engine import database_url
+    from hecht.tui.context import sqlite_file
+    from hecht.tui.unlock import new_passphrase
+
+    path = sqlite_file(database_url(database))
+    if path is None:
+        ask.say(messages("init.postgresql_not_encrypted"))
+        return None
+    if is_encrypted(path):
+        ask.say(messages("init.already_encrypted", path=path))
+        return None
+    if not ask.confirm(messages("init.encrypt"), default=True):
+        ask.say(messages("init.not_encrypted"))
+        return None
+    return new_passphrase(messages, ask=lambda prompt: ask.password(prompt) or "")
+
+
+def encrypt(database: str | None, passphrase: str, messages: Messages, ask: Prompter) -> None:
+    """Encrypt the existing database, or create the new one encrypted, with its schema.
+
+    Raises:
+        UsageError: the database could not be encrypted or created; the message says why.
+    """
+    from hecht.schema.cipher import remember_key
     from hecht.schema.engine import database_url
     from hecht.tui.context import open_engine, sqlite_file
-    from hecht.tui.unlock import encrypt_file, new_passphrase
+    from hecht.tui.unlock import encrypt_file
 
     url = database_url(database)
     path = sqlite_file(url)
-    if path is None:
-        ask.say(messages("init.postgresql_not_encrypted"))
-        return
-    if is_encrypted(path):
-        ask.say(messages("init.already_encrypted", path=path))
-        return
-    if not ask.confirm(messages("init.encrypt"), default=True):
-        ask.say(messages("init.not_encrypted"))
-        return
-    passphrase = new_passphrase(messages, ask=lambda prompt: ask.password(prompt) or "")
+    assert path is not None  # ask_encryption offers encryption for SQLite files only
     if path.exists() and path.stat().st_size > 0:
         ask.say(messages("init.encrypt_existing", path=path))
         encrypt_file(path, passphrase, messages)
