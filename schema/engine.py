@@ -198,7 +198,9 @@ def _cipher_options(path: Path) -> dict[str, Any]:
     if passphrase is None:
         if is_encrypted(path):
             raise DatabaseOpenError(
-                f"the database {path} is encrypted and no passphrase was given for it"
+                f"cannot open the database {path}: file is not a database, or it is encrypted "
+                "and no passphrase was given for it. Check the path (--db or HECHT_DB); a "
+                "damaged SQLite file can be replaced with `hecht restore BACKUP`."
             )
         return {}
 

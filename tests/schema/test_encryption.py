@@ -83,7 +83,7 @@ def test_an_encrypted_database_is_not_opened_without_its_passphrase(tmp_path):
     remember_key(path, PASSPHRASE)
     fill(path, 1)
     forget_keys()
-    with pytest.raises(DatabaseOpenError, match="encrypted"):
+    with pytest.raises(DatabaseOpenError, match="encrypted and no passphrase was given"):
         open_database(f"sqlite:///{path}")
     assert key_opens(path, PASSPHRASE)
     assert not key_opens(path, "wrong")
