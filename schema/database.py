@@ -14,6 +14,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session
 
 from hecht.schema.backup import BackupError, backup_sqlite
+from hecht.schema.cipher import key_for
 from hecht.schema.engine import describe_url, make_engine
 from hecht.schema.errors import DatabaseOpenError as DatabaseOpenError  # where callers find it
 from hecht.schema.migrate import SchemaState, schema_status, upgrade
@@ -35,8 +36,9 @@ def backup_before_upgrade(engine: Engine, revision: str | None) -> Path:
     target = source.with_name(
         f"{source.stem}-before-upgrade-from-{revision}-{stamp}{source.suffix}"
     )
+    key = key_for(source)  # an encrypted database's backup is encrypted with its key
     try:
-        return backup_sqlite(source, target).path
+        return backup_sqlite(source, target, source_key=key, target_key=key).path
     except BackupError as error:
         raise DatabaseOpenError(f"not upgraded, because the backup failed: {error}") from None
 

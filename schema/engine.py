@@ -110,7 +110,15 @@ def require_postgres_driver() -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """Create the engine for a URL, with the pragmas and pool that storage relies on."""
+    """Create the engine for a URL, with the pragmas and pool that storage relies on.
+
+    An SQLite file whose passphrase this process holds (``hecht.schema.cipher``) is opened
+    through SQLCipher, each pooled connection keyed once; an encrypted file without one is
+    refused before anything reads it.
+
+    Raises:
+        DatabaseOpenError: the file is encrypted and this process holds no passphrase for it.
+    """
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
     from sqlalchemy.pool import StaticPool
@@ -121,12 +129,82 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     database = parsed.database or ""
     in_memory = database in ("", ":memory:")
+    options: dict[str, Any] = {}
     if not in_memory:
-        prepare_sqlite_file(Path(database).expanduser())
+        path = Path(database).expanduser()
+        options = _cipher_options(path)
+        prepare_sqlite_file(path)
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
         poolclass=StaticPool if in_memory else None,
+        **options,
     )
     _configure_sqlite(engine)
+    if not in_memory:
+        _guard_connections(engine, path)
     return engine
+
+
+def _guard_connections(engine: Engine, path: Path) -> None:
+    """Hold ``share_file``'s lock for as long as any of the engine's connections is open."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def on_connect(_dbapi_connection: Any, record: Any) -> None:
+        record.info["hecht_guard"] = share_file(path)
+
+    @event.listens_for(engine, "close")
+    def on_close(_dbapi_connection: Any, record: Any) -> None:
+        guard = record.info.pop("hecht_guard", None)
+        if guard is not None:
+            guard.close()
+
+
+def share_file(path: Path) -> Any:
+    """Hold a shared advisory lock on a database file for as long as the returned file is open.
+
+    An SQLite connection may hold the file open without any of SQLite's own locks, so
+    ``hecht db encrypt`` (which replaces the file) could not otherwise tell it is in use: it
+    asks for this lock exclusively. SQLite's byte-range locks are separate and untouched.
+
+    Raises:
+        DatabaseOpenError: the file is being converted right now.
+    """
+    import fcntl
+
+    from hecht.schema.errors import DatabaseOpenError
+
+    try:
+        stream = path.open("rb")
+    except OSError:
+        return None  # not there (yet): opening it says what is wrong
+    try:
+        fcntl.flock(stream.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        stream.close()
+        raise DatabaseOpenError(
+            f"the database {path} is being encrypted (`hecht db encrypt`): try again in a minute"
+        ) from None
+    return stream
+
+
+def _cipher_options(path: Path) -> dict[str, Any]:
+    """The engine options of an encrypted file: SQLCipher's module and a keying creator."""
+    from hecht.schema.cipher import cipher_module, connect, is_encrypted, key_for
+    from hecht.schema.errors import DatabaseOpenError
+
+    passphrase = key_for(path)
+    if passphrase is None:
+        if is_encrypted(path):
+            raise DatabaseOpenError(
+                f"cannot open the database {path}: file is not a database, or it is encrypted "
+                "and no passphrase was given for it. Check the path (--db or HECHT_DB); a "
+                "damaged SQLite file can be replaced with `hecht restore BACKUP`."
+            )
+        return {}
+
+    def creator() -> Any:
+        return connect(path, passphrase, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+
+    return {"module": cipher_module(), "creator": creator}

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hecht.scales.facts import ScaleFacts
+from hecht.schema.cipher import is_encrypted
 from hecht.schema.context import Actor
 from hecht.schema.engine import BUSY_TIMEOUT_MS, configure_sqlite_connection
 from hecht.schema.plain import PlainConnection
@@ -57,8 +58,8 @@ def quick_caseload(
 ) -> list[CaseloadRow] | None:
     """Read the caseload (an audited listing) as ``caseload`` does, or None when not qualified."""
     path = sqlite_file(url)
-    if path is None or not path.is_file():
-        return None
+    if path is None or not path.is_file() or is_encrypted(path):
+        return None  # an encrypted file is read through its keyed engine
     try:
         connection = sqlite3.connect(
             path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False

@@ -17,3 +17,14 @@ def isolated_config(
     monkeypatch.setenv("HECHT_CACHE", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("HECHT_LANG", "en")
     return folder
+
+
+@pytest.fixture(autouse=True)
+def no_passphrases(monkeypatch: pytest.MonkeyPatch):
+    """Every test starts as a new process would: no database unlocked, no passphrase file."""
+    from hecht.schema.cipher import forget_keys
+
+    monkeypatch.delenv("HECHT_PASSPHRASE_FILE", raising=False)
+    forget_keys()
+    yield
+    forget_keys()

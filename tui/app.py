@@ -15,6 +15,7 @@ from textual.screen import Screen
 from hecht.tui.backend import Backend
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
+from hecht.tui.idle_lock import IdleLock
 from hecht.tui.palette import ScreenActions
 from hecht.tui.startup import resume_collection
 from hecht.tui.typeahead import TypeAhead, holding_keys
@@ -48,9 +49,11 @@ class HechtApp(App[int]):
         self._crash_reported = False
         self.typeahead = TypeAhead(self)
         self.typeahead.attach(super().on_event)
+        self.idle_lock = IdleLock(self)
 
     async def on_event(self, event: events.Event) -> None:
         """Keys and pastes from the terminal go through the type-ahead queue, in order."""
+        self.idle_lock.touch(event)
         if self.typeahead.takes(event):
             return
         await super().on_event(event)
@@ -63,14 +66,27 @@ class HechtApp(App[int]):
         *,
         mode: str | None = None,
     ) -> Any:
-        """Show a screen; keys typed meanwhile wait until it is mounted and focused."""
+        """Show a screen; keys typed meanwhile wait until it is mounted and focused.
+
+        While the app is locked, any screen but the lock waits until it is lifted.
+        """
+        if not isinstance(screen, str) and self.idle_lock.defer(
+            lambda: self.push_screen(screen, callback, wait_for_dismiss, mode=mode)
+        ):
+            return None
         self.typeahead.hold()
         pushed = super().push_screen(screen, callback, wait_for_dismiss, mode=mode)  # type: ignore[call-overload]
         self._release_keys_after(self.get_screen(screen) if isinstance(screen, str) else screen)
         return pushed
 
     def pop_screen(self) -> AwaitComplete:
-        """Close the top screen; keys typed meanwhile wait until the one below has resumed."""
+        """Close the top screen; keys typed meanwhile wait until the one below has resumed.
+
+        While the app is locked the lock stays on top: a screen closed by work that finished
+        meanwhile closes once the lock is lifted.
+        """
+        if self.idle_lock.defer(self.pop_screen):
+            return AwaitComplete.nothing()
         self.typeahead.hold()
         popped = super().pop_screen()
         self._release_keys_after(self.screen)
@@ -88,6 +104,7 @@ class HechtApp(App[int]):
         self._show_caseload()  # the first frame shows at once; rows follow from a worker
         # start-up mode ends when the caseload is shown; this bounds it if the rows never come
         self.set_timer(STARTUP_LIMIT_SECONDS, resume_collection)
+        self.idle_lock.start()
 
     def open_storage(self) -> None:
         """Open the database and load the scales in a worker, once the caseload is shown.
@@ -227,7 +244,16 @@ class HechtApp(App[int]):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """Show a notification; its text is shown as written unless markup is asked for."""
+        """Show a notification; its text is shown as written unless markup is asked for.
+
+        While the app is locked, it waits until the lock is lifted.
+        """
+        if self.idle_lock.defer(
+            lambda: self.notify(
+                message, title=title, severity=severity, timeout=timeout, markup=markup
+            )
+        ):
+            return
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def get_system_commands(self, screen: Screen[Any]) -> Any:
@@ -259,6 +285,8 @@ class HechtApp(App[int]):
         """F1: help for the focused widget and the screen's keys; F1 again closes it."""
         from hecht.tui.dialogs.help import HelpModal, help_topic, key_lines
 
+        if self.idle_lock.locked:
+            return
         if isinstance(self.screen, HelpModal):
             self.screen.dismiss(None)
             return

@@ -100,11 +100,13 @@ class Invocation:
 
 
 def check_location(url: str, messages: Messages, *, may_create: bool) -> None:
-    """Refuse an SQLite database that is a folder, lies in a missing folder, or is missing.
+    """Refuse an SQLite database that is a folder, lies in a missing folder, or is missing;
+    unlock an encrypted one (``hecht.tui.unlock``).
 
     Hecht's own data folder may be missing (a first start creates it); a folder the user named
     must exist. Only commands that create a database (``may_create``) accept a missing (or
-    empty) file.
+    empty) file. Every command and the TUI pass here before opening their database, so the
+    passphrase is asked here, once per process, before any screen starts.
 
     Raises:
         UsageError: naming the path, what is wrong and how to go on.
@@ -119,6 +121,9 @@ def check_location(url: str, messages: Messages, *, may_create: bool) -> None:
         raise UsageError(messages("db.error.no_folder", path=path, folder=path.parent))
     if not may_create and (not path.exists() or path.stat().st_size == 0):
         raise UsageError(messages("db.error.missing", path=path))
+    from hecht.tui.unlock import unlock
+
+    unlock(path, messages)
 
 
 @contextmanager
@@ -127,8 +132,7 @@ def opened_database(invocation: Invocation, *, may_create: bool = False) -> Iter
 
     The one place a command reaches its database: checked where it lies, opened (schema
     upgraded after a verified backup when older), refused with the reason. An encrypted
-    database will be unlocked here too: the passphrase asked once per process and kept with the
-    process's unlocked URLs, so every command and the TUI ask it in one place only.
+    database is unlocked on the way (``check_location``).
 
     Raises:
         UsageError: the database cannot be used; the message says why and what to do.

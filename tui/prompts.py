@@ -24,6 +24,9 @@ class Prompter(Protocol):
     def confirm(self, message: str, default: bool = True) -> bool | None:
         """Answer yes or no."""
 
+    def password(self, message: str) -> str | None:
+        """Type a line that is not shown (a passphrase)."""
+
     def say(self, message: str) -> None:
         """Show a line."""
 
@@ -65,6 +68,11 @@ class QuestionaryPrompter:
         import questionary
 
         return questionary.confirm(message, default=default).unsafe_ask()
+
+    def password(self, message: str) -> str | None:
+        import questionary
+
+        return questionary.password(message).unsafe_ask()
 
     def say(self, message: str) -> None:
         print(message)

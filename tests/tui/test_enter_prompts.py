@@ -162,7 +162,7 @@ def test_init_asks_the_settings_and_writes_the_config_file(tmp_path):
     from hecht.tui.config import load_config
 
     prompts = Scripted(
-        ["Mira Jansen", "nl", str(tmp_path / "praktijk.db"), ["who5", "epds"], ["who5"]]
+        ["Mira Jansen", "nl", str(tmp_path / "praktijk.db"), ["who5", "epds"], ["who5"], False]
     )
     assert run_init(Config(), Messages("en"), prompts) == 0
     config = load_config()

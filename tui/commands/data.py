@@ -45,16 +45,20 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     @click.option("--names", is_flag=True, help=messages("help.export.names"))
     @click.option("--per-client", is_flag=True, help=messages("help.export.per_client"))
     @force
+    @click.option("--plain", is_flag=True, help=messages("help.plain"))
     @database_options(messages)
     def export(kind: str, out: Path, pseudonymize: bool, study_key: str | None, names: bool,
-               per_client: bool, force: bool, db: str | None, demo: bool) -> int:  # fmt: skip
+               per_client: bool, force: bool, plain: bool, db: str | None,
+               demo: bool) -> int:  # fmt: skip
         from hecht.tui.commands.fhir import check_export_options, export_fhir_folder
+        from hecht.tui.reports.output import guard_plain
 
         check_export_options(
             messages, kind, names=names, per_client=per_client, pseudonymize=pseudonymize,
             study_key=study_key,
         )  # fmt: skip
         found = invocation(db, demo)
+        guard_plain(found.database_file(), out, messages, plain=plain)
         if kind == "fhir":
             return export_fhir_folder(found, out, names=names, per_client=per_client, force=force)
         if kind == "csv":
@@ -109,6 +113,7 @@ def run_backup(invocation: Invocation, target: Path) -> int:
     from hecht.schema import audit
     from hecht.schema.audit import AuditKind
     from hecht.schema.backup import BackupError, backup_sqlite
+    from hecht.schema.cipher import key_for
     from hecht.schema.database import unit_of_work
     from hecht.tui.context import opened_database
     from hecht.tui.reports.output import guard_output
@@ -117,8 +122,9 @@ def run_backup(invocation: Invocation, target: Path) -> int:
     source = database_file(invocation)
     guard_output(target, source, messages)
     with opened_database(invocation) as engine:
+        key = key_for(source)  # an encrypted database backs up encrypted, with its own key
         try:
-            report = backup_sqlite(source, target)
+            report = backup_sqlite(source, target, source_key=key, target_key=key)
         except BackupError as error:
             raise backup_refusal(error, messages) from None
         with unit_of_work(engine) as session:

@@ -1,8 +1,9 @@
-"""Provides ``hecht db status|upgrade|rescore``: the database's schema and derived scores."""
+"""Provides ``hecht db status|upgrade|rescore|encrypt``: schema, derived scores, encryption."""
 
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import click
@@ -16,13 +17,16 @@ from hecht.tui.i18n import Messages
 
 
 def commands(messages: Messages) -> dict[str, click.Command]:
-    """The ``db`` group: status, upgrade, rescore."""
+    """The ``db`` group: status, upgrade, rescore, encrypt."""
 
     @click.group(help=messages("help.db"))
     def db() -> None:
         """The database."""
 
-    for name, run in (("status", run_status), ("upgrade", run_upgrade), ("rescore", run_rescore)):
+    for name, run in (
+        ("status", run_status), ("upgrade", run_upgrade), ("rescore", run_rescore),
+        ("encrypt", run_encrypt),
+    ):  # fmt: skip
         db.add_command(_command(messages, name, run))
     return {"db": db}
 
@@ -85,16 +89,57 @@ def run_status(invocation: Invocation, as_json: bool = False) -> int:
     url = invocation.database_url()
     check_location(url, messages, may_create=False)
     status = _schema_status(url, messages)
+    encrypted = _encryption_state(invocation)
     data = {
         "database": describe_url(url),
         "state": status.state.value,
         "revision": status.database_revision,
         "head": status.head_revision,
+        "encrypted": encrypted,
     }
     if as_json:
         print(json.dumps(data, indent=2))
     else:
         print(messages("db.status", **data))
+        shown = {True: "yes", False: "no", None: "server"}[encrypted]
+        state = messages(f"db.status.encrypted.{shown}")
+        print(messages("db.status.encrypted", state=state))
+    return 0
+
+
+def _encryption_state(invocation: Invocation) -> bool | None:
+    """Whether the SQLite file is encrypted; None for PostgreSQL (its server's business)."""
+    from hecht.schema.cipher import is_encrypted
+
+    path = invocation.database_file()
+    return None if path is None else is_encrypted(path)
+
+
+def run_encrypt(invocation: Invocation, as_json: bool = False) -> int:
+    """Encrypt a plain SQLite database in place, after proving the encrypted copy whole."""
+    from hecht.schema.cipher import is_encrypted
+    from hecht.schema.files import kept_copies
+    from hecht.tui.context import check_location
+    from hecht.tui.unlock import encrypt_file, new_passphrase
+
+    messages = invocation.messages
+    path = invocation.database_file()
+    if path is None:
+        raise UsageError(messages("db.encrypt_postgresql"))
+    if is_encrypted(path):
+        print(messages("db.already_encrypted", path=path))
+        return 0
+    check_location(invocation.database_url(), messages, may_create=False)
+    _schema_status(invocation.database_url(), messages)  # a damaged file is refused first
+    report = encrypt_file(path, new_passphrase(messages), messages)
+    rows = sum(report.row_counts.values())
+    if as_json:
+        print(json.dumps({"database": str(path), "encrypted": True, "rows": report.row_counts}))
+    else:
+        print(messages("db.encrypted", path=path, tables=len(report.row_counts), rows=rows))
+    plain = [str(copy) for copy in kept_copies(path) if not is_encrypted(copy)]
+    if plain:
+        print(messages("db.plain_copies", paths=", ".join(plain)), file=sys.stderr)
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Provides ``hecht init``: who you are, your language, the database, your batteries."""
+"""Provides ``hecht init``: who you are, your language, the database, your batteries, and
+encryption of the database (offered, and recommended)."""
 
 from __future__ import annotations
 
@@ -56,5 +57,55 @@ def run_init(config: Config, messages: Messages, prompter: Prompter | None = Non
             "protocols": Protocols(intake=intake, visit=visit, closing=intake),  # type: ignore[arg-type]
         }
     )
+    passphrase = ask_encryption(updated.database, messages, ask)
     ask.say(messages("init.written", path=save_config(updated)))
+    if passphrase is not None:
+        encrypt(updated.database, passphrase, messages, ask)
     return 0
+
+
+def ask_encryption(database: str | None, messages: Messages, ask: Prompter) -> str | None:
+    """Offer to encrypt an SQLite database (recommended); return the new passphrase, if chosen.
+
+    Raises:
+        UsageError: the passphrase was refused (too short, typed differently); nothing written.
+    """
+    from hecht.schema.cipher import is_encrypted
+    from hecht.schema.engine import database_url
+    from hecht.tui.context import sqlite_file
+    from hecht.tui.unlock import new_passphrase
+
+    path = sqlite_file(database_url(database))
+    if path is None:
+        ask.say(messages("init.postgresql_not_encrypted"))
+        return None
+    if is_encrypted(path):
+        ask.say(messages("init.already_encrypted", path=path))
+        return None
+    if not ask.confirm(messages("init.encrypt"), default=True):
+        ask.say(messages("init.not_encrypted"))
+        return None
+    return new_passphrase(messages, ask=lambda prompt: ask.password(prompt) or "")
+
+
+def encrypt(database: str | None, passphrase: str, messages: Messages, ask: Prompter) -> None:
+    """Encrypt the existing database, or create the new one encrypted, with its schema.
+
+    Raises:
+        UsageError: the database could not be encrypted or created; the message says why.
+    """
+    from hecht.schema.cipher import remember_key
+    from hecht.schema.engine import database_url
+    from hecht.tui.context import open_engine, sqlite_file
+    from hecht.tui.unlock import encrypt_file
+
+    url = database_url(database)
+    path = sqlite_file(url)
+    assert path is not None  # ask_encryption offers encryption for SQLite files only
+    if path.exists() and path.stat().st_size > 0:
+        ask.say(messages("init.encrypt_existing", path=path))
+        encrypt_file(path, passphrase, messages)
+        return
+    remember_key(path, passphrase)
+    open_engine(url, messages).dispose()  # creates the file, encrypted, with the schema
+    ask.say(messages("init.encrypted_new", path=path))

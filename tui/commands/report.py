@@ -17,9 +17,10 @@ from hecht.tui.i18n import Messages
 
 
 def output_options(messages: Messages) -> Any:
-    """Add ``--out`` and ``--force``."""
+    """Add ``--out``, ``--force`` and ``--plain``."""
 
     def decorate(function: Any) -> Any:
+        function = click.option("--plain", is_flag=True, help=messages("help.plain"))(function)
         function = click.option("--force", is_flag=True, help=messages("help.force"))(function)
         return click.option(
             "--out", metavar=messages("metavar.file"), type=Path, help=messages("help.report.out")
@@ -45,9 +46,9 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     @names
     @output_options(messages)
     @database_options(messages)
-    def supervision(kind: str, names: bool, out: Path | None, force: bool, db: str | None,
-                    demo: bool) -> int:  # fmt: skip
-        return packet(invocation(db, demo), None, kind, names, out, force)
+    def supervision(kind: str, names: bool, out: Path | None, force: bool, plain: bool,
+                    db: str | None, demo: bool) -> int:  # fmt: skip
+        return packet(invocation(db, demo), None, kind, names, out, force, plain)
 
     @report.command(help=messages("help.report.client"))
     @click.argument("code", metavar=messages("metavar.code"))
@@ -55,9 +56,9 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     @names
     @output_options(messages)
     @database_options(messages)
-    def client(code: str, kind: str, names: bool, out: Path | None, force: bool,
+    def client(code: str, kind: str, names: bool, out: Path | None, force: bool, plain: bool,
                db: str | None, demo: bool) -> int:  # fmt: skip
-        return packet(invocation(db, demo), [code], kind, names, out, force)
+        return packet(invocation(db, demo), [code], kind, names, out, force, plain)
 
     @report.command(help=messages("help.report.outcomes"))
     @click.option(
@@ -67,9 +68,9 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     @click.option("--json", "as_json", is_flag=True, help=messages("help.json"))
     @output_options(messages)
     @database_options(messages)
-    def outcomes(kind: str | None, as_json: bool, out: Path | None, force: bool,
+    def outcomes(kind: str | None, as_json: bool, out: Path | None, force: bool, plain: bool,
                  db: str | None, demo: bool) -> int:  # fmt: skip
-        return run_outcomes(invocation(db, demo), kind, as_json, out, force)
+        return run_outcomes(invocation(db, demo), kind, as_json, out, force, plain)
 
     return {"report": report}
 
@@ -87,6 +88,7 @@ def packet(
     names: bool,
     out: Path | None,
     force: bool,
+    plain: bool = False,
 ) -> int:
     """Build the supervision packet (of every client, or of ``codes``) and deliver it."""
     from hecht.scales.library import load_library
@@ -95,12 +97,13 @@ def packet(
     from hecht.tui.backend import signal_thresholds
     from hecht.tui.context import opened_database
     from hecht.tui.reports import supervision_html, supervision_text
-    from hecht.tui.reports.output import deliver, guard_output
+    from hecht.tui.reports.output import deliver, guard_output, guard_plain
     from hecht.tui.settings import local_scales_dir
 
     messages = invocation.messages
     if out is not None:
         guard_output(out, invocation.database_file(), messages, force=force)
+    guard_plain(invocation.database_file(), out, messages, plain=plain)
     render = {
         "md": supervision_text.render_markdown,
         "txt": supervision_text.render_text,
@@ -142,7 +145,12 @@ def _done(out: Path | None, messages: Messages) -> None:
 
 
 def run_outcomes(
-    invocation: Invocation, kind: str | None, as_json: bool, out: Path | None, force: bool
+    invocation: Invocation,
+    kind: str | None,
+    as_json: bool,
+    out: Path | None,
+    force: bool,
+    plain: bool = False,
 ) -> int:
     """Write the practice's pre–post outcomes per group, domain and scale."""
     from hecht.scales.library import load_library
@@ -151,7 +159,7 @@ def run_outcomes(
     from hecht.tui.context import opened_database
     from hecht.tui.reports import outcomes_html, outcomes_text
     from hecht.tui.reports.outcomes_json import outcomes_json
-    from hecht.tui.reports.output import deliver, guard_output
+    from hecht.tui.reports.output import deliver, guard_output, guard_plain
     from hecht.tui.settings import local_scales_dir
 
     messages = invocation.messages
@@ -160,6 +168,7 @@ def run_outcomes(
     kind = "json" if as_json else kind or "md"
     if out is not None:
         guard_output(out, invocation.database_file(), messages, force=force)
+    guard_plain(invocation.database_file(), out, messages, plain=plain)
     library = load_library(local_scales_dir())
     with opened_database(invocation) as engine, unit_of_work(engine) as session:
         actor = invocation.actor(session)

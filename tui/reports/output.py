@@ -33,6 +33,26 @@ def guard_output(
         ) from None
 
 
+def guard_plain(
+    database: Path | None, out: Path | None, messages: Messages, *, plain: bool
+) -> None:
+    """Refuse a readable copy of an encrypted database's data unless ``--plain`` asks for it.
+
+    A file (``--out``), or standard output sent to a file or a pipe, would hold the data
+    unencrypted; standard output shown in the terminal holds nothing afterwards.
+
+    Raises:
+        UsageError: the database is encrypted, the output is not the terminal, no ``--plain``.
+    """
+    from hecht.schema.cipher import is_encrypted
+
+    if plain or database is None or not is_encrypted(database):
+        return
+    if out is None and sys.stdout.isatty():
+        return
+    raise UsageError(messages("export.encrypted_needs_plain", path=out or "stdout"))
+
+
 def deliver(text: str, path: Path | None, messages: Messages) -> None:
     """Write the report to ``path`` (whole or not at all, private), or to standard output.
 

@@ -1,0 +1,230 @@
+"""Encryption at rest from the command line: init, db encrypt, the passphrase, refused output."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from hecht.schema.cipher import connect, forget_keys, is_encrypted
+from hecht.schema.context import Actor
+from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.inputs import NewClient
+from hecht.schema.services import clients
+from hecht.tui.cli import main
+from hecht.tui.errors import UsageError
+from hecht.tui.i18n import Messages
+from hecht.tui.unlock import unlock
+
+CANARY = "Kanarie Geelvink"
+PASSPHRASE = "zeven zotte zebra's"
+
+
+@pytest.fixture
+def practice(tmp_path) -> Path:
+    path = tmp_path / "practice.db"
+    engine = open_database(f"sqlite:///{path}")
+    with unit_of_work(engine) as session:
+        for number in range(4):
+            clients.create_client(
+                session=session,
+                actor=Actor(user_id=None, access_point="test"),
+                new=NewClient(code=f"K{number}", name=f"{CANARY} {number}"),
+            )
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def passphrase_file(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "secret" / "passphrase"
+    path.parent.mkdir(mode=0o700)
+    path.write_text(PASSPHRASE + "\n")
+    path.chmod(0o600)
+    monkeypatch.setenv("HECHT_PASSPHRASE_FILE", str(path))
+    return path
+
+
+def run(capsys, *argv):
+    forget_keys()  # each command is a new process
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def rows(path: Path, passphrase: str | None) -> dict[str, list]:
+    with closing(connect(path, passphrase)) as connection:
+        names = [
+            n for (n,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        ]
+        return {n: sorted(connection.execute(f'SELECT * FROM "{n}"').fetchall()) for n in names}
+
+
+def holds_canary(folder: Path) -> list[str]:
+    found = []
+    for file in folder.rglob("*"):
+        if file.is_file():
+            data = file.read_bytes()
+            if CANARY.encode() in data or CANARY.encode("utf-16-le") in data:
+                found.append(file.name)
+    return found
+
+
+def test_db_encrypt_keeps_every_record_and_leaves_no_plain_file(capsys, practice, passphrase_file):
+    before = rows(practice, None)
+    code, out, err = run(capsys, "--db", str(practice), "db", "encrypt")
+    assert code == 0, err
+    assert "now encrypted" in out and PASSPHRASE not in out + err
+    assert practice.read_bytes()[:15] != b"SQLite format 3"
+    assert rows(practice, PASSPHRASE) == before
+    assert holds_canary(practice.parent) == []
+    with closing(sqlite3.connect(practice)) as plain, pytest.raises(sqlite3.DatabaseError):
+        plain.execute("SELECT * FROM client").fetchall()
+    code, out, _ = run(capsys, "--db", str(practice), "db", "status", "--json")
+    assert code == 0 and json.loads(out)["encrypted"] is True
+
+
+def test_db_status_says_whether_the_database_is_encrypted(capsys, practice):
+    code, out, _ = run(capsys, "--db", str(practice), "db", "status")
+    assert code == 0 and "encrypted at rest: no" in out
+
+
+def test_every_command_opens_an_encrypted_database_with_the_passphrase_file(
+    capsys, practice, passphrase_file
+):
+    assert run(capsys, "--db", str(practice), "db", "encrypt")[0] == 0
+    code, out, err = run(capsys, "--db", str(practice), "caseload", "--json")
+    assert code == 0, err
+    assert {row["code"] for row in json.loads(out)} >= {"K0", "K3"}
+
+
+def test_a_passphrase_file_others_may_read_is_refused(capsys, practice, passphrase_file):
+    assert run(capsys, "--db", str(practice), "db", "encrypt")[0] == 0
+    passphrase_file.chmod(0o644)
+    code, out, err = run(capsys, "--db", str(practice), "caseload")
+    assert code == 2
+    assert "may be read by others (mode 0644)" in err and "chmod 600" in err
+    assert "Traceback" not in err and PASSPHRASE not in out + err
+
+
+def test_a_wrong_passphrase_in_the_file_is_refused_with_exit_2(capsys, practice, passphrase_file):
+    assert run(capsys, "--db", str(practice), "db", "encrypt")[0] == 0
+    passphrase_file.write_text("not the passphrase\n")
+    code, _, err = run(capsys, "--db", str(practice), "caseload")
+    assert code == 2 and "does not open" in err and "Traceback" not in err
+
+
+def test_three_wrong_passphrases_refuse_the_database(capsys, practice, passphrase_file):
+    assert run(capsys, "--db", str(practice), "db", "encrypt")[0] == 0
+    forget_keys()
+    passphrase_file.unlink()
+    typed = iter(["wrong one", "", "still wrong", PASSPHRASE])
+    with pytest.raises(UsageError, match="wrong 3 times"):
+        import os
+
+        os.environ.pop("HECHT_PASSPHRASE_FILE")
+        unlock(practice, Messages("en"), ask=lambda _prompt: next(typed))
+    assert next(typed) == PASSPHRASE  # a fourth try was never asked
+    _, err = capsys.readouterr()
+    assert err.count("does not open the database") == 2
+
+
+def test_without_a_terminal_or_file_the_refusal_says_how_to_give_the_passphrase(
+    capsys, practice, passphrase_file, monkeypatch
+):
+    assert run(capsys, "--db", str(practice), "db", "encrypt")[0] == 0
+    monkeypatch.delenv("HECHT_PASSPHRASE_FILE")
+    code, _, err = run(capsys, "--db", str(practice), "caseload")
+    assert code == 2 and "HECHT_PASSPHRASE_FILE" in err
+
+
+def test_backups_of_an_encrypted_database_are_encrypted(
+    capsys, practice, passphrase_file, tmp_path
+):
+    assert run(capsys, "--db", str(practice), "db", "encrypt")[0] == 0
+    target = tmp_path / "backup.db"
+    code, out, err = run(capsys, "--db", str(practice), "backup", str(target))
+    assert code == 0, err
+    assert is_encrypted(target) and holds_canary(tmp_path) == []
+    assert rows(target, PASSPHRASE)["client"] == rows(practice, PASSPHRASE)["client"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--out", "{out}/all.json"],
+        ["export", "--format", "csv", "--out", "{out}/csv"],
+        ["report", "supervision", "--out", "{out}/packet.md"],
+        ["report", "outcomes", "--out", "{out}/outcomes.md"],
+    ],
+)
+def test_plain_output_of_an_encrypted_database_needs_plain(
+    capsys, practice, passphrase_file, tmp_path, command
+):
+    assert run(capsys, "--db", str(practice), "db", "encrypt")[0] == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    argv = [part.format(out=out) for part in command]
+    code, _, err = run(capsys, "--db", str(practice), *argv)
+    assert code == 2 and "--plain" in err
+    assert list(out.iterdir()) == []
+    code, _, err = run(capsys, "--db", str(practice), *argv, "--plain")
+    assert code == 0, err
+    assert list(out.iterdir()) != []
+
+
+def test_db_encrypt_of_a_postgresql_database_says_encryption_is_for_sqlite(capsys):
+    code, _, err = run(capsys, "--db", "postgresql://nobody@127.0.0.1:1/none", "db", "encrypt")
+    assert code == 2 and "for SQLite files" in err
+
+
+class Scripted:
+    """Answers init's prompts from a script; records what was shown."""
+
+    def __init__(self, answers):
+        self.answers, self.shown = list(answers), []
+
+    def _next(self, message, *_, **__):
+        self.shown.append(message)
+        return self.answers.pop(0)
+
+    select = checkbox = text = confirm = password = _next
+
+    def say(self, message):
+        self.shown.append(message)
+
+
+def test_init_refuses_two_different_passphrases_and_writes_nothing(tmp_path):
+    from hecht.tui.commands.init import run_init
+    from hecht.tui.config import Config, config_path
+
+    database = tmp_path / "praktijk.db"
+    answers = [
+        "Mira",
+        "en",
+        str(database),
+        ["who5"],
+        ["who5"],
+        True,
+        PASSPHRASE,
+        "typo" + PASSPHRASE,
+    ]
+    with pytest.raises(UsageError, match="differ"):
+        run_init(Config(), Messages("en"), Scripted(answers))
+    assert not config_path().exists() and not database.exists()
+
+
+def test_init_creates_an_encrypted_database_when_asked(tmp_path):
+    from hecht.tui.commands.init import run_init
+    from hecht.tui.config import Config
+
+    database = tmp_path / "praktijk.db"
+    answers = ["Mira", "en", str(database), ["who5"], ["who5"], True, PASSPHRASE, PASSPHRASE]
+    prompts = Scripted(answers)
+    assert run_init(Config(), Messages("en"), prompts) == 0
+    assert any("recommended" in shown for shown in prompts.shown)
+    assert is_encrypted(database)
+    assert "alembic_version" in rows(database, PASSPHRASE)

@@ -1,0 +1,131 @@
+"""The auto-lock: after idle time a lock screen with no client data; the work beneath intact."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, date, datetime
+
+import pytest
+
+from hecht.scales.library import load_library
+from hecht.schema.cipher import remember_key
+from hecht.schema.context import Actor
+from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.inputs import NewClient, NewEpisode
+from hecht.schema.services import clients, episodes
+from hecht.schema.services.trajectories import client_trajectory
+from hecht.tui.app import HechtApp
+from hecht.tui.backend import Backend
+from hecht.tui.config import Config
+from hecht.tui.i18n import Messages
+from hecht.tui.idle_lock import lock_after_seconds
+
+from .conftest import caseload_shown
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+LIBRARY = load_library(None)
+ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
+CANARY = "Mira Canarisvogel"
+PASSPHRASE = "lang genoeg geheim"
+
+
+def practice(path, passphrase: str | None = None) -> str:
+    if passphrase:
+        remember_key(path, passphrase)
+    url = f"sqlite:///{path}"
+    engine = open_database(url)
+    with unit_of_work(engine) as session:
+        clients.create_client(
+            session=session, actor=ACTOR, new=NewClient(code="MOM-1", name=CANARY)
+        )
+        episodes.open_episode(
+            session=session,
+            actor=ACTOR,
+            new=NewEpisode(client_code="MOM-1", started_on=date(2026, 10, 1)),
+        )
+    engine.dispose()
+    return url
+
+
+def make_app(url: str) -> HechtApp:
+    backend = Backend(url, LIBRARY, "test:tui", lambda: NOW)
+    return HechtApp(backend, Messages("en"), Config(practitioner="Test Practitioner"))
+
+
+async def until(pilot, check, what: str, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            shown = type(pilot.app.screen).__name__
+            raise AssertionError(f"{what}: not so after {seconds} s; the screen: {shown}")
+        await pilot.pause(0.05)
+
+
+def screen_text(app) -> str:
+    """The characters on the screen, as a terminal capture holds them (what lies beneath too)."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(),
+                      force_terminal=True, record=True)  # fmt: skip
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text()
+
+
+def test_the_idle_time_comes_from_the_config_and_the_override(monkeypatch):
+    assert lock_after_seconds(Config()) == 600
+    assert lock_after_seconds(Config(lock_after_minutes=0)) is None
+    monkeypatch.setenv("HECHT_LOCK_AFTER_SECONDS", "2")
+    assert lock_after_seconds(Config(lock_after_minutes=0)) == 2
+
+
+@pytest.mark.parametrize("encrypted", [True, False], ids=["encrypted", "plain"])
+async def test_a_draft_in_progress_survives_the_lock_and_entry_goes_on_where_it_was(
+    tmp_path, monkeypatch, encrypted
+):
+    monkeypatch.setenv("HECHT_LOCK_AFTER_SECONDS", "2")
+    clock = [0.0]  # idle time passes only when the test says so
+    monkeypatch.setattr("hecht.tui.idle_lock.idle_clock", lambda: clock[0])
+    url = practice(tmp_path / "practice.db", PASSPHRASE if encrypted else None)
+    app = make_app(url)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await caseload_shown(pilot)
+        await pilot.press(*"MOM-1", "enter")
+        await pilot.pause(0.5)
+        await pilot.press("e")
+        await pilot.pause(0.3)
+        await pilot.press(*"who-5", "enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "EntryScreen", "entry open")
+        await pilot.press("3", "3")
+        entry = app.screen
+        await pilot.pause(0.5)
+        assert app.screen is entry  # not idle long enough yet
+        assert CANARY in screen_text(app)  # the entry names the client (the check can fail)
+        clock[0] += 2
+        await until(pilot, lambda: "Hecht is locked" in screen_text(app), "locked")
+        shown = screen_text(app)
+        assert CANARY not in shown and "MOM-1" not in shown and "Hecht is locked" in shown
+        await pilot.press("4", "4")  # answers here would change the total: they must not land
+        if encrypted:
+            await pilot.press(*"wrong 0", "enter")
+            await pilot.pause(0.2)
+            assert type(app.screen).__name__ == "LockScreen"
+            assert "does not open" in screen_text(app)
+            await pilot.press(*PASSPHRASE, "enter")
+        else:
+            await pilot.press("enter")
+        await until(pilot, lambda: app.screen is entry, "unlocked, back in the entry")
+        assert "Item 3 of 5" in str(entry.query_one("#entry-position").render())
+        assert "Hecht is locked" not in screen_text(app) and CANARY in screen_text(app)
+        await pilot.press("3", "3", "3")
+        await until(pilot, lambda: type(app.screen).__name__ == "ReviewScreen", "review")
+        await pilot.press("enter")
+        await pilot.pause(0.8)
+    engine = open_database(url)
+    with unit_of_work(engine) as session:
+        (point,) = client_trajectory(session=session, actor=ACTOR, code="MOM-1")
+    engine.dispose()
+    assert point.total == 60  # five answers of 3, none lost and none typed on the lock screen
