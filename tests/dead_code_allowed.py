@@ -39,14 +39,12 @@ paused  # tests/tui/test_start_path.py: start-up mode holds the collector
 starts_the_tui  # tests/tui/test_start_path.py: which arguments take the TUI's fast path
 t_cdf  # tests/scales/test_outcomes.py: the oracle that checks t_quantile
 load_definition  # tests/scales/test_validation.py: one file checked outside a library
+forget_keys  # tests/conftest.py: no passphrase carries over from one test to the next
 
 # services kept for the tests that read the database back; no screen or command calls them yet
 find_clients
 week_of
 couple_trajectory
-
-# read by the auto-lock (issue 11): declared in the config model before its screen lands
-lock_after_minutes
 
 # enum members chosen by the text of a definition file, the database or the config
 ALLIANCE
