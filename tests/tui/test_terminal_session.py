@@ -406,8 +406,8 @@ def test_a_fear_of_birth_scale_typed_in_one_burst_stores_both_lines(tmp_path, op
     assert (point.scale_id, point.total, point.valid) == ("fobs", 49, True)
     stored = read(
         path,
-        lambda s: administrations.get_administration(
-            session=s, actor=ACTOR, administration_id=point.administration_id
-        ),
+        lambda s: administrations.administration_history(
+            session=s, actor=ACTOR, lineage_id=point.lineage_id
+        )[-1],
     )
     assert {answer.item_id: answer.code for answer in stored.answers} == {"1": 40, "2": 58}
