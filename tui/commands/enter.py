@@ -213,19 +213,21 @@ class EntryFlow:
         return Entry(code, scale_id, episode)
 
     def _question(self, definition: Any, item: Any, number: int) -> str:
-        label = (
-            item.text.get(self.text.language) if item.text else item.label.get(self.text.language)
-        )
-        return f"{definition.short_name} {number}/{len(definition.items)} · {label}"
+        from hecht.tui.wording import item_wording, other_language_wording
+
+        language = self.text.language
+        label = item_wording(item, language)
+        original = other_language_wording(item, language)
+        shown = f"{label} ({original})" if original else label
+        return f"{definition.short_name} {number}/{len(definition.items)} · {shown}"
 
     def _choices(self, definition: Any, item: Any) -> list[tuple[str, str]]:
+        from hecht.tui.wording import option_wording
+
         option_set = definition.option_set(item)
         choices = []
         for option in option_set.options or []:
-            wording = item.option_text.get(option.code) or option.text
-            label = (
-                wording.get(self.text.language) if wording else option.label.get(self.text.language)
-            )
+            label = option_wording(item, option, self.text.language)
             choices.append((str(option.code), f"{option.code}  {label}"))
         return [*choices, (MISSING, self.text("enter.missing"))]
 
