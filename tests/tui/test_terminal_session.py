@@ -256,6 +256,12 @@ def test_paper_form_alert_correction_and_discard_in_dutch_at_80_by_24(tmp_path, 
     shown.wait_for("Waarom worden deze antwoorden gecorrigeerd?")
     shown.burst("tikfout op papier", "Enter")
     shown.wait_for("Gecorrigeerd")
+    # the history says what changed, whole within 80 columns (its right border shows)
+    shown.burst("h")
+    shown.wait_for("item 3: 1 → 0")
+    assert any(line.rstrip().endswith("╮") for line in shown.screen().splitlines())
+    shown.burst("Escape")
+    shown.wait_for("c Corrigeren")
     # a draft started by mistake is discarded with a reason
     shown.burst("Escape")
     shown.wait_for("Bezoeken en vragenlijsten")
