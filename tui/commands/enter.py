@@ -253,6 +253,8 @@ class EntryFlow:
         self.backend.acknowledge(alert.id, actions, note.strip())
 
     def _finish(self, draft: Any, definition: Any) -> int:
+        from hecht.tui.formatting import formatter
+
         preview = self.backend.preview(draft.id)
         if preview.valid:
             bands = {
@@ -260,7 +262,8 @@ class EntryFlow:
                 for band in definition.interpretation.bands
             }
             band = f" — {bands[preview.band]}" if preview.band in bands else ""
-            self.ask.say(self.text("review.total", total=f"{preview.total:g}", band=band))
+            total = formatter(self.text.language).score(preview.total)
+            self.ask.say(self.text("review.total", total=total, band=band))
         else:
             self.ask.say(self.text("review.invalid", missing=", ".join(preview.missing_items)))
         if self.ask.confirm(self.text("enter.confirm")):
