@@ -107,7 +107,7 @@ def test_a_whole_visit_typed_ahead_stores_every_answer_and_the_note(tmp_path, op
     shown = opened(path)
     shown.wait_for("MOM")
     # open the dossier, start a visit (the intake battery), and key in every scale at once
-    intake = ["who5", "rses", "csi4", "csi4", "epds", "gad7"]  # csi4 for both partners
+    intake = ["who5", "rses", "csi4", "epds", "gad7", "csi4"]  # MOM's, then DAD's csi4
     answers = {
         "who5": "43210",
         "rses": "0123012301",
