@@ -34,7 +34,8 @@ class PlainConnection:
         cursor = self.connection.cursor()
         try:
             cursor.execute(self._sql(sql), tuple(params))
-            return cursor.fetchall()  # tuples, with sqlite3's and psycopg's default row factory
+            rows: list[tuple[Any, ...]] = cursor.fetchall()  # the drivers' default row factory
+            return rows
         finally:
             cursor.close()
 
@@ -75,8 +76,8 @@ def chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
 
 def as_date(value: date | str | None) -> date | None:
     """A stored date or timestamp as a calendar day (SQLite hands both back as text)."""
-    if value is None or type(value) is date:
-        return value  # type: ignore[return-value]
     if isinstance(value, datetime):
         return value.astimezone(UTC).date() if value.tzinfo else value.date()
-    return date.fromisoformat(value[:10])  # type: ignore[index]
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value[:10])
