@@ -58,7 +58,7 @@ class HechtApp(App[int]):
             return
         await super().on_event(event)
 
-    def push_screen(  # type: ignore[override]
+    def push_screen(
         self,
         screen: Screen[Any] | str,
         callback: Any = None,
@@ -86,7 +86,8 @@ class HechtApp(App[int]):
         meanwhile closes once the lock is lifted.
         """
         if self.idle_lock.defer(self.pop_screen):
-            return AwaitComplete.nothing()
+            done: AwaitComplete = AwaitComplete.nothing()  # type: ignore[no-untyped-call]  # Textual's
+            return done
         self.typeahead.hold()
         popped = super().pop_screen()
         self._release_keys_after(self.screen)
@@ -235,7 +236,7 @@ class HechtApp(App[int]):
             return
         self.call_from_thread(self.push_screen, HistoryModal(label, history))
 
-    def notify(  # type: ignore[override]
+    def notify(
         self,
         message: str,
         *,
@@ -274,7 +275,8 @@ class HechtApp(App[int]):
         """Show the command palette, its prompt in the user's language."""
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        # is_open takes an App[object], and App[int] is not one to a type checker (it is invariant)
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(
                 CommandPalette(
                     placeholder=self.messages("palette.placeholder"), id="--command-palette"
