@@ -75,6 +75,7 @@ class HechtApp(App[int]):
         ):
             return None
         self.typeahead.hold()
+        # Textual's overloads take wait_for_dismiss as a literal True or False, not a bool
         pushed = super().push_screen(screen, callback, wait_for_dismiss, mode=mode)  # type: ignore[call-overload]
         self._release_keys_after(self.get_screen(screen) if isinstance(screen, str) else screen)
         return pushed
