@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from hecht.scales.change import (
-    TOLERANCE,
     ChangeCategory,
     ChangeResult,
     Cutoff,
@@ -16,6 +15,7 @@ from hecht.scales.change import (
     reliable_difference,
 )
 from hecht.scales.change import compare as compare_totals
+from hecht.scales.facts import TOLERANCE
 from hecht.scales.model import Domain, ScaleDefinition
 from hecht.scales.perinatal import PerinatalWeek, perinatal_week
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from hecht.tui.yes_no import ENGLISH, YesNo, ask_yes_no
+
 MISSING = "-"
 """The value (and the key) that marks an item missing, as in the TUI's item entry."""
 
@@ -36,7 +38,11 @@ class QuestionaryPrompter:
 
     Ctrl+C raises KeyboardInterrupt (``unsafe_ask``): the flow says in the user's language
     what was kept, where questionary's own ``ask`` would print an English "Cancelled by user".
+    Yes/no questions use the words and keys of ``words`` (J/n in Dutch).
     """
+
+    def __init__(self, words: YesNo = ENGLISH) -> None:
+        self.words = words
 
     def select(self, message: str, choices: Sequence[tuple[str, str]]) -> str | None:
         import questionary
@@ -68,10 +74,7 @@ class QuestionaryPrompter:
         return typed
 
     def confirm(self, message: str, default: bool = True) -> bool | None:
-        import questionary
-
-        confirmed: bool | None = questionary.confirm(message, default=default).unsafe_ask()
-        return confirmed
+        return ask_yes_no(message, default, self.words)
 
     def password(self, message: str) -> str | None:
         import questionary

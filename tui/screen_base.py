@@ -63,6 +63,21 @@ class HechtAccess:
         """What went wrong, as the user reads it (see ``reason_for``)."""
         return reason_for(error, self.text)
 
+    def show_refusal(self, where: str, message: str, field: str | None = None) -> None:
+        """Say why beside its field, put the cursor in the field and bring both into view.
+
+        ``where`` and ``field`` are selectors. A form taller than the terminal (80x24) scrolls:
+        a refusal out of sight would make Ctrl+S look as if it did nothing.
+        """
+        from hecht.tui.widgets.plain import Plain
+
+        screen = cast("Screen[object]", self)
+        shown = screen.query_one(where, Plain)
+        shown.update(message)
+        if field is not None:
+            screen.query_one(field).focus(scroll_visible=False)
+        screen.call_after_refresh(shown.scroll_visible, animate=False)
+
 
 def reason_for(error: BaseException, text: Messages) -> str:
     """What went wrong, as the user reads it: a refusal in its own words, or why the database

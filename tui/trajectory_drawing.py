@@ -238,10 +238,10 @@ def _cutoff_note(scale: ScaleTrajectory, text: Messages) -> Content:
     line = (
         swatch(CUTOFF, "──")
         + " "
-        + text("trajectory.note.cutoff", value=f"{cutoff.value:g}", source=source)
+        + text("trajectory.note.cutoff", value=_score(cutoff.value, text), source=source)
     )
     if scale.guides.bands:
-        values = ", ".join(f"{value:g}" for value in scale.guides.bands)
+        values = ", ".join(_score(value, text) for value in scale.guides.bands)
         line += Content.assemble(
             " · ", swatch(BAND, "──"), " ", text("trajectory.note.bands", values=values)
         )
@@ -258,7 +258,7 @@ def _change_note(scale: ScaleTrajectory, text: Messages) -> Content:
         f" {text('trajectory.legend.improved')} · ",
         swatch(DETERIORATED, DETERIORATED_MARKER),
         f" {text('trajectory.legend.deteriorated')} · ",
-        text("trajectory.note.reliable_change", value=f"{limit:.3g}"),
+        text("trajectory.note.reliable_change", value=_score(limit, text)),
     )
 
 
@@ -271,7 +271,7 @@ def _partner_note(scale: ScaleTrajectory, text: Messages) -> Content:
     return (
         swatch(DISCREPANCY, DISCREPANCY_MARKER)
         + " "
-        + text("trajectory.note.reliable_difference", value=f"{limit:.3g}", visits=visits)
+        + text("trajectory.note.reliable_difference", value=_score(limit, text), visits=visits)
     )
 
 
@@ -310,9 +310,9 @@ def rows(scale: ScaleTrajectory, text: Messages) -> list[list[str | Text]]:
         ]
         if scale.partner is not None:
             total = partner.get(seen.visit) if seen.visit is not None else None
-            row.append("—" if total is None else f"{total:g}")
+            row.append(_score(total, text))
         if scale.pairs:
-            row.append(_difference_cell(pairs.get(seen.visit or -1)))
+            row.append(_difference_cell(pairs.get(seen.visit or -1), text))
         found.append(row)
     return found
 
@@ -320,9 +320,9 @@ def rows(scale: ScaleTrajectory, text: Messages) -> list[list[str | Text]]:
 def _score_cell(scale: ScaleTrajectory, seen: Observation, text: Messages) -> str:
     """The total, or for a scale without one (ECR-RS, SRIS, SSAS) its subscales."""
     if scale.definition.scoring.total:
-        return text("trajectory.invalid") if seen.total is None else f"{seen.total:g}"
+        return text("trajectory.invalid") if seen.total is None else _score(seen.total, text)
     parts = [
-        f"{subscale.label.get(text.language)} {seen.subscales[subscale.id]:g}"
+        f"{subscale.label.get(text.language)} {_score(seen.subscales[subscale.id], text)}"
         for subscale in scale.definition.subscales
         if seen.subscales.get(subscale.id) is not None
     ]
@@ -335,7 +335,7 @@ def _change_cell(scale: ScaleTrajectory, step: Step, valid: int, text: Messages)
     if step is scale.client.baseline:
         return text("trajectory.no_change_yet" if valid == 1 else "trajectory.baseline")
     assert step.change is not None
-    return f"{step.change.difference:+g}"
+    return _score(step.change.difference, text, signed=True)
 
 
 def _category_cell(step: Step, text: Messages) -> Text:
@@ -353,10 +353,15 @@ def _category_cell(step: Step, text: Messages) -> Text:
     return Text(label, style=STYLES.get(category, ""))
 
 
-def _difference_cell(pair: Discrepancy | None) -> Text:
+def _difference_cell(pair: Discrepancy | None, text: Any) -> Text:
     if pair is None:
         return Text("—")
     if pair.flagged:
-        flagged = f"{pair.difference:+g} {DISCREPANCY_MARKER}"
+        flagged = f"{_score(pair.difference, text, signed=True)} {DISCREPANCY_MARKER}"
         return Text(flagged, style=f"bold color({DISCREPANCY})")
-    return Text(f"{pair.difference:+g}")
+    return Text(_score(pair.difference, text, signed=True))
+
+
+def _score(value: float | None, text: Any, *, signed: bool = False) -> str:
+    """A score, change or limit as the user's language writes it (23,6 in Dutch)."""
+    return formatter(text.language).score(value, signed=signed)

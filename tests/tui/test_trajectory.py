@@ -314,6 +314,8 @@ async def test_the_view_speaks_dutch(couple_db, library):
             "laag welbevinden",
             "beginmeting",
         ]
+        assert table_rows(app)[1][4] == "+8"
+        assert "betrouwbaar vanaf 23,6 punten" in shown(app, "#trajectory-notes")
 
 
 def test_the_chart_reads_plotexts_matrix_exactly_as_its_own_ansi_output_would_show():
