@@ -235,10 +235,14 @@ def signals_for(
     worse = [episode for (_, episode, bits, _) in course_of.values() if bits & Course.DETERIORATED]
     declines = deteriorations(plain, judged, worse) if worse else {}
     relationship = [s for s, fact in judged.items() if fact.domain == "relationship"]
-    shared = [c.episode_lineage_id for c in clients if c.partner_id is not None]
+    shared = [
+        episode
+        for c in clients
+        if c.partner_id is not None and (episode := c.episode_lineage_id) is not None
+    ]
     ends: dict[int, dict[str, EndPoints]] = defaultdict(dict)
     if relationship and shared:
-        for (client_id, _, scale_id), points in end_points(plain, relationship, shared).items():  # type: ignore[arg-type]
+        for (client_id, _, scale_id), points in end_points(plain, relationship, shared).items():
             ends[client_id][scale_id] = points
     found = {}
     course_for = course_of.get
