@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -74,6 +74,10 @@ def chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
         yield unique[start : start + CHUNK]
 
 
+@overload
+def as_date(value: date | str) -> date: ...
+@overload
+def as_date(value: None) -> None: ...
 def as_date(value: date | str | None) -> date | None:
     """A stored date or timestamp as a calendar day (SQLite hands both back as text)."""
     if isinstance(value, datetime):

@@ -102,7 +102,7 @@ def _active_episodes(
             couple_id,
             as_date(due),
             as_date(birth),
-            as_date(started),  # type: ignore[arg-type]
+            as_date(started),
         )
         if client_id is not None:
             by_client[client_id] = episode

@@ -196,8 +196,9 @@ def supervision_packet(
         if not names:
             summary = _without_name(summary)
         client = session.get(Client, row.client_id)
+        assert client is not None  # a client on the caseload is stored (destroyed ones too)
         detail = "supervision, with names" if names else "supervision, pseudonymised"
-        audit.record_client(session, actor, AuditKind.REPORT, client, detail)  # type: ignore[arg-type]
+        audit.record_client(session, actor, AuditKind.REPORT, client, detail)
         summaries.append(summary)
     return summaries
 

@@ -129,7 +129,11 @@ def trajectory_view(*, session: Session, actor: Actor, code: str) -> TrajectoryV
         partner_points=[]
         if partner is None
         else client_trajectory(session=session, actor=actor, code=partner.code),
-        visit_numbers={visit.lineage_id: n for n, visit in enumerate(ordered, start=1)},  # type: ignore[misc]
+        visit_numbers={
+            lineage: n
+            for n, visit in enumerate(ordered, start=1)
+            if (lineage := visit.lineage_id) is not None
+        },
         due_date=current[-1].due_date if current else None,
         birth_date=current[-1].birth_date if current else None,
     )
