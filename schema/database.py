@@ -17,6 +17,7 @@ from hecht.schema.backup import BackupError, backup_sqlite
 from hecht.schema.cipher import key_for
 from hecht.schema.engine import describe_url, make_engine
 from hecht.schema.errors import DatabaseOpenError as DatabaseOpenError  # where callers find it
+from hecht.schema.errors import DatabaseUnreachableError
 from hecht.schema.migrate import SchemaState, schema_status, upgrade
 
 
@@ -54,10 +55,8 @@ def prepare(engine: Engine) -> Path | None:
         status = schema_status(engine)
     except (OperationalError, DatabaseError, sqlite3.DatabaseError) as error:
         reason = str(getattr(error, "orig", error)).splitlines()[0]
-        raise DatabaseOpenError(
-            f"cannot open the database {where}: {reason}. Check the path or URL (--db or "
-            "HECHT_DB); a damaged SQLite file can be replaced with `hecht restore BACKUP`."
-        ) from None
+        server = sqlite_path(engine) is None
+        raise DatabaseUnreachableError(where, reason, server=server) from None
     if status.state is SchemaState.NEWER:
         raise DatabaseOpenError(
             f"the database {where} was written by a newer version of Hecht (schema "

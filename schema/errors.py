@@ -77,3 +77,21 @@ class InvalidInputError(ServiceError):
 
 class DatabaseOpenError(RuntimeError):
     """The database cannot be used; the message says why and what to do."""
+
+
+class DatabaseUnreachableError(DatabaseOpenError):
+    """The database could not be reached or read: a PostgreSQL server (``server``) that is down,
+    refuses the role or the TLS asked for; an SQLite file that is damaged or not a database."""
+
+    def __init__(self, where: str, reason: str, *, server: bool) -> None:
+        hint = (
+            "Check that the server runs and the URL (--db or HECHT_DB); the password belongs in "
+            "~/.pgpass"
+            if server
+            else "Check the path or URL (--db or HECHT_DB); a damaged SQLite file can be "
+            "replaced with `hecht restore BACKUP`"
+        )
+        super().__init__(f"cannot open the database {where}: {reason}. {hint}.")
+        self.where = where
+        self.reason = reason
+        self.server = server

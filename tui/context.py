@@ -78,6 +78,8 @@ class Invocation:
             if self.demo_url is None:
                 raise UsageError(self.messages("error.demo_not_here"))
             return self.demo_url(self.messages)
+        if self.db is not None and password_in(self.db):
+            raise UsageError(self.messages("db.error.password_on_command_line"))
         configured = None if self.config is None else self.config.database
         return database_url(self.db, configured)
 
@@ -97,6 +99,18 @@ class Invocation:
         from hecht.schema.services.clients import practitioner_named
 
         return replace(actor, user_id=practitioner_named(session=session, actor=actor, name=name))
+
+
+def password_in(url: str) -> bool:
+    """Whether a database URL carries a password (``postgresql://user:secret@host/db``)."""
+    from urllib.parse import urlsplit
+
+    if "://" not in url:
+        return False  # a path to an SQLite file
+    try:
+        return bool(urlsplit(url).password)
+    except ValueError:
+        return False  # a malformed URL is refused where it is opened
 
 
 def check_location(url: str, messages: Messages, *, may_create: bool) -> None:
@@ -151,9 +165,13 @@ def open_engine(url: str, messages: Messages) -> Engine:
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
     from hecht.schema.database import DatabaseOpenError, open_database
+    from hecht.schema.errors import DatabaseUnreachableError
 
     try:
         return open_database(url)
+    except DatabaseUnreachableError as error:
+        key = "db.error.server" if error.server else "db.error.cannot_open"
+        raise UsageError(messages(key, database=error.where, reason=error.reason)) from None
     except DatabaseOpenError as error:
         raise UsageError(str(error)) from None
     except (ArgumentError, NoSuchModuleError):

@@ -50,7 +50,7 @@ def _schema_status(url: str, messages: Messages) -> Any:
 
     from hecht.schema.engine import describe_url, make_engine
     from hecht.schema.migrate import schema_status
-    from hecht.tui.context import open_engine
+    from hecht.tui.context import open_engine, sqlite_file
 
     try:
         engine = make_engine(url)
@@ -62,9 +62,9 @@ def _schema_status(url: str, messages: Messages) -> Any:
         _check_integrity(engine)
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", error)).splitlines()[0]
-        raise UsageError(
-            messages("db.error.damaged", database=describe_url(url), reason=reason)
-        ) from None
+        server = sqlite_file(url) is None  # a PostgreSQL server that cannot be reached
+        key = "db.error.server" if server else "db.error.damaged"
+        raise UsageError(messages(key, database=describe_url(url), reason=reason)) from None
     finally:
         engine.dispose()
     return status
