@@ -26,7 +26,7 @@ def sqlite_path(engine: Engine) -> Path | None:
     url = make_url(str(engine.url))
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
-    return Path(url.database)  # type: ignore[arg-type]
+    return Path(url.database)
 
 
 def backup_before_upgrade(engine: Engine, revision: str | None) -> Path:

@@ -55,7 +55,8 @@ class QuestionaryPrompter:
         values = [value for value, _ in choices]
         if MISSING in values:
             point_at_with_key(question, MISSING, values.index(MISSING))
-        return question.unsafe_ask()
+        picked: str | None = question.unsafe_ask()
+        return picked
 
     def checkbox(self, message: str, choices: Sequence[tuple[str, str, bool]]) -> list[str] | None:
         import questionary
@@ -63,12 +64,14 @@ class QuestionaryPrompter:
         options = [
             questionary.Choice(title, value=value, checked=on) for value, title, on in choices
         ]
-        return questionary.checkbox(message, choices=options).unsafe_ask()
+        checked: list[str] | None = questionary.checkbox(message, choices=options).unsafe_ask()
+        return checked
 
     def text(self, message: str, default: str = "") -> str | None:
         import questionary
 
-        return questionary.text(message, default=default).unsafe_ask()
+        typed: str | None = questionary.text(message, default=default).unsafe_ask()
+        return typed
 
     def confirm(self, message: str, default: bool = True) -> bool | None:
         return ask_yes_no(message, default, self.words)
@@ -76,7 +79,8 @@ class QuestionaryPrompter:
     def password(self, message: str) -> str | None:
         import questionary
 
-        return questionary.password(message).unsafe_ask()
+        typed: str | None = questionary.password(message).unsafe_ask()
+        return typed
 
     def say(self, message: str) -> None:
         print(message)
@@ -99,6 +103,7 @@ def shortcut(value: str) -> str | bool:
 
 def point_at_with_key(question: Any, key: str, index: int) -> None:
     """Make ``key`` point at the choice at ``index``, as a shortcut key does."""
+    from prompt_toolkit.key_binding import KeyBindings
     from questionary.prompts.common import InquirerControl
 
     application = question.application
@@ -107,7 +112,7 @@ def point_at_with_key(question: Any, key: str, index: int) -> None:
         for window in application.layout.find_all_windows()
         if isinstance(window.content, InquirerControl)
     ]
-    bindings = application.key_bindings
+    bindings: KeyBindings = application.key_bindings
 
     @bindings.add(key, eager=True)
     def _(event: Any) -> None:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Generic, TypeVar, cast
 from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from hecht.schema.errors import StaleVersionError
     from hecht.tui.app import HechtApp
     from hecht.tui.backend import Backend
@@ -21,10 +23,14 @@ R = TypeVar("R")
 class HechtAccess:
     """Typed access to what every screen of Hecht uses, instead of ``self.app`` as ``App``."""
 
+    if TYPE_CHECKING:
+        app: App[object]
+        """The running app, as Textual's screens have it."""
+
     @property
     def hecht(self) -> HechtApp:
         """The running Hecht app."""
-        return cast("HechtApp", self.app)  # type: ignore[attr-defined]
+        return cast("HechtApp", self.app)
 
     @property
     def backend(self) -> Backend:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hecht.scales.model import Item, Option, ScaleDefinition
 from hecht.scales.text import Language
+
+if TYPE_CHECKING:
+    from hecht.tui.i18n import Messages
 
 
 def item_wording(item: Item, language: Language) -> str:
@@ -32,7 +35,7 @@ def option_wording(item: Item, option: Option, language: Language) -> str:
     return option.label.get(language)
 
 
-def unasked_lines(definition: ScaleDefinition, missing: list[str], text: Any) -> list[str]:
+def unasked_lines(definition: ScaleDefinition, missing: list[str], text: Messages) -> list[str]:
     """A line for each critical item left unanswered: it must be asked about, not passed over."""
     from hecht.scales.scoring import unanswered_critical
 

@@ -46,7 +46,7 @@ def _with(key: str, fallback: str) -> str:
 def ask_yes_no(message: str, default: bool, words: YesNo) -> bool:
     """Ask and return the answer; Enter takes the default; Ctrl+C raises KeyboardInterrupt."""
     from prompt_toolkit import PromptSession
-    from prompt_toolkit.formatted_text import to_formatted_text
+    from prompt_toolkit.formatted_text import StyleAndTextTuples, to_formatted_text
     from prompt_toolkit.key_binding import KeyBindings
     from questionary.constants import DEFAULT_QUESTION_PREFIX
     from questionary.styles import merge_styles_default
@@ -54,7 +54,10 @@ def ask_yes_no(message: str, default: bool, words: YesNo) -> bool:
     answer: list[bool] = []
 
     def tokens() -> Any:
-        shown = [("class:qmark", DEFAULT_QUESTION_PREFIX), ("class:question", f" {message} ")]
+        shown: StyleAndTextTuples = [
+            ("class:qmark", DEFAULT_QUESTION_PREFIX),
+            ("class:question", f" {message} "),
+        ]
         if answer:
             shown.append(("class:answer", words.yes if answer[0] else words.no))
         else:

@@ -185,6 +185,21 @@ async def test_a_critical_answer_raises_an_alert_that_only_an_action_and_a_note_
     assert drafts[0].alerts[0].action_note == "safety plan made"
 
 
+async def test_space_marks_and_unmarks_the_highlighted_action_of_an_alert(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_entry(pilot, "MOM-1", EPDS)
+        await pilot.press(*"012101230", "1")  # item 10, second option: thoughts of self-harm
+        await pilot.pause(0.8)
+        assert type(app.screen).__name__ == "AlertModal"
+        actions = app.screen.query_one("#alert-actions")
+        first, second = [actions.get_option_at_index(i).id for i in (0, 1)]
+        await pilot.press("space", "down", "space")
+        assert actions.marked == [first, second]
+        await pilot.press("space")
+        assert actions.marked == [first]
+
+
 async def test_leaving_entry_keeps_the_draft_and_the_dossier_resumes_it(db):
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:

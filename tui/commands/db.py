@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -31,7 +32,9 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     return {"db": db}
 
 
-def _command(messages: Messages, name: str, run: Any) -> click.Command:
+def _command(
+    messages: Messages, name: str, run: Callable[[Invocation, bool], int]
+) -> click.Command:
     @click.command(name, help=messages(f"help.db.{name}"))
     @database_options(messages)
     @json_option(messages)

@@ -47,15 +47,15 @@ def run_init(config: Config, messages: Messages, prompter: Prompter | None = Non
     visit = ask.checkbox(
         messages("init.visit"), [(i, t, i in config.protocols.visit) for i, t in scales]
     )
-    if None in (name, language, database, intake, visit):
+    if name is None or language is None or database is None or intake is None or visit is None:
         ask.say(messages("init.cancelled"))
         return 0
     updated = config.model_copy(
         update={
-            "practitioner": name.strip() or None,  # type: ignore[union-attr]
+            "practitioner": name.strip() or None,
             "language": language,
-            "database": database.strip() or None,  # type: ignore[union-attr]
-            "protocols": Protocols(intake=intake, visit=visit, closing=intake),  # type: ignore[arg-type]
+            "database": database.strip() or None,
+            "protocols": Protocols(intake=intake, visit=visit, closing=intake),
         }
     )
     passphrase = ask_encryption(updated.database, messages, ask)

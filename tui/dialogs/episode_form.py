@@ -191,4 +191,6 @@ class NewEpisodeModal(HechtModal[int | None]):
         self._saving = False
         field = getattr(error, "field", None)
         known = (*self.dates, "reason") if self.current is not None else self.dates
-        self._error(field if field in known else "form", self.reason_for(error))
+        self._error(
+            field if isinstance(field, str) and field in known else "form", self.reason_for(error)
+        )
