@@ -41,7 +41,9 @@ def backup_before_upgrade(engine: Engine, revision: str | None) -> Path:
     try:
         return backup_sqlite(source, target, source_key=key, target_key=key).path
     except BackupError as error:
-        raise DatabaseOpenError(f"not upgraded, because the backup failed: {error}") from None
+        raise DatabaseOpenError(
+            f"not upgraded, because the backup failed: {error}", "upgrade_backup", reason=error
+        ) from None
 
 
 def prepare(engine: Engine) -> Path | None:
@@ -61,19 +63,28 @@ def prepare(engine: Engine) -> Path | None:
         raise DatabaseOpenError(
             f"the database {where} was written by a newer version of Hecht (schema "
             f"{status.database_revision}; this version knows up to {status.head_revision}). "
-            "Update Hecht; this version will not change the database."
+            "Update Hecht; this version will not change the database.",
+            "newer",
+            database=where,
+            found=status.database_revision,
+            known=status.head_revision,
         )
     if status.state is SchemaState.FOREIGN:
         raise DatabaseOpenError(
             f"the database {where} holds tables that are not Hecht's: point --db or HECHT_DB "
-            "at a Hecht database or at a new file."
+            "at a Hecht database or at a new file.",
+            "foreign",
+            database=where,
         )
     backup = None
     if status.state is SchemaState.OLDER:
         if sqlite_path(engine) is None:
             raise DatabaseOpenError(
                 f"the database {where} has an older schema ({status.database_revision}). Back "
-                "it up (pg_dump), then run `hecht db upgrade` once for the practice."
+                "it up (pg_dump), then run `hecht db upgrade` once for the practice.",
+                "older_server",
+                database=where,
+                found=status.database_revision,
             )
         backup = backup_before_upgrade(engine, status.database_revision)
     if status.state is not SchemaState.CURRENT:

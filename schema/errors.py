@@ -76,7 +76,17 @@ class InvalidInputError(ServiceError):
 
 
 class DatabaseOpenError(RuntimeError):
-    """The database cannot be used; the message says why and what to do."""
+    """The database cannot be used; the message says why and what to do.
+
+    ``problem`` names the refusal and ``values`` fill in its words, so the screens and commands
+    say it in the user's language (``db.error.<problem>`` in the catalogues); the message itself
+    is the English fallback.
+    """
+
+    def __init__(self, message: str, problem: str = "other", **values: object) -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.values = values
 
 
 class DatabaseUnreachableError(DatabaseOpenError):
@@ -91,7 +101,6 @@ class DatabaseUnreachableError(DatabaseOpenError):
             else "Check the path or URL (--db or HECHT_DB); a damaged SQLite file can be "
             "replaced with `hecht restore BACKUP`"
         )
-        super().__init__(f"cannot open the database {where}: {reason}. {hint}.")
-        self.where = where
-        self.reason = reason
-        self.server = server
+        problem = "server" if server else "cannot_open"
+        message = f"cannot open the database {where}: {reason}. {hint}."
+        super().__init__(message, problem, database=where, reason=reason)

@@ -124,7 +124,9 @@ class HechtApp(App[int]):
         try:
             self.backend.open()
         except DatabaseOpenError as error:
-            self.error_message = str(error)
+            from hecht.tui.service_text import database_refusal_text
+
+            self.error_message = database_refusal_text(error, self.messages)
             self.call_from_thread(self.exit, None, 2)
             return
         refused = self.backend.library.refusals()  # loaded now: the first dossier need not wait

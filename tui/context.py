@@ -165,14 +165,12 @@ def open_engine(url: str, messages: Messages) -> Engine:
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
     from hecht.schema.database import DatabaseOpenError, open_database
-    from hecht.schema.errors import DatabaseUnreachableError
 
     try:
         return open_database(url)
-    except DatabaseUnreachableError as error:
-        key = "db.error.server" if error.server else "db.error.cannot_open"
-        raise UsageError(messages(key, database=error.where, reason=error.reason)) from None
     except DatabaseOpenError as error:
-        raise UsageError(str(error)) from None
+        from hecht.tui.service_text import database_refusal_text
+
+        raise UsageError(database_refusal_text(error, messages)) from None
     except (ArgumentError, NoSuchModuleError):
         raise UsageError(messages("db.error.bad_url", url=url)) from None

@@ -331,6 +331,20 @@ def test_a_postgresql_server_that_cannot_be_reached_is_said_so_not_called_damage
     assert "beschadigd" not in err and "restore" not in err
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("nl", "door een nieuwere versie van Hecht"), ("en", "by a newer version of Hecht")],
+)
+def test_a_database_hecht_will_not_open_is_refused_in_the_users_language(
+    capsys, practice, language, said
+):
+    with sqlite3.connect(practice) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    for command in (["caseload"], ["audit", "verify"]):
+        code, _, err = run(capsys, "--lang", language, "--db", str(practice), *command)
+        assert code == 2 and said in err and "9999" in err
+
+
 def test_a_refused_backup_logs_no_export(capsys, practice, tmp_path):
     before = audit_events(practice)
     taken = tmp_path / "taken.db"

@@ -54,7 +54,9 @@ def open_backend(invocation: Invocation) -> Any:
     try:
         backend.open()
     except DatabaseOpenError as error:
-        raise UsageError(str(error)) from None
+        from hecht.tui.service_text import database_refusal_text
+
+        raise UsageError(database_refusal_text(error, messages)) from None
     return backend
 
 
