@@ -169,7 +169,7 @@ async def open_epds(pilot) -> None:
     await settle(pilot)
     await pilot.press("e")
     await settle(pilot)
-    await pilot.press("down", "down", "down", "down", "enter")
+    await pilot.press(*"epds", "enter")  # the picker filters by what is typed
     await settle(pilot)
 
 
