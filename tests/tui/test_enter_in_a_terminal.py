@@ -81,6 +81,7 @@ def test_in_dutch_the_yes_no_question_is_answered_with_j_for_ja(
     try:
         terminal.start("enter", "A1", "who5")
         terminal.wait_for("WHO-5 1/5")
+        assert "(sneltoets of pijltjes)" in terminal.wait_for("(sneltoets")
         terminal.burst("5", "Enter", "4", "Enter", "3", "Enter", "3", "Enter", "2", "Enter")
         terminal.wait_for("Afronden en deze score opslaan? (J/n)")
         terminal.burst("j")
@@ -88,7 +89,7 @@ def test_in_dutch_the_yes_no_question_is_answered_with_j_for_ja(
         shown = terminal.screen()
     finally:
         terminal.close()
-    assert "opslaan? Ja" in shown and "Yes" not in shown
+    assert "opslaan? Ja" in shown and "Yes" not in shown and "Use shortcuts" not in shown
     (point,), drafts, _ = stored(practice)
     assert (point.scale_id, point.valid, point.total, drafts) == ("who5", True, 68, [])
 
