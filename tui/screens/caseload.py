@@ -82,6 +82,7 @@ class CaseloadScreen(HechtScreen[None]):
             "Scales",
             id="caseload.scales",
             tooltip="Every scale with its items, scoring, bands, change and sources",
+            show=False,  # no room in the footer at 120 columns; F1 and the palette list it
         ),
     ]
 
