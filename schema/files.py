@@ -19,6 +19,8 @@ PRIVATE_FOLDER = 0o700
 SQLITE_HEADER = b"SQLite format 3\x00"
 DATABASE_COMPANIONS = ("-wal", "-shm", "-journal")
 """The files SQLite keeps beside a database while it is in use."""
+HEAD_SUFFIX = ".audit-head"
+"""What the file beside a database or backup that holds its audit head ends in (``anchor``)."""
 BACKUP_MARKERS = ("-replaced-", "-before-upgrade-from-")
 """What the copies that ``restore`` and the upgrade on opening keep beside a database are named."""
 
@@ -112,8 +114,9 @@ def is_sqlite_file(path: Path) -> bool:
 
 
 def database_files(database: Path) -> list[Path]:
-    """Return the database and the files SQLite keeps beside it, present or not."""
-    return [database, *(database.with_name(database.name + end) for end in DATABASE_COMPANIONS)]
+    """Return the database, the files SQLite keeps beside it and its head file, present or not."""
+    ends = (*DATABASE_COMPANIONS, HEAD_SUFFIX)
+    return [database, *(database.with_name(database.name + end) for end in ends)]
 
 
 def kept_copies(database: Path) -> list[Path]:
@@ -125,6 +128,7 @@ def kept_copies(database: Path) -> list[Path]:
         for path in database.parent.iterdir()
         if path.name.startswith(database.stem)
         and any(marker in path.name for marker in BACKUP_MARKERS)
+        and not path.name.endswith(HEAD_SUFFIX)
     ]
 
 

@@ -311,3 +311,19 @@ class AuditEvent(SQLModel, table=True):
     detail: str | None = Field(default=None, max_length=200)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+class RecordSeal(SQLModel, table=True):
+    """The hash of one stored version of a clinical row, chained; append-only like the log.
+
+    Written whenever Hecht writes a sealed row (``hecht.schema.seals``); ``hecht audit verify``
+    recomputes every row's hash and reports the rows changed, added or removed outside Hecht.
+    """
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    kind: str = Field(max_length=20)
+    record_id: int
+    digest: str = Field(max_length=64)
+    """The SHA-256 of the row's content, or ``removed`` when Hecht removed the row."""
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)

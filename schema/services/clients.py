@@ -12,6 +12,7 @@ from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, NotFoundError
 from hecht.schema.inputs import ClientChanges, NewClient
 from hecht.schema.readmodels import ClientRead, CoupleRead
+from hecht.schema.seals import touch
 from hecht.schema.tables import Client, Couple, Practitioner
 from hecht.schema.versioning import hold_write_lock
 
@@ -135,6 +136,7 @@ def change_client(
         session.refresh(client)
         raise client_changed(session, client, seen)
     session.refresh(client)
+    touch(session, "client", [client.id])  # an UPDATE statement: the ORM does not see it
     audit.record_client(
         session, actor, AuditKind.CHANGE, client, client_change_detail(list(updates))
     )

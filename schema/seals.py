@@ -1,0 +1,258 @@
+"""Provides record seals: a chained hash of every stored version of a clinical row.
+
+Whenever a unit of work writes a sealed row (client, episode, visit, administration, answer,
+score), the hash of the row as stored is appended to the seal chain before the work commits:
+the ORM's own writes are found after each flush, bulk statements say what they touched
+(``touch``). ``hecht audit verify`` recomputes every row's hash (``seal_findings``): a row changed,
+added or removed with another tool than Hecht no longer matches its newest seal. Rebuilding the
+seals after such a change breaks their chain, or moves its head away from the head kept outside
+the database (``hecht.schema.anchor``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, event, insert, select, text
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session, SQLModel
+
+from hecht.schema.anchor import Finding, anchored_file, next_head, write_head
+from hecht.schema.audit_chain import GENESIS, hold_chain_lock
+from hecht.schema.plain import WROTE, PlainConnection
+from hecht.schema.tables import (
+    Administration,
+    Client,
+    Episode,
+    ItemResponse,
+    RecordSeal,
+    Score,
+    Visit,
+)
+
+SEALED: dict[str, type[SQLModel]] = {
+    "client": Client,
+    "episode": Episode,
+    "visit": Visit,
+    "administration": Administration,
+    "itemresponse": ItemResponse,
+    "score": Score,
+}
+"""The clinical rows that are sealed, by the kind their seals name."""
+
+KIND_OF = {model: kind for kind, model in SEALED.items()}
+REMOVED = "removed"
+"""The digest of a seal that records Hecht removing the row (destruction on request)."""
+
+_PENDING = "hecht_unsealed"
+_HEAD = "hecht_head"
+
+
+def _canonical(value: Any) -> Any:
+    """A stored value in one form on SQLite and PostgreSQL: UTC times, ISO dates, floats."""
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, dict):
+        return {str(key): _canonical(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(item) for item in value]
+    return str(value)
+
+
+def digest(kind: str, key: int, row: dict[str, Any]) -> str:
+    """Return the SHA-256 of a row's stored content (columns without a value left out)."""
+    content = {name: _canonical(value) for name, value in row.items() if value is not None}
+    canonical = json.dumps(
+        [kind, key, content], sort_keys=True, separators=(",", ":"), ensure_ascii=True
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def seal_hash(seq: int, kind: str, record_id: int, row_digest: str, prev_hash: str) -> str:
+    """Return the hash of one seal: its content and the hash of the seal before it."""
+    canonical = json.dumps([seq, kind, record_id, row_digest, prev_hash], separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _key_column(kind: str) -> Any:
+    table = SEALED[kind].__table__  # type: ignore[attr-defined]
+    return next(iter(table.primary_key.columns))
+
+
+def _stored(connection: Connection, kind: str, keys: Iterable[int] | None) -> dict[int, str]:
+    """The digest of each stored row of a kind (all rows, or those with these keys)."""
+    table = SEALED[kind].__table__  # type: ignore[attr-defined]
+    column = _key_column(kind)
+    query = select(table)
+    wanted = None if keys is None else sorted(set(keys))
+    if wanted is not None:
+        query = query.where(column.in_(wanted))
+    found = {}
+    for row in connection.execute(query):
+        values = dict(row._mapping)
+        key = values[column.name]
+        found[key] = digest(kind, key, values)
+    return found
+
+
+def append_seals(connection: Connection, entries: list[tuple[str, int, str]]) -> None:
+    """Append seals (kind, row key, digest) to the chain, in the connection's transaction."""
+    if not entries:
+        return
+    hold_chain_lock(PlainConnection(connection.connection.driver_connection, _dialect(connection)))
+    last = connection.execute(
+        text("SELECT seq, hash FROM recordseal ORDER BY seq DESC LIMIT 1")
+    ).first()
+    seq, prev = (0, GENESIS) if last is None else (last[0], last[1])
+    rows = []
+    for kind, key, row_digest in entries:
+        seq += 1
+        sealed = seal_hash(seq, kind, key, row_digest, prev)
+        rows.append(
+            {"seq": seq, "kind": kind, "record_id": key, "digest": row_digest,
+             "prev_hash": prev, "hash": sealed}
+        )  # fmt: skip
+        prev = sealed
+    connection.execute(insert(RecordSeal.__table__), rows)  # type: ignore[arg-type]
+
+
+def _dialect(connection: Connection) -> str:
+    return connection.dialect.name
+
+
+def seal_keys(connection: Connection, keys: Iterable[tuple[str, int]]) -> None:
+    """Seal the rows with these keys as they are stored now; a row that is gone as removed."""
+    by_kind: dict[str, set[int]] = {}
+    for kind, key in keys:
+        by_kind.setdefault(kind, set()).add(key)
+    entries = []
+    for kind in SEALED:
+        wanted = by_kind.get(kind)
+        if not wanted:
+            continue
+        stored = _stored(connection, kind, wanted)
+        entries += [(kind, key, stored.get(key, REMOVED)) for key in sorted(wanted)]
+    append_seals(connection, entries)
+
+
+def seal_unsealed(connection: Connection) -> int:
+    """Seal every stored row that has no seal yet (a database from before seals, an import of
+    an export without them); return how many were sealed."""
+    stored = connection.execute(text("SELECT kind, record_id FROM recordseal"))
+    sealed = {(kind, key) for kind, key in stored}
+    entries = [
+        (kind, key, row_digest)
+        for kind in SEALED
+        for key, row_digest in sorted(_stored(connection, kind, None).items())
+        if (kind, key) not in sealed
+    ]
+    append_seals(connection, entries)
+    return len(entries)
+
+
+def touch(session: Session, kind: str, keys: Iterable[int | None]) -> None:
+    """Have the rows with these keys sealed when the work commits (for bulk statements, which
+    the ORM does not see): as they are then, or as removed."""
+    pending = session.info.setdefault(_PENDING, set())
+    pending.update((kind, key) for key in keys if key is not None)
+
+
+def _after_flush(session: OrmSession, _context: Any) -> None:
+    pending: set[tuple[str, int]] = session.info.setdefault(_PENDING, set())
+    changed = [
+        *session.new,
+        *(obj for obj in session.dirty if session.is_modified(obj, include_collections=False)),
+        *session.deleted,
+    ]
+    for obj in changed:
+        kind = KIND_OF.get(type(obj))
+        if kind is not None:
+            pending.add((kind, getattr(obj, _key_column(kind).name)))
+
+
+def _before_commit(session: OrmSession) -> None:
+    """Seal what the work wrote, and note the chains' heads for the head file."""
+    if not session.info.get(_PENDING) and not session.info.get(WROTE):
+        return
+    session.flush()
+    pending = session.info.pop(_PENDING, set())
+    connection = session.connection()
+    seal_keys(connection, pending)
+    path = anchored_file(str(connection.engine.url))
+    if path is not None:
+        plain = PlainConnection(connection.connection.driver_connection, _dialect(connection))
+        head = next_head(plain, path)
+        if head is not None:
+            session.info[_HEAD] = (path, head)
+
+
+def _after_commit(session: OrmSession) -> None:
+    noted = session.info.pop(_HEAD, None)
+    session.info.pop(WROTE, None)
+    if noted is not None:
+        path: Path = noted[0]
+        write_head(path, noted[1])
+
+
+def _forget(session: OrmSession) -> None:
+    for name in (_PENDING, _HEAD, WROTE):
+        session.info.pop(name, None)
+
+
+def install() -> None:
+    """Seal every unit of work's writes (once per process; every engine Hecht makes calls it)."""
+    if event.contains(OrmSession, "after_flush", _after_flush):
+        return
+    event.listen(OrmSession, "after_flush", _after_flush)
+    event.listen(OrmSession, "before_commit", _before_commit)
+    event.listen(OrmSession, "after_commit", _after_commit)
+    event.listen(OrmSession, "after_rollback", _forget)
+
+
+def seal_findings(connection: Connection) -> tuple[list[Finding], tuple[int, str]]:
+    """Recompute the seal chain and every sealed row; return what does not match, and the
+    chain's head (count and hash)."""
+    findings: list[Finding] = []
+    newest: dict[tuple[str, int], str] = {}
+    expected, prev, count = 1, GENESIS, 0
+    for seq, kind, key, row_digest, prev_hash, stored_hash in connection.execute(
+        text("SELECT seq, kind, record_id, digest, prev_hash, hash FROM recordseal ORDER BY seq")
+    ):
+        count += 1
+        if seq != expected:
+            findings.append(Finding("seals_missing", {"first": expected, "last": seq - 1}))
+        elif prev_hash != prev:
+            findings.append(Finding("seal_out_of_line", {"seq": seq}))
+        if seal_hash(seq, kind, key, row_digest, prev_hash) != stored_hash:
+            findings.append(Finding("seal_changed", {"seq": seq}))
+        newest[(kind, key)] = row_digest
+        expected, prev = seq + 1, stored_hash
+    for kind in SEALED:
+        findings += _row_findings(kind, _stored(connection, kind, None), newest)
+    return findings, (expected - 1, prev)
+
+
+def _row_findings(kind: str, stored: dict[int, str], newest: dict[tuple[str, int], str]) -> list:
+    findings = []
+    for key, row_digest in sorted(stored.items()):
+        sealed = newest.get((kind, key))
+        if sealed is None or sealed == REMOVED:
+            findings.append(Finding("row_unsealed", {"kind": kind, "id": key}))
+        elif sealed != row_digest:
+            findings.append(Finding("row_changed", {"kind": kind, "id": key}))
+    for (sealed_kind, key), sealed in sorted(newest.items()):
+        if sealed_kind == kind and sealed != REMOVED and key not in stored:
+            findings.append(Finding("row_removed", {"kind": kind, "id": key}))
+    return findings
