@@ -91,7 +91,7 @@ def _key_column(kind: str) -> Any:
     return next(iter(table.primary_key.columns))
 
 
-def _stored(connection: Connection, kind: str, keys: Iterable[int] | None) -> dict[int, str]:
+def stored_digests(connection: Connection, kind: str, keys: Iterable[int] | None) -> dict[int, str]:
     """The digest of each stored row of a kind (all rows, or those with these keys)."""
     table = SEALED[kind].__table__  # type: ignore[attr-defined]
     column = _key_column(kind)
@@ -142,7 +142,7 @@ def seal_keys(connection: Connection, keys: Iterable[tuple[str, int]]) -> None:
         wanted = by_kind.get(kind)
         if not wanted:
             continue
-        stored = _stored(connection, kind, wanted)
+        stored = stored_digests(connection, kind, wanted)
         entries += [(kind, key, stored.get(key, REMOVED)) for key in sorted(wanted)]
     append_seals(connection, entries)
 
@@ -155,7 +155,7 @@ def seal_unsealed(connection: Connection) -> int:
     entries = [
         (kind, key, row_digest)
         for kind in SEALED
-        for key, row_digest in sorted(_stored(connection, kind, None).items())
+        for key, row_digest in sorted(stored_digests(connection, kind, None).items())
         if (kind, key) not in sealed
     ]
     append_seals(connection, entries)
@@ -240,7 +240,7 @@ def seal_findings(connection: Connection) -> tuple[list[Finding], tuple[int, str
         newest[(kind, key)] = row_digest
         expected, prev = seq + 1, stored_hash
     for kind in SEALED:
-        findings += _row_findings(kind, _stored(connection, kind, None), newest)
+        findings += _row_findings(kind, stored_digests(connection, kind, None), newest)
     return findings, (expected - 1, prev)
 
 
