@@ -179,3 +179,12 @@ async def settled(pilot, seconds: float = 15) -> None:
             raise AssertionError(f"still busy after {seconds} s: {busy}")
         await pilot.pause(0.05)
     await pilot.pause()
+
+
+@pytest.fixture
+def named_practitioner(isolated_config) -> str:
+    """A config that names the practitioner, as destroying, exporting and importing need."""
+    from hecht.tui.config import save_config
+
+    save_config(PRACTITIONER_CONFIG)
+    return PRACTITIONER_CONFIG.practitioner or ""

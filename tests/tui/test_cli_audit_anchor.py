@@ -141,3 +141,68 @@ def test_on_postgresql_verify_keeps_no_file_and_checks_the_head_the_practice_kep
     assert code == 0  # without the kept head, a cut at the end cannot be seen
     code, out, _ = run(capsys, "--db", url, "audit", "verify", "--head", head)
     assert code == 2 and "events were removed from the end of the log" in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["client", "destroy", "A1", "--confirm", "A1"],
+        ["export", "--format", "json", "--out", "{tmp}/out.json"],
+        ["export", "--format", "csv", "--out", "{tmp}/csv"],
+    ],
+)
+def test_destroying_or_exporting_without_a_named_practitioner_is_refused(
+    capsys, db, tmp_path, command
+):
+    before = audit_rows(db)
+    argv = [part.replace("{tmp}", str(tmp_path)) for part in command]
+    code, out, err = run(capsys, "--db", db, *argv)
+    assert code == 2 and "no practitioner is named" in err and "config.toml" in err
+    assert audit_rows(db) == before  # refused before the database was opened
+
+
+def test_destroy_and_export_are_logged_under_the_practitioner_and_the_os_user(
+    capsys, db, tmp_path, named_practitioner
+):
+    from hecht.tui.context import os_user
+
+    assert (
+        run(capsys, "--db", db, "export", "--format", "json", "--out", str(tmp_path / "o.json"))[0]
+        == 0
+    )
+    assert run(capsys, "--db", db, "client", "destroy", "A1", "--confirm", "A1")[0] == 0
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "SELECT p.name, a.access_point FROM auditevent a JOIN practitioner p "
+            "ON p.id = a.user_id WHERE a.event IN ('export', 'destroy')"
+        ).fetchall()
+    connection.close()
+    assert len(rows) == 3  # the practice's export, the client's own, the destruction
+    assert {name for name, _ in rows} == {named_practitioner}
+    assert all(point.startswith(f"cli:{os_user()}@") for _, point in rows)
+    assert run(capsys, "--db", db, "audit", "verify")[0] == 0  # destruction seals what it removed
+
+
+def audit_rows(db: str) -> int:
+    with sqlite3.connect(db) as connection:
+        count = connection.execute("SELECT COUNT(*) FROM auditevent").fetchone()[0]
+    connection.close()
+    return count
+
+
+def test_an_import_is_logged_under_the_practitioner_and_the_new_database_verifies(
+    capsys, db, tmp_path, named_practitioner
+):
+    export = tmp_path / "practice.json"
+    assert run(capsys, "--db", db, "export", "--format", "json", "--out", str(export))[0] == 0
+    new = tmp_path / "new.db"
+    assert run(capsys, "--db", str(new), "import", str(export))[0] == 0
+    with sqlite3.connect(new) as connection:
+        (name,) = connection.execute(
+            "SELECT p.name FROM auditevent a JOIN practitioner p ON p.id = a.user_id "
+            "WHERE a.event = 'import'"
+        ).fetchone()
+    connection.close()
+    assert name == named_practitioner
+    code, out, _ = run(capsys, "--db", str(new), "audit", "verify")
+    assert code == 0, out  # the seals came along with the rows they seal

@@ -66,6 +66,7 @@ def export_fhir_folder(
     from hecht.tui.settings import local_scales_dir
 
     messages = invocation.messages
+    invocation.require_practitioner()
     check_out(invocation, out)
     try:
         # one transaction: the clients whose files are checked are the clients written
