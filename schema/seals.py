@@ -184,9 +184,9 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
 
 def _before_commit(session: OrmSession) -> None:
     """Seal what the work wrote, and note the chains' heads for the head file."""
+    session.flush()  # the commit's own flush comes after this hook: what it would write, now
     if not session.info.get(_PENDING) and not session.info.get(WROTE):
         return
-    session.flush()
     pending = session.info.pop(_PENDING, set())
     connection = session.connection()
     seal_keys(connection, pending)
@@ -201,6 +201,7 @@ def _before_commit(session: OrmSession) -> None:
 def _after_commit(session: OrmSession) -> None:
     noted = session.info.pop(_HEAD, None)
     session.info.pop(WROTE, None)
+    session.info.pop(_PENDING, None)
     if noted is not None:
         path: Path = noted[0]
         write_head(path, noted[1])

@@ -21,11 +21,12 @@ from hecht.schema.audit_chain import GENESIS, chain_hash
 from hecht.schema.backup import backup_sqlite, restore_sqlite
 from hecht.schema.database import open_database, sqlite_path, unit_of_work
 from hecht.schema.engine import make_engine
+from hecht.schema.inputs import NewClient as NewClientInput
 from hecht.schema.inputs import NewVisit
 from hecht.schema.migrate import upgrade
 from hecht.schema.seals import seal_hash, stored_digests
 from hecht.schema.services import clients, visits
-from hecht.schema.tables import AuditEvent
+from hecht.schema.tables import AuditEvent, Client
 
 from .conftest import Practice
 
@@ -329,3 +330,20 @@ def test_upgrading_seals_the_rows_stored_before_seals_existed(database_url):
     engine.dispose()
     assert report.intact, report.findings
     assert report.head.seals == 1
+
+
+def test_a_row_added_and_committed_without_a_flush_is_sealed_too(engine, actor):
+    from sqlmodel import Session
+
+    from hecht.schema.tables import Practitioner
+
+    with Session(engine) as session:
+        clients.create_client(session=session, actor=actor, new=NewClientInput(code="C3"))
+        session.commit()
+    with Session(engine) as session:
+        session.add(Practitioner(name="Added last", created_at=actor.now()))
+        client = session.exec(select(Client).where(Client.code == "C3")).one()
+        client.language = "nl"  # flushed only by the commit, after its before_commit hook
+        session.add(client)
+        session.commit()
+    assert verify(engine).intact
