@@ -160,7 +160,7 @@ def verify_all(*, session: Session, kept: Head | None = None) -> AuditReport:
     plain = of_session(session)
     connection = session.connection()
     findings = trigger_findings(plain)
-    findings += seal_findings(connection)[0]
+    findings += seal_findings(connection)
     path = anchored_file(connection.engine.url.render_as_string(hide_password=True))
     if path is not None:
         try:

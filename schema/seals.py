@@ -15,7 +15,6 @@ import hashlib
 import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, event, insert, select, text
@@ -203,8 +202,7 @@ def _after_commit(session: OrmSession) -> None:
     session.info.pop(WROTE, None)
     session.info.pop(_PENDING, None)
     if noted is not None:
-        path: Path = noted[0]
-        write_head(path, noted[1])
+        write_head(*noted)
 
 
 def _forget(session: OrmSession) -> None:
@@ -222,16 +220,14 @@ def install() -> None:
     event.listen(OrmSession, "after_rollback", _forget)
 
 
-def seal_findings(connection: Connection) -> tuple[list[Finding], tuple[int, str]]:
-    """Recompute the seal chain and every sealed row; return what does not match, and the
-    chain's head (count and hash)."""
+def seal_findings(connection: Connection) -> list[Finding]:
+    """Recompute the seal chain and every sealed row; return what does not match."""
     findings: list[Finding] = []
     newest: dict[tuple[str, int], str] = {}
-    expected, prev, count = 1, GENESIS, 0
+    expected, prev = 1, GENESIS
     for seq, kind, key, row_digest, prev_hash, stored_hash in connection.execute(
         text("SELECT seq, kind, record_id, digest, prev_hash, hash FROM recordseal ORDER BY seq")
     ):
-        count += 1
         if seq != expected:
             findings.append(Finding("seals_missing", {"first": expected, "last": seq - 1}))
         elif prev_hash != prev:
@@ -242,7 +238,7 @@ def seal_findings(connection: Connection) -> tuple[list[Finding], tuple[int, str
         expected, prev = seq + 1, stored_hash
     for kind in SEALED:
         findings += _row_findings(kind, stored_digests(connection, kind, None), newest)
-    return findings, (expected - 1, prev)
+    return findings
 
 
 def _row_findings(kind: str, stored: dict[int, str], newest: dict[tuple[str, int], str]) -> list:
