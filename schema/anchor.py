@@ -165,7 +165,7 @@ def write_head(path: Path, head: Head) -> None:
             known = None
         if known is not None and known.events >= head.events and known.seals >= head.seals:
             return
-        write_private(path, _document(head))
+        write_private(path, _document(head), sync=False)  # cheap: a lagging head is a prefix
     except OSError:
         return
 

@@ -52,10 +52,12 @@ def create_private(path: Path) -> None:
     tighten(path)
 
 
-def write_private(path: Path, data: str | bytes) -> None:
+def write_private(path: Path, data: str | bytes, *, sync: bool = True) -> None:
     """Write a file whole or not at all (a temporary file beside it, synced, then renamed).
 
-    The file is readable by its owner only.
+    The file is readable by its owner only. ``sync=False`` leaves the flush to disk to the
+    system, for a small file rewritten after every commit (the audit head) that may lag after
+    a power loss but is never seen half-written.
 
     Raises:
         OSError: the file could not be written; the old file (or none) is left.
@@ -66,7 +68,8 @@ def write_private(path: Path, data: str | bytes) -> None:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
             stream.flush()
-            os.fsync(stream.fileno())
+            if sync:
+                os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
