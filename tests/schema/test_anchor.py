@@ -347,3 +347,16 @@ def test_a_row_added_and_committed_without_a_flush_is_sealed_too(engine, actor):
         session.add(client)
         session.commit()
     assert verify(engine).intact
+
+
+def test_a_head_file_that_is_not_one_is_reported_and_written_anew_by_the_next_change(
+    tmp_path, actor, library
+):
+    engine = open_database(f"sqlite:///{tmp_path / 'practice.db'}")
+    build(engine, actor, library, reads=1)
+    head_file(tmp_path / "practice.db").write_text("")  # as a power failure may leave it
+    assert found(verify(engine)) == {"head_file_unreadable"}
+    with unit_of_work(engine) as session:
+        clients.get_client(session=session, actor=actor, code="A1")
+    assert verify(engine).intact
+    engine.dispose()
