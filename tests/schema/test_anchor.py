@@ -360,3 +360,26 @@ def test_a_head_file_that_is_not_one_is_reported_and_written_anew_by_the_next_ch
         clients.get_client(session=session, actor=actor, code="A1")
     assert verify(engine).intact
     engine.dispose()
+
+
+def test_the_tuis_first_caseload_read_moves_the_head_on_like_any_unit_of_work(
+    tmp_path, actor, library
+):
+    from hecht.scales.facts import library_facts
+    from hecht.schema.quick import quick_caseload
+
+    url = f"sqlite:///{tmp_path / 'practice.db'}"
+    engine = open_database(url)
+    build(engine, actor, library, reads=0)
+    engine.dispose()
+    before = read_head_file(head_file(tmp_path / "practice.db"))
+    rows = quick_caseload(
+        url, facts=library_facts(library), access_point="test:quick", clock=actor.clock
+    )
+    assert rows is not None  # read on a bare sqlite3 connection, one search event appended
+    after = read_head_file(head_file(tmp_path / "practice.db"))
+    assert before is not None and after is not None
+    assert (after.events, after.seals) == (before.events + 1, before.seals)
+    engine = open_database(url)
+    assert verify(engine).head == after
+    engine.dispose()
