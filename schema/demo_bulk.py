@@ -106,7 +106,8 @@ class BulkStore:
                 self.session.execute(insert(table), self.rows[table.name])
                 if table.name in SEALED:
                     key = next(iter(table.primary_key.columns)).name
-                    touch(self.session, table.name, (row[key] for row in self.rows[table.name]))
+                    keys = (row[key] for row in self.rows[table.name])
+                    touch(self.session, table.name, keys, inserted=True)
         reset_sequences(self.session)
         rebuild_summaries(self.session)
 

@@ -47,6 +47,10 @@ SEALED: dict[str, type[SQLModel]] = {
 KIND_OF = {model: kind for kind, model in SEALED.items()}
 REMOVED = "removed"
 """The digest of a seal that records Hecht removing the row (destruction on request)."""
+CHANGED = "changed-outside"
+"""The digest of a seal that records a row found changed outside Hecht as Hecht came to change
+or remove it: the evidence stays in the chain after the row is sealed anew."""
+MARKERS = (REMOVED, CHANGED)
 
 _PENDING = "hecht_unsealed"
 _HEAD = "hecht_head"
@@ -161,11 +165,64 @@ def seal_unsealed(connection: Connection) -> int:
     return len(entries)
 
 
-def touch(session: Session, kind: str, keys: Iterable[int | None]) -> None:
-    """Have the rows with these keys sealed when the work commits (for bulk statements, which
-    the ORM does not see): as they are then, or as removed."""
+def _newest_digest(connection: Connection, kind: str, key: int) -> str | None:
+    found = connection.execute(
+        text("SELECT digest FROM recordseal WHERE kind = :kind AND record_id = :key "
+             "AND digest <> :marker ORDER BY seq DESC LIMIT 1"),
+        {"kind": kind, "key": key, "marker": CHANGED},
+    ).first()  # fmt: skip
+    return None if found is None else found[0]
+
+
+def check_before_change(session: OrmSession, keys: Iterable[tuple[str, int]]) -> None:
+    """Before Hecht changes or removes rows, seal as changed outside Hecht each one whose stored
+    content no longer matches its seal, so sealing Hecht's change does not hide that.
+
+    Rows this unit of work wrote already are Hecht's own: they are not checked again.
+    """
     pending = session.info.setdefault(_PENDING, set())
-    pending.update((kind, key) for key in keys if key is not None)
+    wanted = {(kind, key) for kind, key in keys if (kind, key) not in pending}
+    if not wanted:
+        return
+    connection = session.connection()
+    found = []
+    for kind in SEALED:
+        ids = sorted(key for each, key in wanted if each == kind)
+        if not ids:
+            continue
+        stored = stored_digests(connection, kind, ids)
+        for key in ids:
+            sealed = _newest_digest(connection, kind, key)
+            if key in stored and sealed not in (stored[key], REMOVED):
+                found.append((kind, key, CHANGED))  # an unsealed row, or another content
+    append_seals(connection, found)
+
+
+def touch(
+    session: Session, kind: str, keys: Iterable[int | None], *, inserted: bool = False
+) -> None:
+    """Have the rows with these keys sealed when the work commits (for bulk statements, which
+    the ORM does not see): as they are then, or as removed. Call it before a statement that
+    changes or removes rows, so one changed outside Hecht is noted first
+    (``check_before_change``); after one that ``inserted`` them."""
+    touched = [(kind, key) for key in keys if key is not None]
+    if not inserted:
+        check_before_change(session, touched)
+    session.info.setdefault(_PENDING, set()).update(touched)
+
+
+def _before_flush(session: OrmSession, _context: Any, _instances: Any) -> None:
+    changing = [
+        *(obj for obj in session.dirty if session.is_modified(obj, include_collections=False)),
+        *session.deleted,
+    ]
+    keys = [
+        (KIND_OF[type(obj)], getattr(obj, _key_column(KIND_OF[type(obj)]).name))
+        for obj in changing
+        if type(obj) in KIND_OF
+    ]
+    if keys:
+        check_before_change(session, keys)
 
 
 def _after_flush(session: OrmSession, _context: Any) -> None:
@@ -214,6 +271,7 @@ def install() -> None:
     """Seal every unit of work's writes (once per process; every engine Hecht makes calls it)."""
     if event.contains(OrmSession, "after_flush", _after_flush):
         return
+    event.listen(OrmSession, "before_flush", _before_flush)
     event.listen(OrmSession, "after_flush", _after_flush)
     event.listen(OrmSession, "before_commit", _before_commit)
     event.listen(OrmSession, "after_commit", _after_commit)
@@ -234,7 +292,10 @@ def seal_findings(connection: Connection) -> list[Finding]:
             findings.append(Finding("seal_out_of_line", {"seq": seq}))
         if seal_hash(seq, kind, key, row_digest, prev_hash) != stored_hash:
             findings.append(Finding("seal_changed", {"seq": seq}))
-        newest[(kind, key)] = row_digest
+        if row_digest == CHANGED:
+            findings.append(Finding("row_changed_before", {"kind": kind, "id": key, "seq": seq}))
+        else:
+            newest[(kind, key)] = row_digest
         expected, prev = seq + 1, stored_hash
     for kind in SEALED:
         findings += _row_findings(kind, stored_digests(connection, kind, None), newest)

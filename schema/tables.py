@@ -320,10 +320,13 @@ class RecordSeal(SQLModel, table=True):
     recomputes every row's hash and reports the rows changed, added or removed outside Hecht.
     """
 
+    __table_args__ = (Index("ix_recordseal_record", "kind", "record_id", "seq"),)
+
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     kind: str = Field(max_length=20)
     record_id: int
     digest: str = Field(max_length=64)
-    """The SHA-256 of the row's content, or ``removed`` when Hecht removed the row."""
+    """The SHA-256 of the row's content; ``removed`` when Hecht removed the row,
+    ``changed-outside`` when Hecht found it changed outside Hecht before changing it."""
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)

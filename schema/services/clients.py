@@ -126,6 +126,7 @@ def change_client(
     if client.version != seen:
         raise client_changed(session, client, seen)
     updates = changes.model_dump(mode="json", exclude_unset=True)
+    touch(session, "client", [client.id])  # an UPDATE statement: the ORM does not see it
     stored = session.execute(
         update(Client)
         .where(col(Client.id) == client.id, col(Client.version) == seen)
@@ -136,7 +137,6 @@ def change_client(
         session.refresh(client)
         raise client_changed(session, client, seen)
     session.refresh(client)
-    touch(session, "client", [client.id])  # an UPDATE statement: the ORM does not see it
     audit.record_client(
         session, actor, AuditKind.CHANGE, client, client_change_detail(list(updates))
     )

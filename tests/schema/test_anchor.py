@@ -383,3 +383,68 @@ def test_the_tuis_first_caseload_read_moves_the_head_on_like_any_unit_of_work(
     engine = open_database(url)
     assert verify(engine).head == after
     engine.dispose()
+
+
+def test_a_row_changed_outside_hecht_stays_reported_after_hecht_changes_it(engine, actor, library):
+    from hecht.schema.inputs import ClientChanges
+
+    build(engine, actor, library, reads=0)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE client SET name = 'Someone else' WHERE code = 'B2'"))
+    with unit_of_work(engine) as session:
+        clients.change_client(
+            session=session, actor=actor, code="B2", changes=ClientChanges(language="nl")
+        )
+    report = verify(engine)
+    assert [(f.key, f.values["kind"]) for f in report.findings] == [
+        ("row_changed_before", "client")
+    ]
+
+
+def test_a_draft_answer_changed_outside_hecht_stays_reported_after_it_is_answered_again(
+    engine, actor, library
+):
+    from hecht.schema.inputs import NewAdministration
+    from hecht.schema.services import administrations as adm
+
+    build(engine, actor, library, reads=0)
+    context = {"actor": actor, "library": library}
+    with unit_of_work(engine) as session:
+        new = NewAdministration(client_code="B2", scale_id="who5")
+        draft = adm.start_administration(session=session, new=new, **context)
+        adm.record_answer(
+            session=session, administration_id=draft.id, item_id="1", code="3", **context
+        )
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE itemresponse SET code = 0, score = 0 "
+                 "WHERE administration_id = :id AND item_id = '1'"),
+            {"id": draft.id},
+        )  # fmt: skip
+    for _ in range(2):  # answered again, in two units of work: the first notes what it found
+        with unit_of_work(engine) as session:
+            adm.record_answer(
+                session=session, administration_id=draft.id, item_id="1", code="4", **context
+            )
+    report = verify(engine)
+    assert [(f.key, f.values["kind"]) for f in report.findings] == [
+        ("row_changed_before", "itemresponse")
+    ]
+
+
+def test_hechts_own_changes_and_a_destruction_leave_nothing_to_report(engine, actor, library):
+    from hecht.schema.inputs import ClientChanges
+    from hecht.schema.services.destroy import destroy_client
+
+    build(engine, actor, library, reads=0)
+    with unit_of_work(engine) as session:
+        clients.change_client(
+            session=session, actor=actor, code="A1", changes=ClientChanges(contact="06")
+        )
+        clients.change_client(
+            session=session, actor=actor, code="A1", changes=ClientChanges(language="en")
+        )
+    with unit_of_work(engine) as session:
+        destroy_client(session=session, actor=actor, code="B2")
+    report = verify(engine)
+    assert report.intact, report.findings

@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.PrimaryKeyConstraint("seq"),
     )
+    op.create_index("ix_recordseal_record", "recordseal", ["kind", "record_id", "seq"])
     dialect = op.get_bind().dialect.name
     for statement in POSTGRESQL_TRIGGERS if dialect == "postgresql" else SQLITE_TRIGGERS:
         op.execute(statement)
@@ -54,4 +55,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_recordseal_record", table_name="recordseal")
     op.drop_table("recordseal")
