@@ -50,7 +50,6 @@ REMOVED = "removed"
 CHANGED = "changed-outside"
 """The digest of a seal that records a row found changed outside Hecht as Hecht came to change
 or remove it: the evidence stays in the chain after the row is sealed anew."""
-MARKERS = (REMOVED, CHANGED)
 
 _PENDING = "hecht_unsealed"
 _HEAD = "hecht_head"
