@@ -298,7 +298,39 @@ def seal_findings(connection: Connection) -> list[Finding]:
         expected, prev = seq + 1, stored_hash
     for kind in SEALED:
         findings += _row_findings(kind, stored_digests(connection, kind, None), newest)
-    return findings
+    return _with_client_codes(connection, findings)
+
+
+CLIENT_OF = {
+    "client": "SELECT id, code FROM client WHERE id IN ({keys})",
+    "episode": "SELECT e.id, c.code FROM episode e JOIN client c ON c.id = e.client_id "
+    "WHERE e.id IN ({keys})",
+    "administration": "SELECT a.id, c.code FROM administration a "
+    "JOIN client c ON c.id = a.client_id WHERE a.id IN ({keys})",
+    "itemresponse": "SELECT r.id, c.code FROM itemresponse r "
+    "JOIN administration a ON a.id = r.administration_id JOIN client c ON c.id = a.client_id "
+    "WHERE r.id IN ({keys})",
+    "score": "SELECT a.id, c.code FROM administration a JOIN client c ON c.id = a.client_id "
+    "WHERE a.id IN ({keys})",
+}
+"""How a sealed row leads to its client's code, so a finding says whose dossier it is in."""
+
+
+def _with_client_codes(connection: Connection, findings: list[Finding]) -> list[Finding]:
+    """Name the client (by code, never by name) of each finding about a row still stored."""
+    codes: dict[tuple[str, int], str] = {}
+    for kind, sql in CLIENT_OF.items():
+        keys = sorted({f.values["id"] for f in findings if f.values.get("kind") == kind})
+        for chunk in range(0, len(keys), 500):
+            part = [int(key) for key in keys[chunk : chunk + 500]]
+            query = text(sql.format(keys=", ".join(str(key) for key in part)))
+            codes.update(((kind, key), code) for key, code in connection.execute(query))
+    return [
+        Finding(f.key, {**f.values, "client": codes[(f.values["kind"], f.values["id"])]})
+        if (f.values.get("kind"), f.values.get("id")) in codes
+        else f
+        for f in findings
+    ]
 
 
 def _row_findings(kind: str, stored: dict[int, str], newest: dict[tuple[str, int], str]) -> list:

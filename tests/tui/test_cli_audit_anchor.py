@@ -90,6 +90,7 @@ def test_an_answer_changed_with_sqlite3_exits_2_and_names_the_answer(capsys, db)
     code, out, _ = run(capsys, "--db", db, "audit", "verify")
     assert code == 2
     assert "AUDIT LOG BROKEN: answer 2 was changed outside Hecht" in out
+    assert "(in the dossier of A1)" in out  # by code: the log never holds a name
 
 
 def test_the_json_report_carries_the_head_and_each_finding(capsys, db):
@@ -99,7 +100,9 @@ def test_the_json_report_carries_the_head_and_each_finding(capsys, db):
     code, out, _ = run(capsys, "--db", db, "audit", "verify", "--json")
     report = json.loads(out)
     assert code == 2 and report["intact"] is False
-    assert report["findings"] == [{"finding": "row_changed", "kind": "score", "id": 1}]
+    assert report["findings"] == [
+        {"finding": "row_changed", "kind": "score", "id": 1, "client": "A1"}
+    ]
     assert report["head"].startswith(f"{report['events']}:{report['head_hash']}/")
     assert report["head_file"] == f"{db}.audit-head"
 

@@ -85,6 +85,8 @@ def _print_report(report: Any, messages: Messages) -> None:
         if "kind" in values:
             values["kind"] = messages(f"audit.kind.{values['kind']}")
         problem = messages(f"audit.finding.{found.key}", **values)
+        if "client" in values:
+            problem = messages("audit.in_dossier", problem=problem, code=values["client"])
         print(messages("audit.problem", problem=problem))
     print(messages("audit.keep_head", head=report.head.token()))
     if report.head_file is None:
