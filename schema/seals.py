@@ -23,7 +23,7 @@ from sqlmodel import Session, SQLModel
 
 from hecht.schema.anchor import Finding, anchored_file, next_head, write_head
 from hecht.schema.audit_chain import GENESIS, hold_chain_lock
-from hecht.schema.plain import WROTE, PlainConnection
+from hecht.schema.plain import WROTE, PlainConnection, chunks
 from hecht.schema.tables import (
     Administration,
     Client,
@@ -97,15 +97,17 @@ def stored_digests(connection: Connection, kind: str, keys: Iterable[int] | None
     """The digest of each stored row of a kind (all rows, or those with these keys)."""
     table = SEALED[kind].__table__  # type: ignore[attr-defined]
     column = _key_column(kind)
-    query = select(table)
-    wanted = None if keys is None else sorted(set(keys))
-    if wanted is not None:
-        query = query.where(column.in_(wanted))
+    queries = (
+        [select(table)]
+        if keys is None
+        else [select(table).where(column.in_(part)) for part in chunks(keys)]
+    )
     found = {}
-    for row in connection.execute(query):
-        values = dict(row._mapping)
-        key = values[column.name]
-        found[key] = digest(kind, key, values)
+    for query in queries:
+        for row in connection.execute(query):
+            values = dict(row._mapping)
+            key = values[column.name]
+            found[key] = digest(kind, key, values)
     return found
 
 
@@ -320,9 +322,8 @@ def _with_client_codes(connection: Connection, findings: list[Finding]) -> list[
     """Name the client (by code, never by name) of each finding about a row still stored."""
     codes: dict[tuple[str, int], str] = {}
     for kind, sql in CLIENT_OF.items():
-        keys = sorted({f.values["id"] for f in findings if f.values.get("kind") == kind})
-        for chunk in range(0, len(keys), 500):
-            part = [int(key) for key in keys[chunk : chunk + 500]]
+        keys = [int(f.values["id"]) for f in findings if f.values.get("kind") == kind]
+        for part in chunks(keys):
             query = text(sql.format(keys=", ".join(str(key) for key in part)))
             codes.update(((kind, key), code) for key, code in connection.execute(query))
     return [
