@@ -99,9 +99,10 @@ class Invocation:
         return replace(actor, user_id=practitioner_named(session=session, actor=actor, name=name))
 
     def require_practitioner(self) -> None:
-        """Refuse the gravest accesses (destroying, exporting, importing a practice) when the
-        access log could name only the workstation's OS user, not the practitioner: before the
-        database is opened. The demo practice, which holds nobody's data, needs no name.
+        """Refuse the gravest accesses (destroying, exporting, importing dossiers or answers)
+        when the access log could name only the workstation's OS user, not the practitioner:
+        before the database is opened. The demo practice, which holds nobody's data, needs no
+        name.
 
         Raises:
             UsageError: no practitioner in the config file; it says where to add one.

@@ -209,3 +209,13 @@ def test_an_import_is_logged_under_the_practitioner_and_the_new_database_verifie
     assert name == named_practitioner
     code, out, _ = run(capsys, "--db", str(new), "audit", "verify")
     assert code == 0, out  # the seals came along with the rows they seal
+
+
+def test_importing_answers_without_a_named_practitioner_is_refused(capsys, db, tmp_path):
+    paper = tmp_path / "paper.csv"
+    paper.write_text("client_code,scale_id,observed_on,answers\n", encoding="utf-8")
+    responses = tmp_path / "responses.json"
+    responses.write_text("{}", encoding="utf-8")
+    for argv in (["import-csv", str(paper)], ["import", "--format", "fhir", str(responses)]):
+        code, _, err = run(capsys, "--db", db, *argv)
+        assert code == 2 and "no practitioner is named" in err, argv

@@ -304,6 +304,8 @@ def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
     from hecht.tui.settings import local_scales_dir
 
     messages = invocation.messages
+    if not dry_run:
+        invocation.require_practitioner()  # the answers are stored as entered by someone
     text = read_source(source, messages, "utf-8-sig")
     try:
         with opened_database(invocation) as engine, unit_of_work(engine) as session:

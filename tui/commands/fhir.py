@@ -137,6 +137,7 @@ def run_import_fhir(invocation: Invocation, source: Path) -> int:
     from hecht.tui.settings import local_scales_dir
 
     messages = invocation.messages
+    invocation.require_practitioner()  # the answers are stored as entered by someone
     try:
         document = json.loads(read_source(source, messages))
     except json.JSONDecodeError as error:
