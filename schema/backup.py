@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from hecht.schema.anchor import current_head, head_file, replace_head
-from hecht.schema.cipher import connect, database_errors, export_into, is_encrypted, key_for
+from hecht.schema.cipher import (
+    connect,
+    database_errors,
+    database_or_file_errors,
+    export_into,
+    is_encrypted,
+    key_for,
+)
 from hecht.schema.files import create_private, database_files, same_file
 from hecht.schema.plain import PlainConnection
 
@@ -149,7 +156,7 @@ def backup_sqlite(
         _carry_head(partial, target_key, target)
         partial.replace(target)
         _fsync(target.parent)
-    except (*database_errors(), OSError) as error:
+    except database_or_file_errors() as error:
         raise BackupError(source, BackupProblem.CANNOT_COPY, str(error)) from None
     finally:
         partial.unlink(missing_ok=True)

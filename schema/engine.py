@@ -105,7 +105,8 @@ def require_postgres_driver() -> None:
         raise DatabaseOpenError(
             "a PostgreSQL database needs Hecht's PostgreSQL support, which is not installed: run "
             '`pip install "hecht[postgres]"` in the environment Hecht runs from, then try again. '
-            "An SQLite file (the default) needs nothing more."
+            "An SQLite file (the default) needs nothing more.",
+            "no_postgres_driver",
         ) from None
 
 
@@ -187,7 +188,9 @@ def share_file(path: Path) -> Any:
     except OSError:
         stream.close()
         raise DatabaseOpenError(
-            f"the database {path} is being encrypted (`hecht db encrypt`): try again in a minute"
+            f"the database {path} is being encrypted (`hecht db encrypt`): try again in a minute",
+            "being_encrypted",
+            path=path,
         ) from None
     return stream
 
@@ -203,7 +206,9 @@ def _cipher_options(path: Path) -> dict[str, Any]:
             raise DatabaseOpenError(
                 f"cannot open the database {path}: file is not a database, or it is encrypted "
                 "and no passphrase was given for it. Check the path (--db or HECHT_DB); a "
-                "damaged SQLite file can be replaced with `hecht restore BACKUP`."
+                "damaged SQLite file can be replaced with `hecht restore BACKUP`.",
+                "no_passphrase",
+                path=path,
             )
         return {}
 

@@ -32,6 +32,7 @@ from hecht.schema.tables import (
     RecordSeal,
     Score,
     Visit,
+    table_of,
 )
 
 SEALED: dict[str, type[SQLModel]] = {
@@ -89,13 +90,13 @@ def seal_hash(seq: int, kind: str, record_id: int, row_digest: str, prev_hash: s
 
 
 def _key_column(kind: str) -> Any:
-    table = SEALED[kind].__table__  # type: ignore[attr-defined]
+    table = table_of(SEALED[kind])
     return next(iter(table.primary_key.columns))
 
 
 def stored_digests(connection: Connection, kind: str, keys: Iterable[int] | None) -> dict[int, str]:
     """The digest of each stored row of a kind (all rows, or those with these keys)."""
-    table = SEALED[kind].__table__  # type: ignore[attr-defined]
+    table = table_of(SEALED[kind])
     column = _key_column(kind)
     queries = (
         [select(table)]
@@ -129,7 +130,7 @@ def append_seals(connection: Connection, entries: list[tuple[str, int, str]]) ->
              "prev_hash": prev, "hash": sealed}
         )  # fmt: skip
         prev = sealed
-    connection.execute(insert(RecordSeal.__table__), rows)  # type: ignore[arg-type]
+    connection.execute(insert(table_of(RecordSeal)), rows)
 
 
 def _dialect(connection: Connection) -> str:
@@ -334,7 +335,9 @@ def _with_client_codes(connection: Connection, findings: list[Finding]) -> list[
     ]
 
 
-def _row_findings(kind: str, stored: dict[int, str], newest: dict[tuple[str, int], str]) -> list:
+def _row_findings(
+    kind: str, stored: dict[int, str], newest: dict[tuple[str, int], str]
+) -> list[Finding]:
     findings = []
     for key, row_digest in sorted(stored.items()):
         sealed = newest.get((kind, key))

@@ -78,6 +78,8 @@ class Invocation:
             if self.demo_url is None:
                 raise UsageError(self.messages("error.demo_not_here"))
             return self.demo_url(self.messages)
+        if self.db is not None and password_in(self.db):
+            raise UsageError(self.messages("db.error.password_on_command_line"))
         configured = None if self.config is None else self.config.database
         return database_url(self.db, configured)
 
@@ -113,6 +115,18 @@ class Invocation:
         from hecht.tui.config import config_path
 
         raise UsageError(self.messages("error.who_acts", path=config_path()))
+
+
+def password_in(url: str) -> bool:
+    """Whether a database URL carries a password (``postgresql://user:secret@host/db``)."""
+    from urllib.parse import urlsplit
+
+    if "://" not in url:
+        return False  # a path to an SQLite file
+    try:
+        return bool(urlsplit(url).password)
+    except ValueError:
+        return False  # a malformed URL is refused where it is opened
 
 
 def check_location(url: str, messages: Messages, *, may_create: bool) -> None:
@@ -171,6 +185,8 @@ def open_engine(url: str, messages: Messages) -> Engine:
     try:
         return open_database(url)
     except DatabaseOpenError as error:
-        raise UsageError(str(error)) from None
+        from hecht.tui.service_text import database_refusal_text
+
+        raise UsageError(database_refusal_text(error, messages)) from None
     except (ArgumentError, NoSuchModuleError):
         raise UsageError(messages("db.error.bad_url", url=url)) from None

@@ -45,7 +45,7 @@ def _delete_administrations(session: Session, client_id: int) -> int:
     session.execute(delete(ScoreSummary).where(col(ScoreSummary.client_id) == client_id))
     session.execute(delete(EpisodeCourse).where(col(EpisodeCourse.client_id) == client_id))
     if ids:
-        answers = select(ItemResponse.id).where(col(ItemResponse.administration_id).in_(ids))
+        answers = select(col(ItemResponse.id)).where(col(ItemResponse.administration_id).in_(ids))
         touch(session, "itemresponse", session.exec(answers))
         touch(session, "score", ids)
         touch(session, "administration", ids)  # sealed as removed, by Hecht, when this commits
@@ -79,7 +79,7 @@ def _delete_episodes(session: Session, client_id: int) -> int:
         return 0
     if session.exec(select(Visit.id).where(col(Visit.episode_lineage_id).in_(lineages))).first():
         return 0  # a visit someone else attended still points here; keep the episode row
-    versions = select(Episode.id).where(col(Episode.lineage_id).in_(lineages))
+    versions = select(col(Episode.id)).where(col(Episode.lineage_id).in_(lineages))
     touch(session, "episode", session.exec(versions))
     session.execute(delete(Episode).where(col(Episode.lineage_id).in_(lineages)))
     return len(set(lineages))

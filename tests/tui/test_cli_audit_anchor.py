@@ -123,13 +123,16 @@ def test_verify_speaks_dutch(capsys, db):
     assert "te bewaren kop" in out
 
 
-def test_on_postgresql_verify_keeps_no_file_and_checks_the_head_the_practice_kept(capsys):
+def test_on_postgresql_verify_keeps_no_file_and_checks_the_head_the_practice_kept(
+    capsys, monkeypatch
+):
     if not POSTGRES_URL:
         pytest.skip("HECHT_TEST_POSTGRES_URL is not set: no PostgreSQL to test against")
     url = worker_database(POSTGRES_URL)
     reset_postgres(url)
     fill(url)
-    code, out, _ = run(capsys, "--db", url, "audit", "verify")
+    monkeypatch.setenv("HECHT_DB", url)  # a password is never given with --db (process list)
+    code, out, _ = run(capsys, "audit", "verify")
     assert code == 0 and "keeps no head file" in out
     head = printed_head(out)
     engine = open_database(url)
@@ -140,9 +143,9 @@ def test_on_postgresql_verify_keeps_no_file_and_checks_the_head_the_practice_kep
         )
         connection.execute(text("ALTER TABLE auditevent ENABLE TRIGGER USER"))
     engine.dispose()
-    code, out, _ = run(capsys, "--db", url, "audit", "verify")
+    code, out, _ = run(capsys, "audit", "verify")
     assert code == 0  # without the kept head, a cut at the end cannot be seen
-    code, out, _ = run(capsys, "--db", url, "audit", "verify", "--head", head)
+    code, out, _ = run(capsys, "audit", "verify", "--head", head)
     assert code == 2 and "events were removed from the end of the log" in out
 
 

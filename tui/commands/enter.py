@@ -16,6 +16,7 @@ from hecht.tui.context import Invocation
 from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
 from hecht.tui.prompts import MISSING, Prompter, QuestionaryPrompter
+from hecht.tui.yes_no import yes_no_words
 
 
 def commands(messages: Messages) -> dict[str, click.Command]:
@@ -53,7 +54,9 @@ def open_backend(invocation: Invocation) -> Any:
     try:
         backend.open()
     except DatabaseOpenError as error:
-        raise UsageError(str(error)) from None
+        from hecht.tui.service_text import database_refusal_text
+
+        raise UsageError(database_refusal_text(error, messages)) from None
     return backend
 
 
@@ -71,7 +74,9 @@ def run_enter(
     messages = invocation.messages
     backend = open_backend(invocation)
     try:
-        return EntryFlow(backend, messages, prompter or QuestionaryPrompter()).run(code, scale)
+        return EntryFlow(
+            backend, messages, prompter or QuestionaryPrompter(yes_no_words(messages))
+        ).run(code, scale)
     except ServiceError as error:
         raise UsageError(service_error_text(error, messages)) from None
     except UnknownScaleError as error:
@@ -210,19 +215,21 @@ class EntryFlow:
         return Entry(code, scale_id, episode)
 
     def _question(self, definition: Any, item: Any, number: int) -> str:
-        label = (
-            item.text.get(self.text.language) if item.text else item.label.get(self.text.language)
-        )
-        return f"{definition.short_name} {number}/{len(definition.items)} · {label}"
+        from hecht.tui.wording import item_wording, other_language_wording
+
+        language = self.text.language
+        label = item_wording(item, language)
+        original = other_language_wording(item, language)
+        shown = f"{label} ({original})" if original else label
+        return f"{definition.short_name} {number}/{len(definition.items)} · {shown}"
 
     def _choices(self, definition: Any, item: Any) -> list[tuple[str, str]]:
+        from hecht.tui.wording import option_wording
+
         option_set = definition.option_set(item)
         choices = []
         for option in option_set.options or []:
-            wording = item.option_text.get(option.code) or option.text
-            label = (
-                wording.get(self.text.language) if wording else option.label.get(self.text.language)
-            )
+            label = option_wording(item, option, self.text.language)
             choices.append((str(option.code), f"{option.code}  {label}"))
         return [*choices, (MISSING, self.text("enter.missing"))]
 
@@ -248,6 +255,8 @@ class EntryFlow:
         self.backend.acknowledge(alert.id, actions, note.strip())
 
     def _finish(self, draft: Any, definition: Any) -> int:
+        from hecht.tui.formatting import formatter
+
         preview = self.backend.preview(draft.id)
         if preview.valid:
             bands = {
@@ -255,7 +264,8 @@ class EntryFlow:
                 for band in definition.interpretation.bands
             }
             band = f" — {bands[preview.band]}" if preview.band in bands else ""
-            self.ask.say(self.text("review.total", total=f"{preview.total:g}", band=band))
+            total = formatter(self.text.language).score(preview.total)
+            self.ask.say(self.text("review.total", total=total, band=band))
         else:
             self.ask.say(self.text("review.invalid", missing=", ".join(preview.missing_items)))
         if self.ask.confirm(self.text("enter.confirm")):

@@ -11,7 +11,7 @@ is now, so ``hecht audit verify`` reports what changes from here on outside Hech
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0007"
