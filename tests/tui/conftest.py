@@ -192,3 +192,12 @@ async def wait_until(pilot, ready, what: str = "the condition", seconds: float =
             raise AssertionError(f"{what} did not happen within {seconds} s")
         await settled(pilot)
         await pilot.pause(0.05)
+
+
+@pytest.fixture
+def named_practitioner(isolated_config) -> str:
+    """A config that names the practitioner, as destroying, exporting and importing need."""
+    from hecht.tui.config import save_config
+
+    save_config(PRACTITIONER_CONFIG)
+    return PRACTITIONER_CONFIG.practitioner or ""
