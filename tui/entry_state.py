@@ -99,9 +99,9 @@ class EntryState:
         if self.finished:
             return KeyOutcome.IGNORED, None
         if key == MISSING_KEY:
+            self.typed = ""  # a number half typed is given up: the item is missing
             if self.asks_reason:
                 return KeyOutcome.ASK_REASON, None  # marked once the reason is given
-            self.typed = ""
             return KeyOutcome.MISSING, Answer(self.item.id, None)
         if not is_code_character(key):
             return KeyOutcome.IGNORED, None

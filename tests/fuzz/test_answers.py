@@ -169,8 +169,10 @@ def keys_in_entry(case: tuple[str, list[str]]) -> None:
             typed = ""
             continue
         else:
-            typed += key
             outcome, answer = state.press(key)
+            if outcome is KeyOutcome.IGNORED:
+                continue  # a key the entry does not take leaves what was typed as it was
+            typed += key
         if outcome is KeyOutcome.ANSWERED:
             assert answer is not None and answer.code is not None
             assert is_ascii_number(typed), f"entry accepted {typed!r} as {answer.code!r}"

@@ -102,3 +102,18 @@ def test_a_bad_paper_string_points_at_the_position(text, position, reason):
     _, problem = state("epds").paper(text)
     assert problem is not None
     assert (problem.position, problem.reason) == (position, reason)
+
+
+def test_a_key_the_entry_does_not_take_keeps_the_number_being_typed():
+    entry = state("fobs")  # a 0-100 line: digits, then Enter
+    assert entry.press("4")[0] is KeyOutcome.PENDING
+    assert entry.press("٣")[0] is KeyOutcome.IGNORED
+    assert entry.press("2")[0] is KeyOutcome.PENDING
+    assert entry.confirm_typed() == (KeyOutcome.ANSWERED, Answer("1", "42"))
+
+
+def test_minus_gives_up_a_number_half_typed():
+    entry = state("fobs")
+    entry.press("4")
+    assert entry.press("-") == (KeyOutcome.MISSING, Answer("1", None))
+    assert entry.typed == ""
