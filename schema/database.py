@@ -17,6 +17,7 @@ from hecht.schema.backup import BackupError, backup_sqlite
 from hecht.schema.cipher import key_for
 from hecht.schema.engine import describe_url, make_engine
 from hecht.schema.errors import DatabaseOpenError as DatabaseOpenError  # where callers find it
+from hecht.schema.failures import storage_fault
 from hecht.schema.migrate import SchemaState, schema_status, upgrade
 
 
@@ -54,6 +55,11 @@ def prepare(engine: Engine) -> Path | None:
         status = schema_status(engine)
     except (OperationalError, DatabaseError, sqlite3.DatabaseError) as error:
         reason = str(getattr(error, "orig", error)).splitlines()[0]
+        failure = storage_fault(error)
+        if failure is not None:  # held, read-only, full: not damaged, so no restore advised
+            raise DatabaseOpenError(
+                f"cannot open the database {where}: {reason}", failure=failure.value
+            ) from None
         raise DatabaseOpenError(
             f"cannot open the database {where}: {reason}. Check the path or URL (--db or "
             "HECHT_DB); a damaged SQLite file can be replaced with `hecht restore BACKUP`."

@@ -76,4 +76,14 @@ class InvalidInputError(ServiceError):
 
 
 class DatabaseOpenError(RuntimeError):
-    """The database cannot be used; the message says why and what to do."""
+    """The database cannot be used; the message says why and what to do.
+
+    Attributes:
+        failure: why the database or its disk refused, when that is the reason (a
+            ``hecht.schema.failures.StorageFailure``: locked, read-only, full, …); the screens
+            and commands word it in the user's language. None for any other reason.
+    """
+
+    def __init__(self, message: str, *, failure: str | None = None) -> None:
+        super().__init__(message)
+        self.failure = failure

@@ -42,6 +42,7 @@ POSTGRES_CLASSES = {"53": StorageFailure.DISK_FULL, "08": StorageFailure.GONE}
 OS_ERRORS = {
     errno.ENOSPC: StorageFailure.DISK_FULL,
     errno.EDQUOT: StorageFailure.DISK_FULL,
+    errno.EFBIG: StorageFailure.DISK_FULL,  # a file grew past the file system's or ulimit's limit
     errno.EROFS: StorageFailure.READ_ONLY,
     errno.EACCES: StorageFailure.READ_ONLY,
     errno.EPERM: StorageFailure.READ_ONLY,
@@ -70,3 +71,16 @@ def storage_failure(error: BaseException) -> StorageFailure:
     if "readonly" in text or "read-only" in text:
         return StorageFailure.READ_ONLY
     return StorageFailure.OTHER
+
+
+def storage_fault(error: BaseException) -> StorageFailure | None:
+    """Why the database (or the disk under it) failed, or None when the error is not such a
+    fault: a refusal, a constraint or a bug is not one, and is reported as what it is."""
+    cause = getattr(error, "orig", None) or error
+    from_storage = isinstance(cause, OSError) or any(
+        isinstance(getattr(cause, name, None), str) for name in ("sqlite_errorname", "sqlstate")
+    )
+    if not from_storage:
+        return None
+    failure = storage_failure(error)
+    return None if failure is StorageFailure.OTHER else failure

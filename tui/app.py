@@ -122,7 +122,9 @@ class HechtApp(App[int]):
         try:
             self.backend.open()
         except DatabaseOpenError as error:
-            self.error_message = str(error)
+            from hecht.tui.context import open_refusal_text
+
+            self.error_message = open_refusal_text(error, self.backend.url, self.messages)
             self.call_from_thread(self.exit, None, 2)
             return
         refused = self.backend.library.refusals()  # loaded now: the first dossier need not wait

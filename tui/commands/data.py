@@ -116,18 +116,18 @@ def run_backup(invocation: Invocation, target: Path) -> int:
     from hecht.schema.cipher import key_for
     from hecht.schema.database import unit_of_work
     from hecht.tui.context import opened_database
-    from hecht.tui.reports.output import guard_output
+    from hecht.tui.reports.output import guard_output, kept_only_if_logged
 
     messages = invocation.messages
     source = database_file(invocation)
     guard_output(target, source, messages)
-    with opened_database(invocation) as engine:
+    with opened_database(invocation) as engine, kept_only_if_logged(target):
         key = key_for(source)  # an encrypted database backs up encrypted, with its own key
         try:
             report = backup_sqlite(source, target, source_key=key, target_key=key)
         except BackupError as error:
             raise backup_refusal(error, messages) from None
-        with unit_of_work(engine) as session:
+        with unit_of_work(engine) as session:  # a backup whose log entry is refused is removed
             audit.record(
                 session=session,
                 actor=invocation.actor(session),
@@ -188,12 +188,16 @@ def export_json(invocation: Invocation, out: Path, *, force: bool = False) -> in
     from hecht.schema.database import unit_of_work
     from hecht.schema.transfer import export_document, write_export
     from hecht.tui.context import opened_database
-    from hecht.tui.reports.output import guard_output
+    from hecht.tui.reports.output import guard_output, kept_only_if_logged
 
     messages = invocation.messages
     guard_output(out, invocation.database_file(), messages, force=force)
     try:
-        with opened_database(invocation) as engine, unit_of_work(engine) as session:
+        with (
+            kept_only_if_logged(out),
+            opened_database(invocation) as engine,
+            unit_of_work(engine) as session,
+        ):
             document = export_document(session=session, actor=invocation.actor(session))
             write_export(document, out)
     except OSError as error:
@@ -235,9 +239,10 @@ def export_csv_folder(
 ) -> int:
     """Write long.csv, wide.csv and the codebooks into a folder, pseudonymised on request."""
     from hecht.scales.library import load_library
-    from hecht.schema.csv_export import export_csv
+    from hecht.schema.csv_export import CSV_FILES, export_csv
     from hecht.schema.database import unit_of_work
     from hecht.tui.context import opened_database
+    from hecht.tui.reports.output import kept_only_if_logged
     from hecht.tui.settings import local_scales_dir
 
     messages = invocation.messages
@@ -247,7 +252,11 @@ def export_csv_folder(
         raise UsageError(messages("error.study_key_without_pseudonymize"))
     csv_folder(out, invocation, force)
     try:
-        with opened_database(invocation) as engine, unit_of_work(engine) as session:
+        with (
+            kept_only_if_logged(*(out / name for name in CSV_FILES)),
+            opened_database(invocation) as engine,
+            unit_of_work(engine) as session,
+        ):
             report = export_csv(
                 session=session,
                 actor=invocation.actor(session),

@@ -53,7 +53,9 @@ def open_backend(invocation: Invocation) -> Any:
     try:
         backend.open()
     except DatabaseOpenError as error:
-        raise UsageError(str(error)) from None
+        from hecht.tui.context import open_refusal_text
+
+        raise UsageError(open_refusal_text(error, invocation.database_url(), messages)) from None
     return backend
 
 
@@ -112,6 +114,24 @@ class EntryFlow:
         except KeyboardInterrupt:
             self._stopped(entry)
             return 130
+        except Exception as error:
+            refusal = self._not_stored(entry, error)
+            if refusal is None:
+                raise
+            raise refusal from None
+
+    def _not_stored(self, entry: Entry, error: BaseException) -> UsageError | None:
+        """An answer, an acknowledgement or the completion the database refused (held by another
+        program, read-only, a full disk): what was stored, and how to go on; None for any other
+        error. What was stored before stays stored: each answer is its own unit of work."""
+        from hecht.schema.failures import storage_fault
+
+        failure = storage_fault(error)
+        if failure is None:
+            return None
+        key = "enter.not_stored_nothing" if entry.draft is None else "enter.not_stored_draft"
+        reason = self.text(f"storage.{failure.value}")
+        return UsageError(self.text(key, reason=reason, code=entry.code, scale=entry.scale_id))
 
     def _items(self, entry: Entry) -> int:
         draft = entry.draft
@@ -125,13 +145,26 @@ class EntryFlow:
             if given is None:
                 self._stopped(entry)
                 return 0
-            if entry.draft is None:
-                entry.draft = self.backend.start(
-                    entry.code, entry.scale_id, episode_lineage_id=entry.episode, mode="interview"
-                )
-            for alert in self.backend.answer(entry.draft.id, item.id, *given):
+            for alert in self._store(entry, item.id, given):
                 self._acknowledge(alert, definition)
         return self._finish(entry.draft, definition)
+
+    def _store(self, entry: Entry, item_id: str, given: tuple[str | None, str | None]) -> list:
+        """Store one answer; the first one starts the draft along with it (never an empty one)."""
+        if entry.draft is not None:
+            return self.backend.answer(entry.draft.id, item_id, *given)
+        from hecht.schema.inputs import NewAdministration
+        from hecht.schema.services.drafts import GivenAnswer
+
+        new = NewAdministration(
+            client_code=entry.code,
+            scale_id=entry.scale_id,
+            episode_lineage_id=entry.episode,
+            mode="interview",
+        )
+        stored = self.backend.store_answers([GivenAnswer(item_id, *given)], new=new)
+        entry.draft = stored.draft
+        return stored.alerts
 
     def _stopped(self, entry: Entry) -> None:
         if entry.draft is None:

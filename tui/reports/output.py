@@ -7,6 +7,8 @@ exports, backups): never the database or its backups, an existing file only with
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from hecht.tui.errors import UsageError
@@ -69,3 +71,30 @@ def deliver(text: str, path: Path | None, messages: Messages) -> None:
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise UsageError(messages("report.error.cannot_write", path=path, reason=reason)) from None
+
+
+@contextmanager
+def kept_only_if_logged(*paths: Path | None) -> Iterator[None]:
+    """Remove the files the block wrote when it fails, its unit of work's commit included.
+
+    A report or an export is written inside the unit of work that logs it, so one that cannot
+    be written is not logged; this covers the other way round: a file written whose log entry
+    the database then refused (a full disk at commit) is not kept, unrecorded, on disk.
+    """
+    before = {path: _identity(path) for path in paths if path is not None}
+    try:
+        yield
+    except BaseException:
+        for path, identity in before.items():
+            if _identity(path) not in (None, identity):
+                path.unlink(missing_ok=True)
+        raise
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file as it stands (inode, modification time), or None when there is none."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_ino, found.st_mtime_ns

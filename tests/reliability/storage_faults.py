@@ -1,0 +1,159 @@
+"""Storage faults as they happen to a practice: another program holding the database's write
+lock, a full disk (a file-size limit: the kernel refuses to write past it), a read-only file,
+an I/O error when a unit of work commits.
+
+The real ``hecht`` runs in a subprocess with the fault in place; in-process tests make the
+commit itself fail, the way the driver reports a failing disk.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.tui.terminal import HECHT
+
+SHORT_WAIT_MS = 300
+"""The busy timeout the faulty runs wait for a held database (Hecht's own is 10 s)."""
+
+HOLDER = (
+    "import sqlite3, sys\n"
+    "connection = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)\n"
+    "connection.execute('BEGIN ' + sys.argv[2])\n"
+    "connection.execute('CREATE TABLE IF NOT EXISTS holder_of_the_lock (x)')\n"
+    "print('held', flush=True)\n"
+    "sys.stdin.read()\n"
+    "connection.execute('ROLLBACK')\n"
+)
+"""Another program in the middle of a write: it holds SQLite's write lock until told to stop."""
+
+
+@contextmanager
+def held_database(path: Path, kind: str = "IMMEDIATE") -> Iterator[subprocess.Popen[str]]:
+    """Another process holds the database's write lock (RESERVED, or EXCLUSIVE) for the block."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path), kind],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        yield holder
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+
+
+def with_file_size_limit(limit: int):
+    """A ``preexec_fn``: no file may grow past ``limit`` bytes, and writing past it fails with
+    EFBIG instead of killing the process (SIGXFSZ ignored), as a full disk fails a write."""
+
+    def limit_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limit_files
+
+
+PR_CAPBSET_DROP = 24
+OVERRIDES = {"dac_override": 1, "dac_read_search": 2, "fowner": 3}
+"""The capabilities that let root write a file its permissions forbid (linux/capability.h)."""
+
+
+def permissions_apply() -> None:
+    """A ``preexec_fn`` for root: give up the capabilities that override file permissions, so a
+    read-only file stops the program as it stops any user (the program stays root, and still
+    reads what root owns). Does nothing for another user, whom permissions stop anyway."""
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for number in OVERRIDES.values():
+        if libc.prctl(PR_CAPBSET_DROP, number, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "cannot drop a capability")
+
+
+def run_hecht(
+    environment: dict[str, str], *arguments: str, preexec_fn=None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``hecht`` with a short wait for a held database; capture its output."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "HECHT_BUSY_TIMEOUT_MS": str(SHORT_WAIT_MS),
+        **environment,
+    }
+    return subprocess.run(
+        [HECHT or "hecht", *arguments], env=env, capture_output=True, text=True,
+        input=stdin, preexec_fn=preexec_fn, timeout=120,
+    )  # fmt: skip
+
+
+def table_counts(path: Path) -> dict[str, int]:
+    """Rows per table, read as the file stands (no Hecht code involved)."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        names = [row[0] for row in connection.execute("SELECT name FROM sqlite_master "
+                                                      "WHERE type = 'table'")]  # fmt: skip
+        return {name: connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+                for name in names}  # fmt: skip
+    finally:
+        connection.close()
+
+
+@contextmanager
+def grown_wal(path: Path, at_least: int = 48 * 1024) -> Iterator[int]:
+    """A disk with no room left for the next write: the database's write-ahead log is grown past
+    ``at_least`` bytes while a reader keeps it from restarting, so whatever Hecht stores next is
+    appended past it. Yields that size, the file-size limit to run ``hecht`` with."""
+    wal = path.with_name(path.name + "-wal")
+    writer = sqlite3.connect(path, isolation_level=None)
+    reader = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("UPDATE alembic_version SET version_num = version_num")
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM alembic_version").fetchone()  # pins the log
+        while wal.stat().st_size < at_least:
+            writer.execute("UPDATE alembic_version SET version_num = version_num")
+        writer.close()
+        yield wal.stat().st_size
+    finally:
+        writer.close()
+        reader.close()
+
+
+class FailingCommits:
+    """While ``on``, every commit fails as the driver reports a disk that failed to sync."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self.failed = 0
+
+    def __call__(self, _connection: object) -> None:
+        if self.on:
+            self.failed += 1
+            error = sqlite3.OperationalError("disk I/O error")
+            error.sqlite_errorcode = 10 | (4 << 8)  # type: ignore[attr-defined]
+            error.sqlite_errorname = "SQLITE_IOERR_FSYNC"  # type: ignore[attr-defined]
+            raise error
+
+
+@contextmanager
+def failing_commits() -> Iterator[FailingCommits]:
+    """Commits of every engine in this process fail while the switch it yields is on."""
+    from sqlalchemy import Engine, event
+
+    switch = FailingCommits()
+    event.listen(Engine, "commit", switch)
+    try:
+        yield switch
+    finally:
+        event.remove(Engine, "commit", switch)

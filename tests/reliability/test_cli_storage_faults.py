@@ -1,0 +1,240 @@
+"""Every command that writes meets a storage fault with one clear line and exit code 2: another
+program holding the database, a full disk, a read-only file, an I/O error at commit (issue 11,
+point 6). Never a traceback, never an "unexpected error", and nothing stored before is lost.
+
+The real ``hecht`` runs in a subprocess with the fault in place (a lock held by another process,
+a file-size limit the kernel enforces, a file its user may not write); an I/O error at commit is
+injected in-process, where the driver reports it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from hecht.schema.engine import BUSY_TIMEOUT_OVERRIDE
+from hecht.tui.cli import main
+
+from .storage_faults import (
+    failing_commits,
+    grown_wal,
+    held_database,
+    permissions_apply,
+    run_hecht,
+    table_counts,
+    with_file_size_limit,
+)
+from .world import build_practice, private_world
+
+NAME = "Anna Canarie"
+PASSPHRASE = "zeven zotte zebra's"
+REASONS = {
+    "locked": "another program holds the database",
+    "disk_full": "the disk reported an error while writing",
+    "read_only": "cannot be written; check their permissions",
+    "io": "the disk reported an error while writing",
+}
+
+
+@dataclass
+class Practice:
+    """A practice file in a folder of its own, the environment of a ``hecht`` run on it."""
+
+    folder: Path
+    database: Path
+    environment: dict[str, str]
+
+    @property
+    def out(self) -> Path:
+        return self.folder / "out"
+
+
+@pytest.fixture
+def practice() -> Iterator[Practice]:
+    """A practice with one named client; under /tmp so an unprivileged user can reach it."""
+    folder = Path(tempfile.mkdtemp(prefix="hecht-faults-"))
+    folder.chmod(0o755)
+    try:
+        database = folder / "data" / "practice.db"
+        build_practice(f"sqlite:///{database}", ["ALPHA"], {"ALPHA": NAME})
+        (folder / "out").mkdir()
+        environment = private_world(folder / "world")
+        passphrase = folder / "secret" / "passphrase"
+        passphrase.parent.mkdir(mode=0o700)
+        passphrase.write_text(PASSPHRASE + "\n")
+        passphrase.chmod(0o600)
+        environment["HECHT_PASSPHRASE_FILE"] = str(passphrase)
+        (folder / "paper.csv").write_text(
+            'client_code,scale,observed_on,answers,mode\nALPHA,who5,2026-10-01,"3,3,2,2,1",paper\n'
+        )
+        yield Practice(folder, database, environment)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def export_file(practice: Practice) -> Path:
+    """A JSON export of the practice, to import elsewhere."""
+    made = run_hecht(practice.environment, "export", "--out", str(practice.folder / "export.json"),
+                     "--db", str(practice.database))  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    return practice.folder / "export.json"
+
+
+COMMANDS: dict[str, Callable[[Practice], list[str]]] = {
+    "export --out": lambda p: ["export", "--out", str(p.out / "export.json")],
+    "report --out": lambda p: ["report", "client", "ALPHA", "--out", str(p.out / "packet.md")],
+    "backup": lambda p: ["backup", str(p.out / "backup.db")],
+    "import-csv": lambda p: ["import-csv", str(p.folder / "paper.csv")],
+    "db encrypt": lambda p: ["db", "encrypt"],
+}
+"""The commands that write to an existing practice (each logs what it does, at least)."""
+
+
+def refused_cleanly(result, reason: str, where: Path) -> None:
+    """One line on stderr naming the file and the reason; exit 2; no traceback, no leak."""
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2, result.stderr
+    assert len(lines) == 1 and lines[0].startswith("hecht: "), result.stderr
+    assert str(where) in lines[0] and reason in lines[0], lines[0]
+    assert "Traceback" not in result.stderr and "unexpected error" not in result.stderr
+    assert NAME not in result.stderr + result.stdout
+
+
+def nothing_lost_nothing_half_done(practice: Practice, before: dict[str, int]) -> None:
+    """The practice holds what it held: not a row lost, not a half-written one; no output left."""
+    assert table_counts(practice.database) == before
+    assert list(practice.out.iterdir()) == []
+    with sqlite3.connect(practice.database) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+@pytest.mark.parametrize("kind", ["IMMEDIATE", "EXCLUSIVE"])
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_database_held_by_another_program_is_refused_naming_it_with_exit_2(
+    practice, command, kind
+):
+    before = table_counts(practice.database)
+    with held_database(practice.database, kind):
+        result = run_hecht(
+            practice.environment, *COMMANDS[command](practice), "--db", str(practice.database)
+        )
+    refused_cleanly(result, REASONS["locked"], practice.database)
+    nothing_lost_nothing_half_done(practice, before)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_full_disk_is_refused_naming_the_database_with_exit_2(practice, command):
+    with grown_wal(practice.database) as limit:
+        before = table_counts(practice.database)
+        result = run_hecht(
+            practice.environment, *COMMANDS[command](practice), "--db", str(practice.database),
+            preexec_fn=with_file_size_limit(limit),
+        )  # fmt: skip
+    if command in ("backup", "db encrypt"):  # the copy fails first: named by its own refusal
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert str(practice.database) in result.stderr
+    else:
+        refused_cleanly(result, REASONS["disk_full"], practice.database)
+    nothing_lost_nothing_half_done(practice, before)
+
+
+def read_only(what: Path) -> None:
+    """Make the database file (or its folder) read-only for its owner, who runs ``hecht``."""
+    what.chmod(0o500 if what.is_dir() else 0o400)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_read_only_database_file_is_refused_naming_it_with_exit_2(practice, command):
+    before = table_counts(practice.database)
+    read_only(practice.database)
+    result = run_hecht(
+        practice.environment, *COMMANDS[command](practice), "--db", str(practice.database),
+        preexec_fn=permissions_apply,
+    )  # fmt: skip
+    # encrypting words the copy it could not make: "not encrypted (… readonly database)"
+    reason = "was not encrypted" if command == "db encrypt" else REASONS["read_only"]
+    refused_cleanly(result, reason, practice.database)
+    practice.database.chmod(0o600)
+    nothing_lost_nothing_half_done(practice, before)
+
+
+@pytest.fixture
+def in_process(practice, monkeypatch, capsys):
+    """Run ``hecht`` in this process, in the practice's environment; (exit code, out, err)."""
+    for name, value in practice.environment.items():
+        monkeypatch.setenv(name, value)
+
+    def run(*argv: str):
+        from hecht.schema.cipher import forget_keys
+
+        forget_keys()
+        code = main([*argv, "--db", str(practice.database)])
+        out, err = capsys.readouterr()
+        return type("Result", (), {"returncode": code, "stdout": out, "stderr": err})
+
+    return run
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c != "db encrypt"])
+def test_an_io_error_at_commit_is_refused_and_nothing_of_the_command_is_kept(
+    practice, in_process, command
+):
+    before = table_counts(practice.database)
+    with failing_commits() as failing:
+        failing.on = True
+        result = in_process(*COMMANDS[command](practice))
+    assert failing.failed >= 1
+    refused_cleanly(result, REASONS["io"], practice.database)
+    nothing_lost_nothing_half_done(practice, before)
+
+
+def test_importing_into_a_database_held_by_another_program_is_refused(practice):
+    source = export_file(practice)
+    target = practice.folder / "data" / "new.db"
+    build_practice(f"sqlite:///{target}", [])
+    with held_database(target):
+        result = run_hecht(practice.environment, "import", str(source), "--db", str(target))
+    refused_cleanly(result, REASONS["locked"], target)
+
+
+def test_importing_onto_a_full_disk_is_refused_and_leaves_the_target_empty(practice):
+    source = export_file(practice)
+    target = practice.folder / "data" / "new.db"
+    build_practice(f"sqlite:///{target}", [])
+    with grown_wal(target) as limit:
+        before = table_counts(target)
+        result = run_hecht(
+            practice.environment, "import", str(source), "--db", str(target),
+            preexec_fn=with_file_size_limit(limit),
+        )  # fmt: skip
+    refused_cleanly(result, REASONS["disk_full"], target)
+    assert table_counts(target) == before
+
+
+def test_an_io_error_at_the_commit_of_an_import_leaves_the_target_empty(practice, monkeypatch):
+    source = export_file(practice)
+    target = practice.folder / "data" / "new.db"
+    build_practice(f"sqlite:///{target}", [])
+    before = table_counts(target)
+    for name, value in practice.environment.items():
+        monkeypatch.setenv(name, value)
+    with failing_commits() as failing:
+        failing.on = True
+        code = main(["import", str(source), "--db", str(target)])
+    assert code == 2 and failing.failed == 1
+    assert table_counts(target) == before
+
+
+def test_the_short_wait_for_a_held_database_comes_from_the_environment(monkeypatch):
+    from hecht.schema.engine import BUSY_TIMEOUT_MS, busy_timeout_ms
+
+    monkeypatch.delenv(BUSY_TIMEOUT_OVERRIDE, raising=False)
+    assert busy_timeout_ms() == BUSY_TIMEOUT_MS
+    monkeypatch.setenv(BUSY_TIMEOUT_OVERRIDE, "250")
+    assert busy_timeout_ms() == 250
