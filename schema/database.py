@@ -93,8 +93,14 @@ def open_database(url: str) -> Engine:
     engine = make_engine(url)
     try:
         prepare(engine)
-    except Exception:
+    except Exception as error:
         engine.dispose()
+        failure = None if isinstance(error, DatabaseOpenError) else storage_fault(error)
+        if failure is not None:  # upgrading (or creating) it met a full or read-only disk
+            raise DatabaseOpenError(
+                f"cannot open the database {describe_url(url)}: {failure.value}",
+                failure=failure.value,
+            ) from None
         raise
     return engine
 

@@ -9,6 +9,7 @@ injected in-process, where the driver reports it.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sqlite3
 import tempfile
@@ -217,6 +218,31 @@ def test_importing_onto_a_full_disk_is_refused_and_leaves_the_target_empty(pract
     assert table_counts(target) == before
 
 
+def test_importing_into_a_new_file_on_a_full_disk_is_refused_and_can_be_run_again(practice):
+    source = export_file(practice)
+    target = practice.folder / "data" / "new.db"  # created, and its schema made, by the import
+    result = run_hecht(
+        practice.environment, "import", str(source), "--db", str(target),
+        preexec_fn=with_file_size_limit(40 * 1024),
+    )  # fmt: skip
+    refused_cleanly(result, REASONS["disk_full"], target)
+    again = run_hecht(practice.environment, "import", str(source), "--db", str(target))
+    assert again.returncode == 0, again.stderr
+    assert table_counts(target)["client"] == 1
+
+
+def test_importing_into_a_read_only_file_is_refused_naming_it(practice):
+    source = export_file(practice)
+    target = practice.folder / "data" / "new.db"
+    build_practice(f"sqlite:///{target}", [])
+    read_only(target)
+    result = run_hecht(
+        practice.environment, "import", str(source), "--db", str(target),
+        preexec_fn=permissions_apply,
+    )  # fmt: skip
+    refused_cleanly(result, REASONS["read_only"], target)
+
+
 def test_an_io_error_at_the_commit_of_an_import_leaves_the_target_empty(practice, monkeypatch):
     source = export_file(practice)
     target = practice.folder / "data" / "new.db"
@@ -238,3 +264,90 @@ def test_the_short_wait_for_a_held_database_comes_from_the_environment(monkeypat
     assert busy_timeout_ms() == BUSY_TIMEOUT_MS
     monkeypatch.setenv(BUSY_TIMEOUT_OVERRIDE, "250")
     assert busy_timeout_ms() == 250
+
+
+class Scripted:
+    """Answers ``hecht enter``'s prompts from a script; a step may be a function (a fault that
+    arrives while the practitioner is reading the question), called before it is answered."""
+
+    def __init__(self, steps: list) -> None:
+        self.steps = list(steps)
+        self.said: list[str] = []
+
+    def _next(self, *_):
+        step = self.steps.pop(0)
+        while callable(step):
+            step()
+            step = self.steps.pop(0)
+        return step
+
+    select = checkbox = text = confirm = password = _next
+
+    def say(self, message: str) -> None:
+        self.said.append(message)
+
+
+def drafts_and_scores(database: Path) -> tuple[list[tuple[str, int]], int]:
+    """The stored drafts (scale, answers) and the number of completed administrations."""
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+        drafts = connection.execute(
+            "SELECT a.scale_id, count(r.id) FROM administration a LEFT JOIN itemresponse r "
+            "ON r.administration_id = a.id WHERE a.status = 'draft' GROUP BY a.id"
+        ).fetchall()
+        completed = connection.execute(
+            "SELECT count(*) FROM administration WHERE status = 'complete'"
+        ).fetchone()[0]
+    return drafts, completed
+
+
+@pytest.fixture
+def enter(practice, monkeypatch, capsys):
+    """Run ``hecht enter ALPHA who5`` in this process with scripted prompts; (code, err)."""
+    for name, value in practice.environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv(BUSY_TIMEOUT_OVERRIDE, "300")
+
+    def run(script: Scripted):
+        monkeypatch.setattr("hecht.tui.commands.enter.QuestionaryPrompter", lambda: script)
+        code = main(["enter", "ALPHA", "who5", "--db", str(practice.database)])
+        return code, capsys.readouterr().err
+
+    return run
+
+
+def test_enter_meeting_a_held_database_keeps_the_answers_stored_and_says_how_to_go_on(
+    practice, enter
+):
+    with contextlib.ExitStack() as later:
+        hold = lambda: later.enter_context(held_database(practice.database))  # noqa: E731
+        code, err = enter(Scripted(["3", "4", hold, "2"]))
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert REASONS["locked"] in err and "hecht enter ALPHA who5" in err
+    assert drafts_and_scores(practice.database) == ([("who5", 2)], 0)
+
+
+def test_enter_meeting_an_io_error_at_the_first_answer_stores_no_empty_draft(practice, enter):
+    with failing_commits() as failing:
+        code, err = enter(Scripted([lambda: setattr(failing, "on", True), "3"]))
+    assert code == 2 and REASONS["io"] in err and "Nothing was stored for who5" in err
+    assert drafts_and_scores(practice.database) == ([], 0)
+
+
+def test_enter_meeting_an_io_error_at_completion_keeps_every_answer_in_the_draft(practice, enter):
+    with failing_commits() as failing:
+        fail = lambda: setattr(failing, "on", True)  # noqa: E731
+        code, err = enter(Scripted(["3", "4", "2", "1", "5", fail, True]))
+    assert failing.failed >= 1
+    assert code == 2 and REASONS["io"] in err and "kept in a draft" in err
+    assert drafts_and_scores(practice.database) == ([("who5", 5)], 0)
+    code, _ = enter(Scripted([True, True]))  # resumed: completed
+    assert code == 0 and drafts_and_scores(practice.database) == ([], 1)
+
+
+def test_enter_on_a_read_only_database_is_refused_before_any_question(practice):
+    read_only(practice.database)
+    result = run_hecht(
+        practice.environment, "enter", "ALPHA", "who5", "--db", str(practice.database),
+        preexec_fn=permissions_apply,
+    )  # fmt: skip
+    refused_cleanly(result, REASONS["read_only"], practice.database)

@@ -56,6 +56,14 @@ def open_backend(invocation: Invocation) -> Any:
         from hecht.tui.context import open_refusal_text
 
         raise UsageError(open_refusal_text(error, invocation.database_url(), messages)) from None
+    except Exception as error:
+        from hecht.tui.context import storage_refusal
+
+        # registering the practitioner is the first write: a read-only or full database
+        refusal = storage_refusal(error, invocation.database_url(), messages)
+        if refusal is None:
+            raise
+        raise refusal from None
     return backend
 
 
@@ -80,6 +88,13 @@ def run_enter(
         raise UsageError(
             messages("error.unknown_scale", scale=scale, known=", ".join(error.known))
         ) from None
+    except Exception as error:  # reading the client or the drafts, before any answer
+        from hecht.tui.context import storage_refusal
+
+        refusal = storage_refusal(error, invocation.database_url(), messages)
+        if refusal is None:
+            raise
+        raise refusal from None
     finally:
         backend.close()
 
