@@ -22,10 +22,11 @@ from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 from hecht.tui.launch import make_app
+from tests.tui.terminal import TMUX, Terminal, eventually
 
 from .storage_faults import failing_commits, held_database
 from .test_found_bugs import on, open_entry, until
-from .world import ACTOR, build_practice
+from .world import ACTOR, build_practice, private_world
 
 IO_REASON = "the disk reported an error while writing"
 HELD_REASON = "another program holds the database"
@@ -222,3 +223,41 @@ async def test_the_app_on_a_held_database_ends_saying_which_and_why(practice):
             await until(pilot, lambda: not app.is_running, "the app's end")
     assert app.return_code == 2
     assert str(practice) in app.error_message and HELD_REASON in app.error_message
+
+
+# The real ``hecht`` in a terminal: a burst of answers typed while another program holds the
+# database. The first is refused on screen, the rest are not used (they were meant for items
+# never reached); nothing is shown as answered that is not stored; after the lock is let go the
+# same keys store and complete the scale.
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
+def test_a_burst_of_answers_meeting_a_held_database_in_a_terminal_is_refused_then_stored(
+    practice, tmp_path
+):
+    environment = {**private_world(tmp_path / "world"), BUSY_TIMEOUT_OVERRIDE: "1000"}
+    shown = Terminal(environment, 100, 30)
+    try:
+        shown.start("--db", str(practice))
+        shown.wait_for("K1")
+        shown.burst("K1", "Enter")
+        shown.wait_for("Visits and scales")
+        shown.burst("e", "who5", "Enter")
+        shown.wait_for("Item 1 of 5")
+        shown.burst("3")
+        shown.wait_for("Item 2 of 5")
+        eventually(lambda: drafts(practice) == [("who5", 1)], "the first answer stored")
+        with held_database(practice):
+            shown.burst("4", "2", "1")
+            screen = " ".join(shown.wait_for("Not saved").split())  # wrapped lines joined
+            assert HELD_REASON in screen and "The 2 keys typed after it were not used" in screen
+            assert "Item 2 of 5" in screen and "(now:" not in screen
+        assert drafts(practice) == [("who5", 1)]
+        shown.burst("4", "2", "1", "0")
+        shown.wait_for(lambda screen: "Not saved" not in screen and "40" in screen)
+        shown.burst("Enter")
+        eventually(lambda: drafts(practice) == [], "the scale completed")
+    finally:
+        shown.close()
+    points = read(practice, lambda s: client_trajectory(session=s, actor=ACTOR, code="K1"))
+    assert [(point.scale_id, point.total) for point in points] == [("who5", 40)]
