@@ -130,28 +130,39 @@ def grown_wal(path: Path, at_least: int = 48 * 1024) -> Iterator[int]:
         reader.close()
 
 
-class FailingCommits:
-    """While ``on``, every commit fails as the driver reports a disk that failed to sync."""
+DRIVER_ERRORS = {
+    "io": ("disk I/O error", 10 | (4 << 8), "SQLITE_IOERR_FSYNC"),
+    "disk_full": ("database or disk is full", 13, "SQLITE_FULL"),
+    "read_only": ("attempt to write a readonly database", 8, "SQLITE_READONLY"),
+    "locked": ("database is locked", 5, "SQLITE_BUSY"),
+}
+"""Each fault as SQLite reports it at commit: its message, result code and code name."""
 
-    def __init__(self) -> None:
+
+class FailingCommits:
+    """While ``on``, every commit fails as the driver reports the fault (``DRIVER_ERRORS``)."""
+
+    def __init__(self, kind: str = "io") -> None:
+        self.kind = kind
         self.on = False
         self.failed = 0
 
     def __call__(self, _connection: object) -> None:
         if self.on:
             self.failed += 1
-            error = sqlite3.OperationalError("disk I/O error")
-            error.sqlite_errorcode = 10 | (4 << 8)  # type: ignore[attr-defined]
-            error.sqlite_errorname = "SQLITE_IOERR_FSYNC"  # type: ignore[attr-defined]
+            message, code, name = DRIVER_ERRORS[self.kind]
+            error = sqlite3.OperationalError(message)
+            error.sqlite_errorcode = code  # type: ignore[attr-defined]
+            error.sqlite_errorname = name  # type: ignore[attr-defined]
             raise error
 
 
 @contextmanager
-def failing_commits() -> Iterator[FailingCommits]:
+def failing_commits(kind: str = "io") -> Iterator[FailingCommits]:
     """Commits of every engine in this process fail while the switch it yields is on."""
     from sqlalchemy import Engine, event
 
-    switch = FailingCommits()
+    switch = FailingCommits(kind)
     event.listen(Engine, "commit", switch)
     try:
         yield switch

@@ -28,8 +28,15 @@ from .storage_faults import failing_commits, held_database
 from .test_found_bugs import on, open_entry, until
 from .world import ACTOR, build_practice, private_world
 
-IO_REASON = "the disk reported an error while writing"
 HELD_REASON = "another program holds the database"
+REASONS = {
+    "io": "the disk reported an error while writing",
+    "disk_full": "the disk is full",
+    "read_only": "cannot be written; check their permissions",
+    "locked": HELD_REASON,
+}
+"""What the screen says for each fault (``storage.*`` in the English catalogue)."""
+FAULTS = pytest.mark.parametrize("fault", REASONS)
 
 
 @pytest.fixture
@@ -68,17 +75,18 @@ def answered(app) -> int:
     return app.screen.state.answered
 
 
-async def test_an_answer_the_disk_refuses_is_shown_not_saved_and_stored_when_typed_again(
-    practice,
+@FAULTS
+async def test_an_answer_the_database_refuses_is_shown_not_saved_and_stored_when_typed_again(
+    practice, fault
 ):
     app = app_on(practice)
-    with failing_commits() as failing:
+    with failing_commits(fault) as failing:
         async with app.run_test(size=(100, 30)) as pilot:
             await open_entry(pilot, "K1", "who")
             failing.on = True
             await pilot.press("3")
             await until(pilot, lambda: "Not saved" in shown(app, "#entry-hint"), "the refusal")
-            assert IO_REASON in shown(app, "#entry-hint")
+            assert REASONS[fault] in shown(app, "#entry-hint")
             assert answered(app) == 0 and "1 of 5" in shown(app, "#entry-position")
             assert "(now" not in shown(app, "#entry-label")  # never shown as answered
             failing.on = False  # (the test's own reads commit too)
@@ -105,9 +113,12 @@ async def test_an_answer_meeting_a_held_database_is_shown_not_saved_then_stored(
     assert drafts(practice) == [("who5", 2)]
 
 
-async def test_the_review_does_not_complete_when_the_disk_refuses_and_keeps_the_draft(practice):
+@FAULTS
+async def test_the_review_does_not_complete_when_the_database_refuses_and_keeps_the_draft(
+    practice, fault
+):
     app = app_on(practice)
-    with failing_commits() as failing:
+    with failing_commits(fault) as failing:
         async with app.run_test(size=(100, 30)) as pilot:
             await open_entry(pilot, "K1", "who")
             await pilot.press(*"43210")
@@ -115,7 +126,7 @@ async def test_the_review_does_not_complete_when_the_disk_refuses_and_keeps_the_
             failing.on = True
             await pilot.press("enter")
             await until(pilot, lambda: "Not completed" in shown(app, "#review-hint"), "refusal")
-            assert IO_REASON in shown(app, "#review-hint") and on(app, "ReviewScreen")()
+            assert REASONS[fault] in shown(app, "#review-hint") and on(app, "ReviewScreen")()
             failing.on = False
             assert drafts(practice) == [("who5", 5)]
             await pilot.press("enter")
@@ -172,13 +183,37 @@ async def test_a_note_the_database_refuses_keeps_its_text_and_is_saved_when_trie
     assert stored_note(practice, visit) == "Slept badly"
 
 
+@FAULTS
+async def test_a_note_meeting_each_fault_keeps_its_text_said_not_saved(practice, visit, fault):
+    from hecht.tui.screens.note import NoteScreen
+
+    app = app_on(practice)
+    with failing_commits(fault) as failing:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await until(pilot, lambda: app.screen.query("DataTable").first().row_count > 0, "")
+            app.push_screen(NoteScreen(visit, "K1"))
+            await until(pilot, on(app, "NoteScreen"), "the note")
+            await pilot.press(*"Slept badly")
+            failing.on = True
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: "Not saved" in shown(app, "#entry-hint"), "the refusal")
+            assert REASONS[fault] in shown(app, "#entry-hint") and on(app, "NoteScreen")()
+            assert app.screen.query_one("#note-text").text == "Slept badly"
+            failing.on = False
+            assert stored_note(practice, visit) is None
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: not on(app, "NoteScreen")(), "the note saved")
+    assert stored_note(practice, visit) == "Slept badly"
+
+
 def client_codes(path: Path) -> list[str]:
     return [c.code for c in read(path, lambda s: clients.find_clients(session=s, actor=ACTOR))]
 
 
-async def test_a_new_client_the_disk_refuses_stays_in_the_form_said_not_saved(practice):
+@FAULTS
+async def test_a_new_client_the_database_refuses_stays_in_the_form_said_not_saved(practice, fault):
     app = app_on(practice)
-    with failing_commits() as failing:
+    with failing_commits(fault) as failing:
         async with app.run_test(size=(100, 30)) as pilot:
             await until(pilot, lambda: app.screen.query("DataTable").first().row_count > 0, "")
             await pilot.press("ctrl+n")
@@ -187,7 +222,7 @@ async def test_a_new_client_the_disk_refuses_stays_in_the_form_said_not_saved(pr
             failing.on = True
             await pilot.press("ctrl+s")
             await until(pilot, lambda: "Not saved" in shown(app, "#error-code"), "the refusal")
-            assert IO_REASON in shown(app, "#error-code") and on(app, "NewClientModal")()
+            assert REASONS[fault] in shown(app, "#error-code") and on(app, "NewClientModal")()
             assert app.screen.query_one("#field-code").value == "NEW-1"
             failing.on = False
             assert "NEW-1" not in client_codes(practice)
@@ -207,11 +242,37 @@ async def test_a_client_correction_meeting_a_held_database_stays_in_the_form(pra
         app.screen.query_one("#field-name").value = "Bea de Vries"
         with held_database(practice):
             await pilot.press("ctrl+s")
-            await until(pilot, lambda: "Not saved" in app.screen.query_one(".field-error")
-                        .render().plain, "the refusal")  # fmt: skip
-        assert HELD_REASON in str(app.screen.query_one(".field-error").render())
+            await until(pilot, lambda: "Not saved" in error_beside_fields(app), "the refusal")
+        assert HELD_REASON in error_beside_fields(app)
         await pilot.press("ctrl+s")
         await until(pilot, lambda: not on(app, "NewClientModal")(), "the correction saved")
+    (client,) = read(practice, lambda s: clients.find_clients(session=s, actor=ACTOR))
+    assert client.name == "Bea de Vries"
+
+
+def error_beside_fields(app) -> str:
+    return " ".join(str(error.render()) for error in app.screen.query(".field-error"))
+
+
+@FAULTS
+async def test_a_client_correction_meeting_each_fault_stays_in_the_form(practice, fault):
+    app = app_on(practice)
+    with failing_commits(fault) as failing:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await until(pilot, lambda: app.screen.query("DataTable").first().row_count > 0, "")
+            await pilot.press(*"K1", "enter")
+            await until(pilot, lambda: getattr(app.screen, "dossier", None) is not None, "")
+            await pilot.press("c")
+            await until(pilot, on(app, "NewClientModal"), "the client form")
+            app.screen.query_one("#field-name").value = "Bea de Vries"
+            failing.on = True
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: "Not saved" in error_beside_fields(app), "the refusal")
+            assert REASONS[fault] in error_beside_fields(app)
+            assert app.screen.query_one("#field-name").value == "Bea de Vries"
+            failing.on = False
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: not on(app, "NewClientModal")(), "the correction saved")
     (client,) = read(practice, lambda s: clients.find_clients(session=s, actor=ACTOR))
     assert client.name == "Bea de Vries"
 
@@ -261,3 +322,16 @@ def test_a_burst_of_answers_meeting_a_held_database_in_a_terminal_is_refused_the
         shown.close()
     points = read(practice, lambda s: client_trajectory(session=s, actor=ACTOR, code="K1"))
     assert [(point.scale_id, point.total) for point in points] == [("who5", 40)]
+
+
+@pytest.mark.parametrize("fault", ["read_only", "disk_full", "io"])
+async def test_the_app_on_a_database_refusing_its_first_write_ends_saying_which_and_why(
+    practice, fault
+):
+    app = app_on(practice)
+    with failing_commits(fault) as failing:
+        failing.on = True
+        async with app.run_test(size=(100, 30)) as pilot:
+            await until(pilot, lambda: not app.is_running, "the app's end")
+    assert app.return_code == 2
+    assert str(practice) in app.error_message and REASONS[fault] in app.error_message
