@@ -121,7 +121,8 @@ def grown_wal(path: Path, at_least: int = 48 * 1024) -> Iterator[int]:
         writer.execute("UPDATE alembic_version SET version_num = version_num")
         reader.execute("BEGIN")
         reader.execute("SELECT count(*) FROM alembic_version").fetchone()  # pins the log
-        while wal.stat().st_size < at_least:
+        pinned = wal.stat().st_size  # a restarted log is rewritten from its start: grow past it
+        while wal.stat().st_size <= max(pinned, at_least):
             writer.execute("UPDATE alembic_version SET version_num = version_num")
         writer.close()
         yield wal.stat().st_size
@@ -168,3 +169,34 @@ def failing_commits(kind: str = "io") -> Iterator[FailingCommits]:
         yield switch
     finally:
         event.remove(Engine, "commit", switch)
+
+
+FAULTY_START = (
+    "import ctypes, os, signal, sys\n"
+    "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past a file-size limit fails\n"
+    "if sys.argv[1] == 'permissions-apply' and os.geteuid() == 0:\n"
+    "    libc = ctypes.CDLL(None, use_errno=True)\n"
+    f"    for capability in {tuple(OVERRIDES.values())}:\n"
+    f"        assert libc.prctl({PR_CAPBSET_DROP}, capability, 0, 0, 0) == 0\n"
+    "os.execv(sys.argv[2], sys.argv[2:])\n"
+)
+"""Starts ``hecht`` (in a terminal) ready for a fault: a write past a file-size limit set later
+fails instead of killing it; with ``permissions-apply``, root is stopped by file permissions."""
+
+
+def faulty_start(mode: str, *arguments: str) -> tuple[str, list[str]]:
+    """The program and arguments for ``Terminal.start`` that start ``hecht`` via FAULTY_START."""
+    return sys.executable, ["-c", FAULTY_START, mode, HECHT or "hecht", *arguments]
+
+
+@contextmanager
+def disk_filled_under(pid: int, path: Path) -> Iterator[None]:
+    """The disk fills up under a running process and is freed after the block: its files may
+    not grow past the write-ahead log as it stands (pinned by a reader, grown a little)."""
+    with grown_wal(path, at_least=0) as limit:
+        resource.prlimit(pid, resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+        try:
+            yield
+        finally:
+            infinity = resource.RLIM_INFINITY
+            resource.prlimit(pid, resource.RLIMIT_FSIZE, (infinity, infinity))

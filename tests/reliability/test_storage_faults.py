@@ -24,7 +24,7 @@ from hecht.tui.i18n import Messages
 from hecht.tui.launch import make_app
 from tests.tui.terminal import TMUX, Terminal, eventually
 
-from .storage_faults import failing_commits, held_database
+from .storage_faults import disk_filled_under, failing_commits, faulty_start, held_database
 from .test_found_bugs import on, open_entry, until
 from .world import ACTOR, build_practice, private_world
 
@@ -335,3 +335,48 @@ async def test_the_app_on_a_database_refusing_its_first_write_ends_saying_which_
             await until(pilot, lambda: not app.is_running, "the app's end")
     assert app.return_code == 2
     assert str(practice) in app.error_message and REASONS[fault] in app.error_message
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
+def test_a_disk_filling_up_during_entry_in_a_terminal_shows_not_saved_then_stores(
+    practice, tmp_path
+):
+    shown = Terminal(private_world(tmp_path / "world"), 100, 30)
+    try:
+        program, arguments = faulty_start("file-size-limit", "--db", str(practice))
+        shown.start(*arguments, program=program)
+        shown.wait_for("K1")
+        shown.burst("K1", "Enter")
+        shown.wait_for("Visits and scales")
+        shown.burst("e", "who5", "Enter", "3")
+        shown.wait_for("Item 2 of 5")
+        eventually(lambda: drafts(practice) == [("who5", 1)], "the first answer stored")
+        with disk_filled_under(shown.pid(), practice):
+            shown.burst("4")
+            screen = " ".join(shown.wait_for("Not saved").split())
+            assert "the disk reported an error while writing" in screen, screen
+            assert "Item 2 of 5" in screen and "(now:" not in screen
+        assert drafts(practice) == [("who5", 1)]
+        shown.burst("4")
+        shown.wait_for("Item 3 of 5")
+        eventually(lambda: drafts(practice) == [("who5", 2)], "the answer stored after all")
+    finally:
+        shown.close()
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
+def test_hecht_on_a_read_only_database_file_in_a_terminal_ends_saying_which_and_why(
+    practice, tmp_path
+):
+    practice.chmod(0o400)
+    shown = Terminal(private_world(tmp_path / "world"), 300, 30)  # the message on one line
+    try:
+        program, arguments = faulty_start("permissions-apply", "--db", str(practice))
+        shown.start(*arguments, program=program)
+        assert shown.exit_status(timeout=30) == 2
+        screen = " ".join(shown.everything().split())
+        assert str(practice) in screen and REASONS["read_only"] in screen, screen
+        assert "Traceback" not in screen
+    finally:
+        shown.close()
+        practice.chmod(0o600)
