@@ -89,6 +89,8 @@ def export_file(practice: Practice) -> Path:
 
 COMMANDS: dict[str, Callable[[Practice], list[str]]] = {
     "export --out": lambda p: ["export", "--out", str(p.out / "export.json")],
+    "export --format csv": lambda p: ["export", "--format", "csv", "--out", str(p.out / "csv")],
+    "export --format fhir": lambda p: ["export", "--format", "fhir", "--out", str(p.out / "f")],
     "report --out": lambda p: ["report", "client", "ALPHA", "--out", str(p.out / "packet.md")],
     "backup": lambda p: ["backup", str(p.out / "backup.db")],
     "import-csv": lambda p: ["import-csv", str(p.folder / "paper.csv")],
@@ -110,7 +112,7 @@ def refused_cleanly(result, reason: str, where: Path) -> None:
 def nothing_lost_nothing_half_done(practice: Practice, before: dict[str, int]) -> None:
     """The practice holds what it held: not a row lost, not a half-written one; no output left."""
     assert table_counts(practice.database) == before
-    assert list(practice.out.iterdir()) == []
+    assert [file for file in practice.out.rglob("*") if file.is_file()] == []
     with sqlite3.connect(practice.database) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 

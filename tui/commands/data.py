@@ -239,7 +239,7 @@ def export_csv_folder(
 ) -> int:
     """Write long.csv, wide.csv and the codebooks into a folder, pseudonymised on request."""
     from hecht.scales.library import load_library
-    from hecht.schema.csv_export import CSV_FILES, export_csv
+    from hecht.schema.csv_export import export_csv
     from hecht.schema.database import unit_of_work
     from hecht.tui.context import opened_database
     from hecht.tui.reports.output import kept_only_if_logged
@@ -253,7 +253,7 @@ def export_csv_folder(
     csv_folder(out, invocation, force)
     try:
         with (
-            kept_only_if_logged(*(out / name for name in CSV_FILES)),
+            kept_only_if_logged(out),
             opened_database(invocation) as engine,
             unit_of_work(engine) as session,
         ):

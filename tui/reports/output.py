@@ -79,22 +79,29 @@ def kept_only_if_logged(*paths: Path | None) -> Iterator[None]:
 
     A report or an export is written inside the unit of work that logs it, so one that cannot
     be written is not logged; this covers the other way round: a file written whose log entry
-    the database then refused (a full disk at commit) is not kept, unrecorded, on disk.
+    the database then refused (a full disk at commit) is not kept, unrecorded, on disk. A
+    folder stands for the files in it (a CSV or FHIR export).
     """
-    before = {path: _identity(path) for path in paths if path is not None}
+    before = {file: identity for path in paths if path is not None
+              for file, identity in _files(path).items()}  # fmt: skip
     try:
         yield
     except BaseException:
-        for path, identity in before.items():
-            if _identity(path) not in (None, identity):
-                path.unlink(missing_ok=True)
+        for path in paths:
+            for file, identity in ({} if path is None else _files(path)).items():
+                if before.get(file) != identity:
+                    file.unlink(missing_ok=True)
         raise
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
-    """The file as it stands (inode, modification time), or None when there is none."""
-    try:
-        found = path.stat()
-    except OSError:
-        return None
-    return found.st_ino, found.st_mtime_ns
+def _files(path: Path) -> dict[Path, tuple[int, int]]:
+    """The file, or the files in the folder, as they stand (inode, modification time)."""
+    files = [child for child in path.iterdir() if child.is_file()] if path.is_dir() else [path]
+    found = {}
+    for file in files:
+        try:
+            stat = file.stat()
+        except OSError:
+            continue
+        found[file] = (stat.st_ino, stat.st_mtime_ns)
+    return found
