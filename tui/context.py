@@ -177,7 +177,8 @@ def storage_refusal(error: BaseException, url: str, messages: Messages) -> Usage
     reason = storage_reason(error, messages)
     if reason is None:
         return None
-    return UsageError(messages("error.storage", database=shown_database(url), reason=reason))
+    said = messages("error.storage", database=shown_database(url), reason=reason)
+    return UsageError(said, reason=reason)
 
 
 def open_engine(url: str, messages: Messages) -> Engine:
@@ -189,7 +190,9 @@ def open_engine(url: str, messages: Messages) -> Engine:
     try:
         return open_database(url)
     except DatabaseOpenError as error:
-        raise UsageError(open_refusal_text(error, url, messages)) from None
+        failure = getattr(error, "failure", None)
+        reason = None if failure is None else messages(f"storage.{failure}")
+        raise UsageError(open_refusal_text(error, url, messages), reason=reason) from None
     except (ArgumentError, NoSuchModuleError):
         raise UsageError(messages("db.error.bad_url", url=url)) from None
 

@@ -112,7 +112,7 @@ def run_backup(invocation: Invocation, target: Path) -> int:
     """Make a verified copy of the database file; the export is logged once it is made."""
     from hecht.schema import audit
     from hecht.schema.audit import AuditKind
-    from hecht.schema.backup import BackupError, backup_sqlite
+    from hecht.schema.backup import BackupError, BackupProblem, backup_sqlite
     from hecht.schema.cipher import key_for
     from hecht.schema.database import unit_of_work
     from hecht.tui.context import opened_database
@@ -126,6 +126,9 @@ def run_backup(invocation: Invocation, target: Path) -> int:
         try:
             report = backup_sqlite(source, target, source_key=key, target_key=key)
         except BackupError as error:
+            if error.problem is BackupProblem.CANNOT_COPY:  # the target's disk, as a rule
+                not_made = messages("backup.error.not_made", path=target, detail=error.detail)
+                raise UsageError(not_made) from None
             raise backup_refusal(error, messages) from None
         with unit_of_work(engine) as session:  # a backup whose log entry is refused is removed
             audit.record(
@@ -172,13 +175,18 @@ def run_restore(invocation: Invocation, source: Path, yes: bool = False) -> int:
         kept = restore_sqlite(source, database)
     except BackupError as error:
         raise backup_refusal(error, messages) from None
-    with opened_database(invocation) as engine, unit_of_work(engine) as session:
-        audit.record(
-            session=session,
-            actor=invocation.actor(session),
-            event=AuditKind.IMPORT,
-            detail="restore",
-        )
+    try:
+        with opened_database(invocation) as engine, unit_of_work(engine) as session:
+            audit.record(
+                session=session,
+                actor=invocation.actor(session),
+                event=AuditKind.IMPORT,
+                detail="restore",
+            )
+    except UsageError as error:  # restored already: say so, whatever kept the log from it
+        reason = error.reason or str(error)
+        said = messages("restore.not_logged", database=database, kept=kept or "—", reason=reason)
+        raise UsageError(said) from None
     print(messages("restore.done", database=database, kept=kept or "—"))
     return 0
 
