@@ -136,7 +136,10 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         require_postgres_driver()
-        return create_engine(url, pool_pre_ping=True)
+        # a lock another workstation holds (the audit chain's) is waited for as long as SQLite
+        # waits for a busy file, then refused as "held by another program": never a hang
+        options = f"-c lock_timeout={busy_timeout_ms()}"
+        return create_engine(url, pool_pre_ping=True, connect_args={"options": options})
     database = parsed.database or ""
     in_memory = database in ("", ":memory:")
     options: dict[str, Any] = {}

@@ -39,6 +39,8 @@ SQLITE_CODES = {
 """SQLite's primary result codes (extended codes such as SQLITE_IOERR_WRITE start with them)."""
 POSTGRES_CLASSES = {"53": StorageFailure.DISK_FULL, "08": StorageFailure.GONE}
 """PostgreSQL SQLSTATE classes: 53 insufficient resources, 08 connection exception."""
+POSTGRES_STATES = {"55P03": StorageFailure.LOCKED, "25006": StorageFailure.READ_ONLY}
+"""PostgreSQL SQLSTATEs: lock_not_available (past lock_timeout), read_only_sql_transaction."""
 OS_ERRORS = {
     errno.ENOSPC: StorageFailure.DISK_FULL,
     errno.EDQUOT: StorageFailure.DISK_FULL,
@@ -59,6 +61,8 @@ def storage_failure(error: BaseException) -> StorageFailure:
             if name == prefix or name.startswith(prefix + "_"):
                 return failure
     state = getattr(cause, "sqlstate", None)
+    if isinstance(state, str) and state in POSTGRES_STATES:
+        return POSTGRES_STATES[state]
     if isinstance(state, str) and state[:2] in POSTGRES_CLASSES:
         return POSTGRES_CLASSES[state[:2]]
     if isinstance(cause, OSError) and cause.errno in OS_ERRORS:

@@ -13,6 +13,7 @@ import contextlib
 import shutil
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,7 @@ from .storage_faults import (
     table_counts,
     with_file_size_limit,
 )
-from .world import build_practice, private_world
+from .world import POSTGRES_URL, build_practice, private_world, reset_postgres
 
 NAME = "Anna Canarie"
 PASSPHRASE = "zeven zotte zebra's"
@@ -376,3 +377,31 @@ def test_a_restore_whose_log_entry_is_refused_says_the_database_was_restored(pra
     assert failing.failed >= 1 and result.returncode == 2
     assert "was restored and verified" in result.stderr and REASONS["io"] in result.stderr
     assert "Nothing of this command was stored" not in result.stderr
+
+
+@pytest.mark.skipif(POSTGRES_URL is None, reason="HECHT_TEST_POSTGRES_URL is not set")
+def test_a_shared_database_whose_lock_another_workstation_holds_is_refused_not_waited_for(
+    practice, monkeypatch, capsys
+):
+    import psycopg
+
+    from hecht.schema.audit_chain import CHAIN_LOCK
+
+    reset_postgres(POSTGRES_URL)
+    build_practice(POSTGRES_URL, ["ALPHA"], {"ALPHA": NAME})
+    for name, value in practice.environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv(BUSY_TIMEOUT_OVERRIDE, "300")
+    codes: list[int] = []
+    export = ["export", "--out", str(practice.out / "e.json"), "--db", POSTGRES_URL]
+    command = threading.Thread(target=lambda: codes.append(main(export)), daemon=True)
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as workstation:
+        workstation.execute("SELECT pg_advisory_lock(%s)", [CHAIN_LOCK])  # mid-way a write
+        command.start()
+        command.join(timeout=60)
+    command.join(timeout=60)  # a command that waited for the lock ends once it is let go
+    assert codes and command.ident, "the command waited for the lock instead of refusing"
+    code, err = codes[0], capsys.readouterr().err
+    assert code == 2 and REASONS["locked"] in err and "Traceback" not in err, err
+    assert "hecht:" in err and "***" in err  # the database named, its password not
+    assert list(practice.out.iterdir()) == []
