@@ -151,11 +151,16 @@ class FailingCommits:
     def __call__(self, _connection: object) -> None:
         if self.on:
             self.failed += 1
-            message, code, name = DRIVER_ERRORS[self.kind]
-            error = sqlite3.OperationalError(message)
-            error.sqlite_errorcode = code  # type: ignore[attr-defined]
-            error.sqlite_errorname = name  # type: ignore[attr-defined]
-            raise error
+            raise driver_error(self.kind)
+
+
+def driver_error(kind: str) -> sqlite3.OperationalError:
+    """The error SQLite's driver raises for a fault (``DRIVER_ERRORS``), codes included."""
+    message, code, name = DRIVER_ERRORS[kind]
+    error = sqlite3.OperationalError(message)
+    error.sqlite_errorcode = code  # type: ignore[attr-defined]
+    error.sqlite_errorname = name  # type: ignore[attr-defined]
+    return error
 
 
 @contextmanager

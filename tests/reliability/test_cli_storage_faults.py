@@ -24,6 +24,7 @@ from hecht.schema.engine import BUSY_TIMEOUT_OVERRIDE
 from hecht.tui.cli import main
 
 from .storage_faults import (
+    driver_error,
     failing_commits,
     grown_wal,
     held_database,
@@ -405,3 +406,19 @@ def test_a_shared_database_whose_lock_another_workstation_holds_is_refused_not_w
     assert code == 2 and REASONS["locked"] in err and "Traceback" not in err, err
     assert "hecht:" in err and "***" in err  # the database named, its password not
     assert list(practice.out.iterdir()) == []
+
+
+def test_a_storage_fault_no_command_words_itself_is_still_named_with_exit_2(
+    practice, monkeypatch, capsys
+):
+    for name, value in practice.environment.items():
+        monkeypatch.setenv(name, value)
+
+    def refused(*_, **__):
+        raise driver_error("disk_full")
+
+    # a fault where no command expects one: listing the caseload (its access is logged)
+    monkeypatch.setattr("hecht.tui.context.open_engine", refused)
+    code = main(["caseload", "--db", str(practice.database)])
+    err = capsys.readouterr().err
+    assert code == 2 and "unexpected" not in err and "disk is full" in err, err
