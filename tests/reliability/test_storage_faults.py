@@ -380,3 +380,43 @@ def test_hecht_on_a_read_only_database_file_in_a_terminal_ends_saying_which_and_
     finally:
         shown.close()
         practice.chmod(0o600)
+
+
+# Every read is logged, so it writes: a screen reading while another program holds the database
+# says so and keeps what it shows; the app runs on (it used to stop with a crash report).
+
+
+def read_screens():
+    from hecht.tui.screens.outcomes import OutcomesScreen
+    from hecht.tui.screens.supervision import SupervisionScreen
+    from hecht.tui.screens.trajectory import TrajectoryScreen
+
+    return {
+        "caseload": None,
+        "trajectory": lambda: TrajectoryScreen("K1"),
+        "outcomes": OutcomesScreen,
+        "supervision": SupervisionScreen,
+    }
+
+
+@pytest.mark.parametrize("screen", ["caseload", "trajectory", "outcomes", "supervision"])
+async def test_a_screen_reading_a_held_database_says_not_read_and_the_app_runs_on(practice, screen):
+    app = app_on(practice)
+    notices: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.screen.query("DataTable").first().row_count > 0, "rows")
+        notify = app.notify
+        app.notify = lambda message, **options: (
+            notices.append(message),
+            notify(message, **options),
+        )
+        with held_database(practice):
+            if screen == "caseload":
+                await pilot.press("f5")
+            else:
+                app.push_screen(read_screens()[screen]())
+            await until(pilot, lambda: any("Not read" in n for n in notices), "the notice")
+        assert app.is_running and HELD_REASON in " ".join(notices)
+        if screen == "caseload":
+            assert app.screen.query("DataTable").first().row_count == 1  # the rows shown stay
+            await pilot.press("f5")  # and read again once the database is let go
