@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from hecht.scales.facts import TOLERANCE as TOLERANCE  # one slack for every change judgement
+from hecht.scales.facts import reliable_step
 from hecht.scales.model import CutoffMethod, Direction, Norms, ScaleDefinition
 
 
@@ -97,8 +97,9 @@ def is_functional(value: float, cutoff: float, direction: Direction) -> bool:
 def compare(definition: ScaleDefinition, pre: float, post: float) -> ChangeResult:
     """Judge the change from ``pre`` to ``post`` for this scale.
 
-    Reliable when |RC| reaches the definition's criterion, RC = (post - pre) / Sdiff. Without
-    change parameters, rci, reliable and category are None.
+    Reliable when |RC| reaches the definition's criterion, RC = (post - pre) / Sdiff, that is
+    when |post - pre| reaches ``reliable_step`` (the one rule the stored courses follow too).
+    Without change parameters, rci, reliable and category are None.
     """
     direction = definition.scoring.direction
     difference = round(post - pre, 6)
@@ -119,7 +120,7 @@ def compare(definition: ScaleDefinition, pre: float, post: float) -> ChangeResul
         )
     s_diff = params.s_diff
     rci = difference / s_diff
-    reliable = abs(rci) >= params.criterion - TOLERANCE
+    reliable = abs(post - pre) >= reliable_step(s_diff, params.criterion)
     category = ChangeCategory.UNCHANGED
     if reliable and moved is ChangeDirection.DETERIORATED:
         category = ChangeCategory.DETERIORATED

@@ -122,9 +122,8 @@ def _covers_reverse_items(definition: ScaleDefinition, sheets: list[AnswerSheet]
             continue
         unreversed = item.model_copy(update={"reverse": False})
         shows_reversal = any(
-            sheet.get(item.id) is not None
-            and item_score(definition, item, sheet[item.id])  # type: ignore[arg-type]
-            != item_score(definition, unreversed, sheet[item.id])  # type: ignore[arg-type]
+            (code := sheet.get(item.id)) is not None
+            and item_score(definition, item, code) != item_score(definition, unreversed, code)
             for sheet in sheets
         )
         if not shows_reversal:

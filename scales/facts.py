@@ -18,6 +18,15 @@ if TYPE_CHECKING:
 TOLERANCE = 1e-9
 """Slack for float noise when a change lands exactly on the criterion (as in ``change``)."""
 
+
+def reliable_step(s_diff: float, criterion: float) -> float:
+    """The smallest change in either direction that counts as reliable: criterion x Sdiff, less
+    a hair for float noise. Every judgement of reliable change compares a difference with this
+    one number: ``change.compare`` (reports, trajectories) and the stored courses and their SQL
+    (signals), so they cannot disagree on a pair."""
+    return (criterion - TOLERANCE) * s_diff
+
+
 WATCHED_DOMAINS = ("wellbeing", "relationship")
 """The domains whose latest totals the caseload shows beside each client."""
 
@@ -54,7 +63,7 @@ class ScaleFacts:
         """The smallest change in either direction that counts as reliable (criterion × Sdiff)."""
         if self.s_diff is None or self.criterion is None:
             return None
-        return (self.criterion - TOLERANCE) * self.s_diff
+        return reliable_step(self.s_diff, self.criterion)
 
     @property
     def reliable_difference(self) -> float | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from pydantic import Field, StrictInt, model_validator
 
@@ -310,13 +310,20 @@ class CutoffMethod(StrEnum):
     C = "c"
 
 
+if TYPE_CHECKING:
+    Criterion: TypeAlias = float
+else:
+    # pydantic checks float literals; the typing spec allows none, so type checkers see a float
+    Criterion = Literal[1.96, 1.645]
+
+
 class Change(Strict):
     """Reliable-change parameters: SD and reliability, or a published minimal reliable change."""
 
     sd: Number | None = Field(default=None, gt=0)
     reliability: Number | None = Field(default=None, gt=0, lt=1)
     reliable_change: Number | None = Field(default=None, gt=0)
-    criterion: Literal[1.96, 1.645] = 1.96
+    criterion: Criterion = 1.96
     cutoff_method: CutoffMethod | None = None
     source: Source | None = None
 

@@ -131,13 +131,13 @@ def triggered_alerts(rules: Sequence[CriticalRule], scores: dict[str, float | No
     """Return the alerts raised by answered items; missing items never raise or block one."""
     alerts: list[Alert] = []
     for rule in rules:
-        answered = {item: scores[item] for item in rule.items if scores.get(item) is not None}
+        answered = {item: value for item in rule.items if (value := scores.get(item)) is not None}
         if rule.when is CriticalWhen.SUM:
-            if answered and sum(answered.values()) >= rule.at_least:  # type: ignore[arg-type]
+            if answered and sum(answered.values()) >= rule.at_least:
                 alerts.append(Alert(rule.id, "+".join(rule.items), rule.level, rule.message))
             continue
         for item, value in answered.items():
-            if value >= rule.at_least:  # type: ignore[operator]
+            if value >= rule.at_least:
                 alerts.append(Alert(rule.id, item, rule.level, rule.message))
     return alerts
 

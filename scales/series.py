@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from hecht.scales.change import (
-    TOLERANCE,
     ChangeCategory,
     ChangeResult,
     Cutoff,
@@ -16,6 +15,7 @@ from hecht.scales.change import (
     reliable_difference,
 )
 from hecht.scales.change import compare as compare_totals
+from hecht.scales.facts import TOLERANCE
 from hecht.scales.model import Domain, ScaleDefinition
 from hecht.scales.perinatal import PerinatalWeek, perinatal_week
 
@@ -138,11 +138,12 @@ class Trajectory:
     def line(self, axis: Axis, key: str = TOTAL) -> Line:
         """Return the total's (or a subscale's) values against the axis."""
         pairs = [
-            (step.positions[axis], _value(step.observation, key))
+            (x, y)
             for step in self.steps
-            if step.positions[axis] is not None and _value(step.observation, key) is not None
+            if (x := step.positions[axis]) is not None
+            and (y := _value(step.observation, key)) is not None
         ]
-        return Line(key, tuple(x for x, _ in pairs), tuple(y for _, y in pairs))  # type: ignore[misc]
+        return Line(key, tuple(x for x, _ in pairs), tuple(y for _, y in pairs))
 
     def lines(self, axis: Axis, *, subscales: bool = False) -> list[Line]:
         """Return the total's line (when the scale has a total), then each subscale's if asked.
@@ -162,13 +163,15 @@ class Trajectory:
         wanted = {category}
         if category is ChangeCategory.IMPROVED:
             wanted.add(ChangeCategory.RECOVERED)
-        steps = [
-            step
+        # a step with a reliable category has a total; the check says so to the type checker
+        pairs = [
+            (x, y)
             for step in self.steps
-            if step.reliable_category in wanted and step.positions[axis] is not None
+            if step.reliable_category in wanted
+            and (x := step.positions[axis]) is not None
+            and (y := step.observation.total) is not None
         ]
-        xs = tuple(step.positions[axis] for step in steps)
-        return Line(TOTAL, xs, tuple(step.observation.total for step in steps))  # type: ignore[arg-type]
+        return Line(TOTAL, tuple(x for x, _ in pairs), tuple(y for _, y in pairs))
 
     def event_position(self, axis: Axis) -> float | None:
         """Where the birth (or the due date) lies on the axis: 0 on the week axis, else None."""

@@ -92,11 +92,12 @@ def chained_event(
     The one place an event's content and hash are made: ``append_event`` stores it, the demo's
     bulk build (``hecht.schema.demo_bulk``) stores many at once. ``at`` is the actor's time in UTC.
     """
-    content = [
-        seq, actor.now().astimezone(UTC), event.value, client_id, client_code, actor.user_id,
-        actor.on_behalf_of_id, actor.access_point, outcome.value, detail, prev_hash,
+    at = actor.now().astimezone(UTC)
+    rest = [
+        event.value, client_id, client_code, actor.user_id, actor.on_behalf_of_id,
+        actor.access_point, outcome.value, detail, prev_hash,
     ]  # fmt: skip
-    return [*content, chain_hash(*content)]
+    return [seq, at, *rest, chain_hash(seq, at, *rest)]
 
 
 def append_event(

@@ -10,7 +10,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from hecht.schema.cipher import connect, database_errors, export_into, is_encrypted, key_for
+from hecht.schema.cipher import (
+    connect,
+    database_errors,
+    database_or_file_errors,
+    export_into,
+    is_encrypted,
+    key_for,
+)
 from hecht.schema.files import create_private, database_files, same_file
 
 HECHT_TABLES = ("client", "auditevent", "administration")
@@ -134,7 +141,7 @@ def backup_sqlite(
             raise BackupError(target, BackupProblem.COUNTS_DIFFER)
         partial.replace(target)
         _fsync(target.parent)
-    except (*database_errors(), OSError) as error:
+    except database_or_file_errors() as error:
         raise BackupError(source, BackupProblem.CANNOT_COPY, str(error)) from None
     finally:
         partial.unlink(missing_ok=True)

@@ -31,6 +31,11 @@ def database_errors() -> tuple[type[Exception], ...]:
     return (sqlite3.Error, cipher_module().Error)
 
 
+def database_or_file_errors() -> tuple[type[Exception], ...]:
+    """The DB-API errors of both connections, and the file system's (``OSError``)."""
+    return (*database_errors(), OSError)
+
+
 def is_encrypted(path: Path) -> bool:
     """Whether a file holds data that does not start as a plain SQLite database does."""
     try:

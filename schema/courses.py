@@ -39,9 +39,9 @@ _INSERT = """INSERT INTO episodecourse (client_id, episode_lineage_id, judged, i
 def rules_of(facts: Mapping[str, ScaleFacts]) -> dict[str, Rule]:
     """The rule of every scale whose change can be judged."""
     return {
-        scale_id: (1.0 if fact.higher_is_better else -1.0, fact.reliable_step)  # type: ignore[misc]
+        scale_id: (1.0 if fact.higher_is_better else -1.0, step)
         for scale_id, fact in facts.items()
-        if fact.judged
+        if fact.judged and (step := fact.reliable_step) is not None
     }
 
 

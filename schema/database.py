@@ -17,7 +17,8 @@ from hecht.schema.backup import BackupError, backup_sqlite
 from hecht.schema.cipher import key_for
 from hecht.schema.engine import describe_url, make_engine
 from hecht.schema.errors import DatabaseOpenError as DatabaseOpenError  # where callers find it
-from hecht.schema.failures import storage_fault
+from hecht.schema.errors import DatabaseUnreachableError
+from hecht.schema.failures import StorageFailure, storage_fault
 from hecht.schema.migrate import SchemaState, schema_status, upgrade
 
 
@@ -26,7 +27,7 @@ def sqlite_path(engine: Engine) -> Path | None:
     url = make_url(str(engine.url))
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
-    return Path(url.database)  # type: ignore[arg-type]
+    return Path(url.database)
 
 
 def backup_before_upgrade(engine: Engine, revision: str | None) -> Path:
@@ -41,7 +42,9 @@ def backup_before_upgrade(engine: Engine, revision: str | None) -> Path:
     try:
         return backup_sqlite(source, target, source_key=key, target_key=key).path
     except BackupError as error:
-        raise DatabaseOpenError(f"not upgraded, because the backup failed: {error}") from None
+        raise DatabaseOpenError(
+            f"not upgraded, because the backup failed: {error}", "upgrade_backup", reason=error
+        ) from None
 
 
 def prepare(engine: Engine) -> Path | None:
@@ -56,31 +59,41 @@ def prepare(engine: Engine) -> Path | None:
     except (OperationalError, DatabaseError, sqlite3.DatabaseError) as error:
         reason = str(getattr(error, "orig", error)).splitlines()[0]
         failure = storage_fault(error)
-        if failure is not None:  # held, read-only, full: not damaged, so no restore advised
+        if failure not in (None, StorageFailure.GONE):  # held, read-only, full: not damaged
             raise DatabaseOpenError(
-                f"cannot open the database {where}: {reason}", failure=failure.value
+                f"cannot open the database {where}: {reason}",
+                "unusable",
+                database=where,
+                failure=failure.value,
             ) from None
-        raise DatabaseOpenError(
-            f"cannot open the database {where}: {reason}. Check the path or URL (--db or "
-            "HECHT_DB); a damaged SQLite file can be replaced with `hecht restore BACKUP`."
-        ) from None
+        server = sqlite_path(engine) is None
+        raise DatabaseUnreachableError(where, reason, server=server) from None
     if status.state is SchemaState.NEWER:
         raise DatabaseOpenError(
             f"the database {where} was written by a newer version of Hecht (schema "
             f"{status.database_revision}; this version knows up to {status.head_revision}). "
-            "Update Hecht; this version will not change the database."
+            "Update Hecht; this version will not change the database.",
+            "newer",
+            database=where,
+            found=status.database_revision,
+            known=status.head_revision,
         )
     if status.state is SchemaState.FOREIGN:
         raise DatabaseOpenError(
             f"the database {where} holds tables that are not Hecht's: point --db or HECHT_DB "
-            "at a Hecht database or at a new file."
+            "at a Hecht database or at a new file.",
+            "foreign",
+            database=where,
         )
     backup = None
     if status.state is SchemaState.OLDER:
         if sqlite_path(engine) is None:
             raise DatabaseOpenError(
                 f"the database {where} has an older schema ({status.database_revision}). Back "
-                "it up (pg_dump), then run `hecht db upgrade` once for the practice."
+                "it up (pg_dump), then run `hecht db upgrade` once for the practice.",
+                "older_server",
+                database=where,
+                found=status.database_revision,
             )
         backup = backup_before_upgrade(engine, status.database_revision)
     if status.state is not SchemaState.CURRENT:
@@ -97,8 +110,11 @@ def open_database(url: str) -> Engine:
         engine.dispose()
         failure = None if isinstance(error, DatabaseOpenError) else storage_fault(error)
         if failure is not None:  # upgrading (or creating) it met a full or read-only disk
+            where = describe_url(url)
             raise DatabaseOpenError(
-                f"cannot open the database {describe_url(url)}: {failure.value}",
+                f"cannot open the database {where}: {failure.value}",
+                "unusable",
+                database=where,
                 failure=failure.value,
             ) from None
         raise

@@ -40,12 +40,13 @@ from hecht.schema.tables import (
     RecordStatus,
     Score,
     Visit,
+    table_of,
 )
 from hecht.schema.transfer import reset_sequences
 
 Row = dict[str, Any]
-MADE_HERE = (Practitioner, Client, Couple, Episode, Visit, Administration, ItemResponse, Score)
-MADE_HERE += (Alert,)
+MADE_HERE: tuple[type[SQLModel], ...] = (Practitioner, Client, Couple, Episode, Visit)
+MADE_HERE += (Administration, ItemResponse, Score, Alert)
 """The tables whose rows are made here, with the audit log; the derived ones are rebuilt."""
 
 
@@ -76,9 +77,9 @@ class BulkStore:
         self.session, self.library = session, library
         plain = of_session(session)
         self.seq, self.head = chain_head(plain)  # the chain's lock is held until the commit
-        self.rows: dict[str, list[Row]] = {model.__tablename__: [] for model in MADE_HERE}
+        self.rows: dict[str, list[Row]] = {table_of(model).name: [] for model in MADE_HERE}
         self.rows["auditevent"] = []
-        self.defaults = {model.__tablename__: _defaults(model) for model in MADE_HERE}
+        self.defaults = {table_of(model).name: _defaults(model) for model in MADE_HERE}
         self.next_id = {
             name: plain.rows(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {name}")[0][0]
             for name, defaults in self.defaults.items()
@@ -108,7 +109,7 @@ class BulkStore:
 
     def _new(self, model: type[SQLModel], **values: Any) -> Row:
         """Make a row: the model's defaults, the next id (when the table has one), the values."""
-        name = model.__tablename__
+        name = table_of(model).name
         row = {**self.defaults[name], **values}
         if name in self.next_id:
             row["id"], self.next_id[name] = self.next_id[name], self.next_id[name] + 1
@@ -133,7 +134,7 @@ class BulkStore:
 
     def add_practitioner(self, actor: Actor, name: str) -> int:
         """Register the practitioner (``clients.add_practitioner``); return their id."""
-        return self._new(Practitioner, name=name.strip(), created_at=actor.now())["id"]
+        return int(self._new(Practitioner, name=name.strip(), created_at=actor.now())["id"])
 
     def create_client(self, actor: Actor, new: NewClient) -> None:
         """Register a client (``clients.create_client``)."""
@@ -150,7 +151,7 @@ class BulkStore:
         self.couples[couple["id"]] = pair
         for client_id in pair:
             self._audit(actor, AuditKind.CREATE, client_id, f"couple {couple['id']}")
-        return couple["id"]
+        return int(couple["id"])
 
     def _episode_audit(self, actor: Actor, episode: Row, kind: AuditKind) -> None:
         """One event per client the episode is for (``episodes.episode_clients``)."""
@@ -177,7 +178,7 @@ class BulkStore:
         )
         self.episodes[episode["lineage_id"]] = episode
         self._episode_audit(actor, episode, AuditKind.CREATE)
-        return episode["lineage_id"]
+        return int(episode["lineage_id"])
 
     def correct_episode(
         self, actor: Actor, lineage_id: int, changes: dict[str, Any], reason: str
@@ -216,7 +217,7 @@ class BulkStore:
         )
         for client_id in attendees:
             self._audit(actor, AuditKind.CREATE, client_id, f"visit {visit['lineage_id']}")
-        return visit["lineage_id"]
+        return int(visit["lineage_id"])
 
     def _administration_audit(self, actor: Actor, row: Row, kind: AuditKind) -> None:
         detail = f"administration {row['lineage_id']} ({row['scale_id']})"
@@ -246,7 +247,7 @@ class BulkStore:
         )
         self.administrations[row["id"]], self.answers[row["id"]] = row, {}
         self._administration_audit(actor, row, AuditKind.CREATE)
-        return row["id"]
+        return int(row["id"])
 
     def _draft(self, administration_id: int) -> tuple[Row, ScaleDefinition]:
         row = self.administrations[administration_id]

@@ -51,13 +51,15 @@ REFERRAL_TEXT = {
 }
 REFERRERS = {"verloskundige": 60, "huisarts": 20, "gynaecoloog": 12, "kraamverzorgende": 8}
 
-FEMALE = ("Anna", "Sanne", "Lotte", "Fleur", "Eva", "Lisa", "Iris", "Femke", "Noor", "Marloes")
-FEMALE += ("Inge", "Esther", "Naomi", "Yara", "Sophie", "Laura", "Maaike", "Anouk", "Romy")
-MALE = ("Daan", "Bram", "Thijs", "Jeroen", "Ruben", "Sander", "Tim", "Joost", "Niels", "Mark")
-MALE += ("Luuk", "Stijn", "Wouter", "Koen", "Jesse", "Milan")
-SURNAMES = ("de Vries", "Jansen", "van Dijk", "Bakker", "Visser", "Smit", "Meijer", "de Boer")
-SURNAMES += ("Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker")
-SURNAMES += ("Brouwer", "de Wit", "Dijkstra", "Kok", "Verhoeven", "van den Berg", "Willems")
+FEMALE: tuple[str, ...] = ("Anna", "Sanne", "Lotte", "Fleur", "Eva", "Lisa", "Iris", "Femke")
+FEMALE += ("Noor", "Marloes", "Inge", "Esther", "Naomi", "Yara", "Sophie", "Laura", "Maaike")
+FEMALE += ("Anouk", "Romy")
+MALE: tuple[str, ...] = ("Daan", "Bram", "Thijs", "Jeroen", "Ruben", "Sander", "Tim", "Joost")
+MALE += ("Niels", "Mark", "Luuk", "Stijn", "Wouter", "Koen", "Jesse", "Milan")
+SURNAMES: tuple[str, ...] = ("de Vries", "Jansen", "van Dijk", "Bakker", "Visser", "Smit", "Meijer")
+SURNAMES += ("de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen")
+SURNAMES += ("Dekker", "Brouwer", "de Wit", "Dijkstra", "Kok", "Verhoeven", "van den Berg")
+SURNAMES += ("Willems",)
 
 THEMES = {
     ReferralReason.FEAR_OF_CHILDBIRTH: ("bevallingsangst", "controle", "geboorteplan"),

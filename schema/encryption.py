@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from hecht.schema.backup import BackupError, BackupProblem, BackupReport, row_counts, verify_copy
-from hecht.schema.cipher import connect, database_errors, export_into, is_encrypted
+from hecht.schema.cipher import (
+    connect,
+    database_errors,
+    database_or_file_errors,
+    export_into,
+    is_encrypted,
+)
 from hecht.schema.failures import StorageFailure, storage_fault
 from hecht.schema.files import create_private
 
@@ -62,7 +68,7 @@ def _encrypt(database: Path, passphrase: str) -> BackupReport:
             if counts != expected:
                 raise BackupError(partial, BackupProblem.COUNTS_DIFFER)
             _swap(partial, database)
-        except (*database_errors(), OSError) as error:
+        except database_or_file_errors() as error:
             raise BackupError(database, BackupProblem.CANNOT_COPY, str(error)) from None
         finally:
             partial.unlink(missing_ok=True)

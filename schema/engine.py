@@ -115,7 +115,8 @@ def require_postgres_driver() -> None:
         raise DatabaseOpenError(
             "a PostgreSQL database needs Hecht's PostgreSQL support, which is not installed: run "
             '`pip install "hecht[postgres]"` in the environment Hecht runs from, then try again. '
-            "An SQLite file (the default) needs nothing more."
+            "An SQLite file (the default) needs nothing more.",
+            "no_postgres_driver",
         ) from None
 
 
@@ -138,8 +139,8 @@ def make_engine(url: str) -> Engine:
         require_postgres_driver()
         # a lock another workstation holds (the audit chain's) is waited for as long as SQLite
         # waits for a busy file, then refused as "held by another program": never a hang
-        options = f"-c lock_timeout={busy_timeout_ms()}"
-        return create_engine(url, pool_pre_ping=True, connect_args={"options": options})
+        lock_timeout = f"-c lock_timeout={busy_timeout_ms()}"
+        return create_engine(url, pool_pre_ping=True, connect_args={"options": lock_timeout})
     database = parsed.database or ""
     in_memory = database in ("", ":memory:")
     options: dict[str, Any] = {}
@@ -197,7 +198,9 @@ def share_file(path: Path) -> Any:
     except OSError:
         stream.close()
         raise DatabaseOpenError(
-            f"the database {path} is being encrypted (`hecht db encrypt`): try again in a minute"
+            f"the database {path} is being encrypted (`hecht db encrypt`): try again in a minute",
+            "being_encrypted",
+            path=path,
         ) from None
     return stream
 
@@ -213,7 +216,9 @@ def _cipher_options(path: Path) -> dict[str, Any]:
             raise DatabaseOpenError(
                 f"cannot open the database {path}: file is not a database, or it is encrypted "
                 "and no passphrase was given for it. Check the path (--db or HECHT_DB); a "
-                "damaged SQLite file can be replaced with `hecht restore BACKUP`."
+                "damaged SQLite file can be replaced with `hecht restore BACKUP`.",
+                "no_passphrase",
+                path=path,
             )
         return {}
 

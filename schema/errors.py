@@ -78,12 +78,29 @@ class InvalidInputError(ServiceError):
 class DatabaseOpenError(RuntimeError):
     """The database cannot be used; the message says why and what to do.
 
-    Attributes:
-        failure: why the database or its disk refused, when that is the reason (a
-            ``hecht.schema.failures.StorageFailure``: locked, read-only, full, …); the screens
-            and commands word it in the user's language. None for any other reason.
+    ``problem`` names the refusal and ``values`` fill in its words, so the screens and commands
+    say it in the user's language (``db.error.<problem>`` in the catalogues); the message itself
+    is the English fallback.
     """
 
-    def __init__(self, message: str, *, failure: str | None = None) -> None:
+    def __init__(self, message: str, problem: str = "other", **values: object) -> None:
         super().__init__(message)
-        self.failure = failure
+        self.problem = problem
+        self.values = values
+
+
+class DatabaseUnreachableError(DatabaseOpenError):
+    """The database could not be reached or read: a PostgreSQL server (``server``) that is down,
+    refuses the role or the TLS asked for; an SQLite file that is damaged or not a database."""
+
+    def __init__(self, where: str, reason: str, *, server: bool) -> None:
+        hint = (
+            "Check that the server runs and the URL (--db or HECHT_DB); the password belongs in "
+            "~/.pgpass"
+            if server
+            else "Check the path or URL (--db or HECHT_DB); a damaged SQLite file can be "
+            "replaced with `hecht restore BACKUP`"
+        )
+        problem = "server" if server else "cannot_open"
+        message = f"cannot open the database {where}: {reason}. {hint}."
+        super().__init__(message, problem, database=where, reason=reason)

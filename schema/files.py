@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TextIO
 
 PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
@@ -71,7 +72,7 @@ def write_private(path: Path, data: str | bytes) -> None:
         raise
 
 
-def open_private_text(path: Path):  # noqa: ANN201 - a text stream, as open() returns
+def open_private_text(path: Path) -> TextIO:
     """Open a new text file for writing, readable by its owner only (UTF-8, newlines as given)."""
     descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, PRIVATE_FILE)
     os.fchmod(descriptor, PRIVATE_FILE)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -34,7 +34,8 @@ class PlainConnection:
         cursor = self.connection.cursor()
         try:
             cursor.execute(self._sql(sql), tuple(params))
-            return cursor.fetchall()  # tuples, with sqlite3's and psycopg's default row factory
+            rows: list[tuple[Any, ...]] = cursor.fetchall()  # the drivers' default row factory
+            return rows
         finally:
             cursor.close()
 
@@ -73,10 +74,14 @@ def chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
         yield unique[start : start + CHUNK]
 
 
+@overload
+def as_date(value: date | str) -> date: ...
+@overload
+def as_date(value: None) -> None: ...
 def as_date(value: date | str | None) -> date | None:
     """A stored date or timestamp as a calendar day (SQLite hands both back as text)."""
-    if value is None or type(value) is date:
-        return value  # type: ignore[return-value]
     if isinstance(value, datetime):
         return value.astimezone(UTC).date() if value.tzinfo else value.date()
-    return date.fromisoformat(value[:10])  # type: ignore[index]
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value[:10])

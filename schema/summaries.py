@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import ColumnElement, delete
 from sqlmodel import Session, col, select
 
 from hecht.schema.audit_chain import hold_chain_lock
@@ -26,13 +26,18 @@ from hecht.schema.tables import Administration, RecordStatus, Score, ScoreSummar
 from hecht.schema.versioning import only_current
 
 
-def _key_filter(model: type, client_id: int, episode_lineage_id: int | None, scale_id: str) -> list:
+def _key_filter(
+    model: type[Administration] | type[ScoreSummary],
+    client_id: int,
+    episode_lineage_id: int | None,
+    scale_id: str,
+) -> list[ColumnElement[bool]]:
     episode = (
         col(model.episode_lineage_id).is_(None)
         if episode_lineage_id is None
-        else model.episode_lineage_id == episode_lineage_id
+        else col(model.episode_lineage_id) == episode_lineage_id
     )
-    return [model.client_id == client_id, model.scale_id == scale_id, episode]
+    return [col(model.client_id) == client_id, col(model.scale_id) == scale_id, episode]
 
 
 def summarise(
@@ -74,7 +79,7 @@ def refresh_summary(
     # Only this key's rows: the newest version per lineage is picked here, not by a subquery
     # over the whole table (which would make every stored score cost more as the practice grows).
     query = (
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
             Administration.lineage_id,
             Administration.version,
             Administration.status,
@@ -115,7 +120,7 @@ def rebuild_summaries(session: Session) -> int:
     session.execute(delete(ScoreSummary))
     query = (
         only_current(
-            select(
+            select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
                 Administration.client_id,
                 Administration.episode_lineage_id,
                 Administration.scale_id,

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Protocol
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, String, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from hecht.schema.readmodels import AlertAction
@@ -311,3 +312,20 @@ class AuditEvent(SQLModel, table=True):
     detail: str | None = Field(default=None, max_length=200)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The table a table model maps to (SQLModel sets ``__table__`` but does not declare it)."""
+    table: Table = model.__table__  # type: ignore[attr-defined]  # undeclared by SQLModel
+    return table
+
+
+class _Keyed(Protocol):
+    id: int | None
+
+
+def stored_id(row: _Keyed) -> int:
+    """The key of a row that is stored (read back, or added and flushed): never None then."""
+    if row.id is None:
+        raise RuntimeError(f"this {type(row).__name__} is not stored yet: flush it first")
+    return row.id

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Date, DateTime, Table, func, insert, select, text
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel, col
 
 from hecht.schema import audit
 from hecht.schema.audit import AuditKind, event_hash
@@ -28,14 +28,14 @@ from hecht.schema.tables import (
     CourseRule,
     EpisodeCourse,
     ScoreSummary,
-    SQLModel,
+    table_of,
 )
 
 FORMAT = "hecht-export"
 FORMAT_VERSION = 1
-AUDIT_TABLE = "auditevent"
-SUMMARY_TABLE = ScoreSummary.__tablename__
-DERIVED_TABLES = {SUMMARY_TABLE, CourseRule.__tablename__, EpisodeCourse.__tablename__}
+AUDIT_TABLE = table_of(AuditEvent).name
+SUMMARY_TABLE = table_of(ScoreSummary).name
+DERIVED_TABLES = {SUMMARY_TABLE, table_of(CourseRule).name, table_of(EpisodeCourse).name}
 """Recomputed from the dossiers after an import, so never exported."""
 
 
@@ -64,7 +64,7 @@ def export_document(*, session: Session, actor: Actor) -> dict[str, Any]:
     asking for their log sees it.
     """
     audit.record(session=session, actor=actor, event=AuditKind.EXPORT, detail="json: all")
-    for client in session.execute(select(Client).order_by(Client.id)).scalars():  # type: ignore[arg-type]
+    for client in session.execute(select(Client).order_by(col(Client.id))).scalars():
         audit.record(
             session=session, actor=actor, event=AuditKind.EXPORT, client_id=client.id,
             client_code=client.code, detail="json export",
@@ -74,7 +74,7 @@ def export_document(*, session: Session, actor: Actor) -> dict[str, Any]:
         "format_version": FORMAT_VERSION,
         "schema_revision": head_revision(),
         "tables": {table.name: _rows(session, table) for table in data_tables()},
-        "audit_log": _rows(session, AuditEvent.__table__),  # type: ignore[arg-type]
+        "audit_log": _rows(session, table_of(AuditEvent)),
     }
 
 
@@ -120,7 +120,7 @@ def check_document(document: Any) -> None:
 def _check_chain(rows: list[dict[str, Any]]) -> None:
     previous = audit.GENESIS
     for number, row in enumerate(rows, start=1):
-        event = AuditEvent(**_typed(AuditEvent.__table__, row))  # type: ignore[arg-type]
+        event = AuditEvent(**_typed(table_of(AuditEvent), row))
         if event.seq != number or event.prev_hash != previous or event_hash(event) != event.hash:
             raise InvalidInputError(
                 f"the export's audit log is broken at event {row.get('seq')}: nothing imported"
@@ -129,7 +129,7 @@ def _check_chain(rows: list[dict[str, Any]]) -> None:
 
 
 def _require_empty(session: Session) -> None:
-    for table in [*data_tables(), AuditEvent.__table__]:
+    for table in [*data_tables(), table_of(AuditEvent)]:
         if session.execute(select(func.count()).select_from(table)).scalar():
             raise ConflictError(
                 f"the database is not empty (table {table.name} has rows): import into a new "
@@ -168,9 +168,9 @@ def import_document(*, session: Session, actor: Actor, document: Any) -> dict[st
         if rows:
             session.execute(insert(table), rows)
         counts[table.name] = len(rows)
-    audit_rows = [_typed(AuditEvent.__table__, row) for row in document.get("audit_log", [])]  # type: ignore[arg-type]
+    audit_rows = [_typed(table_of(AuditEvent), row) for row in document.get("audit_log", [])]
     if audit_rows:
-        session.execute(insert(AuditEvent.__table__), audit_rows)  # type: ignore[arg-type]
+        session.execute(insert(table_of(AuditEvent)), audit_rows)
     reset_sequences(session)
     rebuild_summaries(session)
     audit.record(session=session, actor=actor, event=AuditKind.IMPORT, detail="json: all")

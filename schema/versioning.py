@@ -80,7 +80,7 @@ def newest_per_lineage(model: type[V]) -> Any:
 
 def only_current(query: Any, model: type[VersionedRecord]) -> Any:
     """Restrict a query over ``model`` to the newest version of each lineage."""
-    newest = newest_per_lineage(model)  # type: ignore[type-var]
+    newest = newest_per_lineage(model)
     return query.join(
         newest, (model.lineage_id == newest.c.lineage_id) & (model.version == newest.c.newest)
     )

@@ -1,4 +1,4 @@
-"""The layers: tui above schema above scales; scales pure; no bare layer names imported."""
+"""The layers: tui above schema above scales; scales pure; no bare layer names imported; mypy."""
 
 from __future__ import annotations
 
@@ -18,13 +18,18 @@ LINT = (
 )
 
 
-def test_import_linter_contracts_are_kept(tmp_path):
-    # import-linter cannot see packages mapped by an editable install, so lint a copy laid out
-    # the way the wheel lays it out: hecht/<layer>/...
+def wheel_shaped_copy(into: Path) -> Path:
+    # import-linter and mypy cannot see packages mapped by an editable install, so they read a
+    # copy laid out the way the wheel lays it out: hecht/<layer>/...
     for layer in LAYERS:
         shutil.copytree(
-            ROOT / layer, tmp_path / "hecht" / layer, ignore=shutil.ignore_patterns("__pycache__")
+            ROOT / layer, into / "hecht" / layer, ignore=shutil.ignore_patterns("__pycache__")
         )
+    return into
+
+
+def test_import_linter_contracts_are_kept(tmp_path):
+    wheel_shaped_copy(tmp_path)
     done = subprocess.run(
         [
             sys.executable,
@@ -41,6 +46,32 @@ def test_import_linter_contracts_are_kept(tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Contracts: 3 kept, 0 broken." in done.stdout
+
+
+def mypy(copy: Path, cache: Path) -> subprocess.CompletedProcess[str]:
+    # strict, as [tool.mypy] in pyproject.toml says; a cold cache of its own takes ~10 s
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml")]
+        + ["--cache-dir", str(cache), "-p", "hecht"],
+        capture_output=True,
+        text=True,
+        cwd=copy,
+    )
+
+
+def test_mypy_finds_no_type_errors(tmp_path):
+    done = mypy(wheel_shaped_copy(tmp_path / "copy"), tmp_path / "cache")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mypy_checks_the_copy_it_is_given(tmp_path):
+    # the check above can fail: mypy reads the copy, not the installed package
+    scales = tmp_path / "copy" / "hecht" / "scales"
+    scales.mkdir(parents=True)
+    (scales / "__init__.py").write_text("def total() -> int:\n    return 'seven'\n")
+    done = mypy(tmp_path / "copy", tmp_path / "cache")
+    assert done.returncode == 1
+    assert "hecht/scales/__init__.py:2: error: Incompatible return value" in done.stdout
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -58,7 +58,7 @@ class HechtApp(App[int]):
             return
         await super().on_event(event)
 
-    def push_screen(  # type: ignore[override]
+    def push_screen(
         self,
         screen: Screen[Any] | str,
         callback: Any = None,
@@ -75,6 +75,7 @@ class HechtApp(App[int]):
         ):
             return None
         self.typeahead.hold()
+        # Textual's overloads take wait_for_dismiss as a literal True or False, not a bool
         pushed = super().push_screen(screen, callback, wait_for_dismiss, mode=mode)  # type: ignore[call-overload]
         self._release_keys_after(self.get_screen(screen) if isinstance(screen, str) else screen)
         return pushed
@@ -86,7 +87,8 @@ class HechtApp(App[int]):
         meanwhile closes once the lock is lifted.
         """
         if self.idle_lock.defer(self.pop_screen):
-            return AwaitComplete.nothing()
+            done: AwaitComplete = AwaitComplete.nothing()  # type: ignore[no-untyped-call]  # Textual's
+            return done
         self.typeahead.hold()
         popped = super().pop_screen()
         self._release_keys_after(self.screen)
@@ -122,9 +124,9 @@ class HechtApp(App[int]):
         try:
             self.backend.open()
         except DatabaseOpenError as error:
-            from hecht.tui.context import open_refusal_text
+            from hecht.tui.service_text import database_refusal_text
 
-            self.error_message = open_refusal_text(error, self.backend.url, self.messages)
+            self.error_message = database_refusal_text(error, self.messages)
             self.call_from_thread(self.exit, None, 2)
             return
         refused = self.backend.library.refusals()  # loaded now: the first dossier need not wait
@@ -237,7 +239,7 @@ class HechtApp(App[int]):
             return
         self.call_from_thread(self.push_screen, HistoryModal(label, history))
 
-    def notify(  # type: ignore[override]
+    def notify(
         self,
         message: str,
         *,
@@ -276,7 +278,8 @@ class HechtApp(App[int]):
         """Show the command palette, its prompt in the user's language."""
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        # is_open takes an App[object], and App[int] is not one to a type checker (it is invariant)
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(
                 CommandPalette(
                     placeholder=self.messages("palette.placeholder"), id="--command-palette"

@@ -316,6 +316,5 @@ def _unusable(error: Exception, url: str) -> Exception:
     if failure is None:
         return error
     where = describe_url(url)
-    return DatabaseOpenError(
-        f"cannot open the database {where}: {failure.value}", failure=failure.value
-    )
+    message = f"cannot open the database {where}: {failure.value}"
+    return DatabaseOpenError(message, "unusable", database=where, failure=failure.value)

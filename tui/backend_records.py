@@ -75,8 +75,11 @@ class RecordCalls:
     """The dossier's units of work (mixed into ``Backend``, which provides the connection)."""
 
     if TYPE_CHECKING:
-        library: ScaleLibrary
-        actor: Actor
+
+        @property
+        def library(self) -> ScaleLibrary: ...
+        @property
+        def actor(self) -> Actor: ...
 
         def _run(self, work: Callable[[Session], T], *, writes: bool = False) -> T: ...
 

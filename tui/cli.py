@@ -79,8 +79,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from hecht.tui.launch import demo_url
 
         return run_click(arguments, config, messages, demo_url)
-    except (UsageError, DatabaseOpenError) as error:  # the database: wrong place, driver, schema
+    except UsageError as error:
         print(messages("error.prefix", message=error), file=sys.stderr)
+        return 2
+    except DatabaseOpenError as error:  # the database: wrong place, driver, schema
+        from hecht.tui.service_text import database_refusal_text
+
+        print(
+            messages("error.prefix", message=database_refusal_text(error, messages)),
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         return 130

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta, Struct, field
 
 from hecht.schema.thresholds import SignalThresholds
 from hecht.tui.settings import config_dir
+
+if TYPE_CHECKING:
+    from hecht.tui.i18n import Messages
 
 CONFIG_NAME = "config.toml"
 DEFAULT_INTAKE = ("who5", "rses", "csi4", "epds", "gad7")
@@ -109,7 +112,7 @@ class ConfigError(ValueError):
         self.path, self.problem, self.field = path, problem, field
         self.given, self.known, self.line = given, known, line
 
-    def describe(self, messages: Any) -> str:
+    def describe(self, messages: Messages) -> str:
         """The refusal in the user's language, with the fix."""
         return messages(
             f"config.error.{self.problem}",
@@ -174,12 +177,12 @@ def refusal(path: Path, data: dict[str, Any], problem: str) -> ConfigError:
 
 
 def _model_at(parts: list[str]) -> type[Struct] | None:
-    model: Any = Config
+    model: type[Struct] = Config
     for part in parts:
-        model = msgspec.structs.fields(model)
-        model = next((f.type for f in model if f.name == part), None)
-        if not (isinstance(model, type) and issubclass(model, Struct)):
+        found = next((f.type for f in msgspec.structs.fields(model) if f.name == part), None)
+        if not (isinstance(found, type) and issubclass(found, Struct)):
             return None
+        model = found
     return model
 
 

@@ -78,6 +78,8 @@ class Invocation:
             if self.demo_url is None:
                 raise UsageError(self.messages("error.demo_not_here"))
             return self.demo_url(self.messages)
+        if self.db is not None and password_in(self.db):
+            raise UsageError(self.messages("db.error.password_on_command_line"))
         configured = None if self.config is None else self.config.database
         return database_url(self.db, configured)
 
@@ -97,6 +99,18 @@ class Invocation:
         from hecht.schema.services.clients import practitioner_named
 
         return replace(actor, user_id=practitioner_named(session=session, actor=actor, name=name))
+
+
+def password_in(url: str) -> bool:
+    """Whether a database URL carries a password (``postgresql://user:secret@host/db``)."""
+    from urllib.parse import urlsplit
+
+    if "://" not in url:
+        return False  # a path to an SQLite file
+    try:
+        return bool(urlsplit(url).password)
+    except ValueError:
+        return False  # a malformed URL is refused where it is opened
 
 
 def check_location(url: str, messages: Messages, *, may_create: bool) -> None:
@@ -190,18 +204,10 @@ def open_engine(url: str, messages: Messages) -> Engine:
     try:
         return open_database(url)
     except DatabaseOpenError as error:
-        failure = getattr(error, "failure", None)
+        from hecht.tui.service_text import database_refusal_text
+
+        failure = error.values.get("failure")
         reason = None if failure is None else messages(f"storage.{failure}")
-        raise UsageError(open_refusal_text(error, url, messages), reason=reason) from None
+        raise UsageError(database_refusal_text(error, messages), reason=reason) from None
     except (ArgumentError, NoSuchModuleError):
         raise UsageError(messages("db.error.bad_url", url=url)) from None
-
-
-def open_refusal_text(error: Any, url: str, messages: Messages) -> str:
-    """Why a database cannot be opened, in the user's language when the disk or another
-    program is the reason (``DatabaseOpenError.failure``), else in the refusal's own words."""
-    failure = getattr(error, "failure", None)
-    if failure is None:
-        return str(error)
-    reason = messages(f"storage.{failure}")
-    return messages("db.error.unusable", database=shown_database(url), reason=reason)

@@ -17,8 +17,9 @@ from hecht.tui.formatting import formatter
 if TYPE_CHECKING:
     from hecht.scales.library import ScaleLibrary
     from hecht.scales.model import ScaleDefinition
+    from hecht.schema.readmodels import ClientRead
     from hecht.tui.backend_records import Dossier
-    from hecht.tui.i18n import Messages
+    from hecht.tui.i18n import Language, Messages
 
 NOTE_OPENING = 60
 """How much of a note's first line the record list shows; the visit view shows it whole."""
@@ -33,7 +34,7 @@ class Record:
     label: str
 
 
-def person(client: Any, private: bool) -> str:
+def person(client: ClientRead, private: bool) -> str:
     """A client as the dossier names them: code, name and birth year (code only when private)."""
     if private or not client.name:
         return client.code
@@ -100,7 +101,7 @@ def alert_line(alert: Any, scale: str, message: str, text: Messages) -> str:
     )
 
 
-def band_label(definition: ScaleDefinition | None, band_id: str | None, language: str) -> str:
+def band_label(definition: ScaleDefinition | None, band_id: str | None, language: Language) -> str:
     """A band's label in the user's language (the stored value is its id)."""
     if definition is None or band_id is None:
         return band_id or ""

@@ -6,6 +6,7 @@ to the TUI's first frame. Machine-readable output (JSON, CSV) keeps ISO dates an
 
 from __future__ import annotations
 
+import datetime as dt  # in Formatter, ``date`` names its method: annotations there say dt.date
 from datetime import date, datetime
 from functools import cache
 
@@ -57,24 +58,32 @@ class Formatter:
             return shown
         return ("+" if value >= 0 else "-") + shown
 
-    def date_field(self, value: date | None) -> str:
+    def date_field(self, value: dt.date | None) -> str:
         """A date as a form field shows it, ready to be typed over: 28-09-2026 in Dutch,
         2026-09-28 in English (both read back by ``typed_date``)."""
         if value is None:
             return ""
         return value.strftime("%d-%m-%Y") if self.language == "nl" else value.isoformat()
 
-    def typed_date(self, typed: str) -> date | None:
-        """A date as a person types it: 2026-09-28 always, and 28-09-2026 (or 28-9-2026) too;
-        None when it is not a date."""
+    def typed_date(self, typed: str) -> dt.date | None:
+        """A date as a person types it: 2026-09-28 always; 28-09-2026, 28-9-2026, 28.09.2026 and
+        28/09/2026 too; and eight digits without separators, 28092026 (or 20260928, a year
+        first when the first four digits make one). None when it is not a date."""
         import re
 
         text = typed.strip()
         try:
-            if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
-                year, month, day = (int(part) for part in text.split("-"))
-            elif re.fullmatch(r"\d{1,2}-\d{1,2}-\d{4}", text):
-                day, month, year = (int(part) for part in text.split("-"))
+            if found := re.fullmatch(r"(\d{4})([-./])(\d{1,2})\2(\d{1,2})", text):
+                year, month, day = int(found[1]), int(found[3]), int(found[4])
+            elif found := re.fullmatch(r"(\d{1,2})([-./])(\d{1,2})\2(\d{4})", text):
+                day, month, year = int(found[1]), int(found[3]), int(found[4])
+            elif re.fullmatch(r"\d{8}", text):
+                year_first = 1900 <= int(text[:4]) <= 2199 and int(text[4:6]) <= 12
+                day, month, year = (
+                    (int(text[6:]), int(text[4:6]), int(text[:4]))
+                    if year_first
+                    else (int(text[:2]), int(text[2:4]), int(text[4:]))
+                )
             else:
                 return None
             return date(year, month, day)

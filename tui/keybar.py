@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual.app import ComposeResult
 from textual.widgets import Footer
+
+if TYPE_CHECKING:
+    from hecht.tui.app import HechtApp
 
 
 class KeyBar(Footer):
     """The footer, its labels looked up as ``keys.<action>`` in the message catalogue."""
 
     def compose(self) -> ComposeResult:
-        texts = self.app.messages  # type: ignore[attr-defined]
+        texts = cast("HechtApp", self.app).messages
         for widget in super().compose():
             action = getattr(widget, "action", None)
             if action is not None and hasattr(widget, "description"):

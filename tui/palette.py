@@ -16,7 +16,7 @@ class ScreenActions(Provider):
 
     def _actions(self) -> list[tuple[str, object, str]]:
         texts = cast("HechtApp", self.app).messages
-        found = []
+        found: list[tuple[str, object, str]] = []
         for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             label = texts.get(f"keys.{binding.action}", "")
             # every action with a name, also those the footer leaves out for room (c, p, h, d)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from hecht.tui.yes_no import ENGLISH, YesNo, ask_yes_no
+
 MISSING = "-"
 """The value (and the key) that marks an item missing, as in the TUI's item entry."""
 
@@ -36,7 +38,11 @@ class QuestionaryPrompter:
 
     Ctrl+C raises KeyboardInterrupt (``unsafe_ask``): the flow says in the user's language
     what was kept, where questionary's own ``ask`` would print an English "Cancelled by user".
+    Yes/no questions use the words and keys of ``words`` (J/n in Dutch).
     """
+
+    def __init__(self, words: YesNo = ENGLISH) -> None:
+        self.words = words
 
     def select(self, message: str, choices: Sequence[tuple[str, str]]) -> str | None:
         import questionary
@@ -49,7 +55,8 @@ class QuestionaryPrompter:
         values = [value for value, _ in choices]
         if MISSING in values:
             point_at_with_key(question, MISSING, values.index(MISSING))
-        return question.unsafe_ask()
+        picked: str | None = question.unsafe_ask()
+        return picked
 
     def checkbox(self, message: str, choices: Sequence[tuple[str, str, bool]]) -> list[str] | None:
         import questionary
@@ -57,22 +64,23 @@ class QuestionaryPrompter:
         options = [
             questionary.Choice(title, value=value, checked=on) for value, title, on in choices
         ]
-        return questionary.checkbox(message, choices=options).unsafe_ask()
+        checked: list[str] | None = questionary.checkbox(message, choices=options).unsafe_ask()
+        return checked
 
     def text(self, message: str, default: str = "") -> str | None:
         import questionary
 
-        return questionary.text(message, default=default).unsafe_ask()
+        typed: str | None = questionary.text(message, default=default).unsafe_ask()
+        return typed
 
     def confirm(self, message: str, default: bool = True) -> bool | None:
-        import questionary
-
-        return questionary.confirm(message, default=default).unsafe_ask()
+        return ask_yes_no(message, default, self.words)
 
     def password(self, message: str) -> str | None:
         import questionary
 
-        return questionary.password(message).unsafe_ask()
+        typed: str | None = questionary.password(message).unsafe_ask()
+        return typed
 
     def say(self, message: str) -> None:
         print(message)
@@ -95,6 +103,7 @@ def shortcut(value: str) -> str | bool:
 
 def point_at_with_key(question: Any, key: str, index: int) -> None:
     """Make ``key`` point at the choice at ``index``, as a shortcut key does."""
+    from prompt_toolkit.key_binding import KeyBindings
     from questionary.prompts.common import InquirerControl
 
     application = question.application
@@ -103,7 +112,7 @@ def point_at_with_key(question: Any, key: str, index: int) -> None:
         for window in application.layout.find_all_windows()
         if isinstance(window.content, InquirerControl)
     ]
-    bindings = application.key_bindings
+    bindings: KeyBindings = application.key_bindings
 
     @bindings.add(key, eager=True)
     def _(event: Any) -> None:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Generic, TypeVar, cast
 from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from hecht.schema.errors import StaleVersionError
     from hecht.tui.app import HechtApp
     from hecht.tui.backend import Backend
@@ -21,10 +23,14 @@ R = TypeVar("R")
 class HechtAccess:
     """Typed access to what every screen of Hecht uses, instead of ``self.app`` as ``App``."""
 
+    if TYPE_CHECKING:
+        app: App[object]
+        """The running app, as Textual's screens have it."""
+
     @property
     def hecht(self) -> HechtApp:
         """The running Hecht app."""
-        return cast("HechtApp", self.app)  # type: ignore[attr-defined]
+        return cast("HechtApp", self.app)
 
     @property
     def backend(self) -> Backend:
@@ -56,6 +62,21 @@ class HechtAccess:
     def reason_for(self, error: BaseException) -> str:
         """What went wrong, as the user reads it (see ``reason_for``)."""
         return reason_for(error, self.text)
+
+    def show_refusal(self, where: str, message: str, field: str | None = None) -> None:
+        """Say why beside its field, put the cursor in the field and bring both into view.
+
+        ``where`` and ``field`` are selectors. A form taller than the terminal (80x24) scrolls:
+        a refusal out of sight would make Ctrl+S look as if it did nothing.
+        """
+        from hecht.tui.widgets.plain import Plain
+
+        screen = cast("Screen[object]", self)
+        shown = screen.query_one(where, Plain)
+        shown.update(message)
+        if field is not None:
+            screen.query_one(field).focus(scroll_visible=False)
+        screen.call_after_refresh(shown.scroll_visible, animate=False)
 
     def said_not_read(self, error: BaseException) -> bool:
         """From a worker: say that a read met a storage fault (a database held by another

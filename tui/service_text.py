@@ -28,3 +28,15 @@ def service_error_text(error: Any, messages: Messages) -> str:
     expected = messages.get(f"input.expect.{error.field}", "")
     text = messages(f"input.{reason}", field=field_label(error.field or "", messages), **details)
     return f"{text}; {expected}" if expected and reason in FIELD_REASONS else text
+
+
+def database_refusal_text(error: Any, messages: Messages) -> str:
+    """Why a database cannot be used, in the user's language (``db.error.<problem>``); the
+    storage layer's English text where the catalogue has no words for the problem."""
+    key = f"db.error.{getattr(error, 'problem', 'other')}"
+    if key not in messages.keys():
+        return str(error)
+    values = dict(getattr(error, "values", {}))
+    if "failure" in values:  # held, read-only, full (hecht.schema.failures): said, not quoted
+        values["reason"] = messages(f"storage.{values['failure']}")
+    return messages(key, **values)

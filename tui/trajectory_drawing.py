@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.content import Content
@@ -30,6 +30,9 @@ from hecht.scales.series import (
 )
 from hecht.tui.formatting import formatter
 from hecht.tui.widgets.trajectory_chart import Bars, Drawing, Series
+
+if TYPE_CHECKING:
+    from hecht.tui.i18n import Messages
 
 # Colours are ANSI numbers, so the chart (plotext), the notes (Textual's "ansi_…" names) and
 # the table (Rich's "color(n)") show the same colour in every theme.
@@ -133,7 +136,7 @@ def _ylim(scale: ScaleTrajectory, subscales: bool) -> tuple[float, float]:
 
 
 def _lines(
-    scale: ScaleTrajectory, axis: Axis, subscales: bool, who: Sequence[str], text: Any
+    scale: ScaleTrajectory, axis: Axis, subscales: bool, who: Sequence[str], text: Messages
 ) -> list[Series]:
     names = {sub.id: sub.label.get(text.language) for sub in scale.definition.subscales}
     found = []
@@ -149,7 +152,7 @@ def _lines(
     return found
 
 
-def _markers(scale: ScaleTrajectory, axis: Axis, text: Any) -> list[Series]:
+def _markers(scale: ScaleTrajectory, axis: Axis, text: Messages) -> list[Series]:
     found = []
     for category, color, marker in (
         (ChangeCategory.IMPROVED, IMPROVED, IMPROVED_MARKER),
@@ -176,7 +179,7 @@ def _discrepancy(scale: ScaleTrajectory, axis: Axis, label: str) -> tuple[Bars, 
 
 
 def drawing(
-    scale: ScaleTrajectory, axis: Axis, subscales: bool, who: Sequence[str], text: Any
+    scale: ScaleTrajectory, axis: Axis, subscales: bool, who: Sequence[str], text: Messages
 ) -> Drawing:
     """The chart of a scale on an axis: lines, guides, markers and ticks."""
     lines = _lines(scale, axis, subscales, who, text)
@@ -204,7 +207,7 @@ def drawing(
     )
 
 
-def notes(scale: ScaleTrajectory, axis: Axis, text: Any) -> list[Content]:
+def notes(scale: ScaleTrajectory, axis: Axis, text: Messages) -> list[Content]:
     """The lines beneath the chart that say what its guides and markers mean."""
     found = [_cutoff_note(scale, text), _change_note(scale, text)]
     timeline, event = scale.client.timeline, scale.client.timeline.event
@@ -223,7 +226,7 @@ def notes(scale: ScaleTrajectory, axis: Axis, text: Any) -> list[Content]:
     return found
 
 
-def _cutoff_note(scale: ScaleTrajectory, text: Any) -> Content:
+def _cutoff_note(scale: ScaleTrajectory, text: Messages) -> Content:
     cutoff = scale.guides.cutoff
     if cutoff is None:
         return Content(text("trajectory.note.no_cutoff"))
@@ -235,17 +238,17 @@ def _cutoff_note(scale: ScaleTrajectory, text: Any) -> Content:
     line = (
         swatch(CUTOFF, "──")
         + " "
-        + text("trajectory.note.cutoff", value=f"{cutoff.value:g}", source=source)
+        + text("trajectory.note.cutoff", value=_score(cutoff.value, text), source=source)
     )
     if scale.guides.bands:
-        values = ", ".join(f"{value:g}" for value in scale.guides.bands)
+        values = ", ".join(_score(value, text) for value in scale.guides.bands)
         line += Content.assemble(
             " · ", swatch(BAND, "──"), " ", text("trajectory.note.bands", values=values)
         )
     return line
 
 
-def _change_note(scale: ScaleTrajectory, text: Any) -> Content:
+def _change_note(scale: ScaleTrajectory, text: Messages) -> Content:
     params = scale.definition.change
     if params is None:
         return Content(text("trajectory.note.no_change_parameters"))
@@ -255,11 +258,11 @@ def _change_note(scale: ScaleTrajectory, text: Any) -> Content:
         f" {text('trajectory.legend.improved')} · ",
         swatch(DETERIORATED, DETERIORATED_MARKER),
         f" {text('trajectory.legend.deteriorated')} · ",
-        text("trajectory.note.reliable_change", value=f"{limit:.3g}"),
+        text("trajectory.note.reliable_change", value=_score(limit, text)),
     )
 
 
-def _partner_note(scale: ScaleTrajectory, text: Any) -> Content:
+def _partner_note(scale: ScaleTrajectory, text: Messages) -> Content:
     limit = reliable_difference(scale.definition)
     if limit is None:
         return Content(text("trajectory.note.no_reliable_difference"))
@@ -268,14 +271,14 @@ def _partner_note(scale: ScaleTrajectory, text: Any) -> Content:
     return (
         swatch(DISCREPANCY, DISCREPANCY_MARKER)
         + " "
-        + text("trajectory.note.reliable_difference", value=f"{limit:.3g}", visits=visits)
+        + text("trajectory.note.reliable_difference", value=_score(limit, text), visits=visits)
     )
 
 
 COLUMNS = ("date", "week", "score", "band", "change", "category")
 
 
-def columns(scale: ScaleTrajectory, text: Any) -> list[str]:
+def columns(scale: ScaleTrajectory, text: Messages) -> list[str]:
     """The table's headings: the partner's score and the difference only for a couple."""
     names = list(COLUMNS)
     if scale.partner is not None:
@@ -285,7 +288,7 @@ def columns(scale: ScaleTrajectory, text: Any) -> list[str]:
     return [text(f"trajectory.column.{name}") for name in names]
 
 
-def rows(scale: ScaleTrajectory, text: Any) -> list[list[str | Text]]:
+def rows(scale: ScaleTrajectory, text: Messages) -> list[list[str | Text]]:
     """One row per administration of the client, oldest first."""
     language = text.language
     bands = {b.id: b.label.get(language) for b in scale.definition.interpretation.bands}
@@ -307,35 +310,35 @@ def rows(scale: ScaleTrajectory, text: Any) -> list[list[str | Text]]:
         ]
         if scale.partner is not None:
             total = partner.get(seen.visit) if seen.visit is not None else None
-            row.append("—" if total is None else f"{total:g}")
+            row.append(_score(total, text))
         if scale.pairs:
-            row.append(_difference_cell(pairs.get(seen.visit or -1)))
+            row.append(_difference_cell(pairs.get(seen.visit or -1), text))
         found.append(row)
     return found
 
 
-def _score_cell(scale: ScaleTrajectory, seen: Observation, text: Any) -> str:
+def _score_cell(scale: ScaleTrajectory, seen: Observation, text: Messages) -> str:
     """The total, or for a scale without one (ECR-RS, SRIS, SSAS) its subscales."""
     if scale.definition.scoring.total:
-        return text("trajectory.invalid") if seen.total is None else f"{seen.total:g}"
+        return text("trajectory.invalid") if seen.total is None else _score(seen.total, text)
     parts = [
-        f"{subscale.label.get(text.language)} {seen.subscales[subscale.id]:g}"
+        f"{subscale.label.get(text.language)} {_score(seen.subscales[subscale.id], text)}"
         for subscale in scale.definition.subscales
         if seen.subscales.get(subscale.id) is not None
     ]
     return " · ".join(parts) or text("trajectory.invalid")
 
 
-def _change_cell(scale: ScaleTrajectory, step: Step, valid: int, text: Any) -> str:
+def _change_cell(scale: ScaleTrajectory, step: Step, valid: int, text: Messages) -> str:
     if step.observation.total is None:
         return "—"
     if step is scale.client.baseline:
         return text("trajectory.no_change_yet" if valid == 1 else "trajectory.baseline")
     assert step.change is not None
-    return f"{step.change.difference:+g}"
+    return _score(step.change.difference, text, signed=True)
 
 
-def _category_cell(step: Step, text: Any) -> Text:
+def _category_cell(step: Step, text: Messages) -> Text:
     if step.change is None:
         return Text("")
     category = step.change.category
@@ -350,10 +353,15 @@ def _category_cell(step: Step, text: Any) -> Text:
     return Text(label, style=STYLES.get(category, ""))
 
 
-def _difference_cell(pair: Discrepancy | None) -> Text:
+def _difference_cell(pair: Discrepancy | None, text: Any) -> Text:
     if pair is None:
         return Text("—")
     if pair.flagged:
-        flagged = f"{pair.difference:+g} {DISCREPANCY_MARKER}"
+        flagged = f"{_score(pair.difference, text, signed=True)} {DISCREPANCY_MARKER}"
         return Text(flagged, style=f"bold color({DISCREPANCY})")
-    return Text(f"{pair.difference:+g}")
+    return Text(_score(pair.difference, text, signed=True))
+
+
+def _score(value: float | None, text: Any, *, signed: bool = False) -> str:
+    """A score, change or limit as the user's language writes it (23,6 in Dutch)."""
+    return formatter(text.language).score(value, signed=signed)

@@ -15,23 +15,25 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
 from textual import events
+from textual.dom import DOMNode
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
     from textual.timer import Timer
-    from textual.widget import Widget
     from textual.worker import Worker
+
+    from hecht.tui.app import HechtApp
 
 STUCK_SECONDS = 20.0
 """When nothing moves for this long while keys are held, they go on anyway (a safety net only:
 every step releases its hold when it ends, also when it fails)."""
 
 P = ParamSpec("P")
-N = TypeVar("N", bound="Widget")
+N = TypeVar("N", bound=DOMNode)
 
 
 class TypeAhead:
@@ -163,9 +165,9 @@ def holding_keys(
         method: Callable[Concatenate[N, P], None],
     ) -> Callable[Concatenate[N, P], Worker[None]]:
         @wraps(method)
-        def start(node: N, *args: P.args, **kwargs: P.kwargs) -> Worker[None]:
+        def start(node: N, /, *args: P.args, **kwargs: P.kwargs) -> Worker[None]:
             app = node.app
-            keys: TypeAhead = app.typeahead  # type: ignore[attr-defined]
+            keys = cast("HechtApp", app).typeahead
             keys.hold()
 
             def body() -> None:

@@ -35,7 +35,8 @@ def battery(
     attendees: list[str],
     reasons: Sequence[str] = (),
 ) -> list[Step]:
-    """Return the scales to enter, in protocol order.
+    """Return the scales to enter: person by person (the client whose dossier is open first),
+    each person's in protocol order, so a couple's forms are entered one stack at a time.
 
     Relationship scales are entered for each attending partner, the others for the client whose
     dossier is open; scale ids the library does not know are skipped. At intake and closing the
@@ -53,8 +54,20 @@ def battery(
             steps += [Step(definition.id, code) for code in present]
         elif client_code in attendees:
             steps.append(Step(definition.id, client_code))
-    if kind is VisitKind.VISIT:
-        return steps
+    if kind is not VisitKind.VISIT:
+        steps += _for_reasons(protocols, library, reasons, present, steps)
+    return sorted(steps, key=lambda step: present.index(step.client_code))
+
+
+def _for_reasons(
+    protocols: Protocols,
+    library: ScaleLibrary,
+    reasons: Sequence[str],
+    present: list[str],
+    planned: list[Step],
+) -> list[Step]:
+    """The scales suggested for the referral reasons, for each attending partner, each once."""
+    steps: list[Step] = []
     for reason in reasons:
         for scale_id in protocols.by_reason.get(reason):
             definition = _known(library, scale_id)
@@ -63,7 +76,7 @@ def battery(
             steps += [
                 step
                 for step in (Step(definition.id, code) for code in present)
-                if step not in steps
+                if step not in planned and step not in steps
             ]
     return steps
 

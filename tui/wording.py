@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hecht.scales.model import Item, Option, ScaleDefinition
 from hecht.scales.text import Language
 
+if TYPE_CHECKING:
+    from hecht.tui.i18n import Messages
+
 
 def item_wording(item: Item, language: Language) -> str:
-    """An item's text (licensed wording) or, without it, our short label."""
-    return (item.text or item.label).get(language)
+    """An item's text (licensed wording) in the user's language or, without it, our short label
+    in that language: a Dutch screen never mixes in an English question."""
+    if item.text is not None and (item.text.nl if language == "nl" else item.text.en):
+        return item.text.get(language)
+    return item.label.get(language)
+
+
+def other_language_wording(item: Item, language: Language) -> str | None:
+    """The licensed wording in the other language when there is none in the user's: shown
+    beneath our label, for asking the question aloud from the original."""
+    if item.text is None or item_wording(item, language) == item.text.get(language):
+        return None
+    return item.text.get(language)
 
 
 def option_wording(item: Item, option: Option, language: Language) -> str:
     """What an answer box says: the item's own wording for it, the option set's, or our label."""
     wording = item.option_text.get(option.code) or option.text
-    return (wording or option.label).get(language)
+    if wording is not None and (wording.nl if language == "nl" else wording.en):
+        return wording.get(language)
+    return option.label.get(language)
 
 
-def unasked_lines(definition: ScaleDefinition, missing: list[str], text: Any) -> list[str]:
+def unasked_lines(definition: ScaleDefinition, missing: list[str], text: Messages) -> list[str]:
     """A line for each critical item left unanswered: it must be asked about, not passed over."""
     from hecht.scales.scoring import unanswered_critical
 

@@ -27,7 +27,7 @@ from hecht.schema.tables import Administration, EntryMode, ItemResponse, RecordS
 from hecht.schema.versioning import current_rows
 
 
-def _stored_answers(session: Session, client_id: int, response: ResponseIn) -> list[dict]:
+def _stored_answers(session: Session, client_id: int, response: ResponseIn) -> list[dict[str, Any]]:
     """The answers of the client's completed administrations of that scale on that day."""
     found = []
     for row in current_rows(

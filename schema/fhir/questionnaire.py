@@ -83,8 +83,7 @@ def scale_coding(definition: ScaleDefinition) -> list[dict[str, Any]]:
     ]
     loinc = terms.loinc_for(definition.id)
     if loinc is not None and loinc.panel is not None:
-        verified = {"system": terms.LOINC, "code": loinc.panel, "display": loinc.panel_display}
-        codings.insert(0, verified)
+        codings.insert(0, loinc.panel.coding())
     return codings
 
 

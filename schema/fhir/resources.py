@@ -84,6 +84,7 @@ def _answer_item(
         entry["extension"] = [absent]
         return entry
     option_set = definition.option_set(item)
+    value: dict[str, Any]
     if option_set.range is None:
         value = {"valueCoding": answer_coding(definition, item, answer.code, language)}
     elif float(answer.code).is_integer():
@@ -208,9 +209,7 @@ def _total_observation(
     ]
     loinc = terms.loinc_for(definition.id)
     if loinc is not None and loinc.total is not None:
-        coding.insert(
-            0, {"system": terms.LOINC, "code": loinc.total, "display": loinc.total_display}
-        )
+        coding.insert(0, loinc.total.coding())
     summed = definition.scoring.method == "sum"
     value = _value(total, definition.scoring.transform, summed)
     if score.prorated:  # missing items were made up for by the definition's rule

@@ -36,39 +36,45 @@ MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 
 
 @dataclass(frozen=True)
+class LoincCode:
+    """One LOINC code and its display name, as LOINC publishes them."""
+
+    code: str
+    display: str
+
+    def coding(self) -> dict[str, str]:
+        """The code as a FHIR Coding."""
+        return {"system": LOINC, "code": self.code, "display": self.display}
+
+
+@dataclass(frozen=True)
 class LoincCodes:
     """The LOINC codes of one scale: its panel (the questionnaire) and its total score."""
 
-    panel: str | None
-    panel_display: str | None
-    total: str | None
-    total_display: str | None
+    panel: LoincCode | None
+    total: LoincCode | None
 
 
 LOINC_CODES: dict[str, LoincCodes] = {
     # cdn.loinc.org/44261-6: the total, member of panel 44249-1 "PHQ-9 quick depression
     # assessment panel [Reported.PHQ]".
     "phq9": LoincCodes(
-        "44249-1",
-        "PHQ-9 quick depression assessment panel [Reported.PHQ]",
-        "44261-6",
-        "Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]",
+        LoincCode("44249-1", "PHQ-9 quick depression assessment panel [Reported.PHQ]"),
+        LoincCode("44261-6", "Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]"),
     ),
     # loinc.org/69729-2 (the PHQ-SADS panel) lists 70274-6. The GAD-7 panel code 69737-5 was
     # found only in encyclopaedia mirrors, never on a LOINC page: not used.
     "gad7": LoincCodes(
         None,
-        None,
-        "70274-6",
-        "Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]",
+        LoincCode(
+            "70274-6", "Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]"
+        ),
     ),
     # cdn.loinc.org/55757-9: the panel and, in its hierarchy, the total 55758-7. Applies once a
     # PHQ-2 definition with the id "phq2" is in the library.
     "phq2": LoincCodes(
-        "55757-9",
-        "Patient Health Questionnaire 2 item (PHQ-2) [Reported]",
-        "55758-7",
-        "Patient Health Questionnaire 2 item (PHQ-2) total score [Reported]",
+        LoincCode("55757-9", "Patient Health Questionnaire 2 item (PHQ-2) [Reported]"),
+        LoincCode("55758-7", "Patient Health Questionnaire 2 item (PHQ-2) total score [Reported]"),
     ),
     # EPDS: panel 71354-5 was seen only on a third-party code site and the total 99046-5 nowhere
     # authoritative, so the EPDS keeps its local codes. No LOINC code was found for WHO-5,

@@ -32,6 +32,7 @@ from hecht.schema.tables import (
     ItemResponse,
     RecordStatus,
     Score,
+    stored_id,
 )
 from hecht.schema.versioning import (
     for_change,
@@ -149,9 +150,9 @@ def start_administration(
             observed = datetime.combine(new.observed_on, time(12), tzinfo=now.tzinfo)
     episode = new.episode_lineage_id
     if episode is None:  # an answer belongs to the episode it was given in, if one was running
-        episode = episode_running_on(session, client.id, observed.date())  # type: ignore[arg-type]
+        episode = episode_running_on(session, stored_id(client), observed.date())
     row = Administration(
-        client_id=client.id,  # type: ignore[arg-type]
+        client_id=stored_id(client),
         episode_lineage_id=episode,
         visit_lineage_id=new.visit_lineage_id,
         scale_id=definition.id,
@@ -222,7 +223,7 @@ def _raise_alerts(
     session: Session, actor: Actor, row: Administration, definition: ScaleDefinition
 ) -> list[AlertRead]:
     """Raise the alerts the stored answers trigger, once per rule and item in a lineage."""
-    sheet = _sheet(session, row.id)  # type: ignore[arg-type]
+    sheet = _sheet(session, stored_id(row))
     scores = item_scores(definition, sheet)
     lineage_ids = [version.id for version in history(session, Administration, row.lineage_id)]  # type: ignore[arg-type]
     raised = {
@@ -236,7 +237,7 @@ def _raise_alerts(
         if (triggered.rule, triggered.item) in raised:
             continue
         alert = Alert(
-            administration_id=row.id,  # type: ignore[arg-type]
+            administration_id=stored_id(row),
             client_id=row.client_id,
             rule_id=triggered.rule,
             item=triggered.item,
@@ -310,12 +311,12 @@ def store_score(
     session: Session, row: Administration, definition: ScaleDefinition, now: datetime
 ) -> Score:
     """Score an administration's answers and store (or replace) its derived Score row."""
-    result = score(definition, _sheet(session, row.id))  # type: ignore[arg-type]
+    result = score(definition, _sheet(session, stored_id(row)))
     stored = session.get(Score, row.id) or Score(
-        administration_id=row.id,
+        administration_id=stored_id(row),
         valid=False,
         prorated=False,
-        computed_at=now,  # type: ignore[arg-type]
+        computed_at=now,
     )
     stored.total = result.total
     stored.raw_total = result.raw_total
@@ -404,7 +405,7 @@ def correct_administration(
     if old.status != RecordStatus.COMPLETE:
         raise ConflictError("only a completed administration can be corrected", field="status")
     definition = definition_for(library, old.scale_id, old.scale_version)
-    sheet = _sheet(session, old.id)  # type: ignore[arg-type]
+    sheet = _sheet(session, stored_id(old))
     for item_id, typed in answers.items():
         try:
             item = definition.item(item_id)
@@ -423,7 +424,7 @@ def correct_administration(
         code = sheet.get(item.id)
         session.add(
             ItemResponse(
-                administration_id=new.id,  # type: ignore[arg-type]
+                administration_id=stored_id(new),
                 item_id=item.id,
                 position=position,
                 code=code,

@@ -102,7 +102,7 @@ def _active_episodes(
             couple_id,
             as_date(due),
             as_date(birth),
-            as_date(started),  # type: ignore[arg-type]
+            as_date(started),
         )
         if client_id is not None:
             by_client[client_id] = episode
@@ -202,10 +202,10 @@ def caseload_rows(
         )
         if client_id in episodes or client_id not in in_any_episode
     }
-    partners = {}
-    for couple_id, (first, second) in couples.items():
-        partners[first] = (couple_id, second)
-        partners[second] = (couple_id, first)
+    partners: dict[int, tuple[int, int]] = {}
+    for couple, (first, second) in couples.items():
+        partners[first] = (couple, second)
+        partners[second] = (couple, first)
     visits = _visit_stats(plain)
     alerts = _counts(plain, "alert", "acknowledged_at IS NULL")
     drafts = _counts(plain, "administration", "status = 'draft'")
@@ -220,7 +220,7 @@ def caseload_rows(
         if episode is not None:
             week = perinatal_week(today, due_date=episode.due_date, birth_date=episode.birth_date)
             last_visit, count = visits.get(episode.lineage_id, (None, 0))
-        partner = clients.get(partner_id)  # type: ignore[arg-type]
+        partner = clients.get(partner_id)
         rows.append(
             CaseloadRow(
                 client_id=client_id,

@@ -12,7 +12,7 @@ from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, NotFoundError
 from hecht.schema.inputs import ClientChanges, NewClient
 from hecht.schema.readmodels import ClientRead, CoupleRead
-from hecht.schema.tables import Client, Couple, Practitioner
+from hecht.schema.tables import Client, Couple, Practitioner, stored_id
 from hecht.schema.versioning import hold_write_lock
 
 
@@ -159,7 +159,7 @@ def create_couple(
     first, second = client_row(session, first_code), client_row(session, second_code)
     assert first.id is not None and second.id is not None
     for client in (first, second):
-        existing = couple_of(session, client.id)  # type: ignore[arg-type]
+        existing = couple_of(session, stored_id(client))
         if existing is not None:
             raise ConflictError(
                 f"client '{client.code}' is already in a couple: a couple has exactly two clients",

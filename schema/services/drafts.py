@@ -95,9 +95,9 @@ def store_answers(
             administration_id=administration_id, item_id=answer.item_id, code=answer.code,
             missing_reason=answer.missing_reason,
         )  # fmt: skip
-    row = session.get(Administration, administration_id)
-    assert row is not None
-    return StoredAnswers(administration_read(session, row), raised, visit)
+    stored = session.get(Administration, administration_id)
+    assert stored is not None
+    return StoredAnswers(administration_read(session, stored), raised, visit)
 
 
 def discard_draft(*, session: Session, actor: Actor, administration_id: int, reason: str) -> None:

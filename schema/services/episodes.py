@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlmodel import Session, or_
+from sqlmodel import Session, col, or_
 
 from hecht.scales.perinatal import PerinatalWeek, perinatal_week
 from hecht.schema import audit
@@ -198,9 +198,9 @@ def episodes_for_client(*, session: Session, actor: Actor, code: str) -> list[Ep
     client = client_row(session, code)
     assert client.id is not None
     couple = couple_of(session, client.id)
-    condition = Episode.client_id == client.id
+    condition = col(Episode.client_id) == client.id
     if couple is not None:
-        condition = or_(condition, Episode.couple_id == couple.id)
+        condition = or_(condition, col(Episode.couple_id) == couple.id)
     episodes = current_rows(session, Episode, condition)
     audit.record_client(session, actor, AuditKind.READ, client, "episodes")
     return [episode_read(episode) for episode in sorted(episodes, key=lambda e: e.started_on)]
@@ -223,9 +223,9 @@ def episode_history(*, session: Session, actor: Actor, lineage_id: int) -> list[
 def episode_running_on(session: Session, client_id: int, on: date) -> int | None:
     """Return the lineage of the client's (or couple's) episode running on a date, if any."""
     couple = couple_of(session, client_id)
-    owner = Episode.client_id == client_id
+    owner = col(Episode.client_id) == client_id
     if couple is not None:
-        owner = or_(owner, Episode.couple_id == couple.id)
+        owner = or_(owner, col(Episode.couple_id) == couple.id)
     running = [
         episode
         for episode in current_rows(session, Episode, owner)

@@ -88,7 +88,7 @@ def _episodes(session: Session) -> dict[int, _EpisodeFacts]:
             select(Couple.id, Couple.first_client_id, Couple.second_client_id)
         )
     }
-    columns = select(
+    columns = select(  # type: ignore[call-overload]  # sqlmodel types up to 4 columns
         Episode.lineage_id,
         Episode.client_id,
         Episode.couple_id,
@@ -142,9 +142,9 @@ def practice_outcomes(*, session: Session, actor: Actor, library: ScaleLibrary) 
     lonely: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     invalid: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     members: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for lineage, facts in episodes.items():
-        for client in facts.clients:
-            for key in _group_keys(facts, roles.get(client)):
+    for lineage, episode_facts in episodes.items():
+        for client in episode_facts.clients:
+            for key in _group_keys(episode_facts, roles.get(client)):
                 members[key].add(lineage)
     for (client, episode, scale), points in end_points(of_session(session), definitions).items():
         facts = episodes.get(episode) if episode is not None else None

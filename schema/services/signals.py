@@ -168,7 +168,7 @@ def deteriorations(
                 "scale_name": fact.short_name,
                 "baseline": first,
                 "latest": last,
-                "rci": round(last - first, 6) / fact.s_diff,  # type: ignore[operator]
+                "rci": round(last - first, 6) / fact.s_diff,
             }
             found[client].append(Signal(SignalKind.DETERIORATED, scale_id, detail))
     for signals in found.values():
@@ -233,12 +233,16 @@ def signals_for(
     overdue_day = today - timedelta(weeks=limits.overdue_weeks)
     course_of = courses(plain, episode_ids, overdue_day) if episode_ids else {}
     worse = [episode for (_, episode, bits, _) in course_of.values() if bits & Course.DETERIORATED]
-    declines = deteriorations(plain, judged, worse) if worse else {}  # type: ignore[arg-type]
+    declines = deteriorations(plain, judged, worse) if worse else {}
     relationship = [s for s, fact in judged.items() if fact.domain == "relationship"]
-    shared = [c.episode_lineage_id for c in clients if c.partner_id is not None]
+    shared = [
+        episode
+        for c in clients
+        if c.partner_id is not None and (episode := c.episode_lineage_id) is not None
+    ]
     ends: dict[int, dict[str, EndPoints]] = defaultdict(dict)
     if relationship and shared:
-        for (client_id, _, scale_id), points in end_points(plain, relationship, shared).items():  # type: ignore[arg-type]
+        for (client_id, _, scale_id), points in end_points(plain, relationship, shared).items():
             ends[client_id][scale_id] = points
     found = {}
     course_for = course_of.get

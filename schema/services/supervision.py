@@ -75,26 +75,26 @@ def _weeks(today: date, then: date | None) -> int | None:
 
 def score_lines(library: ScaleLibrary, points: list[TrajectoryPoint]) -> list[ScoreLine]:
     """Summarise each scale's valid totals: the series, the baseline, the latest and the change."""
-    by_scale: dict[str, list[TrajectoryPoint]] = {}
+    by_scale: dict[str, list[tuple[float, TrajectoryPoint]]] = {}
     for point in points:
         if point.valid and point.total is not None:
-            by_scale.setdefault(point.scale_id, []).append(point)
+            by_scale.setdefault(point.scale_id, []).append((point.total, point))
     lines = []
     for scale_id, series in sorted(by_scale.items()):
         try:
             definition = library.get(scale_id)
         except KeyError:
             continue
-        first, last = series[0], series[-1]
-        result = None if len(series) < 2 else compare(definition, first.total, last.total)  # type: ignore[arg-type]
+        (first, _), (last, newest) = series[0], series[-1]
+        result = None if len(series) < 2 else compare(definition, first, last)
         lines.append(
             ScoreLine(
                 scale_id=scale_id,
                 short_name=definition.short_name,
-                series=[point.total for point in series],  # type: ignore[misc]
-                latest=last.total,
-                band=last.band,
-                baseline=first.total,
+                series=[total for total, _ in series],
+                latest=last,
+                band=newest.band,
+                baseline=first,
                 change=None if result is None else result.difference,
                 category=None if result is None or result.category is None else result.category,
                 reliable=None if result is None else result.reliable,
@@ -196,8 +196,9 @@ def supervision_packet(
         if not names:
             summary = _without_name(summary)
         client = session.get(Client, row.client_id)
+        assert client is not None  # a client on the caseload is stored (destroyed ones too)
         detail = "supervision, with names" if names else "supervision, pseudonymised"
-        audit.record_client(session, actor, AuditKind.REPORT, client, detail)  # type: ignore[arg-type]
+        audit.record_client(session, actor, AuditKind.REPORT, client, detail)
         summaries.append(summary)
     return summaries
 

@@ -15,7 +15,7 @@ from hecht.schema.context import Actor
 from hecht.schema.readmodels import ClientRead
 from hecht.schema.services.clients import client_row, get_client, partner_of
 from hecht.schema.services.episodes import episodes_for_client
-from hecht.schema.tables import Administration, Client, RecordStatus, Score, Visit
+from hecht.schema.tables import Administration, Client, RecordStatus, Score, Visit, stored_id
 from hecht.schema.versioning import current_rows, only_current
 
 
@@ -51,8 +51,8 @@ def _points(session: Session, client_ids: list[int], scale_id: str | None) -> li
         query = query.where(Administration.scale_id == scale_id)
     return [
         TrajectoryPoint(
-            administration_id=row.id,  # type: ignore[arg-type]
-            lineage_id=row.lineage_id,  # type: ignore[arg-type]
+            administration_id=row.id,
+            lineage_id=row.lineage_id,
             client_id=row.client_id,
             scale_id=row.scale_id,
             scale_version=row.scale_version,
@@ -74,7 +74,7 @@ def client_trajectory(
     """Return a client's completed scores over time, one scale or all (an audited read)."""
     client = client_row(session, code)
     audit.record_client(session, actor, AuditKind.READ, client, "trajectory")
-    return _points(session, [client.id], scale_id)  # type: ignore[list-item]
+    return _points(session, [stored_id(client)], scale_id)
 
 
 def couple_trajectory(
@@ -89,7 +89,7 @@ def couple_trajectory(
     clients: list[Client] = [client_row(session, first_code), client_row(session, second_code)]
     for client in clients:
         audit.record_client(session, actor, AuditKind.READ, client, "trajectory")
-    return _points(session, [client.id for client in clients], scale_id)  # type: ignore[misc]
+    return _points(session, [stored_id(client) for client in clients], scale_id)
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,11 @@ def trajectory_view(*, session: Session, actor: Actor, code: str) -> TrajectoryV
         partner_points=[]
         if partner is None
         else client_trajectory(session=session, actor=actor, code=partner.code),
-        visit_numbers={visit.lineage_id: n for n, visit in enumerate(ordered, start=1)},  # type: ignore[misc]
+        visit_numbers={
+            lineage: n
+            for n, visit in enumerate(ordered, start=1)
+            if (lineage := visit.lineage_id) is not None
+        },
         due_date=current[-1].due_date if current else None,
         birth_date=current[-1].birth_date if current else None,
     )

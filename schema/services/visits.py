@@ -15,7 +15,7 @@ from hecht.schema.inputs import NewVisit
 from hecht.schema.readmodels import VisitRead
 from hecht.schema.services.clients import client_row
 from hecht.schema.services.episodes import episode_clients
-from hecht.schema.tables import Administration, Client, Episode, RecordStatus, Visit
+from hecht.schema.tables import Administration, Client, Episode, RecordStatus, Visit, stored_id
 from hecht.schema.versioning import (
     current_rows,
     current_version,
@@ -65,7 +65,7 @@ def record_visit(*, session: Session, actor: Actor, new: NewVisit) -> VisitRead:
     visit = Visit(
         episode_lineage_id=new.episode_lineage_id,
         visit_date=new.visit_date,
-        attendee_ids=[client.id for client in attendees],
+        attendee_ids=[stored_id(client) for client in attendees],
         mode=new.mode.value,
         note=new.note,
         themes=list(dict.fromkeys(theme.strip() for theme in new.themes if theme.strip())),

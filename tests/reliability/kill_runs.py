@@ -33,8 +33,9 @@ SCALE, ITEMS, CODES = "maas", 19, "01234"
 SIZE = (80, 24)
 """The terminal's columns and lines: small, as every frame drawn costs the process time."""
 POSITION = re.compile(rf"Item (\d+) of {ITEMS}\b")
-COMPLETED = re.compile(r"\d{4}-\d\d-\d\d  MAAS \d")
-"""The dossier's line of a completed MAAS (a draft's line says "✎ draft MAAS")."""
+COMPLETED = re.compile(r"\d  MAAS \d")
+"""The dossier's line of a completed MAAS, its date then its total ("3 Dec 2026  MAAS 60"; a
+draft's line says "✎ draft MAAS", the score lines start with the scale)."""
 REVIEWED = ("Review MAAS", "All items passed")
 OPENING_SPAN = 1.5
 """Seconds after the burst within which a run aimed at the opening (dossier, picker) is killed."""
@@ -194,7 +195,8 @@ class Lane:
 def start_entry(terminal: Terminal, url: str, code: str, typed: str) -> float:
     """Start ``hecht``, open the client's dossier, and type the answers in one burst, with the
     Enter that completes the MAAS when they are all of them; return when the burst was sent."""
-    terminal.start("--db", url)
+    terminal.env = {**terminal.env, "HECHT_DB": url}  # a password on the command line is refused
+    terminal.start()
     # the rows first: keys typed into the filter before they arrive are lost (test_found_bugs)
     terminal.wait_for(lambda screen: first_row(screen).strip() != "")
     terminal.burst(code)

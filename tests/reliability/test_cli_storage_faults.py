@@ -323,7 +323,7 @@ def enter(practice, monkeypatch, capsys):
     monkeypatch.setenv(BUSY_TIMEOUT_OVERRIDE, "300")
 
     def run(script: Scripted):
-        monkeypatch.setattr("hecht.tui.commands.enter.QuestionaryPrompter", lambda: script)
+        monkeypatch.setattr("hecht.tui.commands.enter.QuestionaryPrompter", lambda *_: script)
         code = main(["enter", "ALPHA", "who5", "--db", str(practice.database)])
         return code, capsys.readouterr().err
 
@@ -394,7 +394,8 @@ def test_a_shared_database_whose_lock_another_workstation_holds_is_refused_not_w
         monkeypatch.setenv(name, value)
     monkeypatch.setenv(BUSY_TIMEOUT_OVERRIDE, "300")
     codes: list[int] = []
-    export = ["export", "--out", str(practice.out / "e.json"), "--db", POSTGRES_URL]
+    monkeypatch.setenv("HECHT_DB", POSTGRES_URL)  # a password is refused in --db
+    export = ["export", "--out", str(practice.out / "e.json")]
     command = threading.Thread(target=lambda: codes.append(main(export)), daemon=True)
     with psycopg.connect(POSTGRES_URL, autocommit=True) as workstation:
         workstation.execute("SELECT pg_advisory_lock(%s)", [CHAIN_LOCK])  # mid-way a write

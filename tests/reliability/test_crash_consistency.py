@@ -122,6 +122,8 @@ def test_item_k_on_screen_confirms_the_answers_before_it():
     assert confirmed_on("  MAAS — …\n  Item 7 of 19\n") == Confirmed(6, False)
     assert confirmed_on("  Review MAAS · K1\n  Total 40") == Confirmed(ITEMS, False)
     assert confirmed_on("  2026-12-02  MAAS 40 \n  Visits and scales") == Confirmed(ITEMS, True)
+    assert confirmed_on("  3 Dec 2026  MAAS 60\n  Visits and scales") == Confirmed(ITEMS, True)
+    assert confirmed_on("  MAAS     60 · 1×\n  3 Dec 2026  ✎ draft MAAS") == Confirmed(0, False)
     assert confirmed_on("  2026-12-02  ✎ draft MAAS: 19 of 19 answered") == Confirmed(0, False)
     assert confirmed_on("Which scale?\n  MAAS  Maternal Antenatal") == Confirmed(0, False)
 

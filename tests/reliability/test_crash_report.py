@@ -194,7 +194,8 @@ def forced_crash(root: Path, url: str, place: str, kind: str, language: str) -> 
     world = private_world(root / "world", language)
     terminal = Terminal(world, 100, 30)
     try:
-        terminal.start(str(WRAPPER), place, kind, "--db", url, program=sys.executable)
+        terminal.env = {**terminal.env, "HECHT_DB": url}  # no password on the command line
+        terminal.start(str(WRAPPER), place, kind, program=sys.executable)
         reach(terminal, place)
         status = terminal.exit_status()
         shown = terminal.everything()

@@ -95,3 +95,52 @@ def test_when_the_rules_change_the_next_read_judges_every_course_again(practice)
     assert courses(practice.session) == {"who5": 1}
     assert read_signals(practice, practice.library, episode) == [SignalKind.NOT_ON_TRACK]
     assert courses(practice.session) == {"who5": 0}
+
+
+def test_every_reliable_change_path_gives_the_same_verdict_for_the_same_pairs():
+    """scales.change.compare (reports, trajectories), courses.judge and the SQL that judges the
+    stored courses (signals) must agree on every pair, the boundaries included."""
+    import sqlite3
+
+    from hecht.scales.change import ChangeDirection, compare
+    from hecht.scales.library import load_library
+    from hecht.schema.courses import rules_of
+    from hecht.schema.plain import PlainConnection
+
+    library = load_library(None)
+    facts = library_facts(library)
+    rules = rules_of(facts)
+    assert {"who5", "epds", "phq9", "gad7", "core10"} <= set(rules)
+    pairs = []
+    for scale_id in rules:
+        limit = facts[scale_id].reliable_difference  # criterion x Sdiff: reliable from here on
+        assert limit is not None
+        edges = (limit, limit * (1 - 1e-7), limit * (1 + 1e-7))
+        for pre in (0.0, 7.5, 12.0, 40.0):
+            for difference in (*(k / 2 for k in range(-60, 61)), *edges, *(-e for e in edges)):
+                pairs.append((scale_id, pre, pre + difference))
+    connection = sqlite3.connect(":memory:")
+    connection.executescript(
+        """CREATE TABLE courserule (scale_id TEXT, sign REAL, step REAL);
+        CREATE TABLE scoresummary (id INTEGER PRIMARY KEY, scale_id TEXT, valid_count INTEGER,
+            first_total REAL, last_total REAL, course INTEGER, client_id INTEGER,
+            episode_lineage_id INTEGER, last_completed_at TEXT);
+        CREATE TABLE episodecourse (client_id INTEGER, episode_lineage_id INTEGER,
+            judged INTEGER, improved INTEGER, deteriorated INTEGER, last_completed_at TEXT);"""
+    )
+    connection.executemany(
+        "INSERT INTO scoresummary (id, scale_id, valid_count, first_total, last_total, client_id)"
+        " VALUES (?, ?, 2, ?, ?, 1)",
+        [(number, *pair) for number, pair in enumerate(pairs)],
+    )
+    ensure_rules(PlainConnection(connection, "sqlite"), facts)
+    in_sql = dict(connection.execute("SELECT id, course FROM scoresummary"))
+    verdict = {ChangeDirection.IMPROVED: 1, ChangeDirection.DETERIORATED: -1}
+    disagreements = []
+    for number, (scale_id, pre, post) in enumerate(pairs):
+        result = compare(library.get(scale_id), pre, post)
+        compared = verdict.get(result.direction, 0) if result.reliable else 0
+        judged = judge(rules[scale_id], pre, post, 2)
+        if not compared == judged == in_sql[number]:
+            disagreements.append((scale_id, pre, post, compared, judged, in_sql[number]))
+    assert not disagreements, disagreements[:10]

@@ -12,6 +12,7 @@ import pytest
 
 from hecht.scales.library import LibraryEntry, ScaleLibrary
 from hecht.scales.model import Change
+from hecht.schema.services import clients
 from hecht.schema.services.caseload import caseload
 from hecht.schema.services.signals import SignalKind, SignalThresholds
 
@@ -138,6 +139,20 @@ def test_partners_further_apart_than_the_reliable_difference_are_both_signalled(
     )
     assert mine.detail["reliable_difference"] == pytest.approx(5)
     assert theirs.detail["difference"] == -7
+
+
+def test_a_couple_not_yet_in_an_episode_leaves_the_other_couples_signals_intact(practice):
+    # a couple registered without an episode has partners but no episode to compare them in
+    couple_in_care(practice)
+    clients.create_couple(
+        session=practice.session,
+        actor=practice.actor,
+        first_code=practice.client("Q1"),
+        second_code=practice.client("Q2"),
+    )
+    found = rows(practice, library=with_csi4_reliable_change(practice.library, 5))
+    assert [s.kind for s in found["P1"].signals] == [SignalKind.PARTNER_DISCREPANCY]
+    assert kinds(found["Q1"]) == kinds(found["Q2"]) == []
 
 
 def test_partners_within_the_reliable_difference_are_not_signalled(practice):

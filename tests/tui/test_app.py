@@ -62,11 +62,11 @@ async def open_entry(pilot, code: str, scale: str) -> None:
     """Open the dossier, then the scale by typing its name in the picker."""
     await caseload_shown(pilot)
     await pilot.press(*code, "enter")
-    await pilot.pause(0.5)
+    await settled(pilot)
     await pilot.press("e")
-    await pilot.pause(0.3)
+    await settled(pilot)
     await pilot.press(*scale, "enter")
-    await pilot.pause(0.5)
+    await settled(pilot)
 
 
 WHO5, EPDS = "who-5", "epds"
@@ -91,13 +91,13 @@ async def test_keying_a_who5_stores_each_answer_and_the_review_completes_it(db):
         await pilot.press("5", "4", "9")  # 9 is not an answer: ignored with a hint
         assert "'9' is not an answer here" in str(app.screen.query_one("#entry-hint").render())
         await pilot.press("3", "backspace", "2", "1", "0")  # 3, then back: 2 replaces it
-        await pilot.pause(0.8)
+        await settled(pilot)
         assert type(app.screen).__name__ == "ReviewScreen"
         review = str(app.screen.query_one("#review-score").render())
         assert "Total 48" in review
         assert "The first administration of this scale" in review
         await pilot.press("enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
     (point,) = stored(db, "MOM-1")
     assert (point.scale_id, point.total, point.valid) == ("who5", 48, True)  # 5+4+2+1+0 = 12 x 4
 
@@ -115,9 +115,9 @@ async def test_a_paper_string_is_checked_and_points_at_the_bad_position(db):
             app.screen.query_one("#entry-hint").render()
         )
         await pilot.press("end", *(["backspace"] * 13), *"0120120003", "enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
         await pilot.press("enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
     (point,) = stored(db, "MOM-2")
     # items 1, 2, 4 score as typed; 3 and 5-10 are reversed (3 - code)
     assert point.total == 0 + 1 + 1 + 0 + 2 + 1 + 3 + 3 + 3 + 0
@@ -136,12 +136,12 @@ async def test_a_numeric_line_is_typed_as_digits_and_enter_and_refused_off_the_l
         await pilot.press("enter")
         assert "'101' is not an answer here; allowed: 0 to 100 in steps of 1" in hint()
         await pilot.press("4", "9", "backspace", "0", "enter")  # a digit taken back: 40
-        await pilot.pause(0.5)
+        await settled(pilot)
         await pilot.press("5", "8", "enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
         assert type(app.screen).__name__ == "ReviewScreen"
         await pilot.press("enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
     (point,) = stored(db, "MOM-1")
     assert (point.scale_id, point.total, point.valid) == ("fobs", 49, True)  # (40 + 58) / 2
 
@@ -153,10 +153,10 @@ async def test_paper_mode_takes_the_numeric_lines_separated_by_commas(db):
         await pilot.press("f2", *"70,101", "enter")
         assert "Position 2" in str(app.screen.query_one("#entry-hint").render())
         await pilot.press("end", *(["backspace"] * 3), *"90", "enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
         assert type(app.screen).__name__ == "ReviewScreen"
         await pilot.press("enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
     (point,) = stored(db, "MOM-2")
     assert (point.scale_id, point.total) == ("fobs", 80)
 
@@ -166,15 +166,15 @@ async def test_a_critical_answer_raises_an_alert_that_only_an_action_and_a_note_
     async with app.run_test(size=(120, 36)) as pilot:
         await open_entry(pilot, "MOM-1", EPDS)
         await pilot.press(*"012101230", "1")  # item 10, second option: thoughts of self-harm
-        await pilot.pause(0.8)
+        await settled(pilot)
         assert type(app.screen).__name__ == "AlertModal"
         await pilot.press("escape")
         assert type(app.screen).__name__ == "AlertModal"
         await pilot.press("enter")  # no note yet
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert type(app.screen).__name__ == "AlertModal"
         await pilot.press(*"safety plan made", "enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
         assert type(app.screen).__name__ == "ReviewScreen"
     engine = open_database(db)
     with unit_of_work(engine) as session:
@@ -185,19 +185,34 @@ async def test_a_critical_answer_raises_an_alert_that_only_an_action_and_a_note_
     assert drafts[0].alerts[0].action_note == "safety plan made"
 
 
+async def test_space_marks_and_unmarks_the_highlighted_action_of_an_alert(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_entry(pilot, "MOM-1", EPDS)
+        await pilot.press(*"012101230", "1")  # item 10, second option: thoughts of self-harm
+        await settled(pilot)
+        assert type(app.screen).__name__ == "AlertModal"
+        actions = app.screen.query_one("#alert-actions")
+        first, second = [actions.get_option_at_index(i).id for i in (0, 1)]
+        await pilot.press("space", "down", "space")
+        assert actions.marked == [first, second]
+        await pilot.press("space")
+        assert actions.marked == [first]
+
+
 async def test_leaving_entry_keeps_the_draft_and_the_dossier_resumes_it(db):
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_entry(pilot, "MOM-1", WHO5)
         await pilot.press("3", "3", "escape")
-        await pilot.pause(0.8)
+        await settled(pilot)
         await pilot.press("r")
-        await pilot.pause(0.8)
+        await settled(pilot)
         assert "Item 3 of 5" in str(app.screen.query_one("#entry-position").render())
         await pilot.press("3", "3", "3")
-        await pilot.pause(0.8)
+        await settled(pilot)
         await pilot.press("enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
     (point,) = stored(db, "MOM-1")
     assert point.total == 60
 
@@ -207,12 +222,12 @@ async def test_the_new_client_form_shows_a_refusal_beside_its_field_and_saves_wh
     async with app.run_test(size=(120, 36)) as pilot:
         await caseload_shown(pilot)
         await pilot.press("ctrl+n")
-        await pilot.pause(0.3)
+        await settled(pilot)
         await pilot.press(*"MOM-1", "enter")
-        await pilot.pause(0.5)
+        await settled(pilot)
         assert "already in use" in str(app.screen.query_one("#error-code").render())
         await pilot.press(*(["backspace"] * 5), *"DAD-1", "enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
         assert type(app.screen).__name__ == "CaseloadScreen"
         assert app.screen.query_one("DataTable").row_count == 3
 
@@ -222,7 +237,7 @@ async def test_a_database_that_cannot_be_opened_ends_the_app_with_its_reason(tmp
     bad.write_bytes(b"not a database" * 300)
     app = make_app(f"sqlite:///{bad}")
     async with app.run_test() as pilot:
-        await pilot.pause(1)
+        await settled(pilot)
     assert app.return_code == 2
     assert "cannot open the database" in (app.error_message or "")
 
@@ -232,22 +247,22 @@ async def test_a_visit_runs_its_battery_then_takes_the_note(db):
     async with app.run_test(size=(120, 36)) as pilot:
         await caseload_shown(pilot)
         await pilot.press(*"MOM-1", "enter")
-        await pilot.pause(0.5)
+        await settled(pilot)
         await pilot.press("v")
-        await pilot.pause(0.3)
+        await settled(pilot)
         await pilot.press(
             "enter"
         )  # today, intake (the first visit): WHO-5, RSES, CSI-4, EPDS, GAD-7
-        await pilot.pause(0.8)
+        await settled(pilot)
         for keys in ("33333", "0000000000", "3333", "0000000003", "0000000"):
             assert type(app.screen).__name__ == "EntryScreen"
             await pilot.press(*keys)
-            await pilot.pause(0.6)
+            await settled(pilot)
             await pilot.press("enter")
-            await pilot.pause(0.8)
+            await settled(pilot)
         assert type(app.screen).__name__ == "NoteScreen"
         await pilot.press(*"Eerste gesprek", "tab", *"angst, slaap", "ctrl+s")
-        await pilot.pause(0.8)
+        await settled(pilot)
     engine = open_database(db)
     with unit_of_work(engine) as session:
         (episode,) = episodes.episodes_for_client(session=session, actor=ACTOR, code="MOM-1")
@@ -267,22 +282,22 @@ async def test_the_episode_form_refuses_a_bad_date_beside_it_and_opens_the_episo
     async with app.run_test(size=(120, 40)) as pilot:
         await caseload_shown(pilot)
         await pilot.press("ctrl+n")
-        await pilot.pause(0.3)
+        await settled(pilot)
         await pilot.press(*"NEW-1", "enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
         await pilot.press(*"NEW-1", "enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
         await pilot.press("n")
-        await pilot.pause(0.3)
+        await settled(pilot)
         await pilot.press(*"2027-13-01", "enter")
         assert "YYYY-MM-DD" in str(app.screen.query_one("#error-due_date").render())
         await pilot.press(*(["backspace"] * 10), *"2028-06-01", "enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
         assert "more than 45 weeks away" in str(app.screen.query_one("#error-due_date").render())
         await pilot.press(
             *(["backspace"] * 10), *"2027-05-01", "tab", "tab", "tab", "space", "ctrl+s"
         )
-        await pilot.pause(0.8)
+        await settled(pilot)
         assert type(app.screen).__name__ == "DossierScreen"
     engine = open_database(db)
     with unit_of_work(engine) as session:
@@ -299,18 +314,18 @@ async def test_a_couple_is_made_of_two_clients_and_a_third_is_refused(db):
     async with app.run_test(size=(120, 36)) as pilot:
         await caseload_shown(pilot)
         await pilot.press("ctrl+o")
-        await pilot.pause(0.3)
+        await settled(pilot)
         await pilot.press(*"MOM-2", "enter")  # the highlighted MOM-1 is already the first partner
-        await pilot.pause(0.8)
+        await settled(pilot)
         assert type(app.screen).__name__ == "CaseloadScreen"
         await pilot.press("ctrl+n")
-        await pilot.pause(0.3)
+        await settled(pilot)
         await pilot.press(*"DAD-9", "enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
         await pilot.press("ctrl+o")
-        await pilot.pause(0.3)
+        await settled(pilot)
         await pilot.press(*"MOM-1", "enter")  # the highlighted DAD-9 first, MOM-1 second
-        await pilot.pause(0.8)
+        await settled(pilot)
         assert "already in a couple" in str(app.screen.query_one("#error-form").render())
 
 
@@ -319,11 +334,11 @@ async def test_the_command_palette_reaches_the_screens_actions(db):
     async with app.run_test(size=(120, 36)) as pilot:
         await caseload_shown(pilot)
         await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
+        await settled(pilot)
         await pilot.press(*"new client")
-        await pilot.pause(0.5)
+        await settled(pilot)
         await pilot.press("enter")
-        await pilot.pause(0.5)
+        await settled(pilot)
         assert type(app.screen).__name__ == "NewClientModal"
 
 
@@ -332,7 +347,7 @@ async def test_a_critical_item_left_unanswered_is_named_in_the_review_to_ask_abo
     async with app.run_test(size=(120, 36)) as pilot:
         await open_entry(pilot, "MOM-1", EPDS)
         await pilot.press("f2", *"000000000-", "enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
         assert type(app.screen).__name__ == "ReviewScreen"
         score = str(app.screen.query_one("#review-score").render())
         assert "No valid total" in score
@@ -347,7 +362,7 @@ async def test_the_palette_also_offers_the_dossiers_actions_the_footer_leaves_ou
         await caseload_shown(pilot)
         await pilot.press(*"MOM-1", "enter")
         await app.workers.wait_for_complete()
-        await pilot.pause(0.2)
+        await settled(pilot)
         provider = ScreenActions(app.screen)
         labels = [label for label, _node, _action in provider._actions()]
         for wanted in ("Edit client (c)", "Edit episode (p)", "History (h)", "Discard draft (d)"):
@@ -361,7 +376,7 @@ async def test_keys_can_be_remapped_from_the_config_file(db):
     async with app.run_test(size=(120, 36)) as pilot:
         await caseload_shown(pilot)
         await pilot.press("f6")
-        await pilot.pause(0.3)
+        await settled(pilot)
         assert type(app.screen).__name__ == "NewClientModal"
 
 
@@ -370,12 +385,12 @@ async def test_an_unfinished_draft_is_offered_on_the_next_start(db):
     async with app.run_test(size=(120, 36)) as pilot:
         await open_entry(pilot, "MOM-2", WHO5)
         await pilot.press("3", "escape")
-        await pilot.pause(0.5)
+        await settled(pilot)
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
         await caseload_shown(pilot)
         await pilot.press(*"MOM-2")
-        await pilot.pause(0.3)
+        await settled(pilot)
         table = app.screen.query_one("#caseload-table")
         assert "✎" in str(table.get_row("MOM-2")[1])  # the signals column marks the draft
         strip = str(app.screen.query_one("#caseload-signals").render())

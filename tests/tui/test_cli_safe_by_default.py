@@ -315,6 +315,36 @@ def test_a_database_url_hecht_cannot_use_is_refused_with_exit_2(capsys):
     assert code == 2 and "not a database Hecht can use" in err
 
 
+@pytest.mark.parametrize("command", [["caseload"], ["db", "status"], ["audit", "verify"]])
+def test_a_password_in_db_on_the_command_line_is_refused_before_anything_connects(capsys, command):
+    url = "postgresql://hecht:s3cret@127.0.0.1:1/practice"  # nothing listens on port 1
+    code, out, err = run(capsys, "--lang", "en", "--db", url, *command)
+    assert code == 2 and "holds a password" in err and "~/.pgpass" in err
+    assert "s3cret" not in out + err and "cannot reach" not in err
+
+
+@pytest.mark.parametrize("command", [["caseload"], ["db", "status"]])
+def test_a_postgresql_server_that_cannot_be_reached_is_said_so_not_called_damaged(capsys, command):
+    url = "postgresql://hecht@127.0.0.1:1/practice"
+    code, _, err = run(capsys, "--lang", "nl", "--db", url, *command)
+    assert code == 2 and "is niet bereikbaar" in err and "~/.pgpass" in err
+    assert "beschadigd" not in err and "restore" not in err
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("nl", "door een nieuwere versie van Hecht"), ("en", "by a newer version of Hecht")],
+)
+def test_a_database_hecht_will_not_open_is_refused_in_the_users_language(
+    capsys, practice, language, said
+):
+    with sqlite3.connect(practice) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    for command in (["caseload"], ["audit", "verify"]):
+        code, _, err = run(capsys, "--lang", language, "--db", str(practice), *command)
+        assert code == 2 and said in err and "9999" in err
+
+
 def test_a_refused_backup_logs_no_export(capsys, practice, tmp_path):
     before = audit_events(practice)
     taken = tmp_path / "taken.db"

@@ -22,7 +22,7 @@ from hecht.tui.app import HechtApp
 from hecht.tui.backend import Backend
 from hecht.tui.i18n import Messages
 
-from .conftest import PRACTITIONER_CONFIG, caseload_shown
+from .conftest import PRACTITIONER_CONFIG, caseload_shown, settled
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 LIBRARY = load_library(None)
@@ -76,9 +76,9 @@ def screen_text(app: HechtApp, selector: str) -> str:
 
 
 async def open_dossier(pilot, code: str = "MOM-1") -> None:
-    await pilot.pause(0.5)
+    await settled(pilot)
     await pilot.press(*code, "enter")
-    await pilot.pause(0.6)
+    await settled(pilot)
 
 
 async def test_correcting_the_client_refuses_a_bad_field_beside_it_and_keeps_the_rest(db):
@@ -86,13 +86,13 @@ async def test_correcting_the_client_refuses_a_bad_field_beside_it_and_keeps_the
     async with app.run_test(size=(120, 40)) as pilot:
         await open_dossier(pilot)
         await pilot.press("c")
-        await pilot.pause(0.3)
+        await settled(pilot)
         assert app.screen.query_one("#field-name").value == "Mira de Vries"
         await pilot.press("tab", *"19x0", "enter")  # birth year
-        await pilot.pause(0.5)
+        await settled(pilot)
         assert "is not a whole number" in screen_text(app, "#error-birth-year")
         await pilot.press(*(["backspace"] * 4), *"1990", "tab", *"nl", "enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
         assert type(app.screen).__name__ == "DossierScreen"
     client = read(db, lambda s: clients.get_client(session=s, actor=ACTOR, code="MOM-1"))
     assert (client.name, client.birth_year, client.language) == ("Mira de Vries", 1990, "nl")
@@ -103,14 +103,14 @@ async def test_correcting_the_episode_asks_why_and_stores_a_new_version(db):
     async with app.run_test(size=(120, 44)) as pilot:
         await open_dossier(pilot)
         await pilot.press("p")
-        await pilot.pause(0.3)
+        await settled(pilot)
         assert app.screen.query_one("#field-due_date").value == "2027-02-01"
         await pilot.press(*(["backspace"] * 10), *"2027-02-08", "ctrl+s")
-        await pilot.pause(0.3)
+        await settled(pilot)
         assert "Say why" in screen_text(app, "#error-reason")
         assert the_episode(db).version == 1  # nothing saved while the reason is missing
         await pilot.press(*"dating scan", "enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
         assert type(app.screen).__name__ == "DossierScreen"
     episode = the_episode(db)
     assert (episode.version, episode.due_date, episode.change_reason) == (
@@ -125,12 +125,12 @@ async def test_an_end_of_care_closes_the_episode(db):
     async with app.run_test(size=(120, 44)) as pilot:
         await open_dossier(pilot)
         await pilot.press("p")
-        await pilot.pause(0.3)
+        await settled(pilot)
         await pilot.press("tab", "tab", "tab", *"2026-09-01", "ctrl+s")  # the end of care
         assert "cannot end before it started" in screen_text(app, "#error-ended_on")
         await pilot.press(*(["backspace"] * 10), *"2026-11-20", "ctrl+s")
         await pilot.press(*"treatment finished", "enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
     episode = the_episode(db)
     assert (episode.status, episode.ended_on) == ("closed", date(2026, 11, 20))
 
@@ -153,17 +153,17 @@ async def test_the_history_shows_each_version_with_when_who_why_and_what_changed
     async with app.run_test(size=(120, 40)) as pilot:
         await open_dossier(pilot)
         await pilot.press("h")
-        await pilot.pause(0.3)
+        await settled(pilot)
         assert type(app.screen).__name__ == "ChoiceModal"
         await pilot.press("enter")  # the episode is listed first
-        await pilot.pause(0.6)
+        await settled(pilot)
         assert type(app.screen).__name__ == "HistoryModal"
         shown = screen_text(app, "#history-body")
         assert "Version 1" in shown and "first version" in shown
         assert "Version 2" in shown and "Anna Smit" in shown
         assert "referral letter arrived" in shown and "referrer: — → GP" in shown
         await pilot.press("escape")
-        await pilot.pause(0.3)
+        await settled(pilot)
         assert type(app.screen).__name__ == "DossierScreen"
     client = read(db, lambda s: clients.client_row(s, "MOM-1"))
     log = read(db, lambda s: audit.client_log(session=s, client_id=client.id))
@@ -194,7 +194,7 @@ async def test_with_several_open_alerts_a_chooses_which_one_to_acknowledge(db):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_dossier(pilot)
         await pilot.press("a")
-        await pilot.pause(0.3)
+        await settled(pilot)
         assert type(app.screen).__name__ == "ChoiceModal"
         listed = [str(option.prompt) for option in app.screen.query_one("OptionList").options]
         assert [(label.split(":")[0], label.split(" · ")[1]) for label in listed] == [
@@ -202,10 +202,10 @@ async def test_with_several_open_alerts_a_chooses_which_one_to_acknowledge(db):
             ("⚠ PHQ-9 item 9", "urgent"),
         ]
         await pilot.press("down", "enter")
-        await pilot.pause(0.3)
+        await settled(pilot)
         assert type(app.screen).__name__ == "AlertModal"
         await pilot.press("enter", *"crisis plan checked", "enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
     still_open = read(db, lambda s: alerts.open_alerts(session=s, actor=ACTOR, code="MOM-1"))
     drafts = read(db, lambda s: administrations.open_drafts(session=s, actor=ACTOR, code="MOM-1"))
     by_scale = {draft.scale_id: draft for draft in drafts}
@@ -248,9 +248,9 @@ async def test_a_key_pressed_while_the_dossier_loads_acts_when_it_arrives(db):
         await pilot.pause(1.2)
         assert type(app.screen).__name__ == "EntryScreen"
         await pilot.press("3", "3", "3")
-        await pilot.pause(0.8)
+        await settled(pilot)
         await pilot.press("enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
     (point,) = read(db, lambda s: client_trajectory(session=s, actor=ACTOR, code="MOM-1"))
     assert (point.scale_id, point.total) == ("who5", (4 + 4 + 3 + 3 + 3) * 4)
 

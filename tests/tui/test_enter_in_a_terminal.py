@@ -70,6 +70,31 @@ def test_a_who5_keyed_in_a_burst_is_stored_and_completed(terminal, practice):
     assert (point.scale_id, point.valid, drafts) == ("who5", False, [])  # one item missing
 
 
+def test_in_dutch_the_yes_no_question_is_answered_with_j_for_ja(
+    isolated_config, practice, tmp_path
+):
+    env = {
+        "HECHT_CONFIG": str(isolated_config),
+        "HECHT_CACHE": str(tmp_path / "cache"),
+        "HECHT_LANG": "nl",
+        "HECHT_DB": str(practice),
+    }
+    terminal = Terminal(env, 80, 24)
+    try:
+        terminal.start("enter", "A1", "who5")
+        terminal.wait_for("WHO-5 1/5")
+        terminal.burst("5", "Enter", "4", "Enter", "3", "Enter", "3", "Enter", "2", "Enter")
+        terminal.wait_for("Afronden en deze score opslaan? (J/n)")
+        terminal.burst("j")
+        assert terminal.exit_status() == 0
+        shown = terminal.screen()
+    finally:
+        terminal.close()
+    assert "opslaan? Ja" in shown and "Yes" not in shown
+    (point,), drafts, _ = stored(practice)
+    assert (point.scale_id, point.valid, point.total, drafts) == ("who5", True, 68, [])
+
+
 @pytest.mark.parametrize("scale", [entry.definition.id for entry in load_library(None).latest()])
 def test_every_scale_opens_and_stopping_before_an_answer_stores_nothing(terminal, practice, scale):
     items = len(load_library(None).get(scale).items)

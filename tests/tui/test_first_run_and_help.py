@@ -19,7 +19,7 @@ from hecht.tui.config import Config
 from hecht.tui.dialogs.help import SCREEN_TOPICS, WIDGET_TOPICS
 from hecht.tui.i18n import Messages, catalogue
 
-from .conftest import PRACTITIONER_CONFIG, caseload_shown
+from .conftest import PRACTITIONER_CONFIG, caseload_shown, settled
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 LIBRARY = load_library(None)
@@ -45,7 +45,7 @@ async def wait_for(pilot, ready, seconds: float = 10) -> None:
     for _ in range(int(seconds / 0.1)):
         if ready():
             return
-        await pilot.pause(0.1)
+        await settled(pilot)
 
 
 @pytest.fixture
@@ -74,10 +74,10 @@ async def test_an_empty_caseload_offers_the_form_for_a_first_client(empty):
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "first-run")
         assert app.focused is not None and app.focused.id == "first-run"
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await settled(pilot)
         assert type(app.screen).__name__ == "NewClientModal"
         await pilot.press(*"MOM-7", "enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
         assert not app.screen.query("#first-run")  # the choices are gone with the first client
         assert app.screen.query_one("DataTable").row_count == 1
     assert registered(empty) == ["MOM-7"]
@@ -102,8 +102,8 @@ async def test_an_empty_caseload_opens_the_demo_practice_after_building_it(
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "first-run")
         await pilot.press("down", "enter")
-        await pilot.pause(0.3)
-        assert "Building the demo practice" in str(app.screen.query_one("#caseload-empty").render())
+        empty_note = app.screen.query_one("#caseload-empty")
+        await wait_for(pilot, lambda: "Building the demo practice" in str(empty_note.render()))
         table = app.screen.query_one("DataTable")
         await wait_for(pilot, lambda: table.row_count > 0, seconds=120)
         assert table.row_count > 0
@@ -130,7 +130,7 @@ def help_keys(app: HechtApp) -> str:
 async def test_f1_explains_the_focused_widget_with_the_screens_keys_and_f1_closes_it(db):
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.6)
+        await settled(pilot)
         await pilot.press("f1")
         assert type(app.screen).__name__ == "HelpModal"
         assert help_text(app) == catalogue("en")["f1.filter"]
@@ -138,7 +138,7 @@ async def test_f1_explains_the_focused_widget_with_the_screens_keys_and_f1_close
         await pilot.press("f1")
         assert type(app.screen).__name__ == "CaseloadScreen"
         await pilot.press("enter")  # MOM-1's dossier
-        await pilot.pause(0.6)
+        await settled(pilot)
         await pilot.press("f1")
         assert help_text(app) == catalogue("en")["f1.dossier"]
         assert all(label in help_keys(app) for label in ("Edit episode", "History", "Edit client"))
@@ -149,13 +149,13 @@ async def test_f1_explains_the_focused_widget_with_the_screens_keys_and_f1_close
 async def test_f1_in_entry_and_in_paper_mode_explains_each(db):
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.6)
+        await settled(pilot)
         await pilot.press("enter")
-        await pilot.pause(0.6)
+        await settled(pilot)
         await pilot.press("e")
-        await pilot.pause(0.3)
+        await settled(pilot)
         await pilot.press(*"who-5", "enter")
-        await pilot.pause(0.6)
+        await settled(pilot)
         await pilot.press("f1")
         assert help_text(app) == catalogue("en")["f1.entry"]
         await pilot.press("f1", "f2", "f1")
@@ -169,7 +169,7 @@ async def test_help_is_in_the_users_language(db):
         Backend(db, LIBRARY, "test:tui", lambda: NOW), Messages("nl"), PRACTITIONER_CONFIG
     )
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.6)
+        await settled(pilot)
         await pilot.press("f1")
         assert help_text(app) == catalogue("nl")["f1.filter"]
         assert "Nieuwe cliënt" in help_keys(app)
@@ -180,7 +180,7 @@ async def test_without_a_name_the_practitioner_is_asked_but_never_in_the_demo(db
     async with asked.run_test(size=(120, 40)) as pilot:
         await caseload_shown(pilot)
         await asked.workers.wait_for_complete()
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert type(asked.screen).__name__ == "PractitionerModal"
     demo = HechtApp(
         Backend(db, LIBRARY, "test:tui", lambda: NOW), Messages("en"), Config(), demo=True
@@ -188,7 +188,7 @@ async def test_without_a_name_the_practitioner_is_asked_but_never_in_the_demo(db
     async with demo.run_test(size=(120, 40)) as pilot:
         await caseload_shown(pilot)
         await demo.workers.wait_for_complete()
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert type(demo.screen).__name__ == "CaseloadScreen"
 
 
@@ -204,6 +204,6 @@ async def test_a_local_scale_file_that_cannot_be_loaded_is_named_on_screen(db, i
     async with app.run_test(size=(120, 40)) as pilot:
         await caseload_shown(pilot)
         await app.workers.wait_for_complete()
-        await pilot.pause(0.2)
+        await settled(pilot)
         said = [notification.message for notification in app._notifications]
         assert any("Not loaded: 1 file" in message and "broken.toml" in message for message in said)

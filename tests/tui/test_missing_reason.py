@@ -24,7 +24,7 @@ from hecht.tui.context import Invocation
 from hecht.tui.entry_state import Answer, EntryState, KeyOutcome
 from hecht.tui.i18n import Messages
 
-from .conftest import PRACTITIONER_CONFIG
+from .conftest import PRACTITIONER_CONFIG, settled
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
@@ -82,13 +82,13 @@ def test_the_reason_is_asked_only_where_the_scale_wants_it(library):
 
 
 async def open_sleep_entry(pilot, library) -> None:
-    await pilot.pause(0.5)
+    await settled(pilot)
     await pilot.press(*"MOM-1", "enter")
-    await pilot.pause(0.6)
+    await settled(pilot)
     await pilot.press("e")
-    await pilot.pause(0.3)
+    await settled(pilot)
     await pilot.press(*"sleep3", "enter")
-    await pilot.pause(0.6)
+    await settled(pilot)
 
 
 def make_app(db: str, library) -> HechtApp:
@@ -108,7 +108,7 @@ async def test_minus_asks_the_reason_and_escape_leaves_the_item_unanswered(db, l
         await pilot.press("-", "enter")  # an empty reason is not taken
         assert type(app.screen).__name__ == "ReasonModal"
         await pilot.press(*"client was asleep", "enter", "1", "2")
-        await pilot.pause(0.8)
+        await settled(pilot)
         assert type(app.screen).__name__ == "ReviewScreen"
     assert stored_answers(db) == {
         "1": (None, "client was asleep"),
@@ -126,7 +126,7 @@ async def test_paper_mode_asks_the_reason_of_each_missing_item(db, library):
         await pilot.press(*"not filled in", "enter")
         assert "item 3" in str(app.screen.query_one("#form-title").render())
         await pilot.press(*"page torn", "enter")
-        await pilot.pause(0.8)
+        await settled(pilot)
         assert type(app.screen).__name__ == "ReviewScreen"
     assert stored_answers(db) == {
         "1": (None, "not filled in"),

@@ -22,7 +22,7 @@ from hecht.tui.backend import Backend
 from hecht.tui.config import Config, Signals
 from hecht.tui.i18n import Messages
 
-from .conftest import PRACTITIONER_CONFIG
+from .conftest import PRACTITIONER_CONFIG, settled
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 LIBRARY = load_library(None)
@@ -83,12 +83,12 @@ def shown(widget) -> str:
 
 
 async def settle(pilot) -> None:
-    await pilot.pause(0.3)
+    await settled(pilot)
     for _ in range(300):  # up to 15 s: storage opens once the caseload is shown
         if all(worker.is_finished for worker in pilot.app.workers):
             break
-        await pilot.pause(0.05)
-    await pilot.pause(0.1)
+        await settled(pilot)
+    await settled(pilot)
 
 
 async def test_a_deteriorated_client_shows_its_mark_and_the_strip_explains_it(tmp_path):
@@ -101,7 +101,7 @@ async def test_a_deteriorated_client_shows_its_mark_and_the_strip_explains_it(tm
         strip = app.screen.query_one("#caseload-signals")
         assert shown(strip) == "No signals for A-1."
         await pilot.press("down", "down")  # the filter keeps the focus; arrows move the row
-        await pilot.pause(0.1)
+        await settled(pilot)
         assert "↓ WHO-5 reliably worse since baseline: 72 → 40" in shown(strip)
 
 
@@ -184,7 +184,7 @@ async def test_the_outcomes_group_can_be_picked_from_a_list(tmp_path):
         await pilot.press("f7")
         await settle(pilot)
         await pilot.press("g")
-        await pilot.pause(0.2)
+        await settled(pilot)
         await pilot.press("end", "enter")  # the last group: role not recorded (C only)
         await settle(pilot)
         assert "role not recorded · episodes: 1" in shown(app.screen.query_one("#outcomes-title"))
@@ -208,11 +208,11 @@ async def test_the_command_palette_reaches_supervision_and_outcomes(tmp_path):
         await settle(pilot)
         for words, screen in (("supervision", "SupervisionScreen"), ("outcomes", "OutcomesScreen")):
             await pilot.press("ctrl+p")
-            await pilot.pause(0.3)
+            await settled(pilot)
             await pilot.press(*words)
-            await pilot.pause(0.5)
+            await settled(pilot)
             await pilot.press("enter")
             await settle(pilot)
             assert type(app.screen).__name__ == screen
             await pilot.press("escape")
-            await pilot.pause(0.2)
+            await settled(pilot)

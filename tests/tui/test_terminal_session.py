@@ -107,7 +107,7 @@ def test_a_whole_visit_typed_ahead_stores_every_answer_and_the_note(tmp_path, op
     shown = opened(path)
     shown.wait_for("MOM")
     # open the dossier, start a visit (the intake battery), and key in every scale at once
-    intake = ["who5", "rses", "csi4", "csi4", "epds", "gad7"]  # csi4 for both partners
+    intake = ["who5", "rses", "csi4", "epds", "gad7", "csi4"]  # MOM's, then DAD's csi4
     answers = {
         "who5": "43210",
         "rses": "0123012301",
@@ -256,6 +256,12 @@ def test_paper_form_alert_correction_and_discard_in_dutch_at_80_by_24(tmp_path, 
     shown.wait_for("Waarom worden deze antwoorden gecorrigeerd?")
     shown.burst("tikfout op papier", "Enter")
     shown.wait_for("Gecorrigeerd")
+    # the history says what changed, whole within 80 columns (its right border shows)
+    shown.burst("h")
+    shown.wait_for("item 3: 1 → 0")
+    assert any(line.rstrip().endswith("╮") for line in shown.screen().splitlines())
+    shown.burst("Escape")
+    shown.wait_for("c Corrigeren")
     # a draft started by mistake is discarded with a reason
     shown.burst("Escape")
     shown.wait_for("Bezoeken en vragenlijsten")
@@ -411,3 +417,27 @@ def test_a_fear_of_birth_scale_typed_in_one_burst_stores_both_lines(tmp_path, op
         )[-1],
     )
     assert {answer.item_id: answer.code for answer in stored.answers} == {"1": 40, "2": 58}
+
+
+def test_at_80_by_24_a_refused_date_out_of_sight_is_brought_into_view_and_digits_alone_do(
+    tmp_path, opened
+):
+    path = practice(tmp_path, "K1")
+    shown = opened(path, language="nl", width=80, height=24)
+    shown.wait_for("K1")
+    shown.burst("C-n", "NEW-1", "Enter")
+    shown.wait_for("Geen signalen voor NEW-1")
+    # the episode form is taller than 24 lines: a wrong due date (31 February), then down to the
+    # last reason and Ctrl+S there; the refusal beside the date must come into view
+    shown.burst("NEW-1", "Enter", "n", "31022027", *["Tab"] * 3, "Space", *["Tab"] * 8, "C-s")
+    shown.wait_for("Schrijf de datum als DD-MM-JJJJ")
+    # the cursor is back in the date field: typed over, as eight digits, it is taken
+    shown.burst("C-u", "15032027", "C-s")
+    shown.wait_for("Bezoeken en vragenlijsten")
+    (episode,) = read(
+        path, lambda s: episodes.episodes_for_client(session=s, actor=ACTOR, code="NEW-1")
+    )
+    assert (episode.due_date, episode.referral_reasons) == (
+        date(2027, 3, 15),
+        ["fear_of_childbirth"],
+    )

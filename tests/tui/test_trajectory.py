@@ -31,7 +31,7 @@ from hecht.tui.trajectory_drawing import (
 )
 from hecht.tui.widgets.trajectory_chart import Drawing, Series, TrajectoryChart
 
-from .conftest import PRACTITIONER_CONFIG
+from .conftest import PRACTITIONER_CONFIG, settled
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
@@ -121,11 +121,11 @@ def table_rows(app: HechtApp) -> list[list[str]]:
 
 
 async def open_trajectory(pilot) -> None:
-    await pilot.pause(0.5)
+    await settled(pilot)
     await pilot.press(*"MOM-1", "enter")
-    await pilot.pause(0.5)
+    await settled(pilot)
     await pilot.press("t")
-    await pilot.pause(0.6)
+    await settled(pilot)
 
 
 @pytest.fixture
@@ -166,11 +166,11 @@ async def test_x_cycles_the_axis_and_the_week_axis_marks_the_birth(couple_db, li
         await open_trajectory(pilot)
         chart = app.screen.query_one("#trajectory-chart")
         await pilot.press("x")
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert chart.drawing.xlabel == "date"
         assert chart.drawing.series[0].xs == tuple(float(d.toordinal()) for d in VISITS)
         await pilot.press("x")
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert chart.drawing.xlabel == "week (Z = pregnant, PP = postpartum)"
         # 2026-07-06 is 70 days before the birth, 2026-08-03 42 days; 2026-10-12 28 days after
         assert chart.drawing.series[0].xs == (-10.0, -6.0, 4.0)
@@ -180,7 +180,7 @@ async def test_x_cycles_the_axis_and_the_week_axis_marks_the_birth(couple_db, li
         drawn = chart.render().plain
         assert "Z29" in drawn and "PP4" in drawn and "Mira de Vries" in drawn
         await pilot.press("x")
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert chart.drawing.xlabel == "visit"
 
 
@@ -192,7 +192,7 @@ async def test_scales_cycle_with_brackets_and_arrows_and_each_shows_its_own_guid
         await open_trajectory(pilot)
         chart = app.screen.query_one("#trajectory-chart")
         await pilot.press("]")
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert "EPDS" in shown(app, "#trajectory-title")
         # EPDS: bands 0-9, 10-12, 13-30, cutoff 13: one band line at 10 and the cutoff
         assert chart.drawing.hlines == ((10, BAND), (13, CUTOFF))
@@ -203,10 +203,10 @@ async def test_scales_cycle_with_brackets_and_arrows_and_each_shows_its_own_guid
             ["-2", "no reliable change"],
         ]
         await pilot.press("right")
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert "CSI-4" in shown(app, "#trajectory-title")
         await pilot.press("left", "[")
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert "WHO-5" in shown(app, "#trajectory-title")
 
 
@@ -219,10 +219,10 @@ async def test_many_keys_before_a_frame_cost_one_redraw(couple_db, library):
         app.screen.action_next_scale()
         app.screen.action_cycle_axis()
         app.screen.action_next_scale()  # CSI-4 on the date axis, all before one refresh
-        await pilot.pause(0.3)
+        await settled(pilot)
         assert chart.builds == before + 1
         assert "CSI-4" in shown(app, "#trajectory-title")
-        await pilot.pause(0.3)
+        await settled(pilot)
         assert chart.builds == before + 1  # nothing changed: no rebuild
 
 
@@ -233,10 +233,10 @@ async def test_a_resize_rebuilds_the_chart_once_and_repaints_reuse_it(couple_db,
         chart = app.screen.query_one("#trajectory-chart")
         before = chart.builds
         await pilot.resize_terminal(100, 36)
-        await pilot.pause(0.3)
+        await settled(pilot)
         assert chart.builds == before + 1
         chart.refresh()  # a repaint at the same size (focus, hover, a dialog closing)
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert chart.builds == before + 1
         assert chart.size.width < 120
 
@@ -246,7 +246,7 @@ async def test_a_couple_shares_the_relationship_chart_without_inventing_a_flag(c
     async with app.run_test(size=(120, 40)) as pilot:
         await open_trajectory(pilot)
         await pilot.press("[")  # wraps round to the last scale, CSI-4
-        await pilot.pause(0.3)
+        await settled(pilot)
         chart = app.screen.query_one("#trajectory-chart")
         assert [s.ys for s in chart.drawing.series] == [(15, 12, 9), (16, 8, 10)]
         assert [s.label for s in chart.drawing.series] == ["Mira de Vries", "Sam de Vries"]
@@ -314,6 +314,8 @@ async def test_the_view_speaks_dutch(couple_db, library):
             "laag welbevinden",
             "beginmeting",
         ]
+        assert table_rows(app)[1][4] == "+8"
+        assert "betrouwbaar vanaf 23,6 punten" in shown(app, "#trajectory-notes")
 
 
 def test_the_chart_reads_plotexts_matrix_exactly_as_its_own_ansi_output_would_show():

@@ -89,7 +89,7 @@ def run_client_log(invocation: Invocation, code: str, as_json: bool = False) -> 
     return 0
 
 
-def _read_log(session: Any, invocation: Invocation, code: str) -> tuple[list[Any], dict]:
+def _read_log(session: Any, invocation: Invocation, code: str) -> tuple[list[Any], dict[int, str]]:
     from hecht.schema import audit
     from hecht.schema.audit import AuditKind
     from hecht.schema.services.clients import client_row, practitioner_names
@@ -108,7 +108,7 @@ def _read_log(session: Any, invocation: Invocation, code: str) -> tuple[list[Any
     return entries, practitioner_names(session=session, ids=ids)
 
 
-def _log_line(entry: Any, names: dict, messages: Messages) -> str:
+def _log_line(entry: Any, names: dict[int, str], messages: Messages) -> str:
     from hecht.tui.formatting import formatter
 
     return messages(

@@ -42,6 +42,7 @@ def speak(messages: Messages) -> None:
     def plural(singular: str, plural_text: str, count: int) -> str:
         return translate(singular if count == 1 else plural_text)
 
+    # the modules' own gettext names, which a ModuleType does not declare to a type checker
     for name in CLICK_MODULES:
         module = importlib.import_module(name)
         if hasattr(module, "_"):

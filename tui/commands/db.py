@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -31,7 +32,9 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     return {"db": db}
 
 
-def _command(messages: Messages, name: str, run: Any) -> click.Command:
+def _command(
+    messages: Messages, name: str, run: Callable[[Invocation, bool], int]
+) -> click.Command:
     @click.command(name, help=messages(f"help.db.{name}"))
     @database_options(messages)
     @json_option(messages)
@@ -47,7 +50,7 @@ def _schema_status(url: str, messages: Messages) -> Any:
 
     from hecht.schema.engine import describe_url, make_engine
     from hecht.schema.migrate import schema_status
-    from hecht.tui.context import open_engine
+    from hecht.tui.context import open_engine, sqlite_file
 
     try:
         engine = make_engine(url)
@@ -66,9 +69,9 @@ def _schema_status(url: str, messages: Messages) -> Any:
                 messages("db.error.unusable", database=shown_database(url), reason=held)
             ) from None
         reason = str(getattr(error, "orig", error)).splitlines()[0]
-        raise UsageError(
-            messages("db.error.damaged", database=describe_url(url), reason=reason)
-        ) from None
+        server = sqlite_file(url) is None  # a PostgreSQL server that cannot be reached
+        key = "db.error.server" if server else "db.error.damaged"
+        raise UsageError(messages(key, database=describe_url(url), reason=reason)) from None
     finally:
         engine.dispose()
     return status

@@ -16,6 +16,7 @@ from hecht.tui.context import Invocation
 from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
 from hecht.tui.prompts import MISSING, Prompter, QuestionaryPrompter
+from hecht.tui.yes_no import yes_no_words
 
 
 def commands(messages: Messages) -> dict[str, click.Command]:
@@ -53,9 +54,9 @@ def open_backend(invocation: Invocation) -> Any:
     try:
         backend.open()
     except DatabaseOpenError as error:
-        from hecht.tui.context import open_refusal_text
+        from hecht.tui.service_text import database_refusal_text
 
-        raise UsageError(open_refusal_text(error, invocation.database_url(), messages)) from None
+        raise UsageError(database_refusal_text(error, messages)) from None
     except Exception as error:
         from hecht.tui.context import storage_refusal
 
@@ -81,7 +82,9 @@ def run_enter(
     messages = invocation.messages
     backend = open_backend(invocation)
     try:
-        return EntryFlow(backend, messages, prompter or QuestionaryPrompter()).run(code, scale)
+        return EntryFlow(
+            backend, messages, prompter or QuestionaryPrompter(yes_no_words(messages))
+        ).run(code, scale)
     except ServiceError as error:
         raise UsageError(service_error_text(error, messages)) from None
     except UnknownScaleError as error:
@@ -164,22 +167,24 @@ class EntryFlow:
                 self._acknowledge(alert, definition)
         return self._finish(entry.draft, definition)
 
-    def _store(self, entry: Entry, item_id: str, given: tuple[str | None, str | None]) -> list:
+    def _store(self, entry: Entry, item_id: str, given: tuple[str | None, str | None]) -> list[Any]:
         """Store one answer; the first one starts the draft along with it (never an empty one)."""
         if entry.draft is not None:
-            return self.backend.answer(entry.draft.id, item_id, *given)
+            alerts: list[Any] = self.backend.answer(entry.draft.id, item_id, *given)
+            return alerts
         from hecht.schema.inputs import NewAdministration
         from hecht.schema.services.drafts import GivenAnswer
+        from hecht.schema.tables import EntryMode
 
         new = NewAdministration(
             client_code=entry.code,
             scale_id=entry.scale_id,
             episode_lineage_id=entry.episode,
-            mode="interview",
+            mode=EntryMode.INTERVIEW,
         )
         stored = self.backend.store_answers([GivenAnswer(item_id, *given)], new=new)
         entry.draft = stored.draft
-        return stored.alerts
+        return list(stored.alerts)
 
     def _stopped(self, entry: Entry) -> None:
         if entry.draft is None:
@@ -258,19 +263,21 @@ class EntryFlow:
         return Entry(code, scale_id, episode)
 
     def _question(self, definition: Any, item: Any, number: int) -> str:
-        label = (
-            item.text.get(self.text.language) if item.text else item.label.get(self.text.language)
-        )
-        return f"{definition.short_name} {number}/{len(definition.items)} · {label}"
+        from hecht.tui.wording import item_wording, other_language_wording
+
+        language = self.text.language
+        label = item_wording(item, language)
+        original = other_language_wording(item, language)
+        shown = f"{label} ({original})" if original else label
+        return f"{definition.short_name} {number}/{len(definition.items)} · {shown}"
 
     def _choices(self, definition: Any, item: Any) -> list[tuple[str, str]]:
+        from hecht.tui.wording import option_wording
+
         option_set = definition.option_set(item)
         choices = []
         for option in option_set.options or []:
-            wording = item.option_text.get(option.code) or option.text
-            label = (
-                wording.get(self.text.language) if wording else option.label.get(self.text.language)
-            )
+            label = option_wording(item, option, self.text.language)
             choices.append((str(option.code), f"{option.code}  {label}"))
         return [*choices, (MISSING, self.text("enter.missing"))]
 
@@ -296,6 +303,8 @@ class EntryFlow:
         self.backend.acknowledge(alert.id, actions, note.strip())
 
     def _finish(self, draft: Any, definition: Any) -> int:
+        from hecht.tui.formatting import formatter
+
         preview = self.backend.preview(draft.id)
         if preview.valid:
             bands = {
@@ -303,7 +312,8 @@ class EntryFlow:
                 for band in definition.interpretation.bands
             }
             band = f" — {bands[preview.band]}" if preview.band in bands else ""
-            self.ask.say(self.text("review.total", total=f"{preview.total:g}", band=band))
+            total = formatter(self.text.language).score(preview.total)
+            self.ask.say(self.text("review.total", total=total, band=band))
         else:
             self.ask.say(self.text("review.invalid", missing=", ".join(preview.missing_items)))
         if self.ask.confirm(self.text("enter.confirm")):

@@ -51,7 +51,7 @@ class LazyGroup(click.Group):
         if module_name is None:
             return None
         module = importlib.import_module(f"hecht.tui.commands.{module_name}")
-        command = module.commands(self.messages)[cmd_name]
+        command: click.Command = module.commands(self.messages)[cmd_name]
         in_language(command, self.messages)
         return command
 

@@ -9,6 +9,7 @@ from hecht.tui.config import Config
 from hecht.tui.context import Invocation
 from hecht.tui.i18n import Messages
 from hecht.tui.prompts import Prompter, QuestionaryPrompter
+from hecht.tui.yes_no import yes_no_words
 
 
 def commands(messages: Messages) -> dict[str, click.Command]:
@@ -30,7 +31,7 @@ def run_init(config: Config, messages: Messages, prompter: Prompter | None = Non
     from hecht.tui.config import Protocols, save_config
     from hecht.tui.settings import local_scales_dir
 
-    ask = prompter or QuestionaryPrompter()
+    ask = prompter or QuestionaryPrompter(yes_no_words(messages))
     name = ask.text(messages("init.practitioner"), config.practitioner or "")
     language = ask.select(messages("init.language"), [("nl", "Nederlands"), ("en", "English")])
     database = ask.text(messages("init.database"), config.database or str(default_database_path()))
@@ -46,15 +47,15 @@ def run_init(config: Config, messages: Messages, prompter: Prompter | None = Non
     visit = ask.checkbox(
         messages("init.visit"), [(i, t, i in config.protocols.visit) for i, t in scales]
     )
-    if None in (name, language, database, intake, visit):
+    if name is None or language is None or database is None or intake is None or visit is None:
         ask.say(messages("init.cancelled"))
         return 0
     updated = config.model_copy(
         update={
-            "practitioner": name.strip() or None,  # type: ignore[union-attr]
+            "practitioner": name.strip() or None,
             "language": language,
-            "database": database.strip() or None,  # type: ignore[union-attr]
-            "protocols": Protocols(intake=intake, visit=visit, closing=intake),  # type: ignore[arg-type]
+            "database": database.strip() or None,
+            "protocols": Protocols(intake=intake, visit=visit, closing=intake),
         }
     )
     passphrase = ask_encryption(updated.database, messages, ask)

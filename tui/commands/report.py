@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from hecht.tui.i18n import Messages
 # Storage modules are imported inside the commands: `hecht scales …` must not pay for them.
 
 
-def output_options(messages: Messages) -> Any:
+def output_options(messages: Messages) -> Callable[[Any], Any]:
     """Add ``--out``, ``--force`` and ``--plain``."""
 
     def decorate(function: Any) -> Any:

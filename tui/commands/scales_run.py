@@ -101,7 +101,7 @@ def run_list(messages: Messages, *, as_json: bool = False) -> int:
         return 0
     print(messages("list.header", **{key: messages(f"list.column.{key}") for key in LIST_COLUMNS}))
     for row in rows:
-        print(messages("list.header", **{**row, "name": shorten(row["name"], 42)}))
+        print(messages("list.header", **{**row, "name": shorten(str(row["name"]), 42)}))
     print(messages("list.local_folder", path=local_scales_dir()))
     return 0
 
@@ -361,7 +361,7 @@ def change_lines(
             direction=messages(f"change.direction.{result.direction.value}"),
         )
     ]
-    if result.rci is None or result.category is None:
+    if result.rci is None or result.category is None or result.criterion is None:
         lines.append(messages("change.no_rci"))
     else:
         lines.append(

@@ -21,7 +21,7 @@ class ActionList(PlainOptions):
     (several may be marked), Enter marks it and goes on to the note."""
 
     BINDINGS = [
-        Binding("space", "toggle", show=False),
+        Binding("space", "toggle_mark", show=False),
         Binding("enter", "mark_and_go_on", show=False),
     ]
 
@@ -46,7 +46,7 @@ class ActionList(PlainOptions):
             return None
         return str(self.get_option_at_index(self.highlighted).id)
 
-    def action_toggle(self) -> None:
+    def action_toggle_mark(self) -> None:
         """Mark or unmark the highlighted action."""
         key = self._highlighted_key()
         if key is not None:

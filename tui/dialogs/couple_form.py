@@ -67,4 +67,4 @@ class NewCoupleModal(HechtModal[int | None]):
 
     def _refused(self, error: BaseException) -> None:
         self._saving = False
-        self.query_one("#error-form", Plain).update(self.reason_for(error))
+        self.show_refusal("#error-form", self.reason_for(error))

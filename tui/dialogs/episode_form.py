@@ -98,7 +98,8 @@ class NewEpisodeModal(HechtModal[int | None]):
         self.action_save()
 
     def _error(self, field: str, message: str) -> None:
-        self.query_one(f"#error-{field}", Plain).update(message)
+        typed_in = None if field == "form" else f"#field-{field}"
+        self.show_refusal(f"#error-{field}", message, typed_in)
 
     def _dates(self) -> dict[str, date | None] | None:
         """The dates typed, None for an empty field; None (and a message) when one is malformed."""
@@ -150,7 +151,6 @@ class NewEpisodeModal(HechtModal[int | None]):
         reason = self.query_one("#field-reason", Input).value.strip()
         if not reason:
             self._error("reason", self.text("episode_form.need_reason"))
-            self.query_one("#field-reason", Input).focus()
             return
         self._saving = True
         self._correct(changes, reason)
@@ -191,4 +191,6 @@ class NewEpisodeModal(HechtModal[int | None]):
         self._saving = False
         field = getattr(error, "field", None)
         known = (*self.dates, "reason") if self.current is not None else self.dates
-        self._error(field if field in known else "form", self.reason_for(error))
+        self._error(
+            field if isinstance(field, str) and field in known else "form", self.reason_for(error)
+        )

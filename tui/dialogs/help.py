@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +11,9 @@ from textual.screen import ModalScreen, Screen
 
 from hecht.tui.screen_base import HechtModal
 from hecht.tui.widgets.plain import Plain, PlainLabel
+
+if TYPE_CHECKING:
+    from hecht.tui.i18n import Messages
 
 SCREEN_TOPICS = {
     "CaseloadScreen": "caseload",
@@ -53,7 +56,7 @@ def help_topic(screen: Screen[Any], focused: Any) -> str:
     return "form" if isinstance(screen, ModalScreen) else "general"
 
 
-def key_lines(screen: Screen[Any], texts: Any) -> list[str]:
+def key_lines(screen: Screen[Any], texts: Messages) -> list[str]:
     """The keys the screen offers now, each with its label in the user's language."""
     lines = []
     for _node, binding, enabled, _tooltip in screen.active_bindings.values():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +12,9 @@ from textual.containers import Vertical, VerticalScroll
 
 from hecht.tui.screen_base import HechtModal
 from hecht.tui.widgets.plain import Plain, PlainLabel
+
+if TYPE_CHECKING:
+    from hecht.tui.i18n import Messages
 
 SKIPPED = {
     "id", "lineage_id", "version", "supersedes_id", "client_id", "couple_id",
@@ -23,7 +26,7 @@ WHOLE = {"note", "referral_text"}
 """Fields of free text: a change shows the text before and after in full, each on its lines."""
 
 
-def record_choices(dossier: Any, text: Any, library: Any) -> list[tuple[str, str]]:
+def record_choices(dossier: Any, text: Messages, library: Any) -> list[tuple[str, str]]:
     """The dossier's records whose history can be shown, as (``kind:lineage``, label) pairs."""
     from hecht.tui.dossier_text import short_name
     from hecht.tui.formatting import formatter
@@ -56,7 +59,7 @@ def record_choices(dossier: Any, text: Any, library: Any) -> list[tuple[str, str
     return choices
 
 
-def shown(value: Any, field: str, text: Any) -> str:
+def shown(value: Any, field: str, text: Messages) -> str:
     """A stored value as the history shows it."""
     if value is None or value == []:
         return "—"
@@ -76,7 +79,7 @@ def shown(value: Any, field: str, text: Any) -> str:
     return str(value)
 
 
-def changes(old: Any, new: Any, text: Any) -> list[str]:
+def changes(old: Any, new: Any, text: Messages) -> list[str]:
     """What differs between two versions of a record, one line per field or answer."""
     lines = []
     for field in fields(new):
@@ -111,7 +114,7 @@ def _indented(heading: str, value: str) -> list[str]:
     return [f"  {heading}"] + [f"    {line}" for line in value.splitlines() or [""]]
 
 
-def _total_change(old: Any, new: Any, text: Any) -> list[str]:
+def _total_change(old: Any, new: Any, text: Messages) -> list[str]:
     before = None if old.score is None else old.score.total
     after = None if new.score is None else new.score.total
     if before == after:
@@ -120,7 +123,7 @@ def _total_change(old: Any, new: Any, text: Any) -> list[str]:
     return [f"{label}: {shown(before, '', text)} → {shown(after, '', text)}"]
 
 
-def version_lines(history: Any, text: Any) -> list[str]:
+def version_lines(history: Any, text: Messages) -> list[str]:
     """Every version, oldest first: its heading (when, who, why) and what it changed."""
     lines: list[str] = []
     previous = None

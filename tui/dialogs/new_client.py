@@ -114,5 +114,4 @@ class NewClientModal(HechtModal[str | None]):
     def _show_error(self, field: str, message: str) -> None:
         self._saving = False
         widget_id = field.replace("_", "-")
-        self.query_one(f"#error-{widget_id}", Plain).update(message)
-        self.query_one(f"#field-{widget_id}", Input).focus()
+        self.show_refusal(f"#error-{widget_id}", message, f"#field-{widget_id}")

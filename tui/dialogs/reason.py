@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -46,3 +48,16 @@ class ReasonModal(HechtModal[str | None]):
             self.query_one("#error-reason", Plain).update(self.text("reason.needed"))
             return
         self.dismiss(reason)
+
+
+def with_reason(save: Callable[[str], object]) -> Callable[[str | None], None]:
+    """The dialog's callback: ``save`` with the reason given, nothing when it was cancelled.
+
+    ``save`` may start a worker; what it returns is not the dialog's concern.
+    """
+
+    def given(reason: str | None) -> None:
+        if reason:
+            save(reason)
+
+    return given

@@ -115,19 +115,16 @@ class StartVisitModal(HechtModal[VisitStart | None]):
         """Check the date and attendees, then start."""
         from hecht.schema.inputs import NewVisit
 
-        error = self.query_one("#error-visit-date", Plain)
         chosen = self.fmt.typed_date(self.query_one("#visit-date", Input).value)
-        if chosen is None:
-            error.update(self.text("visit_form.bad_date"))
-            return
-        if chosen > self.today:
-            error.update(self.text("visit_form.future"))
+        if chosen is None or chosen > self.today:
+            problem = "visit_form.bad_date" if chosen is None else "visit_form.future"
+            self.show_refusal("#error-visit-date", self.text(problem), "#visit-date")
             return
         attendees = [
             code for code in self.members if self.query_one(f"#attendee-{code}", Checkbox).value
         ]
         if not attendees:
-            error.update(self.text("visit_form.nobody"))
+            self.show_refusal("#error-visit-date", self.text("visit_form.nobody"))
             return
         if not self._starting:
             self._starting = True
@@ -149,7 +146,7 @@ class StartVisitModal(HechtModal[VisitStart | None]):
 
     def _refused(self, error: BaseException) -> None:
         self._starting = False
-        self.query_one("#error-visit-date", Plain).update(self.reason_for(error))
+        self.show_refusal("#error-visit-date", self.reason_for(error))
 
     def on_checkbox_changed(self, _event: Any) -> None:
         self.query_one("#error-visit-date", Plain).update("")

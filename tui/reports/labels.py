@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from hecht.tui.formatting import formatter
-from hecht.tui.i18n import Messages
+from hecht.tui.i18n import Language, Messages
+
+if TYPE_CHECKING:
+    from hecht.scales.library import ScaleLibrary
+    from hecht.scales.model import ScaleDefinition
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 """The eight heights of a unicode sparkline, lowest first."""
@@ -19,13 +23,13 @@ class ReportText:
 
     Attributes:
         messages: the user-facing text in the chosen language.
-        library: the scale library (duck-typed: ``get(scale_id)`` returns a definition).
+        library: the scale library.
         generated_on: the day the report was made (printed on its first line), if a report.
         names: whether the user asked for names; the packet itself already carries or omits them.
     """
 
     messages: Messages
-    library: Any
+    library: ScaleLibrary
     generated_on: date | None = None
     names: bool = False
 
@@ -34,11 +38,11 @@ class ReportText:
         return self.messages(key, **values)
 
     @property
-    def language(self) -> str:
+    def language(self) -> Language:
         """The language the report is written in ("nl" or "en")."""
         return self.messages.language
 
-    def definition(self, scale_id: str) -> Any | None:
+    def definition(self, scale_id: str) -> ScaleDefinition | None:
         """Return the scale's definition, or None for a scale this installation lacks."""
         try:
             return self.library.get(scale_id)
@@ -99,23 +103,23 @@ class ReportText:
         """Round a statistic for reading (``digits`` decimals); None shows as a dash."""
         if value is None:
             return "—"
-        text = formatter(self.language).number(value, digits, fixed=True)  # type: ignore[arg-type]
+        text = formatter(self.language).number(value, digits, fixed=True)
         return f"+{text}" if signed and value >= 0 else text
 
     def score(self, value: float | None, signed: bool = False) -> str:
         """Show a total as stored (at most two decimals, no trailing zeros)."""
         if value is None:
             return "—"
-        text = formatter(self.language).number(value, 2)  # type: ignore[arg-type]
+        text = formatter(self.language).number(value, 2)
         return f"+{text}" if signed and value >= 0 else text
 
     def date(self, value: date | None) -> str:
         """Show a date as people in the report's language write it."""
-        return formatter(self.language).date(value)  # type: ignore[arg-type]
+        return formatter(self.language).date(value)
 
     def count(self, noun: str, n: int) -> str:
         """Show a number of things ("1 episode", "2 episodes"; "1 traject", "2 trajecten")."""
-        return formatter(self.language).count(self.messages, f"count.{noun}", n)  # type: ignore[arg-type]
+        return formatter(self.language).count(self.messages, f"count.{noun}", n)
 
     def interval(self, bounds: tuple[float, float] | None, digits: int = 2) -> str:
         """Show a confidence interval, or a dash when there is none."""

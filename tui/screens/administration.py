@@ -158,13 +158,13 @@ class AdministrationScreen(HechtScreen[None]):
         self.app.push_screen(CorrectionModal(self.definition, answers), self._corrected)
 
     def _corrected(self, changes: dict[str, str | None] | None) -> None:
-        from hecht.tui.dialogs.reason import ReasonModal
+        from hecht.tui.dialogs.reason import ReasonModal, with_reason
 
         if not changes:
             return
         self.app.push_screen(
             ReasonModal(self.text("administration.why_correct")),
-            lambda reason: self._save_correction(changes, reason) if reason else None,
+            with_reason(lambda reason: self._save_correction(changes, reason)),
         )
 
     @holding_keys(group="administration-save")
@@ -182,12 +182,12 @@ class AdministrationScreen(HechtScreen[None]):
 
     def action_retract(self) -> None:
         """Retract an administration entered in error (the wrong client, the wrong scale)."""
-        from hecht.tui.dialogs.reason import ReasonModal
+        from hecht.tui.dialogs.reason import ReasonModal, with_reason
 
         if self._changeable():
             self.app.push_screen(
                 ReasonModal(self.text("administration.why_retract")),
-                lambda reason: self._retract(reason) if reason else None,
+                with_reason(self._retract),
             )
 
     @holding_keys(group="administration-save")

@@ -287,13 +287,13 @@ class DossierScreen(HechtScreen[None]):
 
     def action_discard_draft(self) -> None:
         """Discard a draft, saying why (it stays readable in its history)."""
-        from hecht.tui.dialogs.reason import ReasonModal
+        from hecht.tui.dialogs.reason import ReasonModal, with_reason
 
         def discard(draft: Any) -> None:
             scale = short_name(self.backend.library, draft.scale_id)
             self.app.push_screen(
                 ReasonModal(self.text("dossier.discard_title", scale=scale)),
-                lambda reason: self._discard(draft.id, reason) if reason else None,
+                with_reason(lambda reason: self._discard(draft.id, reason)),
             )
 
         self._pick_draft(discard)

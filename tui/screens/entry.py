@@ -28,7 +28,7 @@ from hecht.tui.entry_state import Answer, EntryState, KeyOutcome
 from hecht.tui.keybar import KeyBar
 from hecht.tui.screen_base import HechtScreen
 from hecht.tui.widgets.plain import Plain
-from hecht.tui.wording import item_wording, option_wording
+from hecht.tui.wording import item_wording, option_wording, other_language_wording
 
 SAYS_SAVING_AFTER = 0.3
 """Seconds a save may take before the screen says it is still saving (a busy database)."""
@@ -126,8 +126,14 @@ class EntryScreen(HechtScreen[bool]):
         suffix = ""
         if item.id in self.state.answers:
             suffix = self.text("entry.current", code=self.state.answers[item.id] or "—")
+        original = other_language_wording(item, language)
         self.query_one("#entry-label", Plain).update(
-            Content.assemble((f"{item.id}. ", "bold"), (label, "bold"), suffix)
+            Content.assemble(
+                (f"{item.id}. ", "bold"),
+                (label, "bold"),
+                suffix,
+                *([("\n" + original, "dim italic")] if original else []),
+            )
         )
         self.query_one("#entry-options", Plain).update(self._options(item))
 

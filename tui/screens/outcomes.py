@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -18,6 +18,9 @@ from hecht.tui.formatting import Formatter
 from hecht.tui.keybar import KeyBar
 from hecht.tui.screen_base import HechtScreen
 from hecht.tui.widgets.plain import Plain, PlainLabel, PlainTable
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 SPLITS = ("all", "referral_reason", "start", "role")
 """The order of the groups: everyone, per referral reason, by start, by role in the family."""
@@ -227,7 +230,7 @@ class OutcomesScreen(HechtScreen[None]):
         table = PlainTable(cursor_type="none", zebra_stripes=True, header_height=2, cell_padding=0)
         table.can_focus = False
         for index, (label, size) in enumerate(zip(header, sizes, strict=True)):
-            justify = "left" if index == 0 else "right"
+            justify: JustifyMethod = "left" if index == 0 else "right"
             table.add_column(Text(label, justify=justify), width=size + 1)  # the space before
         for row in rows:
             height = max(len(cell.splitlines()) for cell in row)

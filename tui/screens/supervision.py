@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,11 +18,15 @@ from hecht.tui.screen_base import HechtScreen
 from hecht.tui.signal_text import explain, marks
 from hecht.tui.widgets.plain import Plain, PlainLabel, PlainTable
 
+if TYPE_CHECKING:
+    from hecht.scales.model import ScaleDefinition
+    from hecht.tui.i18n import Messages
+
 COLUMNS = ("code", "week", "signals")
 """The list's columns, labelled as ``supervision.column.<name>``."""
 
 
-def weeks_ago(weeks: int | None, text: Any) -> str:
+def weeks_ago(weeks: int | None, text: Messages) -> str:
     """Say how long ago something was in weeks ("this week", "1 week ago", "3 weeks ago")."""
     if weeks is None:
         return "—"
@@ -31,7 +35,7 @@ def weeks_ago(weeks: int | None, text: Any) -> str:
     return text("supervision.weeks_ago.n", weeks=weeks)
 
 
-def score_text(line: Any, band: str, text: Any) -> Content:
+def score_text(line: Any, band: str, text: Messages) -> Content:
     """One scale's latest total, band and change since the baseline with its J&T category."""
     from hecht.tui.formatting import formatter
 
@@ -55,7 +59,7 @@ def score_text(line: Any, band: str, text: Any) -> Content:
     return Content.assemble((latest, "bold"), f"{band_part} · {change}")
 
 
-def alert_text(alert: Any, scale: str, text: Any) -> str:
+def alert_text(alert: Any, scale: str, text: Messages) -> str:
     """An alert of the episode, when it was raised and what was done about it."""
     if alert.acknowledged:
         action = text.get(f"alert.action.{alert.action}", alert.action or "—")
@@ -235,7 +239,7 @@ class SupervisionScreen(HechtScreen[None]):
             )
         return widgets
 
-    def _definition(self, scale_id: str) -> Any:
+    def _definition(self, scale_id: str) -> ScaleDefinition | None:
         try:
             return self.backend.library.get(scale_id)
         except KeyError:
@@ -245,7 +249,7 @@ class SupervisionScreen(HechtScreen[None]):
         definition = self._definition(scale_id)
         return scale_id if definition is None else definition.short_name
 
-    def _band_label(self, definition: Any, band_id: str | None) -> str:
+    def _band_label(self, definition: ScaleDefinition | None, band_id: str | None) -> str:
         """The band's label in the user's language (the packet carries its id)."""
         if definition is None or band_id is None:
             return band_id or ""

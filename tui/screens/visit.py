@@ -88,12 +88,12 @@ class VisitScreen(HechtScreen[None]):
 
     def action_retract(self) -> None:
         """Retract a visit entered in error (the wrong client, the wrong day)."""
-        from hecht.tui.dialogs.reason import ReasonModal
+        from hecht.tui.dialogs.reason import ReasonModal, with_reason
 
         if self.history is not None:
             self.app.push_screen(
                 ReasonModal(self.text("visit.why_retract")),
-                lambda reason: self._retract(reason) if reason else None,
+                with_reason(self._retract),
             )
 
     @holding_keys(group="visit-save")

@@ -43,6 +43,7 @@ class PlainTable(DataTable[Any]):
 
     def add_columns(self, *labels: Any) -> list[Any]:
         """Add columns whose headings are shown as written."""
+        # a heading is a str or a Text to Textual; ``cell`` turns a str into Text, keeps the rest
         return super().add_columns(*(cell(label) for label in labels))  # type: ignore[arg-type]
 
     def add_row(

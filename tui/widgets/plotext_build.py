@@ -47,7 +47,10 @@ def cell_style(colors: Colors) -> Style:
         ansi = plotext_utility.colors_to_ansi(*colors)
         sample = Text.from_ansi(f"{ansi}x{plotext_utility.ansi_end}")
         # a cell in the terminal's default colours has no span: it gets the null style
-        _STYLES[colors] = Style.combine([Style(), *(span.style for span in sample.spans)])  # type: ignore[misc]
+        styles = [span.style for span in sample.spans]
+        _STYLES[colors] = Style.combine(
+            [Style(), *(s if isinstance(s, Style) else Style.parse(s) for s in styles)]
+        )
     return _STYLES[colors]
 
 

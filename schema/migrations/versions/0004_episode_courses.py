@@ -11,7 +11,7 @@ every course starts unjudged, and the first caseload read judges them (``hecht.s
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0004"

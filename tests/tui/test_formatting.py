@@ -1,0 +1,37 @@
+"""Dates as a person types them into a form field."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from hecht.tui.formatting import formatter
+
+MARCH_15 = date(2027, 3, 15)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["2027-03-15", "15-03-2027", "15-3-2027", "15.03.2027", "15/03/2027", "2027/03/15",
+     "15032027", "20270315", " 15032027 "],
+)  # fmt: skip
+def test_a_date_is_read_however_it_is_commonly_typed(typed):
+    assert formatter("nl").typed_date(typed) == MARCH_15
+    assert formatter("en").typed_date(typed) == MARCH_15
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("20122026", date(2026, 12, 20)), ("01022026", date(2026, 2, 1)),
+     ("20100101", date(2010, 1, 1))],
+)  # fmt: skip
+def test_eight_digits_are_a_year_first_only_when_they_can_be(typed, meant):
+    assert formatter("nl").typed_date(typed) == meant
+
+
+@pytest.mark.parametrize(
+    "typed", ["31022027", "15-03/2027", "1503207", "15 03 2027", "2027-3", "morgen", ""]
+)
+def test_what_is_not_a_date_is_refused(typed):
+    assert formatter("nl").typed_date(typed) is None
