@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from hecht.tui.yes_no import ENGLISH, YesNo, ask_yes_no
+from hecht.tui.yes_no import ENGLISH, PromptWords, ask_yes_no
 
 MISSING = "-"
 """The value (and the key) that marks an item missing, as in the TUI's item entry."""
@@ -41,7 +41,7 @@ class QuestionaryPrompter:
     Yes/no questions use the words and keys of ``words`` (J/n in Dutch).
     """
 
-    def __init__(self, words: YesNo = ENGLISH) -> None:
+    def __init__(self, words: PromptWords = ENGLISH) -> None:
         self.words = words
 
     def select(self, message: str, choices: Sequence[tuple[str, str]]) -> str | None:
@@ -51,7 +51,12 @@ class QuestionaryPrompter:
             questionary.Choice(title, value=value, shortcut_key=shortcut(value))
             for value, title in choices
         ]
-        question = questionary.select(message, choices=options, use_shortcuts=len(options) <= 36)
+        question = questionary.select(
+            message,
+            choices=options,
+            use_shortcuts=len(options) <= 36,
+            instruction=self.words.choose_hint,
+        )
         values = [value for value, _ in choices]
         if MISSING in values:
             point_at_with_key(question, MISSING, values.index(MISSING))
@@ -64,7 +69,8 @@ class QuestionaryPrompter:
         options = [
             questionary.Choice(title, value=value, checked=on) for value, title, on in choices
         ]
-        checked: list[str] | None = questionary.checkbox(message, choices=options).unsafe_ask()
+        question = questionary.checkbox(message, choices=options, instruction=self.words.check_hint)
+        checked: list[str] | None = question.unsafe_ask()
         return checked
 
     def text(self, message: str, default: str = "") -> str | None:

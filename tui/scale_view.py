@@ -266,11 +266,11 @@ def describe_definition(entry: LibraryEntry, messages: Messages) -> list[str]:
         ),
         messages(
             "show.domain",
-            domain=definition.domain.value,
-            respondent=definition.respondent.value,
+            domain=messages.get(f"domain.{definition.domain.value}", definition.domain.value),
+            respondent=messages(f"respondent.{definition.respondent.value}"),
             timeframe=definition.timeframe.get(language) if definition.timeframe else "—",
         ),
-        messages("show.origin", origin=entry.origin.value, path=entry.path),
+        messages("show.origin", origin=messages(f"origin.{entry.origin.value}"), path=entry.path),
     ]
     if entry.wording_source:
         lines.append(messages("show.wording", source=entry.wording_source))

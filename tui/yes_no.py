@@ -1,8 +1,9 @@
-"""Provides a yes/no line prompt in the user's language.
+"""Provides the line prompts' own words in the user's language, and a yes/no prompt.
 
 questionary's own ``confirm`` writes "(Y/n)" and "Yes" and takes only y and n, so a Dutch user who
 types j (ja) is ignored. This prompt looks and behaves like it, with the words and keys of the
-user's language; y and n keep working in every language.
+user's language; y and n keep working in every language. The hints questionary shows under a
+choice ("Use shortcuts or arrow keys") come from here too.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from typing import Any
 
 
 @dataclass(frozen=True)
-class YesNo:
-    """How yes and no are written and typed in one language."""
+class PromptWords:
+    """How yes and no are written and typed in one language, and the prompts' hints."""
 
     yes: str
     no: str
     yes_keys: str
     no_keys: str
+    choose_hint: str = "(Use shortcuts or arrow keys)"
+    check_hint: str = "(Use arrow keys to move, <space> to select, <a> to toggle, <i> to invert)"
 
     def hint(self, default: bool) -> str:
         """The prompt's hint, the default's key in capitals: "(J/n)" or "(j/N)"."""
@@ -26,16 +29,18 @@ class YesNo:
         return f"({yes.upper()}/{no})" if default else f"({yes}/{no.upper()})"
 
 
-ENGLISH = YesNo(yes="Yes", no="No", yes_keys="y", no_keys="n")
+ENGLISH = PromptWords(yes="Yes", no="No", yes_keys="y", no_keys="n")
 
 
-def yes_no_words(messages: Any) -> YesNo:
+def prompt_words(messages: Any) -> PromptWords:
     """The words and keys of the messages' language; y and n are always understood too."""
-    return YesNo(
+    return PromptWords(
         yes=messages("prompt.yes"),
         no=messages("prompt.no"),
         yes_keys=_with(messages("prompt.yes_key"), "y"),
         no_keys=_with(messages("prompt.no_key"), "n"),
+        choose_hint=messages("prompt.choose_hint"),
+        check_hint=messages("prompt.check_hint"),
     )
 
 
@@ -43,7 +48,7 @@ def _with(key: str, fallback: str) -> str:
     return key if key == fallback else key + fallback
 
 
-def ask_yes_no(message: str, default: bool, words: YesNo) -> bool:
+def ask_yes_no(message: str, default: bool, words: PromptWords) -> bool:
     """Ask and return the answer; Enter takes the default; Ctrl+C raises KeyboardInterrupt."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.formatted_text import StyleAndTextTuples, to_formatted_text

@@ -47,6 +47,8 @@ KEYS = {
     "Space": b" ",
     "F1": b"\x1bOP",
     "F2": b"\x1bOQ",
+    "F3": b"\x1bOR",
+    "F4": b"\x1bOS",
     "F5": b"\x1b[15~",
     "F6": b"\x1b[17~",
     "F7": b"\x1b[18~",

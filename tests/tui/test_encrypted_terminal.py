@@ -193,10 +193,8 @@ def test_a_passphrase_file_others_may_read_is_refused(place):
     assert PASSPHRASE not in done.stdout + done.stderr
 
 
-TRIALS = 20
-
-
-def test_after_two_idle_seconds_the_lock_hides_every_client_every_time(place, terminals):
+def locks_hiding_every_client(place, terminals, trials: int) -> None:
+    """Wait for the lock ``trials`` times (two idle seconds each), unlocking after each."""
     shown = terminals(place, HECHT_LOCK_AFTER_SECONDS="2")
     unlock(shown)
     first = shown.wait_for(lambda s: CANARIES[0] in s or "Hecht is locked" in s)
@@ -205,10 +203,21 @@ def test_after_two_idle_seconds_the_lock_hides_every_client_every_time(place, te
         shown.wait_for(CANARIES[0])
     shown.burst(CODES[0], "Enter")  # the dossier: name, code, episode
     locked = 0
-    for _ in range(TRIALS):
+    for _ in range(trials):
         screen = shown.wait_for("Hecht is locked", timeout=20)
         assert not [text for text in (*CANARIES, *CODES) if text in screen], screen
         locked += 1
         shown.burst(PASSPHRASE, "Enter")
         shown.wait_for(CANARIES[0])  # back in the dossier, as it was
-    assert locked == TRIALS
+    assert locked == trials
+
+
+def test_after_two_idle_seconds_the_lock_hides_every_client(place, terminals):
+    locks_hiding_every_client(place, terminals, trials=3)
+
+
+@pytest.mark.long
+def test_after_two_idle_seconds_the_lock_hides_every_client_twenty_times_of_twenty(
+    place, terminals
+):
+    locks_hiding_every_client(place, terminals, trials=20)

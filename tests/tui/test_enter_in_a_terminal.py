@@ -34,15 +34,19 @@ def practice(tmp_path) -> Path:
     return path
 
 
-@pytest.fixture
-def terminal(isolated_config, practice, tmp_path):
+def enter_terminal(config, practice, tmp_path, language="en", size=(120, 40)) -> Terminal:
     env = {
-        "HECHT_CONFIG": str(isolated_config),
+        "HECHT_CONFIG": str(config),
         "HECHT_CACHE": str(tmp_path / "cache"),
-        "HECHT_LANG": "en",
+        "HECHT_LANG": language,
         "HECHT_DB": str(practice),
     }
-    made = Terminal(env, 120, 40)
+    return Terminal(env, *size)
+
+
+@pytest.fixture
+def terminal(isolated_config, practice, tmp_path):
+    made = enter_terminal(isolated_config, practice, tmp_path)
     yield made
     made.close()
 
@@ -73,16 +77,11 @@ def test_a_who5_keyed_in_a_burst_is_stored_and_completed(terminal, practice):
 def test_in_dutch_the_yes_no_question_is_answered_with_j_for_ja(
     isolated_config, practice, tmp_path
 ):
-    env = {
-        "HECHT_CONFIG": str(isolated_config),
-        "HECHT_CACHE": str(tmp_path / "cache"),
-        "HECHT_LANG": "nl",
-        "HECHT_DB": str(practice),
-    }
-    terminal = Terminal(env, 80, 24)
+    terminal = enter_terminal(isolated_config, practice, tmp_path, "nl", (80, 24))
     try:
         terminal.start("enter", "A1", "who5")
         terminal.wait_for("WHO-5 1/5")
+        assert "(sneltoets of pijltjes)" in terminal.wait_for("(sneltoets")
         terminal.burst("5", "Enter", "4", "Enter", "3", "Enter", "3", "Enter", "2", "Enter")
         terminal.wait_for("Afronden en deze score opslaan? (J/n)")
         terminal.burst("j")
@@ -90,7 +89,7 @@ def test_in_dutch_the_yes_no_question_is_answered_with_j_for_ja(
         shown = terminal.screen()
     finally:
         terminal.close()
-    assert "opslaan? Ja" in shown and "Yes" not in shown
+    assert "opslaan? Ja" in shown and "Yes" not in shown and "Use shortcuts" not in shown
     (point,), drafts, _ = stored(practice)
     assert (point.scale_id, point.valid, point.total, drafts) == ("who5", True, 68, [])
 

@@ -441,3 +441,15 @@ def test_at_80_by_24_a_refused_date_out_of_sight_is_brought_into_view_and_digits
         date(2027, 3, 15),
         ["fear_of_childbirth"],
     )
+
+
+def test_the_scale_catalogue_takes_keys_typed_right_after_f4_in_dutch_at_80_by_24(tmp_path, opened):
+    path = practice(tmp_path, "K1")
+    shown = opened(path, language="nl", width=80, height=24)
+    shown.wait_for("K1")
+    # F4 and the arrows in one burst: the third scale (CSI-4) is shown, its facts in Dutch
+    shown.burst("F4", "Down", "Down")
+    shown.wait_for("CSI-4 — Couples Satisfaction Index, 4 items")
+    shown.wait_for("Domein: Relatie")
+    shown.burst("Escape")
+    shown.wait_for("Geen signalen voor K1")

@@ -16,7 +16,7 @@ from hecht.tui.context import Invocation
 from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
 from hecht.tui.prompts import MISSING, Prompter, QuestionaryPrompter
-from hecht.tui.yes_no import yes_no_words
+from hecht.tui.yes_no import prompt_words
 
 
 def commands(messages: Messages) -> dict[str, click.Command]:
@@ -83,7 +83,7 @@ def run_enter(
     backend = open_backend(invocation)
     try:
         return EntryFlow(
-            backend, messages, prompter or QuestionaryPrompter(yes_no_words(messages))
+            backend, messages, prompter or QuestionaryPrompter(prompt_words(messages))
         ).run(code, scale)
     except ServiceError as error:
         raise UsageError(service_error_text(error, messages)) from None

@@ -9,7 +9,7 @@ from hecht.tui.config import Config
 from hecht.tui.context import Invocation
 from hecht.tui.i18n import Messages
 from hecht.tui.prompts import Prompter, QuestionaryPrompter
-from hecht.tui.yes_no import yes_no_words
+from hecht.tui.yes_no import prompt_words
 
 
 def commands(messages: Messages) -> dict[str, click.Command]:
@@ -31,7 +31,7 @@ def run_init(config: Config, messages: Messages, prompter: Prompter | None = Non
     from hecht.tui.config import Protocols, save_config
     from hecht.tui.settings import local_scales_dir
 
-    ask = prompter or QuestionaryPrompter(yes_no_words(messages))
+    ask = prompter or QuestionaryPrompter(prompt_words(messages))
     name = ask.text(messages("init.practitioner"), config.practitioner or "")
     language = ask.select(messages("init.language"), [("nl", "Nederlands"), ("en", "English")])
     database = ask.text(messages("init.database"), config.database or str(default_database_path()))

@@ -27,6 +27,7 @@ SCREEN_TOPICS = {
     "ScalePickerModal": "picker",
     "SupervisionScreen": "supervision",
     "OutcomesScreen": "outcomes",
+    "ScalesScreen": "scales",
     "TrajectoryScreen": "trajectory",
     "AdministrationScreen": "administration",
     "VisitScreen": "visit",

@@ -76,6 +76,14 @@ class CaseloadScreen(HechtScreen[None]):
             id="caseload.outcomes",
             tooltip="The practice's pre–post outcomes",
         ),
+        Binding(
+            "f4",
+            "open_scales",
+            "Scales",
+            id="caseload.scales",
+            tooltip="Every scale with its items, scoring, bands, change and sources",
+            show=False,  # no room in the footer at 120 columns; F1 and the palette list it
+        ),
     ]
 
     def __init__(self) -> None:
@@ -239,6 +247,12 @@ class CaseloadScreen(HechtScreen[None]):
         from hecht.tui.screens.outcomes import OutcomesScreen
 
         self.app.push_screen(OutcomesScreen())
+
+    def action_open_scales(self) -> None:
+        """Open the scale catalogue: every scale's facts, as ``hecht scales show`` gives them."""
+        from hecht.tui.screens.scales import ScalesScreen
+
+        self.app.push_screen(ScalesScreen())
 
     def action_cursor(self, step: int) -> None:
         """Move the highlighted row while the filter keeps the focus."""

@@ -1,0 +1,63 @@
+"""The catalogues travel to translators' tools as PO files and come back unchanged or better."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+
+from hecht.tui import catalogue_po, i18n
+from hecht.tui.i18n import Messages, flat_entries
+
+
+@pytest.fixture
+def catalogues(tmp_path, monkeypatch):
+    """A copy of the catalogues that the exporter, the importer and Messages all read."""
+    folder = tmp_path / "messages"
+    shutil.copytree(i18n.CATALOGUE_DIR, folder)
+    monkeypatch.setattr(i18n, "CATALOGUE_DIR", folder)
+    monkeypatch.setattr(catalogue_po, "CATALOGUE_DIR", folder)
+    i18n.catalogue.cache_clear()
+    yield folder
+    i18n.catalogue.cache_clear()  # the next test reads the real catalogues again
+
+
+def edit(po, key: str, text: str) -> None:
+    with po.open("rb") as stream:
+        read = read_po(stream)
+    (message,) = [m for m in read if m.context == key]
+    message.string = text
+    with po.open("wb") as stream:
+        write_po(stream, read, width=0)
+
+
+def test_a_catalogue_exported_and_taken_back_untranslated_is_unchanged(catalogues, tmp_path):
+    before = (catalogues / "nl.toml").read_bytes()
+    po = tmp_path / "nl.po"
+    assert catalogue_po.main(["export", "nl", str(po)]) == 0
+    assert catalogue_po.main(["import", str(po)]) == 0
+    assert (catalogues / "nl.toml").read_bytes() == before
+
+
+def test_a_translation_comes_back_into_the_catalogue_and_is_read_quickly(catalogues, tmp_path):
+    po = tmp_path / "nl.po"
+    catalogue_po.export_po("nl", po)
+    edit(po, "lock.title", "Hecht is op slot")
+    assert catalogue_po.import_po(po) == ("nl", 1)
+    i18n.catalogue.cache_clear()
+    assert Messages("nl")("lock.title") == "Hecht is op slot"
+    assert flat_entries((catalogues / "nl.toml").read_text("utf-8")) is not None
+    assert "# Gebruikerstekst" in (catalogues / "nl.toml").read_text("utf-8")  # comments kept
+
+
+def test_a_translation_that_drops_a_placeholder_refuses_the_whole_file(catalogues, tmp_path):
+    before = (catalogues / "nl.toml").read_bytes()
+    po = tmp_path / "nl.po"
+    catalogue_po.export_po("nl", po)
+    edit(po, "lock.title", "Hecht is op slot")
+    edit(po, "error.prefix", "hecht: fout")  # {message} is gone
+    with pytest.raises(catalogue_po.CatalogueError, match=r"error.prefix.*\['message'\]"):
+        catalogue_po.import_po(po)
+    assert (catalogues / "nl.toml").read_bytes() == before
+    assert catalogue_po.main(["import", str(po)]) == 2
