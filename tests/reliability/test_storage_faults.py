@@ -420,3 +420,42 @@ async def test_a_screen_reading_a_held_database_says_not_read_and_the_app_runs_o
         if screen == "caseload":
             assert app.screen.query("DataTable").first().row_count == 1  # the rows shown stay
             await pilot.press("f5")  # and read again once the database is let go
+
+
+async def test_a_changed_answer_the_database_refuses_keeps_showing_and_scoring_the_stored_one(
+    practice,
+):
+    app = app_on(practice)
+    with failing_commits("disk_full") as failing:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await open_entry(pilot, "K1", "who")
+            await pilot.press(*"4321")
+            await until(pilot, lambda: answered(app) == 4, "four answers stored")
+            await pilot.press("up")
+            await until(pilot, lambda: "4 of 5" in shown(app, "#entry-position"), "item 4")
+            failing.on = True
+            await pilot.press("5")
+            await until(pilot, lambda: "Not saved" in shown(app, "#entry-hint"), "the refusal")
+            assert "(now: 1" in shown(app, "#entry-label")  # the stored answer, not the typed
+            failing.on = False
+            await pilot.press("down", "0")
+            await until(pilot, on(app, "ReviewScreen"), "the review")
+            assert "40" in shown(app, "#review-score")  # (4+3+2+1+0) x 4: the stored answers
+
+
+async def test_a_paper_string_the_database_refuses_stays_in_its_field_to_send_again(practice):
+    app = app_on(practice)
+    with failing_commits("io") as failing:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await open_entry(pilot, "K1", "who")
+            await pilot.press("f2", *"43210")
+            failing.on = True
+            await pilot.press("enter")
+            await until(pilot, lambda: "Not saved" in shown(app, "#entry-hint"), "the refusal")
+            assert app.screen.query_one("#paper-input").value == "43210"
+            assert answered(app) == 0
+            failing.on = False
+            assert drafts(practice) == []
+            await pilot.press("enter")
+            await until(pilot, on(app, "ReviewScreen"), "the review")
+    assert drafts(practice) == [("who5", 5)]
