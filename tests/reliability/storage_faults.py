@@ -53,11 +53,12 @@ def held_database(path: Path, kind: str = "IMMEDIATE") -> Iterator[subprocess.Po
 
 
 def with_file_size_limit(limit: int):
-    """A ``preexec_fn``: no file may grow past ``limit`` bytes, and writing past it fails with
-    EFBIG instead of killing the process (SIGXFSZ ignored), as a full disk fails a write."""
+    """A ``preexec_fn``: no file may grow past ``limit`` bytes, as on a full disk. The signal the
+    kernel sends for a write past it (SIGXFSZ) keeps its default, which kills: ``hecht`` must
+    not die of it (Python ignores it from its start), so the write fails and is reported."""
 
     def limit_files() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     return limit_files
@@ -178,15 +179,16 @@ def failing_commits(kind: str = "io") -> Iterator[FailingCommits]:
 
 FAULTY_START = (
     "import ctypes, os, signal, sys\n"
-    "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past a file-size limit fails\n"
+    "signal.signal(signal.SIGXFSZ, signal.SIG_DFL)  # hecht itself must make such writes fail\n"
     "if sys.argv[1] == 'permissions-apply' and os.geteuid() == 0:\n"
     "    libc = ctypes.CDLL(None, use_errno=True)\n"
     f"    for capability in {tuple(OVERRIDES.values())}:\n"
     f"        assert libc.prctl({PR_CAPBSET_DROP}, capability, 0, 0, 0) == 0\n"
     "os.execv(sys.argv[2], sys.argv[2:])\n"
 )
-"""Starts ``hecht`` (in a terminal) ready for a fault: a write past a file-size limit set later
-fails instead of killing it; with ``permissions-apply``, root is stopped by file permissions."""
+"""Starts ``hecht`` (in a terminal) ready for a fault: a file-size limit set later finds
+SIGXFSZ at its default (killing) unless ``hecht`` ignores it; with ``permissions-apply``, root
+is stopped by file permissions."""
 
 
 def faulty_start(mode: str, *arguments: str) -> tuple[str, list[str]]:
