@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from hecht.schema.anchor import (
+    Finding,
+    Head,
+    HeadFileError,
+    anchored_file,
+    current_head,
+    head_findings,
+    read_head_file,
+    trigger_findings,
+)
 from hecht.schema.audit_chain import (
     COLUMNS,
     GENESIS,
@@ -17,6 +28,7 @@ from hecht.schema.audit_chain import (
 )
 from hecht.schema.context import Actor
 from hecht.schema.plain import of_session
+from hecht.schema.seals import seal_findings
 from hecht.schema.tables import AuditEvent, Client
 
 
@@ -47,6 +59,25 @@ class ChainReport:
     def intact(self) -> bool:
         """Whether no row was changed, removed or inserted out of order."""
         return not self.problems
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """Everything ``hecht audit verify`` checks: the chain, the triggers, the seals, the heads.
+
+    ``head`` is the database's head for the practice to keep; ``head_file`` where it is also
+    written (None for PostgreSQL, which keeps no file beside the database).
+    """
+
+    chain: ChainReport
+    head: Head
+    findings: list[Finding]
+    head_file: Path | None
+
+    @property
+    def intact(self) -> bool:
+        """Whether nothing was changed, removed, rebuilt or unprotected outside Hecht."""
+        return self.chain.intact and not self.findings
 
 
 def event_hash(event: AuditEvent) -> str:
@@ -120,3 +151,25 @@ def client_log(*, session: Session, client_id: int) -> list[AuditEntry]:
         )
         for row in rows
     ]
+
+
+def verify_all(*, session: Session, kept: Head | None = None) -> AuditReport:
+    """Check the chain, the append-only triggers, every sealed row, the head file beside an
+    SQLite database and the head the practice kept (``kept``, when given)."""
+    chain = verify_chain(session=session)
+    plain = of_session(session)
+    connection = session.connection()
+    findings = trigger_findings(plain)
+    findings += seal_findings(connection)
+    path = anchored_file(connection.engine.url.render_as_string(hide_password=True))
+    if path is not None:
+        try:
+            recorded = read_head_file(path)
+        except HeadFileError:
+            findings.append(Finding("head_file_unreadable", {"path": str(path)}))
+        else:
+            if recorded is not None:
+                findings += head_findings(plain, recorded, str(path))
+    if kept is not None:
+        findings += head_findings(plain, kept, kept.token())
+    return AuditReport(chain, current_head(plain), findings, path)

@@ -10,6 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from hecht.schema.anchor import current_head, head_file, replace_head
 from hecht.schema.cipher import (
     connect,
     database_errors,
@@ -19,6 +20,7 @@ from hecht.schema.cipher import (
     key_for,
 )
 from hecht.schema.files import create_private, database_files, same_file
+from hecht.schema.plain import PlainConnection
 
 HECHT_TABLES = ("client", "auditevent", "administration")
 """Tables every Hecht database has, whatever its schema version."""
@@ -119,14 +121,26 @@ def _copy(source: Path, source_key: str | None, target: Path, target_key: str | 
         return row_counts(live)  # a write in between makes the counts differ: refused
 
 
+def _carry_head(copy: Path, passphrase: str | None, target: Path) -> None:
+    """Write the head of the copy's audit log and seals beside where it goes (``anchor``)."""
+    with closing(connect(f"file:{copy}?mode=ro", passphrase, uri=True)) as connection:
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+        if not {"auditevent", "recordseal"} <= tables:
+            return  # a database from before the seals: its head is written once it is upgraded
+        head = current_head(PlainConnection(connection, "sqlite"))
+    replace_head(head_file(target), head)
+
+
 def backup_sqlite(
     source: Path, target: Path, *, source_key: str | None = None, target_key: str | None = None
 ) -> BackupReport:
     """Copy a live SQLite database to ``target`` and prove the copy sound before keeping it.
 
     The copy is written next to the target and renamed into place only after the integrity
-    check passes and its row counts equal the source's. Each file is opened with its own
-    passphrase (None: a plain file); a backup of an encrypted database takes its key.
+    check passes and its row counts equal the source's; the head of its audit log and seals
+    goes beside it (``target.audit-head``), so a backup carries the head it was made at. Each
+    file is opened with its own passphrase (None: a plain file); a backup of an encrypted
+    database takes its key.
     """
     if target.exists() or target.is_symlink():
         raise BackupError(target, BackupProblem.EXISTS)
@@ -139,6 +153,7 @@ def backup_sqlite(
         counts = verify_copy(partial, target_key)
         if counts != expected:
             raise BackupError(target, BackupProblem.COUNTS_DIFFER)
+        _carry_head(partial, target_key, target)
         partial.replace(target)
         _fsync(target.parent)
     except database_or_file_errors() as error:
@@ -229,6 +244,8 @@ def restore_sqlite(source: Path, database: Path) -> Path | None:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         kept = database.with_name(f"{database.stem}-replaced-{stamp}{database.suffix}")
         database.replace(kept)
+        if head_file(database).exists():
+            head_file(database).replace(head_file(kept))
         for suffix in ("-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
     try:
@@ -238,5 +255,7 @@ def restore_sqlite(source: Path, database: Path) -> Path | None:
     except BackupError:
         if kept is not None:
             kept.replace(database)
+            if head_file(kept).exists():
+                head_file(kept).replace(head_file(database))
         raise
     return kept

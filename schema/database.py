@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session
 
+from hecht.schema.anchor import head_file
 from hecht.schema.backup import BackupError, backup_sqlite
 from hecht.schema.cipher import key_for
 from hecht.schema.engine import describe_url, make_engine
@@ -98,6 +99,9 @@ def prepare(engine: Engine) -> Path | None:
         backup = backup_before_upgrade(engine, status.database_revision)
     if status.state is not SchemaState.CURRENT:
         upgrade(engine)
+    source = sqlite_path(engine)
+    if status.state is SchemaState.EMPTY and source is not None:
+        head_file(source).unlink(missing_ok=True)  # a new database starts a new chain
     return backup
 
 

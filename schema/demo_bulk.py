@@ -25,6 +25,7 @@ from hecht.schema.audit_chain import COLUMNS, AuditKind, chain_head, chained_eve
 from hecht.schema.context import Actor
 from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
 from hecht.schema.plain import of_session
+from hecht.schema.seals import SEALED, touch
 from hecht.schema.services.episodes import check_dates
 from hecht.schema.summaries import rebuild_summaries
 from hecht.schema.tables import (
@@ -104,6 +105,10 @@ class BulkStore:
         for table in SQLModel.metadata.sorted_tables:
             if self.rows.get(table.name):
                 self.session.execute(insert(table), self.rows[table.name])
+                if table.name in SEALED:
+                    key = next(iter(table.primary_key.columns)).name
+                    keys = (row[key] for row in self.rows[table.name])
+                    touch(self.session, table.name, keys, inserted=True)
         reset_sequences(self.session)
         rebuild_summaries(self.session)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from hecht.schema.engine import database_url, default_database_path
+from hecht.schema.files import HEAD_SUFFIX
 
-SUFFIXES = ("", "-wal", "-shm")
-"""An SQLite database's file and the two files that travel with it."""
+SUFFIXES = ("", "-wal", "-shm", HEAD_SUFFIX)
+"""An SQLite database's file and the files that travel with it (SQLite's two, its head)."""
 
 
 def demo_database_path() -> Path:
@@ -37,4 +38,7 @@ def build_demo_file(path: Path) -> None:
         build_demo_practice(engine=engine, library=load_library(None))
     finally:
         engine.dispose()
+    Path(f"{path}{HEAD_SUFFIX}").unlink(missing_ok=True)
+    if Path(f"{building}{HEAD_SUFFIX}").exists():
+        Path(f"{building}{HEAD_SUFFIX}").replace(f"{path}{HEAD_SUFFIX}")
     building.replace(path)

@@ -134,6 +134,9 @@ def make_engine(url: str) -> Engine:
     from sqlalchemy.engine import make_url
     from sqlalchemy.pool import StaticPool
 
+    from hecht.schema.seals import install
+
+    install()  # every unit of work on this engine seals the clinical rows it writes
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         require_postgres_driver()

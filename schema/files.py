@@ -20,6 +20,8 @@ PRIVATE_FOLDER = 0o700
 SQLITE_HEADER = b"SQLite format 3\x00"
 DATABASE_COMPANIONS = ("-wal", "-shm", "-journal")
 """The files SQLite keeps beside a database while it is in use."""
+HEAD_SUFFIX = ".audit-head"
+"""What the file beside a database or backup that holds its audit head ends in (``anchor``)."""
 BACKUP_MARKERS = ("-replaced-", "-before-upgrade-from-")
 """What the copies that ``restore`` and the upgrade on opening keep beside a database are named."""
 
@@ -51,10 +53,12 @@ def create_private(path: Path) -> None:
     tighten(path)
 
 
-def write_private(path: Path, data: str | bytes) -> None:
+def write_private(path: Path, data: str | bytes, *, sync: bool = True) -> None:
     """Write a file whole or not at all (a temporary file beside it, synced, then renamed).
 
-    The file is readable by its owner only.
+    The file is readable by its owner only. ``sync=False`` leaves the flush to disk to the
+    system, for a small file rewritten after every commit (the audit head) that may lag after
+    a power loss but is never seen half-written.
 
     Raises:
         OSError: the file could not be written; the old file (or none) is left.
@@ -65,7 +69,8 @@ def write_private(path: Path, data: str | bytes) -> None:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
             stream.flush()
-            os.fsync(stream.fileno())
+            if sync:
+                os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -113,8 +118,9 @@ def is_sqlite_file(path: Path) -> bool:
 
 
 def database_files(database: Path) -> list[Path]:
-    """Return the database and the files SQLite keeps beside it, present or not."""
-    return [database, *(database.with_name(database.name + end) for end in DATABASE_COMPANIONS)]
+    """Return the database, the files SQLite keeps beside it and its head file, present or not."""
+    ends = (*DATABASE_COMPANIONS, HEAD_SUFFIX)
+    return [database, *(database.with_name(database.name + end) for end in ends)]
 
 
 def kept_copies(database: Path) -> list[Path]:
@@ -126,6 +132,7 @@ def kept_copies(database: Path) -> list[Path]:
         for path in database.parent.iterdir()
         if path.name.startswith(database.stem)
         and any(marker in path.name for marker in BACKUP_MARKERS)
+        and not path.name.endswith(HEAD_SUFFIX)
     ]
 
 

@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Any, overload
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+WROTE = "hecht_plain"
+"""Set in a session's info when plain SQL ran in its unit of work (an audit append, say): the
+chains' heads are read before it commits (``hecht.schema.seals``)."""
 CHUNK = 5000
 """Values bound in one IN list: far below the parameter limits of SQLite and PostgreSQL."""
 
@@ -58,6 +61,7 @@ class PlainConnection:
 def of_session(session: Session) -> PlainConnection:
     """The DB-API connection under a session's unit of work (pending ORM changes flushed first)."""
     session.flush()
+    session.info[WROTE] = True
     connection = session.connection()
     return PlainConnection(connection.connection.driver_connection, connection.dialect.name)
 

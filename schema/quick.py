@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hecht.scales.facts import ScaleFacts
+from hecht.schema.anchor import head_file, next_head, write_head
 from hecht.schema.cipher import is_encrypted
 from hecht.schema.context import Actor
 from hecht.schema.engine import busy_timeout_ms, configure_sqlite_connection
@@ -77,7 +78,10 @@ def quick_caseload(
             return None
         actor = Actor(user_id=user_id, access_point=access_point, clock=clock)
         rows = caseload_rows(plain=plain, actor=actor, facts=facts, thresholds=thresholds)
+        head = next_head(plain, head_file(path))
         connection.execute("COMMIT")
+        if head is not None:
+            write_head(head_file(path), head)
         return rows
     except sqlite3.Error:
         if connection.in_transaction:

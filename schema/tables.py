@@ -314,6 +314,25 @@ class AuditEvent(SQLModel, table=True):
     hash: str = Field(max_length=64)
 
 
+class RecordSeal(SQLModel, table=True):
+    """The hash of one stored version of a clinical row, chained; append-only like the log.
+
+    Written whenever Hecht writes a sealed row (``hecht.schema.seals``); ``hecht audit verify``
+    recomputes every row's hash and reports the rows changed, added or removed outside Hecht.
+    """
+
+    __table_args__ = (Index("ix_recordseal_record", "kind", "record_id", "seq"),)
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    kind: str = Field(max_length=20)
+    record_id: int
+    digest: str = Field(max_length=64)
+    """The SHA-256 of the row's content; ``removed`` when Hecht removed the row,
+    ``changed-outside`` when Hecht found it changed outside Hecht before changing it."""
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
 def table_of(model: type[SQLModel]) -> Table:
     """The table a table model maps to (SQLModel sets ``__table__`` but does not declare it)."""
     table: Table = model.__table__  # type: ignore[attr-defined]  # undeclared by SQLModel

@@ -8,6 +8,7 @@ own section, chain intact, and keeps growing in the new database.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError
 from hecht.schema.files import write_private
 from hecht.schema.migrate import head_revision
+from hecht.schema.services.clients import practitioner_named
 from hecht.schema.summaries import rebuild_summaries
 from hecht.schema.tables import (
     AuditEvent,
@@ -152,8 +154,13 @@ def reset_sequences(session: Session) -> None:
             )
 
 
-def import_document(*, session: Session, actor: Actor, document: Any) -> dict[str, int]:
+def import_document(
+    *, session: Session, actor: Actor, document: Any, practitioner: str | None = None
+) -> dict[str, int]:
     """Load an export into an empty database, keys kept; return the rows per table.
+
+    The import is logged as the named ``practitioner``'s (registered after the rows are in,
+    since the database must be empty before), or as ``actor``'s when no name is given.
 
     Raises:
         InvalidInputError: not an export, another format or schema, or a broken audit chain.
@@ -173,5 +180,8 @@ def import_document(*, session: Session, actor: Actor, document: Any) -> dict[st
         session.execute(insert(table_of(AuditEvent)), audit_rows)
     reset_sequences(session)
     rebuild_summaries(session)
+    if practitioner and practitioner.strip():
+        user_id = practitioner_named(session=session, actor=actor, name=practitioner)
+        actor = replace(actor, user_id=user_id)
     audit.record(session=session, actor=actor, event=AuditKind.IMPORT, detail="json: all")
     return counts

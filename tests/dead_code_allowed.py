@@ -65,3 +65,6 @@ stillbirth
 loss_or_grief
 parent_role
 relationship_problems
+
+# seals the rows stored before the seals existed: called by migration 0007, which vulture skips
+seal_unsealed

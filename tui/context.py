@@ -100,6 +100,22 @@ class Invocation:
 
         return replace(actor, user_id=practitioner_named(session=session, actor=actor, name=name))
 
+    def require_practitioner(self) -> None:
+        """Refuse the gravest accesses (destroying, exporting, importing dossiers or answers)
+        when the access log could name only the workstation's OS user, not the practitioner:
+        before the database is opened. The demo practice, which holds nobody's data, needs no
+        name.
+
+        Raises:
+            UsageError: no practitioner in the config file; it says where to add one.
+        """
+        name = None if self.config is None else self.config.practitioner
+        if self.demo or (name or "").strip():
+            return
+        from hecht.tui.config import config_path
+
+        raise UsageError(self.messages("error.who_acts", path=config_path()))
+
 
 def password_in(url: str) -> bool:
     """Whether a database URL carries a password (``postgresql://user:secret@host/db``)."""

@@ -12,6 +12,7 @@ from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, NotFoundError
 from hecht.schema.inputs import ClientChanges, NewClient
 from hecht.schema.readmodels import ClientRead, CoupleRead
+from hecht.schema.seals import touch
 from hecht.schema.tables import Client, Couple, Practitioner, stored_id
 from hecht.schema.versioning import hold_write_lock
 
@@ -125,6 +126,7 @@ def change_client(
     if client.version != seen:
         raise client_changed(session, client, seen)
     updates = changes.model_dump(mode="json", exclude_unset=True)
+    touch(session, "client", [client.id])  # an UPDATE statement: the ORM does not see it
     stored = session.execute(
         update(Client)
         .where(col(Client.id) == client.id, col(Client.version) == seen)

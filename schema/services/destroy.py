@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from hecht.schema import audit
 from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
+from hecht.schema.seals import touch
 from hecht.schema.services.clients import client_row
 from hecht.schema.tables import (
     Administration,
@@ -44,6 +45,10 @@ def _delete_administrations(session: Session, client_id: int) -> int:
     session.execute(delete(ScoreSummary).where(col(ScoreSummary.client_id) == client_id))
     session.execute(delete(EpisodeCourse).where(col(EpisodeCourse.client_id) == client_id))
     if ids:
+        answers = select(col(ItemResponse.id)).where(col(ItemResponse.administration_id).in_(ids))
+        touch(session, "itemresponse", session.exec(answers))
+        touch(session, "score", ids)
+        touch(session, "administration", ids)  # sealed as removed, by Hecht, when this commits
         session.execute(delete(Alert).where(col(Alert.administration_id).in_(ids)))
         session.execute(delete(Score).where(col(Score.administration_id).in_(ids)))
         session.execute(delete(ItemResponse).where(col(ItemResponse.administration_id).in_(ids)))
@@ -74,6 +79,8 @@ def _delete_episodes(session: Session, client_id: int) -> int:
         return 0
     if session.exec(select(Visit.id).where(col(Visit.episode_lineage_id).in_(lineages))).first():
         return 0  # a visit someone else attended still points here; keep the episode row
+    versions = select(col(Episode.id)).where(col(Episode.lineage_id).in_(lineages))
+    touch(session, "episode", session.exec(versions))
     session.execute(delete(Episode).where(col(Episode.lineage_id).in_(lineages)))
     return len(set(lineages))
 

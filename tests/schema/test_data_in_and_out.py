@@ -148,6 +148,7 @@ def test_a_backup_is_verified_and_restores_the_same_rows(tmp_path, actor, librar
     assert report.row_counts["client"] == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["practice.db", "practice.db-wal", "practice.db-shm", "backup.db"]
+        + ["practice.db.audit-head", "backup.db.audit-head"]
     )
     with unit_of_work(engine) as session:
         clients.create_client(session=session, actor=actor, new=NewClient(code="LATER"))

@@ -113,9 +113,15 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
         }
 
 
+NEWEST_SEALS = """SELECT kind, record_id, digest FROM recordseal r WHERE digest <> 'removed'
+    AND seq = (SELECT MAX(seq) FROM recordseal s
+               WHERE s.kind = r.kind AND s.record_id = r.record_id)"""
+
+
 def stored(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Return every row of every table as SQLite stores it (each value quoted, so 2 and 2.0
-    differ), sorted; score summaries without their id, which a rebuild numbers anew."""
+    differ), sorted; score summaries without their id, which a rebuild numbers anew; of the
+    seals, the newest of each row (the services seal a draft answer by answer, the bulk once)."""
     with sqlite3.connect(path) as connection:
         names = [
             row[0]
@@ -129,7 +135,10 @@ def stored(path: Path) -> dict[str, list[tuple[Any, ...]]]:
             if name == "scoresummary":
                 columns.remove("id")
             quoted = ", ".join(f"quote({column})" for column in columns)
-            found[name] = sorted(connection.execute(f"SELECT {quoted} FROM {name}").fetchall())
+            query = f"SELECT {quoted} FROM {name}"
+            if name == "recordseal":
+                query = NEWEST_SEALS
+            found[name] = sorted(connection.execute(query).fetchall())
     return found
 
 

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from sqlmodel import Session
 
-from hecht.schema.audit import verify_chain
+from hecht.schema.audit import verify_all
 from hecht.schema.database import open_database
 from hecht.schema.demo_bulk import BulkStore
 from hecht.schema.demo_content import EPISODES
@@ -22,13 +22,17 @@ def episodes_in(path) -> int:
 def test_the_demo_file_is_the_whole_practice_its_log_intact_and_no_side_file_left(tmp_path):
     path = tmp_path / "data" / "hecht-demo.db"
     build_demo_file(path)
-    assert sorted(p.name for p in path.parent.iterdir()) == ["hecht-demo.db"]
+    assert sorted(p.name for p in path.parent.iterdir()) == [
+        "hecht-demo.db",
+        "hecht-demo.db.audit-head",
+    ]
     assert episodes_in(path) == EPISODES
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     engine = open_database(f"sqlite:///{path}")
     with Session(engine) as session:
-        assert verify_chain(session=session).intact
+        report = verify_all(session=session)
+    assert report.intact, report.findings  # its head moved with it; every row sealed
     engine.dispose()
 
 

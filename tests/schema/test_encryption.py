@@ -97,7 +97,7 @@ def test_encrypting_keeps_every_row_and_leaves_no_plain_file(tmp_path):
     assert is_encrypted(path)
     assert table_rows(path, PASSPHRASE) == before
     assert report.row_counts["client"] == 5
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["hecht.db"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hecht.db", "hecht.db.audit-head"]
     assert not holds_canary(path)
     remember_key(path, PASSPHRASE)
     engine = open_database(f"sqlite:///{path}")  # the app opens it with the key

@@ -179,3 +179,25 @@ async def settled(pilot, seconds: float = 15) -> None:
             raise AssertionError(f"still busy after {seconds} s: {busy}")
         await pilot.pause(0.05)
     await pilot.pause()
+
+
+async def wait_until(pilot, ready, what: str = "the condition", seconds: float = 15) -> None:
+    """Wait, letting the app settle between looks, until ``ready()`` holds; fail loudly, saying
+    what was waited for, when it does not within ``seconds``."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not ready():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {seconds} s")
+        await settled(pilot)
+        await pilot.pause(0.05)
+
+
+@pytest.fixture
+def named_practitioner(isolated_config) -> str:
+    """A config that names the practitioner, as destroying, exporting and importing need."""
+    from hecht.tui.config import save_config
+
+    save_config(PRACTITIONER_CONFIG)
+    return PRACTITIONER_CONFIG.practitioner or ""

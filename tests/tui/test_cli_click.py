@@ -19,6 +19,9 @@ from hecht.tui.config import Config, save_config
 from hecht.tui.i18n import Messages
 from hecht.tui.launch import demo_url
 
+pytestmark = pytest.mark.usefixtures("named_practitioner")
+"""Destroying, exporting and importing are refused unless the practitioner is named."""
+
 
 def every_command(group: click.Group, context: click.Context):
     for name in group.list_commands(context):

@@ -16,6 +16,9 @@ from hecht.schema.services import administrations as adm
 from hecht.schema.services import clients
 from hecht.tui.cli import main
 
+pytestmark = pytest.mark.usefixtures("named_practitioner")
+"""Destroying, exporting and importing are refused unless the practitioner is named."""
+
 
 @pytest.fixture
 def db(tmp_path) -> str:

@@ -152,6 +152,7 @@ def test_backups_of_an_encrypted_database_are_encrypted(
     assert rows(target, PASSPHRASE)["client"] == rows(practice, PASSPHRASE)["client"]
 
 
+@pytest.mark.usefixtures("named_practitioner")  # exporting names who did it
 @pytest.mark.parametrize(
     "command",
     [

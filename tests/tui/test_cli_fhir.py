@@ -25,6 +25,9 @@ from hecht.tui.cli import main
 
 from .conftest import FROZEN, NAMES, Practice
 
+pytestmark = pytest.mark.usefixtures("named_practitioner")
+"""Destroying, exporting and importing are refused unless the practitioner is named."""
+
 OCT = date(2026, 10, 1)
 EPDS_WORDING = "Ik heb kunnen lachen en de zonnige kant van dingen kunnen zien"
 """A practice's licensed EPDS item 1 wording, loaded from its local overlay."""

@@ -15,6 +15,9 @@ from hecht.tui.cli import main
 
 from .conftest import frozen_actor
 
+pytestmark = pytest.mark.usefixtures("named_practitioner")
+"""Exporting and importing are refused unless the practitioner is named."""
+
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))

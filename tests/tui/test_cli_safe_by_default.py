@@ -12,6 +12,9 @@ import pytest
 
 from hecht.tui.cli import main
 
+pytestmark = pytest.mark.usefixtures("named_practitioner")
+"""Destroying, exporting and importing are refused unless the practitioner is named."""
+
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))

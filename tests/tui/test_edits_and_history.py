@@ -5,7 +5,7 @@ Keyboard only; every test asserts on the database through the services.
 
 from __future__ import annotations
 
-import time
+import threading
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -22,7 +22,7 @@ from hecht.tui.app import HechtApp
 from hecht.tui.backend import Backend
 from hecht.tui.i18n import Messages
 
-from .conftest import PRACTITIONER_CONFIG, caseload_shown, settled
+from .conftest import PRACTITIONER_CONFIG, caseload_shown, settled, wait_until
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 LIBRARY = load_library(None)
@@ -234,9 +234,10 @@ async def test_a_key_pressed_while_the_dossier_loads_acts_when_it_arrives(db):
     read(db, start_draft)
     app = make_app(db)
     slow = app.backend.dossier
+    arrived = threading.Event()
 
     def slow_dossier(code: str):
-        time.sleep(0.8)  # a large dossier on a shared database
+        arrived.wait(30)  # a large dossier on a shared database: it comes when the test says
         return slow(code)
 
     app.backend.dossier = slow_dossier
@@ -245,8 +246,9 @@ async def test_a_key_pressed_while_the_dossier_loads_acts_when_it_arrives(db):
         await pilot.press(*"MOM-1", "enter")
         assert app.screen.dossier is None  # still reading
         await pilot.press("r")
-        await pilot.pause(1.2)
-        assert type(app.screen).__name__ == "EntryScreen"
+        assert type(app.screen).__name__ == "DossierScreen"  # r waits for the dossier
+        arrived.set()
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "EntryScreen", "the draft")
         await pilot.press("3", "3", "3")
         await settled(pilot)
         await pilot.press("enter")

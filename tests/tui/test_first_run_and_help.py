@@ -19,7 +19,7 @@ from hecht.tui.config import Config
 from hecht.tui.dialogs.help import SCREEN_TOPICS, WIDGET_TOPICS
 from hecht.tui.i18n import Messages, catalogue
 
-from .conftest import PRACTITIONER_CONFIG, caseload_shown, settled
+from .conftest import PRACTITIONER_CONFIG, caseload_shown, settled, wait_until
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 LIBRARY = load_library(None)
@@ -40,12 +40,9 @@ def registered(url: str) -> list[str]:
     return found
 
 
-async def wait_for(pilot, ready, seconds: float = 10) -> None:
+async def wait_for(pilot, ready, seconds: float = 15) -> None:
     """Wait until ready() holds (a new database is created first: that takes a moment)."""
-    for _ in range(int(seconds / 0.1)):
-        if ready():
-            return
-        await settled(pilot)
+    await wait_until(pilot, ready, "the screen's change", seconds)
 
 
 @pytest.fixture

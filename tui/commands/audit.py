@@ -23,10 +23,13 @@ def commands(messages: Messages) -> dict[str, click.Command]:
         """The access log."""
 
     @audit.command(help=messages("help.audit.verify"))
+    @click.option(
+        "--head", "kept", metavar=messages("metavar.head"), help=messages("help.audit.head")
+    )
     @database_options(messages)
     @json_option(messages)
-    def verify(db: str | None, demo: bool, as_json: bool) -> int:
-        return run_verify(invocation(db, demo), as_json)
+    def verify(kept: str | None, db: str | None, demo: bool, as_json: bool) -> int:
+        return run_verify(invocation(db, demo), as_json, kept)
 
     @audit.command(help=messages("help.audit.log"))
     @click.argument("code", metavar=messages("metavar.code"))
@@ -38,29 +41,58 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     return {"audit": audit}
 
 
-def run_verify(invocation: Invocation, as_json: bool = False) -> int:
-    """Print whether the audit chain is intact, and every break; exit 2 when it is broken."""
+def run_verify(invocation: Invocation, as_json: bool = False, kept: str | None = None) -> int:
+    """Check the chain, the append-only triggers, the sealed rows and the heads kept outside
+    the database; print the head to keep and every finding; exit 2 on any finding."""
     from hecht.schema import audit
+    from hecht.schema.anchor import HeadFileError, parse_head
     from hecht.schema.database import unit_of_work
     from hecht.tui.context import opened_database
 
     messages = invocation.messages
+    try:
+        kept_head = None if kept is None else parse_head(kept)
+    except HeadFileError:
+        raise UsageError(messages("audit.bad_head", head=kept)) from None
     with opened_database(invocation) as engine, unit_of_work(engine) as session:
-        report = audit.verify_chain(session=session)
+        report = audit.verify_all(session=session, kept=kept_head)
     if as_json:
-        found = {
-            "events": report.events,
-            "intact": report.intact,
-            "head_hash": report.head_hash,
-            "problems": report.problems,
-        }
-        print(json.dumps(found, indent=2))
-    elif report.intact:
-        print(messages("audit.intact", events=report.events, head=report.head_hash))
+        print(json.dumps(_found(report), indent=2))
     else:
-        for problem in report.problems:
-            print(messages("audit.problem", problem=problem))
+        _print_report(report, messages)
     return 0 if report.intact else 2
+
+
+def _found(report: Any) -> dict[str, Any]:
+    return {
+        "events": report.chain.events,
+        "intact": report.intact,
+        "head_hash": report.chain.head_hash,
+        "head": report.head.token(),
+        "head_file": None if report.head_file is None else str(report.head_file),
+        "problems": report.chain.problems,
+        "findings": [{"finding": found.key, **found.values} for found in report.findings],
+    }
+
+
+def _print_report(report: Any, messages: Messages) -> None:
+    if report.intact:
+        print(messages("audit.intact", events=report.chain.events, head=report.chain.head_hash))
+    for problem in report.chain.problems:
+        print(messages("audit.problem", problem=problem))
+    for found in report.findings:
+        values = dict(found.values)
+        if "kind" in values:
+            values["kind"] = messages(f"audit.kind.{values['kind']}")
+        problem = messages(f"audit.finding.{found.key}", **values)
+        if "client" in values:
+            problem = messages("audit.in_dossier", problem=problem, code=values["client"])
+        print(messages("audit.problem", problem=problem))
+    print(messages("audit.keep_head", head=report.head.token()))
+    if report.head_file is None:
+        print(messages("audit.no_head_file"))
+    else:
+        print(messages("audit.head_file", path=report.head_file))
 
 
 def run_client_log(invocation: Invocation, code: str, as_json: bool = False) -> int:

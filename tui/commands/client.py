@@ -49,6 +49,7 @@ def run_destroy(invocation: Invocation, code: str, confirm: str | None) -> int:
     messages = invocation.messages
     if not confirmed(code, confirm, messages):
         raise UsageError(messages("destroy.not_confirmed"))
+    invocation.require_practitioner()
     try:
         with opened_database(invocation) as engine, unit_of_work(engine) as session:
             report = destroy_client(session=session, actor=invocation.actor(session), code=code)

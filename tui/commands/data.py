@@ -199,6 +199,7 @@ def export_json(invocation: Invocation, out: Path, *, force: bool = False) -> in
     from hecht.tui.reports.output import guard_output, kept_only_if_logged
 
     messages = invocation.messages
+    invocation.require_practitioner()
     guard_output(out, invocation.database_file(), messages, force=force)
     try:
         with (
@@ -258,6 +259,7 @@ def export_csv_folder(
         raise UsageError(messages("error.study_key_needed"))
     if study_key and not pseudonymize:
         raise UsageError(messages("error.study_key_without_pseudonymize"))
+    invocation.require_practitioner()
     csv_folder(out, invocation, force)
     try:
         with (
@@ -288,6 +290,7 @@ def run_import(invocation: Invocation, source: Path) -> int:
     from hecht.tui.service_text import service_error_text
 
     messages = invocation.messages
+    invocation.require_practitioner()
     try:
         document = json.loads(read_source(source, messages))
     except json.JSONDecodeError as error:
@@ -297,7 +300,12 @@ def run_import(invocation: Invocation, source: Path) -> int:
             opened_database(invocation, may_create=True) as engine,
             unit_of_work(engine) as session,
         ):
-            counts = import_document(session=session, actor=invocation.actor(), document=document)
+            counts = import_document(
+                session=session,
+                actor=invocation.actor(),
+                document=document,
+                practitioner=None if invocation.config is None else invocation.config.practitioner,
+            )
     except ServiceError as error:
         raise UsageError(f"{source}: {service_error_text(error, messages)}") from None
     print(messages("import.done", path=source, rows=sum(counts.values())))
@@ -313,6 +321,8 @@ def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
     from hecht.tui.settings import local_scales_dir
 
     messages = invocation.messages
+    if not dry_run:
+        invocation.require_practitioner()  # the answers are stored as entered by someone
     text = read_source(source, messages, "utf-8-sig")
     try:
         with opened_database(invocation) as engine, unit_of_work(engine) as session:

@@ -67,6 +67,7 @@ def export_fhir_folder(
     from hecht.tui.settings import local_scales_dir
 
     messages = invocation.messages
+    invocation.require_practitioner()
     check_out(invocation, out)
     try:
         # one transaction: the clients whose files are checked are the clients written
@@ -141,6 +142,7 @@ def run_import_fhir(invocation: Invocation, source: Path) -> int:
     from hecht.tui.settings import local_scales_dir
 
     messages = invocation.messages
+    invocation.require_practitioner()  # the answers are stored as entered by someone
     try:
         document = json.loads(read_source(source, messages))
     except json.JSONDecodeError as error:

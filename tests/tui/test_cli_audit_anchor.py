@@ -1,0 +1,224 @@
+"""``hecht audit verify`` end to end: the head to keep, the head file, --head, and exit 2 on any
+finding (an event removed, a trigger dropped, an answer changed outside Hecht)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from sqlalchemy import text
+
+from hecht.scales.library import load_library
+from hecht.schema.context import Actor
+from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.inputs import NewAdministration, NewClient
+from hecht.schema.services import administrations as adm
+from hecht.schema.services import clients
+from hecht.tui.cli import main
+from tests.schema.conftest import POSTGRES_URL, reset_postgres, worker_database
+
+
+def fill(url: str) -> None:
+    """One client with a completed WHO-5, then a few reads of the dossier."""
+    engine = open_database(url)
+    actor, library = Actor(user_id=None, access_point="test"), load_library(None)
+    context = {"actor": actor, "library": library}
+    with unit_of_work(engine) as session:
+        clients.create_client(session=session, actor=actor, new=NewClient(code="A1", name="Anna"))
+        new = NewAdministration(client_code="A1", scale_id="who5")
+        draft = adm.start_administration(session=session, new=new, **context)
+        for item in range(1, 6):
+            adm.record_answer(
+                session=session, administration_id=draft.id, item_id=str(item), code="3", **context
+            )
+        adm.complete_administration(session=session, administration_id=draft.id, **context)
+    for _ in range(3):
+        with unit_of_work(engine) as session:
+            clients.get_client(session=session, actor=actor, code="A1")
+    engine.dispose()
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    path = tmp_path / "practice.db"
+    fill(f"sqlite:///{path}")
+    return str(path)
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def printed_head(out: str) -> str:
+    return next(line for line in out.splitlines() if line.startswith("head to keep")).split()[-1]
+
+
+def test_an_intact_log_exits_0_and_prints_the_head_to_keep_and_where_it_is_kept(capsys, db):
+    code, out, err = run(capsys, "--db", db, "audit", "verify")
+    assert (code, err) == (0, "")
+    assert "the audit log is intact" in out
+    head = printed_head(out)
+    assert head.startswith(f"{out.split('intact: ')[1].split()[0]}:")
+    assert f"{db}.audit-head" in out
+    code, out, _ = run(capsys, "--db", db, "audit", "verify", "--head", head)
+    assert code == 0
+
+
+def test_removing_the_last_events_exits_2_and_says_the_log_was_cut_short(capsys, db):
+    code, out, _ = run(capsys, "--db", db, "audit", "verify")
+    head = printed_head(out)
+    with sqlite3.connect(db) as connection:
+        connection.execute("DROP TRIGGER auditevent_no_delete")
+        connection.execute(
+            "DELETE FROM auditevent WHERE seq > (SELECT MAX(seq) - 2 FROM auditevent)"
+        )
+    connection.close()
+    code, out, err = run(capsys, "--db", db, "audit", "verify", "--head", head)
+    assert code == 2 and "Traceback" not in err
+    assert "events were removed from the end of the log" in out
+    assert "auditevent_no_delete" in out and "is missing" in out
+    assert out.count("AUDIT LOG BROKEN") == 3  # the head file, the kept head, the trigger
+
+
+def test_an_answer_changed_with_sqlite3_exits_2_and_names_the_answer(capsys, db):
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE itemresponse SET code = 5, score = 5 WHERE item_id = '2'")
+    connection.close()
+    code, out, _ = run(capsys, "--db", db, "audit", "verify")
+    assert code == 2
+    assert "AUDIT LOG BROKEN: answer 2 was changed outside Hecht" in out
+    assert "(in the dossier of A1)" in out  # by code: the log never holds a name
+
+
+def test_the_json_report_carries_the_head_and_each_finding(capsys, db):
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE score SET total = 99")
+    connection.close()
+    code, out, _ = run(capsys, "--db", db, "audit", "verify", "--json")
+    report = json.loads(out)
+    assert code == 2 and report["intact"] is False
+    assert report["findings"] == [
+        {"finding": "row_changed", "kind": "score", "id": 1, "client": "A1"}
+    ]
+    assert report["head"].startswith(f"{report['events']}:{report['head_hash']}/")
+    assert report["head_file"] == f"{db}.audit-head"
+
+
+def test_a_head_that_is_not_one_gets_a_clear_message_and_exit_2(capsys, db):
+    code, out, err = run(capsys, "--db", db, "audit", "verify", "--head", "12:nothex")
+    assert code == 2 and out == ""
+    assert "12:nothex is not a head" in err and "Traceback" not in err
+
+
+def test_verify_speaks_dutch(capsys, db):
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE itemresponse SET code = 5, score = 5 WHERE item_id = '2'")
+    connection.close()
+    code, out, _ = run(capsys, "--lang", "nl", "--db", db, "audit", "verify")
+    assert code == 2
+    assert "antwoord 2 is buiten Hecht gewijzigd" in out
+    assert "te bewaren kop" in out
+
+
+def test_on_postgresql_verify_keeps_no_file_and_checks_the_head_the_practice_kept(
+    capsys, monkeypatch
+):
+    if not POSTGRES_URL:
+        pytest.skip("HECHT_TEST_POSTGRES_URL is not set: no PostgreSQL to test against")
+    url = worker_database(POSTGRES_URL)
+    reset_postgres(url)
+    fill(url)
+    monkeypatch.setenv("HECHT_DB", url)  # a password is never given with --db (process list)
+    code, out, _ = run(capsys, "audit", "verify")
+    assert code == 0 and "keeps no head file" in out
+    head = printed_head(out)
+    engine = open_database(url)
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE auditevent DISABLE TRIGGER USER"))
+        connection.execute(
+            text("DELETE FROM auditevent WHERE seq = (SELECT MAX(seq) FROM auditevent)")
+        )
+        connection.execute(text("ALTER TABLE auditevent ENABLE TRIGGER USER"))
+    engine.dispose()
+    code, out, _ = run(capsys, "audit", "verify")
+    assert code == 0  # without the kept head, a cut at the end cannot be seen
+    code, out, _ = run(capsys, "audit", "verify", "--head", head)
+    assert code == 2 and "events were removed from the end of the log" in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["client", "destroy", "A1", "--confirm", "A1"],
+        ["export", "--format", "json", "--out", "{tmp}/out.json"],
+        ["export", "--format", "csv", "--out", "{tmp}/csv"],
+    ],
+)
+def test_destroying_or_exporting_without_a_named_practitioner_is_refused(
+    capsys, db, tmp_path, command
+):
+    before = audit_rows(db)
+    argv = [part.replace("{tmp}", str(tmp_path)) for part in command]
+    code, out, err = run(capsys, "--db", db, *argv)
+    assert code == 2 and "no practitioner is named" in err and "config.toml" in err
+    assert audit_rows(db) == before  # refused before the database was opened
+
+
+def test_destroy_and_export_are_logged_under_the_practitioner_and_the_os_user(
+    capsys, db, tmp_path, named_practitioner
+):
+    from hecht.tui.context import os_user
+
+    assert (
+        run(capsys, "--db", db, "export", "--format", "json", "--out", str(tmp_path / "o.json"))[0]
+        == 0
+    )
+    assert run(capsys, "--db", db, "client", "destroy", "A1", "--confirm", "A1")[0] == 0
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "SELECT p.name, a.access_point FROM auditevent a JOIN practitioner p "
+            "ON p.id = a.user_id WHERE a.event IN ('export', 'destroy')"
+        ).fetchall()
+    connection.close()
+    assert len(rows) == 3  # the practice's export, the client's own, the destruction
+    assert {name for name, _ in rows} == {named_practitioner}
+    assert all(point.startswith(f"cli:{os_user()}@") for _, point in rows)
+    assert run(capsys, "--db", db, "audit", "verify")[0] == 0  # destruction seals what it removed
+
+
+def audit_rows(db: str) -> int:
+    with sqlite3.connect(db) as connection:
+        count = connection.execute("SELECT COUNT(*) FROM auditevent").fetchone()[0]
+    connection.close()
+    return count
+
+
+def test_an_import_is_logged_under_the_practitioner_and_the_new_database_verifies(
+    capsys, db, tmp_path, named_practitioner
+):
+    export = tmp_path / "practice.json"
+    assert run(capsys, "--db", db, "export", "--format", "json", "--out", str(export))[0] == 0
+    new = tmp_path / "new.db"
+    assert run(capsys, "--db", str(new), "import", str(export))[0] == 0
+    with sqlite3.connect(new) as connection:
+        (name,) = connection.execute(
+            "SELECT p.name FROM auditevent a JOIN practitioner p ON p.id = a.user_id "
+            "WHERE a.event = 'import'"
+        ).fetchone()
+    connection.close()
+    assert name == named_practitioner
+    code, out, _ = run(capsys, "--db", str(new), "audit", "verify")
+    assert code == 0, out  # the seals came along with the rows they seal
+
+
+def test_importing_answers_without_a_named_practitioner_is_refused(capsys, db, tmp_path):
+    paper = tmp_path / "paper.csv"
+    paper.write_text("client_code,scale_id,observed_on,answers\n", encoding="utf-8")
+    responses = tmp_path / "responses.json"
+    responses.write_text("{}", encoding="utf-8")
+    for argv in (["import-csv", str(paper)], ["import", "--format", "fhir", str(responses)]):
+        code, _, err = run(capsys, "--db", db, *argv)
+        assert code == 2 and "no practitioner is named" in err, argv
