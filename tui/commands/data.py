@@ -111,6 +111,7 @@ def backup_refusal(error: Any, messages: Messages) -> UsageError:
 def run_backup(invocation: Invocation, target: Path) -> int:
     """Make a verified copy of the database file; the export is logged once it is made."""
     from hecht.schema import audit
+    from hecht.schema.anchor import head_file
     from hecht.schema.audit import AuditKind
     from hecht.schema.backup import BackupError, BackupProblem, backup_sqlite
     from hecht.schema.cipher import key_for
@@ -121,7 +122,8 @@ def run_backup(invocation: Invocation, target: Path) -> int:
     messages = invocation.messages
     source = database_file(invocation)
     guard_output(target, source, messages)
-    with opened_database(invocation) as engine, kept_only_if_logged(target):
+    # a backup (and the head carried beside it) whose log entry is refused is removed
+    with opened_database(invocation) as engine, kept_only_if_logged(target, head_file(target)):
         key = key_for(source)  # an encrypted database backs up encrypted, with its own key
         try:
             report = backup_sqlite(source, target, source_key=key, target_key=key)
@@ -130,7 +132,7 @@ def run_backup(invocation: Invocation, target: Path) -> int:
                 not_made = messages("backup.error.not_made", path=target, detail=error.detail)
                 raise UsageError(not_made) from None
             raise backup_refusal(error, messages) from None
-        with unit_of_work(engine) as session:  # a backup whose log entry is refused is removed
+        with unit_of_work(engine) as session:
             audit.record(
                 session=session,
                 actor=invocation.actor(session),
