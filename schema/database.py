@@ -19,6 +19,7 @@ from hecht.schema.cipher import key_for
 from hecht.schema.engine import describe_url, make_engine
 from hecht.schema.errors import DatabaseOpenError as DatabaseOpenError  # where callers find it
 from hecht.schema.errors import DatabaseUnreachableError
+from hecht.schema.failures import StorageFailure, storage_fault
 from hecht.schema.migrate import SchemaState, schema_status, upgrade
 
 
@@ -58,6 +59,14 @@ def prepare(engine: Engine) -> Path | None:
         status = schema_status(engine)
     except (OperationalError, DatabaseError, sqlite3.DatabaseError) as error:
         reason = str(getattr(error, "orig", error)).splitlines()[0]
+        failure = storage_fault(error)
+        if failure not in (None, StorageFailure.GONE):  # held, read-only, full: not damaged
+            raise DatabaseOpenError(
+                f"cannot open the database {where}: {reason}",
+                "unusable",
+                database=where,
+                failure=failure.value,
+            ) from None
         server = sqlite_path(engine) is None
         raise DatabaseUnreachableError(where, reason, server=server) from None
     if status.state is SchemaState.NEWER:
@@ -101,8 +110,17 @@ def open_database(url: str) -> Engine:
     engine = make_engine(url)
     try:
         prepare(engine)
-    except Exception:
+    except Exception as error:
         engine.dispose()
+        failure = None if isinstance(error, DatabaseOpenError) else storage_fault(error)
+        if failure is not None:  # upgrading (or creating) it met a full or read-only disk
+            where = describe_url(url)
+            raise DatabaseOpenError(
+                f"cannot open the database {where}: {failure.value}",
+                "unusable",
+                database=where,
+                failure=failure.value,
+            ) from None
         raise
     return engine
 

@@ -21,6 +21,7 @@ from hecht.schema.cipher import (
     export_into,
     is_encrypted,
 )
+from hecht.schema.failures import StorageFailure, storage_fault
 from hecht.schema.files import create_private
 
 LOCK_WAIT_SECONDS = 2.0
@@ -57,7 +58,7 @@ def _encrypt(database: Path, passphrase: str) -> BackupReport:
     except database_errors() as error:
         raise BackupError(database, BackupProblem.CANNOT_COPY, str(error)) from None
     with closing(connection):
-        _hold(connection)
+        _hold(connection, database)
         try:
             create_private(partial)
             export_into(connection, partial, passphrase)
@@ -74,7 +75,7 @@ def _encrypt(database: Path, passphrase: str) -> BackupReport:
     return BackupReport(database, counts)
 
 
-def _hold(connection: Any) -> None:
+def _hold(connection: Any, database: Path) -> None:
     """Make the plain file one file (no write-ahead log) and keep other writers out.
 
     Leaving WAL mode needs every other connection closed, so it also tells that the database
@@ -85,6 +86,9 @@ def _hold(connection: Any) -> None:
         connection.execute("PRAGMA locking_mode=EXCLUSIVE")
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except database_errors() as error:
+        failure = storage_fault(error)
+        if failure not in (None, StorageFailure.LOCKED):  # read-only, full: not in use
+            raise BackupError(database, BackupProblem.CANNOT_COPY, str(error)) from None
         raise DatabaseInUse(str(error)) from None
     if str(mode).lower() != "delete":
         raise DatabaseInUse(f"journal mode stays {mode}")

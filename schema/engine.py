@@ -17,6 +17,15 @@ if TYPE_CHECKING:
 
 APP_NAME = "hecht"
 BUSY_TIMEOUT_MS = 10_000
+"""How long a unit of work waits for another program's write lock before it is refused."""
+BUSY_TIMEOUT_OVERRIDE = "HECHT_BUSY_TIMEOUT_MS"
+"""Shortens (or lengthens) that wait, in milliseconds: the storage-fault tests need a short one."""
+
+
+def busy_timeout_ms() -> int:
+    """How long to wait for a locked SQLite database: BUSY_TIMEOUT_MS unless overridden."""
+    value = os.environ.get(BUSY_TIMEOUT_OVERRIDE, "").strip()
+    return int(value) if value.isdigit() else BUSY_TIMEOUT_MS
 
 
 def default_database_path() -> Path:
@@ -45,19 +54,20 @@ def describe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-SQLITE_PRAGMAS = (
-    "PRAGMA foreign_keys=ON",
-    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA synchronous=FULL",  # an answer shown as saved survives a power loss
-)
-"""Set on every SQLite connection, by the engine and by the TUI's quick first read alike."""
+def sqlite_pragmas() -> tuple[str, ...]:
+    """Set on every SQLite connection, by the engine and by the TUI's quick first read alike."""
+    return (
+        "PRAGMA foreign_keys=ON",
+        f"PRAGMA busy_timeout={busy_timeout_ms()}",
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=FULL",  # an answer shown as saved survives a power loss
+    )
 
 
 def configure_sqlite_connection(dbapi_connection: Any) -> None:
-    """Apply SQLITE_PRAGMAS to a new ``sqlite3`` connection."""
+    """Apply ``sqlite_pragmas()`` to a new ``sqlite3`` connection."""
     cursor = dbapi_connection.cursor()
-    for pragma in SQLITE_PRAGMAS:
+    for pragma in sqlite_pragmas():
         cursor.execute(pragma)
     cursor.close()
 
@@ -130,7 +140,10 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         require_postgres_driver()
-        return create_engine(url, pool_pre_ping=True)
+        # a lock another workstation holds (the audit chain's) is waited for as long as SQLite
+        # waits for a busy file, then refused as "held by another program": never a hang
+        lock_timeout = f"-c lock_timeout={busy_timeout_ms()}"
+        return create_engine(url, pool_pre_ping=True, connect_args={"options": lock_timeout})
     database = parsed.database or ""
     in_memory = database in ("", ":memory:")
     options: dict[str, Any] = {}
@@ -140,7 +153,7 @@ def make_engine(url: str) -> Engine:
         prepare_sqlite_file(path)
     engine = create_engine(
         url,
-        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms() / 1000},
         poolclass=StaticPool if in_memory else None,
         **options,
     )
@@ -213,6 +226,6 @@ def _cipher_options(path: Path) -> dict[str, Any]:
         return {}
 
     def creator() -> Any:
-        return connect(path, passphrase, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        return connect(path, passphrase, check_same_thread=False, timeout=busy_timeout_ms() / 1000)
 
     return {"module": cipher_module(), "creator": creator}

@@ -39,9 +39,12 @@ SQLITE_CODES = {
 """SQLite's primary result codes (extended codes such as SQLITE_IOERR_WRITE start with them)."""
 POSTGRES_CLASSES = {"53": StorageFailure.DISK_FULL, "08": StorageFailure.GONE}
 """PostgreSQL SQLSTATE classes: 53 insufficient resources, 08 connection exception."""
+POSTGRES_STATES = {"55P03": StorageFailure.LOCKED, "25006": StorageFailure.READ_ONLY}
+"""PostgreSQL SQLSTATEs: lock_not_available (past lock_timeout), read_only_sql_transaction."""
 OS_ERRORS = {
     errno.ENOSPC: StorageFailure.DISK_FULL,
     errno.EDQUOT: StorageFailure.DISK_FULL,
+    errno.EFBIG: StorageFailure.DISK_FULL,  # a file grew past the file system's or ulimit's limit
     errno.EROFS: StorageFailure.READ_ONLY,
     errno.EACCES: StorageFailure.READ_ONLY,
     errno.EPERM: StorageFailure.READ_ONLY,
@@ -58,6 +61,8 @@ def storage_failure(error: BaseException) -> StorageFailure:
             if name == prefix or name.startswith(prefix + "_"):
                 return failure
     state = getattr(cause, "sqlstate", None)
+    if isinstance(state, str) and state in POSTGRES_STATES:
+        return POSTGRES_STATES[state]
     if isinstance(state, str) and state[:2] in POSTGRES_CLASSES:
         return POSTGRES_CLASSES[state[:2]]
     if isinstance(cause, OSError) and cause.errno in OS_ERRORS:
@@ -70,3 +75,16 @@ def storage_failure(error: BaseException) -> StorageFailure:
     if "readonly" in text or "read-only" in text:
         return StorageFailure.READ_ONLY
     return StorageFailure.OTHER
+
+
+def storage_fault(error: BaseException) -> StorageFailure | None:
+    """Why the database (or the disk under it) failed, or None when the error is not such a
+    fault: a refusal, a constraint or a bug is not one, and is reported as what it is."""
+    cause = getattr(error, "orig", None) or error
+    from_storage = isinstance(cause, OSError) or any(
+        isinstance(getattr(cause, name, None), str) for name in ("sqlite_errorname", "sqlstate")
+    )
+    if not from_storage:
+        return None
+    failure = storage_failure(error)
+    return None if failure is StorageFailure.OTHER else failure

@@ -21,7 +21,7 @@ from hecht.scales.facts import ScaleFacts
 from hecht.schema.anchor import head_file, next_head, write_head
 from hecht.schema.cipher import is_encrypted
 from hecht.schema.context import Actor
-from hecht.schema.engine import BUSY_TIMEOUT_MS, configure_sqlite_connection
+from hecht.schema.engine import busy_timeout_ms, configure_sqlite_connection
 from hecht.schema.plain import PlainConnection
 from hecht.schema.revision import HEAD_REVISION
 from hecht.schema.services.caseload import CaseloadRow, caseload_rows
@@ -63,7 +63,7 @@ def quick_caseload(
         return None  # an encrypted file is read through its keyed engine
     try:
         connection = sqlite3.connect(
-            path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            path, timeout=busy_timeout_ms() / 1000, isolation_level=None, check_same_thread=False
         )
     except sqlite3.Error:
         return None

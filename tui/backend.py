@@ -81,9 +81,15 @@ class Backend(EntryCalls, RecordCalls):
         with self._lock:
             if self._engine is not None:
                 return
-            self._engine = open_database(self.url)
+            engine = self._engine = open_database(self.url)
         if self.practitioner:
-            self.act_as(self.practitioner)
+            try:
+                self.act_as(self.practitioner)
+            except Exception as error:
+                with self._lock:  # not open: the next call meets the same refusal, says why
+                    self._engine = None
+                engine.dispose()
+                raise _unusable(error, self.url) from None
 
     def act_as(self, name: str) -> None:
         """From now on act as this practitioner (registered the first time): every audit row
@@ -297,3 +303,18 @@ def signal_thresholds(config: Any) -> SignalThresholds | None:
     from hecht.schema.thresholds import SignalThresholds
 
     return SignalThresholds(config.signals.not_on_track_visits, config.signals.overdue_weeks)
+
+
+def _unusable(error: Exception, url: str) -> Exception:
+    """The first write of a session (registering its practitioner) refused by a read-only, full
+    or held database: a refusal to open it, with the reason; any other error as it is."""
+    from hecht.schema.engine import describe_url
+    from hecht.schema.errors import DatabaseOpenError
+    from hecht.schema.failures import storage_fault
+
+    failure = storage_fault(error)
+    if failure is None:
+        return error
+    where = describe_url(url)
+    message = f"cannot open the database {where}: {failure.value}"
+    return DatabaseOpenError(message, "unusable", database=where, failure=failure.value)

@@ -55,19 +55,6 @@ class EntryCalls:
             writes=True,
         )  # fmt: skip
 
-    def start(self, code: str, scale_id: str, **context: Any) -> AdministrationRead:
-        """Start an empty draft of a scale for a client (``hecht enter``; the TUI stores its
-        draft with the first answer instead, see ``store_answers``)."""
-        from hecht.schema.inputs import NewAdministration
-        from hecht.schema.services.administrations import start_administration
-
-        new = NewAdministration(client_code=code, scale_id=scale_id, **context)
-        library = self.library
-        return self._run(
-            lambda s: start_administration(session=s, actor=self.actor, library=library, new=new),
-            writes=True,
-        )
-
     def answer(
         self,
         administration_id: int,

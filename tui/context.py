@@ -172,8 +172,43 @@ def opened_database(invocation: Invocation, *, may_create: bool = False) -> Iter
     engine = open_engine(url, invocation.messages)
     try:
         yield engine
+    except Exception as error:
+        refusal = storage_refusal(error, url, invocation.messages)
+        if refusal is None:
+            raise
+        raise refusal from None
     finally:
         engine.dispose()
+
+
+def shown_database(url: str) -> str:
+    """The database as a message names it: the file's path, or the URL without its password."""
+    path = sqlite_file(url)
+    if path is not None:
+        return str(path)
+    from hecht.schema.engine import describe_url
+
+    return describe_url(url)
+
+
+def storage_reason(error: BaseException, messages: Messages) -> str | None:
+    """Why the database or its disk refused (held by another program, read-only, full), in the
+    user's words; None for any other error (never the driver's text: it may hold client data)."""
+    from hecht.schema.failures import storage_fault
+
+    failure = storage_fault(error)
+    return None if failure is None else messages(f"storage.{failure.value}")
+
+
+def storage_refusal(error: BaseException, url: str, messages: Messages) -> UsageError | None:
+    """A command's unit of work that the database or its disk refused, as a refusal naming the
+    database, the reason and the fix; None for any other error. The unit of work was rolled
+    back: nothing of it was stored."""
+    reason = storage_reason(error, messages)
+    if reason is None:
+        return None
+    said = messages("error.storage", database=shown_database(url), reason=reason)
+    return UsageError(said, reason=reason)
 
 
 def open_engine(url: str, messages: Messages) -> Engine:
@@ -187,6 +222,8 @@ def open_engine(url: str, messages: Messages) -> Engine:
     except DatabaseOpenError as error:
         from hecht.tui.service_text import database_refusal_text
 
-        raise UsageError(database_refusal_text(error, messages)) from None
+        failure = error.values.get("failure")
+        reason = None if failure is None else messages(f"storage.{failure}")
+        raise UsageError(database_refusal_text(error, messages), reason=reason) from None
     except (ArgumentError, NoSuchModuleError):
         raise UsageError(messages("db.error.bad_url", url=url)) from None

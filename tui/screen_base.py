@@ -78,6 +78,18 @@ class HechtAccess:
             screen.query_one(field).focus(scroll_visible=False)
         screen.call_after_refresh(shown.scroll_visible, animate=False)
 
+    def said_not_read(self, error: BaseException) -> bool:
+        """From a worker: say that a read met a storage fault (a database held by another
+        program, a full or read-only disk: every read is logged, so it writes) and keep what
+        the screen shows; False for any other error, which the worker raises as it is."""
+        from hecht.schema.failures import storage_fault
+
+        if storage_fault(error) is None:
+            return False
+        said = self.text("storage.not_read", reason=self.reason_for(error))
+        self.hecht.call_from_thread(self.hecht.notify, said, severity="error")
+        return True
+
 
 def reason_for(error: BaseException, text: Messages) -> str:
     """What went wrong, as the user reads it: a refusal in its own words, or why the database

@@ -36,4 +36,7 @@ def database_refusal_text(error: Any, messages: Messages) -> str:
     key = f"db.error.{getattr(error, 'problem', 'other')}"
     if key not in messages.keys():
         return str(error)
-    return messages(key, **getattr(error, "values", {}))
+    values = dict(getattr(error, "values", {}))
+    if "failure" in values:  # held, read-only, full (hecht.schema.failures): said, not quoted
+        values["reason"] = messages(f"storage.{values['failure']}")
+    return messages(key, **values)

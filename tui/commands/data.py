@@ -111,21 +111,26 @@ def backup_refusal(error: Any, messages: Messages) -> UsageError:
 def run_backup(invocation: Invocation, target: Path) -> int:
     """Make a verified copy of the database file; the export is logged once it is made."""
     from hecht.schema import audit
+    from hecht.schema.anchor import head_file
     from hecht.schema.audit import AuditKind
-    from hecht.schema.backup import BackupError, backup_sqlite
+    from hecht.schema.backup import BackupError, BackupProblem, backup_sqlite
     from hecht.schema.cipher import key_for
     from hecht.schema.database import unit_of_work
     from hecht.tui.context import opened_database
-    from hecht.tui.reports.output import guard_output
+    from hecht.tui.reports.output import guard_output, kept_only_if_logged
 
     messages = invocation.messages
     source = database_file(invocation)
     guard_output(target, source, messages)
-    with opened_database(invocation) as engine:
+    # a backup (and the head carried beside it) whose log entry is refused is removed
+    with opened_database(invocation) as engine, kept_only_if_logged(target, head_file(target)):
         key = key_for(source)  # an encrypted database backs up encrypted, with its own key
         try:
             report = backup_sqlite(source, target, source_key=key, target_key=key)
         except BackupError as error:
+            if error.problem is BackupProblem.CANNOT_COPY:  # the target's disk, as a rule
+                not_made = messages("backup.error.not_made", path=target, detail=error.detail)
+                raise UsageError(not_made) from None
             raise backup_refusal(error, messages) from None
         with unit_of_work(engine) as session:
             audit.record(
@@ -172,13 +177,18 @@ def run_restore(invocation: Invocation, source: Path, yes: bool = False) -> int:
         kept = restore_sqlite(source, database)
     except BackupError as error:
         raise backup_refusal(error, messages) from None
-    with opened_database(invocation) as engine, unit_of_work(engine) as session:
-        audit.record(
-            session=session,
-            actor=invocation.actor(session),
-            event=AuditKind.IMPORT,
-            detail="restore",
-        )
+    try:
+        with opened_database(invocation) as engine, unit_of_work(engine) as session:
+            audit.record(
+                session=session,
+                actor=invocation.actor(session),
+                event=AuditKind.IMPORT,
+                detail="restore",
+            )
+    except UsageError as error:  # restored already: say so, whatever kept the log from it
+        reason = error.reason or str(error)
+        said = messages("restore.not_logged", database=database, kept=kept or "—", reason=reason)
+        raise UsageError(said) from None
     print(messages("restore.done", database=database, kept=kept or "—"))
     return 0
 
@@ -188,13 +198,17 @@ def export_json(invocation: Invocation, out: Path, *, force: bool = False) -> in
     from hecht.schema.database import unit_of_work
     from hecht.schema.transfer import export_document, write_export
     from hecht.tui.context import opened_database
-    from hecht.tui.reports.output import guard_output
+    from hecht.tui.reports.output import guard_output, kept_only_if_logged
 
     messages = invocation.messages
     invocation.require_practitioner()
     guard_output(out, invocation.database_file(), messages, force=force)
     try:
-        with opened_database(invocation) as engine, unit_of_work(engine) as session:
+        with (
+            kept_only_if_logged(out),
+            opened_database(invocation) as engine,
+            unit_of_work(engine) as session,
+        ):
             document = export_document(session=session, actor=invocation.actor(session))
             write_export(document, out)
     except OSError as error:
@@ -239,6 +253,7 @@ def export_csv_folder(
     from hecht.schema.csv_export import export_csv
     from hecht.schema.database import unit_of_work
     from hecht.tui.context import opened_database
+    from hecht.tui.reports.output import kept_only_if_logged
     from hecht.tui.settings import local_scales_dir
 
     messages = invocation.messages
@@ -249,7 +264,11 @@ def export_csv_folder(
     invocation.require_practitioner()
     csv_folder(out, invocation, force)
     try:
-        with opened_database(invocation) as engine, unit_of_work(engine) as session:
+        with (
+            kept_only_if_logged(out),
+            opened_database(invocation) as engine,
+            unit_of_work(engine) as session,
+        ):
             report = export_csv(
                 session=session,
                 actor=invocation.actor(session),

@@ -61,6 +61,13 @@ def _schema_status(url: str, messages: Messages) -> Any:
         status = schema_status(engine)
         _check_integrity(engine)
     except SQLAlchemyError as error:
+        from hecht.tui.context import shown_database, storage_reason
+
+        held = storage_reason(error, messages)  # held, unwritable or full: not damaged
+        if held is not None:
+            raise UsageError(
+                messages("db.error.unusable", database=shown_database(url), reason=held)
+            ) from None
         reason = str(getattr(error, "orig", error)).splitlines()[0]
         server = sqlite_file(url) is None  # a PostgreSQL server that cannot be reached
         key = "db.error.server" if server else "db.error.damaged"

@@ -57,6 +57,14 @@ def open_backend(invocation: Invocation) -> Any:
         from hecht.tui.service_text import database_refusal_text
 
         raise UsageError(database_refusal_text(error, messages)) from None
+    except Exception as error:
+        from hecht.tui.context import storage_refusal
+
+        # registering the practitioner is the first write: a read-only or full database
+        refusal = storage_refusal(error, invocation.database_url(), messages)
+        if refusal is None:
+            raise
+        raise refusal from None
     return backend
 
 
@@ -83,6 +91,13 @@ def run_enter(
         raise UsageError(
             messages("error.unknown_scale", scale=scale, known=", ".join(error.known))
         ) from None
+    except Exception as error:  # reading the client or the drafts, before any answer
+        from hecht.tui.context import storage_refusal
+
+        refusal = storage_refusal(error, invocation.database_url(), messages)
+        if refusal is None:
+            raise
+        raise refusal from None
     finally:
         backend.close()
 
@@ -117,6 +132,24 @@ class EntryFlow:
         except KeyboardInterrupt:
             self._stopped(entry)
             return 130
+        except Exception as error:
+            refusal = self._not_stored(entry, error)
+            if refusal is None:
+                raise
+            raise refusal from None
+
+    def _not_stored(self, entry: Entry, error: BaseException) -> UsageError | None:
+        """An answer, an acknowledgement or the completion the database refused (held by another
+        program, read-only, a full disk): what was stored, and how to go on; None for any other
+        error. What was stored before stays stored: each answer is its own unit of work."""
+        from hecht.schema.failures import storage_fault
+
+        failure = storage_fault(error)
+        if failure is None:
+            return None
+        key = "enter.not_stored_nothing" if entry.draft is None else "enter.not_stored_draft"
+        reason = self.text(f"storage.{failure.value}")
+        return UsageError(self.text(key, reason=reason, code=entry.code, scale=entry.scale_id))
 
     def _items(self, entry: Entry) -> int:
         draft = entry.draft
@@ -130,13 +163,28 @@ class EntryFlow:
             if given is None:
                 self._stopped(entry)
                 return 0
-            if entry.draft is None:
-                entry.draft = self.backend.start(
-                    entry.code, entry.scale_id, episode_lineage_id=entry.episode, mode="interview"
-                )
-            for alert in self.backend.answer(entry.draft.id, item.id, *given):
+            for alert in self._store(entry, item.id, given):
                 self._acknowledge(alert, definition)
         return self._finish(entry.draft, definition)
+
+    def _store(self, entry: Entry, item_id: str, given: tuple[str | None, str | None]) -> list[Any]:
+        """Store one answer; the first one starts the draft along with it (never an empty one)."""
+        if entry.draft is not None:
+            alerts: list[Any] = self.backend.answer(entry.draft.id, item_id, *given)
+            return alerts
+        from hecht.schema.inputs import NewAdministration
+        from hecht.schema.services.drafts import GivenAnswer
+        from hecht.schema.tables import EntryMode
+
+        new = NewAdministration(
+            client_code=entry.code,
+            scale_id=entry.scale_id,
+            episode_lineage_id=entry.episode,
+            mode=EntryMode.INTERVIEW,
+        )
+        stored = self.backend.store_answers([GivenAnswer(item_id, *given)], new=new)
+        entry.draft = stored.draft
+        return list(stored.alerts)
 
     def _stopped(self, entry: Entry) -> None:
         if entry.draft is None:

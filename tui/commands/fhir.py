@@ -63,6 +63,7 @@ def export_fhir_folder(
     from hecht.schema.database import unit_of_work
     from hecht.schema.fhir.export import bundle_names, client_codes, export_fhir
     from hecht.tui.context import opened_database
+    from hecht.tui.reports.output import kept_only_if_logged
     from hecht.tui.settings import local_scales_dir
 
     messages = invocation.messages
@@ -70,7 +71,11 @@ def export_fhir_folder(
     check_out(invocation, out)
     try:
         # one transaction: the clients whose files are checked are the clients written
-        with opened_database(invocation) as engine, unit_of_work(engine) as session:
+        with (
+            kept_only_if_logged(out),
+            opened_database(invocation) as engine,
+            unit_of_work(engine) as session,
+        ):
             names_ahead = bundle_names(client_codes(session), per_client=per_client)
             make_folder(invocation, out, names_ahead, force)
             report = export_fhir(

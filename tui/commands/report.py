@@ -98,7 +98,7 @@ def packet(
     from hecht.tui.backend import signal_thresholds
     from hecht.tui.context import opened_database
     from hecht.tui.reports import supervision_html, supervision_text
-    from hecht.tui.reports.output import deliver, guard_output, guard_plain
+    from hecht.tui.reports.output import deliver, guard_output, guard_plain, kept_only_if_logged
     from hecht.tui.settings import local_scales_dir
 
     messages = invocation.messages
@@ -112,7 +112,11 @@ def packet(
     }[kind]
     thresholds = signal_thresholds(invocation.config)
     library = load_library(local_scales_dir())
-    with opened_database(invocation) as engine, unit_of_work(engine) as session:
+    with (
+        kept_only_if_logged(out),
+        opened_database(invocation) as engine,
+        unit_of_work(engine) as session,
+    ):
         actor = invocation.actor(session)
         if codes is not None:
             _refuse_unknown(session, codes[0], messages)
@@ -160,7 +164,7 @@ def run_outcomes(
     from hecht.tui.context import opened_database
     from hecht.tui.reports import outcomes_html, outcomes_text
     from hecht.tui.reports.outcomes_json import outcomes_json
-    from hecht.tui.reports.output import deliver, guard_output, guard_plain
+    from hecht.tui.reports.output import deliver, guard_output, guard_plain, kept_only_if_logged
     from hecht.tui.settings import local_scales_dir
 
     messages = invocation.messages
@@ -171,7 +175,11 @@ def run_outcomes(
         guard_output(out, invocation.database_file(), messages, force=force)
     guard_plain(invocation.database_file(), out, messages, plain=plain)
     library = load_library(local_scales_dir())
-    with opened_database(invocation) as engine, unit_of_work(engine) as session:
+    with (
+        kept_only_if_logged(out),
+        opened_database(invocation) as engine,
+        unit_of_work(engine) as session,
+    ):
         actor = invocation.actor(session)
         report = practice_outcomes(session=session, actor=actor, library=library)
         text = _text(messages, library, actor)

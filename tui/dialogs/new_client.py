@@ -91,6 +91,8 @@ class NewClientModal(HechtModal[str | None]):
 
     @holding_keys(group="client-form")
     def _save(self, values: dict[str, Any]) -> None:
+        from hecht.schema.errors import ServiceError
+
         backend = self.backend
         try:
             if self.current is None:
@@ -102,7 +104,10 @@ class NewClientModal(HechtModal[str | None]):
         except Exception as error:  # noqa: BLE001 - said beside the field; nothing was stored
             field = (getattr(error, "field", None) or "").split(".")[0]
             field = field if field in self.fields else self.fields[0]
-            self.app.call_from_thread(self._show_error, field, self.reason_for(error))
+            reason = self.reason_for(error)
+            if not isinstance(error, ServiceError):  # the database or its disk: not the field
+                reason = self.text("client_form.not_saved", reason=reason)
+            self.app.call_from_thread(self._show_error, field, reason)
             return
         self.app.call_from_thread(self.dismiss, client.code)
 

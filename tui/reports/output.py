@@ -7,6 +7,8 @@ exports, backups): never the database or its backups, an existing file only with
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from hecht.tui.errors import UsageError
@@ -69,3 +71,37 @@ def deliver(text: str, path: Path | None, messages: Messages) -> None:
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise UsageError(messages("report.error.cannot_write", path=path, reason=reason)) from None
+
+
+@contextmanager
+def kept_only_if_logged(*paths: Path | None) -> Iterator[None]:
+    """Remove the files the block wrote when it fails, its unit of work's commit included.
+
+    A report or an export is written inside the unit of work that logs it, so one that cannot
+    be written is not logged; this covers the other way round: a file written whose log entry
+    the database then refused (a full disk at commit) is not kept, unrecorded, on disk. A
+    folder stands for the files in it (a CSV or FHIR export).
+    """
+    before = {file: identity for path in paths if path is not None
+              for file, identity in _files(path).items()}  # fmt: skip
+    try:
+        yield
+    except BaseException:
+        for path in paths:
+            for file, identity in ({} if path is None else _files(path)).items():
+                if before.get(file) != identity:
+                    file.unlink(missing_ok=True)
+        raise
+
+
+def _files(path: Path) -> dict[Path, tuple[int, int]]:
+    """The file, or the files in the folder, as they stand (inode, modification time)."""
+    files = [child for child in path.iterdir() if child.is_file()] if path.is_dir() else [path]
+    found = {}
+    for file in files:
+        try:
+            stat = file.stat()
+        except OSError:
+            continue
+        found[file] = (stat.st_ino, stat.st_mtime_ns)
+    return found

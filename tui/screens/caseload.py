@@ -134,6 +134,10 @@ class CaseloadScreen(HechtScreen[None]):
             # opening storage meets the same refusal, says why and ends the app
             self.app.call_from_thread(self.hecht.open_storage)
             return
+        except Exception as error:
+            if not self.said_not_read(error):  # the rows shown stay; F5 reads again
+                raise
+            return
         self.app.call_from_thread(self._show, rows, generation)
 
     def _show(self, rows: list[Any], generation: int) -> None:

@@ -130,7 +130,12 @@ class OutcomesScreen(HechtScreen[None]):
 
     @work(thread=True, exclusive=True, group="outcomes")
     def _load(self) -> None:
-        report = self.backend.outcomes()
+        try:
+            report = self.backend.outcomes()
+        except Exception as error:
+            if not self.said_not_read(error):
+                raise
+            return
         self.app.call_from_thread(self._loaded, report)
 
     def _loaded(self, report: Any) -> None:

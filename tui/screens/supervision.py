@@ -125,7 +125,12 @@ class SupervisionScreen(HechtScreen[None]):
         from hecht.tui.backend import signal_thresholds
 
         generation = self.backend.generation
-        summaries = self.backend.supervision(signal_thresholds(self.config))
+        try:
+            summaries = self.backend.supervision(signal_thresholds(self.config))
+        except Exception as error:
+            if not self.said_not_read(error):
+                raise
+            return
         self.app.call_from_thread(self._show, summaries, generation)
 
     def _show(self, summaries: list[Any], generation: int) -> None:

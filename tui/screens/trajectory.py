@@ -72,7 +72,12 @@ class TrajectoryScreen(HechtScreen[None]):
 
     @work(thread=True, exclusive=True, group="trajectory")
     def _load(self) -> None:
-        view = self.backend.trajectory(self.code)
+        try:
+            view = self.backend.trajectory(self.code)
+        except Exception as error:
+            if not self.said_not_read(error):
+                raise
+            return
         self.app.call_from_thread(self._loaded, view)
 
     def _loaded(self, view: Any) -> None:
