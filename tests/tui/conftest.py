@@ -155,12 +155,19 @@ def frozen_commands(monkeypatch):
 
 
 async def caseload_shown(pilot, seconds: float = 15) -> None:
-    """Wait until the caseload shows its rows: they are read after the first frame, later on a
-    busy machine than any fixed pause."""
-    for _ in range(int(seconds / 0.05)):
-        tables = pilot.app.screen.query("DataTable")
-        if tables and tables.first().row_count > 0:
+    """Wait until the caseload shows its rows, or offers the first steps when it has none: they
+    are read after the first frame, later on a busy machine than any fixed pause. Fails loudly
+    when neither comes."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        screen = pilot.app.screen
+        tables = screen.query("DataTable")
+        if (tables and tables.first().row_count > 0) or screen.query("#first-run"):
             break
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the caseload showed neither rows nor first steps in {seconds} s")
         await pilot.pause(0.05)
     await pilot.pause(0.1)
 
