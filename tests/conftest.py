@@ -28,3 +28,14 @@ def no_passphrases(monkeypatch: pytest.MonkeyPatch):
     forget_keys()
     yield
     forget_keys()
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: twice as many workers as cores for the everyday suite, whose tests mostly wait
+    on a terminal, a worker thread or a database (on 2 cores: 4 min 10 s against 5 min 33 s with
+    one worker per core); one per core for the long group, whose kill runs need the processor."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = cores or 1
+    return cores if config.option.markexpr == "long" else 2 * cores
