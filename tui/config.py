@@ -72,12 +72,17 @@ class Signals(Struct, forbid_unknown_fields=True, kw_only=True):
     """No scale completed for this many weeks: overdue."""
 
 
+PRACTITIONER_MIN_LENGTH = 2
+"""The shortest name the screens and ``hecht enter`` take for the practitioner."""
+PRACTITIONER_MAX_LENGTH = 200
+
+
 class Config(Struct, forbid_unknown_fields=True, kw_only=True):
     """Everything a user may set; every field has a default, so no file is needed."""
 
     language: Literal["nl", "en"] | None = None
     """The language of screens and output; without it, HECHT_LANG or the locale decides."""
-    practitioner: Annotated[str, Meta(max_length=200)] | None = None
+    practitioner: Annotated[str, Meta(max_length=PRACTITIONER_MAX_LENGTH)] | None = None
     """Your name: every change and access is logged as yours."""
     database: str | None = None
     """The database: a path to an SQLite file or a postgresql:// URL."""

@@ -34,7 +34,11 @@ def practice(tmp_path) -> Path:
     return path
 
 
-def enter_terminal(config, practice, tmp_path, language="en", size=(120, 40)) -> Terminal:
+def enter_terminal(
+    config, practice, tmp_path, language="en", size=(120, 40), named=True
+) -> Terminal:
+    if named:  # a practitioner who gave their name: `hecht enter` does not ask it
+        (config / "config.toml").write_text('practitioner = "Test Psycholoog"\n', "utf-8")
     env = {
         "HECHT_CONFIG": str(config),
         "HECHT_CACHE": str(tmp_path / "cache"),
@@ -159,3 +163,24 @@ def test_a_scale_that_asks_why_an_item_is_missing_asks_it_in_the_terminal(
     _, (draft,), _ = stored(practice)
     answers = {answer.item_id: (answer.code, answer.missing_reason) for answer in draft.answers}
     assert answers == {"1": (None, "asleep in the waiting room"), "2": (1, None), "3": (2, None)}
+
+
+def test_without_a_name_enter_asks_it_first_in_a_burst_and_the_answers_follow(
+    isolated_config, practice, tmp_path
+):
+    terminal = enter_terminal(isolated_config, practice, tmp_path, "nl", (80, 24), named=False)
+    try:
+        terminal.start("enter", "A1", "who5")
+        terminal.wait_for("Uw naam")
+        terminal.burst("Anna de Vries", "Enter", "5", "Enter", "4", "Enter")
+        terminal.wait_for("WHO-5 3/5")
+        terminal.burst("3", "Enter", "3", "Enter", "2", "Enter")
+        terminal.wait_for("Afronden en deze score opslaan?")
+        terminal.burst("j")
+        assert terminal.exit_status() == 0
+    finally:
+        terminal.close()
+    saved = (isolated_config / "config.toml").read_text("utf-8")
+    assert 'practitioner = "Anna de Vries"' in saved
+    (point,), drafts, _ = stored(practice)
+    assert (point.scale_id, point.total, drafts) == ("who5", 68, [])

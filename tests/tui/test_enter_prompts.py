@@ -15,6 +15,7 @@ from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.commands.enter import run_enter
 from hecht.tui.config import Config
 from hecht.tui.context import Invocation
+from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
 
 ACTOR = Actor(user_id=None, access_point="test")
@@ -64,8 +65,11 @@ def db(tmp_path) -> str:
     return str(path)
 
 
+NAMED = Config(practitioner="Test Practitioner")
+
+
 def args(db: str, scale: str | None, code: str = "A1", config: Config | None = None):
-    invocation = Invocation(Messages("en"), config or Config(), db)
+    invocation = Invocation(Messages("en"), config or NAMED, db)
     return invocation, code, scale
 
 
@@ -208,3 +212,27 @@ def test_entering_for_one_client_reads_no_other_clients_dossier(db):
         a1_events = [(e.event, e.detail) for e in client_log(session=session, client_id=1)]
     engine.dispose()
     assert ("read", "administration 1 (gad7)") not in a1_events  # B2's entry left A1 unread
+
+
+def test_without_a_name_in_the_settings_enter_asks_it_first_and_keeps_it(db, isolated_config):
+    prompts = Scripted(["  Anna   de Vries ", "4", "4", "4", "4", "4", True])
+    assert run_enter(*args(db, "who5", config=Config()), prompts) == 0
+    assert any("access log" in shown for shown in prompts.shown)  # why the name is asked
+    assert 'practitioner = "Anna de Vries"' in (isolated_config / "config.toml").read_text("utf-8")
+    (point,), _, _ = state(db)
+    engine = open_database(f"sqlite:///{db}")
+    with unit_of_work(engine) as session:
+        (stored,) = administrations.administration_history(
+            session=session, actor=ACTOR, lineage_id=point.lineage_id
+        )
+        assert stored.entered_by_id is not None
+        names = clients.practitioner_names(session=session, ids={stored.entered_by_id})
+    engine.dispose()
+    assert names == {stored.entered_by_id: "Anna de Vries"}
+
+
+def test_without_a_name_given_enter_stores_nothing_and_says_why(db, isolated_config):
+    with pytest.raises(UsageError, match="Your name is needed"):
+        run_enter(*args(db, "who5", config=Config()), Scripted([""]))
+    assert state(db) == ([], [], [])
+    assert not (isolated_config / "config.toml").exists()

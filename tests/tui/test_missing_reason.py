@@ -19,7 +19,6 @@ from hecht.schema.services import administrations, clients, episodes
 from hecht.tui.app import HechtApp
 from hecht.tui.backend import Backend
 from hecht.tui.commands.enter import run_enter
-from hecht.tui.config import Config
 from hecht.tui.context import Invocation
 from hecht.tui.entry_state import Answer, EntryState, KeyOutcome
 from hecht.tui.i18n import Messages
@@ -167,7 +166,7 @@ def test_hecht_enter_asks_the_reason_and_asks_the_item_again_without_one(db, iso
     # item 1: missing, reason cancelled, so asked again; then missing with a reason
     script = Scripted(["-", None, "-", "did not want to say", "1", "2", False])
     path = db.removeprefix("sqlite:///")
-    invocation = Invocation(Messages("en"), Config(), path)
+    invocation = Invocation(Messages("en"), PRACTITIONER_CONFIG, path)
     assert run_enter(invocation, "MOM-1", "sleep3", script) == 0
     assert "Why is item 1 missing?" in script.asked
     assert stored_answers(db) == {

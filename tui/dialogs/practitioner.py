@@ -8,11 +8,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input
 
+from hecht.tui.config import PRACTITIONER_MIN_LENGTH
 from hecht.tui.screen_base import HechtModal
 from hecht.tui.typeahead import holding_keys
 from hecht.tui.widgets.plain import Plain, PlainLabel
-
-NAME_MIN_LENGTH = 2
 
 
 class PractitionerModal(HechtModal[str | None]):
@@ -46,7 +45,7 @@ class PractitionerModal(HechtModal[str | None]):
     @on(Input.Submitted, "#practitioner-name")
     def _submitted(self, event: Input.Submitted) -> None:
         name = " ".join(event.value.split())
-        if len(name) < NAME_MIN_LENGTH:
+        if len(name) < PRACTITIONER_MIN_LENGTH:
             self.query_one("#practitioner-error", Plain).update(self.text("practitioner.needed"))
             return
         if not self._saving:
