@@ -97,11 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except Exception as error:  # noqa: BLE001 - the last guard: never show a traceback
-        from hecht.schema.failures import storage_fault
+        from hecht.tui.context import storage_reason
 
-        failure = storage_fault(error)  # a fault no command words itself: still no "unexpected"
-        if failure is not None:
-            reason = messages(f"storage.{failure.value}")
+        reason = storage_reason(error, messages)  # a fault no command words: not "unexpected"
+        if reason is not None:
             print(messages("error.prefix", message=messages("error.storage_late", reason=reason)),
                   file=sys.stderr)  # fmt: skip
             return 2

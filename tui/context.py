@@ -171,14 +171,23 @@ def opened_database(invocation: Invocation, *, may_create: bool = False) -> Iter
     check_location(url, invocation.messages, may_create=may_create)
     engine = open_engine(url, invocation.messages)
     try:
-        yield engine
+        with storage_faults_refused(url, invocation.messages):
+            yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def storage_faults_refused(url: str, messages: Messages) -> Iterator[None]:
+    """Turn a storage fault met in the block (``storage_refusal``) into a refusal naming the
+    database, the reason and the fix; every other error goes on as it is."""
+    try:
+        yield
     except Exception as error:
-        refusal = storage_refusal(error, url, invocation.messages)
+        refusal = storage_refusal(error, url, messages)
         if refusal is None:
             raise
         raise refusal from None
-    finally:
-        engine.dispose()
 
 
 def shown_database(url: str) -> str:

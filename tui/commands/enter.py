@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from hecht.tui.commands.group import database_options, invocation
-from hecht.tui.context import Invocation
+from hecht.tui.context import Invocation, storage_faults_refused
 from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
 from hecht.tui.prompts import MISSING, Prompter, QuestionaryPrompter
@@ -52,19 +52,13 @@ def open_backend(invocation: Invocation) -> Any:
         None if config is None else config.practitioner,
     )
     try:
-        backend.open()
+        # registering the practitioner is the first write: a read-only or full database
+        with storage_faults_refused(invocation.database_url(), messages):
+            backend.open()
     except DatabaseOpenError as error:
         from hecht.tui.service_text import database_refusal_text
 
         raise UsageError(database_refusal_text(error, messages)) from None
-    except Exception as error:
-        from hecht.tui.context import storage_refusal
-
-        # registering the practitioner is the first write: a read-only or full database
-        refusal = storage_refusal(error, invocation.database_url(), messages)
-        if refusal is None:
-            raise
-        raise refusal from None
     return backend
 
 
@@ -84,20 +78,15 @@ def run_enter(
     invocation = with_practitioner(invocation, ask)
     backend = open_backend(invocation)
     try:
-        return EntryFlow(backend, messages, ask).run(code, scale)
+        # reading the client or the drafts, before any answer, may meet a storage fault
+        with storage_faults_refused(invocation.database_url(), messages):
+            return EntryFlow(backend, messages, ask).run(code, scale)
     except ServiceError as error:
         raise UsageError(service_error_text(error, messages)) from None
     except UnknownScaleError as error:
         raise UsageError(
             messages("error.unknown_scale", scale=scale, known=", ".join(error.known))
         ) from None
-    except Exception as error:  # reading the client or the drafts, before any answer
-        from hecht.tui.context import storage_refusal
-
-        refusal = storage_refusal(error, invocation.database_url(), messages)
-        if refusal is None:
-            raise
-        raise refusal from None
     finally:
         backend.close()
 
@@ -178,13 +167,12 @@ class EntryFlow:
         """An answer, an acknowledgement or the completion the database refused (held by another
         program, read-only, a full disk): what was stored, and how to go on; None for any other
         error. What was stored before stays stored: each answer is its own unit of work."""
-        from hecht.schema.failures import storage_fault
+        from hecht.tui.context import storage_reason
 
-        failure = storage_fault(error)
-        if failure is None:
+        reason = storage_reason(error, self.text)
+        if reason is None:
             return None
         key = "enter.not_stored_nothing" if entry.draft is None else "enter.not_stored_draft"
-        reason = self.text(f"storage.{failure.value}")
         return UsageError(self.text(key, reason=reason, code=entry.code, scale=entry.scale_id))
 
     def _items(self, entry: Entry) -> int:
