@@ -28,9 +28,12 @@ class Text(BaseModel):
 
     def get(self, language: Language) -> str:
         """Return the text in ``language``, falling back to the other language."""
-        preferred = self.nl if language == "nl" else self.en
         fallback = self.en if language == "nl" else self.nl
-        return preferred or fallback or ""
+        return self.only_in(language) or fallback or ""
+
+    def only_in(self, language: Language) -> str | None:
+        """Return the text in ``language`` itself, None when it is given only in the other."""
+        return self.nl if language == "nl" else self.en
 
 
 class Label(Text):

@@ -14,15 +14,14 @@ if TYPE_CHECKING:
 def item_wording(item: Item, language: Language) -> str:
     """An item's text (licensed wording) in the user's language or, without it, our short label
     in that language: a Dutch screen never mixes in an English question."""
-    if item.text is not None and (item.text.nl if language == "nl" else item.text.en):
-        return item.text.get(language)
-    return item.label.get(language)
+    own = None if item.text is None else item.text.only_in(language)
+    return own or item.label.get(language)
 
 
 def other_language_wording(item: Item, language: Language) -> str | None:
     """The licensed wording in the other language when there is none in the user's: shown
     beneath our label, for asking the question aloud from the original."""
-    if item.text is None or item_wording(item, language) == item.text.get(language):
+    if item.text is None or item.text.only_in(language):
         return None
     return item.text.get(language)
 
@@ -30,9 +29,8 @@ def other_language_wording(item: Item, language: Language) -> str | None:
 def option_wording(item: Item, option: Option, language: Language) -> str:
     """What an answer box says: the item's own wording for it, the option set's, or our label."""
     wording = item.option_text.get(option.code) or option.text
-    if wording is not None and (wording.nl if language == "nl" else wording.en):
-        return wording.get(language)
-    return option.label.get(language)
+    own = None if wording is None else wording.only_in(language)
+    return own or option.label.get(language)
 
 
 def unasked_lines(definition: ScaleDefinition, missing: list[str], text: Messages) -> list[str]:
