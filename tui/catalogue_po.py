@@ -20,6 +20,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from hecht.tui.errors import UsageError
 from hecht.tui.i18n import CATALOGUE_DIR, catalogue
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -30,9 +31,18 @@ class CatalogueError(ValueError):
 
 
 def export_po(language: str, target: Path) -> int:
-    """Write the language's catalogue as a PO file against English; return the entry count."""
+    """Write the language's catalogue as a PO file against English; return the entry count.
+
+    The target is checked as every output Hecht writes is: never a database (of any name), a
+    folder or a missing folder; an earlier PO file is replaced.
+    """
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
+
+    from hecht.tui.i18n import Messages
+    from hecht.tui.reports.output import guard_output
+
+    guard_output(target, None, Messages("en"), force=True)
 
     english, translated = catalogue("en"), catalogue(language)
     found = Catalog(locale=language, project="Hecht", fuzzy=False)
@@ -97,7 +107,7 @@ def main(arguments: Sequence[str]) -> int:
             language, changed = import_po(Path(arguments[1]))
             print(f"{language}.toml: {changed} texts changed")
             return 0
-    except (CatalogueError, OSError) as error:
+    except (CatalogueError, UsageError, OSError) as error:
         print(error, file=sys.stderr)
         return 2
     print("usage: python -m hecht.tui.catalogue_po export LANGUAGE FILE.po | import FILE.po")

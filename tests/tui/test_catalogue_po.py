@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 
 import pytest
 from babel.messages.pofile import read_po, write_po
@@ -61,3 +62,12 @@ def test_a_translation_that_drops_a_placeholder_refuses_the_whole_file(catalogue
         catalogue_po.import_po(po)
     assert (catalogues / "nl.toml").read_bytes() == before
     assert catalogue_po.main(["import", str(po)]) == 2
+
+
+def test_exporting_over_a_database_is_refused_and_leaves_it_whole(catalogues, tmp_path):
+    database = tmp_path / "practice.db"
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE client (code TEXT)")
+    before = database.read_bytes()
+    assert catalogue_po.main(["export", "nl", str(database)]) == 2
+    assert database.read_bytes() == before
