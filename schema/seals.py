@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, event, insert, select, text
+from sqlalchemy import Connection, event, insert, inspect, select, text
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel
 
@@ -26,7 +26,9 @@ from hecht.schema.audit_chain import GENESIS, hold_chain_lock
 from hecht.schema.plain import WROTE, PlainConnection, chunks
 from hecht.schema.tables import (
     Administration,
+    Alert,
     Client,
+    Couple,
     Episode,
     ItemResponse,
     RecordSeal,
@@ -42,6 +44,8 @@ SEALED: dict[str, type[SQLModel]] = {
     "administration": Administration,
     "itemresponse": ItemResponse,
     "score": Score,
+    "alert": Alert,
+    "couple": Couple,
 }
 """The clinical rows that are sealed, by the kind their seals name."""
 
@@ -94,14 +98,25 @@ def _key_column(kind: str) -> Any:
     return next(iter(table.primary_key.columns))
 
 
-def stored_digests(connection: Connection, kind: str, keys: Iterable[int] | None) -> dict[int, str]:
-    """The digest of each stored row of a kind (all rows, or those with these keys)."""
+def stored_digests(
+    connection: Connection,
+    kind: str,
+    keys: Iterable[int] | None,
+    present: Collection[str] | None = None,
+) -> dict[int, str]:
+    """The digest of each stored row of a kind (all rows, or those with these keys).
+
+    ``present`` names the columns the table has when that may be fewer than the model's (a
+    migration sealing rows before later revisions add columns): a column not yet there is
+    read as empty, which the digest leaves out anyway.
+    """
     table = table_of(SEALED[kind])
     column = _key_column(kind)
+    shown = [c for c in table.columns if present is None or c.name in present]
     queries = (
-        [select(table)]
+        [select(*shown)]
         if keys is None
-        else [select(table).where(column.in_(part)) for part in chunks(keys)]
+        else [select(*shown).where(column.in_(part)) for part in chunks(keys)]
     )
     found = {}
     for query in queries:
@@ -157,12 +172,15 @@ def seal_unsealed(connection: Connection) -> int:
     an export without them); return how many were sealed."""
     stored = connection.execute(text("SELECT kind, record_id FROM recordseal"))
     sealed = {(kind, key) for kind, key in stored}
-    entries = [
-        (kind, key, row_digest)
-        for kind in SEALED
-        for key, row_digest in sorted(stored_digests(connection, kind, None).items())
-        if (kind, key) not in sealed
-    ]
+    inspector = inspect(connection)
+    entries = []
+    for kind in SEALED:
+        if not inspector.has_table(kind):
+            continue  # a migration before the one that makes the table
+        present = {found["name"] for found in inspector.get_columns(kind)}
+        stored_now = stored_digests(connection, kind, None, present)
+        fresh = sorted(stored_now.items())
+        entries += [(kind, key, found) for key, found in fresh if (kind, key) not in sealed]
     append_seals(connection, entries)
     return len(entries)
 
@@ -315,6 +333,10 @@ CLIENT_OF = {
     "WHERE r.id IN ({keys})",
     "score": "SELECT a.id, c.code FROM administration a JOIN client c ON c.id = a.client_id "
     "WHERE a.id IN ({keys})",
+    "alert": "SELECT r.id, c.code FROM alert r JOIN client c ON c.id = r.client_id "
+    "WHERE r.id IN ({keys})",
+    "couple": "SELECT k.id, c.code FROM couple k JOIN client c ON c.id = k.first_client_id "
+    "WHERE k.id IN ({keys})",
 }
 """How a sealed row leads to its client's code, so a finding says whose dossier it is in."""
 

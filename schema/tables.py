@@ -93,6 +93,19 @@ class Client(SQLModel, table=True):
     destroyed_at: datetime | None = None
     version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     """Counts the changes to the details: a change names the version it was built on."""
+    owner_role: str | None = Field(default=None, max_length=63)
+    """The PostgreSQL role that created the client, set by the server; its caseload holds it."""
+
+
+class CaseloadMember(SQLModel, table=True):
+    """A client the practice shares with a further practitioner's database role (PostgreSQL)."""
+
+    __table_args__ = (UniqueConstraint("client_id", "role_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", ondelete="CASCADE")
+    role_name: str = Field(max_length=63, index=True)
+    added_at: datetime
 
 
 class Couple(SQLModel, table=True):

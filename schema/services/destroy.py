@@ -47,6 +47,8 @@ def _delete_administrations(session: Session, client_id: int) -> int:
     if ids:
         answers = select(col(ItemResponse.id)).where(col(ItemResponse.administration_id).in_(ids))
         touch(session, "itemresponse", session.exec(answers))
+        alerts = select(col(Alert.id)).where(col(Alert.administration_id).in_(ids))
+        touch(session, "alert", session.exec(alerts))
         touch(session, "score", ids)
         touch(session, "administration", ids)  # sealed as removed, by Hecht, when this commits
         session.execute(delete(Alert).where(col(Alert.administration_id).in_(ids)))

@@ -24,6 +24,7 @@ from hecht.schema.engine import make_engine
 from hecht.schema.inputs import NewClient as NewClientInput
 from hecht.schema.inputs import NewVisit
 from hecht.schema.migrate import upgrade
+from hecht.schema.readmodels import AlertAction
 from hecht.schema.seals import seal_hash, stored_digests
 from hecht.schema.services import clients, visits
 from hecht.schema.tables import AuditEvent, Client
@@ -323,13 +324,17 @@ def test_upgrading_seals_the_rows_stored_before_seals_existed(database_url):
     with engine.begin() as connection:
         connection.execute(
             text("INSERT INTO client (code, name, created_at) VALUES ('OLD1', 'Old', "
-                 "'2026-01-01 10:00:00')")
+                 "'2026-01-01 10:00:00'), ('OLD2', 'Older', '2026-01-01 10:00:00')")
+        )  # fmt: skip
+        connection.execute(
+            text("INSERT INTO couple (first_client_id, second_client_id, created_at) "
+                 "SELECT MIN(id), MAX(id), '2026-01-01 10:00:00' FROM client")
         )  # fmt: skip
     upgrade(engine)
     report = verify(engine)
     engine.dispose()
     assert report.intact, report.findings
-    assert report.head.seals == 1
+    assert report.head.seals == 3  # two clients and their couple
 
 
 def test_a_row_added_and_committed_without_a_flush_is_sealed_too(engine, actor):
@@ -448,3 +453,46 @@ def test_hechts_own_changes_and_a_destruction_leave_nothing_to_report(engine, ac
         destroy_client(session=session, actor=actor, code="B2")
     report = verify(engine)
     assert report.intact, report.findings
+
+
+def build_with_alert_and_couple(engine, actor, library) -> int:
+    """``build``'s practice, A1 and B2 a couple, and an EPDS with an urgent alert acknowledged
+    through Hecht; return the alert's id."""
+    from hecht.schema.services import alerts
+
+    build(engine, actor, library, reads=0)
+    with unit_of_work(engine) as session:
+        clients.create_couple(session=session, actor=actor, first_code="A1", second_code="B2")
+        Practice(session, actor, library).scale(
+            "B2", "epds", "1,1,1,1,1,1,1,1,1,2", date(2026, 11, 21), None
+        )
+    with unit_of_work(engine) as session:
+        (alert,) = alerts.open_alerts(session=session, actor=actor)
+        alerts.acknowledge_alert(
+            session=session,
+            actor=actor,
+            alert_id=alert.id,
+            action=AlertAction.SAFETY_PLAN,
+            note="asked about it and made a safety plan together",
+        )
+    return alert.id
+
+
+@pytest.mark.parametrize(
+    ("statement", "kind"),
+    [
+        ("UPDATE alert SET acknowledged_at = NULL, action = NULL", "alert"),
+        ("UPDATE couple SET created_at = '2020-01-01 00:00:00'", "couple"),
+    ],
+)
+def test_an_alert_or_a_couple_changed_outside_hecht_is_reported(
+    engine, actor, library, statement, kind
+):
+    build_with_alert_and_couple(engine, actor, library)
+    assert verify(engine).intact  # raised, acknowledged and coupled through Hecht: all sealed
+    with engine.begin() as connection:
+        connection.execute(text(statement))
+    report = verify(engine)
+    assert {(f.key, f.values["kind"], f.values.get("client")) for f in report.findings} == {
+        ("row_changed", kind, "A1" if kind == "couple" else "B2")
+    }

@@ -1,10 +1,12 @@
-"""Provides ``hecht db status|upgrade|rescore|encrypt``: schema, derived scores, encryption."""
+"""Provides ``hecht db status|upgrade|rescore|encrypt|caseloads|grant``: schema, derived scores,
+encryption, and who sees which dossier on a shared PostgreSQL database."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -29,6 +31,20 @@ def commands(messages: Messages) -> dict[str, click.Command]:
         ("encrypt", run_encrypt),
     ):  # fmt: skip
         db.add_command(_command(messages, name, run))
+
+    @db.command(help=messages("help.db.caseloads"))
+    @click.argument("switch", type=click.Choice(["on", "off"]), metavar="on|off")
+    @database_options(messages, demo=False)
+    @json_option(messages)
+    def caseloads(switch: str, db: str | None, as_json: bool) -> int:
+        return run_caseloads(invocation(db, demo_allowed=False), switch == "on", as_json)
+
+    @db.command(help=messages("help.db.grant"))
+    @click.argument("role", metavar=messages("metavar.role"))
+    @database_options(messages, demo=False)
+    def grant(role: str, db: str | None) -> int:
+        return run_grant(invocation(db, demo_allowed=False), role)
+
     return {"db": db}
 
 
@@ -90,6 +106,84 @@ def _check_integrity(engine: Any) -> None:
         raise DatabaseError("PRAGMA quick_check", None, Exception(str(result)))
 
 
+@contextmanager
+def caseload_refusals(messages: Messages) -> Iterator[None]:
+    """Turn a caseload request refused in the block (``CaseloadError``) into a refusal worded
+    with what to do instead."""
+    from hecht.schema.caseloads import CaseloadError
+
+    try:
+        yield
+    except CaseloadError as error:
+        reason = messages(f"caseload.error.{error.reason}", **error.details)
+        raise UsageError(reason) from None
+
+
+def caseload_text(state: Any, messages: Messages) -> str:
+    """How caseloads stand, in a sentence or two (``db status``, ``db caseloads``)."""
+    if not state.restricted:
+        return messages("caseload.off")
+    lines = [messages("caseload.on", tables=state.restricted)]
+    if state.limits_this_role:
+        lines.append(messages("caseload.on.limited", role=state.role))
+    elif state.in_no_caseload:
+        lines.append(messages("caseload.on.unassigned", count=state.in_no_caseload))
+    return "\n".join(lines)
+
+
+def run_caseloads(invocation: Invocation, on: bool, as_json: bool = False) -> int:
+    """Turn the caseload policies on or off (the practice's administrator, on PostgreSQL)."""
+    from hecht.schema.caseloads import restrict_caseloads
+    from hecht.tui.context import opened_database
+
+    messages = invocation.messages
+    with caseload_refusals(messages), opened_database(invocation) as engine:
+        state = restrict_caseloads(engine, on)
+    if as_json:
+        print(json.dumps(_caseload_json(state), indent=2))
+    else:
+        print(caseload_text(state, messages))
+    return 0
+
+
+def _caseload_json(state: Any) -> dict[str, Any] | None:
+    if not state.shared:
+        return None
+    return {
+        "on": state.restricted > 0,
+        "tables": state.restricted,
+        "tables_with_policies": state.policies,
+        "role": state.role,
+        "administrator": state.administrator,
+        "sees_everything": state.sees_everything,
+        "in_no_caseload": state.in_no_caseload,
+    }
+
+
+def run_grant(invocation: Invocation, role: str) -> int:
+    """Give a practitioner's existing database role what Hecht needs, and no more."""
+    from hecht.schema.caseloads import grant_practitioner
+    from hecht.tui.context import opened_database
+
+    messages = invocation.messages
+    with caseload_refusals(messages), opened_database(invocation) as engine:
+        tables = grant_practitioner(engine, role)
+    print(messages("caseload.granted", role=role, tables=len(tables)))
+    return 0
+
+
+def _caseload_state(url: str) -> Any:
+    from hecht.schema.caseloads import caseload_state
+    from hecht.schema.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return caseload_state(connection)
+    finally:
+        engine.dispose()
+
+
 def run_status(invocation: Invocation, as_json: bool = False) -> int:
     """Print where the database is and how its schema relates to this Hecht; exit 2 if damaged."""
     from hecht.schema.engine import describe_url
@@ -107,13 +201,17 @@ def run_status(invocation: Invocation, as_json: bool = False) -> int:
         "head": status.head_revision,
         "encrypted": encrypted,
     }
+    caseloads = _caseload_state(url) if encrypted is None else None
     if as_json:
+        data["caseloads"] = None if caseloads is None else _caseload_json(caseloads)
         print(json.dumps(data, indent=2))
     else:
         print(messages("db.status", **data))
         shown = {True: "yes", False: "no", None: "server"}[encrypted]
         state = messages(f"db.status.encrypted.{shown}")
         print(messages("db.status.encrypted", state=state))
+        if caseloads is not None:
+            print(caseload_text(caseloads, messages))
     return 0
 
 

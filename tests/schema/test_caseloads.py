@@ -1,0 +1,196 @@
+"""Caseloads on a shared PostgreSQL database: each practitioner's role sees only its dossiers.
+
+Two practitioners, Anna and Bram, connect with roles of their own; the role that owns the
+tables is the practice's administrator. The tests make the roles (the test user needs
+CREATEROLE, as ``.ci/run`` gives it) and drop them afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import ProgrammingError
+
+from hecht.schema.audit import verify_all
+from hecht.schema.caseloads import (
+    CaseloadError,
+    caseload_state,
+    client_caseload,
+    restrict_caseloads,
+    share_client,
+    unshare_client,
+)
+from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.errors import NotFoundError
+from hecht.schema.services import clients, destroy
+from tests.schema.conftest import POSTGRES_URL, Practice
+from tests.schema.shared_practice import SharedPractice, shared_practice
+
+pytestmark = pytest.mark.skipif(
+    not POSTGRES_URL, reason="HECHT_TEST_POSTGRES_URL is not set: no PostgreSQL to test against"
+)
+
+DOSSIER_TABLES = (
+    "client", "couple", "episode", "visit", "administration", "itemresponse", "score",
+    "scoresummary", "episodecourse", "alert",
+)  # fmt: skip
+EPDS_WITH_SELF_HARM = "1,1,1,1,1,1,1,1,1,2"
+
+
+@pytest.fixture
+def shared() -> Iterator[SharedPractice]:
+    with shared_practice() as practice:
+        yield practice
+
+
+def _fill(engine: Engine, actor, library, code: str, partner: str | None = None) -> None:
+    with unit_of_work(engine) as session:
+        practice = Practice(session, actor, library)
+        practice.client(code)
+        episode = practice.episode(code, date(2026, 10, 1))
+        practice.visits(episode, [code], date(2026, 10, 8))
+        practice.scale(code, "epds", EPDS_WITH_SELF_HARM, date(2026, 10, 8), episode)
+        practice.scale(code, "who5", "2,2,2,2,2", date(2026, 10, 8), episode)
+
+
+def _counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {
+            table: int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar() or 0)
+            for table in DOSSIER_TABLES
+        }
+
+
+def _codes(engine: Engine, actor) -> list[str]:
+    with unit_of_work(engine) as session:
+        return [found.code for found in clients.find_clients(session=session, actor=actor)]
+
+
+def test_with_caseloads_on_each_practitioner_sees_only_their_own_dossiers(shared, actor, library):
+    restrict_caseloads(shared.administrator, on=True)
+    _fill(shared.anna, actor, library, "A1")
+    _fill(shared.bram, actor, library, "B1")
+
+    everything, anna, bram = (_counts(e) for e in (shared.administrator, shared.anna, shared.bram))
+    for table in DOSSIER_TABLES:
+        assert anna[table] + bram[table] == everything[table], table
+        if everything[table]:
+            assert anna[table] == bram[table] == everything[table] // 2, table
+    assert _codes(shared.anna, actor) == ["A1"]
+    assert _codes(shared.bram, actor) == ["B1"]
+    assert _codes(shared.administrator, actor) == ["A1", "B1"]
+    with unit_of_work(shared.anna) as session, pytest.raises(NotFoundError):
+        clients.get_client(session=session, actor=actor, code="B1")
+
+
+def test_a_practitioner_cannot_write_into_a_dossier_outside_their_caseload(shared, actor, library):
+    restrict_caseloads(shared.administrator, on=True)
+    _fill(shared.bram, actor, library, "B1")
+    with shared.administrator.connect() as connection:
+        bram_client, bram_administration = connection.execute(
+            text("SELECT client_id, id FROM administration LIMIT 1")
+        ).one()
+    with pytest.raises(ProgrammingError, match="row-level security"), shared.anna.begin() as c:
+        c.execute(
+            text(
+                "INSERT INTO alert (administration_id, client_id, rule_id, item, level, "
+                "raised_at) VALUES (:administration, :client, 'x', '1', 'urgent', now())"
+            ),
+            {"administration": bram_administration, "client": bram_client},
+        )
+    with shared.anna.begin() as connection:
+        changed = connection.execute(text("UPDATE client SET name = 'taken' WHERE code = 'B1'"))
+        assert changed.rowcount == 0
+        gone = connection.execute(text("DELETE FROM score"))
+        assert gone.rowcount == 0
+    assert _counts(shared.bram)["score"] == 2
+
+
+def test_the_practice_shares_a_dossier_with_a_colleague_and_takes_it_back(shared, actor, library):
+    restrict_caseloads(shared.administrator, on=True)
+    _fill(shared.bram, actor, library, "B1")
+    anna_role = shared.roles["anna"]
+    with unit_of_work(shared.administrator) as session:
+        assert share_client(session=session, actor=actor, code="B1", role=anna_role)
+        assert not share_client(session=session, actor=actor, code="B1", role=anna_role)
+    assert _codes(shared.anna, actor) == ["B1"]
+    assert _counts(shared.anna) == _counts(shared.bram)
+    with unit_of_work(shared.administrator) as session:
+        held = client_caseload(session=session, code="B1")
+        assert (held.owner, held.shared_with) == (shared.roles["bram"], (anna_role,))
+        assert unshare_client(session=session, actor=actor, code="B1", role=anna_role)
+    assert _codes(shared.anna, actor) == []
+
+
+def test_a_couple_is_in_a_caseload_when_both_partners_are(shared, actor, library):
+    restrict_caseloads(shared.administrator, on=True)
+    _fill(shared.anna, actor, library, "A1")
+    _fill(shared.bram, actor, library, "B1")
+    with unit_of_work(shared.administrator) as session:
+        clients.create_couple(session=session, actor=actor, first_code="A1", second_code="B1")
+    assert _counts(shared.anna)["couple"] == 0
+    with unit_of_work(shared.administrator) as session:
+        share_client(session=session, actor=actor, code="B1", role=shared.roles["anna"])
+    assert _counts(shared.anna)["couple"] == 1
+    assert _counts(shared.bram)["couple"] == 0
+
+
+def test_with_caseloads_off_every_practitioner_sees_every_dossier(shared, actor, library):
+    _fill(shared.anna, actor, library, "A1")
+    _fill(shared.bram, actor, library, "B1")
+    assert _codes(shared.anna, actor) == _codes(shared.bram, actor) == ["A1", "B1"]
+    restrict_caseloads(shared.administrator, on=True)
+    assert _codes(shared.anna, actor) == ["A1"]
+    state = restrict_caseloads(shared.administrator, on=False)
+    assert state.restricted == 0 and state.policies == len(DOSSIER_TABLES)
+    assert _codes(shared.bram, actor) == ["A1", "B1"]
+
+
+def test_only_the_administrator_turns_caseloads_on_or_off_and_shares(shared, actor, library):
+    restrict_caseloads(shared.administrator, on=True)
+    _fill(shared.anna, actor, library, "A1")
+    with pytest.raises(CaseloadError) as refused:
+        restrict_caseloads(shared.anna, on=False)
+    assert refused.value.reason == "not_administrator"
+    with unit_of_work(shared.anna) as session, pytest.raises(CaseloadError):
+        share_client(session=session, actor=actor, code="A1", role=shared.roles["bram"])
+    with shared.anna.connect() as connection:
+        state = caseload_state(connection)
+    assert state.limits_this_role and state.in_no_caseload is None
+    assert _codes(shared.bram, actor) == []
+
+
+def test_clients_stored_before_caseloads_belong_to_nobody_until_shared(shared, actor, library):
+    _fill(shared.administrator, actor, library, "OLD1")
+    with shared.administrator.begin() as connection:
+        connection.execute(text("UPDATE client SET owner_role = NULL"))  # as migration 0008 left it
+        restrict_caseloads_state = caseload_state(connection)
+    assert restrict_caseloads_state.in_no_caseload == 1
+    restrict_caseloads(shared.administrator, on=True)
+    assert _codes(shared.anna, actor) == _codes(shared.bram, actor) == []
+
+
+def test_the_log_and_the_seals_stay_whole_when_practitioners_keep_their_own_caseloads(
+    shared, actor, library
+):
+    restrict_caseloads(shared.administrator, on=True)
+    _fill(shared.anna, actor, library, "A1")
+    _fill(shared.bram, actor, library, "B1")
+    with unit_of_work(shared.anna) as session:
+        destroy.destroy_client(session=session, actor=actor, code="A1")
+    with unit_of_work(shared.administrator) as session:
+        report = verify_all(session=session)
+    assert report.intact, report
+
+
+def test_caseloads_are_refused_on_a_sqlite_file(tmp_path):
+    engine = open_database(f"sqlite:///{tmp_path / 'hecht.db'}")
+    try:
+        with pytest.raises(CaseloadError) as refused:
+            restrict_caseloads(engine, on=True)
+        assert refused.value.reason == "sqlite"
+    finally:
+        engine.dispose()
