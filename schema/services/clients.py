@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
 from hecht.schema import audit
@@ -71,14 +72,25 @@ def client_row(session: Session, code: str, *, tombstone_ok: bool = False) -> Cl
 
 
 def create_client(*, session: Session, actor: Actor, new: NewClient) -> ClientRead:
-    """Register a client under a code that no other client has."""
+    """Register a client under a code that no other client has.
+
+    On a shared database with caseloads on, a client in another caseload is not seen by the
+    search first; the unique code refuses it then, and the work is rolled back by the caller.
+    """
+    taken = ConflictError(
+        f"code '{new.code}' is already in use: choose another code",
+        field="code",
+        reason="in_use",
+        details={"given": new.code},
+    )
     if session.exec(select(Client.id).where(Client.code == new.code)).first() is not None:
-        raise ConflictError(
-            f"code '{new.code}' is already in use: choose another code", field="code"
-        )
+        raise taken
     client = Client(**new.model_dump(), created_at=actor.now())
     session.add(client)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        raise taken from None
     audit.record_client(session, actor, AuditKind.CREATE, client, "client")
     return client_read(client)
 

@@ -194,3 +194,19 @@ def test_caseloads_are_refused_on_a_sqlite_file(tmp_path):
         assert refused.value.reason == "sqlite"
     finally:
         engine.dispose()
+
+
+def test_a_code_in_another_caseload_is_refused_as_in_use_and_nothing_is_stored(
+    shared, actor, library
+):
+    from hecht.schema.errors import ConflictError
+    from hecht.schema.inputs import NewClient
+
+    restrict_caseloads(shared.administrator, on=True)
+    _fill(shared.bram, actor, library, "B1")
+    before = _counts(shared.administrator)
+    with pytest.raises(ConflictError, match="already in use") as refused:
+        with unit_of_work(shared.anna) as session:
+            clients.create_client(session=session, actor=actor, new=NewClient(code="B1"))
+    assert refused.value.field == "code"
+    assert _counts(shared.administrator) == before

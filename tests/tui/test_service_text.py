@@ -68,3 +68,23 @@ def test_every_reason_the_storage_layer_gives_has_words_in_both_catalogues():
     for language in ("en", "nl"):
         keys = Messages(language).keys()
         assert {f"input.{reason}" for reason in {*REASONS.values(), *ENGLISH}} <= keys
+
+
+def test_a_code_already_in_use_is_refused_in_the_users_language(tmp_path):
+    from hecht.schema.context import Actor
+    from hecht.schema.database import open_database, unit_of_work
+    from hecht.schema.errors import ConflictError
+    from hecht.schema.services.clients import create_client
+
+    engine = open_database(f"sqlite:///{tmp_path / 'hecht.db'}")
+    actor = Actor(user_id=None, access_point="test")
+    with unit_of_work(engine) as session:
+        create_client(session=session, actor=actor, new=NewClient(code="MOM-01"))
+    with pytest.raises(ConflictError) as refused, unit_of_work(engine) as session:
+        create_client(session=session, actor=actor, new=NewClient(code="MOM-01"))
+    engine.dispose()
+    wording = {lang: service_error_text(refused.value, Messages(lang)) for lang in ("en", "nl")}
+    assert wording == {
+        "en": "code MOM-01 is already in use: choose another code",
+        "nl": "code MOM-01 is al in gebruik: kies een andere code",
+    }
