@@ -194,7 +194,7 @@ async def measure(data: Any, library: ScaleLibrary, runs: int) -> dict[str, floa
 
 def describe(data: Any, library: ScaleLibrary) -> str:
     """What the chart holds: how many reliable changes and flagged partner differences."""
-    from hecht.tui.trajectory_drawing import prepare
+    from hecht.tui.views.trajectory_drawing import prepare
 
     scale_id = data.points[0].scale_id
     scale = prepare(library.get(scale_id), data)

@@ -58,7 +58,7 @@ def hecht(url: str | None, filled: bool, command_line: bool = True) -> None:
     Without ``command_line`` the app starts as the command starts it after reading its
     arguments and config file: what the app itself costs, apart from the command line.
     """
-    from hecht.tui import launch
+    from hecht.tui.shell import launch
 
     build = launch.make_app
 
@@ -70,12 +70,12 @@ def hecht(url: str | None, filled: bool, command_line: bool = True) -> None:
 
     launch.make_app = measured_app  # type: ignore[assignment]
     if command_line:
-        from hecht.tui.cli import main
+        from hecht.tui.cli.main import main
 
         main(["--demo"] if url is None else ["--db", url])
     else:
+        from hecht.tui.cli.invocation import Invocation
         from hecht.tui.config import Config
-        from hecht.tui.context import Invocation
         from hecht.tui.i18n import Messages
 
         launch.run_tui(Invocation(Messages("en"), Config(), url))

@@ -38,7 +38,7 @@ def _total(scale: str, trend: float, progress: float, rng: random.Random) -> flo
 
 def build(url: str, clients: int, per_client: int) -> None:
     """Fill an empty database with a practice of the given size, deterministically."""
-    from hecht.schema.database import open_database, unit_of_work
+    from hecht.schema.db.database import open_database, unit_of_work
     from hecht.schema.summaries import rebuild_summaries
     from hecht.schema.tables import Administration, Client, Episode, Score
 
@@ -126,8 +126,8 @@ def main() -> None:
     from hecht.scales.facts import library_facts
     from hecht.scales.library import load_library
     from hecht.schema.context import Actor
-    from hecht.schema.database import open_database, unit_of_work
-    from hecht.schema.plain import of_session
+    from hecht.schema.db.database import open_database, unit_of_work
+    from hecht.schema.db.plain import of_session
     from hecht.schema.services.caseload import caseload
     from hecht.schema.services.outcomes import practice_outcomes
     from hecht.schema.services.signals import ClientInCare, signals_for

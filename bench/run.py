@@ -80,8 +80,8 @@ def _timed_child(args: tuple[str, ...], extra: dict[str, str]) -> float:
 def databases(folder: Path) -> tuple[str, str]:
     """An empty database and the demo practice."""
     from hecht.scales.library import load_library
-    from hecht.schema.database import open_database
-    from hecht.schema.demo import build_demo_practice
+    from hecht.schema.db.database import open_database
+    from hecht.schema.demo.build import build_demo_practice
 
     empty = f"sqlite:///{folder / 'empty.db'}"
     open_database(empty).dispose()
@@ -98,7 +98,8 @@ def remember_scales(cache: str) -> None:
     A measured start exits at its first frame or rows, before it would have loaded the scales.
     """
     subprocess.run(
-        [sys.executable, "-c", "from hecht.tui.scale_facts import load_and_remember as l; l(None)"],
+        [sys.executable, "-c",
+         "from hecht.tui.views.scale_facts import load_and_remember as l; l(None)"],
         check=True, env={**os.environ, "HECHT_CACHE": cache},
     )  # fmt: skip
 
@@ -157,7 +158,7 @@ async def key_handling() -> tuple[float, float]:
 def epds_keystrokes() -> int:
     """Keys to transcribe one EPDS from paper once it is open: one per item and one to confirm."""
     from hecht.scales.library import load_library
-    from hecht.tui.entry_state import EntryState, KeyOutcome
+    from hecht.tui.views.entry_state import EntryState, KeyOutcome
 
     state = EntryState(load_library(None).get("epds"))
     keys = 0

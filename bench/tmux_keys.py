@@ -140,7 +140,7 @@ def seeded_database(folder: Path) -> Path:
     from datetime import date
 
     from hecht.schema.context import Actor
-    from hecht.schema.database import open_database, unit_of_work
+    from hecht.schema.db.database import open_database, unit_of_work
     from hecht.schema.inputs import NewClient, NewEpisode
     from hecht.schema.services import clients, episodes
 

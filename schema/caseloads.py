@@ -18,12 +18,12 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, text
 from sqlmodel import Session, SQLModel, col, select
 
-from hecht.schema.audit import record_client
-from hecht.schema.audit_chain import AuditKind
 from hecht.schema.context import Actor
 from hecht.schema.errors import ServiceError
 from hecht.schema.services.clients import client_row
 from hecht.schema.tables import CaseloadMember, stored_id
+from hecht.schema.trail.audit import record_client
+from hecht.schema.trail.chain import AuditKind
 
 POLICY = "hecht_caseload"
 """The name of the policy migration 0008 gives each table that holds a dossier."""

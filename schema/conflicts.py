@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from hecht.schema.audit_chain import AuditKind
 from hecht.schema.errors import LaterChange, StaleVersionError
 from hecht.schema.tables import (
     Administration,
@@ -15,6 +14,7 @@ from hecht.schema.tables import (
     RecordStatus,
     VersionedRecord,
 )
+from hecht.schema.trail.chain import AuditKind
 
 BOOKKEEPING = frozenset(
     {"id", "lineage_id", "version", "supersedes_id", "status", "recorded_at", "recorded_by_id",

@@ -8,7 +8,7 @@ CourseRule, and summed per episode in EpisodeCourse, so the signals read one sho
 The rules come from the scale library in use. ``ensure_rules`` compares them with the stored ones
 on every read and, when they differ (an update of Hecht, a practice's own scale version), judges
 every stored course again, so a stored judgement never outlives the rule it was made by. Plain
-SQL (``hecht.schema.plain``): the TUI's quick first read runs it too.
+SQL (``hecht.schema.db.plain``): the TUI's quick first read runs it too.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from hecht.scales.facts import ScaleFacts
-from hecht.schema.audit_chain import hold_chain_lock
-from hecht.schema.plain import PlainConnection
+from hecht.schema.db.plain import PlainConnection
+from hecht.schema.trail.chain import hold_chain_lock
 
 Rule = tuple[float, float]
 """(sign, step): 1 or -1 towards better, and the smallest reliable change."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
@@ -166,3 +167,12 @@ def validated(model: type[M], data: dict[str, Any]) -> M:
         return model.model_validate(data)
     except ValidationError as error:
         raise refusal(error) from None
+
+
+@dataclass(frozen=True)
+class GivenAnswer:
+    """One answer as typed: the item, its code (None: missing) and why it is missing."""
+
+    item_id: str
+    code: str | None
+    missing_reason: str | None = None

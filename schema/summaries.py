@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete
 from sqlmodel import Session, col, select
 
-from hecht.schema.audit_chain import hold_chain_lock
 from hecht.schema.courses import (
     Rule,
     judge,
@@ -21,8 +20,9 @@ from hecht.schema.courses import (
     refresh_episode_course,
     stored_rule,
 )
-from hecht.schema.plain import of_session
+from hecht.schema.db.plain import of_session
 from hecht.schema.tables import Administration, RecordStatus, Score, ScoreSummary
+from hecht.schema.trail.chain import hold_chain_lock
 from hecht.schema.versioning import only_current
 
 

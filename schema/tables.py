@@ -330,8 +330,9 @@ class AuditEvent(SQLModel, table=True):
 class RecordSeal(SQLModel, table=True):
     """The hash of one stored version of a clinical row, chained; append-only like the log.
 
-    Written whenever Hecht writes a sealed row (``hecht.schema.seals``); ``hecht audit verify``
-    recomputes every row's hash and reports the rows changed, added or removed outside Hecht.
+    Written whenever Hecht writes a sealed row (``hecht.schema.trail.seals``); ``hecht audit
+    verify`` recomputes every row's hash and reports the rows changed, added or removed outside
+    Hecht.
     """
 
     __table_args__ = (Index("ix_recordseal_record", "kind", "record_id", "seq"),)

@@ -15,12 +15,12 @@ from typing import Any, TypeVar
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from hecht.schema.audit_chain import hold_chain_lock
 from hecht.schema.conflicts import stale_version
 from hecht.schema.context import Actor
+from hecht.schema.db.plain import of_session
 from hecht.schema.errors import ConflictError, NotFoundError
-from hecht.schema.plain import of_session
 from hecht.schema.tables import RecordStatus, VersionedRecord
+from hecht.schema.trail.chain import hold_chain_lock
 
 V = TypeVar("V", bound=VersionedRecord)
 

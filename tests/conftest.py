@@ -22,7 +22,7 @@ def isolated_config(
 @pytest.fixture(autouse=True)
 def no_passphrases(monkeypatch: pytest.MonkeyPatch):
     """Every test starts as a new process would: no database unlocked, no passphrase file."""
-    from hecht.schema.cipher import forget_keys
+    from hecht.schema.db.cipher import forget_keys
 
     monkeypatch.delenv("HECHT_PASSPHRASE_FILE", raising=False)
     forget_keys()

@@ -6,7 +6,7 @@ vulture, never imported. A name that is truly unused is removed from the code, n
 
 # ruff: noqa: B018, F821
 
-# looked up by name: tui/backend_records.py HISTORIES, tui/commands/scales.py (run_<command>)
+# looked up by name: tui/backend/records.py HISTORIES, tui/cli/commands/scales.py (run_<command>)
 administration_history
 episode_history
 visit_history
@@ -28,7 +28,7 @@ destroyed
 record_status
 overall
 
-# click's context and callback parameters (tui/commands/group.py), questionary's choice state
+# click's context and callback parameters (tui/cli/commands/group.py), questionary's choice state
 lang
 obj
 pointed_at
@@ -57,7 +57,7 @@ URGENT
 REFERRED
 CLOSING
 
-# the battery per referral reason: config fields read by the reason's name (tui/visit_plan.py)
+# the battery per referral reason: config fields read by the reason's name (tui/views/visit_plan.py)
 fear_of_childbirth
 fear_of_parenthood
 traumatic_birth

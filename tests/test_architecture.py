@@ -6,6 +6,7 @@ import ast
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
@@ -45,7 +46,8 @@ def test_import_linter_contracts_are_kept(tmp_path):
         env={"PYTHONPATH": str(tmp_path), "PATH": ""},
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "Contracts: 3 kept, 0 broken." in done.stdout
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    assert f"Contracts: {len(contracts['contracts'])} kept, 0 broken." in done.stdout
 
 
 def mypy(copy: Path, cache: Path) -> subprocess.CompletedProcess[str]:
@@ -94,7 +96,8 @@ def test_no_module_imports_a_layer_by_its_bare_folder_name():
 
 def test_the_command_line_starts_without_importing_textual_storage_or_pydantic():
     code = (
-        "import sys, click, hecht.tui.cli; from hecht.tui.commands.group import build_group; "
+        "import sys, click, hecht.tui.cli.main; "
+        "from hecht.tui.cli.commands.group import build_group; "
         "from hecht.tui.i18n import Messages; from hecht.tui.config import Config; "
         "group = build_group(Messages('en'), Config(), str); "
         "[group.get_command(click.Context(group), name) for name in group.list_commands(None)]; "

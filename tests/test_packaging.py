@@ -71,4 +71,4 @@ def test_the_wheel_declares_the_hecht_command(wheel, wheel_names):
     (entry_points,) = [name for name in wheel_names if name.endswith("entry_points.txt")]
     with zipfile.ZipFile(wheel) as archive:
         text = archive.read(entry_points).decode()
-    assert "hecht = hecht.tui.cli:main" in text
+    assert "hecht = hecht.tui.cli.main:main" in text

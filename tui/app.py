@@ -12,13 +12,13 @@ from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.screen import Screen
 
-from hecht.tui.backend import Backend
+from hecht.tui.backend.core import Backend
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
-from hecht.tui.idle_lock import IdleLock
-from hecht.tui.palette import ScreenActions
-from hecht.tui.startup import resume_collection
-from hecht.tui.typeahead import TypeAhead, holding_keys
+from hecht.tui.shell.idle_lock import IdleLock
+from hecht.tui.shell.palette import ScreenActions
+from hecht.tui.shell.startup import resume_collection
+from hecht.tui.shell.typeahead import TypeAhead, holding_keys
 
 STARTUP_LIMIT_SECONDS = 10.0
 """Longest start-up mode (garbage collector paused) lasts if the caseload never shows."""
@@ -119,12 +119,12 @@ class HechtApp(App[int]):
     @work(thread=True, exclusive=True, group="open")
     def _open(self) -> None:
         """Open the database off the first frames; a refusal ends the app with its reason."""
-        from hecht.schema.database import DatabaseOpenError
+        from hecht.schema.db.database import DatabaseOpenError
 
         try:
             self.backend.open()
         except DatabaseOpenError as error:
-            from hecht.tui.service_text import database_refusal_text
+            from hecht.tui.views.service_text import database_refusal_text
 
             self.error_message = database_refusal_text(error, self.messages)
             self.call_from_thread(self.exit, None, 2)
@@ -137,7 +137,7 @@ class HechtApp(App[int]):
 
     def _say_refused(self, refusals: list[str]) -> None:
         """Local scale files that could not be loaded: say which and why (the rest works)."""
-        from hecht.tui.formatting import formatter
+        from hecht.tui.views.formatting import formatter
 
         count = formatter(self.messages.language).count(self.messages, "count.file", len(refusals))
         said = self.messages("library.refused", count=count, first=refusals[0])
@@ -210,8 +210,8 @@ class HechtApp(App[int]):
     def _visit_started(
         self, code: str, names: dict[str, str], start: Any, reasons: Sequence[str] = ()
     ) -> None:
-        from hecht.tui.visit_flow import VisitFlow
-        from hecht.tui.visit_plan import battery
+        from hecht.tui.screens.visit_flow import VisitFlow
+        from hecht.tui.views.visit_plan import battery
 
         if start is None:
             return
@@ -233,7 +233,7 @@ class HechtApp(App[int]):
         try:
             history = self.backend.history(kind, lineage_id)
         except Exception as error:  # noqa: BLE001 - said on screen
-            from hecht.tui.screen_base import reason_for
+            from hecht.tui.shell.screen_base import reason_for
 
             self.call_from_thread(self.notify, reason_for(error, self.messages), severity="error")
             return
@@ -313,7 +313,7 @@ class HechtApp(App[int]):
 
     def _crash_notice(self) -> str:
         """Write the crash file; say what happened and where the file is (or that it is not)."""
-        from hecht.tui.crash import crash_folder, root_error, write_crash_file
+        from hecht.tui.shell.crash import crash_folder, root_error, write_crash_file
 
         error = self._exception or RuntimeError()
         kind = type(root_error(error)).__name__

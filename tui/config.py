@@ -16,7 +16,7 @@ import msgspec
 from msgspec import Meta, Struct, field
 
 from hecht.schema.thresholds import SignalThresholds
-from hecht.tui.settings import config_dir
+from hecht.tui.folders import config_dir
 
 if TYPE_CHECKING:
     from hecht.tui.i18n import Messages
@@ -207,7 +207,7 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     """
     import tomlkit
 
-    from hecht.schema.files import private_folder, write_private
+    from hecht.schema.exchange.files import private_folder, write_private
 
     path = path or config_path()
     private_folder(path.parent)

@@ -1,1 +1,1 @@
-"""Provides the Alembic migrations, run from code by ``hecht.schema.migrate``."""
+"""Provides the Alembic migrations, run from code by ``hecht.schema.db.migrate``."""

@@ -15,8 +15,6 @@ from hecht.scales.answers import AnswerError, AnswerSheet, check_code, item_scor
 from hecht.scales.library import ScaleLibrary, UnknownScaleError
 from hecht.scales.model import ScaleDefinition
 from hecht.scales.scoring import item_scores, score, triggered_alerts
-from hecht.schema import audit
-from hecht.schema.audit import AuditKind
 from hecht.schema.conflicts import stale_version
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
@@ -34,6 +32,8 @@ from hecht.schema.tables import (
     Score,
     stored_id,
 )
+from hecht.schema.trail import audit
+from hecht.schema.trail.audit import AuditKind
 from hecht.schema.versioning import (
     for_change,
     history,

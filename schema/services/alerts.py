@@ -6,14 +6,14 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from hecht.schema import audit
-from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
 from hecht.schema.readmodels import ACTION_SEPARATOR, NOTE_MIN_WORDS, AlertRead
 from hecht.schema.services.administrations import alert_read
 from hecht.schema.services.clients import client_row
 from hecht.schema.tables import Alert, AlertAction, Client
+from hecht.schema.trail import audit
+from hecht.schema.trail.audit import AuditKind
 from hecht.schema.versioning import hold_write_lock
 
 

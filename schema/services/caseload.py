@@ -1,8 +1,8 @@
 """Provides the caseload: one row per client in an active episode, with what to look at first.
 
-The rows are read in plain SQL (``hecht.schema.plain``) with a few grouped queries over plain
+The rows are read in plain SQL (``hecht.schema.db.plain``) with a few grouped queries over plain
 columns, never ORM objects, so the caseload stays fast for a practice's whole history, and the
-TUI can read its first caseload before SQLAlchemy is even imported (``hecht.schema.quick``).
+TUI can read its first caseload before SQLAlchemy is even imported (``hecht.schema.db.quick``).
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hecht.scales.facts import WATCHED_DOMAINS, ScaleFacts, library_facts
 from hecht.scales.perinatal import perinatal_week
-from hecht.schema.audit_chain import AuditKind, append_event
 from hecht.schema.context import Actor
-from hecht.schema.plain import PlainConnection, as_date, of_session, placeholders
+from hecht.schema.db.plain import PlainConnection, as_date, of_session, placeholders
 from hecht.schema.services.signals import (
     ClientInCare,
     Signal,
     SignalThresholds,
     signals_for,
 )
+from hecht.schema.trail.chain import AuditKind, append_event
 
 if TYPE_CHECKING:
     from sqlmodel import Session

@@ -6,15 +6,15 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
-from hecht.schema import audit
-from hecht.schema.audit import AuditKind
 from hecht.schema.conflicts import client_change_detail, client_changed, names_by_id
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, NotFoundError
 from hecht.schema.inputs import ClientChanges, NewClient
 from hecht.schema.readmodels import ClientRead, CoupleRead
-from hecht.schema.seals import touch
 from hecht.schema.tables import Client, Couple, Practitioner, stored_id
+from hecht.schema.trail import audit
+from hecht.schema.trail.audit import AuditKind
+from hecht.schema.trail.seals import touch
 from hecht.schema.versioning import hold_write_lock
 
 

@@ -12,10 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from hecht.schema import audit
-from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
-from hecht.schema.seals import touch
 from hecht.schema.services.clients import client_row
 from hecht.schema.tables import (
     Administration,
@@ -27,6 +24,9 @@ from hecht.schema.tables import (
     ScoreSummary,
     Visit,
 )
+from hecht.schema.trail import audit
+from hecht.schema.trail.audit import AuditKind
+from hecht.schema.trail.seals import touch
 from hecht.schema.versioning import hold_write_lock
 
 

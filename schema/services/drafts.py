@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from hecht.scales.library import ScaleLibrary
-from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError
-from hecht.schema.inputs import NewAdministration, NewVisit
+from hecht.schema.inputs import GivenAnswer, NewAdministration, NewVisit
 from hecht.schema.readmodels import AdministrationRead, AlertRead, VisitRead
 from hecht.schema.services.administrations import (
     administration_read,
@@ -28,15 +27,7 @@ from hecht.schema.services.administrations import (
 )
 from hecht.schema.services.visits import record_visit
 from hecht.schema.tables import Administration, EntryMode, RecordStatus
-
-
-@dataclass(frozen=True)
-class GivenAnswer:
-    """One answer as typed: the item, its code (None: missing) and why it is missing."""
-
-    item_id: str
-    code: str | None
-    missing_reason: str | None = None
+from hecht.schema.trail.audit import AuditKind
 
 
 @dataclass(frozen=True)

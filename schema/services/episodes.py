@@ -8,14 +8,14 @@ from typing import Any
 from sqlmodel import Session, col, or_
 
 from hecht.scales.perinatal import PerinatalWeek, perinatal_week
-from hecht.schema import audit
-from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
 from hecht.schema.errors import InvalidInputError, NotFoundError
 from hecht.schema.inputs import NewEpisode
 from hecht.schema.readmodels import EpisodeRead
 from hecht.schema.services.clients import client_row, couple_of
 from hecht.schema.tables import Client, Couple, Episode, EpisodeStatus
+from hecht.schema.trail import audit
+from hecht.schema.trail.audit import AuditKind
 from hecht.schema.versioning import (
     current_rows,
     for_change,

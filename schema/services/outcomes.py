@@ -16,12 +16,12 @@ from sqlmodel import Session, select
 from hecht.scales.library import ScaleLibrary
 from hecht.scales.model import Domain, ScaleDefinition
 from hecht.scales.outcomes import PairedOutcome, paired_outcome
-from hecht.schema import audit
-from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
-from hecht.schema.plain import of_session
+from hecht.schema.db.plain import of_session
 from hecht.schema.services.signals import end_points
 from hecht.schema.tables import Client, Couple, Episode, RecordStatus, ScoreSummary
+from hecht.schema.trail import audit
+from hecht.schema.trail.audit import AuditKind
 from hecht.schema.versioning import only_current
 
 DOMAIN_ORDER = (

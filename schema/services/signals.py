@@ -17,7 +17,7 @@ from typing import Any
 
 from hecht.scales.facts import ScaleFacts
 from hecht.schema.courses import ensure_rules
-from hecht.schema.plain import PlainConnection, as_date, chunks, placeholders
+from hecht.schema.db.plain import PlainConnection, as_date, chunks, placeholders
 from hecht.schema.thresholds import SignalThresholds as SignalThresholds  # where callers find it
 
 

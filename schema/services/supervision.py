@@ -14,13 +14,13 @@ from sqlmodel import Session, col, select
 from hecht.scales.change import compare
 from hecht.scales.library import ScaleLibrary
 from hecht.scales.perinatal import perinatal_week
-from hecht.schema import audit
-from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
 from hecht.schema.services.caseload import CaseloadRow, caseload
 from hecht.schema.services.signals import Signal, SignalThresholds, urgency
 from hecht.schema.services.trajectories import TrajectoryPoint, client_trajectory
 from hecht.schema.tables import Alert, Client, Episode, RecordStatus, Visit
+from hecht.schema.trail import audit
+from hecht.schema.trail.audit import AuditKind
 from hecht.schema.versioning import current_rows
 
 

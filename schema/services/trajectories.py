@@ -9,13 +9,13 @@ from sqlmodel import Session, col, select
 
 from hecht.scales.change import compare
 from hecht.scales.library import ScaleLibrary
-from hecht.schema import audit
-from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
 from hecht.schema.readmodels import ClientRead
 from hecht.schema.services.clients import client_row, get_client, partner_of
 from hecht.schema.services.episodes import episodes_for_client
 from hecht.schema.tables import Administration, Client, RecordStatus, Score, Visit, stored_id
+from hecht.schema.trail import audit
+from hecht.schema.trail.audit import AuditKind
 from hecht.schema.versioning import current_rows, only_current
 
 

@@ -7,8 +7,6 @@ from typing import Any
 
 from sqlmodel import Session
 
-from hecht.schema import audit
-from hecht.schema.audit import AuditKind
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError
 from hecht.schema.inputs import NewVisit
@@ -16,6 +14,8 @@ from hecht.schema.readmodels import VisitRead
 from hecht.schema.services.clients import client_row
 from hecht.schema.services.episodes import episode_clients
 from hecht.schema.tables import Administration, Client, Episode, RecordStatus, Visit, stored_id
+from hecht.schema.trail import audit
+from hecht.schema.trail.audit import AuditKind
 from hecht.schema.versioning import (
     current_rows,
     current_version,

@@ -17,7 +17,7 @@ from hecht.scales.answers import AnswerError, check_code, parse_answers
 from hecht.scales.library import load_library
 from hecht.scales.model import Item, ScaleDefinition
 from hecht.scales.scoring import score
-from hecht.tui.entry_state import EntryState, KeyOutcome
+from hecht.tui.views.entry_state import EntryState, KeyOutcome
 
 pytestmark = pytest.mark.fuzz
 

@@ -18,8 +18,8 @@ from sqlmodel import select
 
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
-from hecht.schema.csv_import import CsvImportError, import_paper_records
-from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.db.database import open_database, unit_of_work
+from hecht.schema.exchange.csv_import import CsvImportError, import_paper_records
 from hecht.schema.inputs import NewClient, NewEpisode
 from hecht.schema.services import clients, episodes
 from hecht.schema.tables import Administration

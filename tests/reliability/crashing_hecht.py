@@ -1,9 +1,10 @@
 """Test-only start of ``hecht`` with one place made to fail: ``crashing_hecht.py PLACE KIND ARGS``.
 
-The product has no hook for this. Before ``hecht.tui.cli.main`` runs, one method (a key handler,
-a worker's call, a screen's compose, a message handler, a callback from a thread) is replaced by
-one that raises an exception of KIND; both its local variables and the exception's message hold
-canary data (a client's name, a note, answers), which must never reach the terminal or a file.
+The product has no hook for this. Before ``hecht.tui.cli.main.main`` runs, one method (a key
+handler, a worker's call, a screen's compose, a message handler, a callback from a thread) is
+replaced by one that raises an exception of KIND; both its local variables and the exception's
+message hold canary data (a client's name, a note, answers), which must never reach the terminal or
+a file.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def raising(kind: str, original: Callable[..., Any], after_calls: int = 0) -> Ca
 PLACES: dict[str, tuple[str, str, str, int]] = {
     # place: module, class, method, calls let through before it raises
     "key-handler": ("hecht.tui.screens.entry", "EntryScreen", "on_key", 0),
-    "worker": ("hecht.tui.backend", "Backend", "caseload", 1),
+    "worker": ("hecht.tui.backend.core", "Backend", "caseload", 1),
     "compose": ("hecht.tui.dialogs.scale_picker", "ScalePickerModal", "compose", 0),
     "message-handler": ("hecht.tui.screens.dossier", "DossierScreen", "on_mount", 0),
     "thread-callback": ("hecht.tui.screens.entry", "EntryScreen", "_stored", 0),
@@ -77,6 +78,6 @@ def install(place: str, kind: str) -> None:
 
 if __name__ == "__main__":
     install(sys.argv[1], sys.argv[2])
-    from hecht.tui.cli import main
+    from hecht.tui.cli.main import main
 
     sys.exit(main(sys.argv[3:]))

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hecht.schema.audit import verify_chain
-from hecht.schema.database import open_database, unit_of_work
-from hecht.schema.engine import database_url
+from hecht.schema.db.database import open_database, unit_of_work
+from hecht.schema.db.engine import database_url
+from hecht.schema.trail.audit import verify_chain
 from tests.tui.terminal import Terminal
 
 SCALE, ITEMS, CODES = "maas", 19, "01234"

@@ -36,14 +36,14 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from hecht.scales.library import load_library
-from hecht.schema.audit import verify_chain
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
-from hecht.schema.inputs import ClientChanges, NewAdministration, NewClient, NewEpisode
+from hecht.schema.db.database import open_database, unit_of_work
+from hecht.schema.exchange.transfer import export_document, import_document
+from hecht.schema.inputs import ClientChanges, GivenAnswer, NewAdministration, NewClient, NewEpisode
 from hecht.schema.services import administrations, alerts, clients, destroy, episodes
-from hecht.schema.services.drafts import GivenAnswer, discard_draft, store_answers
+from hecht.schema.services.drafts import discard_draft, store_answers
 from hecht.schema.tables import AlertAction
-from hecht.schema.transfer import export_document, import_document
+from hecht.schema.trail.audit import verify_chain
 
 from .practice_model import Practice, Record, Version, critical_items, raise_alerts, stored_view
 

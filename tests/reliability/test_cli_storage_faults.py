@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from hecht.schema.engine import BUSY_TIMEOUT_OVERRIDE
-from hecht.tui.cli import main
+from hecht.schema.db.engine import BUSY_TIMEOUT_OVERRIDE
+from hecht.tui.cli.main import main
 
 from .storage_faults import (
     driver_error,
@@ -187,7 +187,7 @@ def in_process(practice, monkeypatch, capsys):
         monkeypatch.setenv(name, value)
 
     def run(*argv: str):
-        from hecht.schema.cipher import forget_keys
+        from hecht.schema.db.cipher import forget_keys
 
         forget_keys()
         code = main([*argv, "--db", str(practice.database)])
@@ -273,7 +273,7 @@ def test_an_io_error_at_the_commit_of_an_import_leaves_the_target_empty(practice
 
 
 def test_the_short_wait_for_a_held_database_comes_from_the_environment(monkeypatch):
-    from hecht.schema.engine import BUSY_TIMEOUT_MS, busy_timeout_ms
+    from hecht.schema.db.engine import BUSY_TIMEOUT_MS, busy_timeout_ms
 
     monkeypatch.delenv(BUSY_TIMEOUT_OVERRIDE, raising=False)
     assert busy_timeout_ms() == BUSY_TIMEOUT_MS
@@ -323,7 +323,7 @@ def enter(practice, monkeypatch, capsys):
     monkeypatch.setenv(BUSY_TIMEOUT_OVERRIDE, "300")
 
     def run(script: Scripted):
-        monkeypatch.setattr("hecht.tui.commands.enter.QuestionaryPrompter", lambda *_: script)
+        monkeypatch.setattr("hecht.tui.cli.commands.enter.QuestionaryPrompter", lambda *_: script)
         code = main(["enter", "ALPHA", "who5", "--db", str(practice.database)])
         return code, capsys.readouterr().err
 
@@ -386,7 +386,7 @@ def test_a_shared_database_whose_lock_another_workstation_holds_is_refused_not_w
 ):
     import psycopg
 
-    from hecht.schema.audit_chain import CHAIN_LOCK
+    from hecht.schema.trail.chain import CHAIN_LOCK
 
     reset_postgres(POSTGRES_URL)
     build_practice(POSTGRES_URL, ["ALPHA"], {"ALPHA": NAME})
@@ -419,7 +419,7 @@ def test_a_storage_fault_no_command_words_itself_is_still_named_with_exit_2(
         raise driver_error("disk_full")
 
     # a fault where no command expects one: listing the caseload (its access is logged)
-    monkeypatch.setattr("hecht.tui.context.open_engine", refused)
+    monkeypatch.setattr("hecht.tui.cli.invocation.open_engine", refused)
     code = main(["caseload", "--db", str(practice.database)])
     err = capsys.readouterr().err
     assert code == 2 and "unexpected" not in err and "disk is full" in err, err

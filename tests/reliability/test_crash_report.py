@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewVisit
 from hecht.schema.services import episodes, visits
 from hecht.tui.config import Config
-from hecht.tui.crash import crash_folder, report_lines, root_error, write_crash_file
 from hecht.tui.i18n import Messages
-from hecht.tui.launch import make_app
+from hecht.tui.shell.crash import crash_folder, report_lines, root_error, write_crash_file
+from hecht.tui.shell.launch import make_app
 from tests.tui.terminal import TMUX, Terminal
 
 from .crashing_hecht import CANARY, CANARY_ANSWERS, CANARY_NAME, CANARY_NOTE, KINDS, PLACES

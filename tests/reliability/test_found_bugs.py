@@ -10,7 +10,7 @@ import pytest
 
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
-from hecht.tui.launch import make_app
+from hecht.tui.shell.launch import make_app
 
 from .world import build_practice
 

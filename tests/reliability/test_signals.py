@@ -1,8 +1,8 @@
 """SIGTERM and a closed terminal (SIGHUP) end ``hecht`` cleanly within 2 s, keep the draft and
 write the session's end to the audit log (issue 11, point 4).
 
-Textual does not run its shutdown on these signals by itself; ``hecht.tui.launch`` asks the app
-to exit instead. Each run types a MAAS in one burst and sends the signal at a random moment of
+Textual does not run its shutdown on these signals by itself; ``hecht.tui.shell.launch`` asks the
+app to exit instead. Each run types a MAAS in one burst and sends the signal at a random moment of
 the entry. The long group sends each signal 20 times (HECHT_SIGNAL_RUNS); the everyday suite
 once each.
 """

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from hecht.schema.database import open_database, unit_of_work
-from hecht.schema.engine import BUSY_TIMEOUT_OVERRIDE
+from hecht.schema.db.database import open_database, unit_of_work
+from hecht.schema.db.engine import BUSY_TIMEOUT_OVERRIDE
 from hecht.schema.inputs import NewVisit
 from hecht.schema.services import administrations, clients, episodes, visits
 from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
-from hecht.tui.launch import make_app
+from hecht.tui.shell.launch import make_app
 from tests.tui.terminal import TMUX, Terminal, eventually
 
 from .storage_faults import disk_filled_under, failing_commits, faulty_start, held_database

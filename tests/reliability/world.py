@@ -12,8 +12,8 @@ from datetime import date
 from pathlib import Path
 
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
-from hecht.schema.engine import database_url
+from hecht.schema.db.database import open_database, unit_of_work
+from hecht.schema.db.engine import database_url
 from hecht.schema.inputs import NewClient, NewEpisode
 from hecht.schema.services import clients, episodes
 from tests.schema.conftest import reset_postgres, worker_database

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from hecht.scales.library import ScaleLibrary, load_library
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database
+from hecht.schema.db.database import open_database
 
 POSTGRES_URL = os.environ.get("HECHT_TEST_POSTGRES_URL")
 FROZEN = datetime(2026, 11, 24, 10, 30, tzinfo=UTC)
@@ -144,7 +144,7 @@ class Practice:
 @pytest.fixture
 def practice(engine: Engine, actor: Actor, library: ScaleLibrary) -> Iterator[Practice]:
     """A practice to fill with care histories; committed when the test's block ends."""
-    from hecht.schema.database import unit_of_work
+    from hecht.schema.db.database import unit_of_work
 
     with unit_of_work(engine) as session:
         yield Practice(session, actor, library)

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from hecht.schema.caseloads import grant_practitioner
-from hecht.schema.database import open_database
+from hecht.schema.db.database import open_database
 from tests.schema.conftest import POSTGRES_URL, reset_postgres, worker_database
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from hecht.schema.database import unit_of_work
+from hecht.schema.db.database import unit_of_work
 from hecht.schema.errors import ConflictError, InvalidInputError
 from hecht.schema.inputs import NewAdministration, NewClient
 from hecht.schema.services import administrations as adm

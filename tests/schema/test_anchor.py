@@ -15,19 +15,19 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import col, select
 
-from hecht.schema.anchor import APPEND_ONLY_TRIGGERS, Head, head_file, read_head_file
-from hecht.schema.audit import verify_all
-from hecht.schema.audit_chain import GENESIS, chain_hash
-from hecht.schema.backup import backup_sqlite, restore_sqlite
-from hecht.schema.database import open_database, sqlite_path, unit_of_work
-from hecht.schema.engine import make_engine
+from hecht.schema.db.database import open_database, sqlite_path, unit_of_work
+from hecht.schema.db.engine import make_engine
+from hecht.schema.db.migrate import upgrade
+from hecht.schema.exchange.backup import backup_sqlite, restore_sqlite
 from hecht.schema.inputs import NewClient as NewClientInput
 from hecht.schema.inputs import NewVisit
-from hecht.schema.migrate import upgrade
 from hecht.schema.readmodels import AlertAction
-from hecht.schema.seals import seal_hash, stored_digests
 from hecht.schema.services import clients, visits
 from hecht.schema.tables import AuditEvent, Client
+from hecht.schema.trail.anchor import APPEND_ONLY_TRIGGERS, Head, head_file, read_head_file
+from hecht.schema.trail.audit import verify_all
+from hecht.schema.trail.chain import GENESIS, chain_hash
+from hecht.schema.trail.seals import seal_hash, stored_digests
 
 from .conftest import Practice
 
@@ -301,8 +301,8 @@ def test_a_backup_carries_the_head_it_was_made_at(tmp_path, actor, library):
 def test_a_backup_of_an_encrypted_database_stays_encrypted_and_carries_its_head(
     tmp_path, actor, library
 ):
-    from hecht.schema.cipher import is_encrypted, remember_key
-    from hecht.schema.encryption import encrypt_database
+    from hecht.schema.db.cipher import is_encrypted, remember_key
+    from hecht.schema.db.encryption import encrypt_database
 
     path = tmp_path / "practice.db"
     engine = open_database(f"sqlite:///{path}")
@@ -371,7 +371,7 @@ def test_the_tuis_first_caseload_read_moves_the_head_on_like_any_unit_of_work(
     tmp_path, actor, library
 ):
     from hecht.scales.facts import library_facts
-    from hecht.schema.quick import quick_caseload
+    from hecht.schema.db.quick import quick_caseload
 
     url = f"sqlite:///{tmp_path / 'practice.db'}"
     engine = open_database(url)

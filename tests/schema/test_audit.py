@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError, IntegrityError, InternalError, ProgrammingError
 
-from hecht.schema.audit import client_log, verify_chain
-from hecht.schema.database import unit_of_work
+from hecht.schema.db.database import unit_of_work
 from hecht.schema.inputs import NewClient
 from hecht.schema.services import clients
+from hecht.schema.trail.audit import client_log, verify_chain
 
 
 def register(engine, actor, code="A1"):

@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlalchemy import event
 
-from hecht.schema.database import unit_of_work
+from hecht.schema.db.database import unit_of_work
+from hecht.schema.db.plain import PlainConnection
 from hecht.schema.inputs import NewClient, NewEpisode, NewVisit
-from hecht.schema.plain import PlainConnection
 from hecht.schema.services import clients, episodes, visits
 from hecht.schema.services.caseload import caseload
 

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import ProgrammingError
 
-from hecht.schema.audit import verify_all
 from hecht.schema.caseloads import (
     CaseloadError,
     caseload_state,
@@ -23,9 +22,10 @@ from hecht.schema.caseloads import (
     share_client,
     unshare_client,
 )
-from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.errors import NotFoundError
 from hecht.schema.services import clients, destroy
+from hecht.schema.trail.audit import verify_all
 from tests.schema.conftest import POSTGRES_URL, Practice
 from tests.schema.shared_practice import SharedPractice, shared_practice
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from hecht.schema.database import unit_of_work
+from hecht.schema.db.database import unit_of_work
 from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
 from hecht.schema.inputs import ClientChanges, NewClient, validated
 from hecht.schema.services import clients

@@ -14,7 +14,7 @@ from hecht.scales.facts import library_facts
 from hecht.scales.library import LibraryEntry, ScaleLibrary
 from hecht.scales.model import Change
 from hecht.schema.courses import ensure_rules, judge
-from hecht.schema.plain import of_session
+from hecht.schema.db.plain import of_session
 from hecht.schema.services.signals import ClientInCare, SignalKind, SignalThresholds, signals_for
 from hecht.schema.summaries import rebuild_summaries
 from hecht.schema.tables import EpisodeCourse, ScoreSummary
@@ -105,7 +105,7 @@ def test_every_reliable_change_path_gives_the_same_verdict_for_the_same_pairs():
     from hecht.scales.change import ChangeDirection, compare
     from hecht.scales.library import load_library
     from hecht.schema.courses import rules_of
-    from hecht.schema.plain import PlainConnection
+    from hecht.schema.db.plain import PlainConnection
 
     library = load_library(None)
     facts = library_facts(library)

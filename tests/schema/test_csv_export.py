@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from hecht.schema.context import Actor
-from hecht.schema.csv_export import export_csv
-from hecht.schema.database import unit_of_work
+from hecht.schema.db.database import unit_of_work
+from hecht.schema.exchange.csv_export import export_csv
 from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode
 from hecht.schema.services import administrations as adm
 from hecht.schema.services import clients, episodes

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from hecht.schema.csv_import import CsvImportError, import_paper_records
-from hecht.schema.database import unit_of_work
+from hecht.schema.db.database import unit_of_work
+from hecht.schema.exchange.csv_import import CsvImportError, import_paper_records
 from hecht.schema.inputs import NewClient, NewEpisode
 from hecht.schema.services import clients, episodes, trajectories
 from hecht.schema.tables import Administration

@@ -9,15 +9,15 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from hecht.schema.audit import client_log, verify_chain
-from hecht.schema.backup import BackupError, BackupProblem, backup_sqlite, restore_sqlite
-from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
+from hecht.schema.exchange.backup import BackupError, BackupProblem, backup_sqlite, restore_sqlite
+from hecht.schema.exchange.transfer import export_document, import_document
 from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
 from hecht.schema.services import administrations as adm
 from hecht.schema.services import clients, episodes, trajectories, visits
 from hecht.schema.services.destroy import destroy_client
-from hecht.schema.transfer import export_document, import_document
+from hecht.schema.trail.audit import client_log, verify_chain
 
 
 def fill(engine, actor, library) -> None:

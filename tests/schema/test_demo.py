@@ -18,10 +18,9 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session, SQLModel
 
 from hecht.scales.library import ScaleLibrary
-from hecht.schema.audit import AuditKind, record, verify_chain
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
-from hecht.schema.demo import DemoReport, build_demo_practice
+from hecht.schema.db.database import open_database, unit_of_work
+from hecht.schema.demo.build import DemoReport, build_demo_practice
 from hecht.schema.inputs import NewClient
 from hecht.schema.services import clients
 from hecht.schema.tables import (
@@ -36,6 +35,7 @@ from hecht.schema.tables import (
     Score,
     Visit,
 )
+from hecht.schema.trail.audit import AuditKind, record, verify_chain
 
 TODAY = date(2026, 11, 24)
 MIDNIGHT = datetime(2026, 11, 24, tzinfo=UTC)

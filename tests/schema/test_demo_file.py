@@ -7,11 +7,11 @@ import sqlite3
 import pytest
 from sqlmodel import Session
 
-from hecht.schema.audit import verify_all
-from hecht.schema.database import open_database
-from hecht.schema.demo_bulk import BulkStore
-from hecht.schema.demo_content import EPISODES
-from hecht.schema.demo_file import build_demo_file
+from hecht.schema.db.database import open_database
+from hecht.schema.demo.bulk import BulkStore
+from hecht.schema.demo.content import EPISODES
+from hecht.schema.demo.file import build_demo_file
+from hecht.schema.trail.audit import verify_all
 
 
 def episodes_in(path) -> int:

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from hecht.schema.database import unit_of_work
+from hecht.schema.db.database import unit_of_work
 from hecht.schema.errors import ConflictError, InvalidInputError
-from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
+from hecht.schema.inputs import GivenAnswer, NewAdministration, NewClient, NewEpisode, NewVisit
 from hecht.schema.services import administrations as adm
 from hecht.schema.services import clients, episodes, visits
-from hecht.schema.services.drafts import GivenAnswer, discard_draft, store_answers
+from hecht.schema.services.drafts import discard_draft, store_answers
 from hecht.schema.tables import Administration, AuditEvent, EntryMode, Visit
 
 START = date(2026, 9, 1)

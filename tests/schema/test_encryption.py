@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from hecht.schema.backup import (
+from hecht.schema.context import Actor
+from hecht.schema.db.cipher import forget_keys, is_encrypted, key_for, key_opens, remember_key
+from hecht.schema.db.database import open_database, unit_of_work
+from hecht.schema.db.encryption import DatabaseInUse, encrypt_database
+from hecht.schema.errors import DatabaseOpenError
+from hecht.schema.exchange.backup import (
     BackupError,
     BackupProblem,
     backup_sqlite,
     restore_sqlite,
     verify_copy,
 )
-from hecht.schema.cipher import forget_keys, is_encrypted, key_for, key_opens, remember_key
-from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
-from hecht.schema.encryption import DatabaseInUse, encrypt_database
-from hecht.schema.errors import DatabaseOpenError
 from hecht.schema.inputs import NewClient
 from hecht.schema.services import clients
 
@@ -54,7 +54,7 @@ def holds_canary(path: Path) -> bool:
 
 
 def table_rows(path: Path, passphrase: str | None) -> dict[str, list[tuple]]:
-    from hecht.schema.cipher import connect
+    from hecht.schema.db.cipher import connect
 
     with closing(connect(path, passphrase)) as connection:
         names = [

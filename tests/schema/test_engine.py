@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from hecht.schema.engine import database_url, default_database_path, make_engine
+from hecht.schema.db.engine import database_url, default_database_path, make_engine
 
 
 def test_without_configuration_the_database_is_a_file_in_the_user_data_folder(
@@ -43,7 +43,7 @@ def test_hechts_own_data_folder_is_created_but_a_folder_the_user_named_is_not(
     tmp_path: Path, monkeypatch
 ):
     own = tmp_path / "data" / "hecht"
-    monkeypatch.setattr("hecht.schema.engine.default_database_path", lambda: own / "hecht.db")
+    monkeypatch.setattr("hecht.schema.db.engine.default_database_path", lambda: own / "hecht.db")
     engine = make_engine(f"sqlite:///{own / 'hecht.db'}")
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))

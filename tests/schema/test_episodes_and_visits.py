@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from hecht.schema.database import unit_of_work
+from hecht.schema.db.database import unit_of_work
 from hecht.schema.errors import ConflictError, InvalidInputError
 from hecht.schema.inputs import NewClient, NewEpisode, NewVisit
 from hecht.schema.services import clients, episodes, visits
@@ -196,9 +196,9 @@ def test_a_visit_before_the_episode_began_is_refused(engine, actor, episode):
 
 def test_a_visit_holding_a_scale_is_retracted_only_after_the_scale(engine, actor, episode):
     from hecht.scales.library import load_library
-    from hecht.schema.inputs import NewAdministration
+    from hecht.schema.inputs import GivenAnswer, NewAdministration
     from hecht.schema.services import administrations
-    from hecht.schema.services.drafts import GivenAnswer, store_answers
+    from hecht.schema.services.drafts import store_answers
 
     library = load_library(None)
     with unit_of_work(engine) as session:

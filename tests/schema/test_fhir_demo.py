@@ -11,9 +11,9 @@ from fhir.resources.R4B.bundle import Bundle
 
 from hecht.scales.library import ScaleLibrary
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
-from hecht.schema.demo import build_demo_practice
-from hecht.schema.fhir.export import export_fhir
+from hecht.schema.db.database import open_database, unit_of_work
+from hecht.schema.demo.build import build_demo_practice
+from hecht.schema.exchange.fhir.export import export_fhir
 
 TODAY = date(2026, 11, 24)
 

@@ -16,12 +16,12 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from hecht.scales.library import ScaleLibrary
 from hecht.scales.model import ScaleDefinition
-from hecht.schema.fhir import terms
-from hecht.schema.fhir.questionnaire import build_questionnaire
-from hecht.schema.fhir.resources import build_observations, build_response
+from hecht.schema.exchange.fhir import terms
+from hecht.schema.exchange.fhir.questionnaire import build_questionnaire
+from hecht.schema.exchange.fhir.resources import build_observations, build_response
 from hecht.schema.readmodels import AdministrationRead, AnswerRead, ScoreRead
 
-FHIR = Path(__file__).parents[2] / "schema" / "fhir"
+FHIR = Path(__file__).parents[2] / "schema" / "exchange" / "fhir"
 PURE = ("terms.py", "questionnaire.py", "resources.py", "bundle.py", "reading.py")
 WHEN = datetime(2026, 11, 24, 10, 30, tzinfo=UTC)
 LABEL = {"nl": "ons label", "en": "our label"}

@@ -11,10 +11,10 @@ from sqlmodel import select
 
 from hecht.scales.library import ScaleLibrary
 from hecht.schema.context import Actor
-from hecht.schema.database import unit_of_work
-from hecht.schema.fhir.export import export_fhir, read_record
-from hecht.schema.fhir.imports import import_responses
-from hecht.schema.fhir.reading import Problems
+from hecht.schema.db.database import unit_of_work
+from hecht.schema.exchange.fhir.export import export_fhir, read_record
+from hecht.schema.exchange.fhir.imports import import_responses
+from hecht.schema.exchange.fhir.reading import Problems
 from hecht.schema.tables import Administration, RecordStatus, Score
 
 from .conftest import Practice

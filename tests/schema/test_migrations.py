@@ -9,10 +9,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
-from hecht.schema import database as database_module
-from hecht.schema.database import DatabaseOpenError, open_database, prepare
-from hecht.schema.engine import make_engine
-from hecht.schema.migrate import SchemaState, SchemaStatus, head_revision, schema_status, upgrade
+from hecht.schema.db import database as database_module
+from hecht.schema.db.database import DatabaseOpenError, open_database, prepare
+from hecht.schema.db.engine import make_engine
+from hecht.schema.db.migrate import SchemaState, SchemaStatus, head_revision, schema_status, upgrade
 from hecht.schema.tables import SQLModel
 
 
@@ -100,7 +100,7 @@ def test_an_older_sqlite_database_is_backed_up_and_verified_before_upgrading(tmp
 def test_the_recorded_head_revision_is_alembics_head():
     from alembic.script import ScriptDirectory
 
-    from hecht.schema.migrate import HEAD_REVISION, alembic_config
+    from hecht.schema.db.migrate import HEAD_REVISION, alembic_config
 
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
 
@@ -112,7 +112,7 @@ def test_opening_a_current_database_does_not_import_alembic(tmp_path):
     url = f"sqlite:///{tmp_path / 'current.db'}"
     open_database(url).dispose()
     code = (
-        "import sys; from hecht.schema.database import open_database; "
+        "import sys; from hecht.schema.db.database import open_database; "
         f"open_database({url!r}).dispose(); print('alembic' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -15,14 +15,14 @@ import pytest
 from sqlmodel import select
 
 from hecht.scales.facts import library_facts
-from hecht.schema.audit import verify_chain
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
-from hecht.schema.quick import quick_caseload, sqlite_file
+from hecht.schema.db.database import open_database, unit_of_work
+from hecht.schema.db.quick import quick_caseload, sqlite_file
 from hecht.schema.services.caseload import caseload
 from hecht.schema.services.clients import practitioner_named
 from hecht.schema.services.signals import SignalKind, SignalThresholds
 from hecht.schema.tables import AuditEvent
+from hecht.schema.trail.audit import verify_chain
 
 from .conftest import Practice
 

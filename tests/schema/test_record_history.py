@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from hecht.schema.database import unit_of_work
+from hecht.schema.db.database import unit_of_work
 from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
 from hecht.schema.services import administrations, clients, episodes, visits
 

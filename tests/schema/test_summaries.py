@@ -7,9 +7,9 @@ from datetime import date
 from sqlalchemy import text
 from sqlmodel import select
 
-from hecht.schema.database import open_database, unit_of_work
-from hecht.schema.engine import make_engine
-from hecht.schema.migrate import upgrade
+from hecht.schema.db.database import open_database, unit_of_work
+from hecht.schema.db.engine import make_engine
+from hecht.schema.db.migrate import upgrade
 from hecht.schema.services import administrations as adm
 from hecht.schema.summaries import rebuild_summaries
 from hecht.schema.tables import Administration, EpisodeCourse, ScoreSummary

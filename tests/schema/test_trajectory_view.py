@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from hecht.schema import audit
-from hecht.schema.database import unit_of_work
+from hecht.schema.db.database import unit_of_work
 from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
 from hecht.schema.services import administrations as adm
 from hecht.schema.services import clients, episodes, trajectories, visits
+from hecht.schema.trail import audit
 
 
 def couple_with_visits(engine, actor, library, days: list[date]) -> int:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from hecht.schema.database import unit_of_work
+from hecht.schema.db.database import unit_of_work
 from hecht.schema.errors import ConflictError, StaleVersionError
 from hecht.schema.inputs import ClientChanges, NewAdministration, NewClient, NewEpisode, NewVisit
 from hecht.schema.services import administrations as adm

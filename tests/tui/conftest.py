@@ -127,7 +127,7 @@ def report_library():
 @pytest.fixture(scope="session")
 def seeded_practice_file(tmp_path_factory, report_library) -> Path:
     """An SQLite file holding the practice of the module docstring, built once per run."""
-    from hecht.schema.database import open_database, unit_of_work
+    from hecht.schema.db.database import open_database, unit_of_work
 
     path = tmp_path_factory.mktemp("practice") / "practice.db"
     engine = open_database(f"sqlite:///{path}")
@@ -151,7 +151,7 @@ def report_db(tmp_path, seeded_practice_file) -> str:
 @pytest.fixture
 def frozen_commands(monkeypatch):
     """Make every command act on the practice's frozen day."""
-    monkeypatch.setattr("hecht.tui.context.command_actor", frozen_actor)
+    monkeypatch.setattr("hecht.tui.cli.invocation.command_actor", frozen_actor)
 
 
 async def caseload_shown(pilot, seconds: float = 15) -> None:

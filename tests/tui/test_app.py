@@ -11,12 +11,12 @@ import pytest
 
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewClient, NewEpisode
 from hecht.schema.services import administrations, alerts, clients, episodes
 from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.app import HechtApp
-from hecht.tui.backend import Backend
+from hecht.tui.backend.core import Backend
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 
@@ -355,7 +355,7 @@ async def test_a_critical_item_left_unanswered_is_named_in_the_review_to_ask_abo
 
 
 async def test_the_palette_also_offers_the_dossiers_actions_the_footer_leaves_out(db):
-    from hecht.tui.palette import ScreenActions
+    from hecht.tui.shell.palette import ScreenActions
 
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:

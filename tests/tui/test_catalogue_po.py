@@ -8,7 +8,8 @@ import sqlite3
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from hecht.tui import catalogue_po, i18n
+from hecht.tui import i18n
+from hecht.tui.cli import catalogue_po
 from hecht.tui.i18n import Messages, flat_entries
 
 

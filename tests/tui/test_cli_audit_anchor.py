@@ -11,11 +11,11 @@ from sqlalchemy import text
 
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewAdministration, NewClient
 from hecht.schema.services import administrations as adm
 from hecht.schema.services import clients
-from hecht.tui.cli import main
+from hecht.tui.cli.main import main
 from tests.schema.conftest import POSTGRES_URL, reset_postgres, worker_database
 
 
@@ -170,7 +170,7 @@ def test_destroying_or_exporting_without_a_named_practitioner_is_refused(
 def test_destroy_and_export_are_logged_under_the_practitioner_and_the_os_user(
     capsys, db, tmp_path, named_practitioner
 ):
-    from hecht.tui.context import os_user
+    from hecht.tui.cli.invocation import os_user
 
     assert (
         run(capsys, "--db", db, "export", "--format", "json", "--out", str(tmp_path / "o.json"))[0]

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from hecht.tui.cli import main
+from hecht.tui.cli.main import main
 from hecht.tui.config import config_path
 
 pytestmark = pytest.mark.usefixtures("frozen_commands")
@@ -101,7 +101,7 @@ def test_the_overdue_threshold_comes_from_the_config_file(capsys, report_db, mon
 
     later = datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
     monkeypatch.setattr(
-        "hecht.tui.context.command_actor",
+        "hecht.tui.cli.invocation.command_actor",
         lambda: Actor(user_id=None, access_point="cli:test", clock=lambda: later),
     )
 

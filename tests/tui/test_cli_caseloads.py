@@ -10,8 +10,8 @@ import pytest
 
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
-from hecht.tui.cli import main
+from hecht.schema.db.database import open_database, unit_of_work
+from hecht.tui.cli.main import main
 from tests.schema.conftest import POSTGRES_URL, Practice
 from tests.schema.shared_practice import SharedPractice, shared_practice
 

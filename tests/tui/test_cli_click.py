@@ -13,11 +13,11 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from hecht.tui.cli import main
-from hecht.tui.commands.group import build_group
+from hecht.tui.cli.commands.group import build_group
+from hecht.tui.cli.main import main
 from hecht.tui.config import Config, save_config
 from hecht.tui.i18n import Messages
-from hecht.tui.launch import demo_url
+from hecht.tui.shell.launch import demo_url
 
 pytestmark = pytest.mark.usefixtures("named_practitioner")
 """Destroying, exporting and importing are refused unless the practitioner is named."""

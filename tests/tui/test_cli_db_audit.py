@@ -10,11 +10,11 @@ from sqlalchemy import text
 
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewAdministration, NewClient
 from hecht.schema.services import administrations as adm
 from hecht.schema.services import clients
-from hecht.tui.cli import main
+from hecht.tui.cli.main import main
 
 pytestmark = pytest.mark.usefixtures("named_practitioner")
 """Destroying, exporting and importing are refused unless the practitioner is named."""
@@ -162,7 +162,7 @@ def test_the_demo_refuses_a_database_that_holds_clients(capsys, db):
 
 
 def test_the_demo_fills_its_own_database(capsys, monkeypatch, tmp_path):
-    import hecht.schema.demo as demo
+    import hecht.schema.demo.build as demo
 
     original = demo.build_demo_practice
     monkeypatch.setattr(

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from hecht.schema.cipher import connect, forget_keys, is_encrypted
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.db.cipher import connect, forget_keys, is_encrypted
+from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewClient
 from hecht.schema.services import clients
-from hecht.tui.cli import main
-from hecht.tui.errors import UsageError
+from hecht.tui.cli.errors import UsageError
+from hecht.tui.cli.main import main
+from hecht.tui.cli.unlock import unlock
 from hecht.tui.i18n import Messages
-from hecht.tui.unlock import unlock
 
 CANARY = "Kanarie Geelvink"
 PASSPHRASE = "zeven zotte zebra's"
@@ -199,7 +199,7 @@ class Scripted:
 
 
 def test_init_refuses_two_different_passphrases_and_writes_nothing(tmp_path):
-    from hecht.tui.commands.init import run_init
+    from hecht.tui.cli.commands.init import run_init
     from hecht.tui.config import Config, config_path
 
     database = tmp_path / "praktijk.db"
@@ -219,7 +219,7 @@ def test_init_refuses_two_different_passphrases_and_writes_nothing(tmp_path):
 
 
 def test_init_creates_an_encrypted_database_when_asked(tmp_path):
-    from hecht.tui.commands.init import run_init
+    from hecht.tui.cli.commands.init import run_init
     from hecht.tui.config import Config
 
     database = tmp_path / "praktijk.db"

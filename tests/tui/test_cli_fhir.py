@@ -19,9 +19,9 @@ from fhir.resources.R4B.bundle import Bundle
 
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
-from hecht.schema.fhir import terms
-from hecht.tui.cli import main
+from hecht.schema.db.database import open_database, unit_of_work
+from hecht.schema.exchange.fhir import terms
+from hecht.tui.cli.main import main
 
 from .conftest import FROZEN, NAMES, Practice
 
@@ -179,7 +179,7 @@ def test_a_scoring_only_scale_exports_no_wording_even_with_the_practices_overlay
         'overlay = "epds"\nversion = "1"\nsource = "licensed to the practice"\n'
         f'[[items]]\nid = "1"\ntext = {{ nl = "{EPDS_WORDING}" }}\n'
     )
-    monkeypatch.setattr("hecht.tui.settings.local_scales_dir", lambda: local)
+    monkeypatch.setattr("hecht.tui.folders.local_scales_dir", lambda: local)
     assert load_library(local).get("epds", "1").item("1").text is not None  # the overlay loads
     written = json.dumps(export(capsys, practice, tmp_path / "fhir")["practice.json"])
     assert EPDS_WORDING not in written

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from hecht.schema.database import open_database, unit_of_work
-from hecht.schema.fhir import terms
-from hecht.tui.cli import main
+from hecht.schema.db.database import open_database, unit_of_work
+from hecht.schema.exchange.fhir import terms
+from hecht.tui.cli.main import main
 
 from .conftest import frozen_actor
 

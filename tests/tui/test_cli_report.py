@@ -23,7 +23,7 @@ import statistics
 import pytest
 from scipy import stats
 
-from hecht.tui.cli import main
+from hecht.tui.cli.main import main
 
 pytestmark = pytest.mark.usefixtures("frozen_commands")
 NAMES = ("Anna Jansen", "Bea de Vries", "Mark Peters")
@@ -243,9 +243,9 @@ def test_each_client_in_a_written_packet_is_audited_without_names(capsys, report
 def test_a_client_out_of_care_has_no_summary(capsys, report_db):
     from datetime import date
 
-    from hecht.schema.database import open_database, unit_of_work
+    from hecht.schema.db.database import open_database, unit_of_work
     from hecht.schema.services.episodes import close_episode
-    from hecht.tui import context
+    from hecht.tui.cli import invocation as context
 
     with sqlite3.connect(report_db) as connection:
         [(lineage,)] = connection.execute(
@@ -313,7 +313,7 @@ def test_a_failed_write_leaves_no_half_file_and_no_audit_event(
     def full_disk(source, destination):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("hecht.schema.files.os.replace", full_disk)
+    monkeypatch.setattr("hecht.schema.exchange.files.os.replace", full_disk)
     before = report_events(report_db)
     code, _, err = run(
         capsys, "--db", report_db, "report", "supervision", "--format", "html", "--out", str(target)
@@ -357,8 +357,8 @@ def test_a_dutch_report_writes_numbers_dates_and_counts_as_dutch_readers_do(caps
 def test_the_formatting_of_numbers_dates_and_counts_in_both_languages():
     from datetime import date
 
-    from hecht.tui.formatting import formatter
     from hecht.tui.i18n import Messages
+    from hecht.tui.views.formatting import formatter
 
     dutch, english = formatter("nl"), formatter("en")
     assert (dutch.number(23.6), english.number(23.6)) == ("23,6", "23.6")

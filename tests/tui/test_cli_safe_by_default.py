@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hecht.tui.cli import main
+from hecht.tui.cli.main import main
 
 pytestmark = pytest.mark.usefixtures("named_practitioner")
 """Destroying, exporting and importing are refused unless the practitioner is named."""
@@ -121,7 +121,7 @@ def test_a_csv_export_does_not_replace_files_in_its_folder_without_force(
 
 
 def hecht_database_without_dossiers(path: Path) -> Path:
-    from hecht.schema.database import open_database
+    from hecht.schema.db.database import open_database
 
     open_database(f"sqlite:///{path}").dispose()
     return path
@@ -208,14 +208,14 @@ def loose_umask():
 def test_every_kind_of_file_hecht_writes_is_private_even_under_a_loose_umask(
     loose_umask, tmp_path, isolated_config
 ):
-    from hecht.schema.backup import backup_sqlite
-    from hecht.schema.database import open_database, unit_of_work
-    from hecht.schema.files import private_folder
-    from hecht.schema.transfer import write_export
+    from hecht.schema.db.database import open_database, unit_of_work
+    from hecht.schema.exchange.backup import backup_sqlite
+    from hecht.schema.exchange.files import private_folder
+    from hecht.schema.exchange.transfer import write_export
     from hecht.tui.config import Config, save_config
     from hecht.tui.i18n import Messages
     from hecht.tui.reports.output import deliver
-    from hecht.tui.scale_facts import facts_file, load_and_remember
+    from hecht.tui.views.scale_facts import facts_file, load_and_remember
 
     database = tmp_path / "practice.db"
     engine = open_database(f"sqlite:///{database}")
@@ -254,11 +254,11 @@ def test_a_csv_export_folder_and_its_files_are_private(loose_umask, capsys, prac
 def test_hechts_own_data_folder_is_tightened_when_others_may_read_it(
     loose_umask, tmp_path, monkeypatch
 ):
-    from hecht.schema.engine import make_engine
+    from hecht.schema.db.engine import make_engine
 
     data = tmp_path / "data"
     data.mkdir(mode=0o755)
-    monkeypatch.setattr("hecht.schema.engine.default_database_path", lambda: data / "hecht.db")
+    monkeypatch.setattr("hecht.schema.db.engine.default_database_path", lambda: data / "hecht.db")
     make_engine(f"sqlite:///{data / 'hecht.db'}").dispose()
     assert private(data) and private(data / "hecht.db")
 
@@ -363,7 +363,7 @@ def test_an_internal_error_does_not_promise_that_nothing_changed(capsys, monkeyp
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("hecht.tui.commands.scales_run.run_list", broken)
+    monkeypatch.setattr("hecht.tui.cli.commands.scales_run.run_list", broken)
     code, _, err = run(capsys, "scales", "list")
     assert code == 1
     assert "nothing was changed" not in err and "hecht audit verify" in err

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hecht.tui.cli import main
+from hecht.tui.cli.main import main
 
 DATA = Path(__file__).parents[1] / "scales" / "data"
 

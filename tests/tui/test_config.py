@@ -53,11 +53,11 @@ def test_a_bad_config_file_is_refused_naming_the_field(text, message):
 def test_the_config_files_database_and_language_are_used_unless_overridden(
     monkeypatch, capsys, tmp_path
 ):
-    from hecht.tui.cli import main
+    from hecht.tui.cli.main import main
 
     monkeypatch.delenv("HECHT_DB", raising=False)
     monkeypatch.delenv("HECHT_LANG", raising=False)
-    from hecht.schema.database import open_database
+    from hecht.schema.db.database import open_database
 
     for name in ("from-config.db", "other.db"):
         open_database(f"sqlite:///{tmp_path / name}").dispose()
@@ -73,7 +73,7 @@ def test_the_config_files_database_and_language_are_used_unless_overridden(
 
 
 def test_a_broken_config_file_stops_every_command_with_exit_2(capsys):
-    from hecht.tui.cli import main
+    from hecht.tui.cli.main import main
 
     config_path().parent.mkdir(parents=True, exist_ok=True)
     config_path().write_text("privacy = maybe\n")
@@ -99,7 +99,7 @@ FRAMEWORK_WORDING = ("Expected", "Input should", "Object contains", "$.", "msgsp
 def test_a_wrong_setting_is_named_with_its_fix_in_the_users_language(
     capsys, text, field, fix, language
 ):
-    from hecht.tui.cli import main
+    from hecht.tui.cli.main import main
 
     config_path().parent.mkdir(parents=True, exist_ok=True)
     config_path().write_text(text)

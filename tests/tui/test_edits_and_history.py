@@ -12,14 +12,14 @@ from datetime import UTC, date, datetime
 import pytest
 
 from hecht.scales.library import load_library
-from hecht.schema import audit
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode
 from hecht.schema.services import administrations, alerts, clients, episodes
 from hecht.schema.services.trajectories import client_trajectory
+from hecht.schema.trail import audit
 from hecht.tui.app import HechtApp
-from hecht.tui.backend import Backend
+from hecht.tui.backend.core import Backend
 from hecht.tui.i18n import Messages
 
 from .conftest import PRACTITIONER_CONFIG, caseload_shown, settled, wait_until
@@ -258,7 +258,7 @@ async def test_a_key_pressed_while_the_dossier_loads_acts_when_it_arrives(db):
 
 
 def test_an_administrations_history_names_each_changed_answer_and_the_new_total(db):
-    from hecht.tui.backend import RecordHistory
+    from hecht.tui.backend.core import RecordHistory
     from hecht.tui.dialogs.history import version_lines
 
     def corrected(session) -> list:

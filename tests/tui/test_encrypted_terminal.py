@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from hecht.scales.library import load_library
-from hecht.schema.cipher import connect, forget_keys, remember_key
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.db.cipher import connect, forget_keys, remember_key
+from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewClient, NewEpisode
 from hecht.schema.services import clients, episodes
 

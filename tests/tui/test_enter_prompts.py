@@ -8,14 +8,14 @@ from datetime import date
 import pytest
 
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewClient, NewEpisode
 from hecht.schema.services import administrations, alerts, clients, episodes
 from hecht.schema.services.trajectories import client_trajectory
-from hecht.tui.commands.enter import run_enter
+from hecht.tui.cli.commands.enter import run_enter
+from hecht.tui.cli.errors import UsageError
+from hecht.tui.cli.invocation import Invocation
 from hecht.tui.config import Config
-from hecht.tui.context import Invocation
-from hecht.tui.errors import UsageError
 from hecht.tui.i18n import Messages
 
 ACTOR = Actor(user_id=None, access_point="test")
@@ -162,7 +162,7 @@ def test_cancelling_keeps_the_draft_and_the_next_run_resumes_it(db):
 
 
 def test_init_asks_the_settings_and_writes_the_config_file(tmp_path):
-    from hecht.tui.commands.init import run_init
+    from hecht.tui.cli.commands.init import run_init
     from hecht.tui.config import load_config
 
     prompts = Scripted(
@@ -179,7 +179,7 @@ def test_init_asks_the_settings_and_writes_the_config_file(tmp_path):
 
 
 def test_cancelling_init_writes_nothing():
-    from hecht.tui.commands.init import run_init
+    from hecht.tui.cli.commands.init import run_init
     from hecht.tui.config import config_path
 
     run_init(Config(), Messages("en"), Scripted(["Mira", None, "", [], []]))
@@ -187,7 +187,7 @@ def test_cancelling_init_writes_nothing():
 
 
 def test_the_configured_practitioner_is_the_user_in_the_access_log(db):
-    from hecht.schema.audit import client_log
+    from hecht.schema.trail.audit import client_log
 
     arguments = args(db, "who5", config=Config(practitioner="Mira Jansen"))
     run_enter(*arguments, Scripted(["1", "1", "1", "1", "1", True]))
@@ -199,7 +199,7 @@ def test_the_configured_practitioner_is_the_user_in_the_access_log(db):
 
 
 def test_entering_for_one_client_reads_no_other_clients_dossier(db):
-    from hecht.schema.audit import client_log
+    from hecht.schema.trail.audit import client_log
 
     engine = open_database(f"sqlite:///{db}")
     with unit_of_work(engine) as session:

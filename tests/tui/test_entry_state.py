@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hecht.scales.library import load_library
-from hecht.tui.entry_state import Answer, EntryState, KeyOutcome
+from hecht.tui.views.entry_state import Answer, EntryState, KeyOutcome
 
 LIBRARY = load_library(None)
 

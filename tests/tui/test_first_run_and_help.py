@@ -10,11 +10,11 @@ import pytest
 
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewClient, NewEpisode
 from hecht.schema.services import clients, episodes
 from hecht.tui.app import HechtApp
-from hecht.tui.backend import Backend
+from hecht.tui.backend.core import Backend
 from hecht.tui.config import Config
 from hecht.tui.dialogs.help import SCREEN_TOPICS, WIDGET_TOPICS
 from hecht.tui.i18n import Messages, catalogue
@@ -83,10 +83,10 @@ async def test_an_empty_caseload_offers_the_form_for_a_first_client(empty):
 async def test_an_empty_caseload_opens_the_demo_practice_after_building_it(
     empty, tmp_path, monkeypatch
 ):
-    from hecht.schema import demo as demo_module
+    from hecht.schema.demo import build as demo_module
 
     demo = tmp_path / "demo" / "hecht-demo.db"
-    monkeypatch.setattr("hecht.schema.demo_file.demo_database_path", lambda: demo)
+    monkeypatch.setattr("hecht.schema.demo.file.demo_database_path", lambda: demo)
     # a small practice keeps this quick: the whole one is the demo builder's own test
     small = partial(demo_module.build_demo_practice, episode_count=4)
 
@@ -191,7 +191,7 @@ async def test_without_a_name_the_practitioner_is_asked_but_never_in_the_demo(db
 
 async def test_a_local_scale_file_that_cannot_be_loaded_is_named_on_screen(db, isolated_config):
     from hecht.scales.library import load_library
-    from hecht.tui.launch import make_app as make_real_app
+    from hecht.tui.shell.launch import make_app as make_real_app
 
     scales = isolated_config / "scales"
     scales.mkdir()

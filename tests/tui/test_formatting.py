@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from hecht.tui.formatting import formatter
+from hecht.tui.views.formatting import formatter
 
 MARCH_15 = date(2027, 3, 15)
 

@@ -8,17 +8,17 @@ from datetime import UTC, date, datetime
 import pytest
 
 from hecht.scales.library import load_library
-from hecht.schema.cipher import remember_key
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.db.cipher import remember_key
+from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewClient, NewEpisode
 from hecht.schema.services import clients, episodes
 from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.app import HechtApp
-from hecht.tui.backend import Backend
+from hecht.tui.backend.core import Backend
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
-from hecht.tui.idle_lock import lock_after_seconds
+from hecht.tui.shell.idle_lock import lock_after_seconds
 
 from .conftest import caseload_shown
 
@@ -88,7 +88,7 @@ async def test_a_draft_in_progress_survives_the_lock_and_entry_goes_on_where_it_
 ):
     monkeypatch.setenv("HECHT_LOCK_AFTER_SECONDS", "2")
     clock = [0.0]  # idle time passes only when the test says so
-    monkeypatch.setattr("hecht.tui.idle_lock.idle_clock", lambda: clock[0])
+    monkeypatch.setattr("hecht.tui.shell.idle_lock.idle_clock", lambda: clock[0])
     url = practice(tmp_path / "practice.db", PASSPHRASE if encrypted else None)
     app = make_app(url)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -13,15 +13,15 @@ import pytest
 
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewClient, NewEpisode
 from hecht.schema.services import administrations, clients, episodes
 from hecht.tui.app import HechtApp
-from hecht.tui.backend import Backend
-from hecht.tui.commands.enter import run_enter
-from hecht.tui.context import Invocation
-from hecht.tui.entry_state import Answer, EntryState, KeyOutcome
+from hecht.tui.backend.core import Backend
+from hecht.tui.cli.commands.enter import run_enter
+from hecht.tui.cli.invocation import Invocation
 from hecht.tui.i18n import Messages
+from hecht.tui.views.entry_state import Answer, EntryState, KeyOutcome
 
 from .conftest import PRACTITIONER_CONFIG, settled
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hecht.tui.cli import main
+from hecht.tui.cli.main import main
 
 pytestmark = pytest.mark.usefixtures("frozen_commands")
 TOOLS = ("chromium", "pdftotext", "pdfinfo")

@@ -8,9 +8,9 @@ import pytest
 
 from hecht.scales.library import load_library
 from hecht.tui.app import HechtApp
-from hecht.tui.backend import Backend
+from hecht.tui.backend.core import Backend
 from hecht.tui.i18n import Messages
-from hecht.tui.scale_view import describe_definition
+from hecht.tui.views.scale_view import describe_definition
 
 from .conftest import PRACTITIONER_CONFIG, caseload_shown, settled
 

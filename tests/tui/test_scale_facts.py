@@ -6,8 +6,8 @@ import json
 import os
 
 from hecht.scales.facts import library_facts
-from hecht.tui.scale_facts import cached_facts, facts_file, load_and_remember
-from hecht.tui.settings import local_scales_dir
+from hecht.tui.folders import local_scales_dir
+from hecht.tui.views.scale_facts import cached_facts, facts_file, load_and_remember
 
 LOCAL_SCALE = """overlay = "epds"
 version = "1"

@@ -7,7 +7,7 @@ import pytest
 from hecht.schema.errors import InvalidInputError
 from hecht.schema.inputs import NewClient, NewEpisode, validated
 from hecht.tui.i18n import Messages
-from hecht.tui.service_text import service_error_text
+from hecht.tui.views.service_text import service_error_text
 
 PYDANTIC_WORDING = ("Field required", "Input should", "String should", "pattern", "^(", "valid")
 
@@ -72,7 +72,7 @@ def test_every_reason_the_storage_layer_gives_has_words_in_both_catalogues():
 
 def test_a_code_already_in_use_is_refused_in_the_users_language(tmp_path):
     from hecht.schema.context import Actor
-    from hecht.schema.database import open_database, unit_of_work
+    from hecht.schema.db.database import open_database, unit_of_work
     from hecht.schema.errors import ConflictError
     from hecht.schema.services.clients import create_client
 

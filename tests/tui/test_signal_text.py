@@ -6,7 +6,7 @@ import pytest
 
 from hecht.schema.services.signals import Signal, SignalKind
 from hecht.tui.i18n import Messages
-from hecht.tui.signal_text import explain, marks
+from hecht.tui.views.signal_text import explain, marks
 
 EXAMPLES = [
     Signal(SignalKind.OPEN_ALERT, None, {"count": 2}),

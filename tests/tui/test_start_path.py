@@ -16,14 +16,14 @@ import pytest
 
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewClient, NewEpisode
 from hecht.schema.services import clients, episodes
 from hecht.tui.app import HechtApp
-from hecht.tui.backend import Backend
+from hecht.tui.backend.core import Backend
 from hecht.tui.config import Config, Protocols, save_config
 from hecht.tui.i18n import CATALOGUE_DIR, Messages, flat_entries
-from hecht.tui.startup import paused, resume_collection
+from hecht.tui.shell.startup import paused, resume_collection
 
 from .conftest import PRACTITIONER_CONFIG
 
@@ -43,8 +43,8 @@ def run_fresh(code: str) -> tuple[list[str], list[str]]:
 def test_the_app_and_its_first_screen_import_neither_storage_nor_pydantic(isolated_config):
     code = (
         "from hecht.tui.config import load_config\n"
-        "from hecht.tui.context import Invocation\n"
-        "from hecht.tui.launch import make_app\n"
+        "from hecht.tui.cli.invocation import Invocation\n"
+        "from hecht.tui.shell.launch import make_app\n"
         "from hecht.tui.i18n import Messages\n"
         "import hecht.tui.screens.caseload\n"
         "config = load_config()\n"
@@ -76,7 +76,7 @@ def test_a_config_file_is_read_without_pydantic(isolated_config):
 def test_start_up_mode_pauses_the_collector_until_resumed_then_freezes_what_it_built():
     code = (
         "import gc\n"
-        "from hecht.tui.startup import pause_collection, paused, resume_collection\n"
+        "from hecht.tui.shell.startup import pause_collection, paused, resume_collection\n"
         "pause_collection()\n"
         "assert not gc.isenabled() and paused()\n"
         "built = [[] for _ in range(1000)]\n"
@@ -109,7 +109,7 @@ def practice(tmp_path) -> str:
 
 
 async def test_the_caseload_shown_ends_start_up_mode(practice, monkeypatch):
-    monkeypatch.setattr("hecht.tui.startup._paused", True)
+    monkeypatch.setattr("hecht.tui.shell.startup._paused", True)
     app = HechtApp(
         Backend(practice, load_library(None), "test", lambda: NOW),
         Messages("en"),
@@ -169,7 +169,7 @@ def test_catalogue_lines_beyond_the_quick_reading_are_left_to_tomllib(text):
     ],
 )
 def test_only_top_level_options_start_the_tui_without_the_commands_parsers(arguments, tui):
-    from hecht.tui.cli import starts_the_tui
+    from hecht.tui.cli.main import starts_the_tui
 
     assert starts_the_tui(arguments) is tui
 
@@ -179,16 +179,18 @@ def test_plain_hecht_imports_neither_click_nor_a_command_on_its_way_to_the_tui(
 ):
     code = (
         "import sys\n"
-        "from hecht.tui import cli, launch\n"
+        "from hecht.tui.cli import main as cli\n"
+        "from hecht.tui.shell import launch\n"
         "launch.run_tui = lambda i: print(i.db, i.messages.language, i.demo) or 0\n"
         f"assert cli.main(['--db', {str(tmp_path / 'x.db')!r}, '--lang', 'nl']) == 0\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('hecht.tui.commands', 'click'))))\n"
+        "loaded = ('hecht.tui.cli.commands', 'click')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(loaded)))\n"
     )
     assert run_fresh(code) == ([f"{tmp_path / 'x.db'} nl False", "[]"], [])
 
 
 def test_a_bad_top_level_value_is_refused_with_exit_2(capsys):
-    from hecht.tui.cli import main
+    from hecht.tui.cli.main import main
 
     assert main(["--lang", "de"]) == 2
     assert "'de' is not one of 'nl', 'en'" in capsys.readouterr().err
@@ -197,15 +199,15 @@ def test_a_bad_top_level_value_is_refused_with_exit_2(capsys):
 def test_the_first_caseload_is_read_before_storage_or_the_scales_are_imported(
     practice, isolated_config
 ):
-    from hecht.tui.scale_facts import load_and_remember
-    from hecht.tui.settings import local_scales_dir
+    from hecht.tui.folders import local_scales_dir
+    from hecht.tui.views.scale_facts import load_and_remember
 
     load_and_remember(local_scales_dir())  # a start before this one left the scales' facts
     code = (
         "from hecht.tui.config import Config\n"
         "from hecht.tui.i18n import Messages\n"
-        "from hecht.tui.launch import make_app\n"
-        "from hecht.tui.backend import signal_thresholds\n"
+        "from hecht.tui.shell.launch import make_app\n"
+        "from hecht.tui.backend.core import signal_thresholds\n"
         f"app = make_app({practice!r}, Messages('en'), Config())\n"
         "rows = app.backend.caseload(signal_thresholds(app.config))\n"
         "print([(row.code, row.visits) for row in rows])\n"
@@ -219,9 +221,9 @@ def test_without_the_scales_facts_the_first_caseload_is_read_the_normal_way(
     code = (
         "from hecht.tui.config import Config\n"
         "from hecht.tui.i18n import Messages\n"
-        "from hecht.tui.launch import make_app\n"
+        "from hecht.tui.shell.launch import make_app\n"
         f"app = make_app({practice!r}, Messages('en'), Config())\n"
-        "from hecht.tui.backend import signal_thresholds\n"
+        "from hecht.tui.backend.core import signal_thresholds\n"
         "print([row.code for row in app.backend.caseload(signal_thresholds(app.config))])\n"
     )
     printed, imported = run_fresh(code)
@@ -234,10 +236,10 @@ async def test_the_app_shows_the_quickly_read_caseload_and_opens_storage_after_i
 ):
     from sqlmodel import select
 
-    from hecht.schema import quick
+    from hecht.schema.db import quick
     from hecht.schema.tables import AuditEvent
-    from hecht.tui.scale_facts import cached_facts, load_and_remember
-    from hecht.tui.settings import local_scales_dir
+    from hecht.tui.folders import local_scales_dir
+    from hecht.tui.views.scale_facts import cached_facts, load_and_remember
 
     load_and_remember(local_scales_dir())
     read_quickly: list = []

@@ -14,11 +14,11 @@ from datetime import UTC, date, datetime
 
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode
 from hecht.schema.services import administrations, clients, episodes
 from hecht.tui.app import HechtApp
-from hecht.tui.backend import Backend
+from hecht.tui.backend.core import Backend
 from hecht.tui.config import Config, Signals
 from hecht.tui.i18n import Messages
 

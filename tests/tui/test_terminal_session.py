@@ -14,7 +14,7 @@ import pytest
 
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewClient, NewEpisode
 from hecht.schema.services import administrations, alerts, clients, episodes, visits
 from hecht.schema.services.trajectories import client_trajectory
@@ -356,8 +356,8 @@ def test_a_note_is_read_whole_and_corrected_as_a_new_version_with_its_reason(tmp
 
 
 def test_a_visit_entered_in_error_is_retracted_after_its_scale_each_with_a_reason(tmp_path, opened):
-    from hecht.schema.inputs import NewAdministration, NewVisit
-    from hecht.schema.services.drafts import GivenAnswer, store_answers
+    from hecht.schema.inputs import GivenAnswer, NewAdministration, NewVisit
+    from hecht.schema.services.drafts import store_answers
 
     path = practice(tmp_path, "K2")
     engine = open_database(f"sqlite:///{path}")

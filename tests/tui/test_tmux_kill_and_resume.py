@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewClient, NewEpisode
 from hecht.schema.services import administrations, clients, episodes
 from hecht.schema.services.trajectories import client_trajectory

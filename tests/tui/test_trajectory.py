@@ -15,13 +15,13 @@ from rich.text import Text
 from hecht.scales.library import ScaleLibrary, load_library
 from hecht.scales.series import Axis, Observation, build_trajectory, guides
 from hecht.schema.context import Actor
-from hecht.schema.database import open_database, unit_of_work
+from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
 from hecht.schema.services import administrations, clients, episodes, visits
 from hecht.tui.app import HechtApp
-from hecht.tui.backend import Backend
+from hecht.tui.backend.core import Backend
 from hecht.tui.i18n import Messages
-from hecht.tui.trajectory_drawing import (
+from hecht.tui.views.trajectory_drawing import (
     BAND,
     CUTOFF,
     EVENT,

@@ -6,7 +6,7 @@ import msgspec
 
 from hecht.scales.library import load_library
 from hecht.tui.config import ByReason, Config, Protocols
-from hecht.tui.visit_plan import Step, VisitKind, battery
+from hecht.tui.views.visit_plan import Step, VisitKind, battery
 
 
 def test_fear_of_childbirth_adds_fobs_epds_who5_and_csi4_for_both_partners_person_by_person():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hecht.scales.library import load_library
-from hecht.tui.wording import item_wording, option_wording, other_language_wording
+from hecht.tui.views.wording import item_wording, option_wording, other_language_wording
 
 LIBRARY = load_library(None)
 

@@ -11,8 +11,8 @@ from textual.containers import Vertical
 from textual.widgets import Input
 
 from hecht.schema.readmodels import NOTE_MIN_WORDS, AlertAction, AlertRead
-from hecht.tui.screen_base import HechtModal
-from hecht.tui.typeahead import holding_keys
+from hecht.tui.shell.screen_base import HechtModal
+from hecht.tui.shell.typeahead import holding_keys
 from hecht.tui.widgets.plain import Plain, PlainLabel, PlainOptions, choice
 
 

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import OptionList
 
-from hecht.tui.screen_base import HechtModal
+from hecht.tui.shell.screen_base import HechtModal
 from hecht.tui.widgets.plain import PlainLabel, PlainOptions, choice
 
 

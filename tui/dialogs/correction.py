@@ -12,10 +12,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 
 from hecht.scales.model import ScaleDefinition
-from hecht.tui.entry_state import EntryState, KeyOutcome
-from hecht.tui.screen_base import HechtModal
+from hecht.tui.shell.screen_base import HechtModal
+from hecht.tui.views.entry_state import EntryState, KeyOutcome
+from hecht.tui.views.wording import item_wording
 from hecht.tui.widgets.plain import Plain, PlainLabel, PlainOptions, choice
-from hecht.tui.wording import item_wording
 
 
 class CorrectionModal(HechtModal[dict[str, str | None] | None]):

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 
-from hecht.tui.screen_base import HechtModal
+from hecht.tui.shell.screen_base import HechtModal
 from hecht.tui.widgets.plain import Plain, PlainLabel
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 
-from hecht.tui.screen_base import HechtModal
+from hecht.tui.shell.screen_base import HechtModal
 from hecht.tui.widgets.plain import Plain, PlainLabel
 
 if TYPE_CHECKING:
@@ -28,8 +28,8 @@ WHOLE = {"note", "referral_text"}
 
 def record_choices(dossier: Any, text: Messages, library: Any) -> list[tuple[str, str]]:
     """The dossier's records whose history can be shown, as (``kind:lineage``, label) pairs."""
-    from hecht.tui.dossier_text import short_name
-    from hecht.tui.formatting import formatter
+    from hecht.tui.views.dossier_text import short_name
+    from hecht.tui.views.formatting import formatter
 
     day = formatter(text.language).date
 
@@ -65,7 +65,7 @@ def shown(value: Any, field: str, text: Messages) -> str:
         return "—"
     if field == "referral_reasons":
         return ", ".join(text.get(f"reason.{reason}", reason) for reason in value)
-    from hecht.tui.formatting import formatter
+    from hecht.tui.views.formatting import formatter
 
     fmt = formatter(text.language)
     if isinstance(value, list):

@@ -9,8 +9,8 @@ from textual.containers import Vertical
 from textual.widgets import Input
 
 from hecht.tui.config import PRACTITIONER_MIN_LENGTH
-from hecht.tui.screen_base import HechtModal
-from hecht.tui.typeahead import holding_keys
+from hecht.tui.shell.screen_base import HechtModal
+from hecht.tui.shell.typeahead import holding_keys
 from hecht.tui.widgets.plain import Plain, PlainLabel
 
 

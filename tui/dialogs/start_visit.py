@@ -16,9 +16,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Checkbox, Input, OptionList
 
-from hecht.tui.screen_base import HechtModal
-from hecht.tui.typeahead import holding_keys
-from hecht.tui.visit_plan import VisitKind
+from hecht.tui.shell.screen_base import HechtModal
+from hecht.tui.shell.typeahead import holding_keys
+from hecht.tui.views.visit_plan import VisitKind
 from hecht.tui.widgets.plain import Plain, PlainLabel, PlainOptions, choice
 
 if TYPE_CHECKING:

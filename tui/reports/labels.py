@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from hecht.tui.formatting import formatter
 from hecht.tui.i18n import Language, Messages
+from hecht.tui.views.formatting import formatter
 
 if TYPE_CHECKING:
     from hecht.scales.library import ScaleLibrary

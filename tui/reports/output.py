@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from hecht.tui.errors import UsageError
+from hecht.tui.cli.errors import UsageError
 from hecht.tui.i18n import Messages
 
 
@@ -24,7 +24,7 @@ def guard_output(
         UsageError: the path is the database, one of its files or backups, a database file,
             an existing file (without ``force``), a folder, or its folder is missing or closed.
     """
-    from hecht.schema.files import OutputRefused, check_output
+    from hecht.schema.exchange.files import OutputRefused, check_output
 
     try:
         check_output(path, database=database, force=force)
@@ -46,7 +46,7 @@ def guard_plain(
     Raises:
         UsageError: the database is encrypted, the output is not the terminal, no ``--plain``.
     """
-    from hecht.schema.cipher import is_encrypted
+    from hecht.schema.db.cipher import is_encrypted
 
     if plain or database is None or not is_encrypted(database):
         return
@@ -61,7 +61,7 @@ def deliver(text: str, path: Path | None, messages: Messages) -> None:
     Raises:
         UsageError: the file could not be written; the message says which, why, and what to do.
     """
-    from hecht.schema.files import write_private
+    from hecht.schema.exchange.files import write_private
 
     if path is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

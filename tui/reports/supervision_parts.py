@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hecht.tui.reports.labels import ReportText
-from hecht.tui.signal_text import MARKS, explain
+from hecht.tui.views.signal_text import MARKS, explain
 
 PRINT_MARKS = {**MARKS, "overdue": "◷"}
 """The signal marks on paper: ⏲ is missing from the common fonts, so overdue prints as ◷."""

@@ -17,12 +17,12 @@ from textual.content import Content
 
 from hecht.scales.model import ScaleDefinition
 from hecht.scales.text import Language
-from hecht.tui.backend_records import RecordHistory
-from hecht.tui.keybar import KeyBar
-from hecht.tui.screen_base import HechtScreen
-from hecht.tui.typeahead import holding_keys
+from hecht.tui.backend.records import RecordHistory
+from hecht.tui.shell.keybar import KeyBar
+from hecht.tui.shell.screen_base import HechtScreen
+from hecht.tui.shell.typeahead import holding_keys
+from hecht.tui.views.wording import item_wording, option_wording, unasked_lines
 from hecht.tui.widgets.plain import Plain, PlainOptions, choice
-from hecht.tui.wording import item_wording, option_wording, unasked_lines
 
 
 def item_lines(
@@ -114,7 +114,7 @@ class AdministrationScreen(HechtScreen[None]):
         items.add_options([choice(line) for line in lines])
 
     def _score(self, current: Any, definition: ScaleDefinition) -> str:
-        from hecht.tui.dossier_text import band_label
+        from hecht.tui.views.dossier_text import band_label
 
         text, score = self.text, current.score
         if score is None:

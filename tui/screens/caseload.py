@@ -10,11 +10,11 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import DataTable, Input, OptionList
 
-from hecht.tui.keybar import KeyBar
-from hecht.tui.screen_base import HechtScreen
-from hecht.tui.signal_text import explain, marks
-from hecht.tui.startup import resume_collection
-from hecht.tui.typeahead import holding_keys
+from hecht.tui.shell.keybar import KeyBar
+from hecht.tui.shell.screen_base import HechtScreen
+from hecht.tui.shell.startup import resume_collection
+from hecht.tui.shell.typeahead import holding_keys
+from hecht.tui.views.signal_text import explain, marks
 from hecht.tui.widgets.plain import Plain, PlainOptions, PlainTable, choice
 
 COLUMNS = ("code", "signals", "name", "week", "wellbeing", "relationship", "last_visit", "visits")
@@ -125,7 +125,7 @@ class CaseloadScreen(HechtScreen[None]):
     def _load(self) -> None:
         """Read the rows; keys typed meanwhile wait, so Enter opens the client now shown."""
         from hecht.schema.errors import DatabaseOpenError
-        from hecht.tui.backend import signal_thresholds
+        from hecht.tui.backend.core import signal_thresholds
 
         try:
             generation = self.backend.generation

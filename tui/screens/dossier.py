@@ -2,7 +2,7 @@
 
 The records (visits with their scales, drafts) are a list: ↑↓ choose one, Enter opens it (a visit
 with its whole note, a scale item by item, a draft to finish). Keys typed while the dossier is
-read wait for it (``hecht.tui.typeahead``), so a key pressed at once acts on what is stored.
+read wait for it (``hecht.tui.shell.typeahead``), so a key pressed at once acts on what is stored.
 """
 
 from __future__ import annotations
@@ -16,8 +16,11 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import OptionList
 
-from hecht.tui.backend_records import Dossier
-from hecht.tui.dossier_text import (
+from hecht.tui.backend.records import Dossier
+from hecht.tui.shell.keybar import KeyBar
+from hecht.tui.shell.screen_base import HechtScreen
+from hecht.tui.shell.typeahead import holding_keys
+from hecht.tui.views.dossier_text import (
     alert_line,
     episode_line,
     person,
@@ -25,9 +28,6 @@ from hecht.tui.dossier_text import (
     score_line,
     short_name,
 )
-from hecht.tui.keybar import KeyBar
-from hecht.tui.screen_base import HechtScreen
-from hecht.tui.typeahead import holding_keys
 from hecht.tui.widgets.plain import Plain, PlainOptions, choice
 
 

@@ -1,7 +1,7 @@
 """Provides item entry: one item at a time, one key per answer, or a whole paper string at once.
 
 An answer counts once it is stored: the key goes to one writer thread, which commits it, and only
-then does the screen move on. Keys typed meanwhile wait (``hecht.tui.typeahead``), so a fast
+then does the screen move on. Keys typed meanwhile wait (``hecht.tui.shell.typeahead``), so a fast
 typist loses nothing and the screen never shows an answer that is not saved. When storing fails
 (a full disk, a database held by another program) the item stays on screen with the reason, and
 the keys typed after it are not used: they were meant for items that were never reached.
@@ -24,11 +24,11 @@ from textual.widgets import Input, ProgressBar
 from hecht.scales.model import ScaleDefinition
 from hecht.schema.inputs import NewAdministration, NewVisit
 from hecht.schema.readmodels import AdministrationRead, AlertRead
-from hecht.tui.entry_state import Answer, EntryState, KeyOutcome
-from hecht.tui.keybar import KeyBar
-from hecht.tui.screen_base import HechtScreen
+from hecht.tui.shell.keybar import KeyBar
+from hecht.tui.shell.screen_base import HechtScreen
+from hecht.tui.views.entry_state import Answer, EntryState, KeyOutcome
+from hecht.tui.views.wording import item_wording, option_wording, other_language_wording
 from hecht.tui.widgets.plain import Plain
-from hecht.tui.wording import item_wording, option_wording, other_language_wording
 
 SAYS_SAVING_AFTER = 0.3
 """Seconds a save may take before the screen says it is still saving (a busy database)."""
@@ -284,8 +284,7 @@ class EntryScreen(HechtScreen[bool]):
 
     def _save(self, answers: list[Answer], paper: bool = False) -> None:
         """Store answers; keys wait until they are stored (or refused), then the screen moves on."""
-        from hecht.schema.services.drafts import GivenAnswer
-        from hecht.schema.tables import EntryMode
+        from hecht.schema.inputs import GivenAnswer
 
         self._saving = True
         self.typeahead.hold()
@@ -300,7 +299,7 @@ class EntryScreen(HechtScreen[bool]):
                     administration_id=None if target.draft is None else target.draft.id,
                     new=target.new if target.draft is None else None,
                     new_visit=target.new_visit if target.draft is None else None,
-                    mode=EntryMode.PAPER if paper else None,
+                    paper=paper,
                 )
             except Exception as error:  # noqa: BLE001 - said on screen, the draft stays as it was
                 self.app.call_from_thread(self._not_stored, error, slow)

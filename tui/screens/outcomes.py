@@ -14,9 +14,9 @@ from textual.widget import Widget
 
 from hecht.scales.model import Direction
 from hecht.scales.outcomes import CATEGORY_KEYS
-from hecht.tui.formatting import Formatter
-from hecht.tui.keybar import KeyBar
-from hecht.tui.screen_base import HechtScreen
+from hecht.tui.shell.keybar import KeyBar
+from hecht.tui.shell.screen_base import HechtScreen
+from hecht.tui.views.formatting import Formatter
 from hecht.tui.widgets.plain import Plain, PlainLabel, PlainTable
 
 if TYPE_CHECKING:

@@ -15,11 +15,11 @@ from textual.containers import Vertical
 
 from hecht.scales.model import ScaleDefinition
 from hecht.schema.readmodels import AdministrationRead, ScoreRead
-from hecht.tui.keybar import KeyBar
-from hecht.tui.screen_base import HechtScreen
-from hecht.tui.typeahead import holding_keys
+from hecht.tui.shell.keybar import KeyBar
+from hecht.tui.shell.screen_base import HechtScreen
+from hecht.tui.shell.typeahead import holding_keys
+from hecht.tui.views.wording import unasked_lines
 from hecht.tui.widgets.plain import Plain
-from hecht.tui.wording import unasked_lines
 
 
 def answers_line(

@@ -2,7 +2,7 @@
 
 A psychologist choosing or explaining an instrument wants its facts at hand without leaving the
 screens: domain, who answers, licence, items, scoring, missing rule, bands, change parameters and
-sources. The text is the command line's (``hecht.tui.scale_view``), so the two never differ.
+sources. The text is the command line's (``hecht.tui.views.scale_view``), so the two never differ.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import OptionList
 
-from hecht.tui.keybar import KeyBar
-from hecht.tui.scale_view import describe_definition
-from hecht.tui.screen_base import HechtScreen
-from hecht.tui.typeahead import holding_keys
+from hecht.tui.shell.keybar import KeyBar
+from hecht.tui.shell.screen_base import HechtScreen
+from hecht.tui.shell.typeahead import holding_keys
+from hecht.tui.views.scale_view import describe_definition
 from hecht.tui.widgets.plain import Plain, PlainOptions, choice
 
 if TYPE_CHECKING:

@@ -13,9 +13,9 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Sparkline
 
 from hecht.scales.model import Direction
-from hecht.tui.keybar import KeyBar
-from hecht.tui.screen_base import HechtScreen
-from hecht.tui.signal_text import explain, marks
+from hecht.tui.shell.keybar import KeyBar
+from hecht.tui.shell.screen_base import HechtScreen
+from hecht.tui.views.signal_text import explain, marks
 from hecht.tui.widgets.plain import Plain, PlainLabel, PlainTable
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def weeks_ago(weeks: int | None, text: Messages) -> str:
 
 def score_text(line: Any, band: str, text: Messages) -> Content:
     """One scale's latest total, band and change since the baseline with its J&T category."""
-    from hecht.tui.formatting import formatter
+    from hecht.tui.views.formatting import formatter
 
     score = formatter(text.language).score
     latest = score(line.latest)
@@ -122,7 +122,7 @@ class SupervisionScreen(HechtScreen[None]):
 
     @work(thread=True, exclusive=True, group="supervision")
     def _load(self) -> None:
-        from hecht.tui.backend import signal_thresholds
+        from hecht.tui.backend.core import signal_thresholds
 
         generation = self.backend.generation
         try:

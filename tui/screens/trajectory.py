@@ -10,9 +10,16 @@ from textual.binding import Binding
 from textual.content import Content
 
 from hecht.scales.series import Axis
-from hecht.tui.keybar import KeyBar
-from hecht.tui.screen_base import HechtScreen
-from hecht.tui.trajectory_drawing import ScaleTrajectory, columns, drawing, notes, prepare, rows
+from hecht.tui.shell.keybar import KeyBar
+from hecht.tui.shell.screen_base import HechtScreen
+from hecht.tui.views.trajectory_drawing import (
+    ScaleTrajectory,
+    columns,
+    drawing,
+    notes,
+    prepare,
+    rows,
+)
 from hecht.tui.widgets.plain import Plain, PlainTable
 from hecht.tui.widgets.trajectory_chart import TrajectoryChart
 

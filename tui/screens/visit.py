@@ -12,10 +12,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 
-from hecht.tui.backend_records import RecordHistory
-from hecht.tui.keybar import KeyBar
-from hecht.tui.screen_base import HechtScreen
-from hecht.tui.typeahead import holding_keys
+from hecht.tui.backend.records import RecordHistory
+from hecht.tui.shell.keybar import KeyBar
+from hecht.tui.shell.screen_base import HechtScreen
+from hecht.tui.shell.typeahead import holding_keys
 from hecht.tui.widgets.plain import Plain
 
 

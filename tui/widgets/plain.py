@@ -15,6 +15,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.content import Content
+from textual.render import measure
 from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -49,10 +50,19 @@ class PlainTable(DataTable[Any]):
     def add_row(
         self, *cells: Any, height: int | None = 1, key: str | None = None, label: Any = None
     ) -> Any:
-        """Add a row whose cells are shown as written."""
-        return super().add_row(
-            *(cell(value) for value in cells), height=height, key=key, label=label
-        )
+        """Add a row whose cells are shown as written, its columns widened to it at once.
+
+        A DataTable widens its columns to new rows only when it is next idle; a frame painted
+        before that (a busy machine, a screenshot) would show a code cut to "MOM-".
+        """
+        shown = [cell(value) for value in cells]
+        added = super().add_row(*shown, height=height, key=key, label=label)
+        if height == 1:  # a row of one line: the cell's width is all its column needs
+            console = self.app.console
+            for column, value in zip(self.ordered_columns, shown, strict=False):
+                width = measure(console, value, 1)  # type: ignore[arg-type]
+                column.content_width = max(column.content_width, width)
+        return added
 
     def add_rows(self, rows: Iterable[Iterable[Any]]) -> list[Any]:
         """Add rows whose cells are shown as written."""

@@ -35,7 +35,7 @@ POSTGRESQL_TRIGGERS = [
 
 
 def upgrade() -> None:
-    from hecht.schema.seals import seal_unsealed
+    from hecht.schema.trail.seals import seal_unsealed
 
     op.create_table(
         "recordseal",

@@ -82,7 +82,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("client_id", "role_name"),
     )
     op.create_index("ix_caseloadmember_role_name", "caseloadmember", ["role_name"])
-    from hecht.schema.seals import seal_unsealed
+    from hecht.schema.trail.seals import seal_unsealed
 
     seal_unsealed(op.get_bind())  # alerts and couples, sealed from this revision on
     if op.get_bind().dialect.name != "postgresql":

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event
 
-from hecht.schema.database import unit_of_work
-from hecht.schema.engine import make_engine
+from hecht.schema.db.database import unit_of_work
+from hecht.schema.db.engine import make_engine
 from hecht.schema.services import clients
 
 PATIENCE = 30.0

@@ -24,14 +24,21 @@ from typing import Any
 import pytest
 
 from hecht.scales.scoring import score
-from hecht.schema.audit import verify_chain
-from hecht.schema.database import unit_of_work
+from hecht.schema.db.database import unit_of_work
 from hecht.schema.errors import ConflictError, StaleVersionError
-from hecht.schema.inputs import ClientChanges, NewAdministration, NewClient, NewEpisode, NewVisit
+from hecht.schema.inputs import (
+    ClientChanges,
+    GivenAnswer,
+    NewAdministration,
+    NewClient,
+    NewEpisode,
+    NewVisit,
+)
 from hecht.schema.services import administrations as adm
 from hecht.schema.services import clients, episodes, visits
-from hecht.schema.services.drafts import GivenAnswer, store_answers
+from hecht.schema.services.drafts import store_answers
 from hecht.schema.tables import Administration, Episode, Visit
+from hecht.schema.trail.audit import verify_chain
 from hecht.schema.versioning import history
 
 EVERYDAY = 20

@@ -1,0 +1,1 @@
+"""Provides the database itself: engine, opening, migrations, encryption, plain SQL."""

@@ -1,0 +1,132 @@
+"""Provides turning a plain SQLite database into an encrypted one, proven before the swap.
+
+The encrypted copy is made beside the database while no other program may write to it, checked
+(integrity, and every table's row count equal to the plain file's), then renamed over the plain
+file; the plain file's bytes are then overwritten with zeros before it is let go.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from hecht.schema.db.cipher import (
+    connect,
+    database_errors,
+    database_or_file_errors,
+    export_into,
+    is_encrypted,
+)
+from hecht.schema.db.failures import StorageFailure, storage_fault
+from hecht.schema.exchange.backup import (
+    BackupError,
+    BackupProblem,
+    BackupReport,
+    row_counts,
+    verify_copy,
+)
+from hecht.schema.exchange.files import create_private
+
+LOCK_WAIT_SECONDS = 2.0
+"""How long to wait for another program to let go of the database before refusing."""
+CHUNK = 1 << 20
+
+
+class DatabaseInUse(RuntimeError):
+    """Another program (the TUI, a command) has the database open: nothing was changed."""
+
+
+def encrypt_database(database: Path, passphrase: str) -> BackupReport:
+    """Replace a plain database with an encrypted copy under ``passphrase``; return its rows.
+
+    Raises:
+        DatabaseInUse: another program holds the database open.
+        BackupError: the file is encrypted already, or the copy could not be made or proven.
+    """
+    if is_encrypted(database):
+        raise BackupError(database, BackupProblem.NOT_SQLITE, "encrypted already")
+    with database.open("rb") as claim:
+        try:
+            fcntl.flock(claim.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise DatabaseInUse("held open by another engine") from None
+        return _encrypt(database, passphrase)
+
+
+def _encrypt(database: Path, passphrase: str) -> BackupReport:
+    partial = database.with_name(f".{database.name}.encrypting")
+    partial.unlink(missing_ok=True)
+    try:
+        connection = connect(database, cipher=True, isolation_level=None, timeout=LOCK_WAIT_SECONDS)
+    except database_errors() as error:
+        raise BackupError(database, BackupProblem.CANNOT_COPY, str(error)) from None
+    with closing(connection):
+        _hold(connection, database)
+        try:
+            create_private(partial)
+            export_into(connection, partial, passphrase)
+            expected = row_counts(connection)
+            _fsync(partial)
+            counts = verify_copy(partial, passphrase)
+            if counts != expected:
+                raise BackupError(partial, BackupProblem.COUNTS_DIFFER)
+            _swap(partial, database)
+        except database_or_file_errors() as error:
+            raise BackupError(database, BackupProblem.CANNOT_COPY, str(error)) from None
+        finally:
+            partial.unlink(missing_ok=True)
+    return BackupReport(database, counts)
+
+
+def _hold(connection: Any, database: Path) -> None:
+    """Make the plain file one file (no write-ahead log) and keep other writers out.
+
+    Leaving WAL mode needs every other connection closed, so it also tells that the database
+    is in use elsewhere; the exclusive locking mode then keeps the read lock until the end.
+    """
+    try:
+        mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        connection.execute("PRAGMA locking_mode=EXCLUSIVE")
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except database_errors() as error:
+        failure = storage_fault(error)
+        if failure not in (None, StorageFailure.LOCKED):  # read-only, full: not in use
+            raise BackupError(database, BackupProblem.CANNOT_COPY, str(error)) from None
+        raise DatabaseInUse(str(error)) from None
+    if str(mode).lower() != "delete":
+        raise DatabaseInUse(f"journal mode stays {mode}")
+
+
+def _swap(partial: Path, database: Path) -> None:
+    """Rename the encrypted copy over the database, then overwrite the plain file's bytes."""
+    plain = os.open(database, os.O_WRONLY)
+    try:
+        os.replace(partial, database)
+        _fsync(database.parent)
+        _overwrite(plain)
+    finally:
+        os.close(plain)
+    for end in ("-wal", "-shm", "-journal"):
+        database.with_name(database.name + end).unlink(missing_ok=True)
+
+
+def _overwrite(descriptor: int) -> None:
+    """Write zeros over a file's whole length and sync them to disk."""
+    size = os.fstat(descriptor).st_size
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    zeros = bytes(CHUNK)
+    written = 0
+    while written < size:
+        written += os.write(descriptor, zeros[: min(CHUNK, size - written)])
+    os.fsync(descriptor)
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

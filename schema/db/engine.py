@@ -1,0 +1,231 @@
+"""Provides the database engine: an SQLite file by default, PostgreSQL for a shared practice.
+
+SQLAlchemy is imported inside the functions that build or parse URLs with it, so choosing the
+database (``database_url``) costs nothing on the way to the TUI's first frame.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import platformdirs
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+APP_NAME = "hecht"
+BUSY_TIMEOUT_MS = 10_000
+"""How long a unit of work waits for another program's write lock before it is refused."""
+BUSY_TIMEOUT_OVERRIDE = "HECHT_BUSY_TIMEOUT_MS"
+"""Shortens (or lengthens) that wait, in milliseconds: the storage-fault tests need a short one."""
+
+
+def busy_timeout_ms() -> int:
+    """How long to wait for a locked SQLite database: BUSY_TIMEOUT_MS unless overridden."""
+    value = os.environ.get(BUSY_TIMEOUT_OVERRIDE, "").strip()
+    return int(value) if value.isdigit() else BUSY_TIMEOUT_MS
+
+
+def default_database_path() -> Path:
+    """Return the SQLite file used when nothing else is configured."""
+    return platformdirs.user_data_path(APP_NAME) / "hecht.db"
+
+
+def database_url(explicit: str | None = None, configured: str | None = None) -> str:
+    """Return the database URL: ``--db``, else HECHT_DB, else the config file's, else the default.
+
+    A value with ``://`` is an SQLAlchemy URL (``postgresql://`` uses psycopg 3); anything
+    else is a path to an SQLite file.
+    """
+    value = explicit or os.environ.get("HECHT_DB") or configured or str(default_database_path())
+    if "://" not in value:
+        return f"sqlite:///{Path(value).expanduser()}"
+    if value.startswith("postgresql://") or value.startswith("postgres://"):
+        return "postgresql+psycopg://" + value.split("://", 1)[1]
+    return value
+
+
+def describe_url(url: str) -> str:
+    """Return the URL as it may be shown: the password hidden."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def sqlite_pragmas() -> tuple[str, ...]:
+    """Set on every SQLite connection, by the engine and by the TUI's quick first read alike."""
+    return (
+        "PRAGMA foreign_keys=ON",
+        f"PRAGMA busy_timeout={busy_timeout_ms()}",
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=FULL",  # an answer shown as saved survives a power loss
+    )
+
+
+def configure_sqlite_connection(dbapi_connection: Any) -> None:
+    """Apply ``sqlite_pragmas()`` to a new ``sqlite3`` connection."""
+    cursor = dbapi_connection.cursor()
+    for pragma in sqlite_pragmas():
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event takes over
+        configure_sqlite_connection(dbapi_connection)
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        # Every unit of work writes an audit event, so take the write lock at the start: two
+        # workstations never read the same chain head and then both append to it.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def prepare_sqlite_file(path: Path) -> None:
+    """Make an SQLite file private before SQLite opens it (its -wal and -shm take its mode).
+
+    Hecht's own data folder is created (or tightened) here; a folder the user chose must exist
+    already: the file is then not created here, and opening it says what is wrong.
+    """
+    from hecht.schema.exchange.files import create_private, private_folder
+
+    if path.parent == default_database_path().parent:
+        private_folder(path.parent)
+    if path.parent.is_dir() and not path.is_dir():
+        try:
+            create_private(path)
+        except OSError:
+            return  # not writable here: SQLite's own refusal names the problem
+
+
+def require_postgres_driver() -> None:
+    """PostgreSQL is an extra most practices never need: say how to add it, rather than fail
+    with SQLAlchemy's import error."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        from hecht.schema.errors import DatabaseOpenError
+
+        raise DatabaseOpenError(
+            "a PostgreSQL database needs Hecht's PostgreSQL support, which is not installed: run "
+            '`pip install "hecht[postgres]"` in the environment Hecht runs from, then try again. '
+            "An SQLite file (the default) needs nothing more.",
+            "no_postgres_driver",
+        ) from None
+
+
+def make_engine(url: str) -> Engine:
+    """Create the engine for a URL, with the pragmas and pool that storage relies on.
+
+    An SQLite file whose passphrase this process holds (``hecht.schema.db.cipher``) is opened
+    through SQLCipher, each pooled connection keyed once; an encrypted file without one is
+    refused before anything reads it.
+
+    Raises:
+        DatabaseOpenError: the file is encrypted and this process holds no passphrase for it.
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import StaticPool
+
+    from hecht.schema.trail.seals import install
+
+    install()  # every unit of work on this engine seals the clinical rows it writes
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        require_postgres_driver()
+        # a lock another workstation holds (the audit chain's) is waited for as long as SQLite
+        # waits for a busy file, then refused as "held by another program": never a hang
+        lock_timeout = f"-c lock_timeout={busy_timeout_ms()}"
+        return create_engine(url, pool_pre_ping=True, connect_args={"options": lock_timeout})
+    database = parsed.database or ""
+    in_memory = database in ("", ":memory:")
+    options: dict[str, Any] = {}
+    if not in_memory:
+        path = Path(database).expanduser()
+        options = _cipher_options(path)
+        prepare_sqlite_file(path)
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms() / 1000},
+        poolclass=StaticPool if in_memory else None,
+        **options,
+    )
+    _configure_sqlite(engine)
+    if not in_memory:
+        _guard_connections(engine, path)
+    return engine
+
+
+def _guard_connections(engine: Engine, path: Path) -> None:
+    """Hold ``share_file``'s lock for as long as any of the engine's connections is open."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def on_connect(_dbapi_connection: Any, record: Any) -> None:
+        record.info["hecht_guard"] = share_file(path)
+
+    @event.listens_for(engine, "close")
+    def on_close(_dbapi_connection: Any, record: Any) -> None:
+        guard = record.info.pop("hecht_guard", None)
+        if guard is not None:
+            guard.close()
+
+
+def share_file(path: Path) -> Any:
+    """Hold a shared advisory lock on a database file for as long as the returned file is open.
+
+    An SQLite connection may hold the file open without any of SQLite's own locks, so
+    ``hecht db encrypt`` (which replaces the file) could not otherwise tell it is in use: it
+    asks for this lock exclusively. SQLite's byte-range locks are separate and untouched.
+
+    Raises:
+        DatabaseOpenError: the file is being converted right now.
+    """
+    import fcntl
+
+    from hecht.schema.errors import DatabaseOpenError
+
+    try:
+        stream = path.open("rb")
+    except OSError:
+        return None  # not there (yet): opening it says what is wrong
+    try:
+        fcntl.flock(stream.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        stream.close()
+        raise DatabaseOpenError(
+            f"the database {path} is being encrypted (`hecht db encrypt`): try again in a minute",
+            "being_encrypted",
+            path=path,
+        ) from None
+    return stream
+
+
+def _cipher_options(path: Path) -> dict[str, Any]:
+    """The engine options of an encrypted file: SQLCipher's module and a keying creator."""
+    from hecht.schema.db.cipher import cipher_module, connect, is_encrypted, key_for
+    from hecht.schema.errors import DatabaseOpenError
+
+    passphrase = key_for(path)
+    if passphrase is None:
+        if is_encrypted(path):
+            raise DatabaseOpenError(
+                f"cannot open the database {path}: file is not a database, or it is encrypted "
+                "and no passphrase was given for it. Check the path (--db or HECHT_DB); a "
+                "damaged SQLite file can be replaced with `hecht restore BACKUP`.",
+                "no_passphrase",
+                path=path,
+            )
+        return {}
+
+    def creator() -> Any:
+        return connect(path, passphrase, check_same_thread=False, timeout=busy_timeout_ms() / 1000)
+
+    return {"module": cipher_module(), "creator": creator}

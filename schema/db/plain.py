@@ -1,0 +1,91 @@
+"""Provides plain SQL over a DB-API connection: the hot reads and the audit append, no SQLAlchemy.
+
+The caseload, its signals and the audit chain run on this, inside a service's unit of work
+(``of_session``) or on a bare ``sqlite3`` connection (``hecht.schema.db.quick``), so the TUI can
+fill its first caseload before SQLAlchemy is imported and 10,000 clients cost a few index scans.
+One SQL text serves SQLite and PostgreSQL: write ``?`` placeholders, psycopg gets ``%s``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any, overload
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+WROTE = "hecht_plain"
+"""Set in a session's info when plain SQL ran in its unit of work (an audit append, say): the
+chains' heads are read before it commits (``hecht.schema.trail.seals``)."""
+CHUNK = 5000
+"""Values bound in one IN list: far below the parameter limits of SQLite and PostgreSQL."""
+
+
+class PlainConnection:
+    """A DB-API connection and its dialect; statements run in the caller's transaction."""
+
+    def __init__(self, connection: Any, dialect: str) -> None:
+        self.connection = connection
+        self.dialect = dialect
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.dialect == "postgresql" else sql
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run a query and return its rows as tuples."""
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(self._sql(sql), tuple(params))
+            rows: list[tuple[Any, ...]] = cursor.fetchall()  # the drivers' default row factory
+            return rows
+        finally:
+            cursor.close()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run a statement that returns nothing the caller needs."""
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(self._sql(sql), tuple(params))
+        finally:
+            cursor.close()
+
+    def stored_datetime(self, value: datetime) -> Any:
+        """A timezone-aware datetime as SQLModel's UTCDateTime stores it in this dialect."""
+        utc = value.astimezone(UTC)
+        if self.dialect == "sqlite":
+            return utc.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return utc
+
+
+def of_session(session: Session) -> PlainConnection:
+    """The DB-API connection under a session's unit of work (pending ORM changes flushed first)."""
+    session.flush()
+    session.info[WROTE] = True
+    connection = session.connection()
+    return PlainConnection(connection.connection.driver_connection, connection.dialect.name)
+
+
+def placeholders(values: Sequence[Any]) -> str:
+    """``?, ?, ?``: one placeholder per value, for an IN list."""
+    return ", ".join("?" * len(values))
+
+
+def chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
+    """The distinct values in sorted runs of at most CHUNK, one IN list each."""
+    unique = sorted(set(values))
+    for start in range(0, len(unique), CHUNK):
+        yield unique[start : start + CHUNK]
+
+
+@overload
+def as_date(value: date | str) -> date: ...
+@overload
+def as_date(value: None) -> None: ...
+def as_date(value: date | str | None) -> date | None:
+    """A stored date or timestamp as a calendar day (SQLite hands both back as text)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).date() if value.tzinfo else value.date()
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value[:10])

@@ -1,0 +1,1 @@
+"""Provides the synthetic demo practice: its plan, content, build and file."""

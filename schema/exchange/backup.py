@@ -1,0 +1,261 @@
+"""Provides verified SQLite backups: online copy, fsync, reopen, integrity check, row counts."""
+
+from __future__ import annotations
+
+import os
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from hecht.schema.db.cipher import (
+    connect,
+    database_errors,
+    database_or_file_errors,
+    export_into,
+    is_encrypted,
+    key_for,
+)
+from hecht.schema.db.plain import PlainConnection
+from hecht.schema.exchange.files import create_private, database_files, same_file
+from hecht.schema.trail.anchor import current_head, head_file, replace_head
+
+HECHT_TABLES = ("client", "auditevent", "administration")
+"""Tables every Hecht database has, whatever its schema version."""
+
+
+class BackupProblem(StrEnum):
+    """What is wrong with a backup or a restore."""
+
+    EXISTS = "exists"
+    NO_FILE = "no_file"
+    EMPTY = "empty"
+    NOT_SQLITE = "not_sqlite"
+    DAMAGED = "damaged"
+    COUNTS_DIFFER = "counts_differ"
+    CANNOT_COPY = "cannot_copy"
+    IS_DATABASE = "is_database"
+    NOT_HECHT = "not_hecht"
+    NEWER = "newer"
+    NO_DATA = "no_data"
+    OTHER_KEY = "other_key"
+
+
+class BackupError(RuntimeError):
+    """A backup that could not be made or did not verify, or a file that cannot be restored.
+
+    Nothing was replaced. ``problem`` says what is wrong, ``path`` where, ``detail`` the
+    database engine's own words where there are any.
+    """
+
+    def __init__(self, path: Path, problem: BackupProblem, detail: str = "") -> None:
+        super().__init__(f"{path}: {problem.value}" + (f" ({detail})" if detail else ""))
+        self.path, self.problem, self.detail = path, problem, detail
+
+
+@dataclass(frozen=True)
+class BackupReport:
+    """A verified backup: where it is and how many rows each table holds."""
+
+    path: Path
+    row_counts: dict[str, int]
+
+
+def row_counts(connection: Any) -> dict[str, int]:
+    """Return the number of rows of every table."""
+    tables = [
+        name
+        for (name,) in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {
+        table: connection.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+        for table in sorted(tables)
+    }
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def verify_copy(path: Path, passphrase: str | None = None) -> dict[str, int]:
+    """Reopen a database file, check its integrity and return its row counts.
+
+    Raises:
+        BackupError: the file is not a sound SQLite database (or not with this passphrase).
+    """
+    try:
+        with closing(connect(f"file:{path}?mode=ro", passphrase, uri=True)) as copy:
+            result = copy.execute("PRAGMA integrity_check").fetchone()[0]
+            if result != "ok":
+                raise BackupError(path, BackupProblem.DAMAGED, str(result))
+            return row_counts(copy)
+    except database_errors() as error:
+        raise BackupError(path, BackupProblem.NOT_SQLITE, str(error)) from None
+
+
+def _copy(source: Path, source_key: str | None, target: Path, target_key: str | None) -> Any:
+    """Copy a database into an empty file; return its row counts as read from the source.
+
+    With one key on both sides (or none) SQLite's online backup copies the pages; to encrypt,
+    decrypt or re-key, SQLCipher exports schema and rows into the keyed file.
+    """
+    if source_key == target_key:
+        with (
+            closing(connect(source, source_key)) as live,
+            closing(connect(target, target_key)) as copy,
+        ):
+            live.backup(copy)
+            # a backup is one self-contained file: no write-ahead log beside it
+            copy.execute("PRAGMA journal_mode=DELETE")
+            return row_counts(live)
+    with closing(connect(source, source_key, cipher=True, isolation_level=None)) as live:
+        export_into(live, target, target_key)
+        return row_counts(live)  # a write in between makes the counts differ: refused
+
+
+def _carry_head(copy: Path, passphrase: str | None, target: Path) -> None:
+    """Write the head of the copy's audit log and seals beside where it goes (``anchor``)."""
+    with closing(connect(f"file:{copy}?mode=ro", passphrase, uri=True)) as connection:
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+        if not {"auditevent", "recordseal"} <= tables:
+            return  # a database from before the seals: its head is written once it is upgraded
+        head = current_head(PlainConnection(connection, "sqlite"))
+    replace_head(head_file(target), head)
+
+
+def backup_sqlite(
+    source: Path, target: Path, *, source_key: str | None = None, target_key: str | None = None
+) -> BackupReport:
+    """Copy a live SQLite database to ``target`` and prove the copy sound before keeping it.
+
+    The copy is written next to the target and renamed into place only after the integrity
+    check passes and its row counts equal the source's; the head of its audit log and seals
+    goes beside it (``target.audit-head``), so a backup carries the head it was made at. Each
+    file is opened with its own passphrase (None: a plain file); a backup of an encrypted
+    database takes its key.
+    """
+    if target.exists() or target.is_symlink():
+        raise BackupError(target, BackupProblem.EXISTS)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        create_private(partial)
+        expected = _copy(source, source_key, partial, target_key)
+        _fsync(partial)
+        counts = verify_copy(partial, target_key)
+        if counts != expected:
+            raise BackupError(target, BackupProblem.COUNTS_DIFFER)
+        _carry_head(partial, target_key, target)
+        partial.replace(target)
+        _fsync(target.parent)
+    except database_or_file_errors() as error:
+        raise BackupError(source, BackupProblem.CANNOT_COPY, str(error)) from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return BackupReport(target, counts)
+
+
+def _checkpoint(database: Path, passphrase: str | None) -> None:
+    """Fold the write-ahead log into the main file, so the file alone is the whole database."""
+    with closing(connect(database, passphrase)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _revision(path: Path, passphrase: str | None) -> tuple[str | None, set[str]]:
+    with closing(connect(f"file:{path}?mode=ro", passphrase, uri=True)) as connection:
+        tables = {
+            name
+            for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        if "alembic_version" not in tables:
+            return None, tables
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    return (None if row is None else row[0]), tables
+
+
+def source_key(source: Path, database: Path) -> str | None:
+    """The passphrase a backup opens with: the database's own, for an encrypted backup."""
+    if not is_encrypted(source):
+        return None
+    passphrase = key_for(database)
+    if passphrase is None:
+        raise BackupError(source, BackupProblem.OTHER_KEY)
+    return passphrase
+
+
+def check_restorable(source: Path, database: Path) -> dict[str, int]:
+    """Prove a file fit to replace the database, before anything is touched; return its rows.
+
+    It must be a file other than the database (or its companions), a sound SQLite database,
+    a Hecht database of this version's schema or an older one (upgraded when opened), and hold
+    dossiers or an access log. An encrypted backup must open with the database's passphrase.
+
+    Raises:
+        BackupError: with the first problem found.
+    """
+    from hecht.schema.db.migrate import head_revision, known_revisions
+
+    if not source.is_file():
+        raise BackupError(source, BackupProblem.NO_FILE)
+    if any(same_file(source, own) for own in database_files(database)):
+        raise BackupError(source, BackupProblem.IS_DATABASE)
+    if source.stat().st_size == 0:
+        raise BackupError(source, BackupProblem.EMPTY)
+    passphrase = source_key(source, database)
+    try:
+        counts = verify_copy(source, passphrase)
+    except BackupError as error:
+        if passphrase is not None and error.problem is BackupProblem.NOT_SQLITE:
+            raise BackupError(source, BackupProblem.OTHER_KEY) from None
+        raise
+    revision, tables = _revision(source, passphrase)
+    if revision is None or not set(HECHT_TABLES) <= tables:
+        raise BackupError(source, BackupProblem.NOT_HECHT)
+    if revision != head_revision() and revision not in known_revisions():
+        raise BackupError(source, BackupProblem.NEWER, revision)
+    if not any(counts.get(table) for table in HECHT_TABLES):
+        raise BackupError(source, BackupProblem.NO_DATA)
+    return counts
+
+
+def restore_sqlite(source: Path, database: Path) -> Path | None:
+    """Replace ``database`` with a verified copy of ``source``; keep the old file beside it.
+
+    The backup is checked (``check_restorable``) before anything is touched. An encrypted
+    database stays encrypted with its passphrase, whether the backup was encrypted or not.
+    Returns where the old database was kept (None when there was none).
+
+    Raises:
+        BackupError: the file cannot be restored, or cannot be copied.
+    """
+    check_restorable(source, database)
+    passphrase = key_for(database) if is_encrypted(database) else None
+    kept = None
+    if database.exists():
+        _checkpoint(database, passphrase)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        kept = database.with_name(f"{database.stem}-replaced-{stamp}{database.suffix}")
+        database.replace(kept)
+        if head_file(database).exists():
+            head_file(database).replace(head_file(kept))
+        for suffix in ("-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+    try:
+        backup_sqlite(
+            source, database, source_key=source_key(source, database), target_key=passphrase
+        )
+    except BackupError:
+        if kept is not None:
+            kept.replace(database)
+            if head_file(kept).exists():
+                head_file(kept).replace(head_file(database))
+        raise
+    return kept

@@ -1,0 +1,314 @@
+"""Provides ``hecht import-csv``: historical paper records, every row checked before any is written.
+
+The file has a header and the columns ``client_code``, ``scale``, ``observed_on`` (YYYY-MM-DD)
+and ``answers`` (the codes in item order, separated by commas, an empty place for a missing
+answer, quoted in the CSV), and optionally ``scale_version`` and ``mode`` (default ``paper``).
+Each column appears once; any other column is refused. Fields are limited in size
+(``FIELD_LIMITS``) and dates to ``EARLIEST_OBSERVED`` up to today; every problem names its line
+and, where it has one, its column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlmodel import Session
+
+from hecht.scales.answers import AnswerError, parse_answers
+from hecht.scales.library import ScaleLibrary, UnknownScaleError
+from hecht.scales.limits import MAX_ANSWERS
+from hecht.schema.context import Actor
+from hecht.schema.inputs import NewAdministration
+from hecht.schema.services import administrations
+from hecht.schema.services.clients import client_row
+from hecht.schema.services.episodes import episode_running_on
+from hecht.schema.tables import EntryMode
+from hecht.schema.trail import audit
+from hecht.schema.trail.audit import AuditKind
+
+REQUIRED = ("client_code", "scale", "observed_on", "answers")
+OPTIONAL = ("scale_version", "mode")
+
+FIELD_LIMITS = {
+    "client_code": 40,
+    "scale": 40,
+    "scale_version": 20,
+    "observed_on": 10,
+    "answers": MAX_ANSWERS,
+    "mode": 20,
+}
+"""The most characters each column may hold: a client code and a scale id as stored (40), a
+date, and an answer string as long as a definition's example may be."""
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+EARLIEST_OBSERVED = date(1950, 1, 1)
+"""No record of a scale administered before 1950 is plausible (the oldest scales here are from
+the 1960s); an earlier date is a typing error such as 0001 or 1800."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A bad row: its line in the file, the column (name and 1-based position) and the reason."""
+
+    line: int
+    reason: str
+    column: str = ""
+    position: int = 0
+
+    def __str__(self) -> str:
+        where = f"line {self.line}"
+        if self.column:
+            where += f", column {self.column} ({self.position})"
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class PaperRecord:
+    """A checked row, ready to be written."""
+
+    line: int
+    client_code: str
+    client_id: int
+    scale_id: str
+    scale_version: str
+    observed_on: date
+    answers: dict[str, str | None]
+    mode: EntryMode
+    episode_lineage_id: int | None
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """The outcome: rows checked, rows written (0 on a dry run or any problem), problems."""
+
+    checked: int
+    written: int
+    problems: list[RowProblem]
+
+
+class CsvImportError(ValueError):
+    """The file as a whole cannot be read (its header, or its quoting), with every problem."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(problem) for problem in problems))
+
+
+class FieldError(ValueError):
+    """One field of a row is wrong: the column's name and the reason."""
+
+    def __init__(self, column: str, reason: str) -> None:
+        self.column = column
+        super().__init__(reason)
+
+
+def check_header(header: list[str]) -> list[RowProblem]:
+    """Return every problem of the header: duplicated, unknown and missing columns."""
+    problems: list[RowProblem] = []
+    first_at: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        shown = name[:40]
+        if name in first_at:
+            reason = f"'{shown}' appears twice (also column {first_at[name]}): keep one"
+            problems.append(RowProblem(1, reason, shown, position))
+        elif name not in REQUIRED + OPTIONAL:
+            expected = ", ".join(REQUIRED + OPTIONAL)
+            reason = f"unknown column '{shown}'; the columns are {expected}"
+            problems.append(RowProblem(1, reason, shown or "(no name)", position))
+        first_at.setdefault(name, position)
+    missing = [name for name in REQUIRED if name not in first_at]
+    if missing:
+        reason = (
+            f"the header lacks {', '.join(missing)}; expected columns: "
+            f"{', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)})"
+        )
+        problems.append(RowProblem(1, reason))
+    return problems
+
+
+@contextmanager
+def _fields_up_to(characters: int) -> Iterator[None]:
+    """Let the csv reader pass fields of any size in this text, so that ``FIELD_LIMITS`` (not
+    the reader's own 128 KB limit, which names no column) decides; restored afterwards."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, characters + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _row_problems(line: int, header: list[str], values: list[str]) -> list[RowProblem]:
+    """A row must have one value per column, each within its size and without control codes."""
+    if len(values) != len(header):
+        reason = f"{len(values)} values, but the header has {len(header)} columns"
+        return [RowProblem(line, reason)]
+    problems: list[RowProblem] = []
+    for position, (name, value) in enumerate(zip(header, values, strict=True), start=1):
+        limit = FIELD_LIMITS[name]
+        if len(value) > limit:
+            reason = f"{len(value)} characters; at most {limit}"
+            problems.append(RowProblem(line, reason, name, position))
+        elif any(unicodedata.category(character) == "Cc" for character in value):
+            reason = "contains a control character (such as a NUL byte or a tab): remove it"
+            problems.append(RowProblem(line, reason, name, position))
+    return problems
+
+
+@dataclass
+class ParsedCsv:
+    """The header, the sound rows with their line numbers, the rows read and the problems."""
+
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+    read: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+    def position(self, column: str) -> int:
+        """The 1-based position of a column in the header."""
+        return self.header.index(column) + 1
+
+
+def read_rows(text: str) -> ParsedCsv:
+    """Read the header and every data row; rows of the wrong shape or size become problems.
+
+    Raises:
+        CsvImportError: the header has duplicated, unknown or missing columns.
+    """
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    with _fields_up_to(len(text)):
+        try:
+            parsed = ParsedCsv([name.strip() for name in next(reader, [])], [])
+            header_problems = check_header(parsed.header)
+            if header_problems:
+                raise CsvImportError(header_problems)
+            for values in reader:
+                if values in ([], [""]):
+                    continue  # a blank line
+                parsed.read += 1
+                found = _row_problems(reader.line_num, parsed.header, values)
+                parsed.problems += found
+                if not found:
+                    stripped = [value.strip() for value in values]
+                    parsed.rows.append(
+                        (reader.line_num, dict(zip(parsed.header, stripped, strict=True)))
+                    )
+        except csv.Error as error:  # the reader cannot go on past this line
+            problem = RowProblem(reader.line_num, f"not readable as CSV ({error}): fix the quotes")
+            raise CsvImportError([problem]) from None
+    return parsed
+
+
+def _observed_on(text: str, today: date) -> date:
+    """Read observed_on and hold it to the plausible range."""
+    try:
+        if not ISO_DATE.fullmatch(text):  # fromisoformat also reads 20261001 and 2026-W40-1
+            raise ValueError(text)
+        observed = date.fromisoformat(text)
+    except ValueError:
+        raise FieldError("observed_on", f"'{text}' is not a date (YYYY-MM-DD)") from None
+    latest = today + timedelta(days=1)  # the file may come from a clock a timezone ahead
+    if observed < EARLIEST_OBSERVED or observed > latest:
+        when = "lies in the future" if observed > latest else "is too early"
+        raise FieldError(
+            "observed_on", f"{observed} {when}; allowed: {EARLIEST_OBSERVED} to {latest}"
+        )
+    return observed
+
+
+def check_row(
+    session: Session, library: ScaleLibrary, today: date, line: int, row: dict[str, str]
+) -> PaperRecord:
+    """Check one row completely.
+
+    Raises:
+        FieldError: naming the column that is wrong, and why.
+    """
+    try:
+        client = client_row(session, row["client_code"])
+    except ValueError as error:  # NotFoundError
+        raise FieldError("client_code", str(error)) from None
+    try:
+        definition = library.get(row["scale"], row.get("scale_version") or None)
+    except UnknownScaleError as error:
+        column = "scale_version" if row.get("scale_version") else "scale"
+        raise FieldError(column, str(error)) from None
+    observed = _observed_on(row["observed_on"], today)
+    try:
+        sheet = parse_answers(definition, row["answers"])
+    except AnswerError as error:
+        raise FieldError("answers", str(error)) from None
+    try:
+        mode = EntryMode(row.get("mode") or EntryMode.PAPER.value)
+    except ValueError:
+        raise FieldError("mode", f"'{row.get('mode')}' is not interview, paper or self") from None
+    typed = {item: None if code is None else f"{code:g}" for item, code in sheet.items()}
+    assert client.id is not None
+    return PaperRecord(
+        line, client.code, client.id, definition.id, definition.version, observed, typed, mode,
+        episode_running_on(session, client.id, observed),
+    )  # fmt: skip
+
+
+def write_record(
+    session: Session, actor: Actor, library: ScaleLibrary, record: PaperRecord
+) -> None:
+    """Write one checked record as a completed administration (answers, then the score)."""
+    draft = administrations.start_administration(
+        session=session,
+        actor=actor,
+        library=library,
+        new=NewAdministration(
+            client_code=record.client_code,
+            scale_id=record.scale_id,
+            scale_version=record.scale_version,
+            episode_lineage_id=record.episode_lineage_id,
+            mode=record.mode,
+            observed_on=record.observed_on,
+        ),
+    )
+    for item_id, code in record.answers.items():
+        administrations.record_answer(
+            session=session, actor=actor, library=library,
+            administration_id=draft.id, item_id=item_id, code=code,
+        )  # fmt: skip
+    administrations.complete_administration(
+        session=session, actor=actor, library=library, administration_id=draft.id
+    )
+
+
+def import_paper_records(
+    *, session: Session, actor: Actor, library: ScaleLibrary, text: str, dry_run: bool = False
+) -> ImportReport:
+    """Check every row; write them all as completed administrations only if every row is valid.
+
+    Raises:
+        CsvImportError: the header is unusable, or the text is not readable as CSV.
+    """
+    parsed = read_rows(text)
+    today = actor.now().date()
+    records: list[PaperRecord] = []
+    problems = parsed.problems
+    for line, row in parsed.rows:
+        try:
+            records.append(check_row(session, library, today, line, row))
+        except FieldError as error:
+            problems.append(
+                RowProblem(line, str(error), error.column, parsed.position(error.column))
+            )
+    problems.sort(key=lambda problem: problem.line)
+    if problems or dry_run:
+        return ImportReport(parsed.read, 0, problems)
+    for record in records:
+        write_record(session, actor, library, record)
+    audit.record(
+        session=session, actor=actor, event=AuditKind.IMPORT, detail=f"csv: {len(records)} rows"
+    )
+    return ImportReport(parsed.read, len(records), [])

@@ -1,0 +1,113 @@
+"""Provides ``hecht import --format fhir``: QuestionnaireResponses written as administrations.
+
+All or nothing: every response is checked (``hecht.schema.exchange.fhir.reading``), then matched to
+a client of this database, held to a plausible date and compared with what is already stored;
+only when no response has a problem are they all written, as completed paper administrations
+scored by Hecht itself (totals in the file are never trusted).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlmodel import Session, select
+
+from hecht.scales.library import ScaleLibrary
+from hecht.schema.context import Actor
+from hecht.schema.errors import NotFoundError
+from hecht.schema.exchange.csv_import import EARLIEST_OBSERVED, PaperRecord, write_record
+from hecht.schema.exchange.fhir.reading import FhirProblem, Problems, ResponseIn, read_responses
+from hecht.schema.services.clients import client_row
+from hecht.schema.services.episodes import episode_running_on
+from hecht.schema.tables import Administration, EntryMode, ItemResponse, RecordStatus
+from hecht.schema.trail import audit
+from hecht.schema.trail.audit import AuditKind
+from hecht.schema.versioning import current_rows
+
+
+def _stored_answers(session: Session, client_id: int, response: ResponseIn) -> list[dict[str, Any]]:
+    """The answers of the client's completed administrations of that scale on that day."""
+    found = []
+    for row in current_rows(
+        session,
+        Administration,
+        Administration.client_id == client_id,
+        Administration.scale_id == response.scale_id,
+        Administration.status == RecordStatus.COMPLETE.value,
+    ):
+        if row.observed_at.date() != response.observed_on:
+            continue
+        answers = session.exec(select(ItemResponse).where(ItemResponse.administration_id == row.id))
+        found.append({a.item_id: None if a.code is None else f"{a.code:g}" for a in answers})
+    return found
+
+
+def _record(
+    session: Session, today: date, response: ResponseIn, problems: list[FhirProblem]
+) -> PaperRecord | None:
+    def problem(kind: str, **values: Any) -> None:
+        shown = {key: str(value) for key, value in values.items()}
+        problems.append(FhirProblem(response.entry, response.resource_id, kind, shown))
+
+    try:
+        client = client_row(session, response.client_code)
+    except NotFoundError:
+        problem("client_unknown", code=response.client_code)
+        return None
+    latest = today + timedelta(days=1)  # a file from a clock a timezone ahead
+    if not EARLIEST_OBSERVED <= response.observed_on <= latest:
+        problem("authored_range", value=response.observed_on, earliest=EARLIEST_OBSERVED,
+                latest=latest)  # fmt: skip
+        return None
+    assert client.id is not None
+    if response.answers in _stored_answers(session, client.id, response):
+        problem("already_stored", code=client.code, scale=response.scale_id,
+                day=response.observed_on)  # fmt: skip
+        return None
+    return PaperRecord(
+        response.entry, client.code, client.id, response.scale_id, response.scale_version,
+        response.observed_on, response.answers, EntryMode.PAPER,
+        episode_running_on(session, client.id, response.observed_on),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FhirImportReport:
+    """Responses written, and unfinished ones (in-progress, stopped) skipped."""
+
+    written: int
+    skipped: int
+
+
+def import_responses(
+    *, session: Session, actor: Actor, library: ScaleLibrary, document: Any
+) -> FhirImportReport:
+    """Write every finished QuestionnaireResponse of a parsed FHIR document, or none.
+
+    Raises:
+        Problems: every problem found, by entry; nothing was written.
+    """
+    read = read_responses(document, library)
+    responses, problems = read.responses, list(read.problems)
+    today = actor.now().date()
+    records = [_record(session, today, response, problems) for response in responses]
+    seen: set[tuple[str, str, date, str]] = set()
+    for response in responses:  # the same response twice in one file
+        key = (response.client_code, response.scale_id, response.observed_on, str(response.answers))
+        if key in seen:
+            problems.append(FhirProblem(response.entry, response.resource_id, "repeated"))
+        seen.add(key)
+    if problems:
+        raise Problems(sorted(problems, key=lambda problem: problem.entry))
+    for record in records:
+        assert record is not None
+        write_record(session, actor, library, record)
+    audit.record(
+        session=session,
+        actor=actor,
+        event=AuditKind.IMPORT,
+        detail=f"fhir: {len(records)} responses",
+    )
+    return FhirImportReport(len(records), read.skipped)

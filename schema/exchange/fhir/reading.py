@@ -1,0 +1,261 @@
+"""Provides the reading of FHIR QuestionnaireResponses for import: every problem, by resource.
+
+Pure: a parsed JSON document and the scale library in, checked responses or problems out. A
+response is read when it answers a Hecht Questionnaire (``terms.questionnaire_url``, with or
+without ``|version``), is ``completed`` or ``amended`` (unfinished ones are skipped), names its
+client by code (on the subject, or on the Patient the subject references in the same Bundle)
+and gives an ``authored`` date; each answer must be a code (valueCoding, or for a numeric item
+valueInteger / valueDecimal) the item offers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from hecht.scales.answers import AnswerError, AnswerProblem, allowed_codes, check_code
+from hecht.scales.library import ScaleLibrary, UnknownScaleError
+from hecht.scales.model import ScaleDefinition
+from hecht.schema.exchange.fhir import terms
+
+READ_STATUSES = ("completed", "amended")
+"""Responses whose answers are final; ``in-progress`` and ``stopped`` ones are skipped, any
+other status (``entered-in-error``, a typo) is a problem."""
+SKIPPED_STATUSES = ("in-progress", "stopped")
+MAX_RESPONSES = 10_000
+AUTHORED = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))?"
+)
+"""A day, or a moment with its time zone, as FHIR's dateTime writes them (a month is no day)."""
+"""More responses than any practice enters by hand in years: a larger file is refused whole."""
+
+
+@dataclass(frozen=True)
+class FhirProblem:
+    """What is wrong with one resource: where (entry number and id), what (a kind) and details.
+
+    ``kind`` names a message; ``values`` fill it in. ``entry`` is 1-based, 0 for the file.
+    """
+
+    entry: int
+    resource_id: str
+    kind: str
+    values: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        details = ", ".join(f"{key}={value}" for key, value in self.values.items())
+        return f"entry {self.entry} ({self.resource_id or '-'}): {self.kind} {details}".rstrip()
+
+
+@dataclass(frozen=True)
+class ResponseIn:
+    """A checked response, ready for the storage side to match to its client."""
+
+    entry: int
+    resource_id: str
+    client_code: str
+    scale_id: str
+    scale_version: str
+    observed_on: date
+    answers: dict[str, str | None]
+    """Item id -> the code as typed, None for an unanswered item; every item present."""
+
+
+class Problems(Exception):
+    """The problems found; nothing may be written."""
+
+    def __init__(self, found: list[FhirProblem]) -> None:
+        self.found = found
+        super().__init__("; ".join(str(problem) for problem in found))
+
+
+def responses_in(document: Any) -> list[tuple[int, dict[str, Any]]]:
+    """The QuestionnaireResponses of a Bundle (with their entry numbers) or of a single one.
+
+    Raises:
+        Problems: not a FHIR Bundle or QuestionnaireResponse, or none in it, or too many.
+    """
+    kind = document.get("resourceType") if isinstance(document, dict) else None
+    if kind == "QuestionnaireResponse":
+        return [(1, document)]
+    if kind != "Bundle":
+        raise Problems([FhirProblem(0, "", "not_fhir", {"found": str(kind or "-")[:40]})])
+    entries = document.get("entry") or []
+    found = [
+        (number, entry["resource"])
+        for number, entry in enumerate(entries if isinstance(entries, list) else [], start=1)
+        if isinstance(entry, dict)
+        and isinstance(entry.get("resource"), dict)
+        and entry["resource"].get("resourceType") == "QuestionnaireResponse"
+    ]
+    if not found:
+        raise Problems([FhirProblem(0, "", "no_responses")])
+    if len(found) > MAX_RESPONSES:
+        raise Problems([FhirProblem(0, "", "too_many", {"limit": str(MAX_RESPONSES)})])
+    return found
+
+
+def patients_by_url(document: Any) -> dict[str, dict[str, Any]]:
+    """The Patients of a Bundle by full URL and by ``Patient/id``, for subject references."""
+    patients: dict[str, dict[str, Any]] = {}
+    entries = document.get("entry") if isinstance(document, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if isinstance(resource, dict) and resource.get("resourceType") == "Patient":
+            if isinstance(entry.get("fullUrl"), str):
+                patients[entry["fullUrl"]] = resource
+            patients[f"Patient/{resource.get('id')}"] = resource
+    return patients
+
+
+class Reader:
+    """Checks one response after another against the library; collects every problem."""
+
+    def __init__(self, library: ScaleLibrary, patients: dict[str, dict[str, Any]]) -> None:
+        self.library, self.patients = library, patients
+        self.problems: list[FhirProblem] = []
+
+    def problem(self, entry: int, resource: dict[str, Any], kind: str, **values: Any) -> None:
+        """Note a problem of the resource at ``entry``."""
+        shown = {key: str(value)[:80] for key, value in values.items()}
+        self.problems.append(FhirProblem(entry, str(resource.get("id", ""))[:64], kind, shown))
+
+    def definition(self, entry: int, resource: dict[str, Any]) -> ScaleDefinition | None:
+        """The scale a response answers, from its canonical ``questionnaire``."""
+        canonical = resource.get("questionnaire")
+        url, _, version = str(canonical or "").partition("|")
+        prefix = terms.questionnaire_url("")
+        if not url.startswith(prefix) or not url[len(prefix) :]:
+            self.problem(entry, resource, "questionnaire", value=canonical or "-")
+            return None
+        try:
+            return self.library.get(url[len(prefix) :], version or None)
+        except UnknownScaleError as error:
+            self.problem(
+                entry, resource, "scale_unknown", value=canonical, known=", ".join(error.known)
+            )
+            return None
+
+    def client_code(self, entry: int, resource: dict[str, Any]) -> str | None:
+        """The client code of the subject: its identifier, or its Patient's in the Bundle."""
+        subject = resource.get("subject")
+        subject = subject if isinstance(subject, dict) else {}
+        identifiers = [subject.get("identifier")]
+        patient = self.patients.get(str(subject.get("reference")))
+        if patient is not None and isinstance(patient.get("identifier"), list):
+            identifiers += patient["identifier"]
+        for identifier in identifiers:
+            if isinstance(identifier, dict) and identifier.get("system") == terms.CLIENT_SYSTEM:
+                value = identifier.get("value")
+                if isinstance(value, str) and value.strip():
+                    return value.strip()
+        self.problem(entry, resource, "subject", system=terms.CLIENT_SYSTEM)
+        return None
+
+    def observed_on(self, entry: int, resource: dict[str, Any]) -> date | None:
+        """The day the answers were given (``authored``)."""
+        authored = resource.get("authored")
+        text = str(authored)
+        try:
+            if not AUTHORED.fullmatch(text):  # fromisoformat also reads 20261101 and 2026-W44
+                raise ValueError(text)
+            if len(text) == len("YYYY-MM-DD"):
+                return date.fromisoformat(text)
+            return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        except ValueError:
+            self.problem(entry, resource, "authored", value=authored or "-")
+            return None
+
+    def answer(self, definition: ScaleDefinition, item_id: str, answers: Any) -> str | None:
+        """The code typed for one item (None when unanswered); AnswerError when not allowed."""
+        if not answers:
+            return None
+        item = definition.item(item_id)
+        if not isinstance(answers, list) or len(answers) != 1 or not isinstance(answers[0], dict):
+            allowed = allowed_codes(definition, item)
+            raise AnswerError(AnswerProblem.NOT_A_NUMBER, item_id, "[several]", allowed)
+        value = answers[0]
+        coding = value.get("valueCoding")
+        if isinstance(coding, dict):
+            typed = str(coding.get("code", ""))
+        elif isinstance(value.get("valueInteger"), int | float):
+            typed = f"{value['valueInteger']:g}"
+        elif isinstance(value.get("valueDecimal"), int | float):
+            typed = f"{value['valueDecimal']:g}"
+        else:
+            typed = "-"
+        return f"{check_code(definition, item, typed):g}"
+
+    def items(
+        self, entry: int, resource: dict[str, Any], definition: ScaleDefinition
+    ) -> dict[str, str | None] | None:
+        """Every item's code: unknown, repeated or nested items and bad codes are problems."""
+        known = {item.id for item in definition.items}
+        answers: dict[str, str | None] = {}
+        ok = True
+        given = resource.get("item")
+        for item in given if isinstance(given, list) else []:
+            item = item if isinstance(item, dict) else {}
+            link = str(item.get("linkId", ""))
+            if link == "instructions":
+                continue
+            if link not in known or item.get("item"):
+                self.problem(
+                    entry, resource, "item_unknown", item=link or "-", scale=definition.short_name
+                )
+                ok = False
+            elif link in answers:
+                self.problem(entry, resource, "item_twice", item=link)
+                ok = False
+            else:
+                try:
+                    answers[link] = self.answer(definition, link, item.get("answer"))
+                except AnswerError as error:
+                    self.problem(
+                        entry, resource, f"answer_{error.problem.value}", item=link,
+                        given=error.given, allowed=error.allowed,
+                    )  # fmt: skip
+                    ok = False
+        return {item.id: answers.get(item.id) for item in definition.items} if ok else None
+
+    def read(self, entry: int, resource: dict[str, Any]) -> ResponseIn | None:
+        """Check one response completely; None (and its problems noted) when it is wrong."""
+        if resource.get("status") not in READ_STATUSES:
+            self.problem(entry, resource, "status", value=resource.get("status") or "-")
+            return None
+        definition = self.definition(entry, resource)
+        code = self.client_code(entry, resource)
+        observed = self.observed_on(entry, resource)
+        answers = None if definition is None else self.items(entry, resource, definition)
+        if definition is None or code is None or observed is None or answers is None:
+            return None
+        return ResponseIn(
+            entry, str(resource.get("id", ""))[:64], code, definition.id, definition.version,
+            observed, answers,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """The responses that read well, how many unfinished ones were skipped, and the problems."""
+
+    responses: list[ResponseIn]
+    skipped: int
+    problems: list[FhirProblem]
+
+
+def read_responses(document: Any, library: ScaleLibrary) -> ReadResult:
+    """Check every QuestionnaireResponse of a document; skip unfinished ones (in-progress,
+    stopped); note every problem of every other one.
+
+    Raises:
+        Problems: the file as a whole is no FHIR Bundle or response, or holds none.
+    """
+    reader = Reader(library, patients_by_url(document))
+    found = responses_in(document)
+    unfinished = [entry for entry, resource in found if resource.get("status") in SKIPPED_STATUSES]
+    checked = [reader.read(entry, resource) for entry, resource in found if entry not in unfinished]
+    responses = [response for response in checked if response is not None]
+    return ReadResult(responses, len(unfinished), reader.problems)

@@ -1,0 +1,187 @@
+"""Provides the complete JSON export of a database and its import into an empty one.
+
+The file holds every row of every table, keys included, in a fixed order, so that exporting,
+importing and exporting again gives the same dossier data. The audit log travels with it in its
+own section, chain intact, and keeps growing in the new database.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Date, DateTime, Table, func, insert, select, text
+from sqlmodel import Session, SQLModel, col
+
+from hecht.schema.context import Actor
+from hecht.schema.db.migrate import head_revision
+from hecht.schema.errors import ConflictError, InvalidInputError
+from hecht.schema.exchange.files import write_private
+from hecht.schema.services.clients import practitioner_named
+from hecht.schema.summaries import rebuild_summaries
+from hecht.schema.tables import (
+    AuditEvent,
+    Client,
+    CourseRule,
+    EpisodeCourse,
+    ScoreSummary,
+    table_of,
+)
+from hecht.schema.trail import audit
+from hecht.schema.trail.audit import AuditKind, event_hash
+
+FORMAT = "hecht-export"
+FORMAT_VERSION = 1
+AUDIT_TABLE = table_of(AuditEvent).name
+SUMMARY_TABLE = table_of(ScoreSummary).name
+DERIVED_TABLES = {SUMMARY_TABLE, table_of(CourseRule).name, table_of(EpisodeCourse).name}
+"""Recomputed from the dossiers after an import, so never exported."""
+
+
+def data_tables() -> list[Table]:
+    """Return the dossier tables in foreign-key order, without the audit log and derived ones."""
+    apart = {AUDIT_TABLE, *DERIVED_TABLES}
+    return [table for table in SQLModel.metadata.sorted_tables if table.name not in apart]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _rows(session: Session, table: Table) -> list[dict[str, Any]]:
+    key = list(table.primary_key.columns)
+    result = session.execute(select(table).order_by(*key))
+    return [{name: _plain(value) for name, value in row._mapping.items()} for row in result]
+
+
+def export_document(*, session: Session, actor: Actor) -> dict[str, Any]:
+    """Return the whole database as one JSON-ready document (an audited export).
+
+    The export is logged once for the practice and once in every client's own log, so a client
+    asking for their log sees it.
+    """
+    audit.record(session=session, actor=actor, event=AuditKind.EXPORT, detail="json: all")
+    for client in session.execute(select(Client).order_by(col(Client.id))).scalars():
+        audit.record(
+            session=session, actor=actor, event=AuditKind.EXPORT, client_id=client.id,
+            client_code=client.code, detail="json export",
+        )  # fmt: skip
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "schema_revision": head_revision(),
+        "tables": {table.name: _rows(session, table) for table in data_tables()},
+        "audit_log": _rows(session, table_of(AuditEvent)),
+    }
+
+
+def write_export(document: dict[str, Any], path: Path) -> None:
+    """Write an export document as UTF-8 JSON with sorted keys, whole or not at all, private."""
+    write_private(path, json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+
+
+def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    """Turn ISO strings back into dates and datetimes for the columns that hold them."""
+    typed = dict(row)
+    for column in table.columns:
+        value = typed.get(column.name)
+        if not isinstance(value, str):
+            continue
+        if isinstance(column.type, DateTime) or "DateTime" in type(column.type).__name__:
+            typed[column.name] = datetime.fromisoformat(value)
+        elif isinstance(column.type, Date):
+            typed[column.name] = date.fromisoformat(value)
+    return typed
+
+
+def check_document(document: Any) -> None:
+    """Refuse a file that is not a Hecht export this version can read."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise InvalidInputError("this file is not a Hecht JSON export")
+    if document.get("format_version") != FORMAT_VERSION:
+        raise InvalidInputError(
+            f"export format version {document.get('format_version')} is not supported "
+            f"(this Hecht reads version {FORMAT_VERSION})"
+        )
+    if document.get("schema_revision") != head_revision():
+        raise InvalidInputError(
+            f"the export comes from schema {document.get('schema_revision')}, this Hecht has "
+            f"{head_revision()}: import it with the matching version of Hecht, then upgrade"
+        )
+    known = {table.name for table in data_tables()}
+    unknown = set(document.get("tables", {})) - known
+    if unknown:
+        raise InvalidInputError(f"the export has an unknown table '{sorted(unknown)[0]}'")
+
+
+def _check_chain(rows: list[dict[str, Any]]) -> None:
+    previous = audit.GENESIS
+    for number, row in enumerate(rows, start=1):
+        event = AuditEvent(**_typed(table_of(AuditEvent), row))
+        if event.seq != number or event.prev_hash != previous or event_hash(event) != event.hash:
+            raise InvalidInputError(
+                f"the export's audit log is broken at event {row.get('seq')}: nothing imported"
+            )
+        previous = event.hash
+
+
+def _require_empty(session: Session) -> None:
+    for table in [*data_tables(), table_of(AuditEvent)]:
+        if session.execute(select(func.count()).select_from(table)).scalar():
+            raise ConflictError(
+                f"the database is not empty (table {table.name} has rows): import into a new "
+                "database (--db NEW.db)"
+            )
+
+
+def reset_sequences(session: Session) -> None:
+    """Move PostgreSQL's id sequences past the ids inserted with their rows (SQLite needs none)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in data_tables():
+        key = list(table.primary_key.columns)
+        if len(key) == 1 and key[0].autoincrement is not False and key[0].name == "id":
+            session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )
+
+
+def import_document(
+    *, session: Session, actor: Actor, document: Any, practitioner: str | None = None
+) -> dict[str, int]:
+    """Load an export into an empty database, keys kept; return the rows per table.
+
+    The import is logged as the named ``practitioner``'s (registered after the rows are in,
+    since the database must be empty before), or as ``actor``'s when no name is given.
+
+    Raises:
+        InvalidInputError: not an export, another format or schema, or a broken audit chain.
+        ConflictError: the database already holds data.
+    """
+    check_document(document)
+    _check_chain(document.get("audit_log", []))
+    _require_empty(session)
+    counts: dict[str, int] = {}
+    for table in data_tables():
+        rows = [_typed(table, row) for row in document["tables"].get(table.name, [])]
+        if rows:
+            session.execute(insert(table), rows)
+        counts[table.name] = len(rows)
+    audit_rows = [_typed(table_of(AuditEvent), row) for row in document.get("audit_log", [])]
+    if audit_rows:
+        session.execute(insert(table_of(AuditEvent)), audit_rows)
+    reset_sequences(session)
+    rebuild_summaries(session)
+    if practitioner and practitioner.strip():
+        user_id = practitioner_named(session=session, actor=actor, name=practitioner)
+        actor = replace(actor, user_id=user_id)
+    audit.record(session=session, actor=actor, event=AuditKind.IMPORT, detail="json: all")
+    return counts

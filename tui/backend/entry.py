@@ -1,0 +1,168 @@
+"""Provides the backend's calls for keying in: answers, drafts, completion, alerts and the note."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from hecht.scales.library import ScaleLibrary
+    from hecht.schema.context import Actor
+    from hecht.schema.inputs import GivenAnswer, NewAdministration, NewVisit
+    from hecht.schema.readmodels import AdministrationRead, AlertRead, ScoreRead, VisitRead
+    from hecht.schema.services.drafts import StoredAnswers
+    from hecht.schema.services.trajectories import ChangeSummary
+
+T = TypeVar("T")
+
+NOTE_WRITTEN = "session note written"
+"""The reason stored when a visit gets its first note (a later edit asks for its own reason)."""
+
+
+class EntryCalls:
+    """Item entry's units of work (mixed into ``Backend``, which provides the connection)."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def library(self) -> ScaleLibrary: ...
+        @property
+        def actor(self) -> Actor: ...
+
+        def _run(self, work: Callable[[Session], T], *, writes: bool = False) -> T: ...
+
+    def store_answers(
+        self,
+        answers: Sequence[GivenAnswer],
+        *,
+        administration_id: int | None = None,
+        new: NewAdministration | None = None,
+        new_visit: NewVisit | None = None,
+        paper: bool = False,
+    ) -> StoredAnswers:
+        """Store answers in a draft, or start the draft (and its visit) with them: all or none;
+        ``paper`` when they were transcribed from a paper form."""
+        from hecht.schema.services.drafts import store_answers
+        from hecht.schema.tables import EntryMode
+
+        mode = EntryMode.PAPER if paper else None
+
+        library = self.library
+        return self._run(
+            lambda s: store_answers(
+                session=s, actor=self.actor, library=library, answers=answers,
+                administration_id=administration_id, new=new, new_visit=new_visit, mode=mode,
+            ),
+            writes=True,
+        )  # fmt: skip
+
+    def answer(
+        self,
+        administration_id: int,
+        item_id: str,
+        code: str | None,
+        missing_reason: str | None = None,
+    ) -> list[AlertRead]:
+        """Store one answer of a draft (None: missing, with its reason); return raised alerts."""
+        from hecht.schema.inputs import GivenAnswer
+
+        given = [GivenAnswer(item_id, code, missing_reason)]
+        return self.store_answers(given, administration_id=administration_id).alerts
+
+    def drafts(self, code: str) -> list[AdministrationRead]:
+        """A client's unfinished drafts, to offer for resumption (only that dossier is read)."""
+        from hecht.schema.services.administrations import open_drafts
+
+        return self._run(lambda s: open_drafts(session=s, actor=self.actor, code=code))
+
+    def preview(self, administration_id: int) -> ScoreRead:
+        """Score a draft as it stands, for the review."""
+        from hecht.schema.services.administrations import draft_score
+
+        library = self.library
+        return self._run(
+            lambda s: draft_score(session=s, library=library, administration_id=administration_id)
+        )
+
+    def change(self, administration_id: int, total: float | None) -> ChangeSummary:
+        """A draft's total against the client's earlier totals of the scale."""
+        from hecht.schema.services.trajectories import change_summary
+
+        library = self.library
+        return self._run(
+            lambda s: change_summary(
+                session=s, library=library, administration_id=administration_id, total=total
+            )
+        )
+
+    def complete(self, administration_id: int) -> AdministrationRead:
+        """Complete a draft and store its score."""
+        from hecht.schema.services.administrations import complete_administration
+
+        library = self.library
+        return self._run(
+            lambda s: complete_administration(
+                session=s, actor=self.actor, library=library, administration_id=administration_id
+            ),
+            writes=True,
+        )
+
+    def discard_draft(self, administration_id: int, reason: str) -> None:
+        """Discard an unfinished draft, saying why (its answers stay readable in its history)."""
+        from hecht.schema.services.drafts import discard_draft
+
+        self._run(
+            lambda s: discard_draft(
+                session=s, actor=self.actor, administration_id=administration_id, reason=reason
+            ),
+            writes=True,
+        )
+
+    def acknowledge(self, alert_id: int, actions: str | Sequence[str], note: str) -> AlertRead:
+        """Acknowledge an alert with the action (or actions) taken and what was done."""
+        from hecht.schema.readmodels import AlertAction
+        from hecht.schema.services.alerts import acknowledge_alert
+
+        chosen = [AlertAction(a) for a in ([actions] if isinstance(actions, str) else actions)]
+        return self._run(
+            lambda s: acknowledge_alert(
+                session=s, actor=self.actor, alert_id=alert_id, action=chosen, note=note
+            ),
+            writes=True,
+        )
+
+    def check_visit(self, visit: NewVisit) -> None:
+        """Check a visit before anything is stored for it (its date, its attendees)."""
+        from hecht.schema.services.visits import check_visit
+
+        self._run(lambda s: check_visit(session=s, actor=self.actor, new=visit))
+
+    def save_note(
+        self,
+        visit: int | NewVisit,
+        note: str,
+        themes: list[str],
+        reason: str = NOTE_WRITTEN,
+        expected_version: int | None = None,
+    ) -> VisitRead:
+        """Write a visit's note and themes: a new version of a stored visit (with the reason), or
+        the visit itself when nothing was stored for it yet."""
+        from hecht.schema.services.visits import correct_visit, record_visit
+
+        if isinstance(visit, int):
+            changes: dict[str, Any] = {"note": note or None, "themes": themes}
+            return self._run(
+                lambda s: correct_visit(
+                    session=s,
+                    actor=self.actor,
+                    lineage_id=visit,
+                    changes=changes,
+                    reason=reason,
+                    expected_version=expected_version,
+                ),
+                writes=True,
+            )
+        new = visit.model_copy(update={"note": note or None, "themes": themes})
+        return self._run(lambda s: record_visit(session=s, actor=self.actor, new=new), writes=True)

@@ -1,0 +1,166 @@
+"""Provides ``hecht audit verify`` and ``hecht audit log CODE`` (a client's access log)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from hecht.tui.cli.commands.group import database_options, invocation, json_option
+from hecht.tui.cli.errors import UsageError
+from hecht.tui.cli.invocation import Invocation
+from hecht.tui.i18n import Messages
+
+# Storage modules are imported inside the commands: `hecht scales …` must not pay for them.
+
+
+def commands(messages: Messages) -> dict[str, click.Command]:
+    """The ``audit`` group: verify the chain, print one client's log."""
+
+    @click.group(help=messages("help.audit"))
+    def audit() -> None:
+        """The access log."""
+
+    @audit.command(help=messages("help.audit.verify"))
+    @click.option(
+        "--head", "kept", metavar=messages("metavar.head"), help=messages("help.audit.head")
+    )
+    @database_options(messages)
+    @json_option(messages)
+    def verify(kept: str | None, db: str | None, demo: bool, as_json: bool) -> int:
+        return run_verify(invocation(db, demo), as_json, kept)
+
+    @audit.command(help=messages("help.audit.log"))
+    @click.argument("code", metavar=messages("metavar.code"))
+    @database_options(messages)
+    @json_option(messages)
+    def log(code: str, db: str | None, demo: bool, as_json: bool) -> int:
+        return run_client_log(invocation(db, demo), code, as_json)
+
+    return {"audit": audit}
+
+
+def run_verify(invocation: Invocation, as_json: bool = False, kept: str | None = None) -> int:
+    """Check the chain, the append-only triggers, the sealed rows and the heads kept outside
+    the database; print the head to keep and every finding; exit 2 on any finding."""
+    from hecht.schema.db.database import unit_of_work
+    from hecht.schema.trail import audit
+    from hecht.schema.trail.anchor import HeadFileError, parse_head
+    from hecht.tui.cli.invocation import opened_database
+
+    messages = invocation.messages
+    try:
+        kept_head = None if kept is None else parse_head(kept)
+    except HeadFileError:
+        raise UsageError(messages("audit.bad_head", head=kept)) from None
+    with opened_database(invocation) as engine, unit_of_work(engine) as session:
+        _refuse_a_limited_role(session, messages)
+        report = audit.verify_all(session=session, kept=kept_head)
+    if as_json:
+        print(json.dumps(_found(report), indent=2))
+    else:
+        _print_report(report, messages)
+    return 0 if report.intact else 2
+
+
+def _refuse_a_limited_role(session: Any, messages: Messages) -> None:
+    """A role that sees only its caseload would find every other dossier's rows "removed"."""
+    from hecht.schema.caseloads import caseload_state
+
+    state = caseload_state(session.connection())
+    if state.limits_this_role:
+        raise UsageError(
+            messages("audit.error.limited", role=state.role, administrator=state.administrator)
+        )
+
+
+def _found(report: Any) -> dict[str, Any]:
+    return {
+        "events": report.chain.events,
+        "intact": report.intact,
+        "head_hash": report.chain.head_hash,
+        "head": report.head.token(),
+        "head_file": None if report.head_file is None else str(report.head_file),
+        "problems": report.chain.problems,
+        "findings": [{"finding": found.key, **found.values} for found in report.findings],
+    }
+
+
+def _print_report(report: Any, messages: Messages) -> None:
+    if report.intact:
+        print(messages("audit.intact", events=report.chain.events, head=report.chain.head_hash))
+    for problem in report.chain.problems:
+        print(messages("audit.problem", problem=problem))
+    for found in report.findings:
+        values = dict(found.values)
+        if "kind" in values:
+            values["kind"] = messages(f"audit.kind.{values['kind']}")
+        problem = messages(f"audit.finding.{found.key}", **values)
+        if "client" in values:
+            problem = messages("audit.in_dossier", problem=problem, code=values["client"])
+        print(messages("audit.problem", problem=problem))
+    print(messages("audit.keep_head", head=report.head.token()))
+    if report.head_file is None:
+        print(messages("audit.no_head_file"))
+    else:
+        print(messages("audit.head_file", path=report.head_file))
+
+
+def run_client_log(invocation: Invocation, code: str, as_json: bool = False) -> int:
+    """Print every access to one client's dossier, naming who; printing it is itself logged."""
+    from hecht.schema.db.database import unit_of_work
+    from hecht.schema.errors import ServiceError
+    from hecht.tui.cli.invocation import opened_database
+    from hecht.tui.views.service_text import service_error_text
+
+    messages = invocation.messages
+    try:
+        with opened_database(invocation) as engine, unit_of_work(engine) as session:
+            entries, names = _read_log(session, invocation, code)
+    except ServiceError as error:
+        raise UsageError(service_error_text(error, messages)) from None
+    if as_json:
+        rows = [
+            {**entry.__dict__, "at": entry.at.isoformat(), "user": names.get(entry.user_id)}
+            for entry in entries
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    print(messages("audit.log_header", code=code))
+    for entry in entries:
+        print(_log_line(entry, names, messages))
+    return 0
+
+
+def _read_log(session: Any, invocation: Invocation, code: str) -> tuple[list[Any], dict[int, str]]:
+    from hecht.schema.services.clients import client_row, practitioner_names
+    from hecht.schema.trail import audit
+    from hecht.schema.trail.audit import AuditKind
+
+    client = client_row(session, code, tombstone_ok=True)
+    audit.record(
+        session=session,
+        actor=invocation.actor(session),
+        event=AuditKind.PRINT,
+        client_id=client.id,
+        client_code=client.code,
+        detail="access log",
+    )
+    entries = audit.client_log(session=session, client_id=client.id)  # type: ignore[arg-type]
+    ids = {entry.user_id for entry in entries if entry.user_id is not None}
+    return entries, practitioner_names(session=session, ids=ids)
+
+
+def _log_line(entry: Any, names: dict[int, str], messages: Messages) -> str:
+    from hecht.tui.views.formatting import formatter
+
+    return messages(
+        "audit.log_line",
+        at=formatter(messages.language).moment(entry.at),
+        event=entry.event,
+        access_point=entry.access_point,
+        user="—" if entry.user_id is None else names.get(entry.user_id, entry.user_id),
+        outcome=entry.outcome,
+        detail=entry.detail or "",
+    )

@@ -1,0 +1,135 @@
+"""Provides ``hecht caseload``: every client in care with the latest scores and the signals."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from hecht.tui.cli.commands.group import database_options, invocation, json_option
+from hecht.tui.cli.invocation import Invocation
+from hecht.tui.i18n import Messages
+
+# Storage modules are imported inside the commands: `hecht scales …` must not pay for them.
+
+SHOWN_SCALES = ("who5", "csi4")
+"""The scales the caseload shows as columns: wellbeing and the relationship."""
+
+
+def commands(messages: Messages) -> dict[str, click.Command]:
+    """The ``caseload`` command."""
+
+    @click.command(help=messages("help.caseload"))
+    @json_option(messages)
+    @click.option("--names", is_flag=True, help=messages("help.names"))
+    @database_options(messages)
+    def caseload(as_json: bool, names: bool, db: str | None, demo: bool) -> int:
+        return run_caseload(invocation(db, demo), as_json, names)
+
+    return {"caseload": caseload}
+
+
+def signal_json(signal: Any, messages: Messages) -> dict[str, Any]:
+    """Return a signal with its explanation in the chosen language and its figures."""
+    from hecht.tui.views.signal_text import explain
+
+    return {
+        "kind": str(signal.kind),
+        "scale": signal.scale_id,
+        "explanation": explain(signal, messages),
+        "detail": dict(signal.detail),
+    }
+
+
+def row_json(row: Any, messages: Messages, library: Any, names: bool) -> dict[str, Any]:
+    """Return every field of a caseload row; the name only when the user asked for names."""
+    from hecht.tui.reports.labels import ReportText
+
+    text = ReportText(messages, library)
+    return {
+        "client_id": row.client_id,
+        "code": row.code,
+        "name": row.name if names else None,
+        "couple_id": row.couple_id,
+        "partner_code": row.partner_code,
+        "episode_lineage_id": row.episode_lineage_id,
+        "week": row.week,
+        "last_visit": None if row.last_visit is None else row.last_visit.isoformat(),
+        "visits": row.visits,
+        "open_alerts": row.open_alerts,
+        "drafts": row.drafts,
+        "latest": {
+            scale_id: {
+                "total": latest.total,
+                "band": latest.band,
+                "band_label": None if latest.band is None else text.band(scale_id, latest.band),
+                "previous": latest.previous,
+            }
+            for scale_id, latest in sorted(row.latest.items())
+        },
+        "signals": [signal_json(signal, messages) for signal in row.signals],
+    }
+
+
+def _trend(latest: Any, shown: Any) -> str:
+    if latest is None or latest.total is None:
+        return "—"
+    arrow = ""
+    if latest.previous is not None and latest.total != latest.previous:
+        arrow = "↑" if latest.total > latest.previous else "↓"
+    return f"{shown.number(latest.total, 2)}{arrow}"
+
+
+def print_table(rows: list[Any], messages: Messages, names: bool) -> None:
+    """Print one line per client, each signal explained on its own line beneath it."""
+    from hecht.tui.views.formatting import formatter
+    from hecht.tui.views.signal_text import explain, marks
+
+    if not rows:
+        print(messages("caseload_cmd.empty"))
+        return
+    shown = formatter(messages.language)
+    keys = ["code", *(["name"] if names else []), "week", "visits", "last_visit"]
+    headers = [messages(f"caseload_cmd.column.{key}") for key in keys]
+    headers += ["WHO-5", "CSI-4", messages("caseload_cmd.column.signals")]
+    table = []
+    for row in rows:
+        cells = [row.code, *([row.name or "—"] if names else []), row.week or "—"]
+        cells += [str(row.visits), shown.date(row.last_visit)]
+        cells += [_trend(row.latest.get(scale), shown) for scale in SHOWN_SCALES]
+        table.append([*cells, marks(row.signals)])
+    widths = [
+        max(len(str(cell)) for cell in column) for column in zip(*[headers, *table], strict=True)
+    ]
+    for cells, row in zip([headers, *table], [None, *rows], strict=True):
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+        )
+        for signal in [] if row is None else row.signals:
+            print(f"    {explain(signal, messages)}")
+
+
+def run_caseload(invocation: Invocation, as_json: bool = False, names: bool = False) -> int:
+    """List the clients in care (an audited listing); names only with --names."""
+    from hecht.scales.library import load_library
+    from hecht.schema.db.database import unit_of_work
+    from hecht.schema.services.caseload import caseload
+    from hecht.tui.backend.core import signal_thresholds
+    from hecht.tui.cli.invocation import opened_database
+    from hecht.tui.folders import local_scales_dir
+
+    messages = invocation.messages
+    thresholds = signal_thresholds(invocation.config)
+    library = load_library(local_scales_dir())
+    with opened_database(invocation) as engine, unit_of_work(engine) as session:
+        rows = caseload(
+            session=session, actor=invocation.actor(session), library=library,
+            thresholds=thresholds,
+        )  # fmt: skip
+    if as_json:
+        found = [row_json(row, messages, library, names) for row in rows]
+        print(json.dumps(found, indent=2, ensure_ascii=False))
+    else:
+        print_table(rows, messages, names)
+    return 0

@@ -1,0 +1,347 @@
+"""Provides ``hecht backup|restore|export|import``: data in and out, each audited."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from hecht.tui.cli.commands.group import database_options, invocation
+from hecht.tui.cli.commands.source import read_source
+from hecht.tui.cli.errors import UsageError
+from hecht.tui.cli.invocation import Invocation
+from hecht.tui.i18n import Messages
+
+# Storage modules are imported inside the commands: `hecht scales …` must not pay for them.
+
+
+def commands(messages: Messages) -> dict[str, click.Command]:
+    """The data commands: backup, restore, export, import, import-csv."""
+    force = click.option("--force", is_flag=True, help=messages("help.force"))
+
+    @click.command(help=messages("help.backup"))
+    @click.argument("target", metavar=messages("metavar.file"), type=Path)
+    @database_options(messages)
+    def backup(target: Path, db: str | None, demo: bool) -> int:
+        return run_backup(invocation(db, demo), target)
+
+    @click.command(help=messages("help.restore"))
+    @click.argument("source", metavar=messages("metavar.file"), type=Path)
+    @click.option("--yes", is_flag=True, help=messages("help.yes"))
+    @database_options(messages, demo=False)
+    def restore(source: Path, yes: bool, db: str | None) -> int:
+        return run_restore(invocation(db, demo_allowed=False), source, yes)
+
+    @click.command(help=messages("help.export"))
+    @click.option("--format", "kind", type=click.Choice(("json", "csv", "fhir")), default="json",
+                  help=messages("help.export.format"))  # fmt: skip
+    @click.option("--out", metavar=messages("metavar.file_or_folder"), type=Path, required=True,
+                  help=messages("help.export.out"))  # fmt: skip
+    @click.option("--pseudonymize", is_flag=True, help=messages("help.pseudonymize"))
+    @click.option("--study-key", metavar=messages("metavar.key"), help=messages("help.study_key"))
+    @click.option("--names", is_flag=True, help=messages("help.export.names"))
+    @click.option("--per-client", is_flag=True, help=messages("help.export.per_client"))
+    @force
+    @click.option("--plain", is_flag=True, help=messages("help.plain"))
+    @database_options(messages)
+    def export(kind: str, out: Path, pseudonymize: bool, study_key: str | None, names: bool,
+               per_client: bool, force: bool, plain: bool, db: str | None,
+               demo: bool) -> int:  # fmt: skip
+        from hecht.tui.cli.commands.fhir import check_export_options, export_fhir_folder
+        from hecht.tui.reports.output import guard_plain
+
+        check_export_options(
+            messages, kind, names=names, per_client=per_client, pseudonymize=pseudonymize,
+            study_key=study_key,
+        )  # fmt: skip
+        found = invocation(db, demo)
+        guard_plain(found.database_file(), out, messages, plain=plain)
+        if kind == "fhir":
+            return export_fhir_folder(found, out, names=names, per_client=per_client, force=force)
+        if kind == "csv":
+            key = study_key if pseudonymize else None
+            return export_csv_folder(
+                found, out, key, pseudonymize=pseudonymize, study_key=study_key, force=force
+            )
+        if pseudonymize:
+            raise UsageError(messages("error.json_not_pseudonymized"))
+        return export_json(found, out, force=force)
+
+    @click.command("import", help=messages("help.import"))
+    @click.argument("source", metavar=messages("metavar.file"), type=Path)
+    @click.option("--format", "kind", type=click.Choice(("json", "fhir")), default="json",
+                  help=messages("help.import.format"))  # fmt: skip
+    @database_options(messages, demo=False)
+    def load(source: Path, kind: str, db: str | None) -> int:
+        if kind == "fhir":
+            from hecht.tui.cli.commands.fhir import run_import_fhir
+
+            return run_import_fhir(invocation(db, demo_allowed=False), source)
+        return run_import(invocation(db, demo_allowed=False), source)
+
+    @click.command("import-csv", help=messages("help.import_csv"))
+    @click.argument("source", metavar=messages("metavar.file"), type=Path)
+    @click.option("--dry-run", is_flag=True, help=messages("help.dry_run"))
+    @database_options(messages)
+    def paper(source: Path, dry_run: bool, db: str | None, demo: bool) -> int:
+        return run_import_csv(invocation(db, demo), source, dry_run)
+
+    found = (backup, restore, export, load, paper)
+    return {command.name: command for command in found if command.name}
+
+
+def database_file(invocation: Invocation) -> Path:
+    """Return the SQLite file in use, or refuse: backup and restore are for SQLite files."""
+    path = invocation.database_file()
+    if path is None:
+        raise UsageError(invocation.messages("error.backup_sqlite_only"))
+    return path
+
+
+def backup_refusal(error: Any, messages: Messages) -> UsageError:
+    """Word a refused backup or restore for the person who asked for it."""
+    return UsageError(
+        messages(f"backup.error.{error.problem.value}", path=error.path, detail=error.detail)
+    )
+
+
+def run_backup(invocation: Invocation, target: Path) -> int:
+    """Make a verified copy of the database file; the export is logged once it is made."""
+    from hecht.schema.db.cipher import key_for
+    from hecht.schema.db.database import unit_of_work
+    from hecht.schema.exchange.backup import BackupError, BackupProblem, backup_sqlite
+    from hecht.schema.trail import audit
+    from hecht.schema.trail.anchor import head_file
+    from hecht.schema.trail.audit import AuditKind
+    from hecht.tui.cli.invocation import opened_database
+    from hecht.tui.reports.output import guard_output, kept_only_if_logged
+
+    messages = invocation.messages
+    source = database_file(invocation)
+    guard_output(target, source, messages)
+    # a backup (and the head carried beside it) whose log entry is refused is removed
+    with opened_database(invocation) as engine, kept_only_if_logged(target, head_file(target)):
+        key = key_for(source)  # an encrypted database backs up encrypted, with its own key
+        try:
+            report = backup_sqlite(source, target, source_key=key, target_key=key)
+        except BackupError as error:
+            if error.problem is BackupProblem.CANNOT_COPY:  # the target's disk, as a rule
+                not_made = messages("backup.error.not_made", path=target, detail=error.detail)
+                raise UsageError(not_made) from None
+            raise backup_refusal(error, messages) from None
+        with unit_of_work(engine) as session:
+            audit.record(
+                session=session,
+                actor=invocation.actor(session),
+                event=AuditKind.EXPORT,
+                detail="backup",
+            )
+    rows = sum(report.row_counts.values())
+    print(messages("backup.done", path=report.path, tables=len(report.row_counts), rows=rows))
+    return 0
+
+
+def confirm_restore(invocation: Invocation, source: Path, clients: int) -> None:
+    """Ask the user to type yes (in their language) before the database is replaced.
+
+    Raises:
+        UsageError: not confirmed, or no terminal to ask in.
+    """
+    messages = invocation.messages
+    if not sys.stdin.isatty():
+        raise UsageError(messages("restore.confirm_needed"))
+    database = invocation.database_file()
+    typed = input(messages("restore.confirm", database=database, source=source, clients=clients))
+    if typed.strip().casefold() != messages("restore.confirm_word").casefold():
+        raise UsageError(messages("restore.not_confirmed"))
+
+
+def run_restore(invocation: Invocation, source: Path, yes: bool = False) -> int:
+    """Replace the database with a verified backup, after confirmation; the old file is kept."""
+    from hecht.schema.db.database import unit_of_work
+    from hecht.schema.exchange.backup import BackupError, check_restorable, restore_sqlite
+    from hecht.schema.trail import audit
+    from hecht.schema.trail.audit import AuditKind
+    from hecht.tui.cli.invocation import check_location, opened_database
+
+    messages = invocation.messages
+    database = database_file(invocation)
+    check_location(invocation.database_url(), messages, may_create=True)
+    try:
+        counts = check_restorable(source, database)
+        if not yes:
+            confirm_restore(invocation, source, counts.get("client", 0))
+        kept = restore_sqlite(source, database)
+    except BackupError as error:
+        raise backup_refusal(error, messages) from None
+    try:
+        with opened_database(invocation) as engine, unit_of_work(engine) as session:
+            audit.record(
+                session=session,
+                actor=invocation.actor(session),
+                event=AuditKind.IMPORT,
+                detail="restore",
+            )
+    except UsageError as error:  # restored already: say so, whatever kept the log from it
+        reason = error.reason or str(error)
+        said = messages("restore.not_logged", database=database, kept=kept or "—", reason=reason)
+        raise UsageError(said) from None
+    print(messages("restore.done", database=database, kept=kept or "—"))
+    return 0
+
+
+def export_json(invocation: Invocation, out: Path, *, force: bool = False) -> int:
+    """Write the whole database as one JSON file (an audited export)."""
+    from hecht.schema.db.database import unit_of_work
+    from hecht.schema.exchange.transfer import export_document, write_export
+    from hecht.tui.cli.invocation import opened_database
+    from hecht.tui.reports.output import guard_output, kept_only_if_logged
+
+    messages = invocation.messages
+    invocation.require_practitioner()
+    guard_output(out, invocation.database_file(), messages, force=force)
+    try:
+        with (
+            kept_only_if_logged(out),
+            opened_database(invocation) as engine,
+            unit_of_work(engine) as session,
+        ):
+            document = export_document(session=session, actor=invocation.actor(session))
+            write_export(document, out)
+    except OSError as error:
+        raise UsageError(messages("error.cannot_write", path=out, reason=error.strerror)) from None
+    rows = sum(len(rows) for rows in document["tables"].values())
+    print(messages("export.done", path=out, rows=rows))
+    return 0
+
+
+def csv_folder(out: Path, invocation: Invocation, force: bool) -> None:
+    """Make the export folder (its parent must exist) and check every file it will hold."""
+    from hecht.schema.exchange.csv_export import CSV_FILES
+    from hecht.schema.exchange.files import PRIVATE_FOLDER
+    from hecht.tui.reports.output import guard_output
+
+    messages = invocation.messages
+    if out.exists() and not out.is_dir():
+        raise UsageError(messages("error.csv_out_not_folder", path=out))
+    database = invocation.database_file()
+    if not out.exists():
+        guard_output(out, database, messages)  # its folder must exist and be writable
+    else:
+        for name in CSV_FILES:
+            guard_output(out / name, database, messages, force=force)
+    try:
+        out.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+    except OSError as error:
+        raise UsageError(messages("error.cannot_write", path=out, reason=error.strerror)) from None
+
+
+def export_csv_folder(
+    invocation: Invocation,
+    out: Path,
+    key: str | None,
+    *,
+    pseudonymize: bool,
+    study_key: str | None,
+    force: bool = False,
+) -> int:
+    """Write long.csv, wide.csv and the codebooks into a folder, pseudonymised on request."""
+    from hecht.scales.library import load_library
+    from hecht.schema.db.database import unit_of_work
+    from hecht.schema.exchange.csv_export import export_csv
+    from hecht.tui.cli.invocation import opened_database
+    from hecht.tui.folders import local_scales_dir
+    from hecht.tui.reports.output import kept_only_if_logged
+
+    messages = invocation.messages
+    if pseudonymize and not (study_key or "").strip():
+        raise UsageError(messages("error.study_key_needed"))
+    if study_key and not pseudonymize:
+        raise UsageError(messages("error.study_key_without_pseudonymize"))
+    invocation.require_practitioner()
+    csv_folder(out, invocation, force)
+    try:
+        with (
+            kept_only_if_logged(out),
+            opened_database(invocation) as engine,
+            unit_of_work(engine) as session,
+        ):
+            report = export_csv(
+                session=session,
+                actor=invocation.actor(session),
+                library=load_library(local_scales_dir()),
+                folder=out,
+                study_key=key,
+            )
+    except OSError as error:
+        raise UsageError(messages("error.cannot_write", path=out, reason=error.strerror)) from None
+    for name, rows in report.files.items():
+        print(messages("export.file", path=out / name, rows=rows))
+    return 0
+
+
+def run_import(invocation: Invocation, source: Path) -> int:
+    """Load a JSON export into an empty database (a new file is created for it)."""
+    from hecht.schema.db.database import unit_of_work
+    from hecht.schema.errors import ServiceError
+    from hecht.schema.exchange.transfer import import_document
+    from hecht.tui.cli.invocation import opened_database
+    from hecht.tui.views.service_text import service_error_text
+
+    messages = invocation.messages
+    invocation.require_practitioner()
+    try:
+        document = json.loads(read_source(source, messages))
+    except json.JSONDecodeError as error:
+        raise UsageError(messages("error.not_json", path=source, line=error.lineno)) from None
+    try:
+        with (
+            opened_database(invocation, may_create=True) as engine,
+            unit_of_work(engine) as session,
+        ):
+            counts = import_document(
+                session=session,
+                actor=invocation.actor(),
+                document=document,
+                practitioner=None if invocation.config is None else invocation.config.practitioner,
+            )
+    except ServiceError as error:
+        raise UsageError(f"{source}: {service_error_text(error, messages)}") from None
+    print(messages("import.done", path=source, rows=sum(counts.values())))
+    return 0
+
+
+def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
+    """Import historical paper records: every row checked first, all or nothing written."""
+    from hecht.scales.library import load_library
+    from hecht.schema.db.database import unit_of_work
+    from hecht.schema.exchange.csv_import import CsvImportError, import_paper_records
+    from hecht.tui.cli.invocation import opened_database
+    from hecht.tui.folders import local_scales_dir
+
+    messages = invocation.messages
+    if not dry_run:
+        invocation.require_practitioner()  # the answers are stored as entered by someone
+    text = read_source(source, messages, "utf-8-sig")
+    try:
+        with opened_database(invocation) as engine, unit_of_work(engine) as session:
+            report = import_paper_records(
+                session=session,
+                actor=invocation.actor(session),
+                library=load_library(local_scales_dir()),
+                text=text,
+                dry_run=dry_run,
+            )
+    except CsvImportError as error:
+        raise UsageError(f"{source}: {error}") from None
+    for problem in report.problems:
+        print(f"{source}: {problem}")
+    if report.problems:
+        print(messages("import_csv.refused", bad=len(report.problems), total=report.checked))
+        return 2
+    key = "import_csv.checked" if dry_run else "import_csv.done"
+    print(messages(key, total=report.checked, written=report.written))
+    return 0

@@ -1,0 +1,68 @@
+"""Provides ``hecht demo``: a synthetic practice in its own database, never the real one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from hecht.schema.demo.file import demo_database_path
+from hecht.tui.cli.commands.group import database_options, invocation
+from hecht.tui.cli.errors import UsageError
+from hecht.tui.cli.invocation import Invocation
+from hecht.tui.i18n import Messages
+
+
+def commands(messages: Messages) -> dict[str, click.Command]:
+    """The ``demo`` command."""
+
+    @click.command(help=messages("help.demo"))
+    @click.option("--seed", type=int, default=1, help=messages("help.seed"))
+    @database_options(messages, demo=False)
+    def demo(seed: int, db: str | None) -> int:
+        return run_demo(invocation(db, demo_allowed=False), seed)
+
+    return {"demo": demo}
+
+
+def target_url(invocation: Invocation) -> str:
+    """Return where the demo goes: ``--db``, else the demo file (made anew each time)."""
+    from hecht.schema.db.engine import database_url
+
+    messages = invocation.messages
+    chosen = invocation.db
+    if chosen is None:
+        path = demo_database_path()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return database_url(str(path))
+    url = database_url(chosen)
+    if url == Invocation(messages, invocation.config).database_url():
+        raise UsageError(messages("error.demo_real_database"))
+    return url
+
+
+def run_demo(invocation: Invocation, seed: int = 1) -> int:
+    """Build the demo practice into an empty database."""
+    from sqlalchemy import func, select
+
+    from hecht.scales.library import load_library
+    from hecht.schema.db.engine import describe_url
+    from hecht.schema.demo.build import build_demo_practice
+    from hecht.schema.tables import Client
+    from hecht.tui.cli.invocation import check_location, open_engine
+
+    messages = invocation.messages
+    url = target_url(invocation)
+    check_location(url, messages, may_create=True)
+    engine = open_engine(url, messages)
+    try:
+        with engine.connect() as connection:
+            if connection.execute(select(func.count()).select_from(Client)).scalar():
+                raise UsageError(messages("error.demo_not_empty", database=describe_url(url)))
+        report = build_demo_practice(engine=engine, library=load_library(None), seed=seed)
+    finally:
+        engine.dispose()
+    print(messages("demo.done", database=describe_url(url), **vars(report)))
+    print(messages("demo.use", database=describe_url(url)))
+    return 0

@@ -1,0 +1,347 @@
+"""Provides ``hecht enter CODE [SCALE]``: the same item entry as line prompts, no full screen.
+
+No draft exists until the first answer is given; from then on every answer is stored as it is
+typed, so stopping (Ctrl+C, Escape, a closed terminal) leaves a draft to resume.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from hecht.tui.cli.commands.group import database_options, invocation
+from hecht.tui.cli.errors import UsageError
+from hecht.tui.cli.invocation import Invocation, storage_faults_refused
+from hecht.tui.cli.prompts import MISSING, Prompter, QuestionaryPrompter
+from hecht.tui.cli.yes_no import prompt_words
+from hecht.tui.i18n import Messages
+
+
+def commands(messages: Messages) -> dict[str, click.Command]:
+    """The ``enter`` command."""
+
+    @click.command(help=messages("help.enter"))
+    @click.argument("code", metavar=messages("metavar.code"))
+    @click.argument("scale", metavar=messages("metavar.scale"), required=False)
+    @database_options(messages)
+    def enter(code: str, scale: str | None, db: str | None, demo: bool) -> int:
+        return run_enter(invocation(db, demo), code, scale)
+
+    return {"enter": enter}
+
+
+def open_backend(invocation: Invocation) -> Any:
+    """The backend on the command's database, opened; refuse with the reason."""
+    from hecht.scales.library import load_library
+    from hecht.schema.context import utc_now
+    from hecht.schema.db.database import DatabaseOpenError
+    from hecht.tui.backend.core import Backend
+    from hecht.tui.cli.invocation import access_point, check_location
+    from hecht.tui.folders import local_scales_dir
+
+    messages = invocation.messages
+    check_location(invocation.database_url(), messages, may_create=False)
+    config = invocation.config
+    backend = Backend(
+        invocation.database_url(),
+        load_library(local_scales_dir()),
+        access_point("cli"),
+        utc_now,
+        None if config is None else config.practitioner,
+    )
+    try:
+        # registering the practitioner is the first write: a read-only or full database
+        with storage_faults_refused(invocation.database_url(), messages):
+            backend.open()
+    except DatabaseOpenError as error:
+        from hecht.tui.views.service_text import database_refusal_text
+
+        raise UsageError(database_refusal_text(error, messages)) from None
+    return backend
+
+
+def run_enter(
+    invocation: Invocation, code: str, scale: str | None, prompter: Prompter | None = None
+) -> int:
+    """Key in one scale for a client with line prompts; each answer is stored as it is given.
+
+    Returns 0 when completed or kept as a draft, 130 when stopped with Ctrl+C.
+    """
+    from hecht.scales.library import UnknownScaleError
+    from hecht.schema.errors import ServiceError
+    from hecht.tui.views.service_text import service_error_text
+
+    messages = invocation.messages
+    ask = prompter or QuestionaryPrompter(prompt_words(messages))
+    invocation = with_practitioner(invocation, ask)
+    backend = open_backend(invocation)
+    try:
+        # reading the client or the drafts, before any answer, may meet a storage fault
+        with storage_faults_refused(invocation.database_url(), messages):
+            return EntryFlow(backend, messages, ask).run(code, scale)
+    except ServiceError as error:
+        raise UsageError(service_error_text(error, messages)) from None
+    except UnknownScaleError as error:
+        raise UsageError(
+            messages("error.unknown_scale", scale=scale, known=", ".join(error.known))
+        ) from None
+    finally:
+        backend.close()
+
+
+def with_practitioner(invocation: Invocation, ask: Prompter) -> Invocation:
+    """The invocation with the practitioner's name: asked once, as the screens' first start asks
+    it, when the settings name nobody, and kept in them, so that the access log names who
+    entered the answers. The demo practice, which holds nobody's data, needs no name.
+
+    Raises:
+        UsageError: no name given (or too short), or the settings could not be written.
+    """
+    config = invocation.config
+    if invocation.demo or (config is not None and (config.practitioner or "").strip()):
+        return invocation
+    from dataclasses import replace
+
+    from hecht.tui.config import (
+        PRACTITIONER_MAX_LENGTH,
+        PRACTITIONER_MIN_LENGTH,
+        Config,
+        save_config,
+    )
+
+    messages = invocation.messages
+    ask.say(messages("practitioner.why"))
+    name = " ".join((ask.text(messages("init.practitioner")) or "").split())
+    if len(name) < PRACTITIONER_MIN_LENGTH:
+        raise UsageError(messages("practitioner.needed"))
+    updated = (config if config is not None else Config()).model_copy(
+        update={"practitioner": name[:PRACTITIONER_MAX_LENGTH]}
+    )
+    try:
+        save_config(updated)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise UsageError(messages("practitioner.not_saved", reason=reason)) from None
+    return replace(invocation, config=updated)
+
+
+@dataclass
+class Entry:
+    """A scale being keyed in: the draft once the first answer made it, else what to start."""
+
+    code: str
+    scale_id: str
+    episode: int | None
+    draft: Any = None
+
+
+class EntryFlow:
+    """Item by item in the terminal: resume a draft or start one, answer, acknowledge, confirm."""
+
+    def __init__(self, backend: Any, messages: Messages, prompter: Prompter) -> None:
+        self.backend, self.text, self.ask = backend, messages, prompter
+
+    def run(self, code: str, scale_id: str | None) -> int:
+        """Return 0 when completed or kept as a draft, 130 when stopped with Ctrl+C."""
+        try:
+            entry = self._entry(code, scale_id)
+        except KeyboardInterrupt:
+            self.ask.say(self.text("enter.nothing_stored"))
+            return 130
+        if entry is None:
+            return 0
+        try:
+            return self._items(entry)
+        except KeyboardInterrupt:
+            self._stopped(entry)
+            return 130
+        except Exception as error:
+            refusal = self._not_stored(entry, error)
+            if refusal is None:
+                raise
+            raise refusal from None
+
+    def _not_stored(self, entry: Entry, error: BaseException) -> UsageError | None:
+        """An answer, an acknowledgement or the completion the database refused (held by another
+        program, read-only, a full disk): what was stored, and how to go on; None for any other
+        error. What was stored before stays stored: each answer is its own unit of work."""
+        from hecht.tui.cli.invocation import storage_reason
+
+        reason = storage_reason(error, self.text)
+        if reason is None:
+            return None
+        key = "enter.not_stored_nothing" if entry.draft is None else "enter.not_stored_draft"
+        return UsageError(self.text(key, reason=reason, code=entry.code, scale=entry.scale_id))
+
+    def _items(self, entry: Entry) -> int:
+        draft = entry.draft
+        version = None if draft is None else draft.scale_version
+        definition = self.backend.library.get(entry.scale_id, version)
+        answered = set() if draft is None else {answer.item_id for answer in draft.answers}
+        for number, item in enumerate(definition.items, start=1):
+            if item.id in answered:
+                continue
+            given = self._ask(definition, item, number)
+            if given is None:
+                self._stopped(entry)
+                return 0
+            for alert in self._store(entry, item.id, given):
+                self._acknowledge(alert, definition)
+        return self._finish(entry.draft, definition)
+
+    def _store(self, entry: Entry, item_id: str, given: tuple[str | None, str | None]) -> list[Any]:
+        """Store one answer; the first one starts the draft along with it (never an empty one)."""
+        if entry.draft is not None:
+            alerts: list[Any] = self.backend.answer(entry.draft.id, item_id, *given)
+            return alerts
+        from hecht.schema.inputs import GivenAnswer, NewAdministration
+        from hecht.schema.tables import EntryMode
+
+        new = NewAdministration(
+            client_code=entry.code,
+            scale_id=entry.scale_id,
+            episode_lineage_id=entry.episode,
+            mode=EntryMode.INTERVIEW,
+        )
+        stored = self.backend.store_answers([GivenAnswer(item_id, *given)], new=new)
+        entry.draft = stored.draft
+        return list(stored.alerts)
+
+    def _stopped(self, entry: Entry) -> None:
+        if entry.draft is None:
+            self.ask.say(self.text("enter.nothing_stored"))
+        else:
+            self.ask.say(self.text("entry.draft_kept"))
+            self.ask.say(self.text("enter.resume_later", code=entry.code, scale=entry.scale_id))
+
+    def _ask(self, definition: Any, item: Any, number: int) -> tuple[str | None, str | None] | None:
+        """One item: (code, None), (None, reason) when missing, or None when the user stops.
+
+        Where the scale asks why an item is missing, a cancelled or empty reason asks the item
+        again: it is not marked missing without one.
+        """
+        while True:
+            typed = self._typed(definition, item, number)
+            if typed is None:
+                return None
+            if typed != MISSING:
+                return typed, None
+            if not definition.scoring.missing.ask_reason:
+                return None, None
+            reason = (self.ask.text(self.text("missing.title", item=item.id)) or "").strip()
+            if reason:
+                return None, reason
+
+    def _typed(self, definition: Any, item: Any, number: int) -> str | None:
+        """An option chosen from the list, or a number typed for a numeric (range) item.
+
+        A number is checked where it is typed: one outside the range or between its steps is
+        refused with the allowed values and asked again; '-' marks the item missing.
+        """
+        from hecht.scales.answers import AnswerError, check_code  # pydantic: not at CLI start
+
+        question = self._question(definition, item, number)
+        bounds = definition.option_set(item).range
+        if bounds is None:
+            return self.ask.select(question, self._choices(definition, item))
+        hint = self.text("enter.number", low=f"{bounds.min:g}", high=f"{bounds.max:g}")
+        while True:
+            typed = self.ask.text(f"{question}\n{hint}")
+            if typed is None:
+                return None
+            typed = typed.strip()
+            if typed == MISSING:
+                return MISSING
+            try:
+                check_code(definition, item, typed)
+            except AnswerError as refused:
+                self.ask.say(self.text("entry.refused", key=typed[:16], allowed=refused.allowed))
+                continue
+            return typed
+
+    def _entry(self, code: str, scale_id: str | None) -> Entry | None:
+        """Resume the client's draft of the scale, or say what to start at the first answer."""
+        if scale_id is not None:
+            self.backend.library.get(scale_id)  # an unknown scale is refused before any question
+        episode = self.backend.current_episode(code)  # an unknown client is refused here
+        mine = [d for d in self.backend.drafts(code) if scale_id in (None, d.scale_id)]
+        if mine:
+            resume = self.text("enter.resume", scale=mine[0].scale_id, n=len(mine[0].answers))
+            if self.ask.confirm(resume):
+                return Entry(code, mine[0].scale_id, episode, mine[0])
+        if scale_id is None:
+            language = self.text.language
+            scales = [
+                (
+                    entry.definition.id,
+                    f"{entry.definition.short_name:<8} {entry.definition.name.get(language)}",
+                )
+                for entry in self.backend.library.latest()
+            ]
+            scale_id = self.ask.select(self.text("picker.title"), scales)
+            if scale_id is None:
+                return None
+        return Entry(code, scale_id, episode)
+
+    def _question(self, definition: Any, item: Any, number: int) -> str:
+        from hecht.tui.views.wording import item_wording, other_language_wording
+
+        language = self.text.language
+        label = item_wording(item, language)
+        original = other_language_wording(item, language)
+        shown = f"{label} ({original})" if original else label
+        return f"{definition.short_name} {number}/{len(definition.items)} · {shown}"
+
+    def _choices(self, definition: Any, item: Any) -> list[tuple[str, str]]:
+        from hecht.tui.views.wording import option_wording
+
+        option_set = definition.option_set(item)
+        choices = []
+        for option in option_set.options or []:
+            label = option_wording(item, option, self.text.language)
+            choices.append((str(option.code), f"{option.code}  {label}"))
+        return [*choices, (MISSING, self.text("enter.missing"))]
+
+    def _acknowledge(self, alert: Any, definition: Any) -> None:
+        """Say what was done about an alert: every action taken, and a note of a few words."""
+        from hecht.schema.readmodels import NOTE_MIN_WORDS, AlertAction
+
+        rules = {rule.id: rule for rule in definition.interpretation.critical}
+        message = (
+            rules[alert.rule_id].message.get(self.text.language)
+            if alert.rule_id in rules
+            else alert.rule_id
+        )
+        self.ask.say(self.text("alert.title", level=alert.level.upper()) + " — " + message)
+        actions: list[str] = []
+        while not actions:
+            choices = [(a.value, self.text(f"alert.action.{a.value}"), False) for a in AlertAction]
+            actions = self.ask.checkbox(self.text("enter.choose_actions"), choices) or []
+        note = self.ask.text(self.text("alert.what_was_done")) or ""
+        while len(note.split()) < NOTE_MIN_WORDS:
+            self.ask.say(self.text("alert.need_note", words=NOTE_MIN_WORDS))
+            note = self.ask.text(self.text("alert.what_was_done")) or ""
+        self.backend.acknowledge(alert.id, actions, note.strip())
+
+    def _finish(self, draft: Any, definition: Any) -> int:
+        from hecht.tui.views.formatting import formatter
+
+        preview = self.backend.preview(draft.id)
+        if preview.valid:
+            bands = {
+                band.id: band.label.get(self.text.language)
+                for band in definition.interpretation.bands
+            }
+            band = f" — {bands[preview.band]}" if preview.band in bands else ""
+            total = formatter(self.text.language).score(preview.total)
+            self.ask.say(self.text("review.total", total=total, band=band))
+        else:
+            self.ask.say(self.text("review.invalid", missing=", ".join(preview.missing_items)))
+        if self.ask.confirm(self.text("enter.confirm")):
+            self.backend.complete(draft.id)
+            self.ask.say(self.text("review.saved"))
+        else:
+            self.ask.say(self.text("entry.draft_kept"))
+        return 0

@@ -1,0 +1,166 @@
+"""Provides the FHIR side of ``hecht export`` and ``hecht import``: checks, calls, messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hecht.tui.cli.errors import UsageError
+from hecht.tui.cli.invocation import Invocation
+from hecht.tui.i18n import Messages
+
+if TYPE_CHECKING:
+    from hecht.schema.exchange.fhir.reading import FhirProblem
+
+# Storage modules are imported inside the functions: `hecht scales …` must not pay for them.
+
+
+def check_out(invocation: Invocation, out: Path) -> None:
+    """Refuse an --out that cannot become the export folder, before the database is opened.
+
+    Raises:
+        UsageError: --out is the database or one of its copies, another file, or a new folder
+            whose parent is missing or closed.
+    """
+    from hecht.schema.exchange.files import protected_problem
+    from hecht.tui.reports.output import guard_output
+
+    messages = invocation.messages
+    database = invocation.database_file()
+    if out.exists() and not out.is_dir():
+        if protected_problem(out, database) is not None:
+            guard_output(out, database, messages)  # says it is the database or a kept copy
+        raise UsageError(messages("error.fhir_out_not_folder", path=out))
+    if not out.exists():
+        guard_output(out, database, messages)  # its folder must exist and be writable
+
+
+def make_folder(invocation: Invocation, out: Path, names: list[str], force: bool) -> None:
+    """Check every Bundle the export will write into ``out``, then make the folder (0700).
+
+    Raises:
+        UsageError: a file there may not be replaced (without --force, or never), or the folder
+            cannot be made.
+    """
+    from hecht.schema.exchange.files import PRIVATE_FOLDER
+    from hecht.tui.reports.output import guard_output
+
+    messages = invocation.messages
+    if out.is_dir():
+        for name in names:
+            guard_output(out / name, invocation.database_file(), messages, force=force)
+    try:
+        out.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+    except OSError as error:
+        raise UsageError(messages("error.cannot_write", path=out, reason=error.strerror)) from None
+
+
+def export_fhir_folder(
+    invocation: Invocation, out: Path, *, names: bool, per_client: bool, force: bool
+) -> int:
+    """Write the practice, or each client, as a FHIR R4 Bundle (JSON) into a folder."""
+    from hecht.scales.library import load_library
+    from hecht.schema.db.database import unit_of_work
+    from hecht.schema.exchange.fhir.export import bundle_names, client_codes, export_fhir
+    from hecht.tui.cli.invocation import opened_database
+    from hecht.tui.folders import local_scales_dir
+    from hecht.tui.reports.output import kept_only_if_logged
+
+    messages = invocation.messages
+    invocation.require_practitioner()
+    check_out(invocation, out)
+    try:
+        # one transaction: the clients whose files are checked are the clients written
+        with (
+            kept_only_if_logged(out),
+            opened_database(invocation) as engine,
+            unit_of_work(engine) as session,
+        ):
+            names_ahead = bundle_names(client_codes(session), per_client=per_client)
+            make_folder(invocation, out, names_ahead, force)
+            report = export_fhir(
+                session=session,
+                actor=invocation.actor(session),
+                library=load_library(local_scales_dir()),
+                folder=out,
+                names=names,
+                per_client=per_client,
+                language=messages.language,
+            )
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise UsageError(messages("error.cannot_write", path=out, reason=reason)) from None
+    for name, resources in report.files.items():
+        print(messages("export.fhir_file", path=out / name, resources=resources))
+    return 0
+
+
+def check_export_options(
+    messages: Messages,
+    kind: str,
+    *,
+    names: bool,
+    per_client: bool,
+    pseudonymize: bool,
+    study_key: str | None,
+) -> None:
+    """Refuse options that do not belong to the chosen format.
+
+    Raises:
+        UsageError: --names or --per-client without fhir, or --pseudonymize with fhir.
+    """
+    if kind != "fhir":
+        for flag, given in (("--names", names), ("--per-client", per_client)):
+            if given:
+                raise UsageError(messages("error.fhir_only_option", option=flag))
+    elif pseudonymize or study_key:
+        raise UsageError(messages("error.fhir_pseudonymised_already"))
+
+
+def problem_text(problem: FhirProblem, messages: Messages) -> str:
+    """Phrase one refused resource: where it is in the file, and what is wrong with it."""
+    if problem.entry == 0:
+        where = messages("import_fhir.where_file")
+    else:
+        where = messages("import_fhir.where", entry=problem.entry, id=problem.resource_id or "-")
+    if problem.kind.startswith("answer_"):
+        values = {"item": "", "given": "", "allowed": "", **problem.values}
+        return f"{where}: {messages('error.' + problem.kind, **values)}"
+    return f"{where}: {messages('import_fhir.problem.' + problem.kind, **problem.values)}"
+
+
+def run_import_fhir(invocation: Invocation, source: Path) -> int:
+    """Import QuestionnaireResponses for known scales and clients: all of them, or none."""
+    import json
+
+    from hecht.scales.library import load_library
+    from hecht.schema.db.database import unit_of_work
+    from hecht.schema.exchange.fhir.imports import import_responses
+    from hecht.schema.exchange.fhir.reading import Problems
+    from hecht.tui.cli.commands.source import read_source
+    from hecht.tui.cli.invocation import opened_database
+    from hecht.tui.folders import local_scales_dir
+
+    messages = invocation.messages
+    invocation.require_practitioner()  # the answers are stored as entered by someone
+    try:
+        document = json.loads(read_source(source, messages))
+    except json.JSONDecodeError as error:
+        raise UsageError(messages("error.not_fhir_json", path=source, line=error.lineno)) from None
+    try:
+        with opened_database(invocation) as engine, unit_of_work(engine) as session:
+            report = import_responses(
+                session=session,
+                actor=invocation.actor(session),
+                library=load_library(local_scales_dir()),
+                document=document,
+            )
+    except Problems as refused:
+        for problem in refused.found:
+            print(f"{source}: {problem_text(problem, messages)}")
+        print(messages("import_fhir.refused", bad=len(refused.found)))
+        return 2
+    print(messages("import_fhir.done", path=source, written=report.written))
+    if report.skipped:
+        print(messages("import_fhir.skipped", skipped=report.skipped))
+    return 0

@@ -1,0 +1,155 @@
+"""Provides the click group of ``hecht``: commands loaded when named, options shared, exits.
+
+Each command module offers ``commands(messages)``: its click commands, their help in the user's
+language. The group imports a module only when one of its commands runs or help lists it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from hecht.tui.cli.errors import UsageError
+from hecht.tui.cli.invocation import Invocation
+from hecht.tui.i18n import Messages
+
+COMMAND_MODULES = {
+    "scales": "scales",
+    "db": "db",
+    "audit": "audit",
+    "backup": "data",
+    "restore": "data",
+    "export": "data",
+    "import": "data",
+    "import-csv": "data",
+    "client": "client",
+    "caseload": "caseload",
+    "report": "report",
+    "demo": "demo",
+    "enter": "enter",
+    "init": "init",
+}
+"""Every command, and the module (``hecht.tui.cli.commands.*``) that defines it."""
+OPENS_NO_DATABASE = ("scales", "init")
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported only when they are needed."""
+
+    def __init__(self, *args: Any, messages: Messages, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.messages = messages
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = COMMAND_MODULES.get(cmd_name)
+        if module_name is None:
+            return None
+        module = importlib.import_module(f"hecht.tui.cli.commands.{module_name}")
+        command: click.Command = module.commands(self.messages)[cmd_name]
+        in_language(command, self.messages)
+        return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if name in OPENS_NO_DATABASE and (ctx.params.get("db") or ctx.params.get("demo")):
+            raise click.UsageError(self.messages("error.db_not_used", command=name), ctx)
+        return name, command, rest
+
+
+def in_language(command: click.Command, messages: Messages) -> None:
+    """Word the placeholders of a command's usage line (and its subcommands') for the user."""
+    command.options_metavar = messages("click.options_metavar")
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = messages("click.subcommand_metavar")
+        for sub in command.commands.values():
+            in_language(sub, messages)
+
+
+def database_options(messages: Messages, *, demo: bool = True) -> Callable[[Any], Any]:
+    """Add ``--db`` (and ``--demo``) to a command that opens a database."""
+
+    def decorate(function: Any) -> Any:
+        if demo:
+            function = click.option("--demo", is_flag=True, help=messages("help.demo_command"))(
+                function
+            )
+        return click.option(
+            "--db", metavar=messages("metavar.path_or_url"), help=messages("help.db_option")
+        )(function)
+
+    return decorate
+
+
+def json_option(messages: Messages) -> Callable[[Any], Any]:
+    """Add ``--json`` (machine-readable output)."""
+    return click.option("--json", "as_json", is_flag=True, help=messages("help.json"))
+
+
+def invocation(
+    db: str | None = None, demo: bool = False, *, demo_allowed: bool = True
+) -> Invocation:
+    """The invocation of the running command, with its own ``--db``/``--demo`` applied.
+
+    Raises:
+        UsageError: ``--demo`` where it makes no sense, or together with ``--db``.
+    """
+    context = click.get_current_context()
+    base = context.find_object(Invocation)
+    assert base is not None
+    found = Invocation(base.messages, base.config, db or base.db, demo or base.demo, base.demo_url)
+    if found.demo and not demo_allowed:
+        raise UsageError(base.messages("error.demo_not_here", command=context.command_path))
+    if found.demo and found.db:
+        raise UsageError(base.messages("error.demo_and_db"))
+    return found
+
+
+def build_group(
+    messages: Messages, config: Any, demo_url: Callable[[Messages], str]
+) -> click.Group:
+    """Return the ``hecht`` group, its help and options in the user's language."""
+
+    @click.group(
+        cls=LazyGroup,
+        messages=messages,
+        help=messages("usage.description"),
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    @click.option("--db", metavar=messages("metavar.path_or_url"), help=messages("help.db_option"))
+    @click.option("--demo", is_flag=True, help=messages("help.demo_option"))
+    @click.option("--lang", type=click.Choice(("nl", "en")), help=messages("help.lang"))
+    @click.version_option(package_name="hecht", prog_name="hecht", help=messages("help.version"))
+    @click.pass_context
+    def hecht(context: click.Context, db: str | None, demo: bool, lang: str | None) -> None:
+        context.obj = Invocation(messages, config, db, demo, demo_url)
+
+    in_language(hecht, messages)
+    return hecht
+
+
+def run_click(
+    arguments: Sequence[str], config: Any, messages: Messages, demo_url: Callable[[Messages], str]
+) -> int:
+    """Run ``hecht`` with click; return the exit code. Usage errors exit 2, in one language."""
+    from hecht.tui.cli.commands.click_text import speak
+
+    speak(messages)
+    group = build_group(messages, config, demo_url)
+    try:
+        result = group.main(list(arguments), prog_name="hecht", standalone_mode=False)
+    except click.exceptions.Exit as stop:
+        return int(stop.exit_code)
+    except click.exceptions.Abort:
+        return 130
+    except click.ClickException as error:
+        error.show()
+        return 2
+    return int(result or 0)

@@ -1,0 +1,112 @@
+"""Provides ``hecht init``: who you are, your language, the database, your batteries, and
+encryption of the database (offered, and recommended)."""
+
+from __future__ import annotations
+
+import click
+
+from hecht.tui.cli.invocation import Invocation
+from hecht.tui.cli.prompts import Prompter, QuestionaryPrompter
+from hecht.tui.cli.yes_no import prompt_words
+from hecht.tui.config import Config
+from hecht.tui.i18n import Messages
+
+
+def commands(messages: Messages) -> dict[str, click.Command]:
+    """The ``init`` command."""
+
+    @click.command(help=messages("help.init"))
+    def init() -> int:
+        found = click.get_current_context().find_object(Invocation)
+        assert found is not None
+        return run_init(found.config, messages)
+
+    return {"init": init}
+
+
+def run_init(config: Config, messages: Messages, prompter: Prompter | None = None) -> int:
+    """Ask the settings in the terminal and write the config file; cancelling writes nothing."""
+    from hecht.scales.library import load_library
+    from hecht.schema.db.engine import default_database_path
+    from hecht.tui.config import Protocols, save_config
+    from hecht.tui.folders import local_scales_dir
+
+    ask = prompter or QuestionaryPrompter(prompt_words(messages))
+    name = ask.text(messages("init.practitioner"), config.practitioner or "")
+    language = ask.select(messages("init.language"), [("nl", "Nederlands"), ("en", "English")])
+    database = ask.text(messages("init.database"), config.database or str(default_database_path()))
+    library = load_library(local_scales_dir())
+    language_now = messages.language
+    scales = [
+        (e.definition.id, f"{e.definition.short_name} — {e.definition.name.get(language_now)}")
+        for e in library.latest()
+    ]
+    intake = ask.checkbox(
+        messages("init.intake"), [(i, t, i in config.protocols.intake) for i, t in scales]
+    )
+    visit = ask.checkbox(
+        messages("init.visit"), [(i, t, i in config.protocols.visit) for i, t in scales]
+    )
+    if name is None or language is None or database is None or intake is None or visit is None:
+        ask.say(messages("init.cancelled"))
+        return 0
+    updated = config.model_copy(
+        update={
+            "practitioner": name.strip() or None,
+            "language": language,
+            "database": database.strip() or None,
+            "protocols": Protocols(intake=intake, visit=visit, closing=intake),
+        }
+    )
+    passphrase = ask_encryption(updated.database, messages, ask)
+    ask.say(messages("init.written", path=save_config(updated)))
+    if passphrase is not None:
+        encrypt(updated.database, passphrase, messages, ask)
+    return 0
+
+
+def ask_encryption(database: str | None, messages: Messages, ask: Prompter) -> str | None:
+    """Offer to encrypt an SQLite database (recommended); return the new passphrase, if chosen.
+
+    Raises:
+        UsageError: the passphrase was refused (too short, typed differently); nothing written.
+    """
+    from hecht.schema.db.cipher import is_encrypted
+    from hecht.schema.db.engine import database_url
+    from hecht.tui.cli.invocation import sqlite_file
+    from hecht.tui.cli.unlock import new_passphrase
+
+    path = sqlite_file(database_url(database))
+    if path is None:
+        ask.say(messages("init.postgresql_not_encrypted"))
+        return None
+    if is_encrypted(path):
+        ask.say(messages("init.already_encrypted", path=path))
+        return None
+    if not ask.confirm(messages("init.encrypt"), default=True):
+        ask.say(messages("init.not_encrypted"))
+        return None
+    return new_passphrase(messages, ask=lambda prompt: ask.password(prompt) or "")
+
+
+def encrypt(database: str | None, passphrase: str, messages: Messages, ask: Prompter) -> None:
+    """Encrypt the existing database, or create the new one encrypted, with its schema.
+
+    Raises:
+        UsageError: the database could not be encrypted or created; the message says why.
+    """
+    from hecht.schema.db.cipher import remember_key
+    from hecht.schema.db.engine import database_url
+    from hecht.tui.cli.invocation import open_engine, sqlite_file
+    from hecht.tui.cli.unlock import encrypt_file
+
+    url = database_url(database)
+    path = sqlite_file(url)
+    assert path is not None  # ask_encryption offers encryption for SQLite files only
+    if path.exists() and path.stat().st_size > 0:
+        ask.say(messages("init.encrypt_existing", path=path))
+        encrypt_file(path, passphrase, messages)
+        return
+    remember_key(path, passphrase)
+    open_engine(url, messages).dispose()  # creates the file, encrypted, with the schema
+    ask.say(messages("init.encrypted_new", path=path))

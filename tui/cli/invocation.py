@@ -1,0 +1,238 @@
+"""Provides what a command needs to reach the dossiers: the database and the acting user.
+
+Storage is imported only to open the database, so the TUI can pick its database on the way to
+the first frame without waiting for SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hecht.schema.db.engine import database_url, default_database_path
+from hecht.tui.cli.errors import UsageError
+from hecht.tui.i18n import Messages
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from hecht.schema.context import Actor
+
+
+def access_point(kind: str) -> str:
+    """Name where an access comes from: the interface, the OS user and the host."""
+    return f"{kind}:{os_user()}@{socket.gethostname()}"
+
+
+def os_user() -> str:
+    """The login name, as ``getpass.getuser`` finds it (without importing it and termios)."""
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        if os.environ.get(variable):
+            return os.environ[variable]
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):
+        return "?"
+
+
+def command_actor() -> Actor:
+    """Return the actor for a command-line access, identified by this workstation."""
+    from hecht.schema.context import Actor
+
+    return Actor(user_id=None, access_point=access_point("cli"))
+
+
+def sqlite_file(url: str) -> Path | None:
+    """Return the file of an SQLite URL (None for PostgreSQL or memory), without SQLAlchemy."""
+    scheme, _, rest = url.partition(":///")
+    if not scheme.startswith("sqlite") or rest in ("", ":memory:"):
+        return None
+    return Path(rest.split("?", 1)[0]).expanduser()
+
+
+@dataclass
+class Invocation:
+    """One run of ``hecht``: the language, the settings and the database options given.
+
+    ``demo_url`` returns the demo practice's database (built on first use); it is handed in by
+    whoever starts the command, so this module never imports the demo builder.
+    """
+
+    messages: Messages
+    config: Any = None
+    db: str | None = None
+    demo: bool = False
+    demo_url: Callable[[Messages], str] | None = field(default=None, repr=False)
+
+    def database_url(self) -> str:
+        """The database to work on: the demo's with --demo, else --db, HECHT_DB, the config
+        file, the default. In demo mode the real database is never named, so never touched."""
+        if self.demo:
+            if self.demo_url is None:
+                raise UsageError(self.messages("error.demo_not_here"))
+            return self.demo_url(self.messages)
+        if self.db is not None and password_in(self.db):
+            raise UsageError(self.messages("db.error.password_on_command_line"))
+        configured = None if self.config is None else self.config.database
+        return database_url(self.db, configured)
+
+    def database_file(self) -> Path | None:
+        """The SQLite file worked on, or None for a PostgreSQL database."""
+        return sqlite_file(self.database_url())
+
+    def actor(self, session: Any = None) -> Actor:
+        """Who acts, as the audit log records it: the configured practitioner (registered in
+        this database the first time, as the TUI does) at ``cli:user@host``."""
+        from dataclasses import replace
+
+        actor = command_actor()
+        name = None if self.config is None else self.config.practitioner
+        if session is None or not name:
+            return actor
+        from hecht.schema.services.clients import practitioner_named
+
+        return replace(actor, user_id=practitioner_named(session=session, actor=actor, name=name))
+
+    def require_practitioner(self) -> None:
+        """Refuse the gravest accesses (destroying, exporting, importing dossiers or answers)
+        when the access log could name only the workstation's OS user, not the practitioner:
+        before the database is opened. The demo practice, which holds nobody's data, needs no
+        name.
+
+        Raises:
+            UsageError: no practitioner in the config file; it says where to add one.
+        """
+        name = None if self.config is None else self.config.practitioner
+        if self.demo or (name or "").strip():
+            return
+        from hecht.tui.config import config_path
+
+        raise UsageError(self.messages("error.who_acts", path=config_path()))
+
+
+def password_in(url: str) -> bool:
+    """Whether a database URL carries a password (``postgresql://user:secret@host/db``)."""
+    from urllib.parse import urlsplit
+
+    if "://" not in url:
+        return False  # a path to an SQLite file
+    try:
+        return bool(urlsplit(url).password)
+    except ValueError:
+        return False  # a malformed URL is refused where it is opened
+
+
+def check_location(url: str, messages: Messages, *, may_create: bool) -> None:
+    """Refuse an SQLite database that is a folder, lies in a missing folder, or is missing;
+    unlock an encrypted one (``hecht.tui.cli.unlock``).
+
+    Hecht's own data folder may be missing (a first start creates it); a folder the user named
+    must exist. Only commands that create a database (``may_create``) accept a missing (or
+    empty) file. Every command and the TUI pass here before opening their database, so the
+    passphrase is asked here, once per process, before any screen starts.
+
+    Raises:
+        UsageError: naming the path, what is wrong and how to go on.
+    """
+    path = sqlite_file(url)
+    if path is None:
+        return
+    if path.is_dir():
+        raise UsageError(messages("db.error.is_folder", path=path))
+    own_folder = path.parent == default_database_path().parent
+    if not path.parent.is_dir() and not own_folder:
+        raise UsageError(messages("db.error.no_folder", path=path, folder=path.parent))
+    if not may_create and (not path.exists() or path.stat().st_size == 0):
+        raise UsageError(messages("db.error.missing", path=path))
+    from hecht.tui.cli.unlock import unlock
+
+    unlock(path, messages)
+
+
+@contextmanager
+def opened_database(invocation: Invocation, *, may_create: bool = False) -> Iterator[Engine]:
+    """Open the command's database for the length of the block, and close it after.
+
+    The one place a command reaches its database: checked where it lies, opened (schema
+    upgraded after a verified backup when older), refused with the reason. An encrypted
+    database is unlocked on the way (``check_location``).
+
+    Raises:
+        UsageError: the database cannot be used; the message says why and what to do.
+    """
+    url = invocation.database_url()
+    check_location(url, invocation.messages, may_create=may_create)
+    engine = open_engine(url, invocation.messages)
+    try:
+        with storage_faults_refused(url, invocation.messages):
+            yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def storage_faults_refused(url: str, messages: Messages) -> Iterator[None]:
+    """Turn a storage fault met in the block (``storage_refusal``) into a refusal naming the
+    database, the reason and the fix; every other error goes on as it is."""
+    try:
+        yield
+    except Exception as error:
+        refusal = storage_refusal(error, url, messages)
+        if refusal is None:
+            raise
+        raise refusal from None
+
+
+def shown_database(url: str) -> str:
+    """The database as a message names it: the file's path, or the URL without its password."""
+    path = sqlite_file(url)
+    if path is not None:
+        return str(path)
+    from hecht.schema.db.engine import describe_url
+
+    return describe_url(url)
+
+
+def storage_reason(error: BaseException, messages: Messages) -> str | None:
+    """Why the database or its disk refused (held by another program, read-only, full), in the
+    user's words; None for any other error (never the driver's text: it may hold client data)."""
+    from hecht.schema.db.failures import storage_fault
+
+    failure = storage_fault(error)
+    return None if failure is None else messages(f"storage.{failure.value}")
+
+
+def storage_refusal(error: BaseException, url: str, messages: Messages) -> UsageError | None:
+    """A command's unit of work that the database or its disk refused, as a refusal naming the
+    database, the reason and the fix; None for any other error. The unit of work was rolled
+    back: nothing of it was stored."""
+    reason = storage_reason(error, messages)
+    if reason is None:
+        return None
+    said = messages("error.storage", database=shown_database(url), reason=reason)
+    return UsageError(said, reason=reason)
+
+
+def open_engine(url: str, messages: Messages) -> Engine:
+    """Open a database (``open_database``), turning every reason it cannot into a refusal."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    from hecht.schema.db.database import DatabaseOpenError, open_database
+
+    try:
+        return open_database(url)
+    except DatabaseOpenError as error:
+        from hecht.tui.views.service_text import database_refusal_text
+
+        failure = error.values.get("failure")
+        reason = None if failure is None else messages(f"storage.{failure}")
+        raise UsageError(database_refusal_text(error, messages), reason=reason) from None
+    except (ArgumentError, NoSuchModuleError):
+        raise UsageError(messages("db.error.bad_url", url=url)) from None
