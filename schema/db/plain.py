@@ -8,7 +8,10 @@ One SQL text serves SQLite and PostgreSQL: write ``?`` placeholders, psycopg get
 
 from __future__ import annotations
 
+import gc
+import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, overload
 
@@ -20,6 +23,37 @@ WROTE = "hecht_plain"
 chains' heads are read before it commits (``hecht.schema.trail.seals``)."""
 CHUNK = 5000
 """Values bound in one IN list: far below the parameter limits of SQLite and PostgreSQL."""
+
+
+_pausing = threading.Lock()
+_pausers = 0
+_paused_here = False
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector off while a read builds rows for a whole practice.
+
+    A caseload of 10,000 clients makes a few hundred thousand small objects, none of them in a
+    cycle (refcounting frees them). Each few hundred made, the collector walks what the process
+    holds, the scale library and the mapped tables included: half of the read's time. Paused
+    here and collecting on afterwards as before; nested and concurrent reads share one pause,
+    and a collector someone else paused (start-up mode) is left paused.
+    """
+    global _pausers, _paused_here
+    with _pausing:
+        _pausers += 1
+        if _pausers == 1 and gc.isenabled():
+            gc.disable()
+            _paused_here = True
+    try:
+        yield
+    finally:
+        with _pausing:
+            _pausers -= 1
+            if _pausers == 0 and _paused_here:
+                _paused_here = False
+                gc.enable()
 
 
 class PlainConnection:

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from hecht.scales.facts import WATCHED_DOMAINS, ScaleFacts, library_facts
 from hecht.scales.perinatal import perinatal_week
 from hecht.schema.context import Actor
-from hecht.schema.db.plain import PlainConnection, as_date, of_session, placeholders
+from hecht.schema.db.plain import (
+    PlainConnection,
+    as_date,
+    collector_paused,
+    of_session,
+    placeholders,
+)
 from hecht.schema.services.signals import (
     ClientInCare,
     Signal,
@@ -31,9 +37,8 @@ if TYPE_CHECKING:
     from hecht.scales.library import ScaleLibrary
 
 
-@dataclass(frozen=True)
-class LatestScore:
-    """A scale's latest total and the one before it."""
+class LatestScore(NamedTuple):
+    """A scale's latest total and the one before it (a tuple: a caseload makes thousands)."""
 
     scale_id: str
     total: float | None
@@ -192,6 +197,18 @@ def caseload_rows(
     thresholds: SignalThresholds | None = None,
 ) -> list[CaseloadRow]:
     """``caseload`` on a plain connection, with the scales' facts instead of the library."""
+    with collector_paused():
+        rows = _caseload_rows(plain, actor, facts, thresholds)
+    append_event(plain, actor=actor, event=AuditKind.SEARCH, detail="caseload")
+    return rows
+
+
+def _caseload_rows(
+    plain: PlainConnection,
+    actor: Actor,
+    facts: Mapping[str, ScaleFacts],
+    thresholds: SignalThresholds | None,
+) -> list[CaseloadRow]:
     couples = _couples(plain)
     episodes = _active_episodes(plain, couples)
     in_any_episode = _clients_with_episodes(plain, couples)
@@ -243,7 +260,6 @@ def caseload_rows(
     )
     for row in rows:  # filled in place: copying 10,000 frozen rows costs more than the signals
         row.signals.extend(found.get(row.client_id, ()))
-    append_event(plain, actor=actor, event=AuditKind.SEARCH, detail="caseload")
     return sorted(rows, key=lambda row: row.code)
 
 

@@ -17,7 +17,7 @@ from hecht.scales.library import ScaleLibrary
 from hecht.scales.model import Domain, ScaleDefinition
 from hecht.scales.outcomes import PairedOutcome, paired_outcome
 from hecht.schema.context import Actor
-from hecht.schema.db.plain import of_session
+from hecht.schema.db.plain import collector_paused, of_session
 from hecht.schema.services.signals import end_points
 from hecht.schema.tables import Client, Couple, Episode, RecordStatus, ScoreSummary
 from hecht.schema.trail import audit
@@ -127,6 +127,7 @@ def _ordered(definitions: dict[str, ScaleDefinition]) -> list[ScaleDefinition]:
     return sorted(definitions.values(), key=lambda d: (rank.get(d.domain, len(rank)), d.id))
 
 
+@collector_paused()
 def practice_outcomes(*, session: Session, actor: Actor, library: ScaleLibrary) -> OutcomesReport:
     """Compute every group's pre–post statistics from the stored totals (an audited report)."""
     definitions = {
