@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import func
+from sqlalchemy import Integer, text
 from sqlmodel import Session, col, select
 
 from hecht.schema.conflicts import stale_version
 from hecht.schema.context import Actor
-from hecht.schema.db.plain import of_session
+from hecht.schema.db.plain import NEWEST_VERSIONS, of_session
 from hecht.schema.errors import ConflictError, NotFoundError
-from hecht.schema.tables import RecordStatus, VersionedRecord
+from hecht.schema.tables import RecordStatus, VersionedRecord, table_of
 from hecht.schema.trail.chain import hold_chain_lock
 
 V = TypeVar("V", bound=VersionedRecord)
@@ -70,12 +70,10 @@ def for_change(session: Session, model: type[V], lineage_id: int) -> V:
 
 
 def newest_per_lineage(model: type[V]) -> Any:
-    """Return a subquery of (lineage_id, newest version), for joining to current rows."""
-    return (
-        select(model.lineage_id, func.max(model.version).label("newest"))
-        .group_by(col(model.lineage_id))
-        .subquery()
-    )
+    """Return a subquery of (lineage_id, newest version), for joining to current rows: the same
+    SQL the plain reads use (``plain.NEWEST_VERSIONS``)."""
+    newest = NEWEST_VERSIONS.format(table=table_of(model).name)
+    return text(newest).columns(lineage_id=Integer, newest=Integer).subquery()
 
 
 def only_current(query: Any, model: type[VersionedRecord]) -> Any:

@@ -25,6 +25,17 @@ CHUNK = 5000
 """Values bound in one IN list: far below the parameter limits of SQLite and PostgreSQL."""
 
 
+NEWEST_VERSIONS = "SELECT lineage_id, max(version) AS newest FROM {table} GROUP BY lineage_id"
+"""The newest version of each lineage of a versioned table: the one rule for "current", used by
+the plain reads (``current_rows_from``) and the ORM's (``versioning.newest_per_lineage``)."""
+
+
+def current_rows_from(table: str) -> str:
+    """A FROM clause of a versioned table's current rows, as ``t`` (the newest of each lineage)."""
+    newest = NEWEST_VERSIONS.format(table=table)
+    return f"{table} t JOIN ({newest}) n ON t.lineage_id = n.lineage_id AND t.version = n.newest"
+
+
 _pausing = threading.Lock()
 _pausers = 0
 _paused_here = False

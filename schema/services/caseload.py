@@ -20,6 +20,7 @@ from hecht.schema.db.plain import (
     PlainConnection,
     as_date,
     collector_paused,
+    current_rows_from,
     of_session,
     placeholders,
 )
@@ -76,14 +77,6 @@ class _ActiveEpisode(NamedTuple):
     started_on: date
 
 
-def _current(table: str) -> str:
-    """FROM clause of a versioned table's current rows (the newest version of each lineage)."""
-    return (
-        f"{table} t JOIN (SELECT lineage_id, max(version) AS newest FROM {table} "
-        "GROUP BY lineage_id) n ON t.lineage_id = n.lineage_id AND t.version = n.newest"
-    )
-
-
 def _couples(plain: PlainConnection) -> dict[int, tuple[int, int]]:
     """Return each couple's two clients."""
     rows = plain.rows("SELECT id, first_client_id, second_client_id FROM couple")
@@ -96,7 +89,8 @@ def _active_episodes(
     """Return each client's active episode (their own, or their couple's); the newest start wins."""
     rows = plain.rows(
         "SELECT t.lineage_id, t.client_id, t.couple_id, t.due_date, t.birth_date, t.started_on "
-        f"FROM {_current('episode')} WHERE t.status <> 'retracted' AND t.episode_status = 'active' "
+        f"FROM {current_rows_from('episode')} "
+        "WHERE t.status <> 'retracted' AND t.episode_status = 'active' "
         "ORDER BY t.started_on, t.id"
     )
     by_client: dict[int, _ActiveEpisode] = {}
@@ -130,7 +124,8 @@ def _clients_with_episodes(plain: PlainConnection, couples: dict[int, tuple[int,
 
 def _visit_stats(plain: PlainConnection) -> dict[int, tuple[date | None, int]]:
     rows = plain.rows(
-        f"SELECT t.episode_lineage_id, max(t.visit_date), count(*) FROM {_current('visit')} "
+        "SELECT t.episode_lineage_id, max(t.visit_date), count(*) "
+        f"FROM {current_rows_from('visit')} "
         "WHERE t.status <> 'retracted' GROUP BY t.episode_lineage_id"
     )
     return {episode: (as_date(last), int(count)) for episode, last, count in rows}
