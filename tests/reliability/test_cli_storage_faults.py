@@ -10,12 +10,14 @@ injected in-process, where the driver reports it.
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import sqlite3
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -76,9 +78,27 @@ def practice() -> Iterator[Practice]:
         (folder / "paper.csv").write_text(
             'client_code,scale,observed_on,answers,mode\nALPHA,who5,2026-10-01,"3,3,2,2,1",paper\n'
         )
+        (folder / "responses.json").write_text(json.dumps(who5_response("ALPHA")))
         yield Practice(folder, database, environment)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def who5_response(code: str) -> dict[str, object]:
+    """A WHO-5 completed today, as a FHIR QuestionnaireResponse from another system."""
+    from hecht.schema.exchange.fhir import terms
+
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "id": "who5-today",
+        "questionnaire": terms.questionnaire_url("who5") + "|1",
+        "status": "completed",
+        "subject": {"identifier": {"system": terms.CLIENT_SYSTEM, "value": code}},
+        "authored": date.today().isoformat(),
+        "item": [
+            {"linkId": str(n), "answer": [{"valueCoding": {"code": "3"}}]} for n in range(1, 6)
+        ],
+    }
 
 
 def export_file(practice: Practice) -> Path:
@@ -96,6 +116,12 @@ COMMANDS: dict[str, Callable[[Practice], list[str]]] = {
     "report --out": lambda p: ["report", "client", "ALPHA", "--out", str(p.out / "packet.md")],
     "backup": lambda p: ["backup", str(p.out / "backup.db")],
     "import-csv": lambda p: ["import-csv", str(p.folder / "paper.csv")],
+    "import --format fhir": lambda p: [
+        "import",
+        "--format",
+        "fhir",
+        str(p.folder / "responses.json"),
+    ],
     "db encrypt": lambda p: ["db", "encrypt"],
 }
 """The commands that write to an existing practice (each logs what it does, at least)."""
