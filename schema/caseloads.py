@@ -27,10 +27,17 @@ from hecht.schema.trail.chain import AuditKind
 
 POLICY = "hecht_caseload"
 """The name of the policy migration 0008 gives each table that holds a dossier."""
+DOSSIER_TABLES = (
+    "client", "couple", "episode", "visit", "administration", "itemresponse", "score",
+    "scoresummary", "episodecourse", "alert",
+)  # fmt: skip
+"""The tables that hold a dossier, each with a caseload policy (migration 0008)."""
 APPEND_ONLY = ("auditevent", "recordseal")
 """Tables a practitioner's role may read and append to, never change."""
 READ_ONLY = ("caseloadmember", "alembic_version")
 """Tables only the practice's administrator changes."""
+READ_AND_ADD = ("practitioner",)
+"""Tables a practitioner's role reads and adds to: a colleague's name is never changed."""
 
 
 class CaseloadError(ServiceError):
@@ -46,7 +53,9 @@ class CaseloadState:
         role: the connected database role (None on SQLite).
         policies: tables that have a caseload policy.
         restricted: tables whose policy is on.
-        sees_everything: the role owns the tables (or bypasses row security).
+        administers: the role owns the tables (or is a superuser): it may turn caseloads on
+            or off, grant and share.
+        sees_everything: the role administers, or bypasses row security.
         administrator: the role that owns the tables (None on SQLite).
         in_no_caseload: clients that belong to no role; None when this role cannot count them.
     """
@@ -55,6 +64,7 @@ class CaseloadState:
     role: str | None
     policies: int
     restricted: int
+    administers: bool
     sees_everything: bool
     administrator: str | None
     in_no_caseload: int | None
@@ -66,33 +76,39 @@ class CaseloadState:
 
 
 def caseload_state(connection: Connection) -> CaseloadState:
-    """Read how caseloads stand for the connected role."""
+    """Read how caseloads stand for the connected role.
+
+    The tables are Hecht's own, by name, in the current schema: a table someone else made with
+    a policy of the same name counts for nothing, and the administrator is the owner of
+    ``client``.
+    """
     if connection.dialect.name != "postgresql":
-        return CaseloadState(False, None, 0, 0, True, None, None)
+        return CaseloadState(False, None, 0, 0, True, True, None, None)
     tables = connection.execute(
         text(
-            "SELECT c.relrowsecurity, pg_get_userbyid(c.relowner) FROM pg_policies p "
-            "JOIN pg_class c ON c.relname = p.tablename "
-            "AND c.relnamespace = to_regnamespace(p.schemaname) "
-            "WHERE p.policyname = :policy AND p.schemaname = current_schema()"
+            "SELECT c.relname, c.relrowsecurity, pg_get_userbyid(c.relowner), "
+            "EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname = :policy) "
+            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname = ANY(:tables)"
         ),
-        {"policy": POLICY},
+        {"policy": POLICY, "tables": list(DOSSIER_TABLES)},
     ).all()
-    role, bypasses = connection.execute(
+    role, superuser, bypasses = connection.execute(
         text(
-            "SELECT current_user, rolsuper OR rolbypassrls FROM pg_roles "
-            "WHERE rolname = current_user"
+            "SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
         )
     ).one()
-    owner = str(tables[0][1]) if tables else None
+    owner = next((str(owner) for name, _, owner, _ in tables if name == "client"), None)
     owns = owner is not None and bool(
         connection.execute(
             text("SELECT pg_has_role(current_user, :owner, 'USAGE')"), {"owner": owner}
         ).scalar()
     )
-    sees_everything = bool(bypasses) or owns
+    administers = bool(superuser) or owns
+    sees_everything = administers or bool(bypasses)
+    with_policy = [(name, on) for name, on, _, has_policy in tables if has_policy]
     unowned = None
-    if sees_everything and tables:
+    if sees_everything and with_policy:
         unowned = connection.execute(
             text(
                 "SELECT count(*) FROM client c WHERE c.destroyed_at IS NULL "
@@ -103,23 +119,13 @@ def caseload_state(connection: Connection) -> CaseloadState:
     return CaseloadState(
         shared=True,
         role=str(role),
-        policies=len(tables),
-        restricted=sum(1 for on, _ in tables if on),
+        policies=len(with_policy),
+        restricted=sum(1 for _, on in with_policy if on),
+        administers=administers,
         sees_everything=sees_everything,
         administrator=owner,
         in_no_caseload=None if unowned is None else int(unowned),
     )
-
-
-def _policy_tables(connection: Connection) -> list[str]:
-    found = connection.execute(
-        text(
-            "SELECT tablename FROM pg_policies WHERE policyname = :policy "
-            "AND schemaname = current_schema() ORDER BY tablename"
-        ),
-        {"policy": POLICY},
-    )
-    return [str(name) for name in found.scalars()]
 
 
 def _administered(connection: Connection) -> CaseloadState:
@@ -127,7 +133,7 @@ def _administered(connection: Connection) -> CaseloadState:
     state = caseload_state(connection)
     if not state.shared:
         raise CaseloadError("caseloads exist on a shared PostgreSQL database", reason="sqlite")
-    if not state.sees_everything:
+    if not state.administers:
         raise CaseloadError(
             f"only the practice's administrator ({state.administrator}) may do this",
             reason="not_administrator",
@@ -141,8 +147,8 @@ def restrict_caseloads(engine: Engine, on: bool) -> CaseloadState:
     with engine.begin() as connection:
         _administered(connection)
         switch = "ENABLE" if on else "DISABLE"
-        for table in _policy_tables(connection):
-            connection.execute(text(f'ALTER TABLE "{table}" {switch} ROW LEVEL SECURITY'))
+        for table in DOSSIER_TABLES:
+            connection.execute(text(f"ALTER TABLE {_quoted(table)} {switch} ROW LEVEL SECURITY"))
     with engine.connect() as connection:
         return caseload_state(connection)
 
@@ -169,13 +175,13 @@ def grant_practitioner(engine: Engine, role: str) -> list[str]:
         connection.execute(text(f"GRANT USAGE ON SCHEMA {schema} TO {who}"))
         tables = sorted(SQLModel.metadata.tables) + ["alembic_version"]
         for table in tables:
-            if table in APPEND_ONLY:
+            if table in APPEND_ONLY or table in READ_AND_ADD:
                 rights = "SELECT, INSERT"
             elif table in READ_ONLY:
                 rights = "SELECT"
             else:
                 rights = "SELECT, INSERT, UPDATE, DELETE"
-            connection.execute(text(f'GRANT {rights} ON "{table}" TO {who}'))
+            connection.execute(text(f"GRANT {rights} ON {_quoted(table)} TO {who}"))
         connection.execute(
             text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {who}")
         )

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from hecht.scales.facts import ScaleFacts
-from hecht.schema.db.plain import PlainConnection
+from hecht.schema.db.plain import PlainConnection, hidden_by_row_security
 from hecht.schema.trail.chain import hold_chain_lock
 
 Rule = tuple[float, float]
@@ -61,11 +61,16 @@ def stored_rule(plain: PlainConnection, scale_id: str) -> Rule | None:
 
 
 def ensure_rules(plain: PlainConnection, facts: Mapping[str, ScaleFacts]) -> None:
-    """Make the stored courses follow the library's rules, judging them again if they differ."""
+    """Make the stored courses follow the library's rules, judging them again if they differ.
+
+    A role that sees only its own caseload leaves them as they are: it would judge its own rows
+    again and store the new rules, and every other caseload would keep the old judgement under
+    them. The next read by a role that sees every row judges them all.
+    """
     wanted = rules_of(facts)
     rows = plain.rows("SELECT scale_id, sign, step FROM courserule")
     stored = {scale_id: (sign, step) for scale_id, sign, step in rows}
-    if stored == wanted:
+    if stored == wanted or hidden_by_row_security(plain, "scoresummary"):
         return
     hold_chain_lock(plain)
     plain.execute("DELETE FROM courserule")

@@ -36,6 +36,20 @@ def current_rows_from(table: str) -> str:
     return f"{table} t JOIN ({newest}) n ON t.lineage_id = n.lineage_id AND t.version = n.newest"
 
 
+def hidden_by_row_security(plain: PlainConnection, table: str) -> bool:
+    """Whether row-level security hides rows of a table from the connected role: PostgreSQL
+    with caseloads on, for a role that neither owns the table nor bypasses row security."""
+    if plain.dialect != "postgresql":
+        return False
+    found = plain.rows(
+        "SELECT c.relrowsecurity AND NOT (pg_has_role(current_user, c.relowner, 'USAGE') "
+        "OR r.rolsuper OR r.rolbypassrls) FROM pg_class c, pg_roles r "
+        "WHERE c.oid = to_regclass(?) AND r.rolname = current_user",
+        [table],
+    )
+    return bool(found and found[0][0])
+
+
 _pausing = threading.Lock()
 _pausers = 0
 _paused_here = False

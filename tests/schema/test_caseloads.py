@@ -24,7 +24,7 @@ from hecht.schema.caseloads import (
 )
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.errors import NotFoundError
-from hecht.schema.services import clients, destroy
+from hecht.schema.services import clients, destroy, episodes
 from hecht.schema.trail.audit import verify_all
 from tests.schema.conftest import POSTGRES_URL, Practice
 from tests.schema.shared_practice import SharedPractice, shared_practice
@@ -210,3 +210,73 @@ def test_a_code_in_another_caseload_is_refused_as_in_use_and_nothing_is_stored(
             clients.create_client(session=session, actor=actor, new=NewClient(code="B1"))
     assert refused.value.field == "code"
     assert _counts(shared.administrator) == before
+
+
+def _owner(shared: SharedPractice, code: str) -> str | None:
+    with shared.administrator.connect() as connection:
+        found = connection.execute(
+            text("SELECT owner_role FROM client WHERE code = :code"), {"code": code}
+        ).scalar()
+    return None if found is None else str(found)
+
+
+def test_a_practitioner_can_neither_claim_nor_hand_away_a_client(shared, actor, library):
+    restrict_caseloads(shared.administrator, on=True)
+    _fill(shared.bram, actor, library, "B1")
+    anna, bram = shared.roles["anna"], shared.roles["bram"]
+    with unit_of_work(shared.administrator) as session:
+        share_client(session=session, actor=actor, code="B1", role=anna)
+    with shared.anna.begin() as connection:
+        connection.execute(text("UPDATE client SET owner_role = :me"), {"me": anna})
+        connection.execute(
+            text(
+                "INSERT INTO client (code, created_at, owner_role, version) "
+                "VALUES ('A9', now(), :other, 1)"
+            ),
+            {"other": bram},
+        )
+    assert (_owner(shared, "B1"), _owner(shared, "A9")) == (bram, anna)
+    with shared.administrator.begin() as connection:  # the administrator hands a client over
+        connection.execute(
+            text("UPDATE client SET owner_role = :to WHERE code = 'B1'"), {"to": anna}
+        )
+    assert _owner(shared, "B1") == anna
+
+
+def _administrators_caseload(shared: SharedPractice, actor, library) -> None:
+    from hecht.schema.services.caseload import caseload
+
+    with unit_of_work(shared.administrator) as session:
+        caseload(session=session, actor=actor, library=library)
+
+
+def test_a_practitioner_seeing_only_a_caseload_leaves_the_course_rules_to_the_administrator(
+    shared, actor, library
+):
+    for engine, code in ((shared.anna, "A1"), (shared.bram, "B1")):
+        _fill(engine, actor, library, code)
+        with unit_of_work(engine) as session:  # a second EPDS: a course to judge
+            episode = episodes.episodes_for_client(session=session, actor=actor, code=code)[0]
+            Practice(session, actor, library).scale(
+                code, "epds", "0,0,0,0,0,0,0,0,0,0", date(2026, 11, 5), episode.lineage_id
+            )
+    restrict_caseloads(shared.administrator, on=True)
+    _administrators_caseload(shared, actor, library)  # the rules stored, every course judged
+    judged = "SELECT id, course FROM scoresummary ORDER BY id"
+    with shared.administrator.begin() as connection:
+        before = connection.execute(text(judged)).all()
+        connection.execute(text("DELETE FROM courserule"))  # as after a change of the library
+        connection.execute(text("UPDATE scoresummary SET course = NULL"))
+    _codes(shared.anna, actor)  # a caseload read: the signals check the rules
+    with unit_of_work(shared.anna) as session:
+        from hecht.schema.services.caseload import caseload
+
+        caseload(session=session, actor=actor, library=library)
+    with shared.administrator.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM courserule")).scalar() == 0
+        assert {course for _, course in connection.execute(text(judged))} == {None}
+    _administrators_caseload(shared, actor, library)
+    with shared.administrator.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM courserule")).scalar() > 0
+        assert connection.execute(text(judged)).all() == before  # every caseload judged again
+    assert any(course is not None for _, course in before)

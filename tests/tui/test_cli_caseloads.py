@@ -79,8 +79,8 @@ def test_the_administrator_turns_caseloads_on_and_each_practitioner_sees_their_o
     assert caseload_codes(capsys, monkeypatch, anna) == ["A1", "B1"]
 
 
-def test_a_practitioner_may_not_turn_caseloads_off_share_or_verify_the_whole_log(
-    capsys, monkeypatch, shared, named_practitioner
+def test_a_practitioner_may_not_administer_verify_export_or_destroy_for_the_practice(
+    capsys, monkeypatch, shared, named_practitioner, tmp_path
 ):
     admin, anna = shared.urls["administrator"], shared.urls["anna"]
     assert run(capsys, monkeypatch, admin, "db", "caseloads", "on")[0] == 0
@@ -92,8 +92,14 @@ def test_a_practitioner_may_not_turn_caseloads_off_share_or_verify_the_whole_log
         code, _, err = run(capsys, monkeypatch, anna, *argv)
         assert code == 2 and "only the practice's administrator" in err, argv
         assert "Traceback" not in err
-    code, _, err = run(capsys, monkeypatch, anna, "audit", "verify")
-    assert code == 2 and "as the practice's administrator" in err
+    for argv in (
+        ("audit", "verify"),
+        ("export", "--out", str(tmp_path / "practice.json")),
+        ("client", "destroy", "A1", "--confirm", "A1"),
+    ):
+        code, _, err = run(capsys, monkeypatch, anna, *argv)
+        assert code == 2 and "ask the practice's administrator" in err, argv
+    assert not (tmp_path / "practice.json").exists()
     code, out, _ = run(capsys, monkeypatch, admin, "audit", "verify")
     assert code == 0, out
     assert caseload_codes(capsys, monkeypatch, shared.urls["bram"]) == ["B1"]

@@ -47,6 +47,7 @@ def run_verify(invocation: Invocation, as_json: bool = False, kept: str | None =
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.trail import audit
     from hecht.schema.trail.anchor import HeadFileError, parse_head
+    from hecht.tui.cli.commands.db import refuse_a_limited_role
     from hecht.tui.cli.invocation import opened_database
 
     messages = invocation.messages
@@ -55,24 +56,13 @@ def run_verify(invocation: Invocation, as_json: bool = False, kept: str | None =
     except HeadFileError:
         raise UsageError(messages("audit.bad_head", head=kept)) from None
     with opened_database(invocation) as engine, unit_of_work(engine) as session:
-        _refuse_a_limited_role(session, messages)
+        refuse_a_limited_role(session, messages, "caseload.limited.verify")
         report = audit.verify_all(session=session, kept=kept_head)
     if as_json:
         print(json.dumps(_found(report), indent=2))
     else:
         _print_report(report, messages)
     return 0 if report.intact else 2
-
-
-def _refuse_a_limited_role(session: Any, messages: Messages) -> None:
-    """A role that sees only its caseload would find every other dossier's rows "removed"."""
-    from hecht.schema.caseloads import caseload_state
-
-    state = caseload_state(session.connection())
-    if state.limits_this_role:
-        raise UsageError(
-            messages("audit.error.limited", role=state.role, administrator=state.administrator)
-        )
 
 
 def _found(report: Any) -> dict[str, Any]:

@@ -86,6 +86,7 @@ def run_destroy(invocation: Invocation, code: str, confirm: str | None) -> int:
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.errors import ServiceError
     from hecht.schema.services.destroy import destroy_client
+    from hecht.tui.cli.commands.db import refuse_a_limited_role
     from hecht.tui.cli.invocation import opened_database
     from hecht.tui.views.service_text import service_error_text
 
@@ -95,6 +96,7 @@ def run_destroy(invocation: Invocation, code: str, confirm: str | None) -> int:
     invocation.require_practitioner()
     try:
         with opened_database(invocation) as engine, unit_of_work(engine) as session:
+            refuse_a_limited_role(session, messages, "caseload.limited.destroy")
             report = destroy_client(session=session, actor=invocation.actor(session), code=code)
     except ServiceError as error:
         raise UsageError(service_error_text(error, messages)) from None

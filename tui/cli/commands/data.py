@@ -197,6 +197,7 @@ def export_json(invocation: Invocation, out: Path, *, force: bool = False) -> in
     """Write the whole database as one JSON file (an audited export)."""
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.exchange.transfer import export_document, write_export
+    from hecht.tui.cli.commands.db import refuse_a_limited_role
     from hecht.tui.cli.invocation import opened_database
     from hecht.tui.reports.output import guard_output, kept_only_if_logged
 
@@ -209,6 +210,7 @@ def export_json(invocation: Invocation, out: Path, *, force: bool = False) -> in
             opened_database(invocation) as engine,
             unit_of_work(engine) as session,
         ):
+            refuse_a_limited_role(session, messages, "caseload.limited.export")
             document = export_document(session=session, actor=invocation.actor(session))
             write_export(document, out)
     except OSError as error:

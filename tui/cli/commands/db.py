@@ -119,6 +119,23 @@ def caseload_refusals(messages: Messages) -> Iterator[None]:
         raise UsageError(reason) from None
 
 
+def refuse_a_limited_role(session: Any, messages: Messages, what: str) -> None:
+    """Refuse practice-wide work (``what``: a message key naming it) to a role that sees only
+    its own caseload: it would leave out, or find missing, every other dossier."""
+    from hecht.schema.caseloads import caseload_state
+
+    state = caseload_state(session.connection())
+    if state.limits_this_role:
+        raise UsageError(
+            messages(
+                "caseload.error.limited",
+                role=state.role,
+                administrator=state.administrator,
+                what=messages(what),
+            )
+        )
+
+
 def caseload_text(state: Any, messages: Messages) -> str:
     """How caseloads stand, in a sentence or two (``db status``, ``db caseloads``)."""
     if not state.restricted:
