@@ -13,7 +13,6 @@ A SQLite file is one practitioner's: there, OS accounts and encryption do this j
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import Connection, Engine, text
 from sqlmodel import Session, SQLModel, col, select
@@ -153,9 +152,13 @@ def restrict_caseloads(engine: Engine, on: bool) -> CaseloadState:
         return caseload_state(connection)
 
 
-def _role_exists(connection: Connection, role: str) -> bool:
+def _require_role(connection: Connection, role: str) -> None:
+    """Refuse a role the server does not have, saying how it is made."""
     found = connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :role"), {"role": role})
-    return found.first() is not None
+    if found.first() is None:
+        raise CaseloadError(
+            f"there is no database role {role}", reason="no_role", details={"role": role}
+        )
 
 
 def _quoted(role: str) -> str:
@@ -166,10 +169,7 @@ def grant_practitioner(engine: Engine, role: str) -> list[str]:
     """Give an existing role what a practitioner needs; return the tables granted."""
     with engine.begin() as connection:
         _administered(connection)
-        if not _role_exists(connection, role):
-            raise CaseloadError(
-                f"there is no database role {role}", reason="no_role", details={"role": role}
-            )
+        _require_role(connection, role)
         who = _quoted(role)
         schema = _quoted(_schema(connection))
         connection.execute(text(f"GRANT USAGE ON SCHEMA {schema} TO {who}"))
@@ -192,25 +192,21 @@ def _schema(connection: Connection) -> str:
     return str(connection.execute(text("SELECT current_schema()")).scalar())
 
 
-def _administered_session(session: Session) -> None:
-    _administered(session.connection())
+def _membership(session: Session, client_id: int | None, role: str) -> CaseloadMember | None:
+    """The share of a client with a role, if there is one."""
+    return session.exec(
+        select(CaseloadMember).where(
+            col(CaseloadMember.client_id) == client_id, col(CaseloadMember.role_name) == role
+        )
+    ).first()
 
 
 def share_client(*, session: Session, actor: Actor, code: str, role: str) -> bool:
     """Put a client in a further role's caseload; False when it was there already."""
-    _administered_session(session)
-    connection = session.connection()
-    if not _role_exists(connection, role):
-        raise CaseloadError(
-            f"there is no database role {role}", reason="no_role", details={"role": role}
-        )
+    _administered(session.connection())
+    _require_role(session.connection(), role)
     client = client_row(session, code)
-    present = session.exec(
-        select(CaseloadMember).where(
-            col(CaseloadMember.client_id) == client.id, col(CaseloadMember.role_name) == role
-        )
-    ).first()
-    if present is not None or client.owner_role == role:
+    if client.owner_role == role or _membership(session, client.id, role) is not None:
         return False
     session.add(CaseloadMember(client_id=stored_id(client), role_name=role, added_at=actor.now()))
     record_client(session, actor, AuditKind.CHANGE, client, f"caseload: shared with {role}")
@@ -219,13 +215,9 @@ def share_client(*, session: Session, actor: Actor, code: str, role: str) -> boo
 
 def unshare_client(*, session: Session, actor: Actor, code: str, role: str) -> bool:
     """Take a client out of a role's shared caseload; False when it was not shared with it."""
-    _administered_session(session)
+    _administered(session.connection())
     client = client_row(session, code)
-    member = session.exec(
-        select(CaseloadMember).where(
-            col(CaseloadMember.client_id) == client.id, col(CaseloadMember.role_name) == role
-        )
-    ).first()
+    member = _membership(session, client.id, role)
     if member is None:
         return False
     session.delete(member)
@@ -241,7 +233,6 @@ class ClientCaseload:
 
     owner: str | None
     shared_with: tuple[str, ...]
-    since: tuple[datetime, ...]
 
 
 def client_caseload(*, session: Session, code: str) -> ClientCaseload:
@@ -255,5 +246,4 @@ def client_caseload(*, session: Session, code: str) -> ClientCaseload:
     return ClientCaseload(
         owner=client.owner_role,
         shared_with=tuple(member.role_name for member in members),
-        since=tuple(member.added_at for member in members),
     )

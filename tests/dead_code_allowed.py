@@ -18,6 +18,7 @@ run_change
 
 # columns and fields that storage writes for SQL readers, the CSV export and the JSON export
 computed_at
+added_at
 last_at
 last_band
 previous_total
