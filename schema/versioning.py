@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import Integer, text
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from hecht.schema.conflicts import stale_version
 from hecht.schema.context import Actor
-from hecht.schema.db.plain import NEWEST_VERSIONS, of_session
+from hecht.schema.db.plain import IS_CURRENT, of_session
 from hecht.schema.errors import ConflictError, NotFoundError
 from hecht.schema.tables import RecordStatus, VersionedRecord, table_of
 from hecht.schema.trail.chain import hold_chain_lock
@@ -69,19 +69,11 @@ def for_change(session: Session, model: type[V], lineage_id: int) -> V:
     return current_version(session, model, lineage_id)
 
 
-def newest_per_lineage(model: type[V]) -> Any:
-    """Return a subquery of (lineage_id, newest version), for joining to current rows: the same
-    SQL the plain reads use (``plain.NEWEST_VERSIONS``)."""
-    newest = NEWEST_VERSIONS.format(table=table_of(model).name)
-    return text(newest).columns(lineage_id=Integer, newest=Integer).subquery()
-
-
 def only_current(query: Any, model: type[VersionedRecord]) -> Any:
-    """Restrict a query over ``model`` to the newest version of each lineage."""
-    newest = newest_per_lineage(model)
-    return query.join(
-        newest, (model.lineage_id == newest.c.lineage_id) & (model.version == newest.c.newest)
-    )
+    """Restrict a query over ``model`` to the newest version of each lineage: the same SQL the
+    plain reads use (``plain.IS_CURRENT``)."""
+    table = table_of(model).name
+    return query.where(text(IS_CURRENT.format(table=table, row=table)))
 
 
 def current_rows(session: Session, model: type[V], *conditions: Any) -> list[V]:

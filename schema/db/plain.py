@@ -25,15 +25,20 @@ CHUNK = 5000
 """Values bound in one IN list: far below the parameter limits of SQLite and PostgreSQL."""
 
 
-NEWEST_VERSIONS = "SELECT lineage_id, max(version) AS newest FROM {table} GROUP BY lineage_id"
-"""The newest version of each lineage of a versioned table: the one rule for "current", used by
-the plain reads (``current_rows_from``) and the ORM's (``versioning.newest_per_lineage``)."""
+IS_CURRENT = (
+    "NOT EXISTS (SELECT 1 FROM {table} later "
+    "WHERE later.lineage_id = {row}.lineage_id AND later.version > {row}.version)"
+)
+"""A row of a versioned table is current when no later version of its lineage exists: the one
+rule for "current", used by the plain reads (``current_rows_from``) and the ORM's
+(``versioning.only_current``). An anti-join on the (lineage, version) index: cheaper than
+joining each lineage's newest version, and the same answer."""
 
 
 def current_rows_from(table: str) -> str:
     """A FROM clause of a versioned table's current rows, as ``t`` (the newest of each lineage)."""
-    newest = NEWEST_VERSIONS.format(table=table)
-    return f"{table} t JOIN ({newest}) n ON t.lineage_id = n.lineage_id AND t.version = n.newest"
+    current = IS_CURRENT.format(table=table, row="c")
+    return f"(SELECT * FROM {table} c WHERE {current}) t"
 
 
 def hidden_by_row_security(plain: PlainConnection, table: str) -> bool:
@@ -143,6 +148,8 @@ def as_date(value: date | str) -> date: ...
 def as_date(value: None) -> None: ...
 def as_date(value: date | str | None) -> date | None:
     """A stored date or timestamp as a calendar day (SQLite hands both back as text)."""
+    if value.__class__ is str:  # SQLite's text first: a caseload converts tens of thousands
+        return date.fromisoformat(value[:10])
     if isinstance(value, datetime):
         return value.astimezone(UTC).date() if value.tzinfo else value.date()
     if value is None or isinstance(value, date):

@@ -90,3 +90,53 @@ def test_the_caseload_shows_active_clients_with_their_signals(engine, actor, lib
     assert p1.latest["csi4"].total == 17
     assert "epds" not in p2.latest  # mood is not a watched domain on the caseload
     assert (p2.open_alerts, s1.drafts, p1.open_alerts) == (1, 1, 0)
+
+
+def test_the_newest_episode_gives_the_latest_score_and_a_closed_couple_is_not_a_new_client(
+    engine, actor, library
+):
+    with unit_of_work(engine) as session:
+        for code in ("BACK", "Q1", "Q2"):
+            clients.create_client(session=session, actor=actor, new=NewClient(code=code))
+        first = episodes.open_episode(
+            session=session, actor=actor,
+            new=NewEpisode(client_code="BACK", started_on=date(2025, 1, 6)),
+        )  # fmt: skip
+        for answers, on in (("1,1,1,1,1", date(2025, 2, 3)), ("2,2,2,2,2", date(2025, 3, 3))):
+            draft = adm.start_administration(
+                session=session, actor=actor, library=library,
+                new=NewAdministration(
+                    client_code="BACK", scale_id="who5", observed_on=on,
+                    episode_lineage_id=first.lineage_id,
+                ),
+            )  # fmt: skip
+            for item, typed in enumerate(answers.split(","), start=1):
+                adm.record_answer(
+                    session=session, actor=actor, library=library,
+                    administration_id=draft.id, item_id=str(item), code=typed,
+                )  # fmt: skip
+            adm.complete_administration(
+                session=session, actor=actor, library=library, administration_id=draft.id
+            )
+        episodes.close_episode(
+            session=session, actor=actor, lineage_id=first.lineage_id, ended_on=date(2025, 6, 1)
+        )
+        episodes.open_episode(
+            session=session, actor=actor,
+            new=NewEpisode(client_code="BACK", started_on=date(2026, 9, 1)),
+        )  # fmt: skip
+        scale(session, actor, library, "BACK", "who5", "4,4,4,4,4")
+        couple = clients.create_couple(
+            session=session, actor=actor, first_code="Q1", second_code="Q2"
+        )
+        ended = episodes.open_episode(
+            session=session, actor=actor,
+            new=NewEpisode(couple_id=couple.id, started_on=date(2025, 1, 6)),
+        )  # fmt: skip
+        episodes.close_episode(
+            session=session, actor=actor, lineage_id=ended.lineage_id, ended_on=date(2025, 6, 1)
+        )
+    with unit_of_work(engine) as session:
+        rows = {row.code: row for row in caseload(session=session, actor=actor, library=library)}
+    assert sorted(rows) == ["BACK"]  # Q1 and Q2 had care together: not new, not in care
+    assert (rows["BACK"].latest["who5"].total, rows["BACK"].latest["who5"].previous) == (80, None)
