@@ -46,10 +46,12 @@ class LicenceClass(StrEnum):
 
 
 class Direction(StrEnum):
-    """Which end of the total is the healthy one."""
+    """Which end of the total is the healthy one; ``mixed`` when the subscales differ (the PRFQ:
+    lower is better on one, the middle on another), so there is no total and no change rule."""
 
     HIGHER_IS_BETTER = "higher_is_better"
     HIGHER_IS_WORSE = "higher_is_worse"
+    MIXED = "mixed"
 
 
 class Method(StrEnum):

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from hecht.scales.model import (
     Band,
     CutoffMethod,
+    Direction,
     Item,
     Method,
     MissingPolicy,
@@ -307,6 +308,24 @@ def check_change(definition: ScaleDefinition) -> list[Problem]:
     ]
 
 
+def check_direction(definition: ScaleDefinition) -> list[Problem]:
+    """A scale without one healthy end can have neither a total nor a rule for its change."""
+    if definition.scoring.direction is not Direction.MIXED:
+        return []
+    fix = "give the scale's direction, or leave the total and change out"
+    problems = []
+    if definition.scoring.total:
+        problems.append(Problem("scoring.total", "a mixed direction has no total to read", fix))
+    if definition.change is not None:
+        problems.append(Problem("change", "a mixed direction has no healthy end to move to", fix))
+    interpretation = definition.interpretation
+    if interpretation.cutoff is not None or interpretation.bands:
+        problems.append(
+            Problem("interpretation", "a mixed direction has no total to band or cut", fix)
+        )
+    return problems
+
+
 def check_definition(definition: ScaleDefinition) -> list[Problem]:
     """Return every structural problem of a definition that its field types cannot catch."""
     problems = (
@@ -321,4 +340,5 @@ def check_definition(definition: ScaleDefinition) -> list[Problem]:
         + check_scoring(definition)
         + check_critical_rules(definition)
         + check_change(definition)
+        + check_direction(definition)
     )

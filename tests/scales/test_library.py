@@ -27,7 +27,9 @@ REQUIRED = {
     "core10",
     "ecr_rs",
     "maas",
+    "paas",
     "pbq",
+    "prfq",
 }
 
 

@@ -174,6 +174,15 @@ def test_a_wrong_value_type_names_the_field_and_value(tmp_path):
     assert "'happiness'" in report
 
 
+def test_a_mixed_direction_has_no_total_bands_or_change_rule(tmp_path):
+    mixed = VALID.replace('direction = "higher_is_worse"', 'direction = "mixed"')
+    report = refusal(tmp_path, mixed)
+    assert "scoring.total: a mixed direction has no total to read" in report
+    assert "interpretation: a mixed direction has no total to band or cut" in report
+    changed = mixed + '\n[change]\nreliable_change = 1\nsource = "ours"\n'
+    assert "change: a mixed direction has no healthy end to move to" in refusal(tmp_path, changed)
+
+
 def test_a_scoring_only_scale_may_not_carry_item_wording(tmp_path):
     text = VALID.replace('class = "ship"', 'class = "scoring_only"')
     text = text.replace(

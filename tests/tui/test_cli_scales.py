@@ -145,6 +145,10 @@ def test_change_json_has_the_documented_keys(capsys):
             "--pre: 30 is outside the range of PHQ-9 (0 to 27)",
         ),
         (["show", "nope"], "unknown scale 'nope'"),
+        (
+            ["change", "prfq", "--pre", "3", "--post", "4"],
+            "PRFQ has no total (only subscales), so there is no change of a total to judge",
+        ),
     ],
 )
 def test_bad_input_gets_one_line_and_exit_2(capsys, argv, message):

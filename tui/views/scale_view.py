@@ -74,6 +74,7 @@ def scoring_lines(definition: ScaleDefinition, messages: Messages) -> list[str]:
             messages(
                 "show.scoring_subscales_only",
                 method=messages(f"show.method.{scoring.method.value}"),
+                direction=direction,
             ),
             *missing_lines(scoring.missing, messages),
         ]

@@ -78,7 +78,7 @@ LOINC_CODES: dict[str, LoincCodes] = {
     ),
     # EPDS: panel 71354-5 was seen only on a third-party code site and the total 99046-5 nowhere
     # authoritative, so the EPDS keeps its local codes. No LOINC code was found for WHO-5,
-    # CORE-10, PBQ, MAAS, CSI, RAS, RSES, ECR-RS, SSAS or SRIS.
+    # CORE-10, PBQ, MAAS, PAAS, PRFQ, CSI, RAS, RSES, ECR-RS, SSAS or SRIS.
 }
 """LOINC codes by scale id, each read on LOINC's own published pages."""
 

@@ -328,6 +328,8 @@ def run_change(
 ) -> int:
     """Judge the change between two totals: RCI, reliability, direction and category."""
     definition = find_definition(scale, scale_version, messages)
+    if not definition.scoring.total:
+        raise UsageError(messages("change.no_total", scale=definition.short_name))
     result = compare(
         definition,
         parse_total("--pre", pre, definition, messages),
