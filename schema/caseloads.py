@@ -23,6 +23,7 @@ from hecht.schema.services.clients import client_row
 from hecht.schema.tables import CaseloadMember, stored_id
 from hecht.schema.trail.audit import record_client
 from hecht.schema.trail.chain import AuditKind
+from hecht.schema.versioning import hold_write_lock
 
 POLICY = "hecht_caseload"
 """The name of the policy migration 0008 gives each table that holds a dossier."""
@@ -37,6 +38,8 @@ READ_ONLY = ("caseloadmember", "alembic_version")
 """Tables only the practice's administrator changes."""
 READ_AND_ADD = ("practitioner",)
 """Tables a practitioner's role reads and adds to: a colleague's name is never changed."""
+NO_RIGHTS = ("couplemember",)
+"""Tables only the database's own triggers write, with their owner's rights (migration 0010)."""
 
 
 class CaseloadError(ServiceError):
@@ -173,7 +176,7 @@ def grant_practitioner(engine: Engine, role: str) -> list[str]:
         who = _quoted(role)
         schema = _quoted(_schema(connection))
         connection.execute(text(f"GRANT USAGE ON SCHEMA {schema} TO {who}"))
-        tables = sorted(SQLModel.metadata.tables) + ["alembic_version"]
+        tables = sorted(set(SQLModel.metadata.tables) - set(NO_RIGHTS)) + ["alembic_version"]
         for table in tables:
             if table in APPEND_ONLY or table in READ_AND_ADD:
                 rights = "SELECT, INSERT"
@@ -202,9 +205,11 @@ def _membership(session: Session, client_id: int | None, role: str) -> CaseloadM
 
 
 def share_client(*, session: Session, actor: Actor, code: str, role: str) -> bool:
-    """Put a client in a further role's caseload; False when it was there already."""
+    """Put a client in a further role's caseload; False when it was there already (also when
+    another administrator's share of it was committed first: both are read under the write lock)."""
     _administered(session.connection())
     _require_role(session.connection(), role)
+    hold_write_lock(session)
     client = client_row(session, code)
     if client.owner_role == role or _membership(session, client.id, role) is not None:
         return False
@@ -216,6 +221,7 @@ def share_client(*, session: Session, actor: Actor, code: str, role: str) -> boo
 def unshare_client(*, session: Session, actor: Actor, code: str, role: str) -> bool:
     """Take a client out of a role's shared caseload; False when it was not shared with it."""
     _administered(session.connection())
+    hold_write_lock(session)
     client = client_row(session, code)
     member = _membership(session, client.id, role)
     if member is None:

@@ -122,6 +122,15 @@ class Couple(SQLModel, table=True):
     created_at: datetime
 
 
+class CoupleMember(SQLModel, table=True):
+    """A client in a couple: one row per client, so no client is ever in two couples, whether or
+    not the acting role can see the other couple. Filled by a trigger on every new couple
+    (migration 0010), never by the services."""
+
+    client_id: int = Field(foreign_key="client.id", primary_key=True)
+    couple_id: int = Field(foreign_key="couple.id", ondelete="CASCADE")
+
+
 class VersionedRecord(SQLModel):
     """Columns every versioned clinical record has: its lineage and who changed it, when, why.
 

@@ -25,6 +25,7 @@ from hecht.schema.summaries import rebuild_summaries
 from hecht.schema.tables import (
     AuditEvent,
     Client,
+    CoupleMember,
     CourseRule,
     EpisodeCourse,
     ScoreSummary,
@@ -37,8 +38,14 @@ FORMAT = "hecht-export"
 FORMAT_VERSION = 1
 AUDIT_TABLE = table_of(AuditEvent).name
 SUMMARY_TABLE = table_of(ScoreSummary).name
-DERIVED_TABLES = {SUMMARY_TABLE, table_of(CourseRule).name, table_of(EpisodeCourse).name}
-"""Recomputed from the dossiers after an import, so never exported."""
+DERIVED_TABLES = {
+    SUMMARY_TABLE,
+    table_of(CourseRule).name,
+    table_of(EpisodeCourse).name,
+    table_of(CoupleMember).name,
+}
+"""Recomputed from the dossiers after an import (the couples' members by the database's own
+trigger as the couples go in), so never exported."""
 
 
 def data_tables() -> list[Table]:

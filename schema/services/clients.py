@@ -167,9 +167,16 @@ def couple_of(session: Session, client_id: int) -> Couple | None:
 def create_couple(
     *, session: Session, actor: Actor, first_code: str, second_code: str
 ) -> CoupleRead:
-    """Pair two clients; a client already in a couple cannot join a second one."""
+    """Pair two clients; a client already in a couple cannot join a second one.
+
+    With caseloads on, a couple whose other partner is outside the acting role's caseload is
+    not seen by the check first; the database's one-couple-per-client key refuses it then, and
+    the work is rolled back by the caller.
+    """
     if first_code == second_code:
-        raise ConflictError("a couple is two different clients", field="second_code")
+        raise ConflictError(
+            "a couple is two different clients", field="second_code", reason="same_client"
+        )
     first, second = client_row(session, first_code), client_row(session, second_code)
     assert first.id is not None and second.id is not None
     for client in (first, second):
@@ -178,10 +185,21 @@ def create_couple(
             raise ConflictError(
                 f"client '{client.code}' is already in a couple: a couple has exactly two clients",
                 field="code",
+                reason="in_couple",
+                details={"given": client.code},
             )
     couple = Couple(first_client_id=first.id, second_client_id=second.id, created_at=actor.now())
     session.add(couple)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # the rows are gone with the rolled-back work: name them as typed
+        raise ConflictError(
+            f"client '{first_code}' or '{second_code}' is already in a couple "
+            "(outside your caseload): a couple has exactly two clients",
+            field="code",
+            reason="couple_taken",
+            details={"first": first_code, "second": second_code},
+        ) from None
     for client in (first, second):
         audit.record_client(session, actor, AuditKind.CREATE, client, f"couple {couple.id}")
     assert couple.id is not None

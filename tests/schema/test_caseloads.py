@@ -280,3 +280,31 @@ def test_a_practitioner_seeing_only_a_caseload_leaves_the_course_rules_to_the_ad
         assert connection.execute(text("SELECT count(*) FROM courserule")).scalar() > 0
         assert connection.execute(text(judged)).all() == before  # every caseload judged again
     assert any(course is not None for _, course in before)
+
+
+def test_a_client_shared_with_two_practitioners_is_never_put_in_a_second_couple(
+    shared, actor, library
+):
+    from hecht.schema.errors import ConflictError
+
+    restrict_caseloads(shared.administrator, on=True)
+    _fill(shared.anna, actor, library, "A1")
+    _fill(shared.bram, actor, library, "B1")
+    _fill(shared.administrator, actor, library, "X1")
+    with unit_of_work(shared.administrator) as session:
+        for role in ("anna", "bram"):
+            share_client(session=session, actor=actor, code="X1", role=shared.roles[role])
+    with unit_of_work(shared.anna) as session:
+        clients.create_couple(session=session, actor=actor, first_code="A1", second_code="X1")
+    assert _counts(shared.bram)["couple"] == 0  # Anna's couple is hidden from Bram
+    before = _counts(shared.administrator)
+    with pytest.raises(ConflictError) as refused:
+        with unit_of_work(shared.bram) as session:
+            clients.create_couple(session=session, actor=actor, first_code="X1", second_code="B1")
+    assert (refused.value.reason, refused.value.details) == (
+        "couple_taken",
+        {"first": "X1", "second": "B1"},
+    )
+    assert _counts(shared.administrator) == before
+    with shared.bram.connect() as connection, pytest.raises(ProgrammingError):
+        connection.execute(text("SELECT count(*) FROM couplemember"))  # no rights on it

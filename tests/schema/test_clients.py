@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import func, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from hecht.schema.db.database import unit_of_work
@@ -85,6 +86,28 @@ def test_a_couple_is_two_clients_and_a_third_member_is_refused(engine, actor):
     with pytest.raises(ConflictError, match="already in a couple"):
         with unit_of_work(engine) as session:
             clients.create_couple(session=session, actor=actor, first_code="A3", second_code="A1")
+
+
+def test_the_database_itself_refuses_a_second_couple_for_a_client(engine, actor):
+    for code in ("A1", "A2", "A3"):
+        add(engine, actor, code)
+    with unit_of_work(engine) as session:
+        clients.create_couple(session=session, actor=actor, first_code="A1", second_code="A2")
+    with engine.connect() as connection:
+        ids = dict(connection.execute(text("SELECT code, id FROM client")).all())
+    for first, second in (("A3", "A2"), ("A1", "A3")):  # either place in the pair
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO couple (first_client_id, second_client_id, created_at) "
+                    "VALUES (:first, :second, CURRENT_TIMESTAMP)"
+                ),
+                {"first": ids[first], "second": ids[second]},
+            )
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM couple")).scalar() == 1
+        members = connection.execute(text("SELECT client_id FROM couplemember")).scalars()
+        assert sorted(members) == sorted([ids["A1"], ids["A2"]])
 
 
 def test_a_client_cannot_be_coupled_with_themself(engine, actor):

@@ -8,6 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from hecht.schema.db import database as database_module
 from hecht.schema.db.database import DatabaseOpenError, open_database, prepare
@@ -162,4 +163,27 @@ def test_upgrading_puts_a_forked_history_in_line_and_the_client_at_version_1(dat
         (1, 1, None, "GP"), (2, 2, 1, "A's"), (3, 3, 2, "B's"), (4, 4, 3, "C's"),
     ]  # fmt: skip
     assert client_version == 1
+    engine.dispose()
+
+
+def test_upgrading_records_each_stored_couples_clients_and_keeps_a_second_couple_out(database_url):
+    engine = make_engine(database_url)
+    upgrade(engine, "0009")
+    with engine.begin() as connection:
+        for number in (1, 2, 3, 4):
+            connection.execute(
+                text("INSERT INTO client (id, code, created_at, version) VALUES (:id, :code, "
+                     "'2026-01-01', 1)"),
+                {"id": number, "code": f"K{number}"},
+            )  # fmt: skip
+        couple = "INSERT INTO couple (id, first_client_id, second_client_id, created_at) VALUES "
+        connection.execute(text(couple + "(1, 1, 2, '2026-01-02'), (2, 3, 2, '2026-01-03')"))
+    upgrade(engine)  # K2 already in two couples (the race this revision closes): the first kept
+    with engine.connect() as connection:
+        members = connection.execute(
+            text("SELECT client_id, couple_id FROM couplemember ORDER BY client_id")
+        ).fetchall()
+    assert [tuple(row) for row in members] == [(1, 1), (2, 1), (3, 2)]
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text(couple + "(3, 4, 1, '2026-01-04')"))
     engine.dispose()
