@@ -17,7 +17,7 @@ from hecht.scales.library import ScaleLibrary
 from hecht.scales.model import Domain, ScaleDefinition
 from hecht.scales.outcomes import PairedOutcome, paired_outcome
 from hecht.schema.context import Actor
-from hecht.schema.db.plain import collector_paused, of_session
+from hecht.schema.db.plain import collector_paused, hidden_by_row_security, of_session
 from hecht.schema.services.signals import end_points
 from hecht.schema.tables import Client, Couple, Episode, RecordStatus, ScoreSummary
 from hecht.schema.trail import audit
@@ -68,6 +68,9 @@ class OutcomesReport:
     generated_on: date
     episodes: int
     groups: list[OutcomeGroup]
+    caseload_of: str | None = None
+    """The database role whose caseload alone the report covers (caseloads on, a practitioner's
+    role); None when it covers the whole practice."""
 
     def overall(self) -> OutcomeGroup:
         """The group of all episodes."""
@@ -181,4 +184,12 @@ def practice_outcomes(*, session: Session, actor: Actor, library: ScaleLibrary) 
     if not groups or groups[0].split != "all":
         groups.insert(0, OutcomeGroup("all", "all", 0, []))
     audit.record(session=session, actor=actor, event=AuditKind.REPORT, detail="outcomes")
-    return OutcomesReport(actor.now().date(), len(episodes), groups)
+    return OutcomesReport(actor.now().date(), len(episodes), groups, _caseload_of(session))
+
+
+def _caseload_of(session: Session) -> str | None:
+    """The connected role, when row-level security shows it only its caseload."""
+    plain = of_session(session)
+    if not hidden_by_row_security(plain, "client"):
+        return None
+    return str(plain.rows("SELECT current_user")[0][0])

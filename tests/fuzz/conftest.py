@@ -1,8 +1,10 @@
 """Provides the fuzz group's shared parts: case counts, the run loop, the per-case time limit.
 
-Every fuzz test runs its CI count of cases (a few thousand; the group takes well under a
-minute). ``HECHT_FUZZ_EXAMPLES=N`` runs the tests marked ``long`` with N cases each; without it
-they are skipped, and ``-m "not long"`` deselects them.
+Each fuzz test runs twice over: its ``everyday`` run takes a tenth of its cases (the everyday
+suite stays fast on two cores), its ``ci`` run, marked ``long``, all of them (a few thousand;
+``.ci/run`` runs ``pytest -m long`` after the everyday suite, so every CI run fuzzes the full
+counts). ``HECHT_FUZZ_EXAMPLES=N`` runs the open-ended long tests with N cases each; without it
+they are skipped.
 """
 
 from __future__ import annotations
@@ -30,16 +32,30 @@ ABANDON_SECONDS = 20.0
 
 LONG_EXAMPLES = os.environ.get("HECHT_FUZZ_EXAMPLES")
 
+EVERYDAY_SHARE = 0.1
+"""The share of a fuzz test's cases that the everyday suite runs; the long group runs them all."""
+SHARES = (
+    pytest.param(EVERYDAY_SHARE, id="everyday"),
+    pytest.param(1.0, id="ci", marks=pytest.mark.long),
+)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every counted fuzz test twice: a share of its cases everyday, all of them in CI."""
+    if "fuzz" in metafunc.fixturenames and "long_examples" not in metafunc.fixturenames:
+        metafunc.parametrize("fuzz_share", SHARES)
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip the long fuzz runs unless HECHT_FUZZ_EXAMPLES says how many cases they take.
+    """Skip the open-ended fuzz runs unless HECHT_FUZZ_EXAMPLES says how many cases they take.
 
     The hook sees every test of the session: only those in this folder are the fuzzer's.
     """
     skip = pytest.mark.skip(reason="set HECHT_FUZZ_EXAMPLES=N for a long fuzz run")
     here = Path(__file__).parent
     for item in items:
-        if "long" in item.keywords and not LONG_EXAMPLES and item.path.is_relative_to(here):
+        open_ended = "long_examples" in getattr(item, "fixturenames", ())
+        if open_ended and not LONG_EXAMPLES and item.path.is_relative_to(here):
             item.add_marker(skip)
 
 
@@ -114,9 +130,20 @@ def run_cases(strategy: st.SearchStrategy[Any], check: Callable[[Any], None], co
 
 
 @pytest.fixture
-def fuzz() -> Callable[[st.SearchStrategy[Any], Callable[[Any], None], int], int]:
-    """``fuzz(strategy, check, count)``: run ``count`` timed cases (see ``run_cases``)."""
-    return run_cases
+def fuzz_share() -> float:
+    """The share of the cases a test runs: all, unless ``pytest_generate_tests`` set it."""
+    return 1.0
+
+
+@pytest.fixture
+def fuzz(fuzz_share: float) -> Callable[[st.SearchStrategy[Any], Callable[[Any], None], int], int]:
+    """``fuzz(strategy, check, count)``: run the test's share of ``count`` timed cases (see
+    ``run_cases``); at least one."""
+
+    def run(strategy: st.SearchStrategy[Any], check: Callable[[Any], None], count: int) -> int:
+        return run_cases(strategy, check, max(1, round(count * fuzz_share)))
+
+    return run
 
 
 @pytest.fixture

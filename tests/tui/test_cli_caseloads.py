@@ -115,3 +115,17 @@ def test_granting_or_sharing_with_a_role_that_does_not_exist_says_how_to_make_it
         assert "CREATE ROLE nobody_here LOGIN" in err
     code, out, _ = run(capsys, monkeypatch, admin, "db", "grant", shared.roles["bram"])
     assert code == 0 and "may now use this database as a practitioner" in out
+
+
+def test_a_practitioners_outcomes_report_says_it_covers_only_their_caseload(
+    capsys, monkeypatch, shared, named_practitioner
+):
+    admin, bram = shared.urls["administrator"], shared.urls["bram"]
+    run(capsys, monkeypatch, admin, "db", "caseloads", "on")
+    code, out, _ = run(capsys, monkeypatch, bram, "report", "outcomes")
+    assert code == 0
+    assert f"only the clients in the caseload of database role {shared.roles['bram']}" in out
+    code, out, _ = run(capsys, monkeypatch, bram, "--lang", "nl", "report", "outcomes", "--json")
+    assert json.loads(out)["caseload_of"] == shared.roles["bram"]
+    code, out, _ = run(capsys, monkeypatch, admin, "report", "outcomes")
+    assert code == 0 and "caseload of database role" not in out

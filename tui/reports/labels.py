@@ -107,11 +107,8 @@ class ReportText:
         return f"+{text}" if signed and value >= 0 else text
 
     def score(self, value: float | None, signed: bool = False) -> str:
-        """Show a total as stored (at most two decimals, no trailing zeros)."""
-        if value is None:
-            return "—"
-        text = formatter(self.language).number(value, 2)
-        return f"+{text}" if signed and value >= 0 else text
+        """Show a total as stored (at most two decimals, no trailing zeros), as screens do."""
+        return formatter(self.language).score(value, signed=signed)
 
     def date(self, value: date | None) -> str:
         """Show a date as people in the report's language write it."""

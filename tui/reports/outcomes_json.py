@@ -51,6 +51,7 @@ def outcomes_json(report: Any) -> dict[str, Any]:
     return {
         "generated_on": report.generated_on.isoformat(),
         "episodes": report.episodes,
+        "caseload_of": report.caseload_of,
         "scales": groups[0]["scales"] if groups else {},
         "groups": groups,
     }

@@ -104,9 +104,13 @@ def legend(text: ReportText) -> list[str]:
 
 
 def title_line(report: Any, text: ReportText) -> str:
-    """Return the line under the title: the day, the episodes, and that no client is named."""
-    return text(
+    """Return the line under the title: the day, the episodes, that no client is named, and
+    whose caseload alone it covers when a practitioner's role sees only its own."""
+    line = text(
         "report.outcomes.title_line",
         date=text.date(report.generated_on),
         episodes=text.count("episode", report.episodes),
     )
+    if report.caseload_of is None:
+        return line
+    return f"{line} · {text('report.outcomes.caseload_only', role=report.caseload_of)}"

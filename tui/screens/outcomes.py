@@ -139,6 +139,10 @@ class OutcomesScreen(HechtScreen[None]):
         self.app.call_from_thread(self._loaded, report)
 
     def _loaded(self, report: Any) -> None:
+        if report.caseload_of is not None:  # a practitioner's role: say whose clients these are
+            only = self.text("report.outcomes.caseload_only", role=report.caseload_of)
+            note = f"{self.text('outcomes.sign_convention')}\n{only}"
+            self.query_one("#outcomes-note", Plain).update(note)
         self.groups = ordered_groups(report.groups)
         self.index = min(self.index, len(self.groups) - 1)
         self.schedule_redraw()

@@ -185,7 +185,7 @@ def drawing(
     lines = _lines(scale, axis, subscales, who, text)
     event = scale.client.event_position(axis)
     xs = [x for series in lines for x in series.xs] + ([] if event is None else [event])
-    day = formatter(text.language).date
+    shown = formatter(text.language)
     ticks = sorted(set(xs))
     cutoff = scale.guides.cutoff
     low, high = _ylim(scale, subscales)
@@ -201,8 +201,8 @@ def drawing(
         vlines=() if event is None else ((event, EVENT),),
         xlim=_range(xs, 0.5 if axis is Axis.VISIT else 1.0),
         ylim=(low, high),
-        yticks=nice_ticks(low, high),
-        xticks=tuple((x, tick_label(scale, axis, x, day)) for x in ticks),
+        yticks=tuple((value, shown.score(value)) for value in nice_ticks(low, high)),
+        xticks=tuple((x, tick_label(scale, axis, x, shown.date)) for x in ticks),
         xlabel=text(f"trajectory.axis.{axis.value}"),
     )
 

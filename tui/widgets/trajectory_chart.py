@@ -62,7 +62,8 @@ class Drawing:
     ylim: tuple[float, float] = (0.0, 1.0)
     xticks: tuple[tuple[float, str], ...] = ()
     """Candidate ticks as (position, label); the chart keeps as many as its width fits."""
-    yticks: tuple[float, ...] = ()
+    yticks: tuple[tuple[float, str], ...] = ()
+    """Ticks as (value, label), the label in the reader's language (23,5 in Dutch)."""
     xlabel: str = ""
     points: tuple[Series, ...] = ()
     """The measured points on the lines, so they stand out from the line between them."""
@@ -137,7 +138,9 @@ class TrajectoryChart(PlotextPlot):
         plt.xlim(*drawing.xlim)
         plt.ylim(*drawing.ylim)
         if drawing.yticks:
-            plt.yticks(list(drawing.yticks), [f"{value:g}" for value in drawing.yticks])
+            plt.yticks(
+                [value for value, _ in drawing.yticks], [label for _, label in drawing.yticks]
+            )
         if drawing.xticks:
             widest = max(len(label) for _, label in drawing.xticks)
             labels = dict(drawing.xticks)
