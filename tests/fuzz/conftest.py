@@ -9,6 +9,7 @@ they are skipped.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
@@ -124,7 +125,12 @@ def run_cases(strategy: st.SearchStrategy[Any], check: Callable[[Any], None], co
         ran += 1
         timed(check, value)
 
-    case()
+    gc.collect()
+    gc.freeze()  # the session's heap (libraries, hypothesis) is not walked inside a timed case
+    try:
+        case()
+    finally:
+        gc.unfreeze()
     assert ran >= count, f"only {ran} of {count} cases ran"
     return ran
 
