@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from hecht.scales.library import load_library
-from hecht.tui.views.wording import item_wording, option_wording, other_language_wording
+from hecht.tui.views.wording import (
+    item_wording,
+    option_wording,
+    other_language_option_wording,
+    other_language_wording,
+)
 
 LIBRARY = load_library(None)
 
@@ -33,3 +38,12 @@ def test_no_built_in_item_or_option_is_shown_in_the_other_language():
                     own = getattr(wording, language, None) if wording else None
                     said = option_wording(item, option, language)
                     assert said in (own, option.label.get(language)), (definition.id, item.id)
+
+
+def test_a_dutch_screen_shows_the_english_answer_wording_beside_our_generic_label():
+    paas = LIBRARY.get("paas")
+    item, option = paas.items[0], paas.option_set(paas.items[0]).options[0]
+    assert option_wording(item, option, "nl") == "Eerste optie"
+    assert other_language_option_wording(item, option, "nl") == "almost all the time"
+    assert option_wording(item, option, "en") == "almost all the time"
+    assert other_language_option_wording(item, option, "en") is None

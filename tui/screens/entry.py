@@ -27,7 +27,12 @@ from hecht.schema.readmodels import AdministrationRead, AlertRead
 from hecht.tui.shell.keybar import KeyBar
 from hecht.tui.shell.screen_base import HechtScreen
 from hecht.tui.views.entry_state import Answer, EntryState, KeyOutcome
-from hecht.tui.views.wording import item_wording, option_wording, other_language_wording
+from hecht.tui.views.wording import (
+    item_wording,
+    option_wording,
+    other_language_option_wording,
+    other_language_wording,
+)
 from hecht.tui.widgets.plain import Plain
 
 SAYS_SAVING_AFTER = 0.3
@@ -151,7 +156,9 @@ class EntryScreen(HechtScreen[bool]):
         lines = []
         for option in option_set.options or []:
             label = option_wording(item, option, language)
-            lines.append(Content.assemble("  ", (str(option.code), "bold"), "  ", label))
+            original = other_language_option_wording(item, option, language)
+            beside = () if original is None else ("  ", (f"“{original}”", "dim italic"))
+            lines.append(Content.assemble("  ", (str(option.code), "bold"), "  ", label, *beside))
         return Content("\n").join(lines)
 
     def on_key(self, event: events.Key) -> None:

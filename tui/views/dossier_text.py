@@ -121,7 +121,9 @@ def score_line(
     name = points[0].scale_id if definition is None else definition.short_name
     score = formatter(text.language).score
     valid = [point for point in points if point.total is not None]
-    if not valid:
+    if definition is not None and not definition.scoring.total:
+        parts = [f"{name:<8} " + _latest_subscales(points, definition, text)]
+    elif not valid:
         parts = [f"{name:<8} " + text("dossier.score.no_valid")]
     else:
         first, last = valid[0], valid[-1]
@@ -147,6 +149,12 @@ def score_line(
     if alerted_items:
         parts.append(text("dossier.score.alerted", items=", ".join(alerted_items)))
     return " · ".join(parts)
+
+
+def _latest_subscales(points: list[Any], definition: ScaleDefinition, text: Messages) -> str:
+    """A scale read by its subscales (PRFQ, SRIS): the latest administration's valid ones."""
+    shown = formatter(text.language).subscales(definition, points[-1].subscales)
+    return shown or text("dossier.score.no_valid_subscale")
 
 
 def records(dossier: Dossier, library: ScaleLibrary, text: Messages) -> list[Record]:
@@ -197,11 +205,15 @@ def _administration(
     point: Any, library: ScaleLibrary, text: Messages, within_visit: bool = False
 ) -> Record:
     """A completed scale: under its visit indented, on its own with the day it was filled in."""
-    total = formatter(text.language).score(point.total)
     try:
         definition: ScaleDefinition | None = library.get(point.scale_id, point.scale_version)
     except KeyError:
         definition = None
+    shown = formatter(text.language)
+    if definition is not None and not definition.scoring.total:
+        total = shown.subscales(definition, point.subscales) or "—"
+    else:
+        total = shown.score(point.total)
     band = band_label(definition, point.band, text.language)
     day = formatter(text.language).date(point.observed_at.astimezone().date())
     label = text(

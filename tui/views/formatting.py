@@ -7,10 +7,15 @@ to the TUI's first frame. Machine-readable output (JSON, CSV) keeps ISO dates an
 from __future__ import annotations
 
 import datetime as dt  # in Formatter, ``date`` names its method: annotations there say dt.date
+from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 from hecht.tui.i18n import Language, Messages
+
+if TYPE_CHECKING:
+    from hecht.scales.model import ScaleDefinition
 
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 """Dutch as in the Netherlands; English in the British convention (day before month)."""
@@ -57,6 +62,15 @@ class Formatter:
         if not signed:
             return shown
         return ("+" if value >= 0 else "-") + shown
+
+    def subscales(self, definition: ScaleDefinition, values: Mapping[str, float | None]) -> str:
+        """The valid subscale scores in the definition's order, each after its label, for a
+        scale read by its subscales: "Avoidance 3 · Anxiety 5.5" ("" when none is valid)."""
+        return " · ".join(
+            f"{subscale.label.get(self.language)} {self.score(values[subscale.id])}"
+            for subscale in definition.subscales
+            if values.get(subscale.id) is not None
+        )
 
     def date_field(self, value: dt.date | None) -> str:
         """A date as a form field shows it, ready to be typed over: 28-09-2026 in Dutch,

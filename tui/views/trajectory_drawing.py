@@ -321,12 +321,8 @@ def _score_cell(scale: ScaleTrajectory, seen: Observation, text: Messages) -> st
     """The total, or for a scale without one (ECR-RS, SRIS, SSAS) its subscales."""
     if scale.definition.scoring.total:
         return text("trajectory.invalid") if seen.total is None else _score(seen.total, text)
-    parts = [
-        f"{subscale.label.get(text.language)} {_score(seen.subscales[subscale.id], text)}"
-        for subscale in scale.definition.subscales
-        if seen.subscales.get(subscale.id) is not None
-    ]
-    return " · ".join(parts) or text("trajectory.invalid")
+    shown = formatter(text.language).subscales(scale.definition, seen.subscales)
+    return shown or text("trajectory.invalid")
 
 
 def _change_cell(scale: ScaleTrajectory, step: Step, valid: int, text: Messages) -> str:

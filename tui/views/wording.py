@@ -33,6 +33,15 @@ def option_wording(item: Item, option: Option, language: Language) -> str:
     return own or option.label.get(language)
 
 
+def other_language_option_wording(item: Item, option: Option, language: Language) -> str | None:
+    """An answer box's licensed wording in the other language when there is none in the user's
+    (the MAAS's and PAAS's boxes in English): shown beside our label, as the item's is beneath."""
+    wording = item.option_text.get(option.code) or option.text
+    if wording is None or wording.only_in(language):
+        return None
+    return wording.get(language)
+
+
 def unasked_lines(definition: ScaleDefinition, missing: list[str], text: Messages) -> list[str]:
     """A line for each critical item left unanswered: it must be asked about, not passed over."""
     from hecht.scales.scoring import unanswered_critical

@@ -1,0 +1,42 @@
+"""The dossier's score lines: a scale read by its subscales shows them, not a missing total."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from hecht.scales.change import compare
+from hecht.scales.library import load_library
+from hecht.schema.services.trajectories import TrajectoryPoint
+from hecht.tui.i18n import Messages
+from hecht.tui.views.dossier_text import score_line
+
+LIBRARY = load_library(None)
+
+
+def point(scale_id: str, total: float | None, subscales: dict[str, float | None]):
+    return TrajectoryPoint(
+        administration_id=1, lineage_id=1, client_id=1, scale_id=scale_id, scale_version="1",
+        observed_at=datetime(2026, 12, 3, 10, tzinfo=UTC), episode_lineage_id=1, total=total,
+        band=None, valid=True, subscales=subscales,
+    )  # fmt: skip
+
+
+def test_a_scale_without_a_total_shows_its_latest_subscales_in_the_readers_language():
+    prfq = LIBRARY.get("prfq")
+    scores = {"pre_mentalizing": 2.5, "certainty": 3.5, "interest": 29 / 6}
+    line = score_line([point("prfq", None, scores)], prfq, [], Messages("nl"), compare)
+    assert line.startswith("PRFQ     Pre-mentaliserende modi 2,5 · ")
+    assert "Interesse en nieuwsgierigheid 4,83" in line
+    assert "totaalscore" not in line
+    partly = {"pre_mentalizing": 2.0, "certainty": None, "interest": None}
+    line = score_line([point("prfq", None, partly)], prfq, [], Messages("en"), compare)
+    assert line.startswith("PRFQ     Pre-mentalizing modes 2 · 1×")
+    nothing = dict.fromkeys(scores)
+    line = score_line([point("prfq", None, nothing)], prfq, [], Messages("en"), compare)
+    assert "no valid subscale yet" in line
+
+
+def test_a_scale_with_a_total_still_says_when_none_is_valid():
+    who5 = LIBRARY.get("who5")
+    line = score_line([point("who5", None, {})], who5, [], Messages("en"), compare)
+    assert "no valid total yet" in line
