@@ -295,13 +295,15 @@ class EntryFlow:
         return f"{definition.short_name} {number}/{len(definition.items)} · {shown}"
 
     def _choices(self, definition: Any, item: Any) -> list[tuple[str, str]]:
-        from hecht.tui.views.wording import option_wording
+        from hecht.tui.views.wording import option_wording, other_language_option_wording
 
         option_set = definition.option_set(item)
         choices = []
         for option in option_set.options or []:
             label = option_wording(item, option, self.text.language)
-            choices.append((str(option.code), f"{option.code}  {label}"))
+            original = other_language_option_wording(item, option, self.text.language)
+            shown = f"{label} ({original})" if original else label
+            choices.append((str(option.code), f"{option.code}  {shown}"))
         return [*choices, (MISSING, self.text("enter.missing"))]
 
     def _acknowledge(self, alert: Any, definition: Any) -> None:
