@@ -10,6 +10,8 @@ from hecht.schema.services import administrations as adm
 from hecht.schema.services import clients, episodes, visits
 from hecht.schema.services.caseload import caseload
 
+from .conftest import Practice
+
 
 def scale(session, actor, library, code, scale_id, answers, complete=True):
     draft = adm.start_administration(
@@ -96,45 +98,20 @@ def test_the_newest_episode_gives_the_latest_score_and_a_closed_couple_is_not_a_
     engine, actor, library
 ):
     with unit_of_work(engine) as session:
+        practice = Practice(session, actor, library)
         for code in ("BACK", "Q1", "Q2"):
-            clients.create_client(session=session, actor=actor, new=NewClient(code=code))
-        first = episodes.open_episode(
-            session=session, actor=actor,
-            new=NewEpisode(client_code="BACK", started_on=date(2025, 1, 6)),
-        )  # fmt: skip
-        for answers, on in (("1,1,1,1,1", date(2025, 2, 3)), ("2,2,2,2,2", date(2025, 3, 3))):
-            draft = adm.start_administration(
-                session=session, actor=actor, library=library,
-                new=NewAdministration(
-                    client_code="BACK", scale_id="who5", observed_on=on,
-                    episode_lineage_id=first.lineage_id,
-                ),
-            )  # fmt: skip
-            for item, typed in enumerate(answers.split(","), start=1):
-                adm.record_answer(
-                    session=session, actor=actor, library=library,
-                    administration_id=draft.id, item_id=str(item), code=typed,
-                )  # fmt: skip
-            adm.complete_administration(
-                session=session, actor=actor, library=library, administration_id=draft.id
-            )
+            practice.client(code)
+        first = practice.episode("BACK", date(2025, 1, 6))
+        practice.scale("BACK", "who5", "1,1,1,1,1", date(2025, 2, 3), first)
+        practice.scale("BACK", "who5", "2,2,2,2,2", date(2025, 3, 3), first)
         episodes.close_episode(
-            session=session, actor=actor, lineage_id=first.lineage_id, ended_on=date(2025, 6, 1)
+            session=session, actor=actor, lineage_id=first, ended_on=date(2025, 6, 1)
         )
-        episodes.open_episode(
-            session=session, actor=actor,
-            new=NewEpisode(client_code="BACK", started_on=date(2026, 9, 1)),
-        )  # fmt: skip
-        scale(session, actor, library, "BACK", "who5", "4,4,4,4,4")
-        couple = clients.create_couple(
-            session=session, actor=actor, first_code="Q1", second_code="Q2"
-        )
-        ended = episodes.open_episode(
-            session=session, actor=actor,
-            new=NewEpisode(couple_id=couple.id, started_on=date(2025, 1, 6)),
-        )  # fmt: skip
+        practice.episode("BACK", date(2026, 9, 1))
+        practice.scale("BACK", "who5", "4,4,4,4,4", date(2026, 11, 2), None)
+        ended = practice.couple("Q1", "Q2", date(2025, 1, 6))
         episodes.close_episode(
-            session=session, actor=actor, lineage_id=ended.lineage_id, ended_on=date(2025, 6, 1)
+            session=session, actor=actor, lineage_id=ended, ended_on=date(2025, 6, 1)
         )
     with unit_of_work(engine) as session:
         rows = {row.code: row for row in caseload(session=session, actor=actor, library=library)}
