@@ -92,8 +92,8 @@ def watch(app, filled: bool) -> None:  # type: ignore[no-untyped-def]
     if filled:
         original = CaseloadScreen._show
 
-        def shown(self, rows):  # type: ignore[no-untyped-def]
-            original(self, rows)
+        def shown(self, *rows):  # type: ignore[no-untyped-def]
+            original(self, *rows)  # the rows, and whatever the screen passes with them
             self.app.call_after_refresh(done)
 
         CaseloadScreen._show = shown  # type: ignore[method-assign]

@@ -155,14 +155,6 @@ def seeded_database(folder: Path) -> Path:
     return path
 
 
-def scale_position(config: Path) -> int:
-    """Where the scale stands in the picker, which lists the library's latest definitions."""
-    from hecht.scales.library import load_library
-
-    ids = [entry.definition.id for entry in load_library(config / "scales").latest()]
-    return ids.index(SCALE)
-
-
 def item_count() -> int:
     """How many items the scale has (the position line says ``Item n of total``)."""
     from hecht.scales.library import load_library
@@ -170,17 +162,17 @@ def item_count() -> int:
     return len(load_library(None).get(SCALE).items)
 
 
-def open_entry(tmux: Tmux, name: str, config: Path) -> None:
+def open_entry(tmux: Tmux, name: str) -> None:
     """From the caseload to item 1 of the scale: filter, open the dossier, pick the scale."""
     tmux.wait_for(name, "Code")
     tmux.keys(name, *CLIENT)
     tmux.wait_for(name, CLIENT, times=2)  # typed in the filter, and the client's row
     tmux.keys(name, "Enter")
-    tmux.wait_for(name, "Episode:")
+    tmux.wait_for(name, "Episode since")
     tmux.keys(name, "e")
     tmux.wait_for(name, "Which scale?")
-    for _ in range(scale_position(config)):
-        tmux.keys(name, "Down")
+    tmux.keys(name, *SCALE)  # the picker narrows to what is typed
+    tmux.wait_for(name, SCALE.upper())
     tmux.keys(name, "Enter")
     tmux.wait_for(name, f"Item 1 of {item_count()}")
 
@@ -266,12 +258,14 @@ def measure(keys: int = 40) -> KeyLatency:
         raise RuntimeError("needs tmux and the installed hecht command")
     with tempfile.TemporaryDirectory() as folder:
         config = Path(folder) / "config"
+        config.mkdir()  # a practitioner already named, as after the first start
+        (config / "config.toml").write_text('practitioner = "Bench Typist"\n', encoding="utf-8")
         database = seeded_database(Path(folder))
         env = {"HECHT_CONFIG": str(config), "HECHT_LANG": "en", "TERM": "xterm-256color"}
         tmux = Tmux(tmux_path)
         try:
             tmux.start("hecht", [hecht, "--db", str(database)], env)
-            open_entry(tmux, "hecht", config)
+            open_entry(tmux, "hecht")
             time_answer_keys(tmux, "hecht", 3)  # warm: the writer thread and first redraws
             hecht_times = time_answer_keys(tmux, "hecht", keys)
             tmux.start("echo", [sys.executable, str(Path(__file__).resolve()), "--echo"], env)

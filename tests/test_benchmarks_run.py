@@ -1,0 +1,50 @@
+"""The benchmarks still run: they drive the app from outside, so a change to a screen can break
+them without any test noticing (the caseload's ``_show`` and the entry screen's target did)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from hecht.schema.db.database import open_database
+
+BENCH = Path(__file__).parents[1] / "bench"
+
+
+@pytest.fixture
+def bench_modules(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(BENCH))
+
+
+@pytest.mark.parametrize("kind", ["hecht", "hecht-filled", "app"])
+def test_a_measured_start_reports_its_seconds(tmp_path, kind):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    open_database(url).dispose()
+    env = {**os.environ, "HECHT_LANG": "en", "HECHT_CONFIG": str(tmp_path / "config"),
+           "HECHT_CACHE": str(tmp_path / "cache"), "BENCH_STARTED": repr(time.time())}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "first_frame.py"), kind, url],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert float(done.stdout.strip().splitlines()[-1]) > 0, done.stdout + done.stderr
+
+
+def test_the_key_handling_benchmark_runs(bench_modules):
+    import run  # bench/run.py
+
+    entry_key, label_key = asyncio.run(run.key_handling())
+    assert entry_key > 0 and label_key > 0
+
+
+@pytest.mark.long
+def test_the_tmux_key_benchmark_runs(bench_modules):
+    import tmux_keys  # bench/tmux_keys.py
+
+    assert "key→visible" in "\n".join(tmux_keys.measure(keys=3).lines())
