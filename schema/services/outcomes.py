@@ -16,8 +16,9 @@ from sqlmodel import Session, select
 from hecht.scales.library import ScaleLibrary
 from hecht.scales.model import Domain, ScaleDefinition
 from hecht.scales.outcomes import PairedOutcome, paired_outcome
+from hecht.schema.caseloads import caseload_state
 from hecht.schema.context import Actor
-from hecht.schema.db.plain import collector_paused, hidden_by_row_security, of_session
+from hecht.schema.db.plain import collector_paused, of_session
 from hecht.schema.services.signals import end_points
 from hecht.schema.tables import Client, Couple, Episode, RecordStatus, ScoreSummary
 from hecht.schema.trail import audit
@@ -189,7 +190,5 @@ def practice_outcomes(*, session: Session, actor: Actor, library: ScaleLibrary) 
 
 def _caseload_of(session: Session) -> str | None:
     """The connected role, when row-level security shows it only its caseload."""
-    plain = of_session(session)
-    if not hidden_by_row_security(plain, "client"):
-        return None
-    return str(plain.rows("SELECT current_user")[0][0])
+    state = caseload_state(session.connection())
+    return state.role if state.limits_this_role else None
