@@ -40,7 +40,15 @@ RUNS = int(os.environ.get("HECHT_SIGNAL_RUNS", "20"))
 LANES = int(os.environ.get("HECHT_KILL_LANES", "2"))
 SEED = int(os.environ.get("HECHT_KILL_SEED", random.randrange(1_000_000)))
 LIMIT = 2.0
-"""Seconds from the signal to the process's end."""
+"""Seconds from the signal to the process's end on a machine with a core to spare."""
+
+
+def allowed_seconds() -> float:
+    """The limit, stretched by how crowded the cores are now (the long group runs these lanes
+    beside other workers on a shared machine): a process that waits for a core is not slow.
+    Unloaded, the runs end in 0.2–0.8 s."""
+    runnable_per_core = os.getloadavg()[0] / (os.cpu_count() or 1)
+    return LIMIT * max(1.0, runnable_per_core)
 
 
 @dataclass
@@ -48,6 +56,8 @@ class Ended:
     """How one signalled run ended."""
 
     seconds: float
+    allowed: float
+    """The limit when the signal was sent (``allowed_seconds``)."""
     status: int | None
     """The exit status when it could be read (tmux keeps it after SIGTERM)."""
     screen: str
@@ -85,7 +95,7 @@ def signalled_run(root: Path, path: Path, code: str, how: str, rng: random.Rando
         start_entry(terminal, str(path), code, typed)
         pid = terminal.pid()
         shown = aim(terminal, rng.randint(1, len(typed)), rng)
-        sent = time.monotonic()
+        allowed, sent = allowed_seconds(), time.monotonic()
         if how == "SIGTERM":
             terminal.kill(signal.SIGTERM)
         else:
@@ -99,7 +109,7 @@ def signalled_run(root: Path, path: Path, code: str, how: str, rng: random.Rando
         terminal.close()
     stored, integrity = sqlite_state(path, code)
     verdict = judge(stored, typed, confirmed_on(shown), integrity)
-    return Ended(seconds, status, screen, session_ends(path), verdict.problems)
+    return Ended(seconds, allowed, status, screen, session_ends(path), verdict.problems)
 
 
 def signal_lane(root: Path, codes: list[str], how: str, rng: random.Random) -> list[Ended]:
@@ -139,7 +149,9 @@ def signal_runs(tmp_path: Path, how: str, runs: int) -> list[Ended]:
 
 def assert_clean(ended: list[Ended], how: str) -> None:
     for number, run in enumerate(ended, start=1):
-        assert run.seconds < LIMIT, f"run {number}: {how} took {run.seconds:.2f} s"
+        assert run.seconds < run.allowed, (
+            f"run {number}: {how} took {run.seconds:.2f} s (allowed {run.allowed:.2f} s)"
+        )
         assert run.status in (0, None), f"run {number}: exit status {run.status}"
         assert run.problems == [], f"run {number}: {run.problems}"
     if how == "SIGTERM":
