@@ -149,17 +149,30 @@ def test_on_postgresql_verify_keeps_no_file_and_checks_the_head_the_practice_kep
     assert code == 2 and "events were removed from the end of the log" in out
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        ["client", "destroy", "A1", "--confirm", "A1"],
-        ["export", "--format", "json", "--out", "{tmp}/out.json"],
-        ["export", "--format", "csv", "--out", "{tmp}/csv"],
-    ],
-)
-def test_destroying_or_exporting_without_a_named_practitioner_is_refused(
+LOGGED_COMMANDS = [
+    ["client", "destroy", "A1", "--confirm", "A1"],
+    ["client", "share", "A1", "hecht_ann"],
+    ["export", "--format", "json", "--out", "{tmp}/out.json"],
+    ["export", "--format", "csv", "--out", "{tmp}/csv"],
+    ["export", "--format", "fhir", "--out", "{tmp}/fhir"],
+    ["backup", "{tmp}/backup.db"],
+    ["restore", "{tmp}/backup.db", "--yes"],
+    ["report", "supervision"],
+    ["report", "client", "A1"],
+    ["report", "outcomes"],
+    ["caseload"],
+    ["audit", "log", "A1"],
+    ["db", "rescore"],
+]
+"""Every command that reads or changes dossiers, each logged in the access log."""
+
+
+@pytest.mark.parametrize("command", LOGGED_COMMANDS, ids=" ".join)
+def test_every_logged_command_without_a_named_practitioner_and_no_terminal_is_refused(
     capsys, db, tmp_path, command
 ):
+    """The access log names the practitioner, not only the workstation's user: without a
+    terminal to ask the name in (a script, a pipe), the command says where to add it."""
     before = audit_rows(db)
     argv = [part.replace("{tmp}", str(tmp_path)) for part in command]
     code, out, err = run(capsys, "--db", db, *argv)
@@ -167,26 +180,41 @@ def test_destroying_or_exporting_without_a_named_practitioner_is_refused(
     assert audit_rows(db) == before  # refused before the database was opened
 
 
-def test_destroy_and_export_are_logged_under_the_practitioner_and_the_os_user(
+def test_every_access_a_command_logs_names_the_practitioner_and_the_os_user(
     capsys, db, tmp_path, named_practitioner
 ):
     from hecht.tui.cli.invocation import os_user
 
-    assert (
-        run(capsys, "--db", db, "export", "--format", "json", "--out", str(tmp_path / "o.json"))[0]
-        == 0
-    )
+    def logged_since(first: int) -> list[tuple[str, str | None, str]]:
+        with sqlite3.connect(db) as connection:
+            rows = connection.execute(
+                "SELECT a.event, p.name, a.access_point FROM auditevent a "
+                "LEFT JOIN practitioner p ON p.id = a.user_id WHERE a.seq > ? ORDER BY a.seq",
+                (first,),
+            ).fetchall()
+        connection.close()
+        return rows
+
+    first = last_event(db)
+    for command in LOGGED_COMMANDS:  # destroying last; SQLite has no roles to share with
+        if command[0] not in ("client", "restore"):
+            argv = [part.replace("{tmp}", str(tmp_path)) for part in command]
+            assert run(capsys, "--db", db, *argv)[0] == 0, argv
     assert run(capsys, "--db", db, "client", "destroy", "A1", "--confirm", "A1")[0] == 0
+    rows = logged_since(first)
+    assert {"export", "print", "destroy"} <= {event for event, _, _ in rows}
+    assert run(capsys, "--db", db, "restore", str(tmp_path / "backup.db"), "--yes")[0] == 0
+    restored = logged_since(last_event(db) - 1)
+    assert [event for event, _, _ in restored] == ["import"]
+    for _, name, point in rows + restored:
+        assert name == named_practitioner and point.startswith(f"cli:{os_user()}@")
+
+
+def last_event(db: str) -> int:
     with sqlite3.connect(db) as connection:
-        rows = connection.execute(
-            "SELECT p.name, a.access_point FROM auditevent a JOIN practitioner p "
-            "ON p.id = a.user_id WHERE a.event IN ('export', 'destroy')"
-        ).fetchall()
+        (last,) = connection.execute("SELECT MAX(seq) FROM auditevent").fetchone()
     connection.close()
-    assert len(rows) == 3  # the practice's export, the client's own, the destruction
-    assert {name for name, _ in rows} == {named_practitioner}
-    assert all(point.startswith(f"cli:{os_user()}@") for _, point in rows)
-    assert run(capsys, "--db", db, "audit", "verify")[0] == 0  # destruction seals what it removed
+    return last
 
 
 def audit_rows(db: str) -> int:

@@ -12,7 +12,7 @@ import pytest
 from hecht.tui.cli.main import main
 from hecht.tui.config import config_path
 
-pytestmark = pytest.mark.usefixtures("frozen_commands")
+pytestmark = pytest.mark.usefixtures("frozen_commands", "named_practitioner")
 
 
 def run(capsys, *argv):
@@ -26,8 +26,10 @@ def by_code(out: str) -> dict[str, dict]:
 
 
 def write_config(text: str) -> None:
+    """Settings naming the practitioner (the caseload is read under their name), and ``text``."""
     config_path().parent.mkdir(parents=True, exist_ok=True)
-    config_path().write_text(text, encoding="utf-8")
+    named = 'practitioner = "Test Practitioner"\n'
+    config_path().write_text(named + text, encoding="utf-8")
 
 
 def test_json_lists_every_client_in_care_with_latest_scores_and_signals(capsys, report_db):

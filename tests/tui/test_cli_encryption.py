@@ -19,6 +19,9 @@ from hecht.tui.cli.main import main
 from hecht.tui.cli.unlock import unlock
 from hecht.tui.i18n import Messages
 
+NAMED = pytest.mark.usefixtures("named_practitioner")
+"""Reading, backing up and exporting name who did it in the access log."""
+
 CANARY = "Kanarie Geelvink"
 PASSPHRASE = "zeven zotte zebra's"
 
@@ -92,6 +95,7 @@ def test_db_status_says_whether_the_database_is_encrypted(capsys, practice):
     assert code == 0 and "encrypted at rest: no" in out
 
 
+@NAMED
 def test_every_command_opens_an_encrypted_database_with_the_passphrase_file(
     capsys, practice, passphrase_file
 ):
@@ -101,6 +105,7 @@ def test_every_command_opens_an_encrypted_database_with_the_passphrase_file(
     assert {row["code"] for row in json.loads(out)} >= {"K0", "K3"}
 
 
+@NAMED
 def test_a_passphrase_file_others_may_read_is_refused(capsys, practice, passphrase_file):
     assert run(capsys, "--db", str(practice), "db", "encrypt")[0] == 0
     passphrase_file.chmod(0o644)
@@ -110,6 +115,7 @@ def test_a_passphrase_file_others_may_read_is_refused(capsys, practice, passphra
     assert "Traceback" not in err and PASSPHRASE not in out + err
 
 
+@NAMED
 def test_a_wrong_passphrase_in_the_file_is_refused_with_exit_2(capsys, practice, passphrase_file):
     assert run(capsys, "--db", str(practice), "db", "encrypt")[0] == 0
     passphrase_file.write_text("not the passphrase\n")
@@ -117,6 +123,7 @@ def test_a_wrong_passphrase_in_the_file_is_refused_with_exit_2(capsys, practice,
     assert code == 2 and "does not open" in err and "Traceback" not in err
 
 
+@NAMED
 def test_three_wrong_passphrases_refuse_the_database(capsys, practice, passphrase_file):
     assert run(capsys, "--db", str(practice), "db", "encrypt")[0] == 0
     forget_keys()
@@ -132,6 +139,7 @@ def test_three_wrong_passphrases_refuse_the_database(capsys, practice, passphras
     assert err.count("does not open the database") == 2
 
 
+@NAMED
 def test_without_a_terminal_or_file_the_refusal_says_how_to_give_the_passphrase(
     capsys, practice, passphrase_file, monkeypatch
 ):
@@ -141,6 +149,7 @@ def test_without_a_terminal_or_file_the_refusal_says_how_to_give_the_passphrase(
     assert code == 2 and "HECHT_PASSPHRASE_FILE" in err
 
 
+@NAMED
 def test_backups_of_an_encrypted_database_are_encrypted(
     capsys, practice, passphrase_file, tmp_path
 ):
@@ -152,7 +161,7 @@ def test_backups_of_an_encrypted_database_are_encrypted(
     assert rows(target, PASSPHRASE)["client"] == rows(practice, PASSPHRASE)["client"]
 
 
-@pytest.mark.usefixtures("named_practitioner")  # exporting names who did it
+@NAMED
 @pytest.mark.parametrize(
     "command",
     [

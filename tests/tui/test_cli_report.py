@@ -25,7 +25,7 @@ from scipy import stats
 
 from hecht.tui.cli.main import main
 
-pytestmark = pytest.mark.usefixtures("frozen_commands")
+pytestmark = pytest.mark.usefixtures("frozen_commands", "named_practitioner")
 NAMES = ("Anna Jansen", "Bea de Vries", "Mark Peters")
 
 

@@ -184,3 +184,34 @@ def test_without_a_name_enter_asks_it_first_in_a_burst_and_the_answers_follow(
     assert 'practitioner = "Anna de Vries"' in saved
     (point,), drafts, _ = stored(practice)
     assert (point.scale_id, point.total, drafts) == ("who5", 68, [])
+
+
+def test_without_a_name_a_report_in_a_terminal_asks_it_once_and_logs_the_read_under_it(
+    isolated_config, practice, tmp_path
+):
+    """Not only `hecht enter`: every command whose access is logged asks the name it logs."""
+    import sqlite3
+
+    terminal = enter_terminal(isolated_config, practice, tmp_path, "en", (100, 30), named=False)
+    try:
+        terminal.start("caseload")
+        terminal.wait_for("Your name")
+        terminal.burst("Anna de Vries", "Enter")
+        assert terminal.exit_status() == 0
+        assert "A1" in terminal.everything()
+        terminal.close()
+        terminal.start("report", "client", "A1")  # the name is kept: not asked again
+        assert terminal.exit_status() == 0
+        shown = terminal.everything()
+        assert "Your name" not in shown and "A1" in shown
+    finally:
+        terminal.close()
+    saved = (isolated_config / "config.toml").read_text("utf-8")
+    assert 'practitioner = "Anna de Vries"' in saved
+    with sqlite3.connect(practice) as connection:
+        logged = connection.execute(
+            "SELECT p.name FROM auditevent a LEFT JOIN practitioner p ON p.id = a.user_id "
+            "WHERE a.access_point LIKE 'cli:%'"
+        ).fetchall()
+    connection.close()
+    assert len(logged) >= 2 and {name for (name,) in logged} == {"Anna de Vries"}

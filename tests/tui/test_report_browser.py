@@ -15,7 +15,7 @@ import pytest
 
 from hecht.tui.cli.main import main
 
-pytestmark = pytest.mark.usefixtures("frozen_commands")
+pytestmark = pytest.mark.usefixtures("frozen_commands", "named_practitioner")
 TOOLS = ("chromium", "pdftotext", "pdfinfo")
 NAMES = ("Anna Jansen", "Bea de Vries", "Mark Peters")
 SIGNALLED, QUIET = ("ZULU", "MIKE"), ("ALPHA",)  # most urgent first: alert, not on track

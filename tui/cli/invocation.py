@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from hecht.schema.context import Actor
+    from hecht.tui.cli.prompts import Prompter
 
 
 def access_point(kind: str) -> str:
@@ -87,34 +88,91 @@ class Invocation:
         """The SQLite file worked on, or None for a PostgreSQL database."""
         return sqlite_file(self.database_url())
 
+    def practitioner(self) -> str:
+        """The practitioner the settings name ("" when none)."""
+        return ((self.config and self.config.practitioner) or "").strip()
+
     def actor(self, session: Any = None) -> Actor:
         """Who acts, as the audit log records it: the configured practitioner (registered in
-        this database the first time, as the TUI does) at ``cli:user@host``."""
+        this database the first time, as the TUI does) at ``cli:user@host``.
+
+        Raises:
+            UsageError: with a session, when no practitioner is named outside the demo: nothing
+                is logged under the workstation's user alone (``require_practitioner`` asks
+                before the database is opened; this is the backstop, and the unit of work
+                rolls back).
+        """
         from dataclasses import replace
 
         actor = command_actor()
-        name = None if self.config is None else self.config.practitioner
-        if session is None or not name:
+        name = self.practitioner()
+        if session is None or (self.demo and not name):
             return actor
+        if not name:
+            raise self.who_acts()
         from hecht.schema.services.clients import practitioner_named
 
         return replace(actor, user_id=practitioner_named(session=session, actor=actor, name=name))
 
-    def require_practitioner(self) -> None:
-        """Refuse the gravest accesses (destroying, exporting, importing dossiers or answers)
-        when the access log could name only the workstation's OS user, not the practitioner:
-        before the database is opened. The demo practice, which holds nobody's data, needs no
-        name.
+    def require_practitioner(self, ask: Prompter | None = None) -> None:
+        """Make sure the access log can name the practitioner, before the database is opened:
+        in a terminal the name is asked once and kept in the settings, as the TUI's first start
+        asks it; elsewhere (a script, a pipe) the command is refused, saying where to add it.
 
         Raises:
-            UsageError: no practitioner in the config file; it says where to add one.
+            UsageError: no name given (or too short), the settings could not be written, or no
+                terminal to ask in.
         """
-        name = None if self.config is None else self.config.practitioner
-        if self.demo or (name or "").strip():
+        if self.demo or self.practitioner():
             return
+        if ask is None:
+            if not interactive():
+                raise self.who_acts()
+            from hecht.tui.cli.prompts import QuestionaryPrompter
+            from hecht.tui.cli.yes_no import prompt_words
+
+            ask = QuestionaryPrompter(prompt_words(self.messages))
+        self.config = asked_practitioner(self.config, self.messages, ask)
+
+    def who_acts(self) -> UsageError:
         from hecht.tui.config import config_path
 
-        raise UsageError(self.messages("error.who_acts", path=config_path()))
+        return UsageError(self.messages("error.who_acts", path=config_path()))
+
+
+def interactive() -> bool:
+    """Whether a person is at the terminal to answer a question (stdin and stdout both one)."""
+    import sys
+
+    return all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout))
+
+
+def asked_practitioner(config: Any, messages: Messages, ask: Prompter) -> Any:
+    """The settings with the practitioner's name asked and saved.
+
+    Raises:
+        UsageError: no name given (or too short), or the settings could not be written.
+    """
+    from hecht.tui.config import (
+        PRACTITIONER_MAX_LENGTH,
+        PRACTITIONER_MIN_LENGTH,
+        Config,
+        save_config,
+    )
+
+    ask.say(messages("practitioner.why"))
+    name = " ".join((ask.text(messages("init.practitioner")) or "").split())
+    if len(name) < PRACTITIONER_MIN_LENGTH:
+        raise UsageError(messages("practitioner.needed"))
+    updated = (config if config is not None else Config()).model_copy(
+        update={"practitioner": name[:PRACTITIONER_MAX_LENGTH]}
+    )
+    try:
+        save_config(updated)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise UsageError(messages("practitioner.not_saved", reason=reason)) from None
+    return updated
 
 
 def password_in(url: str) -> bool:

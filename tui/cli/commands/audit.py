@@ -105,6 +105,7 @@ def run_client_log(invocation: Invocation, code: str, as_json: bool = False) -> 
     from hecht.tui.views.service_text import service_error_text
 
     messages = invocation.messages
+    invocation.require_practitioner()
     try:
         with opened_database(invocation) as engine, unit_of_work(engine) as session:
             entries, names = _read_log(session, invocation, code)

@@ -122,6 +122,7 @@ def run_caseload(invocation: Invocation, as_json: bool = False, names: bool = Fa
     messages = invocation.messages
     thresholds = signal_thresholds(invocation.config)
     library = load_library(local_scales_dir())
+    invocation.require_practitioner()
     with opened_database(invocation) as engine, unit_of_work(engine) as session:
         rows = caseload(
             session=session, actor=invocation.actor(session), library=library,

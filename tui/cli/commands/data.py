@@ -122,6 +122,7 @@ def run_backup(invocation: Invocation, target: Path) -> int:
     messages = invocation.messages
     source = database_file(invocation)
     guard_output(target, source, messages)
+    invocation.require_practitioner()
     # a backup (and the head carried beside it) whose log entry is refused is removed
     with opened_database(invocation) as engine, kept_only_if_logged(target, head_file(target)):
         key = key_for(source)  # an encrypted database backs up encrypted, with its own key
@@ -170,6 +171,7 @@ def run_restore(invocation: Invocation, source: Path, yes: bool = False) -> int:
     messages = invocation.messages
     database = database_file(invocation)
     check_location(invocation.database_url(), messages, may_create=True)
+    invocation.require_practitioner()
     try:
         counts = check_restorable(source, database)
         if not yes:

@@ -298,6 +298,7 @@ def run_rescore(invocation: Invocation, as_json: bool = False) -> int:
 
     messages = invocation.messages
     library = load_library(local_scales_dir())
+    invocation.require_practitioner()
     with opened_database(invocation) as engine, unit_of_work(engine) as session:
         report = rescore_all(session=session, actor=invocation.actor(session), library=library)
     if as_json:

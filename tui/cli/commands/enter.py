@@ -75,7 +75,7 @@ def run_enter(
 
     messages = invocation.messages
     ask = prompter or QuestionaryPrompter(prompt_words(messages))
-    invocation = with_practitioner(invocation, ask)
+    invocation.require_practitioner(ask)
     backend = open_backend(invocation)
     try:
         # reading the client or the drafts, before any answer, may meet a storage fault
@@ -89,42 +89,6 @@ def run_enter(
         ) from None
     finally:
         backend.close()
-
-
-def with_practitioner(invocation: Invocation, ask: Prompter) -> Invocation:
-    """The invocation with the practitioner's name: asked once, as the screens' first start asks
-    it, when the settings name nobody, and kept in them, so that the access log names who
-    entered the answers. The demo practice, which holds nobody's data, needs no name.
-
-    Raises:
-        UsageError: no name given (or too short), or the settings could not be written.
-    """
-    config = invocation.config
-    if invocation.demo or (config is not None and (config.practitioner or "").strip()):
-        return invocation
-    from dataclasses import replace
-
-    from hecht.tui.config import (
-        PRACTITIONER_MAX_LENGTH,
-        PRACTITIONER_MIN_LENGTH,
-        Config,
-        save_config,
-    )
-
-    messages = invocation.messages
-    ask.say(messages("practitioner.why"))
-    name = " ".join((ask.text(messages("init.practitioner")) or "").split())
-    if len(name) < PRACTITIONER_MIN_LENGTH:
-        raise UsageError(messages("practitioner.needed"))
-    updated = (config if config is not None else Config()).model_copy(
-        update={"practitioner": name[:PRACTITIONER_MAX_LENGTH]}
-    )
-    try:
-        save_config(updated)
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise UsageError(messages("practitioner.not_saved", reason=reason)) from None
-    return replace(invocation, config=updated)
 
 
 @dataclass

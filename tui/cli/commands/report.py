@@ -105,6 +105,7 @@ def packet(
     if out is not None:
         guard_output(out, invocation.database_file(), messages, force=force)
     guard_plain(invocation.database_file(), out, messages, plain=plain)
+    invocation.require_practitioner()
     render = {
         "md": supervision_text.render_markdown,
         "txt": supervision_text.render_text,
@@ -174,6 +175,7 @@ def run_outcomes(
     if out is not None:
         guard_output(out, invocation.database_file(), messages, force=force)
     guard_plain(invocation.database_file(), out, messages, plain=plain)
+    invocation.require_practitioner()
     library = load_library(local_scales_dir())
     with (
         kept_only_if_logged(out),
