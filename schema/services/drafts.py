@@ -74,11 +74,14 @@ def store_answers(
         administration_id = start_administration(
             session=session, actor=actor, library=library, new=new
         ).id
-    elif mode is not None:
+    else:
         row = row_for_change(session, administration_id)
-        if row.status == RecordStatus.DRAFT:
+        if mode is not None and row.status == RecordStatus.DRAFT:
             row.mode = mode.value
             session.add(row)
+        # who added to a draft is logged (a colleague resuming it, too); its start is the
+        # draft's creation, logged with it; no code or answer goes into the log
+        audit_administration(session, actor, row, AuditKind.CHANGE, answered_items(answers))
     raised: list[AlertRead] = []
     for answer in answers:
         raised += record_answer(
@@ -89,6 +92,13 @@ def store_answers(
     stored = session.get(Administration, administration_id)
     assert stored is not None
     return StoredAnswers(administration_read(session, stored), raised, visit)
+
+
+def answered_items(answers: Sequence[GivenAnswer]) -> str:
+    """What the log says of answers stored in a draft: which items, never what was answered."""
+    items = ", ".join(answer.item_id for answer in answers)
+    said = f"answered item {items}" if len(answers) == 1 else f"answered items {items}"
+    return said if len(said) <= 120 else f"answered {len(answers)} items"
 
 
 def discard_draft(*, session: Session, actor: Actor, administration_id: int, reason: str) -> None:

@@ -8,13 +8,13 @@ export imported into an emptied database must lose nothing.
 The audit events each operation writes, as (event, client) in order, which this code base makes
 per dossier touched:
 - register a client, open its episode, start a draft with its first answers: ("create", code);
-- correct a client, an episode of one client, an administration; complete, retract or discard
-  one; acknowledge an alert: ("change", code);
+- correct a client, an episode of one client, an administration; store answers in an existing
+  draft; complete, retract or discard one; acknowledge an alert: ("change", code);
 - pair two clients: ("create", first), ("create", second); open or correct a couple's episode:
   one event per partner, first then second (a destroyed partner's tombstone code included);
 - destroy a client: ("destroy", code); export: ("export", None), then ("export", code) for every
   client ever registered (tombstones included), in order of registration; import: ("import", None);
-- store answers in an existing draft, restart: nothing.
+- restart: nothing.
 """
 
 from __future__ import annotations
@@ -223,6 +223,7 @@ class PracticeMachine(RuleBasedStateMachine):
             )
         )
         self._answer(record, typed)
+        self.expected += [("change", record.owner[1])]
 
     def _answer(self, record: Record, typed: dict[str, Any]) -> None:
         """Store answers in the model's draft one by one, raising alerts as each is stored."""

@@ -129,3 +129,34 @@ def test_a_visit_recorded_with_an_answer_is_an_ordinary_visit_of_the_episode(
         )  # fmt: skip
         found = visits.visits_in_episode(session=session, actor=actor, episode_lineage_id=episode)
     assert [v.visit_date for v in found] == [START]
+
+
+def test_answers_added_to_a_draft_are_logged_under_who_added_them_without_what_was_answered(
+    engine, actor, library, episode
+):
+    """A colleague resuming a draft leaves a trace of their own: one event per store, naming
+    the items, never a code or a reason (the log is not a second copy of the answers)."""
+    from dataclasses import replace
+
+    with unit_of_work(engine) as session:
+        first = store_answers(
+            session=session, actor=actor, library=library, answers=[GivenAnswer("1", "2")],
+            new=NewAdministration(client_code="A1", scale_id="who5"),
+        )  # fmt: skip
+        colleague = clients.add_practitioner(session=session, actor=actor, name="Bo Smit")
+    resumed_by = replace(actor, user_id=colleague, access_point="tui:bo@praktijk-2")
+    for given in ([GivenAnswer("2", "4")], [GivenAnswer("3", "5"), GivenAnswer("4", None, "weg")]):
+        with unit_of_work(engine) as session:
+            store_answers(
+                session=session, actor=resumed_by, library=library, answers=given,
+                administration_id=first.draft.id,
+            )  # fmt: skip
+    with unit_of_work(engine) as session:
+        logged = session.exec(select(AuditEvent).order_by(AuditEvent.seq)).all()
+    added = [(e.event, e.client_code, e.user_id, e.detail) for e in logged if e.user_id]
+    lineage = first.draft.lineage_id
+    assert added == [
+        ("change", "A1", colleague, f"administration {lineage} (who5): answered item 2"),
+        ("change", "A1", colleague, f"administration {lineage} (who5): answered items 3, 4"),
+    ]
+    assert not any("weg" in (e.detail or "") for e in logged)

@@ -157,12 +157,15 @@ def frozen_commands(monkeypatch):
 async def caseload_shown(pilot, seconds: float = 15) -> None:
     """Wait until the caseload shows its rows, or offers the first steps when it has none: they
     are read after the first frame, later on a busy machine than any fixed pause. Fails loudly
-    when neither comes."""
+    when neither comes. The caseload is looked for beneath a dialog too (the first start's name
+    form may come up before the rows are in)."""
     import time
 
     deadline = time.monotonic() + seconds
     while True:
-        screen = pilot.app.screen
+        stack = pilot.app.screen_stack
+        caseloads = [s for s in stack if type(s).__name__ == "CaseloadScreen"]
+        screen = caseloads[-1] if caseloads else pilot.app.screen
         tables = screen.query("DataTable")
         if (tables and tables.first().row_count > 0) or screen.query("#first-run"):
             break
