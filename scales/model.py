@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 from pydantic import Field, StrictInt, model_validator
 
 from hecht.scales import limits
+from hecht.scales.perinatal import ParentRole, Phase
 from hecht.scales.text import Label, Text
 from hecht.scales.values import Code, CodeKey, Flag, Identifier, Number, Source, Strict, Version
 
@@ -384,6 +385,12 @@ class ScaleDefinition(Strict):
     name: Label
     domain: Domain
     respondent: Respondent
+    parent: ParentRole | None = None
+    """The parent the scale is written for (the MAAS: the pregnant mother; the PAAS: her partner);
+    none: either parent. A visit's battery asks it of that parent only."""
+    phase: Phase | None = None
+    """When the scale applies: in pregnancy (antenatal attachment) or after the birth (a parent's
+    reflective functioning about the child); none: either. A battery leaves it out otherwise."""
     timeframe: Label | None = None
     citation: str = Field(min_length=1, max_length=limits.MAX_TEXT)
     licence: Licence

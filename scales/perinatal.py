@@ -17,6 +17,17 @@ class Phase(StrEnum):
     POSTPARTUM = "postpartum"
 
 
+class ParentRole(StrEnum):
+    """A parent's place in the family: the one who is pregnant or gave birth, or the partner.
+
+    Clients carry it (outcomes split by it); a scale written for one of them says so, and a
+    visit's battery asks it of that parent only (the MAAS of the mother, the PAAS of her partner).
+    """
+
+    MOTHER = "mother"
+    PARTNER = "partner"
+
+
 @dataclass(frozen=True)
 class PerinatalWeek:
     """A date on the perinatal axis: the phase and the completed weeks in it."""

@@ -14,9 +14,10 @@ from typing import Protocol
 from sqlalchemy import JSON, CheckConstraint, Column, Index, String, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from hecht.scales.perinatal import ParentRole
 from hecht.schema.readmodels import AlertAction
 
-__all__ = ["AlertAction"]  # defined beside the read models, so screens need no tables
+__all__ = ["AlertAction", "ParentRole"]  # defined beside the read models and the scales
 
 
 class ReferralReason(StrEnum):
@@ -30,13 +31,6 @@ class ReferralReason(StrEnum):
     PARENT_ROLE = "parent_role"
     RELATIONSHIP_PROBLEMS = "relationship_problems"
     OTHER = "other"
-
-
-class ParentRole(StrEnum):
-    """A client's place in the family, for outcomes split by mother and partner."""
-
-    MOTHER = "mother"
-    PARTNER = "partner"
 
 
 class EpisodeStatus(StrEnum):

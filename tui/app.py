@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App
@@ -19,6 +19,9 @@ from hecht.tui.shell.idle_lock import IdleLock
 from hecht.tui.shell.palette import ScreenActions
 from hecht.tui.shell.startup import resume_collection
 from hecht.tui.shell.typeahead import TypeAhead, holding_keys
+
+if TYPE_CHECKING:
+    from hecht.schema.readmodels import EpisodeRead
 
 STARTUP_LIMIT_SECONDS = 10.0
 """Longest start-up mode (garbage collector paused) lasts if the caseload never shows."""
@@ -184,9 +187,9 @@ class HechtApp(App[int]):
         self,
         code: str,
         names: dict[str, str],
-        episode_lineage_id: int,
+        episode: EpisodeRead,
         first: bool,
-        reasons: Sequence[str] = (),
+        roles: Mapping[str, str | None] | None = None,
     ) -> None:
         """The visit flow: its date and protocol, its battery scale by scale, then the note.
 
@@ -194,33 +197,44 @@ class HechtApp(App[int]):
             code: the client whose dossier is open.
             names: how each client of the episode is named on screen, by code (both partners
                 in a couple's episode).
-            episode_lineage_id: the episode the visit belongs to.
+            episode: the episode the visit belongs to (its referral reasons' scales join intake
+                and closing; its due and birth dates tell whether the visit is in pregnancy).
             first: whether this is the episode's first visit (the intake protocol then).
-            reasons: the episode's referral reasons (their suggested scales join intake and
-                closing).
+            roles: each client's place in the family, where recorded (a scale written for the
+                mother or the partner is asked of that parent only).
         """
         from hecht.tui.dialogs.start_visit import StartVisitModal
 
         today = self.backend.clock().date()
         self.push_screen(
-            StartVisitModal(today, list(names), first, episode_lineage_id),
-            lambda start: self._visit_started(code, names, start, reasons),
+            StartVisitModal(today, list(names), first, episode.lineage_id),
+            lambda start: self._visit_started(code, names, start, episode, roles or {}),
         )
 
     def _visit_started(
-        self, code: str, names: dict[str, str], start: Any, reasons: Sequence[str] = ()
+        self,
+        code: str,
+        names: dict[str, str],
+        start: Any,
+        episode: EpisodeRead,
+        roles: Mapping[str, str | None],
     ) -> None:
+        from hecht.scales.perinatal import perinatal_week
         from hecht.tui.screens.visit_flow import VisitFlow
-        from hecht.tui.views.visit_plan import battery
+        from hecht.tui.views.visit_plan import Moment, battery
 
         if start is None:
             return
+        week = perinatal_week(
+            start.visit.visit_date, due_date=episode.due_date, birth_date=episode.birth_date
+        )
+        moment = Moment(roles, None if week is None else week.phase)
         steps = battery(
             self.config.protocols, start.kind, self.backend.library, code, start.attendees,
-            reasons,
+            episode.referral_reasons, moment,
         )  # fmt: skip
-        episode = start.visit.episode_lineage_id
-        VisitFlow(self, names.get(code, code), episode, start.visit, steps, names).next()
+        lineage = start.visit.episode_lineage_id
+        VisitFlow(self, names.get(code, code), lineage, start.visit, steps, names).next()
 
     def show_history(self, kind: str, lineage_id: int, label: str) -> None:
         """Read every version of a record and show them (keys typed meanwhile wait for it)."""

@@ -32,14 +32,21 @@ class ByReason(Struct, forbid_unknown_fields=True, kw_only=True):
     """Scales suggested at intake and closing for each referral reason, for both partners.
 
     One field per referral reason of the storage layer (ReferralReason); 'other' suggests none.
+    A scale written for one parent or one phase goes to that parent in that phase only: doubts
+    about becoming or being a parent bring the MAAS (mother) and PAAS (partner) in pregnancy and
+    the PRFQ after the birth.
     """
 
     fear_of_childbirth: list[str] = field(default_factory=lambda: ["fobs", "epds", "who5", "csi4"])
-    fear_of_parenthood: list[str] = field(default_factory=lambda: ["epds", "gad7", "who5", "csi4"])
+    fear_of_parenthood: list[str] = field(
+        default_factory=lambda: ["epds", "gad7", "who5", "csi4", "maas", "paas"]
+    )
     traumatic_birth: list[str] = field(default_factory=lambda: ["epds", "gad7", "who5", "csi4"])
     stillbirth: list[str] = field(default_factory=lambda: ["pgs33", "epds", "who5", "csi4"])
     loss_or_grief: list[str] = field(default_factory=lambda: ["pgs33", "epds", "who5", "csi4"])
-    parent_role: list[str] = field(default_factory=lambda: ["epds", "who5", "csi4"])
+    parent_role: list[str] = field(
+        default_factory=lambda: ["epds", "who5", "csi4", "maas", "paas", "prfq"]
+    )
     relationship_problems: list[str] = field(default_factory=lambda: ["csi16", "who5", "epds"])
     other: list[str] = field(default_factory=list)
 

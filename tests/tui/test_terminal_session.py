@@ -453,3 +453,61 @@ def test_the_scale_catalogue_takes_keys_typed_right_after_f4_in_dutch_at_80_by_2
     shown.wait_for("Domein: Relatie")
     shown.burst("Escape")
     shown.wait_for("Geen signalen voor K1")
+
+
+def test_a_couples_intake_in_pregnancy_asks_the_maas_of_the_mother_and_the_paas_of_her_partner(
+    tmp_path,
+):
+    """Referred for doubts about the parent role: each parent gets the scale written for them
+    (and neither the PRFQ, which is for after the birth), person by person; each scale is left
+    for the next (leaving a scale stores nothing)."""
+    from hecht.schema.tables import ParentRole, ReferralReason
+
+    path = tmp_path / "practice.db"
+    engine = open_database(f"sqlite:///{path}")
+    with unit_of_work(engine) as session:
+        for code, role in (("MOM", ParentRole.MOTHER), ("DAD", ParentRole.PARTNER)):
+            clients.create_client(session=session, actor=ACTOR, new=NewClient(code=code, role=role))
+        pair = clients.create_couple(
+            session=session, actor=ACTOR, first_code="MOM", second_code="DAD"
+        )
+        new = NewEpisode(
+            couple_id=pair.id, started_on=TODAY, due_date=date(TODAY.year + 1, 3, 1),
+            referral_reasons=[ReferralReason.PARENT_ROLE],
+        )  # fmt: skip
+        episodes.open_episode(session=session, actor=ACTOR, new=new)
+    engine.dispose()
+    shown = terminal(tmp_path)
+    (tmp_path / "config" / "config.toml").write_text(
+        'practitioner = "Test Psycholoog"\n[protocols]\nintake = []\n', encoding="utf-8"
+    )
+    asked: list[str] = []
+    try:
+        shown.start("--db", str(path))
+        shown.wait_for("MOM")
+        shown.burst("MOM", "Enter", "v", "Enter")
+        for left in range(7, -1, -1):  # each scale's entry (its title changes), left for the next
+            screen = shown.wait_for(lambda now: entry_title(now) not in ("", *asked[-1:]))
+            asked.append(entry_title(screen))
+            shown.burst("Escape")  # leave the scale (an Escape and Enter in one write would be
+            if left:  # read as Alt+Enter by any terminal); "next scale" is the first choice
+                shown.wait_for("How does the visit go on?")
+                shown.burst("Enter")
+        shown.wait_for("Session note · MOM")  # after the last scale: the visit's note
+    finally:
+        shown.close()
+    assert asked == [
+        "EPDS · MOM", "WHO-5 · MOM", "CSI-4 · MOM", "MAAS · MOM",
+        "EPDS · DAD", "WHO-5 · DAD", "CSI-4 · DAD", "PAAS · DAD",
+    ]  # fmt: skip
+
+
+def entry_title(screen: str) -> str:
+    """The scale and the person an entry screen is for ("EPDS · MOM"), or "" on another screen:
+    its title, above "Item 1 of …", reads "EPDS — Edinburgh Postnatal … · MOM" (wrapped when
+    long)."""
+    import re
+
+    above, item, _ = screen.partition("Item ")
+    found = re.search(r"(\S+) — .* · (\S+)$", " ".join(above.split()))
+    return "" if found is None or not item else f"{found[1]} · {found[2]}"

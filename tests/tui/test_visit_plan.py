@@ -5,8 +5,11 @@ from __future__ import annotations
 import msgspec
 
 from hecht.scales.library import load_library
+from hecht.scales.perinatal import Phase
 from hecht.tui.config import ByReason, Config, Protocols
-from hecht.tui.views.visit_plan import Step, VisitKind, battery
+from hecht.tui.views.visit_plan import Moment, Step, VisitKind, battery
+
+LIBRARY = load_library()
 
 
 def test_fear_of_childbirth_adds_fobs_epds_who5_and_csi4_for_both_partners_person_by_person():
@@ -50,3 +53,64 @@ def test_the_default_config_suggests_a_battery_for_every_reason_but_other():
     library = load_library()
     for scale_ids in suggested.values():
         assert all(library.get(scale_id) for scale_id in scale_ids)
+
+
+def doubts_about_parenthood(moment: Moment, attendees=("MOM", "DAD")) -> list[Step]:
+    """The intake of a couple referred for doubts about the parent role (no own battery)."""
+    protocols = Protocols(intake=[])
+    return battery(
+        protocols, VisitKind.INTAKE, LIBRARY, "MOM", list(attendees), ["parent_role"], moment
+    )
+
+
+def test_in_pregnancy_the_mother_gets_the_maas_and_her_partner_the_paas():
+    moment = Moment({"MOM": "mother", "DAD": "partner"}, Phase.PREGNANT)
+    steps = doubts_about_parenthood(moment)
+    assert [step.scale_id for step in steps if step.client_code == "MOM"] == [
+        "epds", "who5", "csi4", "maas",
+    ]  # fmt: skip
+    assert [step.scale_id for step in steps if step.client_code == "DAD"] == [
+        "epds", "who5", "csi4", "paas",
+    ]  # fmt: skip
+
+
+def test_after_the_birth_the_antenatal_scales_give_way_to_the_prfq_for_both_parents():
+    moment = Moment({"MOM": "mother", "DAD": "partner"}, Phase.POSTPARTUM)
+    steps = doubts_about_parenthood(moment)
+    for code in ("MOM", "DAD"):
+        assert [step.scale_id for step in steps if step.client_code == code] == [
+            "epds", "who5", "csi4", "prfq",
+        ]  # fmt: skip
+
+
+def test_what_is_not_recorded_excludes_nothing():
+    """No role recorded, no due or birth date: every suggested scale stays, for the
+    psychologist to leave out what does not fit (Escape on a scale stores nothing)."""
+    steps = doubts_about_parenthood(Moment({"MOM": None, "DAD": "partner"}, None))
+    mine = [step.scale_id for step in steps if step.client_code == "MOM"]
+    partners = [step.scale_id for step in steps if step.client_code == "DAD"]
+    assert mine == ["epds", "who5", "csi4", "maas", "paas", "prfq"]
+    assert partners == ["epds", "who5", "csi4", "paas", "prfq"]
+
+
+def test_a_scale_for_one_parent_in_the_phase_battery_follows_the_same_rule():
+    protocols = Protocols(intake=["maas", "paas", "who5"])
+    steps = battery(
+        protocols, VisitKind.INTAKE, LIBRARY, "DAD", ["DAD"], [],
+        Moment({"DAD": "partner"}, Phase.PREGNANT),
+    )  # fmt: skip
+    assert steps == [Step("paas", "DAD"), Step("who5", "DAD")]
+
+
+def test_every_built_in_scale_written_for_one_parent_or_phase_says_which():
+    definitions = [entry.definition for entry in LIBRARY.latest()]
+    written_for = {
+        definition.id: (definition.parent, definition.phase)
+        for definition in definitions
+        if definition.parent or definition.phase
+    }
+    assert written_for == {
+        "maas": ("mother", "pregnant"),
+        "paas": ("partner", "pregnant"),
+        "prfq": (None, "postpartum"),
+    }

@@ -233,12 +233,12 @@ class DossierScreen(HechtScreen[None]):
             return
         episode = active[-1]
         names = {self.code: self._names()[self.code]}
+        roles = {self.code: dossier.client.role}
         if episode.couple_id is not None and dossier.partner is not None:
             names[dossier.partner.code] = self._names()[dossier.partner.code]
+            roles[dossier.partner.code] = dossier.partner.role
         first = not any(v.episode_lineage_id == episode.lineage_id for v in dossier.visits)
-        self.hecht.run_visit(
-            self.code, names, episode.lineage_id, first, list(episode.referral_reasons)
-        )
+        self.hecht.run_visit(self.code, names, episode, first, roles)
 
     def action_enter_scale(self) -> None:
         """Pick a scale and key it in for this client."""

@@ -254,6 +254,15 @@ def change_lines(definition: ScaleDefinition, messages: Messages) -> list[str]:
     return lines
 
 
+def written_for_lines(definition: ScaleDefinition, messages: Messages) -> list[str]:
+    """The parent and the phase a scale is written for, when it names one (the MAAS, the PRFQ)."""
+    if definition.parent is None and definition.phase is None:
+        return []
+    parent = messages(f"show.parent.{(definition.parent or 'either')}")
+    phase = "" if definition.phase is None else ", " + messages(f"show.phase.{definition.phase}")
+    return [messages("show.written_for", parent=parent, phase=phase)]
+
+
 def describe_definition(entry: LibraryEntry, messages: Messages) -> list[str]:
     """Return the whole definition as lines a person reads."""
     definition = entry.definition
@@ -272,6 +281,7 @@ def describe_definition(entry: LibraryEntry, messages: Messages) -> list[str]:
             timeframe=definition.timeframe.get(language) if definition.timeframe else "—",
         ),
         messages("show.origin", origin=messages(f"origin.{entry.origin.value}"), path=entry.path),
+        *written_for_lines(definition, messages),
     ]
     if entry.wording_source:
         lines.append(messages("show.wording", source=entry.wording_source))
