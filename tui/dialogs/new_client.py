@@ -12,9 +12,10 @@ from textual.widgets import Input
 
 from hecht.tui.shell.screen_base import HechtModal
 from hecht.tui.shell.typeahead import holding_keys
+from hecht.tui.views.parent_role import role_word, typed_role
 from hecht.tui.widgets.plain import Plain, PlainLabel
 
-FIELDS = ("code", "name", "birth_year", "language", "contact")
+FIELDS = ("code", "name", "birth_year", "language", "contact", "role")
 EDITABLE = FIELDS[1:]
 """A client's code is the pseudonym everything refers to: it is never changed."""
 
@@ -54,6 +55,8 @@ class NewClientModal(HechtModal[str | None]):
     def _shown(self, field: str) -> str:
         """The current value of a field as the form shows it (empty for a new client)."""
         value = None if self.current is None else getattr(self.current, field)
+        if field == "role":
+            return role_word(value, self.text)
         return "" if value is None else str(value)
 
     def on_mount(self) -> None:
@@ -68,6 +71,11 @@ class NewClientModal(HechtModal[str | None]):
         self.action_save()
 
     def _values(self) -> dict[str, Any]:
+        """What was typed, by field (a correction: only what changed).
+
+        Raises:
+            ValueError: the role names neither parent (said beside the field; nothing is sent).
+        """
         values: dict[str, Any] = {}
         for field in self.fields:
             value = self.query_one(f"#field-{field.replace('_', '-')}", Input).value.strip()
@@ -75,13 +83,22 @@ class NewClientModal(HechtModal[str | None]):
                 values[field] = value or None  # an emptied field is cleared
             elif self.current is None and value:
                 values[field] = value
+        if values.get("role") is not None:
+            role = typed_role(values["role"])  # not empty here: None is "cleared"
+            values["role"] = None if role is None else role.value
+            if self.current is not None and values["role"] == self.current.role:
+                del values["role"]  # "m" typed over "mother": the same role
         return values
 
     def action_save(self) -> None:
         """Check and save; a refusal shows beside its field. An unchanged form just closes."""
         for error in self.query(".field-error").results(Plain):
             error.update("")
-        values = self._values()
+        try:
+            values = self._values()
+        except ValueError:
+            self._show_error("role", self.text("client_form.role_refused"))
+            return
         if self.current is not None and not values:
             self.dismiss(None)
             return

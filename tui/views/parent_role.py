@@ -1,0 +1,36 @@
+"""Provides a client's role in the family as the client form takes and shows it.
+
+The role (the mother, who is pregnant or gave birth, or her partner) decides which parent a
+scale written for one of them is asked of, and splits the outcomes; the form takes it in either
+language, or by its first letter.
+"""
+
+from __future__ import annotations
+
+from hecht.scales.perinatal import ParentRole
+from hecht.tui.i18n import Messages
+
+TYPED = {
+    "m": ParentRole.MOTHER, "mother": ParentRole.MOTHER, "moeder": ParentRole.MOTHER,
+    "p": ParentRole.PARTNER, "partner": ParentRole.PARTNER,
+}  # fmt: skip
+"""Every way the form takes a role, lower-case: the words of both languages and m or p."""
+
+
+def typed_role(typed: str) -> ParentRole | None:
+    """The role typed in the form (None when left empty).
+
+    Raises:
+        ValueError: the text names no role.
+    """
+    cleaned = typed.strip().lower()
+    if not cleaned:
+        return None
+    if cleaned not in TYPED:
+        raise ValueError(typed)
+    return TYPED[cleaned]
+
+
+def role_word(role: str | None, text: Messages) -> str:
+    """A stored role in the user's words ("" when none is recorded)."""
+    return "" if role is None else text(f"report.outcomes.role.{role}")
