@@ -219,16 +219,13 @@ class HechtApp(App[int]):
         episode: EpisodeRead,
         roles: Mapping[str, str | None],
     ) -> None:
-        from hecht.scales.perinatal import perinatal_week
         from hecht.tui.screens.visit_flow import VisitFlow
-        from hecht.tui.views.visit_plan import Moment, battery
+        from hecht.tui.views.visit_plan import Moment, battery, visit_phase
 
         if start is None:
             return
-        week = perinatal_week(
-            start.visit.visit_date, due_date=episode.due_date, birth_date=episode.birth_date
-        )
-        moment = Moment(roles, None if week is None else week.phase)
+        phase = visit_phase(start.visit.visit_date, episode.due_date, episode.birth_date)
+        moment = Moment(roles, phase)
         steps = battery(
             self.config.protocols, start.kind, self.backend.library, code, start.attendees,
             episode.referral_reasons, moment,

@@ -48,7 +48,7 @@ def allowed_seconds() -> float:
     beside other workers on a shared machine): a process that waits for a core is not slow.
     Unloaded, the runs end in 0.2–0.8 s."""
     runnable_per_core = os.getloadavg()[0] / (os.cpu_count() or 1)
-    return LIMIT * max(1.0, runnable_per_core)
+    return LIMIT * min(max(1.0, runnable_per_core), 3.0)  # never more than 6 s
 
 
 @dataclass

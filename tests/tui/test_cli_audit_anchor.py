@@ -180,6 +180,20 @@ def test_every_logged_command_without_a_named_practitioner_and_no_terminal_is_re
     assert audit_rows(db) == before  # refused before the database was opened
 
 
+def test_a_dry_run_of_a_paper_import_stores_and_logs_nothing_so_it_needs_no_name(
+    capsys, db, tmp_path
+):
+    paper = tmp_path / "paper.csv"
+    row = 'A1,who5,2026-11-01,"3,3,3,3,3"'
+    paper.write_text(f"client_code,scale,observed_on,answers\n{row}\n", encoding="utf-8")
+    before = audit_rows(db)
+    code, out, err = run(capsys, "--db", db, "import-csv", str(paper), "--dry-run")
+    assert code == 0, err
+    assert audit_rows(db) == before
+    code, _, err = run(capsys, "--db", db, "import-csv", str(paper))  # storing it does need one
+    assert code == 2 and "no practitioner is named" in err
+
+
 def test_every_access_a_command_logs_names_the_practitioner_and_the_os_user(
     capsys, db, tmp_path, named_practitioner
 ):

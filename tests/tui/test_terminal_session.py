@@ -517,17 +517,17 @@ def test_a_role_typed_in_the_client_form_in_dutch_is_stored_and_a_wrong_one_refu
     tmp_path, opened
 ):
     """The role decides which parent a scale written for one of them is asked of: typed in
-    the new-client form in a burst (m for moeder, p for partner), refused when it names
-    neither, and shown in the user's words when the client is corrected."""
+    the new-client form in a burst (moeder; vader is the partner), refused when it names
+    neither ("man" could be read either way), and shown in the user's words when corrected."""
     path = practice(tmp_path, "K0")
     shown = opened(path, language="nl", width=80, height=24)
     shown.wait_for("K0")
     to_role = ["Tab"] * 3  # from the birth year past language and contact to the role
-    shown.burst("C-n", "MOM", "Tab", "Mia", "Tab", "1992", *to_role, "m", "Enter")
+    shown.burst("C-n", "MOM", "Tab", "Mia", "Tab", "1992", *to_role, "Moeder", "Enter")
     shown.wait_for("Geen signalen voor MOM")
-    shown.burst("C-n", "DAD", "Tab", "Daan", "Tab", "1990", *to_role, "vader", "Enter")
-    shown.wait_for("Typ moeder of partner (m of p), of laat het leeg.")
-    shown.burst("C-u", "partner", "Enter")
+    shown.burst("C-n", "DAD", "Tab", "Daan", "Tab", "1990", *to_role, "man", "Enter")
+    shown.wait_for("Typ moeder of partner (een vader is de partner), of laat het leeg.")
+    shown.burst("C-u", "vader", "Enter")
     shown.wait_for("Geen signalen voor DAD")
     roles = lambda s: {c.code: c.role for c in clients.find_clients(session=s, actor=ACTOR)}  # noqa: E731
     assert read(path, roles) == {"K0": None, "MOM": "mother", "DAD": "partner"}

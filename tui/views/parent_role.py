@@ -2,7 +2,7 @@
 
 The role (the mother, who is pregnant or gave birth, or her partner) decides which parent a
 scale written for one of them is asked of, and splits the outcomes; the form takes it in either
-language, or by its first letter.
+language.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from hecht.scales.perinatal import ParentRole
 from hecht.tui.i18n import Messages
 
 TYPED = {
-    "m": ParentRole.MOTHER, "mother": ParentRole.MOTHER, "moeder": ParentRole.MOTHER,
-    "p": ParentRole.PARTNER, "partner": ParentRole.PARTNER,
+    "mother": ParentRole.MOTHER, "moeder": ParentRole.MOTHER,
+    "partner": ParentRole.PARTNER, "father": ParentRole.PARTNER, "vader": ParentRole.PARTNER,
 }  # fmt: skip
-"""Every way the form takes a role, lower-case: the words of both languages and m or p."""
+"""Every way the form takes a role, lower-case, in both languages. No single letters: in Dutch
+"m" reads as "man" as readily as "moeder", and a wrong role asks the wrong parent's scale."""
 
 
 def typed_role(typed: str) -> ParentRole | None:

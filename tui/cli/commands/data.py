@@ -334,7 +334,8 @@ def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
         with opened_database(invocation) as engine, unit_of_work(engine) as session:
             report = import_paper_records(
                 session=session,
-                actor=invocation.actor(session),
+                # a dry run stores and logs nothing: it needs no name
+                actor=invocation.actor() if dry_run else invocation.actor(session),
                 library=load_library(local_scales_dir()),
                 text=text,
                 dry_run=dry_run,
