@@ -135,8 +135,14 @@ class HechtApp(App[int]):
         refused = self.backend.library.refusals()  # loaded now: the first dossier need not wait
         if refused:
             self.call_from_thread(self._say_refused, [str(refusal) for refusal in refused])
-        if not (self.demo or self.backend.practitioner or self.config.practitioner):
+        if self.needs_practitioner:
             self.call_from_thread(self._ask_practitioner)
+
+    @property
+    def needs_practitioner(self) -> bool:
+        """Whether the name of who acts is still to be asked (never in the demo practice, whose
+        people are made up): until it is given, nothing of a dossier is read."""
+        return not (self.demo or self.backend.practitioner or self.config.practitioner)
 
     def _say_refused(self, refusals: list[str]) -> None:
         """Local scale files that could not be loaded: say which and why (the rest works)."""

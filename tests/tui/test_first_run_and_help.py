@@ -172,13 +172,35 @@ async def test_help_is_in_the_users_language(db):
         assert "Nieuwe cliënt" in help_keys(app)
 
 
-async def test_without_a_name_the_practitioner_is_asked_but_never_in_the_demo(db, tmp_path):
+async def test_without_a_name_the_practitioner_is_asked_before_any_row_but_never_in_the_demo(
+    db, tmp_path
+):
+    """Even the first listing of the caseload is logged under the name: the rows are read once
+    it is given. The demo practice, whose people are made up, asks nothing."""
+    from sqlalchemy import text
+
+    def listings() -> list[str | None]:
+        engine = open_database(db)
+        with engine.connect() as connection:
+            found = connection.execute(
+                text(
+                    "SELECT p.name FROM auditevent a LEFT JOIN practitioner p "
+                    "ON p.id = a.user_id WHERE a.event = 'search' AND a.detail = 'caseload'"
+                )
+            ).scalars()
+            names = list(found)
+        engine.dispose()
+        return names
+
     asked = HechtApp(Backend(db, LIBRARY, "test:tui", lambda: NOW), Messages("en"), Config())
     async with asked.run_test(size=(120, 40)) as pilot:
+        await wait_until(
+            pilot, lambda: type(asked.screen).__name__ == "PractitionerModal", "the name asked"
+        )
+        assert listings() == []  # nothing of a dossier read yet
+        await pilot.press(*"Anna de Vries", "enter")
         await caseload_shown(pilot)
-        await asked.workers.wait_for_complete()
-        await settled(pilot)
-        assert type(asked.screen).__name__ == "PractitionerModal"
+    assert listings() == ["Anna de Vries"]
     demo = HechtApp(
         Backend(db, LIBRARY, "test:tui", lambda: NOW), Messages("en"), Config(), demo=True
     )

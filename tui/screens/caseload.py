@@ -91,6 +91,9 @@ class CaseloadScreen(HechtScreen[None]):
         self.rows: list[Any] = []
         self._shown_once = False
         self._seen_generation = -1
+        self._waiting_for_name = False
+        """The first start without a practitioner's name: the rows are read once it is given,
+        so that even the first listing of the caseload is logged under it."""
         self._highlight: str | None = None
         """A client to highlight once the rows arrive (the one just registered)."""
 
@@ -110,11 +113,20 @@ class CaseloadScreen(HechtScreen[None]):
     def on_screen_resume(self) -> None:
         """Back from a dossier or another screen: show the stored truth again, when it may have
         changed (something was stored meanwhile, or others share the database)."""
-        if self._shown_once and self.backend.may_have_changed(self._seen_generation):
+        if self._waiting_for_name and not self.hecht.needs_practitioner:
+            self._waiting_for_name = False  # the name was given: now the rows
+            self.action_reload()
+        elif self._shown_once and self.backend.may_have_changed(self._seen_generation):
             self.action_reload()
 
     def _after_first_frame(self) -> None:
-        """Read the rows only now: storage imports would otherwise delay the first frame."""
+        """Read the rows only now: storage imports would otherwise delay the first frame. With
+        no practitioner named yet, storage opens first and asks the name; the rows follow it."""
+        if self.hecht.needs_practitioner:
+            self._waiting_for_name = True
+            resume_collection()
+            self.hecht.open_storage()
+            return
         self.action_reload()
 
     def action_reload(self) -> None:
