@@ -1,7 +1,8 @@
 """Provides one measured start: run as a child process, exit at the first full frame, print nothing.
 
 ``minimal`` starts a minimal Textual app; ``hecht DB`` starts Hecht through its command line (the
-config read, the parser built, the app made as ``hecht`` makes it, headless) and exits at the
+config read, the parser built, the app made as ``hecht`` makes it, headless) as a practitioner
+whose name is in the settings (the folder HECHT_CONFIG names), and exits at the
 caseload's first frame; ``hecht-filled DB`` exits once its rows are shown; ``app DB`` exits at
 the first frame too, but starts where the command line hands over to the app; ``hecht-demo``
 starts ``hecht --demo`` with a data folder of its own, so the demo practice is built first, and
@@ -69,16 +70,29 @@ def hecht(url: str | None, filled: bool, command_line: bool = True) -> None:
         return app
 
     launch.make_app = measured_app  # type: ignore[assignment]
+    if url is not None:
+        named()
     if command_line:
         from hecht.tui.cli.main import main
 
         main(["--demo"] if url is None else ["--db", url])
     else:
         from hecht.tui.cli.invocation import Invocation
-        from hecht.tui.config import Config
+        from hecht.tui.config import load_config
         from hecht.tui.i18n import Messages
 
-        launch.run_tui(Invocation(Messages("en"), Config(), url))
+        launch.run_tui(Invocation(Messages("en"), load_config(), url))
+
+
+PRACTITIONER = 'practitioner = "Bench Practitioner"\n'
+
+
+def named() -> None:
+    """A practitioner's everyday start: their name is in the settings (HECHT_CONFIG's folder),
+    so the caseload is read at once; a first start would ask the name before any row."""
+    folder = Path(os.environ["HECHT_CONFIG"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "config.toml").write_text(PRACTITIONER, encoding="utf-8")
 
 
 def watch(app, filled: bool) -> None:  # type: ignore[no-untyped-def]

@@ -32,8 +32,9 @@ RUNS = 11
 def timed_process(*args: str, cache: str) -> float:
     """Seconds from starting a child Python to the moment it reports (its first frame).
 
-    The child gets an empty config folder of its own and English, as a first start would, and
-    the cache folder given (with the scale facts that any earlier start left there).
+    The child gets a config folder of its own (``first_frame`` names a practitioner in it for a
+    start on a database, as everyday starts are) and English, and the cache folder given (with
+    the scale facts that any earlier start left there).
     """
     extra = {"HECHT_LANG": "en", "HECHT_CACHE": cache}
     with tempfile.TemporaryDirectory() as config:
