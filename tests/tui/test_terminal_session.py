@@ -531,7 +531,9 @@ def test_a_role_typed_in_the_client_form_in_dutch_is_stored_and_a_wrong_one_refu
     shown.wait_for("Geen signalen voor DAD")
     roles = lambda s: {c.code: c.role for c in clients.find_clients(session=s, actor=ACTOR)}  # noqa: E731
     assert read(path, roles) == {"K0": None, "MOM": "mother", "DAD": "partner"}
-    shown.burst("MOM", "Enter", "c")  # the dossier, then correct the client: her role in Dutch
+    shown.burst("MOM", "Enter")
+    shown.wait_for("MOM · Mia (1992) · moeder")  # the dossier's head names the role
+    shown.burst("c")  # correct the client: her role, in Dutch
     shown.wait_for("Cliënt MOM corrigeren")
     shown.burst(*["Tab"] * 4)  # down to the role, which scrolls into view with its value
     shown.wait_for("▊  moeder")

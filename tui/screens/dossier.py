@@ -24,6 +24,7 @@ from hecht.tui.views.dossier_text import (
     alert_line,
     episode_line,
     person,
+    person_and_role,
     records,
     score_line,
     short_name,
@@ -124,7 +125,8 @@ class DossierScreen(HechtScreen[None]):
     def _show(self, dossier: Dossier, generation: int) -> None:
         self.dossier, self._seen_generation = dossier, generation
         text, today = self.text, self.backend.clock().date()
-        who = " + ".join(self._names().values())
+        people = [p for p in (dossier.client, dossier.partner) if p is not None]
+        who = " + ".join(person_and_role(p, self.hecht.privacy, text) for p in people)
         head = [Content.styled(who, "bold")]
         head += [Content(episode_line(e, today, text)) for e in dossier.episodes]
         self.query_one("#dossier-head", Plain).update(Content("\n").join(head))

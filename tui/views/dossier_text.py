@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from hecht.scales.perinatal import Phase, perinatal_week
 from hecht.tui.views.formatting import formatter
+from hecht.tui.views.parent_role import role_word
 
 if TYPE_CHECKING:
     from hecht.scales.library import ScaleLibrary
@@ -40,6 +41,13 @@ def person(client: ClientRead, private: bool) -> str:
         return client.code
     born = f" ({client.birth_year})" if client.birth_year else ""
     return f"{client.code} · {client.name}{born}"
+
+
+def person_and_role(client: ClientRead, private: bool, text: Messages) -> str:
+    """A client as the dossier's head names them, with their role when recorded (it decides
+    which parent a scale written for one of them is asked of)."""
+    role = role_word(client.role, text)
+    return f"{person(client, private)} · {role}" if role else person(client, private)
 
 
 def week_text(on: date, episode: Any, text: Messages) -> str:
