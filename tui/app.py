@@ -119,9 +119,21 @@ class HechtApp(App[int]):
         """
         self._open()
 
+    @holding_keys(group="open-to-ask-the-name")
+    def open_storage_to_ask_the_name(self) -> None:
+        """The first start without a practitioner's name: open the database and ask the name,
+        holding the keys meanwhile, so that what is typed before the name form is there goes
+        into it, never to the caseload behind it (where a client could be registered before
+        anyone is named)."""
+        self._opened()
+
     @work(thread=True, exclusive=True, group="open")
     def _open(self) -> None:
-        """Open the database off the first frames; a refusal ends the app with its reason."""
+        self._opened()
+
+    def _opened(self) -> None:
+        """Open the database off the first frames (in a worker); a refusal ends the app with
+        its reason; a first start without a name asks it."""
         from hecht.schema.db.database import DatabaseOpenError
 
         try:

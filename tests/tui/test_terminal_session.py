@@ -537,3 +537,26 @@ def test_a_role_typed_in_the_client_form_in_dutch_is_stored_and_a_wrong_one_refu
     shown.wait_for("Cliënt MOM corrigeren")
     shown.burst(*["Tab"] * 4)  # down to the role, which scrolls into view with its value
     shown.wait_for("▊  moeder")
+
+
+def test_a_name_typed_before_the_first_starts_name_form_is_there_goes_into_it(tmp_path):
+    """The first start opens the database, then asks the name: keys typed meanwhile (a new
+    client's Ctrl+N, the name itself) wait for the form instead of reaching the caseload
+    behind it, where a client could be registered before anyone is named."""
+    path = practice(tmp_path, "K0")
+    config = tmp_path / "fresh-config"
+    env = {"HECHT_CONFIG": str(config), "HECHT_CACHE": str(tmp_path / "c"), "HECHT_LANG": "en"}
+    shown = Terminal(env)
+    try:
+        shown.start("--db", str(path))
+        shown.wait_for("Opening the database")  # the caseload's first frame, before the form
+        shown.burst("C-n", "Anna de Vries", "Enter")
+        shown.wait_for("K0")  # the rows, once the name is given
+        eventually(lambda: (config / "config.toml").exists(), "the name saved")
+        assert "Code (the pseudonym used everywhere)" not in shown.screen()  # no client form
+    finally:
+        shown.close()
+    assert 'practitioner = "Anna de Vries"' in (config / "config.toml").read_text(encoding="utf-8")
+    assert [c.code for c in read(path, lambda s: clients.find_clients(session=s, actor=ACTOR))] == [
+        "K0"
+    ]

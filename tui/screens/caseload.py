@@ -125,7 +125,7 @@ class CaseloadScreen(HechtScreen[None]):
         if self.hecht.needs_practitioner:
             self._waiting_for_name = True
             resume_collection()
-            self.hecht.open_storage()
+            self.hecht.open_storage_to_ask_the_name()
             return
         self.action_reload()
 
