@@ -47,6 +47,21 @@ def gestational_days(on: date, due_date: date) -> int:
     return TERM_DAYS - (due_date - on).days
 
 
+LONGEST_PREGNANCY_WEEKS = 44
+"""A pregnancy counted past this week from the due date means the birth was not recorded."""
+
+
+def phase_on(on: date, *, due_date: date | None, birth_date: date | None) -> Phase | None:
+    """Whether a date falls in pregnancy or after the birth; None when the dates do not tell
+    (none known, or a pregnancy long past its term: a birth that was not recorded)."""
+    week = perinatal_week(on, due_date=due_date, birth_date=birth_date)
+    if week is None:
+        return None
+    if week.phase is Phase.PREGNANT and week.week > LONGEST_PREGNANCY_WEEKS:
+        return None
+    return week.phase
+
+
 def perinatal_week(
     on: date, *, due_date: date | None, birth_date: date | None
 ) -> PerinatalWeek | None:

@@ -7,7 +7,7 @@ import msgspec
 from hecht.scales.library import load_library
 from hecht.scales.perinatal import Phase
 from hecht.tui.config import ByReason, Config, Protocols
-from hecht.tui.views.visit_plan import Moment, Step, VisitKind, battery, visit_phase
+from hecht.tui.views.visit_plan import Moment, Step, VisitKind, battery
 
 LIBRARY = load_library()
 
@@ -114,14 +114,3 @@ def test_every_built_in_scale_written_for_one_parent_or_phase_says_which():
         "paas": ("partner", "pregnant"),
         "prfq": (None, "postpartum"),
     }
-
-
-def test_the_phase_of_a_visit_comes_from_the_dates_and_a_birth_never_recorded_leaves_it_open():
-    from datetime import date
-
-    due = date(2027, 3, 1)  # week 40 on the due date
-    assert visit_phase(date(2026, 12, 4), due, None) is Phase.PREGNANT
-    assert visit_phase(date(2027, 3, 10), due, date(2027, 3, 8)) is Phase.POSTPARTUM
-    assert visit_phase(date(2027, 4, 4), due, None) is Phase.PREGNANT  # the last day of week 44
-    assert visit_phase(date(2027, 4, 5), due, None) is None  # week 45: a birth not recorded
-    assert visit_phase(date(2026, 12, 4), None, None) is None

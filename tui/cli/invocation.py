@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from hecht.schema.context import Actor
     from hecht.tui.cli.prompts import Prompter
+    from hecht.tui.config import Config
 
 
 def access_point(kind: str) -> str:
@@ -147,7 +148,7 @@ def interactive() -> bool:
     return all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout))
 
 
-def asked_practitioner(config: Any, messages: Messages, ask: Prompter) -> Any:
+def asked_practitioner(config: Config | None, messages: Messages, ask: Prompter) -> Config:
     """The settings with the practitioner's name asked and saved.
 
     Raises:

@@ -83,11 +83,10 @@ class NewClientModal(HechtModal[str | None]):
                 values[field] = value or None  # an emptied field is cleared
             elif self.current is None and value:
                 values[field] = value
-        if values.get("role") is not None:
-            role = typed_role(values["role"])  # not empty here: None is "cleared"
-            values["role"] = None if role is None else role.value
+        if values.get("role") is not None:  # None: the role cleared
+            values["role"] = typed_role(values["role"]).value
             if self.current is not None and values["role"] == self.current.role:
-                del values["role"]  # "m" typed over "mother": the same role
+                del values["role"]  # "Moeder" typed over "moeder": the same role
         return values
 
     def action_save(self) -> None:

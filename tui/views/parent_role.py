@@ -18,18 +18,16 @@ TYPED = {
 "m" reads as "man" as readily as "moeder", and a wrong role asks the wrong parent's scale."""
 
 
-def typed_role(typed: str) -> ParentRole | None:
-    """The role typed in the form (None when left empty).
+def typed_role(typed: str) -> ParentRole:
+    """The role typed in the form (a field left empty records none, and is not asked here).
 
     Raises:
         ValueError: the text names no role.
     """
-    cleaned = typed.strip().lower()
-    if not cleaned:
-        return None
-    if cleaned not in TYPED:
-        raise ValueError(typed)
-    return TYPED[cleaned]
+    try:
+        return TYPED[typed.strip().lower()]
+    except KeyError:
+        raise ValueError(typed) from None
 
 
 def role_word(role: str | None, text: Messages) -> str:

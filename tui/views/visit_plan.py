@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
 
 from hecht.scales.library import ScaleLibrary, UnknownScaleError
 from hecht.scales.model import Domain, ScaleDefinition
-from hecht.scales.perinatal import Phase, perinatal_week
+from hecht.scales.perinatal import Phase
 from hecht.tui.config import Protocols
 
 
@@ -27,21 +26,6 @@ class Step:
 
     scale_id: str
     client_code: str
-
-
-LONGEST_PREGNANCY_WEEKS = 44
-"""A pregnancy counted past this week from the due date means the birth was not recorded."""
-
-
-def visit_phase(on: date, due_date: date | None, birth_date: date | None) -> Phase | None:
-    """Whether a visit falls in pregnancy or after the birth, from the episode's dates; None
-    when they do not tell (none known, or a pregnancy long past its term: a birth not recorded)."""
-    week = perinatal_week(on, due_date=due_date, birth_date=birth_date)
-    if week is None:
-        return None
-    if week.phase is Phase.PREGNANT and week.week > LONGEST_PREGNANCY_WEEKS:
-        return None
-    return week.phase
 
 
 @dataclass(frozen=True)
