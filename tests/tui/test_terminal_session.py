@@ -202,13 +202,18 @@ def test_fifty_bursts_across_forms_screens_and_scales_lose_no_key(tmp_path, open
         assert [(p.scale_id, p.total) for p in points] == [("who5", (4 + 3 + 2 + 1 + 0) * 4)]
 
 
+def first_start(tmp_path: Path) -> tuple[Path, Terminal]:
+    """A terminal for a first start: a config folder that names nobody yet, and English."""
+    config = tmp_path / "fresh-config"
+    env = {"HECHT_CONFIG": str(config), "HECHT_CACHE": str(tmp_path / "c"), "HECHT_LANG": "en"}
+    return config, Terminal(env)
+
+
 def test_the_first_start_asks_the_practitioners_name_and_every_record_names_them(tmp_path):
     from sqlalchemy import text
 
     path = practice(tmp_path, "K0")
-    config = tmp_path / "fresh-config"
-    env = {"HECHT_CONFIG": str(config), "HECHT_CACHE": str(tmp_path / "c"), "HECHT_LANG": "en"}
-    shown = Terminal(env)
+    config, shown = first_start(tmp_path)
     try:
         shown.start("--db", str(path))
         shown.wait_for("Welcome to Hecht")
@@ -544,9 +549,7 @@ def test_a_name_typed_before_the_first_starts_name_form_is_there_goes_into_it(tm
     client's Ctrl+N, the name itself) wait for the form instead of reaching the caseload
     behind it, where a client could be registered before anyone is named."""
     path = practice(tmp_path, "K0")
-    config = tmp_path / "fresh-config"
-    env = {"HECHT_CONFIG": str(config), "HECHT_CACHE": str(tmp_path / "c"), "HECHT_LANG": "en"}
-    shown = Terminal(env)
+    config, shown = first_start(tmp_path)
     try:
         shown.start("--db", str(path))
         shown.wait_for("Opening the database")  # the caseload's first frame, before the form
