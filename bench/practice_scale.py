@@ -134,9 +134,9 @@ def main() -> None:
     from hecht.schema.context import Actor
     from hecht.schema.db.database import open_database, unit_of_work
     from hecht.schema.db.plain import of_session
-    from hecht.schema.services.caseload import caseload
+    from hecht.schema.services.caseload import CaseloadRow, caseload
     from hecht.schema.services.outcomes import practice_outcomes
-    from hecht.schema.services.signals import ClientInCare, signals_for
+    from hecht.schema.services.signals import signals_for
 
     library = load_library(None)
     facts = library_facts(library)
@@ -148,7 +148,10 @@ def main() -> None:
         built = time.perf_counter() - started
         engine = open_database(url)
         in_care = [
-            ClientInCare(n, n, date(2025, 11, 1), 12, 0, 0) for n in range(1, options.clients + 1)
+            CaseloadRow(
+                n, f"C{n:05d}", None, None, None, None, n, date(2025, 11, 1), None, None, 12, 0, 0
+            )
+            for n in range(1, options.clients + 1)
         ]
 
         def precomputed() -> None:

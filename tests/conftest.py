@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,28 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     cores = cores or 1
     return cores if config.option.markexpr == "long" else 2 * cores
+
+
+@pytest.fixture(scope="session")
+def practice_copy(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """Build each kind of practice file once per test process and hand every test its own copy.
+
+    ``practice_copy(into, build, *args)`` returns ``into / "practice.db"``: a copy (with the audit
+    head beside it, still private to the user) of what ``build(url, *args)`` stored in an empty
+    file the first time that build was asked for with those arguments. Building through the
+    services costs up to a second per test; copying, a few milliseconds.
+    """
+    built: dict[tuple[object, str], Path] = {}
+
+    def copy(into: Path, build: Callable[..., object], *args: object) -> Path:
+        made = built.get((build, repr(args)))
+        if made is None:
+            made = tmp_path_factory.mktemp("built-practice")
+            build(f"sqlite:///{made / 'practice.db'}", *args)
+            built[build, repr(args)] = made
+        into.mkdir(parents=True, exist_ok=True)
+        for file in made.iterdir():
+            shutil.copy2(file, into / file.name)
+        return into / "practice.db"
+
+    return copy

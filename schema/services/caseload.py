@@ -25,7 +25,6 @@ from hecht.schema.db.plain import (
     placeholders,
 )
 from hecht.schema.services.signals import (
-    ClientInCare,
     Signal,
     SignalThresholds,
     signals_for,
@@ -51,14 +50,17 @@ class LatestScore(NamedTuple):
 class CaseloadRow:
     """One client in active care (slotted, not frozen: a frozen dataclass costs three times as
     much to make, and a practice's caseload makes ten thousand; nothing changes a row but the
-    caseload filling in its signals)."""
+    caseload filling in its partner's code and its signals). The row is also what the signals
+    read of the client (``hecht.schema.services.signals.InCare``)."""
 
     client_id: int
     code: str
     name: str | None
     couple_id: int | None
+    partner_id: int | None
     partner_code: str | None
     episode_lineage_id: int | None
+    episode_started: date | None
     week: str | None
     last_visit: date | None
     visits: int
@@ -69,14 +71,12 @@ class CaseloadRow:
 
 
 class _ActiveEpisode(NamedTuple):
-    """The columns of an active episode that the caseload shows or passes to the signals."""
+    """The columns of an active episode that the caseload shows or passes to the signals; the
+    due and birth dates as stored (text in SQLite), read only for each distinct pair."""
 
     lineage_id: int
-    client_id: int | None
-    couple_id: int | None
-    due_date: date | None
-    birth_date: date | None
     started_on: date
+    dates: tuple[Any, Any]
 
 
 def _couples(plain: PlainConnection) -> dict[int, tuple[int, int]]:
@@ -97,14 +97,7 @@ def _active_episodes(
     )
     by_client: dict[int, _ActiveEpisode] = {}
     for lineage, client_id, couple_id, due, birth, started in rows:
-        episode = _ActiveEpisode(
-            lineage,
-            client_id,
-            couple_id,
-            as_date(due),
-            as_date(birth),
-            as_date(started),
-        )
+        episode = _ActiveEpisode(lineage, as_date(started), (due, birth))
         if client_id is not None:
             by_client[client_id] = episode
         elif couple_id in couples:
@@ -147,22 +140,18 @@ def _latest_scores(
     if not watched:
         return {}
     rows = plain.rows(
-        "SELECT client_id, scale_id, last_total, last_band, previous_total, last_at "
-        f"FROM scoresummary WHERE scale_id IN ({placeholders(watched)}) AND valid_count > 0",
+        "SELECT client_id, scale_id, last_total, last_band, previous_total FROM scoresummary "
+        f"WHERE scale_id IN ({placeholders(watched)}) AND valid_count > 0 ORDER BY last_at, id",
         watched,
     )
     found: dict[int, dict[str, LatestScore]] = {}
-    newest_at: dict[tuple[int, str], Any] = {}
-    for client_id, scale_id, total, band, previous, at in rows:
-        if client_id not in in_care:
-            continue
+    for client_id, scale_id, total, band, previous in rows:  # oldest first: the newest stays
         latest = found.get(client_id)
         if latest is None:
+            if client_id not in in_care:
+                continue
             latest = found[client_id] = {}
-        elif scale_id in latest and at <= newest_at[client_id, scale_id]:
-            continue  # an earlier episode's summary
         latest[scale_id] = LatestScore(scale_id, total, band, previous)
-        newest_at[client_id, scale_id] = at
     return found
 
 
@@ -205,13 +194,6 @@ def _caseload_rows(
     couples = _couples(plain)
     episodes = _active_episodes(plain, couples)
     new_clients = {row[0] for row in plain.rows(f"SELECT id FROM client WHERE {NO_EPISODE_YET}")}
-    clients = {
-        client_id: (code, name)
-        for client_id, code, name in plain.rows(
-            "SELECT id, code, name FROM client WHERE destroyed_at IS NULL"
-        )
-        if client_id in episodes or client_id in new_clients
-    }
     partners: dict[int, tuple[int, int]] = {}
     for couple, (first, second) in couples.items():
         partners[first] = (couple, second)
@@ -219,44 +201,42 @@ def _caseload_rows(
     visits = _visit_stats(plain)
     alerts = _counts(plain, "alert", "acknowledged_at IS NULL")
     drafts = _counts(plain, "administration", "status = 'draft'")
-    latest = _latest_scores(plain, facts, clients)
     today = actor.now().date()
-    rows, in_care = [], []
-    weeks: dict[tuple[date | None, date | None], str | None] = {}  # many share a due date
-    for client_id, (code, name) in clients.items():
+    weeks: dict[tuple[Any, Any], str | None] = {}  # many share a due date
+    rows: list[CaseloadRow] = []
+    by_id: dict[int, CaseloadRow] = {}
+    for client_id, code, name in plain.rows(
+        "SELECT id, code, name FROM client WHERE destroyed_at IS NULL"
+    ):
         episode = episodes.get(client_id)
-        couple_id, partner_id = partners.get(client_id, (None, None))
-        partner = clients.get(partner_id)
-        partner_code = None if partner is None else partner[0]
-        week, lineage, started, last_visit, count = None, None, None, None, 0
-        if episode is not None:
-            lineage, started = episode.lineage_id, episode.started_on
-            dates = (episode.due_date, episode.birth_date)
+        if episode is None:
+            if client_id not in new_clients:
+                continue
+            lineage, started, week, last_visit, count = None, None, None, None, 0
+        else:
+            lineage, started, dates = episode
             if dates not in weeks:
-                found = perinatal_week(today, due_date=dates[0], birth_date=dates[1])
+                due, birth = as_date(dates[0]), as_date(dates[1])
+                found = perinatal_week(today, due_date=due, birth_date=birth)
                 weeks[dates] = None if found is None else found.label
             week = weeks[dates]
             last_visit, count = visits.get(lineage, (None, 0))
-        open_alerts, drafts_held = alerts.get(client_id, 0), drafts.get(client_id, 0)
-        rows.append(
-            CaseloadRow(
-                client_id, code, name, couple_id, partner_code, lineage,
-                week, last_visit, count, open_alerts,
-                drafts_held, latest.get(client_id, {}),
-            )
+        couple_id, partner_id = partners.get(client_id, (None, None))
+        row = CaseloadRow(
+            client_id, code, name, couple_id, partner_id, None, lineage, started, week,
+            last_visit, count, alerts.get(client_id, 0), drafts.get(client_id, 0),
         )  # fmt: skip
-        in_care.append(
-            ClientInCare(
-                client_id, lineage, started, count, open_alerts, drafts_held, partner_id,
-                partner_code,
-            )
-        )  # fmt: skip
+        rows.append(row)
+        by_id[client_id] = row
+    for row in rows:
+        if row.partner_id is not None and (partner := by_id.get(row.partner_id)) is not None:
+            row.partner_code = partner.code  # a partner out of care (or destroyed) is not named
+    for client_id, latest in _latest_scores(plain, facts, by_id).items():
+        by_id[client_id].latest = latest
     signalled = signals_for(
-        plain=plain, facts=facts, clients=in_care, today=today, thresholds=thresholds
+        plain=plain, facts=facts, clients=rows, today=today, thresholds=thresholds
     )
-    for row in rows:  # filled in place: copying 10,000 rows costs more than the signals
-        signals = signalled.get(row.client_id)
-        if signals:
-            row.signals.extend(signals)
+    for client_id, signals in signalled.items():  # filled in place: copying costs more
+        by_id[client_id].signals.extend(signals)
     rows.sort(key=attrgetter("code"))
     return rows

@@ -9,11 +9,11 @@ whole practice and need no definition loaded.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any, Protocol
 
 from hecht.scales.facts import ScaleFacts
 from hecht.schema.courses import ensure_rules
@@ -53,18 +53,26 @@ def urgency(signals: list[Signal]) -> int:
     return min((order.index(signal.kind) for signal in signals), default=len(order))
 
 
-class ClientInCare(NamedTuple):
-    """What the signals need to know about one client in an active episode (a tuple: a caseload
-    makes one per client, and a frozen dataclass costs five times as much to make)."""
+class InCare(Protocol):
+    """What the signals read of a client in care: a caseload row (``CaseloadRow``) carries these
+    fields, so a caseload of ten thousand makes one object per client, not two."""
 
-    client_id: int
-    episode_lineage_id: int | None
-    episode_started: date | None
-    visits: int
-    open_alerts: int
-    drafts: int
-    partner_id: int | None = None
-    partner_code: str | None = None
+    @property
+    def client_id(self) -> int: ...
+    @property
+    def episode_lineage_id(self) -> int | None: ...
+    @property
+    def episode_started(self) -> date | None: ...
+    @property
+    def visits(self) -> int: ...
+    @property
+    def open_alerts(self) -> int: ...
+    @property
+    def drafts(self) -> int: ...
+    @property
+    def partner_id(self) -> int | None: ...
+    @property
+    def partner_code(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -183,7 +191,7 @@ def deteriorations(
 
 
 def _discrepancies(
-    client: ClientInCare,
+    client: InCare,
     facts: Mapping[str, ScaleFacts],
     own: Mapping[str, EndPoints],
     partner: Mapping[str, EndPoints],
@@ -208,7 +216,7 @@ def _discrepancies(
     return signals
 
 
-def _overdue(client: ClientInCare, last: Any, today: date, weeks: int) -> Signal | None:
+def _overdue(client: InCare, last: Any, today: date, weeks: int) -> Signal | None:
     since = as_date(last) if last is not None else client.episode_started
     if client.episode_lineage_id is None or since is None:
         return None
@@ -224,7 +232,7 @@ def signals_for(
     *,
     plain: PlainConnection,
     facts: Mapping[str, ScaleFacts],
-    clients: list[ClientInCare],
+    clients: Sequence[InCare],
     today: date,
     thresholds: SignalThresholds | None = None,
 ) -> dict[int, list[Signal]]:
@@ -267,13 +275,13 @@ NO_COURSE = (0, 0, Course.QUIET, None)
 """The course row of a client without any completed scale in the episode."""
 
 
-def _quiet(client: ClientInCare) -> bool:
+def _quiet(client: InCare) -> bool:
     """Whether nothing but the course could give this client a signal."""
     return not client.open_alerts and not client.drafts and client.partner_id is None
 
 
 def _signals_of(
-    client: ClientInCare,
+    client: InCare,
     course: tuple[int, int, int, Any],
     declines: Mapping[int, list[Signal]],
     ends: Mapping[int, Mapping[str, EndPoints]],

@@ -61,13 +61,12 @@ class Practice:
 
 
 @pytest.fixture
-def practice() -> Iterator[Practice]:
+def practice(practice_copy) -> Iterator[Practice]:
     """A practice with one named client; under /tmp so an unprivileged user can reach it."""
     folder = Path(tempfile.mkdtemp(prefix="hecht-faults-"))
     folder.chmod(0o755)
     try:
-        database = folder / "data" / "practice.db"
-        build_practice(f"sqlite:///{database}", ["ALPHA"], {"ALPHA": NAME})
+        database = practice_copy(folder / "data", build_practice, ["ALPHA"], {"ALPHA": NAME})
         (folder / "out").mkdir()
         environment = private_world(folder / "world")
         passphrase = folder / "secret" / "passphrase"

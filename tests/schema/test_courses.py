@@ -15,7 +15,8 @@ from hecht.scales.library import LibraryEntry, ScaleLibrary
 from hecht.scales.model import Change
 from hecht.schema.courses import ensure_rules, judge
 from hecht.schema.db.plain import of_session
-from hecht.schema.services.signals import ClientInCare, SignalKind, SignalThresholds, signals_for
+from hecht.schema.services.caseload import CaseloadRow
+from hecht.schema.services.signals import SignalKind, SignalThresholds, signals_for
 from hecht.schema.summaries import rebuild_summaries
 from hecht.schema.tables import EpisodeCourse, ScoreSummary
 
@@ -43,7 +44,11 @@ def with_who5_reliable_change(library: ScaleLibrary, points: float) -> ScaleLibr
 
 
 def read_signals(practice, library, episode):
-    client = ClientInCare(1, episode, SEPT, visits=4, open_alerts=0, drafts=0)
+    client = CaseloadRow(
+        client_id=1, code="A", name=None, couple_id=None, partner_id=None, partner_code=None,
+        episode_lineage_id=episode, episode_started=SEPT, week=None, last_visit=None, visits=4,
+        open_alerts=0, drafts=0,
+    )  # fmt: skip
     found = signals_for(
         plain=of_session(practice.session), facts=library_facts(library), clients=[client],
         today=NOV, thresholds=SignalThresholds(),

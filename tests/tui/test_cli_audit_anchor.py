@@ -40,10 +40,8 @@ def fill(url: str) -> None:
 
 
 @pytest.fixture
-def db(tmp_path) -> str:
-    path = tmp_path / "practice.db"
-    fill(f"sqlite:///{path}")
-    return str(path)
+def db(tmp_path, practice_copy) -> str:
+    return str(practice_copy(tmp_path, fill))
 
 
 def run(capsys, *argv):

@@ -20,16 +20,15 @@ from hecht.tui.app import HechtApp
 from hecht.tui.backend.core import Backend
 from hecht.tui.i18n import Messages
 
-from .conftest import PRACTITIONER_CONFIG, caseload_shown
+from .conftest import PRACTITIONER_CONFIG, caseload_shown, settled
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 SIZE = (110, 34)
 LIBRARY = load_library(None)
 
 
-def seeded(path: Path) -> str:
+def seeded(url: str) -> None:
     """A small practice: a couple in pregnancy with two visits and scores, a postnatal mother."""
-    url = f"sqlite:///{path}"
     engine = open_database(url)
     actor = Actor(user_id=None, access_point="snapshot", clock=lambda: NOW)
     with unit_of_work(engine) as session:
@@ -101,7 +100,6 @@ def seeded(path: Path) -> str:
                 session=session, actor=actor, library=LIBRARY, administration_id=draft.id
             )
     engine.dispose()
-    return url
 
 
 @pytest.fixture(autouse=True)
@@ -118,25 +116,21 @@ def steady_svg_ids(monkeypatch):
     monkeypatch.setattr(Console, "export_svg", fixed)
 
 
-def session_app(folder: Path, language: str = "en") -> HechtApp:
-    """The practice of a session: MOM-1 and her partner, MOM-2 about to fill in an EPDS."""
-    backend = Backend(seeded(folder / "snap.db"), LIBRARY, "snapshot", lambda: NOW)
+def snapshot_app(practice: Path, language: str = "en") -> HechtApp:
+    """The app on a copy of a seeded practice, at the snapshots' frozen time."""
+    backend = Backend(f"sqlite:///{practice}", LIBRARY, "snapshot", lambda: NOW)
     return HechtApp(backend, Messages(language), PRACTITIONER_CONFIG)
 
 
 @pytest.fixture
-def app(tmp_path) -> HechtApp:
-    return session_app(tmp_path)
+def app(tmp_path, practice_copy) -> HechtApp:
+    """The practice of a session: MOM-1 and her partner, MOM-2 about to fill in an EPDS."""
+    return snapshot_app(practice_copy(tmp_path, seeded))
 
 
 async def settle(pilot) -> None:
-    """Wait until every worker but the entry's long-lived writer has finished, then a little."""
-    await pilot.pause(0.3)
-    for _ in range(300):  # storage opens once the caseload is shown: a busy machine takes long
-        busy = [w for w in pilot.app.workers if w.group != "entry-writer" and not w.is_finished]
-        if not busy:
-            break
-        await pilot.pause(0.05)
+    """Wait until the app has done what was asked (``settled``) and the screen stopped changing."""
+    await settled(pilot)
     for field in pilot.app.screen.query("Input"):
         field.cursor_blink = False  # a blinking cursor would make every snapshot differ
     await pilot.wait_for_scheduled_animations()
@@ -216,9 +210,8 @@ TRAJECTORY_ANSWERS = {  # per visit; totals in the comments
 }
 
 
-def seeded_trajectory(path: Path) -> str:
+def seeded_trajectory(url: str) -> None:
     """A couple seen five times around the birth (due 20 Sep, born 14 Sep 2026)."""
-    url = f"sqlite:///{path}"
     engine = open_database(url)
     actor = Actor(user_id=None, access_point="snapshot", clock=lambda: NOW)
     with unit_of_work(engine) as session:
@@ -260,18 +253,12 @@ def seeded_trajectory(path: Path) -> str:
                     session=session, actor=actor, library=LIBRARY, administration_id=draft.id
                 )
     engine.dispose()
-    return url
-
-
-def trajectories_app(folder: Path, language: str = "en") -> HechtApp:
-    """A couple's trajectories over a pregnancy and the birth."""
-    backend = Backend(seeded_trajectory(folder / "trajectory.db"), LIBRARY, "snapshot", lambda: NOW)
-    return HechtApp(backend, Messages(language), PRACTITIONER_CONFIG)
 
 
 @pytest.fixture
-def trajectory_app(tmp_path) -> HechtApp:
-    return trajectories_app(tmp_path)
+def trajectory_app(tmp_path, practice_copy) -> HechtApp:
+    """A couple's trajectories over a pregnancy and the birth."""
+    return snapshot_app(practice_copy(tmp_path, seeded_trajectory))
 
 
 async def open_trajectory(pilot, *keys: str) -> None:
@@ -311,12 +298,12 @@ DAYS = (date(2026, 9, 20), date(2026, 10, 18), date(2026, 11, 15))
 MOM3_NOTE = "Slaapt slecht, piekert over het ouderschap.\nPartner werkt veel.\nPlan besproken."
 
 
-def seeded_practice(path: Path) -> str:
+def seeded_practice(url: str) -> None:
     """The small practice above, and three more mothers with several administrations each."""
     from hecht.schema.services import alerts
     from hecht.schema.tables import AlertAction
 
-    url = seeded(path)
+    seeded(url)
     engine = open_database(url)
     actor = Actor(user_id=None, access_point="snapshot", clock=lambda: NOW)
     with unit_of_work(engine) as session:
@@ -347,7 +334,6 @@ def seeded_practice(path: Path) -> str:
                 action=AlertAction.SAFETY_PLAN, note="safety plan made together",
             )  # fmt: skip
     engine.dispose()
-    return url
 
 
 def administer(session, actor, code, episode, scale_id, answers, day) -> None:
@@ -362,12 +348,6 @@ def administer(session, actor, code, episode, scale_id, answers, day) -> None:
             administration_id=draft.id, item_id=str(item), code=typed, **context
         )
     administrations.complete_administration(administration_id=draft.id, **context)
-
-
-def practice_app(folder: Path, language: str = "en") -> HechtApp:
-    """A practice of several clients, for supervision and outcomes."""
-    backend = Backend(seeded_practice(folder / "practice.db"), LIBRARY, "snapshot", lambda: NOW)
-    return HechtApp(backend, Messages(language), PRACTITIONER_CONFIG)
 
 
 # --- every screen at 80x24 and 120x36, in English and in Dutch --------------------------------
@@ -408,20 +388,22 @@ async def outcomes(pilot) -> None:
 
 
 SCREENS = {
-    "caseload": (session_app, caseload_filled),
-    "dossier": (session_app, open_dossier),
-    "entry": (session_app, two_answers),
-    "review": (session_app, review),
-    "trajectory": (trajectories_app, epds_by_week),
-    "supervision": (practice_app, supervision),
-    "outcomes": (practice_app, outcomes),
+    "caseload": (seeded, caseload_filled),
+    "dossier": (seeded, open_dossier),
+    "entry": (seeded, two_answers),
+    "review": (seeded, review),
+    "trajectory": (seeded_trajectory, epds_by_week),
+    "supervision": (seeded_practice, supervision),
+    "outcomes": (seeded_practice, outcomes),
 }
-"""Each screen: the practice it shows, and the keys that bring it up."""
+"""Each screen: the practice it shows (seeded once, copied for each test), and the keys that
+bring it up."""
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
 @pytest.mark.parametrize("language", ["en", "nl"])
 @pytest.mark.parametrize("screen", list(SCREENS))
-def test_screen(snap_compare, tmp_path, screen, language, size):
-    make, bring_up = SCREENS[screen]
-    assert snap_compare(make(tmp_path, language), terminal_size=size, run_before=bring_up)
+def test_screen(snap_compare, tmp_path, practice_copy, screen, language, size):
+    seed, bring_up = SCREENS[screen]
+    app = snapshot_app(practice_copy(tmp_path, seed), language)
+    assert snap_compare(app, terminal_size=size, run_before=bring_up)

@@ -177,26 +177,32 @@ def test_brackets_in_a_name_and_a_note_are_shown_as_written_on_every_screen(tmp_
     assert shown.exit_status() == 0
 
 
-def test_fifty_bursts_across_forms_screens_and_scales_lose_no_key(tmp_path, opened):
+@pytest.mark.parametrize(
+    "clients_typed",
+    [pytest.param(5, id="ten-bursts"), pytest.param(25, id="fifty-bursts", marks=pytest.mark.long)],
+)
+def test_bursts_across_forms_screens_and_scales_lose_no_key(tmp_path, opened, clients_typed):
+    """Each client is two bursts; the everyday suite types ten, the long group fifty."""
     path = practice(tmp_path, "K0")
     shown = opened(path)
     shown.wait_for("K0")
     bursts = 0
-    for number in range(1, 26):
+    for number in range(1, clients_typed + 1):
         code = f"T{number:02}"
         # register, open, start an episode (n, Ctrl+S keeps today's start), key in a WHO-5
         shown.burst("C-n", code, "Tab", f"Typist {number}", "Enter")
         shown.burst("Enter", "n", "C-s", "e", "who", "Enter", *"43210", "Enter", "Escape")
         bursts += 2
         shown.wait_for(f"No signals for {code}")
-    assert bursts >= 50
-    last = lambda s: client_trajectory(session=s, actor=ACTOR, code="T25")  # noqa: E731
+    assert bursts == 2 * clients_typed
+    last_code = f"T{clients_typed:02}"
+    last = lambda s: client_trajectory(session=s, actor=ACTOR, code=last_code)  # noqa: E731
     eventually(lambda: read(path, last) != [], "the last WHO-5 is completed")
     every = read(path, lambda s: clients.find_clients(session=s, actor=ACTOR))
     assert {c.code: c.name for c in every if c.code != "K0"} == {
-        f"T{n:02}": f"Typist {n}" for n in range(1, 26)
+        f"T{n:02}": f"Typist {n}" for n in range(1, clients_typed + 1)
     }
-    for number in range(1, 26):
+    for number in range(1, clients_typed + 1):
         of = lambda s, code=f"T{number:02}": client_trajectory(session=s, actor=ACTOR, code=code)  # noqa: E731
         points = read(path, of)
         assert [(p.scale_id, p.total) for p in points] == [("who5", (4 + 3 + 2 + 1 + 0) * 4)]

@@ -133,11 +133,14 @@ def library() -> ScaleLibrary:
     return load_library(None)
 
 
+def seed_couple(url: str) -> None:
+    """The couple of most tests here, with the answers above."""
+    seed(url, load_library(None), MOTHER, PARTNER)
+
+
 @pytest.fixture
-def couple_db(tmp_path, library) -> str:
-    url = f"sqlite:///{tmp_path / 'practice.db'}"
-    seed(url, library, MOTHER, PARTNER)
-    return url
+def couple_db(tmp_path, practice_copy) -> str:
+    return f"sqlite:///{practice_copy(tmp_path, seed_couple)}"
 
 
 async def test_t_opens_the_chart_and_table_of_the_first_scale_on_the_visit_axis(couple_db, library):
