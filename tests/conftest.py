@@ -47,19 +47,20 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 def practice_copy(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
     """Build each kind of practice file once per test process and hand every test its own copy.
 
-    ``practice_copy(into, build, *args)`` returns ``into / "practice.db"``: a copy (with the audit
-    head beside it, still private to the user) of what ``build(url, *args)`` stored in an empty
-    file the first time that build was asked for with those arguments. Building through the
-    services costs up to a second per test; copying, a few milliseconds.
+    ``practice_copy(into, build, *args, **kwargs)`` returns ``into / "practice.db"``: a copy (with
+    the audit head beside it, still private to the user) of what ``build(url, *args, **kwargs)``
+    stored in an empty file the first time that build was asked for with those arguments.
+    Building through the services costs up to a second per test; copying, a few milliseconds.
     """
     built: dict[tuple[object, str], Path] = {}
 
-    def copy(into: Path, build: Callable[..., object], *args: object) -> Path:
-        made = built.get((build, repr(args)))
+    def copy(into: Path, build: Callable[..., object], *args: object, **kwargs: object) -> Path:
+        key = (build, repr((args, sorted(kwargs.items()))))
+        made = built.get(key)
         if made is None:
             made = tmp_path_factory.mktemp("built-practice")
-            build(f"sqlite:///{made / 'practice.db'}", *args)
-            built[build, repr(args)] = made
+            build(f"sqlite:///{made / 'practice.db'}", *args, **kwargs)
+            built[key] = made
         into.mkdir(parents=True, exist_ok=True)
         for file in made.iterdir():
             shutil.copy2(file, into / file.name)

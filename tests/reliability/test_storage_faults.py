@@ -40,12 +40,10 @@ FAULTS = pytest.mark.parametrize("fault", REASONS)
 
 
 @pytest.fixture
-def practice(tmp_path: Path, monkeypatch) -> Path:
+def practice(tmp_path: Path, monkeypatch, practice_copy) -> Path:
     """A practice with client K1 in care; a held database is given up on after 300 ms."""
     monkeypatch.setenv(BUSY_TIMEOUT_OVERRIDE, "300")
-    path = tmp_path / "practice.db"
-    build_practice(f"sqlite:///{path}", ["K1"])
-    return path
+    return practice_copy(tmp_path, build_practice, ["K1"])
 
 
 def app_on(path: Path):

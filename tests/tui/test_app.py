@@ -27,9 +27,8 @@ LIBRARY = load_library(None)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 
 
-@pytest.fixture
-def db(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'practice.db'}"
+def two_mothers(url: str) -> None:
+    """MOM-1 and MOM-2, each in an episode of pregnancy care."""
     engine = open_database(url)
     with unit_of_work(engine) as session:
         for code, name in (("MOM-1", "Mira de Vries"), ("MOM-2", "Sanne Bakker")):
@@ -42,7 +41,11 @@ def db(tmp_path) -> str:
                 ),
             )
     engine.dispose()
-    return url
+
+
+@pytest.fixture
+def db(tmp_path, practice_copy) -> str:
+    return f"sqlite:///{practice_copy(tmp_path, two_mothers)}"
 
 
 def make_app(url: str) -> HechtApp:

@@ -28,10 +28,9 @@ LIBRARY = load_library(None)
 TODAY = date.today()
 
 
-def practice(tmp_path: Path, *codes: str, couple: bool = False) -> Path:
+def practice_file(url: str, *codes: str, couple: bool = False) -> None:
     """A practice file with these clients, each (or the couple) in an episode since today."""
-    path = tmp_path / "practice.db"
-    engine = open_database(f"sqlite:///{path}")
+    engine = open_database(url)
     with unit_of_work(engine) as session:
         for code in codes:
             clients.create_client(session=session, actor=ACTOR, new=NewClient(code=code))
@@ -46,7 +45,16 @@ def practice(tmp_path: Path, *codes: str, couple: bool = False) -> Path:
                 new = NewEpisode(client_code=code, started_on=TODAY)
                 episodes.open_episode(session=session, actor=ACTOR, new=new)
     engine.dispose()
-    return path
+
+
+@pytest.fixture
+def practice(practice_copy):
+    """``practice(folder, *codes, couple=False)``: a copy of such a practice file in the folder."""
+
+    def copy(folder: Path, *codes: str, couple: bool = False) -> Path:
+        return practice_copy(folder, practice_file, *codes, couple=couple)
+
+    return copy
 
 
 def read(path: Path, work):
@@ -87,7 +95,7 @@ def opened(tmp_path):
         shown.close()
 
 
-def test_a_new_client_typed_in_one_burst_after_ctrl_n_is_stored_whole(tmp_path, opened):
+def test_a_new_client_typed_in_one_burst_after_ctrl_n_is_stored_whole(tmp_path, practice, opened):
     path = practice(tmp_path, "K0")
     shown = opened(path)
     shown.wait_for("K0")
@@ -102,7 +110,7 @@ def test_a_new_client_typed_in_one_burst_after_ctrl_n_is_stored_whole(tmp_path, 
     }
 
 
-def test_a_whole_visit_typed_ahead_stores_every_answer_and_the_note(tmp_path, opened):
+def test_a_whole_visit_typed_ahead_stores_every_answer_and_the_note(tmp_path, practice, opened):
     path = practice(tmp_path, "MOM", "DAD", couple=True)
     shown = opened(path)
     shown.wait_for("MOM")
@@ -144,7 +152,9 @@ NAME = "Ann [/b] de [B2] Wit [@click=app.quit]q[/]"
 NOTE = "Said: [link=https://example.org]click[/link] and [/] then [bold]"
 
 
-def test_brackets_in_a_name_and_a_note_are_shown_as_written_on_every_screen(tmp_path, opened):
+def test_brackets_in_a_name_and_a_note_are_shown_as_written_on_every_screen(
+    tmp_path, practice, opened
+):
     from hecht.schema.inputs import ClientChanges, NewVisit
 
     path = practice(tmp_path, "K1")
@@ -181,7 +191,9 @@ def test_brackets_in_a_name_and_a_note_are_shown_as_written_on_every_screen(tmp_
     "clients_typed",
     [pytest.param(5, id="ten-bursts"), pytest.param(25, id="fifty-bursts", marks=pytest.mark.long)],
 )
-def test_bursts_across_forms_screens_and_scales_lose_no_key(tmp_path, opened, clients_typed):
+def test_bursts_across_forms_screens_and_scales_lose_no_key(
+    tmp_path, practice, opened, clients_typed
+):
     """Each client is two bursts; the everyday suite types ten, the long group fifty."""
     path = practice(tmp_path, "K0")
     shown = opened(path)
@@ -215,7 +227,9 @@ def first_start(tmp_path: Path) -> tuple[Path, Terminal]:
     return config, Terminal(env)
 
 
-def test_the_first_start_asks_the_practitioners_name_and_every_record_names_them(tmp_path):
+def test_the_first_start_asks_the_practitioners_name_and_every_record_names_them(
+    tmp_path, practice
+):
     from sqlalchemy import text
 
     path = practice(tmp_path, "K0")
@@ -249,7 +263,7 @@ def test_the_first_start_asks_the_practitioners_name_and_every_record_names_them
     assert named and set(named) == {"Anna de Vries"}
 
 
-def test_paper_form_alert_correction_and_discard_in_dutch_at_80_by_24(tmp_path, opened):
+def test_paper_form_alert_correction_and_discard_in_dutch_at_80_by_24(tmp_path, practice, opened):
     path = practice(tmp_path, "K1")
     shown = opened(path, language="nl", width=80, height=24)
     shown.wait_for("K1")
@@ -305,7 +319,7 @@ def test_paper_form_alert_correction_and_discard_in_dutch_at_80_by_24(tmp_path, 
 
 
 def test_a_couple_and_its_episode_typed_ahead_and_a_visit_abandoned_leaves_nothing(
-    tmp_path, opened
+    tmp_path, practice, opened
 ):
     path = practice(tmp_path, "MOM", "DAD")
     shown = opened(path)
@@ -337,7 +351,9 @@ def test_a_couple_and_its_episode_typed_ahead_and_a_visit_abandoned_leaves_nothi
     assert read(path, lambda s: administrations.open_drafts(session=s, actor=ACTOR)) == []
 
 
-def test_a_note_is_read_whole_and_corrected_as_a_new_version_with_its_reason(tmp_path, opened):
+def test_a_note_is_read_whole_and_corrected_as_a_new_version_with_its_reason(
+    tmp_path, practice, opened
+):
     from hecht.schema.inputs import NewVisit
 
     path = practice(tmp_path, "K1")
@@ -366,7 +382,9 @@ def test_a_note_is_read_whole_and_corrected_as_a_new_version_with_its_reason(tmp
     assert versions[-1].themes == ["sleep"]
 
 
-def test_a_visit_entered_in_error_is_retracted_after_its_scale_each_with_a_reason(tmp_path, opened):
+def test_a_visit_entered_in_error_is_retracted_after_its_scale_each_with_a_reason(
+    tmp_path, practice, opened
+):
     from hecht.schema.inputs import GivenAnswer, NewAdministration, NewVisit
     from hecht.schema.services.drafts import store_answers
 
@@ -409,7 +427,7 @@ def test_a_visit_entered_in_error_is_retracted_after_its_scale_each_with_a_reaso
     eventually(listed, "the dossier lists neither the visit nor its scale")
 
 
-def test_a_fear_of_birth_scale_typed_in_one_burst_stores_both_lines(tmp_path, opened):
+def test_a_fear_of_birth_scale_typed_in_one_burst_stores_both_lines(tmp_path, practice, opened):
     path = practice(tmp_path, "K1")
     shown = opened(path)
     shown.wait_for("K1")
@@ -431,7 +449,7 @@ def test_a_fear_of_birth_scale_typed_in_one_burst_stores_both_lines(tmp_path, op
 
 
 def test_at_80_by_24_a_refused_date_out_of_sight_is_brought_into_view_and_digits_alone_do(
-    tmp_path, opened
+    tmp_path, practice, opened
 ):
     path = practice(tmp_path, "K1")
     shown = opened(path, language="nl", width=80, height=24)
@@ -454,7 +472,9 @@ def test_at_80_by_24_a_refused_date_out_of_sight_is_brought_into_view_and_digits
     )
 
 
-def test_the_scale_catalogue_takes_keys_typed_right_after_f4_in_dutch_at_80_by_24(tmp_path, opened):
+def test_the_scale_catalogue_takes_keys_typed_right_after_f4_in_dutch_at_80_by_24(
+    tmp_path, practice, opened
+):
     path = practice(tmp_path, "K1")
     shown = opened(path, language="nl", width=80, height=24)
     shown.wait_for("K1")
@@ -525,7 +545,7 @@ def entry_title(screen: str) -> str:
 
 
 def test_a_role_typed_in_the_client_form_in_dutch_is_stored_and_a_wrong_one_refused_beside_it(
-    tmp_path, opened
+    tmp_path, practice, opened
 ):
     """The role decides which parent a scale written for one of them is asked of: typed in
     the new-client form in a burst (moeder; vader is the partner), refused when it names
@@ -550,7 +570,7 @@ def test_a_role_typed_in_the_client_form_in_dutch_is_stored_and_a_wrong_one_refu
     shown.wait_for("▊  moeder")
 
 
-def test_a_name_typed_before_the_first_starts_name_form_is_there_goes_into_it(tmp_path):
+def test_a_name_typed_before_the_first_starts_name_form_is_there_goes_into_it(tmp_path, practice):
     """The first start opens the database, then asks the name: keys typed meanwhile (a new
     client's Ctrl+N, the name itself) wait for the form instead of reaching the caseload
     behind it, where a client could be registered before anyone is named."""
