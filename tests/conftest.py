@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+# Bytecode is cached even where PYTHONDONTWRITEBYTECODE is set (as on this project's machines):
+# every pytest-xdist worker would otherwise rewrite each test module's asserts again, and each of
+# the hundreds of `hecht` processes the terminal tests start would compile the package anew.
+sys.dont_write_bytecode = False
 
 
 @pytest.fixture(autouse=True)
