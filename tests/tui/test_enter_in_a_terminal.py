@@ -22,16 +22,19 @@ ACTOR = Actor(user_id=None, access_point="test")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
 
 
-@pytest.fixture
-def practice(tmp_path) -> Path:
-    path = tmp_path / "practice.db"
-    engine = open_database(f"sqlite:///{path}")
+def one_client(url: str) -> None:
+    """A1, in an episode since 1 November 2026."""
+    engine = open_database(url)
     with unit_of_work(engine) as session:
         clients.create_client(session=session, actor=ACTOR, new=NewClient(code="A1"))
         new = NewEpisode(client_code="A1", started_on=date(2026, 11, 1))
         episodes.open_episode(session=session, actor=ACTOR, new=new)
     engine.dispose()
-    return path
+
+
+@pytest.fixture
+def practice(tmp_path, practice_copy) -> Path:
+    return practice_copy(tmp_path, one_client)
 
 
 def enter_terminal(
@@ -132,6 +135,9 @@ def test_an_alert_is_acknowledged_with_several_actions_and_a_note_of_a_few_words
     terminal.wait_for("Space marks each action")
     terminal.burst("Space", "Down", "Space", "Enter")  # discussed, safety plan
     terminal.wait_for("Say what was done")
+    chosen = terminal.screen().replace("\n", "")  # the long question wraps
+    assert "Discussed with the client, Safety plan agreed" in chosen
+    assert "selections" not in chosen  # questionary's own English sum is not left on screen
     terminal.burst("ok", "Enter")
     terminal.wait_for("at least 3")
     terminal.burst("plan made with partner", "Enter")
@@ -144,6 +150,30 @@ def test_an_alert_is_acknowledged_with_several_actions_and_a_note_of_a_few_words
         ["discussed", "safety_plan"],
         "plan made with partner",
     )
+
+
+def test_in_dutch_the_actions_taken_on_an_alert_are_named_in_dutch_once_chosen(
+    isolated_config, practice, tmp_path
+):
+    terminal = enter_terminal(isolated_config, practice, tmp_path, "nl", (120, 30))
+    try:
+        terminal.start("enter", "A1", "epds")
+        terminal.wait_for("EPDS 1/10")
+        terminal.burst(*("0", "Enter") * 9, "1", "Enter")  # item 10: thoughts of self-harm
+        terminal.wait_for("spatie vinkt elke genomen actie aan")
+        terminal.burst("Space", "Down", "Space", "Enter")
+        terminal.wait_for("Beschrijf wat er is gedaan")
+        chosen = terminal.screen().replace("\n", "")  # the long question wraps
+        terminal.burst("plan gemaakt met partner", "Enter")
+        terminal.wait_for("Afronden en deze score opslaan?")
+        terminal.burst("j")
+        assert terminal.exit_status() == 0
+    finally:
+        terminal.close()
+    assert "Besproken met cliënt, Veiligheidsplan afgesproken" in chosen
+    assert "selections" not in chosen and "done" not in chosen
+    _, _, (alert,) = stored(practice)
+    assert alert.actions == ["discussed", "safety_plan"]
 
 
 def test_a_scale_that_asks_why_an_item_is_missing_asks_it_in_the_terminal(

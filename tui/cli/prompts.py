@@ -70,7 +70,13 @@ class QuestionaryPrompter:
             questionary.Choice(title, value=value, checked=on) for value, title, on in choices
         ]
         question = questionary.checkbox(message, choices=options, instruction=self.words.check_hint)
+        # questionary sums up the answer in English ("done (2 selections)"): the prompt is erased
+        # when answered and the choices are named in the user's language instead
+        question.application.erase_when_done = True
         checked: list[str] | None = question.unsafe_ask()
+        if checked is not None:
+            titles = [title for value, title, _ in choices if value in checked]
+            print(f"? {message} {', '.join(titles) or self.words.none_checked}")
         return checked
 
     def text(self, message: str, default: str = "") -> str | None:

@@ -22,6 +22,7 @@ class PromptWords:
     no_keys: str
     choose_hint: str = "(Use shortcuts or arrow keys)"
     check_hint: str = "(Use arrow keys to move, <space> to select, <a> to toggle, <i> to invert)"
+    none_checked: str = "none"
 
     def hint(self, default: bool) -> str:
         """The prompt's hint, the default's key in capitals: "(J/n)" or "(j/N)"."""
@@ -41,6 +42,7 @@ def prompt_words(messages: Any) -> PromptWords:
         no_keys=_with(messages("prompt.no_key"), "n"),
         choose_hint=messages("prompt.choose_hint"),
         check_hint=messages("prompt.check_hint"),
+        none_checked=messages("prompt.none_checked"),
     )
 
 
