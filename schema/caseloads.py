@@ -34,7 +34,7 @@ DOSSIER_TABLES = (
 """The tables that hold a dossier, each with a caseload policy (migration 0008)."""
 APPEND_ONLY = ("auditevent", "recordseal")
 """Tables a practitioner's role may read and append to, never change."""
-READ_ONLY = ("caseloadmember", "alembic_version")
+READ_ONLY = ("caseloadmember", "alembic_version", "practice")
 """Tables only the practice's administrator changes."""
 READ_AND_ADD = ("practitioner",)
 """Tables a practitioner's role reads and adds to: a colleague's name is never changed."""

@@ -65,6 +65,17 @@ class RecordStatus(StrEnum):
     RETRACTED = "retracted"
 
 
+class Practice(SQLModel, table=True):
+    """The practice a database belongs to: one row, made with the database (migration 0011).
+
+    Its UUID scopes what the practice numbers itself (client codes, practitioners, records)
+    when they leave the database, so that another practice's C001 is never taken for this one's.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(max_length=36)
+
+
 class Practitioner(SQLModel, table=True):
     """A psychologist (or other user) who enters and reads dossiers."""
 

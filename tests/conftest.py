@@ -73,3 +73,18 @@ def practice_copy(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Pat
         return into / "practice.db"
 
     return copy
+
+
+def client_system(database: Path | str) -> str:
+    """The system the practice in this SQLite file identifies its client codes by in FHIR (scoped
+    by the practice's own UUID): what another program sending results for import must use."""
+    from hecht.schema.db.database import open_database, unit_of_work
+    from hecht.schema.exchange.fhir.terms import PracticeUris
+    from hecht.schema.identity import practice_uuid
+
+    engine = open_database(f"sqlite:///{database}")
+    try:
+        with unit_of_work(engine) as session:
+            return PracticeUris(practice_uuid(session)).client_system
+    finally:
+        engine.dispose()

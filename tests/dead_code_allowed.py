@@ -69,3 +69,7 @@ relationship_problems
 
 # seals the rows stored before the seals existed: called by migration 0007, which vulture skips
 seal_unsealed
+
+# set on questionary's prompt_toolkit Application, which reads it when the prompt ends
+# (tui/cli/prompts.py: the answered check boxes are named in the user's language instead)
+erase_when_done

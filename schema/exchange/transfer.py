@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Table, func, insert, select, text
+from sqlalchemy import Date, DateTime, Table, delete, func, insert, select, text
 from sqlmodel import Session, SQLModel, col
 
 from hecht.schema.context import Actor
@@ -28,6 +28,7 @@ from hecht.schema.tables import (
     CoupleMember,
     CourseRule,
     EpisodeCourse,
+    Practice,
     ScoreSummary,
     table_of,
 )
@@ -38,6 +39,9 @@ FORMAT = "hecht-export"
 FORMAT_VERSION = 1
 AUDIT_TABLE = table_of(AuditEvent).name
 SUMMARY_TABLE = table_of(ScoreSummary).name
+PRACTICE_TABLE = table_of(Practice).name
+"""The practice's own row (its UUID): a new database has one, which the imported practice's
+replaces, since the practice moves with its records (``hecht.schema.identity``)."""
 DERIVED_TABLES = {
     SUMMARY_TABLE,
     table_of(CourseRule).name,
@@ -139,6 +143,8 @@ def _check_chain(rows: list[dict[str, Any]]) -> None:
 
 def _require_empty(session: Session) -> None:
     for table in [*data_tables(), table_of(AuditEvent)]:
+        if table.name == PRACTICE_TABLE:
+            continue  # made with the database: replaced by the import
         if session.execute(select(func.count()).select_from(table)).scalar():
             raise ConflictError(
                 f"the database is not empty (table {table.name} has rows): import into a new "
@@ -179,6 +185,8 @@ def import_document(
     counts: dict[str, int] = {}
     for table in data_tables():
         rows = [_typed(table, row) for row in document["tables"].get(table.name, [])]
+        if rows and table.name == PRACTICE_TABLE:
+            session.execute(delete(table))
         if rows:
             session.execute(insert(table), rows)
         counts[table.name] = len(rows)

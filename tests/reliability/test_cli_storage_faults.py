@@ -24,6 +24,7 @@ import pytest
 
 from hecht.schema.db.engine import BUSY_TIMEOUT_OVERRIDE
 from hecht.tui.cli.main import main
+from tests.conftest import client_system
 
 from .storage_faults import (
     driver_error,
@@ -77,14 +78,16 @@ def practice(practice_copy) -> Iterator[Practice]:
         (folder / "paper.csv").write_text(
             'client_code,scale,observed_on,answers,mode\nALPHA,who5,2026-10-01,"3,3,2,2,1",paper\n'
         )
-        (folder / "responses.json").write_text(json.dumps(who5_response("ALPHA")))
+        responses = who5_response("ALPHA", client_system(database))
+        (folder / "responses.json").write_text(json.dumps(responses))
         yield Practice(folder, database, environment)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def who5_response(code: str) -> dict[str, object]:
-    """A WHO-5 completed today, as a FHIR QuestionnaireResponse from another system."""
+def who5_response(code: str, system: str) -> dict[str, object]:
+    """A WHO-5 completed today, as a FHIR QuestionnaireResponse from another program, naming
+    the client by code in the practice's own ``system``."""
     from hecht.schema.exchange.fhir import terms
 
     return {
@@ -92,7 +95,7 @@ def who5_response(code: str) -> dict[str, object]:
         "id": "who5-today",
         "questionnaire": terms.questionnaire_url("who5") + "|1",
         "status": "completed",
-        "subject": {"identifier": {"system": terms.CLIENT_SYSTEM, "value": code}},
+        "subject": {"identifier": {"system": system, "value": code}},
         "authored": date.today().isoformat(),
         "item": [
             {"linkId": str(n), "answer": [{"valueCoding": {"code": "3"}}]} for n in range(1, 6)

@@ -101,8 +101,12 @@ def who5_first_and_last(session: Session) -> list[tuple[float, float]]:
     return [(values[0], values[-1]) for values in totals.values() if len(values) >= 2]
 
 
+OWN_PER_DATABASE = "practice"
+"""The table holding each database's own random UUID (migration 0011): no part of the demo."""
+
+
 def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Return every row of every table, in primary-key order."""
+    """Return every row of every table but the database's own UUID, in primary-key order."""
     with engine.connect() as connection:
         return {
             table.name: [
@@ -110,6 +114,7 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
                 for row in connection.execute(table.select().order_by(*table.primary_key.columns))
             ]
             for table in SQLModel.metadata.sorted_tables
+            if table.name != OWN_PER_DATABASE
         }
 
 
@@ -119,9 +124,10 @@ NEWEST_SEALS = """SELECT kind, record_id, digest FROM recordseal r WHERE digest 
 
 
 def stored(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Return every row of every table as SQLite stores it (each value quoted, so 2 and 2.0
-    differ), sorted; score summaries without their id, which a rebuild numbers anew; of the
-    seals, the newest of each row (the services seal a draft answer by answer, the bulk once)."""
+    """Return every row of every table but the database's own UUID as SQLite stores it (each
+    value quoted, so 2 and 2.0 differ), sorted; score summaries without their id, which a
+    rebuild numbers anew; of the seals, the newest of each row (the services seal a draft answer
+    by answer, the bulk once)."""
     with sqlite3.connect(path) as connection:
         names = [
             row[0]
@@ -131,6 +137,8 @@ def stored(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         ]
         found = {}
         for name in names:
+            if name == OWN_PER_DATABASE:
+                continue
             columns = [row[1] for row in connection.execute(f"PRAGMA table_info({name})")]
             if name == "scoresummary":
                 columns.remove("id")

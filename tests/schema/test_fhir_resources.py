@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,9 @@ from hecht.schema.exchange.fhir import terms
 from hecht.schema.exchange.fhir.questionnaire import build_questionnaire
 from hecht.schema.exchange.fhir.resources import build_observations, build_response
 from hecht.schema.readmodels import AdministrationRead, AnswerRead, ScoreRead
+
+URIS = terms.PracticeUris(uuid.UUID("6f0c8a5e-2c1b-4d7e-9a61-3b2f5e8d9c10"))
+PATIENT, RESPONSE = URIS.full_url("patient", "A1"), URIS.full_url("response", 1)
 
 FHIR = Path(__file__).parents[2] / "schema" / "exchange" / "fhir"
 PURE = ("terms.py", "questionnaire.py", "resources.py", "bundle.py", "reading.py")
@@ -92,12 +96,13 @@ def test_a_numeric_item_is_a_number_within_its_range_and_answered_as_one():
     assert [e["valueInteger"] for e in fear["extension"]] == [0, 100]
     response = build_response(
         definition, administration(definition, [70, None], 70),
-        patient_url="urn:uuid:p", practitioner_url=None, language="nl",
+        patient_url=URIS.full_url("patient", "A1"), practitioner_url=None, language="nl",
+        uris=URIS,
     )  # fmt: skip
     QuestionnaireResponse.model_validate(response)
     assert response["item"][0]["answer"] == [{"valueInteger": 70}]
     assert "answer" not in response["item"][1]
-    refs = {"patient": "urn:uuid:p", "response": "urn:uuid:r", "practitioner": None}
+    refs = {"patient": PATIENT, "response": RESPONSE, "practitioner": None}
     [total] = build_observations(definition, administration(definition, [70, 30], 50), refs, "en")
     Observation.model_validate(total)
     assert total["valueQuantity"] == {
@@ -130,7 +135,7 @@ def test_loinc_codes_only_where_verified_and_our_own_code_always(
     assert [c["code"] for c in codes if c["system"] == terms.LOINC] == ([panel] if panel else [])
     assert {"system": terms.SCALES_SYSTEM, "code": scale}.items() <= codes[-1].items()
     codes_given = [0.0 if definition.option_set(i).options else None for i in definition.items]
-    refs = {"patient": "urn:uuid:p", "response": "urn:uuid:r", "practitioner": None}
+    refs = {"patient": PATIENT, "response": RESPONSE, "practitioner": None}
     observations = build_observations(
         definition, administration(definition, codes_given, 1), refs, "en"
     )
@@ -144,10 +149,23 @@ def test_a_prorated_total_says_so_and_an_unscorable_one_gives_no_observation(
     library: ScaleLibrary,
 ):
     definition = library.get("phq9", "1")
-    refs = {"patient": "urn:uuid:p", "response": "urn:uuid:r", "practitioner": None}
+    refs = {"patient": PATIENT, "response": RESPONSE, "practitioner": None}
     prorated = administration(definition, [1.0] * 9 + [None], 9, prorated=True)
     [total] = build_observations(definition, prorated, refs, "en")
     assert total["extension"] == [{"url": terms.PRORATED, "valueBoolean": True}]
     Observation.model_validate(total)
     invalid = administration(definition, [None] * 10, None, valid=False)
     assert build_observations(definition, invalid, refs, "en") == []
+
+
+def test_two_practices_never_share_an_identifier_system_or_a_resource_urn():
+    other = terms.PracticeUris(uuid.UUID("0b9d7c3a-5e4f-4a2b-8c1d-2f3e4a5b6c7d"))
+    kinds = ("client_system", "practitioner_system", "administration_system")
+    ours = [getattr(URIS, kind) for kind in kinds]
+    theirs = [getattr(other, kind) for kind in kinds]
+    assert len(set(ours)) == 3 and not set(ours) & set(theirs)
+    assert all(system.startswith("urn:uuid:") for system in ours + theirs)
+    assert URIS.full_url("patient", "C001") != other.full_url("patient", "C001")
+    again = terms.PracticeUris(URIS.practice)  # the same practice exporting again
+    assert again.full_url("patient", "C001") == URIS.full_url("patient", "C001")
+    assert again.client_system == URIS.client_system

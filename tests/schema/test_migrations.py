@@ -51,6 +51,24 @@ def test_upgrading_from_the_first_revision_keeps_existing_data(database_url):
     engine.dispose()
 
 
+def test_every_database_gets_a_practice_uuid_of_its_own_and_an_upgraded_one_too(
+    database_url, tmp_path
+):
+    import uuid
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0010")  # before practices had a UUID
+    upgrade(engine)
+    with engine.connect() as connection:
+        upgraded = connection.execute(text("SELECT uuid FROM practice")).scalars().all()
+    engine.dispose()
+    other = open_database(f"sqlite:///{tmp_path / 'other.db'}")
+    with other.connect() as connection:
+        (made,) = connection.execute(text("SELECT uuid FROM practice")).scalars().all()
+    other.dispose()
+    assert len(upgraded) == 1 and uuid.UUID(upgraded[0]) != uuid.UUID(made)
+
+
 def test_a_database_from_a_newer_hecht_is_refused_and_left_alone(engine):
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))

@@ -12,6 +12,7 @@ import pytest
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.exchange.fhir import terms
 from hecht.tui.cli.main import main
+from tests.conftest import client_system
 
 from .conftest import frozen_actor
 
@@ -45,7 +46,7 @@ def exported(capsys, report_db, frozen_commands, tmp_path) -> Path:
 
 @pytest.fixture
 def empty_practice(tmp_path) -> Path:
-    """A second practice that knows the same clients, and has no results yet."""
+    """A second practice that happens to use the same client codes, and has no results yet."""
     from hecht.schema.inputs import NewClient
     from hecht.schema.services.clients import create_client
 
@@ -58,14 +59,34 @@ def empty_practice(tmp_path) -> Path:
     return path
 
 
-def test_an_export_imported_elsewhere_gives_the_same_scores(
+def same_practice(target: Path, source: Path) -> None:
+    """Make the target database the source's practice (as importing its JSON export does)."""
+    with sqlite3.connect(source) as connection:
+        (practice,) = connection.execute("SELECT uuid FROM practice").fetchone()
+    with sqlite3.connect(target) as connection:
+        connection.execute("UPDATE practice SET uuid = ?", [practice])
+
+
+def test_an_export_imported_into_the_same_practices_clients_gives_the_same_scores(
     capsys, report_db, exported, empty_practice
 ):
+    same_practice(empty_practice, Path(report_db))
     code, out, err = run(capsys, "--lang", "en", "--db", str(empty_practice), "import",
                          "--format", "fhir", str(exported))  # fmt: skip
     assert code == 0, err
     assert "9 responses imported" in out
     assert totals(empty_practice) == totals(Path(report_db))
+
+
+def test_another_practices_export_is_refused_though_its_client_codes_are_the_same(
+    capsys, report_db, exported, empty_practice
+):
+    code, out, _ = run(capsys, "--lang", "en", "--db", str(empty_practice), "import",
+                       "--format", "fhir", str(exported))  # fmt: skip
+    assert code == 2
+    assert "no client code of this practice" in out and client_system(empty_practice) in out
+    assert "nothing was imported" in out.lower() or "nothing imported" in out.lower()
+    assert totals(empty_practice) == []
 
 
 def test_importing_the_same_responses_twice_is_refused_and_adds_nothing(
@@ -78,13 +99,14 @@ def test_importing_the_same_responses_twice_is_refused_and_adds_nothing(
     assert totals(Path(report_db)) == before
 
 
-def phq9_response(**changes) -> dict:
+def phq9_response(system: str, **changes) -> dict:
+    """A PHQ-9 of ZULU's, naming the client by code in ``system`` (the practice's own)."""
     response = {
         "resourceType": "QuestionnaireResponse",
         "id": "r1",
         "questionnaire": terms.questionnaire_url("phq9") + "|1",
         "status": "completed",
-        "subject": {"identifier": {"system": terms.CLIENT_SYSTEM, "value": "ZULU"}},
+        "subject": {"identifier": {"system": system, "value": "ZULU"}},
         "authored": "2026-11-01",
         "item": [
             {"linkId": str(n), "answer": [{"valueCoding": {"code": "1"}}]} for n in range(1, 11)
@@ -98,7 +120,7 @@ def test_a_single_response_naming_its_client_by_code_is_scored_by_hecht(
     capsys, report_db, frozen_commands, tmp_path
 ):
     source = tmp_path / "phq9.json"
-    source.write_text(json.dumps(phq9_response()))
+    source.write_text(json.dumps(phq9_response(client_system(report_db))))
     code, _, err = run(capsys, "--db", report_db, "import", "--format", "fhir", str(source))
     assert code == 0, err
     assert ("ZULU", "phq9", "2026-11-01", 9.0, 1) in totals(Path(report_db))
@@ -108,18 +130,19 @@ def test_every_bad_resource_is_named_and_nothing_is_written(
     capsys, report_db, frozen_commands, tmp_path
 ):
     bad_items = [{"linkId": "1", "answer": [{"valueCoding": {"code": "7"}}]}, {"linkId": "99"}]
+    system = client_system(report_db)
     bundle = {
         "resourceType": "Bundle",
         "type": "collection",
         "entry": [
-            {"resource": phq9_response(id="good")},
-            {"resource": phq9_response(id="nobody", subject={"reference": "Patient/x"})},
-            {"resource": phq9_response(id="stranger", subject={
-                "identifier": {"system": terms.CLIENT_SYSTEM, "value": "NOBODY"}})},
-            {"resource": phq9_response(id="badcodes", item=bad_items)},
-            {"resource": phq9_response(id="nodate", authored="soon")},
-            {"resource": phq9_response(id="other", questionnaire="http://loinc.org/q/44249-1")},
-            {"resource": phq9_response(id="draft", status="in-progress")},
+            {"resource": phq9_response(system, id="good")},
+            {"resource": phq9_response(system, id="nobody", subject={"reference": "Patient/x"})},
+            {"resource": phq9_response(system, id="stranger", subject={
+                "identifier": {"system": system, "value": "NOBODY"}})},
+            {"resource": phq9_response(system, id="badcodes", item=bad_items)},
+            {"resource": phq9_response(system, id="nodate", authored="soon")},
+            {"resource": phq9_response(system, id="other", questionnaire="http://loinc.org/q/44249-1")},
+            {"resource": phq9_response(system, id="draft", status="in-progress")},
         ],
     }  # fmt: skip
     source = tmp_path / "mixed.json"

@@ -18,10 +18,10 @@ from hecht.schema.exchange.fhir.resources import (
     build_patient,
     build_practitioner,
     build_response,
-    full_url,
     instant,
     resource_key,
 )
+from hecht.schema.exchange.fhir.terms import PracticeUris
 from hecht.schema.readmodels import AdministrationRead, ClientRead
 
 PRACTICE_FILE = "practice.json"
@@ -47,11 +47,13 @@ class Record:
 
 @dataclass
 class Options:
-    """How to export: with names or pseudonymised, in which language, stamped when."""
+    """How to export: with names or pseudonymised, in which language, stamped when, and the
+    exporting practice's URIs."""
 
     names: bool
     language: Language
     now: datetime
+    uris: PracticeUris
 
 
 class BundleBuilder:
@@ -67,11 +69,11 @@ class BundleBuilder:
         """Add the practitioner who entered a record (once); return their full URL."""
         if practitioner_id is None:
             return None
-        url = full_url("practitioner", practitioner_id)
+        url = self.options.uris.full_url("practitioner", practitioner_id)
         if url not in self.practitioners:
             name = self.record.practitioners.get(practitioner_id)
             self.practitioners[url] = build_practitioner(
-                practitioner_id, name, names=self.options.names
+                practitioner_id, name, names=self.options.names, uris=self.options.uris
             )
         return url
 
@@ -81,24 +83,25 @@ class BundleBuilder:
         definition = self.record.definitions.get(key)
         if definition is None:
             return None
-        url = full_url("questionnaire", f"{key[0]}|{key[1]}")
+        url = self.options.uris.full_url("questionnaire", f"{key[0]}|{key[1]}")
         if url not in self.questionnaires:
             self.questionnaires[url] = build_questionnaire(definition, self.options.language)
         return definition
 
     def client(self, client: ClientRead) -> None:
         """Add a client's Patient, responses and observations."""
-        patient_url = full_url("patient", client.code)
-        self.entries[patient_url] = build_patient(client, names=self.options.names)
+        uris = self.options.uris
+        patient_url = uris.full_url("patient", client.code)
+        self.entries[patient_url] = build_patient(client, names=self.options.names, uris=uris)
         for administration in self.record.administrations.get(client.id, []):
             definition = self.definition(administration)
             if definition is None:
                 continue  # a scale no longer in the library: its answers cannot be coded
             author = self.practitioner(administration.entered_by_id)
-            response_url = full_url("response", administration.id)
+            response_url = uris.full_url("response", administration.id)
             self.entries[response_url] = build_response(
                 definition, administration, patient_url=patient_url,
-                practitioner_url=author, language=self.options.language,
+                practitioner_url=author, language=self.options.language, uris=uris,
             )  # fmt: skip
             refs = {"patient": patient_url, "response": response_url, "practitioner": author}
             for observation in build_observations(
@@ -111,7 +114,7 @@ class BundleBuilder:
         ordered = {**self.questionnaires, **self.practitioners, **self.entries}
         return {
             "resourceType": "Bundle",
-            "id": resource_key(full_url("bundle", key)),
+            "id": resource_key(self.options.uris.full_url("bundle", key)),
             "type": "collection",
             "timestamp": instant(self.options.now),
             "entry": [{"fullUrl": url, "resource": resource} for url, resource in ordered.items()],

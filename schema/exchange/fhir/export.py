@@ -23,7 +23,9 @@ from hecht.schema.exchange.fhir.bundle import (
     build_bundles,
     client_file,
 )
+from hecht.schema.exchange.fhir.terms import PracticeUris
 from hecht.schema.exchange.files import write_private
+from hecht.schema.identity import practice_uuid
 from hecht.schema.services.administrations import administration_read
 from hecht.schema.services.clients import client_read, practitioner_names
 from hecht.schema.tables import Administration, Client
@@ -34,9 +36,11 @@ from hecht.schema.versioning import current_rows
 
 @dataclass(frozen=True)
 class FhirReport:
-    """The files written, with the number of resources in each."""
+    """The files written, with the number of resources in each, and the system the practice's
+    client codes are identified by (what another tool needs to send results for import)."""
 
     files: dict[str, int]
+    client_system: str
 
 
 def client_codes(session: Session) -> list[str]:
@@ -93,7 +97,8 @@ def export_fhir(
         OSError: a file could not be written (those already written stay, each whole).
     """
     record = read_record(session, library)
-    options = Options(names=names, language=language, now=actor.now())
+    uris = PracticeUris(practice_uuid(session))
+    options = Options(names=names, language=language, now=actor.now(), uris=uris)
     bundles = build_bundles(record, options, per_client=per_client)
     for name, bundle in bundles.items():
         text = json.dumps(bundle, ensure_ascii=False, indent=1)
@@ -105,7 +110,8 @@ def export_fhir(
             session=session, actor=actor, event=AuditKind.EXPORT, client_id=client.id,
             client_code=client.code, detail=detail,
         )  # fmt: skip
-    return FhirReport({name: len(bundle["entry"]) for name, bundle in bundles.items()})
+    files = {name: len(bundle["entry"]) for name, bundle in bundles.items()}
+    return FhirReport(files, uris.client_system)
 
 
 def bundle_names(codes: list[str], *, per_client: bool) -> list[str]:

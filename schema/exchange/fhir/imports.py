@@ -19,6 +19,8 @@ from hecht.schema.context import Actor
 from hecht.schema.errors import NotFoundError
 from hecht.schema.exchange.csv_import import EARLIEST_OBSERVED, PaperRecord, write_record
 from hecht.schema.exchange.fhir.reading import FhirProblem, Problems, ResponseIn, read_responses
+from hecht.schema.exchange.fhir.terms import PracticeUris
+from hecht.schema.identity import practice_uuid
 from hecht.schema.services.clients import client_row
 from hecht.schema.services.episodes import episode_running_on
 from hecht.schema.tables import Administration, EntryMode, ItemResponse, RecordStatus
@@ -89,7 +91,8 @@ def import_responses(
     Raises:
         Problems: every problem found, by entry; nothing was written.
     """
-    read = read_responses(document, library)
+    client_system = PracticeUris(practice_uuid(session)).client_system
+    read = read_responses(document, library, client_system)
     responses, problems = read.responses, list(read.problems)
     today = actor.now().date()
     records = [_record(session, today, response, problems) for response in responses]

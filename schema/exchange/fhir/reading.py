@@ -113,8 +113,10 @@ def patients_by_url(document: Any) -> dict[str, dict[str, Any]]:
 class Reader:
     """Checks one response after another against the library; collects every problem."""
 
-    def __init__(self, library: ScaleLibrary, patients: dict[str, dict[str, Any]]) -> None:
-        self.library, self.patients = library, patients
+    def __init__(
+        self, library: ScaleLibrary, patients: dict[str, dict[str, Any]], client_system: str
+    ) -> None:
+        self.library, self.patients, self.client_system = library, patients, client_system
         self.problems: list[FhirProblem] = []
 
     def problem(self, entry: int, resource: dict[str, Any], kind: str, **values: Any) -> None:
@@ -147,11 +149,11 @@ class Reader:
         if patient is not None and isinstance(patient.get("identifier"), list):
             identifiers += patient["identifier"]
         for identifier in identifiers:
-            if isinstance(identifier, dict) and identifier.get("system") == terms.CLIENT_SYSTEM:
+            if isinstance(identifier, dict) and identifier.get("system") == self.client_system:
                 value = identifier.get("value")
                 if isinstance(value, str) and value.strip():
                     return value.strip()
-        self.problem(entry, resource, "subject", system=terms.CLIENT_SYSTEM)
+        self.problem(entry, resource, "subject", system=self.client_system)
         return None
 
     def observed_on(self, entry: int, resource: dict[str, Any]) -> date | None:
@@ -246,14 +248,15 @@ class ReadResult:
     problems: list[FhirProblem]
 
 
-def read_responses(document: Any, library: ScaleLibrary) -> ReadResult:
+def read_responses(document: Any, library: ScaleLibrary, client_system: str) -> ReadResult:
     """Check every QuestionnaireResponse of a document; skip unfinished ones (in-progress,
-    stopped); note every problem of every other one.
+    stopped); note every problem of every other one. A client is known only by a code in the
+    importing practice's own system (``PracticeUris.client_system``).
 
     Raises:
         Problems: the file as a whole is no FHIR Bundle or response, or holds none.
     """
-    reader = Reader(library, patients_by_url(document))
+    reader = Reader(library, patients_by_url(document), client_system)
     found = responses_in(document)
     unfinished = [entry for entry, resource in found if resource.get("status") in SKIPPED_STATUSES]
     checked = [reader.read(entry, resource) for entry, resource in found if entry not in unfinished]

@@ -24,17 +24,15 @@ from hecht.schema.exchange.fhir.questionnaire import (
 )
 from hecht.schema.readmodels import AdministrationRead, AnswerRead, ClientRead, ScoreRead
 
-NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, terms.BASE)
-
-
-def full_url(kind: str, key: object) -> str:
-    """A stable ``urn:uuid`` for a resource, so exporting twice gives the same references."""
-    return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{kind}:{key}')}"
-
 
 def resource_key(url: str) -> str:
-    """The resource id that goes with a ``full_url`` (its uuid)."""
+    """The resource id that goes with a ``urn:uuid`` full URL (its uuid)."""
     return url.rsplit(":", 1)[1]
+
+
+def derived_url(parent: str, key: str) -> str:
+    """A stable ``urn:uuid`` for a resource made from another (an Observation of a response)."""
+    return f"urn:uuid:{uuid.uuid5(uuid.UUID(resource_key(parent)), key)}"
 
 
 def instant(moment: datetime) -> str:
@@ -42,12 +40,12 @@ def instant(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def build_patient(client: ClientRead, *, names: bool) -> Resource:
+def build_patient(client: ClientRead, *, names: bool, uris: terms.PracticeUris) -> Resource:
     """Return a client's Patient: the code only, or with ``names`` also name and birth year."""
     patient: Resource = {
         "resourceType": "Patient",
-        "id": resource_key(full_url("patient", client.code)),
-        "identifier": [{"system": terms.CLIENT_SYSTEM, "value": client.code}],
+        "id": resource_key(uris.full_url("patient", client.code)),
+        "identifier": [{"system": uris.client_system, "value": client.code}],
     }
     if names and client.name:
         patient["name"] = [{"text": client.name}]
@@ -59,12 +57,14 @@ def build_patient(client: ClientRead, *, names: bool) -> Resource:
     return patient
 
 
-def build_practitioner(practitioner_id: int, name: str | None, *, names: bool) -> Resource:
+def build_practitioner(
+    practitioner_id: int, name: str | None, *, names: bool, uris: terms.PracticeUris
+) -> Resource:
     """Return a Practitioner: a number within the practice, and the name only with ``names``."""
     practitioner: Resource = {
         "resourceType": "Practitioner",
-        "id": resource_key(full_url("practitioner", practitioner_id)),
-        "identifier": [{"system": terms.PRACTITIONER_SYSTEM, "value": str(practitioner_id)}],
+        "id": resource_key(uris.full_url("practitioner", practitioner_id)),
+        "identifier": [{"system": uris.practitioner_system, "value": str(practitioner_id)}],
     }
     if names and name:
         practitioner["name"] = [{"text": name}]
@@ -102,6 +102,7 @@ def build_response(
     patient_url: str,
     practitioner_url: str | None,
     language: Language,
+    uris: terms.PracticeUris,
 ) -> Resource:
     """Return an administration's QuestionnaireResponse: every answer, missing ones marked.
 
@@ -110,9 +111,9 @@ def build_response(
     items = [_answer_item(definition, answer, language) for answer in administration.answers]
     response: Resource = {
         "resourceType": "QuestionnaireResponse",
-        "id": resource_key(full_url("response", administration.id)),
+        "id": resource_key(uris.full_url("response", administration.id)),
         "identifier": {
-            "system": f"{terms.BASE}/NamingSystem/administration",
+            "system": uris.administration_system,
             "value": f"{administration.lineage_id}.{administration.version}",
         },
         "questionnaire": canonical(definition.id, definition.version),
@@ -159,7 +160,7 @@ def _observation(
     survey = {"system": terms.OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}
     observation: Resource = {
         "resourceType": "Observation",
-        "id": resource_key(full_url("observation", f"{administration.id}.{key}")),
+        "id": resource_key(derived_url(str(refs["response"]), key)),
         "status": "final",
         "category": [{"coding": [survey]}],
         "code": {"coding": code, "text": code[-1]["display"]},

@@ -8,6 +8,7 @@ system, which always travels beside any LOINC coding.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 BASE = "https://hecht.example/fhir"
@@ -18,9 +19,6 @@ SCALES_SYSTEM = f"{BASE}/CodeSystem/scales"
 """Local codes: ``<scale>`` for a questionnaire, ``<scale>.total``, ``<scale>.<subscale>``."""
 BANDS_SYSTEM = f"{BASE}/CodeSystem/bands"
 """Local codes of severity bands: ``<scale>.<band>`` (``<scale>.<subscale>.<band>``)."""
-CLIENT_SYSTEM = f"{BASE}/NamingSystem/client-code"
-"""The practice's client codes, the only identifier a pseudonymised Patient carries."""
-PRACTITIONER_SYSTEM = f"{BASE}/NamingSystem/practitioner"
 PRORATED = f"{BASE}/StructureDefinition/prorated"
 """On an Observation: the total was prorated for missing items, as the definition allows."""
 LOINC = "http://loinc.org"
@@ -33,6 +31,38 @@ ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
 DATA_ABSENT_EXTENSION = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
+
+
+@dataclass(frozen=True)
+class PracticeUris:
+    """The URIs of what one practice numbers itself, scoped by the practice's UUID
+    (``hecht.schema.identity``): two practices' client C001, practitioner 1 or record 7 never
+    share an identifier system or a resource URN, so one is never taken for the other."""
+
+    practice: uuid.UUID
+
+    def system(self, kind: str) -> str:
+        """The identifier system of the practice's numbers of one kind."""
+        return f"urn:uuid:{uuid.uuid5(self.practice, kind)}"
+
+    @property
+    def client_system(self) -> str:
+        """The practice's client codes: the only identifier a pseudonymised Patient carries."""
+        return self.system("client-code")
+
+    @property
+    def practitioner_system(self) -> str:
+        """The practice's numbers of its practitioners."""
+        return self.system("practitioner")
+
+    @property
+    def administration_system(self) -> str:
+        """The practice's records of administrations (lineage.version)."""
+        return self.system("administration")
+
+    def full_url(self, kind: str, key: object) -> str:
+        """A stable ``urn:uuid`` for a resource, so exporting twice gives the same references."""
+        return f"urn:uuid:{uuid.uuid5(self.practice, f'{kind}:{key}')}"
 
 
 @dataclass(frozen=True)

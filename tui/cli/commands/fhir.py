@@ -92,6 +92,7 @@ def export_fhir_folder(
         raise UsageError(messages("error.cannot_write", path=out, reason=reason)) from None
     for name, resources in report.files.items():
         print(messages("export.fhir_file", path=out / name, resources=resources))
+    print(messages("export.fhir_client_system", system=report.client_system))
     return 0
 
 
