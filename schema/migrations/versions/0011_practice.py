@@ -8,7 +8,7 @@ A FHIR export named client codes, practitioners and records in systems shared by
 installation, so one practice's C001 imported into another attached to that practice's C001,
 a different person. Each database now gets a random UUID when it is made (or upgraded); the
 export's identifier systems and resource URNs are scoped by it, and an import takes only client
-codes in this practice's own system.
+codes in this practice's own system. On PostgreSQL every role may read the UUID.
 """
 
 from __future__ import annotations
@@ -32,6 +32,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.bulk_insert(practice, [{"id": 1, "uuid": str(uuid.uuid4())}])
+    if op.get_bind().dialect.name == "postgresql":
+        # not clinical, and printed in every export: every practitioner's role may read it,
+        # including roles granted before this table existed (``hecht db grant`` is per table)
+        op.execute("GRANT SELECT ON practice TO PUBLIC")
 
 
 def downgrade() -> None:
