@@ -57,6 +57,7 @@ def practice_copy(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Pat
     the audit head beside it, still private to the user) of what ``build(url, *args, **kwargs)``
     stored in an empty file the first time that build was asked for with those arguments.
     Building through the services costs up to a second per test; copying, a few milliseconds.
+    Copies of one build are one practice (the same UUID, migration 0011).
     """
     built: dict[tuple[object, str], Path] = {}
 

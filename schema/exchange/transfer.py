@@ -8,6 +8,7 @@ own section, chain intact, and keeps growing in the new database.
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -128,6 +129,21 @@ def check_document(document: Any) -> None:
     unknown = set(document.get("tables", {})) - known
     if unknown:
         raise InvalidInputError(f"the export has an unknown table '{sorted(unknown)[0]}'")
+    _check_practice(document.get("tables", {}).get(PRACTICE_TABLE))
+
+
+def _check_practice(rows: Any) -> None:
+    """Refuse an export that does not name exactly one practice by a UUID: it moves with the
+    practice's records and scopes their identifiers (``hecht.schema.identity``)."""
+    found = rows if isinstance(rows, list) else []
+    practice = found[0].get("uuid") if len(found) == 1 and isinstance(found[0], dict) else None
+    try:
+        uuid.UUID(str(practice))
+    except ValueError:
+        raise InvalidInputError(
+            f"the export's table '{PRACTICE_TABLE}' must hold one row with the practice's UUID "
+            f"(found {json.dumps(rows)[:80]}): export the practice again with this Hecht"
+        ) from None
 
 
 def _check_chain(rows: list[dict[str, Any]]) -> None:

@@ -90,8 +90,8 @@ class PostgresTemplates(NamedTuple):
 
 
 @pytest.fixture(scope="session")
-def postgres_templates() -> PostgresTemplates:
-    """This test process's two template databases, made once."""
+def postgres_templates() -> Iterator[PostgresTemplates]:
+    """This test process's two template databases, made once and dropped at the end."""
     url = make_url(worker_database(POSTGRES_URL or ""))
     templates = PostgresTemplates(f"{url.database}_empty", f"{url.database}_template")
     for template in templates:
@@ -102,7 +102,10 @@ def postgres_templates() -> PostgresTemplates:
         reset_postgres(template_url)
         if template == templates.migrated:
             open_database(template_url).dispose()
-    return templates
+    yield templates
+    with _maintenance() as connection:
+        for template in templates:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
 
 
 def clone_postgres(url: str, template: str) -> None:
@@ -131,7 +134,10 @@ def _maintenance() -> Iterator[Connection]:
 @pytest.fixture
 def engine(database_url: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
     """A database with the current schema: a copy of the template, since migrating a new
-    database for each of hundreds of tests took a sixth of the suite's time."""
+    database for each of hundreds of tests took a sixth of the suite's time. The copies share
+    the template's practice UUID (migration 0011): a test of two practices makes the second
+    with ``open_database``. Without pytest-xdist the database of HECHT_TEST_POSTGRES_URL is
+    itself dropped and cloned, so its role needs CREATEDB (as ``.ci/run`` gives it)."""
     if database_url.startswith("sqlite:///"):
         target = Path(database_url.removeprefix("sqlite:///")).parent
         for made in request.getfixturevalue("sqlite_template").iterdir():

@@ -111,6 +111,29 @@ def test_an_imported_database_takes_new_records_after_the_imported_keys(
     assert added.id == 3
 
 
+def test_the_practice_moves_with_its_export_and_a_file_naming_no_single_practice_is_refused(
+    engine, actor, library, tmp_path
+):
+    from hecht.schema.identity import practice_uuid
+
+    source = open_database(f"sqlite:///{tmp_path / 'source.db'}")
+    fill(source, actor, library)
+    with unit_of_work(source) as session:
+        document = json.loads(json.dumps(export_document(session=session, actor=actor)))
+        moved = practice_uuid(session)
+    source.dispose()
+    for rows in ([], [{"id": 1, "uuid": "not-a-uuid"}], document["tables"]["practice"] * 2):
+        broken = {**document, "tables": {**document["tables"], "practice": rows}}
+        with pytest.raises(InvalidInputError, match="one row with the practice's UUID"):
+            with unit_of_work(engine) as session:
+                import_document(session=session, actor=actor, document=broken)
+    with unit_of_work(engine) as session:  # empty, SQLite or PostgreSQL
+        before = practice_uuid(session)
+        import_document(session=session, actor=actor, document=document)
+    with unit_of_work(engine) as session:
+        assert practice_uuid(session) == moved != before
+
+
 def test_import_refuses_a_database_that_holds_data(engine, actor, library):
     fill(engine, actor, library)
     with unit_of_work(engine) as session:
