@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,6 +119,31 @@ def check_export_options(
         raise UsageError(messages("error.fhir_pseudonymised_already"))
 
 
+ALIKE_SHOWN = 3
+"""How many responses with the very same problem are named before the rest are counted (a
+bundle of another practice has every response refused for the same reason)."""
+
+
+def problem_lines(found: list[FhirProblem], messages: Messages) -> list[str]:
+    """One line per problem, but of problems alike (same kind, same values) only the first few,
+    the last of them followed by how many more there are."""
+
+    def key(problem: FhirProblem) -> tuple[str, str]:
+        return problem.kind, repr(sorted(problem.values.items()))
+
+    total = Counter(key(problem) for problem in found)
+    seen: Counter[tuple[str, str]] = Counter()
+    lines: list[str] = []
+    for problem in found:
+        alike = key(problem)
+        seen[alike] += 1
+        if seen[alike] <= ALIKE_SHOWN:
+            lines.append(problem_text(problem, messages))
+        if seen[alike] == ALIKE_SHOWN and total[alike] > ALIKE_SHOWN:
+            lines.append(messages("import_fhir.more_alike", more=total[alike] - ALIKE_SHOWN))
+    return lines
+
+
 def problem_text(problem: FhirProblem, messages: Messages) -> str:
     """Phrase one refused resource: where it is in the file, and what is wrong with it."""
     if problem.entry == 0:
@@ -157,8 +183,8 @@ def run_import_fhir(invocation: Invocation, source: Path) -> int:
                 document=document,
             )
     except Problems as refused:
-        for problem in refused.found:
-            print(f"{source}: {problem_text(problem, messages)}")
+        for line in problem_lines(refused.found, messages):
+            print(f"{source}: {line}")
         print(messages("import_fhir.refused", bad=len(refused.found)))
         return 2
     print(messages("import_fhir.done", path=source, written=report.written))
