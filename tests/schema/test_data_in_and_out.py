@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -74,15 +77,33 @@ def fill(engine, actor, library) -> None:
             )
 
 
+def exported(engine, actor) -> dict[str, Any]:
+    """The whole database as a JSON export, read back as from its file."""
+    with unit_of_work(engine) as session:
+        return json.loads(json.dumps(export_document(session=session, actor=actor)))
+
+
+def export_elsewhere(folder: Path, actor, library) -> tuple[dict[str, Any], uuid.UUID]:
+    """The JSON export of another practice, filled, with that practice's UUID."""
+    from hecht.schema.identity import practice_uuid
+
+    source = open_database(f"sqlite:///{folder / 'source.db'}")
+    fill(source, actor, library)
+    with unit_of_work(source) as session:
+        practice = practice_uuid(session)
+    document = exported(source, actor)
+    source.dispose()
+    return document, practice
+
+
 def test_export_import_export_gives_identical_dossier_data(engine, actor, library, tmp_path):
     fill(engine, actor, library)
-    with unit_of_work(engine) as session:
-        first = json.loads(json.dumps(export_document(session=session, actor=actor)))
+    first = exported(engine, actor)
     target = open_database(f"sqlite:///{tmp_path / 'copy.db'}")
     with unit_of_work(target) as session:
         import_document(session=session, actor=actor, document=first)
+    second = exported(target, actor)
     with unit_of_work(target) as session:
-        second = json.loads(json.dumps(export_document(session=session, actor=actor)))
         assert verify_chain(session=session).intact
     assert second["tables"] == first["tables"]
     assert second["audit_log"][: len(first["audit_log"])] == first["audit_log"]
@@ -98,11 +119,7 @@ def test_export_import_export_gives_identical_dossier_data(engine, actor, librar
 def test_an_imported_database_takes_new_records_after_the_imported_keys(
     engine, actor, library, tmp_path
 ):
-    source = open_database(f"sqlite:///{tmp_path / 'source.db'}")
-    fill(source, actor, library)
-    with unit_of_work(source) as session:
-        document = json.loads(json.dumps(export_document(session=session, actor=actor)))
-    source.dispose()
+    document, _ = export_elsewhere(tmp_path, actor, library)
     with unit_of_work(engine) as session:  # empty, SQLite or PostgreSQL
         import_document(session=session, actor=actor, document=document)
     with unit_of_work(engine) as session:
@@ -116,12 +133,7 @@ def test_the_practice_moves_with_its_export_and_a_file_naming_no_single_practice
 ):
     from hecht.schema.identity import practice_uuid
 
-    source = open_database(f"sqlite:///{tmp_path / 'source.db'}")
-    fill(source, actor, library)
-    with unit_of_work(source) as session:
-        document = json.loads(json.dumps(export_document(session=session, actor=actor)))
-        moved = practice_uuid(session)
-    source.dispose()
+    document, moved = export_elsewhere(tmp_path, actor, library)
     for rows in ([], [{"id": 1, "uuid": "not-a-uuid"}], document["tables"]["practice"] * 2):
         broken = {**document, "tables": {**document["tables"], "practice": rows}}
         with pytest.raises(InvalidInputError, match="one row with the practice's UUID"):
@@ -136,8 +148,7 @@ def test_the_practice_moves_with_its_export_and_a_file_naming_no_single_practice
 
 def test_import_refuses_a_database_that_holds_data(engine, actor, library):
     fill(engine, actor, library)
-    with unit_of_work(engine) as session:
-        document = json.loads(json.dumps(export_document(session=session, actor=actor)))
+    document = exported(engine, actor)
     with pytest.raises(ConflictError, match="not empty"):
         with unit_of_work(engine) as session:
             import_document(session=session, actor=actor, document=document)
@@ -145,8 +156,7 @@ def test_import_refuses_a_database_that_holds_data(engine, actor, library):
 
 def test_import_refuses_a_file_with_a_tampered_audit_log(engine, actor, library, tmp_path):
     fill(engine, actor, library)
-    with unit_of_work(engine) as session:
-        document = json.loads(json.dumps(export_document(session=session, actor=actor)))
+    document = exported(engine, actor)
     document["audit_log"][1]["access_point"] = "elsewhere"
     target = open_database(f"sqlite:///{tmp_path / 'copy.db'}")
     with pytest.raises(InvalidInputError, match="audit log is broken at event 2"):
