@@ -59,6 +59,11 @@ KEYS = {
 _counter = itertools.count()
 
 
+def _server_name() -> str:
+    """A tmux server name no other test and no earlier start in this process has used."""
+    return f"hecht-test-{os.getpid()}-{next(_counter)}"
+
+
 def key_bytes(key: str) -> bytes:
     """The bytes a terminal sends for one key name (``Enter``, ``C-n``) or a piece of text."""
     if key in KEYS:
@@ -73,7 +78,7 @@ class Terminal:
 
     def __init__(self, env: dict[str, str], width: int = 120, height: int = 36) -> None:
         assert TMUX is not None, "tmux is not installed"
-        self.server = f"hecht-test-{os.getpid()}-{next(_counter)}"
+        self.server = _server_name()
         self.env = {"TERM": "xterm-256color", "LANG": "C.UTF-8", **env}
         self.width, self.height = width, height
 
@@ -85,7 +90,12 @@ class Terminal:
         )  # fmt: skip
 
     def start(self, *arguments: str, program: str | None = None) -> None:
-        """Start ``hecht ARGUMENTS`` (or another program); the pane stays after it exits."""
+        """Start ``hecht ARGUMENTS`` (or another program); the pane stays after it exits.
+
+        Each start has a server of its own: a server just closed may still be exiting, and a new
+        session on its socket then fails ("server exited unexpectedly").
+        """
+        self.server = _server_name()
         self.status_file = Path(tempfile.mkdtemp(prefix="hecht-status-")) / "status"
         command = [
             sys.executable, "-c", REPORTER, str(self.status_file),
