@@ -250,7 +250,11 @@ class ScoreSummary(SQLModel, table=True):
     """
 
     __table_args__ = (
-        Index("ix_scoresummary_client_scale", "client_id", "scale_id"),
+        Index(  # the caseload's latest scores: grouped by client and scale, the newest last
+            "ix_scoresummary_latest",
+            "client_id", "scale_id", "last_at", "id", "valid_count", "last_total", "last_band",
+            "previous_total",
+        ),
         Index(  # covers the caseload signals: one index scan, no table lookups
             "ix_scoresummary_episode",
             "episode_lineage_id", "client_id", "scale_id", "valid_count", "first_total",

@@ -96,8 +96,12 @@ def _active_episodes(
         "ORDER BY t.started_on, t.id"
     )
     by_client: dict[int, _ActiveEpisode] = {}
+    days: dict[Any, date] = {}  # a practice starts many episodes on one day: convert it once
     for lineage, client_id, couple_id, due, birth, started in rows:
-        episode = _ActiveEpisode(lineage, as_date(started), (due, birth))
+        day = days.get(started)
+        if day is None:
+            day = days[started] = as_date(started)
+        episode = _ActiveEpisode(lineage, day, (due, birth))
         if client_id is not None:
             by_client[client_id] = episode
         elif couple_id in couples:
@@ -131,8 +135,9 @@ def _latest_scores(
 ) -> dict[int, dict[str, LatestScore]]:
     """Each client's newest valid total of the watched scales, and the one before it.
 
-    Read from the score summaries (one row per client, episode and scale): the newest episode's
-    row wins, and its previous total is the trend's reference.
+    Read from the score summaries (one row per client, episode and scale) in the order of their
+    index (``ix_scoresummary_latest``): grouped by client and scale, oldest first, so the
+    newest episode's row simply stays, and its previous total is the trend's reference.
     """
     watched = sorted(
         fact.id for fact in facts.values() if fact.domain in WATCHED_DOMAINS and fact.total
@@ -141,17 +146,19 @@ def _latest_scores(
         return {}
     rows = plain.rows(
         "SELECT client_id, scale_id, last_total, last_band, previous_total FROM scoresummary "
-        f"WHERE scale_id IN ({placeholders(watched)}) AND valid_count > 0 ORDER BY last_at, id",
+        f"WHERE scale_id IN ({placeholders(watched)}) AND valid_count > 0 "
+        "ORDER BY client_id, scale_id, last_at, id",
         watched,
     )
     found: dict[int, dict[str, LatestScore]] = {}
-    for client_id, scale_id, total, band, previous in rows:  # oldest first: the newest stays
-        latest = found.get(client_id)
-        if latest is None:
-            if client_id not in in_care:
-                continue
-            latest = found[client_id] = {}
-        latest[scale_id] = LatestScore(scale_id, total, band, previous)
+    client: int | None = None
+    latest: dict[str, LatestScore] | None = None
+    for client_id, scale_id, total, band, previous in rows:
+        if client_id != client:  # a client's rows come together
+            client = client_id
+            latest = found[client_id] = {} if client_id in in_care else None
+        if latest is not None:
+            latest[scale_id] = LatestScore(scale_id, total, band, previous)
     return found
 
 

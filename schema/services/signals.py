@@ -9,7 +9,7 @@ whole practice and need no definition loaded.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -137,32 +137,32 @@ COURSE_FLAGS = """(CASE WHEN deteriorated > 0 THEN 1 ELSE 0 END)
 
 
 def courses(
-    plain: PlainConnection, episode_ids: list[int], overdue_day: date
+    plain: PlainConnection, episode_ids: Set[int], overdue_day: date
 ) -> dict[tuple[int, int], tuple[int, int, int, Any]]:
     """Return, per client and episode with completed scales, what its course may signal.
 
     Each value is the row (client, episode, Course bits, last completion); the last completion
     is given only when OVERDUE, as stored (text in SQLite). The same rule as ``compare``:
     reliable when the change reaches criterion × Sdiff; only scales with change parameters and
-    at least two valid totals are judged.
+    at least two valid totals are judged. When most of the practice is asked for, every
+    episode's row is returned (cheaper than sorting out the few not asked for): look rows up.
     """
     after = plain.stored_datetime(datetime.combine(overdue_day + timedelta(days=1), time(0), UTC))
     select = (
         f"SELECT client_id, episode_lineage_id, {COURSE_FLAGS}, "
         "CASE WHEN last_completed_at < ? THEN last_completed_at END FROM episodecourse"
     )
-    wanted = set(episode_ids)
-    if len(wanted) > FEW:  # most of the practice: reading every row is cheapest
+    if len(episode_ids) > FEW:  # most of the practice: reading every row is cheapest
         batches = [(select, [after, after])]
     else:
         batches = [
             (f"{select} WHERE episode_lineage_id IN ({placeholders(chunk)})",
              [after, after, *chunk])
-            for chunk in chunks(wanted)
+            for chunk in chunks(episode_ids)
         ]  # fmt: skip
     found: dict[tuple[int, int], tuple[int, int, int, Any]] = {}
     for sql, params in batches:
-        found.update(((row[0], row[1]), row) for row in plain.rows(sql, params) if row[1] in wanted)
+        found.update({(row[0], row[1]): row for row in plain.rows(sql, params)})
     return found
 
 
@@ -244,10 +244,14 @@ def signals_for(
     limits = thresholds or SignalThresholds()
     ensure_rules(plain, facts)
     judged = {scale_id: fact for scale_id, fact in facts.items() if fact.judged}
-    episode_ids = [c.episode_lineage_id for c in clients if c.episode_lineage_id is not None]
+    episode_ids = {c.episode_lineage_id for c in clients if c.episode_lineage_id is not None}
     overdue_day = today - timedelta(weeks=limits.overdue_weeks)
     course_of = courses(plain, episode_ids, overdue_day) if episode_ids else {}
-    worse = [episode for (_, episode, bits, _) in course_of.values() if bits & Course.DETERIORATED]
+    worse = [  # in care only: a closed episode's decline is no signal now
+        episode
+        for (_, episode, bits, _) in course_of.values()
+        if bits & Course.DETERIORATED and episode in episode_ids
+    ]
     declines = deteriorations(plain, judged, worse) if worse else {}
     relationship = [s for s, fact in judged.items() if fact.domain == "relationship"]
     shared = [
@@ -263,8 +267,14 @@ def signals_for(
     course_for = course_of.get
     for client in clients:
         course = course_for((client.client_id, client.episode_lineage_id or 0), NO_COURSE)
-        if not course[2] and course is not NO_COURSE and _quiet(client):
-            continue  # the common case, decided without building anything
+        if (
+            not course[2]
+            and course is not NO_COURSE
+            and not client.open_alerts
+            and not client.drafts
+            and client.partner_id is None
+        ):
+            continue  # the common case: nothing but the course could signal, and it is quiet
         signals = _signals_of(client, course, declines, ends, judged, limits, today)
         if signals:
             found[client.client_id] = signals
@@ -273,11 +283,6 @@ def signals_for(
 
 NO_COURSE = (0, 0, Course.QUIET, None)
 """The course row of a client without any completed scale in the episode."""
-
-
-def _quiet(client: InCare) -> bool:
-    """Whether nothing but the course could give this client a signal."""
-    return not client.open_alerts and not client.drafts and client.partner_id is None
 
 
 def _signals_of(

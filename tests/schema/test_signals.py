@@ -12,7 +12,7 @@ import pytest
 
 from hecht.scales.library import LibraryEntry, ScaleLibrary
 from hecht.scales.model import Change
-from hecht.schema.services import clients
+from hecht.schema.services import clients, episodes, signals
 from hecht.schema.services.caseload import caseload
 from hecht.schema.services.signals import SignalKind, SignalThresholds
 
@@ -54,6 +54,18 @@ def test_reliable_deterioration_since_baseline_is_signalled_with_its_figures(pra
     assert (signal.kind, signal.scale_id) == (SignalKind.DETERIORATED, "who5")
     assert (signal.detail["baseline"], signal.detail["latest"]) == (72, 40)
     assert signal.detail["rci"] == pytest.approx(-32 / (23.6 / 1.96))
+
+
+@pytest.mark.parametrize("few", [signals.FEW, 0], ids=["episodes-looked-up", "all-read"])
+def test_a_decline_in_a_closed_episode_is_no_signal_in_the_next(practice, monkeypatch, few):
+    # a large practice reads every episode's course at once: the earlier episode is among them
+    monkeypatch.setattr(signals, "FEW", few)
+    first = solo(practice, "AGAIN", [(WHO5_72, SEPT), (WHO5_40, OCT20)])
+    episodes.close_episode(
+        session=practice.session, actor=practice.actor, lineage_id=first, ended_on=OCT20
+    )
+    practice.episode("AGAIN", NOV20)  # nothing completed yet: nothing to judge
+    assert kinds(rows(practice)["AGAIN"]) == []
 
 
 def test_no_reliable_improvement_after_four_visits_is_not_on_track(practice):
