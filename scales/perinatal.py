@@ -52,14 +52,9 @@ LONGEST_PREGNANCY_WEEKS = 44
 
 
 def phase_on(on: date, *, due_date: date | None, birth_date: date | None) -> Phase | None:
-    """Whether a date falls in pregnancy or after the birth; None when the dates do not tell
-    (none known, or a pregnancy long past its term: a birth that was not recorded)."""
+    """Whether a date falls in pregnancy or after the birth; None when the dates do not tell."""
     week = perinatal_week(on, due_date=due_date, birth_date=birth_date)
-    if week is None:
-        return None
-    if week.phase is Phase.PREGNANT and week.week > LONGEST_PREGNANCY_WEEKS:
-        return None
-    return week.phase
+    return None if week is None else week.phase
 
 
 def perinatal_week(
@@ -67,14 +62,24 @@ def perinatal_week(
 ) -> PerinatalWeek | None:
     """Return where a date falls: postpartum weeks after a birth, else gestational weeks.
 
-    Returns None when neither date is known, or the date lies before the pregnancy began.
+    Returns None when the dates do not tell: neither is known, the date lies before the
+    pregnancy began, or no birth is recorded and the pregnancy would be long past its term
+    (``birth_not_recorded``).
     """
     if birth_date is not None and on >= birth_date:
         days = (on - birth_date).days
         return PerinatalWeek(Phase.POSTPARTUM, days // 7, days)
     if due_date is not None:
         days = gestational_days(on, due_date)
-        if days < 0:
+        if days < 0 or (birth_date is None and days // 7 > LONGEST_PREGNANCY_WEEKS):
             return None
         return PerinatalWeek(Phase.PREGNANT, days // 7, days)
     return None
+
+
+def birth_not_recorded(on: date, *, due_date: date | None, birth_date: date | None) -> bool:
+    """Whether the due date lies so far back that the child must have been born by this date,
+    although no birth date is recorded: a gap to fill in, not a week 47 of pregnancy."""
+    if due_date is None or birth_date is not None:
+        return False
+    return gestational_days(on, due_date) // 7 > LONGEST_PREGNANCY_WEEKS

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 from hecht.scales.change import compare
 from hecht.scales.library import load_library
 from hecht.schema.services.trajectories import TrajectoryPoint
 from hecht.tui.i18n import Messages
-from hecht.tui.views.dossier_text import score_line
+from hecht.tui.views.dossier_text import score_line, week_text
 
 LIBRARY = load_library(None)
 
@@ -40,3 +41,16 @@ def test_a_scale_with_a_total_still_says_when_none_is_valid():
     who5 = LIBRARY.get("who5")
     line = score_line([point("who5", None, {})], who5, [], Messages("en"), compare)
     assert "no valid total yet" in line
+
+
+def test_a_due_date_long_past_without_a_birth_asks_for_the_birth_date_instead_of_a_week_47():
+    episode = SimpleNamespace(due_date=date(2026, 10, 1), birth_date=None)
+    assert week_text(date(2026, 11, 4), episode, Messages("en")) == "week 44 of pregnancy"
+    assert week_text(date(2026, 11, 5), episode, Messages("en")) == (
+        "birth date not recorded (the due date is long past)"
+    )
+    assert week_text(date(2026, 11, 5), episode, Messages("nl")) == (
+        "geboortedatum niet ingevuld (de uitgerekende datum is lang voorbij)"
+    )
+    born = SimpleNamespace(due_date=date(2026, 10, 1), birth_date=date(2026, 10, 3))
+    assert week_text(date(2026, 11, 12), born, Messages("en")) == "5 weeks after the birth"

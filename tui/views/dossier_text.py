@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from hecht.scales.perinatal import Phase, perinatal_week
+from hecht.scales.perinatal import Phase, birth_not_recorded, perinatal_week
 from hecht.tui.views.formatting import formatter
 from hecht.tui.views.parent_role import role_word
 
@@ -54,6 +54,9 @@ def week_text(on: date, episode: Any, text: Messages) -> str:
     """Where the episode stands on a day, in words: a week of pregnancy or after the birth."""
     week = perinatal_week(on, due_date=episode.due_date, birth_date=episode.birth_date)
     if week is None:
+        dates = {"due_date": episode.due_date, "birth_date": episode.birth_date}
+        if birth_not_recorded(on, **dates):
+            return text("dossier.week.birth_not_recorded")
         return text("dossier.week.unknown")
     phase = "pregnant" if week.phase is Phase.PREGNANT else "postpartum"
     return text(f"dossier.week.{phase}", week=week.week)
