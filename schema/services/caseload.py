@@ -155,8 +155,9 @@ def _latest_scores(
     latest: dict[str, LatestScore] | None = None
     for client_id, scale_id, total, band, previous in rows:
         if client_id != client:  # a client's rows come together
-            client = client_id
-            latest = found[client_id] = {} if client_id in in_care else None
+            client, latest = client_id, None
+            if client_id in in_care:
+                latest = found[client_id] = {}
         if latest is not None:
             latest[scale_id] = LatestScore(scale_id, total, band, previous)
     return found

@@ -110,6 +110,7 @@ def test_the_newest_episode_gives_the_latest_score_and_a_closed_couple_is_not_a_
         practice.episode("BACK", date(2026, 9, 1))
         practice.scale("BACK", "who5", "4,4,4,4,4", date(2026, 11, 2), None)
         ended = practice.couple("Q1", "Q2", date(2025, 1, 6))
+        practice.scale("Q1", "who5", "3,3,3,3,3", date(2025, 2, 3), ended)  # scores, out of care
         episodes.close_episode(
             session=session, actor=actor, lineage_id=ended, ended_on=date(2025, 6, 1)
         )
