@@ -245,3 +245,21 @@ def test_without_a_name_a_report_in_a_terminal_asks_it_once_and_logs_the_read_un
         ).fetchall()
     connection.close()
     assert len(logged) >= 2 and {name for (name,) in logged} == {"Anna de Vries"}
+
+
+@pytest.mark.parametrize("command", [("caseload",), ("enter", "A1", "who5")])
+def test_without_a_name_a_missing_database_is_refused_before_the_name_is_asked(
+    isolated_config, practice, tmp_path, command
+):
+    missing = tmp_path / "elsewhere.db"
+    terminal = enter_terminal(isolated_config, missing, tmp_path, "en", (100, 30), named=False)
+    try:
+        terminal.start(*command)
+        assert terminal.exit_status() == 2
+        shown = terminal.everything()
+    finally:
+        terminal.close()
+    assert f"hecht: there is no database at {missing}" in "".join(shown.splitlines())  # wrapped
+    assert "Your name" not in shown
+    assert not (isolated_config / "config.toml").exists()
+    assert not missing.exists()

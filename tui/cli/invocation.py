@@ -115,17 +115,22 @@ class Invocation:
 
         return replace(actor, user_id=practitioner_named(session=session, actor=actor, name=name))
 
-    def require_practitioner(self, ask: Prompter | None = None) -> None:
+    def require_practitioner(
+        self, ask: Prompter | None = None, *, may_create: bool = False
+    ) -> None:
         """Make sure the access log can name the practitioner, before the database is opened:
         in a terminal the name is asked once and kept in the settings, as the TUI's first start
         asks it; elsewhere (a script, a pipe) the command is refused, saying where to add it.
+        A database that cannot be there (``refuse_bad_location``) is refused first: nobody
+        types their name only to hear the file is missing.
 
         Raises:
-            UsageError: no name given (or too short), the settings could not be written, or no
-                terminal to ask in.
+            UsageError: the database named cannot be used, no name given (or too short), the
+                settings could not be written, or no terminal to ask in.
         """
         if self.demo or self.practitioner():
             return
+        refuse_bad_location(self.database_url(), self.messages, may_create=may_create)
         if ask is None:
             if not interactive():
                 raise self.who_acts()
@@ -189,13 +194,30 @@ def password_in(url: str) -> bool:
 
 
 def check_location(url: str, messages: Messages, *, may_create: bool) -> None:
-    """Refuse an SQLite database that is a folder, lies in a missing folder, or is missing;
-    unlock an encrypted one (``hecht.tui.cli.unlock``).
+    """Refuse an SQLite database that cannot be there (``refuse_bad_location``); unlock an
+    encrypted one (``hecht.tui.cli.unlock``).
+
+    Every command and the TUI pass here before opening their database, so the passphrase is
+    asked here, once per process, before any screen starts.
+
+    Raises:
+        UsageError: naming the path, what is wrong and how to go on.
+    """
+    refuse_bad_location(url, messages, may_create=may_create)
+    path = sqlite_file(url)
+    if path is None:
+        return
+    from hecht.tui.cli.unlock import unlock
+
+    unlock(path, messages)
+
+
+def refuse_bad_location(url: str, messages: Messages, *, may_create: bool) -> None:
+    """Refuse an SQLite database that is a folder, lies in a missing folder, or is missing.
 
     Hecht's own data folder may be missing (a first start creates it); a folder the user named
     must exist. Only commands that create a database (``may_create``) accept a missing (or
-    empty) file. Every command and the TUI pass here before opening their database, so the
-    passphrase is asked here, once per process, before any screen starts.
+    empty) file.
 
     Raises:
         UsageError: naming the path, what is wrong and how to go on.
@@ -210,9 +232,6 @@ def check_location(url: str, messages: Messages, *, may_create: bool) -> None:
         raise UsageError(messages("db.error.no_folder", path=path, folder=path.parent))
     if not may_create and (not path.exists() or path.stat().st_size == 0):
         raise UsageError(messages("db.error.missing", path=path))
-    from hecht.tui.cli.unlock import unlock
-
-    unlock(path, messages)
 
 
 @contextmanager

@@ -171,7 +171,7 @@ def run_restore(invocation: Invocation, source: Path, yes: bool = False) -> int:
     messages = invocation.messages
     database = database_file(invocation)
     check_location(invocation.database_url(), messages, may_create=True)
-    invocation.require_practitioner()
+    invocation.require_practitioner(may_create=True)
     try:
         counts = check_restorable(source, database)
         if not yes:
@@ -296,7 +296,7 @@ def run_import(invocation: Invocation, source: Path) -> int:
     from hecht.tui.views.service_text import service_error_text
 
     messages = invocation.messages
-    invocation.require_practitioner()
+    invocation.require_practitioner(may_create=True)
     try:
         document = json.loads(read_source(source, messages))
     except json.JSONDecodeError as error:
