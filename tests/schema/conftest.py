@@ -61,14 +61,15 @@ def reset_postgres(url: str) -> None:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
-    """The URL of an empty database of each kind."""
+    """The URL of an empty database of each kind (on PostgreSQL, of one with the current schema
+    when the test asks for ``engine``: it is not made twice)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'hecht.db'}"
     if not POSTGRES_URL:
         pytest.skip("HECHT_TEST_POSTGRES_URL is not set: no PostgreSQL to test against")
-    url = worker_database(POSTGRES_URL)
-    clone_postgres(url, request.getfixturevalue("postgres_templates").empty)
-    return url
+    templates: PostgresTemplates = request.getfixturevalue("postgres_templates")
+    migrated = "engine" in request.fixturenames
+    return templates.clone(templates.migrated if migrated else templates.empty)
 
 
 @pytest.fixture(scope="session")
@@ -87,14 +88,31 @@ class PostgresTemplates(NamedTuple):
     """With the public schema as ``reset_postgres`` leaves it, owned by the test role."""
     migrated: str
     """The same, with the current schema (rebuilt every run: the newest migrations)."""
+    clones: list[str]
+    """The databases cloned from them so far, dropped with them at the end."""
+
+    def clone(self, template: str) -> str:
+        """Copy a template into a database of its own and return its URL.
+
+        Each test gets a new name instead of dropping the last test's database: PostgreSQL
+        ends every DROP DATABASE with a checkpoint, which under the suite's load took most of a
+        second per test. The clones are dropped with their templates when the process ends.
+        """
+        url = make_url(worker_database(POSTGRES_URL or ""))
+        name = f"{template}_{len(self.clones)}"
+        with _maintenance() as connection:  # a crashed run may have left one of that name
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        self.clones.append(name)
+        return url.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
 def postgres_templates() -> Iterator[PostgresTemplates]:
     """This test process's two template databases, made once and dropped at the end."""
     url = make_url(worker_database(POSTGRES_URL or ""))
-    templates = PostgresTemplates(f"{url.database}_empty", f"{url.database}_template")
-    for template in templates:
+    templates = PostgresTemplates(f"{url.database}_empty", f"{url.database}_template", [])
+    for template in (templates.empty, templates.migrated):
         with _maintenance() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
             connection.execute(text(f'CREATE DATABASE "{template}"'))
@@ -104,17 +122,8 @@ def postgres_templates() -> Iterator[PostgresTemplates]:
             open_database(template_url).dispose()
     yield templates
     with _maintenance() as connection:
-        for template in templates:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
-
-
-def clone_postgres(url: str, template: str) -> None:
-    """Replace the database at ``url`` with a copy of a template (nobody may be connected to it:
-    connections a test left open are ended)."""
-    name = make_url(url).database
-    with _maintenance() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        for name in (*templates.clones, templates.empty, templates.migrated):
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @functools.cache
@@ -136,15 +145,13 @@ def engine(database_url: str, request: pytest.FixtureRequest) -> Iterator[Engine
     """A database with the current schema: a copy of the template, since migrating a new
     database for each of hundreds of tests took a sixth of the suite's time. The copies share
     the template's practice UUID (migration 0011): a test of two practices makes the second
-    with ``open_database``. Without pytest-xdist the database of HECHT_TEST_POSTGRES_URL is
-    itself dropped and cloned, so its role needs CREATEDB (as ``.ci/run`` gives it)."""
+    with ``open_database``. On PostgreSQL each test's database is a clone of its own
+    (``PostgresTemplates.clone``), so the test role needs CREATEDB (as ``.ci/run`` gives it)."""
     if database_url.startswith("sqlite:///"):
         target = Path(database_url.removeprefix("sqlite:///")).parent
         for made in request.getfixturevalue("sqlite_template").iterdir():
             shutil.copy2(made, target / made.name)  # copy2: the file stays private (0600)
-    else:
-        clone_postgres(database_url, request.getfixturevalue("postgres_templates").migrated)
-    engine = open_database(database_url)
+    engine = open_database(database_url)  # on PostgreSQL a clone of the migrated template
     yield engine
     engine.dispose()
 
