@@ -7,10 +7,13 @@ import sys
 
 import pytest
 from sqlalchemy import text
+from sqlmodel import Session
 
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
+from hecht.schema.exchange.fhir.terms import PracticeUris
+from hecht.schema.identity import practice_uuid
 from hecht.schema.inputs import NewAdministration, NewClient
 from hecht.schema.services import administrations as adm
 from hecht.schema.services import clients
@@ -56,10 +59,18 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def test_db_status_reports_a_current_schema(capsys, db):
+def test_db_status_reports_a_current_schema_and_the_practices_client_code_system(capsys, db):
     code, out, _ = run(capsys, "--db", db, "db", "status", "--json")
     assert code == 0
-    assert json.loads(out)["state"] == "current"
+    status = json.loads(out)
+    assert status["state"] == "current"
+    engine = open_database(f"sqlite:///{db}")
+    with Session(engine) as session:
+        system = PracticeUris(practice_uuid(session)).client_system  # what an export names
+    engine.dispose()
+    assert status["fhir_client_system"] == system and system.startswith("urn:uuid:")
+    code, out, _ = run(capsys, "--db", db, "db", "status")
+    assert f"FHIR client codes: in this practice's own system {system}" in out
 
 
 def test_rescore_recomputes_every_score_and_finds_nothing_changed(capsys, db):

@@ -219,8 +219,10 @@ def run_status(invocation: Invocation, as_json: bool = False) -> int:
         "encrypted": encrypted,
     }
     caseloads = _caseload_state(url) if encrypted is None else None
+    system = _client_system(url) if status.state.value == "current" else None
     if as_json:
         data["caseloads"] = None if caseloads is None else _caseload_json(caseloads)
+        data["fhir_client_system"] = system
         print(json.dumps(data, indent=2))
     else:
         print(messages("db.status", **data))
@@ -229,7 +231,26 @@ def run_status(invocation: Invocation, as_json: bool = False) -> int:
         print(messages("db.status.encrypted", state=state))
         if caseloads is not None:
             print(caseload_text(caseloads, messages))
+        if system is not None:
+            print(messages("db.status.fhir_client_system", system=system))
     return 0
+
+
+def _client_system(url: str) -> str:
+    """The identifier system of the practice's client codes in FHIR (``PracticeUris``): what a
+    program sending results for ``hecht import --format fhir`` names each client in."""
+    from sqlmodel import Session
+
+    from hecht.schema.db.engine import make_engine
+    from hecht.schema.exchange.fhir.terms import PracticeUris
+    from hecht.schema.identity import practice_uuid
+
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            return PracticeUris(practice_uuid(session)).client_system
+    finally:
+        engine.dispose()
 
 
 def _encryption_state(invocation: Invocation) -> bool | None:
