@@ -92,6 +92,7 @@ async def test_keying_a_who5_stores_each_answer_and_the_review_completes_it(db):
     async with app.run_test(size=(120, 36)) as pilot:
         await open_entry(pilot, "MOM-1", WHO5)
         await pilot.press("5", "4", "9")  # 9 is not an answer: ignored with a hint
+        await settled(pilot)  # 4 and 9 wait for 5 to be stored, in a worker
         assert "'9' is not an answer here" in str(app.screen.query_one("#entry-hint").render())
         await pilot.press("3", "backspace", "2", "1", "0")  # 3, then back: 2 replaces it
         await settled(pilot)
