@@ -49,6 +49,8 @@ def gestational_days(on: date, due_date: date) -> int:
 
 LONGEST_PREGNANCY_WEEKS = 44
 """A pregnancy counted past this week from the due date means the birth was not recorded."""
+WEEKS_PAST_DUE_DATE = LONGEST_PREGNANCY_WEEKS - TERM_DAYS // 7
+"""The same, counted from the due date (4 weeks): what a person reading the dates sees."""
 
 
 def phase_on(on: date, *, due_date: date | None, birth_date: date | None) -> Phase | None:

@@ -17,7 +17,7 @@ from hecht.scales.change import (
 from hecht.scales.change import compare as compare_totals
 from hecht.scales.facts import TOLERANCE
 from hecht.scales.model import Domain, ScaleDefinition
-from hecht.scales.perinatal import PerinatalWeek, perinatal_week
+from hecht.scales.perinatal import PerinatalWeek, birth_not_recorded, perinatal_week
 
 TOTAL = "total"
 """The key of the total's line; subscale lines are keyed by the subscale's id."""
@@ -77,9 +77,14 @@ class Timeline:
         return perinatal_week(on, due_date=self.due_date, birth_date=self.birth_date)
 
     def weeks_from_anchor(self, on: date) -> float | None:
-        """Return the date's position on the week axis, or None when it has no perinatal week."""
+        """Return the date's position on the week axis, or None when it has none: no dates, or
+        before the pregnancy. A date long past the due date without a recorded birth keeps its
+        place; only its week label is open (``birth_not_recorded``)."""
         anchor = self.anchor
-        if anchor is None or self.week(on) is None:
+        if anchor is None:
+            return None
+        dates = {"due_date": self.due_date, "birth_date": self.birth_date}
+        if self.week(on) is None and not birth_not_recorded(on, **dates):
             return None
         return (on - anchor).days / 7
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from hecht.scales.answers import item_score
 from hecht.scales.library import ScaleLibrary, UnknownScaleError
+from hecht.scales.perinatal import WEEKS_PAST_DUE_DATE
 
 COLUMNS: dict[str, tuple[str, str]] = {
     "client": ("the client's code, or the study id when pseudonymised", "text"),
@@ -18,7 +19,12 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "mode": ("how the answers were entered: interview, paper, self", "text"),
     "observed": ("date the scale was filled in (empty when pseudonymised)", "YYYY-MM-DD"),
     "weeks_since_start": ("whole weeks since the episode began", "integer"),
-    "perinatal_week": ("Z<n>: pregnant, n weeks; PP<n>: n weeks after the birth", "text"),
+    "perinatal_week": (
+        "Z<n>: pregnant, n weeks; PP<n>: n weeks after the birth; empty when the dates do not "
+        f"tell (none recorded, or the due date more than {WEEKS_PAST_DUE_DATE} weeks past "
+        "without a birth date)",
+        "text",
+    ),
     "occasion": ("1 for the episode's first administration of this scale, then 2, 3 …", "integer"),
     "item": ("item id, the number on the form", "text"),
     "position": ("position of the item on the form, from 1", "integer"),

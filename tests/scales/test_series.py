@@ -44,6 +44,16 @@ def test_before_the_birth_the_week_axis_counts_negative_weeks_to_the_due_date():
     assert step.week is not None and step.week.label == "Z22"
 
 
+def test_a_score_long_past_the_due_date_without_a_birth_keeps_its_place_but_no_week_label():
+    # 2027-03-17 lies 35 days after the due date: gestational week 45, so the birth must have been
+    # missed; the score stays on the axis at +5 weeks, its week label open
+    step = build_trajectory(LIBRARY.get("who5"), [obs(date(2027, 3, 17), 48)], Timeline(DUE)).steps[
+        0
+    ]
+    assert step.positions[Axis.WEEK] == 5.0
+    assert step.week is None
+
+
 def test_once_born_the_week_axis_counts_from_the_birth_and_postpartum_weeks_are_positive():
     # 2027-02-03 to 2027-03-17 is 42 days (PP6); 2026-10-08 lies 118 days before the birth
     timeline = Timeline(DUE, BIRTH)

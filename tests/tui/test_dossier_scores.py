@@ -47,10 +47,10 @@ def test_a_due_date_long_past_without_a_birth_asks_for_the_birth_date_instead_of
     episode = SimpleNamespace(due_date=date(2026, 10, 1), birth_date=None)
     assert week_text(date(2026, 11, 4), episode, Messages("en")) == "week 44 of pregnancy"
     assert week_text(date(2026, 11, 5), episode, Messages("en")) == (
-        "birth date not recorded (the due date is long past)"
+        "date of the birth not recorded (due date more than 4 weeks ago)"
     )
     assert week_text(date(2026, 11, 5), episode, Messages("nl")) == (
-        "geboortedatum niet ingevuld (de uitgerekende datum is lang voorbij)"
+        "bevallingsdatum niet ingevuld (uitgerekende datum ruim 4 weken voorbij)"
     )
     born = SimpleNamespace(due_date=date(2026, 10, 1), birth_date=date(2026, 10, 3))
     assert week_text(date(2026, 11, 12), born, Messages("en")) == "5 weeks after the birth"

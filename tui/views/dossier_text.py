@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from hecht.scales.perinatal import Phase, birth_not_recorded, perinatal_week
+from hecht.scales.perinatal import (
+    WEEKS_PAST_DUE_DATE,
+    Phase,
+    birth_not_recorded,
+    perinatal_week,
+)
 from hecht.tui.views.formatting import formatter
 from hecht.tui.views.parent_role import role_word
 
@@ -56,7 +61,7 @@ def week_text(on: date, episode: Any, text: Messages) -> str:
     if week is None:
         dates = {"due_date": episode.due_date, "birth_date": episode.birth_date}
         if birth_not_recorded(on, **dates):
-            return text("dossier.week.birth_not_recorded")
+            return text("dossier.week.birth_not_recorded", weeks=WEEKS_PAST_DUE_DATE)
         return text("dossier.week.unknown")
     phase = "pregnant" if week.phase is Phase.PREGNANT else "postpartum"
     return text(f"dossier.week.{phase}", week=week.week)
