@@ -118,3 +118,21 @@ def test_the_newest_episode_gives_the_latest_score_and_a_closed_couple_is_not_a_
         rows = {row.code: row for row in caseload(session=session, actor=actor, library=library)}
     assert sorted(rows) == ["BACK"]  # Q1 and Q2 had care together: not new, not in care
     assert (rows["BACK"].latest["who5"].total, rows["BACK"].latest["who5"].previous) == (80, None)
+
+
+def test_a_late_entry_in_a_closed_episode_does_not_hide_the_newer_score(engine, actor, library):
+    # a summary recomputed for a late entry is stored again, with a higher id but an older time
+    with unit_of_work(engine) as session:
+        practice = Practice(session, actor, library)
+        practice.client("LATE")
+        first = practice.episode("LATE", date(2025, 1, 6))
+        practice.scale("LATE", "who5", "1,1,1,1,1", date(2025, 2, 3), first)
+        episodes.close_episode(
+            session=session, actor=actor, lineage_id=first, ended_on=date(2025, 6, 1)
+        )
+        second = practice.episode("LATE", date(2026, 9, 1))
+        practice.scale("LATE", "who5", "4,4,4,4,4", date(2026, 11, 2), second)
+        practice.scale("LATE", "who5", "2,2,2,2,2", date(2025, 3, 3), first)  # typed in late
+    with unit_of_work(engine) as session:
+        [row] = caseload(session=session, actor=actor, library=library)
+    assert (row.code, row.latest["who5"].total, row.latest["who5"].previous) == ("LATE", 80, None)
