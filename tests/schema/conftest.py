@@ -114,6 +114,13 @@ def postgres_templates() -> Iterator[PostgresTemplates]:
     templates = PostgresTemplates(f"{url.database}_empty", f"{url.database}_template", [])
     for template in (templates.empty, templates.migrated):
         with _maintenance() as connection:
+            prefix = f"{template}_"
+            names = connection.execute(
+                text("SELECT datname FROM pg_database WHERE datdba = current_user::regrole")
+            ).scalars()
+            for name in [n for n in names if n.startswith(prefix) and n[len(prefix) :].isdigit()]:
+                # a clone an interrupted run left behind
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             connection.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
             connection.execute(text(f'CREATE DATABASE "{template}"'))
         template_url = url.set(database=template).render_as_string(hide_password=False)

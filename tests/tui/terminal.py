@@ -93,8 +93,10 @@ class Terminal:
         """Start ``hecht ARGUMENTS`` (or another program); the pane stays after it exits.
 
         Each start has a server of its own: a server just closed may still be exiting, and a new
-        session on its socket then fails ("server exited unexpectedly").
+        session on its socket then fails ("server exited unexpectedly"). One still running from
+        an earlier start is stopped first.
         """
+        self._tmux("kill-server", check=False)
         self.server = _server_name()
         self.status_file = Path(tempfile.mkdtemp(prefix="hecht-status-")) / "status"
         command = [
