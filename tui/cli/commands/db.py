@@ -204,6 +204,7 @@ def _caseload_state(url: str) -> Any:
 def run_status(invocation: Invocation, as_json: bool = False) -> int:
     """Print where the database is and how its schema relates to this Hecht; exit 2 if damaged."""
     from hecht.schema.db.engine import describe_url
+    from hecht.schema.db.migrate import SchemaState
     from hecht.tui.cli.invocation import check_location
 
     messages = invocation.messages
@@ -219,7 +220,7 @@ def run_status(invocation: Invocation, as_json: bool = False) -> int:
         "encrypted": encrypted,
     }
     caseloads = _caseload_state(url) if encrypted is None else None
-    system = _client_system(url) if status.state.value == "current" else None
+    system = _client_system(url) if status.state is SchemaState.CURRENT else None
     if as_json:
         data["caseloads"] = None if caseloads is None else _caseload_json(caseloads)
         data["fhir_client_system"] = system
