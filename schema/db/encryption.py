@@ -28,7 +28,7 @@ from hecht.schema.exchange.backup import (
     row_counts,
     verify_copy,
 )
-from hecht.schema.exchange.files import create_private
+from hecht.schema.exchange.files import create_private, sync_to_disk
 
 LOCK_WAIT_SECONDS = 2.0
 """How long to wait for another program to let go of the database before refusing."""
@@ -69,7 +69,7 @@ def _encrypt(database: Path, passphrase: str) -> BackupReport:
             create_private(partial)
             export_into(connection, partial, passphrase)
             expected = row_counts(connection)
-            _fsync(partial)
+            sync_to_disk(partial)
             counts = verify_copy(partial, passphrase)
             if counts != expected:
                 raise BackupError(partial, BackupProblem.COUNTS_DIFFER)
@@ -105,7 +105,7 @@ def _swap(partial: Path, database: Path) -> None:
     plain = os.open(database, os.O_WRONLY)
     try:
         os.replace(partial, database)
-        _fsync(database.parent)
+        sync_to_disk(database.parent)
         _overwrite(plain)
     finally:
         os.close(plain)
@@ -122,11 +122,3 @@ def _overwrite(descriptor: int) -> None:
     while written < size:
         written += os.write(descriptor, zeros[: min(CHUNK, size - written)])
     os.fsync(descriptor)
-
-
-def _fsync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

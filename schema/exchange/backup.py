@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +18,7 @@ from hecht.schema.db.cipher import (
     key_for,
 )
 from hecht.schema.db.plain import PlainConnection
-from hecht.schema.exchange.files import create_private, database_files, same_file
+from hecht.schema.exchange.files import create_private, database_files, same_file, sync_to_disk
 from hecht.schema.trail.anchor import current_head, head_file, replace_head
 
 HECHT_TABLES = ("client", "auditevent", "administration")
@@ -75,14 +74,6 @@ def row_counts(connection: Any) -> dict[str, int]:
         table: connection.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
         for table in sorted(tables)
     }
-
-
-def _fsync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def verify_copy(path: Path, passphrase: str | None = None) -> dict[str, int]:
@@ -149,13 +140,13 @@ def backup_sqlite(
     try:
         create_private(partial)
         expected = _copy(source, source_key, partial, target_key)
-        _fsync(partial)
+        sync_to_disk(partial)
         counts = verify_copy(partial, target_key)
         if counts != expected:
             raise BackupError(target, BackupProblem.COUNTS_DIFFER)
         _carry_head(partial, target_key, target)
         partial.replace(target)
-        _fsync(target.parent)
+        sync_to_disk(target.parent)
     except database_or_file_errors() as error:
         raise BackupError(source, BackupProblem.CANNOT_COPY, str(error)) from None
     finally:

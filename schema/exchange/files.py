@@ -77,6 +77,15 @@ def write_private(path: Path, data: str | bytes, *, sync: bool = True) -> None:
         raise
 
 
+def sync_to_disk(path: Path) -> None:
+    """Flush a file or folder to disk: after a rename, its folder too, or the rename may be lost."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def open_private_text(path: Path) -> TextIO:
     """Open a new text file for writing, readable by its owner only (UTF-8, newlines as given)."""
     descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, PRIVATE_FILE)
