@@ -25,7 +25,9 @@ from hecht.schema.context import Actor
 from hecht.schema.db.plain import of_session
 from hecht.schema.exchange.transfer import reset_sequences
 from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
-from hecht.schema.services.episodes import check_dates
+from hecht.schema.services.administrations import new_draft_row
+from hecht.schema.services.episodes import check_dates, new_episode_row
+from hecht.schema.services.visits import new_visit_row
 from hecht.schema.summaries import rebuild_summaries
 from hecht.schema.tables import (
     Administration,
@@ -42,7 +44,13 @@ from hecht.schema.tables import (
     Visit,
     table_of,
 )
-from hecht.schema.trail.chain import COLUMNS, AuditKind, chain_head, chained_event
+from hecht.schema.trail.chain import (
+    COLUMNS,
+    AuditKind,
+    EventFacts,
+    chain_head,
+    chained_event,
+)
 from hecht.schema.trail.seals import SEALED, touch
 
 Row = dict[str, Any]
@@ -127,13 +135,15 @@ class BulkStore:
         row["lineage_id"] = row["id"]
         return row
 
+    def _first_version(self, unsaved: SQLModel) -> Row:
+        """Make the first version of a record from the unsaved row its service would add."""
+        return self._lineage(type(unsaved), **unsaved.model_dump(exclude_unset=True))
+
     def _audit(self, actor: Actor, kind: AuditKind, client_id: int, detail: str) -> None:
         """Append an event about a client's dossier to the chain."""
         self.seq += 1
-        values = chained_event(
-            self.seq, self.head, actor=actor, event=kind, client_id=client_id,
-            client_code=self.codes[client_id], detail=detail,
-        )  # fmt: skip
+        facts = EventFacts(kind, client_id, self.codes[client_id], detail=detail)
+        values = chained_event(self.seq, self.head, actor, facts)
         self.head = values[-1]
         self.rows["auditevent"].append(dict(zip((*COLUMNS, "hash"), values, strict=True)))
 
@@ -168,19 +178,8 @@ class BulkStore:
         """Open an episode (``episodes.open_episode``); return its lineage."""
         now = actor.now()
         check_dates(now.date(), new.due_date, new.birth_date)
-        episode = self._lineage(
-            Episode,
-            client_id=None if new.client_code is None else self.client_ids[new.client_code],
-            couple_id=new.couple_id,
-            due_date=new.due_date,
-            birth_date=new.birth_date,
-            referral_reasons=[reason.value for reason in new.referral_reasons],
-            referral_text=new.referral_text,
-            referrer=new.referrer,
-            started_on=new.started_on,
-            recorded_at=now,
-            recorded_by_id=actor.user_id,
-        )
+        client_id = None if new.client_code is None else self.client_ids[new.client_code]
+        episode = self._first_version(new_episode_row(new, client_id, actor))
         self.episodes[episode["lineage_id"]] = episode
         self._episode_audit(actor, episode, AuditKind.CREATE)
         return int(episode["lineage_id"])
@@ -209,17 +208,7 @@ class BulkStore:
     def record_visit(self, actor: Actor, new: NewVisit) -> int:
         """Record a visit (``visits.record_visit``); return its lineage."""
         attendees = [self.client_ids[code] for code in new.attendee_codes]
-        visit = self._lineage(
-            Visit,
-            episode_lineage_id=new.episode_lineage_id,
-            visit_date=new.visit_date,
-            attendee_ids=attendees,
-            mode=new.mode.value,
-            note=new.note,
-            themes=list(dict.fromkeys(theme.strip() for theme in new.themes if theme.strip())),
-            recorded_at=actor.now(),
-            recorded_by_id=actor.user_id,
-        )
+        visit = self._first_version(new_visit_row(new, attendees, actor))
         for client_id in attendees:
             self._audit(actor, AuditKind.CREATE, client_id, f"visit {visit['lineage_id']}")
         return int(visit["lineage_id"])
@@ -234,22 +223,10 @@ class BulkStore:
         definition = self.library.get(new.scale_id, new.scale_version)
         now = actor.now()
         assert new.observed_on == now.date(), "the demo enters a scale on the day it is taken"
-        row = self._lineage(
-            Administration,
-            client_id=self.client_ids[new.client_code],
-            episode_lineage_id=new.episode_lineage_id,
-            visit_lineage_id=new.visit_lineage_id,
-            scale_id=definition.id,
-            scale_version=definition.version,
-            respondent=definition.respondent.value,
-            observed_at=now,
-            entered_at=now,
-            entered_by_id=actor.user_id,
-            mode=new.mode.value,
-            status=RecordStatus.DRAFT.value,
-            recorded_at=now,
-            recorded_by_id=actor.user_id,
-        )
+        client_id = self.client_ids[new.client_code]
+        episode = new.episode_lineage_id
+        draft = new_draft_row(new, definition, client_id, episode, now, actor, now)
+        row = self._first_version(draft)
         self.administrations[row["id"]], self.answers[row["id"]] = row, {}
         self._administration_audit(actor, row, AuditKind.CREATE)
         return int(row["id"])

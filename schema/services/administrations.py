@@ -132,6 +132,37 @@ def audit_administration(
     )
 
 
+def new_draft_row(
+    new: NewAdministration,
+    definition: ScaleDefinition,
+    client_id: int,
+    episode_lineage_id: int | None,
+    observed_at: datetime,
+    actor: Actor,
+    now: datetime,
+) -> Administration:
+    """The unsaved first version of a draft: the one place its columns come from the input.
+
+    ``now`` is when it is entered (the actor's time, read once by the caller). The demo's bulk
+    build (``hecht.schema.demo.bulk``) stores the same row without a session.
+    """
+    return Administration(
+        client_id=client_id,
+        episode_lineage_id=episode_lineage_id,
+        visit_lineage_id=new.visit_lineage_id,
+        scale_id=definition.id,
+        scale_version=definition.version,
+        respondent=definition.respondent.value,
+        observed_at=observed_at,
+        entered_at=now,
+        entered_by_id=actor.user_id,
+        mode=new.mode.value,
+        status=RecordStatus.DRAFT.value,
+        recorded_at=now,
+        recorded_by_id=actor.user_id,
+    )
+
+
 def start_administration(
     *, session: Session, actor: Actor, library: ScaleLibrary, new: NewAdministration
 ) -> AdministrationRead:
@@ -151,21 +182,7 @@ def start_administration(
     episode = new.episode_lineage_id
     if episode is None:  # an answer belongs to the episode it was given in, if one was running
         episode = episode_running_on(session, stored_id(client), observed.date())
-    row = Administration(
-        client_id=stored_id(client),
-        episode_lineage_id=episode,
-        visit_lineage_id=new.visit_lineage_id,
-        scale_id=definition.id,
-        scale_version=definition.version,
-        respondent=definition.respondent.value,
-        observed_at=observed,
-        entered_at=now,
-        entered_by_id=actor.user_id,
-        mode=new.mode.value,
-        status=RecordStatus.DRAFT.value,
-        recorded_at=now,
-        recorded_by_id=actor.user_id,
-    )
+    row = new_draft_row(new, definition, stored_id(client), episode, observed, actor, now)
     start_lineage(session, row)
     audit_administration(session, actor, row, AuditKind.CREATE)
     return administration_read(session, row)

@@ -97,6 +97,25 @@ def _audit(session: Session, actor: Actor, episode: Episode, kind: AuditKind) ->
         audit.record_client(session, actor, kind, client, f"episode {episode.lineage_id}")
 
 
+def new_episode_row(new: NewEpisode, client_id: int | None, actor: Actor) -> Episode:
+    """The unsaved first version of an episode: the one place its columns come from the input.
+
+    The demo's bulk build (``hecht.schema.demo.bulk``) stores the same row without a session.
+    """
+    return Episode(
+        client_id=client_id,
+        couple_id=new.couple_id,
+        due_date=new.due_date,
+        birth_date=new.birth_date,
+        referral_reasons=[reason.value for reason in new.referral_reasons],
+        referral_text=new.referral_text,
+        referrer=new.referrer,
+        started_on=new.started_on,
+        recorded_at=actor.now(),
+        recorded_by_id=actor.user_id,
+    )
+
+
 def open_episode(*, session: Session, actor: Actor, new: NewEpisode) -> EpisodeRead:
     """Open an episode for one client or for a couple (exactly one of the two)."""
     if (new.client_code is None) == (new.couple_id is None):
@@ -110,18 +129,7 @@ def open_episode(*, session: Session, actor: Actor, new: NewEpisode) -> EpisodeR
         client_id = client_row(session, new.client_code).id
     elif session.get(Couple, new.couple_id) is None:
         raise NotFoundError(f"there is no couple {new.couple_id}", field="couple_id")
-    episode = Episode(
-        client_id=client_id,
-        couple_id=new.couple_id,
-        due_date=new.due_date,
-        birth_date=new.birth_date,
-        referral_reasons=[reason.value for reason in new.referral_reasons],
-        referral_text=new.referral_text,
-        referrer=new.referrer,
-        started_on=new.started_on,
-        recorded_at=actor.now(),
-        recorded_by_id=actor.user_id,
-    )
+    episode = new_episode_row(new, client_id, actor)
     start_lineage(session, episode)
     _audit(session, actor, episode, AuditKind.CREATE)
     return episode_read(episode)

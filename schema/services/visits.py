@@ -59,19 +59,28 @@ def _audit(session: Session, actor: Actor, visit: Visit, kind: AuditKind) -> Non
         )
 
 
-def record_visit(*, session: Session, actor: Actor, new: NewVisit) -> VisitRead:
-    """Record a visit in an episode; attendees must be the episode's clients."""
-    attendees = check_visit(session=session, actor=actor, new=new)
-    visit = Visit(
+def new_visit_row(new: NewVisit, attendee_ids: list[int], actor: Actor) -> Visit:
+    """The unsaved first version of a visit: the one place its columns come from the input.
+
+    Themes are stripped, empty ones dropped and repeats kept once, in the order given. The demo's
+    bulk build (``hecht.schema.demo.bulk``) stores the same row without a session.
+    """
+    return Visit(
         episode_lineage_id=new.episode_lineage_id,
         visit_date=new.visit_date,
-        attendee_ids=[stored_id(client) for client in attendees],
+        attendee_ids=attendee_ids,
         mode=new.mode.value,
         note=new.note,
         themes=list(dict.fromkeys(theme.strip() for theme in new.themes if theme.strip())),
         recorded_at=actor.now(),
         recorded_by_id=actor.user_id,
     )
+
+
+def record_visit(*, session: Session, actor: Actor, new: NewVisit) -> VisitRead:
+    """Record a visit in an episode; attendees must be the episode's clients."""
+    attendees = check_visit(session=session, actor=actor, new=new)
+    visit = new_visit_row(new, [stored_id(client) for client in attendees], actor)
     start_lineage(session, visit)
     _audit(session, actor, visit, AuditKind.CREATE)
     return visit_read(visit)
