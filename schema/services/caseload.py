@@ -29,7 +29,7 @@ from hecht.schema.services.signals import (
     SignalThresholds,
     signals_for,
 )
-from hecht.schema.trail.chain import AuditKind, append_event
+from hecht.schema.trail.chain import AuditKind, EventFacts, append_event
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -189,7 +189,7 @@ def caseload_rows(
     """``caseload`` on a plain connection, with the scales' facts instead of the library."""
     with collector_paused():
         rows = _caseload_rows(plain, actor, facts, thresholds)
-    append_event(plain, actor=actor, event=AuditKind.SEARCH, detail="caseload")
+    append_event(plain, actor, EventFacts(AuditKind.SEARCH, detail="caseload"))
     return rows
 
 

@@ -25,6 +25,7 @@ from hecht.schema.trail.chain import (
     COLUMNS,
     GENESIS,
     AuditKind,
+    EventFacts,
     Outcome,
     append_event,
     chain_hash,
@@ -96,10 +97,8 @@ def record(
     detail: str | None = None,
 ) -> None:
     """Append one event to the chain, in the session's transaction (see ``append_event``)."""
-    append_event(
-        of_session(session), actor=actor, event=event, client_id=client_id,
-        client_code=client_code, outcome=outcome, detail=detail,
-    )  # fmt: skip
+    facts = EventFacts(event, client_id, client_code, outcome, detail)
+    append_event(of_session(session), actor, facts)
 
 
 def record_client(

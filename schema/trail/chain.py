@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -45,6 +46,21 @@ class Outcome(StrEnum):
     REFUSED = "refused"
 
 
+@dataclass(frozen=True)
+class EventFacts:
+    """What an event says besides who and when: the kind, the dossier, the outcome, the detail.
+
+    ``detail`` names what was accessed (a record kind and id, an export format), never content:
+    no names, notes or answers.
+    """
+
+    event: AuditKind
+    client_id: int | None = None
+    client_code: str | None = None
+    outcome: Outcome = Outcome.SUCCESS
+    detail: str | None = None
+
+
 COLUMNS = (
     "seq", "at", "event", "client_id", "client_code", "user_id", "on_behalf_of_id",
     "access_point", "outcome", "detail", "prev_hash",
@@ -76,17 +92,7 @@ def chain_head(plain: PlainConnection) -> tuple[int, str]:
     return (0, GENESIS) if not last else (last[0][0], last[0][1])
 
 
-def chained_event(
-    seq: int,
-    prev_hash: str,
-    *,
-    actor: Actor,
-    event: AuditKind,
-    client_id: int | None = None,
-    client_code: str | None = None,
-    outcome: Outcome = Outcome.SUCCESS,
-    detail: str | None = None,
-) -> list[Any]:
+def chained_event(seq: int, prev_hash: str, actor: Actor, facts: EventFacts) -> list[Any]:
     """Return the values of the event that follows ``prev_hash`` as ``seq``: COLUMNS, then hash.
 
     The one place an event's content and hash are made: ``append_event`` stores it, the demo's
@@ -94,32 +100,16 @@ def chained_event(
     """
     at = actor.now().astimezone(UTC)
     rest = [
-        event.value, client_id, client_code, actor.user_id, actor.on_behalf_of_id,
-        actor.access_point, outcome.value, detail, prev_hash,
+        facts.event.value, facts.client_id, facts.client_code, actor.user_id,
+        actor.on_behalf_of_id, actor.access_point, facts.outcome.value, facts.detail, prev_hash,
     ]  # fmt: skip
     return [seq, at, *rest, chain_hash(seq, at, *rest)]
 
 
-def append_event(
-    plain: PlainConnection,
-    *,
-    actor: Actor,
-    event: AuditKind,
-    client_id: int | None = None,
-    client_code: str | None = None,
-    outcome: Outcome = Outcome.SUCCESS,
-    detail: str | None = None,
-) -> None:
-    """Append one event to the chain, in the caller's transaction.
-
-    ``detail`` names what was accessed (a record kind and id, an export format), never content:
-    no names, notes or answers.
-    """
+def append_event(plain: PlainConnection, actor: Actor, facts: EventFacts) -> None:
+    """Append one event to the chain, in the caller's transaction."""
     seq, prev_hash = chain_head(plain)
-    values = chained_event(
-        seq + 1, prev_hash, actor=actor, event=event, client_id=client_id,
-        client_code=client_code, outcome=outcome, detail=detail,
-    )  # fmt: skip
+    values = chained_event(seq + 1, prev_hash, actor, facts)
     values[1] = plain.stored_datetime(values[1])
     columns = ", ".join((*COLUMNS, "hash"))
     plain.execute(
