@@ -2,36 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from hecht.tui.backend.calls import BackendCalls
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
-    from hecht.scales.library import ScaleLibrary
-    from hecht.schema.context import Actor
     from hecht.schema.inputs import GivenAnswer, NewAdministration, NewVisit
     from hecht.schema.readmodels import AdministrationRead, AlertRead, ScoreRead, VisitRead
     from hecht.schema.services.drafts import StoredAnswers
     from hecht.schema.services.trajectories import ChangeSummary
 
-T = TypeVar("T")
-
 NOTE_WRITTEN = "session note written"
 """The reason stored when a visit gets its first note (a later edit asks for its own reason)."""
 
 
-class EntryCalls:
+class EntryCalls(BackendCalls):
     """Item entry's units of work (mixed into ``Backend``, which provides the connection)."""
-
-    if TYPE_CHECKING:
-
-        @property
-        def library(self) -> ScaleLibrary: ...
-        @property
-        def actor(self) -> Actor: ...
-
-        def _run(self, work: Callable[[Session], T], *, writes: bool = False) -> T: ...
 
     def store_answers(
         self,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
+
+from hecht.tui.backend.calls import BackendCalls
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from hecht.scales.library import ScaleLibrary
-    from hecht.schema.context import Actor
     from hecht.schema.readmodels import (
         AdministrationRead,
         AlertRead,
@@ -19,8 +19,6 @@ if TYPE_CHECKING:
         VisitRead,
     )
     from hecht.schema.services.trajectories import TrajectoryPoint, TrajectoryView
-
-T = TypeVar("T")
 
 HISTORIES = {
     "episode": ("episodes", "episode_history"),
@@ -71,17 +69,8 @@ class Dossier:
         return None if self.partner is None else self.partner.code
 
 
-class RecordCalls:
+class RecordCalls(BackendCalls):
     """The dossier's units of work (mixed into ``Backend``, which provides the connection)."""
-
-    if TYPE_CHECKING:
-
-        @property
-        def library(self) -> ScaleLibrary: ...
-        @property
-        def actor(self) -> Actor: ...
-
-        def _run(self, work: Callable[[Session], T], *, writes: bool = False) -> T: ...
 
     def dossier(self, code: str) -> Dossier:
         """Everything about one client, read in one unit of work."""
@@ -165,16 +154,7 @@ class RecordCalls:
         """Retract a visit entered in error, once it holds no scales: its history stays."""
         from hecht.schema.services.visits import retract_visit
 
-        self._run(
-            lambda s: retract_visit(
-                session=s,
-                actor=self.actor,
-                lineage_id=lineage_id,
-                reason=reason,
-                expected_version=expected_version,
-            ),
-            writes=True,
-        )
+        self._retract(retract_visit, lineage_id, reason, expected_version)
 
     def retract_administration(
         self, lineage_id: int, reason: str, expected_version: int | None = None
@@ -182,13 +162,20 @@ class RecordCalls:
         """Retract an administration entered in error: it leaves the lists, its history stays."""
         from hecht.schema.services.administrations import retract_administration
 
+        self._retract(retract_administration, lineage_id, reason, expected_version)
+
+    def _retract(
+        self,
+        retract: Callable[..., None],
+        lineage_id: int,
+        reason: str,
+        expected_version: int | None,
+    ) -> None:
+        """Run a service's retraction of one record (same keywords for every kind) and commit."""
         self._run(
-            lambda s: retract_administration(
-                session=s,
-                actor=self.actor,
-                lineage_id=lineage_id,
-                reason=reason,
+            lambda s: retract(
+                session=s, actor=self.actor, lineage_id=lineage_id, reason=reason,
                 expected_version=expected_version,
             ),
             writes=True,
-        )
+        )  # fmt: skip
