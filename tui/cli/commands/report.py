@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -13,6 +14,12 @@ from hecht.tui.cli.commands.group import database_options, invocation
 from hecht.tui.cli.errors import UsageError
 from hecht.tui.cli.invocation import Invocation
 from hecht.tui.i18n import Messages
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from hecht.scales.library import ScaleLibrary
+    from hecht.schema.context import Actor
 
 # Storage modules are imported inside the commands: `hecht scales …` must not pay for them.
 
@@ -92,33 +99,19 @@ def packet(
     plain: bool = False,
 ) -> int:
     """Build the supervision packet (of every client, or of ``codes``) and deliver it."""
-    from hecht.scales.library import load_library
-    from hecht.schema.db.database import unit_of_work
     from hecht.schema.services.supervision import supervision_packet
     from hecht.tui.backend.core import signal_thresholds
-    from hecht.tui.cli.invocation import opened_database
-    from hecht.tui.folders import local_scales_dir
     from hecht.tui.reports import supervision_html, supervision_text
-    from hecht.tui.reports.output import deliver, guard_output, guard_plain, kept_only_if_logged
+    from hecht.tui.reports.output import deliver
 
     messages = invocation.messages
-    if out is not None:
-        guard_output(out, invocation.database_file(), messages, force=force)
-    guard_plain(invocation.database_file(), out, messages, plain=plain)
-    invocation.require_practitioner()
     render = {
         "md": supervision_text.render_markdown,
         "txt": supervision_text.render_text,
         "html": supervision_html.render_html,
     }[kind]
     thresholds = signal_thresholds(invocation.config)
-    library = load_library(local_scales_dir())
-    with (
-        kept_only_if_logged(out),
-        opened_database(invocation) as engine,
-        unit_of_work(engine) as session,
-    ):
-        actor = invocation.actor(session)
+    with _report_unit(invocation, out, force, plain) as (session, actor, library):
         if codes is not None:
             _refuse_unknown(session, codes[0], messages)
         found = supervision_packet(
@@ -127,11 +120,40 @@ def packet(
         )  # fmt: skip
         if codes is not None and not found:
             raise UsageError(messages("report.error.not_in_care", code=codes[0]))
-        # written inside the unit of work: a report that cannot be written is not logged
         text = _text(messages, library, actor, names)
         deliver(render(found, text, codes is not None), out, messages)
-    _done(out, messages)
     return 0
+
+
+@contextmanager
+def _report_unit(
+    invocation: Invocation, out: Path | None, force: bool, plain: bool
+) -> Iterator[tuple[Session, Actor, ScaleLibrary]]:
+    """Check where a report goes, then give the unit of work it is read and written in.
+
+    The report is written inside it, so a report that cannot be written is not logged (and its
+    file is not kept: ``kept_only_if_logged``); where it went is said once it is committed.
+    """
+    from hecht.scales.library import load_library
+    from hecht.schema.db.database import unit_of_work
+    from hecht.tui.cli.invocation import opened_database
+    from hecht.tui.folders import local_scales_dir
+    from hecht.tui.reports.output import guard_output, guard_plain, kept_only_if_logged
+
+    messages = invocation.messages
+    if out is not None:
+        guard_output(out, invocation.database_file(), messages, force=force)
+    guard_plain(invocation.database_file(), out, messages, plain=plain)
+    invocation.require_practitioner()
+    library = load_library(local_scales_dir())
+    with (
+        kept_only_if_logged(out),
+        opened_database(invocation) as engine,
+        unit_of_work(engine) as session,
+    ):
+        yield session, invocation.actor(session), library
+    if out is not None:
+        print(messages("report.written", path=out))
 
 
 def _refuse_unknown(session: Any, code: str, messages: Messages) -> None:
@@ -145,11 +167,6 @@ def _refuse_unknown(session: Any, code: str, messages: Messages) -> None:
         raise UsageError(service_error_text(error, messages)) from None
 
 
-def _done(out: Path | None, messages: Messages) -> None:
-    if out is not None:
-        print(messages("report.written", path=out))
-
-
 def run_outcomes(
     invocation: Invocation,
     kind: str | None,
@@ -159,30 +176,16 @@ def run_outcomes(
     plain: bool = False,
 ) -> int:
     """Write the practice's pre–post outcomes per group, domain and scale."""
-    from hecht.scales.library import load_library
-    from hecht.schema.db.database import unit_of_work
     from hecht.schema.services.outcomes import practice_outcomes
-    from hecht.tui.cli.invocation import opened_database
-    from hecht.tui.folders import local_scales_dir
     from hecht.tui.reports import outcomes_html, outcomes_text
     from hecht.tui.reports.outcomes_json import outcomes_json
-    from hecht.tui.reports.output import deliver, guard_output, guard_plain, kept_only_if_logged
+    from hecht.tui.reports.output import deliver
 
     messages = invocation.messages
     if as_json and kind not in (None, "json"):
         raise UsageError(messages("report.error.json_and_format", format=kind))
     kind = "json" if as_json else kind or "md"
-    if out is not None:
-        guard_output(out, invocation.database_file(), messages, force=force)
-    guard_plain(invocation.database_file(), out, messages, plain=plain)
-    invocation.require_practitioner()
-    library = load_library(local_scales_dir())
-    with (
-        kept_only_if_logged(out),
-        opened_database(invocation) as engine,
-        unit_of_work(engine) as session,
-    ):
-        actor = invocation.actor(session)
+    with _report_unit(invocation, out, force, plain) as (session, actor, library):
         report = practice_outcomes(session=session, actor=actor, library=library)
         text = _text(messages, library, actor)
         if kind == "json":
@@ -192,5 +195,4 @@ def run_outcomes(
         else:
             rendered = outcomes_text.render_markdown(report, text)
         deliver(rendered, out, messages)
-    _done(out, messages)
     return 0
