@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+ReadModel = TypeVar("ReadModel", bound="DataclassInstance")
 
 ACTION_SEPARATOR = ","
 """Joins the several actions an acknowledged alert records (``Alert.action``)."""
@@ -162,3 +168,15 @@ class AdministrationRead:
     entered_by_id: int | None = None
     score: ScoreRead | None = None
     alerts: list[AlertRead] = field(default_factory=list)
+
+
+def read_of(model: type[ReadModel], row: object, **given: Any) -> ReadModel:
+    """Return the read model of a stored row: each field from the row's attribute of that name.
+
+    The read model's fields are the one list of what a screen sees; ``given`` holds the fields
+    that are named or made differently (a status column, a copied list, a derived flag).
+    """
+    copied = {
+        each.name: getattr(row, each.name) for each in fields(model) if each.name not in given
+    }
+    return model(**copied, **given)

@@ -29,6 +29,14 @@ destroyed
 record_status
 overall
 
+# read-model fields copied from the stored row by name (schema/readmodels.py read_of), and the
+# bound of its type variable, named in a string
+contact
+created_at
+acknowledged_by_id
+supersedes_id
+DataclassInstance
+
 # click's context and callback parameters (tui/cli/commands/group.py), questionary's choice state
 lang
 obj

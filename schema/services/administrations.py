@@ -19,7 +19,7 @@ from hecht.schema.conflicts import stale_version
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
 from hecht.schema.inputs import NewAdministration
-from hecht.schema.readmodels import AdministrationRead, AlertRead, AnswerRead, ScoreRead
+from hecht.schema.readmodels import AdministrationRead, AlertRead, AnswerRead, ScoreRead, read_of
 from hecht.schema.services.clients import client_row
 from hecht.schema.services.episodes import episode_running_on
 from hecht.schema.summaries import refresh_summary
@@ -54,19 +54,7 @@ def definition_for(library: ScaleLibrary, scale_id: str, version: str | None) ->
 def alert_read(alert: Alert) -> AlertRead:
     """Return the read model of an alert row."""
     assert alert.id is not None
-    return AlertRead(
-        id=alert.id,
-        administration_id=alert.administration_id,
-        client_id=alert.client_id,
-        rule_id=alert.rule_id,
-        item=alert.item,
-        level=alert.level,
-        raised_at=alert.raised_at,
-        acknowledged_at=alert.acknowledged_at,
-        acknowledged_by_id=alert.acknowledged_by_id,
-        action=alert.action,
-        action_note=alert.action_note,
-    )
+    return read_of(AlertRead, alert)
 
 
 def administration_read(session: Session, row: Administration) -> AdministrationRead:
@@ -79,25 +67,9 @@ def administration_read(session: Session, row: Administration) -> Administration
     )
     stored = session.get(Score, row.id)
     alerts = session.exec(select(Alert).where(Alert.administration_id == row.id))
-    return AdministrationRead(
-        id=row.id,
-        lineage_id=row.lineage_id,
-        version=row.version,
-        supersedes_id=row.supersedes_id,
-        client_id=row.client_id,
-        episode_lineage_id=row.episode_lineage_id,
-        visit_lineage_id=row.visit_lineage_id,
-        scale_id=row.scale_id,
-        scale_version=row.scale_version,
-        respondent=row.respondent,
-        mode=row.mode,
-        status=row.status,
-        observed_at=row.observed_at,
-        entered_at=row.entered_at,
-        recorded_at=row.recorded_at,
-        recorded_by_id=row.recorded_by_id,
-        change_reason=row.change_reason,
-        entered_by_id=row.entered_by_id,
+    return read_of(
+        AdministrationRead,
+        row,
         answers=[AnswerRead(r.item_id, r.code, r.score, r.missing_reason) for r in responses],
         score=None if stored is None else score_read(stored),
         alerts=[alert_read(alert) for alert in alerts],
@@ -106,12 +78,9 @@ def administration_read(session: Session, row: Administration) -> Administration
 
 def score_read(stored: Score) -> ScoreRead:
     """Return the read model of a stored score."""
-    return ScoreRead(
-        total=stored.total,
-        raw_total=stored.raw_total,
-        band=stored.band,
-        valid=stored.valid,
-        prorated=stored.prorated,
+    return read_of(
+        ScoreRead,
+        stored,
         missing_items=list(stored.missing_items),
         subscales=dict(stored.subscales),
     )

@@ -10,7 +10,7 @@ from hecht.schema.conflicts import client_change_detail, client_changed, names_b
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, NotFoundError
 from hecht.schema.inputs import ClientChanges, NewClient
-from hecht.schema.readmodels import ClientRead, CoupleRead
+from hecht.schema.readmodels import ClientRead, CoupleRead, read_of
 from hecht.schema.tables import Client, Couple, Practitioner, stored_id
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
@@ -21,18 +21,7 @@ from hecht.schema.versioning import hold_write_lock
 def client_read(client: Client) -> ClientRead:
     """Return the read model of a client row."""
     assert client.id is not None
-    return ClientRead(
-        id=client.id,
-        code=client.code,
-        name=client.name,
-        birth_year=client.birth_year,
-        language=client.language,
-        contact=client.contact,
-        created_at=client.created_at,
-        destroyed=client.destroyed_at is not None,
-        role=client.role,
-        version=client.version,
-    )
+    return read_of(ClientRead, client, destroyed=client.destroyed_at is not None)
 
 
 def add_practitioner(*, session: Session, actor: Actor, name: str) -> int:

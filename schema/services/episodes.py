@@ -11,7 +11,7 @@ from hecht.scales.perinatal import PerinatalWeek, perinatal_week
 from hecht.schema.context import Actor
 from hecht.schema.errors import InvalidInputError, NotFoundError
 from hecht.schema.inputs import NewEpisode
-from hecht.schema.readmodels import EpisodeRead
+from hecht.schema.readmodels import EpisodeRead, read_of
 from hecht.schema.services.clients import client_row, couple_of
 from hecht.schema.tables import Client, Couple, Episode, EpisodeStatus
 from hecht.schema.trail import audit
@@ -34,23 +34,11 @@ LATEST_BIRTH_AFTER_DUE = timedelta(weeks=6)
 def episode_read(episode: Episode) -> EpisodeRead:
     """Return the read model of an episode row."""
     assert episode.id is not None and episode.lineage_id is not None
-    return EpisodeRead(
-        id=episode.id,
-        lineage_id=episode.lineage_id,
-        version=episode.version,
-        client_id=episode.client_id,
-        couple_id=episode.couple_id,
-        due_date=episode.due_date,
-        birth_date=episode.birth_date,
-        referral_reasons=list(episode.referral_reasons),
-        referral_text=episode.referral_text,
-        referrer=episode.referrer,
+    return read_of(
+        EpisodeRead,
+        episode,
         status=episode.episode_status,
-        started_on=episode.started_on,
-        ended_on=episode.ended_on,
-        recorded_at=episode.recorded_at,
-        recorded_by_id=episode.recorded_by_id,
-        change_reason=episode.change_reason,
+        referral_reasons=list(episode.referral_reasons),
     )
 
 

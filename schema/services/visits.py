@@ -10,7 +10,7 @@ from sqlmodel import Session
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError
 from hecht.schema.inputs import NewVisit
-from hecht.schema.readmodels import VisitRead
+from hecht.schema.readmodels import VisitRead, read_of
 from hecht.schema.services.clients import client_row
 from hecht.schema.services.episodes import episode_clients
 from hecht.schema.tables import Administration, Client, Episode, RecordStatus, Visit, stored_id
@@ -29,20 +29,12 @@ from hecht.schema.versioning import (
 def visit_read(visit: Visit) -> VisitRead:
     """Return the read model of a visit row."""
     assert visit.id is not None and visit.lineage_id is not None
-    return VisitRead(
-        id=visit.id,
-        lineage_id=visit.lineage_id,
-        version=visit.version,
-        episode_lineage_id=visit.episode_lineage_id,
-        visit_date=visit.visit_date,
-        attendee_ids=list(visit.attendee_ids),
-        mode=visit.mode,
-        note=visit.note,
-        themes=list(visit.themes),
+    return read_of(
+        VisitRead,
+        visit,
         record_status=visit.status,
-        recorded_at=visit.recorded_at,
-        change_reason=visit.change_reason,
-        recorded_by_id=visit.recorded_by_id,
+        attendee_ids=list(visit.attendee_ids),
+        themes=list(visit.themes),
     )
 
 
