@@ -33,7 +33,13 @@ from hecht.schema.demo.plan import (
     plan_practice,
 )
 from hecht.schema.demo.replay import ServiceStore
-from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
+from hecht.schema.inputs import (
+    GivenAnswer,
+    NewAdministration,
+    NewClient,
+    NewEpisode,
+    NewVisit,
+)
 from hecht.schema.tables import AlertAction, EntryMode
 
 
@@ -66,12 +72,7 @@ class Store(Protocol):
     def record_visit(self, actor: Actor, new: NewVisit) -> int: ...
     def start_administration(self, actor: Actor, new: NewAdministration) -> int: ...
     def record_answer(
-        self,
-        actor: Actor,
-        administration_id: int,
-        item_id: str,
-        code: str | None,
-        missing_reason: str | None,
+        self, actor: Actor, administration_id: int, answer: GivenAnswer
     ) -> list[int]: ...
     def complete_administration(self, actor: Actor, administration_id: int) -> None: ...
     def acknowledge_alert(
@@ -203,7 +204,8 @@ class DemoBuilder:
         for item_id, code in answers:
             self.clock.advance(self.rng.randint(*pace))
             missing_reason = None if code else "niet ingevuld"
-            raised += self.store.record_answer(self.actor, started, item_id, code, missing_reason)
+            answer = GivenAnswer(item_id, code, missing_reason)
+            raised += self.store.record_answer(self.actor, started, answer)
         if plan.draft:
             self.report.drafts += 1
             return

@@ -24,7 +24,13 @@ from hecht.scales.scoring import item_scores, score, triggered_alerts
 from hecht.schema.context import Actor
 from hecht.schema.db.plain import of_session
 from hecht.schema.exchange.transfer import reset_sequences
-from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
+from hecht.schema.inputs import (
+    GivenAnswer,
+    NewAdministration,
+    NewClient,
+    NewEpisode,
+    NewVisit,
+)
 from hecht.schema.services.administrations import new_draft_row
 from hecht.schema.services.episodes import check_dates, new_episode_row
 from hecht.schema.services.visits import new_visit_row
@@ -236,15 +242,9 @@ class BulkStore:
         assert row["status"] == RecordStatus.DRAFT.value, "only a draft takes answers"
         return row, self.library.get(row["scale_id"], row["scale_version"])
 
-    def record_answer(
-        self,
-        actor: Actor,
-        administration_id: int,
-        item_id: str,
-        code: str | None,
-        missing_reason: str | None,
-    ) -> list[int]:
+    def record_answer(self, actor: Actor, administration_id: int, answer: GivenAnswer) -> list[int]:
         """Store one answer (``administrations.record_answer``); return the alerts it raised."""
+        item_id, code, missing_reason = answer.item_id, answer.code, answer.missing_reason
         row, definition = self._draft(administration_id)
         item = definition.item(item_id)
         value = None if code is None or not code.strip() else check_code(definition, item, code)

@@ -17,7 +17,13 @@ from sqlmodel import Session
 from hecht.scales.library import ScaleLibrary
 from hecht.schema.context import Actor
 from hecht.schema.db.database import unit_of_work
-from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
+from hecht.schema.inputs import (
+    GivenAnswer,
+    NewAdministration,
+    NewClient,
+    NewEpisode,
+    NewVisit,
+)
 from hecht.schema.services import administrations, alerts, clients, episodes, visits
 from hecht.schema.tables import AlertAction
 
@@ -112,19 +118,12 @@ class ServiceStore:
             session=self._session, actor=actor, library=self.library, new=new
         ).id
 
-    def record_answer(
-        self,
-        actor: Actor,
-        administration_id: int,
-        item_id: str,
-        code: str | None,
-        missing_reason: str | None,
-    ) -> list[int]:
+    def record_answer(self, actor: Actor, administration_id: int, answer: GivenAnswer) -> list[int]:
         """Store one answer (None: missing, for the reason given); return the alerts it raised."""
         raised = administrations.record_answer(
             session=self._session, actor=actor, library=self.library,
-            administration_id=administration_id, item_id=item_id, code=code,
-            missing_reason=missing_reason,
+            administration_id=administration_id, item_id=answer.item_id, code=answer.code,
+            missing_reason=answer.missing_reason,
         )  # fmt: skip
         return [alert.id for alert in raised]
 
