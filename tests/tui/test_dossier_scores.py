@@ -54,3 +54,18 @@ def test_a_due_date_long_past_without_a_birth_asks_for_the_birth_date_instead_of
     )
     born = SimpleNamespace(due_date=date(2026, 10, 1), birth_date=date(2026, 10, 3))
     assert week_text(date(2026, 11, 12), born, Messages("en")) == "5 weeks after the birth"
+
+
+def test_a_due_date_over_40_weeks_ahead_says_the_pregnancy_has_not_begun_not_that_none_is_known():
+    episode = SimpleNamespace(due_date=date(2027, 9, 8), birth_date=None)
+    assert week_text(date(2026, 12, 2), episode, Messages("en")) == "week 0 of pregnancy"
+    assert week_text(date(2026, 12, 1), episode, Messages("en")) == (
+        "pregnancy not begun yet (due date more than 40 weeks ahead)"
+    )
+    assert week_text(date(2026, 12, 1), episode, Messages("nl")) == (
+        "zwangerschap nog niet begonnen (uitgerekende datum ruim 40 weken vooruit)"
+    )
+    no_dates = SimpleNamespace(due_date=None, birth_date=None)
+    assert week_text(date(2026, 12, 1), no_dates, Messages("en")) == (
+        "week unknown (no due or birth date)"
+    )

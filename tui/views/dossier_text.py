@@ -12,8 +12,10 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from hecht.scales.perinatal import (
+    TERM_DAYS,
     WEEKS_PAST_DUE_DATE,
     Phase,
+    before_pregnancy,
     birth_not_recorded,
     perinatal_week,
 )
@@ -62,6 +64,8 @@ def week_text(on: date, episode: Any, text: Messages) -> str:
         dates = {"due_date": episode.due_date, "birth_date": episode.birth_date}
         if birth_not_recorded(on, **dates):
             return text("dossier.week.birth_not_recorded", weeks=WEEKS_PAST_DUE_DATE)
+        if before_pregnancy(on, **dates):
+            return text("dossier.week.before_pregnancy", weeks=TERM_DAYS // 7)
         return text("dossier.week.unknown")
     phase = "pregnant" if week.phase is Phase.PREGNANT else "postpartum"
     return text(f"dossier.week.{phase}", week=week.week)
