@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, SQLModel
 
-from hecht.scales.answers import check_code, item_score
+from hecht.scales.answers import check_code
 from hecht.scales.library import ScaleLibrary
 from hecht.scales.model import ScaleDefinition
 from hecht.scales.scoring import item_scores, score, triggered_alerts
@@ -31,7 +31,7 @@ from hecht.schema.inputs import (
     NewEpisode,
     NewVisit,
 )
-from hecht.schema.services.administrations import new_draft_row
+from hecht.schema.services.administrations import new_draft_row, response_row, score_values
 from hecht.schema.services.episodes import check_dates, new_episode_row
 from hecht.schema.services.visits import new_visit_row
 from hecht.schema.summaries import rebuild_summaries
@@ -140,6 +140,10 @@ class BulkStore:
         row = self._new(model, **values)
         row["lineage_id"] = row["id"]
         return row
+
+    def _stored(self, unsaved: SQLModel) -> Row:
+        """Make a row from the unsaved one its service would add."""
+        return self._new(type(unsaved), **unsaved.model_dump(exclude_unset=True))
 
     def _first_version(self, unsaved: SQLModel) -> Row:
         """Make the first version of a record from the unsaved row its service would add."""
@@ -250,15 +254,11 @@ class BulkStore:
         value = None if code is None or not code.strip() else check_code(definition, item, code)
         answers = self.answers[administration_id]
         assert item_id not in answers, "the demo answers each item once"
-        answers[item_id] = self._new(
-            ItemResponse,
-            administration_id=administration_id,
-            item_id=item_id,
-            position=[entry.id for entry in definition.items].index(item_id),
-            code=value,
-            score=None if value is None else item_score(definition, item, value),
-            missing_reason=None if value is not None else missing_reason,
-            entered_at=actor.now(),
+        position = definition.items.index(item)
+        answers[item_id] = self._stored(
+            response_row(
+                administration_id, definition, position, value, missing_reason, actor.now()
+            )
         )
         if not any(item_id in rule.items for rule in definition.interpretation.critical):
             return []
@@ -295,11 +295,8 @@ class BulkStore:
         row.update(status=RecordStatus.COMPLETE.value, recorded_at=now)
         result = score(definition, {item_id: answer["code"] for item_id, answer in answers.items()})
         self._new(
-            Score, administration_id=administration_id, total=result.total,
-            raw_total=result.raw_total, band=result.band, valid=result.valid,
-            prorated=result.prorated, missing_items=list(result.missing),
-            subscales=dict(result.subscales), computed_at=now,
-        )  # fmt: skip
+            Score, administration_id=administration_id, computed_at=now, **score_values(result)
+        )
         self._administration_audit(actor, row, AuditKind.CHANGE)
 
     def acknowledge_alert(

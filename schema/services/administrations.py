@@ -8,13 +8,14 @@ administration is never changed: a correction or retraction is a new version.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from hecht.scales.answers import AnswerError, AnswerSheet, check_code, item_score
 from hecht.scales.library import ScaleLibrary, UnknownScaleError
 from hecht.scales.model import ScaleDefinition
-from hecht.scales.scoring import item_scores, score, triggered_alerts
+from hecht.scales.scoring import ScoreResult, item_scores, score, triggered_alerts
 from hecht.schema.conflicts import stale_version
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
@@ -41,6 +42,9 @@ from hecht.schema.versioning import (
     start_lineage,
     supersede,
 )
+
+NOT_ANSWERED = "not answered"
+"""Why an item is missing that was left empty when its form was completed or corrected."""
 
 
 def definition_for(library: ScaleLibrary, scale_id: str, version: str | None) -> ScaleDefinition:
@@ -293,25 +297,49 @@ def record_answer(
     return _raise_alerts(session, actor, row, definition)
 
 
+def score_values(result: ScoreResult) -> dict[str, Any]:
+    """What a score stores (``Score``) and the review shows (``ScoreRead``): the one place a
+    scoring result becomes those fields."""
+    return {
+        "total": result.total,
+        "raw_total": result.raw_total,
+        "band": result.band,
+        "valid": result.valid,
+        "prorated": result.prorated,
+        "missing_items": list(result.missing),
+        "subscales": dict(result.subscales),
+    }
+
+
+def response_row(
+    administration_id: int,
+    definition: ScaleDefinition,
+    position: int,
+    code: float | None,
+    missing_reason: str | None,
+    now: datetime,
+) -> ItemResponse:
+    """An unsaved answer to the item at ``position``, scored; or, without a code, why it is
+    missing. The one place an answer's row is made (the demo's bulk build makes the same)."""
+    item = definition.items[position]
+    return ItemResponse(
+        administration_id=administration_id,
+        item_id=item.id,
+        position=position,
+        code=code,
+        score=None if code is None else item_score(definition, item, code),
+        missing_reason=None if code is not None else missing_reason,
+        entered_at=now,
+    )
+
+
 def store_score(
     session: Session, row: Administration, definition: ScaleDefinition, now: datetime
 ) -> Score:
     """Score an administration's answers and store (or replace) its derived Score row."""
-    result = score(definition, _sheet(session, stored_id(row)))
-    stored = session.get(Score, row.id) or Score(
-        administration_id=stored_id(row),
-        valid=False,
-        prorated=False,
-        computed_at=now,
-    )
-    stored.total = result.total
-    stored.raw_total = result.raw_total
-    stored.band = result.band
-    stored.valid = result.valid
-    stored.prorated = result.prorated
-    stored.missing_items = list(result.missing)
-    stored.subscales = dict(result.subscales)
-    stored.computed_at = now
+    values = score_values(score(definition, _sheet(session, stored_id(row))))
+    stored = session.get(Score, row.id) or Score(administration_id=stored_id(row), **values)
+    stored.sqlmodel_update({**values, "computed_at": now})
     session.add(stored)
     session.flush()
     if row.status == RecordStatus.COMPLETE:
@@ -323,16 +351,7 @@ def draft_score(*, session: Session, library: ScaleLibrary, administration_id: i
     """Score an administration's answers as they stand, without storing anything (the review)."""
     row = _row(session, administration_id)
     definition = definition_for(library, row.scale_id, row.scale_version)
-    result = score(definition, _sheet(session, administration_id))
-    return ScoreRead(
-        total=result.total,
-        raw_total=result.raw_total,
-        band=result.band,
-        valid=result.valid,
-        prorated=result.prorated,
-        missing_items=list(result.missing),
-        subscales=dict(result.subscales),
-    )
+    return ScoreRead(**score_values(score(definition, _sheet(session, administration_id))))
 
 
 def complete_administration(
@@ -346,15 +365,10 @@ def complete_administration(
     answered = _sheet(session, administration_id)
     for position, item in enumerate(definition.items):
         if item.id not in answered:
-            session.add(
-                ItemResponse(
-                    administration_id=administration_id,
-                    item_id=item.id,
-                    position=position,
-                    missing_reason="not answered",
-                    entered_at=actor.now(),
-                )
+            missing = response_row(
+                administration_id, definition, position, None, NOT_ANSWERED, actor.now()
             )
+            session.add(missing)
     session.flush()
     row.status = RecordStatus.COMPLETE.value
     row.recorded_at = actor.now()
@@ -409,15 +423,7 @@ def correct_administration(
     for position, item in enumerate(definition.items):
         code = sheet.get(item.id)
         session.add(
-            ItemResponse(
-                administration_id=stored_id(new),
-                item_id=item.id,
-                position=position,
-                code=code,
-                score=None if code is None else item_score(definition, item, code),
-                missing_reason=None if code is not None else "not answered",
-                entered_at=actor.now(),
-            )
+            response_row(stored_id(new), definition, position, code, NOT_ANSWERED, actor.now())
         )
     session.flush()
     store_score(session, new, definition, actor.now())
