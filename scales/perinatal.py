@@ -80,8 +80,8 @@ def perinatal_week(
 
 
 def before_pregnancy(on: date, *, due_date: date | None, birth_date: date | None) -> bool:
-    """Whether a date lies before the pregnancy began: more than 40 weeks before the due date
-    (a due date may be entered up to 45 weeks ahead), with no birth recorded by then."""
+    """Whether a date lies before the pregnancy began: more than 40 weeks before the due date,
+    with no birth recorded by then."""
     if due_date is None or (birth_date is not None and on >= birth_date):
         return False
     return gestational_days(on, due_date) < 0

@@ -142,17 +142,19 @@ class BulkStore:
         return row
 
     def _stored(self, unsaved: SQLModel) -> Row:
-        """Make a row from the unsaved one its service would add."""
-        return self._new(type(unsaved), **unsaved.model_dump(exclude_unset=True))
+        """Make a row from the unsaved one its service would add (all its values, defaults too)."""
+        return self._new(type(unsaved), **unsaved.model_dump())
 
     def _first_version(self, unsaved: SQLModel) -> Row:
         """Make the first version of a record from the unsaved row its service would add."""
-        return self._lineage(type(unsaved), **unsaved.model_dump(exclude_unset=True))
+        return self._lineage(type(unsaved), **unsaved.model_dump())
 
     def _audit(self, actor: Actor, kind: AuditKind, client_id: int, detail: str) -> None:
         """Append an event about a client's dossier to the chain."""
         self.seq += 1
-        facts = EventFacts(kind, client_id, self.codes[client_id], detail=detail)
+        facts = EventFacts(
+            event=kind, client_id=client_id, client_code=self.codes[client_id], detail=detail
+        )
         values = chained_event(self.seq, self.head, actor, facts)
         self.head = values[-1]
         self.rows["auditevent"].append(dict(zip((*COLUMNS, "hash"), values, strict=True)))
@@ -189,7 +191,7 @@ class BulkStore:
         now = actor.now()
         check_dates(now.date(), new.due_date, new.birth_date)
         client_id = None if new.client_code is None else self.client_ids[new.client_code]
-        episode = self._first_version(new_episode_row(new, client_id, actor))
+        episode = self._first_version(new_episode_row(new, client_id, actor, now))
         self.episodes[episode["lineage_id"]] = episode
         self._episode_audit(actor, episode, AuditKind.CREATE)
         return int(episode["lineage_id"])
@@ -218,7 +220,7 @@ class BulkStore:
     def record_visit(self, actor: Actor, new: NewVisit) -> int:
         """Record a visit (``visits.record_visit``); return its lineage."""
         attendees = [self.client_ids[code] for code in new.attendee_codes]
-        visit = self._first_version(new_visit_row(new, attendees, actor))
+        visit = self._first_version(new_visit_row(new, attendees, actor, actor.now()))
         for client_id in attendees:
             self._audit(actor, AuditKind.CREATE, client_id, f"visit {visit['lineage_id']}")
         return int(visit["lineage_id"])
@@ -235,7 +237,9 @@ class BulkStore:
         assert new.observed_on == now.date(), "the demo enters a scale on the day it is taken"
         client_id = self.client_ids[new.client_code]
         episode = new.episode_lineage_id
-        draft = new_draft_row(new, definition, client_id, episode, now, actor, now)
+        draft = new_draft_row(
+            new, definition, client_id, episode, actor=actor, observed_at=now, now=now
+        )
         row = self._first_version(draft)
         self.administrations[row["id"]], self.answers[row["id"]] = row, {}
         self._administration_audit(actor, row, AuditKind.CREATE)

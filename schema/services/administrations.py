@@ -8,7 +8,7 @@ administration is never changed: a correction or retraction is a new version.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TypedDict
 
 from sqlmodel import Session, col, select
 
@@ -45,6 +45,8 @@ from hecht.schema.versioning import (
 
 NOT_ANSWERED = "not answered"
 """Why an item is missing that was left empty when its form was completed or corrected."""
+ANSWER_FIELDS = {"code", "score", "missing_reason", "entered_at"}
+"""What typing an item again replaces in its stored answer."""
 
 
 def definition_for(library: ScaleLibrary, scale_id: str, version: str | None) -> ScaleDefinition:
@@ -110,8 +112,9 @@ def new_draft_row(
     definition: ScaleDefinition,
     client_id: int,
     episode_lineage_id: int | None,
-    observed_at: datetime,
+    *,
     actor: Actor,
+    observed_at: datetime,
     now: datetime,
 ) -> Administration:
     """The unsaved first version of a draft: the one place its columns come from the input.
@@ -155,7 +158,9 @@ def start_administration(
     episode = new.episode_lineage_id
     if episode is None:  # an answer belongs to the episode it was given in, if one was running
         episode = episode_running_on(session, stored_id(client), observed.date())
-    row = new_draft_row(new, definition, stored_id(client), episode, observed, actor, now)
+    row = new_draft_row(
+        new, definition, stored_id(client), episode, actor=actor, observed_at=observed, now=now
+    )
     start_lineage(session, row)
     audit_administration(session, actor, row, AuditKind.CREATE)
     return administration_read(session, row)
@@ -275,40 +280,48 @@ def record_answer(
             value = check_code(definition, item, code)
         except AnswerError as error:
             raise InvalidInputError(str(error), field=item_id) from None
-    position = [entry.id for entry in definition.items].index(item_id)
-    response = session.exec(
+    position = definition.items.index(item)
+    answer = response_row(
+        administration_id, definition, position, value, missing_reason, actor.now()
+    )
+    stored = session.exec(
         select(ItemResponse).where(
             ItemResponse.administration_id == administration_id, ItemResponse.item_id == item_id
         )
-    ).first() or ItemResponse(
-        administration_id=administration_id,
-        item_id=item_id,
-        position=position,
-        entered_at=actor.now(),
-    )
-    response.code = value
-    response.score = None if value is None else item_score(definition, item, value)
-    response.missing_reason = None if value is not None else missing_reason
-    response.entered_at = actor.now()
-    session.add(response)
+    ).first()
+    if stored is not None:  # typed again: the answer replaces the one stored
+        stored.sqlmodel_update(answer.model_dump(include=ANSWER_FIELDS))
+        answer = stored
+    session.add(answer)
     session.flush()
     if not any(item_id in rule.items for rule in definition.interpretation.critical):
         return []
     return _raise_alerts(session, actor, row, definition)
 
 
-def score_values(result: ScoreResult) -> dict[str, Any]:
-    """What a score stores (``Score``) and the review shows (``ScoreRead``): the one place a
-    scoring result becomes those fields."""
-    return {
-        "total": result.total,
-        "raw_total": result.raw_total,
-        "band": result.band,
-        "valid": result.valid,
-        "prorated": result.prorated,
-        "missing_items": list(result.missing),
-        "subscales": dict(result.subscales),
-    }
+class ScoreValues(TypedDict):
+    """What a score stores (``Score``) and the review shows (``ScoreRead``)."""
+
+    total: float | None
+    raw_total: float | None
+    band: str | None
+    valid: bool
+    prorated: bool
+    missing_items: list[str]
+    subscales: dict[str, float | None]
+
+
+def score_values(result: ScoreResult) -> ScoreValues:
+    """The one place a scoring result becomes the fields a score stores and the review shows."""
+    return ScoreValues(
+        total=result.total,
+        raw_total=result.raw_total,
+        band=result.band,
+        valid=result.valid,
+        prorated=result.prorated,
+        missing_items=list(result.missing),
+        subscales=dict(result.subscales),
+    )
 
 
 def response_row(
@@ -338,8 +351,11 @@ def store_score(
 ) -> Score:
     """Score an administration's answers and store (or replace) its derived Score row."""
     values = score_values(score(definition, _sheet(session, stored_id(row))))
-    stored = session.get(Score, row.id) or Score(administration_id=stored_id(row), **values)
-    stored.sqlmodel_update({**values, "computed_at": now})
+    stored = session.get(Score, row.id)
+    if stored is None:
+        stored = Score(administration_id=stored_id(row), computed_at=now, **values)
+    else:  # scored again (a rescore): the new result replaces the stored one
+        stored.sqlmodel_update({**values, "computed_at": now})
     session.add(stored)
     session.flush()
     if row.status == RecordStatus.COMPLETE:

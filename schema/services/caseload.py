@@ -189,7 +189,7 @@ def caseload_rows(
     """``caseload`` on a plain connection, with the scales' facts instead of the library."""
     with collector_paused():
         rows = _caseload_rows(plain, actor, facts, thresholds)
-    append_event(plain, actor, EventFacts(AuditKind.SEARCH, detail="caseload"))
+    append_event(plain, actor, EventFacts(event=AuditKind.SEARCH, detail="caseload"))
     return rows
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, or_
@@ -85,8 +85,9 @@ def _audit(session: Session, actor: Actor, episode: Episode, kind: AuditKind) ->
         audit.record_client(session, actor, kind, client, f"episode {episode.lineage_id}")
 
 
-def new_episode_row(new: NewEpisode, client_id: int | None, actor: Actor) -> Episode:
-    """The unsaved first version of an episode: the one place its columns come from the input.
+def new_episode_row(new: NewEpisode, client_id: int | None, actor: Actor, now: datetime) -> Episode:
+    """The unsaved first version of an episode, recorded ``now``: the one place its columns come
+    from the input.
 
     The demo's bulk build (``hecht.schema.demo.bulk``) stores the same row without a session.
     """
@@ -99,7 +100,7 @@ def new_episode_row(new: NewEpisode, client_id: int | None, actor: Actor) -> Epi
         referral_text=new.referral_text,
         referrer=new.referrer,
         started_on=new.started_on,
-        recorded_at=actor.now(),
+        recorded_at=now,
         recorded_by_id=actor.user_id,
     )
 
@@ -111,13 +112,14 @@ def open_episode(*, session: Session, actor: Actor, new: NewEpisode) -> EpisodeR
             "an episode is for one client or for one couple: give client_code or couple_id",
             field="client_code",
         )
-    check_dates(actor.now().date(), new.due_date, new.birth_date)
+    now = actor.now()
+    check_dates(now.date(), new.due_date, new.birth_date)
     client_id = None
     if new.client_code is not None:
         client_id = client_row(session, new.client_code).id
     elif session.get(Couple, new.couple_id) is None:
         raise NotFoundError(f"there is no couple {new.couple_id}", field="couple_id")
-    episode = new_episode_row(new, client_id, actor)
+    episode = new_episode_row(new, client_id, actor, now)
     start_lineage(session, episode)
     _audit(session, actor, episode, AuditKind.CREATE)
     return episode_read(episode)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -51,8 +51,9 @@ def _audit(session: Session, actor: Actor, visit: Visit, kind: AuditKind) -> Non
         )
 
 
-def new_visit_row(new: NewVisit, attendee_ids: list[int], actor: Actor) -> Visit:
-    """The unsaved first version of a visit: the one place its columns come from the input.
+def new_visit_row(new: NewVisit, attendee_ids: list[int], actor: Actor, now: datetime) -> Visit:
+    """The unsaved first version of a visit, recorded ``now``: the one place its columns come
+    from the input.
 
     Themes are stripped, empty ones dropped and repeats kept once, in the order given. The demo's
     bulk build (``hecht.schema.demo.bulk``) stores the same row without a session.
@@ -64,7 +65,7 @@ def new_visit_row(new: NewVisit, attendee_ids: list[int], actor: Actor) -> Visit
         mode=new.mode.value,
         note=new.note,
         themes=list(dict.fromkeys(theme.strip() for theme in new.themes if theme.strip())),
-        recorded_at=actor.now(),
+        recorded_at=now,
         recorded_by_id=actor.user_id,
     )
 
@@ -72,7 +73,8 @@ def new_visit_row(new: NewVisit, attendee_ids: list[int], actor: Actor) -> Visit
 def record_visit(*, session: Session, actor: Actor, new: NewVisit) -> VisitRead:
     """Record a visit in an episode; attendees must be the episode's clients."""
     attendees = check_visit(session=session, actor=actor, new=new)
-    visit = new_visit_row(new, [stored_id(client) for client in attendees], actor)
+    attendee_ids = [stored_id(client) for client in attendees]
+    visit = new_visit_row(new, attendee_ids, actor, actor.now())
     start_lineage(session, visit)
     _audit(session, actor, visit, AuditKind.CREATE)
     return visit_read(visit)

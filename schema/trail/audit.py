@@ -97,7 +97,9 @@ def record(
     detail: str | None = None,
 ) -> None:
     """Append one event to the chain, in the session's transaction (see ``append_event``)."""
-    facts = EventFacts(event, client_id, client_code, outcome, detail)
+    facts = EventFacts(
+        event=event, client_id=client_id, client_code=client_code, outcome=outcome, detail=detail
+    )
     append_event(of_session(session), actor, facts)
 
 

@@ -46,7 +46,7 @@ class Outcome(StrEnum):
     REFUSED = "refused"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EventFacts:
     """What an event says besides who and when: the kind, the dossier, the outcome, the detail.
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from hecht.tui.backend.calls import BackendCalls
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from hecht.schema.context import Actor
     from hecht.schema.readmodels import (
         AdministrationRead,
         AlertRead,
@@ -67,6 +67,20 @@ class Dossier:
     def partner_code(self) -> str | None:
         """The partner's code, in a couple."""
         return None if self.partner is None else self.partner.code
+
+
+class Retraction(Protocol):
+    """A service's retraction of one kind of record (``retract_visit`` and the like)."""
+
+    def __call__(
+        self,
+        *,
+        session: Session,
+        actor: Actor,
+        lineage_id: int,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> None: ...
 
 
 class RecordCalls(BackendCalls):
@@ -166,7 +180,7 @@ class RecordCalls(BackendCalls):
 
     def _retract(
         self,
-        retract: Callable[..., None],
+        retract: Retraction,
         lineage_id: int,
         reason: str,
         expected_version: int | None,

@@ -105,13 +105,13 @@ def packet(
     from hecht.tui.reports.output import deliver
 
     messages = invocation.messages
-    render = {
-        "md": supervision_text.render_markdown,
-        "txt": supervision_text.render_text,
-        "html": supervision_html.render_html,
-    }[kind]
-    thresholds = signal_thresholds(invocation.config)
-    with _report_unit(invocation, out, force, plain) as (session, actor, library):
+    with _report_unit(invocation, out, force=force, plain=plain) as (session, actor, library):
+        render = {
+            "md": supervision_text.render_markdown,
+            "txt": supervision_text.render_text,
+            "html": supervision_html.render_html,
+        }[kind]
+        thresholds = signal_thresholds(invocation.config)
         if codes is not None:
             _refuse_unknown(session, codes[0], messages)
         found = supervision_packet(
@@ -127,7 +127,7 @@ def packet(
 
 @contextmanager
 def _report_unit(
-    invocation: Invocation, out: Path | None, force: bool, plain: bool
+    invocation: Invocation, out: Path | None, *, force: bool, plain: bool
 ) -> Iterator[tuple[Session, Actor, ScaleLibrary]]:
     """Check where a report goes, then give the unit of work it is read and written in.
 
@@ -185,7 +185,7 @@ def run_outcomes(
     if as_json and kind not in (None, "json"):
         raise UsageError(messages("report.error.json_and_format", format=kind))
     kind = "json" if as_json else kind or "md"
-    with _report_unit(invocation, out, force, plain) as (session, actor, library):
+    with _report_unit(invocation, out, force=force, plain=plain) as (session, actor, library):
         report = practice_outcomes(session=session, actor=actor, library=library)
         text = _text(messages, library, actor)
         if kind == "json":
