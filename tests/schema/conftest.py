@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import os
+import queue
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -60,16 +62,19 @@ def reset_postgres(url: str) -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
+def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     """The URL of an empty database of each kind (on PostgreSQL, of one with the current schema
     when the test asks for ``engine``: it is not made twice)."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'hecht.db'}"
+        yield f"sqlite:///{tmp_path / 'hecht.db'}"
+        return
     if not POSTGRES_URL:
         pytest.skip("HECHT_TEST_POSTGRES_URL is not set: no PostgreSQL to test against")
     templates: PostgresTemplates = request.getfixturevalue("postgres_templates")
     migrated = "engine" in request.fixturenames
-    return templates.clone(templates.migrated if migrated else templates.empty)
+    url = templates.clone(templates.migrated if migrated else templates.empty)
+    yield url
+    templates.dropper.drop(make_url(url).database or "")
 
 
 @pytest.fixture(scope="session")
@@ -78,6 +83,40 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("schema-template")
     open_database(f"sqlite:///{folder / 'hecht.db'}").dispose()
     return folder
+
+
+class Dropper:
+    """Drops the test databases in the background while the next tests run.
+
+    Each DROP DATABASE waits for a checkpoint (most of a second under the suite's load):
+    dropped at the end of the run, one after the other, a process's hundred clones held up the
+    end of the suite by ten seconds. A drop that fails is raised when the dropper is closed.
+    """
+
+    def __init__(self) -> None:
+        self._names: queue.Queue[str | None] = queue.Queue()
+        self._failures: list[BaseException] = []
+        self._thread = threading.Thread(target=self._run, name="drop-test-databases", daemon=True)
+        self._thread.start()
+
+    def drop(self, name: str) -> None:
+        """Drop a database soon (its test is over: connections left to it are ended)."""
+        self._names.put(name)
+
+    def close(self) -> None:
+        """Wait for every drop asked for; raise the first that failed."""
+        self._names.put(None)
+        self._thread.join()
+        if self._failures:
+            raise self._failures[0]
+
+    def _run(self) -> None:
+        while (name := self._names.get()) is not None:
+            try:
+                with _maintenance() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            except BaseException as error:  # raised in the test process by close()
+                self._failures.append(error)
 
 
 class PostgresTemplates(NamedTuple):
@@ -89,14 +128,15 @@ class PostgresTemplates(NamedTuple):
     migrated: str
     """The same, with the current schema (rebuilt every run: the newest migrations)."""
     clones: list[str]
-    """The databases cloned from them so far, dropped with them at the end."""
+    """The databases cloned from them so far (each dropped by ``dropper`` after its test)."""
+    dropper: Dropper
 
     def clone(self, template: str) -> str:
         """Copy a template into a database of its own and return its URL.
 
-        Each test gets a new name instead of dropping the last test's database: PostgreSQL
+        Each test gets a new name instead of emptying the last test's database: PostgreSQL
         ends every DROP DATABASE with a checkpoint, which under the suite's load took most of a
-        second per test. The clones are dropped with their templates when the process ends.
+        second per test. The clones are dropped in the background after their tests.
         """
         url = make_url(worker_database(POSTGRES_URL or ""))
         name = f"{template}_{len(self.clones)}"
@@ -111,7 +151,9 @@ class PostgresTemplates(NamedTuple):
 def postgres_templates() -> Iterator[PostgresTemplates]:
     """This test process's two template databases, made once and dropped at the end."""
     url = make_url(worker_database(POSTGRES_URL or ""))
-    templates = PostgresTemplates(f"{url.database}_empty", f"{url.database}_template", [])
+    templates = PostgresTemplates(
+        f"{url.database}_empty", f"{url.database}_template", [], Dropper()
+    )
     for template in (templates.empty, templates.migrated):
         with _maintenance() as connection:
             prefix = f"{template}_"
@@ -128,9 +170,9 @@ def postgres_templates() -> Iterator[PostgresTemplates]:
         if template == templates.migrated:
             open_database(template_url).dispose()
     yield templates
-    with _maintenance() as connection:
-        for name in (*templates.clones, templates.empty, templates.migrated):
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    templates.dropper.drop(templates.empty)
+    templates.dropper.drop(templates.migrated)
+    templates.dropper.close()
 
 
 @functools.cache
@@ -178,14 +220,16 @@ def library() -> ScaleLibrary:
 class Practice:
     """Builds care histories for a test in a few readable lines, through the services."""
 
-    def __init__(self, session, actor: Actor, library: ScaleLibrary) -> None:
+    def __init__(self, session, actor: Actor, library: ScaleLibrary | None = None) -> None:
+        """``library``: the scales to enter (not needed for clients, episodes and visits)."""
         self.session, self.actor, self.library = session, actor, library
 
-    def client(self, code: str, role: str | None = None) -> str:
+    def client(self, code: str, role: str | None = None, **extra) -> str:
+        """Register a client (``extra``: the name, contact, …); return the code."""
         from hecht.schema.inputs import NewClient
         from hecht.schema.services import clients
 
-        new = NewClient(code=code, role=role)
+        new = NewClient(code=code, role=role, **extra)
         clients.create_client(session=self.session, actor=self.actor, new=new)
         return code
 
@@ -204,30 +248,90 @@ class Practice:
         )
         return self.episode(None, started, couple_id=couple.id, **extra)
 
-    def visits(self, episode: int, codes: list[str], *days) -> None:
+    def visit(self, episode: int, codes: list[str], day, **extra):
+        """Record one visit (``extra``: its note, themes, …); return it."""
         from hecht.schema.inputs import NewVisit
         from hecht.schema.services import visits
 
-        for day in days:
-            new = NewVisit(episode_lineage_id=episode, visit_date=day, attendee_codes=codes)
-            visits.record_visit(session=self.session, actor=self.actor, new=new)
+        new = NewVisit(episode_lineage_id=episode, visit_date=day, attendee_codes=codes, **extra)
+        return visits.record_visit(session=self.session, actor=self.actor, new=new)
 
-    def scale(self, code: str, scale_id: str, answers: str, on, episode: int | None) -> float:
-        """Enter and complete a scale; return its stored total."""
+    def visits(self, episode: int, codes: list[str], *days) -> None:
+        for day in days:
+            self.visit(episode, codes, day)
+
+    def visit_with_scales(self, episode: int, codes: list[str], day, scales):
+        """Record a visit at which each ``(code, scale_id, answers)`` of ``scales`` is entered and
+        completed, observed that day; return the visit."""
+        visit = self.visit(episode, codes, day)
+        for code, scale_id, answers in scales:
+            self.administer(
+                code, scale_id, answers, day, episode, visit_lineage_id=visit.lineage_id
+            )
+        return visit
+
+    def draft(
+        self,
+        code: str,
+        scale_id: str,
+        answers: str | dict[str, str],
+        on=None,
+        episode: int | None = None,
+        **extra,
+    ):
+        """Start a scale and store its answers, one by one, without completing it; return the
+        draft. ``answers`` is typed for every item in order (an empty one stored as missing), or
+        a mapping of item ids to codes that stores only those items. ``extra``: the visit, mode."""
         from hecht.schema.inputs import NewAdministration
         from hecht.schema.services import administrations as adm
 
         new = NewAdministration(
-            client_code=code, scale_id=scale_id, episode_lineage_id=episode, observed_on=on
+            client_code=code, scale_id=scale_id, episode_lineage_id=episode, observed_on=on, **extra
         )
-        context = {"session": self.session, "actor": self.actor, "library": self.library}
-        draft = adm.start_administration(new=new, **context)
-        for item, typed in enumerate(answers.split(","), start=1):
-            adm.record_answer(
-                administration_id=draft.id, item_id=str(item), code=typed or None, **context
-            )
-        done = adm.complete_administration(administration_id=draft.id, **context)
-        return done.score.total
+        draft = adm.start_administration(new=new, **self.context)
+        if isinstance(answers, str):  # one per item, or the test's data is wrong
+            assert self.library is not None, "a scale needs the library"
+            items = [item.id for item in self.library.get(scale_id).items]
+            answers = dict(zip(items, answers.split(","), strict=True))
+        for item, typed in answers.items():
+            self.answer(draft.id, item, typed or None)
+        return draft
+
+    def answer(self, administration_id: int, item: str, code: str | None, **extra):
+        """Store one answer of a draft (``extra``: why it is missing); return the alerts it
+        raised."""
+        from hecht.schema.services import administrations as adm
+
+        return adm.record_answer(
+            administration_id=administration_id, item_id=item, code=code, **extra, **self.context
+        )
+
+    def complete(self, administration_id: int):
+        """Complete a draft; return the scored administration."""
+        from hecht.schema.services import administrations as adm
+
+        return adm.complete_administration(administration_id=administration_id, **self.context)
+
+    def administer(self, code: str, scale_id: str, answers, on=None, episode=None, **extra):
+        """Enter and complete a scale (as ``draft``); return the completed administration."""
+        return self.complete(self.draft(code, scale_id, answers, on, episode, **extra).id)
+
+    def scale(self, code: str, scale_id: str, answers: str, on, episode: int | None) -> float:
+        """Enter and complete a scale; return its stored total."""
+        return self.administer(code, scale_id, answers, on, episode).score.total
+
+    def correct(self, lineage_id: int, answers: dict[str, str], reason: str):
+        """Correct a completed administration's answers; return the new version."""
+        from hecht.schema.services import administrations as adm
+
+        return adm.correct_administration(
+            lineage_id=lineage_id, answers=answers, reason=reason, **self.context
+        )
+
+    @property
+    def context(self) -> dict[str, object]:
+        """What every administration service is called with."""
+        return {"session": self.session, "actor": self.actor, "library": self.library}
 
 
 @pytest.fixture
