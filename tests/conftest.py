@@ -6,6 +6,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -87,5 +88,19 @@ def client_system(database: Path | str) -> str:
     try:
         with unit_of_work(engine) as session:
             return PracticeUris(practice_uuid(session)).client_system
+    finally:
+        engine.dispose()
+
+
+def in_practice_file(database: Path | str, work: Callable[[Any], Any]) -> Any:
+    """Return ``work(session)``, done in one unit of work on the practice in this SQLite file (its
+    path or its URL); the file is let go of afterwards, as a test between two steps must."""
+    from hecht.schema.db.database import open_database, unit_of_work
+
+    url = str(database)
+    engine = open_database(url if url.startswith("sqlite:///") else f"sqlite:///{url}")
+    try:
+        with unit_of_work(engine) as session:
+            return work(session)
     finally:
         engine.dispose()

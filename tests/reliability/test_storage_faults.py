@@ -8,13 +8,11 @@ lock (with a short busy timeout), or every commit fails as the driver reports a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.db.engine import BUSY_TIMEOUT_OVERRIDE
 from hecht.schema.inputs import NewVisit
 from hecht.schema.services import administrations, clients, episodes, visits
@@ -22,6 +20,7 @@ from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 from hecht.tui.shell.launch import make_app
+from tests.conftest import in_practice_file as read
 from tests.tui.terminal import TMUX, Terminal, eventually
 
 from .storage_faults import disk_filled_under, failing_commits, faulty_start, held_database
@@ -48,15 +47,6 @@ def practice(tmp_path: Path, monkeypatch, practice_copy) -> Path:
 
 def app_on(path: Path):
     return make_app(f"sqlite:///{path}", Messages("en"), Config(practitioner="Test Practitioner"))
-
-
-def read(path: Path, work: Callable):
-    engine = open_database(f"sqlite:///{path}")
-    try:
-        with unit_of_work(engine) as session:
-            return work(session)
-    finally:
-        engine.dispose()
 
 
 def drafts(path: Path) -> list[tuple[str, int]]:

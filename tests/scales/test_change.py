@@ -53,14 +53,29 @@ def test_cutoffs_a_and_b_lie_two_sds_towards_health_and_illness():
     assert jacobson_truax_cutoff(norms, CutoffMethod.B, better) == pytest.approx(4.7 - 9.6)
 
 
-def test_reliable_improvement_across_the_cutoff_is_recovery(demo):
-    # higher is worse, cutoff 8, Sdiff 3.16 -> a drop of 7 is reliable (|RC| 2.21)
-    result = compare(demo, 11, 4)
-    assert (result.reliable, result.direction, result.category) == (
-        True,
-        ChangeDirection.IMPROVED,
-        ChangeCategory.RECOVERED,
-    )
+@pytest.mark.parametrize(
+    ("before", "after", "reliable", "direction", "category"),
+    [
+        # higher is worse, cutoff 8, Sdiff 3.16 -> a drop of 7 is reliable (|RC| 2.21)
+        pytest.param(
+            11, 4, True, ChangeDirection.IMPROVED, ChangeCategory.RECOVERED,
+            id="reliable-improvement-across-the-cutoff-is-recovery",
+        ),
+        pytest.param(
+            2, 10, True, ChangeDirection.DETERIORATED, ChangeCategory.DETERIORATED,
+            id="reliable-worsening-is-deterioration",
+        ),
+        pytest.param(
+            6, 4, False, ChangeDirection.IMPROVED, ChangeCategory.UNCHANGED,
+            id="change-below-the-criterion-is-unchanged-but-keeps-its-direction",
+        ),
+    ],
+)  # fmt: skip
+def test_a_change_is_categorised_by_its_reliability_and_direction(
+    demo, before, after, reliable, direction, category
+):
+    result = compare(demo, before, after)
+    assert (result.reliable, result.direction, result.category) == (reliable, direction, category)
 
 
 def test_reliable_improvement_that_stays_clinical_is_improvement(scale_data, build):
@@ -73,23 +88,6 @@ def test_improvement_from_an_already_healthy_start_is_never_recovery(demo):
     result = compare(demo, 7, 0)
     assert result.started_functional is True
     assert result.category is ChangeCategory.IMPROVED
-
-
-def test_reliable_worsening_is_deterioration(demo):
-    result = compare(demo, 2, 10)
-    assert (result.direction, result.category) == (
-        ChangeDirection.DETERIORATED,
-        ChangeCategory.DETERIORATED,
-    )
-
-
-def test_change_below_the_criterion_is_unchanged_but_keeps_its_direction(demo):
-    result = compare(demo, 6, 4)
-    assert (result.reliable, result.direction, result.category) == (
-        False,
-        ChangeDirection.IMPROVED,
-        ChangeCategory.UNCHANGED,
-    )
 
 
 def test_a_change_exactly_at_the_published_reliable_change_counts(scale_data, build):

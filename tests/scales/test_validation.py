@@ -91,52 +91,81 @@ def test_the_valid_file_loads(tmp_path):
     assert load_definition(path).id == "tiny"
 
 
-def test_bad_toml_names_the_line(tmp_path):
-    report = refusal(tmp_path, VALID.replace('short_name = "TINY"', 'short_name = "TINY'))
-    assert "not valid TOML" in report
-    assert "line 4" in report
-
-
 def test_an_empty_file_is_refused(tmp_path):
     assert "the file is empty" in refusal(tmp_path, "  \n")
 
 
-def test_an_unknown_key_is_named_with_the_allowed_keys(tmp_path):
-    report = refusal(
-        tmp_path, VALID.replace('options = "yn"\n', 'options = "yn"\nrevers = true\n', 1)
-    )
-    assert "items #1 (id '1'): unknown key 'revers'" in report
-    assert "reverse" in report  # listed among the allowed keys
-
-
-def test_a_duplicate_item_id_is_refused(tmp_path):
-    report = refusal(
-        tmp_path,
-        VALID.replace('id = "2"\nlabel = { nl = "twee"', 'id = "1"\nlabel = { nl = "twee"'),
-    )
-    assert "items: id '1' is used twice" in report
-
-
-def test_an_option_code_used_twice_is_refused(tmp_path):
-    report = refusal(tmp_path, VALID.replace("{ code = 1, score = 1", "{ code = 0, score = 1"))
-    assert "option_sets.yn" in report
-    assert "option code 0 is used twice" in report
-
-
-def test_a_score_outside_the_range_is_refused(tmp_path):
-    report = refusal(tmp_path, VALID.replace("{ code = 1, score = 1", "{ code = 1, score = 7"))
-    assert "scoring.range: says 0 to 2, but the item scores give 0 to 14" in report
-
-
-def test_a_subscale_naming_a_missing_item_is_refused(tmp_path):
-    report = refusal(tmp_path, VALID.replace('items = ["1"]\nrange', 'items = ["9"]\nrange'))
-    assert "subscales (id 'first').items: item '9' does not exist" in report
-
-
-def test_overlapping_bands_are_refused_with_the_fix(tmp_path):
-    report = refusal(tmp_path, VALID.replace('id = "high", min = 1', 'id = "high", min = 0'))
-    assert "bands 'low' (0–0) and 'high' (0–2) overlap" in report
-    assert "let 'high' start at 1" in report
+@pytest.mark.parametrize(
+    ("broken", "reasons"),
+    [
+        pytest.param(
+            VALID.replace('short_name = "TINY"', 'short_name = "TINY'),
+            ["not valid TOML", "line 4"],
+            id="bad-toml-names-the-line",
+        ),
+        pytest.param(
+            VALID.replace('options = "yn"\n', 'options = "yn"\nrevers = true\n', 1),
+            # the allowed keys are listed, "reverse" among them
+            ["items #1 (id '1'): unknown key 'revers'", "reverse"],
+            id="an-unknown-key-is-named-with-the-allowed-keys",
+        ),
+        pytest.param(
+            VALID.replace('id = "2"\nlabel = { nl = "twee"', 'id = "1"\nlabel = { nl = "twee"'),
+            ["items: id '1' is used twice"],
+            id="a-duplicate-item-id",
+        ),
+        pytest.param(
+            VALID.replace("{ code = 1, score = 1", "{ code = 0, score = 1"),
+            ["option_sets.yn", "option code 0 is used twice"],
+            id="an-option-code-used-twice",
+        ),
+        pytest.param(
+            VALID.replace("{ code = 1, score = 1", "{ code = 1, score = 7"),
+            ["scoring.range: says 0 to 2, but the item scores give 0 to 14"],
+            id="a-score-outside-the-range",
+        ),
+        pytest.param(
+            VALID.replace('items = ["1"]\nrange', 'items = ["9"]\nrange'),
+            ["subscales (id 'first').items: item '9' does not exist"],
+            id="a-subscale-naming-a-missing-item",
+        ),
+        pytest.param(
+            VALID.replace('id = "high", min = 1', 'id = "high", min = 0'),
+            ["bands 'low' (0–0) and 'high' (0–2) overlap", "let 'high' start at 1"],
+            id="overlapping-bands-with-the-fix",
+        ),
+        pytest.param(
+            VALID.replace("min = 1, max = 2", "min = 1, max = 1"),
+            ["the highest band 'high' ends at 1, the range at 2"],
+            id="bands-that-stop-short-of-the-range",
+        ),
+        pytest.param(
+            VALID.replace("expect = { total = 1, band", "expect = { total = 2, band"),
+            ["examples #1 ('one yes is high'): total is 1, expected 2"],
+            id="an-example-with-a-wrong-expected-total",
+        ),
+        pytest.param(
+            VALID.replace('items = ["2"]\nat_least', 'items = ["3"]\nat_least'),
+            ["interpretation.critical (id 'alarm'): item '3' does not exist"],
+            id="a-critical-rule-on-a-missing-item",
+        ),
+        pytest.param(
+            VALID.replace('citation = "Hecht tests."\n', ""),
+            ["required key 'citation' is missing"],
+            id="a-missing-required-key-is-named",
+        ),
+        pytest.param(
+            VALID.replace('domain = "other"', 'domain = "happiness"'),
+            ["domain:", "'happiness'"],
+            id="a-wrong-value-type-names-the-field-and-value",
+        ),
+    ],
+)
+def test_a_broken_definition_is_refused_naming_the_place_and_reason(tmp_path, broken, reasons):
+    assert broken != VALID
+    report = refusal(tmp_path, broken)
+    for reason in reasons:
+        assert reason in report
 
 
 def test_gapped_bands_are_refused_naming_the_uncovered_value(tmp_path):
@@ -144,34 +173,6 @@ def test_gapped_bands_are_refused_naming_the_uncovered_value(tmp_path):
     text = text.replace('id = "high", min = 1, max = 2', 'id = "high", min = 2, max = 2')
     report = refusal(tmp_path, text)
     assert "leave a gap: no band covers 1" in report
-
-
-def test_bands_that_stop_short_of_the_range_are_refused(tmp_path):
-    report = refusal(tmp_path, VALID.replace("min = 1, max = 2", "min = 1, max = 1"))
-    assert "the highest band 'high' ends at 1, the range at 2" in report
-
-
-def test_an_example_with_a_wrong_expected_total_is_refused(tmp_path):
-    report = refusal(
-        tmp_path, VALID.replace("expect = { total = 1, band", "expect = { total = 2, band")
-    )
-    assert "examples #1 ('one yes is high'): total is 1, expected 2" in report
-
-
-def test_a_critical_rule_on_a_missing_item_is_refused(tmp_path):
-    report = refusal(tmp_path, VALID.replace('items = ["2"]\nat_least', 'items = ["3"]\nat_least'))
-    assert "interpretation.critical (id 'alarm'): item '3' does not exist" in report
-
-
-def test_a_missing_required_key_is_named(tmp_path):
-    report = refusal(tmp_path, VALID.replace('citation = "Hecht tests."\n', ""))
-    assert "required key 'citation' is missing" in report
-
-
-def test_a_wrong_value_type_names_the_field_and_value(tmp_path):
-    report = refusal(tmp_path, VALID.replace('domain = "other"', 'domain = "happiness"'))
-    assert "domain:" in report
-    assert "'happiness'" in report
 
 
 def test_a_mixed_direction_has_no_total_bands_or_change_rule(tmp_path):

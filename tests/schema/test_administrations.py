@@ -14,6 +14,7 @@ from hecht.schema.inputs import NewAdministration, NewClient
 from hecht.schema.services import administrations as adm
 from hecht.schema.services import alerts, clients, trajectories
 from hecht.schema.tables import AlertAction, ItemResponse
+from tests.schema.conftest import Practice
 
 
 @pytest.fixture
@@ -30,14 +31,7 @@ def draft(engine, actor, library):
 
 def answer(engine, actor, library, administration_id, item, code):
     with unit_of_work(engine) as session:
-        return adm.record_answer(
-            session=session,
-            actor=actor,
-            library=library,
-            administration_id=administration_id,
-            item_id=item,
-            code=code,
-        )
+        return Practice(session, actor, library).answer(administration_id, item, code)
 
 
 def answer_all(engine, actor, library, administration_id, codes):
@@ -47,8 +41,18 @@ def answer_all(engine, actor, library, administration_id, codes):
 
 def complete(engine, actor, library, administration_id):
     with unit_of_work(engine) as session:
-        return adm.complete_administration(
-            session=session, actor=actor, library=library, administration_id=administration_id
+        return Practice(session, actor, library).complete(administration_id)
+
+
+def correct(engine, actor, library, lineage_id, answers, reason):
+    with unit_of_work(engine) as session:
+        return Practice(session, actor, library).correct(lineage_id, answers, reason)
+
+
+def acknowledge(engine, actor, alert_id, action, note):
+    with unit_of_work(engine) as session:
+        return alerts.acknowledge_alert(
+            session=session, actor=actor, alert_id=alert_id, action=action, note=note
         )
 
 
@@ -93,28 +97,16 @@ def test_a_code_the_item_does_not_have_is_refused_and_not_stored(engine, actor, 
 
 def test_an_unknown_scale_is_refused(engine, actor, library):
     with unit_of_work(engine) as session:
-        clients.create_client(session=session, actor=actor, new=NewClient(code="B1"))
+        Practice(session, actor, library).client("B1")
     with pytest.raises(InvalidInputError, match="unknown scale 'phq99'"):
         with unit_of_work(engine) as session:
-            adm.start_administration(
-                session=session,
-                actor=actor,
-                library=library,
-                new=NewAdministration(client_code="B1", scale_id="phq99"),
-            )
+            Practice(session, actor, library).draft("B1", "phq99", {})
 
 
 def test_an_observation_date_in_the_future_is_refused(engine, actor, library, draft):
     with pytest.raises(InvalidInputError, match="more than a day in the future"):
         with unit_of_work(engine) as session:
-            adm.start_administration(
-                session=session,
-                actor=actor,
-                library=library,
-                new=NewAdministration(
-                    client_code="A1", scale_id="who5", observed_on=date(2026, 12, 24)
-                ),
-            )
+            Practice(session, actor, library).draft("A1", "who5", {}, on=date(2026, 12, 24))
 
 
 def test_completing_scores_the_answers_and_marks_unanswered_items_missing(
@@ -139,15 +131,8 @@ def test_a_correction_is_a_new_version_and_the_old_stays_in_the_history(
 ):
     answer_all(engine, actor, library, draft.id, "1,1,1,1,1,1,1,1,0")
     done = complete(engine, actor, library, draft.id)
+    fixed = correct(engine, actor, library, done.lineage_id, {"1": "3"}, "misread the paper form")
     with unit_of_work(engine) as session:
-        fixed = adm.correct_administration(
-            session=session,
-            actor=actor,
-            library=library,
-            lineage_id=done.lineage_id,
-            answers={"1": "3"},
-            reason="misread the paper form",
-        )
         versions = adm.administration_history(
             session=session, actor=actor, lineage_id=done.lineage_id
         )
@@ -159,15 +144,7 @@ def test_a_correction_is_a_new_version_and_the_old_stays_in_the_history(
 def test_a_correction_that_adds_a_critical_answer_raises_its_alert(engine, actor, library, draft):
     answer_all(engine, actor, library, draft.id, "0,0,0,0,0,0,0,0,0")
     done = complete(engine, actor, library, draft.id)
-    with unit_of_work(engine) as session:
-        fixed = adm.correct_administration(
-            session=session,
-            actor=actor,
-            library=library,
-            lineage_id=done.lineage_id,
-            answers={"9": "1"},
-            reason="item 9 was ticked",
-        )
+    fixed = correct(engine, actor, library, done.lineage_id, {"9": "1"}, "item 9 was ticked")
     assert [a.rule_id for a in fixed.alerts] == ["self_harm"]
 
 
@@ -195,52 +172,24 @@ def test_an_alert_is_acknowledged_with_the_action_taken_and_leaves_the_open_list
     (raised,) = answer(engine, actor, library, draft.id, "9", "3")
     for too_short in ("  ", "x", "plan made"):
         with pytest.raises(InvalidInputError, match="at least 3"):
-            with unit_of_work(engine) as session:
-                alerts.acknowledge_alert(
-                    session=session,
-                    actor=actor,
-                    alert_id=raised.id,
-                    action=AlertAction.SAFETY_PLAN,
-                    note=too_short,
-                )
+            acknowledge(engine, actor, raised.id, AlertAction.SAFETY_PLAN, too_short)
     with pytest.raises(InvalidInputError, match="choose what was done"):
-        with unit_of_work(engine) as session:
-            alerts.acknowledge_alert(
-                session=session, actor=actor, alert_id=raised.id, action=[], note="plan made today"
-            )
+        acknowledge(engine, actor, raised.id, [], "plan made today")
+    done = acknowledge(engine, actor, raised.id, AlertAction.SAFETY_PLAN, "safety plan agreed")
     with unit_of_work(engine) as session:
-        done = alerts.acknowledge_alert(
-            session=session,
-            actor=actor,
-            alert_id=raised.id,
-            action=AlertAction.SAFETY_PLAN,
-            note="safety plan agreed",
-        )
         assert alerts.open_alerts(session=session, actor=actor) == []
     assert (done.action, done.action_note) == ("safety_plan", "safety plan agreed")
     with pytest.raises(ConflictError, match="already acknowledged"):
-        with unit_of_work(engine) as session:
-            alerts.acknowledge_alert(
-                session=session,
-                actor=actor,
-                alert_id=raised.id,
-                action=AlertAction.DISCUSSED,
-                note="discussed it again",
-            )
+        acknowledge(engine, actor, raised.id, AlertAction.DISCUSSED, "discussed it again")
 
 
 def test_an_acknowledgement_records_every_action_taken_in_the_order_chosen(
     engine, actor, library, draft
 ):
     (raised,) = answer(engine, actor, library, draft.id, "9", "3")
+    chosen = [AlertAction.SAFETY_PLAN, AlertAction.GP_INFORMED, AlertAction.SAFETY_PLAN]
+    done = acknowledge(engine, actor, raised.id, chosen, "plan made, GP called with consent")
     with unit_of_work(engine) as session:
-        done = alerts.acknowledge_alert(
-            session=session,
-            actor=actor,
-            alert_id=raised.id,
-            action=[AlertAction.SAFETY_PLAN, AlertAction.GP_INFORMED, AlertAction.SAFETY_PLAN],
-            note="plan made, GP called with consent",
-        )
         (stored,) = alerts.client_alerts(session=session, actor=actor, code="A1")
     assert done.actions == stored.actions == ["safety_plan", "gp_informed"]
 
@@ -251,14 +200,7 @@ def test_a_couple_trajectory_puts_both_partners_on_one_timeline(engine, actor, l
             clients.create_client(session=session, actor=actor, new=NewClient(code=code))
     for code, answers in (("P1", "3,3,3,3"), ("P2", "1,1,1,1")):
         with unit_of_work(engine) as session:
-            started = adm.start_administration(
-                session=session,
-                actor=actor,
-                library=library,
-                new=NewAdministration(client_code=code, scale_id="csi4"),
-            )
-        answer_all(engine, actor, library, started.id, answers)
-        complete(engine, actor, library, started.id)
+            Practice(session, actor, library).administer(code, "csi4", answers)
     with unit_of_work(engine) as session:
         points = trajectories.couple_trajectory(
             session=session, actor=actor, first_code="P1", second_code="P2", scale_id="csi4"
@@ -271,15 +213,9 @@ def test_a_new_total_is_compared_with_the_last_and_the_first(engine, actor, libr
 
     answer_all(engine, actor, library, draft.id, "3,3,3,3,3,2,2,2,0")  # 21
     complete(engine, actor, library, draft.id)
-    for answers in ("2,2,2,2,2,2,2,2,0", "1,1,1,1,1,1,1,1,0"):  # 16, then 8
+    for answers in ("2,2,2,2,2,2,2,2,0,", "1,1,1,1,1,1,1,1,0,"):  # 16, then 8; item 10 open
         with unit_of_work(engine) as session:
-            started = adm.start_administration(
-                session=session,
-                actor=actor,
-                library=library,
-                new=NewAdministration(client_code="A1", scale_id="phq9"),
-            )
-        answer_all(engine, actor, library, started.id, answers)
+            Practice(session, actor, library).draft("A1", "phq9", answers)
     with unit_of_work(engine) as session:
         drafts = adm.open_drafts(session=session, actor=actor)
     complete(engine, actor, library, drafts[0].id)

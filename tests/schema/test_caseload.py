@@ -5,81 +5,29 @@ from __future__ import annotations
 from datetime import date
 
 from hecht.schema.db.database import unit_of_work
-from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
-from hecht.schema.services import administrations as adm
-from hecht.schema.services import clients, episodes, visits
+from hecht.schema.services import episodes
 from hecht.schema.services.caseload import caseload
 
 from .conftest import Practice
 
 
-def scale(session, actor, library, code, scale_id, answers, complete=True):
-    draft = adm.start_administration(
-        session=session,
-        actor=actor,
-        library=library,
-        new=NewAdministration(client_code=code, scale_id=scale_id),
-    )
-    for item, typed in enumerate(answers.split(","), start=1):
-        if typed:
-            adm.record_answer(
-                session=session,
-                actor=actor,
-                library=library,
-                administration_id=draft.id,
-                item_id=str(item),
-                code=typed,
-            )
-    if complete:
-        adm.complete_administration(
-            session=session, actor=actor, library=library, administration_id=draft.id
-        )
-
-
 def test_the_caseload_shows_active_clients_with_their_signals(engine, actor, library):
     with unit_of_work(engine) as session:
+        practice = Practice(session, actor, library)
         for code in ("P1", "P2", "S1", "IDLE", "DONE"):
-            clients.create_client(session=session, actor=actor, new=NewClient(code=code))
-        couple = clients.create_couple(
-            session=session, actor=actor, first_code="P1", second_code="P2"
-        )
-        shared = episodes.open_episode(
-            session=session,
-            actor=actor,
-            new=NewEpisode(
-                couple_id=couple.id, due_date=date(2027, 3, 1), started_on=date(2026, 10, 1)
-            ),
-        )
-        episodes.open_episode(
-            session=session,
-            actor=actor,
-            new=NewEpisode(
-                client_code="S1", birth_date=date(2026, 10, 13), started_on=date(2026, 10, 20)
-            ),
-        )
-        done = episodes.open_episode(
-            session=session,
-            actor=actor,
-            new=NewEpisode(client_code="DONE", started_on=date(2026, 1, 5)),
-        )
+            practice.client(code)
+        shared = practice.couple("P1", "P2", date(2026, 10, 1), due_date=date(2027, 3, 1))
+        practice.episode("S1", date(2026, 10, 20), birth_date=date(2026, 10, 13))
+        done = practice.episode("DONE", date(2026, 1, 5))
         episodes.close_episode(
-            session=session, actor=actor, lineage_id=done.lineage_id, ended_on=date(2026, 6, 1)
+            session=session, actor=actor, lineage_id=done, ended_on=date(2026, 6, 1)
         )
-        for day in (3, 17):
-            visits.record_visit(
-                session=session,
-                actor=actor,
-                new=NewVisit(
-                    episode_lineage_id=shared.lineage_id,
-                    visit_date=date(2026, 11, day),
-                    attendee_codes=["P1", "P2"],
-                ),
-            )
-        scale(session, actor, library, "P1", "who5", "1,1,1,1,1")
-        scale(session, actor, library, "P1", "who5", "3,3,3,3,3")
-        scale(session, actor, library, "P1", "csi4", "5,4,4,4")
-        scale(session, actor, library, "P2", "epds", "0,0,0,0,0,0,0,0,0,1")  # item 10: alert
-        scale(session, actor, library, "S1", "who5", "2,2,", complete=False)
+        practice.visits(shared, ["P1", "P2"], date(2026, 11, 3), date(2026, 11, 17))
+        practice.administer("P1", "who5", "1,1,1,1,1")
+        practice.administer("P1", "who5", "3,3,3,3,3")
+        practice.administer("P1", "csi4", "5,4,4,4")
+        practice.administer("P2", "epds", "0,0,0,0,0,0,0,0,0,1")  # item 10: alert
+        practice.draft("S1", "who5", {"1": "2", "2": "2"})  # not completed
     with unit_of_work(engine) as session:
         rows = {row.code: row for row in caseload(session=session, actor=actor, library=library)}
     assert sorted(rows) == ["IDLE", "P1", "P2", "S1"]  # IDLE: registered, no episode yet

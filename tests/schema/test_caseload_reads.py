@@ -8,9 +8,8 @@ from sqlalchemy import event
 
 from hecht.schema.db.database import unit_of_work
 from hecht.schema.db.plain import PlainConnection
-from hecht.schema.inputs import NewClient, NewEpisode, NewVisit
-from hecht.schema.services import clients, episodes, visits
 from hecht.schema.services.caseload import caseload
+from tests.schema.conftest import Practice
 
 
 def add_clients(engine, actor, codes: list[str], couple: bool = False) -> None:
@@ -19,21 +18,14 @@ def add_clients(engine, actor, codes: list[str], couple: bool = False) -> None:
     The others get an episode of their own and one visit each.
     """
     with unit_of_work(engine) as session:
+        practice = Practice(session, actor)
         for code in codes:
-            clients.create_client(session=session, actor=actor, new=NewClient(code=code))
+            practice.client(code)
         if couple:
-            pair = clients.create_couple(
-                session=session, actor=actor, first_code=codes[0], second_code=codes[1]
-            )
-            new = NewEpisode(couple_id=pair.id, started_on=date(2026, 10, 1))
-            episodes.open_episode(session=session, actor=actor, new=new)
+            practice.couple(codes[0], codes[1], date(2026, 10, 1))
         for code in codes[2 if couple else 0 :]:
-            new = NewEpisode(client_code=code, started_on=date(2026, 10, 1))
-            lineage = episodes.open_episode(session=session, actor=actor, new=new).lineage_id
-            visit = NewVisit(
-                episode_lineage_id=lineage, visit_date=date(2026, 11, 2), attendee_codes=[code]
-            )
-            visits.record_visit(session=session, actor=actor, new=visit)
+            episode = practice.episode(code, date(2026, 10, 1))
+            practice.visit(episode, [code], date(2026, 11, 2))
 
 
 def selects_while_reading(engine, actor, library) -> tuple[list, int, set[str]]:

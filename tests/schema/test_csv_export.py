@@ -10,9 +10,7 @@ import pytest
 from hecht.schema.context import Actor
 from hecht.schema.db.database import unit_of_work
 from hecht.schema.exchange.csv_export import export_csv
-from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode
-from hecht.schema.services import administrations as adm
-from hecht.schema.services import clients, episodes
+from tests.schema.conftest import Practice
 
 START = datetime(2026, 9, 1, 10, tzinfo=UTC)
 
@@ -23,49 +21,24 @@ def at(days: int) -> Actor:
 
 
 def who5(engine, library, code: str, episode: int, days: int, answers: str) -> None:
-    actor = at(days)
     with unit_of_work(engine) as session:
-        draft = adm.start_administration(
-            session=session,
-            actor=actor,
-            library=library,
-            new=NewAdministration(client_code=code, scale_id="who5", episode_lineage_id=episode),
-        )
-        for item, typed in enumerate(answers.split(","), start=1):
-            adm.record_answer(
-                session=session,
-                actor=actor,
-                library=library,
-                administration_id=draft.id,
-                item_id=str(item),
-                code=typed or None,
-            )
-        adm.complete_administration(
-            session=session, actor=actor, library=library, administration_id=draft.id
-        )
+        Practice(session, at(days), library).scale(code, "who5", answers, None, episode)
 
 
 @pytest.fixture
 def practice(engine, library):
     with unit_of_work(engine) as session:
-        clients.create_client(
-            session=session,
-            actor=at(0),
-            new=NewClient(code="MOM-7", name="Mira de Vries", contact="06-1234"),
+        mother = Practice(session, at(0), library)
+        mother.client("MOM-7", name="Mira de Vries", contact="06-1234")
+        episode = mother.episode(
+            "MOM-7",
+            START.date(),
+            due_date=datetime(2027, 1, 10).date(),
+            referral_reasons=["traumatic_birth"],
         )
-        episode = episodes.open_episode(
-            session=session,
-            actor=at(0),
-            new=NewEpisode(
-                client_code="MOM-7",
-                due_date=datetime(2027, 1, 10).date(),
-                started_on=START.date(),
-                referral_reasons=["traumatic_birth"],
-            ),
-        )
-    who5(engine, library, "MOM-7", episode.lineage_id, 0, "1,1,2,1,1")  # 6 -> 24%
-    who5(engine, library, "MOM-7", episode.lineage_id, 70, "4,3,4,3,3")  # 17 -> 68%
-    who5(engine, library, "MOM-7", episode.lineage_id, 84, "4,,4,3,3")  # missing: invalid
+    who5(engine, library, "MOM-7", episode, 0, "1,1,2,1,1")  # 6 -> 24%
+    who5(engine, library, "MOM-7", episode, 70, "4,3,4,3,3")  # 17 -> 68%
+    who5(engine, library, "MOM-7", episode, 84, "4,,4,3,3")  # missing: invalid
     return engine
 
 

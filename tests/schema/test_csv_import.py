@@ -10,22 +10,18 @@ from sqlmodel import select
 
 from hecht.schema.db.database import unit_of_work
 from hecht.schema.exchange.csv_import import CsvImportError, import_paper_records
-from hecht.schema.inputs import NewClient, NewEpisode
-from hecht.schema.services import clients, episodes, trajectories
+from hecht.schema.services import trajectories
 from hecht.schema.tables import Administration
+from tests.schema.conftest import Practice
 
 GOOD = 'client_code,scale,observed_on,answers,mode\nA1,who5,2026-10-01,"3,3,2,2,1",paper\n'
 
 
 @pytest.fixture
-def client(engine, actor):
+def client(engine, actor, library):
     with unit_of_work(engine) as session:
-        clients.create_client(session=session, actor=actor, new=NewClient(code="A1"))
-        episodes.open_episode(
-            session=session,
-            actor=actor,
-            new=NewEpisode(client_code="A1", started_on=date(2026, 9, 1)),
-        )
+        practice = Practice(session, actor, library)
+        practice.episode(practice.client("A1"), date(2026, 9, 1))
 
 
 def run(engine, actor, library, text, dry_run=False):

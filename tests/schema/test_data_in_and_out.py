@@ -16,64 +16,32 @@ from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
 from hecht.schema.exchange.backup import BackupError, BackupProblem, backup_sqlite, restore_sqlite
 from hecht.schema.exchange.transfer import export_document, import_document
-from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
-from hecht.schema.services import administrations as adm
-from hecht.schema.services import clients, episodes, trajectories, visits
+from hecht.schema.inputs import NewClient
+from hecht.schema.services import clients, trajectories
 from hecht.schema.services.destroy import destroy_client
 from hecht.schema.trail.audit import client_log, verify_chain
+from tests.schema.conftest import Practice
 
 
 def fill(engine, actor, library) -> None:
     """Two partners with a couple episode, a shared visit, and each a scored administration."""
     with unit_of_work(engine) as session:
+        practice = Practice(session, actor, library)
         for code, name in (("P1", "Mira"), ("P2", "Sam")):
-            clients.create_client(session=session, actor=actor, new=NewClient(code=code, name=name))
-        couple = clients.create_couple(
-            session=session, actor=actor, first_code="P1", second_code="P2"
+            practice.client(code, name=name)
+        episode = practice.couple(
+            "P1",
+            "P2",
+            date(2026, 10, 1),
+            due_date=date(2027, 2, 1),
+            referral_reasons=["fear_of_parenthood"],
         )
-        episode = episodes.open_episode(
-            session=session,
-            actor=actor,
-            new=NewEpisode(
-                couple_id=couple.id,
-                due_date=date(2027, 2, 1),
-                started_on=date(2026, 10, 1),
-                referral_reasons=["fear_of_parenthood"],
-            ),
-        )
-        visit = visits.record_visit(
-            session=session,
-            actor=actor,
-            new=NewVisit(
-                episode_lineage_id=episode.lineage_id,
-                visit_date=date(2026, 11, 20),
-                attendee_codes=["P1", "P2"],
-                note="gesprek over de bevalling",
-            ),
+        visit = practice.visit(
+            episode, ["P1", "P2"], date(2026, 11, 20), note="gesprek over de bevalling"
         )
         for code in ("P1", "P2"):
-            draft = adm.start_administration(
-                session=session,
-                actor=actor,
-                library=library,
-                new=NewAdministration(
-                    client_code=code,
-                    scale_id="csi4",
-                    visit_lineage_id=visit.lineage_id,
-                    episode_lineage_id=episode.lineage_id,
-                ),
-            )
-            for item, code_typed in zip("1234", "4,3,3,2".split(","), strict=True):
-                adm.record_answer(
-                    session=session,
-                    actor=actor,
-                    library=library,
-                    administration_id=draft.id,
-                    item_id=item,
-                    code=code_typed,
-                )
-            adm.complete_administration(
-                session=session, actor=actor, library=library, administration_id=draft.id
+            practice.administer(
+                code, "csi4", "4,3,3,2", episode=episode, visit_lineage_id=visit.lineage_id
             )
 
 

@@ -32,6 +32,17 @@ def count(engine, model) -> int:
         return session.exec(select(func.count()).select_from(model)).one()
 
 
+def first_who5_answer(session, actor, library):
+    """Start A1's WHO-5 as the entry screen does, with its first answer (a 2 on item 1)."""
+    return store_answers(
+        session=session,
+        actor=actor,
+        library=library,
+        answers=[GivenAnswer("1", "2")],
+        new=NewAdministration(client_code="A1", scale_id="who5"),
+    )
+
+
 def test_a_draft_and_its_visit_are_stored_with_the_first_answer_and_not_before(
     engine, actor, library, episode
 ):
@@ -69,10 +80,7 @@ def test_a_paper_form_is_stored_at_once_and_marks_the_draft_as_typed_from_paper(
     engine, actor, library, episode
 ):
     with unit_of_work(engine) as session:
-        first = store_answers(
-            session=session, actor=actor, library=library, answers=[GivenAnswer("1", "2")],
-            new=NewAdministration(client_code="A1", scale_id="who5"),
-        )  # fmt: skip
+        first = first_who5_answer(session, actor, library)
         assert first.draft.mode == "interview"
         rest = [GivenAnswer(str(item), "4") for item in range(2, 6)]
         stored = store_answers(
@@ -87,10 +95,7 @@ def test_a_discarded_draft_leaves_the_open_drafts_and_says_why_in_its_history(
     engine, actor, library, episode
 ):
     with unit_of_work(engine) as session:
-        stored = store_answers(
-            session=session, actor=actor, library=library, answers=[GivenAnswer("1", "2")],
-            new=NewAdministration(client_code="A1", scale_id="who5"),
-        )  # fmt: skip
+        stored = first_who5_answer(session, actor, library)
     before = count(engine, AuditEvent)
     with pytest.raises(ConflictError, match="reason"):
         with unit_of_work(engine) as session:
@@ -139,10 +144,7 @@ def test_answers_added_to_a_draft_are_logged_under_who_added_them_without_what_w
     from dataclasses import replace
 
     with unit_of_work(engine) as session:
-        first = store_answers(
-            session=session, actor=actor, library=library, answers=[GivenAnswer("1", "2")],
-            new=NewAdministration(client_code="A1", scale_id="who5"),
-        )  # fmt: skip
+        first = first_who5_answer(session, actor, library)
         colleague = clients.add_practitioner(session=session, actor=actor, name="Bo Smit")
     resumed_by = replace(actor, user_id=colleague, access_point="tui:bo@praktijk-2")
     for given in ([GivenAnswer("2", "4")], [GivenAnswer("3", "5"), GivenAnswer("4", None, "weg")]):

@@ -8,8 +8,9 @@ import pytest
 
 from hecht.schema.db.database import unit_of_work
 from hecht.schema.errors import ConflictError, InvalidInputError
-from hecht.schema.inputs import NewClient, NewEpisode, NewVisit
+from hecht.schema.inputs import NewClient, NewEpisode
 from hecht.schema.services import clients, episodes, visits
+from tests.schema.conftest import Practice
 
 TODAY = date(2026, 11, 24)  # the frozen clock's date
 
@@ -79,15 +80,20 @@ def test_a_couple_episode_is_listed_for_both_partners(engine, actor):
             assert len(episodes.episodes_for_client(session=session, actor=actor, code=code)) == 1
 
 
-def test_a_correction_is_a_new_version_with_its_reason(engine, actor, episode):
+def correct(engine, actor, episode, changes: dict, reason: str):
+    """Correct an episode in a unit of work of its own; return the new version."""
     with unit_of_work(engine) as session:
-        corrected = episodes.correct_episode(
+        return episodes.correct_episode(
             session=session,
             actor=actor,
             lineage_id=episode.lineage_id,
-            changes={"birth_date": date(2026, 11, 20)},
-            reason="born early",
+            changes=changes,
+            reason=reason,
         )
+
+
+def test_a_correction_is_a_new_version_with_its_reason(engine, actor, episode):
+    corrected = correct(engine, actor, episode, {"birth_date": date(2026, 11, 20)}, "born early")
     with unit_of_work(engine) as session:
         versions = episodes.episode_history(
             session=session, actor=actor, lineage_id=episode.lineage_id
@@ -102,56 +108,36 @@ def test_a_correction_is_a_new_version_with_its_reason(engine, actor, episode):
 
 def test_a_correction_needs_a_reason(engine, actor, episode):
     with pytest.raises(ConflictError, match="reason is required"):
+        correct(engine, actor, episode, {"referrer": "GP"}, " ")
+
+
+@pytest.mark.parametrize(
+    ("day", "refusal"),
+    [
+        pytest.param(date(2026, 12, 1), "more than a day in the future", id="in-the-future"),
+        pytest.param(date(2026, 10, 1), "before the episode began", id="before-the-episode-began"),
+    ],
+)
+def test_a_visit_in_the_future_or_before_the_episode_began_is_refused(
+    engine, actor, library, episode, day, refusal
+):
+    with pytest.raises(InvalidInputError, match=refusal):
         with unit_of_work(engine) as session:
-            episodes.correct_episode(
-                session=session,
-                actor=actor,
-                lineage_id=episode.lineage_id,
-                changes={"referrer": "GP"},
-                reason=" ",
-            )
+            Practice(session, actor, library).visit(episode.lineage_id, ["A1"], day)
 
 
-def test_a_visit_in_the_future_is_refused(engine, actor, episode):
-    with pytest.raises(InvalidInputError, match="more than a day in the future"):
-        with unit_of_work(engine) as session:
-            visits.record_visit(
-                session=session,
-                actor=actor,
-                new=NewVisit(
-                    episode_lineage_id=episode.lineage_id,
-                    visit_date=date(2026, 12, 1),
-                    attendee_codes=["A1"],
-                ),
-            )
-
-
-def test_only_the_episodes_clients_can_attend_its_visits(engine, actor, episode):
+def test_only_the_episodes_clients_can_attend_its_visits(engine, actor, library, episode):
     with unit_of_work(engine) as session:
-        clients.create_client(session=session, actor=actor, new=NewClient(code="X9"))
+        Practice(session, actor, library).client("X9")
     with pytest.raises(InvalidInputError, match="'X9' is not in this episode"):
         with unit_of_work(engine) as session:
-            visits.record_visit(
-                session=session,
-                actor=actor,
-                new=NewVisit(
-                    episode_lineage_id=episode.lineage_id, visit_date=TODAY, attendee_codes=["X9"]
-                ),
-            )
+            Practice(session, actor, library).visit(episode.lineage_id, ["X9"], TODAY)
 
 
-def test_a_retracted_visit_leaves_the_list_but_not_its_history(engine, actor, episode):
+def test_a_retracted_visit_leaves_the_list_but_not_its_history(engine, actor, library, episode):
     with unit_of_work(engine) as session:
-        visit = visits.record_visit(
-            session=session,
-            actor=actor,
-            new=NewVisit(
-                episode_lineage_id=episode.lineage_id,
-                visit_date=TODAY,
-                attendee_codes=["A1"],
-                note="first talk",
-                themes=["fear", "fear", " "],
-            ),
+        visit = Practice(session, actor, library).visit(
+            episode.lineage_id, ["A1"], TODAY, note="first talk", themes=["fear", "fear", " "]
         )
         assert visit.themes == ["fear"]
         visits.correct_visit(
@@ -180,61 +166,25 @@ def test_a_retracted_visit_leaves_the_list_but_not_its_history(engine, actor, ep
     assert versions[2].change_reason == "wrong client"
 
 
-def test_a_visit_before_the_episode_began_is_refused(engine, actor, episode):
-    with pytest.raises(InvalidInputError, match="before the episode began"):
-        with unit_of_work(engine) as session:
-            visits.record_visit(
-                session=session,
-                actor=actor,
-                new=NewVisit(
-                    episode_lineage_id=episode.lineage_id,
-                    visit_date=date(2026, 10, 1),
-                    attendee_codes=["A1"],
-                ),
-            )
-
-
-def test_a_visit_holding_a_scale_is_retracted_only_after_the_scale(engine, actor, episode):
-    from hecht.scales.library import load_library
-    from hecht.schema.inputs import GivenAnswer, NewAdministration
+def test_a_visit_holding_a_scale_is_retracted_only_after_the_scale(engine, actor, library, episode):
     from hecht.schema.services import administrations
-    from hecht.schema.services.drafts import store_answers
 
-    library = load_library(None)
     with unit_of_work(engine) as session:
-        visit = visits.record_visit(
-            session=session,
-            actor=actor,
-            new=NewVisit(
-                episode_lineage_id=episode.lineage_id, visit_date=TODAY, attendee_codes=["A1"]
-            ),
-        )
-        new = NewAdministration(
-            client_code="A1", scale_id="who5", visit_lineage_id=visit.lineage_id
-        )
-        answers = [GivenAnswer(str(item), "3") for item in range(1, 6)]
-        draft = store_answers(
-            session=session, actor=actor, library=library, answers=answers, new=new
-        )
-        administrations.complete_administration(
-            session=session, actor=actor, library=library, administration_id=draft.draft.id
-        )
+        practice = Practice(session, actor, library)
+        visit = practice.visit(episode.lineage_id, ["A1"], TODAY).lineage_id
+        done = practice.administer("A1", "who5", "3,3,3,3,3", visit_lineage_id=visit)
     with pytest.raises(ConflictError, match="still holds scales") as refused:
         with unit_of_work(engine) as session:
             visits.retract_visit(
-                session=session, actor=actor, lineage_id=visit.lineage_id, reason="wrong client"
+                session=session, actor=actor, lineage_id=visit, reason="wrong client"
             )
     assert refused.value.reason == "visit_holds_scales"
     with unit_of_work(engine) as session:
         administrations.retract_administration(
-            session=session, actor=actor, lineage_id=draft.draft.lineage_id, reason="wrong client"
+            session=session, actor=actor, lineage_id=done.lineage_id, reason="wrong client"
         )
-        visits.retract_visit(
-            session=session, actor=actor, lineage_id=visit.lineage_id, reason="wrong client"
-        )
+        visits.retract_visit(session=session, actor=actor, lineage_id=visit, reason="wrong client")
         assert (
-            visits.visit_history(session=session, actor=actor, lineage_id=visit.lineage_id)[
-                -1
-            ].record_status
+            visits.visit_history(session=session, actor=actor, lineage_id=visit)[-1].record_status
             == "retracted"
         )

@@ -5,52 +5,25 @@ from __future__ import annotations
 from datetime import date
 
 from hecht.schema.db.database import unit_of_work
-from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
-from hecht.schema.services import administrations as adm
-from hecht.schema.services import clients, episodes, trajectories, visits
+from hecht.schema.inputs import NewEpisode
+from hecht.schema.services import clients, episodes, trajectories
 from hecht.schema.trail import audit
+from tests.schema.conftest import Practice
 
 
 def couple_with_visits(engine, actor, library, days: list[date]) -> int:
     """A couple in one episode (due 20 Sep, born 14 Sep 2026) who both answer CSI-4 each visit."""
     with unit_of_work(engine) as session:
+        practice = Practice(session, actor, library)
         for code in ("M1", "P1"):
-            clients.create_client(session=session, actor=actor, new=NewClient(code=code))
-        couple = clients.create_couple(
-            session=session, actor=actor, first_code="M1", second_code="P1"
+            practice.client(code)
+        episode = practice.couple(
+            "M1", "P1", date(2026, 7, 1), due_date=date(2026, 9, 20), birth_date=date(2026, 9, 14)
         )
-        episode = episodes.open_episode(
-            session=session, actor=actor,
-            new=NewEpisode(
-                couple_id=couple.id, due_date=date(2026, 9, 20), birth_date=date(2026, 9, 14),
-                started_on=date(2026, 7, 1),
-            ),
-        )  # fmt: skip
         for day in days:
-            visit = visits.record_visit(
-                session=session, actor=actor,
-                new=NewVisit(
-                    episode_lineage_id=episode.lineage_id, visit_date=day,
-                    attendee_codes=["M1", "P1"],
-                ),
-            )  # fmt: skip
-            for code, answers in (("M1", "3,3,3,3"), ("P1", "1,1,1,1")):
-                draft = adm.start_administration(
-                    session=session, actor=actor, library=library,
-                    new=NewAdministration(
-                        client_code=code, scale_id="csi4", observed_on=day,
-                        visit_lineage_id=visit.lineage_id, episode_lineage_id=episode.lineage_id,
-                    ),
-                )  # fmt: skip
-                for item, typed in enumerate(answers.split(","), start=1):
-                    adm.record_answer(
-                        session=session, actor=actor, library=library,
-                        administration_id=draft.id, item_id=str(item), code=typed,
-                    )  # fmt: skip
-                adm.complete_administration(
-                    session=session, actor=actor, library=library, administration_id=draft.id
-                )
-    return episode.lineage_id
+            scales = [("M1", "csi4", "3,3,3,3"), ("P1", "csi4", "1,1,1,1")]
+            practice.visit_with_scales(episode, ["M1", "P1"], day, scales)
+    return episode
 
 
 def test_both_partners_scores_share_the_numbers_of_their_joint_visits(engine, actor, library):

@@ -20,6 +20,7 @@ import pytest
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.tui.config import Config
+from tests.schema.conftest import Practice
 
 FROZEN = datetime(2026, 11, 24, 10, 30, tzinfo=UTC)
 PRACTITIONER_CONFIG = Config(practitioner="Test Practitioner")
@@ -33,53 +34,20 @@ def frozen_actor() -> Actor:
     return Actor(user_id=None, access_point="cli:test", clock=lambda: FROZEN)
 
 
-class Practice:
-    """Builds care histories in a few readable lines, through the services."""
+def mother_in_care(url: str, name: str | None = None, **episode) -> str:
+    """Store MOM-1 (called ``name``) in an episode begun on 1 Oct 2026 (``episode``: its due
+    date, …) in the practice at ``url``, recorded at 10:00 on the frozen day; return the URL."""
+    from hecht.schema.db.database import open_database, unit_of_work
 
-    def __init__(self, session, actor: Actor, library) -> None:
-        self.session, self.actor, self.library = session, actor, library
-        self.context = {"session": session, "actor": actor}
-
-    def client(self, code: str, name: str, role: str) -> None:
-        from hecht.schema.inputs import NewClient
-        from hecht.schema.services import clients
-
-        clients.create_client(new=NewClient(code=code, name=name, role=role), **self.context)
-
-    def episode(self, code: str, **extra) -> int:
-        from hecht.schema.inputs import NewEpisode
-        from hecht.schema.services import episodes
-
-        new = NewEpisode(client_code=code, started_on=SEPT, **extra)
-        return episodes.open_episode(new=new, **self.context).lineage_id
-
-    def visits(self, episode: int, code: str, *days: date, note: str | None = None) -> None:
-        from hecht.schema.inputs import NewVisit
-        from hecht.schema.services import visits
-
-        for day in days:
-            new = NewVisit(
-                episode_lineage_id=episode,
-                visit_date=day,
-                attendee_codes=[code],
-                note=note if day == days[-1] else None,
-            )
-            visits.record_visit(new=new, **self.context)
-
-    def scale(self, code: str, scale_id: str, answers: str, on: date, episode: int) -> None:
-        from hecht.schema.inputs import NewAdministration
-        from hecht.schema.services import administrations as adm
-
-        context = {**self.context, "library": self.library}
-        new = NewAdministration(
-            client_code=code, scale_id=scale_id, episode_lineage_id=episode, observed_on=on
-        )
-        draft = adm.start_administration(new=new, **context)
-        for item, typed in enumerate(answers.split(","), start=1):
-            adm.record_answer(
-                administration_id=draft.id, item_id=str(item), code=typed or None, **context
-            )
-        adm.complete_administration(administration_id=draft.id, **context)
+    actor = Actor(user_id=None, access_point="test", clock=lambda: FROZEN.replace(minute=0))
+    engine = open_database(url)
+    try:
+        with unit_of_work(engine) as session:
+            practice = Practice(session, actor)
+            practice.episode(practice.client("MOM-1", name=name), date(2026, 10, 1), **episode)
+    finally:
+        engine.dispose()
+    return url
 
 
 def seed(session, actor: Actor, library) -> None:
@@ -94,9 +62,10 @@ def seed(session, actor: Actor, library) -> None:
         [("4,4,3,3,4", "2,2,2,2,2"), ("2,2,2,2,2", "4,4,3,3,4")],
         strict=True,
     ):
-        practice.client(code, name, role)
-        episode = practice.episode(code, **pregnant)
-        practice.visits(episode, code, SEPT, NOV20, note="Slept badly.\n\nWorried about the birth.")
+        practice.client(code, role, name=name)
+        episode = practice.episode(code, SEPT, **pregnant)
+        practice.visit(episode, [code], SEPT)
+        practice.visit(episode, [code], NOV20, note="Slept badly.\n\nWorried about the birth.")
         practice.scale(code, "who5", pre, SEPT, episode)
         practice.scale(code, "who5", post, NOV20, episode)
         practice.scale(code, "epds", "0,0,0,0,0,0,0,0,0,2", SEPT, episode)
@@ -108,11 +77,11 @@ def seed(session, actor: Actor, library) -> None:
         action=AlertAction.SAFETY_PLAN,
         note="safety plan agreed",
     )
-    practice.client("MIKE", NAMES[2], "partner")
+    practice.client("MIKE", "partner", name=NAMES[2])
     episode = practice.episode(
-        "MIKE", birth_date=date(2026, 8, 1), referral_reasons=["traumatic_birth"]
+        "MIKE", SEPT, birth_date=date(2026, 8, 1), referral_reasons=["traumatic_birth"]
     )
-    practice.visits(episode, "MIKE", SEPT, OCT, date(2026, 11, 1), NOV20)
+    practice.visits(episode, ["MIKE"], SEPT, OCT, date(2026, 11, 1), NOV20)
     practice.scale("MIKE", "who5", "3,3,2,2,2", SEPT, episode)
     practice.scale("MIKE", "who5", "3,3,3,3,3", NOV20, episode)
     practice.scale("MIKE", "csi4", "5,4,,4", SEPT, episode)
@@ -202,6 +171,18 @@ async def wait_until(pilot, ready, what: str = "the condition", seconds: float =
             raise AssertionError(f"{what} did not happen within {seconds} s")
         await settled(pilot)
         await pilot.pause(0.05)
+
+
+async def open_entry(pilot, code: str, scale: str) -> None:
+    """From the caseload, open a client's dossier, then the scale by typing its name in the
+    picker."""
+    await caseload_shown(pilot)
+    await pilot.press(*code, "enter")
+    await settled(pilot)
+    await pilot.press("e")
+    await settled(pilot)
+    await pilot.press(*scale, "enter")
+    await settled(pilot)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from hecht.tui.backend.core import Backend
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 
-from .conftest import PRACTITIONER_CONFIG, caseload_shown, settled
+from .conftest import PRACTITIONER_CONFIG, caseload_shown, open_entry, settled
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 LIBRARY = load_library(None)
@@ -59,17 +59,6 @@ def stored(url: str, code: str) -> list:
         points = client_trajectory(session=session, actor=ACTOR, code=code)
     engine.dispose()
     return points
-
-
-async def open_entry(pilot, code: str, scale: str) -> None:
-    """Open the dossier, then the scale by typing its name in the picker."""
-    await caseload_shown(pilot)
-    await pilot.press(*code, "enter")
-    await settled(pilot)
-    await pilot.press("e")
-    await settled(pilot)
-    await pilot.press(*scale, "enter")
-    await settled(pilot)
 
 
 WHO5, EPDS = "who-5", "epds"

@@ -14,10 +14,8 @@ from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.exchange.fhir.terms import PracticeUris
 from hecht.schema.identity import practice_uuid
-from hecht.schema.inputs import NewAdministration, NewClient
-from hecht.schema.services import administrations as adm
-from hecht.schema.services import clients
 from hecht.tui.cli.main import main
+from tests.schema.conftest import Practice
 
 pytestmark = pytest.mark.usefixtures("named_practitioner")
 """Destroying, exporting and importing are refused unless the practitioner is named."""
@@ -30,25 +28,8 @@ def db(tmp_path) -> str:
     actor = Actor(user_id=None, access_point="test")
     library = load_library(None)
     with unit_of_work(engine) as session:
-        clients.create_client(session=session, actor=actor, new=NewClient(code="A1", name="Anna"))
-        draft = adm.start_administration(
-            session=session,
-            actor=actor,
-            library=library,
-            new=NewAdministration(client_code="A1", scale_id="who5"),
-        )
-        for item in range(1, 6):
-            adm.record_answer(
-                session=session,
-                actor=actor,
-                library=library,
-                administration_id=draft.id,
-                item_id=str(item),
-                code="3",
-            )
-        adm.complete_administration(
-            session=session, actor=actor, library=library, administration_id=draft.id
-        )
+        practice = Practice(session, actor, library)
+        practice.administer(practice.client("A1", name="Anna"), "who5", "3,3,3,3,3")
     engine.dispose()
     return str(path)
 

@@ -22,8 +22,9 @@ from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.exchange.fhir import terms
 from hecht.tui.cli.main import main
+from tests.schema.conftest import Practice
 
-from .conftest import FROZEN, NAMES, Practice
+from .conftest import FROZEN, NAMES
 
 pytestmark = pytest.mark.usefixtures("named_practitioner")
 """Destroying, exporting and importing are refused unless the practitioner is named."""
@@ -43,8 +44,6 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def practice(report_db, frozen_commands) -> Path:
     """The report practice, plus a PHQ-9 and an ECR-RS (subscales) entered by a named
     practitioner, and a PHQ-9 draft still being answered."""
-    from hecht.schema.inputs import NewAdministration
-    from hecht.schema.services import administrations as adm
     from hecht.schema.services.clients import practitioner_named
 
     library = load_library(None)
@@ -56,12 +55,7 @@ def practice(report_db, frozen_commands) -> Path:
         named = Practice(session, actor, library)
         named.scale("ZULU", "phq9", "2,2,1,1,1,1,1,1,0,1", OCT, None)
         named.scale("MIKE", "ecr_rs", "1,1,1,1,1,1,1,1,1", OCT, None)
-        new = NewAdministration(client_code="ALPHA", scale_id="phq9", observed_on=OCT)
-        draft = adm.start_administration(session=session, actor=actor, library=library, new=new)
-        adm.record_answer(
-            session=session, actor=actor, library=library, administration_id=draft.id,
-            item_id="1", code="3",
-        )  # fmt: skip
+        named.draft("ALPHA", "phq9", {"1": "3"}, OCT)
     engine.dispose()
     return Path(report_db)
 

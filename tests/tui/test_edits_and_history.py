@@ -13,49 +13,27 @@ import pytest
 
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
-from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode
 from hecht.schema.services import administrations, alerts, clients, episodes
 from hecht.schema.services.trajectories import client_trajectory
 from hecht.schema.trail import audit
 from hecht.tui.app import HechtApp
 from hecht.tui.backend.core import Backend
 from hecht.tui.i18n import Messages
+from tests.conftest import in_practice_file as read
+from tests.schema.conftest import Practice
 
-from .conftest import PRACTITIONER_CONFIG, caseload_shown, settled, wait_until
+from .conftest import PRACTITIONER_CONFIG, caseload_shown, mother_in_care, settled, wait_until
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 LIBRARY = load_library(None)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 
 
-def read(url: str, work):
-    engine = open_database(url)
-    try:
-        with unit_of_work(engine) as session:
-            return work(session)
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture
 def db(tmp_path) -> str:
     url = f"sqlite:///{tmp_path / 'practice.db'}"
 
-    def seed(session) -> None:
-        clients.create_client(
-            session=session, actor=ACTOR, new=NewClient(code="MOM-1", name="Mira de Vries")
-        )
-        episodes.open_episode(
-            session=session,
-            actor=ACTOR,
-            new=NewEpisode(
-                client_code="MOM-1", due_date=date(2027, 2, 1), started_on=date(2026, 10, 1)
-            ),
-        )
-
-    read(url, seed)
-    return url
+    return mother_in_care(url, name="Mira de Vries", due_date=date(2027, 2, 1))
 
 
 def make_app(url: str) -> HechtApp:
@@ -171,20 +149,8 @@ async def test_the_history_shows_each_version_with_when_who_why_and_what_changed
 
 
 def raise_alert(session, scale_id: str, item: str) -> None:
-    draft = administrations.start_administration(
-        session=session,
-        actor=ACTOR,
-        library=LIBRARY,
-        new=NewAdministration(client_code="MOM-1", scale_id=scale_id),
-    )
-    administrations.record_answer(
-        session=session,
-        actor=ACTOR,
-        library=LIBRARY,
-        administration_id=draft.id,
-        item_id=item,
-        code="2",
-    )
+    """Start a draft of MOM-1 whose only answer, a 2 on ``item``, raises an alert."""
+    Practice(session, ACTOR, LIBRARY).draft("MOM-1", scale_id, {item: "2"})
 
 
 async def test_with_several_open_alerts_a_chooses_which_one_to_acknowledge(db):
@@ -214,24 +180,7 @@ async def test_with_several_open_alerts_a_chooses_which_one_to_acknowledge(db):
 
 
 async def test_a_key_pressed_while_the_dossier_loads_acts_when_it_arrives(db):
-    def start_draft(session) -> None:
-        draft = administrations.start_administration(
-            session=session,
-            actor=ACTOR,
-            library=LIBRARY,
-            new=NewAdministration(client_code="MOM-1", scale_id="who5"),
-        )
-        for item in ("1", "2"):
-            administrations.record_answer(
-                session=session,
-                actor=ACTOR,
-                library=LIBRARY,
-                administration_id=draft.id,
-                item_id=item,
-                code="4",
-            )
-
-    read(db, start_draft)
+    read(db, lambda s: Practice(s, ACTOR, LIBRARY).draft("MOM-1", "who5", {"1": "4", "2": "4"}))
     app = make_app(db)
     slow = app.backend.dossier
     arrived = threading.Event()
@@ -262,32 +211,9 @@ def test_an_administrations_history_names_each_changed_answer_and_the_new_total(
     from hecht.tui.dialogs.history import version_lines
 
     def corrected(session) -> list:
-        draft = administrations.start_administration(
-            session=session,
-            actor=ACTOR,
-            library=LIBRARY,
-            new=NewAdministration(client_code="MOM-1", scale_id="who5"),
-        )
-        for item, code in zip("12345", "11111", strict=True):
-            administrations.record_answer(
-                session=session,
-                actor=ACTOR,
-                library=LIBRARY,
-                administration_id=draft.id,
-                item_id=item,
-                code=code,
-            )
-        done = administrations.complete_administration(
-            session=session, actor=ACTOR, library=LIBRARY, administration_id=draft.id
-        )
-        administrations.correct_administration(
-            session=session,
-            actor=ACTOR,
-            library=LIBRARY,
-            lineage_id=done.lineage_id,
-            answers={"2": "3"},
-            reason="typing error",
-        )
+        practice = Practice(session, ACTOR, LIBRARY)
+        done = practice.administer("MOM-1", "who5", "1,1,1,1,1")
+        practice.correct(done.lineage_id, {"2": "3"}, "typing error")
         return administrations.administration_history(
             session=session, actor=ACTOR, lineage_id=done.lineage_id
         )

@@ -9,14 +9,15 @@ import pytest
 
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.inputs import NewClient, NewEpisode
-from hecht.schema.services import administrations, alerts, clients, episodes
+from hecht.schema.inputs import NewClient
+from hecht.schema.services import administrations, alerts, clients
 from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.cli.commands.enter import run_enter
 from hecht.tui.cli.errors import UsageError
 from hecht.tui.cli.invocation import Invocation
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
+from tests.schema.conftest import Practice
 
 ACTOR = Actor(user_id=None, access_point="test")
 
@@ -55,12 +56,8 @@ def db(tmp_path) -> str:
     path = tmp_path / "p.db"
     engine = open_database(f"sqlite:///{path}")
     with unit_of_work(engine) as session:
-        clients.create_client(session=session, actor=ACTOR, new=NewClient(code="A1"))
-        episodes.open_episode(
-            session=session,
-            actor=ACTOR,
-            new=NewEpisode(client_code="A1", started_on=date(2026, 11, 1)),
-        )
+        practice = Practice(session, ACTOR)
+        practice.episode(practice.client("A1"), date(2026, 11, 1))
     engine.dispose()
     return str(path)
 

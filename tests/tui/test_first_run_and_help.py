@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import partial
 
 import pytest
@@ -11,15 +11,14 @@ import pytest
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.inputs import NewClient, NewEpisode
-from hecht.schema.services import clients, episodes
+from hecht.schema.services import clients
 from hecht.tui.app import HechtApp
 from hecht.tui.backend.core import Backend
 from hecht.tui.config import Config
 from hecht.tui.dialogs.help import SCREEN_TOPICS, WIDGET_TOPICS
 from hecht.tui.i18n import Messages, catalogue
 
-from .conftest import PRACTITIONER_CONFIG, caseload_shown, settled, wait_until
+from .conftest import PRACTITIONER_CONFIG, caseload_shown, mother_in_care, settled, wait_until
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 LIBRARY = load_library(None)
@@ -52,17 +51,7 @@ def empty(tmp_path) -> str:
 
 @pytest.fixture
 def db(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'practice.db'}"
-    engine = open_database(url)
-    with unit_of_work(engine) as session:
-        clients.create_client(session=session, actor=ACTOR, new=NewClient(code="MOM-1"))
-        episodes.open_episode(
-            session=session,
-            actor=ACTOR,
-            new=NewEpisode(client_code="MOM-1", started_on=date(2026, 10, 1)),
-        )
-    engine.dispose()
-    return url
+    return mother_in_care(f"sqlite:///{tmp_path / 'practice.db'}")
 
 
 async def test_an_empty_caseload_offers_the_form_for_a_first_client(empty):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 
@@ -11,8 +11,6 @@ from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.cipher import remember_key
 from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.inputs import NewClient, NewEpisode
-from hecht.schema.services import clients, episodes
 from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.app import HechtApp
 from hecht.tui.backend.core import Backend
@@ -20,7 +18,7 @@ from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 from hecht.tui.shell.idle_lock import lock_after_seconds
 
-from .conftest import caseload_shown
+from .conftest import caseload_shown, mother_in_care
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 LIBRARY = load_library(None)
@@ -32,19 +30,7 @@ PASSPHRASE = "lang genoeg geheim"
 def practice(path, passphrase: str | None = None) -> str:
     if passphrase:
         remember_key(path, passphrase)
-    url = f"sqlite:///{path}"
-    engine = open_database(url)
-    with unit_of_work(engine) as session:
-        clients.create_client(
-            session=session, actor=ACTOR, new=NewClient(code="MOM-1", name=CANARY)
-        )
-        episodes.open_episode(
-            session=session,
-            actor=ACTOR,
-            new=NewEpisode(client_code="MOM-1", started_on=date(2026, 10, 1)),
-        )
-    engine.dispose()
-    return url
+    return mother_in_care(f"sqlite:///{path}", name=CANARY)
 
 
 def make_app(url: str) -> HechtApp:

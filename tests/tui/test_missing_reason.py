@@ -6,7 +6,7 @@ the services.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,8 +14,7 @@ import pytest
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.inputs import NewClient, NewEpisode
-from hecht.schema.services import administrations, clients, episodes
+from hecht.schema.services import administrations
 from hecht.tui.app import HechtApp
 from hecht.tui.backend.core import Backend
 from hecht.tui.cli.commands.enter import run_enter
@@ -23,7 +22,7 @@ from hecht.tui.cli.invocation import Invocation
 from hecht.tui.i18n import Messages
 from hecht.tui.views.entry_state import Answer, EntryState, KeyOutcome
 
-from .conftest import PRACTITIONER_CONFIG, settled
+from .conftest import PRACTITIONER_CONFIG, mother_in_care, open_entry, settled
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
@@ -49,17 +48,7 @@ def library(tmp_path):
 
 @pytest.fixture
 def db(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'practice.db'}"
-    engine = open_database(url)
-    with unit_of_work(engine) as session:
-        clients.create_client(session=session, actor=ACTOR, new=NewClient(code="MOM-1"))
-        episodes.open_episode(
-            session=session,
-            actor=ACTOR,
-            new=NewEpisode(client_code="MOM-1", started_on=date(2026, 10, 1)),
-        )
-    engine.dispose()
-    return url
+    return mother_in_care(f"sqlite:///{tmp_path / 'practice.db'}")
 
 
 def stored_answers(url: str) -> dict[str, tuple[float | None, str | None]]:
@@ -80,16 +69,6 @@ def test_the_reason_is_asked_only_where_the_scale_wants_it(library):
     assert (asking.position, asking.answers) == (1, {"1": None})
 
 
-async def open_sleep_entry(pilot, library) -> None:
-    await settled(pilot)
-    await pilot.press(*"MOM-1", "enter")
-    await settled(pilot)
-    await pilot.press("e")
-    await settled(pilot)
-    await pilot.press(*"sleep3", "enter")
-    await settled(pilot)
-
-
 def make_app(db: str, library) -> HechtApp:
     return HechtApp(
         Backend(db, library, "test:tui", lambda: NOW), Messages("en"), PRACTITIONER_CONFIG
@@ -99,7 +78,7 @@ def make_app(db: str, library) -> HechtApp:
 async def test_minus_asks_the_reason_and_escape_leaves_the_item_unanswered(db, library):
     app = make_app(db, library)
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_sleep_entry(pilot, library)
+        await open_entry(pilot, "MOM-1", "sleep3")
         await pilot.press("-")
         assert type(app.screen).__name__ == "ReasonModal"
         await pilot.press("escape")
@@ -119,7 +98,7 @@ async def test_minus_asks_the_reason_and_escape_leaves_the_item_unanswered(db, l
 async def test_paper_mode_asks_the_reason_of_each_missing_item(db, library):
     app = make_app(db, library)
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_sleep_entry(pilot, library)
+        await open_entry(pilot, "MOM-1", "sleep3")
         await pilot.press("f2", *"-1-", "enter")
         assert "item 1" in str(app.screen.query_one("#form-title").render())
         await pilot.press(*"not filled in", "enter")

@@ -14,11 +14,10 @@ import pytest
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
-from hecht.schema.services import administrations, clients, episodes, visits
 from hecht.tui.app import HechtApp
 from hecht.tui.backend.core import Backend
 from hecht.tui.i18n import Messages
+from tests.schema.conftest import Practice
 
 from .conftest import PRACTITIONER_CONFIG, caseload_shown, settled
 
@@ -32,72 +31,34 @@ def seeded(url: str) -> None:
     engine = open_database(url)
     actor = Actor(user_id=None, access_point="snapshot", clock=lambda: NOW)
     with unit_of_work(engine) as session:
+        practice = Practice(session, actor, LIBRARY)
         for code, name in (
             ("MOM-1", "Mira de Vries"),
             ("DAD-1", "Sam de Vries"),
             ("MOM-2", "Anna Jansen"),
         ):
-            clients.create_client(session=session, actor=actor, new=NewClient(code=code, name=name))
-        couple = clients.create_couple(
-            session=session, actor=actor, first_code="MOM-1", second_code="DAD-1"
+            practice.client(code, name=name)
+        shared = practice.couple(
+            "MOM-1",
+            "DAD-1",
+            date(2026, 10, 1),
+            due_date=date(2027, 2, 10),
+            referral_reasons=["fear_of_childbirth", "relationship_problems"],
         )
-        shared = episodes.open_episode(
-            session=session,
-            actor=actor,
-            new=NewEpisode(
-                couple_id=couple.id,
-                due_date=date(2027, 2, 10),
-                started_on=date(2026, 10, 1),
-                referral_reasons=["fear_of_childbirth", "relationship_problems"],
-            ),
-        )
-        episodes.open_episode(
-            session=session,
-            actor=actor,
-            new=NewEpisode(
-                client_code="MOM-2",
-                due_date=date(2026, 10, 1),
-                birth_date=date(2026, 10, 6),
-                started_on=date(2026, 10, 20),
-                referral_reasons=["traumatic_birth"],
-            ),
+        practice.episode(
+            "MOM-2",
+            date(2026, 10, 20),
+            due_date=date(2026, 10, 1),
+            birth_date=date(2026, 10, 6),
+            referral_reasons=["traumatic_birth"],
         )
         for day, note, who5 in (
             (date(2026, 10, 8), "Intake: angst voor de bevalling besproken.", "2,2,1,1,2"),
             (date(2026, 11, 19), "Ademhaling geoefend; slaap beter.", "3,3,3,2,3"),
         ):
-            visit = visits.record_visit(
-                session=session,
-                actor=actor,
-                new=NewVisit(
-                    episode_lineage_id=shared.lineage_id,
-                    visit_date=day,
-                    attendee_codes=["MOM-1", "DAD-1"],
-                    note=note,
-                ),
-            )
-            draft = administrations.start_administration(
-                session=session,
-                actor=actor,
-                library=LIBRARY,
-                new=NewAdministration(
-                    client_code="MOM-1",
-                    scale_id="who5",
-                    visit_lineage_id=visit.lineage_id,
-                    episode_lineage_id=shared.lineage_id,
-                ),
-            )
-            for item, code in enumerate(who5.split(","), start=1):
-                administrations.record_answer(
-                    session=session,
-                    actor=actor,
-                    library=LIBRARY,
-                    administration_id=draft.id,
-                    item_id=str(item),
-                    code=code,
-                )
-            administrations.complete_administration(
-                session=session, actor=actor, library=LIBRARY, administration_id=draft.id
+            visit = practice.visit(shared, ["MOM-1", "DAD-1"], day, note=note)
+            practice.administer(
+                "MOM-1", "who5", who5, episode=shared, visit_lineage_id=visit.lineage_id
             )
     engine.dispose()
 
@@ -215,43 +176,19 @@ def seeded_trajectory(url: str) -> None:
     engine = open_database(url)
     actor = Actor(user_id=None, access_point="snapshot", clock=lambda: NOW)
     with unit_of_work(engine) as session:
+        practice = Practice(session, actor, LIBRARY)
         for code, name in (("MOM-1", "Mira de Vries"), ("DAD-1", "Sam de Vries")):
-            clients.create_client(session=session, actor=actor, new=NewClient(code=code, name=name))
-        couple = clients.create_couple(
-            session=session, actor=actor, first_code="MOM-1", second_code="DAD-1"
-        )
-        episode = episodes.open_episode(
-            session=session, actor=actor,
-            new=NewEpisode(
-                couple_id=couple.id, due_date=date(2026, 9, 20), birth_date=date(2026, 9, 14),
-                started_on=date(2026, 7, 1), referral_reasons=["fear_of_childbirth"],
-            ),
+            practice.client(code, name=name)
+        episode = practice.couple(
+            "MOM-1", "DAD-1", date(2026, 7, 1), due_date=date(2026, 9, 20),
+            birth_date=date(2026, 9, 14), referral_reasons=["fear_of_childbirth"],
         )  # fmt: skip
         for n, day in enumerate(VISIT_DAYS):
-            visit = visits.record_visit(
-                session=session, actor=actor,
-                new=NewVisit(
-                    episode_lineage_id=episode.lineage_id, visit_date=day,
-                    attendee_codes=["MOM-1", "DAD-1"],
-                ),
-            )  # fmt: skip
-            for (code, scale_id), answers in TRAJECTORY_ANSWERS.items():
-                draft = administrations.start_administration(
-                    session=session, actor=actor, library=LIBRARY,
-                    new=NewAdministration(
-                        client_code=code, scale_id=scale_id, observed_on=day,
-                        visit_lineage_id=visit.lineage_id, episode_lineage_id=episode.lineage_id,
-                    ),
-                )  # fmt: skip
-                items = LIBRARY.get(scale_id).items
-                for item, typed in zip(items, answers[n].split(","), strict=True):
-                    administrations.record_answer(
-                        session=session, actor=actor, library=LIBRARY,
-                        administration_id=draft.id, item_id=item.id, code=typed,
-                    )  # fmt: skip
-                administrations.complete_administration(
-                    session=session, actor=actor, library=LIBRARY, administration_id=draft.id
-                )
+            scales = [
+                (code, scale_id, answers[n])
+                for (code, scale_id), answers in TRAJECTORY_ANSWERS.items()
+            ]
+            practice.visit_with_scales(episode, ["MOM-1", "DAD-1"], day, scales)
     engine.dispose()
 
 
@@ -307,47 +244,26 @@ def seeded_practice(url: str) -> None:
     engine = open_database(url)
     actor = Actor(user_id=None, access_point="snapshot", clock=lambda: NOW)
     with unit_of_work(engine) as session:
+        practice = Practice(session, actor, LIBRARY)
         for code, role, birth, started, reason, scales in MORE:
-            new = NewClient(code=code, name=f"Naam {code}", role=role)
-            clients.create_client(session=session, actor=actor, new=new)
-            episode = episodes.open_episode(
-                session=session,
-                actor=actor,
-                new=NewEpisode(
-                    client_code=code, due_date=date(2027, 3, 1) if birth is None else None,
-                    birth_date=birth, started_on=started, referral_reasons=[reason],
-                ),
-            ).lineage_id  # fmt: skip
+            practice.client(code, role, name=f"Naam {code}")
+            episode = practice.episode(
+                code, started, due_date=date(2027, 3, 1) if birth is None else None,
+                birth_date=birth, referral_reasons=[reason],
+            )  # fmt: skip
             if code == "MOM-3":
                 for day in DAYS:
-                    new_visit = NewVisit(
-                        episode_lineage_id=episode, visit_date=day, attendee_codes=[code],
-                        note=MOM3_NOTE if day == DAYS[-1] else None,
-                    )  # fmt: skip
-                    visits.record_visit(session=session, actor=actor, new=new_visit)
+                    note = MOM3_NOTE if day == DAYS[-1] else None
+                    practice.visit(episode, [code], day, note=note)
             for scale_id, series in scales.items():
                 for day, answers in zip(DAYS, series, strict=False):
-                    administer(session, actor, code, episode, scale_id, answers, day)
+                    practice.administer(code, scale_id, answers, day, episode)
         for alert in alerts.open_alerts(session=session, actor=actor):
             alerts.acknowledge_alert(
                 session=session, actor=actor, alert_id=alert.id,
                 action=AlertAction.SAFETY_PLAN, note="safety plan made together",
             )  # fmt: skip
     engine.dispose()
-
-
-def administer(session, actor, code, episode, scale_id, answers, day) -> None:
-    """Key in and complete one scale, observed on a day."""
-    context = {"session": session, "actor": actor, "library": LIBRARY}
-    new = NewAdministration(
-        client_code=code, scale_id=scale_id, episode_lineage_id=episode, observed_on=day
-    )
-    draft = administrations.start_administration(new=new, **context)
-    for item, typed in enumerate(answers.split(","), start=1):
-        administrations.record_answer(
-            administration_id=draft.id, item_id=str(item), code=typed, **context
-        )
-    administrations.complete_administration(administration_id=draft.id, **context)
 
 
 # --- every screen at 80x24 and 120x36, in English and in Dutch --------------------------------

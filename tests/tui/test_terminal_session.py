@@ -18,6 +18,7 @@ from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewClient, NewEpisode
 from hecht.schema.services import administrations, alerts, clients, episodes, visits
 from hecht.schema.services.trajectories import client_trajectory
+from tests.conftest import in_practice_file as read
 
 from .terminal import TMUX, Terminal, eventually
 
@@ -55,15 +56,6 @@ def practice(practice_copy):
         return practice_copy(folder, practice_file, *codes, couple=couple)
 
     return copy
-
-
-def read(path: Path, work):
-    engine = open_database(f"sqlite:///{path}")
-    try:
-        with unit_of_work(engine) as session:
-            return work(session)
-    finally:
-        engine.dispose()
 
 
 def terminal(tmp_path: Path, language: str = "en", width: int = 120, height: int = 36) -> Terminal:

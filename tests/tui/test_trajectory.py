@@ -16,8 +16,6 @@ from hecht.scales.library import ScaleLibrary, load_library
 from hecht.scales.series import Axis, Observation, build_trajectory, guides
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode, NewVisit
-from hecht.schema.services import administrations, clients, episodes, visits
 from hecht.tui.app import HechtApp
 from hecht.tui.backend.core import Backend
 from hecht.tui.i18n import Messages
@@ -30,6 +28,7 @@ from hecht.tui.views.trajectory_drawing import (
     rows,
 )
 from hecht.tui.widgets.trajectory_chart import Drawing, Series, TrajectoryChart
+from tests.schema.conftest import Practice
 
 from .conftest import PRACTITIONER_CONFIG, settled
 
@@ -58,51 +57,24 @@ MOTHER = {
 PARTNER = {"csi4": ["4,4,4,4", "2,2,2,2", "3,3,2,2"]}  # 16, 8, 10
 
 
-def administer(session, library, code: str, scale_id: str, answers: str, visit, episode) -> None:
-    draft = administrations.start_administration(
-        session=session, actor=ACTOR, library=library,
-        new=NewAdministration(
-            client_code=code, scale_id=scale_id, observed_on=visit.visit_date,
-            visit_lineage_id=visit.lineage_id, episode_lineage_id=episode.lineage_id,
-        ),
-    )  # fmt: skip
-    for item, typed in zip(library.get(scale_id).items, answers.split(","), strict=True):
-        administrations.record_answer(
-            session=session, actor=ACTOR, library=library,
-            administration_id=draft.id, item_id=item.id, code=typed,
-        )  # fmt: skip
-    administrations.complete_administration(
-        session=session, actor=ACTOR, library=library, administration_id=draft.id
-    )
-
-
 def seed(url: str, library: ScaleLibrary, mother: dict, partner: dict) -> None:
     """A couple seen three times around the birth, with the given answers per visit."""
     engine = open_database(url)
     with unit_of_work(engine) as session:
+        practice = Practice(session, ACTOR, library)
         for code, name in (("MOM-1", "Mira de Vries"), ("DAD-1", "Sam de Vries")):
-            clients.create_client(session=session, actor=ACTOR, new=NewClient(code=code, name=name))
-        couple = clients.create_couple(
-            session=session, actor=ACTOR, first_code="MOM-1", second_code="DAD-1"
+            practice.client(code, name=name)
+        episode = practice.couple(
+            "MOM-1", "DAD-1", date(2026, 7, 1), due_date=DUE, birth_date=BIRTH
         )
-        episode = episodes.open_episode(
-            session=session, actor=ACTOR,
-            new=NewEpisode(
-                couple_id=couple.id, due_date=DUE, birth_date=BIRTH, started_on=date(2026, 7, 1)
-            ),
-        )  # fmt: skip
         for n, day in enumerate(VISITS):
-            visit = visits.record_visit(
-                session=session, actor=ACTOR,
-                new=NewVisit(
-                    episode_lineage_id=episode.lineage_id, visit_date=day,
-                    attendee_codes=["MOM-1", "DAD-1"],
-                ),
-            )  # fmt: skip
-            for code, answers in (("MOM-1", mother), ("DAD-1", partner)):
-                for scale_id, per_visit in answers.items():
-                    if per_visit[n] is not None:  # None: not given at this visit
-                        administer(session, library, code, scale_id, per_visit[n], visit, episode)
+            scales = [
+                (code, scale_id, per_visit[n])
+                for code, answers in (("MOM-1", mother), ("DAD-1", partner))
+                for scale_id, per_visit in answers.items()
+                if per_visit[n] is not None  # None: not given at this visit
+            ]
+            practice.visit_with_scales(episode, ["MOM-1", "DAD-1"], day, scales)
     engine.dispose()
 
 
@@ -120,12 +92,14 @@ def table_rows(app: HechtApp) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
 
 
-async def open_trajectory(pilot) -> None:
+async def open_trajectory(pilot) -> TrajectoryChart:
+    """Open MOM-1's dossier from the caseload and her trajectory from there; return its chart."""
     await settled(pilot)
     await pilot.press(*"MOM-1", "enter")
     await settled(pilot)
     await pilot.press("t")
     await settled(pilot)
+    return pilot.app.screen.query_one("#trajectory-chart", TrajectoryChart)
 
 
 @pytest.fixture
@@ -166,8 +140,7 @@ async def test_t_opens_the_chart_and_table_of_the_first_scale_on_the_visit_axis(
 async def test_x_cycles_the_axis_and_the_week_axis_marks_the_birth(couple_db, library):
     app = make_app(couple_db, library)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_trajectory(pilot)
-        chart = app.screen.query_one("#trajectory-chart")
+        chart = await open_trajectory(pilot)
         await pilot.press("x")
         await settled(pilot)
         assert chart.drawing.xlabel == "date"
@@ -192,8 +165,7 @@ async def test_scales_cycle_with_brackets_and_arrows_and_each_shows_its_own_guid
 ):
     app = make_app(couple_db, library)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_trajectory(pilot)
-        chart = app.screen.query_one("#trajectory-chart")
+        chart = await open_trajectory(pilot)
         await pilot.press("]")
         await settled(pilot)
         assert "EPDS" in shown(app, "#trajectory-title")
@@ -216,8 +188,7 @@ async def test_scales_cycle_with_brackets_and_arrows_and_each_shows_its_own_guid
 async def test_many_keys_before_a_frame_cost_one_redraw(couple_db, library):
     app = make_app(couple_db, library)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_trajectory(pilot)
-        chart = app.screen.query_one("#trajectory-chart")
+        chart = await open_trajectory(pilot)
         before = chart.builds
         app.screen.action_next_scale()
         app.screen.action_cycle_axis()
@@ -232,8 +203,7 @@ async def test_many_keys_before_a_frame_cost_one_redraw(couple_db, library):
 async def test_a_resize_rebuilds_the_chart_once_and_repaints_reuse_it(couple_db, library):
     app = make_app(couple_db, library)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_trajectory(pilot)
-        chart = app.screen.query_one("#trajectory-chart")
+        chart = await open_trajectory(pilot)
         before = chart.builds
         await pilot.resize_terminal(100, 36)
         await settled(pilot)
@@ -277,8 +247,7 @@ async def test_partners_further_apart_than_the_reliable_difference_are_flagged(t
     app = make_app(url, library)
     app.privacy = True
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_trajectory(pilot)
-        chart = app.screen.query_one("#trajectory-chart")
+        chart = await open_trajectory(pilot)
         assert [s.label for s in chart.drawing.series] == ["MOM-1", "DAD-1"]  # privacy: codes
         # with change parameters her own 15 -> 9 (-6, beyond 5) is a reliable deterioration too
         (worse,) = chart.drawing.extra
