@@ -335,3 +335,17 @@ def test_u_adds_the_subscales_beside_the_total_on_one_axis():
     assert [s.ys for s in both.series] == [(26.0,), (14.0,), (6.0,), (4.0,), (2.0,)]
     assert both.series[1].label == "Impaired bonding"
     assert both.ylim == alone.ylim == (0, 125)  # the subscales lie within the total's range
+
+
+@pytest.mark.parametrize("axis", list(Axis), ids=lambda axis: axis.value)
+def test_a_scale_whose_only_total_is_invalid_draws_an_empty_chart_beside_its_table(axis):
+    csi4 = load_library(None).get("csi4")
+    seen = [Observation(date(2026, 11, 20), None, {}, visit=1)]  # an item left open: no total
+    scale = ScaleTrajectory(csi4, build_trajectory(csi4, seen), None, (), guides(csi4))
+    text = Messages("en")
+    assert str(rows(scale, text)[0][2]) == "invalid"
+    chart = TrajectoryChart()
+    chart.drawing = drawing(scale, axis, False, ["K1"], text)
+    assert all(series.xs for series in chart.drawing.series + chart.drawing.points)
+    built = chart.build(60, 18, "dark")  # plotext failed on a line without a point
+    assert "K1" not in built.plain  # no legend for a line that is not there

@@ -149,7 +149,7 @@ def _lines(
         line = scale.partner.line(axis)
         partner = who[1] if len(who) > 1 else None
         found.append(Series(line.xs, line.ys, PARTNER, LINE_MARKER, partner))
-    return found
+    return [series for series in found if series.xs]  # no valid total yet: no line to draw
 
 
 def _markers(scale: ScaleTrajectory, axis: Axis, text: Messages) -> list[Series]:
