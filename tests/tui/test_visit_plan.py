@@ -29,6 +29,17 @@ def test_fear_of_childbirth_adds_fobs_epds_who5_and_csi4_for_both_partners_perso
     ]
 
 
+def test_after_the_birth_fear_of_childbirth_no_longer_asks_the_fear_of_the_approaching_birth():
+    protocols = Protocols(intake=["who5"])
+    after = Moment({"MOM": "mother", "DAD": "partner"}, Phase.POSTPARTUM)
+    steps = battery(
+        protocols, VisitKind.INTAKE, LIBRARY, "MOM", ["MOM", "DAD"], ["fear_of_childbirth"], after
+    )
+    assert "fobs" not in {step.scale_id for step in steps}
+    partner = [step.scale_id for step in steps if step.client_code == "DAD"]
+    assert partner == ["epds", "who5", "csi4"]
+
+
 def test_an_ordinary_visit_keeps_its_own_battery_whatever_the_referral():
     protocols = Protocols(visit=["who5"])
     steps = battery(
@@ -110,6 +121,7 @@ def test_every_built_in_scale_written_for_one_parent_or_phase_says_which():
         if definition.parent or definition.phase
     }
     assert written_for == {
+        "fobs": (None, "pregnant"),  # about the approaching birth, asked of either parent
         "maas": ("mother", "pregnant"),
         "paas": ("partner", "pregnant"),
         "prfq": (None, "postpartum"),
