@@ -313,9 +313,11 @@ def test_db_status_on_a_damaged_file_exits_2_with_what_is_wrong(capsys, practice
     assert code == 2 and "cannot be read" in err and "hecht restore" in err
 
 
-def test_a_database_url_hecht_cannot_use_is_refused_with_exit_2(capsys):
-    code, _, err = run(capsys, "--db", "bogus://somewhere", "caseload")
-    assert code == 2 and "not a database Hecht can use" in err
+@pytest.mark.parametrize("url", ["bogus://somewhere", "mysql://x/y", "oracle+cx://h/db", "://x"])
+@pytest.mark.parametrize("command", [["caseload"], ["db", "status"], ["audit", "verify"]])
+def test_a_database_url_hecht_cannot_use_is_refused_with_exit_2(capsys, url, command):
+    code, _, err = run(capsys, "--lang", "en", "--db", url, *command)
+    assert code == 2 and "not a database Hecht can use" in err and "unexpected" not in err
 
 
 @pytest.mark.parametrize("command", [["caseload"], ["db", "status"], ["audit", "verify"]])

@@ -212,6 +212,10 @@ def check_location(url: str, messages: Messages, *, may_create: bool) -> None:
     unlock(path, messages)
 
 
+USABLE_BACKENDS = ("sqlite", "postgresql")
+"""The databases Hecht stores in; any other URL is refused before a driver is looked for."""
+
+
 def refuse_bad_location(url: str, messages: Messages, *, may_create: bool) -> None:
     """Refuse an SQLite database that is a folder, lies in a missing folder, or is missing.
 
@@ -220,8 +224,18 @@ def refuse_bad_location(url: str, messages: Messages, *, may_create: bool) -> No
     empty) file.
 
     Raises:
-        UsageError: naming the path, what is wrong and how to go on.
+        UsageError: naming the path, what is wrong and how to go on; or the URL of a database
+            Hecht does not store in (only SQLite and PostgreSQL).
     """
+    backend = url.split("://", 1)[0].split("+", 1)[0].lower() if "://" in url else "sqlite"
+    if backend not in USABLE_BACKENDS:
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            shown = shown_database(url)
+        except ArgumentError:  # not even a URL: its scheme is what is wrong
+            shown = f"{backend}://…"
+        raise UsageError(messages("db.error.bad_url", url=shown))
     path = sqlite_file(url)
     if path is None:
         return
