@@ -233,3 +233,26 @@ def test_without_a_name_given_enter_stores_nothing_and_says_why(db, isolated_con
         run_enter(*args(db, "who5", config=Config()), Scripted([""]))
     assert state(db) == ([], [], [])
     assert not (isolated_config / "config.toml").exists()
+
+
+def test_without_a_terminal_enter_stores_nothing_and_says_it_needs_one(db, capsys, monkeypatch):
+    """Keys piped into ``hecht enter`` were taken as answers, then it stopped with exit 130."""
+    from hecht.tui.cli.main import main
+
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    code = main(["--lang", "en", "--db", db, "enter", "A1", "who5"])
+    err = capsys.readouterr().err
+    assert code == 2 and "asks each item at a terminal" in err and "hecht import-csv" in err
+    assert state(db) == ([], [], [])
+
+
+def test_without_a_terminal_init_writes_nothing_and_says_it_needs_one(
+    capsys, monkeypatch, isolated_config
+):
+    from hecht.tui.cli.main import main
+
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    code = main(["--lang", "en", "init"])
+    err = capsys.readouterr().err
+    assert code == 2 and "asks the settings at a terminal" in err
+    assert not (isolated_config / "config.toml").exists()

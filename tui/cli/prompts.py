@@ -33,6 +33,10 @@ class Prompter(Protocol):
         """Show a line."""
 
 
+class NoTerminal(Exception):
+    """Questions were to be asked, but no terminal is there to answer them (piped input)."""
+
+
 class QuestionaryPrompter:
     """The real terminal, through questionary.
 
@@ -44,8 +48,19 @@ class QuestionaryPrompter:
     def __init__(self, words: PromptWords = ENGLISH) -> None:
         self.words = words
 
+    @staticmethod
+    def _at_terminal() -> None:
+        """Raise NoTerminal before a question without a terminal: keys piped in would be read
+        as answers, a menu's escape codes written to a file."""
+        import sys
+
+        if not all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout)):
+            raise NoTerminal
+
     def select(self, message: str, choices: Sequence[tuple[str, str]]) -> str | None:
         import questionary
+
+        self._at_terminal()
 
         options = [
             questionary.Choice(title, value=value, shortcut_key=shortcut(value))
@@ -66,6 +81,8 @@ class QuestionaryPrompter:
     def checkbox(self, message: str, choices: Sequence[tuple[str, str, bool]]) -> list[str] | None:
         import questionary
 
+        self._at_terminal()
+
         options = [
             questionary.Choice(title, value=value, checked=on) for value, title, on in choices
         ]
@@ -82,14 +99,19 @@ class QuestionaryPrompter:
     def text(self, message: str, default: str = "") -> str | None:
         import questionary
 
+        self._at_terminal()
+
         typed: str | None = questionary.text(message, default=default).unsafe_ask()
         return typed
 
     def confirm(self, message: str, default: bool = True) -> bool | None:
+        self._at_terminal()
         return ask_yes_no(message, default, self.words)
 
     def password(self, message: str) -> str | None:
         import questionary
+
+        self._at_terminal()
 
         typed: str | None = questionary.password(message).unsafe_ask()
         return typed

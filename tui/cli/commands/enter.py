@@ -14,7 +14,7 @@ import click
 from hecht.tui.cli.commands.group import database_options, invocation
 from hecht.tui.cli.errors import UsageError
 from hecht.tui.cli.invocation import Invocation, storage_faults_refused
-from hecht.tui.cli.prompts import MISSING, Prompter, QuestionaryPrompter
+from hecht.tui.cli.prompts import MISSING, NoTerminal, Prompter, QuestionaryPrompter
 from hecht.tui.cli.yes_no import prompt_words
 from hecht.tui.i18n import Messages
 
@@ -24,7 +24,7 @@ def commands(messages: Messages) -> dict[str, click.Command]:
 
     @click.command(help=messages("help.enter"))
     @click.argument("code", metavar=messages("metavar.code"))
-    @click.argument("scale", metavar=messages("metavar.scale"), required=False)
+    @click.argument("scale", metavar=f"[{messages('metavar.scale')}]", required=False)
     @database_options(messages)
     def enter(code: str, scale: str | None, db: str | None, demo: bool) -> int:
         return run_enter(invocation(db, demo), code, scale)
@@ -75,12 +75,17 @@ def run_enter(
 
     messages = invocation.messages
     ask = prompter or QuestionaryPrompter(prompt_words(messages))
-    invocation.require_practitioner(ask)
-    backend = open_backend(invocation)
+    try:
+        invocation.require_practitioner(ask)
+        backend = open_backend(invocation)
+    except NoTerminal:  # the name was to be asked
+        raise UsageError(messages("enter.error.needs_terminal")) from None
     try:
         # reading the client or the drafts, before any answer, may meet a storage fault
         with storage_faults_refused(invocation.database_url(), messages):
             return EntryFlow(backend, messages, ask).run(code, scale)
+    except NoTerminal:  # at the first question: nothing was stored
+        raise UsageError(messages("enter.error.needs_terminal")) from None
     except ServiceError as error:
         raise UsageError(service_error_text(error, messages)) from None
     except UnknownScaleError as error:

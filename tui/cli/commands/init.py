@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import click
 
+from hecht.tui.cli.errors import UsageError
 from hecht.tui.cli.invocation import Invocation
-from hecht.tui.cli.prompts import Prompter, QuestionaryPrompter
+from hecht.tui.cli.prompts import NoTerminal, Prompter, QuestionaryPrompter
 from hecht.tui.cli.yes_no import prompt_words
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
@@ -19,7 +20,10 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     def init() -> int:
         found = click.get_current_context().find_object(Invocation)
         assert found is not None
-        return run_init(found.config, messages)
+        try:
+            return run_init(found.config, messages)
+        except NoTerminal:  # at the first question: nothing was written
+            raise UsageError(messages("init.error.needs_terminal")) from None
 
     return {"init": init}
 
