@@ -67,6 +67,9 @@ class CaseSummary:
     alerts: list[AlertLine]
     note_opening: list[str]
     signals: list[Signal]
+    note_withheld: bool = False
+    """The note's lines are left out: a pseudonymised summary carries no free text (a note may
+    name the client, the partner or the child)."""
 
 
 def _weeks(today: date, then: date | None) -> int | None:
@@ -107,11 +110,15 @@ def _alerts(session: Session, client_id: int, today: date) -> list[AlertLine]:
     from hecht.schema.tables import Administration
 
     query = (
-        select(Alert, Administration.scale_id)
+        select(Alert, Administration.scale_id, Administration.lineage_id)
         .join(Administration, col(Administration.id) == Alert.administration_id)
         .where(Alert.client_id == client_id)
         .order_by(col(Alert.raised_at))
     )
+    kept = {  # a form retracted as entered in error (for another client, say) takes its alerts
+        row.lineage_id
+        for row in current_rows(session, Administration, Administration.client_id == client_id)
+    }
     return [
         AlertLine(
             scale_id=scale_id,
@@ -121,7 +128,8 @@ def _alerts(session: Session, client_id: int, today: date) -> list[AlertLine]:
             acknowledged=alert.acknowledged_at is not None,
             action=alert.action,
         )
-        for alert, scale_id in session.exec(query)
+        for alert, scale_id, lineage_id in session.exec(query)
+        if lineage_id in kept
     ]
 
 
@@ -204,6 +212,8 @@ def supervision_packet(
 
 
 def _without_name(summary: CaseSummary) -> CaseSummary:
+    """The summary without the client's name, nor the free text of a note that may hold names."""
     from dataclasses import replace
 
-    return replace(summary, name=None)
+    withheld = bool(summary.note_opening)
+    return replace(summary, name=None, note_opening=[], note_withheld=withheld)

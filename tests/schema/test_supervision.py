@@ -43,7 +43,12 @@ def test_signalled_clients_come_first_and_carry_their_trajectory(practice):
     [who5] = zulu.scores
     assert (who5.series, who5.baseline, who5.latest, who5.change) == ([72, 40], 72, 40, -32)
     assert (who5.category, who5.reliable) == ("deteriorated", True)
-    assert zulu.note_opening == ["First line.", "Second line.", "Third."]
+    assert (zulu.note_opening, zulu.note_withheld) == ([], True)  # free text may name people
+    named = supervision_packet(
+        session=practice.session, actor=practice.actor, library=practice.library, names=True
+    )
+    assert named[0].note_opening == ["First line.", "Second line.", "Third."]
+    assert not named[0].note_withheld
     assert (zulu.week, zulu.weeks_in_care, zulu.weeks_since_last_visit) == ("Z30", 12, 0)
     assert zulu.referral_reasons == ["fear_of_childbirth"]
 
@@ -62,3 +67,21 @@ def test_names_stay_out_unless_asked_for(practice):
         session=practice.session, actor=practice.actor, library=practice.library, names=True
     )
     assert (hidden[0].name, shown[0].name) == (None, "Anna Jansen")
+
+
+def test_an_alert_of_a_form_retracted_as_entered_in_error_leaves_the_summary(practice):
+    from hecht.schema.services.administrations import retract_administration
+
+    practice.client("MOM")
+    episode = practice.episode("MOM", SEPT, due_date=date(2027, 2, 1))
+    kept = practice.administer("MOM", "epds", "0,0,0,0,0,0,0,0,0,1", SEPT, episode)
+    wrong = practice.administer("MOM", "epds", "0,0,0,0,0,0,0,0,0,2", NOV20, episode)
+    retract_administration(
+        session=practice.session, actor=practice.actor, lineage_id=wrong.lineage_id,
+        reason="entered for the wrong client",
+    )  # fmt: skip
+    [summary] = supervision_packet(
+        session=practice.session, actor=practice.actor, library=practice.library
+    )
+    assert kept.alerts and wrong.alerts  # both forms raised one: only the kept form's is listed
+    assert [(alert.scale_id, alert.item) for alert in summary.alerts] == [("epds", "10")]

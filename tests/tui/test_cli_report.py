@@ -178,7 +178,8 @@ def test_a_client_section_holds_the_episode_signals_scores_alerts_and_note(capsy
     assert "| WHO-5 | 72 | 40 | poor wellbeing | -32 | reliably deteriorated |" in zulu
     assert "| EPDS | 19 | 19 | probable depression | — | one administration: no change yet" in zulu
     assert "**EPDS item 10 (urgent), this week: OPEN, not yet acknowledged**" in zulu
-    assert "> Slept badly.\n> Worried about the birth." in zulu
+    assert "Slept badly" not in out  # a note is free text: not in a pseudonymised packet
+    assert "Left out: a note is free text and may name people (`--names` includes" in zulu
     alpha = out.split("## ALPHA")[1]
     assert "EPDS item 10 (urgent), this week: acknowledged (Safety plan agreed)" in alpha
     assert "| WHO-5 | 40 | 72 | no sign of poor wellbeing | +32 | recovered |" in alpha
@@ -188,6 +189,7 @@ def test_names_appear_only_with_names_and_the_packet_says_so(capsys, report_db):
     _, out, _ = run(capsys, "--db", report_db, "report", "supervision", "--names")
     assert "## ZULU — Anna Jansen" in out
     assert "· with names (contains client names at your request" in out
+    assert "> Slept badly.\n> Worried about the birth." in out
 
 
 def test_plain_text_draws_each_trend_in_unicode_blocks(capsys, report_db):

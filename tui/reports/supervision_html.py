@@ -106,7 +106,7 @@ def _case(case: Any, text: ReportText, single: bool) -> list[str]:
         f"<h3>{esc(text('report.heading.note'))}</h3>",
         f"<blockquote>{note}</blockquote>"
         if note
-        else f'<p class="quiet">{esc(text("report.no_note"))}</p>',
+        else f'<p class="quiet">{esc(text(parts.no_note_key(case)))}</p>',
         "</section>",
     ]
 

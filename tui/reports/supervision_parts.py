@@ -101,6 +101,11 @@ def score_rows(summary: Any, text: ReportText) -> list[ScoreRow]:
     return rows
 
 
+def no_note_key(summary: Any) -> str:
+    """What stands under the note's heading without its lines: none written, or left out."""
+    return "report.note_withheld" if summary.note_withheld else "report.no_note"
+
+
 def alert_lines(summary: Any, text: ReportText) -> list[tuple[bool, str]]:
     """Return each alert in words and whether it is still open."""
     found = []

@@ -65,7 +65,7 @@ def _md_case(case: Any, text: ReportText) -> list[str]:
         text("report.no_alerts")
     ]
     lines += ["", f"### {text('report.heading.note')}", ""]
-    lines += [f"> {md_line(line)}" for line in case.note_opening] or [text("report.no_note")]
+    lines += [f"> {md_line(line)}" for line in case.note_opening] or [text(parts.no_note_key(case))]
     return [*lines, ""]
 
 
@@ -116,7 +116,7 @@ def _text_case(case: Any, text: ReportText) -> list[str]:
         f"  {text('report.no_alerts')}"
     ]
     lines += ["", text("report.heading.note")]
-    lines += [f"  | {line}" for line in case.note_opening] or [f"  {text('report.no_note')}"]
+    lines += [f"  | {line}" for line in case.note_opening] or [f"  {text(parts.no_note_key(case))}"]
     return [*lines, ""]
 
 

@@ -191,7 +191,9 @@ class SupervisionScreen(HechtScreen[None]):
         alerts = [alert_text(a, self._short_name(a.scale_id), text) for a in summary.alerts]
         widgets += self._section("alerts", alerts, "no_alerts")
         notes = list(summary.note_opening)
-        widgets += self._section("note", notes, "no_note")
+        widgets += self._section(
+            "note", notes, "note_withheld" if summary.note_withheld else "no_note"
+        )
         return widgets
 
     def _episode_line(self, summary: Any) -> str:
