@@ -9,7 +9,7 @@ from sqlmodel import Session, col, or_
 
 from hecht.scales.perinatal import PerinatalWeek, perinatal_week
 from hecht.schema.context import Actor
-from hecht.schema.errors import InvalidInputError, NotFoundError
+from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
 from hecht.schema.inputs import NewEpisode
 from hecht.schema.readmodels import EpisodeRead, read_of
 from hecht.schema.services.clients import client_row, couple_of
@@ -105,6 +105,36 @@ def new_episode_row(new: NewEpisode, client_id: int | None, actor: Actor, now: d
     )
 
 
+def refuse_second_open_episode(session: Session, client: Client) -> None:
+    """Refuse a new episode for a client already in an open one, their own or their couple's.
+
+    The caseload, the signals and a visit's battery follow a client's one open episode: a
+    second would hide the first one's visits and signals (a decline no longer shown).
+
+    A destroyed dossier's care is over: its couple's episode does not count for it.
+
+    Raises:
+        ConflictError: naming the client and since when the open episode runs.
+    """
+    assert client.id is not None
+    if client.destroyed_at is not None:
+        return
+    couple = couple_of(session, client.id)
+    owner = col(Episode.client_id) == client.id
+    if couple is not None:
+        owner = or_(owner, col(Episode.couple_id) == couple.id)
+    active = col(Episode.episode_status) == EpisodeStatus.ACTIVE.value
+    running = current_rows(session, Episode, owner, active)
+    if running:
+        since = min(episode.started_on for episode in running)
+        raise ConflictError(
+            f"client '{client.code}' is already in an open episode (since {since}): close it first",
+            field="client_code",
+            reason="open_episode",
+            details={"given": client.code, "since": since},
+        )
+
+
 def open_episode(*, session: Session, actor: Actor, new: NewEpisode) -> EpisodeRead:
     """Open an episode for one client or for a couple (exactly one of the two)."""
     if (new.client_code is None) == (new.couple_id is None):
@@ -116,9 +146,16 @@ def open_episode(*, session: Session, actor: Actor, new: NewEpisode) -> EpisodeR
     check_dates(now.date(), new.due_date, new.birth_date)
     client_id = None
     if new.client_code is not None:
-        client_id = client_row(session, new.client_code).id
-    elif session.get(Couple, new.couple_id) is None:
-        raise NotFoundError(f"there is no couple {new.couple_id}", field="couple_id")
+        client = client_row(session, new.client_code)
+        client_id, members = client.id, [client]
+    else:
+        couple = session.get(Couple, new.couple_id)
+        if couple is None:
+            raise NotFoundError(f"there is no couple {new.couple_id}", field="couple_id")
+        ids = (couple.first_client_id, couple.second_client_id)
+        members = [member for n in ids if (member := session.get(Client, n)) is not None]
+    for member in members:
+        refuse_second_open_episode(session, member)
     episode = new_episode_row(new, client_id, actor, now)
     start_lineage(session, episode)
     _audit(session, actor, episode, AuditKind.CREATE)

@@ -163,12 +163,10 @@ class PracticeMachine(RuleBasedStateMachine):
 
     # Episodes.
 
-    @precondition(lambda self: self.model.living() or self.model.couples)
+    @precondition(lambda self: self.model.free_owners())
     @rule(data=st.data(), referral=WORDS)
     def open_episode(self, data: st.DataObject, referral: str) -> None:
-        owners = [("client", c) for c in self.model.living()]
-        owners += [("couple", i) for i in sorted(self.model.couples)]
-        kind, who = data.draw(st.sampled_from(owners))
+        kind, who = data.draw(st.sampled_from(self.model.free_owners()))
         new = NewEpisode(
             client_code=who if kind == "client" else None,
             couple_id=who if kind == "couple" else None,

@@ -71,6 +71,29 @@ class Practice:
         paired = {code for pair in self.couples.values() for code in pair}
         return [code for code in self.living() if code not in paired]
 
+    def in_open_episode(self, code: str) -> bool:
+        """Whether a living client is in an episode of their own or their couple's (the model
+        closes none): a second one is refused."""
+        if self.clients[code][1]:
+            return False
+        couples = {n for n, pair in self.couples.items() if code in pair}
+        return any(
+            record.owner == ("client", code)
+            or (record.owner[0] == "couple" and record.owner[1] in couples)
+            for record in self.episodes.values()
+        )
+
+    def free_owners(self) -> list[tuple[str, Any]]:
+        """Who may open an episode: a living client, or a couple, not yet in one."""
+        owners: list[tuple[str, Any]] = [
+            ("client", code) for code in self.living() if not self.in_open_episode(code)
+        ]
+        return owners + [
+            ("couple", n)
+            for n, pair in sorted(self.couples.items())
+            if not any(self.in_open_episode(code) for code in pair)
+        ]
+
     def adms(self, status: str) -> list[int]:
         return sorted(k for k, r in self.administrations.items() if r.current.status == status)
 

@@ -188,3 +188,24 @@ def test_a_visit_holding_a_scale_is_retracted_only_after_the_scale(engine, actor
             visits.visit_history(session=session, actor=actor, lineage_id=visit)[-1].record_status
             == "retracted"
         )
+
+
+def test_a_client_in_an_open_episode_cannot_be_given_a_second_one_own_or_as_a_couple(practice):
+    """A second open episode hid the first one's visits and signals from the caseload."""
+    from hecht.schema.errors import ConflictError
+    from hecht.schema.services import clients
+
+    practice.client("MOM")
+    practice.client("DAD")
+    practice.episode("MOM", date(2026, 10, 1))
+    with pytest.raises(ConflictError, match="'MOM' is already in an open episode") as refused:
+        practice.episode("MOM", date(2026, 11, 1))
+    assert (refused.value.reason, refused.value.details["since"]) == (
+        "open_episode",
+        date(2026, 10, 1),
+    )
+    with pytest.raises(ConflictError, match="'MOM' is already in an open episode"):
+        practice.couple("MOM", "DAD", date(2026, 11, 1))
+    dad = clients.client_row(practice.session, "DAD")
+    assert clients.couple_of(practice.session, dad.id) is not None  # only the episode refused
+    practice.episode("DAD", date(2026, 11, 2))  # his own care is not hers

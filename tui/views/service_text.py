@@ -6,9 +6,11 @@ The storage layer says which field is wrong and why as codes (``ServiceError.fie
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from hecht.tui.i18n import Messages
+from hecht.tui.views.formatting import formatter
 
 FIELD_REASONS = ("pattern", "one_of", "invalid")
 """The reasons whose wording is followed by what the field expects."""
@@ -24,7 +26,12 @@ def service_error_text(error: Any, messages: Messages) -> str:
     reason = getattr(error, "reason", None)
     if reason is None or f"input.{reason}" not in messages.keys():
         return str(error)
-    details = {"given": "", "limit": "", "choices": "", **error.details}
+    day = formatter(messages.language).date
+    given = {
+        name: day(value) if isinstance(value, date) else value
+        for name, value in error.details.items()
+    }
+    details = {"given": "", "limit": "", "choices": "", **given}
     expected = messages.get(f"input.expect.{error.field}", "")
     text = messages(f"input.{reason}", field=field_label(error.field or "", messages), **details)
     return f"{text}; {expected}" if expected and reason in FIELD_REASONS else text
