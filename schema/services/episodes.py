@@ -43,26 +43,38 @@ def episode_read(episode: Episode) -> EpisodeRead:
 
 
 def check_dates(today: date, due_date: date | None, birth_date: date | None) -> None:
-    """Refuse impossible due and birth dates, naming the field."""
+    """Refuse impossible due and birth dates, naming the field (``reason`` says which rule)."""
     if due_date is not None and due_date > today + timedelta(weeks=MAX_WEEKS_TO_DUE_DATE):
         raise InvalidInputError(
             f"due_date: {due_date} is more than {MAX_WEEKS_TO_DUE_DATE} weeks away; check the year",
             field="due_date",
+            reason="due_too_far",
+            details={"given": due_date, "limit": MAX_WEEKS_TO_DUE_DATE},
         )
     if birth_date is not None and birth_date > today + timedelta(days=1):
-        raise InvalidInputError(f"birth_date: {birth_date} lies in the future", field="birth_date")
+        raise InvalidInputError(
+            f"birth_date: {birth_date} lies in the future",
+            field="birth_date",
+            reason="birth_in_future",
+            details={"given": birth_date},
+        )
     if due_date is not None and birth_date is not None:
+        dates = {"given": birth_date, "due": due_date}
         if birth_date < due_date - EARLIEST_BIRTH_BEFORE_DUE:
             raise InvalidInputError(
                 f"birth_date: {birth_date} is more than 24 weeks before the due date "
                 f"{due_date}; check both dates",
                 field="birth_date",
+                reason="birth_too_early",
+                details={**dates, "limit": EARLIEST_BIRTH_BEFORE_DUE.days // 7},
             )
         if birth_date > due_date + LATEST_BIRTH_AFTER_DUE:
             raise InvalidInputError(
                 f"birth_date: {birth_date} is more than 6 weeks after the due date "
                 f"{due_date}; check both dates",
                 field="birth_date",
+                reason="birth_too_late",
+                details={**dates, "limit": LATEST_BIRTH_AFTER_DUE.days // 7},
             )
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from hecht.schema.errors import InvalidInputError
 from hecht.schema.inputs import NewClient, NewEpisode, validated
+from hecht.schema.services.episodes import check_dates
 from hecht.tui.i18n import Messages
 from hecht.tui.views.service_text import service_error_text
 
@@ -88,3 +91,39 @@ def test_a_code_already_in_use_is_refused_in_the_users_language(tmp_path):
         "en": "code MOM-01 is already in use: choose another code",
         "nl": "code MOM-01 is al in gebruik: kies een andere code",
     }
+
+
+@pytest.mark.parametrize(
+    ("due", "birth", "english", "dutch"),
+    [
+        (
+            date(2028, 6, 1), None,
+            "due date: 1 Jun 2028 is more than 45 weeks away; check the year",
+            "uitgerekende datum: 01-06-2028 ligt meer dan 45 weken vooruit; controleer het jaar",
+        ),
+        (
+            None, date(2026, 12, 10),
+            "birth date: 10 Dec 2026 lies in the future",
+            "geboortedatum: 10-12-2026 ligt in de toekomst",
+        ),
+        (
+            date(2027, 3, 1), date(2026, 9, 1),
+            "birth date: 1 Sept 2026 is more than 24 weeks before the due date 1 Mar 2027",
+            "geboortedatum: 01-09-2026 ligt meer dan 24 weken vóór de uitgerekende datum "
+            "01-03-2027",
+        ),
+        (
+            date(2026, 9, 1), date(2026, 11, 1),
+            "birth date: 1 Nov 2026 is more than 6 weeks after the due date 1 Sept 2026",
+            "geboortedatum: 01-11-2026 ligt meer dan 6 weken na de uitgerekende datum 01-09-2026",
+        ),
+    ],
+)  # fmt: skip
+def test_impossible_episode_dates_are_refused_in_the_users_words_and_date_format(
+    due, birth, english, dutch
+):
+    """The episode form showed the storage layer's English, with field names and ISO dates."""
+    with pytest.raises(InvalidInputError) as refused:
+        check_dates(date(2026, 12, 2), due, birth)
+    assert english in service_error_text(refused.value, Messages("en"))
+    assert dutch in service_error_text(refused.value, Messages("nl"))
