@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import stat
 from contextlib import closing
 from pathlib import Path
 
@@ -225,6 +226,25 @@ def test_init_refuses_two_different_passphrases_and_writes_nothing(tmp_path):
     with pytest.raises(UsageError, match="differ"):
         run_init(Config(), Messages("en"), Scripted(answers))
     assert not config_path().exists() and not database.exists()
+
+
+def test_init_makes_the_named_folder_when_agreed_then_the_encrypted_database_in_it(tmp_path):
+    """The folder was missing: init wrote its settings, refused the database, and the next start
+    made it unencrypted."""
+    from hecht.tui.cli.commands.init import run_init
+    from hecht.tui.config import Config, config_path
+
+    database = tmp_path / "new folder" / "praktijk.db"
+    answers = ["Mira", "en", str(database), ["who5"], ["who5"], True, True, PASSPHRASE, PASSPHRASE]
+    prompts = Scripted(answers)
+    assert run_init(Config(), Messages("en"), prompts) == 0
+    assert any("does not exist yet" in shown for shown in prompts.shown)
+    assert is_encrypted(database) and config_path().exists()
+    assert stat.S_IMODE(database.parent.stat().st_mode) == 0o700
+    declined = tmp_path / "typo" / "praktijk.db"
+    answers = ["Mira", "en", str(declined), ["who5"], ["who5"], False]
+    assert run_init(Config(), Messages("en"), Scripted(answers)) == 0
+    assert not declined.parent.exists()
 
 
 def test_init_creates_an_encrypted_database_when_asked(tmp_path):

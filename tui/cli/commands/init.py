@@ -62,11 +62,33 @@ def run_init(config: Config, messages: Messages, prompter: Prompter | None = Non
             "protocols": Protocols(intake=intake, visit=visit, closing=intake),
         }
     )
+    if not folder_ready(updated.database, messages, ask):
+        ask.say(messages("init.cancelled"))
+        return 0
     passphrase = ask_encryption(updated.database, messages, ask)
-    ask.say(messages("init.written", path=save_config(updated)))
-    if passphrase is not None:
+    if passphrase is not None:  # before the settings: a failure leaves no plain database later
         encrypt(updated.database, passphrase, messages, ask)
+    ask.say(messages("init.written", path=save_config(updated)))
     return 0
+
+
+def folder_ready(database: str | None, messages: Messages, ask: Prompter) -> bool:
+    """Make the folder of a new SQLite database: Hecht's own data folder as it does on a first
+    start, a folder the user named only when they agree (a mistyped path makes no folder)."""
+    from hecht.schema.db.engine import database_url, default_database_path
+    from hecht.schema.exchange.files import PRIVATE_FOLDER, private_folder
+    from hecht.tui.cli.invocation import sqlite_file
+
+    path = sqlite_file(database_url(database))
+    if path is None or path.parent.is_dir():
+        return True
+    if path.parent == default_database_path().parent:
+        private_folder(path.parent)
+        return True
+    if not ask.confirm(messages("init.create_folder", folder=path.parent), default=True):
+        return False
+    path.parent.mkdir(parents=True, mode=PRIVATE_FOLDER)
+    return True
 
 
 def ask_encryption(database: str | None, messages: Messages, ask: Prompter) -> str | None:
