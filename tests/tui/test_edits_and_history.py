@@ -179,6 +179,23 @@ async def test_with_several_open_alerts_a_chooses_which_one_to_acknowledge(db):
     assert by_scale["phq9"].alerts[0].action_note == "crisis plan checked"
 
 
+async def test_an_alert_opened_from_the_dossier_closes_with_escape_and_stays_open(db):
+    """Raised by an answer an alert cannot be waved away; opened later with a, Escape goes back
+    (before, only acknowledging or quitting Hecht left it)."""
+    read(db, lambda s: raise_alert(s, "epds", "10"))
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_dossier(pilot)
+        await pilot.press("a")
+        await settled(pilot)
+        assert type(app.screen).__name__ == "AlertModal"
+        await pilot.press("escape")
+        await settled(pilot)
+        assert type(app.screen).__name__ == "DossierScreen"
+    still_open = read(db, lambda s: alerts.open_alerts(session=s, actor=ACTOR, code="MOM-1"))
+    assert len(still_open) == 1 and still_open[0].acknowledged_at is None
+
+
 async def test_a_key_pressed_while_the_dossier_loads_acts_when_it_arrives(db):
     read(db, lambda s: Practice(s, ACTOR, LIBRARY).draft("MOM-1", "who5", {"1": "4", "2": "4"}))
     app = make_app(db)

@@ -61,9 +61,11 @@ class ActionList(PlainOptions):
 
 
 class AlertModal(HechtModal[AlertRead | None]):
-    """A critical answer: mark the actions taken, say what was done, confirm; Escape does not close.
+    """A critical answer: mark the actions taken, say what was done, confirm.
 
-    Returns the acknowledged alert.
+    Raised by an answer, Escape does not close it. Opened from the dossier to acknowledge an
+    alert still open (``later``), Escape closes it and the alert stays open, as it was.
+    Returns the acknowledged alert (None when closed unacknowledged).
     """
 
     BINDINGS = [
@@ -73,8 +75,11 @@ class AlertModal(HechtModal[AlertRead | None]):
         ),
     ]
 
-    def __init__(self, alert: AlertRead, message: str, scale: str = "") -> None:
+    def __init__(
+        self, alert: AlertRead, message: str, scale: str = "", *, later: bool = False
+    ) -> None:
         super().__init__()
+        self.later = later
         self.alert = alert
         self.message = message
         self.scale = scale
@@ -110,7 +115,10 @@ class AlertModal(HechtModal[AlertRead | None]):
             )
 
     def action_refuse_escape(self) -> None:
-        """An alert cannot be waved away."""
+        """An alert just raised cannot be waved away; one opened later closes, still open."""
+        if self.later:
+            self.dismiss(None)
+            return
         self.query_one("#alert-hint", Plain).update(self.text("alert.cannot_dismiss"))
 
     @on(Input.Submitted, "#alert-note")

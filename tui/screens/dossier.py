@@ -330,7 +330,7 @@ class DossierScreen(HechtScreen[None]):
         from hecht.tui.dialogs.alert import AlertModal
 
         scale, message = self._alert_rule(alert)
-        self.app.push_screen(AlertModal(alert, message, scale))
+        self.app.push_screen(AlertModal(alert, message, scale, later=True))
 
     def action_edit_client(self) -> None:
         """Correct the client's name, birth year, language or contact."""
