@@ -40,6 +40,13 @@ def run(capsys, *argv):
     return code, out, err
 
 
+def test_db_upgrade_of_a_current_schema_says_nothing_was_changed(capsys, db):
+    """It said "schema upgraded to 0012" when there was nothing to upgrade."""
+    code, out, _ = run(capsys, "--lang", "en", "--db", db, "db", "upgrade")
+    assert code == 0 and "the schema is current already" in out and "nothing was changed" in out
+    assert "upgraded" not in out
+
+
 def test_db_status_reports_a_current_schema_and_the_practices_client_code_system(capsys, db):
     code, out, _ = run(capsys, "--db", db, "db", "status", "--json")
     assert code == 0

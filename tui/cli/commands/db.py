@@ -293,13 +293,17 @@ def run_encrypt(invocation: Invocation, as_json: bool = False) -> int:
 def run_upgrade(invocation: Invocation, as_json: bool = False) -> int:
     """Upgrade the schema explicitly (PostgreSQL, after the practice's own backup)."""
     from hecht.schema.db.engine import describe_url, make_engine
-    from hecht.schema.db.migrate import schema_status, upgrade
+    from hecht.schema.db.migrate import SchemaState, schema_status, upgrade
     from hecht.tui.cli.invocation import check_location
 
     messages = invocation.messages
     url = invocation.database_url()
     check_location(url, messages, may_create=False)
-    _schema_status(url, messages)  # refuses a database that cannot be read
+    before = _schema_status(url, messages)  # refuses a database that cannot be read
+    if before.state is SchemaState.CURRENT:
+        shown = describe_url(url)
+        print(messages("db.upgrade_current", database=shown, revision=before.database_revision))
+        return 0
     engine = make_engine(url)
     try:
         upgrade(engine)
