@@ -99,6 +99,8 @@ class OutputProblem(StrEnum):
     DATABASE = "database"
     BACKUP = "backup"
     SQLITE_FILE = "sqlite_file"
+    AUDIT_HEAD = "audit_head"
+    SETTINGS = "settings"
     EXISTS = "exists"
     FOLDER = "folder"
     NO_FOLDER = "no_folder"
@@ -166,17 +168,24 @@ def protected_problem(path: Path, database: Path | None) -> OutputProblem | None
     return None
 
 
-def check_output(path: Path, *, database: Path | None, force: bool = False) -> None:
+def check_output(
+    path: Path, *, database: Path | None, force: bool = False, settings: Path | None = None
+) -> None:
     """Refuse a file the user named for output before anything is read or written.
 
     Never the database, its companion files or its kept copies, nor any SQLite file (a backup
-    made elsewhere looks just like one), even with ``force``; an existing file only with
-    ``force``; the folder must exist and be writable.
+    made elsewhere looks just like one), nor the audit head of any database or backup, nor
+    Hecht's ``settings`` file, even with ``force``; an existing file only with ``force``; the
+    folder must exist and be writable.
 
     Raises:
         OutputRefused: with the problem found first.
     """
     problem = protected_problem(path, database)
+    if problem is None and path.name.endswith(HEAD_SUFFIX):
+        problem = OutputProblem.AUDIT_HEAD  # the anchor a restore checks the log against
+    if problem is None and settings is not None and same_file(path, settings):
+        problem = OutputProblem.SETTINGS
     if problem is None and path.is_dir():
         problem = OutputProblem.FOLDER
     if problem is None:

@@ -22,12 +22,14 @@ def guard_output(
 
     Raises:
         UsageError: the path is the database, one of its files or backups, a database file,
-            an existing file (without ``force``), a folder, or its folder is missing or closed.
+            an audit head, Hecht's settings, an existing file (without ``force``), a folder, or
+            its folder is missing or closed.
     """
     from hecht.schema.exchange.files import OutputRefused, check_output
+    from hecht.tui.config import config_path
 
     try:
-        check_output(path, database=database, force=force)
+        check_output(path, database=database, force=force, settings=config_path())
     except OutputRefused as refused:
         folder = path.resolve().parent
         raise UsageError(
