@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -31,7 +32,7 @@ from hecht.schema.inputs import (
     NewEpisode,
     NewVisit,
 )
-from hecht.schema.services.administrations import new_draft_row, response_row, score_values
+from hecht.schema.services.administrations import new_draft_row, response_row, result_read
 from hecht.schema.services.episodes import check_dates, new_episode_row
 from hecht.schema.services.visits import new_visit_row
 from hecht.schema.summaries import rebuild_summaries
@@ -299,7 +300,10 @@ class BulkStore:
         row.update(status=RecordStatus.COMPLETE.value, recorded_at=now)
         result = score(definition, {item_id: answer["code"] for item_id, answer in answers.items()})
         self._new(
-            Score, administration_id=administration_id, computed_at=now, **score_values(result)
+            Score,
+            administration_id=administration_id,
+            computed_at=now,
+            **asdict(result_read(result)),
         )
         self._administration_audit(actor, row, AuditKind.CHANGE)
 

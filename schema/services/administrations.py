@@ -7,8 +7,8 @@ administration is never changed: a correction or retraction is a new version.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, time, timedelta
-from typing import TypedDict
 
 from sqlmodel import Session, col, select
 
@@ -299,21 +299,10 @@ def record_answer(
     return _raise_alerts(session, actor, row, definition)
 
 
-class ScoreValues(TypedDict):
-    """What a score stores (``Score``) and the review shows (``ScoreRead``)."""
-
-    total: float | None
-    raw_total: float | None
-    band: str | None
-    valid: bool
-    prorated: bool
-    missing_items: list[str]
-    subscales: dict[str, float | None]
-
-
-def score_values(result: ScoreResult) -> ScoreValues:
-    """The one place a scoring result becomes the fields a score stores and the review shows."""
-    return ScoreValues(
+def result_read(result: ScoreResult) -> ScoreRead:
+    """What a scoring result stores and shows: the one place its fields become a score's (the
+    ``Score`` row takes the same fields, ``asdict`` of this)."""
+    return ScoreRead(
         total=result.total,
         raw_total=result.raw_total,
         band=result.band,
@@ -350,7 +339,7 @@ def store_score(
     session: Session, row: Administration, definition: ScaleDefinition, now: datetime
 ) -> Score:
     """Score an administration's answers and store (or replace) its derived Score row."""
-    values = score_values(score(definition, _sheet(session, stored_id(row))))
+    values = asdict(result_read(score(definition, _sheet(session, stored_id(row)))))
     stored = session.get(Score, row.id)
     if stored is None:
         stored = Score(administration_id=stored_id(row), computed_at=now, **values)
@@ -367,7 +356,7 @@ def draft_score(*, session: Session, library: ScaleLibrary, administration_id: i
     """Score an administration's answers as they stand, without storing anything (the review)."""
     row = _row(session, administration_id)
     definition = definition_for(library, row.scale_id, row.scale_version)
-    return ScoreRead(**score_values(score(definition, _sheet(session, administration_id))))
+    return result_read(score(definition, _sheet(session, administration_id)))
 
 
 def complete_administration(
