@@ -68,8 +68,10 @@ class CorrectionModal(HechtModal[dict[str, str | None] | None]):
         self.state.position = index
         if event.key == "enter" and self.state.typed:
             event.stop()
+            key = self.state.typed
             outcome, answer = self.state.confirm_typed()
         elif event.character and len(event.character) == 1 and event.key != "enter":
+            key = self.state.typed + event.character  # what was typed, as the refusal quotes it
             outcome, answer = self.state.press(event.character)
             if outcome is KeyOutcome.IGNORED:
                 return
@@ -82,7 +84,7 @@ class CorrectionModal(HechtModal[dict[str, str | None] | None]):
             problem.update(self.text("entry.typing", typed=self.state.typed))
             return
         if answer is None:
-            problem.update(self.text("entry.refused", key="", allowed=self.state.allowed()))
+            problem.update(self.text("entry.refused", key=key, allowed=self.state.allowed()))
             return
         problem.update("")
         if answer.code == self.answers.get(answer.item_id):
