@@ -153,9 +153,18 @@ def test_cancelling_keeps_the_draft_and_the_next_run_resumes_it(db):
     run_enter(*args(db, "gad7"), Scripted(["1", "2", None]))
     _, (draft,), _ = state(db)
     assert [a.code for a in draft.answers] == [1, 2]
-    run_enter(*args(db, "gad7"), Scripted([True, "0", "0", "0", "0", "0", True]))
+    resumed = Scripted([True, "0", "0", "0", "0", "0", True])
+    run_enter(*args(db, "gad7"), resumed)
     (point,), drafts, _ = state(db)
     assert (point.total, drafts) == (3, [])
+    assert resumed.shown[0] == "Resume the unfinished GAD-7 (2 answers so far)?"
+
+
+def test_a_draft_of_one_answer_is_offered_in_the_singular_in_dutch(db):
+    run_enter(Invocation(Messages("nl"), NAMED, db), "A1", "gad7", Scripted(["1", None]))
+    resumed = Scripted([False, None])
+    run_enter(Invocation(Messages("nl"), NAMED, db), "A1", "gad7", resumed)
+    assert resumed.shown[0] == "De onafgemaakte GAD-7 hervatten (1 antwoord tot nu toe)?"
 
 
 def test_init_asks_the_settings_and_writes_the_config_file(tmp_path):

@@ -237,7 +237,13 @@ class EntryFlow:
         episode = self.backend.current_episode(code)  # an unknown client is refused here
         mine = [d for d in self.backend.drafts(code) if scale_id in (None, d.scale_id)]
         if mine:
-            resume = self.text("enter.resume", scale=mine[0].scale_id, n=len(mine[0].answers))
+            from hecht.tui.views.formatting import formatter
+
+            scale = self.backend.library.get(mine[0].scale_id, mine[0].scale_version).short_name
+            answers = formatter(self.text.language).count(
+                self.text, "count.answer", len(mine[0].answers)
+            )
+            resume = self.text("enter.resume", scale=scale, answers=answers)
             if self.ask.confirm(resume):
                 return Entry(code, mine[0].scale_id, episode, mine[0])
         if scale_id is None:
