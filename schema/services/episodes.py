@@ -117,8 +117,11 @@ def new_episode_row(new: NewEpisode, client_id: int | None, actor: Actor, now: d
     )
 
 
-def refuse_second_open_episode(session: Session, client: Client) -> None:
-    """Refuse a new episode for a client already in an open one, their own or their couple's.
+def refuse_second_open_episode(
+    session: Session, client: Client, besides: int | None = None
+) -> None:
+    """Refuse a new (or reopened) episode for a client already in an open one, their own or
+    their couple's; ``besides`` is the episode being reopened.
 
     The caseload, the signals and a visit's battery follow a client's one open episode: a
     second would hide the first one's visits and signals (a decline no longer shown).
@@ -136,7 +139,11 @@ def refuse_second_open_episode(session: Session, client: Client) -> None:
     if couple is not None:
         owner = or_(owner, col(Episode.couple_id) == couple.id)
     active = col(Episode.episode_status) == EpisodeStatus.ACTIVE.value
-    running = current_rows(session, Episode, owner, active)
+    running = [
+        episode
+        for episode in current_rows(session, Episode, owner, active)
+        if episode.lineage_id != besides
+    ]
     if running:
         since = min(episode.started_on for episode in running)
         raise ConflictError(
@@ -210,6 +217,10 @@ def correct_episode(
             f"{sorted(unknown)[0]}: cannot be changed", field=sorted(unknown)[0]
         )
     old = for_change(session, Episode, lineage_id)
+    reopened = changes.get("episode_status") == EpisodeStatus.ACTIVE.value
+    if reopened and old.episode_status != EpisodeStatus.ACTIVE.value:
+        for member in episode_clients(session, old):
+            refuse_second_open_episode(session, member, besides=lineage_id)
     due = changes.get("due_date", old.due_date)
     birth = changes.get("birth_date", old.birth_date)
     check_dates(actor.now().date(), due, birth)

@@ -110,15 +110,11 @@ def _alerts(session: Session, client_id: int, today: date) -> list[AlertLine]:
     from hecht.schema.tables import Administration
 
     query = (
-        select(Alert, Administration.scale_id, Administration.lineage_id)
+        select(Alert, Administration.scale_id)
         .join(Administration, col(Administration.id) == Alert.administration_id)
         .where(Alert.client_id == client_id)
         .order_by(col(Alert.raised_at))
     )
-    kept = {  # a form retracted as entered in error (for another client, say) takes its alerts
-        row.lineage_id
-        for row in current_rows(session, Administration, Administration.client_id == client_id)
-    }
     return [
         AlertLine(
             scale_id=scale_id,
@@ -128,8 +124,7 @@ def _alerts(session: Session, client_id: int, today: date) -> list[AlertLine]:
             acknowledged=alert.acknowledged_at is not None,
             action=alert.action,
         )
-        for alert, scale_id, lineage_id in session.exec(query)
-        if lineage_id in kept
+        for alert, scale_id in session.exec(query)
     ]
 
 

@@ -209,3 +209,26 @@ def test_a_client_in_an_open_episode_cannot_be_given_a_second_one_own_or_as_a_co
     dad = clients.client_row(practice.session, "DAD")
     assert clients.couple_of(practice.session, dad.id) is not None  # only the episode refused
     practice.episode("DAD", date(2026, 11, 2))  # his own care is not hers
+
+
+def test_a_closed_episode_is_not_reopened_beside_a_newer_open_one(practice):
+    from hecht.schema.errors import ConflictError
+
+    practice.client("MOM")
+    first = practice.episode("MOM", date(2026, 6, 1))
+    episodes.close_episode(
+        session=practice.session, actor=practice.actor, lineage_id=first,
+        ended_on=date(2026, 9, 1), reason="care ended",
+    )  # fmt: skip
+    practice.episode("MOM", date(2026, 10, 1))
+    reopen = {"episode_status": "active", "ended_on": None}
+    with pytest.raises(ConflictError, match="'MOM' is already in an open episode"):
+        episodes.correct_episode(
+            session=practice.session, actor=practice.actor, lineage_id=first,
+            changes=reopen, reason="closed by mistake",
+        )  # fmt: skip
+    assert [e.status for e in practice_episodes(practice)] == ["closed", "active"]
+
+
+def practice_episodes(practice):
+    return episodes.episodes_for_client(session=practice.session, actor=practice.actor, code="MOM")

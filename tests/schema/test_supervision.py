@@ -68,20 +68,3 @@ def test_names_stay_out_unless_asked_for(practice):
     )
     assert (hidden[0].name, shown[0].name) == (None, "Anna Jansen")
 
-
-def test_an_alert_of_a_form_retracted_as_entered_in_error_leaves_the_summary(practice):
-    from hecht.schema.services.administrations import retract_administration
-
-    practice.client("MOM")
-    episode = practice.episode("MOM", SEPT, due_date=date(2027, 2, 1))
-    kept = practice.administer("MOM", "epds", "0,0,0,0,0,0,0,0,0,1", SEPT, episode)
-    wrong = practice.administer("MOM", "epds", "0,0,0,0,0,0,0,0,0,2", NOV20, episode)
-    retract_administration(
-        session=practice.session, actor=practice.actor, lineage_id=wrong.lineage_id,
-        reason="entered for the wrong client",
-    )  # fmt: skip
-    [summary] = supervision_packet(
-        session=practice.session, actor=practice.actor, library=practice.library
-    )
-    assert kept.alerts and wrong.alerts  # both forms raised one: only the kept form's is listed
-    assert [(alert.scale_id, alert.item) for alert in summary.alerts] == [("epds", "10")]

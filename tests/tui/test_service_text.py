@@ -127,3 +127,17 @@ def test_impossible_episode_dates_are_refused_in_the_users_words_and_date_format
         check_dates(date(2026, 12, 2), due, birth)
     assert english in service_error_text(refused.value, Messages("en"))
     assert dutch in service_error_text(refused.value, Messages("nl"))
+
+
+def test_a_second_open_episode_is_refused_naming_whose_dossier_holds_the_first():
+    from hecht.schema.errors import ConflictError
+
+    refused = ConflictError(
+        "…", field="client_code", reason="open_episode",
+        details={"given": "DAD-1", "since": date(2026, 10, 1)},
+    )  # fmt: skip
+    assert service_error_text(refused, Messages("en")) == (
+        "client “DAD-1” is already in care in an open episode (since 1 Oct 2026): close that "
+        "episode first (in the dossier of “DAD-1”: p, then fill in the end of care)"
+    )
+    assert "(sinds 01-10-2026)" in service_error_text(refused, Messages("nl"))
