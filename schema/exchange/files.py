@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -169,14 +170,14 @@ def protected_problem(path: Path, database: Path | None) -> OutputProblem | None
 
 
 def check_output(
-    path: Path, *, database: Path | None, force: bool = False, settings: Path | None = None
+    path: Path, *, database: Path | None, force: bool = False, settings: Sequence[Path] = ()
 ) -> None:
     """Refuse a file the user named for output before anything is read or written.
 
     Never the database, its companion files or its kept copies, nor any SQLite file (a backup
     made elsewhere looks just like one), nor the audit head of any database or backup, nor
-    Hecht's ``settings`` file, even with ``force``; an existing file only with ``force``; the
-    folder must exist and be writable.
+    Hecht's ``settings`` (config and passphrase files), even with ``force``; an existing file
+    only with ``force``; the folder must exist and be writable.
 
     Raises:
         OutputRefused: with the problem found first.
@@ -184,7 +185,7 @@ def check_output(
     problem = protected_problem(path, database)
     if problem is None and path.name.endswith(HEAD_SUFFIX):
         problem = OutputProblem.AUDIT_HEAD  # the anchor a restore checks the log against
-    if problem is None and settings is not None and same_file(path, settings):
+    if problem is None and any(same_file(path, own) for own in settings):
         problem = OutputProblem.SETTINGS
     if problem is None and path.is_dir():
         problem = OutputProblem.FOLDER

@@ -67,4 +67,3 @@ def test_names_stay_out_unless_asked_for(practice):
         session=practice.session, actor=practice.actor, library=practice.library, names=True
     )
     assert (hidden[0].name, shown[0].name) == (None, "Anna Jansen")
-

@@ -179,7 +179,7 @@ def test_a_client_section_holds_the_episode_signals_scores_alerts_and_note(capsy
     assert "| EPDS | 19 | 19 | probable depression | — | one administration: no change yet" in zulu
     assert "**EPDS item 10 (urgent), this week: OPEN, not yet acknowledged**" in zulu
     assert "Slept badly" not in out  # a note is free text: not in a pseudonymised packet
-    assert "Left out: a note is free text and may name people (`--names` includes" in zulu
+    assert "Left out: a note is free text and may name people (with --names its" in zulu
     alpha = out.split("## ALPHA")[1]
     assert "EPDS item 10 (urgent), this week: acknowledged (Safety plan agreed)" in alpha
     assert "| WHO-5 | 40 | 72 | no sign of poor wellbeing | +32 | recovered |" in alpha

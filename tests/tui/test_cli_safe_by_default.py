@@ -95,16 +95,23 @@ def test_no_output_replaces_a_backup_even_with_force(capsys, practice, tmp_path,
 
 @pytest.mark.parametrize("writer", ["export json", "report supervision", "report outcomes"])
 def test_no_output_replaces_hechts_settings_or_an_audit_head_even_with_force(
-    capsys, practice, tmp_path, isolated_config, writer
+    capsys, practice, tmp_path, isolated_config, monkeypatch, writer
 ):
     """--force let a report replace the settings file (every command then stopped) and the
     audit head beside a backup (a restore then went on without its anchor)."""
     settings = isolated_config / "config.toml"
     settings.write_text('practitioner = "Anna de Vries"\n')
+    passphrase = isolated_config / "passphrase"
+    passphrase.write_text("a long practice passphrase\n")
+    monkeypatch.setenv("HECHT_PASSPHRASE_FILE", str(passphrase))
     backup = tmp_path / "monday.db"
     assert run(capsys, "--db", str(practice), "backup", str(backup))[0] == 0
     head = backup.with_name(backup.name + ".audit-head")
-    for target, said in ((settings, "settings file"), (head, "audit head")):
+    for target, said in (
+        (settings, "config file"),
+        (passphrase, "passphrase file"),
+        (head, "audit head"),
+    ):
         before = target.read_bytes()
         code, _, err = run(capsys, "--db", str(practice), *WRITERS[writer], str(target), "--force")
         assert code == 2 and said in err and "not even with --force" in err, err

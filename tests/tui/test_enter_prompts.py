@@ -244,10 +244,15 @@ def test_without_a_name_given_enter_stores_nothing_and_says_why(db, isolated_con
     assert not (isolated_config / "config.toml").exists()
 
 
-def test_without_a_terminal_enter_stores_nothing_and_says_it_needs_one(db, capsys, monkeypatch):
+@pytest.mark.parametrize("named", [False, True], ids=["name-to-ask", "name-in-settings"])
+def test_without_a_terminal_enter_stores_nothing_and_says_it_needs_one(
+    db, capsys, monkeypatch, isolated_config, named
+):
     """Keys piped into ``hecht enter`` were taken as answers, then it stopped with exit 130."""
     from hecht.tui.cli.main import main
 
+    if named:  # the first question is then the first item's
+        (isolated_config / "config.toml").write_text('practitioner = "Anna de Vries"\n')
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
     code = main(["--lang", "en", "--db", db, "enter", "A1", "who5"])
     err = capsys.readouterr().err

@@ -25,11 +25,17 @@ def guard_output(
             an audit head, Hecht's settings, an existing file (without ``force``), a folder, or
             its folder is missing or closed.
     """
+    import os
+
     from hecht.schema.exchange.files import OutputRefused, check_output
+    from hecht.tui.cli.unlock import PASSPHRASE_FILE
     from hecht.tui.config import config_path
 
+    settings = [config_path()]
+    if os.environ.get(PASSPHRASE_FILE):
+        settings.append(Path(os.environ[PASSPHRASE_FILE]).expanduser())
     try:
-        check_output(path, database=database, force=force, settings=config_path())
+        check_output(path, database=database, force=force, settings=settings)
     except OutputRefused as refused:
         folder = path.resolve().parent
         raise UsageError(

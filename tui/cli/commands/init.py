@@ -23,7 +23,9 @@ def commands(messages: Messages) -> dict[str, click.Command]:
         try:
             return run_init(found.config, messages)
         except NoTerminal:  # at the first question: nothing was written
-            raise UsageError(messages("init.error.needs_terminal")) from None
+            from hecht.tui.config import config_path
+
+            raise UsageError(messages("init.error.needs_terminal", path=config_path())) from None
 
     return {"init": init}
 
@@ -87,7 +89,11 @@ def folder_ready(database: str | None, messages: Messages, ask: Prompter) -> boo
         return True
     if not ask.confirm(messages("init.create_folder", folder=path.parent), default=True):
         return False
-    path.parent.mkdir(parents=True, mode=PRIVATE_FOLDER)
+    try:
+        path.parent.mkdir(parents=True, mode=PRIVATE_FOLDER)
+    except OSError as error:  # not allowed there, or a file where a folder should be
+        reason = error.strerror or type(error).__name__
+        raise UsageError(messages("error.cannot_write", path=path.parent, reason=reason)) from None
     return True
 
 
