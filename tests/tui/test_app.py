@@ -406,3 +406,26 @@ async def test_the_caseload_shows_the_stored_truth_when_the_user_comes_back(db):
         table = app.screen.query_one("#caseload-table")
         assert str(table.get_row("MOM-1")[1]) == ""  # no open alert, no draft left to mark
         assert type(app.screen).__name__ == "CaseloadScreen"
+
+
+async def test_rows_read_before_a_registration_do_not_drop_the_new_clients_highlight(db):
+    """A reload still on its way when a client was registered showed rows without them, and the
+    highlight waiting for them was dropped: Enter typed ahead opened the row before (CI, load)."""
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await caseload_shown(pilot)
+        caseload = app.screen
+        before = list(caseload.rows)
+        engine = open_database(db)
+        with unit_of_work(engine) as session:
+            clients.create_client(session=session, actor=ACTOR, new=NewClient(code="NEW-1"))
+        engine.dispose()
+        caseload._highlight = "NEW-1"  # as _registered leaves it, the reload still to come
+        caseload._show(before, caseload._seen_generation)  # the older rows arrive first
+        assert caseload._highlight == "NEW-1"
+        caseload.action_reload()
+        await settled(pilot)
+        assert caseload.selected_code() == "NEW-1" and caseload._highlight is None
+        await pilot.press("enter")
+        await settled(pilot)
+        assert type(app.screen).__name__ == "DossierScreen" and app.screen.code == "NEW-1"

@@ -95,7 +95,7 @@ class CaseloadScreen(HechtScreen[None]):
         """The first start without a practitioner's name: the rows are read once it is given,
         so that even the first listing of the caseload is logged under it."""
         self._highlight: str | None = None
-        """A client to highlight once the rows arrive (the one just registered)."""
+        """A client to highlight once rows holding them arrive (the one just registered)."""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self.text("caseload.filter"), id="caseload-filter")
@@ -170,7 +170,7 @@ class CaseloadScreen(HechtScreen[None]):
 
     def _fill(self) -> None:
         table = self.query_one(PlainTable)
-        highlighted, self._highlight = self._highlight or self.selected_code(), None
+        highlighted = self._highlight or self.selected_code()
         table.clear()
         wanted = self.query_one("#caseload-filter", Input).value.strip().lower()
         private = self.hecht.privacy
@@ -191,6 +191,10 @@ class CaseloadScreen(HechtScreen[None]):
             shown += 1
         if highlighted is not None and highlighted in table.rows:
             table.move_cursor(row=table.get_row_index(highlighted))
+            if highlighted == self._highlight:
+                # shown: done. Rows read before the client was registered (a reload still on its
+                # way) keep it waiting, or Enter typed ahead would open the row before it.
+                self._highlight = None
         empty = self.query_one("#caseload-empty", Plain)
         empty.update("" if self.rows else self.text("caseload.empty"))
         self._offer_first_steps(self._shown_once and not self.rows)
