@@ -3,6 +3,7 @@ leaves clinical data readable by others, or answers bad input with anything but 
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
@@ -325,6 +326,24 @@ def test_import_may_create_the_new_database_it_fills(capsys, practice, tmp_path)
     fresh = tmp_path / "fresh.db"
     assert run(capsys, "--db", str(fresh), "import", str(export))[0] == 0
     assert clients_in(fresh) == 3
+
+
+def test_an_import_refused_leaves_no_new_database_behind(capsys, practice, tmp_path):
+    """A file that is no export, or an export refused once the database was made (a broken
+    audit chain), left an empty new database in its place."""
+    not_export = tmp_path / "list.json"
+    not_export.write_text("[1, 2]")
+    export = tmp_path / "all.json"
+    assert run(capsys, "--db", str(practice), "export", "--out", str(export))[0] == 0
+    document = json.loads(export.read_text())
+    document["audit_log"][0]["hash"] = "0" * 64
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(document))
+    for source, said in ((not_export, "not a Hecht JSON export"), (broken, "")):
+        fresh = tmp_path / "fresh.db"
+        code, _, err = run(capsys, "--db", str(fresh), "import", str(source))
+        assert code == 2 and said in err, err
+        assert sorted(path.name for path in tmp_path.iterdir() if "fresh" in path.name) == []
 
 
 @pytest.mark.parametrize("damage", ["truncated", "not a database"])

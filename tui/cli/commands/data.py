@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -287,11 +289,27 @@ def export_csv_folder(
     return 0
 
 
+@contextmanager
+def made_only_if_filled(database: Path | None) -> Iterator[None]:
+    """Remove the database (and the files beside it) that the block made, when it fails: an
+    import refused leaves no empty practice where there was none."""
+    from hecht.schema.exchange.files import database_files
+
+    new = database is not None and (not database.exists() or database.stat().st_size == 0)
+    try:
+        yield
+    except BaseException:
+        if new and database is not None:
+            for path in database_files(database):
+                path.unlink(missing_ok=True)
+        raise
+
+
 def run_import(invocation: Invocation, source: Path) -> int:
     """Load a JSON export into an empty database (a new file is created for it)."""
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.errors import ServiceError
-    from hecht.schema.exchange.transfer import import_document
+    from hecht.schema.exchange.transfer import check_document, import_document
     from hecht.tui.cli.invocation import opened_database
     from hecht.tui.views.service_text import service_error_text
 
@@ -302,7 +320,9 @@ def run_import(invocation: Invocation, source: Path) -> int:
     except json.JSONDecodeError as error:
         raise UsageError(messages("error.not_json", path=source, line=error.lineno)) from None
     try:
+        check_document(document)  # before a new database is made for it
         with (
+            made_only_if_filled(invocation.database_file()),
             opened_database(invocation, may_create=True) as engine,
             unit_of_work(engine) as session,
         ):
