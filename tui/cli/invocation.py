@@ -132,10 +132,11 @@ class Invocation:
             return
         refuse_bad_location(self.database_url(), self.messages, may_create=may_create)
         if ask is None:
+            from hecht.tui.cli.prompts import QuestionaryPrompter, interactive
+            from hecht.tui.cli.yes_no import prompt_words
+
             if not interactive():
                 raise self.who_acts()
-            from hecht.tui.cli.prompts import QuestionaryPrompter
-            from hecht.tui.cli.yes_no import prompt_words
 
             ask = QuestionaryPrompter(prompt_words(self.messages))
         self.config = asked_practitioner(self.config, self.messages, ask)
@@ -144,13 +145,6 @@ class Invocation:
         from hecht.tui.config import config_path
 
         return UsageError(self.messages("error.who_acts", path=config_path()))
-
-
-def interactive() -> bool:
-    """Whether a person is at the terminal to answer a question (stdin and stdout both one)."""
-    import sys
-
-    return all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout))
 
 
 def asked_practitioner(config: Config | None, messages: Messages, ask: Prompter) -> Config:

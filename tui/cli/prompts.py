@@ -33,6 +33,13 @@ class Prompter(Protocol):
         """Show a line."""
 
 
+def interactive() -> bool:
+    """Whether a person is at the terminal to answer a question (stdin and stdout both one)."""
+    import sys
+
+    return all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout))
+
+
 class NoTerminal(Exception):
     """Questions were to be asked, but no terminal is there to answer them (piped input)."""
 
@@ -52,9 +59,7 @@ class QuestionaryPrompter:
     def _at_terminal() -> None:
         """Raise NoTerminal before a question without a terminal: keys piped in would be read
         as answers, a menu's escape codes written to a file."""
-        import sys
-
-        if not all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout)):
+        if not interactive():
             raise NoTerminal
 
     def select(self, message: str, choices: Sequence[tuple[str, str]]) -> str | None:
