@@ -31,6 +31,28 @@ class AlertAction(StrEnum):
     OTHER = "other"
 
 
+class AlertWithdrawal(StrEnum):
+    """Why Hecht closed an alert itself: the answers that raised it no longer stand.
+
+    Stored where an acknowledgement keeps its actions, with the reason given as its note, so the
+    alert stays in the dossier's history and leaves the open lists.
+    """
+
+    FORM_RETRACTED = "form_retracted"
+    ANSWER_CHANGED = "answer_changed"
+
+
+def split_actions(action: str | None) -> list[str]:
+    """The actions stored joined in one column, in the order they were chosen."""
+    return [part for part in (action or "").split(ACTION_SEPARATOR) if part]
+
+
+def was_withdrawn(action: str | None) -> bool:
+    """Whether Hecht closed the alert itself (see ``AlertWithdrawal``)."""
+    withdrawals = {why.value for why in AlertWithdrawal}
+    return any(part in withdrawals for part in split_actions(action))
+
+
 @dataclass(frozen=True)
 class ClientRead:
     """A client as screens show it."""
@@ -140,7 +162,7 @@ class AlertRead:
     @property
     def actions(self) -> list[str]:
         """The actions taken, in the order they were chosen (``action`` holds them joined)."""
-        return [part for part in (self.action or "").split(ACTION_SEPARATOR) if part]
+        return split_actions(self.action)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,9 @@ lang
 obj
 pointed_at
 
+# Textual's hook signatures, whose arguments a screen may not need
+parameters  # check_action(action, parameters)
+
 # observed by the tests: what they measure, not what the product does
 builds  # tests/tui/test_trajectory.py: the chart rebuilds only when its drawing changes
 paused  # tests/tui/test_start_path.py: start-up mode holds the collector

@@ -270,7 +270,7 @@ class BulkStore:
         return self._raise_alerts(actor, row, definition)
 
     def _raise_alerts(self, actor: Actor, row: Row, definition: ScaleDefinition) -> list[int]:
-        """Raise what the answers so far trigger, once per rule and item (``_raise_alerts``)."""
+        """Raise what the answers so far trigger, once per rule and item (``_settle_alerts``)."""
         sheet = {item_id: answer["code"] for item_id, answer in self.answers[row["id"]].items()}
         raised = {  # the demo never corrects a form: its lineage is the form itself
             (alert["rule_id"], alert["item"])

@@ -20,7 +20,15 @@ from hecht.schema.conflicts import stale_version
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
 from hecht.schema.inputs import NewAdministration
-from hecht.schema.readmodels import AdministrationRead, AlertRead, AnswerRead, ScoreRead, read_of
+from hecht.schema.readmodels import (
+    AdministrationRead,
+    AlertRead,
+    AlertWithdrawal,
+    AnswerRead,
+    ScoreRead,
+    read_of,
+    was_withdrawn,
+)
 from hecht.schema.services.clients import client_row
 from hecht.schema.services.episodes import episode_running_on
 from hecht.schema.summaries import refresh_summary
@@ -214,35 +222,86 @@ def _sheet(session: Session, administration_id: int) -> AnswerSheet:
     return {response.item_id: response.code for response in responses}
 
 
-def _raise_alerts(
-    session: Session, actor: Actor, row: Administration, definition: ScaleDefinition
-) -> list[AlertRead]:
-    """Raise the alerts the stored answers trigger, once per rule and item in a lineage."""
-    sheet = _sheet(session, stored_id(row))
-    scores = item_scores(definition, sheet)
+def _lineage_alerts(session: Session, row: Administration) -> list[Alert]:
+    """Every alert raised by any version of the row's administration."""
     lineage_ids = [version.id for version in history(session, Administration, row.lineage_id)]  # type: ignore[arg-type]
-    raised = {
-        (alert.rule_id, alert.item)
-        for alert in session.exec(
-            select(Alert).where(col(Alert.administration_id).in_(lineage_ids))
-        )
-    }
+    return list(session.exec(select(Alert).where(col(Alert.administration_id).in_(lineage_ids))))
+
+
+def _settle_alerts(
+    session: Session,
+    actor: Actor,
+    row: Administration,
+    definition: ScaleDefinition,
+    reason: str | None = None,
+) -> list[AlertRead]:
+    """Raise the alerts the stored answers trigger, once per rule and item in a lineage (again
+    after a withdrawal), and withdraw the open ones they no longer trigger (an answer typed or
+    corrected away)."""
+    scores = item_scores(definition, _sheet(session, stored_id(row)))
+    triggered = triggered_alerts(definition.interpretation.critical, scores)
+    standing = {(found.rule, found.item) for found in triggered}
+    alerts = _lineage_alerts(session, row)
+    _withdraw(
+        session,
+        actor,
+        [alert for alert in alerts if (alert.rule_id, alert.item) not in standing],
+        AlertWithdrawal.ANSWER_CHANGED,
+        reason,
+    )
+    raised = {(a.rule_id, a.item) for a in alerts if not was_withdrawn(a.action)}
     new_alerts: list[AlertRead] = []
-    for triggered in triggered_alerts(definition.interpretation.critical, scores):
-        if (triggered.rule, triggered.item) in raised:
+    for found in triggered:
+        if (found.rule, found.item) in raised:
             continue
         alert = Alert(
             administration_id=stored_id(row),
             client_id=row.client_id,
-            rule_id=triggered.rule,
-            item=triggered.item,
-            level=triggered.level.value,
+            rule_id=found.rule,
+            item=found.item,
+            level=found.level.value,
             raised_at=actor.now(),
         )
         session.add(alert)
         session.flush()
         new_alerts.append(alert_read(alert))
     return new_alerts
+
+
+def _withdraw(
+    session: Session,
+    actor: Actor,
+    alerts: list[Alert],
+    why: AlertWithdrawal,
+    reason: str | None,
+) -> None:
+    """Close the open ones among ``alerts`` in Hecht's name: what raised them no longer stands.
+
+    An acknowledged alert keeps what the psychologist did about it.
+    """
+    for alert in alerts:
+        if alert.acknowledged_at is not None:
+            continue
+        alert.acknowledged_at = actor.now()
+        alert.acknowledged_by_id = actor.user_id
+        alert.action = why.value
+        alert.action_note = reason.strip() if reason and reason.strip() else None
+        session.add(alert)
+        audit_alert(session, actor, alert, f"withdrawn ({why.value})")
+    session.flush()
+
+
+def audit_alert(session: Session, actor: Actor, alert: Alert, what: str) -> None:
+    """Append the audit event of a change to an alert (``what`` happened to it)."""
+    client = session.get(Client, alert.client_id)
+    audit.record(
+        session=session,
+        actor=actor,
+        event=AuditKind.CHANGE,
+        client_id=alert.client_id,
+        client_code=None if client is None else client.code,
+        detail=f"alert {alert.id} {what}",
+    )
 
 
 def record_answer(
@@ -296,7 +355,7 @@ def record_answer(
     session.flush()
     if not any(item_id in rule.items for rule in definition.interpretation.critical):
         return []
-    return _raise_alerts(session, actor, row, definition)
+    return _settle_alerts(session, actor, row, definition)
 
 
 def result_read(result: ScoreResult) -> ScoreRead:
@@ -432,7 +491,7 @@ def correct_administration(
         )
     session.flush()
     store_score(session, new, definition, actor.now())
-    _raise_alerts(session, actor, new, definition)
+    _settle_alerts(session, actor, new, definition, reason)
     audit_administration(session, actor, new, AuditKind.CHANGE)
     return administration_read(session, new)
 
@@ -456,6 +515,7 @@ def retract_administration(
         session, old, actor=actor, reason=reason, changes={}, status=RecordStatus.RETRACTED,
         expected_version=expected_version,
     )  # fmt: skip
+    _withdraw(session, actor, _lineage_alerts(session, new), AlertWithdrawal.FORM_RETRACTED, reason)
     refresh_summary(session, new.client_id, new.episode_lineage_id, new.scale_id)
     audit_administration(session, actor, new, AuditKind.CHANGE)
 

@@ -9,9 +9,9 @@ from sqlmodel import Session, col, select
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
 from hecht.schema.readmodels import ACTION_SEPARATOR, NOTE_MIN_WORDS, AlertRead
-from hecht.schema.services.administrations import alert_read
+from hecht.schema.services.administrations import alert_read, audit_alert
 from hecht.schema.services.clients import client_row
-from hecht.schema.tables import Alert, AlertAction, Client
+from hecht.schema.tables import Alert, AlertAction
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
 from hecht.schema.versioning import hold_write_lock
@@ -72,13 +72,5 @@ def acknowledge_alert(
     alert.action_note = note.strip()
     session.add(alert)
     session.flush()
-    client = session.get(Client, alert.client_id)
-    audit.record(
-        session=session,
-        actor=actor,
-        event=AuditKind.CHANGE,
-        client_id=alert.client_id,
-        client_code=None if client is None else client.code,
-        detail=f"alert {alert_id} acknowledged",
-    )
+    audit_alert(session, actor, alert, "acknowledged")
     return alert_read(alert)

@@ -194,6 +194,86 @@ def test_an_acknowledgement_records_every_action_taken_in_the_order_chosen(
     assert done.actions == stored.actions == ["safety_plan", "gp_informed"]
 
 
+def test_retracting_a_form_entered_in_error_withdraws_its_open_alert_with_the_reason(
+    engine, actor, library, draft
+):
+    answer_all(engine, actor, library, draft.id, "0,0,0,0,0,0,0,0,2")
+    done = complete(engine, actor, library, draft.id)
+    with unit_of_work(engine) as session:
+        adm.retract_administration(
+            session=session, actor=actor, lineage_id=done.lineage_id, reason="the wrong client"
+        )
+    with unit_of_work(engine) as session:
+        assert alerts.open_alerts(session=session, actor=actor) == []
+        (kept,) = alerts.client_alerts(session=session, actor=actor, code="A1")
+    assert (kept.actions, kept.action_note) == (["form_retracted"], "the wrong client")
+    assert kept.acknowledged_by_id == actor.user_id
+
+
+def test_retracting_a_form_keeps_what_was_done_about_an_acknowledged_alert(
+    engine, actor, library, draft
+):
+    (raised,) = answer(engine, actor, library, draft.id, "9", "3")
+    acknowledge(engine, actor, raised.id, AlertAction.GP_INFORMED, "GP called the same day")
+    answer_all(engine, actor, library, draft.id, "0,0,0,0,0,0,0,0,3")
+    done = complete(engine, actor, library, draft.id)
+    with unit_of_work(engine) as session:
+        adm.retract_administration(
+            session=session, actor=actor, lineage_id=done.lineage_id, reason="the wrong client"
+        )
+        (kept,) = alerts.client_alerts(session=session, actor=actor, code="A1")
+    assert (kept.actions, kept.action_note) == (["gp_informed"], "GP called the same day")
+
+
+def test_a_correction_that_takes_away_the_critical_answer_withdraws_its_open_alert(
+    engine, actor, library, draft
+):
+    answer_all(engine, actor, library, draft.id, "0,0,0,0,0,0,0,0,1")
+    done = complete(engine, actor, library, draft.id)
+    correct(engine, actor, library, done.lineage_id, {"9": "0"}, "the paper form says 0")
+    with unit_of_work(engine) as session:
+        assert alerts.open_alerts(session=session, actor=actor) == []
+        (kept,) = alerts.client_alerts(session=session, actor=actor, code="A1")
+    assert (kept.actions, kept.action_note) == (["answer_changed"], "the paper form says 0")
+
+
+def test_a_correction_of_another_item_leaves_the_alert_open(engine, actor, library, draft):
+    answer_all(engine, actor, library, draft.id, "0,0,0,0,0,0,0,0,1")
+    done = complete(engine, actor, library, draft.id)
+    fixed = correct(engine, actor, library, done.lineage_id, {"1": "2"}, "misread item 1")
+    with unit_of_work(engine) as session:
+        (still,) = alerts.open_alerts(session=session, actor=actor)
+    assert fixed.alerts == [] and still.acknowledged_at is None  # raised once in the lineage
+
+
+def test_a_critical_answer_typed_over_in_the_draft_withdraws_its_alert(
+    engine, actor, library, draft
+):
+    answer(engine, actor, library, draft.id, "9", "2")
+    answer(engine, actor, library, draft.id, "9", "0")
+    with unit_of_work(engine) as session:
+        assert alerts.open_alerts(session=session, actor=actor) == []
+        (kept,) = alerts.client_alerts(session=session, actor=actor, code="A1")
+    assert (kept.actions, kept.action_note) == (["answer_changed"], None)
+    (again,) = answer(engine, actor, library, draft.id, "9", "1")  # the answer stood after all
+    assert again.id != kept.id
+
+
+def test_discarding_a_draft_leaves_its_alert_open_for_the_answer_was_given(
+    engine, actor, library, draft
+):
+    from hecht.schema.services import drafts
+
+    answer(engine, actor, library, draft.id, "9", "2")
+    with unit_of_work(engine) as session:
+        drafts.discard_draft(
+            session=session, actor=actor, administration_id=draft.id, reason="session ended"
+        )
+    with unit_of_work(engine) as session:
+        (still,) = alerts.open_alerts(session=session, actor=actor)
+    assert still.item == "9"
+
+
 def test_a_couple_trajectory_puts_both_partners_on_one_timeline(engine, actor, library):
     with unit_of_work(engine) as session:
         for code in ("P1", "P2"):

@@ -429,3 +429,28 @@ async def test_rows_read_before_a_registration_do_not_drop_the_new_clients_highl
         await pilot.press("enter")
         await settled(pilot)
         assert type(app.screen).__name__ == "DossierScreen" and app.screen.code == "NEW-1"
+
+
+async def test_a_dossier_that_cannot_be_read_says_so_and_its_action_keys_do_nothing(db):
+    app = make_app(db)
+
+    def unreadable(code: str) -> None:
+        raise OSError("disk I/O error")
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await caseload_shown(pilot)
+        app.backend.dossier = unreadable  # type: ignore[method-assign]
+        await pilot.press(*"MOM-1", "enter")
+        await settled(pilot)
+        said = str(app.screen.query_one("#dossier-head").render())
+        assert said == (
+            "The dossier could not be read: the database refused it; what is stored is as it was"
+        )
+        # every key that acts on the client's records: none may act on a dossier never read
+        await pilot.press("e", "v", "r", "a", "n", "h")
+        await settled(pilot)
+        assert type(app.screen).__name__ == "DossierScreen"
+        await pilot.press("escape")
+        await settled(pilot)
+        assert type(app.screen).__name__ == "CaseloadScreen"
+    assert app.return_code in (None, 0)

@@ -421,6 +421,43 @@ def test_a_visit_entered_in_error_is_retracted_after_its_scale_each_with_a_reaso
     eventually(listed, "the dossier lists neither the visit nor its scale")
 
 
+def test_retracting_a_form_with_a_critical_answer_withdraws_its_alert_from_every_list(
+    tmp_path, practice, opened
+):
+    from hecht.schema.inputs import GivenAnswer, NewAdministration
+    from hecht.schema.services.drafts import store_answers
+
+    path = practice(tmp_path, "K2")
+    engine = open_database(f"sqlite:///{path}")
+    with unit_of_work(engine) as session:
+        scale = NewAdministration(client_code="K2", scale_id="phq9")
+        answers = [GivenAnswer(str(item), "2" if item == 9 else "0") for item in range(1, 10)]
+        stored = store_answers(
+            session=session, actor=ACTOR, library=LIBRARY, answers=answers, new=scale
+        )
+        administrations.complete_administration(
+            session=session, actor=ACTOR, library=LIBRARY, administration_id=stored.draft.id
+        )
+    engine.dispose()
+    every_alert = lambda s: alerts.client_alerts(session=s, actor=ACTOR, code="K2")  # noqa: E731
+    shown = opened(path)
+    shown.wait_for("open alert")  # the caseload's signal line
+    # the dossier's newest record is the PHQ-9: retracted as entered for the wrong client
+    shown.burst("K2", "Enter")
+    shown.wait_for("open (a: acknowledge)")
+    shown.burst("Enter", "x", "entered for the wrong client", "Enter")
+    shown.wait_for("Retracted: it leaves the lists")
+    shown.burst("Escape")
+    eventually(lambda: "PHQ-9" not in shown.screen(), "the dossier lists neither form nor alert")
+    (alert,) = read(path, every_alert)
+    assert (alert.actions, alert.action_note) == (
+        ["form_retracted"],
+        "entered for the wrong client",
+    )
+    shown.burst("Escape")
+    eventually(lambda: "No signals" in shown.screen(), "the caseload signals nothing for K2")
+
+
 def test_a_fear_of_birth_scale_typed_in_one_burst_stores_both_lines(tmp_path, practice, opened):
     path = practice(tmp_path, "K1")
     shown = opened(path)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hecht.tui.reports.labels import ReportText
+from hecht.tui.views.alert_text import closed_state
 from hecht.tui.views.signal_text import MARKS, explain
 
 PRINT_MARKS = {**MARKS, "overdue": "◷"}
@@ -111,8 +112,7 @@ def alert_lines(summary: Any, text: ReportText) -> list[tuple[bool, str]]:
     found = []
     for alert in summary.alerts:
         if alert.acknowledged:
-            action = text.messages.get(f"alert.action.{alert.action}", alert.action or "—")
-            status = text("report.alert.acknowledged", action=action)
+            status = closed_state(alert.action, text.messages, "report")
         else:
             status = text("report.alert.open")
         scale = text.definition(alert.scale_id)

@@ -31,6 +31,14 @@ from hecht.tui.views.dossier_text import (
 )
 from hecht.tui.widgets.plain import Plain, PlainOptions, choice
 
+NEEDS_DOSSIER = frozenset(
+    {
+        "visit", "enter_scale", "resume", "discard_draft", "acknowledge", "new_episode",
+        "edit_client", "edit_episode", "history",
+    }
+)  # fmt: skip
+"""The actions that act on what the dossier read (the client, its episodes and records)."""
+
 
 class DossierScreen(HechtScreen[None]):
     """One client: read in a worker, shown as sections; keys start the common actions."""
@@ -114,6 +122,13 @@ class DossierScreen(HechtScreen[None]):
         assert self.dossier is not None
         return self.dossier
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Actions on the client's records wait for the dossier: shown disabled until it is
+        read, and when it cannot be read (the caseload is one key away)."""
+        if action in NEEDS_DOSSIER and self.dossier is None:
+            return None
+        return True
+
     def _who(self) -> str:
         return person(self.loaded.client, self.hecht.privacy)
 
@@ -123,7 +138,10 @@ class DossierScreen(HechtScreen[None]):
         return {p.code: person(p, self.hecht.privacy) for p in people if p is not None}
 
     def _show(self, dossier: Dossier, generation: int) -> None:
+        first = self.dossier is None
         self.dossier, self._seen_generation = dossier, generation
+        if first:
+            self.refresh_bindings()
         text, today = self.text, self.backend.clock().date()
         people = [p for p in (dossier.client, dossier.partner) if p is not None]
         who = " + ".join(person_and_role(p, self.hecht.privacy, text) for p in people)

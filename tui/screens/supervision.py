@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Sparkline
 from hecht.scales.model import Direction
 from hecht.tui.shell.keybar import KeyBar
 from hecht.tui.shell.screen_base import HechtScreen
+from hecht.tui.views.alert_text import closed_state
 from hecht.tui.views.signal_text import explain, marks
 from hecht.tui.widgets.plain import Plain, PlainLabel, PlainTable
 
@@ -62,8 +63,7 @@ def score_text(line: Any, band: str, text: Messages) -> Content:
 def alert_text(alert: Any, scale: str, text: Messages) -> str:
     """An alert of the episode, when it was raised and what was done about it."""
     if alert.acknowledged:
-        action = text.get(f"alert.action.{alert.action}", alert.action or "—")
-        state = text("supervision.alert.acknowledged", action=action)
+        state = closed_state(alert.action, text, "supervision")
     else:
         state = text("supervision.alert.open")
     return text(

@@ -19,6 +19,7 @@ from hecht.scales.perinatal import (
     birth_not_recorded,
     perinatal_week,
 )
+from hecht.tui.views.alert_text import closed_state
 from hecht.tui.views.formatting import formatter
 from hecht.tui.views.parent_role import role_word
 
@@ -108,8 +109,7 @@ def alert_line(alert: Any, scale: str, message: str, text: Messages) -> str:
     if alert.acknowledged_at is None:
         state = text("dossier.alert.open")
     else:
-        done = ", ".join(text.get(f"alert.action.{a}", a) for a in alert.actions)
-        state = text("dossier.alert.done", actions=done)
+        state = closed_state(alert.action, text, "dossier")
     return text(
         "dossier.alert",
         scale=scale,
