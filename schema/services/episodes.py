@@ -20,6 +20,7 @@ from hecht.schema.versioning import (
     current_rows,
     for_change,
     history,
+    hold_write_lock,
     start_lineage,
     supersede,
 )
@@ -134,6 +135,7 @@ def refuse_second_open_episode(
     assert client.id is not None
     if client.destroyed_at is not None:
         return
+    hold_write_lock(session)  # two opening at once: the second waits, then sees the first's
     couple = couple_of(session, client.id)
     owner = col(Episode.client_id) == client.id
     if couple is not None:

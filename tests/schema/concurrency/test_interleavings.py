@@ -5,7 +5,8 @@ changed the record first.
 Each practitioner reads the record, then stores a change built on what they read, naming the
 version they saw: in a later unit of work (as a screen does) or in the same one. The record is
 a client's details, an episode, a visit (or its retraction), a completed WHO-5's answers (or its
-retraction), or a draft that some answer while one completes it.
+retraction), or a draft that some answer while one completes it. Or each practitioner opens an
+episode for the same client, who is in none: one is opened, the others are refused.
 
 The test marked ``long`` runs 200 interleavings per database when selected (``-m long``), or
 ``HECHT_INTERLEAVINGS=N``; otherwise it is skipped. ``HECHT_INTERLEAVING_SEED`` sets the seed.
@@ -46,7 +47,7 @@ EVERYDAY = 20
 LONG = int(os.environ.get("HECHT_INTERLEAVINGS") or 200)
 """Interleavings per database in the long run (skipped unless asked for: see conftest.py)."""
 SEED = int(os.environ.get("HECHT_INTERLEAVING_SEED", "11"))
-KINDS = ("client", "episode", "visit", "answers", "draft")
+KINDS = ("client", "episode", "visit", "answers", "draft", "opening")
 TAGS = re.compile(r"\[[A-Z]\d+\]")
 """The mark each practitioner's change adds to a text: [A7] is Anna's in interleaving 7."""
 
@@ -116,7 +117,7 @@ def set_up(kind: str, number: int, session: Any, actor: Any, library: Any) -> Re
     completed WHO-5 (every answer 3) or a WHO-5 draft (item 1 answered)."""
     code = f"K{number}"
     clients.create_client(session=session, actor=actor, new=NewClient(code=code))
-    if kind == "client":
+    if kind in ("client", "opening"):
         return Record(kind, code)
     start = date(2026, 11, 1)
     new = NewEpisode(client_code=code, started_on=start)
@@ -150,6 +151,26 @@ def change(record: Record, worker: Any, library: Any, one_unit: bool) -> None:
         with unit_of_work(worker.engine) as session:
             write(record, session, worker, seen, library)
     worker.outcome = ("committed", None) if seen is not None else ("gone", None)
+
+
+def open_episode(record: Record, worker: Any, library: Any, one_unit: bool) -> None:
+    """Look the client up, then open an episode for them (in the same unit of work, or in a
+    later one), with the worker's tag as its referral text."""
+
+    def store(session: Any) -> None:
+        new = NewEpisode(
+            client_code=record.key, started_on=date(2026, 11, 1), referral_text=worker.tag
+        )
+        episodes.open_episode(session=session, actor=worker.actor, new=new)
+
+    with unit_of_work(worker.engine) as session:
+        episodes.episodes_for_client(session=session, actor=worker.actor, code=record.key)
+        if one_unit:
+            store(session)
+    if not one_unit:
+        with unit_of_work(worker.engine) as session:
+            store(session)
+    worker.outcome = ("committed", None)
 
 
 def answer_or_complete(record: Record, worker: Any, library: Any, one_unit: bool) -> None:
@@ -194,7 +215,7 @@ def script_for(record: Record, library: Any) -> Callable[[Any], None]:
     """What each worker does in an interleaving; a refusal is its outcome, not a failure."""
 
     def script(worker: Any) -> None:
-        act = answer_or_complete if record.kind == "draft" else change
+        act = {"draft": answer_or_complete, "opening": open_episode}.get(record.kind, change)
         try:
             act(record, worker, library, worker.one_unit)
         except ConflictError as error:
@@ -232,6 +253,8 @@ def judge(record: Record, session: Any, workers: list[Any], library: Any) -> tup
     """Return what is wrong after an interleaving, and how many stored changes were lost."""
     if record.kind == "draft":
         return judge_draft(record, session, workers, library)
+    if record.kind == "opening":
+        return judge_opening(record, session, workers), 0
     stored = [worker for worker in workers if worker.outcome[0] == "committed"]
     problems = judge_refusals(workers)
     if record.kind == "client":
@@ -261,6 +284,25 @@ def judge(record: Record, session: Any, workers: list[Any], library: Any) -> tup
     if any(w.role == "retract" for w in stored) and last.status != "retracted":
         problems.append("a stored retraction is not the current version")
     return problems + [f"{w.name}'s stored change was lost" for w in lost], len(lost)
+
+
+def judge_opening(record: Record, session: Any, workers: list[Any]) -> list[str]:
+    """One episode was opened, by the one worker whose opening was stored; each other was
+    refused because the client is in that open episode."""
+    from hecht.schema.services.episodes import episodes_for_client
+
+    opened = episodes_for_client(session=session, actor=workers[0].actor, code=record.key)
+    stored = [w.tag for w in workers if w.outcome[0] == "committed"]
+    problems = [] if len(stored) == 1 else [f"{len(stored)} openings were stored: {stored}"]
+    if [e.referral_text for e in opened if e.status == "active"] != stored:
+        problems.append(f"open episodes {[e.referral_text for e in opened]}, stored {stored}")
+    for worker in workers:
+        what, error = worker.outcome
+        if what == "error" or (
+            what == "refused" and "already in an open episode" not in str(error)
+        ):
+            problems.append(f"{worker.name}: {what} {error!r}")
+    return problems
 
 
 def judge_draft(record: Record, session: Any, workers: list[Any], library: Any):
