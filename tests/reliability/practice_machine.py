@@ -45,7 +45,17 @@ from hecht.schema.services.drafts import discard_draft, store_answers
 from hecht.schema.tables import AlertAction
 from hecht.schema.trail.audit import verify_chain
 
-from .practice_model import Practice, Record, Version, critical_items, raise_alerts, stored_view
+from .practice_model import (
+    ACKNOWLEDGED,
+    OPEN,
+    Practice,
+    Record,
+    Version,
+    critical_items,
+    settle_alerts,
+    stored_view,
+    withdraw,
+)
 
 T = TypeVar("T")
 FROZEN = datetime(2026, 11, 24, 10, 30, tzinfo=UTC)
@@ -78,9 +88,12 @@ def differences(stored: dict[str, Any], wanted: dict[str, Any]) -> str:
     lines = []
     for section, rows in wanted.items():
         found = stored[section]
-        if isinstance(rows, set):
+        if isinstance(rows, set | list):
             if rows != found:
-                lines.append(f"{section}: stored {found - rows}, missing {rows - found}")
+                extra, missing = set(found) - set(rows), set(rows) - set(found)
+                lines.append(
+                    f"{section}: stored {found}, model {rows} (extra {extra}, missing {missing})"
+                )
             continue
         for key in sorted(set(rows) | set(found), key=str):
             if rows.get(key) != found.get(key):
@@ -205,8 +218,8 @@ class PracticeMachine(RuleBasedStateMachine):
         )
         record = Record(("client", code), [Version("draft", None, {})], scale=scale)
         self.model.administrations[stored.draft.lineage_id] = record
-        self._answer(record, typed)
-        self.expected += [("create", code)]
+        withdrawn = self._answer(record, typed)
+        self.expected += [("create", code)] + [("change", code)] * withdrawn
 
     @precondition(lambda self: self.model.adms("draft"))
     @rule(data=st.data())
@@ -220,17 +233,20 @@ class PracticeMachine(RuleBasedStateMachine):
                 session=s, actor=ACTOR, library=LIBRARY, answers=given, administration_id=lineage
             )
         )
-        self._answer(record, typed)
-        self.expected += [("change", record.owner[1])]
+        withdrawn = self._answer(record, typed)
+        self.expected += [("change", record.owner[1])] * (1 + withdrawn)
 
-    def _answer(self, record: Record, typed: dict[str, Any]) -> None:
-        """Store answers in the model's draft one by one, raising alerts as each is stored."""
+    def _answer(self, record: Record, typed: dict[str, Any]) -> int:
+        """Store answers in the model's draft one by one, settling alerts as each critical one
+        is stored; return how many alerts were withdrawn (each is logged)."""
         sheet = record.current.content
         critical = critical_items(LIBRARY, record.scale or "")
+        withdrawn = 0
         for item, code in as_codes(typed).items():
             sheet[item] = code
             if item in critical:
-                raise_alerts(LIBRARY, record, sheet)
+                withdrawn += settle_alerts(LIBRARY, record, sheet)
+        return withdrawn
 
     @precondition(lambda self: self.model.adms("draft"))
     @rule(data=st.data())
@@ -274,8 +290,8 @@ class PracticeMachine(RuleBasedStateMachine):
         )  # fmt: skip
         sheet = {**record.current.content, **as_codes(typed)}
         record.versions.append(Version("complete", reason, sheet))
-        raise_alerts(LIBRARY, record, sheet)
-        self.expected += [("change", record.owner[1])]
+        withdrawn = settle_alerts(LIBRARY, record, sheet)
+        self.expected += [("change", record.owner[1])] * (1 + withdrawn)
 
     @precondition(lambda self: self.model.adms("complete"))
     @rule(data=st.data(), reason=WORDS)
@@ -288,7 +304,8 @@ class PracticeMachine(RuleBasedStateMachine):
         )
         record = self.model.administrations[lineage]
         record.versions.append(Version("retracted", reason, {}))
-        self.expected += [("change", record.owner[1])]
+        withdrawn = withdraw(record)
+        self.expected += [("change", record.owner[1])] * (1 + withdrawn)
 
     @precondition(lambda self: self.model.open_alerts())
     @rule(data=st.data())
@@ -302,7 +319,8 @@ class PracticeMachine(RuleBasedStateMachine):
             )
         )  # fmt: skip
         record = self.model.administrations[lineage]
-        record.raised[(rule_id, item)] = True
+        (alert,) = [a for a in record.raised if a == [rule_id, item, OPEN]]
+        alert[2] = ACKNOWLEDGED
         self.expected += [("change", record.owner[1])]
 
     def _alert_id(self, lineage: int, rule_id: str, item: str) -> int:
@@ -310,7 +328,7 @@ class PracticeMachine(RuleBasedStateMachine):
         sql = text(
             "SELECT alert.id FROM alert JOIN administration ON administration.id = "
             "alert.administration_id WHERE administration.lineage_id = :lineage AND "
-            "alert.rule_id = :rule AND alert.item = :item"
+            "alert.rule_id = :rule AND alert.item = :item AND alert.acknowledged_at IS NULL"
         )
         with self.engine.connect() as connection:
             (found,) = connection.execute(sql, {"lineage": lineage, "rule": rule_id, "item": item})

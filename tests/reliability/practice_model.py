@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from hecht.scales.library import ScaleLibrary
 from hecht.scales.scoring import item_scores, triggered_alerts
+from hecht.schema.readmodels import was_withdrawn
 from hecht.schema.tables import (
     Administration,
     Alert,
@@ -46,8 +47,9 @@ class Record:
     owner: tuple[str, Any]
     versions: list[Version]
     scale: str | None = None
-    raised: dict[tuple[str, str], bool] = field(default_factory=dict)
-    """Alerts of an administration's lineage: (rule, item) -> acknowledged."""
+    raised: list[list[str]] = field(default_factory=list)
+    """Alerts of an administration's lineage, oldest first: [rule, item, state], the state open,
+    acknowledged or withdrawn."""
 
     @property
     def current(self) -> Version:
@@ -101,8 +103,8 @@ class Practice:
         return sorted(
             (lineage, rule, item)
             for lineage, record in self.administrations.items()
-            for (rule, item), acknowledged in record.raised.items()
-            if not acknowledged
+            for rule, item, state in record.raised
+            if state == OPEN
         )
 
     def destroy(self, code: str) -> None:
@@ -131,27 +133,52 @@ class Practice:
                 for number, v in enumerate(r.versions, start=1)
                 if v.status == "complete"
             },
-            "alerts": {
-                (lineage, rule, item): acknowledged
+            "alerts": sorted(
+                (lineage, rule, item, state)
                 for lineage, r in self.administrations.items()
-                for (rule, item), acknowledged in r.raised.items()
-            },
+                for rule, item, state in r.raised
+            ),
         }
 
 
-def raise_alerts(library: ScaleLibrary, record: Record, sheet: Answers) -> None:
-    """Add the alerts a sheet triggers that its lineage has not raised yet (once per rule and
-    item in a lineage, never taken back), as the scale's critical rules say."""
+OPEN, ACKNOWLEDGED, WITHDRAWN = "open", "acknowledged", "withdrawn"
+
+
+def settle_alerts(library: ScaleLibrary, record: Record, sheet: Answers) -> int:
+    """As the scale's critical rules say of a sheet: withdraw the open alerts it no longer
+    triggers, and raise those it triggers that its lineage has none of but withdrawn ones;
+    return how many were withdrawn."""
     definition = library.get(record.scale or "")
     scores = item_scores(definition, sheet)
-    for alert in triggered_alerts(definition.interpretation.critical, scores):
-        record.raised.setdefault((alert.rule, alert.item), False)
+    standing = {
+        (alert.rule, alert.item)
+        for alert in triggered_alerts(definition.interpretation.critical, scores)
+    }
+    withdrawn = withdraw(record, lambda rule, item: (rule, item) not in standing)
+    kept = {(rule, item) for rule, item, state in record.raised if state != WITHDRAWN}
+    record.raised += [[rule, item, OPEN] for rule, item in sorted(standing - kept)]
+    return withdrawn
+
+
+def withdraw(record: Record, gone: Any = lambda rule, item: True) -> int:
+    """Withdraw the open alerts of a lineage for which ``gone(rule, item)``; return how many."""
+    withdrawn = [alert for alert in record.raised if alert[2] == OPEN and gone(*alert[:2])]
+    for alert in withdrawn:
+        alert[2] = WITHDRAWN
+    return len(withdrawn)
 
 
 def critical_items(library: ScaleLibrary, scale: str) -> set[str]:
     """The items a scale's critical rules look at."""
     rules = library.get(scale).interpretation.critical
     return {item for rule in rules for item in rule.items}
+
+
+def alert_state(alert: Alert) -> str:
+    """An alert's state in the model's words."""
+    if alert.acknowledged_at is None:
+        return OPEN
+    return WITHDRAWN if was_withdrawn(alert.action) else ACKNOWLEDGED
 
 
 def stored_view(engine: Engine) -> dict[str, Any]:
@@ -188,10 +215,10 @@ def stored_view(engine: Engine) -> dict[str, Any]:
                 a.lineage_id, (("client", ids[a.client_id]), a.scale_id, [])
             )
             entry[2].append((a.status, a.change_reason, answers.get(a.id, {})))
-        alerts = {
-            (where[a.administration_id][0], a.rule_id, a.item): a.acknowledged_at is not None
+        alerts = sorted(
+            (where[a.administration_id][0], a.rule_id, a.item, alert_state(a))
             for a in session.exec(select(Alert))
-        }
+        )
     return {
         "clients": clients,
         "couples": couples,
