@@ -39,3 +39,15 @@ def test_a_retracted_visit_reads_with_its_record_status_and_its_own_attendees(pr
     )
     assert [version.record_status for version in history] == ["complete", "retracted"]
     assert history[-1].attendee_ids == visit.attendee_ids and len(visit.attendee_ids) == 1
+
+
+def test_a_stored_score_has_exactly_the_fields_of_a_score_result_besides_its_key_and_time():
+    # the Score row is built from asdict(ScoreRead): a field added to one and not the other
+    # would be dropped or refused only when a scale is first scored
+    from dataclasses import fields
+
+    from hecht.schema.readmodels import ScoreRead
+    from hecht.schema.tables import Score
+
+    stored = set(Score.model_fields) - {"administration_id", "computed_at"}
+    assert stored == {field.name for field in fields(ScoreRead)}
