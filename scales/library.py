@@ -44,15 +44,26 @@ class Refusal:
 
 
 class UnknownScaleError(KeyError):
-    """No definition has the requested id (or version)."""
+    """No definition has the requested id, or the scale has no such version.
 
-    def __init__(self, scale_id: str, version: str | None, known: list[str]) -> None:
-        self.scale_id, self.version, self.known = scale_id, version, known
+    Attributes:
+        known: every scale id in the library.
+        versions: the versions of this scale there are (empty when the id itself is unknown).
+    """
+
+    def __init__(
+        self, scale_id: str, version: str | None, known: list[str], versions: list[str]
+    ) -> None:
+        self.scale_id, self.version, self.known, self.versions = scale_id, version, known, versions
         super().__init__(scale_id)
 
     def __str__(self) -> str:
-        wanted = self.scale_id if self.version is None else f"{self.scale_id} {self.version}"
-        return f"unknown scale '{wanted}'; known: {', '.join(self.known)}"
+        if self.versions:
+            return (
+                f"scale '{self.scale_id}' is known, but version '{self.version}' is not; "
+                f"its versions: {', '.join(self.versions)}"
+            )
+        return f"unknown scale '{self.scale_id}'; known: {', '.join(self.known)}"
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -81,9 +92,9 @@ class ScaleLibrary:
         Raises:
             UnknownScaleError: no such scale or version.
         """
-        versions = [v for (i, v) in self.entries if i == scale_id.lower()]
+        versions = sorted((v for (i, v) in self.entries if i == scale_id.lower()), key=version_key)
         if version is not None and version not in versions or not versions:
-            raise UnknownScaleError(scale_id, version, self.ids())
+            raise UnknownScaleError(scale_id, version, self.ids(), versions)
         chosen = version or max(versions, key=version_key)
         return self.entries[(scale_id.lower(), chosen)]
 

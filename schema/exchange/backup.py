@@ -23,6 +23,8 @@ from hecht.schema.trail.anchor import current_head, head_file, replace_head
 
 HECHT_TABLES = ("client", "auditevent", "administration")
 """Tables every Hecht database has, whatever its schema version."""
+SMALLEST_PAGE = 512
+"""SQLite's smallest page: every database file, encrypted or not, is a whole number of pages."""
 
 
 class BackupProblem(StrEnum):
@@ -30,8 +32,11 @@ class BackupProblem(StrEnum):
 
     EXISTS = "exists"
     NO_FILE = "no_file"
+    FOLDER = "folder"
+    UNREADABLE = "unreadable"
     EMPTY = "empty"
     NOT_SQLITE = "not_sqlite"
+    NOT_DATABASE = "not_database"
     DAMAGED = "damaged"
     COUNTS_DIFFER = "counts_differ"
     CANNOT_COPY = "cannot_copy"
@@ -46,12 +51,19 @@ class BackupError(RuntimeError):
     """A backup that could not be made or did not verify, or a file that cannot be restored.
 
     Nothing was replaced. ``problem`` says what is wrong, ``path`` where, ``detail`` the
-    database engine's own words where there are any.
+    database engine's own words where there are any, ``cause`` the error a copy that could not
+    be made met (its code says why: a full disk, a closed folder).
     """
 
-    def __init__(self, path: Path, problem: BackupProblem, detail: str = "") -> None:
+    def __init__(
+        self,
+        path: Path,
+        problem: BackupProblem,
+        detail: str = "",
+        cause: BaseException | None = None,
+    ) -> None:
         super().__init__(f"{path}: {problem.value}" + (f" ({detail})" if detail else ""))
-        self.path, self.problem, self.detail = path, problem, detail
+        self.path, self.problem, self.detail, self.cause = path, problem, detail, cause
 
 
 @dataclass(frozen=True)
@@ -148,7 +160,7 @@ def backup_sqlite(
         partial.replace(target)
         sync_to_disk(target.parent)
     except database_or_file_errors() as error:
-        raise BackupError(source, BackupProblem.CANNOT_COPY, str(error)) from None
+        raise BackupError(source, BackupProblem.CANNOT_COPY, str(error), error) from None
     finally:
         partial.unlink(missing_ok=True)
     return BackupReport(target, counts)
@@ -182,24 +194,52 @@ def source_key(source: Path, database: Path) -> str | None:
     return passphrase
 
 
+def could_be_encrypted(path: Path) -> bool:
+    """Whether a file that does not start as a plain database could be an encrypted one.
+
+    An SQLCipher file is a whole number of pages that starts with a random salt; a file of any
+    other length, or one that starts as text does, is no database at all.
+    """
+    with path.open("rb") as stream:
+        head = stream.read(SMALLEST_PAGE)
+    if path.stat().st_size % SMALLEST_PAGE:
+        return False
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 3:  # not a character cut off at the end
+            return True
+        text = head[: error.start].decode("utf-8")
+    return "\x00" in text  # text has none; a file of zeros is a damaged database, as a rule
+
+
 def check_restorable(source: Path, database: Path) -> dict[str, int]:
     """Prove a file fit to replace the database, before anything is touched; return its rows.
 
-    It must be a file other than the database (or its companions), a sound SQLite database,
-    a Hecht database of this version's schema or an older one (upgraded when opened), and hold
-    dossiers or an access log. An encrypted backup must open with the database's passphrase.
+    It must be a file other than the database (or its companions), a database file (plain, or
+    one that could be encrypted: not text), a sound SQLite database, a Hecht database of this
+    version's schema or an older one (upgraded when opened), and hold dossiers or an access log.
+    An encrypted backup must open with the database's passphrase.
 
     Raises:
         BackupError: with the first problem found.
     """
     from hecht.schema.db.migrate import head_revision, known_revisions
 
+    if source.is_dir():
+        raise BackupError(source, BackupProblem.FOLDER)
     if not source.is_file():
         raise BackupError(source, BackupProblem.NO_FILE)
     if any(same_file(source, own) for own in database_files(database)):
         raise BackupError(source, BackupProblem.IS_DATABASE)
     if source.stat().st_size == 0:
         raise BackupError(source, BackupProblem.EMPTY)
+    try:
+        source.open("rb").close()
+    except OSError as error:  # not the user's to read: SQLite would call it no database
+        raise BackupError(source, BackupProblem.UNREADABLE, error.strerror or "") from None
+    if is_encrypted(source) and not could_be_encrypted(source):
+        raise BackupError(source, BackupProblem.NOT_DATABASE)
     passphrase = source_key(source, database)
     try:
         counts = verify_copy(source, passphrase)

@@ -238,7 +238,7 @@ def check_row(
     try:
         definition = library.get(row["scale"], row.get("scale_version") or None)
     except UnknownScaleError as error:
-        column = "scale_version" if row.get("scale_version") else "scale"
+        column = "scale_version" if error.versions else "scale"
         raise FieldError(column, str(error)) from None
     observed = _observed_on(row["observed_on"], today)
     try:

@@ -7,6 +7,7 @@ every command writing a file the user named goes through.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -107,6 +108,33 @@ class OutputProblem(StrEnum):
     NO_FOLDER = "no_folder"
     PARENT_NOT_FOLDER = "parent_not_folder"
     NOT_WRITABLE = "not_writable"
+    READ_ONLY = "read_only"
+    NOT_ORDINARY = "not_ordinary"
+    FULL = "full"
+    IO = "io"
+    NAME_TOO_LONG = "name_too_long"
+    NOT_FILE = "not_file"
+
+
+WRITE_ERRORS = {
+    errno.ENOSPC: OutputProblem.FULL,
+    errno.EDQUOT: OutputProblem.FULL,
+    errno.EFBIG: OutputProblem.FULL,
+    errno.EACCES: OutputProblem.NOT_WRITABLE,
+    errno.EPERM: OutputProblem.NOT_WRITABLE,
+    errno.EROFS: OutputProblem.READ_ONLY,
+    errno.EIO: OutputProblem.IO,
+    errno.ENAMETOOLONG: OutputProblem.NAME_TOO_LONG,
+    errno.EISDIR: OutputProblem.FOLDER,
+    errno.ENOTDIR: OutputProblem.PARENT_NOT_FOLDER,
+}
+"""What a write the system refused was refused for, by its error number."""
+STORAGE_WRITE_ERRORS = {
+    "disk_full": OutputProblem.FULL,
+    "read_only": OutputProblem.NOT_WRITABLE,
+    "io": OutputProblem.IO,
+}
+"""The same, for SQLite writing a copy (``failures.StorageFailure`` values)."""
 
 
 @dataclass
@@ -176,8 +204,9 @@ def check_output(
 
     Never the database, its companion files or its kept copies, nor any SQLite file (a backup
     made elsewhere looks just like one), nor the audit head of any database or backup, nor
-    Hecht's ``settings`` (config and passphrase files), even with ``force``; an existing file
-    only with ``force``; the folder must exist and be writable.
+    Hecht's ``settings`` (config and passphrase files), nor what is no ordinary file (a device
+    such as ``/dev/null``, a pipe), even with ``force``; an existing file only with ``force``;
+    the folder must exist and be writable.
 
     Raises:
         OutputRefused: with the problem found first.
@@ -192,7 +221,9 @@ def check_output(
     if problem is None:
         problem = _folder_problem(path.resolve().parent)
     if problem is None and (path.exists() or path.is_symlink()):
-        if is_sqlite_file(path):
+        if path.exists() and not path.is_file():  # a device, a pipe (never opened: it may wait)
+            problem = OutputProblem.NOT_FILE
+        elif is_sqlite_file(path):
             problem = OutputProblem.SQLITE_FILE
         elif not force:
             problem = OutputProblem.EXISTS
@@ -205,6 +236,33 @@ def _folder_problem(folder: Path) -> OutputProblem | None:
         return OutputProblem.NO_FOLDER
     if not folder.is_dir():
         return OutputProblem.PARENT_NOT_FOLDER
+    if _read_only(folder):
+        return OutputProblem.READ_ONLY
     if not os.access(folder, os.W_OK | os.X_OK):
         return OutputProblem.NOT_WRITABLE
     return None
+
+
+def _read_only(folder: Path) -> bool:
+    """Whether the folder lies on a file system mounted read-only."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False  # writing will say what is wrong
+
+
+def write_problem(path: Path, error: BaseException) -> OutputProblem | None:
+    """Say why writing ``path`` failed, from the system's (or SQLite's) own error code.
+
+    A missing file whose folder exists is a folder that takes no new files (``/proc``, ``/sys``).
+    None when the code says nothing a person can act on: the error's own words are shown then.
+    """
+    from hecht.schema.db.failures import storage_fault
+
+    if isinstance(error, OSError) and error.errno == errno.ENOENT:
+        folder = path.resolve().parent
+        return OutputProblem.NOT_ORDINARY if folder.is_dir() else OutputProblem.NO_FOLDER
+    if isinstance(error, OSError) and error.errno in WRITE_ERRORS:
+        return WRITE_ERRORS[error.errno]
+    failure = storage_fault(error)  # SQLite writing a backup says it in its own codes
+    return None if failure is None else STORAGE_WRITE_ERRORS.get(failure)

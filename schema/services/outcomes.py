@@ -1,8 +1,9 @@
 """Provides the practice's outcomes: pre–post change per scale, for everyone and for subgroups.
 
 A pair is one client's first and last valid total of a scale within one episode (the baseline
-and the latest later administration). Subgroups: referral reason (an episode with two reasons
-counts in both), prenatal or postnatal start, and the client's role (mother or partner).
+and the latest later administration), so a couple's episode gives a pair for each partner.
+Subgroups: referral reason (an episode with two reasons counts in both), prenatal or postnatal
+start, and the client's role (mother or partner).
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from hecht.schema.caseloads import caseload_state
 from hecht.schema.context import Actor
 from hecht.schema.db.plain import collector_paused, of_session
 from hecht.schema.services.signals import end_points
-from hecht.schema.tables import Client, Couple, Episode, RecordStatus, ScoreSummary
+from hecht.schema.tables import (
+    Client,
+    Couple,
+    Episode,
+    EpisodeStatus,
+    RecordStatus,
+    ScoreSummary,
+)
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
 from hecht.schema.versioning import only_current
@@ -60,6 +68,13 @@ class OutcomeGroup:
     value: str
     episodes: int
     scales: list[ScaleOutcome]
+    closed: int = 0
+    """Of ``episodes``, how many are closed; in the others the post score is the latest so far."""
+    clients: int = 0
+    """The clients in the group's episodes, each once per episode (a couple's episode holds two;
+    a role's group holds only the clients of that role)."""
+    paired: int = 0
+    """Of ``clients``, how many have a pair (a first and a later valid total) of some scale."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +98,7 @@ class _EpisodeFacts:
     reasons: tuple[str, ...]
     start: str
     clients: tuple[int, ...]
+    closed: bool
 
 
 def _episodes(session: Session) -> dict[int, _EpisodeFacts]:
@@ -99,13 +115,15 @@ def _episodes(session: Session) -> dict[int, _EpisodeFacts]:
         Episode.birth_date,
         Episode.started_on,
         Episode.referral_reasons,
+        Episode.episode_status,
     )
     query = only_current(columns, Episode).where(Episode.status != RecordStatus.RETRACTED.value)
     found = {}
-    for lineage, client, couple, birth, started, reasons in session.exec(query):
+    for lineage, client, couple, birth, started, reasons, status in session.exec(query):
         start = "postnatal" if birth is not None and started >= birth else "prenatal"
         members = (client,) if client is not None else couples.get(couple, ())
-        found[lineage] = _EpisodeFacts(tuple(reasons or ()), start, tuple(members))
+        closed = status == EpisodeStatus.CLOSED.value
+        found[lineage] = _EpisodeFacts(tuple(reasons or ()), start, tuple(members), closed)
     return found
 
 
@@ -147,17 +165,21 @@ def practice_outcomes(*, session: Session, actor: Actor, library: ScaleLibrary) 
     lonely: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     invalid: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     members: dict[tuple[str, str], set[int]] = defaultdict(set)
+    people: dict[tuple[str, str], set[tuple[int, int]]] = defaultdict(set)
+    paired: dict[tuple[str, str], set[tuple[int, int]]] = defaultdict(set)
     for lineage, episode_facts in episodes.items():
         for client in episode_facts.clients:
             for key in _group_keys(episode_facts, roles.get(client)):
                 members[key].add(lineage)
+                people[key].add((client, lineage))
     for (client, episode, scale), points in end_points(of_session(session), definitions).items():
         facts = episodes.get(episode) if episode is not None else None
-        if facts is None:
+        if facts is None or episode is None:
             continue
         for key in _group_keys(facts, roles.get(client)):
             if points.count >= 2:
                 pairs[key][scale].append((points.first, points.last))
+                paired[key].add((client, episode))
             else:
                 lonely[key][scale] += 1
     for (client, episode, scale), count in _invalid_counts(session).items():
@@ -181,7 +203,17 @@ def practice_outcomes(*, session: Session, actor: Actor, library: ScaleLibrary) 
             or lonely[key][definition.id]
             or invalid[key][definition.id]
         ]
-        groups.append(OutcomeGroup(key[0], key[1], len(members[key]), scales))
+        groups.append(
+            OutcomeGroup(
+                key[0],
+                key[1],
+                len(members[key]),
+                scales,
+                closed=sum(1 for lineage in members[key] if episodes[lineage].closed),
+                clients=len(people[key]),
+                paired=len(paired[key] & people[key]),
+            )
+        )
     if not groups or groups[0].split != "all":
         groups.insert(0, OutcomeGroup("all", "all", 0, []))
     audit.record(session=session, actor=actor, event=AuditKind.REPORT, detail="outcomes")

@@ -169,8 +169,8 @@ def test_a_full_disk_is_refused_naming_the_database_with_exit_2(practice, comman
             practice.environment, *COMMANDS[command](practice), "--db", str(practice.database),
             preexec_fn=with_file_size_limit(limit),
         )  # fmt: skip
-    if command == "backup":  # the copy is what the full disk refuses
-        refused_cleanly(result, "no backup was made", practice.out / "backup.db")
+    if command == "backup":  # the copy is what the full disk refuses (in SQLite's words, EIO)
+        refused_cleanly(result, "the disk reported an error writing in", practice.out / "backup.db")
     else:
         refused_cleanly(result, REASONS["disk_full"], practice.database)
     nothing_lost_nothing_half_done(practice, before)

@@ -66,6 +66,14 @@ def test_a_missing_scale_is_refused_with_the_known_ids():
     assert "phq9" in str(caught.value)
 
 
+def test_a_missing_version_of_a_known_scale_names_the_versions_there_are():
+    library = load_library(None)
+    with pytest.raises(UnknownScaleError) as caught:
+        library.get("who5", "9")
+    assert caught.value.versions == ["1"]
+    assert str(caught.value) == "scale 'who5' is known, but version '9' is not; its versions: 1"
+
+
 NEW_SCALE = (Path(__file__).parent / "data" / "practice_scale.toml").read_text(encoding="utf-8")
 
 

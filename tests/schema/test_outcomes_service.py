@@ -101,3 +101,30 @@ def test_an_empty_practice_has_an_overall_group_without_scales(practice):
     )
     assert report.episodes == 0
     assert (report.overall().split, report.overall().scales) == ("all", [])
+
+
+def test_each_group_counts_its_episodes_the_closed_ones_its_clients_and_those_with_a_pair(
+    practice,
+):
+    """A couple's episode holds two clients, each with a pair of their own; the headers say
+    so, so that a scale's n (pairs) is never read against a smaller number of episodes."""
+    from hecht.schema.services.episodes import close_episode
+
+    seed(practice)  # A, B and C: three episodes of one client each, all with a WHO-5 pair
+    practice.client("M", role="mother")
+    practice.client("P", role="partner")
+    both = practice.couple("M", "P", BASE)
+    practice.scale("M", "who5", "2,2,2,2,2", BASE, both)
+    practice.scale("M", "who5", "3,3,3,3,3", LATER, both)
+    practice.scale("P", "who5", "3,3,3,3,3", BASE, both)  # a baseline only
+    close_episode(session=practice.session, actor=practice.actor, lineage_id=both, ended_on=LATER)
+    report = practice_outcomes(
+        session=practice.session, actor=practice.actor, library=practice.library
+    )
+    scales, overall = group(report, "all", "all")
+    assert (overall.episodes, overall.closed, overall.clients, overall.paired) == (4, 1, 5, 4)
+    assert scales["who5"].outcome.n == overall.paired
+    _, mothers = group(report, "role", "mother")  # A, and M in the couple's episode
+    assert (mothers.episodes, mothers.closed, mothers.clients, mothers.paired) == (2, 1, 2, 2)
+    _, partners = group(report, "role", "partner")  # B, and P with a baseline only
+    assert (partners.episodes, partners.closed, partners.clients, partners.paired) == (2, 1, 2, 1)

@@ -69,7 +69,7 @@ def test_the_explanation_is_in_the_chosen_language(capsys, report_db):
     [signal] = by_code(out)["MIKE"]["signals"]
     assert signal["kind"] == "not_on_track"
     assert signal["explanation"] == (
-        "niet op koers: geen betrouwbare verbetering na 4 consulten (drempel 4)"
+        "niet op koers: geen betrouwbare verbetering na 4 bezoeken (drempel 4)"
     )
 
 

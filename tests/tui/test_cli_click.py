@@ -4,6 +4,7 @@ apart from the real database, and who acted in every audit row."""
 from __future__ import annotations
 
 import getpass
+import re
 import shutil
 import socket
 import sqlite3
@@ -54,6 +55,42 @@ def test_dutch_help_and_errors_carry_no_english_framework_phrase(capsys):
     assert "Fout: Onbekende optie '--bogus'" in refused
     for english in ("Usage:", "Error", "No such option", "Show this message", "Options"):
         assert english not in shown + refused
+
+
+def command_paths(group: click.Group, context: click.Context, path: tuple[str, ...] = ()):
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        yield (*path, name)
+        if isinstance(command, click.Group):
+            yield from command_paths(command, context, (*path, name))
+
+
+CLICKS_ENGLISH = re.compile(
+    r"\[required\]|\b(?:TEXT|INTEGER|FLOAT|PATH|FILE|BOOLEAN)\b|Usage:|Options:|Commands:|"
+    r"Show this message|Show the version"
+)
+"""click's own words in a help page: the usage line, headings, metavars and ``[required]``."""
+
+
+def test_the_dutch_help_of_every_command_holds_none_of_clicks_english_words(capsys):
+    group = build_group(Messages("nl"), Config(), demo_url)
+    paths = [(), *command_paths(group, click.Context(group))]
+    assert len(paths) > 20
+    for path in paths:
+        assert main(["--lang", "nl", *path, "--help"]) == 0, path
+        shown = capsys.readouterr().out
+        assert not CLICKS_ENGLISH.search(shown), (path, shown)
+    main(["--lang", "nl", "scales", "score", "--help"])
+    assert "--answers TEKST" in capsys.readouterr().out.replace("\n", " ")
+
+
+def test_a_dutch_refusal_of_a_value_names_its_type_in_dutch(capsys):
+    assert main(["--lang", "nl", "demo", "--seed", "x"]) == 2
+    assert "Fout: Ongeldige waarde voor '--seed': 'x' is geen geldig geheel getal." in (
+        capsys.readouterr().err
+    )
+    assert main(["--lang", "en", "demo", "--seed", "x"]) == 2  # English keeps click's words
+    assert "'x' is not a valid integer." in capsys.readouterr().err
 
 
 def test_the_version_and_a_scales_version(capsys):

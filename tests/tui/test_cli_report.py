@@ -99,7 +99,7 @@ def test_outcomes_json_gives_every_subgroup_with_the_overall_one_first(capsys, r
         ("role", "partner"),
     }
     mothers = groups[("role", "mother")]  # ZULU 72 → 40 and ALPHA 40 → 72
-    assert mothers["episodes"] == 2
+    assert [mothers[key] for key in ("episodes", "closed", "clients", "paired")] == [2, 0, 2, 2]
     assert (mothers["scales"]["who5"]["n"], mothers["scales"]["who5"]["mean_change"]) == (2, 0)
     assert mothers["scales"]["who5"]["g_av"] is None  # two pairs: Hedges' J is zero
     postnatal = groups[("start", "postnatal")]["scales"]["who5"]  # MIKE 48 → 60
@@ -110,9 +110,9 @@ def test_outcomes_markdown_shows_rounded_numbers_per_group_and_domain(capsys, re
     code, out, _ = run(capsys, "--db", report_db, "report", "outcomes")
     assert code == 0
     assert out.startswith("# Practice outcomes\n")
-    assert "## All episodes (3 episodes)" in out
-    assert "## Role: mother (2 episodes)" in out
-    assert "## Start of care: after the birth (1 episode)" in out
+    assert "## All episodes\n\n3 episodes (0 closed) · 3 clients (3 with a first and a later" in out
+    assert "## Role: mother\n\n2 episodes (0 closed) · 2 clients (2 with" in out
+    assert "## Start of care: after the birth\n\n1 episode (0 closed) · 1 client (1 with" in out
     assert "### Wellbeing" in out and "### Mood" in out and "### Relationship" in out
     assert "| WHO-5 | 3 | 53.33 | 57.33 | +4.00 | -77.33 to 85.33 | +0.12 | +0.14 |" in out
     assert "| WHO-5 | 33% (1) | 0% (0) | 33% (1) | 33% (1) | 0 | 0 |" in out
@@ -134,7 +134,7 @@ def test_outcomes_html_is_one_self_contained_page(capsys, report_db, tmp_path):
     html = target.read_text(encoding="utf-8")
     assert code == 0 and str(target) in out
     assert html.startswith("<!DOCTYPE html>") and "<svg" in html
-    assert "<h2>All episodes (3 episodes)</h2>" in html
+    assert '<h2>All episodes</h2>\n<p class="meta">3 episodes (0 closed) · 3 clients (3 ' in html
     for external in ("<script", "<link", "@import", "src=", "http://", "https://"):
         assert external not in html, external
 
@@ -321,7 +321,7 @@ def test_a_failed_write_leaves_no_half_file_and_no_audit_event(
         capsys, "--db", report_db, "report", "supervision", "--format", "html", "--out", str(target)
     )
     assert code == 2
-    assert f"cannot write the report to {target} (No space left on device)" in err
+    assert f"cannot write to {target}: the disk (or your quota) there is full" in err
     assert list(folder.iterdir()) == []
     assert report_events(report_db) == before
 
@@ -348,8 +348,9 @@ def test_a_report_replaces_an_older_file_whole(capsys, report_db, tmp_path):
 def test_a_dutch_report_writes_numbers_dates_and_counts_as_dutch_readers_do(capsys, report_db):
     code, out, _ = run(capsys, "--lang", "nl", "--db", report_db, "report", "outcomes")
     assert code == 0
-    assert "gemaakt op 24-11-2026 · 3 trajecten" in out
-    assert "(1 traject)" in out and "1 trajecten" not in out
+    assert "gemaakt op 24-11-2026 · geen cliënt bij naam genoemd" in out
+    assert "3 trajecten (0 afgesloten) · 3 cliënten (3 met een eerste en een latere score)" in out
+    assert "1 traject (0 afgesloten) · 1 cliënt (1 met" in out and "1 trajecten" not in out
     assert "(s)" not in out and "2026-11-24" not in out
     assert re.search(r"\d,\d", out) and not re.search(r"\| -?\d+\.\d", out)  # decimal commas
     code, out, _ = run(capsys, "--lang", "nl", "--db", report_db, "report", "supervision")

@@ -181,7 +181,7 @@ def newer_hecht_database(path: Path, practice: Path) -> Path:
             lambda folder, practice: newer_hecht_database(folder / "newer.db", practice),
             "newer version of Hecht",
         ),
-        (lambda folder, practice: folder, "no such file"),
+        (lambda folder, practice: folder, "is a folder: give the backup file itself"),
     ],
     ids=["empty file", "the database", "not Hecht's", "no dossiers", "newer", "a folder"],
 )

@@ -44,6 +44,19 @@ def test_list_in_dutch_uses_dutch_names_and_headers(capsys):
     assert "depressie" in out
 
 
+def test_the_dutch_list_names_each_domain_and_origin_in_dutch_and_its_json_keeps_the_codes(
+    capsys,
+):
+    _, out, _ = run(capsys, "--lang", "nl", "scales", "list")
+    rows = {line.split()[0]: line for line in out.splitlines()[1:] if line.strip()}
+    assert "Stemming" in rows["phq9"] and "ingebouwd" in rows["phq9"]
+    assert "Band met de baby" in rows["pbq"] and "Psychische klachten" in rows["core10"]
+    assert not any(code in out for code in ("mood", "bonding", "distress", "built-in"))
+    _, out, _ = run(capsys, "--lang", "nl", "scales", "list", "--json")
+    phq9 = next(row for row in json.loads(out) if row["id"] == "phq9")
+    assert (phq9["domain"], phq9["origin"]) == ("mood", "built-in")
+
+
 def test_a_scale_in_the_config_folder_appears_as_local(capsys, isolated_config):
     (isolated_config / "scales").mkdir()
     shutil.copy(DATA / "practice_scale.toml", isolated_config / "scales" / "sleep3.toml")

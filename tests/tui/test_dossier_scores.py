@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
+import pytest
+
 from hecht.scales.change import compare
 from hecht.scales.library import load_library
 from hecht.schema.services.trajectories import TrajectoryPoint
@@ -54,6 +56,20 @@ def test_a_due_date_long_past_without_a_birth_asks_for_the_birth_date_instead_of
     )
     born = SimpleNamespace(due_date=date(2026, 10, 1), birth_date=date(2026, 10, 3))
     assert week_text(date(2026, 11, 12), born, Messages("en")) == "5 weeks after the birth"
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "said"),
+    [
+        ("en", date(2026, 10, 10), "1 week after the birth"),
+        ("nl", date(2026, 10, 10), "1 week na de bevalling"),
+        ("en", date(2026, 10, 17), "2 weeks after the birth"),
+        ("nl", date(2026, 10, 17), "2 weken na de bevalling"),
+    ],
+)
+def test_the_week_after_the_birth_agrees_with_its_number(language, day, said):
+    born = SimpleNamespace(due_date=date(2026, 10, 1), birth_date=date(2026, 10, 3))
+    assert week_text(day, born, Messages(language)) == said
 
 
 def test_a_due_date_over_40_weeks_ahead_says_the_pregnancy_has_not_begun_not_that_none_is_known():

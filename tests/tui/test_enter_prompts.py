@@ -184,6 +184,22 @@ def test_init_asks_the_settings_and_writes_the_config_file(tmp_path):
     assert (config.protocols.intake, config.protocols.visit) == (["who5", "epds"], ["who5"])
 
 
+def test_init_asks_everything_after_the_language_in_the_language_just_chosen(tmp_path):
+    from hecht.tui.cli.commands.init import run_init
+
+    dutch, english = Messages("nl"), Messages("en")
+    prompts = Scripted(["Mira", "nl", str(tmp_path / "praktijk.db"), ["who5"], ["who5"], False])
+    assert run_init(Config(), english, prompts) == 0
+    assert prompts.shown[:2] == [english("init.practitioner"), english("init.language")]
+    assert prompts.shown[2:6] == [
+        dutch("init.database"),
+        dutch("init.intake"),
+        dutch("init.visit"),
+        dutch("init.encrypt"),
+    ]
+    assert prompts.shown[-1].startswith("Instellingen geschreven naar")
+
+
 def test_cancelling_init_writes_nothing():
     from hecht.tui.cli.commands.init import run_init
     from hecht.tui.config import config_path

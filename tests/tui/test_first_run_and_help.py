@@ -132,6 +132,25 @@ async def test_f1_explains_the_focused_widget_with_the_screens_keys_and_f1_close
         assert type(app.screen).__name__ == "DossierScreen"
 
 
+@pytest.mark.parametrize("language", ["en", "nl"])
+async def test_f1_lists_every_key_once_and_the_palette_once_with_what_it_offers(db, language):
+    app = HechtApp(
+        Backend(db, LIBRARY, "test:tui", lambda: NOW), Messages(language), PRACTITIONER_CONFIG
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        for keys in ((), ("enter",)):  # the caseload, then MOM-1's dossier
+            await pilot.press(*keys)
+            await settled(pilot)
+            await pilot.press("f1")
+            lines = help_keys(app).split("\n")
+            assert len(lines) == len(set(lines))
+            assert [line.split()[0] for line in lines].count("^p") == 1
+            assert lines[-1] == f"        ^p  {catalogue(language)['f1.palette']}"
+            await pilot.press("escape")
+            await settled(pilot)
+
+
 async def test_f1_in_entry_and_in_paper_mode_explains_each(db):
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -44,3 +44,33 @@ def test_every_literal_key_the_code_asks_for_exists():
         )
     missing = sorted(key for key in used if key not in catalogue("en"))
     assert not missing
+
+
+def test_every_singular_has_its_plural_and_every_count_both():
+    for language in ("en", "nl"):
+        keys = set(catalogue(language))
+        for key in keys:
+            stem, _, form = key.rpartition(".")
+            if form == "one" or (key.startswith("count.") and form == "other"):
+                assert {f"{stem}.one", f"{stem}.other"} <= keys, (language, key)
+
+
+def test_every_count_and_plural_sentence_the_code_asks_for_has_both_forms():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).parents[2] / "tui"
+    stems = set()
+    for path in root.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        stems |= {f"count.{noun}" for noun in re.findall(r'counted\(\s*\w+,\s*"(\w+)"', source)}
+        stems |= {f"count.{noun}" for noun in re.findall(r'text\.count\(\s*"(\w+)"', source)}
+        stems |= set(re.findall(r'\.count\(\s*[\w.]+,\s*"(count\.\w+)"', source))
+        stems |= set(re.findall(r'plural\(\s*(?:[\w.]+,\s*)?"([a-z_.]+)"', source))
+    assert len(stems) > 20
+    english = catalogue("en")
+    missing = sorted(
+        f"{stem}.{form}" for stem in stems for form in ("one", "other")
+        if f"{stem}.{form}" not in english
+    )  # fmt: skip
+    assert not missing

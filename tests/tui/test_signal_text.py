@@ -41,5 +41,27 @@ def test_deterioration_names_the_scale_and_its_numbers():
     assert text == "EPDS reliably worse since baseline: 9 → 16 (RCI 3.43)"
 
 
+@pytest.mark.parametrize(
+    ("language", "signal", "said"),
+    [
+        (
+            "en",
+            Signal(SignalKind.NOT_ON_TRACK, None, {"visits": 1, "threshold": 1}),
+            "after 1 visit ",
+        ),
+        (
+            "nl",
+            Signal(SignalKind.NOT_ON_TRACK, None, {"visits": 1, "threshold": 1}),
+            "na 1 bezoek ",
+        ),
+        ("en", Signal(SignalKind.OVERDUE, None, {"weeks": 1, "threshold": 1}), "for 1 week "),
+        ("nl", Signal(SignalKind.OVERDUE, None, {"weeks": 1, "threshold": 1}), ": 1 week geen"),
+        ("nl", Signal(SignalKind.OVERDUE, None, {"weeks": 2, "threshold": 1}), ": 2 weken geen"),
+    ],
+)
+def test_a_threshold_of_one_visit_or_week_is_said_in_the_singular(language, signal, said):
+    assert said in explain(signal, Messages(language))
+
+
 def test_marks_show_each_kind_once_in_order():
     assert marks([EXAMPLES[0], EXAMPLES[3], EXAMPLES[4], EXAMPLES[6]]) == "⚠⏲✎"

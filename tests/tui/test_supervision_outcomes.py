@@ -156,7 +156,9 @@ async def test_outcomes_show_the_hand_worked_change_and_switch_group_by_key(tmp_
         assert row[:2] == ["WHO-5 ↑", "3"]
         assert row[4] == "+4.00\n[-77.33; 85.33]"
         assert row[7:11] == ["33%", "0%", "33%", "33%"]  # recovered, improved, unchanged, worse
-        assert "everyone · episodes: 3" in shown(app.screen.query_one("#outcomes-title"))
+        title = shown(app.screen.query_one("#outcomes-title"))
+        assert "everyone · group 1 of" in title
+        assert "3 episodes (0 closed) · 3 clients (3 with a first and a later score)" in title
         await pilot.press("]")
         await settle(pilot)
         assert "referred for fear of childbirth" in shown(app.screen.query_one("#outcomes-title"))
@@ -185,9 +187,13 @@ async def test_the_outcomes_group_can_be_picked_from_a_list(tmp_path):
         await settle(pilot)
         await pilot.press("g")
         await settled(pilot)
+        options = app.screen.query_one("#choice-list")
+        first = str(options.get_option_at_index(0).prompt)
+        assert first == "everyone · 3 episodes · 3 clients"
         await pilot.press("end", "enter")  # the last group: role not recorded (C only)
         await settle(pilot)
-        assert "role not recorded · episodes: 1" in shown(app.screen.query_one("#outcomes-title"))
+        title = shown(app.screen.query_one("#outcomes-title"))
+        assert "role not recorded · group" in title and "1 episode (0 closed) · 1 client" in title
         (table,) = app.screen.query("#outcomes DataTable")
         assert [str(cell) for cell in table.get_row_at(0)][4] == "-32.00"
 

@@ -18,6 +18,7 @@ from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewClient, NewEpisode
 from hecht.schema.services import administrations, alerts, clients, episodes, visits
 from hecht.schema.services.trajectories import client_trajectory
+from hecht.tui.screens.caseload import NAME_WIDTH
 from tests.conftest import in_practice_file as read
 
 from .terminal import TMUX, Terminal, eventually
@@ -163,7 +164,8 @@ def test_brackets_in_a_name_and_a_note_are_shown_as_written_on_every_screen(
         visits.record_visit(session=session, actor=ACTOR, new=new)
     engine.dispose()
     shown = opened(path)
-    shown.wait_for(NAME)  # the caseload opens and shows the name as written
+    # the caseload opens and shows the name as written (cut with an ellipsis to its column)
+    shown.wait_for(NAME[: NAME_WIDTH - 1] + "…")
     shown.burst("K1", "Enter")
     shown.wait_for_all(["K1 · " + NAME, "Said: [link=https://example.org]click[/link]"])
     shown.burst("Enter")  # the visit, its note whole

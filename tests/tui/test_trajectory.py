@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 from rich.text import Text
@@ -25,6 +26,7 @@ from hecht.tui.views.trajectory_drawing import (
     EVENT,
     ScaleTrajectory,
     drawing,
+    notes,
     rows,
 )
 from hecht.tui.widgets.trajectory_chart import Drawing, Series, TrajectoryChart
@@ -57,12 +59,18 @@ MOTHER = {
 PARTNER = {"csi4": ["4,4,4,4", "2,2,2,2", "3,3,2,2"]}  # 16, 8, 10
 
 
-def seed(url: str, library: ScaleLibrary, mother: dict, partner: dict) -> None:
+def seed(
+    url: str,
+    library: ScaleLibrary,
+    mother: dict,
+    partner: dict,
+    names: tuple[str, str] = ("Mira de Vries", "Sam de Vries"),
+) -> None:
     """A couple seen three times around the birth, with the given answers per visit."""
     engine = open_database(url)
     with unit_of_work(engine) as session:
         practice = Practice(session, ACTOR, library)
-        for code, name in (("MOM-1", "Mira de Vries"), ("DAD-1", "Sam de Vries")):
+        for code, name in zip(("MOM-1", "DAD-1"), names, strict=True):
             practice.client(code, name=name)
         episode = practice.couple(
             "MOM-1", "DAD-1", date(2026, 7, 1), due_date=DUE, birth_date=BIRTH
@@ -290,6 +298,37 @@ async def test_the_view_speaks_dutch(couple_db, library):
         assert "betrouwbaar vanaf 23,6 punten" in shown(app, "#trajectory-notes")
 
 
+async def test_wide_characters_in_the_partners_names_leave_the_chart_laid_out_at_80_by_24(
+    tmp_path, library
+):
+    url = f"sqlite:///{tmp_path / 'practice.db'}"
+    names = ("Lisa 🌸 van Dijk 👶", "王芳 Wouter 🦊")
+    seed(url, library, MOTHER, PARTNER, names)
+    app = make_app(url, library, language="nl")
+    async with app.run_test(size=(80, 24)) as pilot:
+        chart = await open_trajectory(pilot)
+        await pilot.press("[")  # CSI-4: both partners' lines, each with a name in the legend
+        await settled(pilot)
+        assert [s.label for s in chart.drawing.series] == list(names)
+        lines = chart.render().plain.rstrip("\n").split("\n")
+        assert {cell_len(line) for line in lines} == {chart.size.width}  # no row pushed wider
+        assert len(lines) == chart.size.height
+        assert any(names[0] in line for line in lines) and any(names[1] in line for line in lines)
+        assert "bezoek" in lines[-1]  # the axis label is still on the chart's last row
+
+
+def test_a_label_too_long_for_the_legend_is_cut_with_an_ellipsis_rather_than_dropped():
+    chart = TrajectoryChart()
+    name = "Fleur Anna Maria Johanna van den Berg-" * 4
+    chart.drawing = Drawing(
+        series=(Series((1, 2, 3), (4, 8, 6), "cyan+", "hd", name),),
+        xlim=(0, 4), ylim=(0, 10), xticks=((1, "1"), (3, "3")), xlabel="visit",
+    )  # fmt: skip
+    built = chart.build(60, 18, "dark").plain
+    assert "Fleur Anna Maria" in built and "…" in built  # at most a third of the width
+    assert {cell_len(line) for line in built.rstrip("\n").split("\n")} == {60}
+
+
 def test_the_chart_reads_plotexts_matrix_exactly_as_its_own_ansi_output_would_show():
     chart = TrajectoryChart()
     chart.drawing = Drawing(
@@ -349,3 +388,22 @@ def test_a_scale_whose_only_total_is_invalid_draws_an_empty_chart_beside_its_tab
     assert all(series.xs for series in chart.drawing.series + chart.drawing.points)
     built = chart.build(60, 18, "dark")  # plotext failed on a line without a point
     assert "K1" not in built.plain  # no legend for a line that is not there
+
+
+@pytest.mark.parametrize(
+    ("language", "without_visit", "said"),
+    [
+        ("nl", 1, "1 score zonder bezoek staat niet op deze as (zie de tabel)."),
+        ("nl", 2, "2 scores zonder bezoek staan niet op deze as (zie de tabel)."),
+        ("en", 1, "1 score without a visit is not on this axis (see the table)."),
+        ("en", 2, "2 scores without a visit are not on this axis (see the table)."),
+    ],
+)
+def test_the_note_on_scores_off_the_visit_axis_agrees_with_their_number(
+    language, without_visit, said
+):
+    who5 = load_library(None).get("who5")
+    seen = [Observation(date(2026, 10, 1 + n), 60.0) for n in range(without_visit)]  # no visit
+    seen.append(Observation(date(2026, 10, 20), 64.0, visit=1))
+    scale = ScaleTrajectory(who5, build_trajectory(who5, seen), None, (), guides(who5))
+    assert said in [str(note) for note in notes(scale, Axis.VISIT, Messages(language))]

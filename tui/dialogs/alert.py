@@ -64,8 +64,9 @@ class AlertModal(HechtModal[AlertRead | None]):
     """A critical answer: mark the actions taken, say what was done, confirm.
 
     Raised by an answer, Escape does not close it. Opened from the dossier to acknowledge an
-    alert still open (``later``), Escape closes it and the alert stays open, as it was.
-    Returns the acknowledged alert (None when closed unacknowledged).
+    alert still open (``later``), Escape closes it and the alert stays open, as it was; with
+    actions marked or a note written, the first Escape says they are not saved, a second one
+    closes without them. Returns the acknowledged alert (None when closed unacknowledged).
     """
 
     BINDINGS = [
@@ -84,6 +85,8 @@ class AlertModal(HechtModal[AlertRead | None]):
         self.message = message
         self.scale = scale
         self._saving = False
+        self._leaving = False
+        """Escape was pressed once with unsaved marks or a note: the next one closes."""
 
     def compose(self) -> ComposeResult:
         text = self.text
@@ -106,20 +109,35 @@ class AlertModal(HechtModal[AlertRead | None]):
         actions = self.query_one("#alert-actions", ActionList)
         actions.highlighted = 0
         actions.focus()
-        # Keys typed before the alert showed were meant for what came next (an answer, the
-        # review): none of them may mark an action or write the note.
+        if self.later:
+            return  # opened with a on purpose: the keys typed after it are meant for this dialog
+        # Keys typed before a raised alert showed were meant for what came next (an answer,
+        # the review): none of them may mark an action or write the note.
         dropped = self.typeahead.drop_waiting()
         if dropped:
-            self.query_one("#alert-hint", Plain).update(
-                self.text("alert.keys_dropped", count=dropped)
-            )
+            hint = self.fmt.plural(self.text, "alert.keys_dropped", dropped, count=dropped)
+            self.query_one("#alert-hint", Plain).update(hint)
 
     def action_refuse_escape(self) -> None:
-        """An alert just raised cannot be waved away; one opened later closes, still open."""
-        if self.later:
-            self.dismiss(None)
+        """An alert just raised cannot be waved away; one opened later closes, still open,
+        but what was marked or written is dropped only at a second Escape, and said so."""
+        hint = self.query_one("#alert-hint", Plain)
+        if not self.later:
+            hint.update(self.text("alert.cannot_dismiss"))
             return
-        self.query_one("#alert-hint", Plain).update(self.text("alert.cannot_dismiss"))
+        unsaved = self._unsaved()
+        if unsaved and not self._leaving:
+            self._leaving = True
+            hint.update(self.text("alert.unsaved"))
+            return
+        if unsaved:
+            self.app.notify(self.text("alert.closed_unsaved"), severity="warning")
+        self.dismiss(None)
+
+    def _unsaved(self) -> bool:
+        """Whether an action is marked or a note written that is not saved."""
+        marked = self.query_one("#alert-actions", ActionList).marked
+        return bool(marked) or bool(self.query_one("#alert-note", Input).value.strip())
 
     @on(Input.Submitted, "#alert-note")
     def _note_submitted(self) -> None:

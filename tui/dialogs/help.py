@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 
 from hecht.tui.shell.screen_base import HechtModal
@@ -59,14 +59,17 @@ def help_topic(screen: Screen[Any], focused: Any) -> str:
 
 def key_lines(screen: Screen[Any], texts: Messages) -> list[str]:
     """The keys the screen offers now, each with its label in the user's language."""
+    palette_key = screen.app.COMMAND_PALETTE_BINDING
     lines = []
-    for _node, binding, enabled, _tooltip in screen.active_bindings.values():
+    for key, (_node, binding, enabled, _tooltip) in screen.active_bindings.items():
+        if key == palette_key:  # said once, below, with what the palette offers
+            continue
         label = texts.get(f"keys.{binding.action}", "")
         if not enabled or not (binding.show or label):  # ours, even when the footer hides them
             continue
         label = label or binding.description
         lines.append(f"  {screen.app.get_key_display(binding):>8}  {label}")
-    palette = Binding(screen.app.COMMAND_PALETTE_BINDING, "command_palette")
+    palette = Binding(palette_key, "command_palette")
     lines.append(f"  {screen.app.get_key_display(palette):>8}  {texts('f1.palette')}")
     return lines
 
@@ -83,7 +86,7 @@ class HelpModal(HechtModal[None]):
 
     def compose(self) -> ComposeResult:
         text = self.text
-        with Vertical(id="form"):
+        with VerticalScroll(id="form"):  # taller than a small terminal: ↑↓ scroll it
             yield PlainLabel(text("f1.title"), id="form-title")
             yield Plain(text(f"f1.{self.topic}"), id="help-text")
             yield PlainLabel(text("f1.keys"), classes="dossier-heading")

@@ -118,6 +118,10 @@ class ReportText:
         """Show a number of things ("1 episode", "2 episodes"; "1 traject", "2 trajecten")."""
         return formatter(self.language).count(self.messages, f"count.{noun}", n)
 
+    def plural(self, key: str, n: int, /, **values: object) -> str:
+        """Show the sentence ``key.one`` or ``key.other`` that agrees with ``n``, filled in."""
+        return formatter(self.language).plural(self.messages, key, n, **values)
+
     def interval(self, bounds: tuple[float, float] | None, digits: int = 2) -> str:
         """Show a confidence interval, or a dash when there is none."""
         if bounds is None:

@@ -42,7 +42,11 @@ def _categories(block: parts.DomainBlock, text: ReportText) -> str:
 
 
 def _group(group: Any, text: ReportText) -> list[str]:
-    lines = ['<section class="group">', f"<h2>{esc(parts.group_heading(group, text))}</h2>"]
+    lines = [
+        '<section class="group">',
+        f"<h2>{esc(parts.group_heading(group, text))}</h2>",
+        f'<p class="meta">{esc(parts.group_counts(group, text))}</p>',
+    ]
     if not group.scales:
         return [
             *lines,

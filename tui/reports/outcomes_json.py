@@ -44,6 +44,9 @@ def outcomes_json(report: Any) -> dict[str, Any]:
             "split": group.split,
             "value": group.value,
             "episodes": group.episodes,
+            "closed": group.closed,
+            "clients": group.clients,
+            "paired": group.paired,
             "scales": {scale.scale_id: scale_json(scale) for scale in group.scales},
         }
         for group in report.groups

@@ -8,6 +8,7 @@ from typing import Any
 
 from hecht.scales.outcomes import CATEGORY_KEYS
 from hecht.tui.reports.labels import ReportText
+from hecht.tui.views import outcome_text
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,13 @@ def domains(group: Any, text: ReportText) -> Iterator[DomainBlock]:
 
 
 def group_heading(group: Any, text: ReportText) -> str:
-    """Return the group's heading with its number of episodes."""
-    return text(
-        "report.outcomes.group_heading",
-        group=text.group(group.split, group.value),
-        episodes=text.count("episode", group.episodes),
-    )
+    """Return the group's heading: its name."""
+    return text.group(group.split, group.value)
+
+
+def group_counts(group: Any, text: ReportText) -> str:
+    """Return the line under a group's heading: what its episodes and clients number."""
+    return outcome_text.group_counts(group, text.messages)
 
 
 def statistics_headers(text: ReportText) -> list[str]:
@@ -86,13 +88,9 @@ def scale_notes(block: DomainBlock, text: ReportText) -> list[str]:
         if outcome.uncategorised and outcome.uncategorised == outcome.n:
             notes.append(text("report.outcomes.note.no_rc", scale=scale.short_name))
         elif outcome.uncategorised:
-            notes.append(
-                text(
-                    "report.outcomes.note.some_uncategorised",
-                    scale=scale.short_name,
-                    count=outcome.uncategorised,
-                )
-            )
+            count = outcome.uncategorised
+            key = "report.outcomes.note.some_uncategorised"
+            notes.append(text.plural(key, count, scale=scale.short_name, count=count))
         if 0 < outcome.n < 3:
             notes.append(text("report.outcomes.note.few_pairs", scale=scale.short_name))
     return notes
@@ -104,13 +102,9 @@ def legend(text: ReportText) -> list[str]:
 
 
 def title_line(report: Any, text: ReportText) -> str:
-    """Return the line under the title: the day, the episodes, that no client is named, and
-    whose caseload alone it covers when a practitioner's role sees only its own."""
-    line = text(
-        "report.outcomes.title_line",
-        date=text.date(report.generated_on),
-        episodes=text.count("episode", report.episodes),
-    )
+    """Return the line under the title: the day, that no client is named, and whose caseload
+    alone it covers when a practitioner's role sees only its own (each group says its counts)."""
+    line = text("report.outcomes.title_line", date=text.date(report.generated_on))
     if report.caseload_of is None:
         return line
     return f"{line} · {text('report.outcomes.caseload_only', role=report.caseload_of)}"

@@ -17,7 +17,12 @@ def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _group(group: Any, text: ReportText) -> list[str]:
-    lines = [f"## {md(parts.group_heading(group, text))}", ""]
+    lines = [
+        f"## {md(parts.group_heading(group, text))}",
+        "",
+        md(parts.group_counts(group, text)),
+        "",
+    ]
     if not group.scales:
         return [*lines, text("report.outcomes.no_scales"), ""]
     for block in parts.domains(group, text):

@@ -43,6 +43,39 @@ def guard_output(
         ) from None
 
 
+def write_refusal(path: Path, error: BaseException, messages: Messages) -> UsageError:
+    """Word a write the system refused: which path, why (from the error's own code), what to do.
+
+    Args:
+        path: the file or folder the user named.
+        error: what the write raised (an ``OSError``, or SQLite's error writing a copy); the
+            file it names, when it names one, is the one whose folder the message names.
+    """
+    from hecht.schema.exchange.files import write_problem
+
+    named = getattr(error, "filename", None)
+    failed = Path(named) if isinstance(named, str) and named else path
+    problem = write_problem(failed, error)
+    folder = failed.resolve().parent
+    if problem is None:
+        reason = getattr(error, "strerror", None) or type(error).__name__
+        return UsageError(messages("output.failed", path=path, reason=reason))
+    return UsageError(messages(f"output.refused.{problem.value}", path=path, folder=folder))
+
+
+@contextmanager
+def refused_if_unwritable(path: Path, messages: Messages) -> Iterator[None]:
+    """Turn an ``OSError`` of the block into ``write_refusal``: the file was not written.
+
+    Around the writing only, inside the command's unit of work: there an ``OSError`` is the
+    output's, not the database's, and must not be reported as the database refusing.
+    """
+    try:
+        yield
+    except OSError as error:
+        raise write_refusal(path, error, messages) from None
+
+
 def guard_plain(
     database: Path | None, out: Path | None, messages: Messages, *, plain: bool
 ) -> None:
@@ -74,11 +107,8 @@ def deliver(text: str, path: Path | None, messages: Messages) -> None:
     if path is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    try:
+    with refused_if_unwritable(path, messages):
         write_private(path, text)
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise UsageError(messages("report.error.cannot_write", path=path, reason=reason)) from None
 
 
 @contextmanager

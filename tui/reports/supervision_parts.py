@@ -47,16 +47,15 @@ def facts(summary: Any, text: ReportText) -> str:
     if summary.weeks_in_care is None:
         parts.append(text("report.case.no_episode"))
     else:
-        parts.append(text("report.case.weeks_in_care", weeks=summary.weeks_in_care))
+        parts.append(
+            text("report.case.weeks_in_care", weeks=text.count("week", summary.weeks_in_care))
+        )
     if summary.weeks_since_last_visit is None:
         parts.append(text("report.case.no_visits"))
     else:
+        when = text.weeks_ago(summary.weeks_since_last_visit)
         parts.append(
-            text(
-                "report.case.visits",
-                visits=summary.visits,
-                when=text.weeks_ago(summary.weeks_since_last_visit),
-            )
+            text.plural("report.case.visits", summary.visits, visits=summary.visits, when=when)
         )
     return " · ".join(parts)
 
@@ -152,7 +151,8 @@ def title_line(text: ReportText) -> str:
 def counts(packet: Any, text: ReportText) -> str:
     """Return how many clients the packet holds and how many of them have signals."""
     signalled = sum(1 for case in packet if case.signals)
-    return text("report.supervision.counts", clients=len(packet), signalled=signalled)
+    clients = text.count("client", len(packet))
+    return text("report.supervision.counts", clients=clients, signalled=signalled)
 
 
 def signal_marks(case: Any) -> str:

@@ -15,12 +15,15 @@ from hecht.tui.shell.screen_base import HechtScreen
 from hecht.tui.shell.startup import resume_collection
 from hecht.tui.shell.typeahead import holding_keys
 from hecht.tui.views.signal_text import explain, marks
-from hecht.tui.widgets.plain import Plain, PlainOptions, PlainTable, choice
+from hecht.tui.widgets.plain import Plain, PlainOptions, PlainTable, choice, clipped
 
 COLUMNS = ("code", "signals", "name", "week", "wellbeing", "relationship", "last_visit", "visits")
 """The table's columns, most needed first: at 80 columns the last ones may fall off the edge,
 never the signals."""
 WELLBEING, RELATIONSHIP = "who5", "csi4"
+NAME_WIDTH = 30
+"""Cells the name column takes at most: a longer name is cut with an ellipsis (the dossier shows
+it whole), so it never pushes the scores off the screen."""
 
 
 def trend(latest: Any, score: Any) -> str:
@@ -182,7 +185,7 @@ class CaseloadScreen(HechtScreen[None]):
             signals = marks(row.signals)
             couple = f" + {row.partner_code}" if row.partner_code else ""
             table.add_row(
-                row.code + couple, signals, name, row.week or "—",
+                row.code + couple, signals, clipped(name, NAME_WIDTH), row.week or "—",
                 trend(row.latest.get(WELLBEING), self.fmt.score),
                 trend(row.latest.get(RELATIONSHIP), self.fmt.score),
                 self.fmt.date(row.last_visit), str(row.visits),

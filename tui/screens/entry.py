@@ -106,6 +106,8 @@ class EntryScreen(HechtScreen[bool]):
         self._writer()
         self.refresh_item()
         self._show_alerts_banner()
+        if self.state.finished and self.draft is not None:
+            self._finish()  # a resumed draft with every item answered: on to the review
 
     def on_unmount(self) -> None:
         self._jobs.put(None)
@@ -233,17 +235,21 @@ class EntryScreen(HechtScreen[bool]):
             self.refresh_item()
 
     def action_forward(self) -> None:
-        """Go to the next item, past an answered one."""
+        """Go to the next item, past an answered one; past the last, the review opens."""
         if not self._saving:
             self.state.forward()
             self.refresh_item()
+            if self.state.finished:
+                self._finish()
 
     def action_leave(self) -> None:
         """Leave the entry: a draft keeps every stored answer; nothing typed, nothing stored."""
         if self.draft is None:
             self.app.notify(self.text("entry.nothing_stored"))
         else:
-            self.app.notify(self.text("entry.draft_kept_with", count=self.state.answered))
+            answered = self.state.answered
+            kept = self.fmt.plural(self.text, "entry.draft_kept_with", answered, count=answered)
+            self.app.notify(kept)
         self.dismiss(False)
 
     def action_paper(self) -> None:
@@ -251,7 +257,8 @@ class EntryScreen(HechtScreen[bool]):
         paper = self.query_one("#paper-input", Input)
         paper.disabled = False
         paper.remove_class("hidden")
-        paper.placeholder = self.text("entry.paper_placeholder", n=len(self.definition.items))
+        items = len(self.definition.items)
+        paper.placeholder = self.fmt.plural(self.text, "entry.paper_placeholder", items, n=items)
         paper.focus()
         self.refresh_item(self.text("entry.paper_hint"))
 
@@ -343,7 +350,8 @@ class EntryScreen(HechtScreen[bool]):
         dropped = self.typeahead.drop_waiting()
         self._problem = self.text("entry.save_failed", reason=self.reason_for(error))
         if dropped:
-            self._problem += " " + self.text("entry.keys_dropped", count=dropped)
+            dropped_text = self.fmt.plural(self.text, "entry.keys_dropped", dropped, count=dropped)
+            self._problem += " " + dropped_text
         self.refresh_item()
         self.typeahead.release()
 

@@ -17,6 +17,7 @@ from hecht.scales.outcomes import CATEGORY_KEYS
 from hecht.tui.shell.keybar import KeyBar
 from hecht.tui.shell.screen_base import HechtScreen
 from hecht.tui.views.formatting import Formatter
+from hecht.tui.views.outcome_text import group_counts
 from hecht.tui.widgets.plain import Plain, PlainLabel, PlainTable
 
 if TYPE_CHECKING:
@@ -174,7 +175,7 @@ class OutcomesScreen(HechtScreen[None]):
             self.text.styled(
                 "outcomes.title",
                 group=self.group_label(group),
-                episodes=group.episodes,
+                counts=group_counts(group, self.text),
                 position=self.index + 1,
                 count=len(self.groups),
             )
@@ -263,14 +264,22 @@ class OutcomesScreen(HechtScreen[None]):
         self._step(1)
 
     def action_choose_group(self) -> None:
-        """Pick a group from the list of every group with its number of episodes."""
+        """Pick a group from the list of every group with its numbers of episodes and clients."""
         from hecht.tui.dialogs.choice import ChoiceModal
 
         if not self.groups:
             return
-        label = self.group_label
+        label, count = self.group_label, self.fmt.count
         choices = [
-            (str(index), self.text("outcomes.choice", group=label(g), episodes=g.episodes))
+            (
+                str(index),
+                self.text(
+                    "outcomes.choice",
+                    group=label(g),
+                    episodes=count(self.text, "count.episode", g.episodes),
+                    clients=count(self.text, "count.client", g.clients),
+                ),
+            )
             for index, g in enumerate(self.groups)
         ]
         self.app.push_screen(ChoiceModal(self.text("outcomes.pick_group"), choices), self._chosen)

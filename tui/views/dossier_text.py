@@ -20,7 +20,7 @@ from hecht.scales.perinatal import (
     perinatal_week,
 )
 from hecht.tui.views.alert_text import closed_state
-from hecht.tui.views.formatting import formatter
+from hecht.tui.views.formatting import formatter, plural
 from hecht.tui.views.parent_role import role_word
 
 if TYPE_CHECKING:
@@ -68,8 +68,9 @@ def week_text(on: date, episode: Any, text: Messages) -> str:
         if before_pregnancy(on, **dates):
             return text("dossier.week.before_pregnancy", weeks=TERM_DAYS // 7)
         return text("dossier.week.unknown")
-    phase = "pregnant" if week.phase is Phase.PREGNANT else "postpartum"
-    return text(f"dossier.week.{phase}", week=week.week)
+    if week.phase is Phase.PREGNANT:
+        return text("dossier.week.pregnant", week=week.week)
+    return plural(text, "dossier.week.postpartum", week.week, week=week.week)
 
 
 def episode_line(episode: Any, today: date, text: Messages) -> str:

@@ -107,13 +107,29 @@ class Formatter:
     def count(self, messages: Messages, key: str, n: int) -> str:
         """``n`` things with the noun in singular or plural: the catalogue's ``key.one`` for 1,
         ``key.other`` otherwise ("1 episode", "2 episodes"; "1 traject", "2 trajecten")."""
+        return self.plural(messages, key, n, n=n)
+
+    def plural(self, messages: Messages, key: str, n: int, /, **values: object) -> str:
+        """The catalogue's ``key.one`` or ``key.other``, as the language's plural rule (Babel)
+        says for ``n``, filled in with ``values``: a whole sentence whose verb agrees with a
+        number ("1 score is not …", "2 scores are not …"; "1 score staat", "2 scores staan")."""
         from babel.core import Locale
 
         form = Locale.parse(self.locale).plural_form(abs(n))
-        return messages(f"{key}.{'one' if form == 'one' else 'other'}", n=n)
+        return messages(f"{key}.{'one' if form == 'one' else 'other'}", **values)
 
 
 @cache
 def formatter(language: Language) -> Formatter:
     """The formatter of a language."""
     return Formatter(language)
+
+
+def counted(messages: Messages, noun: str, n: int) -> str:
+    """``n`` of a noun in the messages' language: ``count.<noun>`` ("1 row", "2 rows")."""
+    return formatter(messages.language).count(messages, f"count.{noun}", n)
+
+
+def plural(messages: Messages, key: str, n: int, /, **values: object) -> str:
+    """The sentence ``key.one`` or ``key.other`` that agrees with ``n``, filled in."""
+    return formatter(messages.language).plural(messages, key, n, **values)

@@ -6,6 +6,8 @@ from typing import Any
 
 from hecht.tui.i18n import Messages
 
+COUNTED = {"not_on_track": ("visits", "visit"), "overdue": ("weeks", "week")}
+"""The signals that say a number of visits or weeks: which detail, and of what."""
 MARKS = {
     "open_alert": "⚠",
     "deteriorated": "↓",
@@ -19,7 +21,7 @@ MARKS = {
 
 def explain(signal: Any, messages: Messages) -> str:
     """Return the signal's explanation, e.g. "EPDS reliably worse since baseline: 9 → 16"."""
-    from hecht.tui.views.formatting import formatter
+    from hecht.tui.views.formatting import counted, formatter
 
     number = formatter(messages.language).score
     kind = str(signal.kind)
@@ -30,6 +32,9 @@ def explain(signal: Any, messages: Messages) -> str:
     }
     if signal.scale_id is not None:
         values["scale"] = str(signal.detail.get("scale_name") or signal.scale_id.upper())
+    if kind in COUNTED:
+        name, noun = COUNTED[kind]
+        values[name] = counted(messages, noun, int(signal.detail[name]))
     if kind == "overdue" and signal.detail.get("never"):
         kind = "overdue_never"
     return messages(f"signal.{kind}", **values)

@@ -219,8 +219,10 @@ def notes(scale: ScaleTrajectory, axis: Axis, text: Messages) -> list[Content]:
         found.append(swatch(EVENT, "│") + " " + text(f"trajectory.note.{event.value}", date=shown))
     off = sum(1 for step in scale.client.steps if step.positions[axis] is None)
     if off:
-        scores = formatter(text.language).count(text, "count.score", off)
-        found.append(Content(text(f"trajectory.note.off_axis.{axis.value}", count=scores)))
+        fmt = formatter(text.language)
+        scores = fmt.count(text, "count.score", off)
+        key = f"trajectory.note.off_axis.{axis.value}"
+        found.append(Content(fmt.plural(text, key, off, count=scores)))
     if scale.pairs:
         found.append(_partner_note(scale, text))
     return found

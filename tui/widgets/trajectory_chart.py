@@ -10,7 +10,11 @@ from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
 from hecht.scales.series import thin
-from hecht.tui.widgets.plotext_build import built_text, set_size, theme_name
+from hecht.tui.widgets.plotext_build import built_text, cell_string, set_size, theme_name
+
+LEGEND_SHARE = 3
+"""A legend's label (a name, a subscale) takes at most this part of the chart's width: a longer
+one is cut with an ellipsis, where plotext would leave out the whole legend."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,8 @@ class TrajectoryChart(PlotextPlot):
 
     def _draw(self, width: int, height: int) -> None:
         plt, drawing = self.plt, self.drawing
-        plt.xlabel(drawing.xlabel)
+        legend = max(10, width // LEGEND_SHARE)
+        plt.xlabel(cell_string(drawing.xlabel))
         for value, color in drawing.hlines:
             plt.hline(value, color)
         for position, color in drawing.vlines:
@@ -133,16 +138,18 @@ class TrajectoryChart(PlotextPlot):
             draw = plt.plot if series.joined else plt.scatter
             draw(
                 list(series.xs), list(series.ys),
-                marker=series.marker, color=series.color, label=series.label,
+                marker=series.marker, color=series.color,
+                label=None if series.label is None else cell_string(series.label, legend),
             )  # fmt: skip
         plt.xlim(*drawing.xlim)
         plt.ylim(*drawing.ylim)
         if drawing.yticks:
             plt.yticks(
-                [value for value, _ in drawing.yticks], [label for _, label in drawing.yticks]
+                [value for value, _ in drawing.yticks],
+                [cell_string(label) for _, label in drawing.yticks],
             )
         if drawing.xticks:
-            widest = max(len(label) for _, label in drawing.xticks)
-            labels = dict(drawing.xticks)
+            labels = {position: cell_string(label) for position, label in drawing.xticks}
+            widest = max(len(label) for label in labels.values())
             kept = thin(list(labels), max(2, (width - 8) // (widest + 3)))
             plt.xticks(kept, [labels[position] for position in kept])

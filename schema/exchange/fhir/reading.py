@@ -135,9 +135,12 @@ class Reader:
         try:
             return self.library.get(url[len(prefix) :], version or None)
         except UnknownScaleError as error:
-            self.problem(
-                entry, resource, "scale_unknown", value=canonical, known=", ".join(error.known)
-            )
+            if error.versions:  # the scale is known, the version is not
+                versions = ", ".join(error.versions)
+                self.problem(entry, resource, "version_unknown", value=canonical, versions=versions)
+            else:
+                known = ", ".join(error.known)
+                self.problem(entry, resource, "scale_unknown", value=canonical, known=known)
             return None
 
     def client_code(self, entry: int, resource: dict[str, Any]) -> str | None:

@@ -77,16 +77,41 @@ def _found(report: Any) -> dict[str, Any]:
     }
 
 
+COUNTED = {
+    "events_truncated": ("kept", "event"),
+    "events_rebuilt": ("found", "event"),
+    "seals_truncated": ("kept", "seal"),
+    "seals_rebuilt": ("found", "seal"),
+}
+"""The findings that hold a number of events or seals: which value, and of what."""
+
+
+def finding_text(key: str, values: dict[str, Any], messages: Messages) -> str:
+    """Phrase one finding of ``hecht audit verify``, its numbers with their nouns."""
+    from hecht.tui.views.formatting import counted, plural
+
+    if key in COUNTED:
+        name, noun = COUNTED[key]
+        values = {**values, name: counted(messages, noun, values[name])}
+    if key == "seals_missing":  # one seal, or a range of them
+        missing = values["last"] - values["first"] + 1
+        return plural(messages, "audit.finding.seals_missing", missing, **values)
+    return messages(f"audit.finding.{key}", **values)
+
+
 def _print_report(report: Any, messages: Messages) -> None:
+    from hecht.tui.views.formatting import counted
+
     if report.intact:
-        print(messages("audit.intact", events=report.chain.events, head=report.chain.head_hash))
+        events = counted(messages, "event", report.chain.events)
+        print(messages("audit.intact", events=events, head=report.chain.head_hash))
     for problem in report.chain.problems:
         print(messages("audit.problem", problem=problem))
     for found in report.findings:
         values = dict(found.values)
         if "kind" in values:
             values["kind"] = messages(f"audit.kind.{values['kind']}")
-        problem = messages(f"audit.finding.{found.key}", **values)
+        problem = finding_text(found.key, values, messages)
         if "client" in values:
             problem = messages("audit.in_dossier", problem=problem, code=values["client"])
         print(messages("audit.problem", problem=problem))

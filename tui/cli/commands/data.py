@@ -119,7 +119,7 @@ def run_backup(invocation: Invocation, target: Path) -> int:
     from hecht.schema.trail.anchor import head_file
     from hecht.schema.trail.audit import AuditKind
     from hecht.tui.cli.invocation import opened_database
-    from hecht.tui.reports.output import guard_output, kept_only_if_logged
+    from hecht.tui.reports.output import guard_output, kept_only_if_logged, write_refusal
 
     messages = invocation.messages
     source = database_file(invocation)
@@ -131,9 +131,8 @@ def run_backup(invocation: Invocation, target: Path) -> int:
         try:
             report = backup_sqlite(source, target, source_key=key, target_key=key)
         except BackupError as error:
-            if error.problem is BackupProblem.CANNOT_COPY:  # the target's disk, as a rule
-                not_made = messages("backup.error.not_made", path=target, detail=error.detail)
-                raise UsageError(not_made) from None
+            if error.problem is BackupProblem.CANNOT_COPY and error.cause is not None:
+                raise write_refusal(target, error.cause, messages) from None
             raise backup_refusal(error, messages) from None
         with unit_of_work(engine) as session:
             audit.record(
@@ -142,7 +141,9 @@ def run_backup(invocation: Invocation, target: Path) -> int:
                 event=AuditKind.EXPORT,
                 detail="backup",
             )
-    rows = sum(report.row_counts.values())
+    from hecht.tui.views.formatting import counted
+
+    rows = counted(messages, "row", sum(report.row_counts.values()))
     print(messages("backup.done", path=report.path, tables=len(report.row_counts), rows=rows))
     return 0
 
@@ -156,8 +157,10 @@ def confirm_restore(invocation: Invocation, source: Path, clients: int) -> None:
     messages = invocation.messages
     if not sys.stdin.isatty():
         raise UsageError(messages("restore.confirm_needed"))
-    database = invocation.database_file()
-    typed = input(messages("restore.confirm", database=database, source=source, clients=clients))
+    from hecht.tui.views.formatting import counted
+
+    database, count = invocation.database_file(), counted(messages, "client", clients)
+    typed = input(messages("restore.confirm", database=database, source=source, clients=count))
     if typed.strip().casefold() != messages("restore.confirm_word").casefold():
         raise UsageError(messages("restore.not_confirmed"))
 
@@ -203,23 +206,23 @@ def export_json(invocation: Invocation, out: Path, *, force: bool = False) -> in
     from hecht.schema.exchange.transfer import export_document, write_export
     from hecht.tui.cli.commands.db import refuse_a_limited_role
     from hecht.tui.cli.invocation import opened_database
-    from hecht.tui.reports.output import guard_output, kept_only_if_logged
+    from hecht.tui.reports.output import guard_output, kept_only_if_logged, refused_if_unwritable
 
     messages = invocation.messages
     invocation.require_practitioner()
     guard_output(out, invocation.database_file(), messages, force=force)
-    try:
-        with (
-            kept_only_if_logged(out),
-            opened_database(invocation) as engine,
-            unit_of_work(engine) as session,
-        ):
-            refuse_a_limited_role(session, messages, "caseload.limited.export")
-            document = export_document(session=session, actor=invocation.actor(session))
+    with (
+        kept_only_if_logged(out),
+        opened_database(invocation) as engine,
+        unit_of_work(engine) as session,
+    ):
+        refuse_a_limited_role(session, messages, "caseload.limited.export")
+        document = export_document(session=session, actor=invocation.actor(session))
+        with refused_if_unwritable(out, messages):
             write_export(document, out)
-    except OSError as error:
-        raise UsageError(messages("error.cannot_write", path=out, reason=error.strerror)) from None
-    rows = sum(len(rows) for rows in document["tables"].values())
+    from hecht.tui.views.formatting import counted
+
+    rows = counted(messages, "row", sum(len(rows) for rows in document["tables"].values()))
     print(messages("export.done", path=out, rows=rows))
     return 0
 
@@ -228,7 +231,7 @@ def csv_folder(out: Path, invocation: Invocation, force: bool) -> None:
     """Make the export folder (its parent must exist) and check every file it will hold."""
     from hecht.schema.exchange.csv_export import CSV_FILES
     from hecht.schema.exchange.files import PRIVATE_FOLDER
-    from hecht.tui.reports.output import guard_output
+    from hecht.tui.reports.output import guard_output, refused_if_unwritable
 
     messages = invocation.messages
     if out.exists() and not out.is_dir():
@@ -239,10 +242,8 @@ def csv_folder(out: Path, invocation: Invocation, force: bool) -> None:
     else:
         for name in CSV_FILES:
             guard_output(out / name, database, messages, force=force)
-    try:
+    with refused_if_unwritable(out, messages):
         out.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
-    except OSError as error:
-        raise UsageError(messages("error.cannot_write", path=out, reason=error.strerror)) from None
 
 
 def export_csv_folder(
@@ -260,7 +261,7 @@ def export_csv_folder(
     from hecht.schema.exchange.csv_export import export_csv
     from hecht.tui.cli.invocation import opened_database
     from hecht.tui.folders import local_scales_dir
-    from hecht.tui.reports.output import kept_only_if_logged
+    from hecht.tui.reports.output import kept_only_if_logged, refused_if_unwritable
 
     messages = invocation.messages
     if pseudonymize and not (study_key or "").strip():
@@ -269,23 +270,23 @@ def export_csv_folder(
         raise UsageError(messages("error.study_key_without_pseudonymize"))
     invocation.require_practitioner()
     csv_folder(out, invocation, force)
-    try:
-        with (
-            kept_only_if_logged(out),
-            opened_database(invocation) as engine,
-            unit_of_work(engine) as session,
-        ):
-            report = export_csv(
-                session=session,
-                actor=invocation.actor(session),
-                library=load_library(local_scales_dir()),
-                folder=out,
-                study_key=key,
-            )
-    except OSError as error:
-        raise UsageError(messages("error.cannot_write", path=out, reason=error.strerror)) from None
+    with (
+        kept_only_if_logged(out),
+        opened_database(invocation) as engine,
+        unit_of_work(engine) as session,
+        refused_if_unwritable(out, messages),
+    ):
+        report = export_csv(
+            session=session,
+            actor=invocation.actor(session),
+            library=load_library(local_scales_dir()),
+            folder=out,
+            study_key=key,
+        )
+    from hecht.tui.views.formatting import counted
+
     for name, rows in report.files.items():
-        print(messages("export.file", path=out / name, rows=rows))
+        print(messages("export.file", path=out / name, rows=counted(messages, "row", rows)))
     return 0
 
 
@@ -316,7 +317,7 @@ def run_import(invocation: Invocation, source: Path) -> int:
     messages = invocation.messages
     invocation.require_practitioner(may_create=True)
     try:
-        document = json.loads(read_source(source, messages))
+        document = json.loads(read_source(source, messages, "json"))
     except json.JSONDecodeError as error:
         raise UsageError(messages("error.not_json", path=source, line=error.lineno)) from None
     try:
@@ -334,7 +335,9 @@ def run_import(invocation: Invocation, source: Path) -> int:
             )
     except ServiceError as error:
         raise UsageError(f"{source}: {service_error_text(error, messages)}") from None
-    print(messages("import.done", path=source, rows=sum(counts.values())))
+    from hecht.tui.views.formatting import counted
+
+    print(messages("import.done", path=source, rows=counted(messages, "row", sum(counts.values()))))
     return 0
 
 
@@ -349,7 +352,7 @@ def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
     messages = invocation.messages
     if not dry_run:
         invocation.require_practitioner()  # the answers are stored as entered by someone
-    text = read_source(source, messages, "utf-8-sig")
+    text = read_source(source, messages, "csv", "utf-8-sig")
     try:
         with opened_database(invocation) as engine, unit_of_work(engine) as session:
             report = import_paper_records(
@@ -364,9 +367,13 @@ def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
         raise UsageError(f"{source}: {error}") from None
     for problem in report.problems:
         print(f"{source}: {problem}")
+    from hecht.tui.views.formatting import counted, plural
+
     if report.problems:
-        print(messages("import_csv.refused", bad=len(report.problems), total=report.checked))
+        bad, rows = len(report.problems), counted(messages, "row", report.checked)
+        print(plural(messages, "import_csv.refused", bad, bad=bad, total=rows))
         return 2
     key = "import_csv.checked" if dry_run else "import_csv.done"
-    print(messages(key, total=report.checked, written=report.written))
+    written = counted(messages, "administration", report.written)
+    print(plural(messages, key, report.checked, total=report.checked, written=written))
     return 0

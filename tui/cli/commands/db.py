@@ -279,10 +279,12 @@ def run_encrypt(invocation: Invocation, as_json: bool = False) -> int:
     check_location(invocation.database_url(), messages, may_create=False)
     _schema_status(invocation.database_url(), messages)  # a damaged file is refused first
     report = encrypt_file(path, new_passphrase(messages), messages)
-    rows = sum(report.row_counts.values())
     if as_json:
         print(json.dumps({"database": str(path), "encrypted": True, "rows": report.row_counts}))
     else:
+        from hecht.tui.views.formatting import counted
+
+        rows = counted(messages, "row", sum(report.row_counts.values()))
         print(messages("db.encrypted", path=path, tables=len(report.row_counts), rows=rows))
     plain = [str(copy) for copy in kept_copies(path) if not is_encrypted(copy)]
     if plain:
@@ -330,7 +332,10 @@ def run_rescore(invocation: Invocation, as_json: bool = False) -> int:
     if as_json:
         print(json.dumps(report.__dict__, indent=2))
     else:
-        print(messages("db.rescored", rescored=report.rescored, changed=report.changed))
+        from hecht.tui.views.formatting import counted
+
+        rescored = counted(messages, "score", report.rescored)
+        print(messages("db.rescored", rescored=rescored, changed=report.changed))
         for scale in report.unknown_scales:
             print(messages("db.unknown_scale", scale=scale))
     return 0

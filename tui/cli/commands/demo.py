@@ -51,6 +51,7 @@ def run_demo(invocation: Invocation, seed: int = 1) -> int:
     from hecht.schema.demo.build import build_demo_practice
     from hecht.schema.tables import Client
     from hecht.tui.cli.invocation import check_location, open_engine
+    from hecht.tui.views.formatting import counted
 
     messages = invocation.messages
     url = target_url(invocation)
@@ -63,6 +64,8 @@ def run_demo(invocation: Invocation, seed: int = 1) -> int:
         report = build_demo_practice(engine=engine, library=load_library(None), seed=seed)
     finally:
         engine.dispose()
-    print(messages("demo.done", database=describe_url(url), **vars(report)))
+    # each count is named by its noun in the plural: "drafts" is counted as ``count.draft``
+    built = {noun: counted(messages, noun.removesuffix("s"), n) for noun, n in vars(report).items()}
+    print(messages("demo.done", database=describe_url(url), **built))
     print(messages("demo.use", database=describe_url(url)))
     return 0

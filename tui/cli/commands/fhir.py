@@ -44,16 +44,14 @@ def make_folder(invocation: Invocation, out: Path, names: list[str], force: bool
             cannot be made.
     """
     from hecht.schema.exchange.files import PRIVATE_FOLDER
-    from hecht.tui.reports.output import guard_output
+    from hecht.tui.reports.output import guard_output, refused_if_unwritable
 
     messages = invocation.messages
     if out.is_dir():
         for name in names:
             guard_output(out / name, invocation.database_file(), messages, force=force)
-    try:
+    with refused_if_unwritable(out, messages):
         out.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
-    except OSError as error:
-        raise UsageError(messages("error.cannot_write", path=out, reason=error.strerror)) from None
 
 
 def export_fhir_folder(
@@ -65,20 +63,21 @@ def export_fhir_folder(
     from hecht.schema.exchange.fhir.export import bundle_names, client_codes, export_fhir
     from hecht.tui.cli.invocation import opened_database
     from hecht.tui.folders import local_scales_dir
-    from hecht.tui.reports.output import kept_only_if_logged
+    from hecht.tui.reports.output import kept_only_if_logged, refused_if_unwritable
+    from hecht.tui.views.formatting import counted
 
     messages = invocation.messages
     invocation.require_practitioner()
     check_out(invocation, out)
-    try:
-        # one transaction: the clients whose files are checked are the clients written
-        with (
-            kept_only_if_logged(out),
-            opened_database(invocation) as engine,
-            unit_of_work(engine) as session,
-        ):
-            names_ahead = bundle_names(client_codes(session), per_client=per_client)
-            make_folder(invocation, out, names_ahead, force)
+    # one transaction: the clients whose files are checked are the clients written
+    with (
+        kept_only_if_logged(out),
+        opened_database(invocation) as engine,
+        unit_of_work(engine) as session,
+    ):
+        names_ahead = bundle_names(client_codes(session), per_client=per_client)
+        make_folder(invocation, out, names_ahead, force)
+        with refused_if_unwritable(out, messages):
             report = export_fhir(
                 session=session,
                 actor=invocation.actor(session),
@@ -88,11 +87,9 @@ def export_fhir_folder(
                 per_client=per_client,
                 language=messages.language,
             )
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise UsageError(messages("error.cannot_write", path=out, reason=reason)) from None
     for name, resources in report.files.items():
-        print(messages("export.fhir_file", path=out / name, resources=resources))
+        counts = counted(messages, "resource", resources)
+        print(messages("export.fhir_file", path=out / name, resources=counts))
     print(messages("export.fhir_client_system", system=report.client_system))
     return 0
 
@@ -127,6 +124,7 @@ bundle of another practice has every response refused for the same reason)."""
 def problem_lines(found: list[FhirProblem], messages: Messages) -> list[str]:
     """One line per problem, but of problems alike (same kind, same values) only the first few,
     the last of them followed by how many more there are."""
+    from hecht.tui.views.formatting import plural
 
     def key(problem: FhirProblem) -> tuple[str, str]:
         return problem.kind, repr(sorted(problem.values.items()))
@@ -140,7 +138,8 @@ def problem_lines(found: list[FhirProblem], messages: Messages) -> list[str]:
         if seen[alike] <= ALIKE_SHOWN:
             lines.append(problem_text(problem, messages))
         if seen[alike] == ALIKE_SHOWN and total[alike] > ALIKE_SHOWN:
-            lines.append(messages("import_fhir.more_alike", more=total[alike] - ALIKE_SHOWN))
+            more = total[alike] - ALIKE_SHOWN
+            lines.append(plural(messages, "import_fhir.more_alike", more, more=more))
     return lines
 
 
@@ -167,11 +166,12 @@ def run_import_fhir(invocation: Invocation, source: Path) -> int:
     from hecht.tui.cli.commands.source import read_source
     from hecht.tui.cli.invocation import opened_database
     from hecht.tui.folders import local_scales_dir
+    from hecht.tui.views.formatting import counted, plural
 
     messages = invocation.messages
     invocation.require_practitioner()  # the answers are stored as entered by someone
     try:
-        document = json.loads(read_source(source, messages))
+        document = json.loads(read_source(source, messages, "fhir"))
     except json.JSONDecodeError as error:
         raise UsageError(messages("error.not_fhir_json", path=source, line=error.lineno)) from None
     try:
@@ -185,9 +185,11 @@ def run_import_fhir(invocation: Invocation, source: Path) -> int:
     except Problems as refused:
         for line in problem_lines(refused.found, messages):
             print(f"{source}: {line}")
-        print(messages("import_fhir.refused", bad=len(refused.found)))
+        print(messages("import_fhir.refused", bad=counted(messages, "problem", len(refused.found))))
         return 2
-    print(messages("import_fhir.done", path=source, written=report.written))
+    written = report.written
+    print(plural(messages, "import_fhir.done", written, path=source, written=written))
     if report.skipped:
-        print(messages("import_fhir.skipped", skipped=report.skipped))
+        skipped = report.skipped
+        print(plural(messages, "import_fhir.skipped", skipped, skipped=skipped))
     return 0

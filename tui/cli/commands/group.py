@@ -6,6 +6,7 @@ language. The group imports a module only when one of its commands runs or help 
 
 from __future__ import annotations
 
+import copy
 import importlib
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -34,6 +35,8 @@ COMMAND_MODULES = {
 }
 """Every command, and the module (``hecht.tui.cli.commands.*``) that defines it."""
 OPENS_NO_DATABASE = ("scales", "init")
+BASIC_TYPES = ("text", "integer", "float")
+"""click's types whose English names click shows: as a metavar (TEXT) and in refusals."""
 
 
 class LazyGroup(click.Group):
@@ -65,12 +68,33 @@ class LazyGroup(click.Group):
 
 
 def in_language(command: click.Command, messages: Messages) -> None:
-    """Word the placeholders of a command's usage line (and its subcommands') for the user."""
+    """Word the placeholders of a command's usage line and of its options (and its
+    subcommands') for the user."""
     command.options_metavar = messages("click.options_metavar")
+    for parameter in command.params:
+        word_type(parameter, messages)
     if isinstance(command, click.Group):
         command.subcommand_metavar = messages("click.subcommand_metavar")
         for sub in command.commands.values():
             in_language(sub, messages)
+
+
+def word_type(parameter: click.Parameter, messages: Messages) -> None:
+    """Word an option of one of click's basic types for the user: its metavar (``TEXT``,
+    ``INTEGER``) and the type's name in a refusal ("'x' is geen geldig geheel getal").
+
+    click derives both from the type's English name, which no gettext call translates; the
+    shared type is copied, so a command built in the other language keeps its own words.
+    """
+    name = parameter.type.name
+    if name not in BASIC_TYPES or not isinstance(parameter, click.Option) or parameter.is_flag:
+        return
+    if parameter.metavar is None:
+        more = "..." if parameter.nargs != 1 else ""
+        parameter.metavar = messages(f"metavar.{name}") + more
+    worded = copy.copy(parameter.type)
+    worded.name = messages(f"click.{name}")
+    parameter.type = worded
 
 
 def database_options(messages: Messages, *, demo: bool = True) -> Callable[[Any], Any]:

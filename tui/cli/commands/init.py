@@ -40,11 +40,14 @@ def run_init(config: Config, messages: Messages, prompter: Prompter | None = Non
     ask = prompter or QuestionaryPrompter(prompt_words(messages))
     name = ask.text(messages("init.practitioner"), config.practitioner or "")
     language = ask.select(messages("init.language"), [("nl", "Nederlands"), ("en", "English")])
+    if language in ("nl", "en") and language != messages.language:  # the rest in that language
+        messages = Messages("nl" if language == "nl" else "en")
+        if isinstance(ask, QuestionaryPrompter):
+            ask.words = prompt_words(messages)
     database = ask.text(messages("init.database"), config.database or str(default_database_path()))
     library = load_library(local_scales_dir())
-    language_now = messages.language
     scales = [
-        (e.definition.id, f"{e.definition.short_name} — {e.definition.name.get(language_now)}")
+        (e.definition.id, f"{e.definition.short_name} — {e.definition.name.get(messages.language)}")
         for e in library.latest()
     ]
     intake = ask.checkbox(

@@ -24,6 +24,7 @@ from hecht.scales.scoring import ScoreResult, score
 from hecht.tui.cli.errors import UsageError
 from hecht.tui.folders import local_scales_dir
 from hecht.tui.i18n import Messages
+from hecht.tui.views.formatting import counted, plural
 from hecht.tui.views.scale_view import describe_definition
 
 LIST_COLUMNS = ("id", "version", "name", "domain", "items", "licence", "origin")
@@ -64,15 +65,16 @@ def library_for(messages: Messages) -> ScaleLibrary:
 
 
 def find_entry(scale: str, scale_version: str | None, messages: Messages) -> LibraryEntry:
-    """Return the library entry the arguments name, or refuse with the known ids."""
+    """Return the library entry the arguments name, or refuse naming the scales (or versions)."""
     library = library_for(messages)
     try:
         return library.entry(scale, scale_version)
     except UnknownScaleError as error:
-        wanted = scale if scale_version is None else f"{scale} {scale_version}"
-        raise UsageError(
-            messages("error.unknown_scale", scale=wanted, known=", ".join(error.known))
-        ) from None
+        known, versions = ", ".join(error.known), ", ".join(error.versions)
+        # a known scale has versions to name; an unknown one, the scales there are
+        key = "error.unknown_scale_version" if versions else "error.unknown_scale"
+        said = messages(key, scale=scale, version=scale_version, versions=versions, known=known)
+        raise UsageError(said) from None
 
 
 def find_definition(scale: str, scale_version: str | None, messages: Messages) -> ScaleDefinition:
@@ -81,7 +83,8 @@ def find_definition(scale: str, scale_version: str | None, messages: Messages) -
 
 
 def run_list(messages: Messages, *, as_json: bool = False) -> int:
-    """Print every scale (newest version) with its id, name, domain, size, licence and origin."""
+    """Print every scale (newest version) with its id, name, domain, size, licence and origin:
+    the table in words of the user's language, ``--json`` with the codes a file holds."""
     library = library_for(messages)
     rows = [
         {
@@ -101,7 +104,12 @@ def run_list(messages: Messages, *, as_json: bool = False) -> int:
         return 0
     print(messages("list.header", **{key: messages(f"list.column.{key}") for key in LIST_COLUMNS}))
     for row in rows:
-        print(messages("list.header", **{**row, "name": shorten(str(row["name"]), 42)}))
+        shown = {
+            "name": shorten(str(row["name"]), 42),
+            "domain": messages.get(f"domain.{row['domain']}", str(row["domain"])),
+            "origin": messages.get(f"list.origin.{row['origin']}", str(row["origin"])),
+        }
+        print(messages("list.header", **{**row, **shown}))
     print(messages("list.local_folder", path=local_scales_dir()))
     return 0
 
@@ -137,12 +145,14 @@ def validated_line(path: Path, library: ScaleLibrary, strict: bool, messages: Me
             "validate.overlay_ok", path=path, scale=overlay.overlay, version=overlay.version
         )
     definition = definition_from_data(path, data, strict=strict)
-    return messages(
+    return plural(
+        messages,
         "validate.ok",
+        len(definition.examples),
         path=path,
         scale=definition.id,
         version=definition.version,
-        items=len(definition.items),
+        items=counted(messages, "item", len(definition.items)),
         examples=len(definition.examples),
     )
 
@@ -170,17 +180,20 @@ def run_validate(
     for path, line, problems in outcomes:
         print("\n".join(f"{path}: {problem}" for problem in problems) if problems else line)
     if bad:
-        print(messages("validate.summary_bad", bad=bad, total=len(outcomes)))
+        total = counted(messages, "file", len(outcomes))
+        print(messages("validate.summary_bad", bad=bad, total=total))
     return 2 if bad else 0
 
 
 def answer_error_text(error: AnswerError, definition: ScaleDefinition, messages: Messages) -> str:
     """Phrase a refused answer for the person who typed it."""
     if error.problem is AnswerProblem.COUNT:
-        return messages(
+        return plural(
+            messages,
             "error.answer_count",
+            int(error.given),
             scale=definition.short_name,
-            expected=error.expected_count,
+            expected=counted(messages, "item", error.expected_count),
             given=error.given,
         )
     return messages(

@@ -1,0 +1,116 @@
+"""Layout with what users type and what translators write: a long or wide name in the caseload,
+and the key bar, which shows whole keys only (F1 lists every one), at 80 and 120 columns."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from rich.cells import cell_len
+
+from hecht.scales.library import load_library
+from hecht.tui.app import HechtApp
+from hecht.tui.backend.core import Backend
+from hecht.tui.i18n import Messages
+from hecht.tui.screens.caseload import NAME_WIDTH
+from hecht.tui.shell.keybar import KeyBar, fitting, key_width
+
+from .conftest import PRACTITIONER_CONFIG, caseload_shown, mother_in_care, settled
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+LIBRARY = load_library(None)
+LONG_NAME = ("Fleur Anna Maria Johanna van den Berg-" * 4)[:150]
+WIDE_NAME = " ".join(["Lisa 🌸 van Dijk 👶 王芳"] * 4)
+
+
+def make_app(url: str, language: str = "en") -> HechtApp:
+    backend = Backend(url, LIBRARY, "test:tui", lambda: NOW)
+    return HechtApp(backend, Messages(language), PRACTITIONER_CONFIG)
+
+
+@pytest.mark.parametrize("name", [LONG_NAME, WIDE_NAME], ids=["150 characters", "wide"])
+async def test_a_long_name_is_cut_in_the_caseload_and_shown_whole_in_the_dossier(tmp_path, name):
+    url = mother_in_care(f"sqlite:///{tmp_path / 'practice.db'}", name=name)
+    app = make_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await caseload_shown(pilot)
+        table = app.screen.query_one("#caseload-table")
+        shown = table.get_row_at(0)[2]
+        assert shown.plain.endswith("…") and name.startswith(shown.plain[:-1])
+        assert NAME_WIDTH - 1 <= cell_len(shown.plain) <= NAME_WIDTH
+        # the code, signals, name, week and both scores fit in 80 columns
+        widths = [column.get_render_width(table) for column in table.ordered_columns]
+        assert sum(widths[:6]) <= 80
+        await pilot.press("enter")
+        await settled(pilot)
+        assert name in str(app.screen.query_one("#dossier-head").render())
+
+
+def test_the_key_bar_leaves_out_the_last_keys_first_but_never_help():
+    assert fitting([10, 10, 10, 5], 20, [False, False, False, True]) == [True, False, False, True]
+    assert fitting([10, 10], 20, [False, False]) == [True, True]
+    assert fitting([10, 10, 5], 4, [False, False, True]) == [False, False, True]
+
+
+async def open_dossier(pilot) -> None:
+    await pilot.press(*"MOM-1", "enter")
+    await settled(pilot)
+
+
+async def open_entry(pilot) -> None:
+    await open_dossier(pilot)
+    await pilot.press("e")
+    await settled(pilot)
+    await pilot.press(*"who-5", "enter")
+    await settled(pilot)
+
+
+async def caseload(pilot) -> None:
+    pass
+
+
+async def footer_fits_and_f1_lists_the_rest(pilot) -> None:
+    """Every key the bar shows is whole and left of the palette's key; F1 lists the others."""
+    bar = pilot.app.screen.query_one(KeyBar)
+    keys = [widget for widget in bar.children if hasattr(widget, "key_display")]
+    (palette,) = [key for key in keys if key.has_class("-command-palette")]
+    shown = [key for key in keys if key.display and key is not palette]
+    assert "help" in [key.action for key in shown]
+    for key in shown:
+        assert key.region.width == key_width(key), key.description  # not cut
+        assert key.region.right <= palette.region.x, key.description
+    hidden = [key for key in keys if not key.display]
+    await pilot.press("f1")
+    help_screen = pilot.app.screen
+    listed = str(help_screen.query_one("#help-keys").render())
+    for key in hidden:
+        assert f"{key.key_display:>8}  {key.description}" in listed
+    # taller than the terminal, the help scrolls: its last line can be brought into view
+    form = help_screen.query_one("#form")
+    assert form.region.bottom <= help_screen.size.height
+    await pilot.press("end")
+    await pilot.wait_for_scheduled_animations()
+    assert form.content_region.contains_region(help_screen.query_one("#form-hint").region)
+    await pilot.press("escape")
+    await settled(pilot)
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+@pytest.mark.parametrize("bring_up", [caseload, open_dossier, open_entry])
+async def test_the_key_bar_shows_whole_keys_only_at_80_and_120_columns(
+    tmp_path, language, bring_up
+):
+    app = make_app(mother_in_care(f"sqlite:///{tmp_path / 'practice.db'}"), language)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await caseload_shown(pilot)
+        await bring_up(pilot)
+        await footer_fits_and_f1_lists_the_rest(pilot)
+        await pilot.resize_terminal(80, 24)
+        await settled(pilot)
+        await footer_fits_and_f1_lists_the_rest(pilot)
+        if bring_up is caseload and language == "nl":  # the tester's "Hul": F1 is there, whole
+            bar = app.screen.query_one(KeyBar)
+            assert [key.description for key in bar.children if key.display][-2:] == [
+                "Hulp",
+                "opdrachten",
+            ]
