@@ -200,6 +200,20 @@ def test_init_asks_everything_after_the_language_in_the_language_just_chosen(tmp
     assert prompts.shown[-1].startswith("Instellingen geschreven naar")
 
 
+def test_init_asks_the_database_again_when_it_is_one_hecht_cannot_store_in(tmp_path):
+    from hecht.tui.cli.commands.init import run_init
+    from hecht.tui.config import load_config
+
+    english = Messages("en")
+    mine = str(tmp_path / "practice.db")
+    answers = ["Mira", "en", "mysql://anna@db/practice", mine, ["who5"], ["who5"], False]
+    prompts = Scripted(answers)
+    assert run_init(Config(), english, prompts) == 0
+    refusal = english("db.error.bad_url", url="mysql://anna@db/practice")
+    assert prompts.shown[2:5] == [english("init.database"), refusal, english("init.database")]
+    assert load_config().database == mine
+
+
 def test_cancelling_init_writes_nothing():
     from hecht.tui.cli.commands.init import run_init
     from hecht.tui.config import config_path

@@ -210,16 +210,11 @@ USABLE_BACKENDS = ("sqlite", "postgresql")
 """The databases Hecht stores in; any other URL is refused before a driver is looked for."""
 
 
-def refuse_bad_location(url: str, messages: Messages, *, may_create: bool) -> None:
-    """Refuse an SQLite database that is a folder, lies in a missing folder, or is missing.
-
-    Hecht's own data folder may be missing (a first start creates it); a folder the user named
-    must exist. Only commands that create a database (``may_create``) accept a missing (or
-    empty) file.
+def refuse_unusable_backend(url: str, messages: Messages) -> None:
+    """Refuse the URL of a database Hecht does not store in (only SQLite and PostgreSQL).
 
     Raises:
-        UsageError: naming the path, what is wrong and how to go on; or the URL of a database
-            Hecht does not store in (only SQLite and PostgreSQL).
+        UsageError: naming the URL (without its password) and what to give instead.
     """
     backend = url.split("://", 1)[0].split("+", 1)[0].lower() if "://" in url else "sqlite"
     if backend not in USABLE_BACKENDS:
@@ -230,6 +225,20 @@ def refuse_bad_location(url: str, messages: Messages, *, may_create: bool) -> No
         except ArgumentError:  # not even a URL: its scheme is what is wrong
             shown = f"{backend}://…"
         raise UsageError(messages("db.error.bad_url", url=shown))
+
+
+def refuse_bad_location(url: str, messages: Messages, *, may_create: bool) -> None:
+    """Refuse an SQLite database that is a folder, lies in a missing folder, or is missing.
+
+    Hecht's own data folder may be missing (a first start creates it); a folder the user named
+    must exist. Only commands that create a database (``may_create``) accept a missing (or
+    empty) file.
+
+    Raises:
+        UsageError: naming the path, what is wrong and how to go on; or the URL of a database
+            Hecht does not store in (``refuse_unusable_backend``).
+    """
+    refuse_unusable_backend(url, messages)
     path = sqlite_file(url)
     if path is None:
         return

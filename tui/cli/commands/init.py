@@ -44,7 +44,7 @@ def run_init(config: Config, messages: Messages, prompter: Prompter | None = Non
         messages = Messages("nl" if language == "nl" else "en")
         if isinstance(ask, QuestionaryPrompter):
             ask.words = prompt_words(messages)
-    database = ask.text(messages("init.database"), config.database or str(default_database_path()))
+    database = ask_database(config.database or str(default_database_path()), messages, ask)
     library = load_library(local_scales_dir())
     scales = [
         (e.definition.id, f"{e.definition.short_name} — {e.definition.name.get(messages.language)}")
@@ -75,6 +75,25 @@ def run_init(config: Config, messages: Messages, prompter: Prompter | None = Non
         encrypt(updated.database, passphrase, messages, ask)
     ask.say(messages("init.written", path=save_config(updated)))
     return 0
+
+
+def ask_database(default: str, messages: Messages, ask: Prompter) -> str | None:
+    """Ask where the database is until it is one Hecht can store in (an SQLite file or a
+    PostgreSQL URL); None when cancelled. A refused answer is said and offered again to edit."""
+    from hecht.schema.db.engine import database_url
+    from hecht.tui.cli.invocation import refuse_unusable_backend
+
+    while True:
+        database = ask.text(messages("init.database"), default)
+        if database is None:
+            return None
+        try:
+            refuse_unusable_backend(database_url(database.strip() or None), messages)
+        except UsageError as refused:
+            ask.say(str(refused))
+            default = database
+            continue
+        return database
 
 
 def folder_ready(database: str | None, messages: Messages, ask: Prompter) -> bool:
