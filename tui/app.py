@@ -182,9 +182,16 @@ class HechtApp(App[int]):
         self.push_screen(DossierScreen(code))
 
     def enter_scale(
-        self, code: str, scale_id: str, who: str, after: Any = None, **context: Any
+        self,
+        code: str,
+        scale_id: str,
+        who: str,
+        after: Any = None,
+        caution: str = "",
+        **context: Any,
     ) -> None:
-        """Key in a scale for a client; the draft is stored with the first answer."""
+        """Key in a scale for a client; the draft is stored with the first answer. ``caution``
+        stays above the items (a scale written for the other parent or another phase)."""
         from hecht.schema.inputs import NewAdministration
         from hecht.tui.screens.entry import EntryScreen, EntryTarget
 
@@ -192,7 +199,7 @@ class HechtApp(App[int]):
         new = NewAdministration(
             client_code=code, scale_id=definition.id, scale_version=definition.version, **context
         )
-        self.push_screen(EntryScreen(EntryTarget(new=new), definition, who), after)
+        self.push_screen(EntryScreen(EntryTarget(new=new), definition, who, caution=caution), after)
 
     def resume(self, draft: Any, who: str, after: Any = None) -> None:
         """Key in the rest of a stored draft."""

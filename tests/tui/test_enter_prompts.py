@@ -88,6 +88,21 @@ def test_entering_a_scale_by_prompts_stores_and_completes_it(db):
     assert "WHO-5 1/5" in prompts.shown[0]
 
 
+def test_a_scale_written_for_the_other_parent_is_said_before_its_first_item(db):
+    engine = open_database(f"sqlite:///{db}")
+    with unit_of_work(engine) as session:
+        practice = Practice(session, ACTOR)
+        practice.episode(practice.client("B1", role="partner"), date(2026, 11, 1))
+    engine.dispose()
+    prompts = Scripted([None])  # the caution, then the first item: stopped there
+    run_enter(*args(db, "maas", code="B1"), prompts)
+    assert prompts.shown[0] == (
+        "MAAS is written for the mother; B1 is recorded as partner. Enter it only if that is "
+        "right (c in the dossier corrects the role)."
+    )
+    assert prompts.shown[1].startswith("MAAS 1/19")
+
+
 def test_a_numeric_line_is_typed_as_a_number_and_refused_off_the_line(db):
     prompts = Scripted(["101", "abc", "7.5", "40", "58", True])
     assert run_enter(*args(db, "fobs"), prompts) == 0

@@ -460,6 +460,40 @@ def test_retracting_a_form_with_a_critical_answer_withdraws_its_alert_from_every
     eventually(lambda: "No signals" in shown.screen(), "the caseload signals nothing for K2")
 
 
+def a_mother_after_the_birth(url: str) -> None:
+    """K1, the mother, in an episode whose baby was born three weeks ago."""
+    from datetime import timedelta
+
+    from hecht.scales.perinatal import ParentRole
+
+    engine = open_database(url)
+    with unit_of_work(engine) as session:
+        new = NewClient(code="K1", role=ParentRole.MOTHER)
+        clients.create_client(session=session, actor=ACTOR, new=new)
+        born = TODAY - timedelta(weeks=3)
+        episode = NewEpisode(
+            client_code="K1", started_on=born - timedelta(weeks=8),
+            due_date=born + timedelta(days=4), birth_date=born,
+        )  # fmt: skip
+        episodes.open_episode(session=session, actor=ACTOR, new=episode)
+    engine.dispose()
+
+
+def test_an_antenatal_scale_keyed_in_after_the_birth_says_so_above_its_items_and_is_stored(
+    tmp_path, practice_copy, opened
+):
+    path = practice_copy(tmp_path, a_mother_after_the_birth)
+    shown = opened(path)
+    shown.wait_for("K1")
+    # the dossier, the picker, the MAAS, and its first answer typed in the same burst
+    shown.burst("K1", "Enter", "e", "maas", "Enter", "3")
+    shown.wait_for("MAAS is written for use in pregnancy")
+    shown.wait_for("Item 2 of 19")
+    drafts = lambda s: administrations.open_drafts(session=s, actor=ACTOR, code="K1")  # noqa: E731
+    (draft,) = read(path, drafts)
+    assert draft.scale_id == "maas" and [a.item_id for a in draft.answers] == ["1"]
+
+
 def test_a_fear_of_birth_scale_typed_in_one_burst_stores_both_lines(tmp_path, practice, opened):
     path = practice(tmp_path, "K1")
     shown = opened(path)

@@ -126,3 +126,26 @@ def test_every_built_in_scale_written_for_one_parent_or_phase_says_which():
         "paas": ("partner", "pregnant"),
         "prfq": (None, "postpartum"),
     }
+
+
+def test_a_scale_entered_on_its_own_for_another_parent_or_phase_is_said_not_refused():
+    from datetime import date
+
+    from hecht.tui.i18n import Messages
+    from hecht.tui.views.visit_plan import moment_now
+
+    maas, prfq, who5 = (LIBRARY.get(scale) for scale in ("maas", "prfq", "who5"))
+    after_birth = Moment({"K1": "mother"}, Phase.POSTPARTUM)
+    english, dutch = Messages("en"), Messages("nl")
+    assert after_birth.caution(maas, "K1", "Mira", english) == (
+        "MAAS is written for use in pregnancy; by the episode's dates Mira is now after the "
+        "birth. Enter it only for a form filled in back then."
+    )
+    partner = Moment({"K2": "partner"}, Phase.PREGNANT)
+    assert partner.caution(maas, "K2", "Bram", dutch).startswith(
+        "MAAS is geschreven voor de moeder; Bram staat geregistreerd als partner."
+    )
+    assert after_birth.caution(prfq, "K1", "Mira", english) == ""
+    assert after_birth.caution(who5, "K1", "Mira", english) == ""
+    # no role and no dates recorded: nothing is known to be wrong, so nothing is said
+    assert moment_now("K3", None, None, date(2026, 12, 5)).caution(maas, "K3", "K3", english) == ""

@@ -229,13 +229,18 @@ class Backend(EntryCalls, RecordCalls):
             writes=True,
         )
 
-    def current_episode(self, code: str) -> int | None:
-        """The lineage of the client's newest active episode, if any."""
+    def current_care(self, code: str) -> tuple[str | None, EpisodeRead | None]:
+        """The client's parent role (None: not recorded) and newest active episode, if any."""
+        from hecht.schema.services.clients import get_client
         from hecht.schema.services.episodes import episodes_for_client
 
-        found = self._run(lambda s: episodes_for_client(session=s, actor=self.actor, code=code))
-        active = [episode for episode in found if episode.status == "active"]
-        return active[-1].lineage_id if active else None
+        def read(session: Session) -> tuple[str | None, EpisodeRead | None]:
+            client = get_client(session=session, actor=self.actor, code=code)
+            found = episodes_for_client(session=session, actor=self.actor, code=code)
+            active = [episode for episode in found if episode.status == "active"]
+            return client.role, active[-1] if active else None
+
+        return self._run(read)
 
     def change_client(
         self, code: str, data: dict[str, Any], expected_version: int | None = None

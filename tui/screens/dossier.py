@@ -263,13 +263,21 @@ class DossierScreen(HechtScreen[None]):
     def action_enter_scale(self) -> None:
         """Pick a scale and key it in for this client."""
         from hecht.tui.dialogs.scale_picker import ScalePickerModal
+        from hecht.tui.views.visit_plan import moment_now
 
         active = [e for e in self.loaded.episodes if e.status == "active"]
-        episode = active[-1].lineage_id if active else None
+        episode = active[-1] if active else None
+        today = self.backend.clock().date()
+        moment = moment_now(self.code, self.loaded.client.role, episode, today)
 
         def chosen(scale_id: str | None) -> None:
             if scale_id:
-                self.hecht.enter_scale(self.code, scale_id, self._who(), episode_lineage_id=episode)
+                definition = self.backend.library.get(scale_id)
+                caution = moment.caution(definition, self.code, self._who(), self.text)
+                self.hecht.enter_scale(
+                    self.code, scale_id, self._who(), caution=caution,
+                    episode_lineage_id=None if episode is None else episode.lineage_id,
+                )  # fmt: skip
 
         self.app.push_screen(ScalePickerModal(), chosen)
 

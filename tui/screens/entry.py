@@ -68,8 +68,11 @@ class EntryScreen(HechtScreen[bool]):
         definition: ScaleDefinition,
         who: str,
         visit_stored: Callable[[int], None] | None = None,
+        caution: str = "",
     ) -> None:
         super().__init__()
+        self.caution = caution
+        """Said above the items for the whole entry: the scale may not be for this person now."""
         self.target = target
         self.definition = definition
         self.who = who
@@ -93,6 +96,7 @@ class EntryScreen(HechtScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="entry"):
             yield Plain(id="entry-title")
+            yield Plain(self.caution, id="entry-caution", classes="" if self.caution else "hidden")
             yield Plain(id="entry-position")
             yield Plain(id="entry-label")
             yield Plain(id="entry-options")

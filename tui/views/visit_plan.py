@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from hecht.scales.library import ScaleLibrary, UnknownScaleError
 from hecht.scales.model import Domain, ScaleDefinition
-from hecht.scales.perinatal import Phase
+from hecht.scales.perinatal import Phase, phase_on
 from hecht.tui.config import Protocols
+from hecht.tui.views.parent_role import role_word
+
+if TYPE_CHECKING:
+    from hecht.schema.readmodels import EpisodeRead
+    from hecht.tui.i18n import Messages
 
 
 class VisitKind(StrEnum):
@@ -43,10 +50,51 @@ class Moment:
     def fits(self, definition: ScaleDefinition, code: str) -> bool:
         """Whether the scale is for this person now: written for their parent role (or for
         either) and for this phase (or for either). What is not known does not exclude."""
+        return self.misfit(definition, code) is None
+
+    def misfit(self, definition: ScaleDefinition, code: str) -> Misfit | None:
+        """Why the scale is not for this person now (their role first), or None when it is."""
         role = self.roles.get(code)
         if definition.parent is not None and role is not None and role != definition.parent:
-            return False
-        return definition.phase is None or self.phase is None or definition.phase == self.phase
+            return Misfit.PARENT
+        if definition.phase is None or self.phase is None or definition.phase == self.phase:
+            return None
+        return Misfit.PHASE
+
+    def caution(self, definition: ScaleDefinition, code: str, who: str, text: Messages) -> str:
+        """What to say when a scale is entered on its own for someone it is not written for
+        now ("" when it is): it may be right (a paper form filled in before the birth), so it
+        is said, not refused."""
+        why = self.misfit(definition, code)
+        if why is Misfit.PARENT:
+            return text(
+                "entry.caution.parent", scale=definition.short_name, who=who,
+                parent=text(f"show.parent.{definition.parent}"),
+                role=role_word(self.roles.get(code), text),
+            )  # fmt: skip
+        if why is Misfit.PHASE:
+            return text(
+                "entry.caution.phase", scale=definition.short_name, who=who,
+                phase=text(f"show.phase.{definition.phase}"), now=text(f"show.phase.{self.phase}"),
+            )  # fmt: skip
+        return ""
+
+
+class Misfit(StrEnum):
+    """Why a scale is not for a person now."""
+
+    PARENT = "parent"
+    """It is written for the other parent."""
+    PHASE = "phase"
+    """It is written for pregnancy, and the birth has been, or the other way round."""
+
+
+def moment_now(code: str, role: str | None, episode: EpisodeRead | None, today: date) -> Moment:
+    """The moment of one client today, from their role and their episode's due and birth date."""
+    if episode is None:
+        return Moment({code: role})
+    dates = {"due_date": episode.due_date, "birth_date": episode.birth_date}
+    return Moment({code: role}, phase_on(today, **dates))
 
 
 def battery(

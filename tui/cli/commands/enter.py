@@ -234,7 +234,8 @@ class EntryFlow:
         """Resume the client's draft of the scale, or say what to start at the first answer."""
         if scale_id is not None:
             self.backend.library.get(scale_id)  # an unknown scale is refused before any question
-        episode = self.backend.current_episode(code)  # an unknown client is refused here
+        role, care = self.backend.current_care(code)  # an unknown client is refused here
+        episode = None if care is None else care.lineage_id
         mine = [d for d in self.backend.drafts(code) if scale_id in (None, d.scale_id)]
         if mine:
             from hecht.tui.views.formatting import formatter
@@ -258,7 +259,17 @@ class EntryFlow:
             scale_id = self.ask.select(self.text("picker.title"), scales)
             if scale_id is None:
                 return None
+        self._caution(code, role, care, scale_id)
         return Entry(code, scale_id, episode)
+
+    def _caution(self, code: str, role: str | None, care: Any, scale_id: str) -> None:
+        """Say so before the first item when the scale is not written for this client now."""
+        from hecht.tui.views.visit_plan import moment_now
+
+        moment = moment_now(code, role, care, self.backend.clock().date())
+        caution = moment.caution(self.backend.library.get(scale_id), code, code, self.text)
+        if caution:
+            self.ask.say(caution)
 
     def _question(self, definition: Any, item: Any, number: int) -> str:
         from hecht.tui.views.wording import item_wording, other_language_wording
