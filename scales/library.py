@@ -120,6 +120,8 @@ def unexpected_failure(path: Path, error: Exception) -> DefinitionError:
                 "",
                 f"the file could not be checked ({type(error).__name__})",
                 "run 'hecht scales validate' on it, and report the file to Hecht's developers",
+                kind="not_checked",
+                values={"error": type(error).__name__},
             )
         ],
     )
@@ -209,16 +211,10 @@ def _local_files(library: ScaleLibrary, local_dir: Path | None) -> list[Path]:
         return toml_files(local_dir)
     except OSError as error:
         assert local_dir is not None
-        library.refused.append(
-            DefinitionError(
-                local_dir,
-                [
-                    Problem(
-                        "", f"cannot read the folder ({error.strerror})", "check its permissions"
-                    )
-                ],
-            )
-        )
+        reason = str(error.strerror)
+        what, fix = f"cannot read the folder ({reason})", "check its permissions"
+        problem = Problem("", what, fix, kind="folder_unreadable", values={"reason": reason})
+        library.refused.append(DefinitionError(local_dir, [problem]))
         return []
 
 

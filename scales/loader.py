@@ -36,9 +36,11 @@ def read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as file:
             content = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        raise DefinitionError(
-            path, [Problem("", f"cannot read the file ({error.strerror})")]
-        ) from None
+        reason = str(error.strerror)
+        problem = Problem(
+            "", f"cannot read the file ({reason})", kind="unreadable", values={"reason": reason}
+        )
+        raise DefinitionError(path, [problem]) from None
     return parse_toml(path, content)
 
 
@@ -56,20 +58,26 @@ def parse_toml(path: Path, content: bytes) -> dict[str, Any]:
                     "",
                     f"the file is larger than {MAX_FILE_BYTES // 1024} KB",
                     "a scale definition is a few KB: check that this is the right file",
+                    kind="too_large",
+                    values={"limit": str(MAX_FILE_BYTES // 1024)},
                 )
             ],
         )
     if not content.strip():
-        raise DefinitionError(
-            path, [Problem("", "the file is empty", "write a scale definition or remove the file")]
-        )
+        fix = "write a scale definition or remove the file"
+        raise DefinitionError(path, [Problem("", "the file is empty", fix, kind="empty")])
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as error:
-        where = f"byte {error.start + 1}"
-        raise DefinitionError(
-            path, [Problem(where, "the file is not UTF-8 text", "save it as UTF-8")]
-        ) from None
+        byte = str(error.start + 1)
+        problem = Problem(
+            f"byte {byte}",
+            "the file is not UTF-8 text",
+            "save it as UTF-8",
+            kind="not_utf8",
+            values={"byte": byte},
+        )
+        raise DefinitionError(path, [problem]) from None
     return _parsed(path, text)
 
 

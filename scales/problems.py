@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong: where it is, what is wrong, and how to fix it."""
+    """One thing wrong: where it is, what is wrong, and how to fix it.
+
+    ``kind`` names the problems a person meets with a file as a whole (it cannot be read, is
+    empty, is no text), which the command line words in the user's language with ``values``;
+    it is empty for the problems of a definition's content, said here in its keys' English.
+    """
 
     where: str
     what: str
     fix: str = ""
+    kind: str = ""
+    values: dict[str, str] = field(default_factory=dict, hash=False)
 
     def __str__(self) -> str:
         text = f"{self.where}: {self.what}" if self.where else self.what

@@ -5,7 +5,8 @@ and ``answers`` (the codes in item order, separated by commas, an empty place fo
 answer, quoted in the CSV), and optionally ``scale_version`` and ``mode`` (default ``paper``).
 Each column appears once; any other column is refused. Fields are limited in size
 (``FIELD_LIMITS``) and dates to ``EARLIEST_OBSERVED`` up to today; every problem names its line
-and, where it has one, its column.
+and, where it has one, its column. Problems are kinds with values, which the command line words
+in the user's language.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from hecht.scales.answers import AnswerError, parse_answers
 from hecht.scales.library import ScaleLibrary, UnknownScaleError
 from hecht.scales.limits import MAX_ANSWERS
 from hecht.schema.context import Actor
+from hecht.schema.errors import NotFoundError
 from hecht.schema.inputs import NewAdministration
 from hecht.schema.services import administrations
 from hecht.schema.services.clients import client_row
@@ -55,18 +57,27 @@ the 1960s); an earlier date is a typing error such as 0001 or 1800."""
 
 @dataclass(frozen=True)
 class RowProblem:
-    """A bad row: its line in the file, the column (name and 1-based position) and the reason."""
+    """A bad row or header: its line in the file, what is wrong, and the column it is in.
+
+    ``kind`` names a message and ``values`` fill it in: the sentences are the command line's
+    (``import_csv.problem.*``; ``answer_*`` as ``hecht scales score`` words a refused answer,
+    with the ``scale`` and ``version`` it was typed for; ``unknown_scale*`` as a refused scale;
+    ``no_client`` and ``destroyed`` as the services refuse a client code, with the code as
+    ``given``). ``position`` is the column's, 1-based; 0 when the whole row or header is wrong.
+    """
 
     line: int
-    reason: str
+    kind: str
+    values: dict[str, str] = field(default_factory=dict)
     column: str = ""
     position: int = 0
 
     def __str__(self) -> str:
         where = f"line {self.line}"
-        if self.column:
+        if self.position:
             where += f", column {self.column} ({self.position})"
-        return f"{where}: {self.reason}"
+        details = ", ".join(f"{key}={value}" for key, value in self.values.items())
+        return f"{where}: {self.kind} {details}".rstrip()
 
 
 @dataclass(frozen=True)
@@ -102,11 +113,11 @@ class CsvImportError(ValueError):
 
 
 class FieldError(ValueError):
-    """One field of a row is wrong: the column's name and the reason."""
+    """One field of a row is wrong: the column's name, the kind of problem and its values."""
 
-    def __init__(self, column: str, reason: str) -> None:
-        self.column = column
-        super().__init__(reason)
+    def __init__(self, column: str, kind: str, **values: str) -> None:
+        self.column, self.kind, self.values = column, kind, values
+        super().__init__(kind)
 
 
 def check_header(header: list[str]) -> list[RowProblem]:
@@ -116,20 +127,20 @@ def check_header(header: list[str]) -> list[RowProblem]:
     for position, name in enumerate(header, start=1):
         shown = name[:40]
         if name in first_at:
-            reason = f"'{shown}' appears twice (also column {first_at[name]}): keep one"
-            problems.append(RowProblem(1, reason, shown, position))
+            values = {"name": shown, "first": str(first_at[name])}
+            problems.append(RowProblem(1, "column_twice", values, shown, position))
         elif name not in REQUIRED + OPTIONAL:
-            expected = ", ".join(REQUIRED + OPTIONAL)
-            reason = f"unknown column '{shown}'; the columns are {expected}"
-            problems.append(RowProblem(1, reason, shown or "(no name)", position))
+            values = {"name": shown, "columns": ", ".join(REQUIRED + OPTIONAL)}
+            problems.append(RowProblem(1, "column_unknown", values, shown, position))
         first_at.setdefault(name, position)
     missing = [name for name in REQUIRED if name not in first_at]
     if missing:
-        reason = (
-            f"the header lacks {', '.join(missing)}; expected columns: "
-            f"{', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)})"
-        )
-        problems.append(RowProblem(1, reason))
+        values = {
+            "missing": ", ".join(missing),
+            "required": ", ".join(REQUIRED),
+            "optional": ", ".join(OPTIONAL),
+        }
+        problems.append(RowProblem(1, "columns_missing", values))
     return problems
 
 
@@ -148,17 +159,16 @@ def _fields_up_to(characters: int) -> Iterator[None]:
 def _row_problems(line: int, header: list[str], values: list[str]) -> list[RowProblem]:
     """A row must have one value per column, each within its size and without control codes."""
     if len(values) != len(header):
-        reason = f"{len(values)} values, but the header has {len(header)} columns"
-        return [RowProblem(line, reason)]
+        counts = {"given": str(len(values)), "columns": str(len(header))}
+        return [RowProblem(line, "value_count", counts)]
     problems: list[RowProblem] = []
     for position, (name, value) in enumerate(zip(header, values, strict=True), start=1):
         limit = FIELD_LIMITS[name]
         if len(value) > limit:
-            reason = f"{len(value)} characters; at most {limit}"
-            problems.append(RowProblem(line, reason, name, position))
+            sizes = {"length": str(len(value)), "limit": str(limit)}
+            problems.append(RowProblem(line, "too_long", sizes, name, position))
         elif any(unicodedata.category(character) == "Cc" for character in value):
-            reason = "contains a control character (such as a NUL byte or a tab): remove it"
-            problems.append(RowProblem(line, reason, name, position))
+            problems.append(RowProblem(line, "control_character", {}, name, position))
     return problems
 
 
@@ -201,7 +211,7 @@ def read_rows(text: str) -> ParsedCsv:
                         (reader.line_num, dict(zip(parsed.header, stripped, strict=True)))
                     )
         except csv.Error as error:  # the reader cannot go on past this line
-            problem = RowProblem(reader.line_num, f"not readable as CSV ({error}): fix the quotes")
+            problem = RowProblem(reader.line_num, "not_csv", {"reason": str(error)})
             raise CsvImportError([problem]) from None
     return parsed
 
@@ -213,14 +223,24 @@ def _observed_on(text: str, today: date) -> date:
             raise ValueError(text)
         observed = date.fromisoformat(text)
     except ValueError:
-        raise FieldError("observed_on", f"'{text}' is not a date (YYYY-MM-DD)") from None
+        raise FieldError("observed_on", "not_a_date", value=text) from None
     latest = today + timedelta(days=1)  # the file may come from a clock a timezone ahead
     if observed < EARLIEST_OBSERVED or observed > latest:
-        when = "lies in the future" if observed > latest else "is too early"
         raise FieldError(
-            "observed_on", f"{observed} {when}; allowed: {EARLIEST_OBSERVED} to {latest}"
-        )
+            "observed_on", "in_future" if observed > latest else "too_early",
+            value=str(observed), earliest=str(EARLIEST_OBSERVED), latest=str(latest),
+        )  # fmt: skip
     return observed
+
+
+def _scale_error(error: UnknownScaleError) -> FieldError:
+    """A scale the library lacks (in the scale column), or a version it lacks (scale_version)."""
+    if error.versions:
+        return FieldError(
+            "scale_version", "unknown_scale_version", scale=error.scale_id,
+            version=str(error.version), versions=", ".join(error.versions),
+        )  # fmt: skip
+    return FieldError("scale", "unknown_scale", scale=error.scale_id, known=", ".join(error.known))
 
 
 def check_row(
@@ -233,22 +253,25 @@ def check_row(
     """
     try:
         client = client_row(session, row["client_code"])
-    except ValueError as error:  # NotFoundError
-        raise FieldError("client_code", str(error)) from None
+    except NotFoundError as error:  # no such client, or a destroyed dossier
+        reason = error.reason or "no_client"
+        raise FieldError("client_code", reason, given=row["client_code"]) from None
     try:
         definition = library.get(row["scale"], row.get("scale_version") or None)
     except UnknownScaleError as error:
-        column = "scale_version" if error.versions else "scale"
-        raise FieldError(column, str(error)) from None
+        raise _scale_error(error) from None
     observed = _observed_on(row["observed_on"], today)
     try:
         sheet = parse_answers(definition, row["answers"])
     except AnswerError as error:
-        raise FieldError("answers", str(error)) from None
+        raise FieldError(
+            "answers", f"answer_{error.problem.value}", scale=definition.id,
+            version=definition.version, item=error.item, given=error.given,
+        ) from None  # fmt: skip
     try:
         mode = EntryMode(row.get("mode") or EntryMode.PAPER.value)
     except ValueError:
-        raise FieldError("mode", f"'{row.get('mode')}' is not interview, paper or self") from None
+        raise FieldError("mode", "mode_unknown", value=row.get("mode", "")) from None
     typed = {item: None if code is None else f"{code:g}" for item, code in sheet.items()}
     assert client.id is not None
     return PaperRecord(
@@ -300,9 +323,8 @@ def import_paper_records(
         try:
             records.append(check_row(session, library, today, line, row))
         except FieldError as error:
-            problems.append(
-                RowProblem(line, str(error), error.column, parsed.position(error.column))
-            )
+            position = parsed.position(error.column)
+            problems.append(RowProblem(line, error.kind, error.values, error.column, position))
     problems.sort(key=lambda problem: problem.line)
     if problems or dry_run:
         return ImportReport(parsed.read, 0, problems)

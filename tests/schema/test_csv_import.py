@@ -9,12 +9,19 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from hecht.schema.db.database import unit_of_work
-from hecht.schema.exchange.csv_import import CsvImportError, import_paper_records
+from hecht.schema.exchange.csv_import import CsvImportError, RowProblem, import_paper_records
 from hecht.schema.services import trajectories
+from hecht.schema.services.destroy import destroy_client
 from hecht.schema.tables import Administration
 from tests.schema.conftest import Practice
 
 GOOD = 'client_code,scale,observed_on,answers,mode\nA1,who5,2026-10-01,"3,3,2,2,1",paper\n'
+OPTIONAL = "scale_version, mode"
+COLUMNS = f"client_code, scale, observed_on, answers, {OPTIONAL}"
+WHO5 = {"scale": "who5", "version": "1"}
+"""The scale a refused answer was typed for, which the command line words it with."""
+ALLOWED_DAYS = {"earliest": "1950-01-01", "latest": "2026-11-25"}
+"""The plausible days of the actor's clock (24 November 2026): from 1950 up to tomorrow."""
 
 
 @pytest.fixture
@@ -67,41 +74,57 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(
         'A1,who5,2027-10-01,"1,1,1,1,1",paper\n'
     )
     report = run(engine, actor, library, text)
-    assert [str(problem) for problem in report.problems] == [
-        "line 3, column observed_on (3): '2026-02-30' is not a date (YYYY-MM-DD)",
-        "line 4, column client_code (1): there is no client with code 'ZZ'",
-        "line 5, column answers (4): expected 5 answers, got 4",
-        "line 6, column mode (5): 'fax' is not interview, paper or self",
-        "line 7, column observed_on (3): 2027-10-01 lies in the future; "
-        "allowed: 1950-01-01 to 2026-11-25",
+    assert [found(problem) for problem in report.problems] == [
+        (3, "observed_on", 3, "not_a_date", {"value": "2026-02-30"}),
+        (4, "client_code", 1, "no_client", {"given": "ZZ"}),
+        (5, "answers", 4, "answer_count", {**WHO5, "item": "", "given": "4"}),
+        (6, "mode", 5, "mode_unknown", {"value": "fax"}),
+        (7, "observed_on", 3, "in_future", {"value": "2027-10-01", **ALLOWED_DAYS}),
     ]
     assert report.written == 0
     assert administrations(engine) == 0
 
 
-def test_a_header_without_the_required_columns_is_refused(engine, actor, library, client):
-    with pytest.raises(CsvImportError, match="the header lacks answers"):
-        run(engine, actor, library, "client_code,scale,observed_on\nA1,who5,2026-10-01\n")
+def test_a_row_for_a_destroyed_dossier_is_refused_as_destroyed(engine, actor, library, client):
+    with unit_of_work(engine) as session:
+        destroy_client(session=session, actor=actor, code="A1")
+    assert problems_of(engine, actor, library, GOOD) == [
+        (2, "client_code", 1, "destroyed", {"given": "A1"})
+    ]
 
 
-def problems_of(engine, actor, library, text) -> list[str]:
+def found(problem: RowProblem) -> tuple[int, str, int, str, dict[str, str]]:
+    """A problem as the command line gets it to word: line, column name and position, kind and
+    the values its sentence needs."""
+    return problem.line, problem.column, problem.position, problem.kind, problem.values
+
+
+def problems_of(engine, actor, library, text) -> list[tuple[int, str, int, str, dict[str, str]]]:
     report = run(engine, actor, library, text)
     assert report.written == 0
     assert administrations(engine) == 0
-    return [str(problem) for problem in report.problems]
+    return [found(problem) for problem in report.problems]
 
 
-def header_refusal(engine, actor, library, text) -> list[str]:
+def header_refusal(engine, actor, library, text) -> list[tuple[int, str, int, str, dict[str, str]]]:
     with pytest.raises(CsvImportError) as caught:
         run(engine, actor, library, text)
     assert administrations(engine) == 0
-    return [str(problem) for problem in caught.value.problems]
+    return [found(problem) for problem in caught.value.problems]
+
+
+def test_a_header_without_the_required_columns_is_refused(engine, actor, library, client):
+    text = "client_code,scale,observed_on\nA1,who5,2026-10-01\n"
+    columns = {"required": "client_code, scale, observed_on, answers", "optional": OPTIONAL}
+    assert header_refusal(engine, actor, library, text) == [
+        (1, "", 0, "columns_missing", {"missing": "answers", **columns})
+    ]
 
 
 def test_a_duplicated_column_is_refused_with_its_name_and_positions(engine, actor, library, client):
     text = 'client_code,scale,observed_on,answers,client_code\nA1,who5,2026-10-01,"3,3,2,2,1",B2\n'
     assert header_refusal(engine, actor, library, text) == [
-        "line 1, column client_code (5): 'client_code' appears twice (also column 1): keep one"
+        (1, "client_code", 5, "column_twice", {"name": "client_code", "first": "1"})
     ]
 
 
@@ -109,32 +132,31 @@ def test_every_unknown_column_is_refused_with_its_name_and_position(engine, acto
     text = (
         'client_code,scale,notes,observed_on,answers,Mode\nA1,who5,x,2026-10-01,"3,3,2,2,1",paper\n'
     )
-    problems = header_refusal(engine, actor, library, text)
-    assert problems[0].startswith("line 1, column notes (3): unknown column 'notes'; the columns")
-    assert problems[1].startswith("line 1, column Mode (6): unknown column 'Mode'")
+    assert header_refusal(engine, actor, library, text)[:2] == [
+        (1, "notes", 3, "column_unknown", {"name": "notes", "columns": COLUMNS}),
+        (1, "Mode", 6, "column_unknown", {"name": "Mode", "columns": COLUMNS}),
+    ]
+
+
+def test_a_column_without_a_name_is_refused_with_its_position(engine, actor, library, client):
+    text = 'client_code,scale,,observed_on,answers\nA1,who5,x,2026-10-01,"3,3,2,2,1"\n'
+    assert header_refusal(engine, actor, library, text) == [
+        (1, "", 3, "column_unknown", {"name": "", "columns": COLUMNS})
+    ]
 
 
 def test_values_beyond_the_header_are_refused_not_ignored(engine, actor, library, client):
     text = GOOD + 'A1,who5,2026-10-01,"3,3,2,2,1",paper,B2\n'
     assert problems_of(engine, actor, library, text) == [
-        "line 3: 6 values, but the header has 5 columns"
+        (3, "", 0, "value_count", {"given": "6", "columns": "5"})
     ]
 
 
-@pytest.mark.parametrize(
-    ("day", "why"),
-    [
-        ("0001-01-01", "is too early"),
-        ("1800-06-01", "is too early"),
-        ("1949-12-31", "is too early"),
-    ],
-)
-def test_an_implausible_date_is_refused_with_the_allowed_range(
-    engine, actor, library, client, day, why
-):
+@pytest.mark.parametrize("day", ["0001-01-01", "1800-06-01", "1949-12-31"])
+def test_an_implausible_date_is_refused_with_the_allowed_range(engine, actor, library, client, day):
     text = GOOD + f'A1,who5,{day},"3,3,2,2,1",paper\n'
     assert problems_of(engine, actor, library, text) == [
-        f"line 3, column observed_on (3): {day} {why}; allowed: 1950-01-01 to 2026-11-25"
+        (3, "observed_on", 3, "too_early", {"value": day, **ALLOWED_DAYS})
     ]
 
 
@@ -147,30 +169,30 @@ def test_an_oversized_field_is_refused_with_its_line_and_column(engine, actor, l
     huge = "1," * 65_536  # 128 KB: past the csv reader's own limit
     text = GOOD + f'A1,who5,2026-10-01,"{huge}",paper\nA1,{"x" * 41},2026-10-01,"1",paper\n'
     assert problems_of(engine, actor, library, text) == [
-        "line 3, column answers (4): 131072 characters; at most 4000",
-        "line 4, column scale (2): 41 characters; at most 40",
+        (3, "answers", 4, "too_long", {"length": "131072", "limit": "4000"}),
+        (4, "scale", 2, "too_long", {"length": "41", "limit": "40"}),
     ]
 
 
 def test_a_control_character_in_a_field_is_refused(engine, actor, library, client):
     text = GOOD + 'A1\x00,who5,2026-10-01,"3,3,2,2,1",paper\n'
     assert problems_of(engine, actor, library, text) == [
-        "line 3, column client_code (1): contains a control character "
-        "(such as a NUL byte or a tab): remove it"
+        (3, "client_code", 1, "control_character", {})
     ]
 
 
 def test_answer_codes_in_unicode_digits_are_refused(engine, actor, library, client):
     text = GOOD + 'A1,who5,2026-10-01,"3,\u0663,2,2,1",paper\n'
-    (problem,) = problems_of(engine, actor, library, text)
-    assert problem.startswith("line 3, column answers (4): item 2: '\u0663' is not an answer")
+    assert problems_of(engine, actor, library, text) == [
+        (3, "answers", 4, "answer_not_a_number", {**WHO5, "item": "2", "given": "\u0663"})
+    ]
 
 
 @pytest.mark.parametrize("day", ["20261001", "2026-W40-1", "2026-10-1"])
 def test_a_date_must_be_written_yyyy_mm_dd(engine, actor, library, client, day):
     text = GOOD + f'A1,who5,{day},"3,3,2,2,1",paper\n'
     assert problems_of(engine, actor, library, text) == [
-        f"line 3, column observed_on (3): '{day}' is not a date (YYYY-MM-DD)"
+        (3, "observed_on", 3, "not_a_date", {"value": day})
     ]
 
 
@@ -179,10 +201,10 @@ def test_a_numeric_line_scale_imports_its_values_and_refuses_one_off_the_line(
 ):
     bad = 'A1,fobs,2026-10-02,"40,101",paper\nA1,fobs,2026-10-03,"40,7.5",paper\n'
     report = run(engine, actor, library, "client_code,scale,observed_on,answers,mode\n" + bad)
-    allowed = "allowed: 0 to 100 in steps of 1"
-    assert [str(problem) for problem in report.problems] == [
-        f"line 2, column answers (4): item 2: '101' is not an answer; {allowed}",
-        f"line 3, column answers (4): item 2: '7.5' is not an answer; {allowed}",
+    fobs = {"scale": "fobs", "version": "1", "item": "2"}
+    assert [found(problem) for problem in report.problems] == [
+        (2, "answers", 4, "answer_out_of_range", {**fobs, "given": "101"}),
+        (3, "answers", 4, "answer_out_of_range", {**fobs, "given": "7.5"}),
     ]
     assert administrations(engine) == 0
     good = 'client_code,scale,observed_on,answers,mode\nA1,fobs,2026-10-02,"40,58",paper\n'

@@ -187,9 +187,11 @@ def test_a_paper_record_of_a_version_that_does_not_exist_names_the_versions_that
     lines = out.splitlines()
     assert lines[0] == (
         f"{source}: line 2, column scale_version (3): "
-        "scale 'who5' is known, but version '9' is not; its versions: 1"
+        "scale 'who5' is known, but version 9 is not; its versions: 1"
     )
-    assert lines[1].startswith(f"{source}: line 3, column scale (2): unknown scale 'whoX'; known:")
+    assert lines[1].startswith(
+        f"{source}: line 3, column scale (2): unknown scale 'whoX'; known scales:"
+    )
 
 
 def test_a_fhir_response_of_a_version_that_does_not_exist_names_the_versions_that_do(

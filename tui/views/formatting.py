@@ -104,6 +104,12 @@ class Formatter:
         except ValueError:
             return None
 
+    def either(self, words: list[str]) -> str:
+        """Choices joined as the language joins them with "or": a, b or c; a, b of c."""
+        from babel.lists import format_list
+
+        return format_list(words, style="or", locale=self.locale)
+
     def count(self, messages: Messages, key: str, n: int) -> str:
         """``n`` things with the noun in singular or plural: the catalogue's ``key.one`` for 1,
         ``key.other`` otherwise ("1 episode", "2 episodes"; "1 traject", "2 trajecten")."""

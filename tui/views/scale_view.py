@@ -14,11 +14,13 @@ from hecht.scales.model import (
     ScaleDefinition,
 )
 from hecht.tui.i18n import Messages
+from hecht.tui.views.formatting import formatter
 
 
-def number(value: float) -> str:
-    """Format a score: whole numbers without decimals, others with at most two."""
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.2f}".rstrip("0")
+def number(value: float, messages: Messages, digits: int = 2) -> str:
+    """A score or parameter as the language writes it: whole numbers without decimals, others
+    with at most ``digits`` (13,5 in Dutch, 13.5 in English)."""
+    return formatter(messages.language).number(value, digits)
 
 
 def _source(text: str | None) -> str:
@@ -44,9 +46,9 @@ def item_lines(definition: ScaleDefinition, messages: Messages) -> list[str]:
             lines.append(
                 messages(
                     "show.options_range",
-                    low=number(bounds.min),
-                    high=number(bounds.max),
-                    step=number(bounds.step),
+                    low=number(bounds.min, messages),
+                    high=number(bounds.max, messages),
+                    step=number(bounds.step, messages),
                 )
             )
             continue
@@ -55,7 +57,7 @@ def item_lines(definition: ScaleDefinition, messages: Messages) -> list[str]:
             wording = item.option_text.get(option.code) or option.text
             label = wording.get(language) if wording else option.label.get(language)
             counted = item_score(definition, item, option.code)
-            described.append(f"{option.code}={label} [{number(counted)}]")
+            described.append(f"{option.code}={label} [{number(counted, messages)}]")
         lines.append(messages("show.options", options="; ".join(described)))
     return lines
 
@@ -82,21 +84,21 @@ def scoring_lines(definition: ScaleDefinition, messages: Messages) -> list[str]:
         messages(
             "show.scoring",
             method=messages(f"show.method.{scoring.method.value}"),
-            low=number(low),
-            high=number(high),
+            low=number(low, messages),
+            high=number(high, messages),
             direction=direction,
         )
     ]
     if transform is not None:
-        add = f" + {number(transform.add)}" if transform.add else ""
+        add = f" + {number(transform.add, messages)}" if transform.add else ""
         unit = f" {transform.unit.get(messages.language)}" if transform.unit else ""
         lines.append(
             messages(
                 "show.transform",
-                multiply=number(transform.multiply),
+                multiply=number(transform.multiply, messages),
                 add=add,
-                low=number(scoring.range[0]),
-                high=number(scoring.range[1]),
+                low=number(scoring.range[0], messages),
+                high=number(scoring.range[1], messages),
                 unit=unit,
             )
         )
@@ -146,19 +148,21 @@ def interpretation_lines(definition: ScaleDefinition, messages: Messages) -> lis
                     id=subscale.id,
                     label=subscale.label.get(language),
                     items=", ".join(subscale.items),
-                    low=number(subscale.range[0]),
-                    high=number(subscale.range[1]),
+                    low=number(subscale.range[0], messages),
+                    high=number(subscale.range[1], messages),
                 )
             )
             if subscale.cutoff is not None:
-                lines.append("  " + messages("show.subscale_cutoff", value=number(subscale.cutoff)))
+                lines.append(
+                    "  " + messages("show.subscale_cutoff", value=number(subscale.cutoff, messages))
+                )
             for band in subscale.bands:
                 lines.append(
                     "  "
                     + messages(
                         "show.band",
-                        low=number(band.min),
-                        high=number(band.max),
+                        low=number(band.min, messages),
+                        high=number(band.max, messages),
                         label=band.label.get(language),
                     )
                 )
@@ -169,8 +173,8 @@ def interpretation_lines(definition: ScaleDefinition, messages: Messages) -> lis
             lines.append(
                 messages(
                     "show.band",
-                    low=number(band.min),
-                    high=number(band.max),
+                    low=number(band.min, messages),
+                    high=number(band.max, messages),
                     label=band.label.get(language),
                 )
             )
@@ -181,12 +185,12 @@ def interpretation_lines(definition: ScaleDefinition, messages: Messages) -> lis
         source = (
             interpretation.cutoff_source
             if cutoff.method == "published"
-            else (f"Jacobson–Truax method {cutoff.method}")
+            else messages("show.cutoff.computed", method=cutoff.method)
         )
         lines.append(
             messages(
                 "show.cutoff",
-                value=number(cutoff.value),
+                value=number(cutoff.value, messages),
                 side=messages(side),
                 source=_source(source),
             )
@@ -200,8 +204,8 @@ def interpretation_lines(definition: ScaleDefinition, messages: Messages) -> lis
                     id=rule.id,
                     when=messages(f"show.critical.{rule.when.value}"),
                     items=", ".join(rule.items),
-                    at_least=number(rule.at_least),
-                    level=rule.level.value,
+                    at_least=number(rule.at_least, messages),
+                    level=messages(f"report.level.{rule.level.value}"),
                     message=rule.message.get(language),
                 )
             )
@@ -212,8 +216,8 @@ def _norm_line(kind: str, norm: Norm, messages: Messages) -> str:
     return messages(
         "show.norm",
         kind=messages(f"show.norm.{kind}"),
-        mean=number(norm.mean),
-        sd=number(norm.sd),
+        mean=number(norm.mean, messages),
+        sd=number(norm.sd, messages),
         n=f", n={norm.n}" if norm.n else "",
         source=_source(norm.source),
     )
@@ -229,8 +233,8 @@ def change_lines(definition: ScaleDefinition, messages: Messages) -> list[str]:
         lines.append(
             messages(
                 "show.change.published",
-                value=number(change.reliable_change),
-                criterion=change.criterion,
+                value=number(change.reliable_change, messages),
+                criterion=number(change.criterion, messages, 3),
                 source=_source(change.source),
             )
         )
@@ -238,11 +242,11 @@ def change_lines(definition: ScaleDefinition, messages: Messages) -> list[str]:
         lines.append(
             messages(
                 "show.change.computed",
-                sd=number(change.sd or 0),
-                reliability=change.reliability,
-                s_diff=number(change.s_diff),
-                value=number(change.criterion * change.s_diff),
-                criterion=change.criterion,
+                sd=number(change.sd or 0, messages),
+                reliability=number(change.reliability or 0, messages, 3),
+                s_diff=number(change.s_diff, messages),
+                value=number(change.criterion * change.s_diff, messages),
+                criterion=number(change.criterion, messages, 3),
                 source=_source(change.source),
             )
         )
@@ -294,7 +298,7 @@ def describe_definition(entry: LibraryEntry, messages: Messages) -> list[str]:
     lines.append(
         messages(
             "show.licence",
-            licence_class=definition.licence.class_.value,
+            licence_class=messages(f"licence.{definition.licence.class_.value}"),
             note=definition.licence.note,
         )
     )

@@ -346,6 +346,7 @@ def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
     from hecht.scales.library import load_library
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.exchange.csv_import import CsvImportError, import_paper_records
+    from hecht.tui.cli.commands.csv_problems import problem_text
     from hecht.tui.cli.invocation import opened_database
     from hecht.tui.folders import local_scales_dir
 
@@ -353,20 +354,22 @@ def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
     if not dry_run:
         invocation.require_practitioner()  # the answers are stored as entered by someone
     text = read_source(source, messages, "csv", "utf-8-sig")
+    library = load_library(local_scales_dir())
     try:
         with opened_database(invocation) as engine, unit_of_work(engine) as session:
             report = import_paper_records(
                 session=session,
                 # a dry run stores and logs nothing: it needs no name
                 actor=invocation.actor() if dry_run else invocation.actor(session),
-                library=load_library(local_scales_dir()),
+                library=library,
                 text=text,
                 dry_run=dry_run,
             )
     except CsvImportError as error:
-        raise UsageError(f"{source}: {error}") from None
+        said = "; ".join(problem_text(problem, library, messages) for problem in error.problems)
+        raise UsageError(f"{source}: {said}") from None
     for problem in report.problems:
-        print(f"{source}: {problem}")
+        print(f"{source}: {problem_text(problem, library, messages)}")
     from hecht.tui.views.formatting import counted, plural
 
     if report.problems:

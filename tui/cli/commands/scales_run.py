@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hecht.scales.answers import AnswerError, AnswerProblem, parse_answers
+from hecht.scales.answers import AnswerError, parse_answers
 from hecht.scales.change import ChangeResult, compare
 from hecht.scales.library import (
     LibraryEntry,
@@ -24,6 +24,7 @@ from hecht.scales.scoring import ScoreResult, score
 from hecht.tui.cli.errors import UsageError
 from hecht.tui.folders import local_scales_dir
 from hecht.tui.i18n import Messages
+from hecht.tui.views.answer_text import answer_refusal
 from hecht.tui.views.formatting import counted, plural
 from hecht.tui.views.scale_view import describe_definition
 
@@ -55,12 +56,21 @@ def print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def problem_text(problem: Problem, messages: Messages) -> str:
+    """A problem of a scale file: in the user's language when it is the file's as a whole (it
+    cannot be read, is empty, is no text); a problem of a definition's content is a schema error
+    for the one who writes the file, said in the English of its keys and of the format's docs."""
+    key = f"scale_file.problem.{problem.kind}"
+    return messages(key, **problem.values) if key in messages.keys() else str(problem)
+
+
 def library_for(messages: Messages) -> ScaleLibrary:
     """Load the library with the user's local scales; warn about refused local files."""
     library = load_library(local_scales_dir())
     for error in library.refused:
-        for line in error.report().splitlines():
-            print(messages("list.refused", problem=line), file=sys.stderr)
+        for problem in error.problems:
+            said = f"{error.path}: {problem_text(problem, messages)}"
+            print(messages("list.refused", problem=said), file=sys.stderr)
     return library
 
 
@@ -107,6 +117,7 @@ def run_list(messages: Messages, *, as_json: bool = False) -> int:
         shown = {
             "name": shorten(str(row["name"]), 42),
             "domain": messages.get(f"domain.{row['domain']}", str(row["domain"])),
+            "licence": messages(f"licence.{row['licence']}"),
             "origin": messages.get(f"list.origin.{row['origin']}", str(row["origin"])),
         }
         print(messages("list.header", **{**row, **shown}))
@@ -178,30 +189,12 @@ def run_validate(
         )
         return 2 if bad else 0
     for path, line, problems in outcomes:
-        print("\n".join(f"{path}: {problem}" for problem in problems) if problems else line)
+        said = [f"{path}: {problem_text(problem, messages)}" for problem in problems]
+        print("\n".join(said) if problems else line)
     if bad:
         total = counted(messages, "file", len(outcomes))
         print(messages("validate.summary_bad", bad=bad, total=total))
     return 2 if bad else 0
-
-
-def answer_error_text(error: AnswerError, definition: ScaleDefinition, messages: Messages) -> str:
-    """Phrase a refused answer for the person who typed it."""
-    if error.problem is AnswerProblem.COUNT:
-        return plural(
-            messages,
-            "error.answer_count",
-            int(error.given),
-            scale=definition.short_name,
-            expected=counted(messages, "item", error.expected_count),
-            given=error.given,
-        )
-    return messages(
-        f"error.answer_{error.problem.value}",
-        item=error.item,
-        given=error.given,
-        allowed=error.allowed,
-    )
 
 
 def score_json(result: ScoreResult, messages: Messages) -> dict[str, Any]:
@@ -242,7 +235,10 @@ def run_score(
     try:
         result = score(definition, parse_answers(definition, answers))
     except AnswerError as error:
-        raise UsageError(answer_error_text(error, definition, messages)) from None
+        refusal = answer_refusal(
+            error.problem, definition, messages, item=error.item, given=error.given
+        )
+        raise UsageError(refusal) from None
     if as_json:
         print_json(score_json(result, messages))
         return 0
@@ -281,7 +277,7 @@ def score_lines(definition: ScaleDefinition, result: ScoreResult, messages: Mess
         lines.append(
             messages(
                 "score.alert",
-                level=alert.level.value,
+                level=messages(f"report.level.{alert.level.value}"),
                 item=alert.item,
                 message=alert.message.get(language),
             )
