@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
-from hecht.schema.readmodels import ACTION_SEPARATOR, NOTE_MIN_WORDS, AlertRead
+from hecht.schema.readmodels import ACTION_SEPARATOR, NOTE_MIN_WORDS, AlertRead, was_withdrawn
 from hecht.schema.services.administrations import alert_read, audit_alert
 from hecht.schema.services.clients import client_row
 from hecht.schema.tables import Alert, AlertAction
@@ -57,8 +57,15 @@ def acknowledge_alert(
     alert = session.get(Alert, alert_id)
     if alert is None:
         raise NotFoundError(f"there is no alert {alert_id}", field="alert_id")
+    if alert.acknowledged_at is not None and was_withdrawn(alert.action):
+        raise ConflictError(
+            f"alert {alert_id} was withdrawn: the answer that raised it no longer stands",
+            field="alert_id", reason="alert_withdrawn",
+        )  # fmt: skip
     if alert.acknowledged_at is not None:
-        raise ConflictError(f"alert {alert_id} was already acknowledged", field="alert_id")
+        raise ConflictError(
+            f"alert {alert_id} was already acknowledged", field="alert_id", reason="alert_done"
+        )
     actions = [action] if isinstance(action, str) else list(action)
     if not actions:
         raise InvalidInputError("action: choose what was done about the alert", field="action")

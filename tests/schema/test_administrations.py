@@ -259,6 +259,16 @@ def test_a_critical_answer_typed_over_in_the_draft_withdraws_its_alert(
     assert again.id != kept.id
 
 
+def test_a_withdrawn_alert_cannot_be_acknowledged_and_the_refusal_says_why(
+    engine, actor, library, draft
+):
+    (raised,) = answer(engine, actor, library, draft.id, "9", "2")
+    answer(engine, actor, library, draft.id, "9", "0")
+    with pytest.raises(ConflictError, match="withdrawn") as refused:
+        acknowledge(engine, actor, raised.id, AlertAction.DISCUSSED, "discussed it with her")
+    assert refused.value.reason == "alert_withdrawn"
+
+
 def test_discarding_a_draft_leaves_its_alert_open_for_the_answer_was_given(
     engine, actor, library, draft
 ):

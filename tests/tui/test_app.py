@@ -283,7 +283,8 @@ async def test_the_episode_form_refuses_a_bad_date_beside_it_and_opens_the_episo
         await pilot.press("n")
         await settled(pilot)
         await pilot.press(*"2027-13-01", "enter")
-        assert "YYYY-MM-DD" in str(app.screen.query_one("#error-due_date").render())
+        said = str(app.screen.query_one("#error-due_date").render())
+        assert said == "2027-13-01 is not a day of the calendar: check the day and the month"
         await pilot.press(*(["backspace"] * 10), *"2028-06-01", "enter")
         await settled(pilot)
         assert "more than 45 weeks away" in str(app.screen.query_one("#error-due_date").render())

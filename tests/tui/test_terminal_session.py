@@ -460,6 +460,24 @@ def test_retracting_a_form_with_a_critical_answer_withdraws_its_alert_from_every
     eventually(lambda: "No signals" in shown.screen(), "the caseload signals nothing for K2")
 
 
+def test_a_critical_answer_typed_over_before_the_review_asks_for_no_alert_and_withdraws_it(
+    tmp_path, practice, opened
+):
+    path = practice(tmp_path, "K2")
+    shown = opened(path)
+    shown.wait_for("K2")
+    # a PHQ-9 whose item 9 is typed as 2, then Backspace and 0 over it, then item 10: the review
+    shown.burst("K2", "Enter", "e", "phq9", "Enter", *"000000002", "Backspace", "0", "0")
+    shown.wait_for("Enter completes and scores")
+    assert "ALERT" not in shown.screen()
+    shown.burst("Enter")
+    done = lambda s: client_trajectory(session=s, actor=ACTOR, code="K2")  # noqa: E731
+    eventually(lambda: len(read(path, done)) == 1, "the PHQ-9 completed")
+    every_alert = lambda s: alerts.client_alerts(session=s, actor=ACTOR, code="K2")  # noqa: E731
+    (alert,) = read(path, every_alert)
+    assert alert.actions == ["answer_changed"]
+
+
 def a_mother_after_the_birth(url: str) -> None:
     """K1, the mother, in an episode whose baby was born three weeks ago."""
     from datetime import timedelta
@@ -526,7 +544,7 @@ def test_at_80_by_24_a_refused_date_out_of_sight_is_brought_into_view_and_digits
     # the episode form is taller than 24 lines: a wrong due date (31 February), then down to the
     # last reason and Ctrl+S there; the refusal beside the date must come into view
     shown.burst("NEW-1", "Enter", "n", "31022027", *["Tab"] * 3, "Space", *["Tab"] * 8, "C-s")
-    shown.wait_for("Schrijf de datum als DD-MM-JJJJ")
+    shown.wait_for("31022027 is geen dag van de kalender")
     # the cursor is back in the date field: typed over, as eight digits, it is taken
     shown.burst("C-u", "15032027", "C-s")
     shown.wait_for("Bezoeken en vragenlijsten")

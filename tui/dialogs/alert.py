@@ -60,6 +60,10 @@ class ActionList(PlainOptions):
         self.screen.query_one("#alert-note", Input).focus()
 
 
+CLOSED_MEANWHILE = ("alert_withdrawn", "alert_done")
+"""Refusals that mean the alert is closed already (``acknowledge_alert``): the dialog closes."""
+
+
 class AlertModal(HechtModal[AlertRead | None]):
     """A critical answer: mark the actions taken, say what was done, confirm.
 
@@ -170,4 +174,8 @@ class AlertModal(HechtModal[AlertRead | None]):
 
     def _refused(self, error: BaseException) -> None:
         self._saving = False
+        if getattr(error, "reason", None) in CLOSED_MEANWHILE:  # nothing left to acknowledge
+            self.app.notify(self.reason_for(error))
+            self.dismiss(None)
+            return
         self.query_one("#alert-hint", Plain).update(self.reason_for(error))

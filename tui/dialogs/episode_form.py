@@ -109,7 +109,7 @@ class NewEpisodeModal(HechtModal[int | None]):
             value = self.query_one(f"#field-{field}", Input).value.strip()
             found[field] = self.fmt.typed_date(value) if value else None
             if value and found[field] is None:
-                self._error(field, text("episode_form.bad_date"))
+                self._error(field, self.fmt.date_refusal(value, text, "episode_form.bad_date"))
                 return None
         if found["started_on"] is None:
             self._error("started_on", text("episode_form.need_start"))

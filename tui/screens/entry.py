@@ -340,7 +340,7 @@ class EntryScreen(HechtScreen[bool]):
             self.state.accept_all(answers)
         else:
             self.state.accept(answers[0])
-        self.raised += stored.alerts
+        self.raised = list(stored.draft.alerts)  # as stored: an answer typed over withdraws one
         self._problem, self._saving = "", False
         self.refresh_item()
         self._show_alerts_banner()
@@ -394,12 +394,17 @@ class EntryScreen(HechtScreen[bool]):
         rule = rules.get(alert.rule_id)
         message = rule.message.get(self.text.language) if rule else alert.rule_id
         self.app.push_screen(
-            AlertModal(alert, message, self.definition.short_name), self._alert_closed
+            AlertModal(alert, message, self.definition.short_name),
+            lambda done: self._alert_closed(alert, done),
         )
 
-    def _alert_closed(self, acknowledged: AlertRead | None) -> None:
-        if acknowledged is not None:
-            self.raised = [acknowledged if a.id == acknowledged.id else a for a in self.raised]
+    def _alert_closed(self, alert: AlertRead, acknowledged: AlertRead | None) -> None:
+        """The alert was acknowledged, or found closed meanwhile (withdrawn, or acknowledged
+        elsewhere): either way it no longer waits."""
+        if acknowledged is None:
+            self.raised = [a for a in self.raised if a.id != alert.id]
+        else:
+            self.raised = [acknowledged if a.id == alert.id else a for a in self.raised]
         self._show_alerts_banner()
         self._finish()
 

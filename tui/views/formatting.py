@@ -83,26 +83,22 @@ class Formatter:
         """A date as a person types it: 2026-09-28 always; 28-09-2026, 28-9-2026, 28.09.2026 and
         28/09/2026 too; and eight digits without separators, 28092026 (or 20260928, a year
         first when the first four digits make one). None when it is not a date."""
-        import re
-
-        text = typed.strip()
+        parts = _date_parts(typed.strip())
+        if parts is None:
+            return None
+        day, month, year = parts
         try:
-            if found := re.fullmatch(r"(\d{4})([-./])(\d{1,2})\2(\d{1,2})", text):
-                year, month, day = int(found[1]), int(found[3]), int(found[4])
-            elif found := re.fullmatch(r"(\d{1,2})([-./])(\d{1,2})\2(\d{4})", text):
-                day, month, year = int(found[1]), int(found[3]), int(found[4])
-            elif re.fullmatch(r"\d{8}", text):
-                year_first = 1900 <= int(text[:4]) <= 2199 and int(text[4:6]) <= 12
-                day, month, year = (
-                    (int(text[6:]), int(text[4:6]), int(text[:4]))
-                    if year_first
-                    else (int(text[:2]), int(text[2:4]), int(text[4:]))
-                )
-            else:
-                return None
             return date(year, month, day)
         except ValueError:
             return None
+
+    def date_refusal(self, typed: str, messages: Messages, pattern_key: str) -> str:
+        """Why a typed date was not taken: written in a date's form, its day does not exist
+        (31-02-2027); else the catalogue's ``pattern_key`` says how to write one."""
+        parts = _date_parts(typed.strip())
+        if parts is None:
+            return messages(pattern_key)
+        return messages("form.no_such_date", typed=typed.strip())
 
     def either(self, words: list[str]) -> str:
         """Choices joined as the language joins them with "or": a, b or c; a, b of c."""
@@ -139,3 +135,18 @@ def counted(messages: Messages, noun: str, n: int) -> str:
 def plural(messages: Messages, key: str, n: int, /, **values: object) -> str:
     """The sentence ``key.one`` or ``key.other`` that agrees with ``n``, filled in."""
     return formatter(messages.language).plural(messages, key, n, **values)
+
+
+def _date_parts(text: str) -> tuple[int, int, int] | None:
+    """Day, month and year of a text in one of the forms ``typed_date`` reads, unchecked."""
+    import re
+
+    if found := re.fullmatch(r"(\d{4})([-./])(\d{1,2})\2(\d{1,2})", text):
+        return int(found[4]), int(found[3]), int(found[1])
+    if found := re.fullmatch(r"(\d{1,2})([-./])(\d{1,2})\2(\d{4})", text):
+        return int(found[1]), int(found[3]), int(found[4])
+    if re.fullmatch(r"\d{8}", text):
+        if 1900 <= int(text[:4]) <= 2199 and int(text[4:6]) <= 12:
+            return int(text[6:]), int(text[4:6]), int(text[:4])
+        return int(text[:2]), int(text[2:4]), int(text[4:])
+    return None
