@@ -208,24 +208,33 @@ class Scripted:
         self.shown.append(message)
 
 
-def test_init_refuses_two_different_passphrases_and_writes_nothing(tmp_path):
+def test_init_refuses_passphrases_that_differ_three_times_and_writes_nothing(tmp_path):
     from hecht.tui.cli.commands.init import run_init
     from hecht.tui.config import Config, config_path
 
     database = tmp_path / "praktijk.db"
-    answers = [
-        "Mira",
-        "en",
-        str(database),
-        ["who5"],
-        ["who5"],
-        True,
-        PASSPHRASE,
-        "typo" + PASSPHRASE,
-    ]
+    answers = ["Mira", "en", str(database), ["who5"], ["who5"], True]
+    answers += [PASSPHRASE, "typo" + PASSPHRASE] * 3
     with pytest.raises(UsageError, match="differ"):
         run_init(Config(), Messages("en"), Scripted(answers))
     assert not config_path().exists() and not database.exists()
+
+
+def test_init_asks_a_passphrase_again_when_too_short_or_typed_differently_keeping_the_rest(
+    tmp_path,
+):
+    from hecht.tui.cli.commands.init import run_init
+    from hecht.tui.config import Config, load_config
+
+    database = tmp_path / "praktijk.db"
+    english = Messages("en")
+    answers = ["Mira", "en", str(database), ["who5"], ["who5"], True]
+    answers += ["kort", PASSPHRASE, "typo" + PASSPHRASE, PASSPHRASE, PASSPHRASE]
+    prompts = Scripted(answers)
+    assert run_init(Config(), english, prompts) == 0
+    assert english("passphrase.too_short_again", minimum=8) in prompts.shown
+    assert english("passphrase.mismatch_again") in prompts.shown
+    assert load_config().practitioner == "Mira" and is_encrypted(database)
 
 
 def test_init_makes_the_named_folder_when_agreed_then_the_encrypted_database_in_it(tmp_path):

@@ -104,27 +104,36 @@ def passphrase_from_file(messages: Messages) -> str | None:
     return lines[0]
 
 
-def new_passphrase(messages: Messages, ask: Ask | None = None) -> str:
-    """A new passphrase: from HECHT_PASSPHRASE_FILE, or typed twice without echo.
+def new_passphrase(
+    messages: Messages, ask: Ask | None = None, say: Callable[[str], None] | None = None
+) -> str:
+    """A new passphrase: from HECHT_PASSPHRASE_FILE, or typed twice without echo. Typed, a
+    passphrase too short is said at once, and one typed differently the second time, and it is
+    asked again (``TRIES`` times in all): what was answered before it is kept.
 
     Raises:
-        UsageError: no terminal and no file, too short, or the two differ.
+        UsageError: no terminal and no file, or too short or the two differ at the last try.
     """
     from_file = passphrase_from_file(messages)
     if from_file is not None:
-        typed, again = from_file, from_file
-    else:
-        ask = ask or ask_hidden
+        if len(from_file) < MINIMUM_LENGTH:
+            raise UsageError(messages("passphrase.too_short", minimum=MINIMUM_LENGTH))
+        return from_file
+    ask, say = ask or ask_hidden, say or (lambda line: print(line, file=sys.stderr))
+    for left in reversed(range(TRIES)):
         try:
             typed = ask(messages("passphrase.new", minimum=MINIMUM_LENGTH))
-            again = ask(messages("passphrase.again"))
+            problem = "passphrase.too_short" if len(typed) < MINIMUM_LENGTH else None
+            if problem is None and ask(messages("passphrase.again")) != typed:
+                problem = "passphrase.mismatch"
         except EOFError:
             raise UsageError(messages("passphrase.new_no_terminal")) from None
-    if len(typed) < MINIMUM_LENGTH:
-        raise UsageError(messages("passphrase.too_short", minimum=MINIMUM_LENGTH))
-    if typed != again:
-        raise UsageError(messages("passphrase.mismatch"))
-    return typed
+        if problem is None:
+            return typed
+        if not left:
+            raise UsageError(messages(problem, minimum=MINIMUM_LENGTH))
+        say(messages(f"{problem}_again", minimum=MINIMUM_LENGTH))
+    raise AssertionError("unreachable: the last try returns or raises")
 
 
 def encrypt_file(path: Path, passphrase: str, messages: Messages) -> BackupReport:

@@ -140,7 +140,7 @@ def ask_encryption(database: str | None, messages: Messages, ask: Prompter) -> s
     if not ask.confirm(messages("init.encrypt"), default=True):
         ask.say(messages("init.not_encrypted"))
         return None
-    return new_passphrase(messages, ask=lambda prompt: ask.password(prompt) or "")
+    return new_passphrase(messages, ask=lambda prompt: ask.password(prompt) or "", say=ask.say)
 
 
 def encrypt(database: str | None, passphrase: str, messages: Messages, ask: Prompter) -> None:
