@@ -66,10 +66,12 @@ class StartVisitModal(HechtModal[VisitStart | None]):
             yield Input(self.fmt.date_field(self.today), id="visit-date")
             yield Plain("", id="error-visit-date", classes="field-error")
             yield PlainLabel(text("visit_form.kind"))
-            yield PlainOptions(
+            kinds = PlainOptions(
                 *(choice(self._kind_label(kind), kind.value) for kind in VisitKind),
                 id="visit-kind",
             )
+            kinds.highlighted = list(VisitKind).index(self.kind)  # what the list first reports
+            yield kinds
             yield PlainLabel(text("visit_form.attendees"))
             for code in self.members:
                 yield Checkbox(code, value=True, id=f"attendee-{code}")
@@ -80,27 +82,33 @@ class StartVisitModal(HechtModal[VisitStart | None]):
         return f"{mark} {self.text(f'visit_form.kind.{kind.value}')}"
 
     def on_mount(self) -> None:
-        self._show_kind()
         self.query_one("#visit-date", Input).focus()
 
-    def _show_kind(self) -> None:
+    def _mark_kind(self) -> None:
+        """Mark the chosen protocol ● and the others ○."""
         kinds = self.query_one("#visit-kind", PlainOptions)
         for kind in VisitKind:
             kinds.replace_option_prompt(kind.value, self._kind_label(kind))
-        kinds.highlighted = list(VisitKind).index(self.kind)
 
     def action_kind(self, step: int) -> None:
         """Choose the previous or next protocol."""
         order = list(VisitKind)
         self.kind = order[(order.index(self.kind) + step) % len(order)]
-        self._show_kind()
+        self._mark_kind()
+        kinds = self.query_one("#visit-kind", PlainOptions)
+        with self.prevent(OptionList.OptionHighlighted):  # chosen already: not to be reported
+            kinds.highlighted = order.index(self.kind)
 
     @on(OptionList.OptionHighlighted, "#visit-kind")
     def _kind_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """The list's own cursor (or a click) chose a protocol: it is marked, and the highlight
+        is left where it is (moving it here would be reported again, and so on without end)."""
+        if event.option_index != event.option_list.highlighted:
+            return  # a report overtaken by a later move, which is reported (or chosen) itself
         chosen = VisitKind(str(event.option.id))
         if chosen is not self.kind:
             self.kind = chosen
-            self._show_kind()
+            self._mark_kind()
 
     @on(OptionList.OptionSelected, "#visit-kind")
     @on(Input.Submitted, "#visit-date")

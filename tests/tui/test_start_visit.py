@@ -1,0 +1,98 @@
+"""The New visit dialog under Pilot: the battery offered for a repeat visit stays put, and moving
+the choice (from the date field or in the list itself) settles at once: choosing a battery and
+showing the choice never set each other off."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, date, datetime
+
+import pytest
+
+from hecht.scales.library import load_library
+from hecht.schema.context import Actor
+from hecht.schema.db.database import open_database, unit_of_work
+from hecht.tui.app import HechtApp
+from hecht.tui.backend.core import Backend
+from hecht.tui.dialogs.start_visit import StartVisitModal
+from hecht.tui.i18n import Messages
+from hecht.tui.views.visit_plan import VisitKind
+from hecht.tui.widgets.plain import PlainOptions
+from tests.schema.conftest import Practice
+
+from .conftest import PRACTITIONER_CONFIG, caseload_shown, settled
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
+LIBRARY = load_library(None)
+
+
+def seen_once_before(url: str) -> None:
+    """K1 in an episode since October, with one visit already recorded (the intake)."""
+    engine = open_database(url)
+    with unit_of_work(engine) as session:
+        practice = Practice(session, ACTOR, LIBRARY)
+        episode = practice.episode(practice.client("K1"), date(2026, 10, 1))
+        practice.visit(episode, ["K1"], date(2026, 10, 1))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path, practice_copy) -> HechtApp:
+    url = f"sqlite:///{practice_copy(tmp_path, seen_once_before)}"
+    return HechtApp(
+        Backend(url, LIBRARY, "test:tui", lambda: NOW), Messages("en"), PRACTITIONER_CONFIG
+    )
+
+
+async def quiet(pilot, dialog: StartVisitModal, seconds: float = 5) -> None:
+    """Wait until the dialog and its battery list have nothing left to handle, and stay so for
+    a few turns of the loop; fail loudly when they keep sending each other messages."""
+    options = dialog.query_one("#visit-kind", PlainOptions)
+    deadline = time.monotonic() + seconds
+    calm = 0
+    while calm < 5:
+        busy = dialog.message_queue_size or options.message_queue_size
+        calm = 0 if busy else calm + 1
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the New visit dialog was still busy after {seconds} s")
+        await pilot.pause(0.01)
+
+
+def shown_choice(dialog: StartVisitModal) -> tuple[VisitKind, int | None, list[str]]:
+    """The battery the dialog will start, the highlighted line, and the lines marked ●."""
+    options = dialog.query_one("#visit-kind", PlainOptions)
+    marked = [str(o.id) for o in options.options if str(o.prompt).startswith("●")]
+    return dialog.kind, options.highlighted, marked
+
+
+async def test_a_repeat_visit_offers_the_every_visit_scales_and_the_dialog_falls_quiet(app):
+    async with app.run_test(size=(100, 36)) as pilot:
+        await caseload_shown(pilot)
+        await pilot.press(*"K1", "enter")
+        await settled(pilot)
+        await pilot.press("v")
+        dialog = app.screen
+        assert isinstance(dialog, StartVisitModal)
+        await quiet(pilot, dialog)
+        assert shown_choice(dialog) == (VisitKind.VISIT, 1, ["visit"])
+
+
+async def test_moving_the_battery_choice_settles_at_once_from_the_date_field_and_the_list(app):
+    async with app.run_test(size=(100, 36)) as pilot:
+        await caseload_shown(pilot)
+        await pilot.press(*"K1", "enter")
+        await settled(pilot)
+        await pilot.press("v")
+        dialog = app.screen
+        assert isinstance(dialog, StartVisitModal)
+        await quiet(pilot, dialog)
+        await pilot.press("down")  # from the date field: the closing battery
+        await quiet(pilot, dialog)
+        assert shown_choice(dialog) == (VisitKind.CLOSING, 2, ["closing"])
+        await pilot.press("up", "up")
+        await quiet(pilot, dialog)
+        assert shown_choice(dialog) == (VisitKind.INTAKE, 0, ["intake"])
+        await pilot.press("tab", "down")  # in the list itself: its own cursor chooses
+        await quiet(pilot, dialog)
+        assert shown_choice(dialog) == (VisitKind.VISIT, 1, ["visit"])
