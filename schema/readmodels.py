@@ -32,10 +32,12 @@ class AlertAction(StrEnum):
 
 
 class AlertWithdrawal(StrEnum):
-    """Why Hecht closed an alert itself: the answers that raised it no longer stand.
+    """Why the answer that raised an alert no longer stands, said by Hecht itself.
 
-    Stored where an acknowledgement keeps its actions, with the reason given as its note, so the
-    alert stays in the dossier's history and leaves the open lists.
+    Stored where an acknowledgement keeps its actions: an open alert is closed with it (the
+    reason given as its note), so it stays in the dossier's history and leaves the open lists;
+    an acknowledged one keeps what was done and gains it after, so that the answer given again
+    raises a new alert.
     """
 
     FORM_RETRACTED = "form_retracted"
@@ -47,10 +49,17 @@ def split_actions(action: str | None) -> list[str]:
     return [part for part in (action or "").split(ACTION_SEPARATOR) if part]
 
 
-def was_withdrawn(action: str | None) -> bool:
-    """Whether Hecht closed the alert itself (see ``AlertWithdrawal``)."""
+def stands(action: str | None) -> bool:
+    """Whether the answer that raised the alert still stands (no ``AlertWithdrawal`` said)."""
     withdrawals = {why.value for why in AlertWithdrawal}
-    return any(part in withdrawals for part in split_actions(action))
+    return not any(part in withdrawals for part in split_actions(action))
+
+
+def was_acknowledged(action: str | None) -> bool:
+    """Whether the psychologist said what was done (an ``AlertAction``): else, when closed,
+    Hecht closed it because its answer no longer stands."""
+    done = {action.value for action in AlertAction}
+    return any(part in done for part in split_actions(action))
 
 
 @dataclass(frozen=True)
@@ -158,6 +167,8 @@ class AlertRead:
     acknowledged_by_id: int | None
     action: str | None
     action_note: str | None
+    lineage_id: int
+    """The administration (every version of it) whose answer raised the alert."""
 
     @property
     def actions(self) -> list[str]:

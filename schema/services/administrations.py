@@ -21,13 +21,15 @@ from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
 from hecht.schema.inputs import NewAdministration
 from hecht.schema.readmodels import (
+    ACTION_SEPARATOR,
     AdministrationRead,
     AlertRead,
     AlertWithdrawal,
     AnswerRead,
     ScoreRead,
     read_of,
-    was_withdrawn,
+    split_actions,
+    stands,
 )
 from hecht.schema.services.clients import client_row
 from hecht.schema.services.episodes import episode_running_on
@@ -65,10 +67,10 @@ def definition_for(library: ScaleLibrary, scale_id: str, version: str | None) ->
         raise InvalidInputError(str(error), field="scale_id") from None
 
 
-def alert_read(alert: Alert) -> AlertRead:
-    """Return the read model of an alert row."""
+def alert_read(alert: Alert, lineage_id: int) -> AlertRead:
+    """Return the read model of an alert row raised in the administration ``lineage_id``."""
     assert alert.id is not None
-    return read_of(AlertRead, alert)
+    return read_of(AlertRead, alert, lineage_id=lineage_id)
 
 
 def administration_read(session: Session, row: Administration) -> AdministrationRead:
@@ -86,7 +88,7 @@ def administration_read(session: Session, row: Administration) -> Administration
         row,
         answers=[AnswerRead(r.item_id, r.code, r.score, r.missing_reason) for r in responses],
         score=None if stored is None else score_read(stored),
-        alerts=[alert_read(alert) for alert in alerts],
+        alerts=[alert_read(alert, row.lineage_id) for alert in alerts],
     )
 
 
@@ -235,9 +237,10 @@ def _settle_alerts(
     definition: ScaleDefinition,
     reason: str | None = None,
 ) -> list[AlertRead]:
-    """Raise the alerts the stored answers trigger, once per rule and item in a lineage (again
-    after a withdrawal), and withdraw the open ones they no longer trigger (an answer typed or
-    corrected away)."""
+    """Raise the alerts the stored answers trigger, once per rule and item while its answer
+    stands in a lineage, and withdraw those they no longer trigger (an answer typed or
+    corrected away): an open one is closed, an acknowledged one keeps what was done; the
+    answer given again raises a new one."""
     scores = item_scores(definition, _sheet(session, stored_id(row)))
     triggered = triggered_alerts(definition.interpretation.critical, scores)
     standing = {(found.rule, found.item) for found in triggered}
@@ -248,8 +251,9 @@ def _settle_alerts(
         [alert for alert in alerts if (alert.rule_id, alert.item) not in standing],
         AlertWithdrawal.ANSWER_CHANGED,
         reason,
+        acknowledged_too=True,
     )
-    raised = {(a.rule_id, a.item) for a in alerts if not was_withdrawn(a.action)}
+    raised = {(a.rule_id, a.item) for a in alerts if stands(a.action)}
     new_alerts: list[AlertRead] = []
     for found in triggered:
         if (found.rule, found.item) in raised:
@@ -264,7 +268,7 @@ def _settle_alerts(
         )
         session.add(alert)
         session.flush()
-        new_alerts.append(alert_read(alert))
+        new_alerts.append(alert_read(alert, row.lineage_id))  # type: ignore[arg-type]
     return new_alerts
 
 
@@ -274,18 +278,23 @@ def _withdraw(
     alerts: list[Alert],
     why: AlertWithdrawal,
     reason: str | None,
+    acknowledged_too: bool = False,
 ) -> None:
-    """Close the open ones among ``alerts`` in Hecht's name: what raised them no longer stands.
-
-    An acknowledged alert keeps what the psychologist did about it.
-    """
+    """Say in Hecht's name that what raised ``alerts`` no longer stands: an open one is closed
+    with ``why`` and the reason; an acknowledged one (``acknowledged_too``) keeps what the
+    psychologist did and note, and gains ``why`` after it."""
     for alert in alerts:
-        if alert.acknowledged_at is not None:
+        if not stands(alert.action):
             continue
-        alert.acknowledged_at = actor.now()
-        alert.acknowledged_by_id = actor.user_id
-        alert.action = why.value
-        alert.action_note = reason.strip() if reason and reason.strip() else None
+        if alert.acknowledged_at is None:
+            alert.acknowledged_at = actor.now()
+            alert.acknowledged_by_id = actor.user_id
+            alert.action = why.value
+            alert.action_note = reason.strip() if reason and reason.strip() else None
+        elif acknowledged_too:
+            alert.action = ACTION_SEPARATOR.join([*split_actions(alert.action), why.value])
+        else:
+            continue
         session.add(alert)
         audit_alert(session, actor, alert, f"withdrawn ({why.value})")
     session.flush()

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
-from hecht.schema.readmodels import ACTION_SEPARATOR, NOTE_MIN_WORDS, AlertRead, was_withdrawn
+from hecht.schema.readmodels import ACTION_SEPARATOR, NOTE_MIN_WORDS, AlertRead, was_acknowledged
 from hecht.schema.services.administrations import alert_read, audit_alert
 from hecht.schema.services.clients import client_row
-from hecht.schema.tables import Alert, AlertAction
+from hecht.schema.tables import Administration, Alert, AlertAction
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
 from hecht.schema.versioning import hold_write_lock
@@ -19,12 +20,14 @@ from hecht.schema.versioning import hold_write_lock
 
 def open_alerts(*, session: Session, actor: Actor, code: str | None = None) -> list[AlertRead]:
     """Return alerts not yet acknowledged, oldest first, for one client or all."""
-    query = select(Alert).where(col(Alert.acknowledged_at).is_(None))
+    query = _with_lineage(select(Alert, Administration.lineage_id)).where(
+        col(Alert.acknowledged_at).is_(None)
+    )
     client = None
     if code is not None:
         client = client_row(session, code)
         query = query.where(Alert.client_id == client.id)
-    alerts = [alert_read(alert) for alert in session.exec(query.order_by(col(Alert.raised_at)))]
+    alerts = [alert_read(*found) for found in session.exec(query.order_by(*OLDEST_FIRST))]
     if client is not None:
         audit.record_client(session, actor, AuditKind.READ, client, "alerts")
     return alerts
@@ -33,10 +36,21 @@ def open_alerts(*, session: Session, actor: Actor, code: str | None = None) -> l
 def client_alerts(*, session: Session, actor: Actor, code: str) -> list[AlertRead]:
     """Return every alert of one client, open and acknowledged, oldest first (an audited read)."""
     client = client_row(session, code)
-    query = select(Alert).where(Alert.client_id == client.id).order_by(col(Alert.raised_at))
-    alerts = [alert_read(alert) for alert in session.exec(query)]
+    query = _with_lineage(select(Alert, Administration.lineage_id)).where(
+        Alert.client_id == client.id
+    )
+    alerts = [alert_read(*found) for found in session.exec(query.order_by(*OLDEST_FIRST))]
     audit.record_client(session, actor, AuditKind.READ, client, "alerts")
     return alerts
+
+
+OLDEST_FIRST = (col(Alert.raised_at), col(Alert.id))
+"""Alerts in the order they were raised (two in one unit of work share the time)."""
+
+
+def _with_lineage(query: Any) -> Any:
+    """The query joined to the administration version that raised each alert."""
+    return query.join(Administration, col(Administration.id) == Alert.administration_id)
 
 
 def acknowledge_alert(
@@ -57,7 +71,7 @@ def acknowledge_alert(
     alert = session.get(Alert, alert_id)
     if alert is None:
         raise NotFoundError(f"there is no alert {alert_id}", field="alert_id")
-    if alert.acknowledged_at is not None and was_withdrawn(alert.action):
+    if alert.acknowledged_at is not None and not was_acknowledged(alert.action):
         raise ConflictError(
             f"alert {alert_id} was withdrawn: the answer that raised it no longer stands",
             field="alert_id", reason="alert_withdrawn",
@@ -80,4 +94,6 @@ def acknowledge_alert(
     session.add(alert)
     session.flush()
     audit_alert(session, actor, alert, "acknowledged")
-    return alert_read(alert)
+    raised_in = session.get(Administration, alert.administration_id)
+    assert raised_in is not None and raised_in.lineage_id is not None
+    return alert_read(alert, raised_in.lineage_id)

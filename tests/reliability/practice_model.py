@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from hecht.scales.library import ScaleLibrary
 from hecht.scales.scoring import item_scores, triggered_alerts
-from hecht.schema.readmodels import was_withdrawn
+from hecht.schema.readmodels import stands, was_acknowledged
 from hecht.schema.tables import (
     Administration,
     Alert,
@@ -49,7 +49,7 @@ class Record:
     scale: str | None = None
     raised: list[list[str]] = field(default_factory=list)
     """Alerts of an administration's lineage, oldest first: [rule, item, state], the state open,
-    acknowledged or withdrawn."""
+    acknowledged, withdrawn, or released (acknowledged, then its answer changed)."""
 
     @property
     def current(self) -> Version:
@@ -141,30 +141,35 @@ class Practice:
         }
 
 
-OPEN, ACKNOWLEDGED, WITHDRAWN = "open", "acknowledged", "withdrawn"
+OPEN, ACKNOWLEDGED, WITHDRAWN, RELEASED = "open", "acknowledged", "withdrawn", "released"
+STANDING = (OPEN, ACKNOWLEDGED)
 
 
 def settle_alerts(library: ScaleLibrary, record: Record, sheet: Answers) -> int:
-    """As the scale's critical rules say of a sheet: withdraw the open alerts it no longer
-    triggers, and raise those it triggers that its lineage has none of but withdrawn ones;
-    return how many were withdrawn."""
+    """As the scale's critical rules say of a sheet: withdraw the alerts it no longer triggers
+    (an open one closed, an acknowledged one released), and raise those it triggers that no
+    standing alert of its lineage has; return how many were withdrawn."""
     definition = library.get(record.scale or "")
     scores = item_scores(definition, sheet)
     standing = {
         (alert.rule, alert.item)
         for alert in triggered_alerts(definition.interpretation.critical, scores)
     }
-    withdrawn = withdraw(record, lambda rule, item: (rule, item) not in standing)
-    kept = {(rule, item) for rule, item, state in record.raised if state != WITHDRAWN}
+    withdrawn = withdraw(record, lambda rule, item: (rule, item) not in standing, True)
+    kept = {(rule, item) for rule, item, state in record.raised if state in STANDING}
     record.raised += [[rule, item, OPEN] for rule, item in sorted(standing - kept)]
     return withdrawn
 
 
-def withdraw(record: Record, gone: Any = lambda rule, item: True) -> int:
-    """Withdraw the open alerts of a lineage for which ``gone(rule, item)``; return how many."""
-    withdrawn = [alert for alert in record.raised if alert[2] == OPEN and gone(*alert[:2])]
+def withdraw(
+    record: Record, gone: Any = lambda rule, item: True, acknowledged_too: bool = False
+) -> int:
+    """Withdraw the open alerts of a lineage for which ``gone(rule, item)`` (and release the
+    acknowledged ones, ``acknowledged_too``); return how many (each is logged)."""
+    states = STANDING if acknowledged_too else (OPEN,)
+    withdrawn = [alert for alert in record.raised if alert[2] in states and gone(*alert[:2])]
     for alert in withdrawn:
-        alert[2] = WITHDRAWN
+        alert[2] = WITHDRAWN if alert[2] == OPEN else RELEASED
     return len(withdrawn)
 
 
@@ -178,7 +183,9 @@ def alert_state(alert: Alert) -> str:
     """An alert's state in the model's words."""
     if alert.acknowledged_at is None:
         return OPEN
-    return WITHDRAWN if was_withdrawn(alert.action) else ACKNOWLEDGED
+    if not was_acknowledged(alert.action):
+        return WITHDRAWN
+    return ACKNOWLEDGED if stands(alert.action) else RELEASED
 
 
 def stored_view(engine: Engine) -> dict[str, Any]:

@@ -259,6 +259,24 @@ def test_a_critical_answer_typed_over_in_the_draft_withdraws_its_alert(
     assert again.id != kept.id
 
 
+def test_an_acknowledged_alert_keeps_what_was_done_and_a_critical_answer_given_again_raises_anew(
+    engine, actor, library, draft
+):
+    (first,) = answer(engine, actor, library, draft.id, "9", "2")
+    acknowledge(engine, actor, first.id, AlertAction.DISCUSSED, "talked it through with her")
+    answer_all(engine, actor, library, draft.id, "0,0,0,0,0,0,0,0,0")  # item 9 typed over
+    done = complete(engine, actor, library, draft.id)
+    fixed = correct(engine, actor, library, done.lineage_id, {"9": "3"}, "the paper form says 3")
+    with unit_of_work(engine) as session:
+        kept, again = alerts.client_alerts(session=session, actor=actor, code="A1")
+    assert (kept.actions, kept.action_note) == (
+        ["discussed", "answer_changed"],
+        "talked it through with her",
+    )
+    assert [a.id for a in fixed.alerts] == [again.id] and again.acknowledged_at is None
+    assert again.lineage_id == kept.lineage_id == done.lineage_id
+
+
 def test_a_withdrawn_alert_cannot_be_acknowledged_and_the_refusal_says_why(
     engine, actor, library, draft
 ):

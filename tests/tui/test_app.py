@@ -455,3 +455,50 @@ async def test_a_dossier_that_cannot_be_read_says_so_and_its_action_keys_do_noth
         await settled(pilot)
         assert type(app.screen).__name__ == "CaseloadScreen"
     assert app.return_code in (None, 0)
+
+
+async def test_the_dossier_flags_a_critical_item_by_its_current_answer_across_corrections(db):
+    from hecht.schema.inputs import GivenAnswer, NewAdministration
+    from hecht.schema.readmodels import AlertAction
+    from hecht.schema.services.drafts import store_answers
+
+    engine = open_database(db)
+    with unit_of_work(engine) as session:
+        new = NewAdministration(client_code="MOM-1", scale_id="phq9")
+        given = [GivenAnswer("9", "2")]
+        stored = store_answers(
+            session=session, actor=ACTOR, library=LIBRARY, answers=given, new=new
+        )
+        (raised,) = stored.alerts
+        alerts.acknowledge_alert(
+            session=session, actor=ACTOR, alert_id=raised.id,
+            action=AlertAction.DISCUSSED, note="talked it through together",
+        )  # fmt: skip
+        over = [GivenAnswer(str(item), "0") for item in range(1, 11)]  # item 9 typed over
+        store_answers(
+            session=session, actor=ACTOR, library=LIBRARY, answers=over,
+            administration_id=stored.draft.id,
+        )  # fmt: skip
+        done = administrations.complete_administration(
+            session=session, actor=ACTOR, library=LIBRARY, administration_id=stored.draft.id
+        )
+    engine.dispose()
+
+    async def scores_shown() -> str:
+        app = make_app(db)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await caseload_shown(pilot)
+            await pilot.press(*"MOM-1", "enter")
+            await app.workers.wait_for_complete()
+            await settled(pilot)
+            return str(app.screen.query_one("#dossier-scores").render())
+
+    assert "⚠ item" not in await scores_shown()  # item 9 is 0 now
+    engine = open_database(db)
+    with unit_of_work(engine) as session:
+        administrations.correct_administration(
+            session=session, actor=ACTOR, library=LIBRARY, lineage_id=done.lineage_id,
+            answers={"9": "3"}, reason="the paper form says 3",
+        )  # fmt: skip
+    engine.dispose()
+    assert "⚠ item 9 positive" in await scores_shown()

@@ -166,6 +166,7 @@ class DossierScreen(HechtScreen[None]):
 
     def _scores(self) -> str:
         from hecht.scales.change import compare
+        from hecht.schema.readmodels import stands
 
         dossier, library = self.loaded, self.backend.library
         by_scale: dict[str, list[Any]] = {}
@@ -177,8 +178,10 @@ class DossierScreen(HechtScreen[None]):
                 definition = library.get(scale_id)
             except KeyError:
                 definition = None
-            latest = points[-1].administration_id
-            alerted = [a.item for a in dossier.alerts if a.administration_id == latest]
+            latest = points[-1].lineage_id  # an alert stands while its answer does, in any version
+            alerted = [
+                a.item for a in dossier.alerts if a.lineage_id == latest and stands(a.action)
+            ]
             lines.append(score_line(points, definition, alerted, self.text, compare))
         if not by_scale:
             lines.append(self.text("dossier.no_scores"))
@@ -187,9 +190,9 @@ class DossierScreen(HechtScreen[None]):
     def _alert_rule(self, alert: Any) -> tuple[str, str]:
         """The scale (short name) whose critical rule raised the alert, and the rule's message."""
         dossier, library = self.loaded, self.backend.library
-        scale_of = {p.administration_id: (p.scale_id, p.scale_version) for p in dossier.points}
-        scale_of.update({d.id: (d.scale_id, d.scale_version) for d in dossier.drafts})
-        found = scale_of.get(alert.administration_id)
+        scale_of = {p.lineage_id: (p.scale_id, p.scale_version) for p in dossier.points}
+        scale_of.update({d.lineage_id: (d.scale_id, d.scale_version) for d in dossier.drafts})
+        found = scale_of.get(alert.lineage_id)
         if found is None:
             return "—", alert.rule_id
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hecht.schema.readmodels import split_actions, was_withdrawn
+from hecht.schema.readmodels import split_actions, was_acknowledged
 from hecht.tui.i18n import Messages
 
 
@@ -14,5 +14,5 @@ def closed_state(action: str | None, messages: Messages, context: str) -> str:
     """
     actions = split_actions(action)
     words = ", ".join(messages.get(f"alert.action.{a}", a) for a in actions) or "—"
-    ending = "withdrawn" if was_withdrawn(action) else "acknowledged"
+    ending = "acknowledged" if was_acknowledged(action) else "withdrawn"
     return messages(f"{context}.alert.{ending}", actions=words)
