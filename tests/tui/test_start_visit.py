@@ -96,3 +96,18 @@ async def test_moving_the_battery_choice_settles_at_once_from_the_date_field_and
         await pilot.press("tab", "down")  # in the list itself: its own cursor chooses
         await quiet(pilot, dialog)
         assert shown_choice(dialog) == (VisitKind.VISIT, 1, ["visit"])
+
+
+async def test_a_visit_date_whose_day_does_not_exist_is_said_so_beside_the_field(app):
+    async with app.run_test(size=(100, 36)) as pilot:
+        await caseload_shown(pilot)
+        await pilot.press(*"K1", "enter")
+        await settled(pilot)
+        await pilot.press("v")
+        dialog = app.screen
+        assert isinstance(dialog, StartVisitModal)
+        await quiet(pilot, dialog)
+        await pilot.press("ctrl+u", *"2026-02-30", "enter")
+        await settled(pilot)
+        said = str(dialog.query_one("#error-visit-date").render())
+        assert said == "2026-02-30 is not a day of the calendar: check the day and the month"

@@ -123,10 +123,15 @@ class StartVisitModal(HechtModal[VisitStart | None]):
         """Check the date and attendees, then start."""
         from hecht.schema.inputs import NewVisit
 
-        chosen = self.fmt.typed_date(self.query_one("#visit-date", Input).value)
+        typed = self.query_one("#visit-date", Input).value
+        chosen = self.fmt.typed_date(typed)
         if chosen is None or chosen > self.today:
-            problem = "visit_form.bad_date" if chosen is None else "visit_form.future"
-            self.show_refusal("#error-visit-date", self.text(problem), "#visit-date")
+            said = (
+                self.fmt.date_refusal(typed, self.text, "visit_form.bad_date")
+                if chosen is None
+                else self.text("visit_form.future")
+            )
+            self.show_refusal("#error-visit-date", said, "#visit-date")
             return
         attendees = [
             code for code in self.members if self.query_one(f"#attendee-{code}", Checkbox).value
