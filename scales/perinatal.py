@@ -30,16 +30,14 @@ class ParentRole(StrEnum):
 
 @dataclass(frozen=True)
 class PerinatalWeek:
-    """A date on the perinatal axis: the phase and the completed weeks in it."""
+    """A date on the perinatal axis: the phase and the completed weeks in it.
+
+    How it reads (P31 or Z31, PP6) is the presentation's, in the user's language.
+    """
 
     phase: Phase
     week: int
     days: int
-
-    @property
-    def label(self) -> str:
-        """Short form used on screens: Z31 (zwanger, 31 weeks) or PP6 (postpartum, 6 weeks)."""
-        return f"Z{self.week}" if self.phase is Phase.PREGNANT else f"PP{self.week}"
 
 
 def gestational_days(on: date, due_date: date) -> int:

@@ -88,12 +88,11 @@ class Timeline:
             return None
         return (on - anchor).days / 7
 
-    def label(self, position: float) -> str:
-        """Return the Z31 / PP6 label of a week-axis position ('' before the pregnancy)."""
+    def week_at(self, position: float) -> PerinatalWeek | None:
+        """Return the week of a week-axis position (None before the pregnancy, or no dates)."""
         if self.anchor is None:
-            return ""
-        week = self.week(self.anchor + timedelta(days=round(position * 7)))
-        return "" if week is None else week.label
+            return None
+        return self.week(self.anchor + timedelta(days=round(position * 7)))
 
 
 @dataclass(frozen=True)

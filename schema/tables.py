@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, String, Table, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, String, Table, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from hecht.scales.perinatal import ParentRole
@@ -84,8 +84,18 @@ class Practitioner(SQLModel, table=True):
     created_at: datetime
 
 
+FOLDED_CODE_INDEX = "ix_client_code_folded"
+"""The unique index on a client's code in lower case: one code whatever its case."""
+
+
 class Client(SQLModel, table=True):
-    """A parent in care. The code is the pseudonym used everywhere names may not appear."""
+    """A parent in care. The code is the pseudonym used everywhere names may not appear.
+
+    A code is one code whatever its case: the index on its lowered form refuses MOM-01 beside
+    mom-01 (migration 0013 says what becomes of such pairs stored before).
+    """
+
+    __table_args__ = (Index(FOLDED_CODE_INDEX, text("lower(code)"), unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True, index=True)

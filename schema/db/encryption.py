@@ -7,11 +7,9 @@ file; the plain file's bytes are then overwritten with zeros before it is let go
 
 from __future__ import annotations
 
-import fcntl
 import os
 from contextlib import closing
 from pathlib import Path
-from typing import Any
 
 from hecht.schema.db.cipher import (
     connect,
@@ -20,7 +18,7 @@ from hecht.schema.db.cipher import (
     export_into,
     is_encrypted,
 )
-from hecht.schema.db.failures import StorageFailure, storage_fault
+from hecht.schema.db.claim import LOCK_WAIT_SECONDS, claimed, hold_alone
 from hecht.schema.exchange.backup import (
     BackupError,
     BackupProblem,
@@ -30,13 +28,7 @@ from hecht.schema.exchange.backup import (
 )
 from hecht.schema.exchange.files import create_private, sync_to_disk
 
-LOCK_WAIT_SECONDS = 2.0
-"""How long to wait for another program to let go of the database before refusing."""
 CHUNK = 1 << 20
-
-
-class DatabaseInUse(RuntimeError):
-    """Another program (the TUI, a command) has the database open: nothing was changed."""
 
 
 def encrypt_database(database: Path, passphrase: str) -> BackupReport:
@@ -48,11 +40,7 @@ def encrypt_database(database: Path, passphrase: str) -> BackupReport:
     """
     if is_encrypted(database):
         raise BackupError(database, BackupProblem.NOT_SQLITE, "encrypted already")
-    with database.open("rb") as claim:
-        try:
-            fcntl.flock(claim.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise DatabaseInUse("held open by another engine") from None
+    with claimed(database):
         return _encrypt(database, passphrase)
 
 
@@ -64,8 +52,8 @@ def _encrypt(database: Path, passphrase: str) -> BackupReport:
     except database_errors() as error:
         raise BackupError(database, BackupProblem.CANNOT_COPY, str(error)) from None
     with closing(connection):
-        _hold(connection, database)
         try:
+            hold_alone(connection)  # refuses a file that a program other than Hecht has open
             create_private(partial)
             export_into(connection, partial, passphrase)
             expected = row_counts(connection)
@@ -79,25 +67,6 @@ def _encrypt(database: Path, passphrase: str) -> BackupReport:
         finally:
             partial.unlink(missing_ok=True)
     return BackupReport(database, counts)
-
-
-def _hold(connection: Any, database: Path) -> None:
-    """Make the plain file one file (no write-ahead log) and keep other writers out.
-
-    Leaving WAL mode needs every other connection closed, so it also tells that the database
-    is in use elsewhere; the exclusive locking mode then keeps the read lock until the end.
-    """
-    try:
-        mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
-        connection.execute("PRAGMA locking_mode=EXCLUSIVE")
-        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except database_errors() as error:
-        failure = storage_fault(error)
-        if failure not in (None, StorageFailure.LOCKED):  # read-only, full: not in use
-            raise BackupError(database, BackupProblem.CANNOT_COPY, str(error)) from None
-        raise DatabaseInUse(str(error)) from None
-    if str(mode).lower() != "delete":
-        raise DatabaseInUse(f"journal mode stays {mode}")
 
 
 def _swap(partial: Path, database: Path) -> None:

@@ -7,6 +7,7 @@ database (``database_url``) costs nothing on the way to the TUI's first frame.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -147,9 +148,14 @@ def make_engine(url: str) -> Engine:
     database = parsed.database or ""
     in_memory = database in ("", ":memory:")
     options: dict[str, Any] = {}
+    keyed = None
     if not in_memory:
         path = Path(database).expanduser()
-        options = _cipher_options(path)
+        keyed = _keyed_connect(path)
+        if keyed is not None:
+            from hecht.schema.db.cipher import cipher_module
+
+            options = {"module": cipher_module()}
         prepare_sqlite_file(path)
     engine = create_engine(
         url,
@@ -157,19 +163,32 @@ def make_engine(url: str) -> Engine:
         poolclass=StaticPool if in_memory else None,
         **options,
     )
-    _configure_sqlite(engine)
     if not in_memory:
-        _guard_connections(engine, path)
+        _guard_connections(engine, path, keyed)
+    _configure_sqlite(engine)
     return engine
 
 
-def _guard_connections(engine: Engine, path: Path) -> None:
-    """Hold ``share_file``'s lock for as long as any of the engine's connections is open."""
+def _guard_connections(engine: Engine, path: Path, keyed: Callable[[], Any] | None) -> None:
+    """Take ``share_file``'s lock before each connection opens the file, and hold it until the
+    connection is closed: a command that replaces the file (``hecht restore``) is refused
+    meanwhile, and the file locked is the file SQLite opens. ``keyed`` opens an encrypted file.
+    """
     from sqlalchemy import event
 
-    @event.listens_for(engine, "connect")
-    def on_connect(_dbapi_connection: Any, record: Any) -> None:
-        record.info["hecht_guard"] = share_file(path)
+    from hecht.schema.db.claim import share_file
+
+    @event.listens_for(engine, "do_connect")
+    def on_connect(dialect: Any, record: Any, cargs: list[Any], cparams: dict[str, Any]) -> Any:
+        guard = share_file(path)
+        try:
+            connection = keyed() if keyed is not None else dialect.connect(*cargs, **cparams)
+        except BaseException:
+            if guard is not None:
+                guard.close()
+            raise
+        record.info["hecht_guard"] = guard
+        return connection
 
     @event.listens_for(engine, "close")
     def on_close(_dbapi_connection: Any, record: Any) -> None:
@@ -178,39 +197,14 @@ def _guard_connections(engine: Engine, path: Path) -> None:
             guard.close()
 
 
-def share_file(path: Path) -> Any:
-    """Hold a shared advisory lock on a database file for as long as the returned file is open.
-
-    An SQLite connection may hold the file open without any of SQLite's own locks, so
-    ``hecht db encrypt`` (which replaces the file) could not otherwise tell it is in use: it
-    asks for this lock exclusively. SQLite's byte-range locks are separate and untouched.
+def _keyed_connect(path: Path) -> Callable[[], Any] | None:
+    """How an encrypted file is opened, through SQLCipher with its passphrase; None for a plain
+    file.
 
     Raises:
-        DatabaseOpenError: the file is being converted right now.
+        DatabaseOpenError: the file is encrypted and this process holds no passphrase for it.
     """
-    import fcntl
-
-    from hecht.schema.errors import DatabaseOpenError
-
-    try:
-        stream = path.open("rb")
-    except OSError:
-        return None  # not there (yet): opening it says what is wrong
-    try:
-        fcntl.flock(stream.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except OSError:
-        stream.close()
-        raise DatabaseOpenError(
-            f"the database {path} is being encrypted (`hecht db encrypt`): try again in a minute",
-            "being_encrypted",
-            path=path,
-        ) from None
-    return stream
-
-
-def _cipher_options(path: Path) -> dict[str, Any]:
-    """The engine options of an encrypted file: SQLCipher's module and a keying creator."""
-    from hecht.schema.db.cipher import cipher_module, connect, is_encrypted, key_for
+    from hecht.schema.db.cipher import connect, is_encrypted, key_for
     from hecht.schema.errors import DatabaseOpenError
 
     passphrase = key_for(path)
@@ -223,9 +217,9 @@ def _cipher_options(path: Path) -> dict[str, Any]:
                 "no_passphrase",
                 path=path,
             )
-        return {}
+        return None
 
-    def creator() -> Any:
+    def keyed() -> Any:
         return connect(path, passphrase, check_same_thread=False, timeout=busy_timeout_ms() / 1000)
 
-    return {"module": cipher_module(), "creator": creator}
+    return keyed

@@ -20,9 +20,11 @@ from pathlib import Path
 from hecht.scales.facts import ScaleFacts
 from hecht.schema.context import Actor
 from hecht.schema.db.cipher import is_encrypted
+from hecht.schema.db.claim import share_file
 from hecht.schema.db.engine import busy_timeout_ms, configure_sqlite_connection
 from hecht.schema.db.plain import PlainConnection
 from hecht.schema.db.revision import HEAD_REVISION
+from hecht.schema.errors import DatabaseOpenError
 from hecht.schema.services.caseload import CaseloadRow, caseload_rows
 from hecht.schema.services.signals import SignalThresholds
 from hecht.schema.trail.anchor import head_file, next_head, write_head
@@ -62,10 +64,16 @@ def quick_caseload(
     if path is None or not path.is_file() or is_encrypted(path):
         return None  # an encrypted file is read through its keyed engine
     try:
+        guard = share_file(path)  # as every engine connection: no restore replaces it meanwhile
+    except DatabaseOpenError:
+        return None  # being replaced: the normal open says so
+    try:
         connection = sqlite3.connect(
             path, timeout=busy_timeout_ms() / 1000, isolation_level=None, check_same_thread=False
         )
     except sqlite3.Error:
+        if guard is not None:
+            guard.close()
         return None
     try:
         configure_sqlite_connection(connection)
@@ -89,3 +97,5 @@ def quick_caseload(
         return None
     finally:
         connection.close()
+        if guard is not None:
+            guard.close()  # after the connection: closing it first would drop SQLite's locks

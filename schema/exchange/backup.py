@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from contextlib import closing
+import os
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -17,8 +19,15 @@ from hecht.schema.db.cipher import (
     is_encrypted,
     key_for,
 )
+from hecht.schema.db.claim import LOCK_WAIT_SECONDS, claimed, hold_alone
 from hecht.schema.db.plain import PlainConnection
-from hecht.schema.exchange.files import create_private, database_files, same_file, sync_to_disk
+from hecht.schema.exchange.files import (
+    DATABASE_COMPANIONS,
+    create_private,
+    database_files,
+    same_file,
+    sync_to_disk,
+)
 from hecht.schema.trail.anchor import current_head, head_file, replace_head
 
 HECHT_TABLES = ("client", "auditevent", "administration")
@@ -166,12 +175,6 @@ def backup_sqlite(
     return BackupReport(target, counts)
 
 
-def _checkpoint(database: Path, passphrase: str | None) -> None:
-    """Fold the write-ahead log into the main file, so the file alone is the whole database."""
-    with closing(connect(database, passphrase)) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
 def _revision(path: Path, passphrase: str | None) -> tuple[str | None, set[str]]:
     with closing(connect(f"file:{path}?mode=ro", passphrase, uri=True)) as connection:
         tables = {
@@ -260,33 +263,102 @@ def check_restorable(source: Path, database: Path) -> dict[str, int]:
 def restore_sqlite(source: Path, database: Path) -> Path | None:
     """Replace ``database`` with a verified copy of ``source``; keep the old file beside it.
 
-    The backup is checked (``check_restorable``) before anything is touched. An encrypted
-    database stays encrypted with its passphrase, whether the backup was encrypted or not.
-    Returns where the old database was kept (None when there was none).
+    The backup is checked (``check_restorable``) before anything is touched. The database is
+    claimed for the whole replacement (``hecht.schema.db.claim``): refused while another Hecht
+    has it open, whose later writes would go into the file kept aside and be lost. The copy is
+    made and proven beside the database and renamed over it in one step, so the database's name
+    never names half a database. An encrypted database stays encrypted with its passphrase,
+    whether the backup was encrypted or not. Returns where the old database was kept (None when
+    there was none).
 
     Raises:
+        DatabaseInUse: another Hecht, or another program, has the database open.
         BackupError: the file cannot be restored, or cannot be copied.
     """
     check_restorable(source, database)
     passphrase = key_for(database) if is_encrypted(database) else None
+    side = database.with_name(f".{database.name}.restoring")
+    try:
+        with claimed(database), _held_alone(database, passphrase):
+            for stale in (side, head_file(side)):
+                stale.unlink(missing_ok=True)  # left by a restore that was interrupted
+            backup_sqlite(
+                source, side, source_key=source_key(source, database), target_key=passphrase
+            )
+            return _swap_in(side, database)
+    except OSError as error:
+        raise BackupError(database, BackupProblem.CANNOT_COPY, str(error), error) from None
+    finally:
+        for left in (side, head_file(side)):
+            left.unlink(missing_ok=True)
+
+
+@contextmanager
+def _held_alone(database: Path, passphrase: str | None) -> Iterator[None]:
+    """Keep every other connection out of the database for the block (``hold_alone``), its
+    write-ahead log folded in; a file that cannot be read (damaged) is replaced as it is."""
+    if not database.is_file() or database.stat().st_size == 0:
+        yield
+        return
+    try:
+        connection = connect(database, passphrase, isolation_level=None, timeout=LOCK_WAIT_SECONDS)
+    except database_errors():
+        yield
+        return
+    with closing(connection):
+        try:
+            hold_alone(connection)
+        except database_errors():
+            pass  # damaged: the claim alone keeps every Hecht out
+        yield
+
+
+def _swap_in(copy: Path, database: Path) -> Path | None:
+    """Keep the database aside, with its head and any file SQLite keeps beside it, and rename
+    the proven copy (and its head) over it; return where the old database was kept."""
     kept = None
     if database.exists():
-        _checkpoint(database, passphrase)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         kept = database.with_name(f"{database.stem}-replaced-{stamp}{database.suffix}")
-        database.replace(kept)
-        if head_file(database).exists():
-            head_file(database).replace(head_file(kept))
-        for suffix in ("-wal", "-shm"):
-            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        _keep_aside(database, kept)
     try:
-        backup_sqlite(
-            source, database, source_key=source_key(source, database), target_key=passphrase
-        )
-    except BackupError:
+        os.replace(copy, database)
+    except OSError:
         if kept is not None:
-            kept.replace(database)
-            if head_file(kept).exists():
-                head_file(kept).replace(head_file(database))
+            _put_back(kept, database)
         raise
+    if kept is not None and head_file(database).exists():
+        head_file(database).replace(head_file(kept))
+    if head_file(copy).exists():
+        head_file(copy).replace(head_file(database))
+    sync_to_disk(database.parent)
     return kept
+
+
+def _keep_aside(database: Path, kept: Path) -> None:
+    """Give the database a second name, ``kept``, its own name naming it until the copy is
+    renamed over it; a journal or write-ahead log goes along (there is one only beside a file
+    that could not be read)."""
+    try:
+        os.link(database, kept)
+    except FileExistsError:
+        raise
+    except OSError:
+        database.replace(kept)  # a file system without hard links
+    _move_companions(database, kept)
+
+
+def _put_back(kept: Path, database: Path) -> None:
+    """Undo ``_keep_aside``: the database under its own name only, its companions beside it."""
+    if database.exists():
+        kept.unlink()
+    else:
+        kept.replace(database)
+    _move_companions(kept, database)
+
+
+def _move_companions(source: Path, target: Path) -> None:
+    for end in DATABASE_COMPANIONS:
+        companion = Path(f"{source}{end}")
+        if companion.exists():
+            companion.replace(f"{target}{end}")

@@ -6,7 +6,17 @@ from typing import Any
 
 from hecht.scales.answers import item_score
 from hecht.scales.library import ScaleLibrary, UnknownScaleError
-from hecht.scales.perinatal import WEEKS_PAST_DUE_DATE
+from hecht.scales.perinatal import WEEKS_PAST_DUE_DATE, PerinatalWeek, Phase
+
+WEEK_CODES = {Phase.PREGNANT: "Z", Phase.POSTPARTUM: "PP"}
+"""How the export writes a perinatal week: Z31 (zwanger, pregnant 31 weeks) or PP6. A data code
+fixed whatever the user's language, so analyses read every file alike; the screens word it."""
+
+
+def week_code(week: PerinatalWeek | None) -> str | None:
+    """The export's code of a perinatal week (``WEEK_CODES``); None when the dates do not tell."""
+    return None if week is None else f"{WEEK_CODES[week.phase]}{week.week}"
+
 
 COLUMNS: dict[str, tuple[str, str]] = {
     "client": ("the client's code, or the study id when pseudonymised", "text"),
@@ -20,9 +30,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "observed": ("date the scale was filled in (empty when pseudonymised)", "YYYY-MM-DD"),
     "weeks_since_start": ("whole weeks since the episode began", "integer"),
     "perinatal_week": (
-        "Z<n>: pregnant, n weeks; PP<n>: n weeks after the birth; empty when the dates do not "
-        f"tell (none recorded, or the due date more than {WEEKS_PAST_DUE_DATE} weeks past "
-        "without a birth date)",
+        f"{WEEK_CODES[Phase.PREGNANT]}<n>: pregnant, n weeks; {WEEK_CODES[Phase.POSTPARTUM]}<n>: "
+        "n weeks after the birth; empty when the dates do not tell (none recorded, or the due "
+        f"date more than {WEEKS_PAST_DUE_DATE} weeks past without a birth date)",
         "text",
     ),
     "occasion": ("1 for the episode's first administration of this scale, then 2, 3 …", "integer"),

@@ -28,6 +28,7 @@ from hecht.schema.exchange.codebook import (
     WIDE_COLUMNS,
     codebook_rows,
     item_rows,
+    week_code,
 )
 from hecht.schema.exchange.files import open_private_text
 from hecht.schema.tables import Administration, Client, Episode, ItemResponse, RecordStatus, Score
@@ -86,7 +87,7 @@ def _when(context: Context, row: Administration) -> dict[str, Any]:
     week = None
     if episode is not None:
         found = perinatal_week(observed, due_date=episode.due_date, birth_date=episode.birth_date)
-        week = None if found is None else found.label
+        week = week_code(found)
     return {
         "observed": "" if context.pseudonyms.active else observed.isoformat(),
         "weeks_since_start": since,

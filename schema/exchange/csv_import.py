@@ -62,8 +62,9 @@ class RowProblem:
     ``kind`` names a message and ``values`` fill it in: the sentences are the command line's
     (``import_csv.problem.*``; ``answer_*`` as ``hecht scales score`` words a refused answer,
     with the ``scale`` and ``version`` it was typed for; ``unknown_scale*`` as a refused scale;
-    ``no_client`` and ``destroyed`` as the services refuse a client code, with the code as
-    ``given``). ``position`` is the column's, 1-based; 0 when the whole row or header is wrong.
+    ``no_client``, ``destroyed`` and ``case_twins`` as the services refuse a client code, with
+    the code as ``given``). ``position`` is the column's, 1-based; 0 when the whole row or
+    header is wrong.
     """
 
     line: int
@@ -253,7 +254,7 @@ def check_row(
     """
     try:
         client = client_row(session, row["client_code"])
-    except NotFoundError as error:  # no such client, or a destroyed dossier
+    except NotFoundError as error:  # no such client, a destroyed dossier, case twins
         reason = error.reason or "no_client"
         raise FieldError("client_code", reason, given=row["client_code"]) from None
     try:

@@ -24,6 +24,7 @@ from hecht.schema.exchange.files import write_private
 from hecht.schema.services.clients import practitioner_named
 from hecht.schema.summaries import rebuild_summaries
 from hecht.schema.tables import (
+    FOLDED_CODE_INDEX,
     AuditEvent,
     Client,
     CoupleMember,
@@ -43,6 +44,7 @@ SUMMARY_TABLE = table_of(ScoreSummary).name
 PRACTICE_TABLE = table_of(Practice).name
 """The practice's own row (its UUID): a new database has one, which the imported practice's
 replaces, since the practice moves with its records (``hecht.schema.identity``)."""
+CLIENT_TABLE = table_of(Client).name
 DERIVED_TABLES = {
     SUMMARY_TABLE,
     table_of(CourseRule).name,
@@ -183,6 +185,29 @@ def reset_sequences(session: Session) -> None:
             )
 
 
+def _insert_clients(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert the clients. Codes that differ only in case, stored before such codes were
+    refused, are kept as the upgrade kept them (migration 0013): the first of each in the
+    unique index on the lowered code, the later ones left out of it by its condition."""
+    seen: set[str] = set()
+    later: list[int] = []
+    for row in sorted(rows, key=lambda row: int(row["id"])):
+        folded = str(row["code"]).lower()
+        if folded in seen:
+            later.append(int(row["id"]))
+        seen.add(folded)
+    if later:
+        session.execute(text(f"DROP INDEX {FOLDED_CODE_INDEX}"))
+    session.execute(insert(table), rows)
+    if later:
+        session.execute(
+            text(
+                f"CREATE UNIQUE INDEX {FOLDED_CODE_INDEX} ON {CLIENT_TABLE} (lower(code)) "
+                f"WHERE id NOT IN ({', '.join(map(str, later))})"
+            )
+        )
+
+
 def import_document(
     *, session: Session, actor: Actor, document: Any, practitioner: str | None = None
 ) -> dict[str, int]:
@@ -203,7 +228,9 @@ def import_document(
         rows = [_typed(table, row) for row in document["tables"].get(table.name, [])]
         if rows and table.name == PRACTICE_TABLE:
             session.execute(delete(table))
-        if rows:
+        if rows and table.name == CLIENT_TABLE:
+            _insert_clients(session, table, rows)
+        elif rows:
             session.execute(insert(table), rows)
         counts[table.name] = len(rows)
     audit_rows = [_typed(table_of(AuditEvent), row) for row in document.get("audit_log", [])]

@@ -14,7 +14,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hecht.scales.facts import WATCHED_DOMAINS, ScaleFacts, library_facts
-from hecht.scales.perinatal import perinatal_week
+from hecht.scales.perinatal import PerinatalWeek, perinatal_week
 from hecht.schema.context import Actor
 from hecht.schema.db.plain import (
     PlainConnection,
@@ -61,7 +61,8 @@ class CaseloadRow:
     partner_code: str | None
     episode_lineage_id: int | None
     episode_started: date | None
-    week: str | None
+    week: PerinatalWeek | None
+    """Where today falls in the pregnancy or after the birth; the screens word it."""
     last_visit: date | None
     visits: int
     open_alerts: int
@@ -210,7 +211,7 @@ def _caseload_rows(
     alerts = _counts(plain, "alert", "acknowledged_at IS NULL")
     drafts = _counts(plain, "administration", "status = 'draft'")
     today = actor.now().date()
-    weeks: dict[tuple[Any, Any], str | None] = {}  # many share a due date
+    weeks: dict[tuple[Any, Any], PerinatalWeek | None] = {}  # many share a due date
     rows: list[CaseloadRow] = []
     by_id: dict[int, CaseloadRow] = {}
     for client_id, code, name in plain.rows(
@@ -225,8 +226,7 @@ def _caseload_rows(
             lineage, started, dates = episode
             if dates not in weeks:
                 due, birth = as_date(dates[0]), as_date(dates[1])
-                found = perinatal_week(today, due_date=due, birth_date=birth)
-                weeks[dates] = None if found is None else found.label
+                weeks[dates] = perinatal_week(today, due_date=due, birth_date=birth)
             week = weeks[dates]
             last_visit, count = visits.get(lineage, (None, 0))
         couple_id, partner_id = partners.get(client_id, (None, None))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
@@ -44,14 +44,37 @@ def practitioner_names(*, session: Session, ids: set[int]) -> dict[int, str]:
     return names_by_id(session, set(ids))
 
 
+def same_code(code: str) -> ColumnElement[bool]:
+    """Where a client's code is this code whatever the case of either: MOM-01 is mom-01.
+
+    Both are lowered by the database, as its unique index ``ix_client_code_folded`` lowers the
+    codes, so a lookup reads that index and agrees with it. Codes are ASCII (``CODE_PATTERN``),
+    which ``lower()`` folds alike on SQLite and PostgreSQL.
+    """
+    return func.lower(col(Client.code)) == func.lower(code)
+
+
 def client_row(session: Session, code: str, *, tombstone_ok: bool = False) -> Client:
-    """Return the client with this code; refuse an unknown one, and a destroyed one unless asked."""
-    client = session.exec(select(Client).where(Client.code == code)).first()
-    if client is None:
+    """Return the client with this code, typed in any case; refuse an unknown one, and a
+    destroyed one unless asked.
+
+    Two clients whose codes differ only in case can exist only from before codes were compared
+    so (migration 0013): each is found by its exact code, and any other spelling is refused.
+    """
+    found = session.exec(select(Client).where(same_code(code)).order_by(col(Client.id))).all()
+    exact = [client for client in found if client.code == code]
+    if not found:
         raise NotFoundError(
             f"there is no client with code '{code}'", field="code", reason="no_client",
             details={"given": code},
         )  # fmt: skip
+    if not exact and len(found) > 1:
+        raise NotFoundError(
+            f"the codes {', '.join(c.code for c in found)} differ only in case: type the code "
+            "exactly as it was registered", field="code", reason="case_twins",
+            details={"given": code},
+        )  # fmt: skip
+    client = exact[0] if exact else found[0]
     if client.destroyed_at is not None and not tombstone_ok:
         raise NotFoundError(
             f"the dossier of client '{code}' was destroyed", field="code", reason="destroyed",
@@ -60,26 +83,41 @@ def client_row(session: Session, code: str, *, tombstone_ok: bool = False) -> Cl
     return client
 
 
+def code_in_use(given: str, existing: str | None) -> ConflictError:
+    """The refusal of a new code that another client has, in this case or another.
+
+    ``existing`` is that client's code as registered; None when the database refused the code
+    for a client the search could not see (in another caseload), named then as typed.
+    """
+    if existing == given:
+        return ConflictError(
+            f"code '{given}' is already in use: choose another code",
+            field="code", reason="in_use", details={"given": given},
+        )  # fmt: skip
+    shown = existing or given
+    return ConflictError(
+        f"code '{shown}' is already in use (codes are the same whatever their case): "
+        "choose another code",
+        field="code", reason="in_use_case", details={"given": given, "existing": shown},
+    )  # fmt: skip
+
+
 def create_client(*, session: Session, actor: Actor, new: NewClient) -> ClientRead:
-    """Register a client under a code that no other client has.
+    """Register a client under a code that no other client has, in any case (``same_code``).
 
     On a shared database with caseloads on, a client in another caseload is not seen by the
-    search first; the unique code refuses it then, and the work is rolled back by the caller.
+    search first; the unique indexes on the code refuse it then, and the work is rolled back by
+    the caller.
     """
-    taken = ConflictError(
-        f"code '{new.code}' is already in use: choose another code",
-        field="code",
-        reason="in_use",
-        details={"given": new.code},
-    )
-    if session.exec(select(Client.id).where(Client.code == new.code)).first() is not None:
-        raise taken
+    existing = session.exec(select(Client.code).where(same_code(new.code))).first()
+    if existing is not None:
+        raise code_in_use(new.code, existing)
     client = Client(**new.model_dump(), created_at=actor.now())
     session.add(client)
     try:
         session.flush()
     except IntegrityError:
-        raise taken from None
+        raise code_in_use(new.code, None) from None
     audit.record_client(session, actor, AuditKind.CREATE, client, "client")
     return client_read(client)
 
@@ -162,12 +200,12 @@ def create_couple(
     not seen by the check first; the database's one-couple-per-client key refuses it then, and
     the work is rolled back by the caller.
     """
-    if first_code == second_code:
+    first, second = client_row(session, first_code), client_row(session, second_code)
+    assert first.id is not None and second.id is not None
+    if first.id == second.id:  # the same code, perhaps typed in another case
         raise ConflictError(
             "a couple is two different clients", field="second_code", reason="same_client"
         )
-    first, second = client_row(session, first_code), client_row(session, second_code)
-    assert first.id is not None and second.id is not None
     for client in (first, second):
         existing = couple_of(session, stored_id(client))
         if existing is not None:

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from hecht.scales.change import compare
 from hecht.scales.library import ScaleLibrary
-from hecht.scales.perinatal import perinatal_week
+from hecht.scales.perinatal import PerinatalWeek, perinatal_week
 from hecht.schema.context import Actor
 from hecht.schema.services.caseload import CaseloadRow, caseload
 from hecht.schema.services.signals import Signal, SignalThresholds, urgency
@@ -58,7 +58,7 @@ class CaseSummary:
     code: str
     name: str | None
     partner_code: str | None
-    week: str | None
+    week: PerinatalWeek | None
     weeks_in_care: int | None
     referral_reasons: list[str]
     visits: int
@@ -156,8 +156,7 @@ def case_summary(
         points = [p for p in points if p.episode_lineage_id in (None, episode.lineage_id)]
     week = None
     if episode is not None:
-        found = perinatal_week(today, due_date=episode.due_date, birth_date=episode.birth_date)
-        week = None if found is None else found.label
+        week = perinatal_week(today, due_date=episode.due_date, birth_date=episode.birth_date)
     return CaseSummary(
         code=row.code,
         name=row.name,

@@ -212,6 +212,22 @@ def test_a_code_in_another_caseload_is_refused_as_in_use_and_nothing_is_stored(
     assert _counts(shared.administrator) == before
 
 
+def test_a_code_in_another_caseload_in_another_case_is_refused_and_nothing_is_stored(
+    shared, actor, library
+):
+    from hecht.schema.errors import ConflictError
+    from hecht.schema.inputs import NewClient
+
+    restrict_caseloads(shared.administrator, on=True)
+    _fill(shared.bram, actor, library, "B1")
+    before = _counts(shared.administrator)
+    with pytest.raises(ConflictError, match="already in use") as refused:
+        with unit_of_work(shared.anna) as session:
+            clients.create_client(session=session, actor=actor, new=NewClient(code="b1"))
+    assert (refused.value.reason, refused.value.details["existing"]) == ("in_use_case", "b1")
+    assert _counts(shared.administrator) == before
+
+
 def _owner(shared: SharedPractice, code: str) -> str | None:
     with shared.administrator.connect() as connection:
         found = connection.execute(

@@ -121,3 +121,39 @@ def test_an_unknown_code_is_not_found(engine, actor):
     with pytest.raises(NotFoundError, match="no client with code 'NOPE'"):
         with unit_of_work(engine) as session:
             clients.get_client(session=session, actor=actor, code="NOPE")
+
+
+def test_a_code_that_differs_only_in_case_is_refused_naming_the_registered_code(engine, actor):
+    add(engine, actor, "MOM-01")
+    with pytest.raises(ConflictError) as refused:
+        add(engine, actor, "mom-01")
+    assert str(refused.value) == (
+        "code 'MOM-01' is already in use (codes are the same whatever their case): "
+        "choose another code"
+    )
+    assert (refused.value.field, refused.value.reason) == ("code", "in_use_case")
+    assert refused.value.details == {"given": "mom-01", "existing": "MOM-01"}
+    assert count_clients(engine) == 1
+
+
+def test_the_database_itself_refuses_a_code_that_differs_only_in_case(engine, actor):
+    add(engine, actor, "MOM-01")
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO client (code, created_at) VALUES ('Mom-01', CURRENT_TIMESTAMP)")
+        )
+    assert count_clients(engine) == 1
+
+
+def test_a_client_is_found_by_their_code_typed_in_any_case(engine, actor):
+    add(engine, actor, "MOM-01", "Mira")
+    with unit_of_work(engine) as session:
+        found = clients.get_client(session=session, actor=actor, code="mom-01")
+    assert (found.code, found.name) == ("MOM-01", "Mira")
+
+
+def test_a_client_cannot_be_coupled_with_their_own_code_in_another_case(engine, actor):
+    add(engine, actor, "A1")
+    with pytest.raises(ConflictError, match="two different clients"):
+        with unit_of_work(engine) as session:
+            clients.create_couple(session=session, actor=actor, first_code="A1", second_code="a1")

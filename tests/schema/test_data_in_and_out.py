@@ -114,6 +114,32 @@ def test_the_practice_moves_with_its_export_and_a_file_naming_no_single_practice
         assert practice_uuid(session) == moved != before
 
 
+def test_codes_kept_from_before_case_was_ignored_move_with_the_export(engine, actor, tmp_path):
+    from hecht.schema.db.engine import make_engine
+    from hecht.schema.db.migrate import upgrade
+
+    source_url = f"sqlite:///{tmp_path / 'source.db'}"
+    old = make_engine(source_url)
+    upgrade(old, "0012")  # before codes were compared whatever their case
+    with old.begin() as connection:
+        connection.execute(
+            text("INSERT INTO client (id, code, created_at, version) VALUES "
+                 "(1, 'MOM-01', '2026-01-01', 1), (2, 'mom-01', '2026-01-02', 1)")
+        )  # fmt: skip
+    old.dispose()
+    source = open_database(source_url)
+    document = exported(source, actor)
+    source.dispose()
+    with unit_of_work(engine) as session:  # empty, SQLite or PostgreSQL
+        import_document(session=session, actor=actor, document=document)
+    with engine.connect() as connection:
+        codes = connection.execute(text("SELECT code FROM client ORDER BY id")).scalars().all()
+    assert codes == ["MOM-01", "mom-01"]
+    with pytest.raises(ConflictError, match="'MOM-01' is already in use"):
+        with unit_of_work(engine) as session:
+            clients.create_client(session=session, actor=actor, new=NewClient(code="Mom-01"))
+
+
 def test_import_refuses_a_database_that_holds_data(engine, actor, library):
     fill(engine, actor, library)
     document = exported(engine, actor)

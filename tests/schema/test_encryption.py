@@ -11,8 +11,9 @@ import pytest
 
 from hecht.schema.context import Actor
 from hecht.schema.db.cipher import forget_keys, is_encrypted, key_for, key_opens, remember_key
+from hecht.schema.db.claim import DatabaseInUse
 from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.db.encryption import DatabaseInUse, encrypt_database
+from hecht.schema.db.encryption import encrypt_database
 from hecht.schema.errors import DatabaseOpenError
 from hecht.schema.exchange.backup import (
     BackupError,

@@ -17,6 +17,8 @@ from hecht.schema.db.migrate import SchemaState, SchemaStatus, head_revision, sc
 from hecht.schema.tables import SQLModel
 
 
+# SQLite's indexes on an expression are not reflected: the next test compares that one there
+@pytest.mark.filterwarnings("ignore:.*expression-based index '?ix_client_code_folded")
 def test_after_upgrading_the_schema_matches_the_models(engine):
     with engine.connect() as connection:
         differences = compare_metadata(
@@ -24,6 +26,21 @@ def test_after_upgrading_the_schema_matches_the_models(engine):
             SQLModel.metadata,
         )
     assert differences == []
+
+
+def test_on_sqlite_the_index_on_the_lowered_code_is_made_as_the_model_declares_it(tmp_path):
+    from sqlalchemy.schema import CreateIndex
+
+    from hecht.schema.tables import FOLDED_CODE_INDEX, Client
+
+    (declared,) = [i for i in Client.__table__.indexes if i.name == FOLDED_CODE_INDEX]
+    engine = open_database(f"sqlite:///{tmp_path / 'hecht.db'}")
+    with engine.connect() as connection:
+        made = connection.execute(
+            text("SELECT sql FROM sqlite_master WHERE name = :name"), {"name": FOLDED_CODE_INDEX}
+        ).scalar()
+    assert made == str(CreateIndex(declared).compile(dialect=engine.dialect))
+    engine.dispose()
 
 
 def test_a_new_database_is_created_at_the_current_revision(engine):
@@ -204,4 +221,39 @@ def test_upgrading_records_each_stored_couples_clients_and_keeps_a_second_couple
     assert [tuple(row) for row in members] == [(1, 1), (2, 1), (3, 2)]
     with pytest.raises(IntegrityError), engine.begin() as connection:
         connection.execute(text(couple + "(3, 4, 1, '2026-01-04')"))
+    engine.dispose()
+
+
+def test_upgrading_keeps_codes_that_differ_only_in_case_and_refuses_new_ones(database_url):
+    from hecht.schema.db.database import unit_of_work
+    from hecht.schema.errors import NotFoundError
+    from hecht.schema.services.clients import client_row
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0012")  # before codes were compared whatever their case
+    stored = {1: "MOM-01", 2: "mom-01", 3: "Mom-01", 4: "K1"}
+    with engine.begin() as connection:
+        for number, code in stored.items():
+            connection.execute(
+                text("INSERT INTO client (id, code, created_at, version) VALUES (:id, :code, "
+                     "'2026-01-01', 1)"),
+                {"id": number, "code": code},
+            )  # fmt: skip
+    upgrade(engine)
+    with engine.connect() as connection:
+        kept = dict(connection.execute(text("SELECT id, code FROM client")).all())
+    assert kept == stored
+    for code in ("mOm-01", "k1"):  # the first of the pair is in the index, and every other code
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO client (id, code, created_at, version) VALUES (5, :code, "
+                     "'2026-01-02', 1)"),
+                {"code": code},
+            )  # fmt: skip
+    with unit_of_work(engine) as session:
+        assert [client_row(session, code).id for code in stored.values()] == [1, 2, 3, 4]
+        assert client_row(session, "k1").code == "K1"
+        with pytest.raises(NotFoundError) as ambiguous:
+            client_row(session, "mOM-01")
+        assert ambiguous.value.reason == "case_twins"
     engine.dispose()

@@ -38,7 +38,8 @@ def test_json_lists_every_client_in_care_with_latest_scores_and_signals(capsys, 
     assert code == 0
     assert list(rows) == ["ALPHA", "MIKE", "ZULU"]
     zulu = rows["ZULU"]
-    assert (zulu["week"], zulu["visits"], zulu["last_visit"]) == ("Z30", 2, "2026-11-20")
+    assert (zulu["week"], zulu["visits"], zulu["last_visit"]) == ("P30", 2, "2026-11-20")
+    assert zulu["perinatal_week"] == {"phase": "pregnant", "week": 30}  # whatever the language
     assert (zulu["open_alerts"], zulu["drafts"], zulu["partner_code"]) == (1, 0, None)
     assert zulu["latest"]["who5"] == {
         "total": 40,

@@ -147,6 +147,11 @@ def test_destroy_needs_the_code_typed_again(capsys, db):
     assert code == 0 and "dossier of A1 destroyed: 1 administration, 0 visits and 0 episodes" in out
 
 
+def test_a_client_is_destroyed_by_their_code_typed_in_any_case(capsys, db):
+    code, out, _ = run(capsys, "--db", db, "client", "destroy", "a1", "--confirm", "A1")
+    assert code == 0 and "dossier of A1 destroyed" in out  # named as registered
+
+
 def test_the_demo_never_goes_into_the_real_database(capsys, monkeypatch, tmp_path):
     real = tmp_path / "real.db"
     monkeypatch.setenv("HECHT_DB", str(real))

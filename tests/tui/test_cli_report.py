@@ -172,7 +172,7 @@ def test_the_packet_puts_signalled_clients_first_and_names_nobody(capsys, report
 def test_a_client_section_holds_the_episode_signals_scores_alerts_and_note(capsys, report_db):
     _, out, _ = run(capsys, "--db", report_db, "report", "supervision")
     zulu = out.split("## ZULU")[1].split("\n## ")[0]
-    assert "week Z30 · 12 weeks in care · 2 visits, the last this week" in zulu
+    assert "week P30 · 12 weeks in care · 2 visits, the last this week" in zulu
     assert "Referral reasons: fear of childbirth" in zulu
     assert "- ⚠ open alert (1): acknowledge it with the action taken" in zulu
     assert "| WHO-5 | 72 | 40 | poor wellbeing | -32 | reliably deteriorated |" in zulu

@@ -36,9 +36,9 @@ def db(tmp_path) -> str:
     return mother_in_care(url, name="Mira de Vries", due_date=date(2027, 2, 1))
 
 
-def make_app(url: str) -> HechtApp:
+def make_app(url: str, language: str = "en") -> HechtApp:
     return HechtApp(
-        Backend(url, LIBRARY, "test:tui", lambda: NOW), Messages("en"), PRACTITIONER_CONFIG
+        Backend(url, LIBRARY, "test:tui", lambda: NOW), Messages(language), PRACTITIONER_CONFIG
     )
 
 
@@ -146,6 +146,25 @@ async def test_the_history_shows_each_version_with_when_who_why_and_what_changed
     client = read(db, lambda s: clients.client_row(s, "MOM-1"))
     log = read(db, lambda s: audit.client_log(session=s, client_id=client.id))
     assert any(e.event == "read" and e.detail == f"episode {lineage}" for e in log)
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("en", "Visit 5 Nov 2026 · MOM-1"), ("nl", "Bezoek 05-11-2026 · MOM-1")],
+)
+async def test_a_visit_is_headed_by_its_date_written_as_every_other_date(db, language, title):
+    def visit(session) -> None:
+        (episode,) = episodes.episodes_for_client(session=session, actor=ACTOR, code="MOM-1")
+        Practice(session, ACTOR).visit(episode.lineage_id, ["MOM-1"], date(2026, 11, 5))
+
+    read(db, visit)
+    app = make_app(db, language)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_dossier(pilot)
+        await pilot.press("enter")  # the newest visit is listed first
+        await settled(pilot)
+        assert type(app.screen).__name__ == "VisitScreen"
+        assert screen_text(app, "#visit-head").startswith(title)
 
 
 def raise_alert(session, scale_id: str, item: str) -> None:

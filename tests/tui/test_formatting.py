@@ -1,4 +1,4 @@
-"""Dates as a person types them into a form field."""
+"""Dates as a person types them into a form field; perinatal weeks as they are shown."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+from hecht.scales.perinatal import PerinatalWeek, Phase
+from hecht.tui.i18n import Messages
 from hecht.tui.views.formatting import formatter
 
 MARCH_15 = date(2027, 3, 15)
@@ -45,3 +47,29 @@ def test_a_date_in_a_dates_form_whose_day_does_not_exist_is_said_so_not_told_how
     assert said == "31-02-2027 is geen dag van de kalender: controleer de dag en de maand"
     wrong_form = formatter("nl").date_refusal("morgen", dutch, "episode_form.bad_date")
     assert wrong_form == dutch("episode_form.bad_date")
+
+
+PREGNANT_26 = PerinatalWeek(Phase.PREGNANT, 26, 185)
+POSTPARTUM_6 = PerinatalWeek(Phase.POSTPARTUM, 6, 44)
+
+
+@pytest.mark.parametrize(
+    ("language", "pregnant", "postpartum"), [("en", "P26", "PP6"), ("nl", "Z26", "PP6")]
+)
+def test_a_perinatal_week_is_written_short_in_the_users_language(language, pregnant, postpartum):
+    shown, messages = formatter(language), Messages(language)
+    assert shown.week(messages, PREGNANT_26) == pregnant  # Z is zwanger: Dutch only
+    assert shown.week(messages, POSTPARTUM_6) == postpartum
+    assert shown.week(messages, None) == "—"
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_legends_and_help_explain_the_letters_the_weeks_are_written_with(language):
+    messages = Messages(language)
+    pregnant = formatter(language).week(messages, PREGNANT_26)
+    postpartum = formatter(language).week(messages, POSTPARTUM_6)
+    letter, after = pregnant.removesuffix("26"), postpartum.removesuffix("6")
+    for key in ("trajectory.axis.week", "report.legend.week", "f1.supervision"):
+        assert f"{letter} = " in messages(key) and f"{after} = " in messages(key), key
+    assert f"({pregnant})" in messages("f1.caseload")
+    assert f"({postpartum})" in messages("f1.caseload")

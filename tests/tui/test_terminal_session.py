@@ -655,6 +655,29 @@ def test_a_role_typed_in_the_client_form_in_dutch_is_stored_and_a_wrong_one_refu
     shown.wait_for("▊  moeder")
 
 
+def test_a_code_registered_again_in_another_case_is_refused_beside_it_and_not_stored(
+    tmp_path, practice, opened
+):
+    """MOM-01 and mom-01 are one code: the second registration, typed in a burst, is refused
+    beside the code, naming the code as it was registered, and nothing more is stored; the
+    code typed in any case finds the one client."""
+    path = practice(tmp_path, "K0")
+    shown = opened(path)
+    shown.wait_for("K0")
+    shown.burst("C-n", "MOM-01", "Tab", "Mia", "Enter")
+    shown.wait_for("No signals for MOM-01")
+    shown.burst("C-n", "mom-01", "Tab", "Other", "Enter")
+    shown.wait_for_all(  # beside the code, on two lines
+        ["code MOM-01 is already in use (codes are the same whatever their", "case): choose"]
+    )
+    codes = lambda s: sorted(c.code for c in clients.find_clients(session=s, actor=ACTOR))  # noqa: E731
+    assert read(path, codes) == ["K0", "MOM-01"]
+    shown.burst("Escape")  # alone: an Escape followed at once by a letter is Alt+letter
+    shown.wait_for(lambda screen: "Code (the pseudonym" not in screen)
+    shown.burst("mom-01", "Enter")  # the caseload's filter, then the one client it shows
+    shown.wait_for("MOM-01 · Mia")
+
+
 def test_a_name_typed_before_the_first_starts_name_form_is_there_goes_into_it(tmp_path, practice):
     """The first start opens the database, then asks the name: keys typed meanwhile (a new
     client's Ctrl+N, the name itself) wait for the form instead of reaching the caseload

@@ -37,7 +37,7 @@ from .conftest import PRACTITIONER_CONFIG, settled
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 DUE, BIRTH = date(2026, 9, 20), date(2026, 9, 14)
-VISITS = (date(2026, 7, 6), date(2026, 8, 3), date(2026, 10, 12))  # Z29, Z33, PP4
+VISITS = (date(2026, 7, 6), date(2026, 8, 3), date(2026, 10, 12))  # P29, P33, PP4
 EPDS_PLAIN = {0, 1, 3}  # items 1, 2 and 4 score as typed; the others are reversed (3 - code)
 
 
@@ -134,8 +134,8 @@ async def test_t_opens_the_chart_and_table_of_the_first_scale_on_the_visit_axis(
         assert "WHO-5" in title and "Mira de Vries" in title and "scale 1 of 3" in title
         # 24 -> 52 is +28, beyond WHO-5's reliable change of 23.6, and crosses the cutoff of 52
         assert table_rows(app) == [
-            ["6 Jul 2026", "Z29", "24", "poor wellbeing", "baseline", ""],
-            ["3 Aug 2026", "Z33", "32", "poor wellbeing", "+8", "no reliable change"],
+            ["6 Jul 2026", "P29", "24", "poor wellbeing", "baseline", ""],
+            ["3 Aug 2026", "P33", "32", "poor wellbeing", "+8", "no reliable change"],
             ["12 Oct 2026", "PP4", "52", "no sign of poor wellbeing", "+28", "▲ recovered"],
         ]
         chart = app.screen.query_one("#trajectory-chart")
@@ -155,14 +155,14 @@ async def test_x_cycles_the_axis_and_the_week_axis_marks_the_birth(couple_db, li
         assert chart.drawing.series[0].xs == tuple(float(d.toordinal()) for d in VISITS)
         await pilot.press("x")
         await settled(pilot)
-        assert chart.drawing.xlabel == "week (Z = pregnant, PP = postpartum)"
+        assert chart.drawing.xlabel == "week (P = pregnant, PP = postpartum)"
         # 2026-07-06 is 70 days before the birth, 2026-08-03 42 days; 2026-10-12 28 days after
         assert chart.drawing.series[0].xs == (-10.0, -6.0, 4.0)
         assert chart.drawing.vlines == ((0.0, EVENT),)
         assert "birth (14 Sept 2026)" in shown(app, "#trajectory-notes")
-        assert "Z29" in [label for _, label in chart.drawing.xticks]
+        assert "P29" in [label for _, label in chart.drawing.xticks]
         drawn = chart.render().plain
-        assert "Z29" in drawn and "PP4" in drawn and "Mira de Vries" in drawn
+        assert "P29" in drawn and "PP4" in drawn and "Mira de Vries" in drawn
         await pilot.press("x")
         await settled(pilot)
         assert chart.drawing.xlabel == "visit"
@@ -277,7 +277,7 @@ async def test_one_administration_shows_no_change_yet_and_a_scale_without_cutoff
     app = make_app(url, library)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_trajectory(pilot)
-        assert table_rows(app) == [["6 Jul 2026", "Z29", "15", "—", "no change yet", ""]]
+        assert table_rows(app) == [["6 Jul 2026", "P29", "15", "—", "no change yet", ""]]
         assert "No published cutoff" in shown(app, "#trajectory-notes")
         assert app.screen.query_one("#trajectory-chart").drawing.hlines == ()
 

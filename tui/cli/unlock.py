@@ -143,13 +143,14 @@ def encrypt_file(path: Path, passphrase: str, messages: Messages) -> BackupRepor
         UsageError: the file is in use elsewhere, or the encrypted copy could not be proven.
     """
     from hecht.schema.db.cipher import remember_key
-    from hecht.schema.db.encryption import DatabaseInUse, encrypt_database
+    from hecht.schema.db.claim import DatabaseInUse
+    from hecht.schema.db.encryption import encrypt_database
     from hecht.schema.exchange.backup import BackupError
 
     try:
         report = encrypt_database(path, passphrase)
     except DatabaseInUse:
-        raise UsageError(messages("db.encrypt_in_use", path=path)) from None
+        raise UsageError(messages("db.in_use", path=path, command="hecht db encrypt")) from None
     except BackupError as error:
         raise UsageError(messages("db.encrypt_failed", path=path, detail=error.detail)) from None
     remember_key(path, passphrase)

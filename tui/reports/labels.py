@@ -12,6 +12,7 @@ from hecht.tui.views.formatting import formatter
 if TYPE_CHECKING:
     from hecht.scales.library import ScaleLibrary
     from hecht.scales.model import ScaleDefinition
+    from hecht.scales.perinatal import PerinatalWeek
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 """The eight heights of a unicode sparkline, lowest first."""
@@ -68,6 +69,10 @@ class ReportText:
         if category is None:
             return "—"
         return self.messages.get(f"category.{category}", category)
+
+    def week(self, week: PerinatalWeek | None) -> str:
+        """Return a perinatal week as the report's language writes it short (P26, Z26, PP6)."""
+        return formatter(self.language).week(self.messages, week)
 
     def weeks_ago(self, weeks: int) -> str:
         """Say how long ago something was, in weeks ("this week", "1 week ago", …)."""

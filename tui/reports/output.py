@@ -16,9 +16,18 @@ from hecht.tui.i18n import Messages
 
 
 def guard_output(
-    path: Path, database: Path | None, messages: Messages, *, force: bool = False
+    path: Path,
+    database: Path | None,
+    messages: Messages,
+    *,
+    force: bool = False,
+    exists_key: str = "output.refused.exists",
 ) -> None:
     """Refuse a path that may not become the output file, before any dossier is read.
+
+    Args:
+        exists_key: what an existing file is refused with: the message of a command without
+            ``--force`` says so, rather than suggest it.
 
     Raises:
         UsageError: the path is the database, one of its files or backups, a database file,
@@ -27,7 +36,7 @@ def guard_output(
     """
     import os
 
-    from hecht.schema.exchange.files import OutputRefused, check_output
+    from hecht.schema.exchange.files import OutputProblem, OutputRefused, check_output
     from hecht.tui.cli.unlock import PASSPHRASE_FILE
     from hecht.tui.config import config_path
 
@@ -38,9 +47,10 @@ def guard_output(
         check_output(path, database=database, force=force, settings=settings)
     except OutputRefused as refused:
         folder = path.resolve().parent
-        raise UsageError(
-            messages(f"output.refused.{refused.problem.value}", path=path, folder=folder)
-        ) from None
+        key = f"output.refused.{refused.problem.value}"
+        if refused.problem is OutputProblem.EXISTS:
+            key = exists_key
+        raise UsageError(messages(key, path=path, folder=folder)) from None
 
 
 def write_refusal(path: Path, error: BaseException, messages: Messages) -> UsageError:

@@ -27,7 +27,7 @@ def _cover(packet: Sequence[Any], text: ReportText, single: bool) -> list[str]:
         rows = [
             [
                 esc(case.code),
-                esc(case.week or "—"),
+                esc(text.week(case.week)),
                 esc(case.visits),
                 esc(parts.signal_marks(case) or "—"),
             ]

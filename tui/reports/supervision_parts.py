@@ -43,7 +43,7 @@ def facts(summary: Any, text: ReportText) -> str:
     if summary.partner_code is not None:
         parts.append(text("report.case.partner", code=summary.partner_code))
     if summary.week is not None:
-        parts.append(text("report.case.week", week=summary.week))
+        parts.append(text("report.case.week", week=text.week(summary.week)))
     if summary.weeks_in_care is None:
         parts.append(text("report.case.no_episode"))
     else:

@@ -26,9 +26,9 @@ def md_line(value: object) -> str:
     return _LINE_START.sub(r"\1\\\2", md(value))
 
 
-def _overview(packet: Sequence[Any]) -> list[list[str]]:
+def _overview(packet: Sequence[Any], text: ReportText) -> list[list[str]]:
     return [
-        [case.code, case.week or "—", str(case.visits), parts.signal_marks(case) or "—"]
+        [case.code, text.week(case.week), str(case.visits), parts.signal_marks(case) or "—"]
         for case in packet
     ]
 
@@ -76,7 +76,7 @@ def render_markdown(packet: Sequence[Any], text: ReportText, single: bool = Fals
         return "\n".join([*lines, text("report.supervision.none"), ""])
     if not single:
         lines += [md(parts.counts(packet, text)), ""]
-        lines += [*_md_table(parts.overview_headers(text), _overview(packet)), ""]
+        lines += [*_md_table(parts.overview_headers(text), _overview(packet, text)), ""]
         lines += [md(text("report.legend.marks")), ""]
     lines += [md(text("report.legend.blocks")), "", md(text("report.legend.week")), ""]
     for case in packet:
@@ -127,7 +127,7 @@ def render_text(packet: Sequence[Any], text: ReportText, single: bool = False) -
         return "\n".join([*lines, text("report.supervision.none"), ""])
     if not single:
         lines += [parts.counts(packet, text), ""]
-        lines += [*_columns(parts.overview_headers(text), _overview(packet), ""), ""]
+        lines += [*_columns(parts.overview_headers(text), _overview(packet, text), ""), ""]
         lines += [text("report.legend.marks"), ""]
     lines += [text("report.legend.blocks"), text("report.legend.week"), ""]
     for case in packet:

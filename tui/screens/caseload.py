@@ -177,6 +177,7 @@ class CaseloadScreen(HechtScreen[None]):
         table.clear()
         wanted = self.query_one("#caseload-filter", Input).value.strip().lower()
         private = self.hecht.privacy
+        fmt, text = self.fmt, self.text
         shown = 0
         for row in self.rows:
             name = "" if private else (row.name or "")
@@ -185,10 +186,10 @@ class CaseloadScreen(HechtScreen[None]):
             signals = marks(row.signals)
             couple = f" + {row.partner_code}" if row.partner_code else ""
             table.add_row(
-                row.code + couple, signals, clipped(name, NAME_WIDTH), row.week or "—",
-                trend(row.latest.get(WELLBEING), self.fmt.score),
-                trend(row.latest.get(RELATIONSHIP), self.fmt.score),
-                self.fmt.date(row.last_visit), str(row.visits),
+                row.code + couple, signals, clipped(name, NAME_WIDTH), fmt.week(text, row.week),
+                trend(row.latest.get(WELLBEING), fmt.score),
+                trend(row.latest.get(RELATIONSHIP), fmt.score),
+                fmt.date(row.last_visit), str(row.visits),
                 key=row.code,
             )  # fmt: skip
             shown += 1

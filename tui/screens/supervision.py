@@ -144,7 +144,10 @@ class SupervisionScreen(HechtScreen[None]):
         table.clear()
         for summary in summaries:
             table.add_row(
-                summary.code, summary.week or "—", marks(summary.signals), key=summary.code
+                summary.code,
+                self.fmt.week(self.text, summary.week),
+                marks(summary.signals),
+                key=summary.code,
             )
         self.schedule_redraw()
 
@@ -201,7 +204,7 @@ class SupervisionScreen(HechtScreen[None]):
         when = weeks_ago(last, self.text)
         return self.text(
             "supervision.episode",
-            week=summary.week or "—",
+            week=self.fmt.week(self.text, summary.week),
             weeks="—" if summary.weeks_in_care is None else summary.weeks_in_care,
             visits=summary.visits,
             last="" if last is None else self.text("supervision.last_visit", when=when),

@@ -67,7 +67,7 @@ class VisitScreen(HechtScreen[None]):
     def _show(self, history: RecordHistory, generation: int) -> None:
         self.history, self._seen_generation = history, generation
         visit, text = history.current, self.text
-        title = text("visit.title", day=visit.visit_date, who=self.who)
+        title = text("visit.title", day=self.fmt.date(visit.visit_date), who=self.who)
         meta = text(
             "visit.meta",
             version=visit.version,

@@ -16,6 +16,7 @@ from hecht.tui.i18n import Language, Messages
 
 if TYPE_CHECKING:
     from hecht.scales.model import ScaleDefinition
+    from hecht.scales.perinatal import PerinatalWeek
 
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 """Dutch as in the Netherlands; English in the British convention (day before month)."""
@@ -71,6 +72,13 @@ class Formatter:
             for subscale in definition.subscales
             if values.get(subscale.id) is not None
         )
+
+    def week(self, messages: Messages, value: PerinatalWeek | None) -> str:
+        """A week on the perinatal axis, short: P26 in English and Z26 in Dutch for week 26 of
+        pregnancy, PP6 in both for 6 weeks after the birth (``week.short.*``)."""
+        if value is None:
+            return "—"
+        return messages(f"week.short.{value.phase.value}", week=value.week)
 
     def date_field(self, value: dt.date | None) -> str:
         """A date as a form field shows it, ready to be typed over: 28-09-2026 in Dutch,

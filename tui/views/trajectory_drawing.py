@@ -103,14 +103,16 @@ def prepare(definition: ScaleDefinition, view: Any) -> ScaleTrajectory:
     )  # fmt: skip
 
 
-def tick_label(scale: ScaleTrajectory, axis: Axis, position: float, day: Any) -> str:
-    """How a position on the axis reads: a visit number, a date (``day`` writes it), or a Z/PP
-    week."""
+def tick_label(scale: ScaleTrajectory, axis: Axis, position: float, text: Messages) -> str:
+    """How a position on the axis reads: a visit number, a date, or a week of pregnancy or
+    after the birth (P26 or Z26, PP6), in the user's language; nothing before the pregnancy."""
+    shown = formatter(text.language)
     if axis is Axis.VISIT:
         return f"{position:g}"
     if axis is Axis.DATE:
-        return str(day(date.fromordinal(round(position))))
-    return scale.client.timeline.label(position)
+        return shown.date(date.fromordinal(round(position)))
+    week = scale.client.timeline.week_at(position)
+    return "" if week is None else shown.week(text, week)
 
 
 def _range(values: Sequence[float], pad_at_least: float) -> tuple[float, float]:
@@ -202,7 +204,7 @@ def drawing(
         xlim=_range(xs, 0.5 if axis is Axis.VISIT else 1.0),
         ylim=(low, high),
         yticks=tuple((value, shown.score(value)) for value in nice_ticks(low, high)),
-        xticks=tuple((x, tick_label(scale, axis, x, shown.date)) for x in ticks),
+        xticks=tuple((x, tick_label(scale, axis, x, text)) for x in ticks),
         xlabel=text(f"trajectory.axis.{axis.value}"),
     )
 
@@ -298,13 +300,13 @@ def rows(scale: ScaleTrajectory, text: Messages) -> list[list[str | Text]]:
     partner = {step.observation.visit: step.observation.total for step in theirs}
     pairs = {pair.visit: pair for pair in scale.pairs}
     valid = sum(1 for step in scale.client.steps if step.observation.total is not None)
-    day = formatter(language).date
+    shown = formatter(language)
     found: list[list[str | Text]] = []
     for step in scale.client.steps:
         seen = step.observation
         row: list[str | Text] = [
-            day(seen.observed_on),
-            "—" if step.week is None else step.week.label,
+            shown.date(seen.observed_on),
+            shown.week(text, step.week),
             _score_cell(scale, seen, text),
             bands.get(seen.band or "", seen.band or "—"),
             _change_cell(scale, step, valid, text),

@@ -54,7 +54,10 @@ def row_json(row: Any, messages: Messages, library: Any, names: bool) -> dict[st
         "couple_id": row.couple_id,
         "partner_code": row.partner_code,
         "episode_lineage_id": row.episode_lineage_id,
-        "week": row.week,
+        "week": None if row.week is None else text.week(row.week),  # as the table shows it
+        "perinatal_week": None
+        if row.week is None
+        else {"phase": row.week.phase.value, "week": row.week.week},
         "last_visit": None if row.last_visit is None else row.last_visit.isoformat(),
         "visits": row.visits,
         "open_alerts": row.open_alerts,
@@ -95,7 +98,7 @@ def print_table(rows: list[Any], messages: Messages, names: bool) -> None:
     headers += ["WHO-5", "CSI-4", messages("caseload_cmd.column.signals")]
     table = []
     for row in rows:
-        cells = [row.code, *([row.name or "—"] if names else []), row.week or "—"]
+        cells = [row.code, *([row.name or "—"] if names else []), shown.week(messages, row.week)]
         cells += [str(row.visits), shown.date(row.last_visit)]
         cells += [_trend(row.latest.get(scale), shown) for scale in SHOWN_SCALES]
         table.append([*cells, marks(row.signals)])

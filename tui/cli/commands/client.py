@@ -73,12 +73,13 @@ def run_sharing(invocation: Invocation, code: str, role: str, sharing: bool) -> 
 
 
 def confirmed(code: str, given: str | None, messages: Messages) -> bool:
-    """Return whether the user typed the client's code to confirm (asked when not given)."""
+    """Return whether the user typed the client's code to confirm (asked when not given), in
+    any case: a code is one code whatever its case, as everywhere."""
     if given is None:
         if not sys.stdin.isatty():
             raise UsageError(messages("error.confirm_needed", code=code))
         given = input(messages("destroy.prompt", code=code))
-    return given.strip() == code
+    return given.strip().lower() == code.strip().lower()
 
 
 def run_destroy(invocation: Invocation, code: str, confirm: str | None) -> int:

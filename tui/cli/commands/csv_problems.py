@@ -18,6 +18,7 @@ SHARED = {
     "unknown_scale_version": "error.unknown_scale_version",
     "no_client": "input.no_client",
     "destroyed": "input.destroyed",
+    "case_twins": "input.case_twins",
 }
 """Problems other commands meet too, worded as they are: a scale, version or client refused."""
 

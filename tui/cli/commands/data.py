@@ -123,7 +123,8 @@ def run_backup(invocation: Invocation, target: Path) -> int:
 
     messages = invocation.messages
     source = database_file(invocation)
-    guard_output(target, source, messages)
+    # no --force: what it could replace is never an earlier backup, only some other file
+    guard_output(target, source, messages, exists_key="backup.error.exists")
     invocation.require_practitioner()
     # a backup (and the head carried beside it) whose log entry is refused is removed
     with opened_database(invocation) as engine, kept_only_if_logged(target, head_file(target)):
@@ -167,6 +168,7 @@ def confirm_restore(invocation: Invocation, source: Path, clients: int) -> None:
 
 def run_restore(invocation: Invocation, source: Path, yes: bool = False) -> int:
     """Replace the database with a verified backup, after confirmation; the old file is kept."""
+    from hecht.schema.db.claim import DatabaseInUse, refuse_if_in_use
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.exchange.backup import BackupError, check_restorable, restore_sqlite
     from hecht.schema.trail import audit
@@ -178,12 +180,15 @@ def run_restore(invocation: Invocation, source: Path, yes: bool = False) -> int:
     check_location(invocation.database_url(), messages, may_create=True)
     invocation.require_practitioner(may_create=True)
     try:
+        refuse_if_in_use(database)  # before anyone types yes; held for the replacement itself
         counts = check_restorable(source, database)
         if not yes:
             confirm_restore(invocation, source, counts.get("client", 0))
         kept = restore_sqlite(source, database)
     except BackupError as error:
         raise backup_refusal(error, messages) from None
+    except DatabaseInUse:
+        raise UsageError(messages("db.in_use", path=database, command="hecht restore")) from None
     try:
         with opened_database(invocation) as engine, unit_of_work(engine) as session:
             audit.record(

@@ -32,9 +32,15 @@ def target_url(invocation: Invocation) -> str:
     messages = invocation.messages
     chosen = invocation.db
     if chosen is None:
+        from hecht.schema.db.claim import DatabaseInUse, claimed
+
         path = demo_database_path()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        try:
+            with claimed(path):  # a `hecht --demo` still open would store into a removed file
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+        except DatabaseInUse:
+            raise UsageError(messages("db.in_use", path=path, command="hecht demo")) from None
         return database_url(str(path))
     url = database_url(chosen)
     if url == Invocation(messages, invocation.config).database_url():
