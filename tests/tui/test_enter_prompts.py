@@ -116,6 +116,14 @@ def test_a_numeric_line_is_typed_as_a_number_and_refused_off_the_line(db):
     assert "Type a number from 0 to 100" in prompts.shown[0]
 
 
+def test_a_numeric_line_refused_in_dutch_says_its_range_in_dutch(db):
+    invocation = Invocation(Messages("nl"), NAMED, db)
+    prompts = Scripted(["101", "40", "58", True])
+    assert run_enter(invocation, "A1", "fobs", prompts) == 0
+    assert "'101' is hier geen antwoord; toegestaan: 0 tot 100 in stappen van 1" in prompts.shown
+    assert "0 tot 100" in prompts.shown[0]
+
+
 def test_a_numeric_line_can_be_marked_missing(db):
     prompts = Scripted(["-", "30", True])
     run_enter(*args(db, "fobs"), prompts)

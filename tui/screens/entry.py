@@ -191,7 +191,7 @@ class EntryScreen(HechtScreen[bool]):
             self._ask_reason()
         elif outcome is KeyOutcome.REFUSED:
             self.refresh_item(
-                self.text("entry.refused", key=event.character, allowed=self.state.allowed())
+                self.text("entry.refused", key=event.character, allowed=self._allowed())
             )
         elif outcome is KeyOutcome.PENDING:
             self.query_one("#entry-hint", Plain).update(
@@ -224,9 +224,7 @@ class EntryScreen(HechtScreen[bool]):
             typed = self.state.typed
             outcome, answer = self.state.confirm_typed()
             if outcome is KeyOutcome.REFUSED or answer is None:
-                self.refresh_item(
-                    self.text("entry.refused", key=typed, allowed=self.state.allowed())
-                )
+                self.refresh_item(self.text("entry.refused", key=typed, allowed=self._allowed()))
                 return
             self._save([answer])
         elif self.state.finished:
@@ -363,6 +361,12 @@ class EntryScreen(HechtScreen[bool]):
         paper = self.query_one("#paper-input", Input)
         paper.add_class("hidden")
         paper.disabled = True
+
+    def _allowed(self) -> str:
+        """The answers the item on screen takes, as the user's language writes numbers."""
+        from hecht.tui.views.answer_text import allowed_text
+
+        return allowed_text(self.definition, self.state.item.id, self.text)
 
     def _open_alerts(self) -> list[AlertRead]:
         return [alert for alert in self.raised if alert.acknowledged_at is None]

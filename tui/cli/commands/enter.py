@@ -210,12 +210,15 @@ class EntryFlow:
         refused with the allowed values and asked again; '-' marks the item missing.
         """
         from hecht.scales.answers import AnswerError, check_code  # pydantic: not at CLI start
+        from hecht.tui.views.answer_text import allowed_text
+        from hecht.tui.views.formatting import formatter
 
         question = self._question(definition, item, number)
         bounds = definition.option_set(item).range
         if bounds is None:
             return self.ask.select(question, self._choices(definition, item))
-        hint = self.text("enter.number", low=f"{bounds.min:g}", high=f"{bounds.max:g}")
+        number = formatter(self.text.language).number
+        hint = self.text("enter.number", low=number(bounds.min, 3), high=number(bounds.max, 3))
         while True:
             typed = self.ask.text(f"{question}\n{hint}")
             if typed is None:
@@ -225,8 +228,9 @@ class EntryFlow:
                 return MISSING
             try:
                 check_code(definition, item, typed)
-            except AnswerError as refused:
-                self.ask.say(self.text("entry.refused", key=typed[:16], allowed=refused.allowed))
+            except AnswerError:
+                allowed = allowed_text(definition, item.id, self.text)
+                self.ask.say(self.text("entry.refused", key=typed[:16], allowed=allowed))
                 continue
             return typed
 
