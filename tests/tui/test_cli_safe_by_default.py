@@ -324,8 +324,11 @@ def test_import_may_create_the_new_database_it_fills(capsys, practice, tmp_path)
     export = tmp_path / "all.json"
     assert run(capsys, "--db", str(practice), "export", "--out", str(export))[0] == 0
     fresh = tmp_path / "fresh.db"
-    assert run(capsys, "--db", str(fresh), "import", str(export))[0] == 0
-    assert clients_in(fresh) == 3
+    code, _, err = run(capsys, "--db", str(fresh), "import", str(export))
+    assert code == 0 and clients_in(fresh) == 3
+    # the new file holds names and notes in the clear: said, with the way to encrypt it
+    assert f"{fresh} is not encrypted at rest" in err
+    assert f"hecht db encrypt --db {fresh}" in err
 
 
 def test_an_import_refused_leaves_no_new_database_behind(capsys, practice, tmp_path):

@@ -343,7 +343,18 @@ def run_import(invocation: Invocation, source: Path) -> int:
     from hecht.tui.views.formatting import counted
 
     print(messages("import.done", path=source, rows=counted(messages, "row", sum(counts.values()))))
+    _say_if_plain(invocation)
     return 0
+
+
+def _say_if_plain(invocation: Invocation) -> None:
+    """An import fills a new file with names and notes: say so when it is not encrypted (an
+    export holds no trace of whether its practice was)."""
+    from hecht.schema.db.cipher import is_encrypted
+
+    database = invocation.database_file()
+    if database is not None and not is_encrypted(database):
+        print(invocation.messages("import.not_encrypted", path=database), file=sys.stderr)
 
 
 def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
