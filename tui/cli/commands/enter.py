@@ -217,8 +217,8 @@ class EntryFlow:
         bounds = definition.option_set(item).range
         if bounds is None:
             return self.ask.select(question, self._choices(definition, item))
-        number = formatter(self.text.language).number
-        hint = self.text("enter.number", low=number(bounds.min, 3), high=number(bounds.max, 3))
+        written = formatter(self.text.language).number
+        hint = self.text("enter.number", low=written(bounds.min, 3), high=written(bounds.max, 3))
         while True:
             typed = self.ask.text(f"{question}\n{hint}")
             if typed is None:
