@@ -89,16 +89,15 @@ def code_in_use(given: str, existing: str | None) -> ConflictError:
     ``existing`` is that client's code as registered; None when the database refused the code
     for a client the search could not see (in another caseload), named then as typed.
     """
-    if existing == given:
+    if existing is None or existing == given:  # unseen: whether its case differs is unknown
         return ConflictError(
             f"code '{given}' is already in use: choose another code",
             field="code", reason="in_use", details={"given": given},
         )  # fmt: skip
-    shown = existing or given
     return ConflictError(
-        f"code '{shown}' is already in use (codes are the same whatever their case): "
+        f"code '{existing}' is already in use (codes are the same whatever their case): "
         "choose another code",
-        field="code", reason="in_use_case", details={"given": given, "existing": shown},
+        field="code", reason="in_use_case", details={"given": given, "existing": existing},
     )  # fmt: skip
 
 
