@@ -244,14 +244,12 @@ class HechtApp(App[int]):
         episode: EpisodeRead,
         roles: Mapping[str, str | None],
     ) -> None:
-        from hecht.scales.perinatal import phase_on
         from hecht.tui.screens.visit_flow import VisitFlow
-        from hecht.tui.views.visit_plan import Moment, battery
+        from hecht.tui.views.visit_plan import battery, moment_on
 
         if start is None:
             return
-        dates = {"due_date": episode.due_date, "birth_date": episode.birth_date}
-        moment = Moment(roles, phase_on(start.visit.visit_date, **dates))
+        moment = moment_on(start.visit.visit_date, roles, episode)
         steps = battery(
             self.config.protocols, start.kind, self.backend.library, code, start.attendees,
             episode.referral_reasons, moment,

@@ -132,7 +132,7 @@ def test_a_scale_entered_on_its_own_for_another_parent_or_phase_is_said_not_refu
     from datetime import date
 
     from hecht.tui.i18n import Messages
-    from hecht.tui.views.visit_plan import moment_now
+    from hecht.tui.views.visit_plan import moment_on
 
     maas, prfq, who5 = (LIBRARY.get(scale) for scale in ("maas", "prfq", "who5"))
     after_birth = Moment({"K1": "mother"}, Phase.POSTPARTUM)
@@ -148,4 +148,4 @@ def test_a_scale_entered_on_its_own_for_another_parent_or_phase_is_said_not_refu
     assert after_birth.caution(prfq, "K1", "Mira", english) == ""
     assert after_birth.caution(who5, "K1", "Mira", english) == ""
     # no role and no dates recorded: nothing is known to be wrong, so nothing is said
-    assert moment_now("K3", None, None, date(2026, 12, 5)).caution(maas, "K3", "K3", english) == ""
+    assert moment_on(date(2026, 12, 5), {"K3": None}, None).caution(maas, "K3", "K3", english) == ""

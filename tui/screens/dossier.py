@@ -266,12 +266,12 @@ class DossierScreen(HechtScreen[None]):
     def action_enter_scale(self) -> None:
         """Pick a scale and key it in for this client."""
         from hecht.tui.dialogs.scale_picker import ScalePickerModal
-        from hecht.tui.views.visit_plan import moment_now
+        from hecht.tui.views.visit_plan import moment_on
 
         active = [e for e in self.loaded.episodes if e.status == "active"]
         episode = active[-1] if active else None
         today = self.backend.clock().date()
-        moment = moment_now(self.code, self.loaded.client.role, episode, today)
+        moment = moment_on(today, {self.code: self.loaded.client.role}, episode)
 
         def chosen(scale_id: str | None) -> None:
             if scale_id:

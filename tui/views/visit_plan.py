@@ -89,12 +89,13 @@ class Misfit(StrEnum):
     """It is written for pregnancy, and the birth has been, or the other way round."""
 
 
-def moment_now(code: str, role: str | None, episode: EpisodeRead | None, today: date) -> Moment:
-    """The moment of one client today, from their role and their episode's due and birth date."""
+def moment_on(day: date, roles: Mapping[str, str | None], episode: EpisodeRead | None) -> Moment:
+    """Who is seen on a day and when it falls, from their roles and the episode's due and birth
+    dates (no episode: the phase is not known)."""
     if episode is None:
-        return Moment({code: role})
+        return Moment(roles)
     dates = {"due_date": episode.due_date, "birth_date": episode.birth_date}
-    return Moment({code: role}, phase_on(today, **dates))
+    return Moment(roles, phase_on(day, **dates))
 
 
 def battery(

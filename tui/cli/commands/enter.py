@@ -268,9 +268,9 @@ class EntryFlow:
 
     def _caution(self, code: str, role: str | None, care: Any, scale_id: str) -> None:
         """Say so before the first item when the scale is not written for this client now."""
-        from hecht.tui.views.visit_plan import moment_now
+        from hecht.tui.views.visit_plan import moment_on
 
-        moment = moment_now(code, role, care, self.backend.clock().date())
+        moment = moment_on(self.backend.clock().date(), {code: role}, care)
         caution = moment.caution(self.backend.library.get(scale_id), code, code, self.text)
         if caution:
             self.ask.say(caution)
