@@ -80,7 +80,7 @@ def test_the_dutch_help_of_every_command_holds_none_of_clicks_english_words(caps
         assert main(["--lang", "nl", *path, "--help"]) == 0, path
         shown = capsys.readouterr().out
         assert not CLICKS_ENGLISH.search(shown), (path, shown)
-    main(["--lang", "nl", "scales", "score", "--help"])
+    assert main(["--lang", "nl", "scales", "score", "--help"]) == 0
     assert "--answers TEKST" in capsys.readouterr().out.replace("\n", " ")
 
 

@@ -106,4 +106,5 @@ def test_a_practice_scale_with_one_golden_example_says_that_it_passes(capsys, tm
     assert code == 0, out
     assert "3 items, 1 example passes" in out
     code, out = run(capsys, "--lang", "nl", "scales", "validate", "--lenient", str(path))
+    assert code == 0, out
     assert "3 items, 1 voorbeeld klopt" in out

@@ -138,10 +138,11 @@ async def test_f1_lists_every_key_once_and_the_palette_once_with_what_it_offers(
         Backend(db, LIBRARY, "test:tui", lambda: NOW), Messages(language), PRACTITIONER_CONFIG
     )
     async with app.run_test(size=(80, 24)) as pilot:
-        await settled(pilot)
+        await caseload_shown(pilot)
         for keys in ((), ("enter",)):  # the caseload, then MOM-1's dossier
             await pilot.press(*keys)
             await settled(pilot)
+            assert type(app.screen).__name__ == ("DossierScreen" if keys else "CaseloadScreen")
             await pilot.press("f1")
             lines = help_keys(app).split("\n")
             assert len(lines) == len(set(lines))

@@ -40,8 +40,6 @@ def test_what_is_not_a_date_is_refused(typed):
 
 
 def test_a_date_in_a_dates_form_whose_day_does_not_exist_is_said_so_not_told_how_to_write():
-    from hecht.tui.i18n import Messages
-
     dutch = Messages("nl")
     said = formatter("nl").date_refusal(" 31-02-2027 ", dutch, "episode_form.bad_date")
     assert said == "31-02-2027 is geen dag van de kalender: controleer de dag en de maand"

@@ -45,7 +45,7 @@ def app(tmp_path, practice_copy) -> HechtApp:
     )
 
 
-async def quiet(pilot, dialog: StartVisitModal, seconds: float = 5) -> None:
+async def quiet(pilot, dialog: StartVisitModal, seconds: float = 15) -> None:
     """Wait until the dialog and its battery list have nothing left to handle, and stay so for
     a few turns of the loop; fail loudly when they keep sending each other messages."""
     options = dialog.query_one("#visit-kind", PlainOptions)
