@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from hecht.schema.db.shares import read_start
 from hecht.schema.exchange.files import SQLITE_HEADER
 
 _KEYS: dict[str, str] = {}
@@ -39,8 +40,7 @@ def database_or_file_errors() -> tuple[type[Exception], ...]:
 def is_encrypted(path: Path) -> bool:
     """Whether a file holds data that does not start as a plain SQLite database does."""
     try:
-        with path.open("rb") as stream:
-            head = stream.read(len(SQLITE_HEADER))
+        head = read_start(path, len(SQLITE_HEADER))
     except OSError:
         return False
     return bool(head) and head != SQLITE_HEADER

@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 
 from hecht.schema.db.cipher import database_errors
 from hecht.schema.db.failures import StorageFailure, storage_fault
+from hecht.schema.db.shares import Share, is_held, share
 from hecht.schema.errors import DatabaseOpenError
 
 LOCK_WAIT_SECONDS = 2.0
@@ -32,17 +33,21 @@ class DatabaseInUse(RuntimeError):
     """Another program (the TUI, a command) has the database open: nothing was changed."""
 
 
-def share_file(path: Path) -> BinaryIO | None:
-    """Hold a shared lock on a database file for as long as the returned file is open.
+def share_file(path: Path) -> Share | None:
+    """Hold a shared lock on a database file until the returned share is closed.
 
     Taken before SQLite opens the file, it is the file SQLite opens: none is renamed over it
     while the lock is held. None when there is no file (yet): opening it says what is wrong.
-    Close it only after the connection it stands for: closing any file of the database drops
-    this process's SQLite locks on it.
+    Close it only after the connection it stands for. The connections of one process stand on
+    one open file (``shares``): closing a file of the database drops the process's SQLite locks.
 
     Raises:
         DatabaseOpenError: a command is replacing the file right now.
     """
+    return share(path, _open_shared)
+
+
+def _open_shared(path: Path) -> BinaryIO | None:
     for _ in range(SHARE_TRIES):
         try:
             stream = path.open("rb")
@@ -84,8 +89,10 @@ def claimed(path: Path) -> Iterator[None]:
     Every connection the block opens to the file must be closed inside it (see ``share_file``).
 
     Raises:
-        DatabaseInUse: another Hecht has the file open; the block did not run.
+        DatabaseInUse: another Hecht (or this one) has the file open; the block did not run.
     """
+    if is_held(path):  # by this process: opening and closing the file would drop its locks
+        raise DatabaseInUse(f"{path} is held open by this Hecht")
     try:
         claim = path.open("rb")
     except FileNotFoundError:

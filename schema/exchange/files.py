@@ -17,6 +17,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TextIO
 
+from hecht.schema.db.shares import read_start
+
 PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -151,8 +153,7 @@ class OutputRefused(Exception):
 def is_sqlite_file(path: Path) -> bool:
     """Whether a file starts as every SQLite database (and so every backup of one) does."""
     try:
-        with path.open("rb") as stream:
-            return stream.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+        return read_start(path, len(SQLITE_HEADER)) == SQLITE_HEADER
     except OSError:
         return False
 
