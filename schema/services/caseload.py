@@ -7,7 +7,7 @@ TUI can read its first caseload before SQLAlchemy is even imported (``hecht.sche
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
@@ -30,6 +30,7 @@ from hecht.schema.services.signals import (
     signals_for,
 )
 from hecht.schema.trail.chain import AuditKind, EventFacts, append_event
+from hecht.schema.trail.details import detail_of
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -67,8 +68,9 @@ class CaseloadRow:
     visits: int
     open_alerts: int
     drafts: int
-    latest: dict[str, LatestScore] = field(default_factory=dict)
-    signals: list[Signal] = field(default_factory=list)
+    latest: Mapping[str, LatestScore] = field(default_factory=dict)
+    signals: Sequence[Signal] = ()
+    """Set whole, never filled in: ten thousand rows make no empty list each."""
 
 
 class _ActiveEpisode(NamedTuple):
@@ -89,13 +91,13 @@ def _couples(plain: PlainConnection) -> dict[int, tuple[int, int]]:
 def _active_episodes(
     plain: PlainConnection, couples: dict[int, tuple[int, int]]
 ) -> dict[int, _ActiveEpisode]:
-    """Return each client's active episode (their own, or their couple's); the newest start wins."""
+    """Return each client's active episode (their own, or their couple's); the newest start wins
+    (the later registered of two started on one day)."""
     rows = plain.rows(
         "SELECT t.lineage_id, t.client_id, t.couple_id, t.due_date, t.birth_date, t.started_on "
         f"FROM {current_rows_from('episode')} "
-        "WHERE t.status <> 'retracted' AND t.episode_status = 'active' "
-        "ORDER BY t.started_on, t.id"
-    )
+        "WHERE t.status <> 'retracted' AND t.episode_status = 'active'"
+    )  # unsorted: a client has one active episode as a rule, and sorting costs more than that
     by_client: dict[int, _ActiveEpisode] = {}
     days: dict[Any, date] = {}  # a practice starts many episodes on one day: convert it once
     for lineage, client_id, couple_id, due, birth, started in rows:
@@ -103,10 +105,9 @@ def _active_episodes(
         if day is None:
             day = days[started] = as_date(started)
         episode = _ActiveEpisode(lineage, day, (due, birth))
-        if client_id is not None:
-            by_client[client_id] = episode
-        elif couple_id in couples:
-            for member in couples[couple_id]:
+        for member in (client_id,) if client_id is not None else couples.get(couple_id, ()):
+            held = by_client.get(member)
+            if held is None or (day, lineage) > (held.started_on, held.lineage_id):
                 by_client[member] = episode
     return by_client
 
@@ -190,7 +191,7 @@ def caseload_rows(
     """``caseload`` on a plain connection, with the scales' facts instead of the library."""
     with collector_paused():
         rows = _caseload_rows(plain, actor, facts, thresholds)
-    append_event(plain, actor, EventFacts(event=AuditKind.SEARCH, detail="caseload"))
+    append_event(plain, actor, EventFacts(event=AuditKind.SEARCH, detail=detail_of("caseload")))
     return rows
 
 
@@ -214,9 +215,9 @@ def _caseload_rows(
     weeks: dict[tuple[Any, Any], PerinatalWeek | None] = {}  # many share a due date
     rows: list[CaseloadRow] = []
     by_id: dict[int, CaseloadRow] = {}
-    for client_id, code, name in plain.rows(
-        "SELECT id, code, name FROM client WHERE destroyed_at IS NULL"
-    ):
+    for client_id, code, name in plain.rows(  # sorted as shown: the sort below then costs
+        "SELECT id, code, name FROM client WHERE destroyed_at IS NULL ORDER BY code"
+    ):  # little (PostgreSQL's collation may sort otherwise: the sort below decides)
         episode = episodes.get(client_id)
         if episode is None:
             if client_id not in new_clients:
@@ -244,7 +245,7 @@ def _caseload_rows(
     signalled = signals_for(
         plain=plain, facts=facts, clients=rows, today=today, thresholds=thresholds
     )
-    for client_id, signals in signalled.items():  # filled in place: copying costs more
-        by_id[client_id].signals.extend(signals)
+    for client_id, signals in signalled.items():
+        by_id[client_id].signals = signals
     rows.sort(key=attrgetter("code"))
     return rows

@@ -47,7 +47,7 @@ class Signal:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
-def urgency(signals: list[Signal]) -> int:
+def urgency(signals: Sequence[Signal]) -> int:
     """Rank a client by their most urgent signal (lower is more urgent; no signal ranks last)."""
     order = list(SignalKind)
     return min((order.index(signal.kind) for signal in signals), default=len(order))

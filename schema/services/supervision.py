@@ -6,6 +6,7 @@ along only when asked for, and contact data and calendar dates never do.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,6 +22,7 @@ from hecht.schema.services.trajectories import TrajectoryPoint, client_trajector
 from hecht.schema.tables import Alert, Client, Episode, RecordStatus, Visit
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
+from hecht.schema.trail.details import detail_of
 from hecht.schema.versioning import current_rows
 
 
@@ -66,7 +68,7 @@ class CaseSummary:
     scores: list[ScoreLine]
     alerts: list[AlertLine]
     note_opening: list[str]
-    signals: list[Signal]
+    signals: Sequence[Signal]
     note_withheld: bool = False
     """The note's lines are left out: a pseudonymised summary carries no free text (a note may
     name the client, the partner or the child)."""
@@ -199,7 +201,7 @@ def supervision_packet(
             summary = _without_name(summary)
         client = session.get(Client, row.client_id)
         assert client is not None  # a client on the caseload is stored (destroyed ones too)
-        detail = "supervision, with names" if names else "supervision, pseudonymised"
+        detail = detail_of("supervision_names" if names else "supervision_pseudonymised")
         audit.record_client(session, actor, AuditKind.REPORT, client, detail)
         summaries.append(summary)
     return summaries

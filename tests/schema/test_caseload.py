@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import text
+
 from hecht.schema.db.database import unit_of_work
 from hecht.schema.services import episodes
 from hecht.schema.services.caseload import caseload
@@ -87,3 +89,29 @@ def test_a_late_entry_in_a_closed_episode_does_not_hide_the_newer_score(engine, 
     with unit_of_work(engine) as session:
         [row] = caseload(session=session, actor=actor, library=library)
     assert (row.code, row.latest["who5"].total, row.latest["who5"].previous) == ("LATE", 80, None)
+
+
+def test_a_client_in_two_active_episodes_is_shown_in_the_one_started_last(engine, actor, library):
+    """Hecht opens no second episode for a client in care; a practice's older data may hold
+    one (an own episode and the couple's, both left open)."""
+    with unit_of_work(engine) as session:
+        practice = Practice(session, actor, library)
+        for code in ("OWN", "ME", "YOU", "TIE"):
+            practice.client(code)
+        own = practice.episode("OWN", date(2026, 10, 1))
+        you = practice.episode("YOU", date(2026, 9, 20))
+        tie = practice.episode("TIE", date(2026, 10, 5))
+        for lineage in (own, you, tie):
+            episodes.close_episode(
+                session=session, actor=actor, lineage_id=lineage, ended_on=date(2026, 11, 1)
+            )
+        older = practice.couple("OWN", "ME", date(2026, 9, 1))
+        newer = practice.couple("YOU", "TIE", date(2026, 10, 5))  # TIE's own: the same day
+        session.execute(  # left open, as the older data holds them
+            text("UPDATE episode SET episode_status = 'active', ended_on = NULL")
+        )
+    with unit_of_work(engine) as session:
+        rows = {row.code: row for row in caseload(session=session, actor=actor, library=library)}
+    assert (rows["OWN"].episode_lineage_id, rows["ME"].episode_lineage_id) == (own, older)
+    assert rows["YOU"].episode_lineage_id == newer
+    assert rows["TIE"].episode_lineage_id == newer  # registered after TIE's own
