@@ -87,6 +87,18 @@ class Practitioner(SQLModel, table=True):
 FOLDED_CODE_INDEX = "ix_client_code_folded"
 """The unique index on a client's code in lower case: one code whatever its case."""
 
+LATER_CODE_TWINS = """
+SELECT later.id FROM client later
+WHERE EXISTS (
+    SELECT 1 FROM client earlier
+    WHERE lower(earlier.code) = lower(later.code) AND earlier.id < later.id
+)
+ORDER BY later.id
+"""
+"""The clients whose code, lowered as the database lowers it for the index, an earlier client
+has: kept out of the index by its condition (codes stored before case was ignored). Migration
+0013 keeps its own copy, as migrations do: they must not change with the code."""
+
 
 class Client(SQLModel, table=True):
     """A parent in care. The code is the pseudonym used everywhere names may not appear.

@@ -25,6 +25,7 @@ from hecht.schema.services.clients import practitioner_named
 from hecht.schema.summaries import rebuild_summaries
 from hecht.schema.tables import (
     FOLDED_CODE_INDEX,
+    LATER_CODE_TWINS,
     AuditEvent,
     Client,
     CoupleMember,
@@ -36,6 +37,7 @@ from hecht.schema.tables import (
 )
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind, event_hash
+from hecht.schema.trail.details import detail_of
 
 FORMAT = "hecht-export"
 FORMAT_VERSION = 1
@@ -79,11 +81,11 @@ def export_document(*, session: Session, actor: Actor) -> dict[str, Any]:
     The export is logged once for the practice and once in every client's own log, so a client
     asking for their log sees it.
     """
-    audit.record(session=session, actor=actor, event=AuditKind.EXPORT, detail="json: all")
+    audit.record(session=session, actor=actor, event=AuditKind.EXPORT, detail=detail_of("json_all"))
     for client in session.execute(select(Client).order_by(col(Client.id))).scalars():
         audit.record(
             session=session, actor=actor, event=AuditKind.EXPORT, client_id=client.id,
-            client_code=client.code, detail="json export",
+            client_code=client.code, detail=detail_of("json_export"),
         )  # fmt: skip
     return {
         "format": FORMAT,
@@ -188,24 +190,15 @@ def reset_sequences(session: Session) -> None:
 def _insert_clients(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert the clients. Codes that differ only in case, stored before such codes were
     refused, are kept as the upgrade kept them (migration 0013): the first of each in the
-    unique index on the lowered code, the later ones left out of it by its condition."""
-    seen: set[str] = set()
-    later: list[int] = []
-    for row in sorted(rows, key=lambda row: int(row["id"])):
-        folded = str(row["code"]).lower()
-        if folded in seen:
-            later.append(int(row["id"]))
-        seen.add(folded)
-    if later:
-        session.execute(text(f"DROP INDEX {FOLDED_CODE_INDEX}"))
+    unique index on the lowered code, the later ones left out of it by its condition, found by
+    the database's own lowering, as the index lowers them."""
+    session.execute(text(f"DROP INDEX {FOLDED_CODE_INDEX}"))
     session.execute(insert(table), rows)
-    if later:
-        session.execute(
-            text(
-                f"CREATE UNIQUE INDEX {FOLDED_CODE_INDEX} ON {CLIENT_TABLE} (lower(code)) "
-                f"WHERE id NOT IN ({', '.join(map(str, later))})"
-            )
-        )
+    later = [int(found) for found in session.execute(text(LATER_CODE_TWINS)).scalars()]
+    kept_out = f" WHERE id NOT IN ({', '.join(map(str, later))})" if later else ""
+    session.execute(
+        text(f"CREATE UNIQUE INDEX {FOLDED_CODE_INDEX} ON {CLIENT_TABLE} (lower(code)){kept_out}")
+    )
 
 
 def import_document(
@@ -241,5 +234,5 @@ def import_document(
     if practitioner and practitioner.strip():
         user_id = practitioner_named(session=session, actor=actor, name=practitioner)
         actor = replace(actor, user_id=user_id)
-    audit.record(session=session, actor=actor, event=AuditKind.IMPORT, detail="json: all")
+    audit.record(session=session, actor=actor, event=AuditKind.IMPORT, detail=detail_of("json_all"))
     return counts

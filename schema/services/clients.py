@@ -48,8 +48,9 @@ def same_code(code: str) -> ColumnElement[bool]:
     """Where a client's code is this code whatever the case of either: MOM-01 is mom-01.
 
     Both are lowered by the database, as its unique index ``ix_client_code_folded`` lowers the
-    codes, so a lookup reads that index and agrees with it. Codes are ASCII (``CODE_PATTERN``),
-    which ``lower()`` folds alike on SQLite and PostgreSQL.
+    codes, so a lookup agrees with it, and reads it (SQLite reads the whole table instead where
+    the index leaves out codes kept from before, migration 0013). Codes are ASCII
+    (``CODE_PATTERN``), which ``lower()`` folds alike on SQLite and PostgreSQL.
     """
     return func.lower(col(Client.code)) == func.lower(code)
 

@@ -224,6 +224,23 @@ def test_upgrading_records_each_stored_couples_clients_and_keeps_a_second_couple
     engine.dispose()
 
 
+def test_the_upgrade_and_an_import_keep_the_same_codes_out_of_the_index():
+    """Migration 0013 keeps its own copy of the rule (a migration must not change with the
+    code); an import (``schema.exchange.transfer``) reads the current one: they must agree."""
+    from importlib.util import module_from_spec, spec_from_file_location
+    from pathlib import Path
+
+    import hecht.schema.migrations as migrations
+    from hecht.schema.tables import LATER_CODE_TWINS
+
+    path = Path(migrations.__file__).parent / "versions" / "0013_client_code_any_case.py"
+    spec = spec_from_file_location("revision_0013", path)
+    assert spec is not None and spec.loader is not None
+    revision = module_from_spec(spec)
+    spec.loader.exec_module(revision)
+    assert revision.LATER_TWINS.split() == LATER_CODE_TWINS.split()
+
+
 def test_upgrading_keeps_codes_that_differ_only_in_case_and_refuses_new_ones(database_url):
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.errors import NotFoundError
