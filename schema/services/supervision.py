@@ -22,7 +22,6 @@ from hecht.schema.services.trajectories import TrajectoryPoint, client_trajector
 from hecht.schema.tables import Alert, Client, Episode, RecordStatus, Visit
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
-from hecht.schema.trail.details import detail_of
 from hecht.schema.versioning import current_rows
 
 
@@ -201,7 +200,7 @@ def supervision_packet(
             summary = _without_name(summary)
         client = session.get(Client, row.client_id)
         assert client is not None  # a client on the caseload is stored (destroyed ones too)
-        detail = detail_of("supervision_names" if names else "supervision_pseudonymised")
+        detail = "supervision, with names" if names else "supervision, pseudonymised"
         audit.record_client(session, actor, AuditKind.REPORT, client, detail)
         summaries.append(summary)
     return summaries
