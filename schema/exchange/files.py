@@ -17,6 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TextIO
 
+from hecht.schema.db.failures import StorageFailure, storage_fault
 from hecht.schema.db.shares import read_start
 
 PRIVATE_FILE = 0o600
@@ -132,11 +133,11 @@ WRITE_ERRORS = {
 }
 """What a write the system refused was refused for, by its error number."""
 STORAGE_WRITE_ERRORS = {
-    "disk_full": OutputProblem.FULL,
-    "read_only": OutputProblem.NOT_WRITABLE,
-    "io": OutputProblem.IO,
+    StorageFailure.DISK_FULL: OutputProblem.FULL,
+    StorageFailure.READ_ONLY: OutputProblem.NOT_WRITABLE,  # SQLite's word for both: permissions
+    StorageFailure.IO: OutputProblem.IO,
 }
-"""The same, for SQLite writing a copy (``failures.StorageFailure`` values)."""
+"""The same, for SQLite writing a copy."""
 
 
 @dataclass
@@ -258,8 +259,6 @@ def write_problem(path: Path, error: BaseException) -> OutputProblem | None:
     A missing file whose folder exists is a folder that takes no new files (``/proc``, ``/sys``).
     None when the code says nothing a person can act on: the error's own words are shown then.
     """
-    from hecht.schema.db.failures import storage_fault
-
     if isinstance(error, OSError) and error.errno == errno.ENOENT:
         folder = path.resolve().parent
         return OutputProblem.NOT_ORDINARY if folder.is_dir() else OutputProblem.NO_FOLDER
