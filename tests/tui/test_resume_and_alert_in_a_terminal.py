@@ -123,3 +123,19 @@ def test_a_second_escape_closes_the_alert_without_the_marks_and_says_it_is_still
     assert "open (a:" in shown.wait_for(closed)  # the dossier lists the alert as still open
     alert = read(path, k2_alert)
     assert (alert.acknowledged_at, alert.action) == (None, None)
+
+
+def test_marks_added_after_the_warning_are_warned_of_again_before_an_escape_drops_them(opened):
+    path, start = opened
+    shown = start("en", 80, 24)
+    shown.wait_for("K2")
+    shown.burst("K2", "Enter", "a", "Space", "Escape")
+    shown.wait_for("again closes without it")
+    shown.burst("Tab", *"plan made")  # more written after the warning
+    shown.wait_for(lambda s: "plan made" in s and "again closes" not in s)  # warning withdrawn
+    shown.burst("Escape")
+    shown.wait_for("again closes without it")  # warned again: still open, nothing dropped
+    assert "plan made" in shown.screen() and "[x]" in shown.screen()
+    shown.burst("Escape")
+    shown.wait_for(lambda s: "Not saved:" in s and "Say what was done" not in s)
+    assert read(path, k2_alert).acknowledged_at is None

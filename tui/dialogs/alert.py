@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Input
 
 from hecht.schema.readmodels import NOTE_MIN_WORDS, AlertAction, AlertRead
@@ -34,12 +35,18 @@ class ActionList(PlainOptions):
     def _prompt(self, key: str) -> str:
         return f"[{'x' if key in self.marked else ' '}] {self.labels[key]}"
 
+    class Marked(Message):
+        """An action was marked or unmarked."""
+
     def _mark(self, key: str, on: bool) -> None:
         if on and key not in self.marked:
             self.marked.append(key)
         elif not on and key in self.marked:
             self.marked.remove(key)
+        else:
+            return
         self.replace_option_prompt(key, self._prompt(key))
+        self.post_message(self.Marked())
 
     def _highlighted_key(self) -> str | None:
         if self.highlighted is None:
@@ -142,6 +149,15 @@ class AlertModal(HechtModal[AlertRead | None]):
         """Whether an action is marked or a note written that is not saved."""
         marked = self.query_one("#alert-actions", ActionList).marked
         return bool(marked) or bool(self.query_one("#alert-note", Input).value.strip())
+
+    @on(ActionList.Marked)
+    @on(Input.Changed, "#alert-note")
+    def _changed(self) -> None:
+        """Marked or written after the warning: the next Escape warns again, as the first did,
+        instead of dropping what was just added."""
+        if self._leaving:
+            self._leaving = False
+            self.query_one("#alert-hint", Plain).update("")
 
     @on(Input.Submitted, "#alert-note")
     def _note_submitted(self) -> None:
