@@ -203,8 +203,9 @@ def _toml_text(value: Any) -> str:
 
     if isinstance(value, bool):
         return "true" if value else "false"
-    shown = json.dumps(value, ensure_ascii=False, default=str)
-    return shown if len(shown) <= 40 else shown[:39] + "…"
+    from hecht.tui.views.cells import clipped
+
+    return clipped(json.dumps(value, ensure_ascii=False, default=str), 40).plain
 
 
 def save_config(config: Config, path: Path | None = None) -> Path:

@@ -14,8 +14,9 @@ from hecht.tui.shell.keybar import KeyBar
 from hecht.tui.shell.screen_base import HechtScreen
 from hecht.tui.shell.startup import resume_collection
 from hecht.tui.shell.typeahead import holding_keys
+from hecht.tui.views.cells import clipped
 from hecht.tui.views.signal_text import explain, marks
-from hecht.tui.widgets.plain import Plain, PlainOptions, PlainTable, choice, clipped
+from hecht.tui.widgets.plain import Plain, PlainOptions, PlainTable, choice
 
 COLUMNS = ("code", "signals", "name", "week", "wellbeing", "relationship", "last_visit", "visits")
 """The table's columns, most needed first: at 80 columns the last ones may fall off the edge,

@@ -39,16 +39,6 @@ def cell(value: object) -> object:
     return Text(value) if isinstance(value, str) else value
 
 
-def clipped(value: str, width: int) -> Text:
-    """Text shown as written in at most ``width`` cells, cut with an ellipsis where longer.
-
-    Measured in terminal cells, so a name with emoji or CJK characters is cut as short.
-    """
-    text = Text(value, no_wrap=True, overflow="ellipsis")
-    text.truncate(width, overflow="ellipsis")
-    return text
-
-
 class PlainTable(DataTable[Any]):
     """A table whose cells and headings are shown as written."""
 

@@ -18,6 +18,8 @@ from rich.cells import cell_len, split_graphemes
 from rich.style import Style
 from rich.text import Span, Text
 
+from hecht.tui.views.cells import clipped
+
 Colors = tuple[object, object, object]
 """plotext's codes of one cell: foreground, style, background."""
 
@@ -76,9 +78,7 @@ def cell_string(text: str, most: int | None = None) -> str:
     """
     text = unicodedata.normalize("NFC", text)
     if most is not None and cell_len(text) > most:
-        shortened = Text(text)
-        shortened.truncate(max(most, 1), overflow="ellipsis")
-        text = shortened.plain
+        text = clipped(text, most).plain
     spans, _width = split_graphemes(text)
     shown: list[str] = []
     for start, _end, width in spans:

@@ -47,8 +47,10 @@ def signed(value: float, messages: Messages, *, fixed: bool = True) -> str:
 
 
 def shorten(text: str, width: int) -> str:
-    """Cut text to a column's width, marking the cut."""
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """Cut text to a column's width in terminal cells, marking the cut."""
+    from hecht.tui.views.cells import clipped
+
+    return clipped(text, width).plain
 
 
 def print_json(data: object) -> None:
