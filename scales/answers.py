@@ -103,6 +103,11 @@ def check_code(definition: ScaleDefinition, item: Item, typed: str) -> float:
     return code
 
 
+def code_as_typed(code: float | None) -> str | None:
+    """A code as it is typed (``2.0`` is typed ``2``); None for an item marked missing."""
+    return None if code is None else f"{code:g}"
+
+
 def parse_answers(definition: ScaleDefinition, typed: str) -> AnswerSheet:
     """Parse comma-separated codes in item order (an empty place is a missing answer).
 

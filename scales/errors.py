@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from hecht.scales.problems import Problem
+from hecht.scales.problems import TOP_LEVEL, Problem, RuleError, problem_of
 from hecht.scales.values import ID_PATTERN, VERSION_PATTERN
 
 SHOWN = 60
@@ -22,20 +23,33 @@ PATTERNS = {
 
 
 KINDS = {
-    "model_type": "should be a table ({ key = value, … })",
-    "model_attributes_type": "should be a table ({ key = value, … })",
-    "dict_type": "should be a table ({ key = value, … })",
-    "list_type": "should be a list ([ … ])",
-    "tuple_type": "should be a list ([ … ])",
-    "string_type": "should be text in quotes",
-    "int_type": "should be a whole number, without quotes",
-    "int_parsing": "should be a whole number written with the digits 0-9",
-    "int_from_float": "should be a whole number, without a decimal point",
-    "float_type": "should be a number, without quotes",
-    "bool_type": "should be true or false, without quotes",
-    "finite_number": "should be a finite number (not nan or inf)",
+    "model_type": ("table", "should be a table ({ key = value, … })"),
+    "model_attributes_type": ("table", "should be a table ({ key = value, … })"),
+    "dict_type": ("table", "should be a table ({ key = value, … })"),
+    "list_type": ("list", "should be a list ([ … ])"),
+    "tuple_type": ("list", "should be a list ([ … ])"),
+    "string_type": ("text", "should be text in quotes"),
+    "int_type": ("whole", "should be a whole number, without quotes"),
+    "int_parsing": ("whole_digits", "should be a whole number written with the digits 0-9"),
+    "int_from_float": ("whole_no_point", "should be a whole number, without a decimal point"),
+    "float_type": ("number", "should be a number, without quotes"),
+    "bool_type": ("flag", "should be true or false, without quotes"),
+    "finite_number": ("finite", "should be a finite number (not nan or inf)"),
 }
-"""pydantic's wording for a value of the wrong kind, said in TOML terms."""
+"""pydantic's wording for a value of the wrong kind, said in TOML terms (a problem's kind is
+``should_be_`` and the first)."""
+
+LIMITS = {
+    "greater_than": ("above", "gt"),
+    "greater_than_equal": ("at_least", "ge"),
+    "less_than": ("below", "lt"),
+    "less_than_equal": ("at_most", "le"),
+    "string_too_short": ("too_short_text", "min_length"),
+    "string_too_long": ("too_long_text", "max_length"),
+    "too_short": ("too_few", "min_length"),
+    "too_long": ("too_many", "max_length"),
+}
+"""pydantic's limits of a value: the problem's kind, and the limit's name in pydantic's context."""
 
 
 def shorten(text: str) -> str:
@@ -111,20 +125,25 @@ def problems_from(error: ValidationError, raw: Any, root: type[BaseModel]) -> li
             parent = model_at(root, location[:-1])
             allowed = ", ".join(sorted(_fields_of(parent))) if parent else ""
             problems.append(
-                Problem(
-                    describe_location(location[:-1], raw) or "top level",
+                problem_of(
+                    "unknown_key" if allowed else "unknown_key_anywhere",
+                    describe_location(location[:-1], raw) or TOP_LEVEL,
                     f"unknown key '{shorten(str(location[-1]))}'",
                     f"remove it or correct its spelling (allowed here: {allowed})"
                     if allowed
                     else "remove it",
+                    key=shorten(str(location[-1])),
+                    allowed=allowed,
                 )
             )
         elif kind == "missing":
             problems.append(
-                Problem(
-                    describe_location(location[:-1], raw) or "top level",
+                problem_of(
+                    "missing_key",
+                    describe_location(location[:-1], raw) or TOP_LEVEL,
                     f"required key '{shorten(str(location[-1]))}' is missing",
                     "add it (see docs/scale-format.md)",
+                    key=shorten(str(location[-1])),
                 )
             )
         else:
@@ -134,15 +153,31 @@ def problems_from(error: ValidationError, raw: Any, root: type[BaseModel]) -> li
 
 def _value_problem(detail: Any, where: str) -> Problem:
     """A refused value: pydantic's reason, the value as given (shortened), and the fix."""
-    kind = detail["type"]
+    kind, where = detail["type"], where or TOP_LEVEL
     message = str(detail["msg"]).removeprefix("Value error, ")
+    context = detail.get("ctx", {})
     if kind == "value_error":
-        return Problem(where or "top level", message)
+        rule = context.get("error")
+        if isinstance(rule, RuleError):
+            return Problem(where, message, kind=rule.kind, values=rule.values)
+        return problem_of("refused", where, message, reason=message)
     given = detail.get("input")
-    shown = "" if isinstance(given, dict | list) else f" (got {shorten(repr(given))})"
+    got = {} if isinstance(given, dict | list) else {"got": shorten(repr(given))}
+    shown = "" if not got else f" (got {got['got']})"
     fix = "correct the value"
-    message = KINDS.get(kind, message)
     if kind == "string_pattern_mismatch":
-        pattern = str(detail.get("ctx", {}).get("pattern", ""))
+        pattern = str(context.get("pattern", ""))
         message, fix = "this is not a valid id or version", PATTERNS.get(pattern, fix)
-    return Problem(where or "top level", message + shown, fix)
+        said = "not_a_version" if pattern == VERSION_PATTERN else "not_an_id"
+        return problem_of(said, where, message + shown, fix, **got)
+    if kind in KINDS:
+        said, message = KINDS[kind]
+        return problem_of(f"should_be_{said}", where, message + shown, fix, **got)
+    if kind in LIMITS:
+        said, limit = LIMITS[kind]
+        values = {"limit": context.get(limit, ""), **got}
+        return problem_of(said, where, message + shown, fix, **values)
+    if kind in ("enum", "literal_error"):
+        choices = ", ".join(re.findall(r"'[^']*'|[^' ,]+(?= or |, |$)", str(context["expected"])))
+        return problem_of("one_of", where, message + shown, fix, choices=choices, **got)
+    return problem_of("refused_value", where, message + shown, fix, reason=message, **got)

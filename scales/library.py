@@ -9,7 +9,7 @@ from pathlib import Path
 from hecht.scales.loader import definition_from_data, is_overlay, overlay_from_data, read_toml
 from hecht.scales.model import ScaleDefinition
 from hecht.scales.overlay import WordingOverlay, apply_overlay, overlay_problems
-from hecht.scales.problems import DefinitionError, Problem
+from hecht.scales.problems import DefinitionError, Problem, problem_of
 from hecht.scales.sources import BUILTIN_DIR, toml_files
 
 
@@ -35,12 +35,25 @@ class Refusal:
     """One reason a file was kept out of the library: the file, where in it, what, the fix."""
 
     path: Path
-    where: str
-    what: str
-    fix: str
+    problem: Problem
+
+    @property
+    def where(self) -> str:
+        """Where in the file (a key path, a line), in English."""
+        return self.problem.where
+
+    @property
+    def what(self) -> str:
+        """What is wrong, in English."""
+        return self.problem.what
+
+    @property
+    def fix(self) -> str:
+        """How to fix it, in English."""
+        return self.problem.fix
 
     def __str__(self) -> str:
-        return f"{self.path}: {Problem(self.where, self.what, self.fix)}"
+        return f"{self.path}: {self.problem}"
 
 
 class UnknownScaleError(KeyError):
@@ -105,9 +118,7 @@ class ScaleLibrary:
     def refusals(self) -> list[Refusal]:
         """Every problem of every refused file, in load order: what a screen lists."""
         return [
-            Refusal(error.path, problem.where, problem.what, problem.fix)
-            for error in self.refused
-            for problem in error.problems
+            Refusal(error.path, problem) for error in self.refused for problem in error.problems
         ]
 
 
@@ -141,10 +152,14 @@ def _add_file(
         raise DefinitionError(
             path,
             [
-                Problem(
+                problem_of(
+                    "version_taken",
                     "version",
                     f"{definition.id} version {definition.version} already comes from {other}",
                     "give your definition a new id, or a higher version",
+                    scale=definition.id,
+                    version=definition.version,
+                    other=other,
                 )
             ],
         )
@@ -180,10 +195,14 @@ def check_overlay(library: ScaleLibrary, overlay: WordingOverlay) -> list[Proble
     if entry is None:
         known = ", ".join(f"{scale} {version}" for scale, version in sorted(library.entries))
         return [
-            Problem(
+            problem_of(
+                "overlay_no_scale",
                 "overlay",
                 f"there is no scale '{overlay.overlay}' version {overlay.version}",
                 f"use one of: {known}",
+                scale=overlay.overlay,
+                version=overlay.version,
+                known=known,
             )
         ]
     return overlay_problems(entry.definition, overlay)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,7 +23,7 @@ from hecht.scales.limits import (
 )
 from hecht.scales.model import ScaleDefinition
 from hecht.scales.overlay import WordingOverlay
-from hecht.scales.problems import DefinitionError, Problem
+from hecht.scales.problems import DefinitionError, Problem, problem_of
 from hecht.scales.validation import check_definition
 
 
@@ -84,22 +85,59 @@ def parse_toml(path: Path, content: bytes) -> dict[str, Any]:
 def _parsed(path: Path, text: str) -> dict[str, Any]:
     deep_line = too_deep_line(text)
     if deep_line is not None:
-        raise DefinitionError(path, [_too_deep(f"line {deep_line}", MAX_BRACKET_DEPTH)])
+        where = f"line {deep_line}"
+        raise DefinitionError(path, [_too_deep(where, MAX_BRACKET_DEPTH, line=deep_line)])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise DefinitionError(path, [_syntax_problem(str(error), text)]) from None
     except ValueError:  # an integer beyond Python's conversion limit (4300 digits)
         long_number = re.search(r"[0-9_]{4000,}", text)
-        where = (
-            "" if long_number is None else f"line {text.count(chr(10), 0, long_number.start()) + 1}"
-        )
-        raise DefinitionError(
-            path, [Problem(where, "a number is too long to read", "write a shorter number")]
-        ) from None
+        line = {} if long_number is None else {"line": text.count("\n", 0, long_number.start()) + 1}
+        where = f"line {line['line']}" if line else ""
+        what, fix = "a number is too long to read", "write a shorter number"
+        raise DefinitionError(path, [problem_of("long_number", where, what, fix, **line)]) from None
     except RecursionError:  # nesting the bracket scan does not see (it only counts brackets)
         raise DefinitionError(path, [_too_deep("", MAX_BRACKET_DEPTH)]) from None
     return data
+
+
+TOML_REASONS = {
+    "Cannot overwrite a value": "overwrite",
+    "Escaped character is not a Unicode scalar value": "bad_escape",
+    "Expected '=' after a key in a key/value pair": "no_equals",
+    "Expected ']' at the end of a table declaration": "table_unclosed",
+    "Expected ']]' at the end of an array declaration": "array_table_unclosed",
+    "Invalid date or datetime": "bad_date",
+    "Invalid hex value": "bad_hex",
+    "Invalid initial character for a key part": "bad_key",
+    "Invalid statement": "bad_statement",
+    "Invalid value": "bad_value",
+    "Unclosed array": "array_unclosed",
+    "Unclosed inline table": "inline_table_unclosed",
+    r"Unescaped '\\' in a string": "backslash",
+    "Unterminated string": "string_unclosed",
+    "Expected newline or end of document after a statement": "line_not_ended",
+    "Expected (?P<detail>.+)": "expected",
+    r"Illegal character '\\n'": "string_line_unclosed",
+    "Found invalid character (?P<detail>.+)": "bad_character",
+    "Illegal character (?P<detail>.+)": "bad_character",
+    "Cannot declare (?P<detail>.+) twice": "declared_twice",
+    "Duplicate inline table key (?P<detail>.+)": "declared_twice",
+    "Cannot mutate immutable namespace (?P<detail>.+)": "closed_table",
+    "Cannot redefine namespace (?P<detail>.+)": "closed_table",
+}
+"""tomllib's reasons (regular expressions), by the kind a problem's ``toml`` value names, so
+they can be said in the user's language; a reason not here is shown as tomllib gives it."""
+
+
+def _toml_reason(message: str) -> dict[str, str]:
+    """The kind of a TOML syntax error's reason, and the key or character it names."""
+    for pattern, kind in TOML_REASONS.items():
+        found = re.fullmatch(pattern, message)
+        if found:
+            return {"toml": kind, **found.groupdict()}
+    return {}
 
 
 def _syntax_problem(message: str, text: str) -> Problem:
@@ -107,18 +145,32 @@ def _syntax_problem(message: str, text: str) -> Problem:
     found = re.search(r" \(at line (\d+), column (\d+)\)$", message)
     if found:
         where = f"line {found[1]}, column {found[2]}"
+        place: dict[str, object] = {"line": found[1], "column": found[2]}
         message = message[: found.start()]
     else:
-        where = f"line {text.count(chr(10)) + 1} (the end of the file)"
+        line = text.count("\n") + 1
+        where = f"line {line} (the end of the file)"
+        place = {"line": line, "end": "yes"}
         message = message.removesuffix(" (at end of document)")
-    return Problem(where, f"not valid TOML: {message}", "fix the TOML syntax there")
+    return problem_of(
+        "toml_syntax",
+        where,
+        f"not valid TOML: {message}",
+        "fix the TOML syntax there",
+        reason=message,
+        **place,
+        **_toml_reason(message),
+    )
 
 
-def _too_deep(where: str, limit: int) -> Problem:
-    return Problem(
+def _too_deep(where: str, limit: int, **line: int) -> Problem:
+    return problem_of(
+        "too_deep",
         where,
         f"tables or arrays are nested more than {limit} levels deep",
         "a definition nests a few levels at most: check the brackets and dotted keys here",
+        limit=limit,
+        **line,
     )
 
 
@@ -136,10 +188,12 @@ def _check_depth(path: Path, data: dict[str, Any]) -> None:
         raise DefinitionError(
             path,
             [
-                Problem(
+                problem_of(
+                    "too_many_values",
                     "",
                     f"the file is too large: more than {MAX_DATA_VALUES} values",
                     "a definition holds a few thousand at most: look for repeated blocks",
+                    limit=MAX_DATA_VALUES,
                 )
             ],
         )
@@ -187,7 +241,12 @@ def load_definition(path: Path, *, strict: bool = True) -> ScaleDefinition:
     data = read_toml(path)
     if is_overlay(data):
         raise DefinitionError(
-            path, [Problem("overlay", "this is a wording overlay, not a scale definition")]
+            path,
+            [
+                problem_of(
+                    "is_overlay", "overlay", "this is a wording overlay, not a scale definition"
+                )
+            ],
         )
     return definition_from_data(path, data, strict=strict)
 
@@ -204,8 +263,8 @@ def overlay_from_data(path: Path, data: dict[str, Any]) -> WordingOverlay:
             "scoring stays in the definition"
         )
         problems = [
-            Problem(problem.where, problem.what, wording_only)
-            if problem.what.startswith("unknown key")
+            replace(problem, fix=wording_only, kind="unknown_key_overlay")
+            if problem.kind.startswith("unknown_key")
             else problem
             for problem in problems
         ]

@@ -10,6 +10,7 @@ from pydantic import Field, StrictInt, model_validator
 
 from hecht.scales import limits
 from hecht.scales.perinatal import ParentRole, Phase
+from hecht.scales.problems import RuleError
 from hecht.scales.text import Label, Text
 from hecht.scales.values import Code, CodeKey, Flag, Identifier, Number, Source, Strict, Version
 
@@ -102,28 +103,39 @@ class NumericRange(Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> NumericRange:
+        bounds = {"min": self.min, "max": self.max, "step": self.step}
         if self.max <= self.min:
-            raise ValueError(
+            raise RuleError(
                 f"max ({self.max:g}) must be greater than min ({self.min:g}) — "
-                "swap them or correct one"
+                "swap them or correct one",
+                "range_reversed",
+                **bounds,
             )
         if self.step < limits.MIN_STEP:
-            raise ValueError(
+            raise RuleError(
                 f"step ({self.step:g}) must be at least {limits.MIN_STEP:g} — "
-                "give the smallest difference a person can mark (1 for a 0–100 line)"
+                "give the smallest difference a person can mark (1 for a 0–100 line)",
+                "step_too_small",
+                least=limits.MIN_STEP,
+                **bounds,
             )
         width = self.max - self.min
         if self.step > width:
-            raise ValueError(
+            raise RuleError(
                 f"step ({self.step:g}) is wider than the range {self.min:g} to {self.max:g} — "
-                "make the step smaller"
+                "make the step smaller",
+                "step_too_wide",
+                **bounds,
             )
         steps = width / self.step
         if abs(steps - round(steps)) > 1e-9:
-            raise ValueError(
+            raise RuleError(
                 f"step ({self.step:g}) does not divide the range {self.min:g} to {self.max:g} "
                 f"into whole steps — choose a step that fits a whole number of times into "
-                f"{width:g}, or move min or max"
+                f"{width:g}, or move min or max",
+                "step_not_whole",
+                width=width,
+                **bounds,
             )
         return self
 
@@ -137,15 +149,20 @@ class OptionSet(Strict):
     @model_validator(mode="after")
     def _one_kind(self) -> OptionSet:
         if (self.options is None) == (self.range is None):
-            raise ValueError("give either 'options' (a list) or 'range' (min, max, step), not both")
+            raise RuleError(
+                "give either 'options' (a list) or 'range' (min, max, step), not both",
+                "options_or_range",
+            )
         if self.options is not None:
             if len(self.options) < 2:
-                raise ValueError("an option set needs at least two options")
+                raise RuleError("an option set needs at least two options", "too_few_options")
             codes = [option.code for option in self.options]
             duplicates = sorted({code for code in codes if codes.count(code) > 1})
             if duplicates:
-                raise ValueError(
-                    f"option code {duplicates[0]} is used twice: give each option its own code"
+                raise RuleError(
+                    f"option code {duplicates[0]} is used twice: give each option its own code",
+                    "code_twice",
+                    code=duplicates[0],
                 )
         return self
 
@@ -186,12 +203,16 @@ class MissingPolicy(Strict):
     def _limit_matches_rule(self) -> MissingPolicy:
         has_limit = self.max_missing is not None or self.min_answered is not None
         if self.rule is MissingRule.INVALID and has_limit:
-            raise ValueError("rule 'invalid' takes no max_missing or min_answered")
+            raise RuleError("rule 'invalid' takes no max_missing or min_answered", "invalid_limit")
         if self.rule is not MissingRule.INVALID:
             if not has_limit:
-                raise ValueError(f"rule '{self.rule}' needs max_missing or min_answered")
+                raise RuleError(
+                    f"rule '{self.rule}' needs max_missing or min_answered",
+                    "no_limit",
+                    rule=self.rule.value,
+                )
             if self.max_missing is not None and self.min_answered is not None:
-                raise ValueError("give max_missing or min_answered, not both")
+                raise RuleError("give max_missing or min_answered, not both", "both_limits")
         return self
 
     def allows(self, answered: int, total: int) -> bool:
@@ -217,7 +238,13 @@ class Band(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Band:
         if self.max < self.min:
-            raise ValueError(f"band '{self.id}': max ({self.max:g}) is below min ({self.min:g})")
+            raise RuleError(
+                f"band '{self.id}': max ({self.max:g}) is below min ({self.min:g})",
+                "band_reversed",
+                band=self.id,
+                min=self.min,
+                max=self.max,
+            )
         return self
 
 
@@ -334,11 +361,17 @@ class Change(Strict):
     def _one_way(self) -> Change:
         from_sd = self.sd is not None or self.reliability is not None
         if from_sd and (self.sd is None or self.reliability is None):
-            raise ValueError("sd and reliability go together: give both, or reliable_change")
+            raise RuleError(
+                "sd and reliability go together: give both, or reliable_change", "sd_alone"
+            )
         if from_sd and self.reliable_change is not None:
-            raise ValueError("give sd and reliability, or a published reliable_change, not both")
+            raise RuleError(
+                "give sd and reliability, or a published reliable_change, not both", "change_twice"
+            )
         if not from_sd and self.reliable_change is None:
-            raise ValueError("give sd and reliability, or a published reliable_change")
+            raise RuleError(
+                "give sd and reliability, or a published reliable_change", "change_missing"
+            )
         return self
 
     @property

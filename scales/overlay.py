@@ -6,7 +6,7 @@ from pydantic import Field
 
 from hecht.scales.limits import MAX_ITEMS, MAX_OPTIONS, MAX_TEXT
 from hecht.scales.model import ScaleDefinition
-from hecht.scales.problems import Problem
+from hecht.scales.problems import Problem, problem_of
 from hecht.scales.text import Text
 from hecht.scales.values import CodeKey, Identifier, Strict, Version
 
@@ -37,16 +37,30 @@ def overlay_problems(definition: ScaleDefinition, overlay: WordingOverlay) -> li
         where = f"items (id '{wording.id}')"
         if wording.id not in known:
             problems.append(
-                Problem(where, f"{definition.id} has no item '{wording.id}'", "use its item ids")
+                problem_of(
+                    "overlay_no_item",
+                    where,
+                    f"{definition.id} has no item '{wording.id}'",
+                    "use its item ids",
+                    scale=definition.id,
+                    item=wording.id,
+                )
             )
             continue
         option_set = definition.option_set(definition.item(wording.id))
         codes = {option.code for option in option_set.options or []}
         for code in wording.options:
             if code not in codes:
-                allowed = ", ".join(str(c) for c in sorted(codes)) or "none (a numeric item)"
+                allowed = ", ".join(str(c) for c in sorted(codes))
                 problems.append(
-                    Problem(f"{where}.options", f"code {code} is not an option", f"use {allowed}")
+                    problem_of(
+                        "overlay_no_option" if allowed else "overlay_numeric_item",
+                        f"{where}.options",
+                        f"code {code} is not an option",
+                        f"use {allowed or 'none (a numeric item)'}",
+                        code=code,
+                        allowed=allowed,
+                    )
                 )
     return problems
 

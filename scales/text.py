@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hecht.scales.limits import MAX_LABEL, MAX_TEXT
+from hecht.scales.problems import RuleError
 
 Language = Literal["nl", "en"]
 LANGUAGES: tuple[Language, ...] = ("nl", "en")
@@ -23,7 +24,7 @@ class Text(BaseModel):
     @model_validator(mode="after")
     def _not_empty(self) -> Text:
         if self.nl is None and self.en is None:
-            raise ValueError("give the text in Dutch (nl) or English (en)")
+            raise RuleError("give the text in Dutch (nl) or English (en)", "no_text")
         return self
 
     def get(self, language: Language) -> str:

@@ -15,7 +15,7 @@ from hecht.scales.model import (
     ScaleDefinition,
     Transform,
 )
-from hecht.scales.problems import Problem
+from hecht.scales.problems import Problem, problem_of
 from hecht.scales.scoring import apply_transform
 
 
@@ -44,7 +44,13 @@ def check_unique_ids(definition: ScaleDefinition) -> list[Problem]:
         "interpretation.critical": [rule.id for rule in definition.interpretation.critical],
     }
     return [
-        Problem(where, f"id '{repeated}' is used twice", "give each one its own id")
+        problem_of(
+            "id_twice",
+            where,
+            f"id '{repeated}' is used twice",
+            "give each one its own id",
+            id=repeated,
+        )
         for where, ids in groups.items()
         for repeated in duplicates(ids)
     ]
@@ -58,7 +64,13 @@ def check_repeated_items(definition: ScaleDefinition) -> list[Problem]:
         for rule in definition.interpretation.critical
     ]
     return [
-        Problem(where, f"item '{repeated}' is listed twice", "name each item once")
+        problem_of(
+            "item_twice",
+            where,
+            f"item '{repeated}' is listed twice",
+            "name each item once",
+            item=repeated,
+        )
         for where, items in lists
         for repeated in duplicates(items)
     ]
@@ -73,10 +85,13 @@ def check_item_references(definition: ScaleDefinition) -> list[Problem]:
         option_set = definition.option_sets.get(item.options)
         if option_set is None:
             problems.append(
-                Problem(
+                problem_of(
+                    "no_option_set",
                     f"{where}.options",
                     f"there is no option set '{item.options}'",
                     f"use one of: {known_sets}",
+                    set=item.options,
+                    known=known_sets,
                 )
             )
             continue
@@ -84,14 +99,22 @@ def check_item_references(definition: ScaleDefinition) -> list[Problem]:
         for code in item.option_text:
             if code not in codes:
                 problems.append(
-                    Problem(
+                    problem_of(
+                        "not_an_option",
                         f"{where}.option_text",
                         f"code {code} is not an option of set '{item.options}'",
                         f"use one of: {', '.join(str(c) for c in sorted(codes))}",
+                        code=code,
+                        set=item.options,
+                        codes=", ".join(str(c) for c in sorted(codes)),
                     )
                 )
     if not definition.scored_items:
-        problems.append(Problem("items", "no item is scored", "set scored = true on the items"))
+        problems.append(
+            problem_of(
+                "none_scored", "items", "no item is scored", "set scored = true on the items"
+            )
+        )
     return problems
 
 
@@ -102,16 +125,19 @@ def check_wording_licence(definition: ScaleDefinition) -> list[Problem]:
     fix = "remove it: licensed wording goes in a wording overlay in the config folder"
     problems: list[Problem] = []
     if definition.instructions is not None:
-        problems.append(Problem("instructions", "a scoring_only scale cannot carry wording", fix))
+        what = "a scoring_only scale cannot carry wording"
+        problems.append(problem_of("wording_not_licensed", "instructions", what, fix))
     for item in definition.items:
         if item.text is not None or item.option_text:
+            what = "a scoring_only scale has no item text"
             problems.append(
-                Problem(f"items (id '{item.id}')", "a scoring_only scale has no item text", fix)
+                problem_of("item_text_not_licensed", f"items (id '{item.id}')", what, fix)
             )
     for name, option_set in definition.option_sets.items():
         if any(option.text is not None for option in option_set.options or []):
+            what = "a scoring_only scale has no option text"
             problems.append(
-                Problem(f"option_sets.{name}", "a scoring_only scale has no option text", fix)
+                problem_of("option_text_not_licensed", f"option_sets.{name}", what, fix)
             )
     return problems
 
@@ -134,11 +160,16 @@ def check_range(
     if abs(declared[0] - possible[0]) < 1e-6 and abs(declared[1] - possible[1]) < 1e-6:
         return []
     return [
-        Problem(
+        problem_of(
+            "range_mismatch",
             where,
             f"says {fmt(declared[0])} to {fmt(declared[1])}, but the item scores give "
             f"{fmt(possible[0])} to {fmt(possible[1])}",
             "correct the range, or the option scores that fall outside it",
+            low=declared[0],
+            high=declared[1],
+            possible_low=possible[0],
+            possible_high=possible[1],
         )
     ]
 
@@ -149,18 +180,25 @@ def check_missing_limit(where: str, policy: MissingPolicy, count: int) -> list[P
         return []
     if policy.max_missing is not None and policy.max_missing >= count:
         return [
-            Problem(
+            problem_of(
+                "all_may_miss",
                 where,
                 f"max_missing {policy.max_missing} allows all {count} items to be missing",
                 f"use at most {count - 1}",
+                limit=policy.max_missing,
+                count=count,
+                most=count - 1,
             )
         ]
     if policy.min_answered is not None and policy.min_answered > count:
         return [
-            Problem(
+            problem_of(
+                "more_answered_than_items",
                 where,
                 f"min_answered {policy.min_answered} is more than the {count} items",
                 f"use at most {count}",
+                limit=policy.min_answered,
+                count=count,
             )
         ]
     return []
@@ -177,36 +215,55 @@ def check_bands(
     first, last = ordered[0], ordered[-1]
     if abs(first.min - declared[0]) > 1e-9:
         problems.append(
-            Problem(
+            problem_of(
+                "lowest_band",
                 where,
                 f"the lowest band '{first.id}' starts at {fmt(first.min)}, the range at "
                 f"{fmt(declared[0])}",
                 f"let '{first.id}' start at {fmt(declared[0])}",
+                band=first.id,
+                at=first.min,
+                range=declared[0],
             )
         )
     if abs(max(band.max for band in ordered) - declared[1]) > 1e-9:
         problems.append(
-            Problem(
+            problem_of(
+                "highest_band",
                 where,
                 f"the highest band '{last.id}' ends at {fmt(last.max)}, the range at "
                 f"{fmt(declared[1])}",
                 f"let '{last.id}' end at {fmt(declared[1])}",
+                band=last.id,
+                at=last.max,
+                range=declared[1],
             )
         )
     for lower, upper in zip(ordered, ordered[1:], strict=False):
         expected = round(lower.max + step, 9)
         pair = f"bands '{lower.id}' ({fmt(lower.min)}–{fmt(lower.max)}) and '{upper.id}' "
         pair += f"({fmt(upper.min)}–{fmt(upper.max)})"
+        facts = {
+            "lower": lower.id,
+            "lower_min": lower.min,
+            "lower_max": lower.max,
+            "upper": upper.id,
+            "upper_min": upper.min,
+            "upper_max": upper.max,
+            "expected": expected,
+            "step": step,
+        }
         if upper.min <= lower.max:
-            problems.append(
-                Problem(where, f"{pair} overlap", f"let '{upper.id}' start at {fmt(expected)}")
-            )
+            fix = f"let '{upper.id}' start at {fmt(expected)}"
+            problems.append(problem_of("bands_overlap", where, f"{pair} overlap", fix, **facts))
         elif upper.min > expected + 1e-9:
             problems.append(
-                Problem(
+                problem_of(
+                    "bands_gap",
                     where,
                     f"{pair} leave a gap: no band covers {fmt(expected)}",
                     f"let '{upper.id}' start at {fmt(expected)} (band_step is {fmt(step)})",
+                    **facts,
                 )
             )
     return problems
@@ -219,7 +276,12 @@ def check_scoring(definition: ScaleDefinition) -> list[Problem]:
     problems: list[Problem] = []
     if not scoring.total and not definition.subscales:
         problems.append(
-            Problem("scoring.total", "there is no total and no subscale", "add subscales")
+            problem_of(
+                "nothing_scored",
+                "scoring.total",
+                "there is no total and no subscale",
+                "add subscales",
+            )
         )
     items = definition.scored_items
     if scoring.total and items:
@@ -233,11 +295,17 @@ def check_scoring(definition: ScaleDefinition) -> list[Problem]:
         scoring.range[0] <= interpretation.cutoff <= scoring.range[1]
     ):
         problems.append(
-            Problem("interpretation.cutoff", "lies outside scoring.range", "correct the cutoff")
+            problem_of(
+                "cutoff_outside",
+                "interpretation.cutoff",
+                "lies outside scoring.range",
+                "correct the cutoff",
+            )
         )
     if interpretation.cutoff_source and interpretation.cutoff is None:
         problems.append(
-            Problem(
+            problem_of(
+                "source_without_cutoff",
                 "interpretation.cutoff_source",
                 "there is no cutoff for this source to explain",
                 "give interpretation.cutoff, or move the text to notes",
@@ -249,10 +317,12 @@ def check_scoring(definition: ScaleDefinition) -> list[Problem]:
         unknown = [item for item in subscale.items if item not in known]
         if unknown:
             problems.append(
-                Problem(
+                problem_of(
+                    "unknown_item",
                     f"{where}.items",
                     f"item '{unknown[0]}' does not exist",
                     "name items by their id in [[items]]",
+                    item=unknown[0],
                 )
             )
             continue
@@ -274,10 +344,12 @@ def check_critical_rules(definition: ScaleDefinition) -> list[Problem]:
     """Critical rules must name existing items."""
     known = {item.id for item in definition.items}
     return [
-        Problem(
+        problem_of(
+            "unknown_item",
             f"interpretation.critical (id '{rule.id}')",
             f"item '{item}' does not exist",
             "name items by their id in [[items]]",
+            item=item,
         )
         for rule in definition.interpretation.critical
         for item in rule.items
@@ -300,10 +372,13 @@ def check_change(definition: ScaleDefinition) -> list[Problem]:
     if not missing:
         return []
     return [
-        Problem(
+        problem_of(
+            "norms_missing",
             "change.cutoff_method",
             f"method {change.cutoff_method.value} needs norms.{missing[0]}",
             f"add [norms.{missing[0]}] with mean and sd, or give interpretation.cutoff",
+            method=change.cutoff_method.value,
+            norms=missing[0],
         )
     ]
 
@@ -315,13 +390,20 @@ def check_direction(definition: ScaleDefinition) -> list[Problem]:
     fix = "give the scale's direction, or leave the total and change out"
     problems = []
     if definition.scoring.total:
-        problems.append(Problem("scoring.total", "a mixed direction has no total to read", fix))
+        what = "a mixed direction has no total to read"
+        problems.append(problem_of("mixed_total", "scoring.total", what, fix))
     if definition.change is not None:
-        problems.append(Problem("change", "a mixed direction has no healthy end to move to", fix))
+        what = "a mixed direction has no healthy end to move to"
+        problems.append(problem_of("mixed_change", "change", what, fix))
     interpretation = definition.interpretation
     if interpretation.cutoff is not None or interpretation.bands:
         problems.append(
-            Problem("interpretation", "a mixed direction has no total to band or cut", fix)
+            problem_of(
+                "mixed_bands",
+                "interpretation",
+                "a mixed direction has no total to band or cut",
+                fix,
+            )
         )
     return problems
 

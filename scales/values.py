@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from hecht.scales import limits
+from hecht.scales.problems import RuleError
 
 
 def _id_from_number(value: object) -> object:
@@ -49,9 +50,12 @@ Source = Annotated[str, Field(max_length=limits.MAX_TEXT)]
 
 def _code_in_range(code: int) -> int:
     if code > limits.MAX_CODE:
-        raise ValueError(
+        raise RuleError(
             f"code {code} is above {limits.MAX_CODE}: codes are typed with one or two keys "
-            f"(0 to {limits.MAX_CODE}); a wider numeric answer uses range = {{ min, max, step }}"
+            f"(0 to {limits.MAX_CODE}); a wider numeric answer uses range = {{ min, max, step }}",
+            "code_too_high",
+            code=code,
+            limit=limits.MAX_CODE,
         )
     return code
 
@@ -60,9 +64,12 @@ def _code_from_key(value: object) -> object:
     """Read a code written as a TOML key (keys are text): ASCII digits only, at most two."""
     if isinstance(value, str):
         if not re.fullmatch(f"[0-9]{{1,{len(str(limits.MAX_CODE))}}}", value):
-            raise ValueError(
+            raise RuleError(
                 f"'{value[:20]}' is not an option code: write 0 to {limits.MAX_CODE} "
-                "with the digits 0-9"
+                "with the digits 0-9",
+                "not_a_code",
+                value=value[:20],
+                limit=limits.MAX_CODE,
             )
         return int(value)
     return value

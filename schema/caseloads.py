@@ -23,6 +23,7 @@ from hecht.schema.services.clients import client_row
 from hecht.schema.tables import CaseloadMember, stored_id
 from hecht.schema.trail.audit import record_client
 from hecht.schema.trail.chain import AuditKind
+from hecht.schema.trail.details import detail_of
 from hecht.schema.versioning import hold_write_lock
 
 POLICY = "hecht_caseload"
@@ -214,7 +215,7 @@ def share_client(*, session: Session, actor: Actor, code: str, role: str) -> boo
     if client.owner_role == role or _membership(session, client.id, role) is not None:
         return False
     session.add(CaseloadMember(client_id=stored_id(client), role_name=role, added_at=actor.now()))
-    record_client(session, actor, AuditKind.CHANGE, client, f"caseload: shared with {role}")
+    record_client(session, actor, AuditKind.CHANGE, client, detail_of("caseload_shared", role=role))
     return True
 
 
@@ -228,7 +229,7 @@ def unshare_client(*, session: Session, actor: Actor, code: str, role: str) -> b
         return False
     session.delete(member)
     record_client(
-        session, actor, AuditKind.CHANGE, client, f"caseload: no longer shared with {role}"
+        session, actor, AuditKind.CHANGE, client, detail_of("caseload_unshared", role=role)
     )
     return True
 

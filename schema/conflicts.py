@@ -15,6 +15,7 @@ from hecht.schema.tables import (
     VersionedRecord,
 )
 from hecht.schema.trail.chain import AuditKind
+from hecht.schema.trail.details import FORMATS, detail_of
 
 BOOKKEEPING = frozenset(
     {"id", "lineage_id", "version", "supersedes_id", "status", "recorded_at", "recorded_by_id",
@@ -22,13 +23,13 @@ BOOKKEEPING = frozenset(
 )  # fmt: skip
 """Columns every version sets anew: not what a correction changed."""
 
-CLIENT_CHANGE = "client: "
+CLIENT_CHANGE = FORMATS["client_change"].removesuffix("{fields}")
 """How the audit event of a client's change begins; the changed fields follow, comma-separated."""
 
 
 def client_change_detail(fields: list[str]) -> str:
     """Return the audit detail of a change to a client's details: which fields, never values."""
-    return CLIENT_CHANGE + ", ".join(sorted(fields))
+    return detail_of("client_change", fields=", ".join(sorted(fields)))
 
 
 def names_by_id(session: Session, ids: set[int | None]) -> dict[int, str]:

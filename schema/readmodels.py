@@ -202,6 +202,13 @@ class AdministrationRead:
     score: ScoreRead | None = None
     alerts: list[AlertRead] = field(default_factory=list)
 
+    def typed_answers(self) -> dict[str, str | None]:
+        """Its answers as a screen shows them: each code as typed, None for an item marked
+        missing (the ``shown`` a screen gives when it writes to a draft others may write to)."""
+        from hecht.scales.answers import code_as_typed
+
+        return {answer.item_id: code_as_typed(answer.code) for answer in self.answers}
+
 
 def read_of(model: type[ReadModel], row: object, **given: Any) -> ReadModel:
     """Return the read model of a stored row: each field from the row's attribute of that name.

@@ -45,6 +45,9 @@ pointed_at
 # Textual's hook signatures, whose arguments a screen may not need
 parameters  # check_action(action, parameters)
 
+# read by Textual from a screen's class: the classes it gets by the terminal's height
+VERTICAL_BREAKPOINTS  # tui/dialogs/form.py: -short draws a form's fields one line high
+
 # observed by the tests: what they measure, not what the product does
 builds  # tests/tui/test_trajectory.py: the chart rebuilds only when its drawing changes
 paused  # tests/tui/test_start_path.py: start-up mode holds the collector

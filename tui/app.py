@@ -146,7 +146,10 @@ class HechtApp(App[int]):
             return
         refused = self.backend.library.refusals()  # loaded now: the first dossier need not wait
         if refused:
-            self.call_from_thread(self._say_refused, [str(refusal) for refusal in refused])
+            from hecht.tui.views.scale_file_text import refusal_text
+
+            said = [refusal_text(refusal, self.messages) for refusal in refused]
+            self.call_from_thread(self._say_refused, said)
         if self.needs_practitioner:
             self.call_from_thread(self._ask_practitioner)
 

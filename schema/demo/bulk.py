@@ -58,6 +58,7 @@ from hecht.schema.trail.chain import (
     chain_head,
     chained_event,
 )
+from hecht.schema.trail.details import detail_of
 from hecht.schema.trail.seals import SEALED, touch
 
 Row = dict[str, Any]
@@ -223,11 +224,13 @@ class BulkStore:
         attendees = [self.client_ids[code] for code in new.attendee_codes]
         visit = self._first_version(new_visit_row(new, attendees, actor, actor.now()))
         for client_id in attendees:
-            self._audit(actor, AuditKind.CREATE, client_id, f"visit {visit['lineage_id']}")
+            detail = detail_of("visit", visit=visit["lineage_id"])
+            self._audit(actor, AuditKind.CREATE, client_id, detail)
         return int(visit["lineage_id"])
 
     def _administration_audit(self, actor: Actor, row: Row, kind: AuditKind) -> None:
-        detail = f"administration {row['lineage_id']} ({row['scale_id']})"
+        lineage, scale = row["lineage_id"], row["scale_id"]
+        detail = detail_of("administration", administration=lineage, scale=scale)
         self._audit(actor, kind, row["client_id"], detail)
 
     def start_administration(self, actor: Actor, new: NewAdministration) -> int:

@@ -34,6 +34,7 @@ from hecht.schema.exchange.files import open_private_text
 from hecht.schema.tables import Administration, Client, Episode, ItemResponse, RecordStatus, Score
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
+from hecht.schema.trail.details import detail_of
 from hecht.schema.versioning import current_rows
 
 
@@ -246,7 +247,7 @@ def export_csv(
         "codebook.csv": _write(folder / "codebook.csv", CODEBOOK_COLUMNS, codebook),
         "items.csv": _write(folder / "items.csv", ITEM_COLUMNS, item_rows(library, scales)),
     }
-    detail = "csv: pseudonymised" if context.pseudonyms.active else "csv: identified"
+    detail = detail_of("csv_pseudonymised" if context.pseudonyms.active else "csv_identified")
     audit.record(session=session, actor=actor, event=AuditKind.EXPORT, detail=detail)
     for client_id in sorted({row.client_id for row in rows}):  # each exported client's own log
         audit.record(

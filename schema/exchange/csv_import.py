@@ -34,6 +34,7 @@ from hecht.schema.services.episodes import episode_running_on
 from hecht.schema.tables import EntryMode
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
+from hecht.schema.trail.details import detail_of
 
 REQUIRED = ("client_code", "scale", "observed_on", "answers")
 OPTIONAL = ("scale_version", "mode")
@@ -331,7 +332,6 @@ def import_paper_records(
         return ImportReport(parsed.read, 0, problems)
     for record in records:
         write_record(session, actor, library, record)
-    audit.record(
-        session=session, actor=actor, event=AuditKind.IMPORT, detail=f"csv: {len(records)} rows"
-    )
+    detail = detail_of("csv_import", count=len(records))
+    audit.record(session=session, actor=actor, event=AuditKind.IMPORT, detail=detail)
     return ImportReport(parsed.read, len(records), [])

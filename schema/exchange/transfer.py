@@ -37,6 +37,7 @@ from hecht.schema.tables import (
 )
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind, event_hash
+from hecht.schema.trail.details import detail_of
 
 FORMAT = "hecht-export"
 FORMAT_VERSION = 1
@@ -80,11 +81,11 @@ def export_document(*, session: Session, actor: Actor) -> dict[str, Any]:
     The export is logged once for the practice and once in every client's own log, so a client
     asking for their log sees it.
     """
-    audit.record(session=session, actor=actor, event=AuditKind.EXPORT, detail="json: all")
+    audit.record(session=session, actor=actor, event=AuditKind.EXPORT, detail=detail_of("json_all"))
     for client in session.execute(select(Client).order_by(col(Client.id))).scalars():
         audit.record(
             session=session, actor=actor, event=AuditKind.EXPORT, client_id=client.id,
-            client_code=client.code, detail="json export",
+            client_code=client.code, detail=detail_of("json_export"),
         )  # fmt: skip
     return {
         "format": FORMAT,
@@ -233,5 +234,5 @@ def import_document(
     if practitioner and practitioner.strip():
         user_id = practitioner_named(session=session, actor=actor, name=practitioner)
         actor = replace(actor, user_id=user_id)
-    audit.record(session=session, actor=actor, event=AuditKind.IMPORT, detail="json: all")
+    audit.record(session=session, actor=actor, event=AuditKind.IMPORT, detail=detail_of("json_all"))
     return counts

@@ -7,12 +7,13 @@ administration is never changed: a correction or retraction is a new version.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time
 
 from sqlmodel import Session, col, select
 
-from hecht.scales.answers import AnswerError, AnswerSheet, check_code, item_score
+from hecht.scales.answers import AnswerError, AnswerSheet, check_code, code_as_typed, item_score
 from hecht.scales.library import ScaleLibrary, UnknownScaleError
 from hecht.scales.model import ScaleDefinition
 from hecht.scales.scoring import ScoreResult, item_scores, score, triggered_alerts
@@ -32,7 +33,7 @@ from hecht.schema.readmodels import (
     stands,
 )
 from hecht.schema.services.clients import client_row
-from hecht.schema.services.episodes import episode_running_on
+from hecht.schema.services.episodes import check_day_in_care, episode_running_on
 from hecht.schema.summaries import refresh_summary
 from hecht.schema.tables import (
     Administration,
@@ -45,6 +46,7 @@ from hecht.schema.tables import (
 )
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
+from hecht.schema.trail.details import detail_of
 from hecht.schema.versioning import (
     for_change,
     history,
@@ -103,9 +105,15 @@ def score_read(stored: Score) -> ScoreRead:
 
 
 def audit_administration(
-    session: Session, actor: Actor, row: Administration, kind: AuditKind, what: str = ""
+    session: Session,
+    actor: Actor,
+    row: Administration,
+    kind: AuditKind,
+    detail: str = "administration",
+    **values: object,
 ) -> None:
-    """Append an audit event about an administration (``what`` says more, e.g. a discard)."""
+    """Append an audit event about an administration; ``detail`` (a kind of
+    ``hecht.schema.trail.details``) and its ``values`` say more, e.g. a discard."""
     client = session.get(Client, row.client_id)
     audit.record(
         session=session,
@@ -113,7 +121,7 @@ def audit_administration(
         event=kind,
         client_id=row.client_id,
         client_code=None if client is None else client.code,
-        detail=f"administration {row.lineage_id} ({row.scale_id}){what and ': ' + what}",
+        detail=detail_of(detail, administration=row.lineage_id, scale=row.scale_id, **values),
     )
 
 
@@ -149,20 +157,33 @@ def new_draft_row(
     )
 
 
+def check_observed_day(
+    *, session: Session, actor: Actor, day: date, episode_lineage_id: int | None
+) -> None:
+    """Check the day a form was filled in before anything is stored for it: the rule of a
+    visit's day (``check_day_in_care``), within the episode it is entered in, if any.
+
+    Raises:
+        InvalidInputError: the day is in the future, or outside the episode.
+    """
+    today = actor.now().date()
+    check_day_in_care(session, day, today, episode_lineage_id, "observed_on")
+
+
 def start_administration(
     *, session: Session, actor: Actor, library: ScaleLibrary, new: NewAdministration
 ) -> AdministrationRead:
-    """Start a draft administration of a scale for one respondent."""
+    """Start a draft administration of a scale for one respondent, observed now, or at noon of
+    ``new.observed_on`` when that is another day (a paper form filled in earlier)."""
     definition = definition_for(library, new.scale_id, new.scale_version)
     client = client_row(session, new.client_code)
     now = actor.now()
     observed = now
     if new.observed_on is not None:
-        if new.observed_on > now.date() + timedelta(days=1):
-            raise InvalidInputError(
-                f"observed_on: {new.observed_on} is more than a day in the future",
-                field="observed_on",
-            )
+        check_observed_day(
+            session=session, actor=actor, day=new.observed_on,
+            episode_lineage_id=new.episode_lineage_id,
+        )  # fmt: skip
         if new.observed_on != now.date():
             observed = datetime.combine(new.observed_on, time(12), tzinfo=now.tzinfo)
     episode = new.episode_lineage_id
@@ -222,6 +243,51 @@ def _sheet(session: Session, administration_id: int) -> AnswerSheet:
         select(ItemResponse).where(ItemResponse.administration_id == administration_id)
     )
     return {response.item_id: response.code for response in responses}
+
+
+def typed_sheet(session: Session, administration_id: int) -> dict[str, str | None]:
+    """A draft's answers as a screen shows them: each code as typed, None for an item marked
+    missing; an item not answered is not there."""
+    return {item: code_as_typed(code) for item, code in _sheet(session, administration_id).items()}
+
+
+_NOT_ANSWERED = object()
+
+
+def refuse_unseen_answers(
+    session: Session,
+    administration_id: int,
+    shown: Mapping[str, str | None],
+    items: Sequence[str],
+    *,
+    completing: bool = False,
+) -> None:
+    """Refuse to write over answers the screen did not show (read under the write lock).
+
+    Two screens (or workstations) may have one draft open: an answer one of them stored is
+    replaced, or completed, only by a screen that showed it. ``shown`` is the draft as the
+    screen shows it (``typed_sheet``'s form), ``items`` the items about to be written, in form
+    order (every item when ``completing``).
+
+    Raises:
+        ConflictError: an item's stored answer differs from the one shown
+            (``answered_elsewhere``; ``answers_changed_elsewhere`` when completing), with the
+            items (``items``) and the draft as stored now (``answers``) in its details.
+    """
+    stored = typed_sheet(session, administration_id)
+    changed = [
+        item for item in items if stored.get(item, _NOT_ANSWERED) != shown.get(item, _NOT_ANSWERED)
+    ]
+    if not changed:
+        return
+    reason = "answers_changed_elsewhere" if completing else "answered_elsewhere"
+    raise ConflictError(
+        f"administration {administration_id}: item {', '.join(changed)} was answered "
+        "meanwhile by another screen; nothing was stored",
+        field="answers",
+        reason=reason,
+        details={"items": ", ".join(changed), "answers": stored},
+    )
 
 
 def _lineage_alerts(session: Session, row: Administration) -> list[Alert]:
@@ -296,12 +362,13 @@ def _withdraw(
         else:
             continue
         session.add(alert)
-        audit_alert(session, actor, alert, f"withdrawn ({why.value})")
+        audit_alert(session, actor, alert, "alert_withdrawn", reason=why.value)
     session.flush()
 
 
-def audit_alert(session: Session, actor: Actor, alert: Alert, what: str) -> None:
-    """Append the audit event of a change to an alert (``what`` happened to it)."""
+def audit_alert(session: Session, actor: Actor, alert: Alert, what: str, **values: object) -> None:
+    """Append the audit event of a change to an alert: ``what`` happened to it (a kind of
+    ``hecht.schema.trail.details``, with its ``values``)."""
     client = session.get(Client, alert.client_id)
     audit.record(
         session=session,
@@ -309,7 +376,7 @@ def audit_alert(session: Session, actor: Actor, alert: Alert, what: str) -> None
         event=AuditKind.CHANGE,
         client_id=alert.client_id,
         client_code=None if client is None else client.code,
-        detail=f"alert {alert.id} {what}",
+        detail=detail_of(what, alert=alert.id, **values),
     )
 
 
@@ -420,6 +487,11 @@ def store_score(
     return stored
 
 
+def draft_read(*, session: Session, administration_id: int) -> AdministrationRead:
+    """A draft as stored now, every answer in it (the review shows what it completes)."""
+    return administration_read(session, _row(session, administration_id))
+
+
 def draft_score(*, session: Session, library: ScaleLibrary, administration_id: int) -> ScoreRead:
     """Score an administration's answers as they stand, without storing anything (the review)."""
     row = _row(session, administration_id)
@@ -428,13 +500,25 @@ def draft_score(*, session: Session, library: ScaleLibrary, administration_id: i
 
 
 def complete_administration(
-    *, session: Session, actor: Actor, library: ScaleLibrary, administration_id: int
+    *,
+    session: Session,
+    actor: Actor,
+    library: ScaleLibrary,
+    administration_id: int,
+    shown: Mapping[str, str | None] | None = None,
 ) -> AdministrationRead:
-    """Complete a draft: unanswered items are stored as missing, and the score is stored."""
+    """Complete a draft: unanswered items are stored as missing, and the score is stored.
+
+    ``shown``: the answers the review showed (``typed_sheet``'s form); a draft whose answers
+    changed since is refused (``refuse_unseen_answers``).
+    """
     row = row_for_change(session, administration_id)
     if row.status != RecordStatus.DRAFT:
         raise ConflictError(f"administration {administration_id} is not a draft", field="status")
     definition = definition_for(library, row.scale_id, row.scale_version)
+    if shown is not None:
+        items = [item.id for item in definition.items]
+        refuse_unseen_answers(session, administration_id, shown, items, completing=True)
     answered = _sheet(session, administration_id)
     for position, item in enumerate(definition.items):
         if item.id not in answered:

@@ -15,6 +15,7 @@ from hecht.schema.services.clients import client_row
 from hecht.schema.tables import Administration, Alert, AlertAction
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
+from hecht.schema.trail.details import detail_of
 from hecht.schema.versioning import hold_write_lock
 
 
@@ -29,7 +30,7 @@ def open_alerts(*, session: Session, actor: Actor, code: str | None = None) -> l
         query = query.where(Alert.client_id == client.id)
     alerts = [alert_read(*found) for found in session.exec(query.order_by(*OLDEST_FIRST))]
     if client is not None:
-        audit.record_client(session, actor, AuditKind.READ, client, "alerts")
+        audit.record_client(session, actor, AuditKind.READ, client, detail_of("alerts"))
     return alerts
 
 
@@ -40,7 +41,7 @@ def client_alerts(*, session: Session, actor: Actor, code: str) -> list[AlertRea
         Alert.client_id == client.id
     )
     alerts = [alert_read(*found) for found in session.exec(query.order_by(*OLDEST_FIRST))]
-    audit.record_client(session, actor, AuditKind.READ, client, "alerts")
+    audit.record_client(session, actor, AuditKind.READ, client, detail_of("alerts"))
     return alerts
 
 
@@ -93,7 +94,7 @@ def acknowledge_alert(
     alert.action_note = note.strip()
     session.add(alert)
     session.flush()
-    audit_alert(session, actor, alert, "acknowledged")
+    audit_alert(session, actor, alert, "alert_acknowledged")
     raised_in = session.get(Administration, alert.administration_id)
     assert raised_in is not None and raised_in.lineage_id is not None
     return alert_read(alert, raised_in.lineage_id)

@@ -30,6 +30,7 @@ from hecht.schema.services.signals import (
     signals_for,
 )
 from hecht.schema.trail.chain import AuditKind, EventFacts, append_event
+from hecht.schema.trail.details import detail_of
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -190,7 +191,7 @@ def caseload_rows(
     """``caseload`` on a plain connection, with the scales' facts instead of the library."""
     with collector_paused():
         rows = _caseload_rows(plain, actor, facts, thresholds)
-    append_event(plain, actor, EventFacts(event=AuditKind.SEARCH, detail="caseload"))
+    append_event(plain, actor, EventFacts(event=AuditKind.SEARCH, detail=detail_of("caseload")))
     return rows
 
 

@@ -14,6 +14,7 @@ from hecht.schema.readmodels import ClientRead, CoupleRead, read_of
 from hecht.schema.tables import Client, Couple, Practitioner, stored_id
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
+from hecht.schema.trail.details import detail_of
 from hecht.schema.trail.seals import touch
 from hecht.schema.versioning import hold_write_lock
 
@@ -118,14 +119,14 @@ def create_client(*, session: Session, actor: Actor, new: NewClient) -> ClientRe
         session.flush()
     except IntegrityError:
         raise code_in_use(new.code, None) from None
-    audit.record_client(session, actor, AuditKind.CREATE, client, "client")
+    audit.record_client(session, actor, AuditKind.CREATE, client, detail_of("client"))
     return client_read(client)
 
 
 def get_client(*, session: Session, actor: Actor, code: str) -> ClientRead:
     """Open a client's details (an audited read)."""
     client = client_row(session, code)
-    audit.record_client(session, actor, AuditKind.READ, client, "client")
+    audit.record_client(session, actor, AuditKind.READ, client, detail_of("client"))
     return client_read(client)
 
 
@@ -136,7 +137,7 @@ def find_clients(*, session: Session, actor: Actor, text: str = "") -> list[Clie
         pattern = f"%{text.strip().lower()}%"
         query = query.where(or_(col(Client.code).ilike(pattern), col(Client.name).ilike(pattern)))
     found = [client_read(client) for client in session.exec(query)]
-    audit.record(session=session, actor=actor, event=AuditKind.SEARCH, detail="clients")
+    audit.record(session=session, actor=actor, event=AuditKind.SEARCH, detail=detail_of("clients"))
     return found
 
 
@@ -228,7 +229,9 @@ def create_couple(
             details={"first": first_code, "second": second_code},
         ) from None
     for client in (first, second):
-        audit.record_client(session, actor, AuditKind.CREATE, client, f"couple {couple.id}")
+        audit.record_client(
+            session, actor, AuditKind.CREATE, client, detail_of("couple", couple=couple.id)
+        )
     assert couple.id is not None
     return CoupleRead(couple.id, client_read(first), client_read(second))
 

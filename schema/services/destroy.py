@@ -26,6 +26,7 @@ from hecht.schema.tables import (
 )
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
+from hecht.schema.trail.details import detail_of
 from hecht.schema.trail.seals import touch
 from hecht.schema.versioning import hold_write_lock
 
@@ -99,7 +100,5 @@ def destroy_client(*, session: Session, actor: Actor, code: str) -> DestroyRepor
     client.destroyed_at = actor.now()
     session.add(client)
     session.flush()
-    audit.record_client(
-        session, actor, AuditKind.DESTROY, client, "dossier destroyed on the client's request"
-    )
+    audit.record_client(session, actor, AuditKind.DESTROY, client, detail_of("destroyed"))
     return DestroyReport(client.code, administrations, visits, episodes)

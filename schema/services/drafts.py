@@ -7,7 +7,7 @@ with its note), so a visit abandoned before anything was typed leaves nothing be
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -22,6 +22,7 @@ from hecht.schema.services.administrations import (
     audit_administration,
     draft_row,
     record_answer,
+    refuse_unseen_answers,
     row_for_change,
     start_administration,
 )
@@ -49,16 +50,19 @@ def store_answers(
     new: NewAdministration | None = None,
     new_visit: NewVisit | None = None,
     mode: EntryMode | None = None,
+    shown: Mapping[str, str | None] | None = None,
 ) -> StoredAnswers:
     """Store answers in one transaction: all of them, or none.
 
     Give ``administration_id`` to add to a draft, or ``new`` to start the draft with these
     answers (and ``new_visit`` to store the visit it belongs to along with it). ``mode`` records
-    how the answers were taken (a paper form typed in at once).
+    how the answers were taken (a paper form typed in at once). ``shown``: the draft's answers
+    as the screen shows them; an item answered meanwhile elsewhere is not written over.
 
     Raises:
         InvalidInputError: no answers, an unknown item or code, or neither draft nor ``new``.
-        ConflictError: the administration is not a draft.
+        ConflictError: the administration is not a draft, or an item to answer was answered
+            meanwhile by another screen (``refuse_unseen_answers``).
     """
     if not answers:
         raise InvalidInputError("answers: give at least one answer", field="answers")
@@ -76,12 +80,16 @@ def store_answers(
         ).id
     else:
         row = row_for_change(session, administration_id)
+        if shown is not None and row.status == RecordStatus.DRAFT:
+            items = [answer.item_id for answer in answers]
+            refuse_unseen_answers(session, administration_id, shown, items)
         if mode is not None and row.status == RecordStatus.DRAFT:
             row.mode = mode.value
             session.add(row)
         # who added to a draft is logged (a colleague resuming it, too); its start is the
         # draft's creation, logged with it; no code or answer goes into the log
-        audit_administration(session, actor, row, AuditKind.CHANGE, answered_items(answers))
+        detail, values = answered_items(answers)
+        audit_administration(session, actor, row, AuditKind.CHANGE, detail, **values)
     raised: list[AlertRead] = []
     for answer in answers:
         raised += record_answer(
@@ -94,11 +102,17 @@ def store_answers(
     return StoredAnswers(administration_read(session, stored), raised, visit)
 
 
-def answered_items(answers: Sequence[GivenAnswer]) -> str:
-    """What the log says of answers stored in a draft: which items, never what was answered."""
+ITEMS_NAMED = 105
+"""The longest list of item ids the log names; a longer one is counted (the detail is short)."""
+
+
+def answered_items(answers: Sequence[GivenAnswer]) -> tuple[str, dict[str, object]]:
+    """What the log says of answers stored in a draft, as a kind of ``hecht.schema.trail.details``
+    and its values: which items, never what was answered."""
     items = ", ".join(answer.item_id for answer in answers)
-    said = f"answered item {items}" if len(answers) == 1 else f"answered items {items}"
-    return said if len(said) <= 120 else f"answered {len(answers)} items"
+    if len(items) > ITEMS_NAMED:
+        return "answered_count", {"count": len(answers)}
+    return ("answered_item" if len(answers) == 1 else "answered_items"), {"items": items}
 
 
 def discard_draft(*, session: Session, actor: Actor, administration_id: int, reason: str) -> None:
@@ -119,4 +133,4 @@ def discard_draft(*, session: Session, actor: Actor, administration_id: int, rea
     row.recorded_by_id = actor.user_id
     session.add(row)
     session.flush()
-    audit_administration(session, actor, row, AuditKind.CHANGE, "draft discarded")
+    audit_administration(session, actor, row, AuditKind.CHANGE, "draft_discarded")

@@ -16,8 +16,10 @@ from hecht.schema.services.clients import client_row, couple_of
 from hecht.schema.tables import Client, Couple, Episode, EpisodeStatus
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
+from hecht.schema.trail.details import detail_of
 from hecht.schema.versioning import (
     current_rows,
+    current_version,
     for_change,
     history,
     hold_write_lock,
@@ -79,6 +81,41 @@ def check_dates(today: date, due_date: date | None, birth_date: date | None) -> 
             )
 
 
+def check_day_in_care(
+    session: Session, day: date, today: date, episode_lineage_id: int | None, field: str
+) -> None:
+    """The one rule for the day something was done in care (a visit held, a form filled in):
+    not after tomorrow (``today`` is the clock's, which may lag the user's by a day), and
+    within its episode, when it belongs to one: not before the episode began, nor after it
+    ended.
+
+    Raises:
+        InvalidInputError: naming ``field``; ``reason`` is ``day_in_future``,
+            ``before_episode`` or ``after_episode``, ``details`` the day and the limit.
+    """
+    if day > today + timedelta(days=1):
+        raise InvalidInputError(
+            f"{field}: {day} is more than a day in the future",
+            field=field, reason="day_in_future", details={"given": day},
+        )  # fmt: skip
+    if episode_lineage_id is None:
+        return
+    episode = current_version(session, Episode, episode_lineage_id)
+    if day < episode.started_on:
+        raise InvalidInputError(
+            f"{field}: {day} is before the episode began ({episode.started_on})",
+            field=field, reason="before_episode",
+            details={"given": day, "limit": episode.started_on},
+        )  # fmt: skip
+    if episode.ended_on is not None and day > episode.ended_on:
+        raise InvalidInputError(
+            f"{field}: {day} is after the episode ended ({episode.ended_on}); "
+            "reopen the episode first",
+            field=field, reason="after_episode",
+            details={"given": day, "limit": episode.ended_on},
+        )  # fmt: skip
+
+
 def episode_clients(session: Session, episode: Episode) -> list[Client]:
     """Return the client, or both partners, an episode is for."""
     if episode.client_id is not None:
@@ -95,7 +132,9 @@ def episode_clients(session: Session, episode: Episode) -> list[Client]:
 
 def _audit(session: Session, actor: Actor, episode: Episode, kind: AuditKind) -> None:
     for client in episode_clients(session, episode):
-        audit.record_client(session, actor, kind, client, f"episode {episode.lineage_id}")
+        audit.record_client(
+            session, actor, kind, client, detail_of("episode", episode=episode.lineage_id)
+        )
 
 
 def new_episode_row(new: NewEpisode, client_id: int | None, actor: Actor, now: datetime) -> Episode:
@@ -262,7 +301,7 @@ def episodes_for_client(*, session: Session, actor: Actor, code: str) -> list[Ep
     if couple is not None:
         condition = or_(condition, col(Episode.couple_id) == couple.id)
     episodes = current_rows(session, Episode, condition)
-    audit.record_client(session, actor, AuditKind.READ, client, "episodes")
+    audit.record_client(session, actor, AuditKind.READ, client, detail_of("episodes"))
     return [episode_read(episode) for episode in sorted(episodes, key=lambda e: e.started_on)]
 
 

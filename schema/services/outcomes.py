@@ -31,6 +31,7 @@ from hecht.schema.tables import (
 )
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
+from hecht.schema.trail.details import detail_of
 from hecht.schema.versioning import only_current
 
 DOMAIN_ORDER = (
@@ -216,7 +217,7 @@ def practice_outcomes(*, session: Session, actor: Actor, library: ScaleLibrary) 
         )
     if not groups or groups[0].split != "all":
         groups.insert(0, OutcomeGroup("all", "all", 0, []))
-    audit.record(session=session, actor=actor, event=AuditKind.REPORT, detail="outcomes")
+    audit.record(session=session, actor=actor, event=AuditKind.REPORT, detail=detail_of("outcomes"))
     return OutcomesReport(actor.now().date(), len(episodes), groups, _caseload_of(session))
 
 

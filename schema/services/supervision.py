@@ -22,6 +22,7 @@ from hecht.schema.services.trajectories import TrajectoryPoint, client_trajector
 from hecht.schema.tables import Alert, Client, Episode, RecordStatus, Visit
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
+from hecht.schema.trail.details import detail_of
 from hecht.schema.versioning import current_rows
 
 
@@ -200,7 +201,7 @@ def supervision_packet(
             summary = _without_name(summary)
         client = session.get(Client, row.client_id)
         assert client is not None  # a client on the caseload is stored (destroyed ones too)
-        detail = "supervision, with names" if names else "supervision, pseudonymised"
+        detail = detail_of("supervision_names" if names else "supervision_pseudonymised")
         audit.record_client(session, actor, AuditKind.REPORT, client, detail)
         summaries.append(summary)
     return summaries

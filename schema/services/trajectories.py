@@ -16,6 +16,7 @@ from hecht.schema.services.episodes import episodes_for_client
 from hecht.schema.tables import Administration, Client, RecordStatus, Score, Visit, stored_id
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
+from hecht.schema.trail.details import detail_of
 from hecht.schema.versioning import current_rows, only_current
 
 
@@ -73,7 +74,7 @@ def client_trajectory(
 ) -> list[TrajectoryPoint]:
     """Return a client's completed scores over time, one scale or all (an audited read)."""
     client = client_row(session, code)
-    audit.record_client(session, actor, AuditKind.READ, client, "trajectory")
+    audit.record_client(session, actor, AuditKind.READ, client, detail_of("trajectory"))
     return _points(session, [stored_id(client)], scale_id)
 
 
@@ -88,7 +89,7 @@ def couple_trajectory(
     """Return both partners' completed scores on one timeline (an audited read of both)."""
     clients: list[Client] = [client_row(session, first_code), client_row(session, second_code)]
     for client in clients:
-        audit.record_client(session, actor, AuditKind.READ, client, "trajectory")
+        audit.record_client(session, actor, AuditKind.READ, client, detail_of("trajectory"))
     return _points(session, [stored_id(client) for client in clients], scale_id)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -12,10 +12,11 @@ from hecht.schema.errors import ConflictError, InvalidInputError
 from hecht.schema.inputs import NewVisit
 from hecht.schema.readmodels import VisitRead, read_of
 from hecht.schema.services.clients import client_row
-from hecht.schema.services.episodes import episode_clients
+from hecht.schema.services.episodes import check_day_in_care, episode_clients
 from hecht.schema.tables import Administration, Client, Episode, RecordStatus, Visit, stored_id
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
+from hecht.schema.trail.details import detail_of
 from hecht.schema.versioning import (
     current_rows,
     current_version,
@@ -47,7 +48,7 @@ def _audit(session: Session, actor: Actor, visit: Visit, kind: AuditKind) -> Non
             event=kind,
             client_id=client_id,
             client_code=None if client is None else client.code,
-            detail=f"visit {visit.lineage_id}",
+            detail=detail_of("visit", visit=visit.lineage_id),
         )
 
 
@@ -87,22 +88,9 @@ def check_visit(*, session: Session, actor: Actor, new: NewVisit) -> list[Client
         InvalidInputError: the date is in the future or outside the episode, or an attendee is
             not one of the episode's clients.
     """
-    if new.visit_date > actor.now().date() + timedelta(days=1):
-        raise InvalidInputError(
-            f"visit_date: {new.visit_date} is more than a day in the future", field="visit_date"
-        )
+    today = actor.now().date()
+    check_day_in_care(session, new.visit_date, today, new.episode_lineage_id, "visit_date")
     episode = current_version(session, Episode, new.episode_lineage_id)
-    if new.visit_date < episode.started_on:
-        raise InvalidInputError(
-            f"visit_date: {new.visit_date} is before the episode began ({episode.started_on})",
-            field="visit_date",
-        )
-    if episode.ended_on is not None and new.visit_date > episode.ended_on:
-        raise InvalidInputError(
-            f"visit_date: {new.visit_date} is after the episode ended ({episode.ended_on}); "
-            "reopen the episode first",
-            field="visit_date",
-        )
     members = {client.id for client in episode_clients(session, episode)}
     attendees = [client_row(session, code) for code in new.attendee_codes]
     strangers = [client.code for client in attendees if client.id not in members]
@@ -185,7 +173,7 @@ def visits_in_episode(
     visits = current_rows(session, Visit, Visit.episode_lineage_id == episode_lineage_id)
     for client in episode_clients(session, episode):
         audit.record_client(
-            session, actor, AuditKind.READ, client, f"visits of episode {episode_lineage_id}"
+            session, actor, AuditKind.READ, client, detail_of("visits", episode=episode_lineage_id)
         )
     return [visit_read(visit) for visit in sorted(visits, key=lambda v: (v.visit_date, v.id))]
 

@@ -82,8 +82,8 @@ async def test_an_exit_while_a_completion_is_being_stored_ends_without_a_crash(p
     app = make_app(practice, Messages("en"), Config(practitioner="Test Practitioner"))
     complete = app.backend.complete
 
-    def complete_as_the_signal_arrives(administration_id: int):
-        done = complete(administration_id)
+    def complete_as_the_signal_arrives(administration_id: int, shown=None):
+        done = complete(administration_id, shown)
         app.call_from_thread(app.exit)  # what SIGTERM or SIGHUP asks at this moment
         return done
 

@@ -109,6 +109,44 @@ def test_an_observation_date_in_the_future_is_refused(engine, actor, library, dr
             Practice(session, actor, library).draft("A1", "who5", {}, on=date(2026, 12, 24))
 
 
+@pytest.mark.parametrize(
+    ("day", "reason"),
+    [
+        pytest.param(date(2026, 11, 26), "day_in_future", id="in-the-future"),
+        pytest.param(date(2026, 10, 31), "before_episode", id="before-the-episode-began"),
+    ],
+)
+def test_a_form_dated_in_the_future_or_before_its_episode_began_is_refused_as_a_visit_is(
+    engine, actor, library, day, reason
+):
+    with unit_of_work(engine) as session:
+        practice = Practice(session, actor, library)
+        episode = practice.episode(practice.client("A1"), date(2026, 11, 1))
+    refusals = []
+    for record in (
+        lambda p: p.draft("A1", "who5", {"1": "3"}, on=day, episode=episode),
+        lambda p: p.visit(episode, ["A1"], day),
+    ):
+        with pytest.raises(InvalidInputError) as refused:
+            with unit_of_work(engine) as session:
+                record(Practice(session, actor, library))
+        refusals.append((refused.value.field, refused.value.reason))
+    assert refusals == [("observed_on", reason), ("visit_date", reason)]
+
+
+def test_a_paper_form_dated_earlier_is_observed_on_its_day_and_entered_now(engine, actor, library):
+    with unit_of_work(engine) as session:
+        practice = Practice(session, actor, library)
+        episode = practice.episode(practice.client("A1"), date(2026, 11, 1))
+        draft = practice.draft("A1", "who5", {"1": "3"}, on=date(2026, 11, 20), episode=episode)
+    now = actor.now()
+    assert (draft.observed_at.date(), draft.entered_at, draft.recorded_at) == (
+        date(2026, 11, 20),
+        now,
+        now,
+    )
+
+
 def test_completing_scores_the_answers_and_marks_unanswered_items_missing(
     engine, actor, library, draft
 ):

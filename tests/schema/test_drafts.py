@@ -162,3 +162,63 @@ def test_answers_added_to_a_draft_are_logged_under_who_added_them_without_what_w
         ("change", "A1", colleague, f"administration {lineage} (who5): answered items 3, 4"),
     ]
     assert not any("weg" in (e.detail or "") for e in logged)
+
+
+def answer_on(engine, actor, library, draft_id, shown, *given):
+    """Store answers from a screen that shows the draft as ``shown``."""
+    with unit_of_work(engine) as session:
+        return store_answers(
+            session=session, actor=actor, library=library, answers=list(given),
+            administration_id=draft_id, shown=shown,
+        )  # fmt: skip
+
+
+def stored_sheet(engine, draft_id) -> dict[str, str | None]:
+    with unit_of_work(engine) as session:
+        return adm.typed_sheet(session, draft_id)
+
+
+def test_an_answer_given_meanwhile_on_another_screen_is_not_written_over_unseen(
+    engine, actor, library, episode
+):
+    with unit_of_work(engine) as session:
+        draft = first_who5_answer(session, actor, library).draft.id  # item 1: 2
+    # screen A, which typed item 1, answers item 2; screen B opened the draft before A's answer
+    answer_on(engine, actor, library, draft, {"1": "2"}, GivenAnswer("2", "4"))
+    with pytest.raises(ConflictError) as refused:
+        answer_on(engine, actor, library, draft, {"1": "2"}, GivenAnswer("2", "1"))
+    assert (refused.value.reason, refused.value.details["items"]) == ("answered_elsewhere", "2")
+    assert refused.value.details["answers"] == {"1": "2", "2": "4"}  # the screen shows these now
+    assert stored_sheet(engine, draft) == {"1": "2", "2": "4"}
+    # shown the answer now, B replaces it on purpose; an item no one answered is B's to answer
+    answer_on(engine, actor, library, draft, {"1": "2", "2": "4"}, GivenAnswer("2", "1"))
+    answer_on(engine, actor, library, draft, {"1": "2"}, GivenAnswer("3", None, "weg"))
+    assert stored_sheet(engine, draft) == {"1": "2", "2": "1", "3": None}
+    answer_on(engine, actor, library, draft, {"3": None}, GivenAnswer("3", "5"))  # missing seen
+    assert stored_sheet(engine, draft)["3"] == "5"
+
+
+def test_a_review_completes_only_the_answers_it_showed(engine, actor, library, episode):
+    with unit_of_work(engine) as session:
+        draft = first_who5_answer(session, actor, library).draft.id
+    reviewed = {"1": "2"}
+    answer_on(engine, actor, library, draft, reviewed, GivenAnswer("4", "0"))  # another screen
+    with pytest.raises(ConflictError) as refused, unit_of_work(engine) as session:
+        adm.complete_administration(
+            session=session, actor=actor, library=library, administration_id=draft, shown=reviewed
+        )
+    assert (refused.value.reason, refused.value.details["items"]) == (
+        "answers_changed_elsewhere",
+        "4",
+    )
+    with unit_of_work(engine) as session:  # the review read again: what it shows now
+        shown = adm.draft_read(session=session, administration_id=draft)
+    assert shown.status == "draft"
+    now = {answer.item_id: answer.code for answer in shown.answers}
+    assert now == {"1": 2, "4": 0}
+    with unit_of_work(engine) as session:
+        done = adm.complete_administration(
+            session=session, actor=actor, library=library, administration_id=draft,
+            shown={"1": "2", "4": "0"},
+        )  # fmt: skip
+    assert done.status == "complete"

@@ -56,6 +56,10 @@ KEYS = {
 }
 """Special keys as an xterm sends them; ``C-x`` for Ctrl+x; anything else is typed as text."""
 
+WINDOW_SIZED = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+"""The environment tmux starts programs in: pytest-xdist's workers hold COLUMNS=80 and LINES=24,
+which a program would take for its size whatever the window's (Textual does)."""
+
 _counter = itertools.count()
 
 
@@ -86,7 +90,7 @@ class Terminal:
         assert TMUX is not None
         return subprocess.run(
             [TMUX, "-L", self.server, "-f", "/dev/null", *arguments],
-            capture_output=True, text=True, check=check,
+            capture_output=True, text=True, check=check, env=WINDOW_SIZED,
         )  # fmt: skip
 
     def start(self, *arguments: str, program: str | None = None) -> None:
@@ -170,6 +174,45 @@ class Terminal:
         self._tmux("kill-server", check=False)
 
 
+class Started:
+    """The terminals a test started on practice files, each closed after it (``close_all``)."""
+
+    def __init__(self) -> None:
+        self.terminals: list[Terminal] = []
+
+    def on(self, shown: Terminal, database: Path) -> Terminal:
+        """Start ``hecht --db DATABASE`` in ``shown``, to be closed with the others."""
+        self.terminals.append(shown)
+        shown.start("--db", str(database))
+        return shown
+
+    def close_all(self) -> None:
+        """Stop every terminal the test started."""
+        for shown in self.terminals:
+            shown.close()
+
+
+def practitioner_env(folder: Path, language: str = "en") -> dict[str, str]:
+    """What ``hecht`` runs with: a practitioner named in a config folder of its own in
+    ``folder``, its own cache and data folders, and ``language``."""
+    config = folder / "config"
+    config.mkdir(exist_ok=True)
+    (config / "config.toml").write_text('practitioner = "Test Psycholoog"\n', encoding="utf-8")
+    return {
+        "HECHT_CONFIG": str(config),
+        "HECHT_CACHE": str(folder / "cache"),
+        "HECHT_LANG": language,
+        "XDG_DATA_HOME": str(folder / "data"),
+    }
+
+
+def field_shows(screen: str, value: str) -> bool:
+    """Whether an input on ``screen`` (in a dialog's frame or not, bordered or compact) holds
+    exactly ``value``: a label that mentions it does not count."""
+    parts = (part for line in screen.splitlines() for part in line.split("│"))
+    return any(part.strip(" ▊▎") == value for part in parts)
+
+
 def zombie_status(pid: int) -> int | None:
     """The exit status of a process that ended but was not reaped yet; None for any other."""
     try:
@@ -183,9 +226,14 @@ def zombie_status(pid: int) -> int | None:
 
 
 def eventually(check: Callable[[], bool], what: str, timeout: float = 30) -> None:
-    """Wait until ``check()`` holds (e.g. a row is stored); fail loudly when it never does."""
-    deadline = time.monotonic() + timeout
+    """Wait until ``check()`` holds (e.g. a row is stored); fail loudly when it never does.
+
+    Asked again at growing intervals: a check that reads the database takes its write lock
+    (a unit of work), which the program under test then waits for.
+    """
+    deadline, pause = time.monotonic() + timeout, 0.02
     while not check():
         if time.monotonic() > deadline:
             raise AssertionError(f"{what}: not so after {timeout} s")
-        time.sleep(0.05)
+        time.sleep(pause)
+        pause = min(pause * 1.5, 0.25)

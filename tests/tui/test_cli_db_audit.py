@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 import sys
 
 import pytest
@@ -14,7 +16,10 @@ from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.exchange.fhir.terms import PracticeUris
 from hecht.schema.identity import practice_uuid
+from hecht.schema.trail.details import FORMATS, detail_of, read_detail
 from hecht.tui.cli.main import main
+from hecht.tui.i18n import Messages
+from hecht.tui.views.audit_text import detail_text
 from tests.schema.conftest import Practice
 
 pytestmark = pytest.mark.usefixtures("named_practitioner")
@@ -100,6 +105,79 @@ def test_a_clients_access_log_lists_each_access_and_logs_its_own_printing(capsys
     assert events[0] == "create"
     assert events[-1] == "print"
     assert "Anna" not in out
+
+
+@pytest.fixture
+def busy_db(db) -> str:
+    """The practice of ``db``, with A1's details changed and a draft answered, then discarded:
+    events whose detail says more than a record kind."""
+    from hecht.schema.inputs import ClientChanges, GivenAnswer, NewAdministration
+    from hecht.schema.services.clients import change_client
+    from hecht.schema.services.drafts import discard_draft, store_answers
+
+    engine = open_database(f"sqlite:///{db}")
+    actor = Actor(user_id=None, access_point="test")
+    with unit_of_work(engine) as session:
+        change_client(session=session, actor=actor, code="A1", changes=ClientChanges(name="Bea"))
+        answers = {"session": session, "actor": actor, "library": load_library(None)}
+        draft = store_answers(
+            **answers, answers=[GivenAnswer("1", "2")],
+            new=NewAdministration(client_code="A1", scale_id="who5"),
+        ).draft  # fmt: skip
+        store_answers(
+            **answers, answers=[GivenAnswer("2", "1"), GivenAnswer("3", "1")],
+            administration_id=draft.id,
+        )  # fmt: skip
+        discard_draft(session=session, actor=actor, administration_id=draft.id, reason="x")
+    engine.dispose()
+    return db
+
+
+def test_a_clients_access_log_is_said_in_dutch_and_its_stored_details_stay_as_written(
+    capsys, busy_db, tmp_path
+):
+    assert main(["--db", busy_db, "export", "--format", "csv", "--out", str(tmp_path / "s")]) == 0
+    capsys.readouterr()
+    code, out, _ = run(capsys, "--lang", "nl", "--db", busy_db, "audit", "log", "A1")
+    assert code == 0
+    lines = [" ".join(line.split()) for line in out.splitlines()]  # columns padded alike
+    for said in (
+        "aanmaak gelukt gebruiker — test cliëntgegevens",
+        "wijziging gelukt gebruiker — test cliëntgegevens: naam",
+        "wijziging gelukt gebruiker — test afname 2 (who5): items 2, 3 beantwoord",
+        "wijziging gelukt gebruiker — test afname 2 (who5): concept weggegooid",
+        "wijziging gelukt gebruiker — test afname 1 (who5)",
+        "export gelukt gebruiker Test Practitioner",
+        "afdruk gelukt gebruiker Test Practitioner",
+    ):
+        assert any(said in line for line in lines), (said, lines)
+    assert lines[-1].endswith("toegangslogboek") and "csv: herleidbaar" in out
+    for english in ("create", "change", "success", "client", "answered", "administration",
+                    "discarded", "identified", "access log"):  # fmt: skip
+        assert english not in out, (english, out)
+    assert "Anna" not in out and "Bea" not in out  # which fields changed, never their values
+    with sqlite3.connect(busy_db) as connection:
+        stored = {detail for (detail,) in connection.execute("SELECT detail FROM auditevent")}
+    assert {"client: name", "administration 2 (who5): answered items 2, 3",
+            "administration 2 (who5): draft discarded", "csv: identified",
+            "access log"} <= stored  # fmt: skip
+
+
+SAMPLE = {"fields": "name, role", "items": "1, 2a", "reason": "answer_changed", "scale": "who5",
+          "role": "hecht_mira"}  # fmt: skip
+"""A value for each placeholder of the details; ids and counts are 12."""
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_every_detail_hecht_writes_reads_back_as_its_kind_and_is_said_in_both_languages(kind):
+    names = re.findall(r"\{(\w+)\}", FORMATS[kind])
+    written = detail_of(kind, **{name: SAMPLE.get(name, 12) for name in names})
+    assert read_detail(written) == (kind, {name: str(SAMPLE.get(name, 12)) for name in names})
+    assert detail_text(written, Messages("en")) and detail_text(written, Messages("nl"))
+
+
+def test_a_detail_of_no_known_form_is_shown_as_stored():
+    assert detail_text("something older", Messages("nl")) == "something older"
 
 
 def test_an_unknown_client_gets_one_line_and_exit_2(capsys, db):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import hecht.scales
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.exchange.fhir import terms
 from hecht.tui.cli.main import main
@@ -168,6 +169,38 @@ def test_every_bad_resource_is_named_and_nothing_is_written(
     assert not any("entry 1 " in line or "entry 7 " in line for line in lines)
     assert "nothing was imported" in lines[-1]
     assert totals(Path(report_db)) == before
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", "item 1: 150 is outside the range; allowed: 0 to 100 in steps of 0.5"),
+        ("nl", "item 1: 150 valt buiten het bereik; toegestaan: 0 tot 100 in stappen van 0,5"),
+    ],
+)
+def test_an_answer_outside_a_numeric_range_is_named_in_the_users_language(
+    capsys, report_db, frozen_commands, isolated_config, tmp_path, language, words
+):
+    """The FOBS, as a practice's own scale measured in half millimetres: the refused answer is
+    named with its file, response and item, and the range is written as the language writes it."""
+    fobs = (Path(hecht.scales.__file__).parent / "definitions" / "fobs.toml").read_text()
+    half_steps = fobs.replace('"fobs"', '"fobs_half"', 1).replace("step = 1 }", "step = 0.5 }")
+    (isolated_config / "scales").mkdir()
+    (isolated_config / "scales" / "fobs_half.toml").write_text(half_steps)
+    answers = [{"valueInteger": 150}, {"valueDecimal": 49.5}]
+    response = phq9_response(
+        client_system(report_db), id="line",
+        questionnaire=terms.questionnaire_url("fobs_half") + "|1",
+        item=[{"linkId": str(n), "answer": [a]} for n, a in enumerate(answers, start=1)],
+    )  # fmt: skip
+    source = tmp_path / "fobs.json"
+    source.write_text(json.dumps(response))
+    code, out, _ = run(capsys, "--lang", language, "--db", report_db, "import", "--format", "fhir",
+                       str(source))  # fmt: skip
+    where = {"en": "entry", "nl": "onderdeel"}[language] + " 1 (QuestionnaireResponse line)"
+    assert code == 2
+    assert out.splitlines()[0] == f"{source}: {where}: {words}", out
+    assert len(out.splitlines()) == 2, out  # 49.5 lies on a step: only 150 is refused
 
 
 @pytest.mark.parametrize(

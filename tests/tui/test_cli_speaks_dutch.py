@@ -3,9 +3,9 @@ is said in the user's language, and so are the licence and alert level of a scal
 
 Each case gives the English and the Dutch sentence; under ``--lang nl`` the English one must not
 appear. The sentences come from the catalogues: the lower layers report a kind and its values.
-Left in English on purpose: a problem of a definition's content (its TOML syntax, its keys and
-values), which only the one who writes a scale file meets, in the terms of the file format, and
-the ``--json`` output, which programs read.
+A problem of a definition's content (its TOML syntax, its keys and values) is said in the user's
+language too, with the keys, ids and values quoted as the file writes them. Left in English on
+purpose: the ``--json`` output, which programs read.
 """
 
 from __future__ import annotations
@@ -274,16 +274,42 @@ def test_a_local_scale_file_not_loaded_is_named_in_dutch(capsys, isolated_config
     assert "the file is empty" not in out
 
 
-def test_a_problem_in_a_definitions_content_stays_in_the_english_of_the_file_format(
-    capsys, tmp_path
+CONTENT_PROBLEMS = {
+    "a gap between bands": (
+        ("min = 3, max = 6", "min = 4, max = 6"),
+        "interpretation.bands: bands 'ok' (0–2) and 'poor' (4–6) leave a gap: no band covers 3 "
+        "— let 'poor' start at 3 (band_step is 1)",
+        "interpretation.bands: tussen categorieën 'ok' (0–2) en 'poor' (4–6) zit een gat: geen "
+        "categorie dekt 3 — laat 'poor' bij 3 beginnen (band_step is 1)",
+    ),
+    "a TOML syntax error": (
+        ('short_name = "SLAAP-3"', 'short_name = "SLAAP-3'),
+        "line 4, column 22: not valid TOML: a string is not closed before the end of the line "
+        "— fix the TOML syntax there",
+        "regel 4, kolom 22: geen geldige TOML: een tekst is niet afgesloten vóór het einde van de "
+        "regel — herstel de TOML-schrijfwijze daar",
+    ),
+    "an unknown key": (
+        ("\nreverse = true", "\nreversed = true"),
+        "items #3 (id '3'): unknown key 'reversed' — remove it or correct its spelling",
+        "items #3 (id '3'): onbekende sleutel 'reversed' — verwijder hem of verbeter de spelling",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("case", CONTENT_PROBLEMS)
+def test_a_problem_in_a_definitions_content_is_said_in_the_users_language(
+    capsys, tmp_path, case, language
 ):
+    (old, new), *sentences = CONTENT_PROBLEMS[case]
     broken = tmp_path / "broken.toml"
     good = (DATA / "practice_scale.toml").read_text()
-    broken.write_text(good.replace("min = 3, max = 6", "min = 4, max = 6"))
-    code, out = run(capsys, "--lang", "nl", "scales", "validate", str(broken))
+    assert old in good
+    broken.write_text(good.replace(old, new, 1))
+    code, out = run(capsys, "--lang", language, "scales", "validate", str(broken))
     assert code == 2
-    assert f"{broken}: interpretation.bands: bands 'ok' (0–2) and 'poor' (4–6) leave a gap" in out
-    assert "1 van 1 bestand ongeldig" in out
+    said_in(language, (f"{broken}: {sentences[0]}", f"{broken}: {sentences[1]}"), out)
 
 
 def test_validate_json_says_the_same_in_every_language(capsys, tmp_path):

@@ -3,7 +3,7 @@ server), keys sent in bursts; the database is checked through the services."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewClient, NewEpisode
 from hecht.schema.services import administrations, alerts, clients, episodes
 from hecht.schema.services.trajectories import client_trajectory
+from hecht.tui.views.formatting import formatter
 
 from .terminal import TMUX, Terminal
 
@@ -22,12 +23,15 @@ ACTOR = Actor(user_id=None, access_point="test")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
 
 
+EPISODE_BEGAN = date(2026, 11, 1)
+
+
 def one_client(url: str) -> None:
     """A1, in an episode since 1 November 2026."""
     engine = open_database(url)
     with unit_of_work(engine) as session:
         clients.create_client(session=session, actor=ACTOR, new=NewClient(code="A1"))
-        new = NewEpisode(client_code="A1", started_on=date(2026, 11, 1))
+        new = NewEpisode(client_code="A1", started_on=EPISODE_BEGAN)
         episodes.open_episode(session=session, actor=ACTOR, new=new)
     engine.dispose()
 
@@ -81,6 +85,26 @@ def test_a_who5_keyed_in_a_burst_is_stored_and_completed(terminal, practice):
     assert (point.scale_id, point.valid, drafts) == ("who5", False, [])  # one item missing
 
 
+def test_a_paper_form_keyed_in_later_is_stored_on_the_day_date_names_and_said_before_it(
+    isolated_config, practice, tmp_path
+):
+    filled_in = max(EPISODE_BEGAN, date.today() - timedelta(days=3))
+    terminal = enter_terminal(isolated_config, practice, tmp_path, "nl", (80, 24))
+    try:
+        terminal.start("enter", "A1", "who5", "--date", filled_in.strftime("%d-%m-%Y"))
+        shown = terminal.wait_for("WHO-5 1/5")
+        terminal.burst("5", "Enter", "4", "Enter", "3", "Enter", "3", "Enter", "2", "Enter")
+        terminal.wait_for("Afronden en deze score opslaan? (J/n)")
+        terminal.burst("j")
+        assert terminal.exit_status() == 0
+    finally:
+        terminal.close()
+    assert f"Ingevuld op {formatter('nl').date(filled_in)}." in shown
+    (point,), drafts, _ = stored(practice)
+    assert (point.scale_id, point.total, drafts) == ("who5", 68, [])
+    assert point.observed_at.astimezone().date() == filled_in
+
+
 def test_in_dutch_the_yes_no_question_is_answered_with_j_for_ja(
     isolated_config, practice, tmp_path
 ):
@@ -101,7 +125,18 @@ def test_in_dutch_the_yes_no_question_is_answered_with_j_for_ja(
     assert (point.scale_id, point.valid, point.total, drafts) == ("who5", True, 68, [])
 
 
-@pytest.mark.parametrize("scale", [entry.definition.id for entry in load_library(None).latest()])
+EVERYDAY_SCALES = ("who5", "fobs", "maas")
+"""One of each kind of first question (options, a number range, a scale written for one parent)
+in the everyday suite; the sweep over the whole library runs in the long group."""
+
+
+@pytest.mark.parametrize(
+    "scale",
+    [
+        pytest.param(scale, marks=() if scale in EVERYDAY_SCALES else pytest.mark.long)
+        for scale in (entry.definition.id for entry in load_library(None).latest())
+    ],
+)
 def test_every_scale_opens_and_stopping_before_an_answer_stores_nothing(terminal, practice, scale):
     items = len(load_library(None).get(scale).items)
     terminal.start("enter", "A1", scale)

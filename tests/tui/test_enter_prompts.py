@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -17,6 +17,7 @@ from hecht.tui.cli.errors import UsageError
 from hecht.tui.cli.invocation import Invocation
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
+from hecht.tui.views.formatting import formatter
 from tests.schema.conftest import Practice
 
 ACTOR = Actor(user_id=None, access_point="test")
@@ -101,6 +102,62 @@ def test_a_scale_written_for_the_other_parent_is_said_before_its_first_item(db):
         "right (c in the dossier corrects the role)."
     )
     assert prompts.shown[1].startswith("MAAS 1/19")
+
+
+EARLIER = max(date(2026, 11, 1), date.today() - timedelta(days=3))
+"""A day in A1's episode, before today: the day a paper form was filled in."""
+
+
+@pytest.mark.parametrize(
+    ("typed", "english", "dutch"),
+    [
+        pytest.param(
+            "5/12",
+            "hecht: --date 5/12: write the date as YYYY-MM-DD (or DD-MM-YYYY)",
+            "hecht: --date 5/12: schrijf de datum als DD-MM-JJJJ (of JJJJ-MM-DD)",
+            id="not-a-date",
+        ),
+        pytest.param(
+            "2026-02-30",
+            "hecht: --date 2026-02-30: 2026-02-30 is not a day of the calendar",
+            "hecht: --date 2026-02-30: 2026-02-30 is geen dag van de kalender",
+            id="no-such-day",
+        ),
+        pytest.param(
+            "2099-01-01",
+            "hecht: --date 2099-01-01: a form cannot have been filled in after today",
+            "hecht: --date 2099-01-01: een formulier kan niet na vandaag zijn ingevuld",
+            id="in-the-future",
+        ),
+        pytest.param(
+            "31-10-2026",
+            "hecht: date filled in: 31 Oct 2026 is before the episode began (1 Nov 2026)",
+            "hecht: datum van invullen: 31-10-2026 ligt vóór het begin van het traject",
+            id="before-the-episode-began",
+        ),
+    ],
+)
+def test_a_date_no_form_of_the_client_can_have_is_refused_before_any_question_with_exit_2(
+    db, capsys, isolated_config, typed, english, dutch
+):
+    from hecht.tui.cli.main import main
+
+    (isolated_config / "config.toml").write_text('practitioner = "Anna de Vries"\n')
+    for language, said in (("en", english), ("nl", dutch)):
+        code = main(["--lang", language, "--db", db, "enter", "A1", "who5", "--date", typed])
+        assert code == 2 and said in capsys.readouterr().err
+    assert state(db) == ([], [], [])
+
+
+def test_a_draft_resumed_with_a_date_keeps_the_day_it_was_filled_in_and_says_so(db):
+    run_enter(*args(db, "gad7"), Scripted(["1", None]))  # a draft, filled in today
+    resumed = Scripted([True, "0", "0", "0", "0", "0", "0", True])
+    assert run_enter(*args(db, "gad7"), resumed, filled_in=EARLIER.isoformat()) == 0
+    (point,), _, _ = state(db)
+    today = date.today()
+    assert point.observed_at.astimezone().date() == today
+    kept = f"This draft keeps the day it was filled in, {formatter('en').date(today)}"
+    assert any(shown.startswith(kept) for shown in resumed.shown)
 
 
 def test_a_numeric_line_is_typed_as_a_number_and_refused_off_the_line(db):
@@ -323,3 +380,55 @@ def test_without_a_terminal_init_writes_nothing_and_says_it_needs_one(
     err = capsys.readouterr().err
     assert code == 2 and "asks the settings at a terminal" in err
     assert not (isolated_config / "config.toml").exists()
+
+
+class Meanwhile(Scripted):
+    """A script in which another screen stores answers while a prompt waits: an answer given
+    as ``(what_happens, answer)`` runs ``what_happens`` before it is typed."""
+
+    def _next(self, message: str):
+        answer = super()._next(message)
+        if isinstance(answer, tuple):
+            happens, answer = answer
+            happens()
+        return answer
+
+
+def another_screen_answers(db: str, **answers: str):
+    """Answers stored in A1's open draft by another screen, as it shows the draft then."""
+    from hecht.scales.library import load_library
+    from hecht.schema.inputs import GivenAnswer
+    from hecht.schema.services.drafts import store_answers
+
+    def store() -> None:
+        engine = open_database(f"sqlite:///{db}")
+        with unit_of_work(engine) as session:
+            (draft,) = administrations.open_drafts(session=session, actor=ACTOR, code="A1")
+            store_answers(
+                session=session, actor=ACTOR, library=load_library(None),
+                answers=[GivenAnswer(item, code) for item, code in answers.items()],
+                administration_id=draft.id, shown=draft.typed_answers(),
+            )  # fmt: skip
+        engine.dispose()
+
+    return store
+
+
+def test_an_item_answered_meanwhile_on_another_screen_keeps_that_answer_and_is_said(db):
+    prompts = Meanwhile(
+        [
+            "1",
+            (another_screen_answers(db, **{"2": "3", "3": "2"}), "0"),  # item 2 asked meanwhile
+            "0", "0", "0", "0",  # items 4 to 7: item 3 was answered, so it is not asked
+            (another_screen_answers(db, **{"7": "3"}), True),  # changed before it completed
+            True,
+        ]
+    )  # fmt: skip
+    assert run_enter(*args(db, "gad7"), prompts) == 0
+    (point,), drafts, _ = state(db)
+    assert (point.total, drafts) == (9, [])  # 1 + 3 + 2 + 0 + 0 + 0 + 3: the others' answers kept
+    said = "\n".join(prompts.shown)
+    assert "Item 2 was answered meanwhile on another screen" in said
+    assert "answers were changed meanwhile on another screen (or by a colleague), item 7" in said
+    totals = [line for line in prompts.shown if line.startswith("Total")]
+    assert totals == ["Total 6 — mild", "Total 9 — mild"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 
 import pytest
 
@@ -220,18 +221,42 @@ async def test_without_a_name_the_practitioner_is_asked_before_any_row_but_never
         assert type(demo.screen).__name__ == "CaseloadScreen"
 
 
-async def test_a_local_scale_file_that_cannot_be_loaded_is_named_on_screen(db, isolated_config):
+BAD_TOML = 'id = "broken"\nversion = [[[\n'
+PRACTICE_SCALE = Path(__file__).parents[1] / "scales" / "data" / "practice_scale.toml"
+GAP = PRACTICE_SCALE.read_text(encoding="utf-8").replace("min = 3, max = 6", "min = 4, max = 6")
+"""A practice's own scale whose bands leave 3 uncovered."""
+
+
+@pytest.mark.parametrize(
+    ("language", "content", "said"),
+    [
+        ("en", BAD_TOML, "Not loaded: 1 file of your own scale definitions; the built-in scales "
+         "work. First: {path}: line 3 (the end of the file): not valid TOML: Invalid value — fix "
+         "the TOML syntax there."),
+        ("nl", BAD_TOML, "Niet geladen: 1 bestand met eigen vragenlijsten; de ingebouwde "
+         "vragenlijsten werken. Eerste: {path}: regel 3 (het einde van het bestand): geen geldige "
+         "TOML: geen geldige waarde (zet tekst tussen aanhalingstekens) — herstel de "
+         "TOML-schrijfwijze daar."),
+        ("nl", GAP, "Eerste: {path}: interpretation.bands: tussen categorieën 'ok' (0–2) en "
+         "'poor' (4–6) zit een gat: geen categorie dekt 3 — laat 'poor' bij 3 beginnen "
+         "(band_step is 1)."),
+    ],
+    ids=["en-toml", "nl-toml", "nl-definition"],
+)  # fmt: skip
+async def test_a_local_scale_file_that_cannot_be_loaded_is_named_on_screen_with_the_fix(
+    db, isolated_config, language, content, said
+):
     from hecht.scales.library import load_library
     from hecht.tui.shell.launch import make_app as make_real_app
 
     scales = isolated_config / "scales"
     scales.mkdir()
-    (scales / "broken.toml").write_text('id = "broken"\nversion = [[[\n', encoding="utf-8")
+    (scales / "broken.toml").write_text(content, encoding="utf-8")
     assert load_library(scales).refusals()  # the library says so, and still loads
-    app = make_real_app(db, Messages("en"), PRACTITIONER_CONFIG)
+    app = make_real_app(db, Messages(language), PRACTITIONER_CONFIG)
     async with app.run_test(size=(120, 40)) as pilot:
         await caseload_shown(pilot)
         await app.workers.wait_for_complete()
         await settled(pilot)
-        said = [notification.message for notification in app._notifications]
-        assert any("Not loaded: 1 file" in message and "broken.toml" in message for message in said)
+        shown = [notification.message for notification in app._notifications]
+        assert any(said.format(path=scales / "broken.toml") in message for message in shown), shown

@@ -1,5 +1,6 @@
 """Layout with what users type and what translators write: a long or wide name in the caseload,
-and the key bar, which shows whole keys only (F1 lists every one), at 80 and 120 columns."""
+the key bar, which shows whole keys only (F1 lists every one), at 80 and 120 columns; and, in a real
+terminal, the client form whose every field fits 80x24 and a caseload with no stray glyph."""
 
 from __future__ import annotations
 
@@ -9,15 +10,22 @@ import pytest
 from rich.cells import cell_len
 
 from hecht.scales.library import load_library
+from hecht.schema.context import Actor
+from hecht.schema.services import clients
 from hecht.tui.app import HechtApp
 from hecht.tui.backend.core import Backend
+from hecht.tui.dialogs.form import FormField, FormModal
+from hecht.tui.dialogs.new_client import FIELDS
 from hecht.tui.i18n import Messages
 from hecht.tui.screens.caseload import NAME_WIDTH
 from hecht.tui.shell.keybar import KeyBar, fitting, key_width
+from tests.conftest import in_practice_file
 
 from .conftest import PRACTITIONER_CONFIG, caseload_shown, mother_in_care, settled
+from .terminal import TMUX, Started, Terminal, field_shows, practitioner_env
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+ACTOR = Actor(user_id=None, access_point="test")
 LIBRARY = load_library(None)
 LONG_NAME = ("Fleur Anna Maria Johanna van den Berg-" * 4)[:150]
 WIDE_NAME = " ".join(["Lisa 🌸 van Dijk 👶 王芳"] * 4)
@@ -114,3 +122,90 @@ async def test_the_key_bar_shows_whole_keys_only_at_80_and_120_columns(
                 "Hulp",
                 "opdrachten",
             ]
+
+
+needs_tmux = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    """Start ``hecht`` on a practice file in a tmux window: ``terminal(db, language, w, h)``."""
+    started = Started()
+
+    def start(database, language: str, width: int, height: int) -> Terminal:
+        return started.on(Terminal(practitioner_env(tmp_path, language), width, height), database)
+
+    yield start
+    started.close_all()
+
+
+@needs_tmux
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_field_of_the_new_client_form_and_its_keys_stay_in_sight_at_80x24(
+    tmp_path, practice_copy, terminal, language
+):
+    text = Messages(language)
+    database = practice_copy(tmp_path, mother_in_care)
+    shown = terminal(database, language, 80, 24)
+    shown.wait_for("MOM-1")
+    shown.burst("C-n")
+    labels = [text(f"client_form.{field}") for field in FIELDS]
+    shown.wait_for_all([text("client_form.title"), *labels, text("client_form.hint")])
+    mother = text("report.outcomes.role.mother")
+    # code, name, birth year, language, contact, and the role: the field typed in is in sight
+    shown.burst("K2", "Tab", "Lotte", "Tab", "1990", "Tab", language, "Tab", "06-1234", "Tab")
+    shown.burst(mother)
+    screen = shown.wait_for(lambda screen: field_shows(screen, mother))
+    assert text("client_form.role") in screen and text("client_form.hint") in screen
+    shown.burst("Enter")
+    shown.wait_for(text("caseload.no_signals", code="K2"))  # saved: the caseload shows K2
+    stored = in_practice_file(
+        database, lambda s: clients.get_client(session=s, actor=ACTOR, code="K2")
+    )
+    assert (stored.name, stored.birth_year, stored.role) == ("Lotte", 1990, "mother")
+
+
+@needs_tmux
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+def test_the_caseload_shows_no_stray_block_glyph(tmp_path, practice_copy, terminal, language, size):
+    # in Dutch at 80 columns this client's row is a little wider than the screen
+    database = practice_copy(tmp_path, mother_in_care, name="Fleur van den Berg")
+    shown = terminal(database, language, *size)
+    shown.wait_for("Fleur van den Berg")
+    # a key waits until the screen is idle: once the filter shows it, the table is laid out
+    shown.burst("F")
+    screen = shown.wait_for(lambda screen: field_shows(screen, "F") and "Fleur van" in screen)
+    assert "▋" not in screen
+
+
+def field_in_sight(screen) -> bool:
+    """The field in focus (with its label and refusal) lies whole between title and keys."""
+    focused = screen.focused
+    field = focused.parent if isinstance(focused.parent, FormField) else focused
+    top, keys = screen.query_one("#form-title").region, screen.query_one("#form-hint").region
+    return top.bottom <= field.region.y and field.region.bottom <= keys.y
+
+
+@pytest.mark.parametrize(
+    ("language", "size"),
+    [("nl", (80, 24)), ("en", (120, 36))],  # the longer words on the shorter screen
+    ids=["nl-80x24", "en-120x36"],
+)
+@pytest.mark.parametrize(
+    "keys", [["ctrl+n"], ["enter", "n"], ["enter", "v"]], ids=["client", "episode", "visit"]
+)
+async def test_the_field_in_focus_stays_in_sight_tabbing_both_ways(tmp_path, language, size, keys):
+    app = make_app(mother_in_care(f"sqlite:///{tmp_path / 'practice.db'}"), language)
+    async with app.run_test(size=size) as pilot:
+        await caseload_shown(pilot)
+        for key in keys:  # the client form; the episode form or a new visit from the dossier
+            await pilot.press(key)
+            await settled(pilot)
+        screen = app.screen
+        assert isinstance(screen, FormModal) and field_in_sight(screen)
+        for key in ("tab", "shift+tab"):
+            for _ in screen.focus_chain:  # every field, and round to the first again
+                await pilot.press(key)
+                await settled(pilot)
+                assert field_in_sight(screen), (key, screen.focused)

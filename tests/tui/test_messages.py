@@ -74,3 +74,71 @@ def test_every_count_and_plural_sentence_the_code_asks_for_has_both_forms():
         if f"{stem}.{form}" not in english
     )  # fmt: skip
     assert not missing
+
+
+def kinds_of_scale_file_problems() -> set[str]:
+    """Every kind a problem of a scale file can name: the first argument of ``problem_of`` (or
+    the text assigned to the name given there), a ``RuleError``'s second, a ``kind=`` given,
+    the examples' differences, and the tables of pydantic's reasons."""
+    import ast
+    from pathlib import Path
+
+    from hecht.scales.errors import KINDS, LIMITS
+
+    kinds = {f"should_be_{kind}" for kind, _ in KINDS.values()}
+    kinds |= {kind for kind, _ in LIMITS.values()}
+
+    def texts(node: ast.expr | None) -> set[str]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return {node.value}
+        if isinstance(node, ast.IfExp):
+            return texts(node.body) | texts(node.orelse)
+        return set()
+
+    for path in (Path(__file__).parents[2] / "scales").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        assigned: dict[str, set[str]] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+                assigned.setdefault(node.targets[0].id, set()).update(texts(node.value))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                continue
+            name = node.func.id
+            argument = {"problem_of": 0, "RuleError": 1, "_scored": 0}.get(name)
+            if argument is not None and len(node.args) > argument:
+                given = node.args[argument]
+                found = texts(given) or assigned.get(getattr(given, "id", ""), set())
+                kinds |= found | (
+                    {f"{kind}_invalid" for kind in found} if name == "_scored" else set()
+                )
+            kinds |= {
+                text for word in node.keywords if word.arg == "kind" for text in texts(word.value)
+            }
+        if path.name == "examples.py":
+            kinds |= {
+                node.value for node in ast.walk(tree)
+                if isinstance(node, ast.Constant) and str(node.value).startswith("example_")
+            }  # fmt: skip
+    return kinds
+
+
+def test_every_kind_of_scale_file_problem_is_said_in_both_languages():
+    kinds = kinds_of_scale_file_problems()
+    assert {"toml_syntax", "unknown_key", "range_reversed", "bands_gap", "example_total"} <= kinds
+    english = catalogue("en")
+    missing = sorted(
+        kind for kind in kinds
+        if f"scale_file.problem.{kind}" not in english
+        and f"scale_file.problem.{kind}.one" not in english
+    )  # fmt: skip
+    assert not missing
+
+
+def test_every_reason_of_tomllib_hecht_knows_is_said_in_both_languages():
+    from hecht.scales.loader import TOML_REASONS
+
+    english = catalogue("en")
+    assert not sorted(
+        kind for kind in TOML_REASONS.values() if f"scale_file.toml.{kind}" not in english
+    )

@@ -1,5 +1,6 @@
 """The real ``hecht`` in a terminal, keys in bursts: a draft with every item answered resumes
-straight into its review, and an alert opened later keeps what was marked until a second Escape.
+straight into its review, an alert opened later keeps what was marked until a second Escape, and
+two screens on one draft never write over (or complete) an answer they did not show.
 """
 
 from __future__ import annotations
@@ -26,14 +27,16 @@ LIBRARY = load_library(None)
 
 def answered_draft_and_open_alert(url: str) -> None:
     """K1 with a WHO-5 draft whose five items are all answered (its review was left); K2 with an
-    EPDS draft whose item 10 raised an alert that is still open."""
+    EPDS draft whose item 10 raised an alert that is still open; K3 with a WHO-5 draft whose
+    first item is answered."""
     engine = open_database(url)
     with unit_of_work(engine) as session:
         practice = Practice(session, ACTOR, LIBRARY)
-        for code, name in (("K1", "Anna de Wit"), ("K2", "Bea Jansen")):
+        for code, name in (("K1", "Anna de Wit"), ("K2", "Bea Jansen"), ("K3", "Cor Bakker")):
             practice.episode(practice.client(code, name=name), date.today())
         practice.draft("K1", "who5", "4,4,3,3,2")
         practice.draft("K2", "epds", {"10": "2"})
+        practice.draft("K3", "who5", {"1": "3"})
     engine.dispose()
 
 
@@ -44,7 +47,7 @@ def opened(tmp_path, practice_copy):
     started: list[Terminal] = []
 
     def start(language: str = "en", width: int = 120, height: int = 36) -> Terminal:
-        config = tmp_path / "config"
+        config = tmp_path / "config"  # shared: a second start is a second window of one user
         config.mkdir(exist_ok=True)
         (config / "config.toml").write_text('practitioner = "Test Psycholoog"\n', "utf-8")
         env = {
@@ -139,3 +142,41 @@ def test_marks_added_after_the_warning_are_warned_of_again_before_an_escape_drop
     shown.burst("Escape")
     shown.wait_for(lambda s: "Not saved:" in s and "Say what was done" not in s)
     assert read(path, k2_alert).acknowledged_at is None
+
+
+def k3_answers(session) -> dict[str, float | None]:
+    (draft,) = administrations.open_drafts(session=session, actor=ACTOR, code="K3")
+    return {answer.item_id: answer.code for answer in draft.answers}
+
+
+def test_two_screens_on_one_draft_never_write_over_an_answer_they_did_not_show(opened):
+    path, start = opened
+    first, second = start(), start()
+    for shown in (first, second):  # both resume K3's WHO-5 at item 2
+        shown.wait_for("K3")
+        shown.burst("K3", "Enter", "r")
+        shown.wait_for("Item 2 of 5")
+    first.burst("4")
+    eventually(lambda: read(path, k3_answers) == {"1": 3, "2": 4}, "the first screen's answer")
+    second.burst("1")  # typed on a screen that still shows item 2 unanswered
+    second.wait_for("was answered meanwhile on another screen")
+    assert read(path, k3_answers) == {"1": 3, "2": 4}
+    second.burst("1")  # now it shows the 4: typed again, the 1 replaces it on purpose
+    eventually(lambda: read(path, k3_answers) == {"1": 3, "2": 1}, "the second answer, seen")
+    # the first screen answers the rest; its review shows item 2 as stored, not as it typed it
+    first.burst("2", "2", "2")
+    review = first.wait_for("Enter completes and scores")
+    assert "2:1" in review and "2:4" not in review
+    # the second screen answers item 3 again before the first confirms what it reviewed
+    second.wait_for("Item 3 of 5")
+    second.burst("0")
+    second.wait_for("was answered meanwhile on another screen")
+    second.burst("0")
+    eventually(lambda: read(path, k3_answers)["3"] == 0, "item 3 replaced after it was shown")
+    first.burst("Enter")  # completes only what it showed: refused, shown again as stored now
+    again = first.wait_for("Not completed: answers were changed meanwhile")
+    assert "3:0" in again and read(path, drafts("K3")) != []
+    first.burst("Enter")
+    eventually(lambda: read(path, drafts("K3")) == [], "completed as shown the second time")
+    done = read(path, lambda s: client_trajectory(session=s, actor=ACTOR, code="K3"))
+    assert [(point.scale_id, point.total) for point in done] == [("who5", 32)]  # 3+1+0+2+2

@@ -56,7 +56,7 @@ def internal_ids() -> set[str]:
 
 
 def test_the_dutch_snapshots_exist():
-    assert len(DUTCH) == 14, [path.name for path in DUTCH]
+    assert len(DUTCH) == 16, [path.name for path in DUTCH]
 
 
 @pytest.mark.parametrize("svg", DUTCH, ids=lambda path: path.stem)

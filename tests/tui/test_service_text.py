@@ -163,3 +163,19 @@ def test_a_second_open_episode_is_refused_naming_whose_dossier_holds_the_first()
         "episode first (in the dossier of “DAD-1”: p, then fill in the end of care)"
     )
     assert "(sinds 01-10-2026)" in service_error_text(refused, Messages("nl"))
+
+
+def test_a_day_outside_its_episode_is_refused_with_the_episodes_limit_in_both_languages():
+    refused = InvalidInputError(
+        "observed_on: 2026-10-31 is before the episode began (2026-11-01)",
+        field="observed_on",
+        reason="before_episode",
+        details={"given": date(2026, 10, 31), "limit": date(2026, 11, 1)},
+    )
+    assert service_error_text(refused, Messages("en")) == (
+        "date filled in: 31 Oct 2026 is before the episode began (1 Nov 2026); check the date"
+    )
+    assert service_error_text(refused, Messages("nl")) == (
+        "datum van invullen: 31-10-2026 ligt vóór het begin van het traject (01-11-2026); "
+        "controleer de datum"
+    )

@@ -275,6 +275,12 @@ async def open_dossier(pilot) -> None:
     await settle(pilot)
 
 
+async def picker(pilot) -> None:
+    await open_dossier(pilot)
+    await pilot.press("e", *"who")  # narrowed: the filter's own example names scales by id
+    await settle(pilot)
+
+
 async def two_answers(pilot) -> None:
     await open_epds(pilot)
     await pilot.press("1", "2", "7")  # the 7 shows the refusal hint
@@ -306,6 +312,7 @@ async def outcomes(pilot) -> None:
 SCREENS = {
     "caseload": (seeded, caseload_filled),
     "dossier": (seeded, open_dossier),
+    "picker": (seeded, picker),
     "entry": (seeded, two_answers),
     "review": (seeded, review),
     "trajectory": (seeded_trajectory, epds_by_week),

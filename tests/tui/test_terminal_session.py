@@ -21,7 +21,7 @@ from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.screens.caseload import NAME_WIDTH
 from tests.conftest import in_practice_file as read
 
-from .terminal import TMUX, Terminal, eventually
+from .terminal import TMUX, Started, Terminal, eventually, field_shows, practitioner_env
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
 
@@ -60,32 +60,19 @@ def practice(practice_copy):
 
 
 def terminal(tmp_path: Path, language: str = "en", width: int = 120, height: int = 36) -> Terminal:
-    config = tmp_path / "config"
-    config.mkdir(exist_ok=True)
-    (config / "config.toml").write_text('practitioner = "Test Psycholoog"\n', encoding="utf-8")
-    env = {
-        "HECHT_CONFIG": str(config),
-        "HECHT_CACHE": str(tmp_path / "cache"),
-        "HECHT_LANG": language,
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-    }
-    return Terminal(env, width, height)
+    return Terminal(practitioner_env(tmp_path, language), width, height)
 
 
 @pytest.fixture
 def opened(tmp_path):
     """A running ``hecht`` on a practice, closed after the test."""
-    started: list[Terminal] = []
+    started = Started()
 
     def start(path: Path, **options) -> Terminal:
-        shown = terminal(tmp_path, **options)
-        started.append(shown)
-        shown.start("--db", str(path))
-        return shown
+        return started.on(terminal(tmp_path, **options), path)
 
     yield start
-    for shown in started:
-        shown.close()
+    started.close_all()
 
 
 def test_a_new_client_typed_in_one_burst_after_ctrl_n_is_stored_whole(tmp_path, practice, opened):
@@ -620,12 +607,12 @@ def test_a_couples_intake_in_pregnancy_asks_the_maas_of_the_mother_and_the_paas_
 
 def entry_title(screen: str) -> str:
     """The scale and the person an entry screen is for ("EPDS · MOM"), or "" on another screen:
-    its title, above "Item 1 of …", reads "EPDS — Edinburgh Postnatal … · MOM" (wrapped when
-    long)."""
+    its title, above "Item 1 of …", reads "EPDS — Edinburgh Postnatal … · MOM · filled in
+    5 Dec 2026" (wrapped when long)."""
     import re
 
     above, item, _ = screen.partition("Item ")
-    found = re.search(r"(\S+) — .* · (\S+)$", " ".join(above.split()))
+    found = re.search(r"(\S+) — .* · (\S+) · filled in ", " ".join(above.split()))
     return "" if found is None or not item else f"{found[1]} · {found[2]}"
 
 
@@ -651,8 +638,8 @@ def test_a_role_typed_in_the_client_form_in_dutch_is_stored_and_a_wrong_one_refu
     shown.wait_for("MOM · Mia (1992) · moeder")  # the dossier's head names the role
     shown.burst("c")  # correct the client: her role, in Dutch
     shown.wait_for("Cliënt MOM corrigeren")
-    shown.burst(*["Tab"] * 4)  # down to the role, which scrolls into view with its value
-    shown.wait_for("▊  moeder")
+    shown.burst(*["Tab"] * 4)  # down to the role, in sight with its value
+    shown.wait_for(lambda screen: field_shows(screen, "moeder"))
 
 
 def test_a_code_registered_again_in_another_case_is_refused_beside_it_and_not_stored(

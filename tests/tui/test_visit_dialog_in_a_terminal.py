@@ -1,5 +1,6 @@
 """The real ``hecht`` in a terminal, keys in bursts: the New visit dialog of a client seen before
-takes a date typed right after ``v`` and the battery chosen with it, at typing speed."""
+takes a date typed right after ``v`` and the battery chosen with it, at typing speed; a single
+scale keyed in from the dossier (``e``) takes the day its paper form was filled in the same way."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import pytest
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.services import episodes, visits
+from hecht.schema.services import administrations, episodes, visits
 from hecht.schema.services.trajectories import client_trajectory
+from hecht.tui.views.formatting import formatter
 from tests.conftest import in_practice_file as read
 from tests.schema.conftest import Practice
 
@@ -81,3 +83,39 @@ def test_a_date_typed_right_after_v_and_the_battery_chosen_start_the_visit_at_ty
     assert [v.visit_date for v in stored] == [BEFORE, typed]
     (point,) = read(path, lambda s: client_trajectory(session=s, actor=ACTOR, code="K1"))
     assert (point.scale_id, point.visit_lineage_id) == ("epds", stored[-1].lineage_id)
+    assert point.observed_at.astimezone().date() == typed  # filled in at the visit, on its day
+
+
+def test_a_scale_keyed_in_from_the_dossier_is_stored_on_the_day_its_paper_form_was_filled_in(
+    shown, tmp_path
+):
+    filled_in = TODAY - timedelta(days=3)
+    day = formatter("en").date(filled_in)
+    shown.wait_for("K1")
+    shown.burst("K1", "Enter")
+    shown.wait_for("Visits and scales")
+    # the picker, Tab to its day (today's, typed over): a day before the episode began is
+    # refused beside it as the visit's day is, and nothing opens
+    shown.burst("e", "Tab", (BEFORE - timedelta(days=1)).isoformat(), "Enter")
+    shown.wait_for("before the episode began")
+    # the right day, back to the filter, the scale, and two answers: one write
+    shown.burst("C-u", filled_in.isoformat(), "Tab", "who5", "Enter", "4", "4")
+    shown.wait_for_all([f"filled in {day}", "Item 3 of 5"])  # the header says the day
+    shown.burst("3", "3", "2")
+    shown.wait_for("Enter completes")
+    shown.burst("Enter")
+    listed = shown.wait_for(lambda screen: any(
+        line.strip().startswith(day) and "WHO-5" in line for line in screen.splitlines()
+    ))  # fmt: skip
+    assert "before the episode began" not in listed
+    path = tmp_path / "practice.db"
+    (point,) = read(path, lambda s: client_trajectory(session=s, actor=ACTOR, code="K1"))
+    assert (point.scale_id, point.total, point.visit_lineage_id) == ("who5", 64, None)
+    assert point.observed_at.astimezone().date() == filled_in
+    (form,) = read(
+        path,
+        lambda s: administrations.administration_history(
+            session=s, actor=ACTOR, lineage_id=point.lineage_id
+        ),
+    )
+    assert form.entered_at.astimezone().date() == TODAY  # keyed in today, for the day it names

@@ -111,11 +111,15 @@ class Backend(EntryCalls, RecordCalls):
             return
         from hecht.schema.trail import audit
         from hecht.schema.trail.audit import AuditKind
+        from hecht.schema.trail.details import detail_of
 
         try:
             self._run(
                 lambda s: audit.record(
-                    session=s, actor=self.actor, event=AuditKind.SESSION_END, detail="tui"
+                    session=s,
+                    actor=self.actor,
+                    event=AuditKind.SESSION_END,
+                    detail=detail_of("tui_session"),
                 )
             )
         except Exception:  # noqa: BLE001 - the session ends anyway; a database gone cannot log it

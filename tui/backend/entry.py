@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from hecht.tui.backend.calls import BackendCalls
@@ -17,6 +19,15 @@ NOTE_WRITTEN = "session note written"
 """The reason stored when a visit gets its first note (a later edit asks for its own reason)."""
 
 
+@dataclass(frozen=True)
+class ReviewRead:
+    """What a review shows: the draft as stored, its score as it stands, its change."""
+
+    draft: AdministrationRead
+    preview: ScoreRead
+    change: ChangeSummary
+
+
 class EntryCalls(BackendCalls):
     """Item entry's units of work (mixed into ``Backend``, which provides the connection)."""
 
@@ -28,9 +39,11 @@ class EntryCalls(BackendCalls):
         new: NewAdministration | None = None,
         new_visit: NewVisit | None = None,
         paper: bool = False,
+        shown: Mapping[str, str | None] | None = None,
     ) -> StoredAnswers:
         """Store answers in a draft, or start the draft (and its visit) with them: all or none;
-        ``paper`` when they were transcribed from a paper form."""
+        ``paper`` when they were transcribed from a paper form; ``shown``: the draft's answers
+        as the screen shows them (an item answered meanwhile elsewhere is refused)."""
         from hecht.schema.services.drafts import store_answers
         from hecht.schema.tables import EntryMode
 
@@ -41,22 +54,21 @@ class EntryCalls(BackendCalls):
             lambda s: store_answers(
                 session=s, actor=self.actor, library=library, answers=answers,
                 administration_id=administration_id, new=new, new_visit=new_visit, mode=mode,
+                shown=shown,
             ),
             writes=True,
         )  # fmt: skip
 
-    def answer(
-        self,
-        administration_id: int,
-        item_id: str,
-        code: str | None,
-        missing_reason: str | None = None,
-    ) -> list[AlertRead]:
-        """Store one answer of a draft (None: missing, with its reason); return raised alerts."""
-        from hecht.schema.inputs import GivenAnswer
+    def check_observed_day(self, day: date, episode_lineage_id: int | None) -> None:
+        """Check the day a form was filled in before anything is stored for it (within the
+        episode it is entered in, if any)."""
+        from hecht.schema.services.administrations import check_observed_day
 
-        given = [GivenAnswer(item_id, code, missing_reason)]
-        return self.store_answers(given, administration_id=administration_id).alerts
+        self._run(
+            lambda s: check_observed_day(
+                session=s, actor=self.actor, day=day, episode_lineage_id=episode_lineage_id
+            )
+        )
 
     def drafts(self, code: str) -> list[AdministrationRead]:
         """A client's unfinished drafts, to offer for resumption (only that dossier is read)."""
@@ -64,37 +76,41 @@ class EntryCalls(BackendCalls):
 
         return self._run(lambda s: open_drafts(session=s, actor=self.actor, code=code))
 
-    def preview(self, administration_id: int) -> ScoreRead:
-        """Score a draft as it stands, for the review."""
-        from hecht.schema.services.administrations import draft_score
-
-        library = self.library
-        return self._run(
-            lambda s: draft_score(session=s, library=library, administration_id=administration_id)
-        )
-
-    def change(self, administration_id: int, total: float | None) -> ChangeSummary:
-        """A draft's total against the client's earlier totals of the scale."""
+    def review(self, administration_id: int) -> ReviewRead:
+        """What a review shows, read in one unit of work: the draft as stored now (with what
+        other screens answered), its score as it stands, and that total against the client's
+        earlier ones. Completing with its answers as ``shown`` completes only what it showed."""
+        from hecht.schema.services.administrations import draft_read, draft_score
         from hecht.schema.services.trajectories import change_summary
 
         library = self.library
-        return self._run(
-            lambda s: change_summary(
-                session=s, library=library, administration_id=administration_id, total=total
-            )
-        )
 
-    def complete(self, administration_id: int) -> AdministrationRead:
-        """Complete a draft and store its score."""
+        def read(s: Any) -> ReviewRead:
+            draft = draft_read(session=s, administration_id=administration_id)
+            preview = draft_score(session=s, library=library, administration_id=administration_id)
+            change = change_summary(
+                session=s, library=library, administration_id=administration_id,
+                total=preview.total,
+            )  # fmt: skip
+            return ReviewRead(draft, preview, change)
+
+        return self._run(read)
+
+    def complete(
+        self, administration_id: int, shown: Mapping[str, str | None] | None = None
+    ) -> AdministrationRead:
+        """Complete a draft and store its score; ``shown``: the answers the review showed (a
+        draft changed since elsewhere is refused)."""
         from hecht.schema.services.administrations import complete_administration
 
         library = self.library
         return self._run(
             lambda s: complete_administration(
-                session=s, actor=self.actor, library=library, administration_id=administration_id
+                session=s, actor=self.actor, library=library,
+                administration_id=administration_id, shown=shown,
             ),
             writes=True,
-        )
+        )  # fmt: skip
 
     def discard_draft(self, administration_id: int, reason: str) -> None:
         """Discard an unfinished draft, saying why (its answers stay readable in its history)."""

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Checkbox, Input
 
-from hecht.tui.shell.screen_base import HechtModal
+from hecht.tui.dialogs.form import FormField, FormModal
 from hecht.tui.shell.typeahead import holding_keys
 from hecht.tui.widgets.plain import Plain, PlainLabel
 
@@ -31,7 +31,7 @@ EDIT_DATES = (*DATES, "ended_on")
 TEXTS = ("referral_text", "referrer")
 
 
-class NewEpisodeModal(HechtModal[int | None]):
+class NewEpisodeModal(FormModal[int | None]):
     """Open an episode for a client or couple, or correct one (``current`` given).
 
     Returns the episode's lineage id, or None when cancelled. A correction is stored as a new
@@ -54,26 +54,31 @@ class NewEpisodeModal(HechtModal[int | None]):
     def compose(self) -> ComposeResult:
         text = self.text
         editing = self.current is not None
-        with VerticalScroll(id="form"):
+        with VerticalScroll(id="form", classes="field-form", can_focus=False):
             title = text("episode_form.edit_title") if editing else text("episode_form.title")
             yield PlainLabel(title, id="form-title")
             for field in self.dates:
-                yield PlainLabel(text(f"episode_form.{field}"))
-                yield Input(
-                    self._shown(field), id=f"field-{field}", placeholder=text("form.date_pattern")
-                )
-                yield Plain("", id=f"error-{field}", classes="field-error")
+                with FormField():
+                    yield PlainLabel(text(f"episode_form.{field}"))
+                    yield Input(
+                        self._shown(field),
+                        id=f"field-{field}",
+                        placeholder=text("form.date_pattern"),
+                    )
+                    yield Plain("", id=f"error-{field}", classes="field-error")
             yield PlainLabel(text("episode_form.reasons"))
             chosen = self.current.referral_reasons if editing else []
             for reason in REASONS:
                 yield Checkbox(text(f"reason.{reason}"), reason in chosen, id=f"reason-{reason}")
             for field in TEXTS:
-                yield PlainLabel(text(f"episode_form.{field}"))
-                yield Input(self._shown(field), id=f"field-{field}")
+                with FormField():
+                    yield PlainLabel(text(f"episode_form.{field}"))
+                    yield Input(self._shown(field), id=f"field-{field}")
             if editing:
-                yield PlainLabel(text("episode_form.change_reason"))
-                yield Input(id="field-reason")
-                yield Plain("", id="error-reason", classes="field-error")
+                with FormField():
+                    yield PlainLabel(text("episode_form.change_reason"))
+                    yield Input(id="field-reason")
+                    yield Plain("", id="error-reason", classes="field-error")
             yield Plain("", id="error-form", classes="field-error")
             yield Plain(text("episode_form.hint"), id="form-hint")
 

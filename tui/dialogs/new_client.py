@@ -7,10 +7,10 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.widgets import Input
 
-from hecht.tui.shell.screen_base import HechtModal
+from hecht.tui.dialogs.form import FormField, FormModal
 from hecht.tui.shell.typeahead import holding_keys
 from hecht.tui.views.parent_role import role_word, typed_role
 from hecht.tui.widgets.plain import Plain, PlainLabel
@@ -20,7 +20,7 @@ EDITABLE = FIELDS[1:]
 """A client's code is the pseudonym everything refers to: it is never changed."""
 
 
-class NewClientModal(HechtModal[str | None]):
+class NewClientModal(FormModal[str | None]):
     """Register a client, or correct one (``current`` given); returns the code, None if cancelled.
 
     Nothing is saved until every field is valid; a correction sends only the fields that changed.
@@ -39,7 +39,7 @@ class NewClientModal(HechtModal[str | None]):
 
     def compose(self) -> ComposeResult:
         text = self.text
-        with Vertical(id="form"):
+        with VerticalScroll(id="form", classes="field-form", can_focus=False):
             title = (
                 text("client_form.title")
                 if self.current is None
@@ -47,9 +47,10 @@ class NewClientModal(HechtModal[str | None]):
             )
             yield PlainLabel(title, id="form-title")
             for field in self.fields:
-                yield PlainLabel(text(f"client_form.{field}"))
-                yield Input(self._shown(field), id=f"field-{field.replace('_', '-')}")
-                yield Plain("", id=f"error-{field.replace('_', '-')}", classes="field-error")
+                with FormField():
+                    yield PlainLabel(text(f"client_form.{field}"))
+                    yield Input(self._shown(field), id=f"field-{field.replace('_', '-')}")
+                    yield Plain("", id=f"error-{field.replace('_', '-')}", classes="field-error")
             yield Plain(text("client_form.hint"), id="form-hint")
 
     def _shown(self, field: str) -> str:

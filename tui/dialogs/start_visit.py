@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.widgets import Checkbox, Input, OptionList
 
-from hecht.tui.shell.screen_base import HechtModal
+from hecht.tui.dialogs.form import FormField, FormModal
 from hecht.tui.shell.typeahead import holding_keys
 from hecht.tui.views.visit_plan import VisitKind
 from hecht.tui.widgets.plain import Plain, PlainLabel, PlainOptions, choice
@@ -38,7 +38,7 @@ class VisitStart:
         return list(self.visit.attendee_codes)
 
 
-class StartVisitModal(HechtModal[VisitStart | None]):
+class StartVisitModal(FormModal[VisitStart | None]):
     """Start a visit; returns the choices, or None when cancelled."""
 
     BINDINGS = [
@@ -60,11 +60,12 @@ class StartVisitModal(HechtModal[VisitStart | None]):
 
     def compose(self) -> ComposeResult:
         text = self.text
-        with Vertical(id="form"):
+        with VerticalScroll(id="form", classes="field-form", can_focus=False):
             yield PlainLabel(text("visit_form.title"), id="form-title")
-            yield PlainLabel(text("visit_form.date"))
-            yield Input(self.fmt.date_field(self.today), id="visit-date")
-            yield Plain("", id="error-visit-date", classes="field-error")
+            with FormField():
+                yield PlainLabel(text("visit_form.date"))
+                yield Input(self.fmt.date_field(self.today), id="visit-date")
+                yield Plain("", id="error-visit-date", classes="field-error")
             yield PlainLabel(text("visit_form.kind"))
             kinds = PlainOptions(
                 *(choice(self._kind_label(kind), kind.value) for kind in VisitKind),
@@ -124,14 +125,9 @@ class StartVisitModal(HechtModal[VisitStart | None]):
         from hecht.schema.inputs import NewVisit
 
         typed = self.query_one("#visit-date", Input).value
-        chosen = self.fmt.typed_date(typed)
-        if chosen is None or chosen > self.today:
-            said = (
-                self.fmt.date_refusal(typed, self.text, "visit_form.bad_date")
-                if chosen is None
-                else self.text("visit_form.future")
-            )
-            self.show_refusal("#error-visit-date", said, "#visit-date")
+        chosen, refusal = self.fmt.past_day(typed, self.today, self.text, "visit_form")
+        if chosen is None:
+            self.show_refusal("#error-visit-date", refusal, "#visit-date")
             return
         attendees = [
             code for code in self.members if self.query_one(f"#attendee-{code}", Checkbox).value

@@ -264,25 +264,26 @@ class DossierScreen(HechtScreen[None]):
         self.hecht.run_visit(self.code, names, episode, first, roles)
 
     def action_enter_scale(self) -> None:
-        """Pick a scale and key it in for this client."""
-        from hecht.tui.dialogs.scale_picker import ScalePickerModal
+        """Pick a scale and the day it was filled in, and key it in for this client."""
+        from hecht.tui.dialogs.scale_picker import PickedScale, ScalePickerModal
         from hecht.tui.views.visit_plan import moment_on
 
         active = [e for e in self.loaded.episodes if e.status == "active"]
         episode = active[-1] if active else None
-        today = self.backend.clock().date()
-        moment = moment_on(today, {self.code: self.loaded.client.role}, episode)
+        lineage = None if episode is None else episode.lineage_id
 
-        def chosen(scale_id: str | None) -> None:
-            if scale_id:
-                definition = self.backend.library.get(scale_id)
+        def chosen(picked: PickedScale | None) -> None:
+            if picked:
+                moment = moment_on(picked.day, {self.code: self.loaded.client.role}, episode)
+                definition = self.backend.library.get(picked.scale_id)
                 caution = moment.caution(definition, self.code, self._who(), self.text)
                 self.hecht.enter_scale(
-                    self.code, scale_id, self._who(), caution=caution,
-                    episode_lineage_id=None if episode is None else episode.lineage_id,
+                    self.code, picked.scale_id, self._who(), caution=caution,
+                    episode_lineage_id=lineage, observed_on=picked.day,
                 )  # fmt: skip
 
-        self.app.push_screen(ScalePickerModal(), chosen)
+        today = self.backend.clock().date()
+        self.app.push_screen(ScalePickerModal(today, lineage), chosen)
 
     def _pick_draft(self, then: Any) -> None:
         """The highlighted draft, the only one, or the one chosen from a list."""

@@ -12,7 +12,8 @@ from __future__ import annotations
 import queue
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -34,6 +35,9 @@ from hecht.tui.views.wording import (
     other_language_wording,
 )
 from hecht.tui.widgets.plain import Plain
+
+if TYPE_CHECKING:
+    from hecht.tui.backend.entry import ReviewRead
 
 SAYS_SAVING_AFTER = 0.3
 """Seconds a save may take before the screen says it is still saving (a busy database)."""
@@ -79,7 +83,7 @@ class EntryScreen(HechtScreen[bool]):
         self.visit_stored = visit_stored
         """Told the visit's lineage when the first answer stored the visit along with it."""
         draft = target.draft
-        answers = {} if draft is None else {a.item_id: _shown_code(a.code) for a in draft.answers}
+        answers = {} if draft is None else draft.typed_answers()
         self.state = EntryState(definition, answers)
         self.state.resume_at_first_open()
         self.raised: list[AlertRead] = [] if draft is None else list(draft.alerts)
@@ -119,8 +123,10 @@ class EntryScreen(HechtScreen[bool]):
     def refresh_item(self, hint: str = "") -> None:
         """Show the item on screen (or the end of the form), the progress and a hint."""
         language = self.text.language
+        filled_in = self.text("entry.filled_in", day=self.fmt.date(self._filled_in()))
         self.query_one("#entry-title", Plain).update(
             f"{self.definition.short_name} — {self.definition.name.get(language)} · {self.who}"
+            f" · {filled_in}"
         )
         self.query_one("#entry-progress", ProgressBar).update(progress=self.state.answered)
         self.query_one("#entry-hint", Plain).update(self._problem or hint)
@@ -147,6 +153,15 @@ class EntryScreen(HechtScreen[bool]):
             )
         )
         self.query_one("#entry-options", Plain).update(self._options(item))
+
+    def _filled_in(self) -> date:
+        """The day the form was filled in: the one chosen for it, its draft's, or today."""
+        new, draft = self.target.new, self.target.draft
+        if new is not None and new.observed_on is not None:
+            return new.observed_on
+        if draft is not None:
+            return draft.observed_at.astimezone().date()
+        return self.backend.clock().date()
 
     def _options(self, item: Any) -> Content:
         option_set = self.definition.option_set(item)
@@ -307,6 +322,7 @@ class EntryScreen(HechtScreen[bool]):
         slow = self.set_timer(SAYS_SAVING_AFTER, self._say_saving)
         backend, target = self.backend, self.target
         given = [GivenAnswer(a.item_id, a.code, a.missing_reason) for a in answers]
+        shown = None if target.draft is None else dict(self.state.answers)
 
         def job() -> None:
             try:
@@ -316,6 +332,7 @@ class EntryScreen(HechtScreen[bool]):
                     new=target.new if target.draft is None else None,
                     new_visit=target.new_visit if target.draft is None else None,
                     paper=paper,
+                    shown=shown,
                 )
             except Exception as error:  # noqa: BLE001 - said on screen, the draft stays as it was
                 self.app.call_from_thread(self._not_stored, error, slow)
@@ -349,6 +366,8 @@ class EntryScreen(HechtScreen[bool]):
     def _not_stored(self, error: BaseException, slow: Any) -> None:
         slow.stop()
         self._saving = False
+        if getattr(error, "reason", None) == "answered_elsewhere":  # show what was stored there
+            self.state.answers = dict(error.details["answers"])  # type: ignore[attr-defined]
         dropped = self.typeahead.drop_waiting()
         self._problem = self.text("entry.save_failed", reason=self.reason_for(error))
         if dropped:
@@ -423,12 +442,11 @@ class EntryScreen(HechtScreen[bool]):
 
         def job() -> None:
             try:
-                preview = backend.preview(draft.id)
-                change = backend.change(draft.id, preview.total)
+                review = backend.review(draft.id)
             except Exception as error:  # noqa: BLE001 - said on screen
                 self.app.call_from_thread(self._review_failed, error)
                 return
-            self.app.call_from_thread(self._open_review, preview, change)
+            self.app.call_from_thread(self._open_review, review)
 
         self._jobs.put(job)
 
@@ -437,7 +455,7 @@ class EntryScreen(HechtScreen[bool]):
         self.refresh_item()
         self.typeahead.release()
 
-    def _open_review(self, preview: Any, change: Any) -> None:
+    def _open_review(self, review: ReviewRead) -> None:
         from hecht.tui.screens.review import ReviewScreen
 
         def after(confirmed: bool | None) -> None:
@@ -449,9 +467,8 @@ class EntryScreen(HechtScreen[bool]):
                 self.state.back()
                 self.refresh_item()
 
-        assert self.draft is not None
-        review = ReviewScreen(self.draft, self.definition, preview, self.who, change)
-        self.app.push_screen(review, after)
+        self.target = replace(self.target, draft=review.draft)
+        self.app.push_screen(ReviewScreen(review, self.definition, self.who), after)
         self.typeahead.release()
 
     @work(thread=True, exclusive=True, group="entry-writer")
@@ -459,8 +476,3 @@ class EntryScreen(HechtScreen[bool]):
         """Run the stored jobs one by one, in the order the answers were typed."""
         while (job := self._jobs.get()) is not None:
             job()
-
-
-def _shown_code(code: float | None) -> str | None:
-    """A stored code as it is typed (``2.0`` is typed ``2``)."""
-    return None if code is None else f"{code:g}"

@@ -2,24 +2,28 @@
 
 What it shows is read back from the database (the draft's stored answers and their score), never
 what the screen believes was typed; Enter completes it, and only a completion that was stored
-closes the review.
+closes the review. Another screen may answer the same draft meanwhile: the completion is refused
+then (it completes only what the review showed), and the review shows the draft as it is now.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 
 from hecht.scales.model import ScaleDefinition
-from hecht.schema.readmodels import AdministrationRead, ScoreRead
+from hecht.schema.readmodels import AdministrationRead
 from hecht.tui.shell.keybar import KeyBar
 from hecht.tui.shell.screen_base import HechtScreen
 from hecht.tui.shell.typeahead import holding_keys
 from hecht.tui.views.wording import unasked_lines
 from hecht.tui.widgets.plain import Plain
+
+if TYPE_CHECKING:
+    from hecht.tui.backend.entry import ReviewRead
 
 
 def answers_line(
@@ -42,20 +46,13 @@ class ReviewScreen(HechtScreen[bool]):
         Binding("escape", "fix", "Fix", id="review.fix", tooltip="Back to the last item"),
     ]
 
-    def __init__(
-        self,
-        administration: AdministrationRead,
-        definition: ScaleDefinition,
-        preview: ScoreRead,
-        who: str,
-        change: Any = None,
-    ) -> None:
+    def __init__(self, review: ReviewRead, definition: ScaleDefinition, who: str) -> None:
         super().__init__()
-        self.administration = administration
+        self.administration = review.draft
         self.definition = definition
-        self.preview = preview
+        self.preview = review.preview
         self.who = who
-        self.change = change
+        self.change = review.change
         self._completing = False
 
     def compose(self) -> ComposeResult:
@@ -97,8 +94,6 @@ class ReviewScreen(HechtScreen[bool]):
 
     def _change_lines(self) -> list[str]:
         text, change = self.text, self.change
-        if change is None:
-            return []
         if change.since_last is None:
             return [text("review.first_time")]
         lines = [
@@ -131,9 +126,13 @@ class ReviewScreen(HechtScreen[bool]):
 
     @holding_keys(group="review-complete")
     def _complete(self) -> None:
+        shown = self.administration.typed_answers()
         try:
-            self.backend.complete(self.administration.id)
+            self.backend.complete(self.administration.id, shown)
         except Exception as error:  # noqa: BLE001 - said on screen: the draft stays a draft
+            if getattr(error, "reason", None) == "answers_changed_elsewhere":
+                self._read_again(error)
+                return
             self.app.call_from_thread(self._not_completed, error)
             return
         self.app.call_from_thread(self.app.notify, self.text("review.saved"))
@@ -144,3 +143,22 @@ class ReviewScreen(HechtScreen[bool]):
         self.query_one("#review-hint", Plain).update(
             self.text("review.not_completed", reason=self.reason_for(error))
         )
+
+    def _read_again(self, refusal: BaseException) -> None:
+        """Completion refused, the answers changed elsewhere: show the draft as it is now (in the
+        review's worker, keys still held), with why; Enter then completes what is shown."""
+        try:
+            review = self.backend.review(self.administration.id)
+        except Exception as error:  # noqa: BLE001 - said on screen: the draft stays a draft
+            self.app.call_from_thread(self._not_completed, error)
+            return
+        self.app.call_from_thread(self._show_again, review, self.reason_for(refusal))
+
+    def _show_again(self, review: ReviewRead, why: str) -> None:
+        self.administration, self.preview, self.change = review.draft, review.preview, review.change
+        self._completing = False
+        self.query_one("#review-answers", Plain).update(
+            answers_line(self.definition, self.administration, self.fmt.score)
+        )
+        self.query_one("#review-score", Plain).update(self._score())
+        self.query_one("#review-hint", Plain).update(self.text("review.not_completed", reason=why))

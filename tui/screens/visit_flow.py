@@ -71,6 +71,7 @@ class VisitFlow:
                 scale_version=definition.version,
                 episode_lineage_id=self.episode_lineage_id,
                 visit_lineage_id=self.visit_lineage_id,
+                observed_on=self.spec.visit_date,  # its forms were filled in on the visit's day
             ),
             new_visit=self.spec if self.visit_lineage_id is None else None,
         )

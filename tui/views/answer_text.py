@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from hecht.scales.answers import AnswerProblem, allowed_codes
 from hecht.scales.model import ScaleDefinition
 from hecht.tui.i18n import Messages
 from hecht.tui.views.formatting import counted, formatter, plural
+
+if TYPE_CHECKING:
+    from hecht.scales.library import ScaleLibrary
 
 
 def allowed_text(definition: ScaleDefinition, item_id: str, messages: Messages) -> str:
@@ -52,3 +58,13 @@ def answer_refusal(
         )
     allowed = allowed_text(definition, item, messages)
     return messages(f"error.answer_{problem.value}", item=item, given=given, allowed=allowed)
+
+
+def reported_refusal(
+    kind: str, values: Mapping[str, str], library: ScaleLibrary, messages: Messages
+) -> str:
+    """Phrase a refused answer a file import reports as ``answer_<problem>``, with the ``scale``
+    and ``version`` it was given for, its ``item`` and the code ``given``."""
+    definition = library.get(values["scale"], values["version"])
+    problem = AnswerProblem(kind.removeprefix("answer_"))
+    return answer_refusal(problem, definition, messages, item=values["item"], given=values["given"])

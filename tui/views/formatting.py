@@ -108,6 +108,20 @@ class Formatter:
             return messages(pattern_key)
         return messages("form.no_such_date", typed=typed.strip())
 
+    def past_day(
+        self, typed: str, today: dt.date, messages: Messages, form: str
+    ) -> tuple[dt.date | None, str]:
+        """The day typed for something done already (a visit held, a form filled in), or None
+        and why it is not taken: not a date (the catalogue's ``{form}.bad_date``), not a day of
+        the calendar, or after ``today`` (``{form}.future``). Whether it lies in its episode is
+        the storage layer's rule, checked after this one."""
+        chosen = self.typed_date(typed)
+        if chosen is None:
+            return None, self.date_refusal(typed, messages, f"{form}.bad_date")
+        if chosen > today:
+            return None, messages(f"{form}.future")
+        return chosen, ""
+
     def either(self, words: list[str]) -> str:
         """Choices joined as the language joins them with "or": a, b or c; a, b of c."""
         from babel.lists import format_list

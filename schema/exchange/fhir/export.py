@@ -31,6 +31,7 @@ from hecht.schema.services.clients import client_read, practitioner_names
 from hecht.schema.tables import Administration, Client
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
+from hecht.schema.trail.details import detail_of
 from hecht.schema.versioning import current_rows
 
 
@@ -103,7 +104,7 @@ def export_fhir(
     for name, bundle in bundles.items():
         text = json.dumps(bundle, ensure_ascii=False, indent=1)
         write_private(folder / name, text + "\n")
-    detail = "fhir: identified" if names else "fhir: pseudonymised"
+    detail = detail_of("fhir_identified" if names else "fhir_pseudonymised")
     audit.record(session=session, actor=actor, event=AuditKind.EXPORT, detail=detail)
     for client in record.clients:
         audit.record(

@@ -26,6 +26,7 @@ from hecht.schema.services.episodes import episode_running_on
 from hecht.schema.tables import Administration, EntryMode, ItemResponse, RecordStatus
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
+from hecht.schema.trail.details import detail_of
 from hecht.schema.versioning import current_rows
 
 
@@ -111,6 +112,6 @@ def import_responses(
         session=session,
         actor=actor,
         event=AuditKind.IMPORT,
-        detail=f"fhir: {len(records)} responses",
+        detail=detail_of("fhir_import", count=len(records)),
     )
     return FhirImportReport(len(records), read.skipped)

@@ -36,7 +36,9 @@ AUTHORED = re.compile(
 class FhirProblem:
     """What is wrong with one resource: where (entry number and id), what (a kind) and details.
 
-    ``kind`` names a message; ``values`` fill it in. ``entry`` is 1-based, 0 for the file.
+    ``kind`` names a message; ``values`` fill it in (an ``answer_*`` kind, a refused answer, has
+    the ``scale`` and ``version`` it was given for, so its allowed codes are worded in the reader's
+    language). ``entry`` is 1-based, 0 for the file.
     """
 
     entry: int
@@ -220,7 +222,7 @@ class Reader:
                 except AnswerError as error:
                     self.problem(
                         entry, resource, f"answer_{error.problem.value}", item=link,
-                        given=error.given, allowed=error.allowed,
+                        given=error.given, scale=definition.id, version=definition.version,
                     )  # fmt: skip
                     ok = False
         return {item.id: answers.get(item.id) for item in definition.items} if ok else None

@@ -153,6 +153,7 @@ def _read_log(session: Any, invocation: Invocation, code: str) -> tuple[list[Any
     from hecht.schema.services.clients import client_row, practitioner_names
     from hecht.schema.trail import audit
     from hecht.schema.trail.audit import AuditKind
+    from hecht.schema.trail.details import detail_of
 
     client = client_row(session, code, tombstone_ok=True)
     audit.record(
@@ -161,7 +162,7 @@ def _read_log(session: Any, invocation: Invocation, code: str) -> tuple[list[Any
         event=AuditKind.PRINT,
         client_id=client.id,
         client_code=client.code,
-        detail="access log",
+        detail=detail_of("access_log"),
     )
     entries = audit.client_log(session=session, client_id=client.id)  # type: ignore[arg-type]
     ids = {entry.user_id for entry in entries if entry.user_id is not None}
@@ -169,14 +170,15 @@ def _read_log(session: Any, invocation: Invocation, code: str) -> tuple[list[Any
 
 
 def _log_line(entry: Any, names: dict[int, str], messages: Messages) -> str:
+    from hecht.tui.views.audit_text import detail_text, event_text, outcome_text
     from hecht.tui.views.formatting import formatter
 
     return messages(
         "audit.log_line",
         at=formatter(messages.language).moment(entry.at),
-        event=entry.event,
+        event=event_text(entry.event, messages),
         access_point=entry.access_point,
         user="—" if entry.user_id is None else names.get(entry.user_id, entry.user_id),
-        outcome=entry.outcome,
-        detail=entry.detail or "",
+        outcome=outcome_text(entry.outcome, messages),
+        detail=detail_text(entry.detail, messages),
     )

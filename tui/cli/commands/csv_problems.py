@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hecht.scales.answers import AnswerProblem
 from hecht.tui.i18n import Messages
-from hecht.tui.views.answer_text import answer_refusal
+from hecht.tui.views.answer_text import reported_refusal
 from hecht.tui.views.formatting import formatter, plural
 
 if TYPE_CHECKING:
@@ -39,11 +38,7 @@ def reason_text(problem: RowProblem, library: ScaleLibrary, messages: Messages) 
     """What is wrong, in the user's language (``RowProblem`` names the kinds)."""
     kind, values = problem.kind, problem.values
     if kind.startswith("answer_"):
-        definition = library.get(values["scale"], values["version"])
-        answer = AnswerProblem(kind.removeprefix("answer_"))
-        return answer_refusal(
-            answer, definition, messages, item=values["item"], given=values["given"]
-        )
+        return reported_refusal(kind, values, library, messages)
     if kind == "value_count":
         return plural(messages, "import_csv.problem.value_count", int(values["given"]), **values)
     if kind == "mode_unknown":

@@ -118,6 +118,7 @@ def run_backup(invocation: Invocation, target: Path) -> int:
     from hecht.schema.trail import audit
     from hecht.schema.trail.anchor import head_file
     from hecht.schema.trail.audit import AuditKind
+    from hecht.schema.trail.details import detail_of
     from hecht.tui.cli.invocation import opened_database
     from hecht.tui.reports.output import guard_output, kept_only_if_logged, write_refusal
 
@@ -140,7 +141,7 @@ def run_backup(invocation: Invocation, target: Path) -> int:
                 session=session,
                 actor=invocation.actor(session),
                 event=AuditKind.EXPORT,
-                detail="backup",
+                detail=detail_of("backup"),
             )
     from hecht.tui.views.formatting import counted
 
@@ -173,6 +174,7 @@ def run_restore(invocation: Invocation, source: Path, yes: bool = False) -> int:
     from hecht.schema.exchange.backup import BackupError, check_restorable, restore_sqlite
     from hecht.schema.trail import audit
     from hecht.schema.trail.audit import AuditKind
+    from hecht.schema.trail.details import detail_of
     from hecht.tui.cli.invocation import check_location, opened_database
 
     messages = invocation.messages
@@ -195,7 +197,7 @@ def run_restore(invocation: Invocation, source: Path, yes: bool = False) -> int:
                 session=session,
                 actor=invocation.actor(session),
                 event=AuditKind.IMPORT,
-                detail="restore",
+                detail=detail_of("restore"),
             )
     except UsageError as error:  # restored already: say so, whatever kept the log from it
         reason = error.reason or str(error)

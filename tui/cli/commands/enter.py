@@ -7,6 +7,7 @@ typed, so stopping (Ctrl+C, Escape, a closed terminal) leaves a draft to resume.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import click
@@ -25,9 +26,14 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     @click.command(help=messages("help.enter"))
     @click.argument("code", metavar=messages("metavar.code"))
     @click.argument("scale", metavar=f"[{messages('metavar.scale')}]", required=False)
+    @click.option(
+        "--date", "filled_in", metavar=messages("metavar.date"), help=messages("help.enter.date")
+    )
     @database_options(messages)
-    def enter(code: str, scale: str | None, db: str | None, demo: bool) -> int:
-        return run_enter(invocation(db, demo), code, scale)
+    def enter(
+        code: str, scale: str | None, filled_in: str | None, db: str | None, demo: bool
+    ) -> int:
+        return run_enter(invocation(db, demo), code, scale, filled_in=filled_in)
 
     return {"enter": enter}
 
@@ -62,10 +68,28 @@ def open_backend(invocation: Invocation) -> Any:
     return backend
 
 
+def filled_in_day(typed: str, messages: Messages) -> date:
+    """The day ``--date`` names, checked as a visit's day is typed (``past_day``): a bad one is
+    refused before anything is asked or opened."""
+    from hecht.schema.context import utc_now
+    from hecht.tui.views.formatting import formatter
+
+    today = utc_now().date()  # the backend's clock
+    day, refusal = formatter(messages.language).past_day(typed, today, messages, "enter")
+    if day is None:
+        raise UsageError(messages("enter.date_refused", typed=typed.strip(), reason=refusal))
+    return day
+
+
 def run_enter(
-    invocation: Invocation, code: str, scale: str | None, prompter: Prompter | None = None
+    invocation: Invocation,
+    code: str,
+    scale: str | None,
+    prompter: Prompter | None = None,
+    filled_in: str | None = None,
 ) -> int:
     """Key in one scale for a client with line prompts; each answer is stored as it is given.
+    ``filled_in`` is the day the form was filled in as typed after ``--date`` (None: today).
 
     Returns 0 when completed or kept as a draft, 130 when stopped with Ctrl+C.
     """
@@ -74,6 +98,7 @@ def run_enter(
     from hecht.tui.views.service_text import service_error_text
 
     messages = invocation.messages
+    day = None if filled_in is None else filled_in_day(filled_in, messages)
     ask = prompter or QuestionaryPrompter(prompt_words(messages))
     try:
         invocation.require_practitioner(ask)
@@ -83,7 +108,7 @@ def run_enter(
     try:
         # reading the client or the drafts, before any answer, may meet a storage fault
         with storage_faults_refused(invocation.database_url(), messages):
-            return EntryFlow(backend, messages, ask).run(code, scale)
+            return EntryFlow(backend, messages, ask, day).run(code, scale)
     except NoTerminal:  # at the first question: nothing was stored
         raise UsageError(messages("enter.error.needs_terminal")) from None
     except ServiceError as error:
@@ -104,13 +129,19 @@ class Entry:
     scale_id: str
     episode: int | None
     draft: Any = None
+    day: date | None = None
+    """The day the form was filled in, when it was not today (``--date``)."""
 
 
 class EntryFlow:
     """Item by item in the terminal: resume a draft or start one, answer, acknowledge, confirm."""
 
-    def __init__(self, backend: Any, messages: Messages, prompter: Prompter) -> None:
+    def __init__(
+        self, backend: Any, messages: Messages, prompter: Prompter, day: date | None = None
+    ) -> None:
         self.backend, self.text, self.ask = backend, messages, prompter
+        self.day = day
+        """The day the form was filled in, as ``--date`` gave it (None: today)."""
 
     def run(self, code: str, scale_id: str | None) -> int:
         """Return 0 when completed or kept as a draft, 130 when stopped with Ctrl+C."""
@@ -148,10 +179,9 @@ class EntryFlow:
         draft = entry.draft
         version = None if draft is None else draft.scale_version
         definition = self.backend.library.get(entry.scale_id, version)
-        answered = set() if draft is None else {answer.item_id for answer in draft.answers}
         for number, item in enumerate(definition.items, start=1):
-            if item.id in answered:
-                continue
+            if entry.draft is not None and item.id in entry.draft.typed_answers():
+                continue  # answered before, or meanwhile on another screen
             given = self._ask(definition, item, number)
             if given is None:
                 self._stopped(entry)
@@ -161,18 +191,36 @@ class EntryFlow:
         return self._finish(entry.draft, definition)
 
     def _store(self, entry: Entry, item_id: str, given: tuple[str | None, str | None]) -> list[Any]:
-        """Store one answer; the first one starts the draft along with it (never an empty one)."""
-        if entry.draft is not None:
-            alerts: list[Any] = self.backend.answer(entry.draft.id, item_id, *given)
-            return alerts
+        """Store one answer; the first one starts the draft along with it (never an empty one).
+
+        An item answered meanwhile elsewhere (another screen, a colleague) keeps that answer:
+        this one is not stored over it, and the user is told so.
+        """
+        from hecht.schema.errors import ConflictError
         from hecht.schema.inputs import GivenAnswer, NewAdministration
         from hecht.schema.tables import EntryMode
+
+        if entry.draft is not None:
+            try:
+                stored = self.backend.store_answers(
+                    [GivenAnswer(item_id, *given)], administration_id=entry.draft.id,
+                    shown=entry.draft.typed_answers(),
+                )  # fmt: skip
+            except ConflictError as refused:
+                if refused.reason != "answered_elsewhere":
+                    raise
+                self.ask.say(self.text("enter.kept_elsewhere", item=item_id))
+                entry.draft = self.backend.review(entry.draft.id).draft
+                return []
+            entry.draft = stored.draft
+            return list(stored.alerts)
 
         new = NewAdministration(
             client_code=entry.code,
             scale_id=entry.scale_id,
             episode_lineage_id=entry.episode,
             mode=EntryMode.INTERVIEW,
+            observed_on=entry.day,
         )
         stored = self.backend.store_answers([GivenAnswer(item_id, *given)], new=new)
         entry.draft = stored.draft
@@ -240,6 +288,8 @@ class EntryFlow:
             self.backend.library.get(scale_id)  # an unknown scale is refused before any question
         role, care = self.backend.current_care(code)  # an unknown client is refused here
         episode = None if care is None else care.lineage_id
+        if self.day is not None:  # a day outside the episode is refused before any question
+            self.backend.check_observed_day(self.day, episode)
         mine = [d for d in self.backend.drafts(code) if scale_id in (None, d.scale_id)]
         if mine:
             from hecht.tui.views.formatting import formatter
@@ -250,6 +300,7 @@ class EntryFlow:
             )
             resume = self.text("enter.resume", scale=scale, answers=answers)
             if self.ask.confirm(resume):
+                self._keeps_its_day(mine[0])
                 return Entry(code, mine[0].scale_id, episode, mine[0])
         if scale_id is None:
             language = self.text.language
@@ -263,14 +314,29 @@ class EntryFlow:
             scale_id = self.ask.select(self.text("picker.title"), scales)
             if scale_id is None:
                 return None
+        if self.day is not None:
+            self.ask.say(self.text("enter.filled_in", day=self._day_text(self.day)))
         self._caution(code, role, care, scale_id)
-        return Entry(code, scale_id, episode)
+        return Entry(code, scale_id, episode, day=self.day)
+
+    def _keeps_its_day(self, draft: Any) -> None:
+        """Say so when a draft resumed was filled in on another day than ``--date`` names: it
+        keeps its own."""
+        kept = draft.observed_at.astimezone().date()
+        if self.day is not None and kept != self.day:
+            self.ask.say(self.text("enter.draft_keeps_day", day=self._day_text(kept)))
+
+    def _day_text(self, day: date) -> str:
+        from hecht.tui.views.formatting import formatter
+
+        return formatter(self.text.language).date(day)
 
     def _caution(self, code: str, role: str | None, care: Any, scale_id: str) -> None:
-        """Say so before the first item when the scale is not written for this client now."""
+        """Say so before the first item when the scale is not written for this client on the
+        day it was filled in."""
         from hecht.tui.views.visit_plan import moment_on
 
-        moment = moment_on(self.backend.clock().date(), {code: role}, care)
+        moment = moment_on(self.day or self.backend.clock().date(), {code: role}, care)
         caution = moment.caution(self.backend.library.get(scale_id), code, code, self.text)
         if caution:
             self.ask.say(caution)
@@ -318,9 +384,30 @@ class EntryFlow:
         self.backend.acknowledge(alert.id, actions, note.strip())
 
     def _finish(self, draft: Any, definition: Any) -> int:
+        """Show the total of the draft as stored and complete it on confirmation; answers
+        changed meanwhile elsewhere are said, and the new total is asked again."""
+        from hecht.schema.errors import ConflictError
+        from hecht.tui.views.service_text import service_error_text
+
+        while True:
+            review = self.backend.review(draft.id)
+            self._say_total(review.preview, definition)
+            if not self.ask.confirm(self.text("enter.confirm")):
+                self.ask.say(self.text("entry.draft_kept"))
+                return 0
+            try:
+                self.backend.complete(draft.id, review.draft.typed_answers())
+            except ConflictError as refused:
+                if refused.reason != "answers_changed_elsewhere":
+                    raise
+                self.ask.say(service_error_text(refused, self.text))
+                continue
+            self.ask.say(self.text("review.saved"))
+            return 0
+
+    def _say_total(self, preview: Any, definition: Any) -> None:
         from hecht.tui.views.formatting import formatter
 
-        preview = self.backend.preview(draft.id)
         if preview.valid:
             bands = {
                 band.id: band.label.get(self.text.language)
@@ -331,9 +418,3 @@ class EntryFlow:
             self.ask.say(self.text("review.total", total=total, band=band))
         else:
             self.ask.say(self.text("review.invalid", missing=", ".join(preview.missing_items)))
-        if self.ask.confirm(self.text("enter.confirm")):
-            self.backend.complete(draft.id)
-            self.ask.say(self.text("review.saved"))
-        else:
-            self.ask.say(self.text("entry.draft_kept"))
-        return 0

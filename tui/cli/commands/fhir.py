@@ -11,6 +11,7 @@ from hecht.tui.cli.invocation import Invocation
 from hecht.tui.i18n import Messages
 
 if TYPE_CHECKING:
+    from hecht.scales.library import ScaleLibrary
     from hecht.schema.exchange.fhir.reading import FhirProblem
 
 # Storage modules are imported inside the functions: `hecht scales …` must not pay for them.
@@ -121,7 +122,7 @@ ALIKE_SHOWN = 3
 bundle of another practice has every response refused for the same reason)."""
 
 
-def problem_lines(found: list[FhirProblem], messages: Messages) -> list[str]:
+def problem_lines(found: list[FhirProblem], library: ScaleLibrary, messages: Messages) -> list[str]:
     """One line per problem, but of problems alike (same kind, same values) only the first few,
     the last of them followed by how many more there are."""
     from hecht.tui.views.formatting import plural
@@ -136,22 +137,25 @@ def problem_lines(found: list[FhirProblem], messages: Messages) -> list[str]:
         alike = key(problem)
         seen[alike] += 1
         if seen[alike] <= ALIKE_SHOWN:
-            lines.append(problem_text(problem, messages))
+            lines.append(problem_text(problem, library, messages))
         if seen[alike] == ALIKE_SHOWN and total[alike] > ALIKE_SHOWN:
             more = total[alike] - ALIKE_SHOWN
             lines.append(plural(messages, "import_fhir.more_alike", more, more=more))
     return lines
 
 
-def problem_text(problem: FhirProblem, messages: Messages) -> str:
-    """Phrase one refused resource: where it is in the file, and what is wrong with it."""
+def problem_text(problem: FhirProblem, library: ScaleLibrary, messages: Messages) -> str:
+    """Phrase one refused resource: where it is in the file, and what is wrong with it (a
+    refused answer as ``hecht scales score`` words it, the allowed range in the reader's
+    language)."""
+    from hecht.tui.views.answer_text import reported_refusal
+
     if problem.entry == 0:
         where = messages("import_fhir.where_file")
     else:
         where = messages("import_fhir.where", entry=problem.entry, id=problem.resource_id or "-")
     if problem.kind.startswith("answer_"):
-        values = {"item": "", "given": "", "allowed": "", **problem.values}
-        return f"{where}: {messages('error.' + problem.kind, **values)}"
+        return f"{where}: {reported_refusal(problem.kind, problem.values, library, messages)}"
     return f"{where}: {messages('import_fhir.problem.' + problem.kind, **problem.values)}"
 
 
@@ -174,16 +178,17 @@ def run_import_fhir(invocation: Invocation, source: Path) -> int:
         document = json.loads(read_source(source, messages, "fhir"))
     except json.JSONDecodeError as error:
         raise UsageError(messages("error.not_fhir_json", path=source, line=error.lineno)) from None
+    library = load_library(local_scales_dir())
     try:
         with opened_database(invocation) as engine, unit_of_work(engine) as session:
             report = import_responses(
                 session=session,
                 actor=invocation.actor(session),
-                library=load_library(local_scales_dir()),
+                library=library,
                 document=document,
             )
     except Problems as refused:
-        for line in problem_lines(refused.found, messages):
+        for line in problem_lines(refused.found, library, messages):
             print(f"{source}: {line}")
         print(messages("import_fhir.refused", bad=counted(messages, "problem", len(refused.found))))
         return 2

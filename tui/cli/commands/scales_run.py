@@ -26,6 +26,7 @@ from hecht.tui.folders import local_scales_dir
 from hecht.tui.i18n import Messages
 from hecht.tui.views.answer_text import answer_refusal
 from hecht.tui.views.formatting import counted, plural
+from hecht.tui.views.scale_file_text import problem_text
 from hecht.tui.views.scale_view import describe_definition
 
 LIST_COLUMNS = ("id", "version", "name", "domain", "items", "licence", "origin")
@@ -56,14 +57,6 @@ def shorten(text: str, width: int) -> str:
 def print_json(data: object) -> None:
     """Print JSON the way every ``--json`` option does."""
     print(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def problem_text(problem: Problem, messages: Messages) -> str:
-    """A problem of a scale file: in the user's language when it is the file's as a whole (it
-    cannot be read, is empty, is no text); a problem of a definition's content is a schema error
-    for the one who writes the file, said in the English of its keys and of the format's docs."""
-    key = f"scale_file.problem.{problem.kind}"
-    return messages(key, **problem.values) if key in messages.keys() else str(problem)
 
 
 def library_for(messages: Messages) -> ScaleLibrary:
