@@ -154,8 +154,9 @@ class AdministrationScreen(HechtScreen[None]):
             return
         assert self.history is not None and self.definition is not None
         current = self.history.current
-        answers = {a.item_id: None if a.code is None else f"{a.code:g}" for a in current.answers}
-        self.app.push_screen(CorrectionModal(self.definition, answers), self._corrected)
+        self.app.push_screen(
+            CorrectionModal(self.definition, current.typed_answers()), self._corrected
+        )
 
     def _corrected(self, changes: dict[str, str | None] | None) -> None:
         from hecht.tui.dialogs.reason import ReasonModal, with_reason

@@ -10,7 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from hecht.scales.answers import AnswerError, allowed_codes, check_code, is_code_character
+from hecht.scales.answers import (
+    AnswerError,
+    allowed_codes,
+    check_code,
+    code_as_typed,
+    is_code_character,
+)
 from hecht.scales.model import Item, ScaleDefinition
 
 MISSING_KEY = "-"
@@ -123,7 +129,7 @@ class EntryState:
             code = check_code(self.definition, self.item, typed)
         except AnswerError:
             return KeyOutcome.REFUSED, None
-        return KeyOutcome.ANSWERED, Answer(self.item.id, f"{code:g}")
+        return KeyOutcome.ANSWERED, Answer(self.item.id, code_as_typed(code))
 
     def missing(self, reason: str | None) -> Answer:
         """The answer that marks the item on screen missing, with the reason given for it."""
@@ -179,7 +185,7 @@ class EntryState:
                 code = check_code(self.definition, item, place)
             except AnswerError:
                 return answers, PaperProblem(index + 1, item.id, place)
-            answers.append(Answer(item.id, f"{code:g}"))
+            answers.append(Answer(item.id, code_as_typed(code)))
         if len(places) > len(self.items):
             return answers, PaperProblem(len(self.items) + 1, "", "too_long")
         return answers, None
