@@ -136,33 +136,48 @@ COURSE_FLAGS = """(CASE WHEN deteriorated > 0 THEN 1 ELSE 0 END)
     + (CASE WHEN last_completed_at < ? THEN 4 ELSE 0 END)"""
 
 
-def courses(
-    plain: PlainConnection, episode_ids: Set[int], overdue_day: date
-) -> dict[tuple[int, int], tuple[int, int, int, Any]]:
+EPISODES_PER_CLIENT = 1 << 32
+"""Keys a client's course in an episode as one int, ``client_id * EPISODES_PER_CLIENT +
+episode_lineage_id``: a practice reads ten thousand, and a tuple key costs a tuple each (ids stay
+far below 2**32)."""
+
+
+@dataclass(frozen=True)
+class Courses:
+    """What the stored courses may signal: ``bits`` (``Course``) per client and episode (keyed
+    as ``EPISODES_PER_CLIENT`` says), and the last completion of the overdue ones, as stored
+    (text in SQLite)."""
+
+    bits: dict[int, int]
+    last_completed: dict[int, Any]
+
+
+def courses(plain: PlainConnection, episode_ids: Set[int], overdue_day: date) -> Courses:
     """Return, per client and episode with completed scales, what its course may signal.
 
-    Each value is the row (client, episode, Course bits, last completion); the last completion
-    is given only when OVERDUE, as stored (text in SQLite). The same rule as ``compare``:
-    reliable when the change reaches criterion × Sdiff; only scales with change parameters and
-    at least two valid totals are judged. When most of the practice is asked for, every
-    episode's row is returned (cheaper than sorting out the few not asked for): look rows up.
+    The same rule as ``compare``: reliable when the change reaches criterion × Sdiff; only
+    scales with change parameters and at least two valid totals are judged. When most of the
+    practice is asked for, every episode's row is returned (cheaper than sorting out the few
+    not asked for): look rows up.
     """
     after = plain.stored_datetime(datetime.combine(overdue_day + timedelta(days=1), time(0), UTC))
-    select = (
-        f"SELECT client_id, episode_lineage_id, {COURSE_FLAGS}, "
-        "CASE WHEN last_completed_at < ? THEN last_completed_at END FROM episodecourse"
-    )
+    key = f"client_id * {EPISODES_PER_CLIENT} + episode_lineage_id"
+    select = f"SELECT {key}, {COURSE_FLAGS} FROM episodecourse"
+    overdue = f"SELECT {key}, last_completed_at FROM episodecourse WHERE last_completed_at < ?"
     if len(episode_ids) > FEW:  # most of the practice: reading every row is cheapest
-        batches = [(select, [after, after])]
+        where: list[tuple[str, list[Any]]] = [("", [])]
     else:
-        batches = [
-            (f"{select} WHERE episode_lineage_id IN ({placeholders(chunk)})",
-             [after, after, *chunk])
+        where = [
+            (f" AND episode_lineage_id IN ({placeholders(chunk)})", list(chunk))
             for chunk in chunks(episode_ids)
-        ]  # fmt: skip
-    found: dict[tuple[int, int], tuple[int, int, int, Any]] = {}
-    for sql, params in batches:
-        found.update({(row[0], row[1]): row for row in plain.rows(sql, params)})
+        ]
+    found = Courses({}, {})
+    for condition, values in where:
+        rows = plain.rows(f"{select} WHERE 1 = 1{condition}", [after, *values])
+        found.bits.update(rows)  # (key, bits) pairs
+        if any(bits & Course.OVERDUE for _, bits in rows):
+            for row_key, last in plain.rows(overdue + condition, [after, *values]):
+                found.last_completed[row_key] = last
     return found
 
 
@@ -246,11 +261,11 @@ def signals_for(
     judged = {scale_id: fact for scale_id, fact in facts.items() if fact.judged}
     episode_ids = {c.episode_lineage_id for c in clients if c.episode_lineage_id is not None}
     overdue_day = today - timedelta(weeks=limits.overdue_weeks)
-    course_of = courses(plain, episode_ids, overdue_day) if episode_ids else {}
+    course_of = courses(plain, episode_ids, overdue_day) if episode_ids else Courses({}, {})
     worse = [  # in care only: a closed episode's decline is no signal now
-        episode
-        for (_, episode, bits, _) in course_of.values()
-        if bits & Course.DETERIORATED and episode in episode_ids
+        lineage
+        for key, bits in course_of.bits.items()
+        if bits & Course.DETERIORATED and (lineage := key % EPISODES_PER_CLIENT) in episode_ids
     ]
     declines = deteriorations(plain, judged, worse) if worse else {}
     relationship = [s for s, fact in judged.items() if fact.domain == "relationship"]
@@ -264,30 +279,32 @@ def signals_for(
         for (client_id, _, scale_id), points in end_points(plain, relationship, shared).items():
             ends[client_id][scale_id] = points
     found = {}
-    course_for = course_of.get
+    bits_for, shift = course_of.bits.get, EPISODES_PER_CLIENT
     for client in clients:
-        course = course_for((client.client_id, client.episode_lineage_id or 0), NO_COURSE)
+        key = client.client_id * shift + (client.episode_lineage_id or 0)
+        bits = bits_for(key, NO_COURSE)
         if (
-            not course[2]
-            and course is not NO_COURSE
+            bits == Course.QUIET
             and not client.open_alerts
             and not client.drafts
             and client.partner_id is None
         ):
             continue  # the common case: nothing but the course could signal, and it is quiet
-        signals = _signals_of(client, course, declines, ends, judged, limits, today)
+        last = course_of.last_completed.get(key)
+        signals = _signals_of(client, bits, last, declines, ends, judged, limits, today)
         if signals:
             found[client.client_id] = signals
     return found
 
 
-NO_COURSE = (0, 0, Course.QUIET, None)
-"""The course row of a client without any completed scale in the episode."""
+NO_COURSE = -1
+"""The course bits of a client without any completed scale in the episode (no row)."""
 
 
 def _signals_of(
     client: InCare,
-    course: tuple[int, int, int, Any],
+    bits: int,
+    last: Any,
     declines: Mapping[int, list[Signal]],
     ends: Mapping[int, Mapping[str, EndPoints]],
     facts: Mapping[str, ScaleFacts],
@@ -299,11 +316,10 @@ def _signals_of(
     if client.open_alerts:
         result.append(Signal(SignalKind.OPEN_ALERT, None, {"count": client.open_alerts}))
     result += declines.get(client.client_id, [])
-    _, _, bits, last = course
-    if bits & Course.STUCK and client.visits >= limits.not_on_track_visits:
+    if bits != NO_COURSE and bits & Course.STUCK and client.visits >= limits.not_on_track_visits:
         detail = {"visits": client.visits, "threshold": limits.not_on_track_visits}
         result.append(Signal(SignalKind.NOT_ON_TRACK, None, detail))
-    if course is NO_COURSE or bits & Course.OVERDUE:
+    if bits == NO_COURSE or bits & Course.OVERDUE:
         overdue = _overdue(client, last, today, limits.overdue_weeks)
         if overdue is not None:
             result.append(overdue)
