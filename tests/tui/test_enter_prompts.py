@@ -262,6 +262,22 @@ def test_init_asks_the_settings_and_writes_the_config_file(tmp_path):
         str(tmp_path / "praktijk.db"),
     )
     assert (config.protocols.intake, config.protocols.visit) == (["who5", "epds"], ["who5"])
+    assert config.protocols.closing == ["who5", "epds"]  # the intake's, and said so
+    assert "De afsluitende meting (einde zorg) is die van de intake" in prompts.shown[-2]
+    assert "WHO-5, EPDS" in prompts.shown[-2]
+
+
+def test_init_keeps_a_closing_battery_of_the_practices_own_and_says_so(tmp_path):
+    from hecht.tui.cli.commands.init import run_init
+    from hecht.tui.config import Protocols, load_config
+
+    own = Config(protocols=Protocols(intake=["who5"], visit=["who5"], closing=["fobs", "who5"]))
+    prompts = Scripted(["Mira", "en", str(tmp_path / "p.db"), ["epds"], ["who5"], False])
+    assert run_init(own, Messages("en"), prompts) == 0
+    assert load_config().protocols.closing == ["fobs", "who5"]
+    assert prompts.shown[-2].startswith(
+        "The closing battery (end of care) stays as it was set: FOBS, WHO-5"
+    )
 
 
 def test_init_asks_everything_after_the_language_in_the_language_just_chosen(tmp_path):

@@ -34,7 +34,7 @@ def run_init(config: Config, messages: Messages, prompter: Prompter | None = Non
     """Ask the settings in the terminal and write the config file; cancelling writes nothing."""
     from hecht.scales.library import load_library
     from hecht.schema.db.engine import default_database_path
-    from hecht.tui.config import Protocols, save_config
+    from hecht.tui.config import Protocols, config_path, save_config
     from hecht.tui.folders import local_scales_dir
 
     ask = prompter or QuestionaryPrompter(prompt_words(messages))
@@ -59,12 +59,15 @@ def run_init(config: Config, messages: Messages, prompter: Prompter | None = Non
     if name is None or language is None or database is None or intake is None or visit is None:
         ask.say(messages("init.cancelled"))
         return 0
+    # the closing battery measures what the intake measured, unless the practice set its own
+    own_closing = config.protocols.closing != config.protocols.intake
+    closing = config.protocols.closing if own_closing else intake
     updated = config.model_copy(
         update={
             "practitioner": name.strip() or None,
             "language": language,
             "database": database.strip() or None,
-            "protocols": Protocols(intake=intake, visit=visit, closing=intake),
+            "protocols": Protocols(intake=intake, visit=visit, closing=closing),
         }
     )
     if not folder_ready(updated.database, messages, ask):
@@ -73,6 +76,10 @@ def run_init(config: Config, messages: Messages, prompter: Prompter | None = Non
     passphrase = ask_encryption(updated.database, messages, ask)
     if passphrase is not None:  # before the settings: a failure leaves no plain database later
         encrypt(updated.database, passphrase, messages, ask)
+    short = {e.definition.id: e.definition.short_name for e in library.latest()}
+    said = "init.closing_kept" if own_closing else "init.closing_same"
+    named = ", ".join(short.get(scale, scale) for scale in closing) or "—"
+    ask.say(messages(said, scales=named, path=config_path()))
     ask.say(messages("init.written", path=save_config(updated)))
     return 0
 
