@@ -66,27 +66,27 @@ def shown_choice(dialog: StartVisitModal) -> tuple[VisitKind, int | None, list[s
     return dialog.kind, options.highlighted, marked
 
 
+async def visit_dialog_of_k1(pilot) -> StartVisitModal:
+    """K1's dossier, ``v``: the New visit dialog, once it has fallen quiet."""
+    await caseload_shown(pilot)
+    await pilot.press(*"K1", "enter")
+    await settled(pilot)
+    await pilot.press("v")
+    dialog = pilot.app.screen
+    assert isinstance(dialog, StartVisitModal)
+    await quiet(pilot, dialog)
+    return dialog
+
+
 async def test_a_repeat_visit_offers_the_every_visit_scales_and_the_dialog_falls_quiet(app):
     async with app.run_test(size=(100, 36)) as pilot:
-        await caseload_shown(pilot)
-        await pilot.press(*"K1", "enter")
-        await settled(pilot)
-        await pilot.press("v")
-        dialog = app.screen
-        assert isinstance(dialog, StartVisitModal)
-        await quiet(pilot, dialog)
+        dialog = await visit_dialog_of_k1(pilot)
         assert shown_choice(dialog) == (VisitKind.VISIT, 1, ["visit"])
 
 
 async def test_moving_the_battery_choice_settles_at_once_from_the_date_field_and_the_list(app):
     async with app.run_test(size=(100, 36)) as pilot:
-        await caseload_shown(pilot)
-        await pilot.press(*"K1", "enter")
-        await settled(pilot)
-        await pilot.press("v")
-        dialog = app.screen
-        assert isinstance(dialog, StartVisitModal)
-        await quiet(pilot, dialog)
+        dialog = await visit_dialog_of_k1(pilot)
         await pilot.press("down")  # from the date field: the closing battery
         await quiet(pilot, dialog)
         assert shown_choice(dialog) == (VisitKind.CLOSING, 2, ["closing"])
@@ -100,13 +100,7 @@ async def test_moving_the_battery_choice_settles_at_once_from_the_date_field_and
 
 async def test_a_visit_date_whose_day_does_not_exist_is_said_so_beside_the_field(app):
     async with app.run_test(size=(100, 36)) as pilot:
-        await caseload_shown(pilot)
-        await pilot.press(*"K1", "enter")
-        await settled(pilot)
-        await pilot.press("v")
-        dialog = app.screen
-        assert isinstance(dialog, StartVisitModal)
-        await quiet(pilot, dialog)
+        dialog = await visit_dialog_of_k1(pilot)
         await pilot.press("ctrl+u", *"2026-02-30", "enter")
         await settled(pilot)
         said = str(dialog.query_one("#error-visit-date").render())
