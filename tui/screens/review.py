@@ -58,10 +58,9 @@ class ReviewScreen(HechtScreen[bool]):
     def compose(self) -> ComposeResult:
         text = self.text
         with Vertical(id="review"):
-            yield Plain(
-                text("review.title", scale=self.definition.short_name, who=self.who),
-                id="review-title",
-            )
+            day = self.fmt.date(self.administration.observed_at.astimezone().date())
+            title = text("review.title", scale=self.definition.short_name, who=self.who)
+            yield Plain(f"{title} · {text('entry.filled_in', day=day)}", id="review-title")
             yield Plain(
                 answers_line(self.definition, self.administration, self.fmt.score),
                 id="review-answers",
