@@ -23,6 +23,7 @@ from textual.content import Content
 from textual.widgets import Input, ProgressBar
 
 from hecht.scales.model import ScaleDefinition
+from hecht.schema.errors import ConflictError
 from hecht.schema.inputs import NewAdministration, NewVisit
 from hecht.schema.readmodels import AdministrationRead, AlertRead
 from hecht.tui.shell.keybar import KeyBar
@@ -366,8 +367,8 @@ class EntryScreen(HechtScreen[bool]):
     def _not_stored(self, error: BaseException, slow: Any) -> None:
         slow.stop()
         self._saving = False
-        if getattr(error, "reason", None) == "answered_elsewhere":  # show what was stored there
-            self.state.answers = dict(error.details["answers"])  # type: ignore[attr-defined]
+        if isinstance(error, ConflictError) and error.reason == "answered_elsewhere":
+            self.state.answers = dict(error.details["answers"])  # show what was stored there
         dropped = self.typeahead.drop_waiting()
         self._problem = self.text("entry.save_failed", reason=self.reason_for(error))
         if dropped:
