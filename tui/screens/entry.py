@@ -368,7 +368,9 @@ class EntryScreen(HechtScreen[bool]):
         slow.stop()
         self._saving = False
         if isinstance(error, ConflictError) and error.reason == "answered_elsewhere":
-            self.state.answers = dict(error.details["answers"])  # show what was stored there
+            stored = error.details["answers"]  # the draft as stored: show what was stored there
+            assert isinstance(stored, dict)
+            self.state.answers = dict(stored)
         dropped = self.typeahead.drop_waiting()
         self._problem = self.text("entry.save_failed", reason=self.reason_for(error))
         if dropped:
