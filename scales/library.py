@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 
-from hecht.scales.loader import definition_from_data, is_overlay, overlay_from_data, read_toml
+from hecht.scales.loader import (
+    definition_from_data,
+    is_overlay,
+    overlay_from_data,
+    parse_toml,
+    read_content,
+)
 from hecht.scales.model import ScaleDefinition
 from hecht.scales.overlay import WordingOverlay, apply_overlay, overlay_problems
 from hecht.scales.problems import DefinitionError, Problem, problem_of
@@ -138,14 +145,38 @@ def unexpected_failure(path: Path, error: Exception) -> DefinitionError:
     )
 
 
+Checked = ScaleDefinition | WordingOverlay | tuple[Problem, ...]
+
+
+@lru_cache(maxsize=256)
+def _checked(path: Path, content: bytes, strict: bool) -> Checked:
+    """A file's definition or overlay, or the problems that refuse it, checked once per content.
+
+    Checking parses the TOML, validates every table and scores the worked examples: a tenth of
+    a second for the built-ins, paid by every command and every library a screen loads. The
+    outcome depends on the path (named in problems), the bytes and ``strict`` alone, and the
+    models are frozen, so a library may share them; an edited file has other bytes and is
+    checked anew.
+    """
+    try:
+        data = parse_toml(path, content)
+        if is_overlay(data):
+            return overlay_from_data(path, data)
+        return definition_from_data(path, data, strict=strict)
+    except DefinitionError as error:
+        return tuple(error.problems)
+
+
 def _add_file(
     library: ScaleLibrary, path: Path, origin: Origin, strict: bool
 ) -> WordingOverlay | None:
     """Add one definition file, or return its overlay for the second pass."""
-    data = read_toml(path)
-    if is_overlay(data):
-        return overlay_from_data(path, data)
-    definition = definition_from_data(path, data, strict=strict)
+    checked = _checked(path, read_content(path), strict)
+    if isinstance(checked, tuple):
+        raise DefinitionError(path, list(checked))
+    if isinstance(checked, WordingOverlay):
+        return checked
+    definition = checked
     key = (definition.id, definition.version)
     if key in library.entries:
         other = library.entries[key].path

@@ -33,16 +33,24 @@ def read_toml(path: Path) -> dict[str, Any]:
     Raises:
         DefinitionError: naming the file, the line where it is known, and the fix.
     """
+    return parse_toml(path, read_content(path))
+
+
+def read_content(path: Path) -> bytes:
+    """A file's bytes, one more than the size limit at most (``parse_toml`` refuses those).
+
+    Raises:
+        DefinitionError: the file cannot be read, with the system's reason.
+    """
     try:
         with path.open("rb") as file:
-            content = file.read(MAX_FILE_BYTES + 1)
+            return file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         reason = str(error.strerror)
         problem = Problem(
             "", f"cannot read the file ({reason})", kind="unreadable", values={"reason": reason}
         )
         raise DefinitionError(path, [problem]) from None
-    return parse_toml(path, content)
 
 
 def parse_toml(path: Path, content: bytes) -> dict[str, Any]:
