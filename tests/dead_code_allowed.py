@@ -45,6 +45,9 @@ pointed_at
 # Textual's hook signatures, whose arguments a screen may not need
 parameters  # check_action(action, parameters)
 
+# Textual's methods overridden, called by Textual
+bindings_changed  # tui/shell/keybar.py: Footer subscribes it to the screen's bindings signal
+
 # read by Textual from a screen's class: the classes it gets by the terminal's height
 VERTICAL_BREAKPOINTS  # tui/dialogs/form.py: -short draws a form's fields one line high
 

@@ -8,6 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 from rich.cells import cell_len
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Input, ListView
 
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
@@ -209,3 +214,69 @@ async def test_the_field_in_focus_stays_in_sight_tabbing_both_ways(tmp_path, lan
                 await pilot.press(key)
                 await settled(pilot)
                 assert field_in_sight(screen), (key, screen.focused)
+
+
+class KeysApp(App[None]):
+    """Two fields with the same keys, and a list with a key of its own, above the key bar."""
+
+    BINDINGS = [Binding("f1", "help", "Help")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages = Messages("en")
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="first")
+        yield Input(id="second")
+        yield ListWithOwnKey(id="list")
+        yield KeyBar()
+
+
+class ListWithOwnKey(ListView):
+    BINDINGS = [Binding("m", "mark", "Mark")]
+
+
+def keys_of(app: App) -> list[Widget]:
+    return [key for key in app.query_one(KeyBar).children if hasattr(key, "key_display")]
+
+
+async def test_the_key_bar_is_rebuilt_only_when_the_keys_it_shows_change():
+    app = KeysApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        app.query_one("#first").focus()
+        await pilot.pause()
+        before = keys_of(app)
+        assert [key.action for key in before][:1] == ["help"]
+        await pilot.press("tab")  # to the second field: the same keys
+        await pilot.pause()
+        assert app.focused is app.query_one("#second")
+        assert keys_of(app) == before  # the very same widgets: nothing rebuilt
+        await pilot.press("tab")  # to the list, whose key the bar must now show
+        await pilot.pause()
+        assert "mark" in [key.action for key in keys_of(app)]
+        await pilot.press("shift+tab")  # back: its key goes again
+        await pilot.pause()
+        assert "mark" not in [key.action for key in keys_of(app)]
+
+
+class KeysScreen(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Input(id="first")
+        yield ListWithOwnKey(id="list")
+        yield KeyBar()
+
+
+async def test_a_key_bar_rebuilt_after_its_screen_closed_does_nothing():
+    # the rebuild runs after the next frame, which may come after the screen was closed (a
+    # burst of Escape, Down, Enter in a terminal crashed Hecht with NoScreen)
+    app = KeysApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        screen = KeysScreen()
+        await app.push_screen(screen)
+        await pilot.pause()
+        bar = screen.query_one(KeyBar)
+        screen.set_focus(screen.query_one("#list"))
+        await app.pop_screen()
+        await pilot.pause()
+        assert not bar.is_attached
+        await bar._rebuild_if_changed()  # what the frame after the change calls

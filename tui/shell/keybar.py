@@ -11,6 +11,8 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from hecht.tui.app import HechtApp
 
 ALWAYS_SHOWN = "help"
@@ -44,7 +46,37 @@ class KeyBar(Footer):
     F1 (help, which lists every key) stays.
     """
 
+    _composed: tuple[object, ...] | None = None
+    """What the keys were last built from (``_shown``); None before the first build."""
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """Rebuild the keys after the next frame, as Textual's footer does, but only if they
+        changed (``_rebuild_if_changed``)."""
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._rebuild_if_changed)
+
+    async def _rebuild_if_changed(self) -> None:
+        """Textual's footer rebuilds its keys whenever the bindings may have changed: at every
+        focus change, each answer on the entry screen, each highlighted row. Building and
+        styling a dozen key widgets is most of what such a key press costs; the keys are
+        rebuilt only when what they show differs. The frame may come after the screen closed:
+        then there is nothing to rebuild."""
+        if self.is_attached and self._shown() != self._composed:
+            await self.recompose()
+
+    def _shown(self) -> tuple[object, ...]:
+        """What ``Footer.compose`` builds the keys from: each shown binding with whether it is
+        enabled and its tooltip, in order, then the command palette's."""
+        active = self.screen.active_bindings
+        shown: list[object] = [(b, on, tip) for (_, b, on, tip) in active.values() if b.show]
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            palette = active.get(self.app.COMMAND_PALETTE_BINDING)
+            shown.append(palette and palette[1:])
+        return tuple(shown)
+
     def compose(self) -> ComposeResult:
+        self._composed = self._shown() if self._bindings_ready else None
         texts = cast("HechtApp", self.app).messages
         widgets = list(super().compose())
         for widget in widgets:
