@@ -11,6 +11,7 @@ The practice, on the frozen day 2026-11-24 (all WHO-5 totals are percentages):
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -123,6 +124,14 @@ def frozen_commands(monkeypatch):
     monkeypatch.setattr("hecht.tui.cli.invocation.command_actor", frozen_actor)
 
 
+async def between_looks() -> None:
+    """Let the app run a moment between two looks at its state. A bare sleep, not
+    ``pilot.pause``: a pause also waits for every widget's queue and draws the screen, a
+    frame's work per look that polling does not need (the app draws what changed on its own
+    timer, and each wait below ends with one ``pilot.pause``)."""
+    await asyncio.sleep(0.05)
+
+
 async def caseload_shown(pilot, seconds: float = 15) -> None:
     """Wait until the caseload shows its rows, or offers the first steps when it has none: they
     are read after the first frame, later on a busy machine than any fixed pause. Fails loudly
@@ -140,7 +149,7 @@ async def caseload_shown(pilot, seconds: float = 15) -> None:
             break
         if time.monotonic() > deadline:
             raise AssertionError(f"the caseload showed neither rows nor first steps in {seconds} s")
-        await pilot.pause(0.05)
+        await between_looks()
     await pilot.pause(0.1)
 
 
@@ -156,7 +165,7 @@ async def settled(pilot, seconds: float = 15) -> None:
             break
         if time.monotonic() > deadline:
             raise AssertionError(f"still busy after {seconds} s: {busy}")
-        await pilot.pause(0.05)
+        await between_looks()
     await pilot.pause()
 
 
@@ -170,7 +179,7 @@ async def wait_until(pilot, ready, what: str = "the condition", seconds: float =
         if time.monotonic() > deadline:
             raise AssertionError(f"{what} did not happen within {seconds} s")
         await settled(pilot)
-        await pilot.pause(0.05)
+        await between_looks()
 
 
 async def open_entry(pilot, code: str, scale: str) -> None:
