@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,24 @@ def test_a_practice_scale_in_the_config_folder_is_listed_as_local_and_scores(tmp
     assert score(entry.definition, parse_answers(entry.definition, "2,1,0")).total == 5
     assert not library.refused
 
+
+
+def test_a_local_file_edited_between_two_loads_is_read_as_it_now_stands(tmp_path):
+    # a file is checked once per content (a tenth of a second for the built-ins): an edit,
+    # even one that keeps the file's size and time, is checked anew at the next load
+    path = tmp_path / "practice.toml"
+    path.write_text(NEW_SCALE, encoding="utf-8")
+    stat = path.stat()
+    assert load_library(tmp_path).entry("sleep3").origin is Origin.LOCAL
+    broken = NEW_SCALE.replace('id = "sleep3"', 'id = "sleep!"', 1)
+    assert broken != NEW_SCALE and len(broken) == len(NEW_SCALE)
+    path.write_text(broken, encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    library = load_library(tmp_path)
+    assert "sleep3" not in library.ids()
+    assert [refusal.path.name for refusal in library.refusals()] == ["practice.toml"]
+    path.write_text(NEW_SCALE, encoding="utf-8")
+    assert "sleep3" in load_library(tmp_path).ids()
 
 def test_a_broken_local_file_is_reported_without_hiding_the_rest(tmp_path):
     (tmp_path / "broken.toml").write_text("id = ", encoding="utf-8")
