@@ -2,9 +2,10 @@
 program holding the database, a full disk, a read-only file, an I/O error at commit (issue 11,
 point 6). Never a traceback, never an "unexpected error", and nothing stored before is lost.
 
-The real ``hecht`` runs in a subprocess with the fault in place (a lock held by another process,
-a file-size limit the kernel enforces, a file its user may not write); an I/O error at commit is
-injected in-process, where the driver reports it.
+The real ``hecht`` runs in a subprocess where the fault must hold for the whole process (a
+file-size limit the kernel enforces, a file its user may not write); where the fault lies outside
+it (a lock another process holds) or is injected where the driver reports it (an I/O error at
+commit), the command runs in this process through ``main``, as the ``hecht`` script calls it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from hecht.tui.cli.main import main
 from tests.conftest import client_system
 
 from .storage_faults import (
+    SHORT_WAIT_MS,
     driver_error,
     failing_commits,
     grown_wal,
@@ -147,20 +149,6 @@ def nothing_lost_nothing_half_done(practice: Practice, before: dict[str, int]) -
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
-@pytest.mark.parametrize("kind", ["IMMEDIATE", "EXCLUSIVE"])
-@pytest.mark.parametrize("command", COMMANDS)
-def test_a_database_held_by_another_program_is_refused_naming_it_with_exit_2(
-    practice, command, kind
-):
-    before = table_counts(practice.database)
-    with held_database(practice.database, kind):
-        result = run_hecht(
-            practice.environment, *COMMANDS[command](practice), "--db", str(practice.database)
-        )
-    refused_cleanly(result, REASONS["locked"], practice.database)
-    nothing_lost_nothing_half_done(practice, before)
-
-
 @pytest.mark.parametrize("command", [c for c in COMMANDS if c != "db encrypt"])
 def test_a_full_disk_is_refused_naming_the_database_with_exit_2(practice, command):
     with grown_wal(practice.database) as limit:
@@ -210,9 +198,11 @@ def test_a_read_only_database_file_is_refused_naming_it_with_exit_2(practice, co
 
 @pytest.fixture
 def in_process(practice, monkeypatch, capsys):
-    """Run ``hecht`` in this process, in the practice's environment; (exit code, out, err)."""
+    """Run ``hecht`` in this process, in the practice's environment and with the short wait for
+    a held database that ``run_hecht`` gives; (exit code, out, err)."""
     for name, value in practice.environment.items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setenv(BUSY_TIMEOUT_OVERRIDE, str(SHORT_WAIT_MS))
 
     def run(*argv: str):
         from hecht.schema.db.cipher import forget_keys
@@ -223,6 +213,18 @@ def in_process(practice, monkeypatch, capsys):
         return type("Result", (), {"returncode": code, "stdout": out, "stderr": err})
 
     return run
+
+
+@pytest.mark.parametrize("kind", ["IMMEDIATE", "EXCLUSIVE"])
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_database_held_by_another_program_is_refused_naming_it_with_exit_2(
+    practice, in_process, command, kind
+):
+    before = table_counts(practice.database)
+    with held_database(practice.database, kind):
+        result = in_process(*COMMANDS[command](practice))
+    refused_cleanly(result, REASONS["locked"], practice.database)
+    nothing_lost_nothing_half_done(practice, before)
 
 
 @pytest.mark.parametrize("command", [c for c in COMMANDS if c != "db encrypt"])
