@@ -76,6 +76,12 @@ class EntryCalls(BackendCalls):
 
         return self._run(lambda s: open_drafts(session=s, actor=self.actor, code=code))
 
+    def draft(self, administration_id: int) -> AdministrationRead:
+        """A draft as stored now, with what other screens answered meanwhile."""
+        from hecht.schema.services.administrations import draft_read
+
+        return self._run(lambda s: draft_read(session=s, administration_id=administration_id))
+
     def review(self, administration_id: int) -> ReviewRead:
         """What a review shows, read in one unit of work: the draft as stored now (with what
         other screens answered), its score as it stands, and that total against the client's

@@ -210,7 +210,7 @@ class EntryFlow:
                 if refused.reason != "answered_elsewhere":
                     raise
                 self.ask.say(self.text("enter.kept_elsewhere", item=item_id))
-                entry.draft = self.backend.review(entry.draft.id).draft
+                entry.draft = self.backend.draft(entry.draft.id)
                 return []
             entry.draft = stored.draft
             return list(stored.alerts)
