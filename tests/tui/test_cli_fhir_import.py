@@ -204,6 +204,31 @@ def test_an_answer_outside_a_numeric_range_is_named_in_the_users_language(
 
 
 @pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", "item 2: 2 answers were given where one is expected; allowed codes: 0, 1, 2, 3"),
+        ("nl", "item 2: er zijn 2 antwoorden gegeven waar één wordt verwacht; toegestane codes: "
+               "0, 1, 2, 3"),
+    ],
+)  # fmt: skip
+def test_several_answers_to_one_item_are_named_in_the_users_language(
+    capsys, report_db, frozen_commands, tmp_path, language, words
+):
+    one = [{"valueCoding": {"code": "1"}}]
+    items = [{"linkId": str(n), "answer": one} for n in range(1, 11)]
+    items[1]["answer"] = [*one, {"valueCoding": {"code": "2"}}]
+    response = phq9_response(client_system(report_db), id="two", item=items)
+    source = tmp_path / "two.json"
+    source.write_text(json.dumps(response))
+    code, out, _ = run(capsys, "--lang", language, "--db", report_db, "import", "--format", "fhir",
+                       str(source))  # fmt: skip
+    where = {"en": "entry", "nl": "onderdeel"}[language] + " 1 (QuestionnaireResponse two)"
+    assert code == 2
+    assert out.splitlines()[0] == f"{source}: {where}: {words}", out
+    assert "[several]" not in out
+
+
+@pytest.mark.parametrize(
     ("text", "words"),
     [("{not json", "not a JSON file (line 1)"), ('{"resourceType": "Patient"}', "Patient")],
 )

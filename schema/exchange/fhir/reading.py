@@ -182,7 +182,9 @@ class Reader:
         item = definition.item(item_id)
         if not isinstance(answers, list) or len(answers) != 1 or not isinstance(answers[0], dict):
             allowed = allowed_codes(definition, item)
-            raise AnswerError(AnswerProblem.NOT_A_NUMBER, item_id, "[several]", allowed)
+            if isinstance(answers, list) and len(answers) > 1:
+                raise AnswerError(AnswerProblem.SEVERAL, item_id, str(len(answers)), allowed)
+            raise AnswerError(AnswerProblem.NOT_A_NUMBER, item_id, "-", allowed)
         value = answers[0]
         coding = value.get("valueCoding")
         if isinstance(coding, dict):
