@@ -112,6 +112,9 @@ class ScaleLibrary:
         Raises:
             UnknownScaleError: no such scale or version.
         """
+        named = None if version is None else self.entries.get((scale_id.lower(), version))
+        if named is not None:  # the common case, a stored form's own version: no search
+            return named
         versions = sorted((v for (i, v) in self.entries if i == scale_id.lower()), key=version_key)
         if version is not None and version not in versions or not versions:
             raise UnknownScaleError(scale_id, version, self.ids(), versions)

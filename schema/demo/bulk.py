@@ -32,7 +32,7 @@ from hecht.schema.inputs import (
     NewEpisode,
     NewVisit,
 )
-from hecht.schema.services.administrations import new_draft_row, response_row, result_read
+from hecht.schema.services.administrations import new_draft_row, response_values, result_read
 from hecht.schema.services.episodes import check_dates, new_episode_row
 from hecht.schema.services.visits import new_visit_row
 from hecht.schema.summaries import rebuild_summaries
@@ -142,10 +142,6 @@ class BulkStore:
         row = self._new(model, **values)
         row["lineage_id"] = row["id"]
         return row
-
-    def _stored(self, unsaved: SQLModel) -> Row:
-        """Make a row from the unsaved one its service would add (all its values, defaults too)."""
-        return self._new(type(unsaved), **unsaved.model_dump())
 
     def _first_version(self, unsaved: SQLModel) -> Row:
         """Make the first version of a record from the unsaved row its service would add."""
@@ -263,10 +259,11 @@ class BulkStore:
         answers = self.answers[administration_id]
         assert item_id not in answers, "the demo answers each item once"
         position = definition.items.index(item)
-        answers[item_id] = self._stored(
-            response_row(
+        answers[item_id] = self._new(
+            ItemResponse,
+            **response_values(
                 administration_id, definition, position, value, missing_reason, actor.now()
-            )
+            ),
         )
         if not any(item_id in rule.items for rule in definition.interpretation.critical):
             return []

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -448,6 +449,30 @@ def result_read(result: ScoreResult) -> ScoreRead:
     )
 
 
+def response_values(
+    administration_id: int,
+    definition: ScaleDefinition,
+    position: int,
+    code: float | None,
+    missing_reason: str | None,
+    now: datetime,
+) -> dict[str, Any]:
+    """The values of an answer to the item at ``position``, scored; or, without a code, why it
+    is missing. The one place an answer's row is made: the services store it as an
+    ``ItemResponse`` (``response_row``), the demo's bulk build inserts the values as they are
+    (thirteen thousand model objects were a fifth of its time)."""
+    item = definition.items[position]
+    return {
+        "administration_id": administration_id,
+        "item_id": item.id,
+        "position": position,
+        "code": code,
+        "score": None if code is None else item_score(definition, item, code),
+        "missing_reason": None if code is not None else missing_reason,
+        "entered_at": now,
+    }
+
+
 def response_row(
     administration_id: int,
     definition: ScaleDefinition,
@@ -456,18 +481,9 @@ def response_row(
     missing_reason: str | None,
     now: datetime,
 ) -> ItemResponse:
-    """An unsaved answer to the item at ``position``, scored; or, without a code, why it is
-    missing. The one place an answer's row is made (the demo's bulk build makes the same)."""
-    item = definition.items[position]
-    return ItemResponse(
-        administration_id=administration_id,
-        item_id=item.id,
-        position=position,
-        code=code,
-        score=None if code is None else item_score(definition, item, code),
-        missing_reason=None if code is not None else missing_reason,
-        entered_at=now,
-    )
+    """An unsaved answer row (``response_values``)."""
+    values = response_values(administration_id, definition, position, code, missing_reason, now)
+    return ItemResponse(**values)
 
 
 def store_score(
