@@ -417,8 +417,10 @@ def record_answer(
         except AnswerError as error:
             raise InvalidInputError(str(error), field=item_id) from None
     position = definition.items.index(item)
-    answer = response_row(
-        administration_id, definition, position, value, missing_reason, actor.now()
+    answer = ItemResponse(
+        **response_values(
+            administration_id, definition, position, value, missing_reason, actor.now()
+        )
     )
     stored = session.exec(
         select(ItemResponse).where(
@@ -459,7 +461,7 @@ def response_values(
 ) -> dict[str, Any]:
     """The values of an answer to the item at ``position``, scored; or, without a code, why it
     is missing. The one place an answer's row is made: the services store it as an
-    ``ItemResponse`` (``response_row``), the demo's bulk build inserts the values as they are
+    ``ItemResponse``, the demo's bulk build inserts the values as they are
     (thirteen thousand model objects were a fifth of its time)."""
     item = definition.items[position]
     return {
@@ -471,19 +473,6 @@ def response_values(
         "missing_reason": None if code is not None else missing_reason,
         "entered_at": now,
     }
-
-
-def response_row(
-    administration_id: int,
-    definition: ScaleDefinition,
-    position: int,
-    code: float | None,
-    missing_reason: str | None,
-    now: datetime,
-) -> ItemResponse:
-    """An unsaved answer row (``response_values``)."""
-    values = response_values(administration_id, definition, position, code, missing_reason, now)
-    return ItemResponse(**values)
 
 
 def store_score(
@@ -538,8 +527,10 @@ def complete_administration(
     answered = _sheet(session, administration_id)
     for position, item in enumerate(definition.items):
         if item.id not in answered:
-            missing = response_row(
-                administration_id, definition, position, None, NOT_ANSWERED, actor.now()
+            missing = ItemResponse(
+                **response_values(
+                    administration_id, definition, position, None, NOT_ANSWERED, actor.now()
+                )
             )
             session.add(missing)
     session.flush()
@@ -596,7 +587,11 @@ def correct_administration(
     for position, item in enumerate(definition.items):
         code = sheet.get(item.id)
         session.add(
-            response_row(stored_id(new), definition, position, code, NOT_ANSWERED, actor.now())
+            ItemResponse(
+                **response_values(
+                    stored_id(new), definition, position, code, NOT_ANSWERED, actor.now()
+                )
+            )
         )
     session.flush()
     store_score(session, new, definition, actor.now())
