@@ -162,13 +162,13 @@ def test_every_command_line_access_names_the_practitioner_and_the_os_user(capsys
     assert main(["--db", report_db, "caseload"]) == 0
     assert main(["--db", report_db, "audit", "log", "ZULU"]) == 0
     shown = capsys.readouterr().out
-    where = f"cli:{getpass.getuser()}@{socket.gethostname()}"
-    assert f"{where}" in shown and "Mira Jansen" in shown
+    who = f"{getpass.getuser()}@{socket.gethostname()}"
+    assert f"command line ({who})" in shown and "Mira Jansen" in shown  # stored: cli:<who>
     with sqlite3.connect(report_db) as connection:
         last = connection.execute(
             "SELECT user_id, access_point FROM auditevent ORDER BY seq DESC LIMIT 1"
         ).fetchone()
-    assert last[0] is not None and last[1] == where
+    assert last[0] is not None and last[1] == f"cli:{who}"
 
 
 @pytest.mark.parametrize("kind", ["json", "csv"])

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import sqlite3
 import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -17,9 +19,10 @@ from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.exchange.fhir.terms import PracticeUris
 from hecht.schema.identity import practice_uuid
 from hecht.schema.trail.details import FORMATS, detail_of, read_detail
+from hecht.tui.cli.invocation import os_user
 from hecht.tui.cli.main import main
 from hecht.tui.i18n import Messages
-from hecht.tui.views.audit_text import detail_text
+from hecht.tui.views.audit_text import ACCESS_KINDS, access_text, detail_text
 from tests.schema.conftest import Practice
 
 pytestmark = pytest.mark.usefixtures("named_practitioner")
@@ -152,6 +155,10 @@ def test_a_clients_access_log_is_said_in_dutch_and_its_stored_details_stay_as_wr
     ):
         assert any(said in line for line in lines), (said, lines)
     assert lines[-1].endswith("toegangslogboek") and "csv: herleidbaar" in out
+    # where each access came from: the part of Hecht in words, the user and host as stored
+    who = f"{os_user()}@{socket.gethostname()}"
+    assert f"export gelukt gebruiker Test Practitioner opdrachtregel ({who})" in " ".join(lines)
+    assert "cli:" not in out
     for english in ("create", "change", "success", "client", "answered", "administration",
                     "discarded", "identified", "access log"):  # fmt: skip
         assert english not in out, (english, out)
@@ -174,6 +181,31 @@ def test_every_detail_hecht_writes_reads_back_as_its_kind_and_is_said_in_both_la
     written = detail_of(kind, **{name: SAMPLE.get(name, 12) for name in names})
     assert read_detail(written) == (kind, {name: str(SAMPLE.get(name, 12)) for name in names})
     assert detail_text(written, Messages("en")) and detail_text(written, Messages("nl"))
+
+
+@pytest.mark.parametrize(
+    ("stored", "en", "nl"),
+    [
+        ("cli:anna@laptop", "command line (anna@laptop)", "opdrachtregel (anna@laptop)"),
+        ("tui:anna@laptop", "screens (anna@laptop)", "schermen (anna@laptop)"),
+        ("demo:generator", "demo practice (generator)", "demopraktijk (generator)"),
+        ("test", "test", "test"),
+        ("fhir:x@y", "fhir:x@y", "fhir:x@y"),
+    ],
+)
+def test_where_an_access_came_from_is_said_in_words_and_an_unknown_one_as_stored(stored, en, nl):
+    assert access_text(stored, Messages("en")) == en
+    assert access_text(stored, Messages("nl")) == nl
+
+
+def test_every_part_of_hecht_that_records_accesses_is_named_in_words():
+    from hecht.schema.demo.content import ACCESS_POINT
+
+    root = Path(__file__).resolve().parents[2]
+    sources = "".join(path.read_text() for path in (root / "tui").rglob("*.py"))
+    kinds = set(re.findall(r'access_point\("(\w+)"\)', sources))  # the CLI's and the screens'
+    assert kinds == {"cli", "tui"}
+    assert {*kinds, ACCESS_POINT.partition(":")[0]} == set(ACCESS_KINDS)
 
 
 def test_a_detail_of_no_known_form_is_shown_as_stored():

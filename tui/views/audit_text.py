@@ -28,6 +28,19 @@ def outcome_text(outcome: str, messages: Messages) -> str:
     return messages.get(f"audit.outcome.{outcome}", outcome).ljust(width)
 
 
+ACCESS_KINDS = ("cli", "tui", "demo")
+"""The parts of Hecht an access is recorded from (``kind:user@host``, ``demo:generator``)."""
+
+
+def access_text(access_point: str, messages: Messages) -> str:
+    """Where an access came from: the part of Hecht in the reader's words, then the user and
+    host as stored (``cli:anna@laptop``: command line (anna@laptop)); another form as stored."""
+    kind, _, who = access_point.partition(":")
+    if not who or kind not in ACCESS_KINDS:
+        return access_point
+    return messages(f"audit.access.{kind}", who=who)
+
+
 def detail_text(detail: str | None, messages: Messages) -> str:
     """What was accessed, in the reader's language: record kinds, fields and reasons named as
     the rest of Hecht names them; ids, scale ids and role names as stored."""

@@ -170,14 +170,14 @@ def _read_log(session: Any, invocation: Invocation, code: str) -> tuple[list[Any
 
 
 def _log_line(entry: Any, names: dict[int, str], messages: Messages) -> str:
-    from hecht.tui.views.audit_text import detail_text, event_text, outcome_text
+    from hecht.tui.views.audit_text import access_text, detail_text, event_text, outcome_text
     from hecht.tui.views.formatting import formatter
 
     return messages(
         "audit.log_line",
         at=formatter(messages.language).moment(entry.at),
         event=event_text(entry.event, messages),
-        access_point=entry.access_point,
+        access_point=access_text(entry.access_point, messages),
         user="—" if entry.user_id is None else names.get(entry.user_id, entry.user_id),
         outcome=outcome_text(entry.outcome, messages),
         detail=detail_text(entry.detail, messages),
