@@ -365,6 +365,47 @@ def test_a_note_is_read_whole_and_corrected_as_a_new_version_with_its_reason(
     assert versions[-1].themes == ["sleep"]
 
 
+@pytest.mark.parametrize("first", ["Slept badly.", None], ids=["corrected", "first note"])
+def test_a_note_changed_elsewhere_meanwhile_keeps_the_text_typed_here_to_save_over_it(
+    tmp_path, practice, opened, first
+):
+    from hecht.schema.inputs import NewVisit
+
+    path = practice(tmp_path, "K1")
+    with_visit = lambda s: visits.record_visit(session=s, actor=ACTOR, new=NewVisit(  # noqa: E731
+        episode_lineage_id=episodes.episodes_for_client(session=s, actor=ACTOR, code="K1")[0]
+        .lineage_id, visit_date=TODAY, attendee_codes=["K1"], note=first,
+    ))  # fmt: skip
+    visit = read(path, with_visit)
+    shown = opened(path)
+    shown.wait_for("K1")
+    shown.burst("K1", "Enter", "Enter")  # the dossier, then its newest record: the visit
+    shown.wait_for("Retract")  # the visit's own keys
+    shown.burst("e", " Calmer today.")
+    shown.wait_for("Calmer today.")
+    # meanwhile a colleague, at another workstation, writes the visit's note
+    read(path, lambda s: visits.correct_visit(
+        session=s, actor=ACTOR, lineage_id=visit.lineage_id,
+        changes={"note": "Colleague's words."}, reason="from the group session",
+    ))  # fmt: skip
+    if first is not None:
+        shown.burst("Tab", "Tab", "mine completed", "C-s")  # themes, then the reason
+    else:
+        shown.burst("C-s")
+    shown.wait_for_all(["someone changed this note after you opened it", "Calmer today."])
+    if first is None:  # now a correction of theirs: it asks why, as any correction does
+        shown.wait_for("Why is the note changed?")
+        shown.burst("Tab", "Tab", "mine completed")
+    shown.burst("C-s")
+    shown.wait_for("The note is saved")
+    versions = read(
+        path, lambda s: visits.visit_history(session=s, actor=ACTOR, lineage_id=visit.lineage_id)
+    )
+    assert [v.change_reason for v in versions] == [None, "from the group session", "mine completed"]
+    assert versions[1].note == "Colleague's words."  # theirs, kept in the history
+    assert versions[-1].note == ((first or "") + " Calmer today.").strip()
+
+
 def test_a_visit_entered_in_error_is_retracted_after_its_scale_each_with_a_reason(
     tmp_path, practice, opened
 ):

@@ -14,11 +14,12 @@ from textual.containers import Vertical
 from textual.widgets import Input, TextArea
 
 from hecht.tui.shell.keybar import KeyBar
-from hecht.tui.shell.screen_base import HechtScreen
+from hecht.tui.shell.screen_base import HechtScreen, later_changes
 from hecht.tui.shell.typeahead import holding_keys
 from hecht.tui.widgets.plain import Plain, PlainLabel
 
 if TYPE_CHECKING:
+    from hecht.schema.errors import StaleVersionError
     from hecht.schema.inputs import NewVisit
     from hecht.schema.readmodels import VisitRead
 
@@ -113,17 +114,53 @@ class NoteScreen(HechtScreen[bool]):
 
     @holding_keys(group="note")
     def _save(self, note: str, themes: list[str], reason: str | None) -> None:
+        from hecht.schema.errors import StaleVersionError
+
         seen = None if self.current is None else self.current.version
         try:
             if reason is None:
                 self.backend.save_note(self.visit, note, themes, expected_version=seen)
             else:
                 self.backend.save_note(self.visit, note, themes, reason, expected_version=seen)
+        except StaleVersionError as error:
+            self._overtaken_by(error)
+            return
         except Exception as error:  # noqa: BLE001 - said on screen; the text stays to try again
             self.app.call_from_thread(self._not_saved, error)
             return
         self.app.call_from_thread(self.app.notify, self.text("note.saved"))
         self.app.call_from_thread(self.dismiss, True)
+
+    def _overtaken_by(self, error: StaleVersionError) -> None:
+        """Someone changed the note since this screen opened (in the worker): read the visit
+        as it stands now, for the text typed here to be saved over it on purpose."""
+        assert isinstance(self.visit, int), "only a stored visit has versions"
+        try:
+            newest = self.backend.history("visit", self.visit).current
+        except Exception as failure:  # noqa: BLE001 - said on screen; the text stays
+            self.app.call_from_thread(self._not_saved, failure)
+            return
+        self.app.call_from_thread(self._overtaken, error, newest)
+
+    def _overtaken(self, error: StaleVersionError, newest: VisitRead) -> None:
+        """Say who changed what meanwhile and keep the text typed here: Ctrl+S now stores it as
+        a correction of theirs, with its reason (theirs stays in the visit's history). Closing
+        and opening again, as other records ask, would lose the text. A visit retracted
+        meanwhile takes no note."""
+        self._saving = False
+        hint = self.query_one("#entry-hint", Plain)
+        if newest.record_status == "retracted":
+            hint.update(self.text("note.not_saved", reason=self.reason_for(error)))
+            return
+        self.current = newest
+        if not self.corrects and (newest.note or newest.themes):
+            self.corrects = True
+            self.query_one("#entry", Vertical).mount(
+                PlainLabel(self.text("note.reason")),
+                Input(id="note-reason", placeholder=self.text("note.reason_placeholder")),
+                before=hint,
+            )
+        hint.update(self.text("note.overtaken", changes=later_changes(error, self.text)))
 
     def _not_saved(self, error: BaseException) -> None:
         self._saving = False

@@ -115,6 +115,11 @@ class HechtModal(HechtAccess, ModalScreen[R], Generic[R]):
 
 def conflict_text(error: StaleVersionError, text: Messages) -> str:
     """A change refused because someone else changed the record first: who, what and when."""
+    return text("conflict.changed_since", changes=later_changes(error, text))
+
+
+def later_changes(error: StaleVersionError, text: Messages) -> str:
+    """Who changed the record, what and when, since the version the user saw."""
     from hecht.tui.views.formatting import formatter
 
     fmt, said = formatter(text.language), []
@@ -126,4 +131,4 @@ def conflict_text(error: StaleVersionError, text: Messages) -> str:
             continue
         fields = ", ".join(text.get(f"field.{name}", name) for name in change.fields)
         said.append(text("conflict.changed", who=who, fields=fields, date=day, time=at))
-    return text("conflict.changed_since", changes="; ".join(said))
+    return "; ".join(said)
