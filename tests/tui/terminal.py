@@ -182,8 +182,13 @@ class Started:
 
     def on(self, shown: Terminal, database: Path) -> Terminal:
         """Start ``hecht --db DATABASE`` in ``shown``, to be closed with the others."""
+        return self.start(shown, "--db", str(database))
+
+    def start(self, shown: Terminal, *arguments: str, program: str | None = None) -> Terminal:
+        """Start ``program`` (the installed ``hecht``) with ``arguments`` in ``shown``, to be
+        closed with the others."""
         self.terminals.append(shown)
-        shown.start("--db", str(database))
+        shown.start(*arguments, program=program)
         return shown
 
     def close_all(self) -> None:

@@ -21,7 +21,7 @@ from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewClient, NewEpisode
 from hecht.schema.services import clients, episodes
 
-from .terminal import HECHT, TMUX, Terminal, eventually
+from .terminal import HECHT, TMUX, Started, Terminal, eventually
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
 
@@ -114,17 +114,14 @@ def place(tmp_path):
 
 @pytest.fixture
 def terminals():
-    started: list[Terminal] = []
+    """``terminals(place, *arguments, program=None, **environment)``: a started terminal."""
+    started = Started()
 
     def start(place: Place, *arguments: str, program: str | None = None, **extra: str):
-        shown = Terminal(place.env(**extra))
-        started.append(shown)
-        shown.start(*arguments, program=program)
-        return shown
+        return started.start(Terminal(place.env(**extra)), *arguments, program=program)
 
     yield start
-    for shown in started:
-        shown.close()
+    started.close_all()
 
 
 def unlock(shown: Terminal) -> None:
