@@ -171,6 +171,22 @@ def test_every_bad_resource_is_named_and_nothing_is_written(
     assert totals(Path(report_db)) == before
 
 
+def refused_import(capsys, database: str, source: Path, response: dict, language: str):
+    """Write ``response`` to ``source`` and import it in ``language``: refused with exit 2;
+    return the lines said."""
+    source.write_text(json.dumps(response))
+    code, out, _ = run(capsys, "--lang", language, "--db", database, "import", "--format", "fhir",
+                       str(source))  # fmt: skip
+    assert code == 2, out
+    return out.splitlines()
+
+
+def first_entry(source: Path, language: str, response_id: str) -> str:
+    """How a problem of the file's first entry starts: the file, the entry, the response."""
+    entry = {"en": "entry", "nl": "onderdeel"}[language]
+    return f"{source}: {entry} 1 (QuestionnaireResponse {response_id})"
+
+
 @pytest.mark.parametrize(
     ("language", "words"),
     [
@@ -194,13 +210,9 @@ def test_an_answer_outside_a_numeric_range_is_named_in_the_users_language(
         item=[{"linkId": str(n), "answer": [a]} for n, a in enumerate(answers, start=1)],
     )  # fmt: skip
     source = tmp_path / "fobs.json"
-    source.write_text(json.dumps(response))
-    code, out, _ = run(capsys, "--lang", language, "--db", report_db, "import", "--format", "fhir",
-                       str(source))  # fmt: skip
-    where = {"en": "entry", "nl": "onderdeel"}[language] + " 1 (QuestionnaireResponse line)"
-    assert code == 2
-    assert out.splitlines()[0] == f"{source}: {where}: {words}", out
-    assert len(out.splitlines()) == 2, out  # 49.5 lies on a step: only 150 is refused
+    said = refused_import(capsys, report_db, source, response, language)
+    assert said[0] == f"{first_entry(source, language, 'line')}: {words}", said
+    assert len(said) == 2, said  # 49.5 lies on a step: only 150 is refused
 
 
 @pytest.mark.parametrize(
@@ -219,13 +231,9 @@ def test_several_answers_to_one_item_are_named_in_the_users_language(
     items[1]["answer"] = [*one, {"valueCoding": {"code": "2"}}]
     response = phq9_response(client_system(report_db), id="two", item=items)
     source = tmp_path / "two.json"
-    source.write_text(json.dumps(response))
-    code, out, _ = run(capsys, "--lang", language, "--db", report_db, "import", "--format", "fhir",
-                       str(source))  # fmt: skip
-    where = {"en": "entry", "nl": "onderdeel"}[language] + " 1 (QuestionnaireResponse two)"
-    assert code == 2
-    assert out.splitlines()[0] == f"{source}: {where}: {words}", out
-    assert "[several]" not in out
+    said = refused_import(capsys, report_db, source, response, language)
+    assert said[0] == f"{first_entry(source, language, 'two')}: {words}", said
+    assert "[several]" not in "\n".join(said)
 
 
 @pytest.mark.parametrize(
