@@ -176,8 +176,7 @@ def courses(plain: PlainConnection, episode_ids: Set[int], overdue_day: date) ->
         rows = plain.rows(f"{select} WHERE 1 = 1{condition}", [after, *values])
         found.bits.update(rows)  # (key, bits) pairs
         if any(bits & Course.OVERDUE for _, bits in rows):
-            for row_key, last in plain.rows(overdue + condition, [after, *values]):
-                found.last_completed[row_key] = last
+            found.last_completed.update(plain.rows(overdue + condition, [after, *values]))
     return found
 
 
