@@ -141,43 +141,57 @@ def set_up(kind: str, number: int, session: Any, actor: Any, library: Any) -> Re
     return Record(kind, stored.lineage_id)
 
 
-def change(record: Record, worker: Any, library: Any, one_unit: bool) -> None:
-    """Read, then store a change built on it: in a later unit of work, or in the same one."""
+def read_then_store(
+    worker: Any, one_unit: bool, look: Callable[[Any], Any], store: Callable[[Any, Any], None]
+) -> None:
+    """Look, then store what was built on the look: in the same unit of work, or in a later
+    one; nothing is stored when the look found nothing."""
     with unit_of_work(worker.engine) as session:
-        seen = read(record, session, worker)
+        seen = look(session)
         if seen is not None and one_unit:
-            write(record, session, worker, seen, library)
+            store(session, seen)
     if seen is not None and not one_unit:
         with unit_of_work(worker.engine) as session:
-            write(record, session, worker, seen, library)
+            store(session, seen)
     worker.outcome = ("committed", None) if seen is not None else ("gone", None)
+
+
+def change(record: Record, worker: Any, library: Any, one_unit: bool) -> None:
+    """Read, then store a change built on it: in a later unit of work, or in the same one."""
+    read_then_store(
+        worker,
+        one_unit,
+        lambda session: read(record, session, worker),
+        lambda session, seen: write(record, session, worker, seen, library),
+    )
 
 
 def open_episode(record: Record, worker: Any, library: Any, one_unit: bool) -> None:
     """Look the client up, then open an episode for them (in the same unit of work, or in a
     later one), with the worker's tag as its referral text."""
 
-    def store(session: Any) -> None:
+    def look(session: Any) -> Any:
+        return episodes.episodes_for_client(session=session, actor=worker.actor, code=record.key)
+
+    def store(session: Any, _seen: Any) -> None:
         new = NewEpisode(
             client_code=record.key, started_on=date(2026, 11, 1), referral_text=worker.tag
         )
         episodes.open_episode(session=session, actor=worker.actor, new=new)
 
-    with unit_of_work(worker.engine) as session:
-        episodes.episodes_for_client(session=session, actor=worker.actor, code=record.key)
-        if one_unit:
-            store(session)
-    if not one_unit:
-        with unit_of_work(worker.engine) as session:
-            store(session)
-    worker.outcome = ("committed", None)
+    read_then_store(worker, one_unit, look, store)
 
 
 def answer_or_complete(record: Record, worker: Any, library: Any, one_unit: bool) -> None:
     """Open the draft, then answer one of its items or complete it (in the same unit of work,
     or in a later one)."""
 
-    def store(session: Any) -> None:
+    def look(session: Any) -> Any:
+        return adm.administration_history(
+            session=session, actor=worker.actor, lineage_id=record.key
+        )
+
+    def store(session: Any, _seen: Any) -> None:
         context = {"session": session, "actor": worker.actor, "library": library}
         if worker.role == "complete":
             adm.complete_administration(administration_id=record.key, **context)
@@ -185,14 +199,7 @@ def answer_or_complete(record: Record, worker: Any, library: Any, one_unit: bool
             answer = GivenAnswer(*record.seen[worker.name])
             store_answers(answers=[answer], administration_id=record.key, **context)
 
-    with unit_of_work(worker.engine) as session:
-        adm.administration_history(session=session, actor=worker.actor, lineage_id=record.key)
-        if one_unit:
-            store(session)
-    if not one_unit:
-        with unit_of_work(worker.engine) as session:
-            store(session)
-    worker.outcome = ("committed", None)
+    read_then_store(worker, one_unit, look, store)
 
 
 def cast(record: Record, workers: list[Any], rng: random.Random, number: int) -> None:
