@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -20,24 +20,31 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
+# A client's details, limited alike when registered and when corrected.
+ClientName = Annotated[str | None, Field(max_length=200)]
+BirthYear = Annotated[int | None, Field(ge=1900, le=2100)]
+Language = Annotated[str | None, Field(pattern=r"^(nl|en)$")]
+Contact = Annotated[str | None, Field(max_length=500)]
+
+
 class NewClient(Input):
     """A client to register."""
 
     code: str = Field(pattern=CODE_PATTERN)
-    name: str | None = Field(default=None, max_length=200)
-    birth_year: int | None = Field(default=None, ge=1900, le=2100)
-    language: str | None = Field(default=None, pattern=r"^(nl|en)$")
-    contact: str | None = Field(default=None, max_length=500)
+    name: ClientName = None
+    birth_year: BirthYear = None
+    language: Language = None
+    contact: Contact = None
     role: ParentRole | None = None
 
 
 class ClientChanges(Input):
     """Corrections to a client's details; None leaves a field as it is."""
 
-    name: str | None = Field(default=None, max_length=200)
-    birth_year: int | None = Field(default=None, ge=1900, le=2100)
-    language: str | None = Field(default=None, pattern=r"^(nl|en)$")
-    contact: str | None = Field(default=None, max_length=500)
+    name: ClientName = None
+    birth_year: BirthYear = None
+    language: Language = None
+    contact: Contact = None
     role: ParentRole | None = None
 
 

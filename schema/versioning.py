@@ -10,6 +10,7 @@ stored, whatever path wrote them.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, TypeVar
 
 from sqlalchemy import text
@@ -18,7 +19,7 @@ from sqlmodel import Session, col, select
 from hecht.schema.conflicts import stale_version
 from hecht.schema.context import Actor
 from hecht.schema.db.plain import IS_CURRENT, of_session
-from hecht.schema.errors import ConflictError, NotFoundError
+from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
 from hecht.schema.tables import RecordStatus, VersionedRecord, table_of
 from hecht.schema.trail.chain import hold_chain_lock
 
@@ -91,6 +92,31 @@ def history(session: Session, model: type[V], lineage_id: int) -> list[V]:
             select(model).where(model.lineage_id == lineage_id).order_by(col(model.version))
         )
     )
+
+
+def versions_of(session: Session, model: type[V], lineage_id: int) -> list[V]:
+    """Return every version of a record that must exist, oldest first.
+
+    Raises:
+        NotFoundError: there is no such record.
+    """
+    versions = history(session, model, lineage_id)
+    if not versions:
+        raise NotFoundError(
+            f"there is no {model.__name__.lower()} {lineage_id}", field="lineage_id"
+        )
+    return versions
+
+
+def refuse_unchangeable(changes: dict[str, Any], changeable: Collection[str]) -> None:
+    """Refuse a correction naming a field that may not be changed, naming the first one.
+
+    Raises:
+        InvalidInputError: with that field.
+    """
+    unknown = sorted(set(changes) - set(changeable))
+    if unknown:
+        raise InvalidInputError(f"{unknown[0]}: cannot be changed", field=unknown[0])
 
 
 def supersede(

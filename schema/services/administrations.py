@@ -54,6 +54,7 @@ from hecht.schema.versioning import (
     hold_write_lock,
     start_lineage,
     supersede,
+    versions_of,
 )
 
 NOT_ANSWERED = "not answered"
@@ -628,9 +629,7 @@ def administration_history(
     *, session: Session, actor: Actor, lineage_id: int
 ) -> list[AdministrationRead]:
     """Return every version of an administration, oldest first (an audited read)."""
-    versions = history(session, Administration, lineage_id)
-    if not versions:
-        raise NotFoundError(f"there is no administration {lineage_id}")
+    versions = versions_of(session, Administration, lineage_id)
     audit_administration(session, actor, versions[-1], AuditKind.READ)
     return [administration_read(session, version) for version in versions]
 

@@ -21,10 +21,11 @@ from hecht.schema.versioning import (
     current_rows,
     current_version,
     for_change,
-    history,
     hold_write_lock,
+    refuse_unchangeable,
     start_lineage,
     supersede,
+    versions_of,
 )
 
 MAX_WEEKS_TO_DUE_DATE = 45
@@ -242,21 +243,19 @@ def correct_episode(
         InvalidInputError: a field that cannot be changed, or impossible dates.
         ConflictError: no reason was given.
     """
-    allowed = {
-        "due_date",
-        "birth_date",
-        "referral_reasons",
-        "referral_text",
-        "referrer",
-        "episode_status",
-        "started_on",
-        "ended_on",
-    }
-    unknown = set(changes) - allowed
-    if unknown:
-        raise InvalidInputError(
-            f"{sorted(unknown)[0]}: cannot be changed", field=sorted(unknown)[0]
-        )
+    refuse_unchangeable(
+        changes,
+        {
+            "due_date",
+            "birth_date",
+            "referral_reasons",
+            "referral_text",
+            "referrer",
+            "episode_status",
+            "started_on",
+            "ended_on",
+        },
+    )
     old = for_change(session, Episode, lineage_id)
     reopened = changes.get("episode_status") == EpisodeStatus.ACTIVE.value
     if reopened and old.episode_status != EpisodeStatus.ACTIVE.value:
@@ -312,9 +311,7 @@ def week_of(episode: EpisodeRead, on: date) -> PerinatalWeek | None:
 
 def episode_history(*, session: Session, actor: Actor, lineage_id: int) -> list[EpisodeRead]:
     """Return every version of an episode, oldest first (an audited read)."""
-    versions = history(session, Episode, lineage_id)
-    if not versions:
-        raise NotFoundError(f"there is no episode {lineage_id}", field="lineage_id")
+    versions = versions_of(session, Episode, lineage_id)
     _audit(session, actor, versions[-1], AuditKind.READ)
     return [episode_read(version) for version in versions]
 

@@ -21,9 +21,10 @@ from hecht.schema.versioning import (
     current_rows,
     current_version,
     for_change,
-    history,
+    refuse_unchangeable,
     start_lineage,
     supersede,
+    versions_of,
 )
 
 
@@ -122,10 +123,7 @@ def correct_visit(
         InvalidInputError: a field that cannot be changed.
         ConflictError: no reason was given, or the visit was retracted.
     """
-    unknown = set(changes) - {"visit_date", "mode", "note", "themes"}
-    if unknown:
-        field = sorted(unknown)[0]
-        raise InvalidInputError(f"{field}: cannot be changed", field=field)
+    refuse_unchangeable(changes, {"visit_date", "mode", "note", "themes"})
     old = for_change(session, Visit, lineage_id)
     new = supersede(
         session, old, actor=actor, reason=reason, changes=changes, expected_version=expected_version
@@ -179,8 +177,11 @@ def visits_in_episode(
 
 
 def visit_history(*, session: Session, actor: Actor, lineage_id: int) -> list[VisitRead]:
-    """Return every version of a visit, retracted ones included (an audited read)."""
-    versions = history(session, Visit, lineage_id)
-    if versions:
-        _audit(session, actor, versions[-1], AuditKind.READ)
+    """Return every version of a visit, retracted ones included (an audited read).
+
+    Raises:
+        NotFoundError: there is no such visit.
+    """
+    versions = versions_of(session, Visit, lineage_id)
+    _audit(session, actor, versions[-1], AuditKind.READ)
     return [visit_read(visit) for visit in versions]

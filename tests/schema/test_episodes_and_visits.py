@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from hecht.schema.db.database import unit_of_work
-from hecht.schema.errors import ConflictError, InvalidInputError
+from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
 from hecht.schema.inputs import NewClient, NewEpisode
-from hecht.schema.services import clients, episodes, visits
+from hecht.schema.services import administrations, clients, episodes, visits
 from tests.schema.conftest import Practice
 
 TODAY = date(2026, 11, 24)  # the frozen clock's date
@@ -236,3 +236,20 @@ def test_a_closed_episode_is_not_reopened_beside_a_newer_open_one(practice):
 
 def practice_episodes(practice):
     return episodes.episodes_for_client(session=practice.session, actor=practice.actor, code="MOM")
+
+
+@pytest.mark.parametrize(
+    ("read", "kind"),
+    [
+        (episodes.episode_history, "episode"),
+        (visits.visit_history, "visit"),
+        (administrations.administration_history, "administration"),
+    ],
+)
+def test_the_history_of_a_record_that_does_not_exist_is_refused_as_not_found(
+    engine, actor, read, kind
+):
+    with unit_of_work(engine) as session, pytest.raises(NotFoundError) as refused:
+        read(session=session, actor=actor, lineage_id=404)
+    assert str(refused.value) == f"there is no {kind} 404"
+    assert refused.value.field == "lineage_id"
