@@ -6,6 +6,7 @@ from hecht.scales.answers import item_score
 from hecht.scales.change import clinical_cutoff
 from hecht.scales.library import LibraryEntry
 from hecht.scales.model import (
+    Band,
     Direction,
     MissingPolicy,
     MissingRule,
@@ -156,28 +157,11 @@ def interpretation_lines(definition: ScaleDefinition, messages: Messages) -> lis
                 lines.append(
                     "  " + messages("show.subscale_cutoff", value=number(subscale.cutoff, messages))
                 )
-            for band in subscale.bands:
-                lines.append(
-                    "  "
-                    + messages(
-                        "show.band",
-                        low=number(band.min, messages),
-                        high=number(band.max, messages),
-                        label=band.label.get(language),
-                    )
-                )
+            lines.extend("  " + _band_line(band, messages) for band in subscale.bands)
     interpretation = definition.interpretation
     if interpretation.bands:
         lines.append(messages("show.bands"))
-        for band in interpretation.bands:
-            lines.append(
-                messages(
-                    "show.band",
-                    low=number(band.min, messages),
-                    high=number(band.max, messages),
-                    label=band.label.get(language),
-                )
-            )
+        lines.extend(_band_line(band, messages) for band in interpretation.bands)
     cutoff = clinical_cutoff(definition)
     if cutoff is not None:
         upper_is_healthy = definition.scoring.direction is Direction.HIGHER_IS_BETTER
@@ -210,6 +194,15 @@ def interpretation_lines(definition: ScaleDefinition, messages: Messages) -> lis
                 )
             )
     return lines
+
+
+def _band_line(band: Band, messages: Messages) -> str:
+    return messages(
+        "show.band",
+        low=number(band.min, messages),
+        high=number(band.max, messages),
+        label=band.label.get(messages.language),
+    )
 
 
 def _norm_line(kind: str, norm: Norm, messages: Messages) -> str:
