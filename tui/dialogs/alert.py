@@ -181,14 +181,11 @@ class AlertModal(HechtModal[AlertRead | None]):
 
     @holding_keys(group="alert-save")
     def _save(self, actions: list[str], note: str) -> None:
-        try:
-            done = self.backend.acknowledge(self.alert.id, actions, note)
-        except Exception as error:  # noqa: BLE001 - said in the dialog, which stays open
-            self.app.call_from_thread(self._refused, error)
-            return
-        self.app.call_from_thread(self.dismiss, done)
+        self.dismiss_after(
+            lambda: self.backend.acknowledge(self.alert.id, actions, note), lambda done: done
+        )
 
-    def _refused(self, error: BaseException) -> None:
+    def refused(self, error: BaseException) -> None:
         self._saving = False
         if getattr(error, "reason", None) in CLOSED_MEANWHILE:  # nothing left to acknowledge
             self.app.notify(self.reason_for(error))

@@ -58,13 +58,8 @@ class NewCoupleModal(HechtModal[int | None]):
 
     @holding_keys(group="couple-form")
     def _save(self, first: str, second: str) -> None:
-        try:
-            couple = self.backend.new_couple(first, second)
-        except Exception as error:  # noqa: BLE001 - said in the form; nothing was stored
-            self.app.call_from_thread(self._refused, error)
-            return
-        self.app.call_from_thread(self.dismiss, couple.id)
+        self.dismiss_after(lambda: self.backend.new_couple(first, second), lambda c: c.id)
 
-    def _refused(self, error: BaseException) -> None:
+    def refused(self, error: BaseException) -> None:
         self._saving = False
         self.show_refusal("#error-form", self.reason_for(error))

@@ -174,25 +174,19 @@ class NewEpisodeModal(FormModal[int | None]):
 
     @holding_keys(group="episode-form")
     def _save(self, data: dict[str, Any]) -> None:
-        try:
-            episode = self.backend.new_episode(data)
-        except Exception as error:  # noqa: BLE001 - said beside the field; nothing was stored
-            self.app.call_from_thread(self._refused, error)
-            return
-        self.app.call_from_thread(self.dismiss, episode.lineage_id)
+        self.dismiss_after(lambda: self.backend.new_episode(data), lambda e: e.lineage_id)
 
     @holding_keys(group="episode-form")
     def _correct(self, changes: dict[str, Any], reason: str) -> None:
-        try:
-            episode = self.backend.correct_episode(
-                self.current.lineage_id, changes, reason, expected_version=self.current.version
-            )
-        except Exception as error:  # noqa: BLE001 - said beside the field; nothing was stored
-            self.app.call_from_thread(self._refused, error)
-            return
-        self.app.call_from_thread(self.dismiss, episode.lineage_id)
+        current = self.current
+        self.dismiss_after(
+            lambda: self.backend.correct_episode(
+                current.lineage_id, changes, reason, expected_version=current.version
+            ),
+            lambda episode: episode.lineage_id,
+        )
 
-    def _refused(self, error: BaseException) -> None:
+    def refused(self, error: BaseException) -> None:
         self._saving = False
         field = getattr(error, "field", None)
         known = (*self.dates, "reason") if self.current is not None else self.dates

@@ -56,16 +56,15 @@ class PractitionerModal(HechtModal[str | None]):
     def _save(self, name: str) -> None:
         from hecht.tui.config import save_config
 
-        try:
+        def act_as() -> None:
+            chosen = self.config.model_copy(update={"practitioner": name})
             self.backend.act_as(name)
-            save_config(self.config.model_copy(update={"practitioner": name}))
-        except Exception as error:  # noqa: BLE001 - said in the dialog, which stays open
-            self.app.call_from_thread(self._refused, error)
-            return
-        self.hecht.config = self.config.model_copy(update={"practitioner": name})
-        self.app.call_from_thread(self.dismiss, name)
+            save_config(chosen)
+            self.hecht.config = chosen
 
-    def _refused(self, error: BaseException) -> None:
+        self.dismiss_after(act_as, lambda _saved: name)
+
+    def refused(self, error: BaseException) -> None:
         self._saving = False
         reason = self.reason_for(error) if not isinstance(error, OSError) else str(error.strerror)
         self.query_one("#practitioner-error", Plain).update(

@@ -124,13 +124,11 @@ class ScalePickerModal(HechtModal[PickedScale | None]):
 
     @holding_keys(group="picker-check")
     def _check(self, picked: PickedScale) -> None:
-        try:
-            self.backend.check_observed_day(picked.day, self.episode_lineage_id)
-        except Exception as error:  # noqa: BLE001 - said beside the day
-            self.app.call_from_thread(self._refused, error)
-            return
-        self.app.call_from_thread(self.dismiss, picked)
+        self.dismiss_after(
+            lambda: self.backend.check_observed_day(picked.day, self.episode_lineage_id),
+            lambda _checked: picked,
+        )
 
-    def _refused(self, error: BaseException) -> None:
+    def refused(self, error: BaseException) -> None:
         self._choosing = False
         self.show_refusal("#error-picker-date", self.reason_for(error), "#picker-date")

@@ -146,14 +146,11 @@ class StartVisitModal(FormModal[VisitStart | None]):
 
     @holding_keys(group="visit-check")
     def _check(self, visit: NewVisit, kind: VisitKind) -> None:
-        try:
-            self.backend.check_visit(visit)
-        except Exception as error:  # noqa: BLE001 - said beside the date
-            self.app.call_from_thread(self._refused, error)
-            return
-        self.app.call_from_thread(self.dismiss, VisitStart(visit, kind))
+        self.dismiss_after(
+            lambda: self.backend.check_visit(visit), lambda _checked: VisitStart(visit, kind)
+        )
 
-    def _refused(self, error: BaseException) -> None:
+    def refused(self, error: BaseException) -> None:
         self._starting = False
         self.show_refusal("#error-visit-date", self.reason_for(error))
 

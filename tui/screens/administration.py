@@ -170,16 +170,13 @@ class AdministrationScreen(HechtScreen[None]):
 
     @holding_keys(group="administration-save")
     def _save_correction(self, changes: dict[str, str | None], reason: str) -> None:
-        try:
-            seen = None if self.history is None else self.history.current.version
-            self.backend.correct_administration(
-                self.lineage_id, changes, reason, expected_version=seen
-            )
-        except Exception as error:  # noqa: BLE001 - said on screen; nothing was stored
-            self.app.call_from_thread(self.app.notify, self.reason_for(error), severity="error")
-            return
-        self.app.call_from_thread(self.app.notify, self.text("administration.corrected_saved"))
-        self.app.call_from_thread(self._load)
+        if self.stored(
+            lambda: self.backend.correct_administration(
+                self.lineage_id, changes, reason, expected_version=self._seen_version()
+            ),
+            self.text("administration.corrected_saved"),
+        ):
+            self.app.call_from_thread(self._load)
 
     def action_retract(self) -> None:
         """Retract an administration entered in error (the wrong client, the wrong scale)."""
@@ -193,14 +190,17 @@ class AdministrationScreen(HechtScreen[None]):
 
     @holding_keys(group="administration-save")
     def _retract(self, reason: str) -> None:
-        try:
-            seen = None if self.history is None else self.history.current.version
-            self.backend.retract_administration(self.lineage_id, reason, expected_version=seen)
-        except Exception as error:  # noqa: BLE001 - said on screen; nothing was stored
-            self.app.call_from_thread(self.app.notify, self.reason_for(error), severity="error")
-            return
-        self.app.call_from_thread(self.app.notify, self.text("administration.retracted_saved"))
-        self.app.call_from_thread(self.dismiss, None)
+        if self.stored(
+            lambda: self.backend.retract_administration(
+                self.lineage_id, reason, expected_version=self._seen_version()
+            ),
+            self.text("administration.retracted_saved"),
+        ):
+            self.app.call_from_thread(self.dismiss, None)
+
+    def _seen_version(self) -> int | None:
+        """The version on screen, which a change builds on (None: build on the newest)."""
+        return None if self.history is None else self.history.current.version
 
     def action_history(self) -> None:
         """Every version of this administration and what changed."""

@@ -94,7 +94,6 @@ class CaseloadScreen(HechtScreen[None]):
         super().__init__()
         self.rows: list[Any] = []
         self._shown_once = False
-        self._seen_generation = -1
         self._waiting_for_name = False
         """The first start without a practitioner's name: the rows are read once it is given,
         so that even the first listing of the caseload is logged under it."""
@@ -120,7 +119,7 @@ class CaseloadScreen(HechtScreen[None]):
         if self._waiting_for_name and not self.hecht.needs_practitioner:
             self._waiting_for_name = False  # the name was given: now the rows
             self.action_reload()
-        elif self._shown_once and self.backend.may_have_changed(self._seen_generation):
+        elif self.shown_may_be_stale():
             self.action_reload()
 
     def _after_first_frame(self) -> None:

@@ -80,7 +80,6 @@ class DossierScreen(HechtScreen[None]):
         super().__init__()
         self.code = code
         self.dossier: Dossier | None = None
-        self._seen_generation = -1
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dossier"):
@@ -98,7 +97,7 @@ class DossierScreen(HechtScreen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from a visit, a scale or a form: show what is stored now."""
-        if self.dossier is not None and self.backend.may_have_changed(self._seen_generation):
+        if self.shown_may_be_stale():
             self._load()
 
     @holding_keys(group="dossier")
@@ -332,13 +331,11 @@ class DossierScreen(HechtScreen[None]):
 
     @holding_keys(group="dossier-discard")
     def _discard(self, draft_id: int, reason: str) -> None:
-        try:
-            self.backend.discard_draft(draft_id, reason)
-        except Exception as error:  # noqa: BLE001 - said on screen
-            self.app.call_from_thread(self.app.notify, self.reason_for(error), severity="error")
-            return
-        self.app.call_from_thread(self.app.notify, self.text("dossier.draft_discarded"))
-        self.app.call_from_thread(self._load)
+        if self.stored(
+            lambda: self.backend.discard_draft(draft_id, reason),
+            self.text("dossier.draft_discarded"),
+        ):
+            self.app.call_from_thread(self._load)
 
     def action_acknowledge(self) -> None:
         """Acknowledge an open alert: the only one, or the one chosen from a list."""

@@ -15,7 +15,7 @@ from textual.widget import Widget
 from hecht.scales.model import Direction
 from hecht.scales.outcomes import CATEGORY_KEYS
 from hecht.tui.shell.keybar import KeyBar
-from hecht.tui.shell.screen_base import HechtScreen
+from hecht.tui.shell.screen_base import RedrawingScreen
 from hecht.tui.views.formatting import Formatter
 from hecht.tui.views.outcome_text import group_counts
 from hecht.tui.widgets.plain import Plain, PlainLabel, PlainTable
@@ -92,7 +92,7 @@ def by_domain(scales: list[Any]) -> dict[str, list[Any]]:
     return found
 
 
-class OutcomesScreen(HechtScreen[None]):
+class OutcomesScreen(RedrawingScreen[None]):
     """The practice's outcomes for one group at a time; [ ] step through groups, g picks one."""
 
     BINDINGS = [
@@ -113,7 +113,6 @@ class OutcomesScreen(HechtScreen[None]):
         super().__init__()
         self.groups: list[Any] = []
         self.index = 0
-        self._redraw_pending = False
 
     def compose(self) -> ComposeResult:
         yield Plain(self.text("outcomes.loading"), id="outcomes-title")
@@ -160,14 +159,7 @@ class OutcomesScreen(HechtScreen[None]):
         """The group on screen."""
         return self.groups[self.index] if self.groups else None
 
-    def schedule_redraw(self) -> None:
-        """Redraw once after the next refresh, however many group keys arrived before it."""
-        if not self._redraw_pending:
-            self._redraw_pending = True
-            self.call_after_refresh(self._redraw)
-
-    def _redraw(self) -> None:
-        self._redraw_pending = False
+    def redraw(self) -> None:
         group = self.group
         if group is None:
             return

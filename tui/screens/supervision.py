@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Sparkline
 
 from hecht.scales.model import Direction
 from hecht.tui.shell.keybar import KeyBar
-from hecht.tui.shell.screen_base import HechtScreen
+from hecht.tui.shell.screen_base import RedrawingScreen
 from hecht.tui.views.alert_text import closed_state
 from hecht.tui.views.signal_text import explain, marks
 from hecht.tui.widgets.plain import Plain, PlainLabel, PlainTable
@@ -80,7 +80,7 @@ def _lower_is_better(definition: Any) -> bool:
     return definition is not None and definition.scoring.direction is Direction.HIGHER_IS_WORSE
 
 
-class SupervisionScreen(HechtScreen[None]):
+class SupervisionScreen(RedrawingScreen[None]):
     """The meeting's list: codes, weeks and signal marks; the highlighted client's page beside.
 
     Privacy holds here whatever the app's setting: the packet carries no names, no contact data
@@ -95,8 +95,6 @@ class SupervisionScreen(HechtScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.summaries: dict[str, Any] = {}
-        self._seen_generation = -1
-        self._redraw_pending = False
 
     def compose(self) -> ComposeResult:
         yield Plain(self.text("supervision.loading"), id="supervision-title")
@@ -113,7 +111,7 @@ class SupervisionScreen(HechtScreen[None]):
 
     def on_screen_resume(self) -> None:
         """Back on this screen: read the packet again when it may be out of date."""
-        if self._seen_generation >= 0 and self.backend.may_have_changed(self._seen_generation):
+        if self.shown_may_be_stale():
             self._load()
 
     def action_reload(self) -> None:
@@ -155,12 +153,6 @@ class SupervisionScreen(HechtScreen[None]):
     def _highlighted(self) -> None:
         self.schedule_redraw()
 
-    def schedule_redraw(self) -> None:
-        """Show the highlighted client's page once, however many rows were passed on the way."""
-        if not self._redraw_pending:
-            self._redraw_pending = True
-            self.call_after_refresh(self._redraw)
-
     def selected(self) -> Any:
         """The highlighted client's summary, if any."""
         table = self.query_one("#supervision-list", PlainTable)
@@ -169,8 +161,7 @@ class SupervisionScreen(HechtScreen[None]):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return self.summaries.get(str(key))
 
-    def _redraw(self) -> None:
-        self._redraw_pending = False
+    def redraw(self) -> None:
         page = self.query_one("#supervision-case", VerticalScroll)
         page.remove_children()
         summary = self.selected()

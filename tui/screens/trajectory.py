@@ -11,7 +11,7 @@ from textual.content import Content
 
 from hecht.scales.series import Axis
 from hecht.tui.shell.keybar import KeyBar
-from hecht.tui.shell.screen_base import HechtScreen
+from hecht.tui.shell.screen_base import RedrawingScreen
 from hecht.tui.views.trajectory_drawing import (
     ScaleTrajectory,
     columns,
@@ -24,7 +24,7 @@ from hecht.tui.widgets.plain import Plain, PlainTable
 from hecht.tui.widgets.trajectory_chart import TrajectoryChart
 
 
-class TrajectoryScreen(HechtScreen[None]):
+class TrajectoryScreen(RedrawingScreen[None]):
     """One client's trajectories: [ ] (or ←/→) choose the scale, x the axis, u the subscales.
 
     Key presses only change the screen's state; one redraw follows on the next frame however
@@ -63,7 +63,6 @@ class TrajectoryScreen(HechtScreen[None]):
         """The axis asked for; a scale whose scores cannot be placed on it shows another."""
         self.subscales = False
         self._prepared: dict[str, ScaleTrajectory] = {}
-        self._redraw_pending = False
         self._table_shows: ScaleTrajectory | None = None
 
     def compose(self) -> ComposeResult:
@@ -96,12 +95,6 @@ class TrajectoryScreen(HechtScreen[None]):
                 self.scale_ids.append(point.scale_id)
         self.schedule_redraw()
 
-    def schedule_redraw(self) -> None:
-        """Redraw once after the next refresh, however often this is called before it."""
-        if not self._redraw_pending:
-            self._redraw_pending = True
-            self.call_after_refresh(self._redraw)
-
     @property
     def current(self) -> ScaleTrajectory | None:
         """The trajectory of the scale on screen, built on first view and kept."""
@@ -123,8 +116,7 @@ class TrajectoryScreen(HechtScreen[None]):
         axes = scale.client.axes()
         return self.axis if self.axis in axes or not axes else axes[0]
 
-    def _redraw(self) -> None:
-        self._redraw_pending = False
+    def redraw(self) -> None:
         scale = self.current
         title = self.query_one("#trajectory-title", Plain)
         if scale is None:

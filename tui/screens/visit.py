@@ -35,7 +35,6 @@ class VisitScreen(HechtScreen[None]):
         self.lineage_id = lineage_id
         self.who = who
         self.history: RecordHistory | None = None
-        self._seen_generation = -1
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="visit"):
@@ -49,7 +48,7 @@ class VisitScreen(HechtScreen[None]):
         self._load()
 
     def on_screen_resume(self) -> None:
-        if self.history is not None and self.backend.may_have_changed(self._seen_generation):
+        if self.shown_may_be_stale():
             self._load()
 
     @holding_keys(group="visit")
@@ -98,14 +97,12 @@ class VisitScreen(HechtScreen[None]):
 
     @holding_keys(group="visit-save")
     def _retract(self, reason: str) -> None:
-        try:
-            seen = None if self.history is None else self.history.current.version
-            self.backend.retract_visit(self.lineage_id, reason, expected_version=seen)
-        except Exception as error:  # noqa: BLE001 - said on screen; nothing was stored
-            self.app.call_from_thread(self.app.notify, self.reason_for(error), severity="error")
-            return
-        self.app.call_from_thread(self.app.notify, self.text("visit.retracted_saved"))
-        self.app.call_from_thread(self.dismiss, None)
+        seen = None if self.history is None else self.history.current.version
+        if self.stored(
+            lambda: self.backend.retract_visit(self.lineage_id, reason, expected_version=seen),
+            self.text("visit.retracted_saved"),
+        ):
+            self.app.call_from_thread(self.dismiss, None)
 
     def action_history(self) -> None:
         """Every version of this visit and what changed."""

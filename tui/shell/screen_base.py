@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from textual.screen import ModalScreen, Screen
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from hecht.tui.views.formatting import Formatter
 
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 class HechtAccess:
@@ -78,6 +80,17 @@ class HechtAccess:
             screen.query_one(field).focus(scroll_visible=False)
         screen.call_after_refresh(shown.scroll_visible, animate=False)
 
+    def stored(self, work: Callable[[], object], saved: str) -> bool:
+        """From a worker: make a change, then say ``saved``; or say why nothing was stored
+        (never a traceback). True when the change was stored."""
+        try:
+            work()
+        except Exception as error:  # noqa: BLE001 - said on screen; nothing was stored
+            self.hecht.call_from_thread(self.hecht.notify, self.reason_for(error), severity="error")
+            return False
+        self.hecht.call_from_thread(self.hecht.notify, saved)
+        return True
+
     def said_not_read(self, error: BaseException) -> bool:
         """From a worker: say that a read met a storage fault (a database held by another
         program, a full or read-only disk: every read is logged, so it writes) and keep what
@@ -108,9 +121,52 @@ def reason_for(error: BaseException, text: Messages) -> str:
 class HechtScreen(HechtAccess, Screen[R], Generic[R]):
     """A full screen of Hecht."""
 
+    _seen_generation = -1
+    """The backend's generation when the screen last read what it shows (-1: not read yet)."""
+
+    def shown_may_be_stale(self) -> bool:
+        """Whether what the screen shows may be out of date: it was read, and something was
+        stored since (here, or by others sharing the database)."""
+        return self._seen_generation >= 0 and self.backend.may_have_changed(self._seen_generation)
+
+
+class RedrawingScreen(HechtScreen[R], Generic[R]):
+    """A screen that redraws once after the next refresh, however many keys asked for it
+    before then (a held key, a burst of arrows): only the last position is drawn."""
+
+    _redraw_pending = False
+
+    def schedule_redraw(self) -> None:
+        """Ask for a redraw after the next refresh (one, however often this is called)."""
+        if not self._redraw_pending:
+            self._redraw_pending = True
+            self.call_after_refresh(self._redraw_now)
+
+    def _redraw_now(self) -> None:
+        self._redraw_pending = False
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Draw what the screen shows now."""
+        raise NotImplementedError
+
 
 class HechtModal(HechtAccess, ModalScreen[R], Generic[R]):
     """A dialog of Hecht."""
+
+    def dismiss_after(self, work: Callable[[], T], result: Callable[[T], R]) -> None:
+        """From a worker: store or check, then close with the result; a refusal is said in the
+        dialog, which stays open to try again (``refused``)."""
+        try:
+            done = work()
+        except Exception as error:  # noqa: BLE001 - said in the dialog; nothing was stored
+            self.app.call_from_thread(self.refused, error)
+            return
+        self.app.call_from_thread(self.dismiss, result(done))
+
+    def refused(self, error: BaseException) -> None:
+        """Say in the dialog why its work was refused, and let it be tried again."""
+        raise NotImplementedError
 
 
 def conflict_text(error: StaleVersionError, text: Messages) -> str:
