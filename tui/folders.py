@@ -1,12 +1,17 @@
-"""Provides the user's folders: config (HECHT_CONFIG overrides it), its scales, and the cache."""
+"""Provides the user's folders: config (HECHT_CONFIG overrides it), its scales, and the cache;
+and the scale library a command works with."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
+
+if TYPE_CHECKING:
+    from hecht.scales.library import ScaleLibrary
 
 APP_NAME = "hecht"
 
@@ -29,3 +34,10 @@ def cache_dir() -> Path:
 def local_scales_dir() -> Path:
     """Return the folder for the practice's own scale definitions and wording overlays."""
     return config_dir() / "scales"
+
+
+def practice_library() -> ScaleLibrary:
+    """Return the scales a command works with: the built-in ones and the practice's own."""
+    from hecht.scales.library import load_library
+
+    return load_library(local_scales_dir())

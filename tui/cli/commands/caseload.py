@@ -115,16 +115,15 @@ def print_table(rows: list[Any], messages: Messages, names: bool) -> None:
 
 def run_caseload(invocation: Invocation, as_json: bool = False, names: bool = False) -> int:
     """List the clients in care (an audited listing); names only with --names."""
-    from hecht.scales.library import load_library
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.services.caseload import caseload
     from hecht.tui.backend.core import signal_thresholds
     from hecht.tui.cli.invocation import opened_database
-    from hecht.tui.folders import local_scales_dir
+    from hecht.tui.folders import practice_library
 
     messages = invocation.messages
     thresholds = signal_thresholds(invocation.config)
-    library = load_library(local_scales_dir())
+    library = practice_library()
     invocation.require_practitioner()
     with opened_database(invocation) as engine, unit_of_work(engine) as session:
         rows = caseload(

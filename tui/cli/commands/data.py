@@ -263,11 +263,10 @@ def export_csv_folder(
     force: bool = False,
 ) -> int:
     """Write long.csv, wide.csv and the codebooks into a folder, pseudonymised on request."""
-    from hecht.scales.library import load_library
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.exchange.csv_export import export_csv
     from hecht.tui.cli.invocation import opened_database
-    from hecht.tui.folders import local_scales_dir
+    from hecht.tui.folders import practice_library
     from hecht.tui.reports.output import kept_only_if_logged, refused_if_unwritable
 
     messages = invocation.messages
@@ -286,7 +285,7 @@ def export_csv_folder(
         report = export_csv(
             session=session,
             actor=invocation.actor(session),
-            library=load_library(local_scales_dir()),
+            library=practice_library(),
             folder=out,
             study_key=key,
         )
@@ -361,18 +360,17 @@ def _say_if_plain(invocation: Invocation) -> None:
 
 def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
     """Import historical paper records: every row checked first, all or nothing written."""
-    from hecht.scales.library import load_library
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.exchange.csv_import import CsvImportError, import_paper_records
     from hecht.tui.cli.commands.csv_problems import problem_text
     from hecht.tui.cli.invocation import opened_database
-    from hecht.tui.folders import local_scales_dir
+    from hecht.tui.folders import practice_library
 
     messages = invocation.messages
     if not dry_run:
         invocation.require_practitioner()  # the answers are stored as entered by someone
     text = read_source(source, messages, "csv", "utf-8-sig")
-    library = load_library(local_scales_dir())
+    library = practice_library()
     try:
         with opened_database(invocation) as engine, unit_of_work(engine) as session:
             report = import_paper_records(

@@ -318,14 +318,13 @@ def run_upgrade(invocation: Invocation, as_json: bool = False) -> int:
 
 def run_rescore(invocation: Invocation, as_json: bool = False) -> int:
     """Recompute every stored score from its answers."""
-    from hecht.scales.library import load_library
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.services.rescore import rescore_all
     from hecht.tui.cli.invocation import opened_database
-    from hecht.tui.folders import local_scales_dir
+    from hecht.tui.folders import practice_library
 
     messages = invocation.messages
-    library = load_library(local_scales_dir())
+    library = practice_library()
     invocation.require_practitioner()
     with opened_database(invocation) as engine, unit_of_work(engine) as session:
         report = rescore_all(session=session, actor=invocation.actor(session), library=library)

@@ -40,19 +40,18 @@ def commands(messages: Messages) -> dict[str, click.Command]:
 
 def open_backend(invocation: Invocation) -> Any:
     """The backend on the command's database, opened; refuse with the reason."""
-    from hecht.scales.library import load_library
     from hecht.schema.context import utc_now
     from hecht.schema.db.database import DatabaseOpenError
     from hecht.tui.backend.core import Backend
     from hecht.tui.cli.invocation import access_point, check_location
-    from hecht.tui.folders import local_scales_dir
+    from hecht.tui.folders import practice_library
 
     messages = invocation.messages
     check_location(invocation.database_url(), messages, may_create=False)
     config = invocation.config
     backend = Backend(
         invocation.database_url(),
-        load_library(local_scales_dir()),
+        practice_library(),
         access_point("cli"),
         utc_now,
         None if config is None else config.practitioner,

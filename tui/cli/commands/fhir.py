@@ -59,11 +59,10 @@ def export_fhir_folder(
     invocation: Invocation, out: Path, *, names: bool, per_client: bool, force: bool
 ) -> int:
     """Write the practice, or each client, as a FHIR R4 Bundle (JSON) into a folder."""
-    from hecht.scales.library import load_library
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.exchange.fhir.export import bundle_names, client_codes, export_fhir
     from hecht.tui.cli.invocation import opened_database
-    from hecht.tui.folders import local_scales_dir
+    from hecht.tui.folders import practice_library
     from hecht.tui.reports.output import kept_only_if_logged, refused_if_unwritable
     from hecht.tui.views.formatting import counted
 
@@ -82,7 +81,7 @@ def export_fhir_folder(
             report = export_fhir(
                 session=session,
                 actor=invocation.actor(session),
-                library=load_library(local_scales_dir()),
+                library=practice_library(),
                 folder=out,
                 names=names,
                 per_client=per_client,
@@ -163,13 +162,12 @@ def run_import_fhir(invocation: Invocation, source: Path) -> int:
     """Import QuestionnaireResponses for known scales and clients: all of them, or none."""
     import json
 
-    from hecht.scales.library import load_library
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.exchange.fhir.imports import import_responses
     from hecht.schema.exchange.fhir.reading import Problems
     from hecht.tui.cli.commands.source import read_source
     from hecht.tui.cli.invocation import opened_database
-    from hecht.tui.folders import local_scales_dir
+    from hecht.tui.folders import practice_library
     from hecht.tui.views.formatting import counted, plural
 
     messages = invocation.messages
@@ -178,7 +176,7 @@ def run_import_fhir(invocation: Invocation, source: Path) -> int:
         document = json.loads(read_source(source, messages, "fhir"))
     except json.JSONDecodeError as error:
         raise UsageError(messages("error.not_fhir_json", path=source, line=error.lineno)) from None
-    library = load_library(local_scales_dir())
+    library = practice_library()
     try:
         with opened_database(invocation) as engine, unit_of_work(engine) as session:
             report = import_responses(

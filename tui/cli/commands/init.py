@@ -32,10 +32,9 @@ def commands(messages: Messages) -> dict[str, click.Command]:
 
 def run_init(config: Config, messages: Messages, prompter: Prompter | None = None) -> int:
     """Ask the settings in the terminal and write the config file; cancelling writes nothing."""
-    from hecht.scales.library import load_library
     from hecht.schema.db.engine import default_database_path
     from hecht.tui.config import Protocols, config_path, save_config
-    from hecht.tui.folders import local_scales_dir
+    from hecht.tui.folders import practice_library
 
     ask = prompter or QuestionaryPrompter(prompt_words(messages))
     name = ask.text(messages("init.practitioner"), config.practitioner or "")
@@ -45,7 +44,7 @@ def run_init(config: Config, messages: Messages, prompter: Prompter | None = Non
         if isinstance(ask, QuestionaryPrompter):
             ask.words = prompt_words(messages)
     database = ask_database(config.database or str(default_database_path()), messages, ask)
-    library = load_library(local_scales_dir())
+    library = practice_library()
     scales = [
         (e.definition.id, f"{e.definition.short_name} — {e.definition.name.get(messages.language)}")
         for e in library.latest()

@@ -134,10 +134,9 @@ def _report_unit(
     The report is written inside it, so a report that cannot be written is not logged (and its
     file is not kept: ``kept_only_if_logged``); where it went is said once it is committed.
     """
-    from hecht.scales.library import load_library
     from hecht.schema.db.database import unit_of_work
     from hecht.tui.cli.invocation import opened_database
-    from hecht.tui.folders import local_scales_dir
+    from hecht.tui.folders import practice_library
     from hecht.tui.reports.output import guard_output, guard_plain, kept_only_if_logged
 
     messages = invocation.messages
@@ -145,7 +144,7 @@ def _report_unit(
         guard_output(out, invocation.database_file(), messages, force=force)
     guard_plain(invocation.database_file(), out, messages, plain=plain)
     invocation.require_practitioner()
-    library = load_library(local_scales_dir())
+    library = practice_library()
     with (
         kept_only_if_logged(out),
         opened_database(invocation) as engine,

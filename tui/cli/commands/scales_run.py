@@ -15,14 +15,13 @@ from hecht.scales.library import (
     ScaleLibrary,
     UnknownScaleError,
     check_overlay,
-    load_library,
 )
 from hecht.scales.loader import definition_from_data, is_overlay, overlay_from_data, read_toml
 from hecht.scales.model import ScaleDefinition
 from hecht.scales.problems import DefinitionError, Problem
 from hecht.scales.scoring import ScoreResult, score
 from hecht.tui.cli.errors import UsageError
-from hecht.tui.folders import local_scales_dir
+from hecht.tui.folders import local_scales_dir, practice_library
 from hecht.tui.i18n import Messages
 from hecht.tui.views.answer_text import answer_refusal
 from hecht.tui.views.formatting import counted, plural
@@ -61,7 +60,7 @@ def print_json(data: object) -> None:
 
 def library_for(messages: Messages) -> ScaleLibrary:
     """Load the library with the user's local scales; warn about refused local files."""
-    library = load_library(local_scales_dir())
+    library = practice_library()
     for error in library.refused:
         for problem in error.problems:
             said = f"{error.path}: {problem_text(problem, messages)}"
@@ -167,7 +166,7 @@ def run_validate(
     messages: Messages, *, paths: list[Path], lenient: bool = False, as_json: bool = False
 ) -> int:
     """Check each file (definitions run their examples); exit 0 when all are valid, else 2."""
-    library = load_library(local_scales_dir())
+    library = practice_library()
     outcomes: list[tuple[Path, str, list[Problem]]] = []
     for path in paths:
         try:
