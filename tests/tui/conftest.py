@@ -24,6 +24,10 @@ from hecht.tui.config import Config
 from tests.schema.conftest import Practice
 
 FROZEN = datetime(2026, 11, 24, 10, 30, tzinfo=UTC)
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+"""The clock of the apps the tests start: 10:00 on the practice's day."""
+LIBRARY = load_library(None)
+"""The built-in scales (checked once per process)."""
 PRACTITIONER_CONFIG = Config(practitioner="Test Practitioner")
 """Settings of a practitioner who gave their name (a TUI without one asks it at the start)."""
 SEPT, OCT, NOV20 = date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 20)
@@ -88,10 +92,21 @@ def seed(session, actor: Actor, library) -> None:
     practice.scale("MIKE", "csi4", "5,4,,4", SEPT, episode)
 
 
+def make_app(url: str, language: str = "en", *, library=None, config: Config | None = None):
+    """A Hecht app on the database at ``url``, in ``language``, its clock at ``NOW``, for a
+    practitioner who gave their name (``config``: other settings)."""
+    from hecht.tui.app import HechtApp
+    from hecht.tui.backend.core import Backend
+    from hecht.tui.i18n import Messages
+
+    backend = Backend(url, library or LIBRARY, "test:tui", lambda: NOW)
+    return HechtApp(backend, Messages(language), PRACTITIONER_CONFIG if config is None else config)
+
+
 @pytest.fixture(scope="session")
 def report_library():
     """The built-in scale library."""
-    return load_library(None)
+    return LIBRARY
 
 
 @pytest.fixture(scope="session")
@@ -169,6 +184,12 @@ async def settled(pilot, seconds: float = 15) -> None:
     await pilot.pause()
 
 
+async def press(pilot, *keys: str) -> None:
+    """Press the keys, then wait until the app has done all they asked (see ``settled``)."""
+    await pilot.press(*keys)
+    await settled(pilot)
+
+
 async def wait_until(pilot, ready, what: str = "the condition", seconds: float = 15) -> None:
     """Wait, letting the app settle between looks, until ``ready()`` holds; fail loudly, saying
     what was waited for, when it does not within ``seconds``."""
@@ -186,12 +207,9 @@ async def open_entry(pilot, code: str, scale: str) -> None:
     """From the caseload, open a client's dossier, then the scale by typing its name in the
     picker."""
     await caseload_shown(pilot)
-    await pilot.press(*code, "enter")
-    await settled(pilot)
-    await pilot.press("e")
-    await settled(pilot)
-    await pilot.press(*scale, "enter")
-    await settled(pilot)
+    await press(pilot, *code, "enter")
+    await press(pilot, "e")
+    await press(pilot, *scale, "enter")
 
 
 @pytest.fixture

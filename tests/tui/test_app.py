@@ -5,25 +5,27 @@ Every test asserts on the database through the services, never on widgets alone.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
-from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewClient, NewEpisode
 from hecht.schema.services import administrations, alerts, clients, episodes
 from hecht.schema.services.trajectories import client_trajectory
-from hecht.tui.app import HechtApp
-from hecht.tui.backend.core import Backend
 from hecht.tui.config import Config
-from hecht.tui.i18n import Messages
 
-from .conftest import PRACTITIONER_CONFIG, caseload_shown, open_entry, settled
+from .conftest import (
+    LIBRARY,
+    NOW,
+    caseload_shown,
+    make_app,
+    open_entry,
+    press,
+    settled,
+)
 
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
-LIBRARY = load_library(None)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 
 
@@ -46,11 +48,6 @@ def two_mothers(url: str) -> None:
 @pytest.fixture
 def db(tmp_path, practice_copy) -> str:
     return f"sqlite:///{practice_copy(tmp_path, two_mothers)}"
-
-
-def make_app(url: str) -> HechtApp:
-    backend = Backend(url, LIBRARY, "test:tui", lambda: NOW)
-    return HechtApp(backend, Messages("en"), PRACTITIONER_CONFIG)
 
 
 def stored(url: str, code: str) -> list:
@@ -89,8 +86,7 @@ async def test_keying_a_who5_stores_each_answer_and_the_review_completes_it(db):
         review = str(app.screen.query_one("#review-score").render())
         assert "Total 48" in review
         assert "The first administration of this scale" in review
-        await pilot.press("enter")
-        await settled(pilot)
+        await press(pilot, "enter")
     (point,) = stored(db, "MOM-1")
     assert (point.scale_id, point.total, point.valid) == ("who5", 48, True)  # 5+4+2+1+0 = 12 x 4
 
@@ -107,10 +103,8 @@ async def test_a_paper_string_is_checked_and_points_at_the_bad_position(db):
         assert "Position 11: more codes than items" in str(
             app.screen.query_one("#entry-hint").render()
         )
-        await pilot.press("end", *(["backspace"] * 13), *"0120120003", "enter")
-        await settled(pilot)
-        await pilot.press("enter")
-        await settled(pilot)
+        await press(pilot, "end", *(["backspace"] * 13), *"0120120003", "enter")
+        await press(pilot, "enter")
     (point,) = stored(db, "MOM-2")
     # items 1, 2, 4 score as typed; 3 and 5-10 are reversed (3 - code)
     assert point.total == 0 + 1 + 1 + 0 + 2 + 1 + 3 + 3 + 3 + 0
@@ -130,11 +124,9 @@ async def test_a_numeric_line_is_typed_as_digits_and_enter_and_refused_off_the_l
         assert "'101' is not an answer here; allowed: 0 to 100 in steps of 1" in hint()
         await pilot.press("4", "9", "backspace", "0", "enter")  # a digit taken back: 40
         await settled(pilot)
-        await pilot.press("5", "8", "enter")
-        await settled(pilot)
+        await press(pilot, "5", "8", "enter")
         assert type(app.screen).__name__ == "ReviewScreen"
-        await pilot.press("enter")
-        await settled(pilot)
+        await press(pilot, "enter")
     (point,) = stored(db, "MOM-1")
     assert (point.scale_id, point.total, point.valid) == ("fobs", 49, True)  # (40 + 58) / 2
 
@@ -145,11 +137,9 @@ async def test_paper_mode_takes_the_numeric_lines_separated_by_commas(db):
         await open_entry(pilot, "MOM-2", "fobs")
         await pilot.press("f2", *"70,101", "enter")
         assert "Position 2" in str(app.screen.query_one("#entry-hint").render())
-        await pilot.press("end", *(["backspace"] * 3), *"90", "enter")
-        await settled(pilot)
+        await press(pilot, "end", *(["backspace"] * 3), *"90", "enter")
         assert type(app.screen).__name__ == "ReviewScreen"
-        await pilot.press("enter")
-        await settled(pilot)
+        await press(pilot, "enter")
     (point,) = stored(db, "MOM-2")
     assert (point.scale_id, point.total) == ("fobs", 80)
 
@@ -166,8 +156,7 @@ async def test_a_critical_answer_raises_an_alert_that_only_an_action_and_a_note_
         await pilot.press("enter")  # no note yet
         await settled(pilot)
         assert type(app.screen).__name__ == "AlertModal"
-        await pilot.press(*"safety plan made", "enter")
-        await settled(pilot)
+        await press(pilot, *"safety plan made", "enter")
         assert type(app.screen).__name__ == "ReviewScreen"
     engine = open_database(db)
     with unit_of_work(engine) as session:
@@ -197,15 +186,11 @@ async def test_leaving_entry_keeps_the_draft_and_the_dossier_resumes_it(db):
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_entry(pilot, "MOM-1", WHO5)
-        await pilot.press("3", "3", "escape")
-        await settled(pilot)
-        await pilot.press("r")
-        await settled(pilot)
+        await press(pilot, "3", "3", "escape")
+        await press(pilot, "r")
         assert "Item 3 of 5" in str(app.screen.query_one("#entry-position").render())
-        await pilot.press("3", "3", "3")
-        await settled(pilot)
-        await pilot.press("enter")
-        await settled(pilot)
+        await press(pilot, "3", "3", "3")
+        await press(pilot, "enter")
     (point,) = stored(db, "MOM-1")
     assert point.total == 60
 
@@ -214,13 +199,10 @@ async def test_the_new_client_form_shows_a_refusal_beside_its_field_and_saves_wh
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
         await caseload_shown(pilot)
-        await pilot.press("ctrl+n")
-        await settled(pilot)
-        await pilot.press(*"MOM-1", "enter")
-        await settled(pilot)
+        await press(pilot, "ctrl+n")
+        await press(pilot, *"MOM-1", "enter")
         assert "already in use" in str(app.screen.query_one("#error-code").render())
-        await pilot.press(*(["backspace"] * 5), *"DAD-1", "enter")
-        await settled(pilot)
+        await press(pilot, *(["backspace"] * 5), *"DAD-1", "enter")
         assert type(app.screen).__name__ == "CaseloadScreen"
         assert app.screen.query_one("DataTable").row_count == 3
 
@@ -239,23 +221,18 @@ async def test_a_visit_runs_its_battery_then_takes_the_note(db):
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
         await caseload_shown(pilot)
-        await pilot.press(*"MOM-1", "enter")
-        await settled(pilot)
-        await pilot.press("v")
-        await settled(pilot)
+        await press(pilot, *"MOM-1", "enter")
+        await press(pilot, "v")
         await pilot.press(
             "enter"
         )  # today, intake (the first visit): WHO-5, RSES, CSI-4, EPDS, GAD-7
         await settled(pilot)
         for keys in ("33333", "0000000000", "3333", "0000000003", "0000000"):
             assert type(app.screen).__name__ == "EntryScreen"
-            await pilot.press(*keys)
-            await settled(pilot)
-            await pilot.press("enter")
-            await settled(pilot)
+            await press(pilot, *keys)
+            await press(pilot, "enter")
         assert type(app.screen).__name__ == "NoteScreen"
-        await pilot.press(*"Eerste gesprek", "tab", *"angst, slaap", "ctrl+s")
-        await settled(pilot)
+        await press(pilot, *"Eerste gesprek", "tab", *"angst, slaap", "ctrl+s")
     engine = open_database(db)
     with unit_of_work(engine) as session:
         (episode,) = episodes.episodes_for_client(session=session, actor=ACTOR, code="MOM-1")
@@ -274,19 +251,14 @@ async def test_the_episode_form_refuses_a_bad_date_beside_it_and_opens_the_episo
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await caseload_shown(pilot)
-        await pilot.press("ctrl+n")
-        await settled(pilot)
-        await pilot.press(*"NEW-1", "enter")
-        await settled(pilot)
-        await pilot.press(*"NEW-1", "enter")
-        await settled(pilot)
-        await pilot.press("n")
-        await settled(pilot)
+        await press(pilot, "ctrl+n")
+        await press(pilot, *"NEW-1", "enter")
+        await press(pilot, *"NEW-1", "enter")
+        await press(pilot, "n")
         await pilot.press(*"2027-13-01", "enter")
         said = str(app.screen.query_one("#error-due_date").render())
         assert said == "2027-13-01 is not a day of the calendar: check the day and the month"
-        await pilot.press(*(["backspace"] * 10), *"2028-06-01", "enter")
-        await settled(pilot)
+        await press(pilot, *(["backspace"] * 10), *"2028-06-01", "enter")
         assert "more than 45 weeks away" in str(app.screen.query_one("#error-due_date").render())
         await pilot.press(
             *(["backspace"] * 10), *"2027-05-01", "tab", "tab", "tab", "space", "ctrl+s"
@@ -307,17 +279,13 @@ async def test_a_couple_is_made_of_two_clients_and_a_third_is_refused(db):
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
         await caseload_shown(pilot)
-        await pilot.press("ctrl+o")
-        await settled(pilot)
+        await press(pilot, "ctrl+o")
         await pilot.press(*"MOM-2", "enter")  # the highlighted MOM-1 is already the first partner
         await settled(pilot)
         assert type(app.screen).__name__ == "CaseloadScreen"
-        await pilot.press("ctrl+n")
-        await settled(pilot)
-        await pilot.press(*"DAD-9", "enter")
-        await settled(pilot)
-        await pilot.press("ctrl+o")
-        await settled(pilot)
+        await press(pilot, "ctrl+n")
+        await press(pilot, *"DAD-9", "enter")
+        await press(pilot, "ctrl+o")
         await pilot.press(*"MOM-1", "enter")  # the highlighted DAD-9 first, MOM-1 second
         await settled(pilot)
         assert "already in a couple" in str(app.screen.query_one("#error-form").render())
@@ -327,12 +295,9 @@ async def test_the_command_palette_reaches_the_screens_actions(db):
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
         await caseload_shown(pilot)
-        await pilot.press("ctrl+p")
-        await settled(pilot)
-        await pilot.press(*"new client")
-        await settled(pilot)
-        await pilot.press("enter")
-        await settled(pilot)
+        await press(pilot, "ctrl+p")
+        await press(pilot, *"new client")
+        await press(pilot, "enter")
         assert type(app.screen).__name__ == "NewClientModal"
 
 
@@ -340,8 +305,7 @@ async def test_a_critical_item_left_unanswered_is_named_in_the_review_to_ask_abo
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_entry(pilot, "MOM-1", EPDS)
-        await pilot.press("f2", *"000000000-", "enter")
-        await settled(pilot)
+        await press(pilot, "f2", *"000000000-", "enter")
         assert type(app.screen).__name__ == "ReviewScreen"
         score = str(app.screen.query_one("#review-score").render())
         assert "No valid total" in score
@@ -364,13 +328,11 @@ async def test_the_palette_also_offers_the_dossiers_actions_the_footer_leaves_ou
 
 
 async def test_keys_can_be_remapped_from_the_config_file(db):
-    backend = Backend(db, LIBRARY, "test:tui", lambda: NOW)
     config = Config(practitioner="Test Practitioner", keys={"caseload.new_client": "f6"})
-    app = HechtApp(backend, Messages("en"), config)
+    app = make_app(db, config=config)
     async with app.run_test(size=(120, 36)) as pilot:
         await caseload_shown(pilot)
-        await pilot.press("f6")
-        await settled(pilot)
+        await press(pilot, "f6")
         assert type(app.screen).__name__ == "NewClientModal"
 
 
@@ -378,13 +340,11 @@ async def test_an_unfinished_draft_is_offered_on_the_next_start(db):
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_entry(pilot, "MOM-2", WHO5)
-        await pilot.press("3", "escape")
-        await settled(pilot)
+        await press(pilot, "3", "escape")
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
         await caseload_shown(pilot)
-        await pilot.press(*"MOM-2")
-        await settled(pilot)
+        await press(pilot, *"MOM-2")
         table = app.screen.query_one("#caseload-table")
         assert "✎" in str(table.get_row("MOM-2")[1])  # the signals column marks the draft
         strip = str(app.screen.query_one("#caseload-signals").render())
@@ -398,8 +358,7 @@ async def test_the_caseload_shows_the_stored_truth_when_the_user_comes_back(db):
         await pilot.press("f2", *"0000000001", "enter")  # item 10: an alert
         await settled(pilot)
         assert type(app.screen).__name__ == "AlertModal"
-        await pilot.press("enter", *"asked, no plans, safety plan", "enter")
-        await settled(pilot)
+        await press(pilot, "enter", *"asked, no plans, safety plan", "enter")
         await pilot.press("enter")  # the review: completed
         await settled(pilot)
         await pilot.press("escape")  # back to the caseload, which reads again
@@ -427,8 +386,7 @@ async def test_rows_read_before_a_registration_do_not_drop_the_new_clients_highl
         caseload.action_reload()
         await settled(pilot)
         assert caseload.selected_code() == "NEW-1" and caseload._highlight is None
-        await pilot.press("enter")
-        await settled(pilot)
+        await press(pilot, "enter")
         assert type(app.screen).__name__ == "DossierScreen" and app.screen.code == "NEW-1"
 
 
@@ -441,18 +399,15 @@ async def test_a_dossier_that_cannot_be_read_says_so_and_its_action_keys_do_noth
     async with app.run_test(size=(120, 36)) as pilot:
         await caseload_shown(pilot)
         app.backend.dossier = unreadable  # type: ignore[method-assign]
-        await pilot.press(*"MOM-1", "enter")
-        await settled(pilot)
+        await press(pilot, *"MOM-1", "enter")
         said = str(app.screen.query_one("#dossier-head").render())
         assert said == (
             "The dossier could not be read: the database refused it; what is stored is as it was"
         )
         # every key that acts on the client's records: none may act on a dossier never read
-        await pilot.press("e", "v", "r", "a", "n", "h")
-        await settled(pilot)
+        await press(pilot, "e", "v", "r", "a", "n", "h")
         assert type(app.screen).__name__ == "DossierScreen"
-        await pilot.press("escape")
-        await settled(pilot)
+        await press(pilot, "escape")
         assert type(app.screen).__name__ == "CaseloadScreen"
     assert app.return_code in (None, 0)
 

@@ -8,12 +8,11 @@ from types import SimpleNamespace
 import pytest
 
 from hecht.scales.change import compare
-from hecht.scales.library import load_library
 from hecht.schema.services.trajectories import TrajectoryPoint
 from hecht.tui.i18n import Messages
 from hecht.tui.views.dossier_text import score_line, week_text
 
-LIBRARY = load_library(None)
+from .conftest import LIBRARY
 
 
 def point(scale_id: str, total: float | None, subscales: dict[str, float | None]):

@@ -7,25 +7,30 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
-from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.services import administrations, alerts, clients, episodes
 from hecht.schema.services.trajectories import client_trajectory
 from hecht.schema.trail import audit
 from hecht.tui.app import HechtApp
-from hecht.tui.backend.core import Backend
 from hecht.tui.i18n import Messages
 from tests.conftest import in_practice_file as read
 from tests.schema.conftest import Practice
 
-from .conftest import PRACTITIONER_CONFIG, caseload_shown, mother_in_care, settled, wait_until
+from .conftest import (
+    LIBRARY,
+    NOW,
+    caseload_shown,
+    make_app,
+    mother_in_care,
+    press,
+    settled,
+    wait_until,
+)
 
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
-LIBRARY = load_library(None)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 
 
@@ -34,12 +39,6 @@ def db(tmp_path) -> str:
     url = f"sqlite:///{tmp_path / 'practice.db'}"
 
     return mother_in_care(url, name="Mira de Vries", due_date=date(2027, 2, 1))
-
-
-def make_app(url: str, language: str = "en") -> HechtApp:
-    return HechtApp(
-        Backend(url, LIBRARY, "test:tui", lambda: NOW), Messages(language), PRACTITIONER_CONFIG
-    )
 
 
 def the_episode(url: str):
@@ -55,22 +54,19 @@ def screen_text(app: HechtApp, selector: str) -> str:
 
 async def open_dossier(pilot, code: str = "MOM-1") -> None:
     await settled(pilot)
-    await pilot.press(*code, "enter")
-    await settled(pilot)
+    await press(pilot, *code, "enter")
 
 
 async def test_correcting_the_client_refuses_a_bad_field_beside_it_and_keeps_the_rest(db):
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_dossier(pilot)
-        await pilot.press("c")
-        await settled(pilot)
+        await press(pilot, "c")
         assert app.screen.query_one("#field-name").value == "Mira de Vries"
         await pilot.press("tab", *"19x0", "enter")  # birth year
         await settled(pilot)
         assert "is not a whole number" in screen_text(app, "#error-birth-year")
-        await pilot.press(*(["backspace"] * 4), *"1990", "tab", *"nl", "enter")
-        await settled(pilot)
+        await press(pilot, *(["backspace"] * 4), *"1990", "tab", *"nl", "enter")
         assert type(app.screen).__name__ == "DossierScreen"
     client = read(db, lambda s: clients.get_client(session=s, actor=ACTOR, code="MOM-1"))
     assert (client.name, client.birth_year, client.language) == ("Mira de Vries", 1990, "nl")
@@ -80,15 +76,12 @@ async def test_correcting_the_episode_asks_why_and_stores_a_new_version(db):
     app = make_app(db)
     async with app.run_test(size=(120, 44)) as pilot:
         await open_dossier(pilot)
-        await pilot.press("p")
-        await settled(pilot)
+        await press(pilot, "p")
         assert app.screen.query_one("#field-due_date").value == "2027-02-01"
-        await pilot.press(*(["backspace"] * 10), *"2027-02-08", "ctrl+s")
-        await settled(pilot)
+        await press(pilot, *(["backspace"] * 10), *"2027-02-08", "ctrl+s")
         assert "Say why" in screen_text(app, "#error-reason")
         assert the_episode(db).version == 1  # nothing saved while the reason is missing
-        await pilot.press(*"dating scan", "enter")
-        await settled(pilot)
+        await press(pilot, *"dating scan", "enter")
         assert type(app.screen).__name__ == "DossierScreen"
     episode = the_episode(db)
     assert (episode.version, episode.due_date, episode.change_reason) == (
@@ -102,13 +95,11 @@ async def test_an_end_of_care_closes_the_episode(db):
     app = make_app(db)
     async with app.run_test(size=(120, 44)) as pilot:
         await open_dossier(pilot)
-        await pilot.press("p")
-        await settled(pilot)
+        await press(pilot, "p")
         await pilot.press("tab", "tab", "tab", *"2026-09-01", "ctrl+s")  # the end of care
         assert "cannot end before it started" in screen_text(app, "#error-ended_on")
         await pilot.press(*(["backspace"] * 10), *"2026-11-20", "ctrl+s")
-        await pilot.press(*"treatment finished", "enter")
-        await settled(pilot)
+        await press(pilot, *"treatment finished", "enter")
     episode = the_episode(db)
     assert (episode.status, episode.ended_on) == ("closed", date(2026, 11, 20))
 
@@ -130,8 +121,7 @@ async def test_the_history_shows_each_version_with_when_who_why_and_what_changed
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_dossier(pilot)
-        await pilot.press("h")
-        await settled(pilot)
+        await press(pilot, "h")
         assert type(app.screen).__name__ == "ChoiceModal"
         await pilot.press("enter")  # the episode is listed first
         await settled(pilot)
@@ -140,8 +130,7 @@ async def test_the_history_shows_each_version_with_when_who_why_and_what_changed
         assert "Version 1" in shown and "first version" in shown
         assert "Version 2" in shown and "Anna Smit" in shown
         assert "referral letter arrived" in shown and "referrer: — → GP" in shown
-        await pilot.press("escape")
-        await settled(pilot)
+        await press(pilot, "escape")
         assert type(app.screen).__name__ == "DossierScreen"
     client = read(db, lambda s: clients.client_row(s, "MOM-1"))
     log = read(db, lambda s: audit.client_log(session=s, client_id=client.id))
@@ -178,19 +167,16 @@ async def test_with_several_open_alerts_a_chooses_which_one_to_acknowledge(db):
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_dossier(pilot)
-        await pilot.press("a")
-        await settled(pilot)
+        await press(pilot, "a")
         assert type(app.screen).__name__ == "ChoiceModal"
         listed = [str(option.prompt) for option in app.screen.query_one("OptionList").options]
         assert [(label.split(":")[0], label.split(" · ")[1]) for label in listed] == [
             ("⚠ EPDS item 10", "urgent"),
             ("⚠ PHQ-9 item 9", "urgent"),
         ]
-        await pilot.press("down", "enter")
-        await settled(pilot)
+        await press(pilot, "down", "enter")
         assert type(app.screen).__name__ == "AlertModal"
-        await pilot.press("enter", *"crisis plan checked", "enter")
-        await settled(pilot)
+        await press(pilot, "enter", *"crisis plan checked", "enter")
     still_open = read(db, lambda s: alerts.open_alerts(session=s, actor=ACTOR, code="MOM-1"))
     drafts = read(db, lambda s: administrations.open_drafts(session=s, actor=ACTOR, code="MOM-1"))
     by_scale = {draft.scale_id: draft for draft in drafts}
@@ -205,11 +191,9 @@ async def test_an_alert_opened_from_the_dossier_closes_with_escape_and_stays_ope
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_dossier(pilot)
-        await pilot.press("a")
-        await settled(pilot)
+        await press(pilot, "a")
         assert type(app.screen).__name__ == "AlertModal"
-        await pilot.press("escape")
-        await settled(pilot)
+        await press(pilot, "escape")
         assert type(app.screen).__name__ == "DossierScreen"
     still_open = read(db, lambda s: alerts.open_alerts(session=s, actor=ACTOR, code="MOM-1"))
     assert len(still_open) == 1 and still_open[0].acknowledged_at is None
@@ -234,10 +218,8 @@ async def test_a_key_pressed_while_the_dossier_loads_acts_when_it_arrives(db):
         assert type(app.screen).__name__ == "DossierScreen"  # r waits for the dossier
         arrived.set()
         await wait_until(pilot, lambda: type(app.screen).__name__ == "EntryScreen", "the draft")
-        await pilot.press("3", "3", "3")
-        await settled(pilot)
-        await pilot.press("enter")
-        await settled(pilot)
+        await press(pilot, "3", "3", "3")
+        await press(pilot, "enter")
     (point,) = read(db, lambda s: client_trajectory(session=s, actor=ACTOR, code="MOM-1"))
     assert (point.scale_id, point.total) == ("who5", (4 + 4 + 3 + 3 + 3) * 4)
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.cipher import connect, forget_keys, remember_key
 from hecht.schema.db.database import open_database, unit_of_work
@@ -26,7 +25,6 @@ from .terminal import HECHT, TMUX, Started, Terminal, eventually
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
 
 ACTOR = Actor(user_id=None, access_point="test")
-LIBRARY = load_library(None)
 PASSPHRASE = "nachtegaal in de regen"
 CANARIES = ("Ottilie Kanarievogel", "Bertram Sijsjesveld")
 CODES = ("CAN-1", "CAN-2")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from hecht.scales.library import load_library
 from hecht.tui.views.entry_state import Answer, EntryState, KeyOutcome
 
-LIBRARY = load_library(None)
+from .conftest import LIBRARY
 
 
 def state(scale_id: str) -> EntryState:

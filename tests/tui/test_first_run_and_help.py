@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
@@ -19,17 +18,19 @@ from hecht.tui.config import Config
 from hecht.tui.dialogs.help import SCREEN_TOPICS, WIDGET_TOPICS
 from hecht.tui.i18n import Messages, catalogue
 
-from .conftest import PRACTITIONER_CONFIG, caseload_shown, mother_in_care, settled, wait_until
+from .conftest import (
+    LIBRARY,
+    NOW,
+    PRACTITIONER_CONFIG,
+    caseload_shown,
+    make_app,
+    mother_in_care,
+    press,
+    settled,
+    wait_until,
+)
 
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
-LIBRARY = load_library(None)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
-
-
-def make_app(url: str) -> HechtApp:
-    return HechtApp(
-        Backend(url, LIBRARY, "test:tui", lambda: NOW), Messages("en"), PRACTITIONER_CONFIG
-    )
 
 
 def registered(url: str) -> list[str]:
@@ -60,11 +61,9 @@ async def test_an_empty_caseload_offers_the_form_for_a_first_client(empty):
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "first-run")
         assert app.focused is not None and app.focused.id == "first-run"
-        await pilot.press("enter")
-        await settled(pilot)
+        await press(pilot, "enter")
         assert type(app.screen).__name__ == "NewClientModal"
-        await pilot.press(*"MOM-7", "enter")
-        await settled(pilot)
+        await press(pilot, *"MOM-7", "enter")
         assert not app.screen.query("#first-run")  # the choices are gone with the first client
         assert app.screen.query_one("DataTable").row_count == 1
     assert registered(empty) == ["MOM-7"]
@@ -135,34 +134,27 @@ async def test_f1_explains_the_focused_widget_with_the_screens_keys_and_f1_close
 
 @pytest.mark.parametrize("language", ["en", "nl"])
 async def test_f1_lists_every_key_once_and_the_palette_once_with_what_it_offers(db, language):
-    app = HechtApp(
-        Backend(db, LIBRARY, "test:tui", lambda: NOW), Messages(language), PRACTITIONER_CONFIG
-    )
+    app = make_app(db, language)
     async with app.run_test(size=(80, 24)) as pilot:
         await caseload_shown(pilot)
         for keys in ((), ("enter",)):  # the caseload, then MOM-1's dossier
-            await pilot.press(*keys)
-            await settled(pilot)
+            await press(pilot, *keys)
             assert type(app.screen).__name__ == ("DossierScreen" if keys else "CaseloadScreen")
             await pilot.press("f1")
             lines = help_keys(app).split("\n")
             assert len(lines) == len(set(lines))
             assert [line.split()[0] for line in lines].count("^p") == 1
             assert lines[-1] == f"        ^p  {catalogue(language)['f1.palette']}"
-            await pilot.press("escape")
-            await settled(pilot)
+            await press(pilot, "escape")
 
 
 async def test_f1_in_entry_and_in_paper_mode_explains_each(db):
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(pilot)
-        await pilot.press("enter")
-        await settled(pilot)
-        await pilot.press("e")
-        await settled(pilot)
-        await pilot.press(*"who-5", "enter")
-        await settled(pilot)
+        await press(pilot, "enter")
+        await press(pilot, "e")
+        await press(pilot, *"who-5", "enter")
         await pilot.press("f1")
         assert help_text(app) == catalogue("en")["f1.entry"]
         await pilot.press("f1", "f2", "f1")
@@ -172,9 +164,7 @@ async def test_f1_in_entry_and_in_paper_mode_explains_each(db):
 
 
 async def test_help_is_in_the_users_language(db):
-    app = HechtApp(
-        Backend(db, LIBRARY, "test:tui", lambda: NOW), Messages("nl"), PRACTITIONER_CONFIG
-    )
+    app = make_app(db, "nl")
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(pilot)
         await pilot.press("f1")
@@ -202,7 +192,7 @@ async def test_without_a_name_the_practitioner_is_asked_before_any_row_but_never
         engine.dispose()
         return names
 
-    asked = HechtApp(Backend(db, LIBRARY, "test:tui", lambda: NOW), Messages("en"), Config())
+    asked = make_app(db, config=Config())
     async with asked.run_test(size=(120, 40)) as pilot:
         await wait_until(
             pilot, lambda: type(asked.screen).__name__ == "PractitionerModal", "the name asked"
@@ -246,7 +236,6 @@ GAP = PRACTICE_SCALE.read_text(encoding="utf-8").replace("min = 3, max = 6", "mi
 async def test_a_local_scale_file_that_cannot_be_loaded_is_named_on_screen_with_the_fix(
     db, isolated_config, language, content, said
 ):
-    from hecht.scales.library import load_library
     from hecht.tui.shell.launch import make_app as make_real_app
 
     scales = isolated_config / "scales"

@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 import pytest
 
-from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.cipher import remember_key
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.services.trajectories import client_trajectory
-from hecht.tui.app import HechtApp
-from hecht.tui.backend.core import Backend
 from hecht.tui.config import Config
-from hecht.tui.i18n import Messages
 from hecht.tui.shell.idle_lock import lock_after_seconds
 
-from .conftest import caseload_shown, mother_in_care
+from .conftest import NOW, caseload_shown, make_app, mother_in_care
 
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
-LIBRARY = load_library(None)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 CANARY = "Mira Canarisvogel"
 PASSPHRASE = "lang genoeg geheim"
@@ -31,11 +24,6 @@ def practice(path, passphrase: str | None = None) -> str:
     if passphrase:
         remember_key(path, passphrase)
     return mother_in_care(f"sqlite:///{path}", name=CANARY)
-
-
-def make_app(url: str) -> HechtApp:
-    backend = Backend(url, LIBRARY, "test:tui", lambda: NOW)
-    return HechtApp(backend, Messages("en"), Config(practitioner="Test Practitioner"))
 
 
 async def until(pilot, check, what: str, seconds: float = 15) -> None:

@@ -4,8 +4,6 @@ terminal, the client form whose every field fits 80x24 and a caseload with no st
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
@@ -14,11 +12,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, ListView
 
-from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.services import clients
-from hecht.tui.app import HechtApp
-from hecht.tui.backend.core import Backend
 from hecht.tui.dialogs.form import FormField, FormModal
 from hecht.tui.dialogs.new_client import FIELDS
 from hecht.tui.i18n import Messages
@@ -26,19 +21,18 @@ from hecht.tui.screens.caseload import NAME_WIDTH
 from hecht.tui.shell.keybar import KeyBar, fitting, key_width
 from tests.conftest import in_practice_file
 
-from .conftest import PRACTITIONER_CONFIG, caseload_shown, mother_in_care, settled
+from .conftest import (
+    caseload_shown,
+    make_app,
+    mother_in_care,
+    press,
+    settled,
+)
 from .terminal import TMUX, Started, Terminal, field_shows, practitioner_env
 
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 ACTOR = Actor(user_id=None, access_point="test")
-LIBRARY = load_library(None)
 LONG_NAME = ("Fleur Anna Maria Johanna van den Berg-" * 4)[:150]
 WIDE_NAME = " ".join(["Lisa 🌸 van Dijk 👶 王芳"] * 4)
-
-
-def make_app(url: str, language: str = "en") -> HechtApp:
-    backend = Backend(url, LIBRARY, "test:tui", lambda: NOW)
-    return HechtApp(backend, Messages(language), PRACTITIONER_CONFIG)
 
 
 @pytest.mark.parametrize("name", [LONG_NAME, WIDE_NAME], ids=["150 characters", "wide"])
@@ -54,8 +48,7 @@ async def test_a_long_name_is_cut_in_the_caseload_and_shown_whole_in_the_dossier
         # the code, signals, name, week and both scores fit in 80 columns
         widths = [column.get_render_width(table) for column in table.ordered_columns]
         assert sum(widths[:6]) <= 80
-        await pilot.press("enter")
-        await settled(pilot)
+        await press(pilot, "enter")
         assert name in str(app.screen.query_one("#dossier-head").render())
 
 
@@ -66,16 +59,13 @@ def test_the_key_bar_leaves_out_the_last_keys_first_but_never_help():
 
 
 async def open_dossier(pilot) -> None:
-    await pilot.press(*"MOM-1", "enter")
-    await settled(pilot)
+    await press(pilot, *"MOM-1", "enter")
 
 
 async def open_entry(pilot) -> None:
     await open_dossier(pilot)
-    await pilot.press("e")
-    await settled(pilot)
-    await pilot.press(*"who-5", "enter")
-    await settled(pilot)
+    await press(pilot, "e")
+    await press(pilot, *"who-5", "enter")
 
 
 async def caseload(pilot) -> None:
@@ -104,8 +94,7 @@ async def footer_fits_and_f1_lists_the_rest(pilot) -> None:
     await pilot.press("end")
     await pilot.wait_for_scheduled_animations()
     assert form.content_region.contains_region(help_screen.query_one("#form-hint").region)
-    await pilot.press("escape")
-    await settled(pilot)
+    await press(pilot, "escape")
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
@@ -205,14 +194,12 @@ async def test_the_field_in_focus_stays_in_sight_tabbing_both_ways(tmp_path, lan
     async with app.run_test(size=size) as pilot:
         await caseload_shown(pilot)
         for key in keys:  # the client form; the episode form or a new visit from the dossier
-            await pilot.press(key)
-            await settled(pilot)
+            await press(pilot, key)
         screen = app.screen
         assert isinstance(screen, FormModal) and field_in_sight(screen)
         for key in ("tab", "shift+tab"):
             for _ in screen.focus_chain:  # every field, and round to the first again
-                await pilot.press(key)
-                await settled(pilot)
+                await press(pilot, key)
                 assert field_in_sight(screen), (key, screen.focused)
 
 

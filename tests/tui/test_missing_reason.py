@@ -6,7 +6,6 @@ the services.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,16 +14,13 @@ from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.services import administrations
-from hecht.tui.app import HechtApp
-from hecht.tui.backend.core import Backend
 from hecht.tui.cli.commands.enter import run_enter
 from hecht.tui.cli.invocation import Invocation
 from hecht.tui.i18n import Messages
 from hecht.tui.views.entry_state import Answer, EntryState, KeyOutcome
 
-from .conftest import PRACTITIONER_CONFIG, mother_in_care, open_entry, settled
+from .conftest import NOW, PRACTITIONER_CONFIG, make_app, mother_in_care, open_entry, press
 
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 PRACTICE_SCALE = Path(__file__).parents[1] / "scales" / "data" / "practice_scale.toml"
 
@@ -69,14 +65,8 @@ def test_the_reason_is_asked_only_where_the_scale_wants_it(library):
     assert (asking.position, asking.answers) == (1, {"1": None})
 
 
-def make_app(db: str, library) -> HechtApp:
-    return HechtApp(
-        Backend(db, library, "test:tui", lambda: NOW), Messages("en"), PRACTITIONER_CONFIG
-    )
-
-
 async def test_minus_asks_the_reason_and_escape_leaves_the_item_unanswered(db, library):
-    app = make_app(db, library)
+    app = make_app(db, library=library)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_entry(pilot, "MOM-1", "sleep3")
         await pilot.press("-")
@@ -85,8 +75,7 @@ async def test_minus_asks_the_reason_and_escape_leaves_the_item_unanswered(db, l
         assert "Item 1 of 3" in str(app.screen.query_one("#entry-position").render())
         await pilot.press("-", "enter")  # an empty reason is not taken
         assert type(app.screen).__name__ == "ReasonModal"
-        await pilot.press(*"client was asleep", "enter", "1", "2")
-        await settled(pilot)
+        await press(pilot, *"client was asleep", "enter", "1", "2")
         assert type(app.screen).__name__ == "ReviewScreen"
     assert stored_answers(db) == {
         "1": (None, "client was asleep"),
@@ -96,15 +85,14 @@ async def test_minus_asks_the_reason_and_escape_leaves_the_item_unanswered(db, l
 
 
 async def test_paper_mode_asks_the_reason_of_each_missing_item(db, library):
-    app = make_app(db, library)
+    app = make_app(db, library=library)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_entry(pilot, "MOM-1", "sleep3")
         await pilot.press("f2", *"-1-", "enter")
         assert "item 1" in str(app.screen.query_one("#form-title").render())
         await pilot.press(*"not filled in", "enter")
         assert "item 3" in str(app.screen.query_one("#form-title").render())
-        await pilot.press(*"page torn", "enter")
-        await settled(pilot)
+        await press(pilot, *"page torn", "enter")
         assert type(app.screen).__name__ == "ReviewScreen"
     assert stored_answers(db) == {
         "1": (None, "not filled in"),

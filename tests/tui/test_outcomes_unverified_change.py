@@ -7,13 +7,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from hecht.scales.library import load_library
 from hecht.scales.outcomes import paired_outcome
 from hecht.tui.i18n import Messages
 from hecht.tui.reports.labels import ReportText
 from hecht.tui.reports.outcomes_parts import DomainBlock, scale_notes
 
-LIBRARY = load_library(None)
+from .conftest import LIBRARY
+
 NOTES = {
     "en": "no verified reliable-change parameters (see the scale's notes: hecht scales show)",
     "nl": "geen geverifieerde gegevens voor betrouwbare verandering (zie de toelichting",

@@ -9,7 +9,6 @@ from datetime import date
 
 import pytest
 
-from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.services import administrations, alerts
@@ -17,12 +16,12 @@ from hecht.schema.services.trajectories import client_trajectory
 from tests.conftest import in_practice_file as read
 from tests.schema.conftest import Practice
 
+from .conftest import LIBRARY
 from .terminal import TMUX, Terminal, eventually
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
 
 ACTOR = Actor(user_id=None, access_point="test")
-LIBRARY = load_library(None)
 
 
 def answered_draft_and_open_alert(url: str) -> None:

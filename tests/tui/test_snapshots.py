@@ -6,12 +6,11 @@ and look at the SVGs before committing them.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.tui.app import HechtApp
@@ -19,11 +18,9 @@ from hecht.tui.backend.core import Backend
 from hecht.tui.i18n import Messages
 from tests.schema.conftest import Practice
 
-from .conftest import PRACTITIONER_CONFIG, caseload_shown, settled
+from .conftest import LIBRARY, NOW, PRACTITIONER_CONFIG, caseload_shown, settled
 
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 SIZE = (110, 34)
-LIBRARY = load_library(None)
 
 
 def seeded(url: str) -> None:

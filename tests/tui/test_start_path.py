@@ -10,7 +10,7 @@ import gc
 import subprocess
 import sys
 import tomllib
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
@@ -25,9 +25,8 @@ from hecht.tui.config import Config, Protocols, save_config
 from hecht.tui.i18n import CATALOGUE_DIR, Messages, flat_entries
 from hecht.tui.shell.startup import paused, resume_collection
 
-from .conftest import PRACTITIONER_CONFIG
+from .conftest import NOW, PRACTITIONER_CONFIG
 
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic")
 
 

@@ -5,26 +5,21 @@ showing the choice never set each other off."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
-from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.tui.app import HechtApp
-from hecht.tui.backend.core import Backend
 from hecht.tui.dialogs.start_visit import StartVisitModal
-from hecht.tui.i18n import Messages
 from hecht.tui.views.visit_plan import VisitKind
 from hecht.tui.widgets.plain import PlainOptions
 from tests.schema.conftest import Practice
 
-from .conftest import PRACTITIONER_CONFIG, caseload_shown, settled
+from .conftest import LIBRARY, NOW, caseload_shown, make_app, press
 
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
-LIBRARY = load_library(None)
 
 
 def seen_once_before(url: str) -> None:
@@ -40,9 +35,7 @@ def seen_once_before(url: str) -> None:
 @pytest.fixture
 def app(tmp_path, practice_copy) -> HechtApp:
     url = f"sqlite:///{practice_copy(tmp_path, seen_once_before)}"
-    return HechtApp(
-        Backend(url, LIBRARY, "test:tui", lambda: NOW), Messages("en"), PRACTITIONER_CONFIG
-    )
+    return make_app(url)
 
 
 async def quiet(pilot, dialog: StartVisitModal, seconds: float = 15) -> None:
@@ -69,8 +62,7 @@ def shown_choice(dialog: StartVisitModal) -> tuple[VisitKind, int | None, list[s
 async def visit_dialog_of_k1(pilot) -> StartVisitModal:
     """K1's dossier, ``v``: the New visit dialog, once it has fallen quiet."""
     await caseload_shown(pilot)
-    await pilot.press(*"K1", "enter")
-    await settled(pilot)
+    await press(pilot, *"K1", "enter")
     await pilot.press("v")
     dialog = pilot.app.screen
     assert isinstance(dialog, StartVisitModal)
@@ -101,7 +93,6 @@ async def test_moving_the_battery_choice_settles_at_once_from_the_date_field_and
 async def test_a_visit_date_whose_day_does_not_exist_is_said_so_beside_the_field(app):
     async with app.run_test(size=(100, 36)) as pilot:
         dialog = await visit_dialog_of_k1(pilot)
-        await pilot.press("ctrl+u", *"2026-02-30", "enter")
-        await settled(pilot)
+        await press(pilot, "ctrl+u", *"2026-02-30", "enter")
         said = str(dialog.query_one("#error-visit-date").render())
         assert said == "2026-02-30 is not a day of the calendar: check the day and the month"

@@ -10,22 +10,17 @@ referred for fear of childbirth (A only) n 1, +32.00 without an interval.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
-from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode
 from hecht.schema.services import administrations, clients, episodes
-from hecht.tui.app import HechtApp
-from hecht.tui.backend.core import Backend
 from hecht.tui.config import Config, Signals
 from hecht.tui.i18n import Messages
 
-from .conftest import PRACTITIONER_CONFIG, settled
+from .conftest import LIBRARY, NOW, make_app, press, settled
 
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
-LIBRARY = load_library(None)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 BASE, LATER = date(2026, 10, 1), date(2026, 11, 20)
 PEOPLE = (
@@ -70,12 +65,11 @@ def seed(url: str, people=PEOPLE, later: date = LATER) -> None:
     engine.dispose()
 
 
-def make_app(tmp_path, people=PEOPLE, later: date = LATER, config: Config | None = None):
+def seeded_app(tmp_path, people=PEOPLE, later: date = LATER, config: Config | None = None):
     url = f"sqlite:///{tmp_path / 'practice.db'}"
     if not (tmp_path / "practice.db").exists():
         seed(url, people, later)
-    backend = Backend(url, LIBRARY, "test:tui", lambda: NOW)
-    return HechtApp(backend, Messages("en"), config or PRACTITIONER_CONFIG)
+    return make_app(url, config=config)
 
 
 def shown(widget) -> str:
@@ -92,7 +86,7 @@ async def settle(pilot) -> None:
 
 
 async def test_a_deteriorated_client_shows_its_mark_and_the_strip_explains_it(tmp_path):
-    app = make_app(tmp_path)
+    app = seeded_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#caseload-table")
@@ -114,7 +108,7 @@ async def test_the_overdue_signal_follows_the_weeks_set_in_the_config_file(tmp_p
             if weeks is None
             else Config(practitioner="Test Practitioner", signals=Signals(overdue_weeks=weeks))
         )
-        app = make_app(tmp_path, people, later=date(2026, 10, 20), config=config)
+        app = seeded_app(tmp_path, people, later=date(2026, 10, 20), config=config)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             table = app.screen.query_one("#caseload-table")
@@ -122,7 +116,7 @@ async def test_the_overdue_signal_follows_the_weeks_set_in_the_config_file(tmp_p
 
 
 async def test_supervision_lists_signalled_clients_first_and_shows_no_names(tmp_path):
-    app = make_app(tmp_path)
+    app = seeded_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("f6")
@@ -145,7 +139,7 @@ async def test_supervision_lists_signalled_clients_first_and_shows_no_names(tmp_
 
 
 async def test_outcomes_show_the_hand_worked_change_and_switch_group_by_key(tmp_path):
-    app = make_app(tmp_path)
+    app = seeded_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("f7")
@@ -168,7 +162,7 @@ async def test_outcomes_show_the_hand_worked_change_and_switch_group_by_key(tmp_
 
 
 async def test_the_dutch_outcomes_table_fits_a_110_column_terminal(tmp_path):
-    app = make_app(tmp_path)
+    app = seeded_app(tmp_path)
     app.messages = Messages("nl")  # the Dutch labels are the longer ones
     async with app.run_test(size=(110, 40)) as pilot:
         await settle(pilot)
@@ -180,13 +174,12 @@ async def test_the_dutch_outcomes_table_fits_a_110_column_terminal(tmp_path):
 
 
 async def test_the_outcomes_group_can_be_picked_from_a_list(tmp_path):
-    app = make_app(tmp_path)
+    app = seeded_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("f7")
         await settle(pilot)
-        await pilot.press("g")
-        await settled(pilot)
+        await press(pilot, "g")
         options = app.screen.query_one("#choice-list")
         first = str(options.get_option_at_index(0).prompt)
         assert first == "everyone · 3 episodes · 3 clients"
@@ -199,7 +192,7 @@ async def test_the_outcomes_group_can_be_picked_from_a_list(tmp_path):
 
 
 async def test_an_empty_practice_has_no_pairs_yet(tmp_path):
-    app = make_app(tmp_path, people=())
+    app = seeded_app(tmp_path, people=())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("f7")
@@ -209,16 +202,13 @@ async def test_an_empty_practice_has_no_pairs_yet(tmp_path):
 
 
 async def test_the_command_palette_reaches_supervision_and_outcomes(tmp_path):
-    app = make_app(tmp_path)
+    app = seeded_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         for words, screen in (("supervision", "SupervisionScreen"), ("outcomes", "OutcomesScreen")):
-            await pilot.press("ctrl+p")
-            await settled(pilot)
-            await pilot.press(*words)
-            await settled(pilot)
+            await press(pilot, "ctrl+p")
+            await press(pilot, *words)
             await pilot.press("enter")
             await settle(pilot)
             assert type(app.screen).__name__ == screen
-            await pilot.press("escape")
-            await settled(pilot)
+            await press(pilot, "escape")

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewClient, NewEpisode
@@ -21,12 +20,12 @@ from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.screens.caseload import NAME_WIDTH
 from tests.conftest import in_practice_file as read
 
+from .conftest import LIBRARY
 from .terminal import TMUX, Started, Terminal, eventually, field_shows, practitioner_env
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
 
 ACTOR = Actor(user_id=None, access_point="test")
-LIBRARY = load_library(None)
 TODAY = date.today()
 
 

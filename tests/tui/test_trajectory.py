@@ -4,7 +4,7 @@ u the subscales; a couple's relationship scale shows both partners and flags the
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,6 @@ from hecht.scales.series import Axis, Observation, build_trajectory, guides
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.tui.app import HechtApp
-from hecht.tui.backend.core import Backend
 from hecht.tui.i18n import Messages
 from hecht.tui.views.trajectory_drawing import (
     BAND,
@@ -32,9 +31,8 @@ from hecht.tui.views.trajectory_drawing import (
 from hecht.tui.widgets.trajectory_chart import Drawing, Series, TrajectoryChart
 from tests.schema.conftest import Practice
 
-from .conftest import PRACTITIONER_CONFIG, settled
+from .conftest import NOW, make_app, press, settled
 
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 DUE, BIRTH = date(2026, 9, 20), date(2026, 9, 14)
 VISITS = (date(2026, 7, 6), date(2026, 8, 3), date(2026, 10, 12))  # P29, P33, PP4
@@ -86,11 +84,6 @@ def seed(
     engine.dispose()
 
 
-def make_app(url: str, library: ScaleLibrary, *, language: str = "en") -> HechtApp:
-    backend = Backend(url, library, "test:tui", lambda: NOW)
-    return HechtApp(backend, Messages(language), PRACTITIONER_CONFIG)  # type: ignore[arg-type]
-
-
 def shown(app: HechtApp, selector: str) -> str:
     return str(app.screen.query_one(selector).render())
 
@@ -103,10 +96,8 @@ def table_rows(app: HechtApp) -> list[list[str]]:
 async def open_trajectory(pilot) -> TrajectoryChart:
     """Open MOM-1's dossier from the caseload and her trajectory from there; return its chart."""
     await settled(pilot)
-    await pilot.press(*"MOM-1", "enter")
-    await settled(pilot)
-    await pilot.press("t")
-    await settled(pilot)
+    await press(pilot, *"MOM-1", "enter")
+    await press(pilot, "t")
     return pilot.app.screen.query_one("#trajectory-chart", TrajectoryChart)
 
 
@@ -126,7 +117,7 @@ def couple_db(tmp_path, practice_copy) -> str:
 
 
 async def test_t_opens_the_chart_and_table_of_the_first_scale_on_the_visit_axis(couple_db, library):
-    app = make_app(couple_db, library)
+    app = make_app(couple_db, library=library)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_trajectory(pilot)
         assert type(app.screen).__name__ == "TrajectoryScreen"
@@ -146,15 +137,13 @@ async def test_t_opens_the_chart_and_table_of_the_first_scale_on_the_visit_axis(
 
 
 async def test_x_cycles_the_axis_and_the_week_axis_marks_the_birth(couple_db, library):
-    app = make_app(couple_db, library)
+    app = make_app(couple_db, library=library)
     async with app.run_test(size=(120, 40)) as pilot:
         chart = await open_trajectory(pilot)
-        await pilot.press("x")
-        await settled(pilot)
+        await press(pilot, "x")
         assert chart.drawing.xlabel == "date"
         assert chart.drawing.series[0].xs == tuple(float(d.toordinal()) for d in VISITS)
-        await pilot.press("x")
-        await settled(pilot)
+        await press(pilot, "x")
         assert chart.drawing.xlabel == "week (P = pregnant, PP = postpartum)"
         # 2026-07-06 is 70 days before the birth, 2026-08-03 42 days; 2026-10-12 28 days after
         assert chart.drawing.series[0].xs == (-10.0, -6.0, 4.0)
@@ -163,19 +152,17 @@ async def test_x_cycles_the_axis_and_the_week_axis_marks_the_birth(couple_db, li
         assert "P29" in [label for _, label in chart.drawing.xticks]
         drawn = chart.render().plain
         assert "P29" in drawn and "PP4" in drawn and "Mira de Vries" in drawn
-        await pilot.press("x")
-        await settled(pilot)
+        await press(pilot, "x")
         assert chart.drawing.xlabel == "visit"
 
 
 async def test_scales_cycle_with_brackets_and_arrows_and_each_shows_its_own_guides(
     couple_db, library
 ):
-    app = make_app(couple_db, library)
+    app = make_app(couple_db, library=library)
     async with app.run_test(size=(120, 40)) as pilot:
         chart = await open_trajectory(pilot)
-        await pilot.press("]")
-        await settled(pilot)
+        await press(pilot, "]")
         assert "EPDS" in shown(app, "#trajectory-title")
         # EPDS: bands 0-9, 10-12, 13-30, cutoff 13: one band line at 10 and the cutoff
         assert chart.drawing.hlines == ((10, BAND), (13, CUTOFF))
@@ -185,16 +172,14 @@ async def test_scales_cycle_with_brackets_and_arrows_and_each_shows_its_own_guid
             ["+4", "✖ reliably deteriorated"],
             ["-2", "no reliable change"],
         ]
-        await pilot.press("right")
-        await settled(pilot)
+        await press(pilot, "right")
         assert "CSI-4" in shown(app, "#trajectory-title")
-        await pilot.press("left", "[")
-        await settled(pilot)
+        await press(pilot, "left", "[")
         assert "WHO-5" in shown(app, "#trajectory-title")
 
 
 async def test_many_keys_before_a_frame_cost_one_redraw(couple_db, library):
-    app = make_app(couple_db, library)
+    app = make_app(couple_db, library=library)
     async with app.run_test(size=(120, 40)) as pilot:
         chart = await open_trajectory(pilot)
         before = chart.builds
@@ -209,7 +194,7 @@ async def test_many_keys_before_a_frame_cost_one_redraw(couple_db, library):
 
 
 async def test_a_resize_rebuilds_the_chart_once_and_repaints_reuse_it(couple_db, library):
-    app = make_app(couple_db, library)
+    app = make_app(couple_db, library=library)
     async with app.run_test(size=(120, 40)) as pilot:
         chart = await open_trajectory(pilot)
         before = chart.builds
@@ -223,7 +208,7 @@ async def test_a_resize_rebuilds_the_chart_once_and_repaints_reuse_it(couple_db,
 
 
 async def test_a_couple_shares_the_relationship_chart_without_inventing_a_flag(couple_db, library):
-    app = make_app(couple_db, library)
+    app = make_app(couple_db, library=library)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_trajectory(pilot)
         await pilot.press("[")  # wraps round to the last scale, CSI-4
@@ -252,7 +237,7 @@ async def test_partners_further_apart_than_the_reliable_difference_are_flagged(t
     # MOM 15, 12, 9 against DAD 16, 4, 10: the second visit differs by 8 > 5
     dad = ["4,4,4,4", "1,1,1,1", "3,3,2,2"]
     seed(url, library, {"csi4_local": MOTHER["csi4"]}, {"csi4_local": dad})
-    app = make_app(url, library)
+    app = make_app(url, library=library)
     app.privacy = True
     async with app.run_test(size=(120, 40)) as pilot:
         chart = await open_trajectory(pilot)
@@ -274,7 +259,7 @@ async def test_one_administration_shows_no_change_yet_and_a_scale_without_cutoff
     url = f"sqlite:///{tmp_path / 'practice.db'}"
     # RSES, all 'agree': five items score 2, the five reversed ones 1
     seed(url, library, {"rses": ["1,1,1,1,1,1,1,1,1,1", None, None]}, {})
-    app = make_app(url, library)
+    app = make_app(url, library=library)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_trajectory(pilot)
         assert table_rows(app) == [["6 Jul 2026", "P29", "15", "—", "no change yet", ""]]
@@ -283,7 +268,7 @@ async def test_one_administration_shows_no_change_yet_and_a_scale_without_cutoff
 
 
 async def test_the_view_speaks_dutch(couple_db, library):
-    app = make_app(couple_db, library, language="nl")
+    app = make_app(couple_db, library=library, language="nl")
     async with app.run_test(size=(120, 40)) as pilot:
         await open_trajectory(pilot)
         assert app.screen.query_one("#trajectory-chart").drawing.xlabel == "bezoek"
@@ -304,7 +289,7 @@ async def test_wide_characters_in_the_partners_names_leave_the_chart_laid_out_at
     url = f"sqlite:///{tmp_path / 'practice.db'}"
     names = ("Lisa 🌸 van Dijk 👶", "王芳 Wouter 🦊")
     seed(url, library, MOTHER, PARTNER, names)
-    app = make_app(url, library, language="nl")
+    app = make_app(url, library=library, language="nl")
     async with app.run_test(size=(80, 24)) as pilot:
         chart = await open_trajectory(pilot)
         await pilot.press("[")  # CSI-4: both partners' lines, each with a name in the legend

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.services import administrations, episodes, visits
@@ -17,12 +16,12 @@ from hecht.tui.views.formatting import formatter
 from tests.conftest import in_practice_file as read
 from tests.schema.conftest import Practice
 
+from .conftest import LIBRARY
 from .terminal import TMUX, Terminal
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
 
 ACTOR = Actor(user_id=None, access_point="test")
-LIBRARY = load_library(None)
 TODAY = date.today()
 BEFORE = TODAY - timedelta(days=20)
 """The day of K1's first visit (the intake), already recorded."""

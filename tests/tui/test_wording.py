@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from hecht.scales.library import load_library
 from hecht.tui.views.wording import (
     item_wording,
     option_wording,
@@ -10,7 +9,7 @@ from hecht.tui.views.wording import (
     other_language_wording,
 )
 
-LIBRARY = load_library(None)
+from .conftest import LIBRARY
 
 
 def test_a_dutch_screen_shows_our_dutch_label_where_only_english_wording_is_bundled():
