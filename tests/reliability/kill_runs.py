@@ -178,14 +178,11 @@ class Lane:
         """Type a MAAS for ``code``, kill ``hecht`` at a random moment, check the database."""
         typed = "".join(self.rng.choice(CODES) for _ in range(ITEMS))
         target = self.rng.randint(0, ITEMS + 2)  # 0: while opening; 20: review; 21: completed
-        terminal = Terminal(self.environment, *SIZE)
-        try:
+        with Terminal(self.environment, *SIZE) as terminal:
             started = start_entry(terminal, self.url, code, typed)
             shown = aim(terminal, target, self.rng)
             terminal.kill()
             seconds = time.monotonic() - started
-        finally:
-            terminal.close()
         confirmed = confirmed_on(shown)
         stored, integrity = self.state(code)
         verdict = judge(stored, typed, confirmed, integrity)

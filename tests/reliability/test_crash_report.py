@@ -192,15 +192,12 @@ def reach(terminal: Terminal, place: str) -> None:
 
 def forced_crash(root: Path, url: str, place: str, kind: str, language: str) -> None:
     world = private_world(root / "world", language)
-    terminal = Terminal(world, 100, 30)
-    try:
+    with Terminal(world, 100, 30) as terminal:
         terminal.env = {**terminal.env, "HECHT_DB": url}  # no password on the command line
         terminal.start(str(WRAPPER), place, kind, program=sys.executable)
         reach(terminal, place)
         status = terminal.exit_status()
         shown = terminal.everything()
-    finally:
-        terminal.close()
     reports = list((Path(world["HECHT_CACHE"]) / "crashes").glob("crash-*.txt"))
     flat = "".join(shown.split())
     assert canary_hits(shown, world_folders(world)) == []

@@ -90,8 +90,7 @@ def signalled_run(root: Path, path: Path, code: str, how: str, rng: random.Rando
     see how it ended. The burst stops short of the review: a signal while a completion is
     stored makes Hecht crash (test_found_bugs.py)."""
     typed = "".join(rng.choice(CODES) for _ in range(rng.randint(2, ITEMS - 1)))
-    terminal = Terminal(private_world(root), *SIZE)
-    try:
+    with Terminal(private_world(root), *SIZE) as terminal:
         start_entry(terminal, str(path), code, typed)
         pid = terminal.pid()
         shown = aim(terminal, rng.randint(1, len(typed)), rng)
@@ -105,8 +104,6 @@ def signalled_run(root: Path, path: Path, code: str, how: str, rng: random.Rando
         if how == "SIGTERM":
             status = terminal.exit_status()
             screen = terminal.screen()
-    finally:
-        terminal.close()
     stored, integrity = sqlite_state(path, code)
     verdict = judge(stored, typed, confirmed_on(shown), integrity)
     return Ended(seconds, allowed, status, screen, session_ends(path), verdict.problems)

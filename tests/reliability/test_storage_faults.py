@@ -285,8 +285,7 @@ def test_a_burst_of_answers_meeting_a_held_database_in_a_terminal_is_refused_the
     practice, tmp_path
 ):
     environment = {**private_world(tmp_path / "world"), BUSY_TIMEOUT_OVERRIDE: "1000"}
-    shown = Terminal(environment, 100, 30)
-    try:
+    with Terminal(environment, 100, 30) as shown:
         shown.start("--db", str(practice))
         shown.wait_for("K1")
         shown.burst("K1", "Enter")
@@ -309,8 +308,6 @@ def test_a_burst_of_answers_meeting_a_held_database_in_a_terminal_is_refused_the
         # so a poller writes too and, on a busy machine, held the app past its short timeout.
         shown.wait_for("Saved and scored.")
         assert drafts(practice) == []
-    finally:
-        shown.close()
     points = read(practice, lambda s: client_trajectory(session=s, actor=ACTOR, code="K1"))
     assert [(point.scale_id, point.total) for point in points] == [("who5", 40)]
 
@@ -332,8 +329,7 @@ async def test_the_app_on_a_database_refusing_its_first_write_ends_saying_which_
 def test_a_disk_filling_up_during_entry_in_a_terminal_shows_not_saved_then_stores(
     practice, tmp_path
 ):
-    shown = Terminal(private_world(tmp_path / "world"), 100, 30)
-    try:
+    with Terminal(private_world(tmp_path / "world"), 100, 30) as shown:
         program, arguments = faulty_start("file-size-limit", "--db", str(practice))
         shown.start(*arguments, program=program)
         shown.wait_for("K1")
@@ -351,8 +347,6 @@ def test_a_disk_filling_up_during_entry_in_a_terminal_shows_not_saved_then_store
         shown.burst("4")
         shown.wait_for("Item 3 of 5")
         eventually(lambda: drafts(practice) == [("who5", 2)], "the answer stored after all")
-    finally:
-        shown.close()
 
 
 @pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")

@@ -87,7 +87,6 @@ def test_a_practice_scale_in_the_config_folder_is_listed_as_local_and_scores(tmp
     assert not library.refused
 
 
-
 def test_a_local_file_edited_between_two_loads_is_read_as_it_now_stands(tmp_path):
     # a file is checked once per content (a tenth of a second for the built-ins): an edit,
     # even one that keeps the file's size and time, is checked anew at the next load
@@ -104,6 +103,7 @@ def test_a_local_file_edited_between_two_loads_is_read_as_it_now_stands(tmp_path
     assert [refusal.path.name for refusal in library.refusals()] == ["practice.toml"]
     path.write_text(NEW_SCALE, encoding="utf-8")
     assert "sleep3" in load_library(tmp_path).ids()
+
 
 def test_a_broken_local_file_is_reported_without_hiding_the_rest(tmp_path):
     (tmp_path / "broken.toml").write_text("id = ", encoding="utf-8")

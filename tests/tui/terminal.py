@@ -173,6 +173,12 @@ class Terminal:
         """Stop the server and everything in it."""
         self._tmux("kill-server", check=False)
 
+    def __enter__(self) -> Terminal:
+        return self
+
+    def __exit__(self, *_exception: object) -> None:
+        self.close()
+
 
 class Started:
     """The terminals a test started on practice files, each closed after it (``close_all``)."""

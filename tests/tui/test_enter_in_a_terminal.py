@@ -89,16 +89,13 @@ def test_a_paper_form_keyed_in_later_is_stored_on_the_day_date_names_and_said_be
     isolated_config, practice, tmp_path
 ):
     filled_in = max(EPISODE_BEGAN, date.today() - timedelta(days=3))
-    terminal = enter_terminal(isolated_config, practice, tmp_path, "nl", (80, 24))
-    try:
+    with enter_terminal(isolated_config, practice, tmp_path, "nl", (80, 24)) as terminal:
         terminal.start("enter", "A1", "who5", "--date", filled_in.strftime("%d-%m-%Y"))
         shown = terminal.wait_for("WHO-5 1/5")
         terminal.burst("5", "Enter", "4", "Enter", "3", "Enter", "3", "Enter", "2", "Enter")
         terminal.wait_for("Afronden en deze score opslaan? (J/n)")
         terminal.burst("j")
         assert terminal.exit_status() == 0
-    finally:
-        terminal.close()
     assert f"Ingevuld op {formatter('nl').date(filled_in)}." in shown
     (point,), drafts, _ = stored(practice)
     assert (point.scale_id, point.total, drafts) == ("who5", 68, [])
@@ -108,8 +105,7 @@ def test_a_paper_form_keyed_in_later_is_stored_on_the_day_date_names_and_said_be
 def test_in_dutch_the_yes_no_question_is_answered_with_j_for_ja(
     isolated_config, practice, tmp_path
 ):
-    terminal = enter_terminal(isolated_config, practice, tmp_path, "nl", (80, 24))
-    try:
+    with enter_terminal(isolated_config, practice, tmp_path, "nl", (80, 24)) as terminal:
         terminal.start("enter", "A1", "who5")
         terminal.wait_for("WHO-5 1/5")
         assert "(sneltoets of pijltjes)" in terminal.wait_for("(sneltoets")
@@ -118,8 +114,6 @@ def test_in_dutch_the_yes_no_question_is_answered_with_j_for_ja(
         terminal.burst("j")
         assert terminal.exit_status() == 0
         shown = terminal.screen()
-    finally:
-        terminal.close()
     assert "opslaan? Ja" in shown and "Yes" not in shown and "Use shortcuts" not in shown
     (point,), drafts, _ = stored(practice)
     assert (point.scale_id, point.valid, point.total, drafts) == ("who5", True, 68, [])
@@ -190,8 +184,7 @@ def test_an_alert_is_acknowledged_with_several_actions_and_a_note_of_a_few_words
 def test_in_dutch_the_actions_taken_on_an_alert_are_named_in_dutch_once_chosen(
     isolated_config, practice, tmp_path
 ):
-    terminal = enter_terminal(isolated_config, practice, tmp_path, "nl", (120, 30))
-    try:
+    with enter_terminal(isolated_config, practice, tmp_path, "nl", (120, 30)) as terminal:
         terminal.start("enter", "A1", "epds")
         terminal.wait_for("EPDS 1/10")
         terminal.burst(*("0", "Enter") * 9, "1", "Enter")  # item 10: thoughts of self-harm
@@ -203,8 +196,6 @@ def test_in_dutch_the_actions_taken_on_an_alert_are_named_in_dutch_once_chosen(
         terminal.wait_for("Afronden en deze score opslaan?")
         terminal.burst("j")
         assert terminal.exit_status() == 0
-    finally:
-        terminal.close()
     assert "Besproken met cliënt, Veiligheidsplan afgesproken" in chosen
     assert "selections" not in chosen and "done" not in chosen
     _, _, (alert,) = stored(practice)
@@ -233,8 +224,9 @@ def test_a_scale_that_asks_why_an_item_is_missing_asks_it_in_the_terminal(
 def test_without_a_name_enter_asks_it_first_in_a_burst_and_the_answers_follow(
     isolated_config, practice, tmp_path
 ):
-    terminal = enter_terminal(isolated_config, practice, tmp_path, "nl", (80, 24), named=False)
-    try:
+    with enter_terminal(
+        isolated_config, practice, tmp_path, "nl", (80, 24), named=False
+    ) as terminal:
         terminal.start("enter", "A1", "who5")
         terminal.wait_for("Uw naam")
         terminal.burst("Anna de Vries", "Enter", "5", "Enter", "4", "Enter")
@@ -243,8 +235,6 @@ def test_without_a_name_enter_asks_it_first_in_a_burst_and_the_answers_follow(
         terminal.wait_for("Afronden en deze score opslaan?")
         terminal.burst("j")
         assert terminal.exit_status() == 0
-    finally:
-        terminal.close()
     saved = (isolated_config / "config.toml").read_text("utf-8")
     assert 'practitioner = "Anna de Vries"' in saved
     (point,), drafts, _ = stored(practice)
@@ -257,8 +247,9 @@ def test_without_a_name_a_report_in_a_terminal_asks_it_once_and_logs_the_read_un
     """Not only `hecht enter`: every command whose access is logged asks the name it logs."""
     import sqlite3
 
-    terminal = enter_terminal(isolated_config, practice, tmp_path, "en", (100, 30), named=False)
-    try:
+    with enter_terminal(
+        isolated_config, practice, tmp_path, "en", (100, 30), named=False
+    ) as terminal:
         terminal.start("caseload")
         terminal.wait_for("Your name")
         terminal.burst("Anna de Vries", "Enter")
@@ -269,8 +260,6 @@ def test_without_a_name_a_report_in_a_terminal_asks_it_once_and_logs_the_read_un
         assert terminal.exit_status() == 0
         shown = terminal.everything()
         assert "Your name" not in shown and "A1" in shown
-    finally:
-        terminal.close()
     saved = (isolated_config / "config.toml").read_text("utf-8")
     assert 'practitioner = "Anna de Vries"' in saved
     with sqlite3.connect(practice) as connection:
@@ -287,13 +276,12 @@ def test_without_a_name_a_missing_database_is_refused_before_the_name_is_asked(
     isolated_config, practice, tmp_path, command
 ):
     missing = tmp_path / "elsewhere.db"
-    terminal = enter_terminal(isolated_config, missing, tmp_path, "en", (100, 30), named=False)
-    try:
+    with enter_terminal(
+        isolated_config, missing, tmp_path, "en", (100, 30), named=False
+    ) as terminal:
         terminal.start(*command)
         assert terminal.exit_status() == 2
         shown = terminal.everything()
-    finally:
-        terminal.close()
     assert f"hecht: there is no database at {missing}" in "".join(shown.splitlines())  # wrapped
     assert "Your name" not in shown
     assert not (isolated_config / "config.toml").exists()

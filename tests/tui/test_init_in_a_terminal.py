@@ -20,8 +20,7 @@ def test_choosing_dutch_in_init_asks_every_later_question_in_dutch(isolated_conf
         "HECHT_CACHE": str(tmp_path / "cache"),
         "HECHT_LANG": "en",
     }
-    terminal = Terminal(env, 120, 40)
-    try:
+    with Terminal(env, 120, 40) as terminal:
         terminal.start("init")
         terminal.wait_for("Your name")
         terminal.burst("Mira Jansen", "Enter")
@@ -39,8 +38,6 @@ def test_choosing_dutch_in_init_asks_every_later_question_in_dutch(isolated_conf
         terminal.burst("n")
         assert terminal.exit_status() == 0
         shown = terminal.screen()
-    finally:
-        terminal.close()
     assert "Instellingen geschreven naar" in shown
     for english in ("a file path", "Intake battery", "Scales at every visit", "(Y/n)", "Settings"):
         assert english not in shown
