@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, timedelta
 
 import pytest
@@ -20,36 +19,9 @@ from hecht.tui.i18n import Messages
 from hecht.tui.views.formatting import formatter
 from tests.schema.conftest import Practice
 
+from .scripted import Scripted
+
 ACTOR = Actor(user_id=None, access_point="test")
-
-
-class Scripted:
-    """Answers prompts from a script; records what was shown."""
-
-    def __init__(self, answers: list) -> None:
-        self.answers = list(answers)
-        self.shown: list[str] = []
-
-    def _next(self, message: str):
-        self.shown.append(message)
-        return self.answers.pop(0)
-
-    def select(self, message: str, choices: Sequence[tuple[str, str]]):
-        answer = self._next(message)
-        assert answer is None or answer in [value for value, _ in choices], (answer, choices)
-        return answer
-
-    def checkbox(self, message, choices):
-        return self._next(message)
-
-    def text(self, message: str, default: str = ""):
-        return self._next(message)
-
-    def confirm(self, message: str, default: bool = True):
-        return self._next(message)
-
-    def say(self, message: str) -> None:
-        self.shown.append(message)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from hecht.tui.i18n import Messages
 from hecht.tui.views.entry_state import Answer, EntryState, KeyOutcome
 
 from .conftest import NOW, PRACTITIONER_CONFIG, make_app, mother_in_care, open_entry, press
+from .scripted import Scripted
 
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 PRACTICE_SCALE = Path(__file__).parents[1] / "scales" / "data" / "practice_scale.toml"
@@ -101,33 +102,6 @@ async def test_paper_mode_asks_the_reason_of_each_missing_item(db, library):
     }
 
 
-class Scripted:
-    """Answers line prompts from a script."""
-
-    def __init__(self, answers: list) -> None:
-        self.answers = list(answers)
-        self.asked: list[str] = []
-
-    def _next(self, message: str):
-        self.asked.append(message)
-        return self.answers.pop(0)
-
-    def select(self, message, choices):
-        return self._next(message)
-
-    def checkbox(self, message, choices):
-        return self._next(message)
-
-    def text(self, message, default=""):
-        return self._next(message)
-
-    def confirm(self, message, default=True):
-        return self._next(message)
-
-    def say(self, message) -> None:
-        self.asked.append(message)
-
-
 def test_hecht_enter_asks_the_reason_and_asks_the_item_again_without_one(db, isolated_config):
     write_asking_scale(isolated_config / "scales")
     # item 1: missing, reason cancelled, so asked again; then missing with a reason
@@ -135,7 +109,7 @@ def test_hecht_enter_asks_the_reason_and_asks_the_item_again_without_one(db, iso
     path = db.removeprefix("sqlite:///")
     invocation = Invocation(Messages("en"), PRACTITIONER_CONFIG, path)
     assert run_enter(invocation, "MOM-1", "sleep3", script) == 0
-    assert "Why is item 1 missing?" in script.asked
+    assert "Why is item 1 missing?" in script.shown
     assert stored_answers(db) == {
         "1": (None, "did not want to say"),
         "2": (1, None),

@@ -73,7 +73,25 @@ def test_every_reason_the_storage_layer_gives_has_words_in_both_catalogues():
         assert {f"input.{reason}" for reason in {*REASONS.values(), *ENGLISH}} <= keys
 
 
-def test_a_code_already_in_use_is_refused_in_the_users_language(tmp_path):
+@pytest.mark.parametrize(
+    ("typed", "english", "dutch"),
+    [
+        (
+            "MOM-01",
+            "code MOM-01 is already in use: choose another code",
+            "code MOM-01 is al in gebruik: kies een andere code",
+        ),
+        (
+            "mom-01",
+            "code MOM-01 is already in use (codes are the same whatever their case): "
+            "choose another code",
+            "code MOM-01 is al in gebruik (hoofd- en kleine letters maken een code niet "
+            "anders): kies een andere code",
+        ),
+    ],
+    ids=["same case", "another case, named"],
+)
+def test_a_code_already_in_use_is_refused_in_the_users_language(tmp_path, typed, english, dutch):
     from hecht.schema.context import Actor
     from hecht.schema.db.database import open_database, unit_of_work
     from hecht.schema.errors import ConflictError
@@ -84,35 +102,10 @@ def test_a_code_already_in_use_is_refused_in_the_users_language(tmp_path):
     with unit_of_work(engine) as session:
         create_client(session=session, actor=actor, new=NewClient(code="MOM-01"))
     with pytest.raises(ConflictError) as refused, unit_of_work(engine) as session:
-        create_client(session=session, actor=actor, new=NewClient(code="MOM-01"))
+        create_client(session=session, actor=actor, new=NewClient(code=typed))
     engine.dispose()
     wording = {lang: service_error_text(refused.value, Messages(lang)) for lang in ("en", "nl")}
-    assert wording == {
-        "en": "code MOM-01 is already in use: choose another code",
-        "nl": "code MOM-01 is al in gebruik: kies een andere code",
-    }
-
-
-def test_a_code_in_use_in_another_case_is_refused_naming_it_in_the_users_language(tmp_path):
-    from hecht.schema.context import Actor
-    from hecht.schema.db.database import open_database, unit_of_work
-    from hecht.schema.errors import ConflictError
-    from hecht.schema.services.clients import create_client
-
-    engine = open_database(f"sqlite:///{tmp_path / 'hecht.db'}")
-    actor = Actor(user_id=None, access_point="test")
-    with unit_of_work(engine) as session:
-        create_client(session=session, actor=actor, new=NewClient(code="MOM-01"))
-    with pytest.raises(ConflictError) as refused, unit_of_work(engine) as session:
-        create_client(session=session, actor=actor, new=NewClient(code="mom-01"))
-    engine.dispose()
-    wording = {lang: service_error_text(refused.value, Messages(lang)) for lang in ("en", "nl")}
-    assert wording == {
-        "en": "code MOM-01 is already in use (codes are the same whatever their case): "
-        "choose another code",
-        "nl": "code MOM-01 is al in gebruik (hoofd- en kleine letters maken een code niet "
-        "anders): kies een andere code",
-    }
+    assert wording == {"en": english, "nl": dutch}
 
 
 @pytest.mark.parametrize(
