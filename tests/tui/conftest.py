@@ -139,6 +139,16 @@ def frozen_commands(monkeypatch):
     monkeypatch.setattr("hecht.tui.cli.invocation.command_actor", frozen_actor)
 
 
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    """Run ``hecht ARGV`` in this process; return its exit code, what it printed, and what it
+    said on stderr."""
+    from hecht.tui.cli.main import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 async def between_looks() -> None:
     """Let the app run a moment between two looks at its state. A bare sleep, not
     ``pilot.pause``: a pause also waits for every widget's queue and draws the screen, a

@@ -15,8 +15,9 @@ from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.inputs import NewAdministration, NewClient
 from hecht.schema.services import administrations as adm
 from hecht.schema.services import clients
-from hecht.tui.cli.main import main
 from tests.schema.conftest import POSTGRES_URL, reset_postgres, worker_database
+
+from .conftest import run
 
 
 def fill(url: str) -> None:
@@ -42,12 +43,6 @@ def fill(url: str) -> None:
 @pytest.fixture
 def db(tmp_path, practice_copy) -> str:
     return str(practice_copy(tmp_path, fill))
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def printed_head(out: str) -> str:

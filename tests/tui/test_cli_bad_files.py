@@ -18,17 +18,12 @@ from pathlib import Path
 import pytest
 
 from hecht.schema.exchange.fhir import terms
-from hecht.tui.cli.main import main
 from tests.conftest import client_system
+
+from .conftest import run
 
 pytestmark = pytest.mark.usefixtures("named_practitioner")
 """Restoring, exporting and importing are refused unless the practitioner is named."""
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def fingerprint(path: Path) -> tuple[int, bytes]:

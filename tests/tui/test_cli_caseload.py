@@ -9,16 +9,11 @@ import json
 
 import pytest
 
-from hecht.tui.cli.main import main
 from hecht.tui.config import config_path
 
+from .conftest import run
+
 pytestmark = pytest.mark.usefixtures("frozen_commands", "named_practitioner")
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def by_code(out: str) -> dict[str, dict]:

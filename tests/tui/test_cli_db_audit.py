@@ -25,6 +25,8 @@ from hecht.tui.i18n import Messages
 from hecht.tui.views.audit_text import ACCESS_KINDS, access_text, detail_text
 from tests.schema.conftest import Practice
 
+from .conftest import run
+
 pytestmark = pytest.mark.usefixtures("named_practitioner")
 """Destroying, exporting and importing are refused unless the practitioner is named."""
 
@@ -40,12 +42,6 @@ def db(tmp_path) -> str:
         practice.administer(practice.client("A1", name="Anna"), "who5", "3,3,3,3,3")
     engine.dispose()
     return str(path)
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_db_upgrade_of_a_current_schema_says_nothing_was_changed(capsys, db):

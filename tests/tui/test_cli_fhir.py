@@ -21,10 +21,9 @@ from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.exchange.fhir import terms
-from hecht.tui.cli.main import main
 from tests.schema.conftest import Practice
 
-from .conftest import FROZEN, NAMES
+from .conftest import FROZEN, NAMES, run
 
 pytestmark = pytest.mark.usefixtures("named_practitioner")
 """Destroying, exporting and importing are refused unless the practitioner is named."""
@@ -32,12 +31,6 @@ pytestmark = pytest.mark.usefixtures("named_practitioner")
 OCT = date(2026, 10, 1)
 EPDS_WORDING = "Ik heb kunnen lachen en de zonnige kant van dingen kunnen zien"
 """A practice's licensed EPDS item 1 wording, loaded from its local overlay."""
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -12,19 +12,12 @@ import pytest
 import hecht.scales
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.exchange.fhir import terms
-from hecht.tui.cli.main import main
 from tests.conftest import client_system
 
-from .conftest import frozen_actor
+from .conftest import frozen_actor, run
 
 pytestmark = pytest.mark.usefixtures("named_practitioner")
 """Exporting and importing are refused unless the practitioner is named."""
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def totals(database: Path) -> list[tuple]:

@@ -23,16 +23,10 @@ import statistics
 import pytest
 from scipy import stats
 
-from hecht.tui.cli.main import main
+from .conftest import run
 
 pytestmark = pytest.mark.usefixtures("frozen_commands", "named_practitioner")
 NAMES = ("Anna Jansen", "Bea de Vries", "Mark Peters")
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def report_events(db: str) -> int:

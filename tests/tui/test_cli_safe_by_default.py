@@ -13,14 +13,10 @@ import pytest
 
 from hecht.tui.cli.main import main
 
+from .conftest import run
+
 pytestmark = pytest.mark.usefixtures("named_practitioner")
 """Destroying, exporting and importing are refused unless the practitioner is named."""
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def clients_in(path: Path | str) -> int:

@@ -10,15 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from hecht.tui.cli.main import main
+from .conftest import run
 
 DATA = Path(__file__).parents[1] / "scales" / "data"
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_list_shows_every_scale_with_its_columns(capsys):

@@ -45,6 +45,13 @@ def said_in(language: str, sentences: tuple[str, str], out: str) -> None:
         assert sentences[0] not in out, out
 
 
+def refused_naming(path: Path, language: str, sentences: list[str], code: int, out: str) -> None:
+    """The command ended with exit code 2, saying what is wrong with the file at ``path`` in
+    ``language`` (sentences: English, Dutch)."""
+    assert code == 2
+    said_in(language, (f"{path}: {sentences[0]}", f"{path}: {sentences[1]}"), out)
+
+
 @pytest.fixture
 def db(tmp_path, practice_copy) -> str:
     return str(practice_copy(tmp_path, one_client))
@@ -140,19 +147,6 @@ ROW_PROBLEMS = {
 }
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("case", ROW_PROBLEMS)
-def test_each_problem_of_a_paper_record_row_is_said_in_the_users_language(
-    capsys, db, tmp_path, case, language
-):
-    row, *sentences = ROW_PROBLEMS[case]
-    source = tmp_path / "paper.csv"
-    source.write_text(f"{HEADER}\n{row}\n")
-    code, out = run(capsys, "--lang", language, "--db", db, "import-csv", str(source), "--dry-run")
-    assert code == 2
-    said_in(language, (f"{source}: {sentences[0]}", f"{source}: {sentences[1]}"), out)
-
-
 HEADER_PROBLEMS = {
     "an unknown column and a missing one": (
         "client_code,scale,notes,answers",
@@ -178,17 +172,25 @@ HEADER_PROBLEMS = {
 }
 
 
+PAPER_PROBLEMS = {
+    **{case: (f"{HEADER}\n{row}\n", *said) for case, (row, *said) in ROW_PROBLEMS.items()},
+    **{
+        case: (f"{header}\nA1,who5,2026-10-01,x\n", *said)
+        for case, (header, *said) in HEADER_PROBLEMS.items()
+    },
+}
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("case", HEADER_PROBLEMS)
-def test_each_problem_of_a_paper_record_header_is_said_in_the_users_language(
+@pytest.mark.parametrize("case", PAPER_PROBLEMS)
+def test_each_problem_of_a_paper_record_file_is_said_in_the_users_language(
     capsys, db, tmp_path, case, language
 ):
-    header, *sentences = HEADER_PROBLEMS[case]
+    text, *sentences = PAPER_PROBLEMS[case]
     source = tmp_path / "paper.csv"
-    source.write_text(f"{header}\nA1,who5,2026-10-01,x\n")
+    source.write_text(text)
     code, out = run(capsys, "--lang", language, "--db", db, "import-csv", str(source), "--dry-run")
-    assert code == 2
-    said_in(language, (f"{source}: {sentences[0]}", f"{source}: {sentences[1]}"), out)
+    refused_naming(source, language, sentences, code, out)
 
 
 @pytest.mark.parametrize(
@@ -260,8 +262,7 @@ def test_validate_says_what_is_wrong_with_a_file_as_a_whole_in_the_users_languag
     if content is not None:
         path.write_bytes(content)
     code, out = run(capsys, "--lang", language, "scales", "validate", str(path))
-    assert code == 2
-    said_in(language, (f"{path}: {sentences[0]}", f"{path}: {sentences[1]}"), out)
+    refused_naming(path, language, sentences, code, out)
 
 
 def test_a_local_scale_file_not_loaded_is_named_in_dutch(capsys, isolated_config):
@@ -308,8 +309,7 @@ def test_a_problem_in_a_definitions_content_is_said_in_the_users_language(
     assert old in good
     broken.write_text(good.replace(old, new, 1))
     code, out = run(capsys, "--lang", language, "scales", "validate", str(broken))
-    assert code == 2
-    said_in(language, (f"{broken}: {sentences[0]}", f"{broken}: {sentences[1]}"), out)
+    refused_naming(broken, language, sentences, code, out)
 
 
 def test_validate_json_says_the_same_in_every_language(capsys, tmp_path):
