@@ -8,6 +8,7 @@ commit itself fail, the way the driver reports a failing disk.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import resource
@@ -175,6 +176,42 @@ def failing_commits(kind: str = "io") -> Iterator[FailingCommits]:
         yield switch
     finally:
         event.remove(Engine, "commit", switch)
+
+
+class HeldWhileOn:
+    """While ``on``, another process holds the database's write lock (``held_database``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._held: contextlib.ExitStack | None = None
+
+    @property
+    def on(self) -> bool:
+        return self._held is not None
+
+    @on.setter
+    def on(self, on: bool) -> None:
+        if on and self._held is None:
+            self._held = contextlib.ExitStack()
+            self._held.enter_context(held_database(self.path))
+        elif not on and self._held is not None:
+            self._held.close()
+            self._held = None
+
+
+@contextmanager
+def refusing(path: Path, fault: str) -> Iterator[FailingCommits | HeldWhileOn]:
+    """A switch: while it is on, the database at ``path`` refuses to store: ``held`` by another
+    process (a real lock), or with every commit failing as the driver reports ``fault``."""
+    if fault != "held":
+        with failing_commits(fault) as failing:
+            yield failing
+        return
+    held = HeldWhileOn(path)
+    try:
+        yield held
+    finally:
+        held.on = False
 
 
 FAULTY_START = (

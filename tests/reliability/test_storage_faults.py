@@ -21,9 +21,16 @@ from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 from hecht.tui.shell.launch import make_app
 from tests.conftest import in_practice_file as read
+from tests.tui.conftest import caseload_shown
 from tests.tui.terminal import TMUX, Terminal, eventually
 
-from .storage_faults import disk_filled_under, failing_commits, faulty_start, held_database
+from .storage_faults import (
+    disk_filled_under,
+    failing_commits,
+    faulty_start,
+    held_database,
+    refusing,
+)
 from .test_found_bugs import on, open_entry, until
 from .world import ACTOR, build_practice, private_world
 
@@ -36,6 +43,9 @@ REASONS = {
 }
 """What the screen says for each fault (``storage.*`` in the English catalogue)."""
 FAULTS = pytest.mark.parametrize("fault", REASONS)
+ALL_REASONS = {**REASONS, "held": HELD_REASON}
+"""The faults simulated in-process, and a database really held by another process."""
+ALL_FAULTS = pytest.mark.parametrize("fault", ALL_REASONS)
 
 
 @pytest.fixture
@@ -149,45 +159,25 @@ def stored_note(path: Path, lineage: int) -> str | None:
     return read(path, note)
 
 
+@ALL_FAULTS
 async def test_a_note_the_database_refuses_keeps_its_text_and_is_saved_when_tried_again(
-    practice, visit
+    practice, visit, fault
 ):
     from hecht.tui.screens.note import NoteScreen
 
     app = app_on(practice)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: app.screen.query("DataTable").first().row_count > 0, "rows")
-        app.push_screen(NoteScreen(visit, "K1"))
-        await until(pilot, on(app, "NoteScreen"), "the note")
-        await pilot.press(*"Slept badly")
-        with held_database(practice):
-            await pilot.press("ctrl+s")
-            await until(pilot, lambda: "Not saved" in shown(app, "#entry-hint"), "the refusal")
-        assert HELD_REASON in shown(app, "#entry-hint") and on(app, "NoteScreen")()
-        assert app.screen.query_one("#note-text").text == "Slept badly"
-        assert stored_note(practice, visit) is None
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: not on(app, "NoteScreen")(), "the note saved")
-    assert stored_note(practice, visit) == "Slept badly"
-
-
-@FAULTS
-async def test_a_note_meeting_each_fault_keeps_its_text_said_not_saved(practice, visit, fault):
-    from hecht.tui.screens.note import NoteScreen
-
-    app = app_on(practice)
-    with failing_commits(fault) as failing:
+    with refusing(practice, fault) as refused:
         async with app.run_test(size=(100, 30)) as pilot:
-            await until(pilot, lambda: app.screen.query("DataTable").first().row_count > 0, "")
+            await caseload_shown(pilot)
             app.push_screen(NoteScreen(visit, "K1"))
             await until(pilot, on(app, "NoteScreen"), "the note")
             await pilot.press(*"Slept badly")
-            failing.on = True
+            refused.on = True
             await pilot.press("ctrl+s")
             await until(pilot, lambda: "Not saved" in shown(app, "#entry-hint"), "the refusal")
-            assert REASONS[fault] in shown(app, "#entry-hint") and on(app, "NoteScreen")()
+            assert ALL_REASONS[fault] in shown(app, "#entry-hint") and on(app, "NoteScreen")()
             assert app.screen.query_one("#note-text").text == "Slept badly"
-            failing.on = False
+            refused.on = False
             assert stored_note(practice, visit) is None
             await pilot.press("ctrl+s")
             await until(pilot, lambda: not on(app, "NoteScreen")(), "the note saved")
@@ -198,19 +188,19 @@ def client_codes(path: Path) -> list[str]:
     return [c.code for c in read(path, lambda s: clients.find_clients(session=s, actor=ACTOR))]
 
 
-@FAULTS
+@ALL_FAULTS
 async def test_a_new_client_the_database_refuses_stays_in_the_form_said_not_saved(practice, fault):
     app = app_on(practice)
-    with failing_commits(fault) as failing:
+    with refusing(practice, fault) as failing:
         async with app.run_test(size=(100, 30)) as pilot:
-            await until(pilot, lambda: app.screen.query("DataTable").first().row_count > 0, "")
+            await caseload_shown(pilot)
             await pilot.press("ctrl+n")
             await until(pilot, on(app, "NewClientModal"), "the client form")
             await pilot.press(*"NEW-1")
             failing.on = True
             await pilot.press("ctrl+s")
             await until(pilot, lambda: "Not saved" in shown(app, "#error-code"), "the refusal")
-            assert REASONS[fault] in shown(app, "#error-code") and on(app, "NewClientModal")()
+            assert ALL_REASONS[fault] in shown(app, "#error-code") and on(app, "NewClientModal")()
             assert app.screen.query_one("#field-code").value == "NEW-1"
             failing.on = False
             assert "NEW-1" not in client_codes(practice)
@@ -219,46 +209,27 @@ async def test_a_new_client_the_database_refuses_stays_in_the_form_said_not_save
     assert "NEW-1" in client_codes(practice)
 
 
-async def test_a_client_correction_meeting_a_held_database_stays_in_the_form(practice):
-    app = app_on(practice)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: app.screen.query("DataTable").first().row_count > 0, "rows")
-        await pilot.press(*"K1", "enter")
-        await until(pilot, lambda: getattr(app.screen, "dossier", None) is not None, "dossier")
-        await pilot.press("c")
-        await until(pilot, on(app, "NewClientModal"), "the client form")
-        app.screen.query_one("#field-name").value = "Bea de Vries"
-        with held_database(practice):
-            await pilot.press("ctrl+s")
-            await until(pilot, lambda: "Not saved" in error_beside_fields(app), "the refusal")
-        assert HELD_REASON in error_beside_fields(app)
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: not on(app, "NewClientModal")(), "the correction saved")
-    (client,) = read(practice, lambda s: clients.find_clients(session=s, actor=ACTOR))
-    assert client.name == "Bea de Vries"
-
-
 def error_beside_fields(app) -> str:
     return " ".join(str(error.render()) for error in app.screen.query(".field-error"))
 
 
-@FAULTS
-async def test_a_client_correction_meeting_each_fault_stays_in_the_form(practice, fault):
+@ALL_FAULTS
+async def test_a_client_correction_the_database_refuses_stays_in_the_form(practice, fault):
     app = app_on(practice)
-    with failing_commits(fault) as failing:
+    with refusing(practice, fault) as refused:
         async with app.run_test(size=(100, 30)) as pilot:
-            await until(pilot, lambda: app.screen.query("DataTable").first().row_count > 0, "")
+            await caseload_shown(pilot)
             await pilot.press(*"K1", "enter")
-            await until(pilot, lambda: getattr(app.screen, "dossier", None) is not None, "")
+            await until(pilot, lambda: getattr(app.screen, "dossier", None) is not None, "dossier")
             await pilot.press("c")
             await until(pilot, on(app, "NewClientModal"), "the client form")
             app.screen.query_one("#field-name").value = "Bea de Vries"
-            failing.on = True
+            refused.on = True
             await pilot.press("ctrl+s")
             await until(pilot, lambda: "Not saved" in error_beside_fields(app), "the refusal")
-            assert REASONS[fault] in error_beside_fields(app)
+            assert ALL_REASONS[fault] in error_beside_fields(app)
             assert app.screen.query_one("#field-name").value == "Bea de Vries"
-            failing.on = False
+            refused.on = False
             await pilot.press("ctrl+s")
             await until(pilot, lambda: not on(app, "NewClientModal")(), "the correction saved")
     (client,) = read(practice, lambda s: clients.find_clients(session=s, actor=ACTOR))
@@ -389,7 +360,7 @@ async def test_a_screen_reading_a_held_database_says_not_read_and_the_app_runs_o
     app = app_on(practice)
     notices: list[str] = []
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: app.screen.query("DataTable").first().row_count > 0, "rows")
+        await caseload_shown(pilot)
         notify = app.notify
         app.notify = lambda message, **options: (
             notices.append(message),
