@@ -1,4 +1,8 @@
-"""Outcomes: Student t, pre–post change with its interval, effect sizes and J&T category counts."""
+"""Outcomes: Student t, pre–post change with its interval, effect sizes and J&T category counts.
+
+SciPy is imported by the tests that compare with it, not here: its import takes a second or two,
+which every test worker would otherwise pay while collecting.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import special, stats
 
 from hecht.scales.library import load_library
 from hecht.scales.model import ScaleDefinition
@@ -39,11 +42,15 @@ def sample_pairs(seed: int, n: int) -> list[tuple[float, float]]:
 
 @pytest.mark.parametrize(("p", "df"), itertools.product(PS, DFS))
 def test_t_quantile_matches_scipy_within_1e_7(p, df):
+    from scipy import stats
+
     assert t_quantile(p, df) == pytest.approx(stats.t.ppf(p, df), abs=1e-7)
 
 
 @pytest.mark.parametrize("df", DFS)
 def test_t_quantile_keeps_far_tails_precise(df):
+    from scipy import stats
+
     # relative, because the far-tail quantile of df 1 is in the millions
     expected = stats.t.ppf(1e-9, df)
     assert t_quantile(1e-9, df) == pytest.approx(expected, rel=1e-9)
@@ -55,6 +62,8 @@ def test_t_quantile_keeps_far_tails_precise(df):
     itertools.product((-300, -12, -2.5, -1, -0.2, 0, 0.7, 1.96, 4, 50), (*DFS, 2.5, 17.3)),
 )
 def test_t_cdf_matches_scipy(t, df):
+    from scipy import stats
+
     assert t_cdf(t, df) == pytest.approx(stats.t.cdf(t, df), abs=1e-12)
 
 
@@ -117,6 +126,8 @@ def test_hand_worked_five_pairs_give_the_textbook_numbers():
 
 @pytest.mark.parametrize(("seed", "n"), [(1, 3), (2, 8), (3, 40), (4, 250)])
 def test_mean_change_interval_is_scipys_paired_t_interval(seed, n):
+    from scipy import stats
+
     pairs = sample_pairs(seed, n)
     pre, post = np.array(pairs).T
     expected = stats.ttest_rel(post, pre).confidence_interval(0.95)
@@ -126,6 +137,8 @@ def test_mean_change_interval_is_scipys_paired_t_interval(seed, n):
 
 @pytest.mark.parametrize(("seed", "n"), [(5, 3), (6, 12), (7, 90)])
 def test_d_z_is_the_mean_change_over_the_sd_of_change(seed, n):
+    from scipy import stats
+
     pairs = sample_pairs(seed, n)
     pre, post = np.array(pairs).T
     change = post - pre
@@ -148,6 +161,8 @@ def test_g_av_is_d_av_with_hedges_small_sample_correction(seed, n):
 
 @pytest.mark.parametrize("n", [10, 30, 200])
 def test_the_approximate_correction_is_close_to_the_exact_gamma_function_correction(n):
+    from scipy import special
+
     df = n - 1
     exact = special.gamma(df / 2) / (math.sqrt(df / 2) * special.gamma((df - 1) / 2))
     pairs = sample_pairs(11, n)
@@ -157,6 +172,8 @@ def test_the_approximate_correction_is_close_to_the_exact_gamma_function_correct
 
 @pytest.mark.parametrize(("seed", "n"), [(12, 3), (13, 20), (14, 120)])
 def test_g_interval_is_borensteins_repeated_measures_variance_scaled_by_j(seed, n):
+    from scipy import stats
+
     # Borenstein et al. 2009 eq. 4.28: V_d = (1/n + d²/(2n)) · 2(1 - r), limits J · (d ± z√V)
     pairs = sample_pairs(seed, n)
     pre, post = np.array(pairs).T

@@ -21,7 +21,6 @@ import sqlite3
 import statistics
 
 import pytest
-from scipy import stats
 
 from .conftest import run
 
@@ -45,6 +44,8 @@ def outcomes(capsys, db, *extra):
 
 
 def test_outcomes_json_matches_the_hand_worked_who5_numbers(capsys, report_db):
+    from scipy import stats
+
     report = outcomes(capsys, report_db)
     who5 = report["scales"]["who5"]
     sd_change = math.sqrt(1072)
