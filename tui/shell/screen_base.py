@@ -180,7 +180,7 @@ def later_changes(error: StaleVersionError, text: Messages) -> str:
 
     fmt, said = formatter(text.language), []
     for change in error.changes:
-        who = change.by or text("conflict.unknown_user")
+        who = change.by or text("history.unknown_user")
         day, at = fmt.date(change.at.astimezone().date()), f"{change.at.astimezone():%H:%M}"
         if change.retracted:
             said.append(text("conflict.retracted", who=who, date=day, time=at))
