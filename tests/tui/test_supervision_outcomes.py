@@ -19,7 +19,7 @@ from hecht.schema.services import administrations, clients, episodes
 from hecht.tui.config import Config, Signals
 from hecht.tui.i18n import Messages
 
-from .conftest import LIBRARY, NOW, make_app, press, settled
+from .conftest import LIBRARY, NOW, caseload_shown, make_app, press
 
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 BASE, LATER = date(2026, 10, 1), date(2026, 11, 20)
@@ -76,26 +76,16 @@ def shown(widget) -> str:
     return str(widget.render())
 
 
-async def settle(pilot) -> None:
-    await settled(pilot)
-    for _ in range(300):  # up to 15 s: storage opens once the caseload is shown
-        if all(worker.is_finished for worker in pilot.app.workers):
-            break
-        await settled(pilot)
-    await settled(pilot)
-
-
 async def test_a_deteriorated_client_shows_its_mark_and_the_strip_explains_it(tmp_path):
     app = seeded_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+        await caseload_shown(pilot)
         table = app.screen.query_one("#caseload-table")
         signals = [str(table.get_row(code)[1]) for code in ("A-1", "B-1", "C-1")]
         assert signals == ["", "", "↓"]
         strip = app.screen.query_one("#caseload-signals")
         assert shown(strip) == "No signals for A-1."
-        await pilot.press("down", "down")  # the filter keeps the focus; arrows move the row
-        await settled(pilot)
+        await press(pilot, "down", "down")  # the filter keeps the focus; arrows move the row
         assert "↓ WHO-5 reliably worse since baseline: 72 → 40" in shown(strip)
 
 
@@ -110,7 +100,7 @@ async def test_the_overdue_signal_follows_the_weeks_set_in_the_config_file(tmp_p
         )
         app = seeded_app(tmp_path, people, later=date(2026, 10, 20), config=config)
         async with app.run_test(size=(120, 36)) as pilot:
-            await settle(pilot)
+            await caseload_shown(pilot)
             table = app.screen.query_one("#caseload-table")
             assert str(table.get_row("A-1")[1]) == expected  # signals come second
 
@@ -118,9 +108,8 @@ async def test_the_overdue_signal_follows_the_weeks_set_in_the_config_file(tmp_p
 async def test_supervision_lists_signalled_clients_first_and_shows_no_names(tmp_path):
     app = seeded_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f6")
-        await settle(pilot)
+        await caseload_shown(pilot)
+        await press(pilot, "f6")
         assert type(app.screen).__name__ == "SupervisionScreen"
         table = app.screen.query_one("#supervision-list")
         codes = [str(table.get_row_at(index)[0]) for index in range(table.row_count)]
@@ -128,8 +117,7 @@ async def test_supervision_lists_signalled_clients_first_and_shows_no_names(tmp_
         page = "\n".join(shown(widget) for widget in app.screen.query("#supervision-case Static"))
         assert "reliably worse since baseline: 72 → 40" in page
         assert "-32 since baseline 72: reliably deteriorated" in page
-        await pilot.press("down")
-        await settle(pilot)
+        await press(pilot, "down")
         screen_text = "\n".join(shown(widget) for widget in app.screen.query("Static"))
         assert "+32 since baseline 40: recovered" in screen_text
         for _code, name, *_rest in PEOPLE:
@@ -141,9 +129,8 @@ async def test_supervision_lists_signalled_clients_first_and_shows_no_names(tmp_
 async def test_outcomes_show_the_hand_worked_change_and_switch_group_by_key(tmp_path):
     app = seeded_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f7")
-        await settle(pilot)
+        await caseload_shown(pilot)
+        await press(pilot, "f7")
         assert type(app.screen).__name__ == "OutcomesScreen"
         (table,) = app.screen.query("#outcomes DataTable")
         row = [str(cell) for cell in table.get_row_at(0)]
@@ -153,8 +140,7 @@ async def test_outcomes_show_the_hand_worked_change_and_switch_group_by_key(tmp_
         title = shown(app.screen.query_one("#outcomes-title"))
         assert "everyone · group 1 of" in title
         assert "3 episodes (0 closed) · 3 clients (3 with a first and a later score)" in title
-        await pilot.press("]")
-        await settle(pilot)
+        await press(pilot, "]")
         assert "referred for fear of childbirth" in shown(app.screen.query_one("#outcomes-title"))
         (table,) = app.screen.query("#outcomes DataTable")
         row = [str(cell) for cell in table.get_row_at(0)]
@@ -165,9 +151,8 @@ async def test_the_dutch_outcomes_table_fits_a_110_column_terminal(tmp_path):
     app = seeded_app(tmp_path)
     app.messages = Messages("nl")  # the Dutch labels are the longer ones
     async with app.run_test(size=(110, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f7")
-        await settle(pilot)
+        await caseload_shown(pilot)
+        await press(pilot, "f7")
         (table,) = app.screen.query("#outcomes DataTable")
         assert str(table.columns[table.ordered_columns[-1].key].label) == "Ongeldig"
         assert table.virtual_size.width <= app.screen.size.width - 1
@@ -176,15 +161,13 @@ async def test_the_dutch_outcomes_table_fits_a_110_column_terminal(tmp_path):
 async def test_the_outcomes_group_can_be_picked_from_a_list(tmp_path):
     app = seeded_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f7")
-        await settle(pilot)
+        await caseload_shown(pilot)
+        await press(pilot, "f7")
         await press(pilot, "g")
         options = app.screen.query_one("#choice-list")
         first = str(options.get_option_at_index(0).prompt)
         assert first == "everyone · 3 episodes · 3 clients"
-        await pilot.press("end", "enter")  # the last group: role not recorded (C only)
-        await settle(pilot)
+        await press(pilot, "end", "enter")  # the last group: role not recorded (C only)
         title = shown(app.screen.query_one("#outcomes-title"))
         assert "role not recorded · group" in title and "1 episode (0 closed) · 1 client" in title
         (table,) = app.screen.query("#outcomes DataTable")
@@ -194,9 +177,8 @@ async def test_the_outcomes_group_can_be_picked_from_a_list(tmp_path):
 async def test_an_empty_practice_has_no_pairs_yet(tmp_path):
     app = seeded_app(tmp_path, people=())
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("f7")
-        await settle(pilot)
+        await caseload_shown(pilot)
+        await press(pilot, "f7")
         assert "No pairs yet" in shown(app.screen.query_one(".outcomes-empty"))
         assert not app.screen.query("#outcomes DataTable")
 
@@ -204,11 +186,10 @@ async def test_an_empty_practice_has_no_pairs_yet(tmp_path):
 async def test_the_command_palette_reaches_supervision_and_outcomes(tmp_path):
     app = seeded_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+        await caseload_shown(pilot)
         for words, screen in (("supervision", "SupervisionScreen"), ("outcomes", "OutcomesScreen")):
             await press(pilot, "ctrl+p")
             await press(pilot, *words)
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
             assert type(app.screen).__name__ == screen
             await press(pilot, "escape")
