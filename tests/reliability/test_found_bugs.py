@@ -11,6 +11,7 @@ import pytest
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 from hecht.tui.shell.launch import make_app
+from tests.tui.conftest import caseload_shown, settled
 
 from .world import build_practice
 
@@ -71,8 +72,8 @@ async def test_keys_typed_into_the_filter_before_the_rows_arrive_are_all_kept(pr
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press(*"K2")
         rows_may_come.set()
-        await until(pilot, lambda: app.screen.query("DataTable").first().row_count > 0, "rows")
-        await pilot.pause(0.2)
+        await caseload_shown(pilot)
+        await settled(pilot)
         typed = app.screen.query_one("#caseload-filter").value
         focused = app.focused.id if app.focused else None
     assert (typed, focused) == ("K2", "caseload-filter")

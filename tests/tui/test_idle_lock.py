@@ -13,7 +13,7 @@ from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.config import Config
 from hecht.tui.shell.idle_lock import lock_after_seconds
 
-from .conftest import NOW, caseload_shown, make_app, mother_in_care
+from .conftest import NOW, caseload_shown, make_app, mother_in_care, press, settled
 
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 CANARY = "Mira Canarisvogel"
@@ -67,15 +67,14 @@ async def test_a_draft_in_progress_survives_the_lock_and_entry_goes_on_where_it_
     app = make_app(url)
     async with app.run_test(size=(120, 36)) as pilot:
         await caseload_shown(pilot)
-        await pilot.press(*"MOM-1", "enter")
-        await pilot.pause(0.5)
-        await pilot.press("e")
-        await pilot.pause(0.3)
+        await press(pilot, *"MOM-1", "enter")
+        await press(pilot, "e")
         await pilot.press(*"who-5", "enter")
         await until(pilot, lambda: type(app.screen).__name__ == "EntryScreen", "entry open")
-        await pilot.press("3", "3")
+        await press(pilot, "3", "3")
         entry = app.screen
-        await pilot.pause(0.5)
+        app.idle_lock.check()  # as its timer does
+        await settled(pilot)
         assert app.screen is entry  # not idle long enough yet
         assert CANARY in screen_text(app)  # the entry names the client (the check can fail)
         clock[0] += 2
@@ -85,9 +84,8 @@ async def test_a_draft_in_progress_survives_the_lock_and_entry_goes_on_where_it_
         await pilot.press("4", "4")  # answers here would change the total: they must not land
         if encrypted:
             await pilot.press(*"wrong 0", "enter")
-            await pilot.pause(0.2)
+            await until(pilot, lambda: "does not open" in screen_text(app), "the refusal")
             assert type(app.screen).__name__ == "LockScreen"
-            assert "does not open" in screen_text(app)
             await pilot.press(*PASSPHRASE, "enter")
         else:
             await pilot.press("enter")
@@ -97,7 +95,8 @@ async def test_a_draft_in_progress_survives_the_lock_and_entry_goes_on_where_it_
         await pilot.press("3", "3", "3")
         await until(pilot, lambda: type(app.screen).__name__ == "ReviewScreen", "review")
         await pilot.press("enter")
-        await pilot.pause(0.8)
+        await until(pilot, lambda: type(app.screen).__name__ == "DossierScreen", "completed")
+        await settled(pilot)
     engine = open_database(url)
     with unit_of_work(engine) as session:
         (point,) = client_trajectory(session=session, actor=ACTOR, code="MOM-1")
