@@ -143,7 +143,7 @@ async def measure(data: Any, library: ScaleLibrary, runs: int) -> dict[str, floa
         assert height > 20, f"the chart should fill most of the screen, not {width}x{height}"
         theme = theme_name(chart, app.theme)
         screen.axis = screen.shown_axis(screen.current)  # type: ignore[arg-type]
-        screen._redraw()
+        screen.redraw()
         low, high = chart.drawing.ylim  # two drawings unlike any the screen draws itself
         first = replace(chart.drawing, ylim=(low - 1, high))
         second = replace(chart.drawing, ylim=(low - 2, high))
@@ -154,7 +154,7 @@ async def measure(data: Any, library: ScaleLibrary, runs: int) -> dict[str, floa
 
         def screen_redraw(index: int) -> None:
             screen.axis = Axis.VISIT if index % 2 else Axis.DATE  # a new drawing each time
-            screen._redraw()
+            screen.redraw()
             chart.render()
 
         def plotext_ansi(index: int) -> None:

@@ -48,3 +48,11 @@ def test_the_tmux_key_benchmark_runs(bench_modules):
     import tmux_keys  # bench/tmux_keys.py
 
     assert "key→visible" in "\n".join(tmux_keys.measure(keys=3).lines())
+
+
+def test_the_chart_redraw_benchmark_runs(bench_modules):
+    import chart_redraw  # bench/chart_redraw.py
+
+    library = chart_redraw.library_with_relationship_change()
+    found = asyncio.run(chart_redraw.measure(chart_redraw.view(6, True), library, runs=2))
+    assert found["chart redraw"] > 0 and found["screen redraw (key press)"] > 0
