@@ -166,8 +166,8 @@ async def test_a_note_the_database_refuses_keeps_its_text_and_is_saved_when_trie
     from hecht.tui.screens.note import NoteScreen
 
     app = app_on(practice)
-    with refusing(practice, fault) as refused:
-        async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
+        with refusing(practice, fault) as refused:
             await caseload_shown(pilot)
             app.push_screen(NoteScreen(visit, "K1"))
             await until(pilot, on(app, "NoteScreen"), "the note")
@@ -191,18 +191,18 @@ def client_codes(path: Path) -> list[str]:
 @ALL_FAULTS
 async def test_a_new_client_the_database_refuses_stays_in_the_form_said_not_saved(practice, fault):
     app = app_on(practice)
-    with refusing(practice, fault) as failing:
-        async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
+        with refusing(practice, fault) as refused:
             await caseload_shown(pilot)
             await pilot.press("ctrl+n")
             await until(pilot, on(app, "NewClientModal"), "the client form")
             await pilot.press(*"NEW-1")
-            failing.on = True
+            refused.on = True
             await pilot.press("ctrl+s")
             await until(pilot, lambda: "Not saved" in shown(app, "#error-code"), "the refusal")
             assert ALL_REASONS[fault] in shown(app, "#error-code") and on(app, "NewClientModal")()
             assert app.screen.query_one("#field-code").value == "NEW-1"
-            failing.on = False
+            refused.on = False
             assert "NEW-1" not in client_codes(practice)
             await pilot.press("ctrl+s")
             await until(pilot, lambda: not on(app, "NewClientModal")(), "the client saved")
@@ -216,8 +216,8 @@ def error_beside_fields(app) -> str:
 @ALL_FAULTS
 async def test_a_client_correction_the_database_refuses_stays_in_the_form(practice, fault):
     app = app_on(practice)
-    with refusing(practice, fault) as refused:
-        async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
+        with refusing(practice, fault) as refused:
             await caseload_shown(pilot)
             await pilot.press(*"K1", "enter")
             await until(pilot, lambda: getattr(app.screen, "dossier", None) is not None, "dossier")

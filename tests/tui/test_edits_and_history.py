@@ -240,5 +240,5 @@ def test_an_administrations_history_names_each_changed_answer_and_the_new_total(
     lines = version_lines(RecordHistory("administration", versions, {}), Messages("en"))
     assert lines[0].startswith("Version 1") and "first version" in lines[0]
     assert lines[1].startswith("Version 2") and "typing error" in lines[1]
-    assert "an unknown user" in lines[1]
+    assert "(name not recorded)" in lines[1]
     assert lines[2:] == ["    item 2: 1 → 3", "    total: 20 → 28"]

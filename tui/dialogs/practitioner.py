@@ -18,7 +18,7 @@ class PractitionerModal(HechtModal[str | None]):
     """Ask the practitioner's name once, keep it in the config file, act as them from now on.
 
     The access log the law asks for (NEN 7513) names who read or changed each dossier: without a
-    name every entry would say "an unknown user", so the question cannot be waved away.
+    name every entry would say "(name not recorded)", so the question cannot be waved away.
     """
 
     BINDINGS = [Binding("escape", "refuse_escape", show=False)]
