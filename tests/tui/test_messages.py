@@ -142,3 +142,11 @@ def test_every_reason_of_tomllib_hecht_knows_is_said_in_both_languages():
     assert not sorted(
         kind for kind in TOML_REASONS.values() if f"scale_file.toml.{kind}" not in english
     )
+
+
+def test_every_way_answers_reach_hecht_is_said_in_both_languages():
+    # the administration screen says how its answers came in ("filled in by the client")
+    from hecht.schema.tables import EntryMode
+
+    english = catalogue("en")
+    assert not sorted(mode for mode in EntryMode if f"administration.mode.{mode}" not in english)

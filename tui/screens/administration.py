@@ -98,7 +98,7 @@ class AdministrationScreen(HechtScreen[None]):
             observed=self.fmt.date(current.observed_at.astimezone().date()),
             entered=self.fmt.moment(current.entered_at),
             who=entered_by,
-            mode=text.get(f"administration.mode.{current.mode}", current.mode),
+            mode=text(f"administration.mode.{current.mode}"),
             version=current.version,
         )
         if current.status == "retracted":
