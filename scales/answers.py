@@ -20,7 +20,6 @@ class AnswerProblem(StrEnum):
     NOT_A_NUMBER = "not_a_number"
     UNKNOWN_CODE = "unknown_code"
     OUT_OF_RANGE = "out_of_range"
-    UNKNOWN_ITEM = "unknown_item"
     SEVERAL = "several"
     """Several answers to one item where one is expected (a file from another program)."""
 
@@ -38,8 +37,6 @@ class AnswerError(ValueError):
     def __str__(self) -> str:
         if self.problem is AnswerProblem.COUNT:
             return f"expected {self.expected_count} answers, got {self.given}"
-        if self.problem is AnswerProblem.UNKNOWN_ITEM:
-            return f"there is no item '{self.item}'"
         if self.problem is AnswerProblem.SEVERAL:
             return f"item {self.item}: {self.given} answers, one expected; allowed: {self.allowed}"
         return f"item {self.item}: '{self.given}' is not an answer; allowed: {self.allowed}"
