@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import string
 
 from hecht.tui.i18n import catalogue, detect_language
@@ -150,3 +152,53 @@ def test_every_way_answers_reach_hecht_is_said_in_both_languages():
 
     english = catalogue("en")
     assert not sorted(mode for mode in EntryMode if f"administration.mode.{mode}" not in english)
+
+
+ANY = ".+"
+PLURAL = ("", "one", "other")
+
+
+def shapes(node: ast.AST) -> list[str]:
+    """The regular expressions a string the code builds can match: its constant parts as they
+    are, anything computed (a name, a call) as ``.+``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [re.escape(node.value)]
+    if isinstance(node, ast.IfExp):
+        return shapes(node.body) + shapes(node.orelse)
+    if isinstance(node, ast.JoinedStr):
+        found = [""]
+        for part in node.values:
+            options = shapes(part) if isinstance(part, ast.Constant) else [ANY]
+            found = [before + after for before in found for after in options]
+        return found
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return [left + right for left in shapes(node.left) for right in shapes(node.right)]
+    return [ANY]
+
+
+def test_every_text_of_the_catalogue_is_one_the_code_can_ask_for():
+    # a text nothing asks for is still sent to translators (catalogue_po export); keys
+    # built from parts (f"storage.{kind}") count for every key of their shape
+    from pathlib import Path
+
+    root = Path(__file__).parents[2]
+    exact, built = set(), set()
+    for layer in ("tui", "schema", "scales"):
+        for path in (root / layer).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Constant | ast.JoinedStr | ast.BinOp | ast.IfExp):
+                    for shape in shapes(node):
+                        if ANY not in shape:
+                            exact.add(re.sub(r"\\(.)", r"\1", shape))
+                        elif shape.replace(re.escape("."), "").replace(ANY, "") not in PLURAL:
+                            built.add(shape)  # not f"{stem}.one": a plural counts by its stem
+    pattern = re.compile("|".join(f"(?:{shape})" for shape in built))
+
+    def asked(key: str) -> bool:
+        stem, _, form = key.rpartition(".")
+        return any(
+            name in exact or pattern.fullmatch(name) is not None
+            for name in ((key, stem) if form in PLURAL else (key,))
+        )
+
+    assert not [key for key in catalogue("en") if not asked(key)]
