@@ -200,6 +200,14 @@ async def press(pilot, *keys: str) -> None:
     await settled(pilot)
 
 
+async def press_to(pilot, *keys: str, screen: str) -> None:
+    """Press the keys and wait (``press``); the app is then on ``screen`` (its class name), or
+    the test fails saying which screen it is on."""
+    await press(pilot, *keys)
+    on = type(pilot.app.screen).__name__
+    assert on == screen, f"after {keys}: on {on}, not {screen}"
+
+
 async def wait_until(pilot, ready, what: str = "the condition", seconds: float = 15) -> None:
     """Wait, letting the app settle between looks, until ``ready()`` holds; fail loudly, saying
     what was waited for, when it does not within ``seconds``."""

@@ -16,15 +16,7 @@ from hecht.schema.services import administrations, alerts, clients, episodes
 from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.config import Config
 
-from .conftest import (
-    LIBRARY,
-    NOW,
-    caseload_shown,
-    make_app,
-    open_entry,
-    press,
-    settled,
-)
+from .conftest import LIBRARY, NOW, caseload_shown, make_app, open_entry, press, press_to, settled
 
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 
@@ -124,8 +116,7 @@ async def test_a_numeric_line_is_typed_as_digits_and_enter_and_refused_off_the_l
         assert "'101' is not an answer here; allowed: 0 to 100 in steps of 1" in hint()
         await pilot.press("4", "9", "backspace", "0", "enter")  # a digit taken back: 40
         await settled(pilot)
-        await press(pilot, "5", "8", "enter")
-        assert type(app.screen).__name__ == "ReviewScreen"
+        await press_to(pilot, "5", "8", "enter", screen="ReviewScreen")
         await press(pilot, "enter")
     (point,) = stored(db, "MOM-1")
     assert (point.scale_id, point.total, point.valid) == ("fobs", 49, True)  # (40 + 58) / 2
@@ -137,8 +128,7 @@ async def test_paper_mode_takes_the_numeric_lines_separated_by_commas(db):
         await open_entry(pilot, "MOM-2", "fobs")
         await pilot.press("f2", *"70,101", "enter")
         assert "Position 2" in str(app.screen.query_one("#entry-hint").render())
-        await press(pilot, "end", *(["backspace"] * 3), *"90", "enter")
-        assert type(app.screen).__name__ == "ReviewScreen"
+        await press_to(pilot, "end", *(["backspace"] * 3), *"90", "enter", screen="ReviewScreen")
         await press(pilot, "enter")
     (point,) = stored(db, "MOM-2")
     assert (point.scale_id, point.total) == ("fobs", 80)
@@ -156,8 +146,7 @@ async def test_a_critical_answer_raises_an_alert_that_only_an_action_and_a_note_
         await pilot.press("enter")  # no note yet
         await settled(pilot)
         assert type(app.screen).__name__ == "AlertModal"
-        await press(pilot, *"safety plan made", "enter")
-        assert type(app.screen).__name__ == "ReviewScreen"
+        await press_to(pilot, *"safety plan made", "enter", screen="ReviewScreen")
     engine = open_database(db)
     with unit_of_work(engine) as session:
         assert alerts.open_alerts(session=session, actor=ACTOR) == []
@@ -202,8 +191,7 @@ async def test_the_new_client_form_shows_a_refusal_beside_its_field_and_saves_wh
         await press(pilot, "ctrl+n")
         await press(pilot, *"MOM-1", "enter")
         assert "already in use" in str(app.screen.query_one("#error-code").render())
-        await press(pilot, *(["backspace"] * 5), *"DAD-1", "enter")
-        assert type(app.screen).__name__ == "CaseloadScreen"
+        await press_to(pilot, *(["backspace"] * 5), *"DAD-1", "enter", screen="CaseloadScreen")
         assert app.screen.query_one("DataTable").row_count == 3
 
 
@@ -297,16 +285,14 @@ async def test_the_command_palette_reaches_the_screens_actions(db):
         await caseload_shown(pilot)
         await press(pilot, "ctrl+p")
         await press(pilot, *"new client")
-        await press(pilot, "enter")
-        assert type(app.screen).__name__ == "NewClientModal"
+        await press_to(pilot, "enter", screen="NewClientModal")
 
 
 async def test_a_critical_item_left_unanswered_is_named_in_the_review_to_ask_about(db):
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_entry(pilot, "MOM-1", EPDS)
-        await press(pilot, "f2", *"000000000-", "enter")
-        assert type(app.screen).__name__ == "ReviewScreen"
+        await press_to(pilot, "f2", *"000000000-", "enter", screen="ReviewScreen")
         score = str(app.screen.query_one("#review-score").render())
         assert "No valid total" in score
         assert "item 10 (Thoughts of self-harm) was not answered: ask about it" in score
@@ -332,8 +318,7 @@ async def test_keys_can_be_remapped_from_the_config_file(db):
     app = make_app(db, config=config)
     async with app.run_test(size=(120, 36)) as pilot:
         await caseload_shown(pilot)
-        await press(pilot, "f6")
-        assert type(app.screen).__name__ == "NewClientModal"
+        await press_to(pilot, "f6", screen="NewClientModal")
 
 
 async def test_an_unfinished_draft_is_offered_on_the_next_start(db):
@@ -405,10 +390,8 @@ async def test_a_dossier_that_cannot_be_read_says_so_and_its_action_keys_do_noth
             "The dossier could not be read: the database refused it; what is stored is as it was"
         )
         # every key that acts on the client's records: none may act on a dossier never read
-        await press(pilot, "e", "v", "r", "a", "n", "h")
-        assert type(app.screen).__name__ == "DossierScreen"
-        await press(pilot, "escape")
-        assert type(app.screen).__name__ == "CaseloadScreen"
+        await press_to(pilot, "e", "v", "r", "a", "n", "h", screen="DossierScreen")
+        await press_to(pilot, "escape", screen="CaseloadScreen")
     assert app.return_code in (None, 0)
 
 

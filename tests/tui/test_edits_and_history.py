@@ -27,6 +27,7 @@ from .conftest import (
     make_app,
     mother_in_care,
     press,
+    press_to,
     settled,
     wait_until,
 )
@@ -66,8 +67,9 @@ async def test_correcting_the_client_refuses_a_bad_field_beside_it_and_keeps_the
         await pilot.press("tab", *"19x0", "enter")  # birth year
         await settled(pilot)
         assert "is not a whole number" in screen_text(app, "#error-birth-year")
-        await press(pilot, *(["backspace"] * 4), *"1990", "tab", *"nl", "enter")
-        assert type(app.screen).__name__ == "DossierScreen"
+        await press_to(
+            pilot, *(["backspace"] * 4), *"1990", "tab", *"nl", "enter", screen="DossierScreen"
+        )
     client = read(db, lambda s: clients.get_client(session=s, actor=ACTOR, code="MOM-1"))
     assert (client.name, client.birth_year, client.language) == ("Mira de Vries", 1990, "nl")
 
@@ -81,8 +83,7 @@ async def test_correcting_the_episode_asks_why_and_stores_a_new_version(db):
         await press(pilot, *(["backspace"] * 10), *"2027-02-08", "ctrl+s")
         assert "Say why" in screen_text(app, "#error-reason")
         assert the_episode(db).version == 1  # nothing saved while the reason is missing
-        await press(pilot, *"dating scan", "enter")
-        assert type(app.screen).__name__ == "DossierScreen"
+        await press_to(pilot, *"dating scan", "enter", screen="DossierScreen")
     episode = the_episode(db)
     assert (episode.version, episode.due_date, episode.change_reason) == (
         2,
@@ -121,8 +122,7 @@ async def test_the_history_shows_each_version_with_when_who_why_and_what_changed
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_dossier(pilot)
-        await press(pilot, "h")
-        assert type(app.screen).__name__ == "ChoiceModal"
+        await press_to(pilot, "h", screen="ChoiceModal")
         await pilot.press("enter")  # the episode is listed first
         await settled(pilot)
         assert type(app.screen).__name__ == "HistoryModal"
@@ -130,8 +130,7 @@ async def test_the_history_shows_each_version_with_when_who_why_and_what_changed
         assert "Version 1" in shown and "first version" in shown
         assert "Version 2" in shown and "Anna Smit" in shown
         assert "referral letter arrived" in shown and "referrer: — → GP" in shown
-        await press(pilot, "escape")
-        assert type(app.screen).__name__ == "DossierScreen"
+        await press_to(pilot, "escape", screen="DossierScreen")
     client = read(db, lambda s: clients.client_row(s, "MOM-1"))
     log = read(db, lambda s: audit.client_log(session=s, client_id=client.id))
     assert any(e.event == "read" and e.detail == f"episode {lineage}" for e in log)
@@ -167,15 +166,13 @@ async def test_with_several_open_alerts_a_chooses_which_one_to_acknowledge(db):
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_dossier(pilot)
-        await press(pilot, "a")
-        assert type(app.screen).__name__ == "ChoiceModal"
+        await press_to(pilot, "a", screen="ChoiceModal")
         listed = [str(option.prompt) for option in app.screen.query_one("OptionList").options]
         assert [(label.split(":")[0], label.split(" · ")[1]) for label in listed] == [
             ("⚠ EPDS item 10", "urgent"),
             ("⚠ PHQ-9 item 9", "urgent"),
         ]
-        await press(pilot, "down", "enter")
-        assert type(app.screen).__name__ == "AlertModal"
+        await press_to(pilot, "down", "enter", screen="AlertModal")
         await press(pilot, "enter", *"crisis plan checked", "enter")
     still_open = read(db, lambda s: alerts.open_alerts(session=s, actor=ACTOR, code="MOM-1"))
     drafts = read(db, lambda s: administrations.open_drafts(session=s, actor=ACTOR, code="MOM-1"))
@@ -191,10 +188,8 @@ async def test_an_alert_opened_from_the_dossier_closes_with_escape_and_stays_ope
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_dossier(pilot)
-        await press(pilot, "a")
-        assert type(app.screen).__name__ == "AlertModal"
-        await press(pilot, "escape")
-        assert type(app.screen).__name__ == "DossierScreen"
+        await press_to(pilot, "a", screen="AlertModal")
+        await press_to(pilot, "escape", screen="DossierScreen")
     still_open = read(db, lambda s: alerts.open_alerts(session=s, actor=ACTOR, code="MOM-1"))
     assert len(still_open) == 1 and still_open[0].acknowledged_at is None
 

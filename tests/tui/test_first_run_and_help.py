@@ -26,6 +26,7 @@ from .conftest import (
     make_app,
     mother_in_care,
     press,
+    press_to,
     settled,
     wait_until,
 )
@@ -61,8 +62,7 @@ async def test_an_empty_caseload_offers_the_form_for_a_first_client(empty):
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "first-run")
         assert app.focused is not None and app.focused.id == "first-run"
-        await press(pilot, "enter")
-        assert type(app.screen).__name__ == "NewClientModal"
+        await press_to(pilot, "enter", screen="NewClientModal")
         await press(pilot, *"MOM-7", "enter")
         assert not app.screen.query("#first-run")  # the choices are gone with the first client
         assert app.screen.query_one("DataTable").row_count == 1

@@ -19,7 +19,14 @@ from hecht.tui.cli.invocation import Invocation
 from hecht.tui.i18n import Messages
 from hecht.tui.views.entry_state import Answer, EntryState, KeyOutcome
 
-from .conftest import NOW, PRACTITIONER_CONFIG, make_app, mother_in_care, open_entry, press
+from .conftest import (
+    NOW,
+    PRACTITIONER_CONFIG,
+    make_app,
+    mother_in_care,
+    open_entry,
+    press_to,
+)
 from .scripted import Scripted
 
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
@@ -76,8 +83,7 @@ async def test_minus_asks_the_reason_and_escape_leaves_the_item_unanswered(db, l
         assert "Item 1 of 3" in str(app.screen.query_one("#entry-position").render())
         await pilot.press("-", "enter")  # an empty reason is not taken
         assert type(app.screen).__name__ == "ReasonModal"
-        await press(pilot, *"client was asleep", "enter", "1", "2")
-        assert type(app.screen).__name__ == "ReviewScreen"
+        await press_to(pilot, *"client was asleep", "enter", "1", "2", screen="ReviewScreen")
     assert stored_answers(db) == {
         "1": (None, "client was asleep"),
         "2": (1, None),
@@ -93,8 +99,7 @@ async def test_paper_mode_asks_the_reason_of_each_missing_item(db, library):
         assert "item 1" in str(app.screen.query_one("#form-title").render())
         await pilot.press(*"not filled in", "enter")
         assert "item 3" in str(app.screen.query_one("#form-title").render())
-        await press(pilot, *"page torn", "enter")
-        assert type(app.screen).__name__ == "ReviewScreen"
+        await press_to(pilot, *"page torn", "enter", screen="ReviewScreen")
     assert stored_answers(db) == {
         "1": (None, "not filled in"),
         "2": (1, None),

@@ -7,7 +7,7 @@ import pytest
 from hecht.tui.i18n import Messages
 from hecht.tui.views.scale_view import describe_definition
 
-from .conftest import LIBRARY, caseload_shown, make_app, press
+from .conftest import LIBRARY, caseload_shown, make_app, press, press_to
 
 
 @pytest.mark.parametrize(("language", "domain"), [("nl", "Welbevinden"), ("en", "Wellbeing")])
@@ -16,8 +16,7 @@ async def test_f4_lists_every_scale_and_shows_the_chosen_ones_facts(tmp_path, la
     messages = Messages(language)
     async with app.run_test(size=(80, 24)) as pilot:
         await caseload_shown(pilot)
-        await press(pilot, "f4")
-        assert type(app.screen).__name__ == "ScalesScreen"
+        await press_to(pilot, "f4", screen="ScalesScreen")
         listed = app.screen.query_one("#scales-list")
         shown = [str(listed.get_option_at_index(n).prompt) for n in range(listed.option_count)]
         latest = LIBRARY.latest()
@@ -28,5 +27,4 @@ async def test_f4_lists_every_scale_and_shows_the_chosen_ones_facts(tmp_path, la
         facts = str(app.screen.query_one("#scales-text").render())
         entry = next(e for e in latest if e.definition.id == "who5")
         assert facts == "\n".join(describe_definition(entry, messages))
-        await press(pilot, "escape")
-        assert type(app.screen).__name__ == "CaseloadScreen"
+        await press_to(pilot, "escape", screen="CaseloadScreen")

@@ -19,7 +19,7 @@ from hecht.schema.services import administrations, clients, episodes
 from hecht.tui.config import Config, Signals
 from hecht.tui.i18n import Messages
 
-from .conftest import LIBRARY, NOW, caseload_shown, make_app, press
+from .conftest import LIBRARY, NOW, caseload_shown, make_app, press, press_to
 
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 BASE, LATER = date(2026, 10, 1), date(2026, 11, 20)
@@ -109,8 +109,7 @@ async def test_supervision_lists_signalled_clients_first_and_shows_no_names(tmp_
     app = seeded_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await caseload_shown(pilot)
-        await press(pilot, "f6")
-        assert type(app.screen).__name__ == "SupervisionScreen"
+        await press_to(pilot, "f6", screen="SupervisionScreen")
         table = app.screen.query_one("#supervision-list")
         codes = [str(table.get_row_at(index)[0]) for index in range(table.row_count)]
         assert codes == ["C-1", "A-1", "B-1"]
@@ -130,8 +129,7 @@ async def test_outcomes_show_the_hand_worked_change_and_switch_group_by_key(tmp_
     app = seeded_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await caseload_shown(pilot)
-        await press(pilot, "f7")
-        assert type(app.screen).__name__ == "OutcomesScreen"
+        await press_to(pilot, "f7", screen="OutcomesScreen")
         (table,) = app.screen.query("#outcomes DataTable")
         row = [str(cell) for cell in table.get_row_at(0)]
         assert row[:2] == ["WHO-5 ↑", "3"]
