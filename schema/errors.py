@@ -32,6 +32,15 @@ class NotFoundError(ServiceError):
     """The record asked for does not exist (or was destroyed)."""
 
 
+def no_record(kind: str, number: int | None, field: str = "lineage_id") -> NotFoundError:
+    """A record asked for by its number that is not stored (any more: a client's dossier
+    destroyed meanwhile takes its records with it); ``kind`` is its table's name."""
+    return NotFoundError(
+        f"there is no {kind} {number}", field=field, reason=f"no_{kind}",
+        details={"given": number},
+    )  # fmt: skip
+
+
 class ConflictError(ServiceError):
     """The request clashes with what is stored (a duplicate code, a third partner)."""
 

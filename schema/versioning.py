@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from hecht.schema.conflicts import stale_version
 from hecht.schema.context import Actor
 from hecht.schema.db.plain import IS_CURRENT, of_session
-from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
+from hecht.schema.errors import ConflictError, InvalidInputError, no_record
 from hecht.schema.tables import RecordStatus, VersionedRecord, table_of
 from hecht.schema.trail.chain import hold_chain_lock
 
@@ -50,7 +50,7 @@ def current_version(session: Session, model: type[V], lineage_id: int) -> V:
         .execution_options(populate_existing=True)  # a draft may have changed in place
     ).first()
     if record is None:
-        raise NotFoundError(f"there is no {model.__name__.lower()} {lineage_id}")
+        raise no_record(model.__name__.lower(), lineage_id)
     return record
 
 
@@ -102,9 +102,7 @@ def versions_of(session: Session, model: type[V], lineage_id: int) -> list[V]:
     """
     versions = history(session, model, lineage_id)
     if not versions:
-        raise NotFoundError(
-            f"there is no {model.__name__.lower()} {lineage_id}", field="lineage_id"
-        )
+        raise no_record(model.__name__.lower(), lineage_id)
     return versions
 
 

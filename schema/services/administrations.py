@@ -20,7 +20,7 @@ from hecht.scales.model import ScaleDefinition
 from hecht.scales.scoring import ScoreResult, item_scores, score, triggered_alerts
 from hecht.schema.conflicts import stale_version
 from hecht.schema.context import Actor
-from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
+from hecht.schema.errors import ConflictError, InvalidInputError, no_record
 from hecht.schema.inputs import NewAdministration
 from hecht.schema.readmodels import (
     ACTION_SEPARATOR,
@@ -202,7 +202,7 @@ def start_administration(
 def _row(session: Session, administration_id: int) -> Administration:
     row = session.get(Administration, administration_id)
     if row is None:
-        raise NotFoundError(f"there is no administration {administration_id}")
+        raise no_record("administration", administration_id, "administration_id")
     return row
 
 
@@ -221,7 +221,7 @@ def row_for_change(session: Session, administration_id: int) -> Administration:
         .execution_options(populate_existing=True)
     ).first()
     if row is None:
-        raise NotFoundError(f"there is no administration {administration_id}")
+        raise no_record("administration", administration_id, "administration_id")
     return row
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from hecht.schema.context import Actor
-from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
+from hecht.schema.errors import ConflictError, InvalidInputError, no_record
 from hecht.schema.readmodels import ACTION_SEPARATOR, NOTE_MIN_WORDS, AlertRead, was_acknowledged
 from hecht.schema.services.administrations import alert_read, audit_alert
 from hecht.schema.services.clients import client_row
@@ -71,7 +71,7 @@ def acknowledge_alert(
     hold_write_lock(session)  # two practitioners acknowledging at once: the second is refused
     alert = session.get(Alert, alert_id)
     if alert is None:
-        raise NotFoundError(f"there is no alert {alert_id}", field="alert_id")
+        raise no_record("alert", alert_id, "alert_id")
     if alert.acknowledged_at is not None and not was_acknowledged(alert.action):
         raise ConflictError(
             f"alert {alert_id} was withdrawn: the answer that raised it no longer stands",

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, or_
 
 from hecht.scales.perinatal import PerinatalWeek, perinatal_week
 from hecht.schema.context import Actor
-from hecht.schema.errors import ConflictError, InvalidInputError, NotFoundError
+from hecht.schema.errors import ConflictError, InvalidInputError, no_record
 from hecht.schema.inputs import NewEpisode
 from hecht.schema.readmodels import EpisodeRead, read_of
 from hecht.schema.services.clients import client_row, couple_of
@@ -212,7 +212,7 @@ def open_episode(*, session: Session, actor: Actor, new: NewEpisode) -> EpisodeR
     else:
         couple = session.get(Couple, new.couple_id)
         if couple is None:
-            raise NotFoundError(f"there is no couple {new.couple_id}", field="couple_id")
+            raise no_record("couple", new.couple_id, "couple_id")
         ids = (couple.first_client_id, couple.second_client_id)
         members = [member for n in ids if (member := session.get(Client, n)) is not None]
     for member in members:

@@ -172,3 +172,39 @@ def test_a_day_outside_its_episode_is_refused_with_the_episodes_limit_in_both_la
         "datum van invullen: 31-10-2026 ligt vóór het begin van het traject (01-11-2026); "
         "controleer de datum"
     )
+
+
+def test_a_visit_whose_dossier_was_destroyed_meanwhile_is_refused_in_the_users_language(tmp_path):
+    # a colleague destroys the dossier (on the client's request) while the visit is open here
+    from hecht.schema.context import Actor
+    from hecht.schema.db.database import open_database, unit_of_work
+    from hecht.schema.errors import NotFoundError
+    from hecht.schema.services import destroy, visits
+    from tests.schema.conftest import Practice
+
+    engine = open_database(f"sqlite:///{tmp_path / 'hecht.db'}")
+    actor = Actor(user_id=None, access_point="test")
+    with unit_of_work(engine) as session:
+        practice = Practice(session, actor)
+        episode = practice.episode(practice.client("MOM-1"), date(2026, 10, 1))
+        visit = practice.visit(episode, ["MOM-1"], date(2026, 10, 8)).lineage_id
+    with unit_of_work(engine) as session:
+        destroy.destroy_client(session=session, actor=actor, code="MOM-1")
+    with pytest.raises(NotFoundError) as refused, unit_of_work(engine) as session:
+        visits.correct_visit(
+            session=session, actor=actor, lineage_id=visit, changes={"note": "x"}, reason="typo"
+        )
+    engine.dispose()
+    wording = {lang: service_error_text(refused.value, Messages(lang)) for lang in ("en", "nl")}
+    assert wording["en"].startswith("this visit is no longer stored: the client's dossier")
+    assert wording["nl"].startswith("dit bezoek staat niet meer in de database: het dossier")
+
+
+def test_every_record_that_can_be_gone_is_said_gone_in_both_languages():
+    from hecht.schema.tables import VersionedRecord
+
+    kinds = {model.__name__.lower() for model in VersionedRecord.__subclasses__()}
+    assert kinds == {"episode", "visit", "administration"}
+    for language in ("en", "nl"):
+        keys = Messages(language).keys()
+        assert {f"input.no_{kind}" for kind in {*kinds, "alert", "couple"}} <= keys
