@@ -72,9 +72,8 @@ async def test_keying_a_who5_stores_each_answer_and_the_review_completes_it(db):
         await pilot.press("5", "4", "9")  # 9 is not an answer: ignored with a hint
         await settled(pilot)  # 4 and 9 wait for 5 to be stored, in a worker
         assert "'9' is not an answer here" in str(app.screen.query_one("#entry-hint").render())
-        await pilot.press("3", "backspace", "2", "1", "0")  # 3, then back: 2 replaces it
-        await settled(pilot)
-        assert type(app.screen).__name__ == "ReviewScreen"
+        # 3, then back: 2 replaces it
+        await press_to(pilot, "3", "backspace", "2", "1", "0", screen="ReviewScreen")
         review = str(app.screen.query_one("#review-score").render())
         assert "Total 48" in review
         assert "The first administration of this scale" in review
@@ -114,8 +113,7 @@ async def test_a_numeric_line_is_typed_as_digits_and_enter_and_refused_off_the_l
         assert "typed: 101" in hint()  # nothing stored before Enter
         await pilot.press("enter")
         assert "'101' is not an answer here; allowed: 0 to 100 in steps of 1" in hint()
-        await pilot.press("4", "9", "backspace", "0", "enter")  # a digit taken back: 40
-        await settled(pilot)
+        await press(pilot, "4", "9", "backspace", "0", "enter")  # a digit taken back: 40
         await press_to(pilot, "5", "8", "enter", screen="ReviewScreen")
         await press(pilot, "enter")
     (point,) = stored(db, "MOM-1")
@@ -138,14 +136,11 @@ async def test_a_critical_answer_raises_an_alert_that_only_an_action_and_a_note_
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_entry(pilot, "MOM-1", EPDS)
-        await pilot.press(*"012101230", "1")  # item 10, second option: thoughts of self-harm
-        await settled(pilot)
-        assert type(app.screen).__name__ == "AlertModal"
+        # item 10, second option: thoughts of self-harm
+        await press_to(pilot, *"012101230", "1", screen="AlertModal")
         await pilot.press("escape")
         assert type(app.screen).__name__ == "AlertModal"
-        await pilot.press("enter")  # no note yet
-        await settled(pilot)
-        assert type(app.screen).__name__ == "AlertModal"
+        await press_to(pilot, "enter", screen="AlertModal")  # no note yet
         await press_to(pilot, *"safety plan made", "enter", screen="ReviewScreen")
     engine = open_database(db)
     with unit_of_work(engine) as session:
@@ -160,9 +155,8 @@ async def test_space_marks_and_unmarks_the_highlighted_action_of_an_alert(db):
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_entry(pilot, "MOM-1", EPDS)
-        await pilot.press(*"012101230", "1")  # item 10, second option: thoughts of self-harm
-        await settled(pilot)
-        assert type(app.screen).__name__ == "AlertModal"
+        # item 10, second option: thoughts of self-harm
+        await press_to(pilot, *"012101230", "1", screen="AlertModal")
         actions = app.screen.query_one("#alert-actions")
         first, second = [actions.get_option_at_index(i).id for i in (0, 1)]
         await pilot.press("space", "down", "space")
@@ -211,10 +205,8 @@ async def test_a_visit_runs_its_battery_then_takes_the_note(db):
         await caseload_shown(pilot)
         await press(pilot, *"MOM-1", "enter")
         await press(pilot, "v")
-        await pilot.press(
-            "enter"
-        )  # today, intake (the first visit): WHO-5, RSES, CSI-4, EPDS, GAD-7
-        await settled(pilot)
+        # today, intake (the first visit): WHO-5, RSES, CSI-4, EPDS, GAD-7
+        await press(pilot, "enter")
         for keys in ("33333", "0000000000", "3333", "0000000003", "0000000"):
             assert type(app.screen).__name__ == "EntryScreen"
             await press(pilot, *keys)
@@ -268,14 +260,12 @@ async def test_a_couple_is_made_of_two_clients_and_a_third_is_refused(db):
     async with app.run_test(size=(120, 36)) as pilot:
         await caseload_shown(pilot)
         await press(pilot, "ctrl+o")
-        await pilot.press(*"MOM-2", "enter")  # the highlighted MOM-1 is already the first partner
-        await settled(pilot)
-        assert type(app.screen).__name__ == "CaseloadScreen"
+        # the highlighted MOM-1 is already the first partner
+        await press_to(pilot, *"MOM-2", "enter", screen="CaseloadScreen")
         await press(pilot, "ctrl+n")
         await press(pilot, *"DAD-9", "enter")
         await press(pilot, "ctrl+o")
-        await pilot.press(*"MOM-1", "enter")  # the highlighted DAD-9 first, MOM-1 second
-        await settled(pilot)
+        await press(pilot, *"MOM-1", "enter")  # the highlighted DAD-9 first, MOM-1 second
         assert "already in a couple" in str(app.screen.query_one("#error-form").render())
 
 
@@ -340,14 +330,11 @@ async def test_the_caseload_shows_the_stored_truth_when_the_user_comes_back(db):
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_entry(pilot, "MOM-1", EPDS)
-        await pilot.press("f2", *"0000000001", "enter")  # item 10: an alert
-        await settled(pilot)
-        assert type(app.screen).__name__ == "AlertModal"
+        # item 10: an alert
+        await press_to(pilot, "f2", *"0000000001", "enter", screen="AlertModal")
         await press(pilot, "enter", *"asked, no plans, safety plan", "enter")
-        await pilot.press("enter")  # the review: completed
-        await settled(pilot)
-        await pilot.press("escape")  # back to the caseload, which reads again
-        await settled(pilot)
+        await press(pilot, "enter")  # the review: completed
+        await press(pilot, "escape")  # back to the caseload, which reads again
         table = app.screen.query_one("#caseload-table")
         assert str(table.get_row("MOM-1")[1]) == ""  # no open alert, no draft left to mark
         assert type(app.screen).__name__ == "CaseloadScreen"

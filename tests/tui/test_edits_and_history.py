@@ -64,8 +64,7 @@ async def test_correcting_the_client_refuses_a_bad_field_beside_it_and_keeps_the
         await open_dossier(pilot)
         await press(pilot, "c")
         assert app.screen.query_one("#field-name").value == "Mira de Vries"
-        await pilot.press("tab", *"19x0", "enter")  # birth year
-        await settled(pilot)
+        await press(pilot, "tab", *"19x0", "enter")  # birth year
         assert "is not a whole number" in screen_text(app, "#error-birth-year")
         await press_to(
             pilot, *(["backspace"] * 4), *"1990", "tab", *"nl", "enter", screen="DossierScreen"
@@ -123,9 +122,7 @@ async def test_the_history_shows_each_version_with_when_who_why_and_what_changed
     async with app.run_test(size=(120, 40)) as pilot:
         await open_dossier(pilot)
         await press_to(pilot, "h", screen="ChoiceModal")
-        await pilot.press("enter")  # the episode is listed first
-        await settled(pilot)
-        assert type(app.screen).__name__ == "HistoryModal"
+        await press_to(pilot, "enter", screen="HistoryModal")  # the episode is listed first
         shown = screen_text(app, "#history-body")
         assert "Version 1" in shown and "first version" in shown
         assert "Version 2" in shown and "Anna Smit" in shown
@@ -149,9 +146,7 @@ async def test_a_visit_is_headed_by_its_date_written_as_every_other_date(db, lan
     app = make_app(db, language)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_dossier(pilot)
-        await pilot.press("enter")  # the newest visit is listed first
-        await settled(pilot)
-        assert type(app.screen).__name__ == "VisitScreen"
+        await press_to(pilot, "enter", screen="VisitScreen")  # the newest visit is listed first
         assert screen_text(app, "#visit-head").startswith(title)
 
 

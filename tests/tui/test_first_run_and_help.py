@@ -123,8 +123,7 @@ async def test_f1_explains_the_focused_widget_with_the_screens_keys_and_f1_close
         assert "^n  New client" in help_keys(app)
         await pilot.press("f1")
         assert type(app.screen).__name__ == "CaseloadScreen"
-        await pilot.press("enter")  # MOM-1's dossier
-        await settled(pilot)
+        await press(pilot, "enter")  # MOM-1's dossier
         await pilot.press("f1")
         assert help_text(app) == catalogue("en")["f1.dossier"]
         assert all(label in help_keys(app) for label in ("Edit episode", "History", "Edit client"))

@@ -211,8 +211,7 @@ async def test_a_couple_shares_the_relationship_chart_without_inventing_a_flag(c
     app = make_app(couple_db, library=library)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_trajectory(pilot)
-        await pilot.press("[")  # wraps round to the last scale, CSI-4
-        await settled(pilot)
+        await press(pilot, "[")  # wraps round to the last scale, CSI-4
         chart = app.screen.query_one("#trajectory-chart")
         assert [s.ys for s in chart.drawing.series] == [(15, 12, 9), (16, 8, 10)]
         assert [s.label for s in chart.drawing.series] == ["Mira de Vries", "Sam de Vries"]
@@ -292,8 +291,7 @@ async def test_wide_characters_in_the_partners_names_leave_the_chart_laid_out_at
     app = make_app(url, library=library, language="nl")
     async with app.run_test(size=(80, 24)) as pilot:
         chart = await open_trajectory(pilot)
-        await pilot.press("[")  # CSI-4: both partners' lines, each with a name in the legend
-        await settled(pilot)
+        await press(pilot, "[")  # CSI-4: both partners' lines, each with a name in the legend
         assert [s.label for s in chart.drawing.series] == list(names)
         lines = chart.render().plain.rstrip("\n").split("\n")
         assert {cell_len(line) for line in lines} == {chart.size.width}  # no row pushed wider
