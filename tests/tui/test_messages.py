@@ -202,3 +202,45 @@ def test_every_text_of_the_catalogue_is_one_the_code_can_ask_for():
         )
 
     assert not [key for key in catalogue("en") if not asked(key)]
+
+
+def tui_trees() -> list[ast.AST]:
+    from pathlib import Path
+
+    root = Path(__file__).parents[2] / "tui"
+    return [ast.parse(path.read_text(encoding="utf-8")) for path in root.rglob("*.py")]
+
+
+def test_every_key_worded_is_an_action_a_screen_binds():
+    # keys.* are looked up by a binding's action: a text for an action nothing binds is dead
+    from textual.app import App
+    from textual.screen import Screen
+
+    actions = {binding.action for owner in (App, Screen) for binding in owner.BINDINGS}
+    for tree in tui_trees():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Binding":
+                given = [*node.args[1:2], *(k.value for k in node.keywords if k.arg == "action")]
+                actions |= {arg.value for arg in given if isinstance(arg, ast.Constant)}
+    worded = {key.removeprefix("keys.") for key in catalogue("en") if key.startswith("keys.")}
+    assert not sorted(worded - actions)
+
+
+def test_every_help_topic_names_a_screen_or_a_widget_that_exists():
+    # F1 finds its text by the screen's class name or the focused widget's id: a rename would
+    # silently leave a screen with the general help
+    from hecht.tui.dialogs.help import SCREEN_TOPICS, WIDGET_TOPICS
+
+    classes, ids = set(), set()
+    for tree in tui_trees():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                classes.add(node.name)
+            elif isinstance(node, ast.keyword) and node.arg == "id":
+                if isinstance(node.value, ast.Constant):
+                    ids.add(node.value.value)
+    assert not sorted(set(SCREEN_TOPICS) - classes)
+    assert not sorted(set(WIDGET_TOPICS) - ids)
+    english = catalogue("en")
+    topics = {*SCREEN_TOPICS.values(), *WIDGET_TOPICS.values(), "form", "general"}
+    assert not sorted(topic for topic in topics if f"f1.{topic}" not in english)
