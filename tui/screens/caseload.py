@@ -93,7 +93,6 @@ class CaseloadScreen(HechtScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[Any] = []
-        self._shown_once = False
         self._waiting_for_name = False
         """The first start without a practitioner's name: the rows are read once it is given,
         so that even the first listing of the caseload is logged under it."""
@@ -157,7 +156,6 @@ class CaseloadScreen(HechtScreen[None]):
 
     def _show(self, rows: list[Any], generation: int) -> None:
         self._seen_generation = generation
-        self._shown_once = True
         self.rows = rows
         self._fill()
         self.call_after_refresh(self._after_rows_painted)
@@ -201,7 +199,7 @@ class CaseloadScreen(HechtScreen[None]):
                 self._highlight = None
         empty = self.query_one("#caseload-empty", Plain)
         empty.update("" if self.rows else self.text("caseload.empty"))
-        self._offer_first_steps(self._shown_once and not self.rows)
+        self._offer_first_steps(self.read_once and not self.rows)
         self._explain_signals()
 
     def _offer_first_steps(self, offer: bool) -> None:

@@ -124,10 +124,15 @@ class HechtScreen(HechtAccess, Screen[R], Generic[R]):
     _seen_generation = -1
     """The backend's generation when the screen last read what it shows (-1: not read yet)."""
 
+    @property
+    def read_once(self) -> bool:
+        """Whether the screen has read what it shows (at least once)."""
+        return self._seen_generation >= 0
+
     def shown_may_be_stale(self) -> bool:
         """Whether what the screen shows may be out of date: it was read, and something was
         stored since (here, or by others sharing the database)."""
-        return self._seen_generation >= 0 and self.backend.may_have_changed(self._seen_generation)
+        return self.read_once and self.backend.may_have_changed(self._seen_generation)
 
 
 class RedrawingScreen(HechtScreen[R], Generic[R]):
