@@ -47,6 +47,10 @@ parameters  # check_action(action, parameters)
 
 # Textual's methods overridden, called by Textual
 bindings_changed  # tui/shell/keybar.py: Footer subscribes it to the screen's bindings signal
+search_themes  # tui/app.py: Textual's action_change_theme calls it
+_start_no_matches_countdown  # tui/shell/palette.py: CommandPalette calls it on each search
+_list_visible  # tui/shell/palette.py: a reactive CommandPalette watches
+_no_matches_timer  # tui/shell/palette.py: CommandPalette stops it (_stop_no_matches_countdown)
 
 # read by Textual from a screen's class: the classes it gets by the terminal's height
 VERTICAL_BREAKPOINTS  # tui/dialogs/form.py: -short draws a form's fields one line high

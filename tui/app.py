@@ -34,8 +34,8 @@ class HechtApp(App[int]):
     COMMANDS = App.COMMANDS | {ScreenActions}
     TITLE = "Hecht"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit", tooltip="Leave Hecht"),
-        Binding("f1", "help", "Help", priority=True, id="app.help", tooltip="Help for this place"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("f1", "help", "Help", priority=True, id="app.help"),
     ]
 
     def __init__(
@@ -314,15 +314,42 @@ class HechtApp(App[int]):
 
     def action_command_palette(self) -> None:
         """Show the command palette, its prompt in the user's language."""
-        from textual.command import CommandPalette
+        from hecht.tui.shell.palette import HechtPalette
 
         # is_open takes an App[object], and App[int] is not one to a type checker (it is invariant)
-        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+        if self.use_command_palette and not HechtPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(
-                CommandPalette(
-                    placeholder=self.messages("palette.placeholder"), id="--command-palette"
+                HechtPalette(
+                    self.messages("palette.no_matches"),
+                    placeholder=self.messages("palette.placeholder"),
+                    id="--command-palette",
                 )
             )
+
+    def search_themes(self) -> None:
+        """The colour themes to choose from (Textual's picker, in the user's language)."""
+        from textual.theme import ThemeProvider
+
+        from hecht.tui.shell.palette import HechtPalette
+
+        self.push_screen(
+            HechtPalette(
+                self.messages("palette.no_matches"),
+                providers=[ThemeProvider],
+                placeholder=self.messages("palette.theme_placeholder"),
+            )
+        )
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (a reflex to stop a program) says how Hecht quits, in the user's language;
+        Textual's own text is English with markup, which Hecht shows as written."""
+        for active in self.active_bindings.values():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(
+                    self.messages("app.quit_with", key=self.get_key_display(active.binding)),
+                    title=self.messages("app.quit_title"),
+                )
+                return
 
     def action_help(self) -> None:
         """F1: help for the focused widget and the screen's keys; F1 again closes it."""

@@ -82,9 +82,7 @@ class AlertModal(HechtModal[AlertRead | None]):
 
     BINDINGS = [
         Binding("escape", "refuse_escape", show=False),
-        Binding(
-            "ctrl+s", "confirm", "Save", id="alert.confirm", tooltip="Save the acknowledgement"
-        ),
+        Binding("ctrl+s", "confirm", "Save", id="alert.confirm"),
     ]
 
     def __init__(

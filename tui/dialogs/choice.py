@@ -18,7 +18,7 @@ class ChoiceModal(HechtModal[str | None]):
     Returns the chosen choice's id, or None when cancelled with Escape.
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel", tooltip="Close")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
 
     def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
         """Show the choices, the first one highlighted.

@@ -22,8 +22,8 @@ class CorrectionModal(HechtModal[dict[str, str | None] | None]):
     """Change answers of a completed administration; returns the changed ones, None if none."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="correction.cancel", tooltip="Change nothing"),
-        Binding("ctrl+s", "done", "Save", id="correction.done", tooltip="Save the corrections"),
+        Binding("escape", "cancel", "Cancel", id="correction.cancel"),
+        Binding("ctrl+s", "done", "Save", id="correction.done"),
     ]
 
     def __init__(self, definition: ScaleDefinition, answers: dict[str, str | None]) -> None:

@@ -39,8 +39,8 @@ class NewEpisodeModal(FormModal[int | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
-        Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save the episode"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+s", "save", "Save", id="form.save"),
     ]
 
     def __init__(self, owner: dict[str, Any], today: date, current: Any = None) -> None:

@@ -77,7 +77,7 @@ def key_lines(screen: Screen[Any], texts: Messages) -> list[str]:
 class HelpModal(HechtModal[None]):
     """Help for what has the focus and the screen's keys; F1 again or Escape closes it."""
 
-    BINDINGS = [Binding("escape", "close", "Close", id="help.close", tooltip="Close the help")]
+    BINDINGS = [Binding("escape", "close", "Close", id="help.close")]
 
     def __init__(self, topic: str, keys: list[str]) -> None:
         super().__init__()

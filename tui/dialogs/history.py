@@ -149,7 +149,7 @@ def version_lines(history: Any, text: Messages) -> list[str]:
 class HistoryModal(HechtModal[None]):
     """The versions of one record, newest last; Escape closes."""
 
-    BINDINGS = [Binding("escape", "close", "Close", id="history.close", tooltip="Close")]
+    BINDINGS = [Binding("escape", "close", "Close", id="history.close")]
 
     def __init__(self, title: str, history: Any) -> None:
         super().__init__()

@@ -18,7 +18,7 @@ class ReasonModal(HechtModal[str | None]):
     """Ask why (a draft discarded, a record retracted, an item missing); returns the reason, or
     None when Escape keeps things as they are."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="reason.cancel", tooltip="Change nothing")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="reason.cancel")]
 
     def __init__(self, title: str, placeholder: str = "") -> None:
         super().__init__()

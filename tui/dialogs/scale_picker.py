@@ -34,7 +34,7 @@ class ScalePickerModal(HechtModal[PickedScale | None]):
     cancelled."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="picker.cancel", tooltip="Close"),
+        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
     ]

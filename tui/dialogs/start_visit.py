@@ -42,8 +42,8 @@ class StartVisitModal(FormModal[VisitStart | None]):
     """Start a visit; returns the choices, or None when cancelled."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="visit.cancel", tooltip="Close"),
-        Binding("ctrl+s", "start", "Start", id="visit.start", tooltip="Start the visit"),
+        Binding("escape", "cancel", "Cancel", id="visit.cancel"),
+        Binding("ctrl+s", "start", "Start", id="visit.start"),
         Binding("up", "kind(-1)", show=False),
         Binding("down", "kind(1)", show=False),
     ]

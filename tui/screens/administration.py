@@ -51,10 +51,10 @@ class AdministrationScreen(HechtScreen[None]):
     """One administration as it stands: every answer, the score, who entered it, when and how."""
 
     BINDINGS = [
-        Binding("c", "correct", "Correct", id="administration.correct", tooltip="Correct answers"),
-        Binding("x", "retract", "Retract", id="administration.retract", tooltip="Entered in error"),
-        Binding("h", "history", "History", id="administration.history", tooltip="Every version"),
-        Binding("escape", "back", "Back", id="administration.back", tooltip="Back to the dossier"),
+        Binding("c", "correct", "Correct", id="administration.correct"),
+        Binding("x", "retract", "Retract", id="administration.retract"),
+        Binding("h", "history", "History", id="administration.history"),
+        Binding("escape", "back", "Back", id="administration.back"),
     ]
 
     def __init__(self, lineage_id: int, who: str) -> None:

@@ -44,36 +44,18 @@ class DossierScreen(HechtScreen[None]):
     """One client: read in a worker, shown as sections; keys start the common actions."""
 
     BINDINGS = [
-        Binding("v", "visit", "New visit", id="dossier.visit", tooltip="Start a visit"),
-        Binding("e", "enter_scale", "Enter a scale", id="dossier.enter", tooltip="Key in a scale"),
-        Binding(
-            "t", "trajectory", "Trajectory", id="dossier.trajectory", tooltip="Scores over time"
-        ),
-        Binding("r", "resume", "Resume draft", id="dossier.resume", tooltip="Finish a draft"),
-        Binding(
-            "a", "acknowledge", "Acknowledge", id="dossier.ack", tooltip="Acknowledge an alert"
-        ),
-        Binding("n", "new_episode", "New episode", id="dossier.episode", tooltip="Open an episode"),
+        Binding("v", "visit", "New visit", id="dossier.visit"),
+        Binding("e", "enter_scale", "Enter a scale", id="dossier.enter"),
+        Binding("t", "trajectory", "Trajectory", id="dossier.trajectory"),
+        Binding("r", "resume", "Resume draft", id="dossier.resume"),
+        Binding("a", "acknowledge", "Acknowledge", id="dossier.ack"),
+        Binding("n", "new_episode", "New episode", id="dossier.episode"),
         # Rarer: F1 and the command palette list them, the footer does not.
-        Binding(
-            "c", "edit_client", "Client", id="dossier.client",
-            tooltip="Correct the client", show=False,
-        ),
-        Binding(
-            "p", "edit_episode", "Edit episode", id="dossier.edit_episode",
-            tooltip="Correct the episode", show=False,
-        ),
-        Binding(
-            "h", "history", "History", id="dossier.history",
-            tooltip="Versions of a record", show=False,
-        ),
-        Binding(
-            "d", "discard_draft", "Discard draft", id="dossier.discard",
-            tooltip="Discard an unfinished draft, with a reason", show=False,
-        ),
-        Binding(
-            "escape", "back", "Back", id="dossier.back", tooltip="Back to the caseload", show=False
-        ),
+        Binding("c", "edit_client", "Client", id="dossier.client", show=False),
+        Binding("p", "edit_episode", "Edit episode", id="dossier.edit_episode", show=False),
+        Binding("h", "history", "History", id="dossier.history", show=False),
+        Binding("d", "discard_draft", "Discard draft", id="dossier.discard", show=False),
+        Binding("escape", "back", "Back", id="dossier.back", show=False),
     ]  # fmt: skip
 
     def __init__(self, code: str) -> None:

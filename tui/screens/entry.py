@@ -61,10 +61,10 @@ class EntryScreen(HechtScreen[bool]):
     """The screen itself takes the keys; the paper field gets focus only in paper mode."""
 
     BINDINGS = [
-        Binding("backspace,up", "back", "Back", id="entry.back", tooltip="Previous item"),
-        Binding("down", "forward", "Next", id="entry.forward", tooltip="Next answered item"),
-        Binding("f2", "paper", "Paper", id="entry.paper", tooltip="Type the whole paper form"),
-        Binding("escape", "leave", "Leave", id="entry.leave", tooltip="Keep the draft, leave"),
+        Binding("backspace,up", "back", "Back", id="entry.back"),
+        Binding("down", "forward", "Next", id="entry.forward"),
+        Binding("f2", "paper", "Paper", id="entry.paper"),
+        Binding("escape", "leave", "Leave", id="entry.leave"),
     ]
 
     def __init__(

@@ -33,8 +33,8 @@ class NoteScreen(HechtScreen[bool]):
     """Write (or correct) the note of a visit; Ctrl+S saves it. Returns whether it was saved."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="note.save", tooltip="Save the note and finish"),
-        Binding("escape", "leave", "Leave", id="note.skip", tooltip="Finish without saving"),
+        Binding("ctrl+s", "save", "Save", id="note.save"),
+        Binding("escape", "leave", "Leave", id="note.skip"),
     ]
 
     def __init__(self, visit: int | NewVisit, who: str, current: VisitRead | None = None) -> None:

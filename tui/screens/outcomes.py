@@ -96,17 +96,11 @@ class OutcomesScreen(RedrawingScreen[None]):
     """The practice's outcomes for one group at a time; [ ] step through groups, g picks one."""
 
     BINDINGS = [
-        Binding(
-            "[", "previous_group", "Previous group",
-            id="outcomes.previous_group", tooltip="Show the previous group",
-        ),
-        Binding(
-            "]", "next_group", "Next group",
-            id="outcomes.next_group", tooltip="Show the next group",
-        ),
-        Binding("g", "choose_group", "Group", id="outcomes.group", tooltip="Choose a group"),
-        Binding("f5", "reload", "Reload", id="outcomes.reload", tooltip="Compute them again"),
-        Binding("escape", "back", "Back", id="outcomes.back", tooltip="Back to the caseload"),
+        Binding("[", "previous_group", "Previous group", id="outcomes.previous_group"),
+        Binding("]", "next_group", "Next group", id="outcomes.next_group"),
+        Binding("g", "choose_group", "Group", id="outcomes.group"),
+        Binding("f5", "reload", "Reload", id="outcomes.reload"),
+        Binding("escape", "back", "Back", id="outcomes.back"),
     ]  # fmt: skip
 
     def __init__(self) -> None:

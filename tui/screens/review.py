@@ -42,8 +42,8 @@ class ReviewScreen(HechtScreen[bool]):
     """The filled-in scale before it is completed: Enter confirms, Escape goes back to fix."""
 
     BINDINGS = [
-        Binding("enter", "confirm", "Confirm", id="review.confirm", tooltip="Complete and score"),
-        Binding("escape", "fix", "Fix", id="review.fix", tooltip="Back to the last item"),
+        Binding("enter", "confirm", "Confirm", id="review.confirm"),
+        Binding("escape", "fix", "Fix", id="review.fix"),
     ]
 
     def __init__(self, review: ReviewRead, definition: ScaleDefinition, who: str) -> None:

@@ -29,7 +29,7 @@ class ScalesScreen(HechtScreen[None]):
     """The scales on the left (short name and name), the highlighted one's facts on the right."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="scales.back", tooltip="Back to the caseload"),
+        Binding("escape", "back", "Back", id="scales.back"),
     ]
 
     def __init__(self) -> None:

@@ -88,8 +88,8 @@ class SupervisionScreen(RedrawingScreen[None]):
     """
 
     BINDINGS = [
-        Binding("f5", "reload", "Reload", id="supervision.reload", tooltip="Read the packet again"),
-        Binding("escape", "back", "Back", id="supervision.back", tooltip="Back to the caseload"),
+        Binding("f5", "reload", "Reload", id="supervision.reload"),
+        Binding("escape", "back", "Back", id="supervision.back"),
     ]
 
     def __init__(self) -> None:

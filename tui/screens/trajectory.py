@@ -32,25 +32,13 @@ class TrajectoryScreen(RedrawingScreen[None]):
     """
 
     BINDINGS = [
-        Binding(
-            "[", "previous_scale", "Previous scale",
-            id="trajectory.previous_scale", tooltip="Show the previous scale",
-        ),
-        Binding(
-            "]", "next_scale", "Next scale",
-            id="trajectory.next_scale", tooltip="Show the next scale",
-        ),
+        Binding("[", "previous_scale", "Previous scale", id="trajectory.previous_scale"),
+        Binding("]", "next_scale", "Next scale", id="trajectory.next_scale"),
         Binding("left", "previous_scale", show=False),
         Binding("right", "next_scale", show=False),
-        Binding(
-            "x", "cycle_axis", "Axis",
-            id="trajectory.axis", tooltip="Visit number, date or pregnancy/postpartum week",
-        ),
-        Binding(
-            "u", "toggle_subscales", "Subscales",
-            id="trajectory.subscales", tooltip="Show or hide the subscales",
-        ),
-        Binding("escape", "back", "Back", id="trajectory.back", tooltip="Back to the dossier"),
+        Binding("x", "cycle_axis", "Axis", id="trajectory.axis"),
+        Binding("u", "toggle_subscales", "Subscales", id="trajectory.subscales"),
+        Binding("escape", "back", "Back", id="trajectory.back"),
     ]  # fmt: skip
 
     def __init__(self, code: str) -> None:

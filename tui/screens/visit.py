@@ -23,10 +23,10 @@ class VisitScreen(HechtScreen[None]):
     """One visit as it stands; the note is shown whole, wrapped at word boundaries."""
 
     BINDINGS = [
-        Binding("e", "edit_note", "Note", id="visit.note", tooltip="Write or correct the note"),
-        Binding("x", "retract", "Retract", id="visit.retract", tooltip="Entered in error"),
-        Binding("h", "history", "History", id="visit.history", tooltip="Every version"),
-        Binding("escape", "back", "Back", id="visit.back", tooltip="Back to the dossier"),
+        Binding("e", "edit_note", "Note", id="visit.note"),
+        Binding("x", "retract", "Retract", id="visit.retract"),
+        Binding("h", "history", "History", id="visit.history"),
+        Binding("escape", "back", "Back", id="visit.back"),
     ]
 
     def __init__(self, code: str, lineage_id: int, who: str) -> None:

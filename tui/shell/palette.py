@@ -1,11 +1,15 @@
-"""Provides the command palette's view of every action: the current screen's keys, by name."""
+"""Provides the command palette in the user's language, and its view of every action: the current
+screen's keys, by name."""
 
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
     from hecht.tui.app import HechtApp
@@ -39,3 +43,34 @@ class ScreenActions(Provider):
             score = matcher.match(label)
             if score > 0:
                 yield Hit(score, matcher.highlight(label), partial(self._run, node, action))
+
+
+class HechtPalette(CommandPalette):
+    """Textual's command palette, saying "no matches" in the user's language.
+
+    Textual writes that line in English inside a private countdown; this is the one place that
+    replaces it (``tests/tui/test_textual_strings.py`` fails when Textual's names for it change).
+    """
+
+    def __init__(self, no_matches: str, **options: Any) -> None:
+        super().__init__(**options)
+        self._no_matches_text = no_matches
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            # as Textual's: "no matches" only for a search; an empty one is discovery mode
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text(self._no_matches_text, style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
