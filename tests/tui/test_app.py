@@ -16,7 +16,17 @@ from hecht.schema.services import administrations, alerts, clients, episodes
 from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.config import Config
 
-from .conftest import LIBRARY, NOW, caseload_shown, make_app, open_entry, press, press_to, settled
+from .conftest import (
+    LIBRARY,
+    NOW,
+    caseload_shown,
+    make_app,
+    open_entry,
+    press,
+    press_to,
+    settled,
+    wait_until,
+)
 
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 
@@ -149,6 +159,24 @@ async def test_a_critical_answer_raises_an_alert_that_only_an_action_and_a_note_
     engine.dispose()
     assert len(drafts) == 1 and len(drafts[0].alerts) == 1
     assert drafts[0].alerts[0].action_note == "safety plan made"
+
+
+async def test_the_dossier_shows_what_was_done_about_an_earlier_alert_and_its_note_as_written(db):
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_entry(pilot, "MOM-1", EPDS)
+        await press_to(pilot, *"012101230", "1", screen="AlertModal")
+        await press_to(
+            pilot, "enter", *"plan agreed with [b]partner[/b]", "enter", screen="ReviewScreen"
+        )
+        await press_to(pilot, "enter", screen="DossierScreen")
+        section = app.screen.query_one("#dossier-closed-alerts")
+        await wait_until(pilot, lambda: not section.has_class("hidden"), "the earlier alerts")
+        earlier = str(section.render())
+    heading, line = earlier.split("\n", 1)
+    assert heading == "Earlier alerts (newest first)"
+    assert "EPDS item 10" in line and "acknowledged: Discussed with the client" in line
+    assert line.replace("\n", " ").endswith("note: plan agreed with [b]partner[/b]")
 
 
 async def test_space_marks_and_unmarks_the_highlighted_action_of_an_alert(db):

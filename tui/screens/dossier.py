@@ -67,6 +67,7 @@ class DossierScreen(HechtScreen[None]):
         with Vertical(id="dossier"):
             yield Plain(self.text("dossier.loading"), id="dossier-head")
             yield Plain("", id="dossier-alerts", classes="hidden")
+            yield Plain("", id="dossier-closed-alerts", classes="hidden")
             yield Plain(self.text("dossier.scores"), classes="dossier-heading")
             yield Plain("", id="dossier-scores")
             yield Plain(self.text("dossier.records"), classes="dossier-heading")
@@ -132,6 +133,12 @@ class DossierScreen(HechtScreen[None]):
         alerts = self.query_one("#dossier-alerts", Plain)
         alerts.set_class(not dossier.open_alerts, "hidden")
         alerts.update("\n".join(self._alert_text(a) for a in dossier.open_alerts))
+        # what was done about each earlier alert, and the note that says so: part of the record
+        closed = [a for a in reversed(dossier.alerts) if a.acknowledged_at is not None]
+        earlier = self.query_one("#dossier-closed-alerts", Plain)
+        earlier.set_class(not closed, "hidden")
+        lines = [text("dossier.closed_alerts"), *(self._alert_text(a) for a in closed)]
+        earlier.update("\n".join(lines))
         self.query_one("#dossier-scores", Plain).update(self._scores())
         self._fill_records()
 

@@ -105,12 +105,15 @@ def short_name(library: ScaleLibrary, scale_id: str) -> str:
 
 
 def alert_line(alert: Any, scale: str, message: str, text: Messages) -> str:
-    """An alert: which scale and item, what it means, when, and what was done about it."""
+    """An alert: which scale and item, what it means, when, and what was done about it (the
+    actions and the note written when it was closed)."""
     day = formatter(text.language).date(alert.raised_at.astimezone().date())
     if alert.acknowledged_at is None:
         state = text("dossier.alert.open")
     else:
         state = closed_state(alert.action, text, "dossier")
+        if alert.action_note:
+            state += text("dossier.alert.note", note=alert.action_note)
     return text(
         "dossier.alert",
         scale=scale,
