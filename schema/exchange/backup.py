@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hecht.schema.db.cipher import (
     connect,
@@ -29,6 +29,9 @@ from hecht.schema.exchange.files import (
     sync_to_disk,
 )
 from hecht.schema.trail.anchor import current_head, head_file, replace_head
+
+if TYPE_CHECKING:
+    from hecht.schema.trail.audit import AuditReport
 
 HECHT_TABLES = ("client", "auditevent", "administration")
 """Tables every Hecht database has, whatever its schema version."""
@@ -54,6 +57,7 @@ class BackupProblem(StrEnum):
     NEWER = "newer"
     NO_DATA = "no_data"
     OTHER_KEY = "other_key"
+    CHANGED = "changed"
 
 
 class BackupError(RuntimeError):
@@ -70,9 +74,12 @@ class BackupError(RuntimeError):
         problem: BackupProblem,
         detail: str = "",
         cause: BaseException | None = None,
+        report: AuditReport | None = None,
     ) -> None:
         super().__init__(f"{path}: {problem.value}" + (f" ({detail})" if detail else ""))
         self.path, self.problem, self.detail, self.cause = path, problem, detail, cause
+        self.report = report
+        """What ``hecht audit verify`` found in a backup changed outside Hecht (``CHANGED``)."""
 
 
 @dataclass(frozen=True)
@@ -222,7 +229,9 @@ def check_restorable(source: Path, database: Path) -> dict[str, int]:
     It must be a file other than the database (or its companions), a database file (plain, or
     one that could be encrypted: not text), a sound SQLite database, a Hecht database of this
     version's schema or an older one (upgraded when opened), and hold dossiers or an access log.
-    An encrypted backup must open with the database's passphrase.
+    An encrypted backup must open with the database's passphrase. A backup of this version's
+    schema must verify as ``hecht audit verify`` does, against the head written beside it when it
+    was made: nothing in it changed outside Hecht since.
 
     Raises:
         BackupError: with the first problem found.
@@ -257,7 +266,32 @@ def check_restorable(source: Path, database: Path) -> dict[str, int]:
         raise BackupError(source, BackupProblem.NEWER, revision)
     if not any(counts.get(table) for table in HECHT_TABLES):
         raise BackupError(source, BackupProblem.NO_DATA)
+    if revision == head_revision():  # an older file gains its seals when it is upgraded
+        report = audit_of(source, passphrase)
+        if not report.intact:
+            raise BackupError(source, BackupProblem.CHANGED, report=report)
     return counts
+
+
+def audit_of(path: Path, passphrase: str | None) -> AuditReport:
+    """What ``hecht audit verify`` finds in a database file, read only: its access log, its
+    append-only triggers, its sealed rows, and the head beside it (written when it was made)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+    from sqlmodel import Session
+
+    from hecht.schema.trail.audit import verify_all
+
+    engine = create_engine(
+        f"sqlite:///{path}",
+        creator=lambda: connect(f"file:{path}?mode=ro", passphrase, uri=True),
+        poolclass=NullPool,
+    )
+    try:
+        with Session(engine) as session:
+            return verify_all(session=session)
+    finally:
+        engine.dispose()
 
 
 def restore_sqlite(source: Path, database: Path) -> Path | None:

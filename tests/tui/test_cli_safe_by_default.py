@@ -194,6 +194,47 @@ def test_restore_refuses_what_is_not_a_backup_before_replacing_anything(
     assert not list(practice.parent.glob("*-replaced-*"))
 
 
+CHANGES_OUTSIDE_HECHT = {
+    "a client's name": ["UPDATE client SET name = 'Someone Else' WHERE id = 1"],
+    "a score": ["UPDATE score SET total = total + 1"],
+    "the last events of the access log": [
+        "DROP TRIGGER auditevent_no_delete",
+        "DELETE FROM auditevent WHERE seq > (SELECT max(seq) - 3 FROM auditevent)",
+    ],
+}
+
+
+@pytest.mark.parametrize("change", CHANGES_OUTSIDE_HECHT, ids=list(CHANGES_OUTSIDE_HECHT))
+def test_restore_refuses_a_backup_changed_outside_hecht_and_says_what_changed(
+    capsys, practice, tmp_path, change
+):
+    backup = tmp_path / "monday.db"
+    assert run(capsys, "--db", str(practice), "backup", str(backup))[0] == 0
+    with sqlite3.connect(backup) as connection:
+        for statement in CHANGES_OUTSIDE_HECHT[change]:
+            connection.execute(statement)
+    connection.close()
+    before, backed_up = fingerprint(practice), fingerprint(backup)
+    code, _, err = run(capsys, "--db", str(practice), "restore", str(backup), "--yes")
+    assert code == 2 and "was changed outside Hecht after it was made" in err, err
+    assert "nothing was restored" in err
+    assert fingerprint(practice) == before and fingerprint(backup) == backed_up  # read only
+    assert not list(practice.parent.glob("*-replaced-*"))
+
+
+def test_a_backup_changed_outside_hecht_is_refused_in_dutch_naming_the_change(
+    capsys, practice, tmp_path
+):
+    backup = tmp_path / "maandag.db"
+    assert run(capsys, "--db", str(practice), "backup", str(backup))[0] == 0
+    with sqlite3.connect(backup) as connection:
+        connection.execute("UPDATE client SET name = 'Iemand Anders' WHERE id = 1")
+    connection.close()
+    code, _, err = run(capsys, "--lang", "nl", "--db", str(practice), "restore", str(backup))
+    assert code == 2 and "is buiten Hecht veranderd nadat de back-up gemaakt is" in err, err
+    assert "client 1" in err and "er is niets teruggezet" in err
+
+
 def test_restore_asks_for_a_typed_yes_in_the_users_language(
     capsys, practice, tmp_path, monkeypatch
 ):

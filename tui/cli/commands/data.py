@@ -104,9 +104,20 @@ def database_file(invocation: Invocation) -> Path:
 
 
 def backup_refusal(error: Any, messages: Messages) -> UsageError:
-    """Word a refused backup or restore for the person who asked for it."""
+    """Word a refused backup or restore for the person who asked for it (for a backup changed
+    outside Hecht: the first thing ``hecht audit verify`` finds in it)."""
+    detail = error.detail
+    if error.report is not None:
+        from hecht.tui.cli.commands.audit import finding_text
+
+        report = error.report
+        found = [*report.chain.problems]
+        found += [finding_text(f.key, f.values, messages) for f in report.findings]
+        detail = found[0]
+        if len(found) > 1:
+            detail = messages("backup.more_found", first=found[0], more=len(found) - 1)
     return UsageError(
-        messages(f"backup.error.{error.problem.value}", path=error.path, detail=error.detail)
+        messages(f"backup.error.{error.problem.value}", path=error.path, detail=detail)
     )
 
 
