@@ -123,14 +123,20 @@ class FieldError(ValueError):
 
 
 def check_header(header: list[str]) -> list[RowProblem]:
-    """Return every problem of the header: duplicated, unknown and missing columns."""
+    """Return every problem of the header: duplicated, unknown and missing columns. A name
+    repeated is named once, at its second place: a header of thousands of copies of one name
+    (a stray quote can make one) is two problems, not thousands."""
     problems: list[RowProblem] = []
     first_at: dict[str, int] = {}
+    repeated: set[str] = set()
     for position, name in enumerate(header, start=1):
         shown = name[:40]
+        if name in repeated:
+            continue
         if name in first_at:
             values = {"name": shown, "first": str(first_at[name])}
             problems.append(RowProblem(1, "column_twice", values, shown, position))
+            repeated.add(name)
         elif name not in REQUIRED + OPTIONAL:
             values = {"name": shown, "columns": ", ".join(REQUIRED + OPTIONAL)}
             problems.append(RowProblem(1, "column_unknown", values, shown, position))

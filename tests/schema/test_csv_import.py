@@ -128,6 +128,18 @@ def test_a_duplicated_column_is_refused_with_its_name_and_positions(engine, acto
     ]
 
 
+def test_a_column_repeated_thousands_of_times_is_named_once_where_it_comes_again(
+    engine, actor, library, client
+):
+    # a stray quote can turn a row of answers into a header of thousands of "1" columns
+    text = "client_code,scale,observed_on,answers" + ",1" * 5_000 + "\nA1,who5,2026-10-01,3\n"
+    problems = header_refusal(engine, actor, library, text)
+    assert [(kind, position) for _, _, position, kind, _ in problems] == [
+        ("column_unknown", 5),
+        ("column_twice", 6),
+    ]
+
+
 def test_every_unknown_column_is_refused_with_its_name_and_position(engine, actor, library, client):
     text = (
         'client_code,scale,notes,observed_on,answers,Mode\nA1,who5,x,2026-10-01,"3,3,2,2,1",paper\n'
