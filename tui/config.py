@@ -211,7 +211,10 @@ def _toml_text(value: Any) -> str:
 def save_config(config: Config, path: Path | None = None) -> Path:
     """Write the settings into the config file, keeping whatever else the file says.
 
-    Comments, order and layout of an existing file stay; a new file starts with a header.
+    Comments, order and layout of an existing file stay; a new file starts with a header. A
+    setting is written when it differs from its default or the file already names it: a default
+    written into every user's file would stay there when a later version changes it (a battery
+    gaining a scale would never reach anyone who once saved their name).
     """
     import tomlkit
 
@@ -223,15 +226,24 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     if document is None:
         document = tomlkit.document()
         document.add(tomlkit.comment(HEADER[2:]))
-    for name, value in msgspec.to_builtins(config).items():
-        if isinstance(value, dict):
-            if value:
-                table = document.setdefault(name, tomlkit.table())
-                for key, item in value.items():
-                    table[key] = item
-        elif value is None:
-            document.pop(name, None)
-        else:
-            document[name] = value
+    _write_settings(document, msgspec.to_builtins(config), msgspec.to_builtins(Config()))
     write_private(path, tomlkit.dumps(document))
     return path
+
+
+def _write_settings(table: Any, values: dict[str, Any], defaults: dict[str, Any]) -> None:
+    """Set in ``table`` each of ``values`` that differs from ``defaults`` or is there already;
+    a section only when something in it is written."""
+    import tomlkit
+
+    for name, value in values.items():
+        default = defaults.get(name)
+        if isinstance(value, dict):
+            section = table[name] if name in table else tomlkit.table()
+            _write_settings(section, value, default if isinstance(default, dict) else {})
+            if name not in table and len(section):
+                table[name] = section
+        elif value is None:
+            table.pop(name, None)
+        elif name in table or value != default:
+            table[name] = value

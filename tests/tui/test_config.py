@@ -5,7 +5,15 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from hecht.tui.config import Config, ConfigError, Protocols, config_path, load_config, save_config
+from hecht.tui.config import (
+    Config,
+    ConfigError,
+    Protocols,
+    Signals,
+    config_path,
+    load_config,
+    save_config,
+)
 from hecht.tui.i18n import Messages
 
 
@@ -126,6 +134,24 @@ def test_the_signal_defaults_are_the_storage_layers():
     from hecht.schema.thresholds import SignalThresholds
 
     assert msgspec.to_builtins(Config().signals) == asdict(SignalThresholds())
+
+
+def test_saving_writes_what_differs_from_the_defaults_so_a_later_default_still_reaches_the_user():
+    save_config(Config(practitioner="Mira", signals=Signals(overdue_weeks=5)))
+    settings = [line for line in config_path().read_text().splitlines() if "=" in line]
+    assert settings == ['practitioner = "Mira"', "overdue_weeks = 5"]
+    assert (
+        "[signals]" in config_path().read_text() and "[protocols]" not in config_path().read_text()
+    )
+
+
+def test_a_default_the_user_wrote_into_the_file_stays_there_when_saving():
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text("lock_after_minutes = 10\n\n[signals]\nnot_on_track_visits = 4\n")
+    save_config(load_config().model_copy(update={"practitioner": "Mira"}))
+    text = config_path().read_text()
+    assert "lock_after_minutes = 10" in text and "not_on_track_visits = 4" in text
+    assert "overdue_weeks" not in text and "[protocols]" not in text
 
 
 def test_saving_keeps_the_users_own_comments_and_settings():
