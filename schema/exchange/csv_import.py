@@ -30,7 +30,7 @@ from hecht.schema.errors import NotFoundError
 from hecht.schema.inputs import NewAdministration
 from hecht.schema.services import administrations
 from hecht.schema.services.clients import client_row
-from hecht.schema.services.episodes import episode_running_on
+from hecht.schema.services.episodes import EARLIEST_DAY_IN_CARE, episode_running_on
 from hecht.schema.tables import EntryMode
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
@@ -51,9 +51,8 @@ FIELD_LIMITS = {
 date, and an answer string as long as a definition's example may be."""
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-EARLIEST_OBSERVED = date(1950, 1, 1)
-"""No record of a scale administered before 1950 is plausible (the oldest scales here are from
-the 1960s); an earlier date is a typing error such as 0001 or 1800."""
+EARLIEST_OBSERVED = EARLIEST_DAY_IN_CARE
+"""The earliest day a record may carry: the storage layer's for any day in care."""
 
 
 @dataclass(frozen=True)

@@ -82,18 +82,30 @@ def check_dates(today: date, due_date: date | None, birth_date: date | None) -> 
             )
 
 
+EARLIEST_DAY_IN_CARE = date(1950, 1, 1)
+"""No visit or scale before 1950 is plausible (the oldest scales here are from the 1960s): an
+earlier day is a typing error (1900 for 2026), refused wherever a day in care is taken."""
+
+
 def check_day_in_care(
     session: Session, day: date, today: date, episode_lineage_id: int | None, field: str
 ) -> None:
     """The one rule for the day something was done in care (a visit held, a form filled in):
-    not after tomorrow (``today`` is the clock's, which may lag the user's by a day), and
-    within its episode, when it belongs to one: not before the episode began, nor after it
-    ended.
+    not before ``EARLIEST_DAY_IN_CARE``, not after tomorrow (``today`` is the clock's, which
+    may lag the user's by a day), and within its episode, when it belongs to one: not before
+    the episode began, nor after it ended.
 
     Raises:
-        InvalidInputError: naming ``field``; ``reason`` is ``day_in_future``,
-            ``before_episode`` or ``after_episode``, ``details`` the day and the limit.
+        InvalidInputError: naming ``field``; ``reason`` is ``day_too_early``,
+            ``day_in_future``, ``before_episode`` or ``after_episode``, ``details`` the day and
+            the limit.
     """
+    if day < EARLIEST_DAY_IN_CARE:
+        raise InvalidInputError(
+            f"{field}: {day} is before {EARLIEST_DAY_IN_CARE}",
+            field=field, reason="day_too_early",
+            details={"given": day, "limit": EARLIEST_DAY_IN_CARE},
+        )  # fmt: skip
     if day > today + timedelta(days=1):
         raise InvalidInputError(
             f"{field}: {day} is more than a day in the future",

@@ -109,11 +109,21 @@ def test_an_observation_date_in_the_future_is_refused(engine, actor, library, dr
             Practice(session, actor, library).draft("A1", "who5", {}, on=date(2026, 12, 24))
 
 
+def test_a_form_outside_any_episode_dated_before_1950_is_refused_as_a_typing_error(
+    engine, actor, library, draft
+):
+    with pytest.raises(InvalidInputError, match="is before 1950-01-01") as refused:
+        with unit_of_work(engine) as session:
+            Practice(session, actor, library).draft("A1", "who5", {}, on=date(1900, 1, 1))
+    assert (refused.value.field, refused.value.reason) == ("observed_on", "day_too_early")
+
+
 @pytest.mark.parametrize(
     ("day", "reason"),
     [
         pytest.param(date(2026, 11, 26), "day_in_future", id="in-the-future"),
         pytest.param(date(2026, 10, 31), "before_episode", id="before-the-episode-began"),
+        pytest.param(date(1900, 11, 1), "day_too_early", id="a-typed-year-long-before-care"),
     ],
 )
 def test_a_form_dated_in_the_future_or_before_its_episode_began_is_refused_as_a_visit_is(

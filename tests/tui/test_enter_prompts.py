@@ -107,6 +107,12 @@ EARLIER = max(date(2026, 11, 1), date.today() - timedelta(days=3))
             "hecht: datum van invullen: 31-10-2026 ligt vóór het begin van het traject",
             id="before-the-episode-began",
         ),
+        pytest.param(
+            "1-1-1900",
+            "hecht: date filled in: 1 Jan 1900 is before 1 Jan 1950; check the year",
+            "hecht: datum van invullen: 01-01-1900 ligt vóór 01-01-1950; controleer het jaar",
+            id="a-year-long-before-care",
+        ),
     ],
 )
 def test_a_date_no_form_of_the_client_can_have_is_refused_before_any_question_with_exit_2(
