@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from hecht.scales.answers import AnswerError, parse_answers
 from hecht.scales.library import ScaleLibrary, UnknownScaleError
@@ -31,10 +31,11 @@ from hecht.schema.inputs import NewAdministration
 from hecht.schema.services import administrations
 from hecht.schema.services.clients import client_row
 from hecht.schema.services.episodes import EARLIEST_DAY_IN_CARE, episode_running_on
-from hecht.schema.tables import EntryMode
+from hecht.schema.tables import Administration, EntryMode, ItemResponse, RecordStatus
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
 from hecht.schema.trail.details import detail_of
+from hecht.schema.versioning import current_rows
 
 REQUIRED = ("client_code", "scale", "observed_on", "answers")
 OPTIONAL = ("scale_version", "mode")
@@ -287,6 +288,26 @@ def check_row(
     )  # fmt: skip
 
 
+def stored_answers(
+    session: Session, client_id: int, scale_id: str, day: date
+) -> list[dict[str, str | None]]:
+    """The answers of the client's completed administrations of that scale on that day, as the
+    imports type them: what a record identical to one of them would be stored again as."""
+    found = []
+    for row in current_rows(
+        session,
+        Administration,
+        Administration.client_id == client_id,
+        Administration.scale_id == scale_id,
+        Administration.status == RecordStatus.COMPLETE.value,
+    ):
+        if row.observed_at.date() != day:
+            continue
+        answers = session.exec(select(ItemResponse).where(ItemResponse.administration_id == row.id))
+        found.append({a.item_id: None if a.code is None else f"{a.code:g}" for a in answers})
+    return found
+
+
 def write_record(
     session: Session, actor: Actor, library: ScaleLibrary, record: PaperRecord
 ) -> None:
@@ -326,12 +347,28 @@ def import_paper_records(
     today = actor.now().date()
     records: list[PaperRecord] = []
     problems = parsed.problems
+    first_on: dict[tuple[int, str, date, str], int] = {}
     for line, row in parsed.rows:
         try:
-            records.append(check_row(session, library, today, line, row))
+            record = check_row(session, library, today, line, row)
         except FieldError as error:
             position = parsed.position(error.column)
             problems.append(RowProblem(line, error.kind, error.values, error.column, position))
+            continue
+        # a file imported again, or a row twice in it, would count one form twice
+        key = (record.client_id, record.scale_id, record.observed_on, str(record.answers))
+        if key in first_on:
+            problems.append(RowProblem(line, "repeated", {"first": str(first_on[key])}))
+        elif record.answers in stored_answers(
+            session, record.client_id, record.scale_id, record.observed_on
+        ):
+            values = {"code": record.client_code, "scale": record.scale_id}
+            problems.append(
+                RowProblem(line, "already_stored", values | {"day": str(record.observed_on)})
+            )
+        else:
+            records.append(record)
+        first_on.setdefault(key, line)
     problems.sort(key=lambda problem: problem.line)
     if problems or dry_run:
         return ImportReport(parsed.read, 0, problems)

@@ -85,6 +85,23 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(
     assert administrations(engine) == 0
 
 
+def test_a_file_imported_again_is_refused_row_by_row_and_adds_nothing(
+    engine, actor, library, client
+):
+    assert run(engine, actor, library, GOOD).written == 1
+    again = run(engine, actor, library, GOOD)
+    day = {"code": "A1", "scale": "who5", "day": "2026-10-01"}
+    assert [found(problem) for problem in again.problems] == [(2, "", 0, "already_stored", day)]
+    assert again.written == 0 and administrations(engine) == 1
+
+
+def test_a_row_twice_in_a_file_is_refused_naming_the_first_and_nothing_is_written(
+    engine, actor, library, client
+):
+    twice = GOOD + GOOD.splitlines(keepends=True)[1]
+    assert problems_of(engine, actor, library, twice) == [(3, "", 0, "repeated", {"first": "2"})]
+
+
 def test_a_row_for_a_destroyed_dossier_is_refused_as_destroyed(engine, actor, library, client):
     with unit_of_work(engine) as session:
         destroy_client(session=session, actor=actor, code="A1")

@@ -12,39 +12,26 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from hecht.scales.library import ScaleLibrary
 from hecht.schema.context import Actor
 from hecht.schema.errors import NotFoundError
-from hecht.schema.exchange.csv_import import EARLIEST_OBSERVED, PaperRecord, write_record
+from hecht.schema.exchange.csv_import import (
+    EARLIEST_OBSERVED,
+    PaperRecord,
+    stored_answers,
+    write_record,
+)
 from hecht.schema.exchange.fhir.reading import FhirProblem, Problems, ResponseIn, read_responses
 from hecht.schema.exchange.fhir.terms import PracticeUris
 from hecht.schema.identity import practice_uuid
 from hecht.schema.services.clients import client_row
 from hecht.schema.services.episodes import episode_running_on
-from hecht.schema.tables import Administration, EntryMode, ItemResponse, RecordStatus
+from hecht.schema.tables import EntryMode
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
 from hecht.schema.trail.details import detail_of
-from hecht.schema.versioning import current_rows
-
-
-def _stored_answers(session: Session, client_id: int, response: ResponseIn) -> list[dict[str, Any]]:
-    """The answers of the client's completed administrations of that scale on that day."""
-    found = []
-    for row in current_rows(
-        session,
-        Administration,
-        Administration.client_id == client_id,
-        Administration.scale_id == response.scale_id,
-        Administration.status == RecordStatus.COMPLETE.value,
-    ):
-        if row.observed_at.date() != response.observed_on:
-            continue
-        answers = session.exec(select(ItemResponse).where(ItemResponse.administration_id == row.id))
-        found.append({a.item_id: None if a.code is None else f"{a.code:g}" for a in answers})
-    return found
 
 
 def _record(
@@ -65,7 +52,9 @@ def _record(
                 latest=latest)  # fmt: skip
         return None
     assert client.id is not None
-    if response.answers in _stored_answers(session, client.id, response):
+    if response.answers in stored_answers(
+        session, client.id, response.scale_id, response.observed_on
+    ):
         problem("already_stored", code=client.code, scale=response.scale_id,
                 day=response.observed_on)  # fmt: skip
         return None
