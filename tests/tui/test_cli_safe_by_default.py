@@ -461,3 +461,19 @@ def test_on_a_fresh_machine_a_command_says_how_to_make_the_database(capsys, tmp_
     code, _, err = run(capsys, "caseload")
     assert code == 2 and "there is no database at" in err and "hecht --db" in err
     assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:", "sqlite+pysqlite://"])
+@pytest.mark.parametrize(
+    "command", [[], ["demo"], ["import-csv", "paper.csv"], ["caseload"]], ids=lambda c: c or "tui"
+)
+def test_a_database_in_memory_is_refused_before_anything_is_stored_in_it(
+    capsys, tmp_path, monkeypatch, url, command
+):
+    # an import into memory "succeeded", then was gone; it left a head file in the folder
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "paper.csv").write_text("client_code,scale,observed_on,answers\n")
+    code, out, err = run(capsys, "--db", url, *command)
+    gone = "is a database in memory: what is stored in it is gone when Hecht ends"
+    assert code == 2 and err.startswith(f"hecht: {url} {gone}") and err.count("\n") == 1
+    assert out == "" and sorted(p.name for p in tmp_path.iterdir()) == ["paper.csv"]

@@ -211,12 +211,16 @@ USABLE_BACKENDS = ("sqlite", "postgresql")
 
 
 def refuse_unusable_backend(url: str, messages: Messages) -> None:
-    """Refuse the URL of a database Hecht does not store in (only SQLite and PostgreSQL).
+    """Refuse the URL of a database Hecht does not store in (only SQLite files and PostgreSQL;
+    not SQLite in memory).
 
     Raises:
         UsageError: naming the URL (without its password) and what to give instead.
     """
     backend = url.split("://", 1)[0].split("+", 1)[0].lower() if "://" in url else "sqlite"
+    if backend == "sqlite" and "://" in url and sqlite_file(url) is None:
+        # SQLite in memory: what a command stores there is gone when it ends
+        raise UsageError(messages("db.error.in_memory", url=url))
     if backend not in USABLE_BACKENDS:
         from sqlalchemy.exc import ArgumentError
 
