@@ -7,13 +7,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session
 
-from hecht.schema.db.cipher import key_for
+from hecht.schema.db.cipher import is_encrypted, key_for
 from hecht.schema.db.engine import describe_url, make_engine
 from hecht.schema.db.failures import StorageFailure, storage_fault
 from hecht.schema.db.migrate import SchemaState, schema_status, upgrade
@@ -80,12 +81,7 @@ def prepare(engine: Engine) -> Path | None:
             known=status.head_revision,
         )
     if status.state is SchemaState.FOREIGN:
-        raise DatabaseOpenError(
-            f"the database {where} holds tables that are not Hecht's: point --db or HECHT_DB "
-            "at a Hecht database or at a new file.",
-            "foreign",
-            database=where,
-        )
+        raise foreign_database(where)
     backup = None
     if status.state is SchemaState.OLDER:
         if sqlite_path(engine) is None:
@@ -105,8 +101,54 @@ def prepare(engine: Engine) -> Path | None:
     return backup
 
 
+def foreign_database(where: str) -> DatabaseOpenError:
+    """The refusal of a database whose tables are not Hecht's."""
+    return DatabaseOpenError(
+        f"the database {where} holds tables that are not Hecht's: point --db or HECHT_DB "
+        "at a Hecht database or at a new file.",
+        "foreign",
+        database=where,
+    )
+
+
+def refuse_a_foreign_file(url: str) -> None:
+    """Refuse an SQLite file of another program before the engine touches it: opening it the
+    way Hecht opens its own would change it (its journal mode, its permissions) only to refuse
+    it after. Read only; an encrypted file, or one that cannot be read so, is left to the
+    normal way, which says what is wrong with it.
+
+    Raises:
+        DatabaseOpenError: ``foreign``.
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(parsed.database).expanduser()
+    if not path.is_file() or path.stat().st_size == 0 or is_encrypted(path):
+        return
+    # immutable: no lock taken, no -shm or -wal file made beside a WAL database (a Hecht one
+    # being replaced must stay untouched); the main file's tables are all this looks at
+    location = f"file:{quote(str(path))}?mode=ro&immutable=1"
+    reader = create_engine(
+        "sqlite://", creator=lambda: sqlite3.connect(location, uri=True), poolclass=NullPool
+    )
+    try:
+        state = schema_status(reader).state
+    except (OperationalError, DatabaseError, sqlite3.DatabaseError):
+        return
+    finally:
+        reader.dispose()
+    if state is SchemaState.FOREIGN:
+        raise foreign_database(describe_url(url))
+
+
 def open_database(url: str) -> Engine:
-    """Connect to a database and prepare its schema; the engine is ready for services."""
+    """Connect to a database and prepare its schema; the engine is ready for services. A file
+    of another program is refused unchanged (``refuse_a_foreign_file``)."""
+    refuse_a_foreign_file(url)
     engine = make_engine(url)
     try:
         prepare(engine)

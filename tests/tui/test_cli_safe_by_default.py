@@ -477,3 +477,20 @@ def test_a_database_in_memory_is_refused_before_anything_is_stored_in_it(
     gone = "is a database in memory: what is stored in it is gone when Hecht ends"
     assert code == 2 and err.startswith(f"hecht: {url} {gone}") and err.count("\n") == 1
     assert out == "" and sorted(p.name for p in tmp_path.iterdir()) == ["paper.csv"]
+
+
+@pytest.mark.parametrize("command", [["caseload"], ["audit", "verify"], ["export", "--out", "out.json"]])
+def test_another_programs_database_is_refused_and_left_as_it_was(
+    capsys, tmp_path, monkeypatch, command
+):
+    # opening it as Hecht opens its own turned it to WAL and made it private, then refused it
+    monkeypatch.chdir(tmp_path)
+    other = foreign_database(tmp_path / "notes.db")
+    other.chmod(0o644)
+    before = fingerprint(other)
+    code, _, err = run(capsys, "--db", str(other), *command)
+    assert code == 2 and "holds tables that are not Hecht's" in err
+    assert fingerprint(other) == before and stat.S_IMODE(other.stat().st_mode) == 0o644
+    with sqlite3.connect(f"file:{other}?mode=ro", uri=True) as reading:
+        assert reading.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
