@@ -247,16 +247,23 @@ class HechtApp(App[int]):
         episode: EpisodeRead,
         roles: Mapping[str, str | None],
     ) -> None:
+        from hecht.tui.config import config_path
         from hecht.tui.screens.visit_flow import VisitFlow
-        from hecht.tui.views.visit_plan import battery, moment_on
+        from hecht.tui.views.visit_plan import battery, left_out, moment_on
 
         if start is None:
             return
         moment = moment_on(start.visit.visit_date, roles, episode)
+        protocols, library = self.config.protocols, self.backend.library
         steps = battery(
-            self.config.protocols, start.kind, self.backend.library, code, start.attendees,
-            episode.referral_reasons, moment,
+            protocols, start.kind, library, code, start.attendees, episode.referral_reasons,
+            moment,
         )  # fmt: skip
+        unknown = left_out(protocols, start.kind, library, episode.referral_reasons)
+        if unknown:
+            scales = ", ".join(f"{scale_id} ([protocols] {where})" for where, scale_id in unknown)
+            said = self.messages("visit.unknown_scales", scales=scales, path=config_path())
+            self.notify(said, severity="warning", timeout=30)
         lineage = start.visit.episode_lineage_id
         VisitFlow(self, names.get(code, code), lineage, start.visit, steps, names).next()
 

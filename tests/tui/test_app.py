@@ -255,6 +255,22 @@ async def test_a_visit_runs_its_battery_then_takes_the_note(db):
     assert [p.scale_id for p in points] == ["who5", "rses", "csi4", "epds", "gad7"]
 
 
+async def test_a_battery_naming_a_scale_no_one_has_says_so_and_the_visit_asks_the_others(db):
+    from hecht.tui.config import Config, Protocols, config_path
+
+    config = Config(practitioner="Test Practitioner", protocols=Protocols(intake=["whoo5", "who5"]))
+    app = make_app(db, config=config)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await caseload_shown(pilot)
+        await press(pilot, *"MOM-1", "enter")
+        await press(pilot, "v")
+        await press_to(pilot, "enter", screen="EntryScreen")  # the intake: WHO-5 only
+        said = [notification.message for notification in app._notifications]
+        assert app.screen.definition.id == "who5"  # type: ignore[attr-defined]
+    left = "Left out of this visit: whoo5 ([protocols] intake): no scale in the library has that id"
+    assert said == [f"{left}. Correct it in {config_path()}."]
+
+
 async def test_the_episode_form_refuses_a_bad_date_beside_it_and_opens_the_episode(db):
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:

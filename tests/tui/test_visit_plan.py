@@ -7,7 +7,7 @@ import msgspec
 from hecht.scales.library import load_library
 from hecht.scales.perinatal import Phase
 from hecht.tui.config import ByReason, Config, Protocols
-from hecht.tui.views.visit_plan import Moment, Step, VisitKind, battery
+from hecht.tui.views.visit_plan import Moment, Step, VisitKind, battery, left_out
 
 LIBRARY = load_library()
 
@@ -149,3 +149,17 @@ def test_a_scale_entered_on_its_own_for_another_parent_or_phase_is_said_not_refu
     assert after_birth.caution(who5, "K1", "Mira", english) == ""
     # no role and no dates recorded: nothing is known to be wrong, so nothing is said
     assert moment_on(date(2026, 12, 5), {"K3": None}, None).caution(maas, "K3", "K3", english) == ""
+
+
+def test_a_scale_id_no_scale_has_is_named_with_the_setting_that_names_it():
+    protocols = Protocols(
+        intake=["who5", "epsd"], by_reason=ByReason(stillbirth=["pgs33", "pgs34"])
+    )
+    reasons = ["stillbirth"]
+    assert left_out(protocols, VisitKind.INTAKE, LIBRARY, reasons) == [
+        ("intake", "epsd"),
+        ("by_reason.stillbirth", "pgs34"),
+    ]
+    assert left_out(protocols, VisitKind.VISIT, LIBRARY, reasons) == []  # intake and closing only
+    steps = battery(protocols, VisitKind.INTAKE, LIBRARY, "MOM", ["MOM"], reasons)
+    assert [step.scale_id for step in steps] == ["who5", "pgs33"]

@@ -111,9 +111,10 @@ def battery(
     each person's in protocol order, so a couple's forms are entered one stack at a time.
 
     Relationship scales are entered for each attending partner, the others for the client whose
-    dossier is open; scale ids the library does not know are skipped. At intake and closing the
-    scales suggested for the episode's referral reasons follow, for each attending partner (a
-    scale already in the battery for that person is not asked twice). A scale written for one
+    dossier is open; scale ids the library does not know are skipped (``left_out`` names
+    them). At intake and closing the scales suggested for the episode's referral reasons follow,
+    for each attending partner (a scale already in the battery for that person is not asked
+    twice). A scale written for one
     parent or one phase is asked only of that parent, in that phase (``moment``).
     """
     moment = moment or Moment()
@@ -132,6 +133,19 @@ def battery(
     if kind is not VisitKind.VISIT:
         steps += _for_reasons(protocols, library, reasons, present, steps, moment)
     return sorted(steps, key=lambda step: present.index(step.client_code))
+
+
+def left_out(
+    protocols: Protocols, kind: VisitKind, library: ScaleLibrary, reasons: Sequence[str] = ()
+) -> list[tuple[str, str]]:
+    """The scale ids a visit's battery names that no scale in the library has (a typing error in
+    the config file, a local scale removed), each with the setting that names it: ``battery``
+    leaves them out, and the person starting the visit is told so."""
+    named = [(kind.value, scale_id) for scale_id in getattr(protocols, kind.value)]
+    if kind is not VisitKind.VISIT:
+        for reason in reasons:
+            named += [(f"by_reason.{reason}", s) for s in protocols.by_reason.get(reason)]
+    return [(setting, scale_id) for setting, scale_id in named if _known(library, scale_id) is None]
 
 
 def _for_reasons(
