@@ -479,7 +479,9 @@ def test_a_database_in_memory_is_refused_before_anything_is_stored_in_it(
     assert out == "" and sorted(p.name for p in tmp_path.iterdir()) == ["paper.csv"]
 
 
-@pytest.mark.parametrize("command", [["caseload"], ["audit", "verify"], ["export", "--out", "out.json"]])
+@pytest.mark.parametrize(
+    "command", [["caseload"], ["audit", "verify"], ["export", "--out", "out.json"]]
+)
 def test_another_programs_database_is_refused_and_left_as_it_was(
     capsys, tmp_path, monkeypatch, command
 ):
