@@ -19,6 +19,19 @@ BASIC_STRING = r'"(?:[^"\\\x00-\x1f]+|\\["\\bfnrt]|\\u(?![dD][89a-fA-F])[0-9A-Fa
 """A TOML basic string whose escapes mean the same in JSON, so ``json.loads`` decodes it."""
 FLAT_ENTRY = re.compile(f"({BASIC_STRING}) = ({BASIC_STRING})")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+"""A plain ``{name}`` in a text shown with its markup (``Messages.styled``)."""
+
+
+def placeholders(text: str) -> set[str] | None:
+    """The names a text is filled in with, as ``str.format`` reads it (``{name}``,
+    ``{name!r}``, ``{id:<9}``); None when it cannot read the text (a stray brace): the one
+    rule the catalogues, their parity test and the translators' import are held to."""
+    import string
+
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        return None
 
 
 def detect_language(explicit: str | None = None, configured: str | None = None) -> Language:

@@ -72,3 +72,23 @@ def test_exporting_over_a_database_is_refused_and_leaves_it_whole(catalogues, tm
     before = database.read_bytes()
     assert catalogue_po.main(["export", "nl", str(database)]) == 2
     assert database.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "said"),
+    [
+        ("click.no_such_command", "Onbekende opdracht.", r"\['name'\], not none"),
+        ("error.prefix", "hecht: {message", r"\['message'\], not a stray \{ or \}"),
+    ],
+    ids=["a converted placeholder dropped", "a stray brace"],
+)
+def test_placeholders_are_read_as_str_format_reads_them(catalogues, tmp_path, key, text, said):
+    # {name!r} and {id:<9} are placeholders too: dropping one, or a brace that str.format
+    # cannot read, would fail on screen, not here
+    before = (catalogues / "nl.toml").read_bytes()
+    po = tmp_path / "nl.po"
+    catalogue_po.export_po("nl", po)
+    edit(po, key, text)
+    with pytest.raises(catalogue_po.CatalogueError, match=said):
+        catalogue_po.import_po(po)
+    assert (catalogues / "nl.toml").read_bytes() == before

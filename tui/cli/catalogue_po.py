@@ -15,15 +15,12 @@ translation has the source's ``{placeholders}``; one bad entry refuses the whole
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from hecht.tui.cli.errors import UsageError
-from hecht.tui.i18n import CATALOGUE_DIR, catalogue
-
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
+from hecht.tui.i18n import CATALOGUE_DIR, catalogue, placeholders
 
 
 class CatalogueError(ValueError):
@@ -75,12 +72,13 @@ def import_po(source: Path) -> tuple[str, int]:
         if key not in english:
             problems.append(f"line {message.lineno}: '{key}' is not a key of Hecht's catalogue")
             continue
-        wanted = set(PLACEHOLDER.findall(english[key]))
-        given = set(PLACEHOLDER.findall(str(message.string)))
+        wanted = placeholders(english[key]) or set()
+        given = placeholders(str(message.string))
         if given != wanted:
+            found = "a stray { or }" if given is None else sorted(given) or "none"
             problems.append(
                 f"line {message.lineno}: '{key}' must have the placeholders "
-                f"{sorted(wanted) or 'none'}, not {sorted(given) or 'none'}"
+                f"{sorted(wanted) or 'none'}, not {found}"
             )
             continue
         texts[key] = str(message.string)
