@@ -27,6 +27,13 @@ def reliable_step(s_diff: float, criterion: float) -> float:
     return (criterion - TOLERANCE) * s_diff
 
 
+def discrepant(difference: float, s_diff: float, criterion: float) -> bool:
+    """Whether two people's totals at one time lie further apart than measurement error
+    explains: the line reliable change draws (``reliable_step``: at the criterion counts),
+    drawn between partners. The chart and the caseload's signal both ask this."""
+    return abs(difference) >= reliable_step(s_diff, criterion)
+
+
 WATCHED_DOMAINS = ("wellbeing", "relationship")
 """The domains whose latest totals the caseload shows beside each client."""
 

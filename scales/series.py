@@ -12,10 +12,9 @@ from hecht.scales.change import (
     ChangeResult,
     Cutoff,
     clinical_cutoff,
-    reliable_difference,
 )
 from hecht.scales.change import compare as compare_totals
-from hecht.scales.facts import TOLERANCE
+from hecht.scales.facts import TOLERANCE, discrepant
 from hecht.scales.model import Domain, ScaleDefinition
 from hecht.scales.perinatal import PerinatalWeek, birth_not_recorded, perinatal_week
 
@@ -298,19 +297,22 @@ def discrepancies(
 ) -> list[Discrepancy]:
     """Pair both partners' totals at each visit they both answered, oldest visit first.
 
-    Flagged when |first − second| exceeds the scale's reliable difference, criterion × SEM × √2:
+    Flagged when |first − second| reaches the scale's reliable difference (``discrepant``, the
+    line reliable change draws), criterion × SEM × √2:
     each total has a standard error of measurement SEM, so the difference of two independent
     totals has SEM × √2. SEM = S_diff / √2 from the change parameters (S_diff from SD and
     reliability, or a published reliable change / criterion), so the limit is criterion × S_diff.
     Totals without a visit number are never paired.
     """
-    limit = reliable_difference(definition)
+    params = definition.change
     mine, theirs = _by_visit(first), _by_visit(second)
     found = []
     for visit in sorted(mine.keys() & theirs.keys()):
         one, other = mine[visit].total, theirs[visit].total
         assert one is not None and other is not None
         difference = round(one - other, 6)
-        flagged = None if limit is None else abs(difference) > limit + TOLERANCE
+        flagged = (
+            None if params is None else discrepant(difference, params.s_diff, params.criterion)
+        )
         found.append(Discrepancy(visit, mine[visit].observed_on, one, other, difference, flagged))
     return found

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from hecht.scales.facts import ScaleFacts
+from hecht.scales.facts import ScaleFacts, discrepant
 from hecht.schema.courses import ensure_rules
 from hecht.schema.db.plain import (
     PlainConnection,
@@ -216,8 +216,9 @@ def _discrepancies(
         limit = fact.reliable_difference
         if fact.domain != "relationship" or limit is None:
             continue
+        assert fact.s_diff is not None and fact.criterion is not None  # as limit is not None
         mine, theirs = own[scale_id].last, partner[scale_id].last
-        if abs(mine - theirs) >= limit - 1e-9:
+        if discrepant(mine - theirs, fact.s_diff, fact.criterion):
             detail = {
                 "scale_name": fact.short_name,
                 "partner": client.partner_code,

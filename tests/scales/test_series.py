@@ -254,11 +254,11 @@ def test_partners_are_paired_at_shared_visits_and_flagged_beyond_the_reliable_di
     ]
 
 
-def test_a_difference_equal_to_the_reliable_difference_is_not_flagged():
-    epds = LIBRARY.get("epds")  # reliable difference 4
+def test_a_difference_equal_to_the_reliable_difference_is_flagged_as_a_reliable_change_is():
+    epds = LIBRARY.get("epds")  # reliable difference 4: "a change of 4 or more" is reliable
     found = discrepancies(
         epds,
-        [obs(date(2026, 10, 1), 14, 1), obs(date(2026, 10, 8), 15, 2)],
+        [obs(date(2026, 10, 1), 13, 1), obs(date(2026, 10, 8), 14, 2)],
         [obs(date(2026, 10, 1), 10, 1), obs(date(2026, 10, 8), 10, 2)],
     )
     assert [d.flagged for d in found] == [False, True]

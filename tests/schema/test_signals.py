@@ -167,6 +167,23 @@ def test_a_couple_not_yet_in_an_episode_leaves_the_other_couples_signals_intact(
     assert kinds(found["Q1"]) == kinds(found["Q2"]) == []
 
 
+@pytest.mark.parametrize(("points", "signalled"), [(7, True), (7.001, False)])
+def test_partners_the_chart_flags_are_the_partners_the_caseload_signals(
+    practice, points, signalled
+):
+    # 17 and 10 at one visit: a difference of exactly the reliable difference counts, as a
+    # reliable change of that size does; the chart and the caseload ask the one rule
+    from hecht.scales.series import Observation, discrepancies
+
+    couple_in_care(practice)
+    library = with_csi4_reliable_change(practice.library, points)
+    found = rows(practice, library=library)
+    visit = [Observation(NOV20, 17, visit=1)], [Observation(NOV20, 10, visit=1)]
+    (shown,) = discrepancies(library.get("csi4"), *visit)
+    assert shown.flagged is signalled
+    assert (kinds(found["P1"]) == [SignalKind.PARTNER_DISCREPANCY]) is signalled
+
+
 def test_partners_within_the_reliable_difference_are_not_signalled(practice):
     couple_in_care(practice)
     found = rows(practice, library=with_csi4_reliable_change(practice.library, 8))
