@@ -152,8 +152,20 @@ def main() -> None:
         engine = open_database(url)
         in_care = [
             CaseloadRow(
-                n, f"C{n:05d}", None, None, None, None, n, date(2025, 11, 1), None, None, 12, 0, 0
-            )
+                client_id=n,
+                code=f"C{n:05d}",
+                name=None,
+                couple_id=None,
+                partner_id=None,
+                partner_code=None,
+                episode_lineage_id=n,
+                episode_started=date(2025, 11, 1),
+                week=None,
+                last_visit=None,
+                visits=12,
+                open_alerts=0,
+                drafts=0,
+            )  # fmt: skip
             for n in range(1, options.clients + 1)
         ]
 

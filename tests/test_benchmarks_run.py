@@ -56,3 +56,16 @@ def test_the_chart_redraw_benchmark_runs(bench_modules):
     library = chart_redraw.library_with_relationship_change()
     found = asyncio.run(chart_redraw.measure(chart_redraw.view(6, True), library, runs=2))
     assert found["chart redraw"] > 0 and found["screen redraw (key press)"] > 0
+
+
+@pytest.mark.long  # five seconds of CPU: with the slow groups, which CI runs too
+def test_the_large_practice_benchmark_runs_on_a_small_practice(tmp_path):
+    # bench/practice_scale.py builds its rows by the services' field names: a renamed or added
+    # field must fail here, not on the day someone measures a large practice
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "practice_scale.py"), "--clients", "20", "--per-client", "3"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    measured = [line.split()[0] for line in done.stdout.splitlines() if "ms" in line]
+    assert len(measured) == 4, done.stdout
