@@ -15,6 +15,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, Index, String, Table, Uniq
 from sqlmodel import Field, SQLModel
 
 from hecht.scales.perinatal import ParentRole
+from hecht.schema.field_limits import PRACTITIONER_NAME_MAX
 from hecht.schema.readmodels import AlertAction
 
 __all__ = ["AlertAction", "ParentRole"]  # defined beside the read models and the scales
@@ -80,7 +81,7 @@ class Practitioner(SQLModel, table=True):
     """A psychologist (or other user) who enters and reads dossiers."""
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=200)
+    name: str = Field(max_length=PRACTITIONER_NAME_MAX)
     created_at: datetime
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import msgspec
 from msgspec import Meta, Struct, field
 
+from hecht.schema.field_limits import PRACTITIONER_NAME_MAX
 from hecht.schema.thresholds import SignalThresholds
 from hecht.tui.folders import config_dir
 
@@ -81,7 +82,8 @@ class Signals(Struct, forbid_unknown_fields=True, kw_only=True):
 
 PRACTITIONER_MIN_LENGTH = 2
 """The shortest name the screens and ``hecht enter`` take for the practitioner."""
-PRACTITIONER_MAX_LENGTH = 200
+PRACTITIONER_MAX_LENGTH = PRACTITIONER_NAME_MAX
+"""The longest name: as long as the stored practitioner's name may be."""
 
 
 class Config(Struct, forbid_unknown_fields=True, kw_only=True):
