@@ -31,7 +31,7 @@ def discrepant(difference: float, s_diff: float, criterion: float) -> bool:
     """Whether two people's totals at one time lie further apart than measurement error
     explains: the line reliable change draws (``reliable_step``: at the criterion counts),
     drawn between partners. The chart and the caseload's signal both ask this."""
-    return abs(difference) >= reliable_step(s_diff, criterion)
+    return abs(round(difference, 6)) >= reliable_step(s_diff, criterion)  # totals' float noise
 
 
 WATCHED_DOMAINS = ("wellbeing", "relationship")

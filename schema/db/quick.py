@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Mapping
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from hecht.scales.facts import ScaleFacts
 from hecht.schema.context import Actor
@@ -38,6 +40,21 @@ def sqlite_file(url: str) -> Path | None:
         return None
     path = url[len(SQLITE_PREFIX) :]
     return Path(path) if path not in ("", ":memory:") else None
+
+
+def _names_a_schema(path: Path) -> bool:
+    """Whether the file holds Hecht's schema table, looked at read only (immutable: no lock, no
+    -shm made): this path's own connection turns a file to WAL, which another program's must
+    never be. A table written only to the -wal so far is not seen: then the normal open reads."""
+    try:
+        location = f"file:{quote(str(path))}?mode=ro&immutable=1"
+        with closing(sqlite3.connect(location, uri=True)) as look:
+            found = look.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+            ).fetchall()
+    except sqlite3.Error:
+        return False
+    return bool(found)
 
 
 def _user_id(plain: PlainConnection, practitioner: str | None) -> tuple[bool, int | None]:
@@ -63,6 +80,8 @@ def quick_caseload(
     path = sqlite_file(url)
     if path is None or not path.is_file() or is_encrypted(path):
         return None  # an encrypted file is read through its keyed engine
+    if not _names_a_schema(path):
+        return None  # another program's file: the normal open refuses it, unchanged
     try:
         guard = share_file(path)  # as every engine connection: no restore replaces it meanwhile
     except DatabaseOpenError:

@@ -145,6 +145,19 @@ def test_only_a_plain_sqlite_file_qualifies(url, library):
     assert quick(url, library) is None
 
 
+def test_another_programs_file_is_left_to_the_normal_open_unchanged(tmp_path, library):
+    # this path's own connection would turn the file to WAL before finding it is not Hecht's
+    path = tmp_path / "notes.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE notes (text)")
+    connection.close()
+    before = path.read_bytes()
+    assert quick(f"sqlite:///{path}", library) is None
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [
+        "notes.db"
+    ]
+
+
 def test_a_missing_file_is_not_created(tmp_path, library):
     assert quick(f"sqlite:///{tmp_path / 'nothing-here.db'}", library) is None
     assert not (tmp_path / "nothing-here.db").exists()

@@ -267,7 +267,9 @@ async def test_a_battery_naming_a_scale_no_one_has_says_so_and_the_visit_asks_th
         await press_to(pilot, "enter", screen="EntryScreen")  # the intake: WHO-5 only
         said = [notification.message for notification in app._notifications]
         assert app.screen.definition.id == "who5"  # type: ignore[attr-defined]
-    left = "Left out of this visit: whoo5 ([protocols] intake): no scale in the library has that id"
+    left = (
+        "Left out of this visit: whoo5 ([protocols] intake): no scale in the library has such an id"
+    )
     assert said == [f"{left}. Correct it in {config_path()}."]
 
 

@@ -247,7 +247,7 @@ async def test_partners_further_apart_than_the_reliable_difference_are_flagged(t
         (flag,) = chart.drawing.bars  # a bar at visit 2 between his 4 and her 12
         assert (flag.xs, flag.lows, flag.highs) == ((2.0,), (4,), (12,))
         assert flag.label == "partners differ reliably"
-        assert "more than 5 points" in shown(app, "#trajectory-notes")
+        assert "5 points or more" in shown(app, "#trajectory-notes")
         assert [row[7] for row in table_rows(app)] == ["-1", "+8 ┃", "-1"]
         assert "Mira" not in shown(app, "#trajectory-title")
 

@@ -54,9 +54,10 @@ def command_actor() -> Actor:
 def sqlite_file(url: str) -> Path | None:
     """Return the file of an SQLite URL (None for PostgreSQL or memory), without SQLAlchemy."""
     scheme, _, rest = url.partition(":///")
-    if not scheme.startswith("sqlite") or rest in ("", ":memory:"):
+    path, _, query = rest.partition("?")
+    if not scheme.startswith("sqlite") or path in ("", ":memory:") or "mode=memory" in query:
         return None
-    return Path(rest.split("?", 1)[0]).expanduser()
+    return Path(path).expanduser()
 
 
 @dataclass

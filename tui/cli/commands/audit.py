@@ -99,6 +99,18 @@ def finding_text(key: str, values: dict[str, Any], messages: Messages) -> str:
     return messages(f"audit.finding.{key}", **values)
 
 
+def finding_said(found: Any, messages: Messages) -> str:
+    """One finding as ``hecht audit verify`` says it: its record's kind in words, and the
+    dossier it belongs to."""
+    values = dict(found.values)
+    if "kind" in values:
+        values["kind"] = messages(f"audit.kind.{values['kind']}")
+    problem = finding_text(found.key, values, messages)
+    if "client" in values:
+        problem = messages("audit.in_dossier", problem=problem, code=values["client"])
+    return problem
+
+
 def _print_report(report: Any, messages: Messages) -> None:
     from hecht.tui.views.formatting import counted
 
@@ -108,13 +120,7 @@ def _print_report(report: Any, messages: Messages) -> None:
     for problem in report.chain.problems:
         print(messages("audit.problem", problem=problem))
     for found in report.findings:
-        values = dict(found.values)
-        if "kind" in values:
-            values["kind"] = messages(f"audit.kind.{values['kind']}")
-        problem = finding_text(found.key, values, messages)
-        if "client" in values:
-            problem = messages("audit.in_dossier", problem=problem, code=values["client"])
-        print(messages("audit.problem", problem=problem))
+        print(messages("audit.problem", problem=finding_said(found, messages)))
     print(messages("audit.keep_head", head=report.head.token()))
     if report.head_file is None:
         print(messages("audit.no_head_file"))

@@ -108,11 +108,12 @@ def backup_refusal(error: Any, messages: Messages) -> UsageError:
     outside Hecht: the first thing ``hecht audit verify`` finds in it)."""
     detail = error.detail
     if error.report is not None:
-        from hecht.tui.cli.commands.audit import finding_text
+        from hecht.schema.exchange.backup import MARKS
+        from hecht.tui.cli.commands.audit import finding_said
 
         report = error.report
-        found = [*report.chain.problems]
-        found += [finding_text(f.key, f.values, messages) for f in report.findings]
+        changed = [f for f in report.findings if f.key not in MARKS]
+        found = [*report.chain.problems, *(finding_said(f, messages) for f in changed)]
         detail = found[0]
         if len(found) > 1:
             detail = messages("backup.more_found", first=found[0], more=len(found) - 1)

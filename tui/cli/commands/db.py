@@ -61,13 +61,21 @@ def _command(
 
 
 def _schema_status(url: str, messages: Messages) -> Any:
-    """Read the schema status, refusing a database that cannot be read with the reason."""
+    """Read the schema status, refusing a database that cannot be read with the reason, and
+    another program's file before anything changes it (``refuse_a_foreign_file``)."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from hecht.schema.db.database import DatabaseOpenError, refuse_a_foreign_file
     from hecht.schema.db.engine import describe_url, make_engine
     from hecht.schema.db.migrate import schema_status
     from hecht.tui.cli.invocation import open_engine, sqlite_file
 
+    try:
+        refuse_a_foreign_file(url)
+    except DatabaseOpenError as error:
+        from hecht.tui.views.service_text import database_refusal_text
+
+        raise UsageError(database_refusal_text(error, messages)) from None
     try:
         engine = make_engine(url)
     except SQLAlchemyError:
