@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from hecht.schema.db.cipher import (
     connect,
@@ -90,6 +91,12 @@ class BackupReport:
     row_counts: dict[str, int]
 
 
+def read_only(path: Path) -> str:
+    """The URI that opens a database file for reading only (its name quoted: a ``?``, ``#`` or
+    ``%`` in a folder's name would otherwise be read as part of the URI)."""
+    return f"file:{quote(str(path))}?mode=ro"
+
+
 def row_counts(connection: Any) -> dict[str, int]:
     """Return the number of rows of every table."""
     tables = [
@@ -111,7 +118,7 @@ def verify_copy(path: Path, passphrase: str | None = None) -> dict[str, int]:
         BackupError: the file is not a sound SQLite database (or not with this passphrase).
     """
     try:
-        with closing(connect(f"file:{path}?mode=ro", passphrase, uri=True)) as copy:
+        with closing(connect(read_only(path), passphrase, uri=True)) as copy:
             result = copy.execute("PRAGMA integrity_check").fetchone()[0]
             if result != "ok":
                 raise BackupError(path, BackupProblem.DAMAGED, str(result))
@@ -183,7 +190,7 @@ def backup_sqlite(
 
 
 def _revision(path: Path, passphrase: str | None) -> tuple[str | None, set[str]]:
-    with closing(connect(f"file:{path}?mode=ro", passphrase, uri=True)) as connection:
+    with closing(connect(read_only(path), passphrase, uri=True)) as connection:
         tables = {
             name
             for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -297,7 +304,7 @@ def audit_of(path: Path, passphrase: str | None) -> AuditReport:
 
     engine = create_engine(
         f"sqlite:///{path}",
-        creator=lambda: connect(f"file:{path}?mode=ro", passphrase, uri=True),
+        creator=lambda: connect(read_only(path), passphrase, uri=True),
         poolclass=NullPool,
     )
     try:

@@ -538,3 +538,16 @@ def test_another_programs_database_is_refused_and_left_as_it_was(
     with sqlite3.connect(f"file:{other}?mode=ro", uri=True) as reading:
         assert reading.execute("PRAGMA journal_mode").fetchone() == ("delete",)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
+
+
+def test_a_backup_in_a_folder_whose_name_holds_uri_characters_is_made_and_restored(
+    capsys, practice, tmp_path
+):
+    # the backup is read through an SQLite URI: an unquoted "%25" or "#" in its folder's name
+    # would name another file, or none
+    folder = tmp_path / "back-ups 100%25 #1"
+    folder.mkdir()
+    backup = folder / "maandag.db"
+    assert run(capsys, "--db", str(practice), "backup", str(backup))[0] == 0
+    code, out, err = run(capsys, "--db", str(practice), "restore", str(backup), "--yes")
+    assert code == 0 and "restored" in out, err
