@@ -166,7 +166,7 @@ def check_observed_day(
     visit's day (``check_day_in_care``), within the episode it is entered in, if any.
 
     Raises:
-        InvalidInputError: the day is in the future, or outside the episode.
+        InvalidInputError: the day is before 1950, in the future, or outside the episode.
     """
     today = actor.now().date()
     check_day_in_care(session, day, today, episode_lineage_id, "observed_on")

@@ -86,8 +86,8 @@ def check_visit(*, session: Session, actor: Actor, new: NewVisit) -> list[Client
     """Check a visit before anything is stored for it; return its attendees.
 
     Raises:
-        InvalidInputError: the date is in the future or outside the episode, or an attendee is
-            not one of the episode's clients.
+        InvalidInputError: the date is before 1950, in the future or outside the episode, or
+            an attendee is not one of the episode's clients.
     """
     today = actor.now().date()
     check_day_in_care(session, new.visit_date, today, new.episode_lineage_id, "visit_date")

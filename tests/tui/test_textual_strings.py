@@ -64,7 +64,10 @@ async def test_the_colour_theme_picker_asks_in_the_users_language(tmp_path):
 def test_the_palette_replaces_textuals_no_matches_where_textual_still_keeps_it():
     # HechtPalette re-implements a private countdown of Textual's command palette: a Textual
     # release that renames what it uses must fail here, not show English (or nothing) on screen
-    for name in ("_NO_MATCHES", "_NO_MATCHES_COUNTDOWN", "_stop_no_matches_countdown"):
+    for name in (
+        "_NO_MATCHES", "_NO_MATCHES_COUNTDOWN", "_start_no_matches_countdown",
+        "_stop_no_matches_countdown",
+    ):  # fmt: skip
         assert hasattr(CommandPalette, name), name
     palette = CommandPalette()
     assert palette._no_matches_timer is None
