@@ -276,21 +276,17 @@ def check_restorable(source: Path, database: Path) -> dict[str, int]:
     if revision == head_revision():  # an older file gains its seals when it is upgraded
         from sqlalchemy.exc import SQLAlchemyError
 
+        from hecht.schema.trail.seals import changes_in
+
         unreadable: tuple[type[Exception], ...] = (SQLAlchemyError, *database_errors())
         try:
             report = audit_of(source, passphrase)
         except unreadable as error:  # its log or seals rebuilt beyond reading
             reason = str(getattr(error, "orig", error)).splitlines()[0]
             raise BackupError(source, BackupProblem.CHANGED, reason) from None
-        if not report.chain.intact or [f for f in report.findings if f.key not in MARKS]:
+        if not report.chain.intact or changes_in(report.findings):
             raise BackupError(source, BackupProblem.CHANGED, report=report)
     return counts
-
-
-MARKS = ("row_changed_before",)
-"""Findings that are Hecht's own record of an earlier change, kept under the seals' chain (a row
-changed outside Hecht and then stored again by it): every later backup carries them, and none
-is a change made to the backup."""
 
 
 def audit_of(path: Path, passphrase: str | None) -> AuditReport:

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Date, DateTime, Table, delete, func, insert, select, text
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import Session, SQLModel, col
 
 from hecht.schema.context import Actor
 from hecht.schema.db.migrate import head_revision
 from hecht.schema.errors import ConflictError, InvalidInputError
+from hecht.schema.exchange.export_checks import check_rows, check_tables, refused, shown
 from hecht.schema.exchange.files import write_private
 from hecht.schema.services.clients import practitioner_named
 from hecht.schema.summaries import rebuild_summaries
@@ -36,8 +38,10 @@ from hecht.schema.tables import (
     table_of,
 )
 from hecht.schema.trail import audit
+from hecht.schema.trail.anchor import Finding
 from hecht.schema.trail.audit import AuditKind, event_hash
 from hecht.schema.trail.details import detail_of
+from hecht.schema.trail.seals import SEALED, changes_in, digest, seal_findings
 
 FORMAT = "hecht-export"
 FORMAT_VERSION = 1
@@ -116,24 +120,38 @@ def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_document(document: Any) -> None:
-    """Refuse a file that is not a Hecht export this version can read."""
+    """Refuse a file that is not a Hecht export this version can read, or whose rows would not
+    go in as they are (``hecht.schema.exchange.export_checks``); nothing is stored yet."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise InvalidInputError("this file is not a Hecht JSON export")
+        raise refused("export_not_hecht", "this file is not a Hecht JSON export")
     if document.get("format_version") != FORMAT_VERSION:
-        raise InvalidInputError(
-            f"export format version {document.get('format_version')} is not supported "
-            f"(this Hecht reads version {FORMAT_VERSION})"
-        )
+        given = shown(document.get("format_version"))
+        raise refused(
+            "export_format",
+            f"export format version {given} is not supported (this Hecht reads version "
+            f"{FORMAT_VERSION})", given=given, limit=FORMAT_VERSION,
+        )  # fmt: skip
     if document.get("schema_revision") != head_revision():
-        raise InvalidInputError(
-            f"the export comes from schema {document.get('schema_revision')}, this Hecht has "
-            f"{head_revision()}: import it with the matching version of Hecht, then upgrade"
-        )
-    known = {table.name for table in data_tables()}
-    unknown = set(document.get("tables", {})) - known
-    if unknown:
-        raise InvalidInputError(f"the export has an unknown table '{sorted(unknown)[0]}'")
-    _check_practice(document.get("tables", {}).get(PRACTICE_TABLE))
+        given = shown(document.get("schema_revision"))
+        raise refused(
+            "export_schema",
+            f"the export comes from schema {given}, this Hecht has {head_revision()}: import it "
+            "with the matching version of Hecht, then upgrade", given=given, limit=head_revision(),
+        )  # fmt: skip
+    found = document.get("tables")
+    if isinstance(found, dict):
+        known = {table.name for table in data_tables()}
+        unknown = sorted(str(name) for name in set(found) - known)
+        if unknown:
+            raise refused(
+                "export_unknown_table", f"the export has an unknown table '{unknown[0]}'",
+                table=unknown[0],
+            )  # fmt: skip
+    if isinstance(found, dict):
+        _check_practice(found.get(PRACTICE_TABLE))
+    check_tables(found, data_tables())
+    check_rows(table_of(AuditEvent), document.get("audit_log", []), called="audit_log")
+    _check_chain(document.get("audit_log", []))
 
 
 def _check_practice(rows: Any) -> None:
@@ -144,9 +162,12 @@ def _check_practice(rows: Any) -> None:
     try:
         uuid.UUID(str(practice))
     except ValueError:
-        raise InvalidInputError(
+        given = shown(rows)
+        raise refused(
+            "export_practice",
             f"the export's table '{PRACTICE_TABLE}' must hold one row with the practice's UUID "
-            f"(found {json.dumps(rows)[:80]}): export the practice again with this Hecht"
+            f"(found {given}): export the practice again with this Hecht",
+            given=given,
         ) from None
 
 
@@ -155,9 +176,11 @@ def _check_chain(rows: list[dict[str, Any]]) -> None:
     for number, row in enumerate(rows, start=1):
         event = AuditEvent(**_typed(table_of(AuditEvent), row))
         if event.seq != number or event.prev_hash != previous or event_hash(event) != event.hash:
-            raise InvalidInputError(
-                f"the export's audit log is broken at event {row.get('seq')}: nothing imported"
-            )
+            raise refused(
+                "export_chain_broken",
+                f"the export's audit log is broken at event {number}: nothing imported",
+                given=number,
+            )  # fmt: skip
         previous = event.hash
 
 
@@ -168,8 +191,58 @@ def _require_empty(session: Session) -> None:
         if session.execute(select(func.count()).select_from(table)).scalar():
             raise ConflictError(
                 f"the database is not empty (table {table.name} has rows): import into a new "
-                "database (--db NEW.db)"
-            )
+                "database (--db NEW.db)", reason="export_target_not_empty",
+                details={"table": table.name},
+            )  # fmt: skip
+
+
+class ChangedExport(InvalidInputError):
+    """An export whose rows no longer match their seals: changed or removed after Hecht wrote
+    them (``findings`` as ``hecht audit verify`` finds them); nothing was imported."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__(
+            f"the export was changed outside Hecht ({len(findings)} findings, the first "
+            f"{findings[0].key} {findings[0].values}): nothing imported", reason="export_changed",
+        )  # fmt: skip
+        self.findings = findings
+
+
+def _check_seals(session: Session, document: dict[str, Any]) -> None:
+    """Refuse the rows just inserted when the file's rows do not verify against the file's
+    seals, as ``hecht audit verify`` would find them (a row edited in the file, a table left
+    out); the seals' chain is read from the database they went into."""
+    rows = {
+        kind: {
+            int(row[key]): digest(kind, int(row[key]), _typed(table, row))
+            for row in document["tables"].get(table.name, [])
+        }
+        for kind, model in SEALED.items()
+        for table in [table_of(model)]
+        for key in [next(iter(table.primary_key.columns)).name]
+    }
+    changed = changes_in(seal_findings(session.connection(), rows))
+    if changed:
+        raise ChangedExport(changed)
+
+
+def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert one table's rows; a rule only the database checks (a code used twice) refuses
+    the export, naming the table and the database's own words."""
+    try:
+        if table.name == CLIENT_TABLE:
+            _insert_clients(session, table, rows)
+        else:
+            session.execute(insert(table), rows)
+    except (IntegrityError, DataError) as error:
+        detail = str(error.orig).splitlines()[0] if error.orig else type(error).__name__
+        raise refused(
+            "export_refused_by_database",
+            f"the export's table '{table.name}' breaks a rule of the database ({detail}): "
+            "nothing imported",
+            table=table.name,
+            detail=detail,
+        ) from None
 
 
 def reset_sequences(session: Session) -> None:
@@ -210,25 +283,25 @@ def import_document(
     since the database must be empty before), or as ``actor``'s when no name is given.
 
     Raises:
-        InvalidInputError: not an export, another format or schema, or a broken audit chain.
+        InvalidInputError: not an export, another format or schema, a row that is not as this
+            schema stores it, a broken audit chain, or rows changed or removed after Hecht
+            wrote them (``ChangedExport``); nothing is stored.
         ConflictError: the database already holds data.
     """
     check_document(document)
-    _check_chain(document.get("audit_log", []))
     _require_empty(session)
     counts: dict[str, int] = {}
     for table in data_tables():
         rows = [_typed(table, row) for row in document["tables"].get(table.name, [])]
         if rows and table.name == PRACTICE_TABLE:
             session.execute(delete(table))
-        if rows and table.name == CLIENT_TABLE:
-            _insert_clients(session, table, rows)
-        elif rows:
-            session.execute(insert(table), rows)
+        if rows:
+            _insert(session, table, rows)
         counts[table.name] = len(rows)
     audit_rows = [_typed(table_of(AuditEvent), row) for row in document.get("audit_log", [])]
     if audit_rows:
-        session.execute(insert(table_of(AuditEvent)), audit_rows)
+        _insert(session, table_of(AuditEvent), audit_rows)
+    _check_seals(session, document)
     reset_sequences(session)
     rebuild_summaries(session)
     if practitioner and practitioner.strip():

@@ -298,8 +298,26 @@ def install() -> None:
     event.listen(OrmSession, "after_rollback", _forget)
 
 
-def seal_findings(connection: Connection) -> list[Finding]:
-    """Recompute the seal chain and every sealed row; return what does not match."""
+EARLIER_CHANGE_MARKS = ("row_changed_before",)
+"""Findings that are Hecht's own record of an earlier change, kept under the seals' chain (a row
+changed outside Hecht and then stored again by it): every later copy of the database carries
+them (a backup, an export), and none is a change made to that copy."""
+
+
+def changes_in(findings: list[Finding]) -> list[Finding]:
+    """The findings that show a change outside Hecht, without Hecht's marks of earlier ones."""
+    return [found for found in findings if found.key not in EARLIER_CHANGE_MARKS]
+
+
+def seal_findings(
+    connection: Connection, rows: dict[str, dict[int, str]] | None = None
+) -> list[Finding]:
+    """Recompute the seal chain and every sealed row; return what does not match.
+
+    ``rows`` gives each kind's row digests where they are not to be read from the database: an
+    import compares the rows as its file holds them, since the database may fill a column on
+    its own (PostgreSQL's ``owner_role``), which the file's seals do not know.
+    """
     findings: list[Finding] = []
     newest: dict[tuple[str, int], str] = {}
     expected, prev = 1, GENESIS
@@ -318,7 +336,8 @@ def seal_findings(connection: Connection) -> list[Finding]:
             newest[(kind, key)] = row_digest
         expected, prev = seq + 1, stored_hash
     for kind in SEALED:
-        findings += _row_findings(kind, stored_digests(connection, kind, None), newest)
+        stored = stored_digests(connection, kind, None) if rows is None else rows.get(kind, {})
+        findings += _row_findings(kind, stored, newest)
     return _with_client_codes(connection, findings)
 
 

@@ -117,6 +117,7 @@ def test_the_practice_moves_with_its_export_and_a_file_naming_no_single_practice
 def test_codes_kept_from_before_case_was_ignored_move_with_the_export(engine, actor, tmp_path):
     from hecht.schema.db.engine import make_engine
     from hecht.schema.db.migrate import upgrade
+    from hecht.schema.trail.seals import seal_unsealed
 
     source_url = f"sqlite:///{tmp_path / 'source.db'}"
     old = make_engine(source_url)
@@ -126,6 +127,7 @@ def test_codes_kept_from_before_case_was_ignored_move_with_the_export(engine, ac
             text("INSERT INTO client (id, code, created_at, version) VALUES "
                  "(1, 'MOM-01', '2026-01-01', 1), (2, 'mom-01', '2026-01-02', 1)")
         )  # fmt: skip
+        seal_unsealed(connection)  # sealed, as that version of Hecht stored them
     old.dispose()
     source = open_database(source_url)
     document = exported(source, actor)

@@ -111,6 +111,15 @@ def finding_said(found: Any, messages: Messages) -> str:
     return problem
 
 
+def findings_said(problems: list[str], findings: list[Any], messages: Messages) -> str:
+    """The first thing ``hecht audit verify`` would say of a copy changed outside Hecht (a backup,
+    an export), and how many more there are: a refusal names one, not thousands."""
+    found = [*problems, *(finding_said(f, messages) for f in findings)]
+    if len(found) > 1:
+        return messages("audit.more_found", first=found[0], more=len(found) - 1)
+    return found[0]
+
+
 def _print_report(report: Any, messages: Messages) -> None:
     from hecht.tui.views.formatting import counted
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -108,15 +107,11 @@ def backup_refusal(error: Any, messages: Messages) -> UsageError:
     outside Hecht: the first thing ``hecht audit verify`` finds in it)."""
     detail = error.detail
     if error.report is not None:
-        from hecht.schema.exchange.backup import MARKS
-        from hecht.tui.cli.commands.audit import finding_said
+        from hecht.schema.trail.seals import changes_in
+        from hecht.tui.cli.commands.audit import findings_said
 
         report = error.report
-        changed = [f for f in report.findings if f.key not in MARKS]
-        found = [*report.chain.problems, *(finding_said(f, messages) for f in changed)]
-        detail = found[0]
-        if len(found) > 1:
-            detail = messages("backup.more_found", first=found[0], more=len(found) - 1)
+        detail = findings_said(report.chain.problems, changes_in(report.findings), messages)
     return UsageError(
         messages(f"backup.error.{error.problem.value}", path=error.path, detail=detail)
     )
@@ -329,15 +324,12 @@ def run_import(invocation: Invocation, source: Path) -> int:
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.errors import ServiceError
     from hecht.schema.exchange.transfer import check_document, import_document
+    from hecht.tui.cli.commands.source import read_json
     from hecht.tui.cli.invocation import opened_database
-    from hecht.tui.views.service_text import service_error_text
 
     messages = invocation.messages
     invocation.require_practitioner(may_create=True)
-    try:
-        document = json.loads(read_source(source, messages, "json"))
-    except json.JSONDecodeError as error:
-        raise UsageError(messages("error.not_json", path=source, line=error.lineno)) from None
+    document = read_json(source, messages, "json")
     try:
         check_document(document)  # before a new database is made for it
         with (
@@ -352,12 +344,29 @@ def run_import(invocation: Invocation, source: Path) -> int:
                 practitioner=None if invocation.config is None else invocation.config.practitioner,
             )
     except ServiceError as error:
-        raise UsageError(f"{source}: {service_error_text(error, messages)}") from None
+        problem = import_refusal_text(error, messages)
+        raise UsageError(messages("import.refused", path=source, problem=problem)) from None
     from hecht.tui.views.formatting import counted
 
     print(messages("import.done", path=source, rows=counted(messages, "row", sum(counts.values()))))
     _say_if_plain(invocation)
     return 0
+
+
+def import_refusal_text(error: Any, messages: Messages) -> str:
+    """Word a refused JSON import: an export changed outside Hecht as ``hecht audit verify``
+    words its first finding, a value of the wrong type with what its column expects."""
+    from hecht.tui.views.service_text import service_error_text
+
+    findings = getattr(error, "findings", None)
+    if findings:
+        from hecht.tui.cli.commands.audit import findings_said
+
+        return messages("import.changed", detail=findings_said([], findings, messages))
+    if error.reason == "export_bad_value":
+        expected = f"import.expect.{error.details['expected']}"
+        error.details["expected"] = messages(expected, limit=error.details.get("limit", ""))
+    return service_error_text(error, messages)
 
 
 def _say_if_plain(invocation: Invocation) -> None:

@@ -160,22 +160,17 @@ def problem_text(problem: FhirProblem, library: ScaleLibrary, messages: Messages
 
 def run_import_fhir(invocation: Invocation, source: Path) -> int:
     """Import QuestionnaireResponses for known scales and clients: all of them, or none."""
-    import json
-
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.exchange.fhir.imports import import_responses
     from hecht.schema.exchange.fhir.reading import Problems
-    from hecht.tui.cli.commands.source import read_source
+    from hecht.tui.cli.commands.source import read_json
     from hecht.tui.cli.invocation import opened_database
     from hecht.tui.folders import practice_library
     from hecht.tui.views.formatting import counted, plural
 
     messages = invocation.messages
     invocation.require_practitioner()  # the answers are stored as entered by someone
-    try:
-        document = json.loads(read_source(source, messages, "fhir"))
-    except json.JSONDecodeError as error:
-        raise UsageError(messages("error.not_fhir_json", path=source, line=error.lineno)) from None
+    document = read_json(source, messages, "fhir")
     library = practice_library()
     try:
         with opened_database(invocation) as engine, unit_of_work(engine) as session:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from hecht.tui.cli.errors import UsageError
 from hecht.tui.i18n import Messages
 
 SourceKind = Literal["json", "fhir", "csv"]
 """What an import reads: a Hecht export (JSON), FHIR JSON, or paper records (CSV)."""
+DEEPEST_JSON = 100
+"""How deep a JSON file's arrays and objects may nest: a Hecht export is 5 levels deep, a FHIR
+Bundle of questionnaire responses rarely 20; a file nested thousands of levels deep is no
+export, and reading it would exhaust Python's stack."""
 
 
 def read_source(source: Path, messages: Messages, kind: SourceKind, encoding: str = "utf-8") -> str:
@@ -41,3 +45,40 @@ def read_source(source: Path, messages: Messages, kind: SourceKind, encoding: st
     if not text.strip():
         raise UsageError(messages(f"source.empty.{kind}", path=source))
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_json(source: Path, messages: Messages, kind: Literal["json", "fhir"]) -> Any:
+    """Read a JSON file the user gave for import (``read_source``'s refusals, then its syntax
+    and its depth, with the line where it stops being JSON).
+
+    Raises:
+        UsageError: as ``read_source``, or not JSON, or nested deeper than ``DEEPEST_JSON``.
+    """
+    import json
+
+    text = read_source(source, messages, kind)
+    too_deep = UsageError(messages(f"source.too_deep.{kind}", path=source, limit=DEEPEST_JSON))
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        key = "error.not_json" if kind == "json" else "error.not_fhir_json"
+        raise UsageError(messages(key, path=source, line=error.lineno)) from None
+    except RecursionError:
+        raise too_deep from None
+    if nesting_of(document) > DEEPEST_JSON:
+        raise too_deep
+    return document
+
+
+def nesting_of(document: Any) -> int:
+    """How many arrays and objects deep a JSON value nests (0 for a number or a string),
+    counted without recursion, so any depth is counted."""
+    deepest, waiting = 0, [(document, 0)]
+    while waiting:
+        value, depth = waiting.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            deepest = max(deepest, depth + 1)
+            waiting.extend((item, depth + 1) for item in value if isinstance(item, dict | list))
+    return deepest
