@@ -14,3 +14,14 @@ class UsageError(Exception):
     def __init__(self, message: object, *, reason: str | None = None) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+def undecodable(text: str) -> str | None:
+    """``text`` as typed, bytes that are no character shown as ``\\xff``, when it is not UTF-8
+    (a terminal in another encoding; Python keeps such bytes as lone surrogates, which no
+    database, key or report can hold); None when it is UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return None

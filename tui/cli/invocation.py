@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hecht.schema.db.engine import database_url, default_database_path
-from hecht.tui.cli.errors import UsageError
+from hecht.tui.cli.errors import UsageError, undecodable
 from hecht.tui.i18n import Messages
 
 if TYPE_CHECKING:
@@ -84,7 +84,12 @@ class Invocation:
         if self.db is not None and password_in(self.db):
             raise UsageError(self.messages("db.error.password_on_command_line"))
         configured = None if self.config is None else self.config.database
-        return database_url(self.db, configured)
+        url = database_url(self.db, configured)
+        as_typed = undecodable(url)
+        if as_typed is not None:  # SQLite and PostgreSQL take UTF-8 names only
+            shown = as_typed.removeprefix("sqlite:///")
+            raise UsageError(self.messages("error.db_not_utf8", given=shown))
+        return url
 
     def database_file(self) -> Path | None:
         """The SQLite file worked on, or None for a PostgreSQL database."""

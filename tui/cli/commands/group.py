@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from hecht.tui.cli.errors import UsageError
+from hecht.tui.cli.errors import UsageError, undecodable
 from hecht.tui.cli.invocation import Invocation
 from hecht.tui.i18n import Messages
 
@@ -67,11 +67,29 @@ class LazyGroup(click.Group):
         return name, command, rest
 
 
+class UnicodeText(click.types.StringParamType):
+    """click's text, refusing an argument that is not UTF-8: a terminal in another encoding
+    passes bytes Python keeps as stand-ins (lone surrogates), which no database, key or report
+    can hold. Paths keep click's own type: a file name may be any bytes the system allows."""
+
+    def __init__(self, messages: Messages) -> None:
+        self.messages = messages
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = super().convert(value, param, ctx)
+        as_typed = undecodable(text)
+        if as_typed is not None:
+            self.fail(self.messages("error.not_utf8", given=as_typed), param, ctx)
+        return text
+
+
 def in_language(command: click.Command, messages: Messages) -> None:
     """Word the placeholders of a command's usage line and of its options (and its
-    subcommands') for the user."""
+    subcommands') for the user; plain text arguments are read as ``UnicodeText``."""
     command.options_metavar = messages("click.options_metavar")
     for parameter in command.params:
+        if parameter.type is click.STRING:
+            parameter.type = UnicodeText(messages)
         word_type(parameter, messages)
     if isinstance(command, click.Group):
         command.subcommand_metavar = messages("click.subcommand_metavar")
