@@ -22,6 +22,8 @@ class AnswerProblem(StrEnum):
     OUT_OF_RANGE = "out_of_range"
     SEVERAL = "several"
     """Several answers to one item where one is expected (a file from another program)."""
+    NOTHING = "nothing"
+    """Not one item answered: a form brought in from a file that records no answer at all."""
 
 
 @dataclass
@@ -37,6 +39,8 @@ class AnswerError(ValueError):
     def __str__(self) -> str:
         if self.problem is AnswerProblem.COUNT:
             return f"expected {self.expected_count} answers, got {self.given}"
+        if self.problem is AnswerProblem.NOTHING:
+            return "not one item is answered"
         if self.problem is AnswerProblem.SEVERAL:
             return f"item {self.item}: {self.given} answers, one expected; allowed: {self.allowed}"
         return f"item {self.item}: '{self.given}' is not an answer; allowed: {self.allowed}"
@@ -124,6 +128,20 @@ def parse_answers(definition: ScaleDefinition, typed: str) -> AnswerSheet:
         item.id: None if not place.strip() else check_code(definition, item, place)
         for item, place in zip(definition.items, places, strict=True)
     }
+
+
+def require_an_answer(sheet: AnswerSheet) -> AnswerSheet:
+    """Refuse a completed form brought in from a file (CSV, FHIR) that answers no item at all:
+    it holds no measurement, while every item marked missing would be stored and scored as a
+    form that was filled in. (On screen, a form whose every item is marked missing is the
+    psychologist's deliberate record.)
+
+    Raises:
+        AnswerError: with ``NOTHING``.
+    """
+    if all(code is None for code in sheet.values()):
+        raise AnswerError(AnswerProblem.NOTHING)
+    return sheet
 
 
 def item_score(definition: ScaleDefinition, item: Item, code: float) -> float:

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from hecht.scales.answers import AnswerError, parse_answers
+from hecht.scales.answers import AnswerError, parse_answers, require_an_answer
 from hecht.scales.library import ScaleLibrary, UnknownScaleError
 from hecht.scales.limits import MAX_ANSWERS
 from hecht.schema.context import Actor
@@ -270,7 +270,7 @@ def check_row(
         raise _scale_error(error) from None
     observed = _observed_on(row["observed_on"], today)
     try:
-        sheet = parse_answers(definition, row["answers"])
+        sheet = require_an_answer(parse_answers(definition, row["answers"]))
     except AnswerError as error:
         raise FieldError(
             "answers", f"answer_{error.problem.value}", scale=definition.id,

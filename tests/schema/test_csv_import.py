@@ -217,6 +217,17 @@ def test_answer_codes_in_unicode_digits_are_refused(engine, actor, library, clie
     ]
 
 
+def test_a_form_without_any_answer_is_refused_and_one_with_some_is_kept(
+    engine, actor, library, client
+):
+    """A row of empty places was stored as a completed WHO-5 with every item missing."""
+    text = GOOD.replace('"3,3,2,2,1"', '" , ,,,"') + 'A1,who5,2026-10-02,"3,,2,2,",paper\n'
+    assert problems_of(engine, actor, library, text) == [
+        (2, "answers", 4, "answer_nothing", {**WHO5, "item": "", "given": ""})
+    ]
+    assert run(engine, actor, library, text.replace('" , ,,,"', '"3,3,2,2,1"')).written == 2
+
+
 @pytest.mark.parametrize("day", ["20261001", "2026-W40-1", "2026-10-1"])
 def test_a_date_must_be_written_yyyy_mm_dd(engine, actor, library, client, day):
     text = GOOD + f'A1,who5,{day},"3,3,2,2,1",paper\n'

@@ -239,3 +239,46 @@ def test_a_file_that_is_no_fhir_response_exits_2(capsys, report_db, tmp_path, te
     code, out, err = run(capsys, "--lang", "en", "--db", report_db, "import", "--format", "fhir",
                          str(source))  # fmt: skip
     assert code == 2 and words in out + err and "Traceback" not in out + err
+
+
+@pytest.mark.parametrize(
+    ("items", "language", "words"),
+    [
+        ("1,1,1,1,1,1,1,1,1,1", "en",
+         "'item' is not a list of the answered items (found: 1,1,1,1,1,1,1,1,1,1)"),
+        ({"linkId": "1"}, "nl", "'item' is geen lijst van de beantwoorde items"),
+        ([], "en", "not one item of the PHQ-9 is answered"),
+        ([{"linkId": str(n)} for n in range(1, 11)], "nl",
+         "geen enkel item van de PHQ-9 is beantwoord"),
+    ],
+)  # fmt: skip
+def test_a_completed_response_without_any_answer_is_refused_not_stored_empty(
+    capsys, report_db, frozen_commands, tmp_path, items, language, words
+):
+    """Such a response was stored as a completed PHQ-9 with every item missing."""
+    response = phq9_response(client_system(report_db), id="empty", item=items)
+    source = tmp_path / "empty.json"
+    before = totals(Path(report_db))
+    said = refused_import(capsys, report_db, source, response, language)
+    assert said[0].startswith(f"{first_entry(source, language, 'empty')}: {words}"), said
+    assert totals(Path(report_db)) == before
+
+
+def test_a_response_leaving_items_out_is_stored_with_those_items_missing(
+    capsys, report_db, frozen_commands, tmp_path
+):
+    """FHIR lets a response leave unanswered items out: they are stored as missing, and the
+    scale's own rule decides whether the total stands (the PHQ-9 allows none missing)."""
+    items = [{"linkId": str(n), "answer": [{"valueCoding": {"code": "1"}}]} for n in (1, 2)]
+    response = phq9_response(client_system(report_db), id="two-of-ten", item=items)
+    source = tmp_path / "partial.json"
+    source.write_text(json.dumps(response))
+    code, _, err = run(capsys, "--db", report_db, "import", "--format", "fhir", str(source))
+    assert code == 0, err
+    with sqlite3.connect(report_db) as connection:
+        stored = connection.execute(
+            "SELECT COUNT(r.code), COUNT(*) FROM itemresponse r JOIN administration a "
+            "ON a.id = r.administration_id WHERE a.scale_id = 'phq9' AND a.observed_at LIKE "
+            "'2026-11-01%'"
+        ).fetchone()
+    assert stored == (2, 10)

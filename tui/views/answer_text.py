@@ -56,6 +56,8 @@ def answer_refusal(
             expected=counted(messages, "item", len(definition.items)),
             given=given,
         )
+    if problem is AnswerProblem.NOTHING:
+        return messages("error.answer_nothing", scale=definition.short_name)
     allowed = allowed_text(definition, item, messages)
     return messages(f"error.answer_{problem.value}", item=item, given=given, allowed=allowed)
 

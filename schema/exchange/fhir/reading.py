@@ -204,8 +204,11 @@ class Reader:
         known = {item.id for item in definition.items}
         answers: dict[str, str | None] = {}
         ok = True
-        given = resource.get("item")
-        for item in given if isinstance(given, list) else []:
+        given = resource.get("item", [])
+        if not isinstance(given, list):
+            self.problem(entry, resource, "items_not_list", found=given)
+            return None
+        for item in given:
             item = item if isinstance(item, dict) else {}
             link = str(item.get("linkId", ""))
             if link == "instructions":
@@ -227,7 +230,15 @@ class Reader:
                         given=error.given, scale=definition.id, version=definition.version,
                     )  # fmt: skip
                     ok = False
-        return {item.id: answers.get(item.id) for item in definition.items} if ok else None
+        if not ok:
+            return None
+        if all(code is None for code in answers.values()):
+            self.problem(
+                entry, resource, f"answer_{AnswerProblem.NOTHING.value}", item="", given="",
+                scale=definition.id, version=definition.version,
+            )  # fmt: skip
+            return None
+        return {item.id: answers.get(item.id) for item in definition.items}
 
     def read(self, entry: int, resource: dict[str, Any]) -> ResponseIn | None:
         """Check one response completely; None (and its problems noted) when it is wrong."""
