@@ -180,25 +180,37 @@ def _add_file(
     if isinstance(checked, WordingOverlay):
         return checked
     definition = checked
+    taken = version_taken(library, definition, path)
+    if taken is not None:
+        raise DefinitionError(path, [taken])
     key = (definition.id, definition.version)
-    if key in library.entries:
-        other = library.entries[key].path
-        raise DefinitionError(
-            path,
-            [
-                problem_of(
-                    "version_taken",
-                    "version",
-                    f"{definition.id} version {definition.version} already comes from {other}",
-                    "give your definition a new id, or a higher version",
-                    scale=definition.id,
-                    version=definition.version,
-                    other=other,
-                )
-            ],
-        )
     library.entries[key] = LibraryEntry(definition, origin, path)
     return None
+
+
+def version_taken(library: ScaleLibrary, definition: ScaleDefinition, path: Path) -> Problem | None:
+    """The problem of a definition whose id and version another file of the library has (a
+    copy of a built-in scale, say): it is not loaded, so ``hecht scales validate`` says so too.
+    The library's own entry for this very file is no clash."""
+    entry = library.entries.get((definition.id, definition.version))
+    if entry is None or _same_path(entry.path, path):
+        return None
+    return problem_of(
+        "version_taken",
+        "version",
+        f"{definition.id} version {definition.version} already comes from {entry.path}",
+        "give your definition a new id, or a higher version",
+        scale=definition.id,
+        version=definition.version,
+        other=entry.path,
+    )
+
+
+def _same_path(first: Path, second: Path) -> bool:
+    try:
+        return first.resolve() == second.resolve()
+    except OSError:
+        return first == second
 
 
 def _add_definitions(

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import hecht.scales
+
 from .conftest import run
 
 DATA = Path(__file__).parents[1] / "scales" / "data"
@@ -178,6 +180,26 @@ def test_validate_accepts_a_good_file_and_refuses_a_broken_one(capsys, tmp_path)
     assert code == 2
     assert f"{broken}: interpretation.bands: bands 'ok' (0–2) and 'poor' (4–6) leave a gap" in out
     assert "1 of 2 files invalid" in out
+
+
+def test_validate_refuses_a_copy_of_a_scale_the_library_has_as_every_command_would(
+    capsys, tmp_path, isolated_config
+):
+    """A copy of the WHO-5 was called valid, while every command leaves it out ("already comes
+    from …"); the built-in file itself, and a copy given a higher version, stay valid."""
+    builtin = Path(hecht.scales.__file__).parent / "definitions" / "who5.toml"
+    copy = tmp_path / "who5.toml"
+    copy.write_text(builtin.read_text())
+    code, out, _ = run(capsys, "--lang", "en", "scales", "validate", str(copy))
+    assert code == 2
+    assert f"{copy}: version: who5 version 1 already comes from {builtin}" in out
+    assert run(capsys, "scales", "validate", str(builtin))[0] == 0
+    copy.write_text(builtin.read_text().replace('version = "1"', 'version = "2"', 1))
+    assert run(capsys, "scales", "validate", str(copy))[0] == 0
+    (isolated_config / "scales").mkdir()
+    own = isolated_config / "scales" / "who5.toml"
+    own.write_text(copy.read_text())  # loaded into the library from this very file
+    assert run(capsys, "scales", "validate", str(own))[0] == 0
 
 
 def test_validate_json_lists_each_file(capsys, tmp_path):

@@ -15,6 +15,7 @@ from hecht.scales.library import (
     ScaleLibrary,
     UnknownScaleError,
     check_overlay,
+    version_taken,
 )
 from hecht.scales.loader import definition_from_data, is_overlay, overlay_from_data, read_toml
 from hecht.scales.model import ScaleDefinition
@@ -150,6 +151,9 @@ def validated_line(path: Path, library: ScaleLibrary, strict: bool, messages: Me
             "validate.overlay_ok", path=path, scale=overlay.overlay, version=overlay.version
         )
     definition = definition_from_data(path, data, strict=strict)
+    taken = version_taken(library, definition, path)
+    if taken is not None:
+        raise DefinitionError(path, [taken])
     return plural(
         messages,
         "validate.ok",
