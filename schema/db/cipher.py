@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from hecht.schema.db.engine import read_only
 from hecht.schema.db.shares import read_start
 from hecht.schema.exchange.files import SQLITE_HEADER
 
@@ -104,7 +105,7 @@ def connect(
 def key_opens(path: Path, passphrase: str) -> bool:
     """Whether the passphrase opens the file (a wrong key and a damaged file look alike)."""
     try:
-        connection = connect(f"file:{path}?mode=ro", passphrase, uri=True)
+        connection = connect(read_only(path), passphrase, uri=True)
     except database_errors():
         return False
     try:

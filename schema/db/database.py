@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -15,7 +14,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session
 
 from hecht.schema.db.cipher import is_encrypted, key_for
-from hecht.schema.db.engine import describe_url, make_engine
+from hecht.schema.db.engine import describe_url, make_engine, read_only
 from hecht.schema.db.failures import StorageFailure, storage_fault
 from hecht.schema.db.migrate import SchemaState, schema_status, upgrade
 from hecht.schema.errors import DatabaseOpenError as DatabaseOpenError  # where callers find it
@@ -131,7 +130,7 @@ def refuse_a_foreign_file(url: str) -> None:
         return
     # immutable: no lock taken, no -shm or -wal file made beside a WAL database (a Hecht one
     # being replaced must stay untouched); the main file's tables are all this looks at
-    location = f"file:{quote(str(path))}?mode=ro&immutable=1"
+    location = read_only(path, immutable=True)
     reader = create_engine(
         "sqlite://", creator=lambda: sqlite3.connect(location, uri=True), poolclass=NullPool
     )

@@ -42,10 +42,44 @@ def database_url(explicit: str | None = None, configured: str | None = None) -> 
     """
     value = explicit or os.environ.get("HECHT_DB") or configured or str(default_database_path())
     if "://" not in value:
-        return f"sqlite:///{Path(value).expanduser()}"
+        return sqlite_url(Path(value).expanduser())
     if value.startswith("postgresql://") or value.startswith("postgres://"):
         return "postgresql+psycopg://" + value.split("://", 1)[1]
     return value
+
+
+SQLITE_PREFIX = "sqlite:///"
+URL_MARKS = str.maketrans({"%": "%25", "?": "%3F", "#": "%23"})
+"""The characters of a path that a URL reads as its own (an escape, the query, the fragment):
+quoted in an SQLite URL, so a folder named ``notes?2026`` is not cut at the ``?``."""
+
+
+def sqlite_url(path: Path | str) -> str:
+    """The URL of an SQLite file (SQLAlchemy unquotes what ``URL_MARKS`` quotes)."""
+    return SQLITE_PREFIX + str(path).translate(URL_MARKS)
+
+
+def read_only(path: Path, *, immutable: bool = False) -> str:
+    """The URI that opens a database file for reading only, its name quoted (a ``?``, ``#`` or
+    ``%`` in a folder's name would otherwise be read as part of the URI). ``immutable`` also
+    takes no lock and makes no -shm or -wal file beside it: for a look at a file that must stay
+    untouched, whose main file alone is read."""
+    from urllib.parse import quote
+
+    return f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL, unquoted as SQLAlchemy reads it (a name SQLAlchemy wrote out
+    itself has every character beyond ASCII quoted); None for PostgreSQL or an in-memory
+    database. Without SQLAlchemy: choosing a database stays off the first frame's path."""
+    from urllib.parse import unquote
+
+    scheme, _, rest = url.partition(":///")
+    path, _, query = rest.partition("?")
+    if not scheme.startswith("sqlite") or path in ("", ":memory:") or "mode=memory" in query:
+        return None
+    return Path(unquote(path)).expanduser()
 
 
 def describe_url(url: str) -> str:

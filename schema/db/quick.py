@@ -17,13 +17,18 @@ from collections.abc import Callable, Mapping
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote
 
 from hecht.scales.facts import ScaleFacts
 from hecht.schema.context import Actor
 from hecht.schema.db.cipher import is_encrypted
 from hecht.schema.db.claim import share_file
-from hecht.schema.db.engine import busy_timeout_ms, configure_sqlite_connection
+from hecht.schema.db.engine import (
+    SQLITE_PREFIX,
+    busy_timeout_ms,
+    configure_sqlite_connection,
+    read_only,
+    sqlite_file,
+)
 from hecht.schema.db.plain import PlainConnection
 from hecht.schema.db.revision import HEAD_REVISION
 from hecht.schema.errors import DatabaseOpenError
@@ -31,15 +36,13 @@ from hecht.schema.services.caseload import CaseloadRow, caseload_rows
 from hecht.schema.services.signals import SignalThresholds
 from hecht.schema.trail.anchor import head_file, next_head, write_head
 
-SQLITE_PREFIX = "sqlite:///"
 
-
-def sqlite_file(url: str) -> Path | None:
-    """The file of a plain ``sqlite:///PATH`` URL; None for any other kind of database."""
+def plain_sqlite_file(url: str) -> Path | None:
+    """The file of a plain ``sqlite:///PATH`` URL; None for any other kind of database (an
+    encrypted file's driver, a URL with a query: the normal open handles those)."""
     if not url.startswith(SQLITE_PREFIX) or "?" in url:
         return None
-    path = url[len(SQLITE_PREFIX) :]
-    return Path(path) if path not in ("", ":memory:") else None
+    return sqlite_file(url)
 
 
 def _names_a_schema(path: Path) -> bool:
@@ -47,7 +50,7 @@ def _names_a_schema(path: Path) -> bool:
     -shm made): this path's own connection turns a file to WAL, which another program's must
     never be. A table written only to the -wal so far is not seen: then the normal open reads."""
     try:
-        location = f"file:{quote(str(path))}?mode=ro&immutable=1"
+        location = read_only(path, immutable=True)
         with closing(sqlite3.connect(location, uri=True)) as look:
             found = look.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
@@ -77,7 +80,7 @@ def quick_caseload(
     thresholds: SignalThresholds | None = None,
 ) -> list[CaseloadRow] | None:
     """Read the caseload (an audited listing) as ``caseload`` does, or None when not qualified."""
-    path = sqlite_file(url)
+    path = plain_sqlite_file(url)
     if path is None or not path.is_file() or is_encrypted(path):
         return None  # an encrypted file is read through its keyed engine
     if not _names_a_schema(path):

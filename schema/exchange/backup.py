@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from hecht.schema.db.cipher import (
     connect,
@@ -21,6 +20,7 @@ from hecht.schema.db.cipher import (
     key_for,
 )
 from hecht.schema.db.claim import LOCK_WAIT_SECONDS, claimed, hold_alone
+from hecht.schema.db.engine import read_only, sqlite_url
 from hecht.schema.db.plain import PlainConnection
 from hecht.schema.exchange.files import (
     DATABASE_COMPANIONS,
@@ -91,12 +91,6 @@ class BackupReport:
     row_counts: dict[str, int]
 
 
-def read_only(path: Path) -> str:
-    """The URI that opens a database file for reading only (its name quoted: a ``?``, ``#`` or
-    ``%`` in a folder's name would otherwise be read as part of the URI)."""
-    return f"file:{quote(str(path))}?mode=ro"
-
-
 def row_counts(connection: Any) -> dict[str, int]:
     """Return the number of rows of every table."""
     tables = [
@@ -149,7 +143,7 @@ def _copy(source: Path, source_key: str | None, target: Path, target_key: str | 
 
 def _carry_head(copy: Path, passphrase: str | None, target: Path) -> None:
     """Write the head of the copy's audit log and seals beside where it goes (``anchor``)."""
-    with closing(connect(f"file:{copy}?mode=ro", passphrase, uri=True)) as connection:
+    with closing(connect(read_only(copy), passphrase, uri=True)) as connection:
         tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
         if not {"auditevent", "recordseal"} <= tables:
             return  # a database from before the seals: its head is written once it is upgraded
@@ -299,7 +293,7 @@ def audit_of(path: Path, passphrase: str | None) -> AuditReport:
     from hecht.schema.trail.audit import verify_all
 
     engine = create_engine(
-        f"sqlite:///{path}",
+        sqlite_url(path),
         creator=lambda: connect(read_only(path), passphrase, uri=True),
         poolclass=NullPool,
     )

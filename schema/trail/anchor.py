@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hecht.schema.db.engine import sqlite_file
 from hecht.schema.db.plain import PlainConnection
 from hecht.schema.exchange.files import HEAD_SUFFIX, write_private
 from hecht.schema.trail.chain import GENESIS
@@ -83,11 +84,8 @@ def head_file(database: Path) -> Path:
 
 def anchored_file(url: str) -> Path | None:
     """The head file of a database URL: beside an SQLite file; None for PostgreSQL or memory."""
-    scheme, _, rest = url.partition(":///")
-    path = rest.split("?", 1)[0]
-    if not scheme.startswith("sqlite") or path in ("", ":memory:"):
-        return None
-    return head_file(Path(path))
+    path = sqlite_file(url)
+    return None if path is None else head_file(path)
 
 
 def current_head(plain: PlainConnection) -> Head:

@@ -17,7 +17,8 @@ from sqlmodel import select
 from hecht.scales.facts import library_facts
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.db.quick import quick_caseload, sqlite_file
+from hecht.schema.db.engine import sqlite_file
+from hecht.schema.db.quick import quick_caseload
 from hecht.schema.services.caseload import caseload
 from hecht.schema.services.clients import practitioner_named
 from hecht.schema.services.signals import SignalKind, SignalThresholds

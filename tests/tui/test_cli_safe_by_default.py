@@ -551,3 +551,28 @@ def test_a_backup_in_a_folder_whose_name_holds_uri_characters_is_made_and_restor
     assert run(capsys, "--db", str(practice), "backup", str(backup))[0] == 0
     code, out, err = run(capsys, "--db", str(practice), "restore", str(backup), "--yes")
     assert code == 0 and "restored" in out, err
+
+
+@pytest.mark.parametrize(
+    "name", ["notes?2026/praktijk.db", "100%41/praktijk.db", "praktijk-Zoë.db"]
+)
+def test_a_database_whose_name_a_url_would_read_otherwise_is_used_whole_with_its_head_beside_it(
+    capsys, practice, tmp_path, name
+):
+    """A ``?`` in the database's path cut it there ("no database at …/notes"), a ``%41`` was
+    read as ``A``; and any character beyond ASCII put the head of the audit log in a file of
+    another name (``praktijk-Zo%C3%AB.db.audit-head``), where restore and verify do not look."""
+    database = tmp_path / "odd" / name
+    database.parent.mkdir(parents=True)
+    database.write_bytes(practice.read_bytes())
+    code, out, err = run(capsys, "--db", str(database), "caseload")  # read, and logged
+    assert code == 0 and "ZULU" in out, err
+    assert sorted(path.name for path in database.parent.iterdir()) == [
+        database.name,
+        f"{database.name}.audit-head",
+    ]
+    code, out, err = run(capsys, "--db", str(database), "audit", "verify")
+    assert code == 0 and f"{database}.audit-head" in out, out + err
+    backup = database.parent / "copy?1.db"
+    assert run(capsys, "--db", str(database), "backup", str(backup))[0] == 0
+    assert (backup.parent / "copy?1.db.audit-head").is_file()  # the backup carries its head

@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hecht.schema.db.engine import database_url, default_database_path
+from hecht.schema.db.engine import (
+    SQLITE_PREFIX,
+    database_url,
+    default_database_path,
+    sqlite_file,
+)
 from hecht.tui.cli.errors import UsageError, undecodable
 from hecht.tui.i18n import Messages
 
@@ -51,15 +56,6 @@ def command_actor() -> Actor:
     return Actor(user_id=None, access_point=access_point("cli"))
 
 
-def sqlite_file(url: str) -> Path | None:
-    """Return the file of an SQLite URL (None for PostgreSQL or memory), without SQLAlchemy."""
-    scheme, _, rest = url.partition(":///")
-    path, _, query = rest.partition("?")
-    if not scheme.startswith("sqlite") or path in ("", ":memory:") or "mode=memory" in query:
-        return None
-    return Path(path).expanduser()
-
-
 @dataclass
 class Invocation:
     """One run of ``hecht``: the language, the settings and the database options given.
@@ -87,7 +83,7 @@ class Invocation:
         url = database_url(self.db, configured)
         as_typed = undecodable(url)
         if as_typed is not None:  # SQLite and PostgreSQL take UTF-8 names only
-            shown = as_typed.removeprefix("sqlite:///")
+            shown = as_typed.removeprefix(SQLITE_PREFIX)
             raise UsageError(self.messages("error.db_not_utf8", given=shown))
         return url
 

@@ -78,7 +78,7 @@ class IdleLock:
     def lock(self) -> None:
         """Cover the app with the lock screen; toasts already shown are taken away."""
         from hecht.schema.db.cipher import key_for
-        from hecht.tui.cli.invocation import sqlite_file
+        from hecht.schema.db.engine import sqlite_file
         from hecht.tui.screens.lock import LockScreen
 
         if self.locked:

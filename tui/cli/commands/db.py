@@ -66,9 +66,9 @@ def _schema_status(url: str, messages: Messages) -> Any:
     from sqlalchemy.exc import SQLAlchemyError
 
     from hecht.schema.db.database import DatabaseOpenError, refuse_a_foreign_file
-    from hecht.schema.db.engine import describe_url, make_engine
+    from hecht.schema.db.engine import describe_url, make_engine, sqlite_file
     from hecht.schema.db.migrate import schema_status
-    from hecht.tui.cli.invocation import open_engine, sqlite_file
+    from hecht.tui.cli.invocation import open_engine
 
     try:
         refuse_a_foreign_file(url)

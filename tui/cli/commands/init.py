@@ -105,9 +105,8 @@ def ask_database(default: str, messages: Messages, ask: Prompter) -> str | None:
 def folder_ready(database: str | None, messages: Messages, ask: Prompter) -> bool:
     """Make the folder of a new SQLite database: Hecht's own data folder as it does on a first
     start, a folder the user named only when they agree (a mistyped path makes no folder)."""
-    from hecht.schema.db.engine import database_url, default_database_path
+    from hecht.schema.db.engine import database_url, default_database_path, sqlite_file
     from hecht.schema.exchange.files import PRIVATE_FOLDER, private_folder
-    from hecht.tui.cli.invocation import sqlite_file
 
     path = sqlite_file(database_url(database))
     if path is None or path.parent.is_dir():
@@ -132,8 +131,7 @@ def ask_encryption(database: str | None, messages: Messages, ask: Prompter) -> s
         UsageError: the passphrase was refused (too short, typed differently); nothing written.
     """
     from hecht.schema.db.cipher import is_encrypted
-    from hecht.schema.db.engine import database_url
-    from hecht.tui.cli.invocation import sqlite_file
+    from hecht.schema.db.engine import database_url, sqlite_file
     from hecht.tui.cli.unlock import new_passphrase
 
     path = sqlite_file(database_url(database))
@@ -156,8 +154,8 @@ def encrypt(database: str | None, passphrase: str, messages: Messages, ask: Prom
         UsageError: the database could not be encrypted or created; the message says why.
     """
     from hecht.schema.db.cipher import remember_key
-    from hecht.schema.db.engine import database_url
-    from hecht.tui.cli.invocation import open_engine, sqlite_file
+    from hecht.schema.db.engine import database_url, sqlite_file
+    from hecht.tui.cli.invocation import open_engine
     from hecht.tui.cli.unlock import encrypt_file
 
     url = database_url(database)
