@@ -20,6 +20,8 @@ from hecht.tui.config import Config, save_config
 from hecht.tui.i18n import Messages
 from hecht.tui.shell.launch import demo_url
 
+from .conftest import run
+
 pytestmark = pytest.mark.usefixtures("named_practitioner")
 """Destroying, exporting and importing are refused unless the practitioner is named."""
 
@@ -181,3 +183,30 @@ def test_an_export_appears_in_each_exported_clients_own_log(capsys, report_db, t
         (row["event"], row["detail"]) for row in __import__("json").loads(capsys.readouterr().out)
     ]
     assert ("export", "json export" if kind == "json" else "csv: identified") in events
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--db", "{a}", "caseload", "--db", "{b}"],
+        ["caseload", "--db", "{a}", "--db", "{b}"],
+        ["--db", "{a}", "--db", "{b}", "caseload"],
+        ["--db", "{a}", "--db", "{b}"],  # the TUI's own start, without click
+        ["--lang", "nl", "--lang", "en", "--db", "{a}"],
+    ],
+)
+def test_an_option_given_twice_with_two_values_is_refused_not_the_last_taken(
+    capsys, report_db, tmp_path, argv
+):
+    """``--db A … --db B`` worked on B (or the TUI opened B) without a word."""
+    other = tmp_path / "other.db"
+    given = [part.format(a=report_db, b=other) for part in argv]
+    code, out, err = run(capsys, *given)
+    assert code == 2, out + err
+    assert "is given twice, with two values" in err or "staat er twee keer" in err, err
+    assert not other.exists()
+
+
+def test_an_option_given_twice_with_one_value_is_taken(capsys, report_db):
+    code, out, err = run(capsys, "--db", report_db, "caseload", "--db", report_db)
+    assert code == 0 and "ZULU" in out, err

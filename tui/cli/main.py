@@ -46,12 +46,16 @@ def tui_options(arguments: Sequence[str]) -> dict[str, Any] | None:
         name, equals, value = argument.partition("=")
         if argument in TUI_FLAGS:
             found["demo"], position = True, position + 1
-        elif name in TUI_OPTIONS and equals:
-            found[name[2:]], position = value, position + 1
+            continue
+        if name in TUI_OPTIONS and equals:
+            option, given, position = name[2:], value, position + 1
         elif argument in TUI_OPTIONS and position + 1 < len(arguments):
-            found[argument[2:]], position = arguments[position + 1], position + 2
+            option, given, position = argument[2:], arguments[position + 1], position + 2
         else:
             return None
+        if found[option] not in (None, given):
+            return None  # named twice, two ways: click refuses it (``group.given_once``)
+        found[option] = given
     return found if found["lang"] in (None, *LANGUAGES) else None
 
 

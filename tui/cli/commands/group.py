@@ -123,11 +123,33 @@ def database_options(messages: Messages, *, demo: bool = True) -> Callable[[Any]
             function = click.option("--demo", is_flag=True, help=messages("help.demo_command"))(
                 function
             )
-        return click.option(
-            "--db", metavar=messages("metavar.path_or_url"), help=messages("help.db_option")
-        )(function)
+        return db_option(messages)(function)
 
     return decorate
+
+
+def db_option(messages: Messages) -> Callable[[Any], Any]:
+    """``--db``, which names one database however often it is given."""
+    return click.option(
+        "--db", metavar=messages("metavar.path_or_url"), help=messages("help.db_option"),
+        multiple=True, callback=given_once(messages),
+    )  # fmt: skip
+
+
+def given_once(messages: Messages) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """The callback of an option that may be repeated only with the same value (click would
+    take the last one without a word: ``--db A … --db B`` worked on B)."""
+
+    def one_value(_context: click.Context, parameter: click.Parameter, given: Any) -> Any:
+        named = list(dict.fromkeys(given))
+        if len(named) > 1:
+            option = f"--{parameter.name}"
+            raise UsageError(
+                messages("error.option_twice", option=option, first=named[0], second=named[1])
+            )
+        return named[0] if named else None
+
+    return one_value
 
 
 def json_option(messages: Messages) -> Callable[[Any], Any]:
@@ -141,11 +163,16 @@ def invocation(
     """The invocation of the running command, with its own ``--db``/``--demo`` applied.
 
     Raises:
-        UsageError: ``--demo`` where it makes no sense, or together with ``--db``.
+        UsageError: ``--demo`` where it makes no sense, or together with ``--db``; two
+            different ``--db`` (before and after the command): which one was meant?
     """
     context = click.get_current_context()
     base = context.find_object(Invocation)
     assert base is not None
+    if db is not None and base.db is not None and db != base.db:
+        raise UsageError(
+            base.messages("error.option_twice", option="--db", first=base.db, second=db)
+        )
     found = Invocation(base.messages, base.config, db or base.db, demo or base.demo, base.demo_url)
     if found.demo and not demo_allowed:
         raise UsageError(base.messages("error.demo_not_here", command=context.command_path))
@@ -165,9 +192,15 @@ def build_group(
         help=messages("usage.description"),
         context_settings={"help_option_names": ["-h", "--help"]},
     )
-    @click.option("--db", metavar=messages("metavar.path_or_url"), help=messages("help.db_option"))
+    @db_option(messages)
     @click.option("--demo", is_flag=True, help=messages("help.demo_option"))
-    @click.option("--lang", type=click.Choice(("nl", "en")), help=messages("help.lang"))
+    @click.option(
+        "--lang",
+        type=click.Choice(("nl", "en")),
+        help=messages("help.lang"),
+        multiple=True,
+        callback=given_once(messages),
+    )
     @click.version_option(package_name="hecht", prog_name="hecht", help=messages("help.version"))
     @click.pass_context
     def hecht(context: click.Context, db: str | None, demo: bool, lang: str | None) -> None:
