@@ -166,6 +166,15 @@ def open_database(url: str) -> Engine:
     return engine
 
 
+def one_snapshot(engine: Engine) -> Engine:
+    """The engine whose units of work read one snapshot of the whole database: an export's
+    tables must agree with each other and with their seals, while PostgreSQL's default reads
+    each statement as of its own start (SQLite reads one snapshot per transaction anyway)."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="REPEATABLE READ")
+
+
 @contextmanager
 def unit_of_work(engine: Engine) -> Iterator[Session]:
     """Yield a session whose work is committed together, or not at all on an error."""

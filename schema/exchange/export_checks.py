@@ -11,12 +11,14 @@ removed after Hecht wrote it) is checked as the rows go in (``hecht.schema.excha
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Table
 
 from hecht.schema.errors import InvalidInputError
+from hecht.schema.trail.chain import GENESIS
+from hecht.schema.trail.details import read_detail
 
 
 def refused(reason: str, message: str, **details: object) -> InvalidInputError:
@@ -24,8 +26,9 @@ def refused(reason: str, message: str, **details: object) -> InvalidInputError:
     return InvalidInputError(message, reason=reason, details=details)
 
 
-def check_tables(found: Any, tables: list[Table]) -> None:
-    """Refuse tables that are not lists of well-formed rows, repeat a key or point nowhere.
+def check_tables(found: Any, tables: list[Table]) -> dict[str, list[dict[str, Any]]]:
+    """Return the export's tables, refusing tables that are not lists of well-formed rows,
+    repeat a key or point nowhere.
 
     ``tables`` are the dossier tables in foreign-key order; ``found`` the export's ``tables``.
 
@@ -40,11 +43,13 @@ def check_tables(found: Any, tables: list[Table]) -> None:
     names = {table.name for table in tables}
     for table in tables:
         _check_references(table, found, held, names)
+    return found
 
 
-def check_rows(table: Table, rows: Any, called: str | None = None) -> None:
-    """Refuse rows of one table that are not objects of its columns and types, or repeat a key;
-    ``called`` is the table's name in the file where it differs from the database's.
+def check_rows(table: Table, rows: Any, called: str | None = None) -> list[dict[str, Any]]:
+    """Return one table's rows, refusing rows that are not objects of its columns and types, or
+    that repeat a key; ``called`` is the table's name in the file where it differs from the
+    database's.
 
     Raises:
         InvalidInputError: the first problem found.
@@ -70,7 +75,7 @@ def check_rows(table: Table, rows: Any, called: str | None = None) -> None:
                 raise refused(
                     "export_unknown_column",
                     f"row {number} of the export's table '{name_in_file}' has a column '{name}' "
-                    "that this table does not have", **where, column=name,
+                    "that this table does not have", **where, column=safe_name(name),
                 )  # fmt: skip
             expected = value_problem(columns[name], value)
             if expected is not None:
@@ -83,7 +88,13 @@ def check_rows(table: Table, rows: Any, called: str | None = None) -> None:
                     given=shown(value), expected=expected, limit=limit,
                 )  # fmt: skip
         for name, column in columns.items():
-            if _required(column) and row.get(name) is None:
+            if name not in row:  # a missing column of a later row would be left out unsaid
+                raise refused(
+                    "export_missing_column",
+                    f"row {number} of the export's table '{name_in_file}' has no column "
+                    f"'{name}'", **where, column=name,
+                )  # fmt: skip
+            if _required(column) and row[name] is None:
                 raise refused(
                     "export_missing_value",
                     f"row {number} of the export's table '{name_in_file}' has no '{name}'",
@@ -97,10 +108,11 @@ def check_rows(table: Table, rows: Any, called: str | None = None) -> None:
                 f"{first_with[identity]}", **where, first=first_with[identity],
             )  # fmt: skip
         first_with[identity] = number
+    return rows
 
 
 EXPECTED = {
-    "datetime": "an ISO date and time",
+    "datetime": "an ISO date and time with its UTC offset",
     "date": "an ISO date",
     "bool": "true or false",
     "int": "a whole number",
@@ -120,22 +132,46 @@ def value_problem(column: Any, value: Any) -> str | None:
     stored_as = getattr(column.type, "impl", column.type)  # a decorated type: what it stores
     kind = stored_as.python_type
     if kind is datetime:
-        return None if _parses(datetime.fromisoformat, value) else "datetime"
+        return None if _parses(_moment, value) else "datetime"
     if kind is date:
         return None if _parses(date.fromisoformat, value) else "date"
     if kind is bool:
         return None if isinstance(value, bool) else "bool"
     if kind is int:
-        return None if type(value) is int else "int"
+        return None if type(value) is int and abs(value) <= LARGEST_INTEGER else "int"
     if kind is float:
         return None if type(value) in (int, float) else "number"
     if kind is str:
         limit = getattr(stored_as, "length", None)
-        if not isinstance(value, str):
+        if not isinstance(value, str) or not _is_utf8(value):
             return "text"
         if limit is not None and len(value) > limit:
             return "short_text"
     return None
+
+
+LARGEST_INTEGER = 2**63 - 1
+"""The largest whole number a database column holds (SQLite's and PostgreSQL's BIGINT)."""
+
+
+def _moment(text: str) -> datetime:
+    """A stored moment as Hecht writes it: with its UTC offset, and one UTC can express."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(text)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(text) from None
+
+
+def _is_utf8(text: str) -> bool:
+    """Whether text can be stored: JSON's ``\\ud800`` escapes give halves of characters."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _parses(reader: Any, value: Any) -> bool:
@@ -157,6 +193,51 @@ def shown(value: Any, width: int = 40) -> str:
     """A value as the file holds it (JSON), cut with a mark to a width a message can carry."""
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def safe_name(name: Any) -> str:
+    """A table's or column's name from the file, as a message may show it: control characters
+    escaped (a name is the file's, and could move the terminal's cursor), cut to 60."""
+    return json.dumps(str(name), ensure_ascii=False)[1:-1][:60]
+
+
+def check_export_events(log: list[dict[str, Any]], *, clients: int, seals: list[Any]) -> None:
+    """Refuse an access log that does not end with the export's own events (the log, or its
+    end, left out), or whose export event names another seal head than the file's last seal
+    (seals and their rows cut off the end, which keeps every remaining seal intact).
+
+    Every export logs itself, then once in each client's log, before it reads the rows; since
+    December 2026 its own event names the seal chain's head (``json_all_sealed``), so the log's
+    chain vouches for the seals in the file.
+    """
+    logged, own = 0, None
+    for event in reversed(log):  # the clients' export events, then the export's own
+        found = read_detail(str(event.get("detail")))
+        if found is not None and found[0] == "json_export":
+            logged += 1
+            continue
+        if found is not None and found[0] in ("json_all", "json_all_sealed"):
+            own = found if event.get("event") == "export" else None
+        break
+    if own is None:
+        raise refused(
+            "export_log_cut",
+            "the export's access log does not end with the export's own events: it was cut",
+        )
+    if logged != clients:
+        raise refused(
+            "export_clients_differ",
+            f"the export's access log logs it for {logged} clients, while it holds {clients}",
+            given=logged, limit=clients,
+        )  # fmt: skip
+    named = own[1].get("seals")
+    last = seals[-1] if seals else {"seq": 0, "hash": GENESIS}
+    if named is not None and named != f"{last['seq']}:{last['hash']}":
+        raise refused(
+            "export_seals_cut",
+            "the export's last seal is not the one its access log names: records were cut off "
+            "its end", given=named,
+        )  # fmt: skip
 
 
 def _check_references(

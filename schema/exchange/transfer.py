@@ -21,7 +21,14 @@ from sqlmodel import Session, SQLModel, col
 from hecht.schema.context import Actor
 from hecht.schema.db.migrate import head_revision
 from hecht.schema.errors import ConflictError, InvalidInputError
-from hecht.schema.exchange.export_checks import check_rows, check_tables, refused, shown
+from hecht.schema.exchange.export_checks import (
+    check_export_events,
+    check_rows,
+    check_tables,
+    refused,
+    safe_name,
+    shown,
+)
 from hecht.schema.exchange.files import write_private
 from hecht.schema.services.clients import practitioner_named
 from hecht.schema.summaries import rebuild_summaries
@@ -34,14 +41,23 @@ from hecht.schema.tables import (
     CourseRule,
     EpisodeCourse,
     Practice,
+    RecordSeal,
     ScoreSummary,
     table_of,
 )
 from hecht.schema.trail import audit
 from hecht.schema.trail.anchor import Finding
-from hecht.schema.trail.audit import AuditKind, event_hash
+from hecht.schema.trail.audit import AuditKind
+from hecht.schema.trail.chain import COLUMNS, chain_hash
 from hecht.schema.trail.details import detail_of
-from hecht.schema.trail.seals import SEALED, changes_in, digest, seal_findings
+from hecht.schema.trail.seals import (
+    SEALED,
+    changes_in,
+    digest,
+    seal_findings,
+    seal_keys,
+    stored_digests,
+)
 
 FORMAT = "hecht-export"
 FORMAT_VERSION = 1
@@ -51,6 +67,7 @@ PRACTICE_TABLE = table_of(Practice).name
 """The practice's own row (its UUID): a new database has one, which the imported practice's
 replaces, since the practice moves with its records (``hecht.schema.identity``)."""
 CLIENT_TABLE = table_of(Client).name
+SEAL_TABLE = table_of(RecordSeal).name
 DERIVED_TABLES = {
     SUMMARY_TABLE,
     table_of(CourseRule).name,
@@ -85,7 +102,11 @@ def export_document(*, session: Session, actor: Actor) -> dict[str, Any]:
     The export is logged once for the practice and once in every client's own log, so a client
     asking for their log sees it.
     """
-    audit.record(session=session, actor=actor, event=AuditKind.EXPORT, detail=detail_of("json_all"))
+    seals = sealed_up_to(session)
+    audit.record(
+        session=session, actor=actor, event=AuditKind.EXPORT,
+        detail=detail_of("json_all_sealed", seals=seals),
+    )  # fmt: skip
     for client in session.execute(select(Client).order_by(col(Client.id))).scalars():
         audit.record(
             session=session, actor=actor, event=AuditKind.EXPORT, client_id=client.id,
@@ -98,6 +119,17 @@ def export_document(*, session: Session, actor: Actor) -> dict[str, Any]:
         "tables": {table.name: _rows(session, table) for table in data_tables()},
         "audit_log": _rows(session, table_of(AuditEvent)),
     }
+
+
+def sealed_up_to(session: Session) -> str:
+    """The seal chain's head (``seq:hash``) that the export's own access-log event records: the
+    log's chain then covers the seals, so seals cut off the file's end are seen on import."""
+    last = session.execute(
+        select(col(RecordSeal.seq), col(RecordSeal.hash))
+        .order_by(col(RecordSeal.seq).desc())
+        .limit(1)
+    ).first()
+    return "0:" + audit.GENESIS if last is None else f"{last[0]}:{last[1]}"
 
 
 def write_export(document: dict[str, Any], path: Path) -> None:
@@ -124,7 +156,8 @@ def check_document(document: Any) -> None:
     go in as they are (``hecht.schema.exchange.export_checks``); nothing is stored yet."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise refused("export_not_hecht", "this file is not a Hecht JSON export")
-    if document.get("format_version") != FORMAT_VERSION:
+    version = document.get("format_version")
+    if type(version) is not int or version != FORMAT_VERSION:  # true and 1.0 equal 1, too
         given = shown(document.get("format_version"))
         raise refused(
             "export_format",
@@ -141,17 +174,23 @@ def check_document(document: Any) -> None:
     found = document.get("tables")
     if isinstance(found, dict):
         known = {table.name for table in data_tables()}
-        unknown = sorted(str(name) for name in set(found) - known)
+        unknown = sorted({str(name) for name in found} - known)
         if unknown:
             raise refused(
                 "export_unknown_table", f"the export has an unknown table '{unknown[0]}'",
-                table=unknown[0],
+                table=safe_name(unknown[0]),
             )  # fmt: skip
-    if isinstance(found, dict):
+        missing = sorted(known - set(found))
+        if missing:
+            raise refused(
+                "export_missing_table", f"the export has no table '{missing[0]}'",
+                table=missing[0],
+            )  # fmt: skip
         _check_practice(found.get(PRACTICE_TABLE))
-    check_tables(found, data_tables())
-    check_rows(table_of(AuditEvent), document.get("audit_log", []), called="audit_log")
-    _check_chain(document.get("audit_log", []))
+    tables = check_tables(found, data_tables())
+    log = check_rows(table_of(AuditEvent), document.get("audit_log"), called="audit_log")
+    _check_chain(log)
+    check_export_events(log, clients=len(tables[CLIENT_TABLE]), seals=tables[SEAL_TABLE])
 
 
 def _check_practice(rows: Any) -> None:
@@ -172,16 +211,18 @@ def _check_practice(rows: Any) -> None:
 
 
 def _check_chain(rows: list[dict[str, Any]]) -> None:
-    previous = audit.GENESIS
+    """Refuse an access log whose chain does not hold (its rows checked by ``check_rows``)."""
+    previous, table = audit.GENESIS, table_of(AuditEvent)
     for number, row in enumerate(rows, start=1):
-        event = AuditEvent(**_typed(table_of(AuditEvent), row))
-        if event.seq != number or event.prev_hash != previous or event_hash(event) != event.hash:
+        typed = _typed(table, row)
+        content = chain_hash(*(typed[column] for column in COLUMNS))
+        if row["seq"] != number or row["prev_hash"] != previous or content != row["hash"]:
             raise refused(
                 "export_chain_broken",
                 f"the export's audit log is broken at event {number}: nothing imported",
                 given=number,
             )  # fmt: skip
-        previous = event.hash
+        previous = row["hash"]
 
 
 def _require_empty(session: Session) -> None:
@@ -210,20 +251,30 @@ class ChangedExport(InvalidInputError):
 
 def _check_seals(session: Session, document: dict[str, Any]) -> None:
     """Refuse the rows just inserted when the file's rows do not verify against the file's
-    seals, as ``hecht audit verify`` would find them (a row edited in the file, a table left
-    out); the seals' chain is read from the database they went into."""
-    rows = {
+    seals (a row edited in the file, a table emptied); the seals' chain is read from the
+    database they went into. Rows the database then stored otherwise than the file holds them
+    (PostgreSQL fills in ``client.owner_role`` with the importing role) are sealed again as
+    stored, as any change Hecht makes is: the new practice verifies."""
+    in_file = {
         kind: {
             int(row[key]): digest(kind, int(row[key]), _typed(table, row))
-            for row in document["tables"].get(table.name, [])
+            for row in document["tables"][table.name]
         }
         for kind, model in SEALED.items()
         for table in [table_of(model)]
         for key in [next(iter(table.primary_key.columns)).name]
     }
-    changed = changes_in(seal_findings(session.connection(), rows))
+    connection = session.connection()
+    changed = changes_in(seal_findings(connection, in_file))
     if changed:
         raise ChangedExport(changed)
+    filled_in = [
+        (kind, key)
+        for kind in SEALED
+        for key, stored in stored_digests(connection, kind, None).items()
+        if stored != in_file[kind].get(key)
+    ]
+    seal_keys(connection, filled_in)
 
 
 def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -43,6 +43,7 @@ FORMATS: dict[str, str] = {
     "csv_pseudonymised": "csv: pseudonymised",
     "csv_import": "csv: {count} rows",
     "json_all": "json: all",
+    "json_all_sealed": "json: all, seals up to {seals}",
     "json_export": "json export",
     "backup": "backup",
     "restore": "restore",
@@ -57,6 +58,7 @@ VALUES = {
     "reason": r"[a-z_]+",
     "scale": r"[^()]+",
     "role": r".+",
+    "seals": r"[0-9]+:[0-9a-f]{64}",
 }
 """What each value may be; any other is a number (an id or a count)."""
 

@@ -5,6 +5,7 @@ stores nothing."""
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +14,12 @@ from sqlalchemy import text
 
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.errors import InvalidInputError
-from hecht.schema.exchange.transfer import ChangedExport, check_document, import_document
+from hecht.schema.exchange.transfer import (
+    ChangedExport,
+    check_document,
+    export_document,
+    import_document,
+)
 from tests.schema.test_data_in_and_out import exported, fill
 
 Change = Callable[[dict[str, Any]], object]
@@ -77,9 +83,54 @@ SHAPES: dict[str, tuple[Change, str, dict[str, object]]] = {
         lambda d: tables(d)["itemresponse"][0].update(item_id="x" * 41), "export_bad_value",
         {"table": "itemresponse", "column": "item_id", "expected": "short_text", "limit": 40},
     ),
-    "a required value left out": (
-        lambda d: tables(d)["client"][0].pop("code"), "export_missing_value",
-        {"table": "client", "row": 1, "column": "code"},
+    "a column left out of a row": (
+        lambda d: tables(d)["episode"][0].pop("birth_date"), "export_missing_column",
+        {"table": "episode", "row": 1, "column": "birth_date"},
+    ),
+    "a table left out": (
+        lambda d: tables(d).pop("caseloadmember"), "export_missing_table",
+        {"table": "caseloadmember"},
+    ),
+    "the access log left out": (
+        lambda d: d.pop("audit_log"), "export_not_rows", {"table": "audit_log"},
+    ),
+    "the access log's end cut off": (
+        lambda d: d.update(audit_log=d["audit_log"][:-3]), "export_log_cut", {},
+    ),
+    "a client added": (
+        lambda d: tables(d)["client"].append({**tables(d)["client"][1], "id": 3, "code": "P3"}),
+        "export_clients_differ", {"given": 2, "limit": 3},
+    ),
+    "the last seals cut off": (
+        lambda d: tables(d).update(recordseal=tables(d)["recordseal"][:-1]),
+        "export_seals_cut", {},
+    ),
+    "an integer no database holds": (
+        lambda d: tables(d)["client"][0].update(birth_year=10**30), "export_bad_value",
+        {"table": "client", "column": "birth_year", "expected": "int"},
+    ),
+    "a moment without its UTC offset": (
+        lambda d: tables(d)["client"][0].update(created_at="2026-11-24T10:00:00"),
+        "export_bad_value", {"table": "client", "column": "created_at", "expected": "datetime"},
+    ),
+    "a moment UTC cannot express": (
+        lambda d: tables(d)["client"][0].update(created_at="0001-01-01T00:00:00+05:00"),
+        "export_bad_value", {"table": "client", "column": "created_at", "expected": "datetime"},
+    ),
+    "half a character": (
+        lambda d: tables(d)["client"][0].update(name="Mira\ud800"), "export_bad_value",
+        {"table": "client", "column": "name", "expected": "text"},
+    ),
+    "a control character in a column's name": (
+        lambda d: tables(d)["client"][0].update({"x\x1b[2J": 1}), "export_unknown_column",
+        {"column": "x\\u001b[2J"},
+    ),
+    "the format version as true": (
+        lambda d: d.update(format_version=True), "export_format", {},
+    ),
+    "a required value emptied in a later row": (
+        lambda d: tables(d)["client"][1].update(code=None), "export_missing_value",
+        {"table": "client", "row": 2, "column": "code"},
     ),
     "a required value emptied": (
         lambda d: tables(d)["client"][0].update(created_at=None), "export_missing_value",
@@ -127,12 +178,15 @@ TAMPERING: dict[str, tuple[Change, str, dict[str, object]]] = {
         lambda d: tables(d)["itemresponse"][0].update(code=0.0),
         "row_changed", {"kind": "itemresponse", "id": 1, "client": "P1"},
     ),
-    "the scores left out": (
-        lambda d: tables(d).pop("score"), "row_removed", {"kind": "score", "id": 1, "client": "P1"},
+    "the scores emptied": (
+        lambda d: tables(d).update(score=[]), "row_removed",
+        {"kind": "score", "id": 1, "client": "P1"},
     ),
-    "a form added": (
-        lambda d: tables(d)["client"].append({**tables(d)["client"][1], "id": 3, "code": "P3"}),
-        "row_unsealed", {"kind": "client", "id": 3, "client": "P3"},
+    "an answer added": (
+        lambda d: tables(d)["itemresponse"].append(
+            {**tables(d)["itemresponse"][0], "id": 99, "item_id": "9"}
+        ),
+        "row_unsealed", {"kind": "itemresponse", "id": 99, "client": "P1"},
     ),
 }  # fmt: skip
 
@@ -165,3 +219,19 @@ def test_a_code_the_database_refuses_is_named_with_its_table(engine, actor, expo
             import_document(session=session, actor=actor, document=document)
     assert refused.value.reason == "export_refused_by_database"
     assert refused.value.details["table"] == "client"
+
+
+def test_an_imported_practice_verifies_whichever_database_it_went_into(engine, actor, export):
+    """PostgreSQL fills in each client's owning role as it is inserted, which the file's seals
+    do not know: every client then read as changed outside Hecht in ``hecht audit verify``, and
+    an export of that practice was refused by the next import."""
+    from hecht.schema.trail.audit import verify_all
+
+    with unit_of_work(engine) as session:
+        import_document(session=session, actor=actor, document=copy.deepcopy(export))
+    with unit_of_work(engine) as session:
+        report = verify_all(session=session)
+    assert report.intact, (report.chain.problems, report.findings)
+    with unit_of_work(engine) as session:
+        again = json.loads(json.dumps(export_document(session=session, actor=actor)))
+    check_document(again)

@@ -167,7 +167,7 @@ def test_a_clients_access_log_is_said_in_dutch_and_its_stored_details_stay_as_wr
 
 
 SAMPLE = {"fields": "name, role", "items": "1, 2a", "reason": "answer_changed", "scale": "who5",
-          "role": "hecht_mira"}  # fmt: skip
+          "role": "hecht_mira", "seals": "12:" + "0" * 64}  # fmt: skip
 """A value for each placeholder of the details; ids and counts are 12."""
 
 

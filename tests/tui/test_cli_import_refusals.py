@@ -37,10 +37,10 @@ def importing(capsys, tmp_path: Path, document: Any, *options: str) -> tuple[int
 @pytest.mark.parametrize(
     ("language", "said"),
     [
-        ("en", "the export no longer matches what Hecht wrote (client 1 was changed outside "
-               "Hecht: it no longer matches its seal (in the dossier of {code}))"),
-        ("nl", "de export klopt niet meer met wat Hecht schreef (cliënt 1 is buiten Hecht "
-               "gewijzigd: het past niet meer bij zijn zegel (in het dossier van {code}))"),
+        ("en", "the export no longer matches what Hecht wrote: client 1 was changed outside "
+               "Hecht: it no longer matches its seal (in the dossier of {code})."),
+        ("nl", "de export klopt niet meer met wat Hecht schreef: cliënt 1 is buiten Hecht "
+               "gewijzigd: het past niet meer bij zijn zegel (in het dossier van {code})."),
     ],
 )  # fmt: skip
 def test_an_export_edited_by_hand_is_refused_naming_the_dossier(
@@ -54,10 +54,9 @@ def test_an_export_edited_by_hand_is_refused_naming_the_dossier(
     assert "Someone Else" not in err  # a name is never said, only the dossier's code
 
 
-def test_an_export_with_a_table_left_out_says_how_many_records_are_missing(
-    capsys, tmp_path, export
-):
-    scores = len(export["tables"].pop("score"))
+def test_an_export_with_a_table_emptied_says_how_many_records_are_missing(capsys, tmp_path, export):
+    scores = len(export["tables"]["score"])
+    export["tables"]["score"] = []
     code, err = importing(capsys, tmp_path, export, "--lang", "en")
     assert code == 2
     assert "was removed outside Hecht" in err and f"and {scores - 1} more" in err, err
@@ -76,7 +75,9 @@ def test_an_export_with_a_table_left_out_says_how_many_records_are_missing(
          "row 1 of the export's table 'episode': column 'started_on' holds \"1-10-2026\"; "
          "expected an ISO date (2026-03-01)"),
         (lambda t: t["client"][0].pop("code"),
-         "row 1 of the export's table 'client' has no value for 'code'"),
+         "row 1 of the export's table 'client' has no column 'code'"),
+        (lambda t: t["episode"][1].pop("birth_date"),
+         "row 2 of the export's table 'episode' has no column 'birth_date'"),
     ],
 )  # fmt: skip
 def test_a_row_that_is_not_as_stored_is_named_before_a_database_is_made(

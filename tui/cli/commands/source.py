@@ -56,7 +56,7 @@ def read_json(source: Path, messages: Messages, kind: Literal["json", "fhir"]) -
     """
     import json
 
-    text = read_source(source, messages, kind)
+    text = read_source(source, messages, kind, "utf-8-sig")  # a BOM, as Notepad saves it
     too_deep = UsageError(messages(f"source.too_deep.{kind}", path=source, limit=DEEPEST_JSON))
     try:
         document = json.loads(text)
@@ -65,6 +65,8 @@ def read_json(source: Path, messages: Messages, kind: Literal["json", "fhir"]) -
         raise UsageError(messages(key, path=source, line=error.lineno)) from None
     except RecursionError:
         raise too_deep from None
+    except ValueError:  # a number of more than 4,300 digits, which Python will not read
+        raise UsageError(messages(f"source.huge_number.{kind}", path=source)) from None
     if nesting_of(document) > DEEPEST_JSON:
         raise too_deep
     return document
