@@ -77,11 +77,12 @@ def hecht(url: str | None, filled: bool, command_line: bool = True) -> None:
 
         main(["--demo"] if url is None else ["--db", url])
     else:
-        from hecht.tui.cli.invocation import Invocation
+        from hecht.schema.db.engine import database_url
         from hecht.tui.config import load_config
         from hecht.tui.i18n import Messages
 
-        launch.run_tui(Invocation(Messages("en"), load_config(), url))
+        config = load_config()
+        launch.run_tui(database_url(url, config.database), Messages("en"), config)
 
 
 PRACTITIONER = 'practitioner = "Bench Practitioner"\n'

@@ -115,6 +115,28 @@ def test_no_module_imports_a_layer_by_its_bare_folder_name():
             assert not bare, f"{path}: import hecht.<layer>, not {bare}"
 
 
+SQL_BUILDERS = {"text", "select", "insert", "update", "delete", "func", "literal_column", "table"}
+"""What builds a statement in SQLAlchemy and SQLModel: storage's work, never the TUI's."""
+
+
+def test_only_storage_builds_sql():
+    """ARCHITECTURE: ``tui`` calls services; a statement written in a screen or a command
+    (``PRAGMA quick_check``, a count of clients) is a second source of what storage knows."""
+    for path in (ROOT / "tui").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in (
+                "sqlalchemy", "sqlmodel"
+            ):  # fmt: skip
+                built = {alias.name for alias in node.names} & SQL_BUILDERS
+                assert not built, f"{path}:{node.lineno} imports {sorted(built)} to build SQL"
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                words = node.value.lstrip().upper()
+                assert not words.startswith(("SELECT ", "PRAGMA ", "INSERT ", "UPDATE ")), (
+                    f"{path}:{node.lineno} holds SQL"
+                )
+
+
 def test_the_command_line_starts_without_importing_textual_storage_or_pydantic():
     code = (
         "import sys, click, hecht.tui.cli.main; "

@@ -166,6 +166,24 @@ def open_database(url: str) -> Engine:
     return engine
 
 
+def check_integrity(engine: Engine) -> None:
+    """Run SQLite's quick check, so a damaged file is reported rather than called current
+    (``hecht db status``); PostgreSQL keeps its own pages whole.
+
+    Raises:
+        sqlalchemy.exc.DatabaseError: the file is damaged, with SQLite's words.
+    """
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        result = connection.execute(text("PRAGMA quick_check")).scalar()
+    if result != "ok":
+        raise DatabaseError("PRAGMA quick_check", None, Exception(str(result)))
+
+
 def one_snapshot(engine: Engine) -> Engine:
     """The engine whose units of work read one snapshot of the whole database: an export's
     tables must agree with each other and with their seals, while PostgreSQL's default reads

@@ -226,6 +226,16 @@ class DemoBuilder:
             self.store.acknowledge_alert(self.actor, alert_id, action, note)
 
 
+def holds_clients(engine: Engine) -> bool:
+    """Whether the database holds any client already: the demo fills empty databases only."""
+    from sqlalchemy import func, select
+
+    from hecht.schema.tables import Client
+
+    with engine.connect() as connection:
+        return bool(connection.execute(select(func.count()).select_from(Client)).scalar())
+
+
 def build_demo_practice(
     *,
     engine: Engine,

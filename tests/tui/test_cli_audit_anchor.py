@@ -190,7 +190,7 @@ def test_a_dry_run_of_a_paper_import_stores_and_logs_nothing_so_it_needs_no_name
 def test_every_access_a_command_logs_names_the_practitioner_and_the_os_user(
     capsys, db, tmp_path, named_practitioner
 ):
-    from hecht.tui.cli.invocation import os_user
+    from hecht.tui.workstation import os_user
 
     def logged_since(first: int) -> list[tuple[str, str | None, str]]:
         with sqlite3.connect(db) as connection:

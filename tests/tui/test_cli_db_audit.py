@@ -19,10 +19,10 @@ from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.exchange.fhir.terms import PracticeUris
 from hecht.schema.identity import practice_uuid
 from hecht.schema.trail.details import FORMATS, detail_of, read_detail
-from hecht.tui.cli.invocation import os_user
 from hecht.tui.cli.main import main
 from hecht.tui.i18n import Messages
 from hecht.tui.views.audit_text import ACCESS_KINDS, access_text, detail_text
+from hecht.tui.workstation import os_user
 from tests.schema.conftest import Practice
 
 from .conftest import run

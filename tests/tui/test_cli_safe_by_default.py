@@ -301,9 +301,9 @@ def test_every_kind_of_file_hecht_writes_is_private_even_under_a_loose_umask(
     from hecht.schema.exchange.backup import backup_sqlite
     from hecht.schema.exchange.files import private_folder
     from hecht.schema.exchange.transfer import write_export
+    from hecht.tui.cli.output import deliver
     from hecht.tui.config import Config, save_config
     from hecht.tui.i18n import Messages
-    from hecht.tui.reports.output import deliver
     from hecht.tui.views.scale_facts import facts_file, load_and_remember
 
     database = tmp_path / "practice.db"

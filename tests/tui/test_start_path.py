@@ -180,12 +180,12 @@ def test_plain_hecht_imports_neither_click_nor_a_command_on_its_way_to_the_tui(
         "import sys\n"
         "from hecht.tui.cli import main as cli\n"
         "from hecht.tui.shell import launch\n"
-        "launch.run_tui = lambda i: print(i.db, i.messages.language, i.demo) or 0\n"
+        "launch.run_tui = lambda url, words, config, demo: print(url, words.language, demo) or 0\n"
         f"assert cli.main(['--db', {str(tmp_path / 'x.db')!r}, '--lang', 'nl']) == 0\n"
         "loaded = ('hecht.tui.cli.commands', 'click')\n"
         "print(sorted(m for m in sys.modules if m.startswith(loaded)))\n"
     )
-    assert run_fresh(code) == ([f"{tmp_path / 'x.db'} nl False", "[]"], [])
+    assert run_fresh(code) == ([f"sqlite:///{tmp_path / 'x.db'} nl False", "[]"], [])
 
 
 def test_a_bad_top_level_value_is_refused_with_exit_2(capsys):

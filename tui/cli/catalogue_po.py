@@ -36,8 +36,8 @@ def export_po(language: str, target: Path) -> int:
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
 
+    from hecht.tui.cli.output import guard_output
     from hecht.tui.i18n import Messages
-    from hecht.tui.reports.output import guard_output
 
     guard_output(target, None, Messages("en"), force=True)
 

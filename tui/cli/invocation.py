@@ -6,8 +6,6 @@ the first frame without waiting for SQLAlchemy.
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from hecht.schema.db.engine import (
 )
 from hecht.tui.cli.errors import UsageError, undecodable
 from hecht.tui.i18n import Messages
+from hecht.tui.workstation import access_point
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -29,24 +28,6 @@ if TYPE_CHECKING:
     from hecht.schema.context import Actor
     from hecht.tui.cli.prompts import Prompter
     from hecht.tui.config import Config
-
-
-def access_point(kind: str) -> str:
-    """Name where an access comes from: the interface, the OS user and the host."""
-    return f"{kind}:{os_user()}@{socket.gethostname()}"
-
-
-def os_user() -> str:
-    """The login name, as ``getpass.getuser`` finds it (without importing it and termios)."""
-    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
-        if os.environ.get(variable):
-            return os.environ[variable]
-    try:
-        import pwd
-
-        return pwd.getpwuid(os.getuid()).pw_name
-    except (ImportError, KeyError):
-        return "?"
 
 
 def command_actor() -> Actor:

@@ -118,12 +118,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def start_tui(options: dict[str, Any], config: Any, messages: Messages) -> int:
     """Open the TUI on the database the options name (the demo practice with ``--demo``)."""
     from hecht.tui.cli.invocation import Invocation, check_location
-    from hecht.tui.shell.launch import run_tui
+    from hecht.tui.shell.launch import demo_url, run_tui
 
-    invocation = Invocation(messages, config, options["db"], options["demo"])
+    invocation = Invocation(messages, config, options["db"], options["demo"], demo_url)
+    url = invocation.database_url()  # the demo practice's own file with --demo, built once
     if not invocation.demo:
-        check_location(invocation.database_url(), messages, may_create=True)
-    return run_tui(invocation)
+        check_location(url, messages, may_create=True)
+    return run_tui(url, messages, config, demo=invocation.demo)
 
 
 if __name__ == "__main__":

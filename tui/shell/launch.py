@@ -12,19 +12,16 @@ from hecht.tui.i18n import Messages
 
 if TYPE_CHECKING:
     from hecht.tui.app import HechtApp
-    from hecht.tui.cli.invocation import Invocation
     from hecht.tui.config import Config
 
 
-def run_tui(invocation: Invocation) -> int:
-    """Open the app on the chosen database (the demo practice with --demo); return the exit code."""
+def run_tui(url: str, messages: Messages, config: Config, *, demo: bool = False) -> int:
+    """Open the app on the database at ``url`` (the demo practice's with ``demo``); return the
+    exit code."""
     from hecht.tui.shell.startup import pause_collection
 
-    messages = invocation.messages
-    invocation.demo_url = demo_url
-    url = invocation.database_url()  # the demo practice's own file with --demo
     pause_collection()  # resumed once the caseload is shown (hecht.tui.shell.startup says why)
-    app = make_app(url, messages, invocation.config, demo=invocation.demo)
+    app = make_app(url, messages, config, demo=demo)
     handle_signals(app)
     code = app.run()
     if app.error_message:
@@ -91,9 +88,9 @@ def make_app(url: str, messages: Messages, config: Config, *, demo: bool = False
     from hecht.schema.context import utc_now
     from hecht.tui.app import HechtApp
     from hecht.tui.backend.core import Backend
-    from hecht.tui.cli.invocation import access_point
     from hecht.tui.folders import local_scales_dir
     from hecht.tui.views.scale_facts import cached_facts, load_and_remember
+    from hecht.tui.workstation import access_point
 
     where = access_point("tui")
     scales = local_scales_dir()

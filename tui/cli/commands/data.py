@@ -52,7 +52,7 @@ def commands(messages: Messages) -> dict[str, click.Command]:
                per_client: bool, force: bool, plain: bool, db: str | None,
                demo: bool) -> int:  # fmt: skip
         from hecht.tui.cli.commands.fhir import check_export_options, export_fhir_folder
-        from hecht.tui.reports.output import guard_plain
+        from hecht.tui.cli.output import guard_plain
 
         check_export_options(
             messages, kind, names=names, per_client=per_client, pseudonymize=pseudonymize,
@@ -127,7 +127,7 @@ def run_backup(invocation: Invocation, target: Path) -> int:
     from hecht.schema.trail.audit import AuditKind
     from hecht.schema.trail.details import detail_of
     from hecht.tui.cli.invocation import opened_database
-    from hecht.tui.reports.output import guard_output, kept_only_if_logged, write_refusal
+    from hecht.tui.cli.output import guard_output, kept_only_if_logged, write_refusal
 
     messages = invocation.messages
     source = database_file(invocation)
@@ -220,7 +220,7 @@ def export_json(invocation: Invocation, out: Path, *, force: bool = False) -> in
     from hecht.schema.exchange.transfer import export_document, write_export
     from hecht.tui.cli.commands.db import refuse_a_limited_role
     from hecht.tui.cli.invocation import opened_database
-    from hecht.tui.reports.output import guard_output, kept_only_if_logged, refused_if_unwritable
+    from hecht.tui.cli.output import guard_output, kept_only_if_logged, refused_if_unwritable
 
     messages = invocation.messages
     invocation.require_practitioner()
@@ -245,7 +245,7 @@ def csv_folder(out: Path, invocation: Invocation, force: bool) -> None:
     """Make the export folder (its parent must exist) and check every file it will hold."""
     from hecht.schema.exchange.csv_export import CSV_FILES
     from hecht.schema.exchange.files import PRIVATE_FOLDER
-    from hecht.tui.reports.output import guard_output, refused_if_unwritable
+    from hecht.tui.cli.output import guard_output, refused_if_unwritable
 
     messages = invocation.messages
     if out.exists() and not out.is_dir():
@@ -273,8 +273,8 @@ def export_csv_folder(
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.exchange.csv_export import export_csv
     from hecht.tui.cli.invocation import opened_database
+    from hecht.tui.cli.output import kept_only_if_logged, refused_if_unwritable
     from hecht.tui.folders import practice_library
-    from hecht.tui.reports.output import kept_only_if_logged, refused_if_unwritable
 
     messages = invocation.messages
     if pseudonymize and not (study_key or "").strip():

@@ -65,7 +65,11 @@ def _schema_status(url: str, messages: Messages) -> Any:
     another program's file before anything changes it (``refuse_a_foreign_file``)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from hecht.schema.db.database import DatabaseOpenError, refuse_a_foreign_file
+    from hecht.schema.db.database import (
+        DatabaseOpenError,
+        check_integrity,
+        refuse_a_foreign_file,
+    )
     from hecht.schema.db.engine import describe_url, make_engine, sqlite_file
     from hecht.schema.db.migrate import schema_status
     from hecht.tui.cli.invocation import open_engine
@@ -83,7 +87,7 @@ def _schema_status(url: str, messages: Messages) -> Any:
         raise
     try:
         status = schema_status(engine)
-        _check_integrity(engine)
+        check_integrity(engine)
     except SQLAlchemyError as error:
         from hecht.tui.cli.invocation import shown_database, storage_reason
 
@@ -99,19 +103,6 @@ def _schema_status(url: str, messages: Messages) -> Any:
     finally:
         engine.dispose()
     return status
-
-
-def _check_integrity(engine: Any) -> None:
-    """Run SQLite's quick check, so a damaged file is reported rather than called current."""
-    from sqlalchemy import text
-    from sqlalchemy.exc import DatabaseError
-
-    if engine.dialect.name != "sqlite":
-        return
-    with engine.connect() as connection:
-        result = connection.execute(text("PRAGMA quick_check")).scalar()
-    if result != "ok":
-        raise DatabaseError("PRAGMA quick_check", None, Exception(str(result)))
 
 
 @contextmanager

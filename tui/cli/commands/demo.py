@@ -50,12 +50,9 @@ def target_url(invocation: Invocation) -> str:
 
 def run_demo(invocation: Invocation, seed: int = 1) -> int:
     """Build the demo practice into an empty database."""
-    from sqlalchemy import func, select
-
     from hecht.scales.library import load_library
     from hecht.schema.db.engine import describe_url
-    from hecht.schema.demo.build import build_demo_practice
-    from hecht.schema.tables import Client
+    from hecht.schema.demo.build import build_demo_practice, holds_clients
     from hecht.tui.cli.invocation import check_location, open_engine
     from hecht.tui.views.formatting import counted
 
@@ -64,9 +61,8 @@ def run_demo(invocation: Invocation, seed: int = 1) -> int:
     check_location(url, messages, may_create=True)
     engine = open_engine(url, messages)
     try:
-        with engine.connect() as connection:
-            if connection.execute(select(func.count()).select_from(Client)).scalar():
-                raise UsageError(messages("error.demo_not_empty", database=describe_url(url)))
+        if holds_clients(engine):
+            raise UsageError(messages("error.demo_not_empty", database=describe_url(url)))
         report = build_demo_practice(engine=engine, library=load_library(None), seed=seed)
     finally:
         engine.dispose()

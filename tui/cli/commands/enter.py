@@ -43,8 +43,9 @@ def open_backend(invocation: Invocation) -> Any:
     from hecht.schema.context import utc_now
     from hecht.schema.db.database import DatabaseOpenError
     from hecht.tui.backend.core import Backend
-    from hecht.tui.cli.invocation import access_point, check_location
+    from hecht.tui.cli.invocation import check_location
     from hecht.tui.folders import practice_library
+    from hecht.tui.workstation import access_point
 
     messages = invocation.messages
     check_location(invocation.database_url(), messages, may_create=False)

@@ -25,7 +25,7 @@ def check_out(invocation: Invocation, out: Path) -> None:
             whose parent is missing or closed.
     """
     from hecht.schema.exchange.files import protected_problem
-    from hecht.tui.reports.output import guard_output
+    from hecht.tui.cli.output import guard_output
 
     messages = invocation.messages
     database = invocation.database_file()
@@ -45,7 +45,7 @@ def make_folder(invocation: Invocation, out: Path, names: list[str], force: bool
             cannot be made.
     """
     from hecht.schema.exchange.files import PRIVATE_FOLDER
-    from hecht.tui.reports.output import guard_output, refused_if_unwritable
+    from hecht.tui.cli.output import guard_output, refused_if_unwritable
 
     messages = invocation.messages
     if out.is_dir():
@@ -62,8 +62,8 @@ def export_fhir_folder(
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.exchange.fhir.export import bundle_names, client_codes, export_fhir
     from hecht.tui.cli.invocation import opened_database
+    from hecht.tui.cli.output import kept_only_if_logged, refused_if_unwritable
     from hecht.tui.folders import practice_library
-    from hecht.tui.reports.output import kept_only_if_logged, refused_if_unwritable
     from hecht.tui.views.formatting import counted
 
     messages = invocation.messages

@@ -101,8 +101,8 @@ def packet(
     """Build the supervision packet (of every client, or of ``codes``) and deliver it."""
     from hecht.schema.services.supervision import supervision_packet
     from hecht.tui.backend.core import signal_thresholds
+    from hecht.tui.cli.output import deliver
     from hecht.tui.reports import supervision_html, supervision_text
-    from hecht.tui.reports.output import deliver
 
     messages = invocation.messages
     with _report_unit(invocation, out, force=force, plain=plain) as (session, actor, library):
@@ -136,8 +136,8 @@ def _report_unit(
     """
     from hecht.schema.db.database import unit_of_work
     from hecht.tui.cli.invocation import opened_database
+    from hecht.tui.cli.output import guard_output, guard_plain, kept_only_if_logged
     from hecht.tui.folders import practice_library
-    from hecht.tui.reports.output import guard_output, guard_plain, kept_only_if_logged
 
     messages = invocation.messages
     if out is not None:
@@ -176,9 +176,9 @@ def run_outcomes(
 ) -> int:
     """Write the practice's pre–post outcomes per group, domain and scale."""
     from hecht.schema.services.outcomes import practice_outcomes
+    from hecht.tui.cli.output import deliver
     from hecht.tui.reports import outcomes_html, outcomes_text
     from hecht.tui.reports.outcomes_json import outcomes_json
-    from hecht.tui.reports.output import deliver
 
     messages = invocation.messages
     if as_json and kind not in (None, "json"):
