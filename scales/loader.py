@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 import tomllib
 from dataclasses import replace
@@ -47,9 +48,16 @@ def read_content(path: Path) -> bytes:
             return file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         reason = str(error.strerror)
-        problem = Problem(
-            "", f"cannot read the file ({reason})", kind="unreadable", values={"reason": reason}
-        )
+        if error.errno == errno.ENOENT:
+            problem = Problem("", "the file does not exist", "check its name and its folder",
+                              kind="missing")  # fmt: skip
+        elif error.errno in (errno.EACCES, errno.EPERM):
+            problem = Problem("", "you may not read the file (its permissions)",
+                              kind="not_allowed")  # fmt: skip
+        else:
+            problem = Problem(
+                "", f"cannot read the file ({reason})", kind="unreadable", values={"reason": reason}
+            )
         raise DefinitionError(path, [problem]) from None
 
 

@@ -319,3 +319,23 @@ def test_every_refusal_worded_from_a_code_has_its_sentence_in_both_languages():
         keys |= {f"source.{what}.{kind}" for what in ("empty", "database", "not_text")}
     for language in ("en", "nl"):
         assert sorted(keys - set(catalogue(language))) == [], language
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "{path} does not exist: check its name and its folder ({folder})"),
+        ("nl", "{path} bestaat niet: controleer de naam en de map ({folder})"),
+    ],
+)
+@pytest.mark.parametrize("command", [["import"], ["import", "--format", "fhir"], ["import-csv"]])
+def test_a_file_to_import_that_does_not_exist_is_said_in_the_users_language(
+    capsys, report_db, tmp_path, language, said, command
+):
+    """The system's own words ("No such file or directory") were quoted in English."""
+    missing = tmp_path / "verslag.json"
+    database = str(tmp_path / "new.db") if command == ["import"] else report_db
+    code, _, err = run(capsys, "--lang", language, "--db", database, *command, str(missing))
+    assert code == 2
+    assert said.format(path=missing, folder=tmp_path) in err, err
+    assert "No such file" not in err

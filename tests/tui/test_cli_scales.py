@@ -219,7 +219,7 @@ def test_validate_json_lists_each_file(capsys, tmp_path):
 def test_validate_of_a_missing_file_says_so(capsys, tmp_path):
     code, out, _ = run(capsys, "scales", "validate", str(tmp_path / "nope.toml"))
     assert code == 2
-    assert "cannot read the file" in out
+    assert "nope.toml: the file does not exist — check its name and its folder" in out
 
 
 def test_the_installed_hecht_command_runs_without_a_traceback(tmp_path):

@@ -229,8 +229,8 @@ def test_problems_a_typed_file_rarely_shows_are_worded_too(problem, sentences, l
 SCALE_FILE_PROBLEMS = {
     "a missing file": (
         None,
-        "cannot read the file (No such file or directory)",
-        "kan het bestand niet lezen (No such file or directory)",
+        "the file does not exist — check its name and its folder",
+        "het bestand bestaat niet — controleer de naam en de map",
     ),
     "an empty file": (
         b"",

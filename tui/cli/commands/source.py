@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,8 +34,7 @@ def read_source(source: Path, messages: Messages, kind: SourceKind, encoding: st
     try:
         data = source.read_bytes()
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise UsageError(messages("error.cannot_read", path=source, reason=reason)) from None
+        raise UsageError(read_refusal(source, error, messages)) from None
     if data.startswith(SQLITE_HEADER):
         raise UsageError(messages(f"source.database.{kind}", path=source))
     try:
@@ -45,6 +45,20 @@ def read_source(source: Path, messages: Messages, kind: SourceKind, encoding: st
     if not text.strip():
         raise UsageError(messages(f"source.empty.{kind}", path=source))
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+READ_PROBLEMS = {errno.ENOENT: "missing", errno.EACCES: "not_allowed", errno.EPERM: "not_allowed"}
+"""The reasons a file cannot be read that people meet, by their code: said in their language
+(the system's own words, ``strerror``, are English whatever the language asked for)."""
+
+
+def read_refusal(source: Path, error: OSError, messages: Messages) -> str:
+    """Why a file the user named cannot be read, in their language where the code is common."""
+    problem = READ_PROBLEMS.get(error.errno or 0)
+    if problem is not None:
+        return messages(f"source.{problem}", path=source, folder=source.parent)
+    reason = error.strerror or type(error).__name__
+    return messages("error.cannot_read", path=source, reason=reason)
 
 
 def read_json(source: Path, messages: Messages, kind: Literal["json", "fhir"]) -> Any:
