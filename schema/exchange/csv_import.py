@@ -165,7 +165,17 @@ def _fields_up_to(characters: int) -> Iterator[None]:
 
 
 def _row_problems(line: int, header: list[str], values: list[str]) -> list[RowProblem]:
-    """A row must have one value per column, each within its size and without control codes."""
+    """A row must have one value per column, each within its size and without control codes.
+
+    ``line`` is where the row ends: a quote left open runs the row on over the lines after it,
+    which no column of paper records holds, so it is named where it opens.
+    """
+    for position, value in enumerate(values, start=1):
+        if "\n" in value:  # a file's last line break stays in a quote never closed
+            opened = line - sum(each.rstrip("\n").count("\n") for each in values)
+            name = header[position - 1] if position <= len(header) else ""
+            kind = "unclosed_quote" if value.endswith("\n") else "open_quote"
+            return [RowProblem(opened, kind, {"last": str(line)}, name, position)]
     if len(values) != len(header):
         counts = {"given": str(len(values)), "columns": str(len(header))}
         return [RowProblem(line, "value_count", counts)]

@@ -210,6 +210,23 @@ def test_a_control_character_in_a_field_is_refused(engine, actor, library, clien
     ]
 
 
+@pytest.mark.parametrize(
+    ("after", "kind", "values"),
+    [
+        ('A1,who5,2026-10-02,"3,3,2,2,1"\n', "open_quote", {"last": "4"}),
+        ("A1,who5,2026-10-02,3\n", "unclosed_quote", {"last": "4"}),
+        ("", "unclosed_quote", {"last": "3"}),
+    ],
+)
+def test_a_quote_left_open_is_named_where_it_opens(
+    engine, actor, library, client, after, kind, values
+):
+    """It ran the row on over the lines after it: "8 values, but the header has 5 columns" on
+    the line where the quote closed, or a control character (the line break) at the end."""
+    text = GOOD + 'A1,who5,2026-10-01,"3,3,2,2,1,paper\n' + after
+    assert problems_of(engine, actor, library, text) == [(3, "answers", 4, kind, values)]
+
+
 def test_answer_codes_in_unicode_digits_are_refused(engine, actor, library, client):
     text = GOOD + 'A1,who5,2026-10-01,"3,\u0663,2,2,1",paper\n'
     assert problems_of(engine, actor, library, text) == [
