@@ -84,7 +84,7 @@ def parse_toml(path: Path, content: bytes) -> dict[str, Any]:
         fix = "write a scale definition or remove the file"
         raise DefinitionError(path, [Problem("", "the file is empty", fix, kind="empty")])
     try:
-        text = content.decode("utf-8")
+        text = content.decode("utf-8").removeprefix("\ufeff")  # a BOM, as Notepad saves UTF-8
     except UnicodeDecodeError as error:
         byte = str(error.start + 1)
         problem = Problem(

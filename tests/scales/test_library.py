@@ -177,3 +177,13 @@ def test_an_overlay_for_an_unknown_scale_is_refused(tmp_path):
     (tmp_path / "x.toml").write_text(OVERLAY.replace('"epds"', '"edps"'), encoding="utf-8")
     report = load_library(tmp_path).refused[0].report()
     assert "there is no scale 'edps' version 1" in report
+
+
+def test_a_definition_saved_with_a_byte_order_mark_loads(tmp_path):
+    """Notepad saves UTF-8 with a BOM: the file was refused as "Invalid statement" at line 1,
+    column 1, where nothing can be seen."""
+    text = (BUILTIN_DIR / "who5.toml").read_text().replace('id = "who5"', 'id = "who5_bom"', 1)
+    (tmp_path / "who5_bom.toml").write_bytes("\ufeff".encode() + text.encode())
+    library = load_library(tmp_path)
+    assert not library.refused
+    assert library.get("who5_bom").items == load_library(None).get("who5").items
