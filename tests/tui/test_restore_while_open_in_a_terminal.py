@@ -162,3 +162,22 @@ def test_the_screens_started_while_a_restore_replaces_the_database_are_refused(p
     shown.wait_for("K0")
     shown.burst("C-q")
     assert shown.exit_status() == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "hecht: stopped (Ctrl+C); what the command had not finished storing was not stored"),
+        ("nl", "hecht: gestopt (Ctrl+C); wat de opdracht nog niet helemaal had opgeslagen"),
+    ],
+)
+def test_ctrl_c_at_the_restore_question_says_it_stopped_and_restores_nothing(place, language, said):
+    """It printed ``^C`` and nothing else (exit 130), leaving the person to guess."""
+    before = unchanged(place.database)
+    with Terminal({**place.env, "HECHT_LANG": language}) as shown:
+        shown.start("--db", str(place.database), "restore", str(place.backup))
+        shown.wait_for("ja" if language == "nl" else "yes")
+        shown.burst("C-c")
+        assert shown.exit_status() == 130
+        assert said in shown.screen().replace("\n", " ")
+    assert unchanged(place.database) == before

@@ -94,7 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl+C: what a command had not committed is not stored
+        print("\n" + messages("error.prefix", message=messages("error.interrupted")),
+              file=sys.stderr)  # fmt: skip
         return 130
     except BrokenPipeError:
         # the reader went away (hecht … | head): stop quietly, as command-line tools do

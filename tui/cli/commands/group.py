@@ -222,8 +222,8 @@ def run_click(
         result = group.main(list(arguments), prog_name="hecht", standalone_mode=False)
     except click.exceptions.Exit as stop:
         return int(stop.exit_code)
-    except click.exceptions.Abort:
-        return 130
+    except click.exceptions.Abort:  # Ctrl+C at one of click's own prompts: said as any Ctrl+C
+        raise KeyboardInterrupt from None
     except click.ClickException as error:
         error.show()
         return 2
