@@ -179,6 +179,34 @@ async def test_the_dossier_shows_what_was_done_about_an_earlier_alert_and_its_no
     assert line.replace("\n", " ").endswith("note: plan agreed with [b]partner[/b]")
 
 
+async def test_the_dossier_lists_the_newest_earlier_alerts_and_says_how_many_more(db):
+    """Every closed alert took its lines above the records: a client with years of alerts had
+    her records pushed off the screen."""
+    from hecht.schema.tables import AlertAction
+    from tests.schema.conftest import Practice
+
+    engine = open_database(db)
+    with unit_of_work(engine) as session:
+        practice = Practice(session, ACTOR, LIBRARY)
+        for day in range(1, 6):
+            practice.scale("MOM-1", "epds", "0,0,0,0,0,0,0,0,0,1", date(2026, 10, day), 1)
+            [alert] = alerts.open_alerts(session=session, actor=ACTOR, code="MOM-1")
+            alerts.acknowledge_alert(
+                session=session, actor=ACTOR, alert_id=alert.id, action=AlertAction.DISCUSSED,
+                note=f"talked it through, number {day}",
+            )  # fmt: skip
+    engine.dispose()
+    app = make_app(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await caseload_shown(pilot)
+        await press_to(pilot, *"MOM-1", "enter", screen="DossierScreen")
+        section = app.screen.query_one("#dossier-closed-alerts")
+        await wait_until(pilot, lambda: not section.has_class("hidden"), "the earlier alerts")
+        earlier = str(section.render()).replace("\n", " ")
+    assert [f"number {day}" in earlier for day in range(5, 0, -1)] == [1, 1, 1, 0, 0]
+    assert earlier.endswith("… and 2 earlier alerts: `hecht report client MOM-1` lists every alert")
+
+
 async def test_space_marks_and_unmarks_the_highlighted_action_of_an_alert(db):
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -29,7 +29,12 @@ from hecht.tui.views.dossier_text import (
     score_line,
     short_name,
 )
+from hecht.tui.views.formatting import plural
 from hecht.tui.widgets.plain import Plain, PlainOptions, choice
+
+EARLIER_ALERTS_SHOWN = 3
+"""The closed alerts the dossier lists, newest first, above the client's records: each takes a
+line or more with its note; the client's report lists every one."""
 
 NEEDS_DOSSIER = frozenset(
     {
@@ -137,7 +142,11 @@ class DossierScreen(HechtScreen[None]):
         closed = [a for a in reversed(dossier.alerts) if a.acknowledged_at is not None]
         earlier = self.query_one("#dossier-closed-alerts", Plain)
         earlier.set_class(not closed, "hidden")
-        lines = [text("dossier.closed_alerts"), *(self._alert_text(a) for a in closed)]
+        lines = [text("dossier.closed_alerts")]
+        lines += [self._alert_text(a) for a in closed[:EARLIER_ALERTS_SHOWN]]
+        more = len(closed) - EARLIER_ALERTS_SHOWN
+        if more > 0:  # years of alerts would push the records off the screen
+            lines.append(plural(text, "dossier.closed_alerts_more", more, count=more, code=self.code))
         earlier.update("\n".join(lines))
         self.query_one("#dossier-scores", Plain).update(self._scores())
         self._fill_records()
