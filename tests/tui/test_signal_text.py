@@ -65,3 +65,20 @@ def test_a_threshold_of_one_visit_or_week_is_said_in_the_singular(language, sign
 
 def test_marks_show_each_kind_once_in_order():
     assert marks([EXAMPLES[0], EXAMPLES[3], EXAMPLES[4], EXAMPLES[6]]) == "⚠⏲✎"
+
+
+def test_the_caseload_arrow_is_one_rule_for_the_screen_and_the_command_line():
+    """The screen drew → for a total equal to the one before, ``hecht caseload`` nothing."""
+    from types import SimpleNamespace
+
+    from hecht.tui.cli.commands.caseload import _trend
+    from hecht.tui.screens.caseload import trend
+    from hecht.tui.views.formatting import formatter
+    from hecht.tui.views.signal_text import direction
+
+    shown = formatter("en")
+    for total, previous, arrow in ((12, 10, "↑"), (8, 10, "↓"), (10, 10, "→"), (10, None, "")):
+        latest = SimpleNamespace(total=total, previous=previous)
+        assert direction(latest) == arrow
+        assert _trend(latest, shown) == f"{total}{arrow}"
+        assert trend(latest, str) == f"{total} {arrow}".rstrip()

@@ -15,7 +15,7 @@ from hecht.tui.shell.screen_base import HechtScreen
 from hecht.tui.shell.startup import resume_collection
 from hecht.tui.shell.typeahead import holding_keys
 from hecht.tui.views.cells import clipped
-from hecht.tui.views.signal_text import explain, marks
+from hecht.tui.views.signal_text import direction, explain, marks
 from hecht.tui.widgets.plain import Plain, PlainOptions, PlainTable, choice
 
 COLUMNS = ("code", "signals", "name", "week", "wellbeing", "relationship", "last_visit", "visits")
@@ -31,16 +31,8 @@ def trend(latest: Any, score: Any) -> str:
     """A total with an arrow for its direction since the administration before."""
     if latest is None or latest.total is None:
         return "—"
-    arrow = ""
-    if latest.previous is not None:
-        arrow = (
-            " ↑"
-            if latest.total > latest.previous
-            else " ↓"
-            if latest.total < latest.previous
-            else " →"
-        )
-    return f"{score(latest.total)}{arrow}"
+    arrow = direction(latest)
+    return f"{score(latest.total)} {arrow}" if arrow else score(latest.total)
 
 
 class CaseloadScreen(HechtScreen[None]):

@@ -146,7 +146,9 @@ class DossierScreen(HechtScreen[None]):
         lines += [self._alert_text(a) for a in closed[:EARLIER_ALERTS_SHOWN]]
         more = len(closed) - EARLIER_ALERTS_SHOWN
         if more > 0:  # years of alerts would push the records off the screen
-            lines.append(plural(text, "dossier.closed_alerts_more", more, count=more, code=self.code))
+            lines.append(
+                plural(text, "dossier.closed_alerts_more", more, count=more, code=self.code)
+            )
         earlier.update("\n".join(lines))
         self.query_one("#dossier-scores", Plain).update(self._scores())
         self._fill_records()

@@ -19,6 +19,16 @@ MARKS = {
 """One character per signal kind, for narrow columns (the explanation says it in words)."""
 
 
+def direction(latest: Any) -> str:
+    """The arrow a caseload puts after a latest total: up, down or level since the total before
+    it (the screen and ``hecht caseload`` alike); none for a first total."""
+    if latest is None or latest.total is None or latest.previous is None:
+        return ""
+    if latest.total == latest.previous:
+        return "→"
+    return "↑" if latest.total > latest.previous else "↓"
+
+
 def explain(signal: Any, messages: Messages) -> str:
     """Return the signal's explanation, e.g. "EPDS reliably worse since baseline: 9 → 16"."""
     from hecht.tui.views.formatting import counted, formatter

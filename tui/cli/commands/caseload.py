@@ -10,6 +10,7 @@ import click
 from hecht.tui.cli.commands.group import database_options, invocation, json_option
 from hecht.tui.cli.invocation import Invocation
 from hecht.tui.i18n import Messages
+from hecht.tui.views.signal_text import direction
 
 # Storage modules are imported inside the commands: `hecht scales …` must not pay for them.
 
@@ -78,10 +79,7 @@ def row_json(row: Any, messages: Messages, library: Any, names: bool) -> dict[st
 def _trend(latest: Any, shown: Any) -> str:
     if latest is None or latest.total is None:
         return "—"
-    arrow = ""
-    if latest.previous is not None and latest.total != latest.previous:
-        arrow = "↑" if latest.total > latest.previous else "↓"
-    return f"{shown.number(latest.total, 2)}{arrow}"
+    return f"{shown.number(latest.total, 2)}{direction(latest)}"
 
 
 def print_table(rows: list[Any], messages: Messages, names: bool) -> None:
