@@ -117,6 +117,28 @@ def test_a_passphrase_file_others_may_read_is_refused(capsys, practice, passphra
 
 
 @NAMED
+@pytest.mark.parametrize(
+    ("named", "said"),
+    [
+        ("folder", "(HECHT_PASSPHRASE_FILE) is a folder: name the file that holds the passphrase"),
+        ("missing", "(HECHT_PASSPHRASE_FILE) does not exist: check the path"),
+    ],
+)
+def test_a_passphrase_file_that_is_a_folder_or_missing_is_named_as_such(
+    capsys, practice, passphrase_file, monkeypatch, tmp_path, named, said
+):
+    """A folder was refused as "may be read by others (mode 0755)", with `chmod 600` to do."""
+    assert run(capsys, "--db", str(practice), "db", "encrypt")[0] == 0
+    given = tmp_path / named
+    if named == "folder":
+        given.mkdir()
+    monkeypatch.setenv("HECHT_PASSPHRASE_FILE", str(given))
+    code, _, err = run(capsys, "--lang", "en", "--db", str(practice), "caseload")
+    assert code == 2 and f"{given} {said}" in err, err
+    assert "chmod" not in err
+
+
+@NAMED
 def test_a_wrong_passphrase_in_the_file_is_refused_with_exit_2(capsys, practice, passphrase_file):
     assert run(capsys, "--db", str(practice), "db", "encrypt")[0] == 0
     passphrase_file.write_text("not the passphrase\n")

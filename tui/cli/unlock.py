@@ -86,10 +86,14 @@ def passphrase_from_file(messages: Messages) -> str | None:
         return None
     path = Path(named).expanduser()
     try:
+        if path.is_dir():  # a folder's mode says nothing of a passphrase
+            raise UsageError(messages("passphrase.file_folder", file=path))
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
             raise UsageError(messages("passphrase.file_open", file=path, mode=f"{mode:04o}"))
         text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(messages("passphrase.file_missing", file=path)) from None
     except OSError as error:
         raise UsageError(
             messages("passphrase.file_unreadable", file=path, reason=error.strerror)
