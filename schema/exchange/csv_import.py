@@ -126,6 +126,11 @@ def check_header(header: list[str]) -> list[RowProblem]:
     """Return every problem of the header: duplicated, unknown and missing columns. A name
     repeated is named once, at its second place: a header of thousands of copies of one name
     (a stray quote can make one) is two problems, not thousands."""
+    if len(header) == 1:  # Excel with Dutch settings separates by ";", others by tab
+        separator = next((mark for mark in (";", "\t") if mark in header[0]), None)
+        if separator is not None:
+            shown = "tab" if separator == "\t" else separator
+            return [RowProblem(1, "separator", {"separator": shown}, header[0][:40], 1)]
     problems: list[RowProblem] = []
     first_at: dict[str, int] = {}
     repeated: set[str] = set()

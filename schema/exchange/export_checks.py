@@ -195,10 +195,10 @@ def shown(value: Any, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def safe_name(name: Any) -> str:
-    """A table's or column's name from the file, as a message may show it: control characters
-    escaped (a name is the file's, and could move the terminal's cursor), cut to 60."""
-    return json.dumps(str(name), ensure_ascii=False)[1:-1][:60]
+def safe_name(name: Any, width: int = 60) -> str:
+    """A name or value from a file, as a message may show it: control characters escaped (the
+    file's text could move the terminal's cursor or retitle its window), cut to ``width``."""
+    return json.dumps(str(name), ensure_ascii=False)[1:-1][:width]
 
 
 def check_export_events(log: list[dict[str, Any]], *, clients: int, seals: list[Any]) -> None:

@@ -154,6 +154,11 @@ def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:
 def check_document(document: Any) -> None:
     """Refuse a file that is not a Hecht export this version can read, or whose rows would not
     go in as they are (``hecht.schema.exchange.export_checks``); nothing is stored yet."""
+    if isinstance(document, dict) and "resourceType" in document:
+        raise refused(
+            "export_is_fhir", "this file is FHIR, not a Hecht JSON export",
+            given=safe_name(document["resourceType"], 40),
+        )  # fmt: skip
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise refused("export_not_hecht", "this file is not a Hecht JSON export")
     version = document.get("format_version")

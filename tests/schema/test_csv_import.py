@@ -269,3 +269,14 @@ def test_a_numeric_line_scale_imports_its_values_and_refuses_one_off_the_line(
     with unit_of_work(engine) as session:
         (point,) = trajectories.client_trajectory(session=session, actor=actor, code="A1")
     assert (point.scale_id, point.total) == ("fobs", 49)
+
+
+@pytest.mark.parametrize(("separator", "shown"), [(";", ";"), ("\t", "tab")])
+def test_a_file_separated_by_semicolons_or_tabs_is_told_so(
+    engine, actor, library, client, separator, shown
+):
+    """Excel with Dutch settings writes CSV with semicolons: the whole header was one unknown
+    column, and every required column was said to be missing."""
+    text = GOOD.replace(",", separator, 4).replace(",paper", f"{separator}paper")
+    [(line, _, position, kind, values)] = header_refusal(engine, actor, library, text)
+    assert (line, position, kind, values) == (1, 1, "separator", {"separator": shown})

@@ -282,3 +282,68 @@ def test_a_response_leaving_items_out_is_stored_with_those_items_missing(
             "'2026-11-01%'"
         ).fetchone()
     assert stored == (2, 10)
+
+
+def ambiguous(system: str, first: str, second: str) -> dict:
+    """A Bundle whose response names ZULU, while the Patient it points to says ALPHA."""
+    response = phq9_response(
+        system, id="both", subject={"identifier": {"system": system, "value": first},
+                                    "reference": "Patient/p1"},
+    )  # fmt: skip
+    patient = {"resourceType": "Patient", "id": "p1",
+               "identifier": [{"system": system, "value": second}]}  # fmt: skip
+    return {"resourceType": "Bundle", "type": "collection",
+            "entry": [{"resource": patient}, {"resource": response}]}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda system, r: ambiguous(system, "ZULU", "ALPHA"),
+         "the subject is named with more than one client code of this practice (ZULU, ALPHA)"),
+        (lambda system, r: r | {"item": [{"linkId": "1", "answer": [{"valueInteger": True}]}]},
+         "item 1: '-' is not"),
+        (lambda system, r: r | {"subject": {"identifier": {"system": system,
+                                                           "value": "ZU\u001b[2JLU"}}},
+         "no client with code 'ZU\\u001b[2JLU'"),
+    ],
+)  # fmt: skip
+def test_a_response_whose_client_or_answer_is_not_plain_is_refused_not_guessed(
+    capsys, report_db, frozen_commands, tmp_path, change, words
+):
+    """A subject with two codes went to the first; ``true`` was stored as 1; a terminal's
+    escape sequence in a code reached the screen raw."""
+    before = totals(Path(report_db))
+    response = change(client_system(report_db), phq9_response(client_system(report_db)))
+    said = refused_import(capsys, report_db, tmp_path / "odd.json", response, "en")
+    assert any(words in line for line in said), said
+    assert "\u001b" not in "\n".join(said)
+    assert totals(Path(report_db)) == before
+
+
+def test_the_same_response_for_one_client_written_in_two_cases_is_refused_as_repeated(
+    capsys, report_db, frozen_commands, tmp_path
+):
+    system = client_system(report_db)
+    upper = phq9_response(system, id="upper")
+    lower_case = {"identifier": {"system": system, "value": "zulu"}}
+    lower = phq9_response(system, id="lower", subject=lower_case)
+    bundle = {"resourceType": "Bundle", "type": "collection",
+              "entry": [{"resource": upper}, {"resource": lower}]}  # fmt: skip
+    before = totals(Path(report_db))
+    said = refused_import(capsys, report_db, tmp_path / "twice.json", bundle, "en")
+    assert any("QuestionnaireResponse lower" in line and "earlier in the file" in line
+               for line in said), said  # fmt: skip
+    assert totals(Path(report_db)) == before
+
+
+def test_a_decimal_answer_is_read_with_every_digit(capsys, report_db, frozen_commands, tmp_path):
+    """48.9999999 mm was stored as 49 on the FOBS line, across its cut-off."""
+    items = [{"linkId": "1", "answer": [{"valueDecimal": 48.9999999}]},
+             {"linkId": "2", "answer": [{"valueInteger": 49}]}]  # fmt: skip
+    response = phq9_response(
+        client_system(report_db), id="fobs", questionnaire=terms.questionnaire_url("fobs") + "|1",
+        item=items,
+    )  # fmt: skip
+    said = refused_import(capsys, report_db, tmp_path / "fobs.json", response, "en")
+    assert any("item 1: 48.9999999" in line for line in said), said

@@ -108,3 +108,11 @@ def test_json_nested_beyond_any_export_is_refused_not_a_crash(capsys, tmp_path, 
         )
         assert code == 2, err
         assert "nest more than 100 levels deep" in err, err
+
+
+def test_a_fhir_bundle_given_as_an_export_is_told_to_use_the_fhir_format(capsys, tmp_path):
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": []}
+    code, err = importing(capsys, tmp_path, bundle, "--lang", "en")
+    assert code == 2
+    assert "this file is FHIR (Bundle), not a Hecht JSON export: import it with " in err
+    assert "`hecht import --format fhir FILE`" in err

@@ -23,6 +23,7 @@ from hecht.schema.exchange.csv_import import (
     stored_answers,
     write_record,
 )
+from hecht.schema.exchange.export_checks import safe_name
 from hecht.schema.exchange.fhir.reading import FhirProblem, Problems, ResponseIn, read_responses
 from hecht.schema.exchange.fhir.terms import PracticeUris
 from hecht.schema.identity import practice_uuid
@@ -34,17 +35,36 @@ from hecht.schema.trail.audit import AuditKind
 from hecht.schema.trail.details import detail_of
 
 
+def own_record_stored(session: Session, record: str) -> bool:
+    """Whether a form this practice exported (``lineage.version``) is in the database, as it is
+    now or as it was: imported again, a form retracted or corrected since would come back (a
+    lineage the database lacks, as after restoring an older backup, may come in anew)."""
+    from sqlmodel import col, select
+
+    from hecht.schema.tables import Administration
+
+    lineage, _, _ = record.partition(".")
+    if not lineage.isdigit():
+        return False
+    query = select(Administration.id).where(col(Administration.lineage_id) == int(lineage))
+    return session.exec(query.limit(1)).first() is not None
+
+
 def _record(
     session: Session, today: date, response: ResponseIn, problems: list[FhirProblem]
 ) -> PaperRecord | None:
     def problem(kind: str, **values: Any) -> None:
-        shown = {key: str(value) for key, value in values.items()}
+        shown = {key: safe_name(value, 80) for key, value in values.items()}
         problems.append(FhirProblem(response.entry, response.resource_id, kind, shown))
 
     try:
         client = client_row(session, response.client_code)
-    except NotFoundError:
-        problem("client_unknown", code=response.client_code)
+    except NotFoundError as error:  # no such client, a destroyed dossier, case twins
+        kind = {"destroyed": "client_destroyed", "case_twins": "client_case_twins"}
+        problem(kind.get(error.reason or "", "client_unknown"), code=response.client_code)
+        return None
+    if response.own_record is not None and own_record_stored(session, response.own_record):
+        problem("own_record", record=response.own_record, code=client.code)
         return None
     latest = today + timedelta(days=1)  # a file from a clock a timezone ahead
     if not EARLIEST_OBSERVED <= response.observed_on <= latest:
@@ -81,14 +101,14 @@ def import_responses(
     Raises:
         Problems: every problem found, by entry; nothing was written.
     """
-    client_system = PracticeUris(practice_uuid(session)).client_system
-    read = read_responses(document, library, client_system)
+    read = read_responses(document, library, PracticeUris(practice_uuid(session)))
     responses, problems = read.responses, list(read.problems)
     today = actor.now().date()
     records = [_record(session, today, response, problems) for response in responses]
     seen: set[tuple[str, str, date, str]] = set()
-    for response in responses:  # the same response twice in one file
-        key = (response.client_code, response.scale_id, response.observed_on, str(response.answers))
+    for response in responses:  # the same response twice in one file (c001 is C001)
+        client = response.client_code.casefold()
+        key = (client, response.scale_id, response.observed_on, str(response.answers))
         if key in seen:
             problems.append(FhirProblem(response.entry, response.resource_id, "repeated"))
         seen.add(key)

@@ -18,7 +18,9 @@ from typing import Any
 from hecht.scales.answers import AnswerError, AnswerProblem, allowed_codes, check_code
 from hecht.scales.library import ScaleLibrary, UnknownScaleError
 from hecht.scales.model import ScaleDefinition
+from hecht.schema.exchange.export_checks import safe_name
 from hecht.schema.exchange.fhir import terms
+from hecht.schema.exchange.fhir.terms import PracticeUris
 
 READ_STATUSES = ("completed", "amended")
 """Responses whose answers are final; ``in-progress`` and ``stopped`` ones are skipped, any
@@ -62,6 +64,9 @@ class ResponseIn:
     scale_version: str
     observed_on: date
     answers: dict[str, str | None]
+    own_record: str | None = None
+    """The response's identifier in the practice's own system of administrations
+    (``lineage.version``): a form Hecht exported from this practice."""
     """Item id -> the code as typed, None for an unanswered item; every item present."""
 
 
@@ -99,16 +104,17 @@ def responses_in(document: Any) -> list[tuple[int, dict[str, Any]]]:
     return found
 
 
-def patients_by_url(document: Any) -> dict[str, dict[str, Any]]:
-    """The Patients of a Bundle by full URL and by ``Patient/id``, for subject references."""
-    patients: dict[str, dict[str, Any]] = {}
+def patients_by_url(document: Any) -> dict[str, list[dict[str, Any]]]:
+    """The Patients of a Bundle by full URL and by ``Patient/id``, for subject references (all
+    of them: two Patients under one URL make the subject ambiguous, not the last one's)."""
+    patients: dict[str, list[dict[str, Any]]] = {}
     entries = document.get("entry") if isinstance(document, dict) else None
     for entry in entries if isinstance(entries, list) else []:
         resource = entry.get("resource") if isinstance(entry, dict) else None
         if isinstance(resource, dict) and resource.get("resourceType") == "Patient":
             if isinstance(entry.get("fullUrl"), str):
-                patients[entry["fullUrl"]] = resource
-            patients[f"Patient/{resource.get('id')}"] = resource
+                patients.setdefault(entry["fullUrl"], []).append(resource)
+            patients.setdefault(f"Patient/{resource.get('id')}", []).append(resource)
     return patients
 
 
@@ -116,15 +122,17 @@ class Reader:
     """Checks one response after another against the library; collects every problem."""
 
     def __init__(
-        self, library: ScaleLibrary, patients: dict[str, dict[str, Any]], client_system: str
+        self, library: ScaleLibrary, patients: dict[str, list[dict[str, Any]]], uris: PracticeUris
     ) -> None:
-        self.library, self.patients, self.client_system = library, patients, client_system
+        self.library, self.patients, self.uris = library, patients, uris
+        self.client_system = uris.client_system
         self.problems: list[FhirProblem] = []
 
     def problem(self, entry: int, resource: dict[str, Any], kind: str, **values: Any) -> None:
-        """Note a problem of the resource at ``entry``."""
-        shown = {key: str(value)[:80] for key, value in values.items()}
-        self.problems.append(FhirProblem(entry, str(resource.get("id", ""))[:64], kind, shown))
+        """Note a problem of the resource at ``entry`` (what the file says, its control
+        characters escaped: a value from a file must not move the terminal's cursor)."""
+        shown = {key: safe_name(value, 80) for key, value in values.items()}
+        self.problems.append(FhirProblem(entry, safe_name(resource.get("id", ""), 64), kind, shown))
 
     def definition(self, entry: int, resource: dict[str, Any]) -> ScaleDefinition | None:
         """The scale a response answers, from its canonical ``questionnaire``."""
@@ -146,19 +154,37 @@ class Reader:
             return None
 
     def client_code(self, entry: int, resource: dict[str, Any]) -> str | None:
-        """The client code of the subject: its identifier, or its Patient's in the Bundle."""
+        """The client code of the subject: its identifier, or its Patient's in the Bundle; a
+        subject named with two codes (or by a reference two Patients share) is refused, never
+        settled by which comes first."""
         subject = resource.get("subject")
         subject = subject if isinstance(subject, dict) else {}
         identifiers = [subject.get("identifier")]
-        patient = self.patients.get(str(subject.get("reference")))
-        if patient is not None and isinstance(patient.get("identifier"), list):
-            identifiers += patient["identifier"]
+        for patient in self.patients.get(str(subject.get("reference")), []):
+            if isinstance(patient.get("identifier"), list):
+                identifiers += patient["identifier"]
+        codes: dict[str, str] = {}
         for identifier in identifiers:
             if isinstance(identifier, dict) and identifier.get("system") == self.client_system:
                 value = identifier.get("value")
                 if isinstance(value, str) and value.strip():
-                    return value.strip()
+                    codes.setdefault(value.strip().casefold(), value.strip())
+        if len(codes) > 1:
+            self.problem(entry, resource, "subject_ambiguous", codes=", ".join(codes.values()))
+            return None
+        if codes:
+            return next(iter(codes.values()))
         self.problem(entry, resource, "subject", system=self.client_system)
+        return None
+
+    def own_record(self, resource: dict[str, Any]) -> str | None:
+        """The response's identifier in this practice's system of administrations, if any."""
+        identifier = resource.get("identifier")
+        if (
+            isinstance(identifier, dict)
+            and identifier.get("system") == self.uris.administration_system
+        ):
+            return str(identifier.get("value"))
         return None
 
     def observed_on(self, entry: int, resource: dict[str, Any]) -> date | None:
@@ -189,10 +215,10 @@ class Reader:
         coding = value.get("valueCoding")
         if isinstance(coding, dict):
             typed = str(coding.get("code", ""))
-        elif isinstance(value.get("valueInteger"), int | float):
-            typed = f"{value['valueInteger']:g}"
-        elif isinstance(value.get("valueDecimal"), int | float):
-            typed = f"{value['valueDecimal']:g}"
+        elif _is_number(value.get("valueInteger")):
+            typed = repr(value["valueInteger"])  # every digit: 48.9999999 is no 49
+        elif _is_number(value.get("valueDecimal")):
+            typed = repr(value["valueDecimal"])
         else:
             typed = "-"
         return f"{check_code(definition, item, typed):g}"
@@ -252,8 +278,8 @@ class Reader:
         if definition is None or code is None or observed is None or answers is None:
             return None
         return ResponseIn(
-            entry, str(resource.get("id", ""))[:64], code, definition.id, definition.version,
-            observed, answers,
+            entry, safe_name(resource.get("id", ""), 64), code, definition.id, definition.version,
+            observed, answers, self.own_record(resource),
         )  # fmt: skip
 
 
@@ -266,15 +292,20 @@ class ReadResult:
     problems: list[FhirProblem]
 
 
-def read_responses(document: Any, library: ScaleLibrary, client_system: str) -> ReadResult:
+def _is_number(value: Any) -> bool:
+    """A JSON number (``true`` is no answer of 1)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def read_responses(document: Any, library: ScaleLibrary, uris: PracticeUris) -> ReadResult:
     """Check every QuestionnaireResponse of a document; skip unfinished ones (in-progress,
     stopped); note every problem of every other one. A client is known only by a code in the
-    importing practice's own system (``PracticeUris.client_system``).
+    importing practice's own system (``uris.client_system``).
 
     Raises:
         Problems: the file as a whole is no FHIR Bundle or response, or holds none.
     """
-    reader = Reader(library, patients_by_url(document), client_system)
+    reader = Reader(library, patients_by_url(document), uris)
     found = responses_in(document)
     unfinished = [entry for entry, resource in found if resource.get("status") in SKIPPED_STATUSES]
     checked = [reader.read(entry, resource) for entry, resource in found if entry not in unfinished]
