@@ -330,13 +330,24 @@ def episode_history(*, session: Session, actor: Actor, lineage_id: int) -> list[
 
 def episode_running_on(session: Session, client_id: int, on: date) -> int | None:
     """Return the lineage of the client's (or couple's) episode running on a date, if any."""
+    return running_on(episodes_of(session, client_id), on)
+
+
+def episodes_of(session: Session, client_id: int) -> list[Episode]:
+    """The current versions of the client's own and couple's episodes (an import of many forms
+    reads them once per client)."""
     couple = couple_of(session, client_id)
     owner = col(Episode.client_id) == client_id
     if couple is not None:
         owner = or_(owner, col(Episode.couple_id) == couple.id)
+    return list(current_rows(session, Episode, owner))
+
+
+def running_on(episodes: list[Episode], on: date) -> int | None:
+    """The lineage of the latest begun of these episodes that runs on a date, if any."""
     running = [
         episode
-        for episode in current_rows(session, Episode, owner)
+        for episode in episodes
         if episode.started_on <= on and (episode.ended_on is None or on <= episode.ended_on)
     ]
     return max(running, key=lambda e: e.started_on).lineage_id if running else None

@@ -19,16 +19,14 @@ from hecht.schema.context import Actor
 from hecht.schema.errors import NotFoundError
 from hecht.schema.exchange.csv_import import (
     EARLIEST_OBSERVED,
+    Lookups,
     PaperRecord,
-    stored_answers,
     write_record,
 )
 from hecht.schema.exchange.export_checks import safe_name
 from hecht.schema.exchange.fhir.reading import FhirProblem, Problems, ResponseIn, read_responses
 from hecht.schema.exchange.fhir.terms import PracticeUris
 from hecht.schema.identity import practice_uuid
-from hecht.schema.services.clients import client_row
-from hecht.schema.services.episodes import episode_running_on
 from hecht.schema.tables import EntryMode
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
@@ -51,19 +49,19 @@ def own_record_stored(session: Session, record: str) -> bool:
 
 
 def _record(
-    session: Session, today: date, response: ResponseIn, problems: list[FhirProblem]
+    lookups: Lookups, today: date, response: ResponseIn, problems: list[FhirProblem]
 ) -> PaperRecord | None:
     def problem(kind: str, **values: Any) -> None:
         shown = {key: safe_name(value, 80) for key, value in values.items()}
         problems.append(FhirProblem(response.entry, response.resource_id, kind, shown))
 
     try:
-        client = client_row(session, response.client_code)
+        client = lookups.client(response.client_code)
     except NotFoundError as error:  # no such client, a destroyed dossier, case twins
         kind = {"destroyed": "client_destroyed", "case_twins": "client_case_twins"}
         problem(kind.get(error.reason or "", "client_unknown"), code=response.client_code)
         return None
-    if response.own_record is not None and own_record_stored(session, response.own_record):
+    if response.own_record is not None and own_record_stored(lookups.session, response.own_record):
         problem("own_record", record=response.own_record, code=client.code)
         return None
     latest = today + timedelta(days=1)  # a file from a clock a timezone ahead
@@ -72,16 +70,14 @@ def _record(
                 latest=latest)  # fmt: skip
         return None
     assert client.id is not None
-    if response.answers in stored_answers(
-        session, client.id, response.scale_id, response.observed_on
-    ):
+    if response.answers in lookups.stored(client.id, response.scale_id, response.observed_on):
         problem("already_stored", code=client.code, scale=response.scale_id,
                 day=response.observed_on)  # fmt: skip
         return None
     return PaperRecord(
         response.entry, client.code, client.id, response.scale_id, response.scale_version,
         response.observed_on, response.answers, EntryMode.PAPER,
-        episode_running_on(session, client.id, response.observed_on),
+        lookups.episode_on(client.id, response.observed_on),
     )  # fmt: skip
 
 
@@ -104,7 +100,8 @@ def import_responses(
     read = read_responses(document, library, PracticeUris(practice_uuid(session)))
     responses, problems = read.responses, list(read.problems)
     today = actor.now().date()
-    records = [_record(session, today, response, problems) for response in responses]
+    lookups = Lookups(session)
+    records = [_record(lookups, today, response, problems) for response in responses]
     seen: set[tuple[str, str, date, str]] = set()
     for response in responses:  # the same response twice in one file (c001 is C001)
         client = response.client_code.casefold()
