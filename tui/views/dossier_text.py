@@ -106,7 +106,8 @@ def short_name(library: ScaleLibrary, scale_id: str) -> str:
 
 def alert_line(alert: Any, scale: str, message: str, text: Messages) -> str:
     """An alert: which scale and item, what it means, when, and what was done about it (the
-    actions and the note written when it was closed)."""
+    actions and the note written when it was closed). A closed alert leaves out what the item
+    means, said when it was open: the dossier lists several, above the client's records."""
     day = formatter(text.language).date(alert.raised_at.astimezone().date())
     if alert.acknowledged_at is None:
         state = text("dossier.alert.open")
@@ -115,7 +116,7 @@ def alert_line(alert: Any, scale: str, message: str, text: Messages) -> str:
         if alert.action_note:
             state += text("dossier.alert.note", note=alert.action_note)
     return text(
-        "dossier.alert",
+        "dossier.alert" if alert.acknowledged_at is None else "dossier.alert_closed",
         scale=scale,
         item=alert.item,
         message=message,
