@@ -5,3 +5,6 @@ from __future__ import annotations
 
 PRACTITIONER_NAME_MAX = 200
 """The longest practitioner's name: the settings' ``practitioner`` and the stored name."""
+ACCESS_POINT_MAX = 120
+"""The longest access point an audit event stores (interface, OS user and host): a longer one
+is cut to fit, so the chain never holds a value a column refuses on PostgreSQL."""

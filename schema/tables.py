@@ -15,7 +15,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, Index, String, Table, Uniq
 from sqlmodel import Field, SQLModel
 
 from hecht.scales.perinatal import ParentRole
-from hecht.schema.field_limits import PRACTITIONER_NAME_MAX
+from hecht.schema.field_limits import ACCESS_POINT_MAX, PRACTITIONER_NAME_MAX
 from hecht.schema.readmodels import AlertAction
 
 __all__ = ["AlertAction", "ParentRole"]  # defined beside the read models and the scales
@@ -361,7 +361,7 @@ class AuditEvent(SQLModel, table=True):
     client_code: str | None = Field(default=None, max_length=40)
     user_id: int | None = None
     on_behalf_of_id: int | None = None
-    access_point: str = Field(max_length=120)
+    access_point: str = Field(max_length=ACCESS_POINT_MAX)
     outcome: str = Field(max_length=20)
     detail: str | None = Field(default=None, max_length=200)
     prev_hash: str = Field(max_length=64)

@@ -6,10 +6,13 @@ from __future__ import annotations
 import os
 import socket
 
+from hecht.schema.field_limits import ACCESS_POINT_MAX
+
 
 def access_point(kind: str) -> str:
-    """Name where an access comes from: the interface (``cli``, ``tui``), OS user and host."""
-    return f"{kind}:{os_user()}@{socket.gethostname()}"
+    """Name where an access comes from: the interface (``cli``, ``tui``), OS user and host,
+    cut to what the access log stores (a long host name would be refused by PostgreSQL)."""
+    return f"{kind}:{os_user()}@{socket.gethostname()}"[:ACCESS_POINT_MAX]
 
 
 def os_user() -> str:

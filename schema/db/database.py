@@ -168,7 +168,7 @@ def open_database(url: str) -> Engine:
 
 def check_integrity(engine: Engine) -> None:
     """Run SQLite's quick check, so a damaged file is reported rather than called current
-    (``hecht db status``); PostgreSQL keeps its own pages whole.
+    (``hecht db status``); a PostgreSQL server checks its own pages.
 
     Raises:
         sqlalchemy.exc.DatabaseError: the file is damaged, with SQLite's words.
@@ -182,15 +182,6 @@ def check_integrity(engine: Engine) -> None:
         result = connection.execute(text("PRAGMA quick_check")).scalar()
     if result != "ok":
         raise DatabaseError("PRAGMA quick_check", None, Exception(str(result)))
-
-
-def one_snapshot(engine: Engine) -> Engine:
-    """The engine whose units of work read one snapshot of the whole database: an export's
-    tables must agree with each other and with their seals, while PostgreSQL's default reads
-    each statement as of its own start (SQLite reads one snapshot per transaction anyway)."""
-    if engine.dialect.name != "postgresql":
-        return engine
-    return engine.execution_options(isolation_level="REPEATABLE READ")
 
 
 @contextmanager

@@ -79,13 +79,11 @@ def check_rows(table: Table, rows: Any, called: str | None = None) -> list[dict[
                 )  # fmt: skip
             expected = value_problem(columns[name], value)
             if expected is not None:
-                limit = getattr(columns[name].type, "length", None) or ""
-                words = EXPECTED[expected].format(limit=limit)
                 raise refused(
                     "export_bad_value",
                     f"row {number} of the export's table '{name_in_file}': column '{name}' holds "
-                    f"{shown(value)}, not {words}", **where, column=name,
-                    given=shown(value), expected=expected, limit=limit,
+                    f"{shown(value)}, not {EXPECTED[expected]}", **where, column=name,
+                    given=shown(value), expected=expected,
                 )  # fmt: skip
         for name, column in columns.items():
             if name not in row:  # a missing column of a later row would be left out unsaid
@@ -118,7 +116,6 @@ EXPECTED = {
     "int": "a whole number",
     "number": "a number",
     "text": "text",
-    "short_text": "text of at most {limit} characters",
 }
 """What a column holds, by the code ``value_problem`` gives, in the words of the English refusal
 (the screens word the code in the reader's language)."""
@@ -141,12 +138,8 @@ def value_problem(column: Any, value: Any) -> str | None:
         return None if type(value) is int and abs(value) <= LARGEST_INTEGER else "int"
     if kind is float:
         return None if type(value) in (int, float) else "number"
-    if kind is str:
-        limit = getattr(stored_as, "length", None)
-        if not isinstance(value, str) or not _is_utf8(value):
-            return "text"
-        if limit is not None and len(value) > limit:
-            return "short_text"
+    if kind is str and (not isinstance(value, str) or not _is_utf8(value)):
+        return "text"  # a length beyond the column's goes in as SQLite held it: no refusal here
     return None
 
 
@@ -206,9 +199,9 @@ def check_export_events(log: list[dict[str, Any]], *, clients: int, seals: list[
     end, left out), or whose export event names another seal head than the file's last seal
     (seals and their rows cut off the end, which keeps every remaining seal intact).
 
-    Every export logs itself, then once in each client's log, before it reads the rows; since
-    December 2026 its own event names the seal chain's head (``json_all_sealed``), so the log's
-    chain vouches for the seals in the file.
+    Every export logs itself, then once in each client's log, before it reads the rows; its own
+    event names the seal chain's head (``json_all_sealed``; an export of an earlier version,
+    ``json_all``, names none), so the log's chain vouches for the seals in the file.
     """
     logged, own = 0, None
     for event in reversed(log):  # the clients' export events, then the export's own

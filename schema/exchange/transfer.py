@@ -20,6 +20,7 @@ from sqlmodel import Session, SQLModel, col
 
 from hecht.schema.context import Actor
 from hecht.schema.db.migrate import head_revision
+from hecht.schema.db.plain import of_session
 from hecht.schema.errors import ConflictError, InvalidInputError
 from hecht.schema.exchange.export_checks import (
     check_export_events,
@@ -48,9 +49,10 @@ from hecht.schema.tables import (
 from hecht.schema.trail import audit
 from hecht.schema.trail.anchor import Finding
 from hecht.schema.trail.audit import AuditKind
-from hecht.schema.trail.chain import COLUMNS, chain_hash
+from hecht.schema.trail.chain import COLUMNS, chain_hash, hold_chain_lock
 from hecht.schema.trail.details import detail_of
 from hecht.schema.trail.seals import (
+    CHANGED,
     SEALED,
     changes_in,
     digest,
@@ -102,6 +104,10 @@ def export_document(*, session: Session, actor: Actor) -> dict[str, Any]:
     The export is logged once for the practice and once in every client's own log, so a client
     asking for their log sees it.
     """
+    # PostgreSQL reads each statement as of its start: holding the chain's lock, which every
+    # unit of work takes to log and seal before it commits, keeps the tables read below as
+    # of one moment (SQLite's transaction reads one snapshot anyway)
+    hold_chain_lock(of_session(session))
     seals = sealed_up_to(session)
     audit.record(
         session=session, actor=actor, event=AuditKind.EXPORT,
@@ -260,9 +266,14 @@ def _check_seals(session: Session, document: dict[str, Any]) -> None:
     database they went into. Rows the database then stored otherwise than the file holds them
     (PostgreSQL fills in ``client.owner_role`` with the importing role) are sealed again as
     stored, as any change Hecht makes is: the new practice verifies."""
+    sealed = {
+        (seal["kind"], seal["record_id"]): seal["digest"]
+        for seal in document["tables"][SEAL_TABLE]
+        if seal["digest"] != CHANGED
+    }
     in_file = {
         kind: {
-            int(row[key]): digest(kind, int(row[key]), _typed(table, row))
+            int(row[key]): _digest_as_sealed(kind, int(row[key]), _typed(table, row), sealed)
             for row in document["tables"][table.name]
         }
         for kind, model in SEALED.items()
@@ -280,6 +291,24 @@ def _check_seals(session: Session, document: dict[str, Any]) -> None:
         if stored != in_file[kind].get(key)
     ]
     seal_keys(connection, filled_in)
+
+
+SERVER_FILLED = "owner_role"
+"""The column PostgreSQL fills in as a client is stored (the role that stored it): a practice
+imported into PostgreSQL before such rows were sealed again has seals without it."""
+
+
+def _digest_as_sealed(
+    kind: str, key: int, row: dict[str, Any], sealed: dict[tuple[str, int], str]
+) -> str:
+    """The row's digest; for a client whose seal was made before the server filled in its
+    owning role, the digest without that role when that is what was sealed (the role is the
+    server's, not clinical content, and the import seals the row again as stored)."""
+    found = digest(kind, key, row)
+    if found == sealed.get((kind, key)) or row.get(SERVER_FILLED) is None:
+        return found
+    without = digest(kind, key, {**row, SERVER_FILLED: None})
+    return without if without == sealed.get((kind, key)) else found
 
 
 def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -51,6 +51,8 @@ class AlertLine:
     weeks_ago: int
     acknowledged: bool
     action: str | None
+    note: str | None = None
+    """What was written when it was closed: free text, kept only in a report with names."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ def _alerts(session: Session, client_id: int, today: date) -> list[AlertLine]:
             weeks_ago=(today - alert.raised_at.date()).days // 7,
             acknowledged=alert.acknowledged_at is not None,
             action=alert.action,
+            note=alert.action_note,
         )
         for alert, scale_id in session.exec(query)
     ]
@@ -208,8 +211,10 @@ def supervision_packet(
 
 
 def _without_name(summary: CaseSummary) -> CaseSummary:
-    """The summary without the client's name, nor the free text of a note that may hold names."""
+    """The summary without the client's name, nor the free text of a note that may hold names
+    (the visit's, and those written when alerts were closed)."""
     from dataclasses import replace
 
     withheld = bool(summary.note_opening)
-    return replace(summary, name=None, note_opening=[], note_withheld=withheld)
+    alerts = [replace(alert, note=None) for alert in summary.alerts]
+    return replace(summary, name=None, note_opening=[], note_withheld=withheld, alerts=alerts)

@@ -204,7 +204,8 @@ async def test_the_dossier_lists_the_newest_earlier_alerts_and_says_how_many_mor
         await wait_until(pilot, lambda: not section.has_class("hidden"), "the earlier alerts")
         earlier = str(section.render()).replace("\n", " ")
     assert [f"number {day}" in earlier for day in range(5, 0, -1)] == [1, 1, 1, 0, 0]
-    assert earlier.endswith("… and 2 earlier alerts: `hecht report client MOM-1` lists every alert")
+    pointer = "… and 2 earlier alerts: `hecht report client MOM-1 --names` lists every alert"
+    assert earlier.endswith(f"{pointer} with its note")
 
 
 async def test_space_marks_and_unmarks_the_highlighted_action_of_an_alert(db):

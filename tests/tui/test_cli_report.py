@@ -371,3 +371,13 @@ def test_the_formatting_of_numbers_dates_and_counts_in_both_languages():
         messages = Messages(language)
         assert shown.count(messages, "count.episode", 1) == one
         assert shown.count(messages, "count.episode", 2) == two
+
+
+def test_the_client_report_with_names_gives_each_closed_alerts_note(capsys, report_db):
+    """The dossier lists the newest closed alerts and points here for the rest: their notes
+    were in no report. Without names a note is left out (free text may name people)."""
+    code, out, err = run(capsys, "--db", report_db, "report", "client", "ALPHA", "--names")
+    assert code == 0, err
+    assert "note: safety plan agreed" in out
+    code, out, _ = run(capsys, "--db", report_db, "report", "client", "ALPHA")
+    assert code == 0 and "safety plan agreed" not in out

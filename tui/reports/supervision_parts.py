@@ -112,6 +112,8 @@ def alert_lines(summary: Any, text: ReportText) -> list[tuple[bool, str]]:
     for alert in summary.alerts:
         if alert.acknowledged:
             status = closed_state(alert.action, text.messages, "report")
+            if alert.note:  # in a report with names only: free text may name people
+                status += text("report.alert.note", note=" ".join(alert.note.split()))
         else:
             status = text("report.alert.open")
         scale = text.definition(alert.scale_id)

@@ -8,6 +8,7 @@ scored by Hecht itself (totals in the file are never trusted).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -42,7 +43,7 @@ def own_record_stored(session: Session, record: str) -> bool:
     from hecht.schema.tables import Administration
 
     lineage, _, _ = record.partition(".")
-    if not lineage.isdigit():
+    if not re.fullmatch(r"[0-9]{1,18}", lineage):  # "²" is a digit to isdigit, not to int
         return False
     query = select(Administration.id).where(col(Administration.lineage_id) == int(lineage))
     return session.exec(query.limit(1)).first() is not None

@@ -64,10 +64,10 @@ class ResponseIn:
     scale_version: str
     observed_on: date
     answers: dict[str, str | None]
+    """Item id -> the code as typed, None for an unanswered item; every item present."""
     own_record: str | None = None
     """The response's identifier in the practice's own system of administrations
     (``lineage.version``): a form Hecht exported from this practice."""
-    """Item id -> the code as typed, None for an unanswered item; every item present."""
 
 
 class Problems(Exception):

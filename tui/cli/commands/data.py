@@ -216,7 +216,7 @@ def run_restore(invocation: Invocation, source: Path, yes: bool = False) -> int:
 
 def export_json(invocation: Invocation, out: Path, *, force: bool = False) -> int:
     """Write the whole database as one JSON file (an audited export)."""
-    from hecht.schema.db.database import one_snapshot, unit_of_work
+    from hecht.schema.db.database import unit_of_work
     from hecht.schema.exchange.transfer import export_document, write_export
     from hecht.tui.cli.commands.db import refuse_a_limited_role
     from hecht.tui.cli.invocation import opened_database
@@ -228,7 +228,7 @@ def export_json(invocation: Invocation, out: Path, *, force: bool = False) -> in
     with (
         kept_only_if_logged(out),
         opened_database(invocation) as engine,
-        unit_of_work(one_snapshot(engine)) as session,
+        unit_of_work(engine) as session,
     ):
         refuse_a_limited_role(session, messages, "caseload.limited.export")
         document = export_document(session=session, actor=invocation.actor(session))

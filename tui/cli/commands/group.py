@@ -67,6 +67,10 @@ class LazyGroup(click.Group):
         return name, command, rest
 
 
+SECRETS = ("study_key",)
+"""Options whose value is a secret: a refusal names the option, never the value typed."""
+
+
 class UnicodeText(click.types.StringParamType):
     """click's text, refusing an argument that is not UTF-8: a terminal in another encoding
     passes bytes Python keeps as stand-ins (lone surrogates), which no database, key or report
@@ -78,6 +82,8 @@ class UnicodeText(click.types.StringParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         text = super().convert(value, param, ctx)
         as_typed = undecodable(text)
+        if as_typed is not None and param is not None and param.name in SECRETS:
+            self.fail(self.messages("error.not_utf8_secret"), param, ctx)  # never echoed
         if as_typed is not None:
             self.fail(self.messages("error.not_utf8", given=as_typed), param, ctx)
         return text

@@ -56,7 +56,7 @@ def read_refusal(source: Path, error: OSError, messages: Messages) -> str:
     """Why a file the user named cannot be read, in their language where the code is common."""
     problem = READ_PROBLEMS.get(error.errno or 0)
     if problem is not None:
-        return messages(f"source.{problem}", path=source, folder=source.parent)
+        return messages(f"source.{problem}", path=source, folder=source.absolute().parent)
     reason = error.strerror or type(error).__name__
     return messages("error.cannot_read", path=source, reason=reason)
 
