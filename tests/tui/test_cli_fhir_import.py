@@ -332,7 +332,7 @@ def test_the_same_response_for_one_client_written_in_two_cases_is_refused_as_rep
               "entry": [{"resource": upper}, {"resource": lower}]}  # fmt: skip
     before = totals(Path(report_db))
     said = refused_import(capsys, report_db, tmp_path / "twice.json", bundle, "en")
-    assert any("QuestionnaireResponse lower" in line and "earlier in the file" in line
+    assert any("QuestionnaireResponse lower" in line and "stand in entry 1 of the file" in line
                for line in said), said  # fmt: skip
     assert totals(Path(report_db)) == before
 

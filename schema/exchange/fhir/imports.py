@@ -103,13 +103,14 @@ def import_responses(
     today = actor.now().date()
     lookups = Lookups(session)
     records = [_record(lookups, today, response, problems) for response in responses]
-    seen: set[tuple[str, str, date, str]] = set()
+    first_at: dict[tuple[str, str, date, str], int] = {}
     for response in responses:  # the same response twice in one file (c001 is C001)
         client = response.client_code.casefold()
         key = (client, response.scale_id, response.observed_on, str(response.answers))
-        if key in seen:
-            problems.append(FhirProblem(response.entry, response.resource_id, "repeated"))
-        seen.add(key)
+        if key in first_at:
+            first = {"first": str(first_at[key])}
+            problems.append(FhirProblem(response.entry, response.resource_id, "repeated", first))
+        first_at.setdefault(key, response.entry)
     if problems:
         raise Problems(sorted(problems, key=lambda problem: problem.entry))
     for record in records:
