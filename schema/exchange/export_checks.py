@@ -194,6 +194,11 @@ def safe_name(name: Any, width: int = 60) -> str:
     return json.dumps(str(name), ensure_ascii=False)[1:-1][:width]
 
 
+def seal_head(seq: int, hash_: str) -> str:
+    """The seal chain's head as an export's own access-log event names it (``seq:hash``)."""
+    return f"{seq}:{hash_}"
+
+
 def check_export_events(log: list[dict[str, Any]], *, clients: int, seals: list[Any]) -> None:
     """Refuse an access log that does not end with the export's own events (the log, or its
     end, left out), or whose export event names another seal head than the file's last seal
@@ -224,8 +229,8 @@ def check_export_events(log: list[dict[str, Any]], *, clients: int, seals: list[
             given=logged, limit=clients,
         )  # fmt: skip
     named = own[1].get("seals")
-    last = seals[-1] if seals else {"seq": 0, "hash": GENESIS}
-    if named is not None and named != f"{last['seq']}:{last['hash']}":
+    last = seal_head(seals[-1]["seq"], seals[-1]["hash"]) if seals else seal_head(0, GENESIS)
+    if named is not None and named != last:
         raise refused(
             "export_seals_cut",
             "the export's last seal is not the one its access log names: records were cut off "

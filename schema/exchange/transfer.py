@@ -28,6 +28,7 @@ from hecht.schema.exchange.export_checks import (
     check_tables,
     refused,
     safe_name,
+    seal_head,
     shown,
 )
 from hecht.schema.exchange.files import write_private
@@ -135,7 +136,7 @@ def sealed_up_to(session: Session) -> str:
         .order_by(col(RecordSeal.seq).desc())
         .limit(1)
     ).first()
-    return "0:" + audit.GENESIS if last is None else f"{last[0]}:{last[1]}"
+    return seal_head(0, audit.GENESIS) if last is None else seal_head(last[0], last[1])
 
 
 def write_export(document: dict[str, Any], path: Path) -> None:

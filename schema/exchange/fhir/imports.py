@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from hecht.scales.library import ScaleLibrary
 from hecht.schema.context import Actor
@@ -28,7 +28,7 @@ from hecht.schema.exchange.export_checks import safe_name
 from hecht.schema.exchange.fhir.reading import FhirProblem, Problems, ResponseIn, read_responses
 from hecht.schema.exchange.fhir.terms import PracticeUris
 from hecht.schema.identity import practice_uuid
-from hecht.schema.tables import EntryMode
+from hecht.schema.tables import Administration, EntryMode
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
 from hecht.schema.trail.details import detail_of
@@ -38,10 +38,6 @@ def own_record_stored(session: Session, record: str) -> bool:
     """Whether a form this practice exported (``lineage.version``) is in the database, as it is
     now or as it was: imported again, a form retracted or corrected since would come back (a
     lineage the database lacks, as after restoring an older backup, may come in anew)."""
-    from sqlmodel import col, select
-
-    from hecht.schema.tables import Administration
-
     lineage, _, _ = record.partition(".")
     if not re.fullmatch(r"[0-9]{1,18}", lineage):  # "²" is a digit to isdigit, not to int
         return False
