@@ -91,6 +91,9 @@ relationship_problems
 # seals the rows stored before the seals existed: called by migration 0007, which vulture skips
 seal_unsealed
 
+# seals again the clients a previous import sealed without their owning role: migration 0014
+seal_server_filled
+
 # set on questionary's prompt_toolkit Application, which reads it when the prompt ends
 # (tui/cli/prompts.py: the answered check boxes are named in the user's language instead)
 erase_when_done

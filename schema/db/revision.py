@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-HEAD_REVISION = "0013"
+HEAD_REVISION = "0014"
 """The newest revision; a test keeps it equal to Alembic's head, so opening a current database
 needs neither Alembic nor, for the TUI's first caseload, SQLAlchemy."""

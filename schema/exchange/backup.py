@@ -268,19 +268,29 @@ def check_restorable(source: Path, database: Path) -> dict[str, int]:
     if not any(counts.get(table) for table in HECHT_TABLES):
         raise BackupError(source, BackupProblem.NO_DATA)
     if revision == head_revision():  # an older file gains its seals when it is upgraded
-        from sqlalchemy.exc import SQLAlchemyError
-
-        from hecht.schema.trail.seals import changes_in
-
-        unreadable: tuple[type[Exception], ...] = (SQLAlchemyError, *database_errors())
-        try:
-            report = audit_of(source, passphrase)
-        except unreadable as error:  # its log or seals rebuilt beyond reading
-            reason = str(getattr(error, "orig", error)).splitlines()[0]
-            raise BackupError(source, BackupProblem.CHANGED, reason) from None
-        if not report.chain.intact or changes_in(report.findings):
-            raise BackupError(source, BackupProblem.CHANGED, report=report)
+        refuse_if_changed(source, passphrase)
     return counts
+
+
+def refuse_if_changed(path: Path, passphrase: str | None) -> None:
+    """Refuse a database file in which ``hecht audit verify`` finds a change outside Hecht (a
+    restore would bring it into the practice; a backup made of it cannot be restored).
+
+    Raises:
+        BackupError: ``CHANGED``, with the report, or the reason its log or seals cannot be read.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hecht.schema.trail.seals import changes_in
+
+    unreadable: tuple[type[Exception], ...] = (SQLAlchemyError, *database_errors())
+    try:
+        report = audit_of(path, passphrase)
+    except unreadable as error:  # its log or seals rebuilt beyond reading
+        reason = str(getattr(error, "orig", error)).splitlines()[0]
+        raise BackupError(path, BackupProblem.CHANGED, reason) from None
+    if not report.chain.intact or changes_in(report.findings):
+        raise BackupError(path, BackupProblem.CHANGED, report=report)
 
 
 def audit_of(path: Path, passphrase: str | None) -> AuditReport:

@@ -59,6 +59,7 @@ from hecht.schema.trail.seals import (
     digest,
     seal_findings,
     seal_keys,
+    sealed_before_filled,
     stored_digests,
 )
 
@@ -261,18 +262,21 @@ class ChangedExport(InvalidInputError):
         self.findings = findings
 
 
-def _check_seals(session: Session, document: dict[str, Any]) -> None:
-    """Refuse the rows just inserted when the file's rows do not verify against the file's
-    seals (a row edited in the file, a table emptied); the seals' chain is read from the
-    database they went into. Rows the database then stored otherwise than the file holds them
-    (PostgreSQL fills in ``client.owner_role`` with the importing role) are sealed again as
-    stored, as any change Hecht makes is: the new practice verifies."""
+def changes_in_export(session: Session, document: dict[str, Any]) -> list[Finding]:
+    """What ``hecht import`` finds changed outside Hecht in an export: its rows against its own
+    seals (a row edited in the file, a table emptied), the seals' chain read in this session's
+    database (the one the export came from, or the one it went into)."""
+    return changes_in(seal_findings(session.connection(), _digests_in_file(document)))
+
+
+def _digests_in_file(document: dict[str, Any]) -> dict[str, dict[int, str]]:
+    """Each sealed row's digest as the file holds it, by kind and key."""
     sealed = {
         (seal["kind"], seal["record_id"]): seal["digest"]
         for seal in document["tables"][SEAL_TABLE]
         if seal["digest"] != CHANGED
     }
-    in_file = {
+    return {
         kind: {
             int(row[key]): _digest_as_sealed(kind, int(row[key]), _typed(table, row), sealed)
             for row in document["tables"][table.name]
@@ -281,6 +285,14 @@ def _check_seals(session: Session, document: dict[str, Any]) -> None:
         for table in [table_of(model)]
         for key in [next(iter(table.primary_key.columns)).name]
     }
+
+
+def _check_seals(session: Session, document: dict[str, Any]) -> None:
+    """Refuse the rows just inserted when the file's rows do not verify against the file's
+    seals (``changes_in_export``). Rows the database then stored otherwise than the file holds
+    them (PostgreSQL fills in ``client.owner_role`` with the importing role) are sealed again
+    as stored, as any change Hecht makes is: the new practice verifies."""
+    in_file = _digests_in_file(document)
     connection = session.connection()
     changed = changes_in(seal_findings(connection, in_file))
     if changed:
@@ -294,22 +306,16 @@ def _check_seals(session: Session, document: dict[str, Any]) -> None:
     seal_keys(connection, filled_in)
 
 
-SERVER_FILLED = "owner_role"
-"""The column PostgreSQL fills in as a client is stored (the role that stored it): a practice
-imported into PostgreSQL before such rows were sealed again has seals without it."""
-
-
 def _digest_as_sealed(
     kind: str, key: int, row: dict[str, Any], sealed: dict[tuple[str, int], str]
 ) -> str:
     """The row's digest; for a client whose seal was made before the server filled in its
-    owning role, the digest without that role when that is what was sealed (the role is the
-    server's, not clinical content, and the import seals the row again as stored)."""
+    owning role, the digest that was sealed (the import seals the row again as stored)."""
     found = digest(kind, key, row)
-    if found == sealed.get((kind, key)) or row.get(SERVER_FILLED) is None:
-        return found
-    without = digest(kind, key, {**row, SERVER_FILLED: None})
-    return without if without == sealed.get((kind, key)) else found
+    known = sealed.get((kind, key))
+    if known is not None and found != known and sealed_before_filled(kind, key, row, known):
+        return known
+    return found
 
 
 def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -185,6 +185,49 @@ def seal_unsealed(connection: Connection) -> int:
     return len(entries)
 
 
+SERVER_FILLED = "owner_role"
+"""The client column PostgreSQL fills in as a client is stored (the role that stored it). Hecht
+0.1 imported a practice into PostgreSQL keeping the file's seals, made without it."""
+
+
+def sealed_before_filled(kind: str, key: int, row: dict[str, Any], sealed: str | None) -> bool:
+    """Whether ``sealed`` is this client row's digest as it was before the server filled in its
+    owning role: the role is the server's, not clinical content."""
+    return (
+        kind == "client"
+        and row.get(SERVER_FILLED) is not None
+        and sealed is not None
+        and digest(kind, key, {**row, SERVER_FILLED: None}) == sealed
+    )
+
+
+def seal_server_filled(connection: Connection) -> int:
+    """Seal again, as stored, each client whose newest seal differs from the row only by the
+    owning role the server filled in (a practice Hecht 0.1 imported into PostgreSQL), so
+    ``hecht audit verify`` no longer reports it changed; return how many were sealed. A client
+    changed in any other way keeps its finding."""
+    present = {found["name"] for found in inspect(connection).get_columns("client")}
+    if SERVER_FILLED not in present:
+        return 0
+    newest: dict[int, str] = dict(
+        connection.execute(
+            text("SELECT record_id, digest FROM recordseal WHERE kind = 'client' "
+                 "AND digest <> :marker ORDER BY seq"),
+            {"marker": CHANGED},
+        ).all()
+    )  # fmt: skip
+    table = table_of(Client)
+    entries = []
+    for row in connection.execute(select(*[c for c in table.columns if c.name in present])):
+        values = dict(row._mapping)
+        key, sealed = values["id"], newest.get(values["id"])
+        found = digest("client", key, values)
+        if found != sealed and sealed_before_filled("client", key, values, sealed):
+            entries.append(("client", key, found))
+    append_seals(connection, entries)
+    return len(entries)
+
+
 def _newest_digest(connection: Connection, kind: str, key: int) -> str | None:
     found = connection.execute(
         text("SELECT digest FROM recordseal WHERE kind = :kind AND record_id = :key "

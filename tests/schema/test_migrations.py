@@ -274,3 +274,48 @@ def test_upgrading_keeps_codes_that_differ_only_in_case_and_refuses_new_ones(dat
             client_row(session, "mOM-01")
         assert ambiguous.value.reason == "case_twins"
     engine.dispose()
+
+
+def test_upgrading_seals_again_the_clients_whose_seals_lack_the_role_the_server_filled_in(
+    database_url,
+):
+    """Hecht 0.1 imported a practice into PostgreSQL keeping the file's seals, made before the
+    server filled in each client's owning role: `hecht audit verify` called every client changed.
+    Revision 0014 seals those clients again as stored; a client changed in any other way (here
+    its code) is still reported, and one sealed as stored is left alone."""
+    from sqlalchemy import select
+
+    from hecht.schema.tables import Client, table_of
+    from hecht.schema.trail.seals import append_seals, digest, seal_findings
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0013")
+    with engine.begin() as connection:
+        for number, code in ((1, "A1"), (2, "B2"), (3, "C3")):
+            connection.execute(
+                text("INSERT INTO client (id, code, created_at, version, owner_role) "
+                     "VALUES (:id, :code, '2026-01-01', 1, 'hecht')"),
+                {"id": number, "code": code},
+            )  # fmt: skip
+        rows = {
+            row.id: dict(row._mapping) for row in connection.execute(select(table_of(Client)))
+        }  # read as the seals read them
+        append_seals(
+            connection,
+            [
+                ("client", 1, digest("client", 1, {**rows[1], "owner_role": None})),
+                ("client", 2, digest("client", 2, {**rows[2], "owner_role": None, "code": "X"})),
+                ("client", 3, digest("client", 3, rows[3])),
+            ],
+        )
+        before = {found.values.get("id") for found in seal_findings(connection)}
+    assert before == {1, 2}
+    upgrade(engine)
+    with engine.connect() as connection:
+        after = seal_findings(connection)
+        resealed = connection.execute(
+            text("SELECT record_id FROM recordseal WHERE seq > 3 ORDER BY seq")
+        ).scalars()
+        assert [(found.key, found.values.get("id")) for found in after] == [("row_changed", 2)]
+        assert list(resealed) == [1]
+    engine.dispose()

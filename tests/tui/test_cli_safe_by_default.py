@@ -261,6 +261,43 @@ def test_a_backup_changed_outside_hecht_is_refused_in_dutch_naming_the_change(
     assert "in het dossier van" in err and "er is niets teruggezet" in err
 
 
+@pytest.mark.parametrize("change", CHANGES_OUTSIDE_HECHT, ids=list(CHANGES_OUTSIDE_HECHT))
+def test_a_backup_and_an_export_of_a_practice_changed_outside_hecht_say_they_will_be_refused(
+    capsys, practice, tmp_path, change
+):
+    """The copy is made (it may be all there is), but the person learns now, not on the day
+    they need it, that restore and import refuse it, and what `hecht audit verify` found."""
+    with sqlite3.connect(practice) as connection:
+        for statement in CHANGES_OUTSIDE_HECHT[change]:
+            connection.execute(statement)
+    connection.close()
+    backup, export = tmp_path / "monday.db", tmp_path / "monday.json"
+    code, out, err = run(capsys, "--db", str(practice), "backup", str(backup))
+    assert code == 0 and backup.exists() and "backup written and verified" in out, err
+    assert "the practice itself does not verify" in err and "`hecht restore` will refuse" in err
+    code, _, refused = run(capsys, "--db", str(practice), "restore", str(backup), "--yes")
+    assert code == 2 and "does not verify as Hecht wrote it" in refused
+    code, out, err = run(capsys, "--lang", "nl", "--db", str(practice), "export", "--out",
+                         str(export))  # fmt: skip
+    assert code == 0 and export.exists() and "geëxporteerd" in out, err
+    if change == "the last events of the access log":  # import checks the file's rows' seals
+        return
+    assert "de praktijk zelf klopt niet" in err and "`hecht import` zal deze export weigeren" in err
+    assert "in het dossier van" in err
+    code, _, refused = run(capsys, "--db", str(tmp_path / "new.db"), "import", str(export))
+    assert code == 2 and "no longer matches what Hecht wrote" in refused
+
+
+def test_a_backup_and_an_export_of_a_practice_that_verifies_warn_of_nothing(
+    capsys, practice, tmp_path
+):
+    backup = ["backup", str(tmp_path / "b.db")]
+    export = ["export", "--out", str(tmp_path / "e.json")]
+    for command in (backup, export):
+        code, _, err = run(capsys, "--db", str(practice), *command)
+        assert code == 0 and err == "", err
+
+
 def test_restore_asks_for_a_typed_yes_in_the_users_language(
     capsys, practice, tmp_path, monkeypatch
 ):

@@ -105,16 +105,22 @@ def database_file(invocation: Invocation) -> Path:
 def backup_refusal(error: Any, messages: Messages) -> UsageError:
     """Word a refused backup or restore for the person who asked for it (for a backup changed
     outside Hecht: the first thing ``hecht audit verify`` finds in it)."""
-    detail = error.detail
-    if error.report is not None:
-        from hecht.schema.trail.seals import changes_in
-        from hecht.tui.cli.commands.audit import findings_said
-
-        report = error.report
-        detail = findings_said(report.chain.problems, changes_in(report.findings), messages)
+    detail = _refusal_detail(error, messages)
     return UsageError(
         messages(f"backup.error.{error.problem.value}", path=error.path, detail=detail)
     )
+
+
+def _refusal_detail(error: Any, messages: Messages) -> str:
+    """What is wrong with a backup; for one changed outside Hecht, the first thing ``hecht audit
+    verify`` finds in it and how many more."""
+    if error.report is None:
+        return str(error.detail)
+    from hecht.schema.trail.seals import changes_in
+    from hecht.tui.cli.commands.audit import findings_said
+
+    report = error.report
+    return findings_said(report.chain.problems, changes_in(report.findings), messages)
 
 
 def run_backup(invocation: Invocation, target: Path) -> int:
@@ -154,7 +160,20 @@ def run_backup(invocation: Invocation, target: Path) -> int:
 
     rows = counted(messages, "row", sum(report.row_counts.values()))
     print(messages("backup.done", path=report.path, tables=len(report.row_counts), rows=rows))
+    _warn_if_changed(target, key, messages)
     return 0
+
+
+def _warn_if_changed(backup: Path, key: str | None, messages: Messages) -> None:
+    """Say when the practice, and so its backup, holds a change made outside Hecht: ``hecht
+    restore`` refuses such a backup, which must not be learnt only on the day it is needed."""
+    from hecht.schema.exchange.backup import BackupError, refuse_if_changed
+
+    try:
+        refuse_if_changed(backup, key)
+    except BackupError as error:
+        detail = _refusal_detail(error, messages)
+        print(messages("backup.does_not_verify", detail=detail), file=sys.stderr)
 
 
 def confirm_restore(invocation: Invocation, source: Path, clients: int) -> None:
@@ -217,7 +236,7 @@ def run_restore(invocation: Invocation, source: Path, yes: bool = False) -> int:
 def export_json(invocation: Invocation, out: Path, *, force: bool = False) -> int:
     """Write the whole database as one JSON file (an audited export)."""
     from hecht.schema.db.database import unit_of_work
-    from hecht.schema.exchange.transfer import export_document, write_export
+    from hecht.schema.exchange.transfer import changes_in_export, export_document, write_export
     from hecht.tui.cli.commands.db import refuse_a_limited_role
     from hecht.tui.cli.invocation import opened_database
     from hecht.tui.cli.output import guard_output, kept_only_if_logged, refused_if_unwritable
@@ -234,10 +253,16 @@ def export_json(invocation: Invocation, out: Path, *, force: bool = False) -> in
         document = export_document(session=session, actor=invocation.actor(session))
         with refused_if_unwritable(out, messages):
             write_export(document, out)
+        changed = changes_in_export(session, document)
     from hecht.tui.views.formatting import counted
 
     rows = counted(messages, "row", sum(len(rows) for rows in document["tables"].values()))
     print(messages("export.done", path=out, rows=rows))
+    if changed:  # `hecht import` refuses the file: said now, not on the day it is needed
+        from hecht.tui.cli.commands.audit import findings_said
+
+        detail = findings_said([], changed, messages)
+        print(messages("export.does_not_verify", detail=detail), file=sys.stderr)
     return 0
 
 
