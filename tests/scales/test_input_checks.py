@@ -32,6 +32,16 @@ def test_an_answer_code_must_be_ascii_digits(demo, typed):
     assert caught.value.problem is AnswerProblem.NOT_A_NUMBER
 
 
+def test_a_long_refused_answer_is_quoted_cut_with_a_mark_where_it_was_cut(demo):
+    pasted = "1" * 40
+    with pytest.raises(AnswerError) as caught:
+        check_code(demo, demo.item("1"), pasted)
+    assert caught.value.given == "1" * (limits.MAX_CODE_CHARACTERS - 1) + "…"
+    with pytest.raises(AnswerError) as caught:
+        check_code(demo, demo.item("1"), "x" * limits.MAX_CODE_CHARACTERS)
+    assert caught.value.given == "x" * limits.MAX_CODE_CHARACTERS  # whole: nothing was cut
+
+
 def test_an_answer_string_with_a_unicode_digit_names_the_item(demo):
     with pytest.raises(AnswerError) as caught:
         parse_answers(demo, f"1,{FULL_WIDTH_THREE},1,1")

@@ -302,7 +302,11 @@ def ambiguous(system: str, first: str, second: str) -> dict:
         (lambda system, r: ambiguous(system, "ZULU", "ALPHA"),
          "the subject is named with more than one client code of this practice (ZULU, ALPHA)"),
         (lambda system, r: r | {"item": [{"linkId": "1", "answer": [{"valueInteger": True}]}]},
-         "item 1: '-' is not"),
+         "item 1: 'valueInteger: true' is not"),
+        (lambda system, r: r | {"item": [{"linkId": "1", "answer": [{"valueString": "1"}]}]},
+         "item 1: 'valueString: 1' is not a code"),
+        (lambda system, r: r | {"item": [{"answer": [{"valueCoding": {"code": "1"}}]}]},
+         "an item has no linkId"),
         (lambda system, r: r | {"subject": {"identifier": {"system": system,
                                                            "value": "ZU\u001b[2JLU"}}},
          "no client with code 'ZU\\u001b[2JLU'"),
@@ -347,3 +351,63 @@ def test_a_decimal_answer_is_read_with_every_digit(capsys, report_db, frozen_com
     )  # fmt: skip
     said = refused_import(capsys, report_db, tmp_path / "fobs.json", response, "en")
     assert any("item 1: 48.9999999" in line for line in said), said
+
+
+def test_a_transaction_that_deletes_a_response_is_refused_not_stored_as_a_new_form(
+    capsys, report_db, frozen_commands, tmp_path
+):
+    """A DELETE (or GET) entry of a batch or transaction carries the response it names; it was
+    read as one more completed form. The POST beside it is not stored either: all or none."""
+    system = client_system(report_db)
+    created = phq9_response(system, id="new")
+    deleted = phq9_response(system, id="gone", authored="2026-10-01")
+    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": [
+        {"resource": created, "request": {"method": "POST", "url": "QuestionnaireResponse"}},
+        {"resource": deleted,
+         "request": {"method": "DELETE", "url": "QuestionnaireResponse/gone"}},
+    ]}  # fmt: skip
+    before = totals(Path(report_db))
+    said = refused_import(capsys, report_db, tmp_path / "transaction.json", bundle, "en")
+    assert any("QuestionnaireResponse gone" in line and "request.method is DELETE" in line
+               for line in said), said  # fmt: skip
+    assert not any("QuestionnaireResponse new" in line for line in said), said
+    assert totals(Path(report_db)) == before
+    bundle["entry"].pop()  # the POST alone comes in
+    source = tmp_path / "post.json"
+    source.write_text(json.dumps(bundle))
+    code, _, err = run(capsys, "--db", report_db, "import", "--format", "fhir", str(source))
+    assert code == 0, err
+    assert ("ZULU", "phq9", "2026-11-01", 9.0, 1) in totals(Path(report_db))
+
+
+def test_two_responses_with_one_id_are_refused_naming_the_first(
+    capsys, report_db, frozen_commands, tmp_path
+):
+    system = client_system(report_db)
+    first = phq9_response(system, id="same")
+    second = phq9_response(system, id="same", authored="2026-10-01")
+    bundle = {"resourceType": "Bundle", "type": "collection",
+              "entry": [{"resource": first}, {"resource": second}]}  # fmt: skip
+    before = totals(Path(report_db))
+    said = refused_import(capsys, report_db, tmp_path / "ids.json", bundle, "nl")
+    assert any(
+        "onderdeel 2" in line and "onderdeel 1 heeft deze id ook" in line for line in said
+    ), said
+    assert totals(Path(report_db)) == before
+
+
+@pytest.mark.parametrize("kind", ["json", "fhir"])
+def test_a_key_written_twice_in_one_object_is_refused_not_settled_by_the_last(
+    capsys, report_db, frozen_commands, tmp_path, kind
+):
+    """JSON readers keep the last of two equal keys; the writer may have meant the first (here
+    a second status or a second code)."""
+    text = json.dumps(phq9_response(client_system(report_db)))
+    text = text.replace('"status": "completed"', '"status": "completed", "status": "amended"')
+    source = tmp_path / "twice.json"
+    source.write_text(text)
+    before = totals(Path(report_db))
+    code, _, err = run(capsys, "--lang", "en", "--db", report_db, "import", "--format", kind,
+                       str(source))  # fmt: skip
+    assert code == 2 and "the key 'status' stands twice in one object" in err, err
+    assert totals(Path(report_db)) == before

@@ -10,6 +10,7 @@ valueInteger / valueDecimal) the item offers.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -101,6 +102,25 @@ def responses_in(document: Any) -> list[tuple[int, dict[str, Any]]]:
         raise Problems([FhirProblem(0, "", "no_responses")])
     if len(found) > MAX_RESPONSES:
         raise Problems([FhirProblem(0, "", "too_many", {"limit": str(MAX_RESPONSES)})])
+    return found
+
+
+STORING_METHODS = ("POST", "PUT")
+"""The requests of a batch or transaction Bundle that give a response to store; DELETE (or GET,
+PATCH) of a response asks something else, which an import must not read as a new form."""
+
+
+def other_requests(document: Any) -> dict[int, str]:
+    """The entries (by number) of a batch or transaction Bundle whose request is not to store
+    the resource they carry, with that request's method."""
+    entries = document.get("entry") if isinstance(document, dict) else None
+    found = {}
+    for number, entry in enumerate(entries if isinstance(entries, list) else [], start=1):
+        request = entry.get("request") if isinstance(entry, dict) else None
+        if isinstance(request, dict):
+            method = request.get("method")
+            if not (isinstance(method, str) and method.upper() in STORING_METHODS):
+                found[number] = str(method or "-")
     return found
 
 
@@ -219,8 +239,9 @@ class Reader:
             typed = repr(value["valueInteger"])  # every digit: 48.9999999 is no 49
         elif _is_number(value.get("valueDecimal")):
             typed = repr(value["valueDecimal"])
-        else:
-            typed = "-"
+        else:  # no type an item takes: said as the file gives it, not as a code typed
+            allowed = allowed_codes(definition, item)
+            raise AnswerError(AnswerProblem.NOT_A_NUMBER, item_id, _as_given(value), allowed)
         return f"{check_code(definition, item, typed):g}"
 
     def items(
@@ -239,7 +260,10 @@ class Reader:
             link = str(item.get("linkId", ""))
             if link == "instructions":
                 continue
-            if link not in known or item.get("item"):
+            if not link:
+                self.problem(entry, resource, "item_no_link", scale=definition.short_name)
+                ok = False
+            elif link not in known or item.get("item"):
                 self.problem(
                     entry, resource, "item_unknown", item=link or "-", scale=definition.short_name
                 )
@@ -292,6 +316,16 @@ class ReadResult:
     problems: list[FhirProblem]
 
 
+def _as_given(answer: dict[str, Any]) -> str:
+    """An answer of a type no item takes, as the file gives it (``valueString: 3``,
+    ``valueInteger: true``), so the refusal says what was found; ``-`` for none."""
+    for key, value in answer.items():
+        if key.startswith("value"):
+            shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            return f"{key}: {shown}"
+    return "-"
+
+
 def _is_number(value: Any) -> bool:
     """A JSON number (``true`` is no answer of 1)."""
     return isinstance(value, int | float) and not isinstance(value, bool)
@@ -307,7 +341,22 @@ def read_responses(document: Any, library: ScaleLibrary, uris: PracticeUris) -> 
     """
     reader = Reader(library, patients_by_url(document), uris)
     found = responses_in(document)
+    requests = other_requests(document)
+    first_with_id: dict[str, int] = {}
+    for entry, resource in found:
+        if entry in requests:
+            reader.problem(entry, resource, "request", method=requests[entry])
+        known = resource.get("id")
+        if isinstance(known, str) and known in first_with_id:
+            reader.problem(entry, resource, "id_twice", first=first_with_id[known])
+        elif isinstance(known, str) and known:
+            first_with_id[known] = entry
+    unread = {problem.entry for problem in reader.problems}
     unfinished = [entry for entry, resource in found if resource.get("status") in SKIPPED_STATUSES]
-    checked = [reader.read(entry, resource) for entry, resource in found if entry not in unfinished]
+    checked = [
+        reader.read(entry, resource)
+        for entry, resource in found
+        if entry not in unfinished and entry not in unread
+    ]
     responses = [response for response in checked if response is not None]
-    return ReadResult(responses, len(unfinished), reader.problems)
+    return ReadResult(responses, len(set(unfinished) - unread), reader.problems)

@@ -73,7 +73,12 @@ def read_json(source: Path, messages: Messages, kind: Literal["json", "fhir"]) -
     text = read_source(source, messages, kind, "utf-8-sig")  # a BOM, as Notepad saves it
     too_deep = UsageError(messages(f"source.too_deep.{kind}", path=source, limit=DEEPEST_JSON))
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_keys_once)
+    except KeyTwice as twice:
+        from hecht.schema.exchange.export_checks import safe_name
+
+        shown = safe_name(twice.key, 60)
+        raise UsageError(messages(f"source.key_twice.{kind}", path=source, key=shown)) from None
     except json.JSONDecodeError as error:
         key = "error.not_json" if kind == "json" else "error.not_fhir_json"
         raise UsageError(messages(key, path=source, line=error.lineno)) from None
@@ -84,6 +89,26 @@ def read_json(source: Path, messages: Messages, kind: Literal["json", "fhir"]) -
     if nesting_of(document) > DEEPEST_JSON:
         raise too_deep
     return document
+
+
+class KeyTwice(ValueError):
+    """A JSON object with a key twice: ``json`` keeps the last silently, the file's writer may
+    have meant the first."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _keys_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise KeyTwice(key)
+            seen.add(key)
+    return found
 
 
 def nesting_of(document: Any) -> int:
