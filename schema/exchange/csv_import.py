@@ -15,7 +15,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -28,7 +28,7 @@ from hecht.scales.limits import MAX_ANSWERS
 from hecht.schema.context import Actor
 from hecht.schema.db.plain import chunks
 from hecht.schema.errors import NotFoundError
-from hecht.schema.inputs import NewAdministration
+from hecht.schema.inputs import GivenAnswer, NewAdministration
 from hecht.schema.services import administrations
 from hecht.schema.services.clients import client_row
 from hecht.schema.services.episodes import EARLIEST_DAY_IN_CARE, episodes_of, running_on
@@ -388,18 +388,41 @@ def write_record(
             observed_on=record.observed_on,
         ),
     )
-    for item_id, code in record.answers.items():
-        administrations.record_answer(
-            session=session, actor=actor, library=library,
-            administration_id=draft.id, item_id=item_id, code=code,
-        )  # fmt: skip
+    administrations.record_answers(
+        session=session, actor=actor, library=library, administration_id=draft.id,
+        answers=[GivenAnswer(item_id, code) for item_id, code in record.answers.items()],
+    )  # fmt: skip
     administrations.complete_administration(
         session=session, actor=actor, library=library, administration_id=draft.id
     )
 
 
+Progress = Callable[[int, int], None]
+"""Told how many forms of how many are stored, after each one (a large import takes minutes)."""
+
+
+def write_records(
+    session: Session,
+    actor: Actor,
+    library: ScaleLibrary,
+    records: list[PaperRecord],
+    progress: Progress | None,
+) -> None:
+    """Write checked records one after another, telling ``progress`` after each."""
+    for done, record in enumerate(records, start=1):
+        write_record(session, actor, library, record)
+        if progress is not None:
+            progress(done, len(records))
+
+
 def import_paper_records(
-    *, session: Session, actor: Actor, library: ScaleLibrary, text: str, dry_run: bool = False
+    *,
+    session: Session,
+    actor: Actor,
+    library: ScaleLibrary,
+    text: str,
+    dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Check every row; write them all as completed administrations only if every row is valid.
 
@@ -436,8 +459,7 @@ def import_paper_records(
     problems.sort(key=lambda problem: problem.line)
     if problems or dry_run:
         return ImportReport(parsed.read, 0, problems)
-    for record in records:
-        write_record(session, actor, library, record)
+    write_records(session, actor, library, records, progress)
     detail = detail_of("csv_import", count=len(records))
     audit.record(session=session, actor=actor, event=AuditKind.IMPORT, detail=detail)
     return ImportReport(parsed.read, len(records), [])

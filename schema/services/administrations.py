@@ -21,7 +21,7 @@ from hecht.scales.scoring import ScoreResult, item_scores, score, triggered_aler
 from hecht.schema.conflicts import stale_version
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError, no_record
-from hecht.schema.inputs import NewAdministration
+from hecht.schema.inputs import GivenAnswer, NewAdministration
 from hecht.schema.readmodels import (
     ACTION_SEPARATOR,
     AdministrationRead,
@@ -400,6 +400,28 @@ def record_answer(
         InvalidInputError: the item does not exist or the code is not one it offers.
         ConflictError: the administration is not a draft.
     """
+    return record_answers(
+        session=session, actor=actor, library=library, administration_id=administration_id,
+        answers=[GivenAnswer(item_id, code, missing_reason)],
+    )  # fmt: skip
+
+
+def record_answers(
+    *,
+    session: Session,
+    actor: Actor,
+    library: ScaleLibrary,
+    administration_id: int,
+    answers: Sequence[GivenAnswer],
+) -> list[AlertRead]:
+    """Store (or replace) answers of a draft at once (a form read from a file); return the
+    alerts raised by the answers as they then stand. Every answer is checked before one is
+    stored: a refused one leaves the draft as it was. An item given twice keeps the last.
+
+    Raises:
+        InvalidInputError: an item does not exist or a code is not one it offers.
+        ConflictError: the administration is not a draft.
+    """
     row = row_for_change(session, administration_id)
     if row.status != RecordStatus.DRAFT:
         raise ConflictError(
@@ -407,33 +429,42 @@ def record_answer(
             field="status",
         )
     definition = definition_for(library, row.scale_id, row.scale_version)
-    try:
-        item = definition.item(item_id)
-    except KeyError:
-        raise InvalidInputError(f"{definition.short_name} has no item '{item_id}'") from None
-    value: float | None = None
-    if code is not None and code.strip():
+    checked: dict[str, dict[str, Any]] = {}
+    for given in answers:
         try:
-            value = check_code(definition, item, code)
-        except AnswerError as error:
-            raise InvalidInputError(str(error), field=item_id) from None
-    position = definition.items.index(item)
-    answer = ItemResponse(
-        **response_values(
-            administration_id, definition, position, value, missing_reason, actor.now()
+            item = definition.item(given.item_id)
+        except KeyError:
+            raise InvalidInputError(
+                f"{definition.short_name} has no item '{given.item_id}'"
+            ) from None
+        value: float | None = None
+        if given.code is not None and given.code.strip():
+            try:
+                value = check_code(definition, item, given.code)
+            except AnswerError as error:
+                raise InvalidInputError(str(error), field=given.item_id) from None
+        position = definition.items.index(item)
+        checked[item.id] = response_values(
+            administration_id, definition, position, value, given.missing_reason, actor.now()
         )
-    )
-    stored = session.exec(
-        select(ItemResponse).where(
-            ItemResponse.administration_id == administration_id, ItemResponse.item_id == item_id
+    stored = {
+        answer.item_id: answer
+        for answer in session.exec(
+            select(ItemResponse).where(
+                ItemResponse.administration_id == administration_id,
+                col(ItemResponse.item_id).in_(list(checked)),
+            )
         )
-    ).first()
-    if stored is not None:  # typed again: the answer replaces the one stored
-        stored.sqlmodel_update(answer.model_dump(include=ANSWER_FIELDS))
-        answer = stored
-    session.add(answer)
+    }
+    for item_id, values in checked.items():
+        answer = ItemResponse(**values)
+        if item_id in stored:  # typed again: the answer replaces the one stored
+            stored[item_id].sqlmodel_update(answer.model_dump(include=ANSWER_FIELDS))
+            answer = stored[item_id]
+        session.add(answer)
     session.flush()
-    if not any(item_id in rule.items for rule in definition.interpretation.critical):
+    critical = {item for rule in definition.interpretation.critical for item in rule.items}
+    if critical.isdisjoint(checked):
         return []
     return _settle_alerts(session, actor, row, definition)
 

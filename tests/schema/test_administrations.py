@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from hecht.schema.db.database import unit_of_work
 from hecht.schema.errors import ConflictError, InvalidInputError
-from hecht.schema.inputs import NewAdministration, NewClient
+from hecht.schema.inputs import GivenAnswer, NewAdministration, NewClient
 from hecht.schema.services import administrations as adm
 from hecht.schema.services import alerts, clients, trajectories
 from hecht.schema.tables import AlertAction, ItemResponse
@@ -93,6 +93,37 @@ def test_a_code_the_item_does_not_have_is_refused_and_not_stored(engine, actor, 
         answer(engine, actor, library, draft.id, "1", "7")
     with unit_of_work(engine) as session:
         assert session.exec(select(func.count()).select_from(ItemResponse)).one() == 0
+
+
+def test_answers_stored_at_once_are_all_checked_first_and_a_refused_one_stores_none(
+    engine, actor, library, draft
+):
+    """A form read from a file stores its answers in one go: one bad code leaves the draft as
+    it was, not half filled in."""
+    given = [GivenAnswer("1", "2"), GivenAnswer("2", "1"), GivenAnswer("3", "7")]
+    with pytest.raises(InvalidInputError, match="allowed: 0, 1, 2, 3"), unit_of_work(engine) as s:
+        adm.record_answers(
+            session=s, actor=actor, library=library, administration_id=draft.id, answers=given
+        )
+    with unit_of_work(engine) as session:
+        assert session.exec(select(func.count()).select_from(ItemResponse)).one() == 0
+
+
+def test_answers_stored_at_once_replace_earlier_ones_and_raise_an_alert_once(
+    engine, actor, library, draft
+):
+    answer(engine, actor, library, draft.id, "1", "3")
+    given = [GivenAnswer("1", "0"), GivenAnswer("9", "2"), GivenAnswer("2", None, "refused")]
+    with unit_of_work(engine) as session:
+        raised = adm.record_answers(
+            session=session, actor=actor, library=library, administration_id=draft.id,
+            answers=given,
+        )  # fmt: skip
+    assert [(a.rule_id, a.item) for a in raised] == [("self_harm", "9")]
+    with unit_of_work(engine) as session:
+        (only,) = adm.open_drafts(session=session, actor=actor)
+    stored = {(a.item_id, a.code, a.missing_reason) for a in only.answers}
+    assert stored == {("1", 0, None), ("9", 2, None), ("2", None, "refused")}
 
 
 def test_an_unknown_scale_is_refused(engine, actor, library):

@@ -139,6 +139,19 @@ def frozen_commands(monkeypatch):
     monkeypatch.setattr("hecht.tui.cli.invocation.command_actor", frozen_actor)
 
 
+def one_client(url: str) -> None:
+    """A practice of one client, A1 (for ``practice_copy``)."""
+    from hecht.schema.db.database import open_database, unit_of_work
+    from hecht.schema.inputs import NewClient
+    from hecht.schema.services import clients
+
+    engine = open_database(url)
+    with unit_of_work(engine) as session:
+        actor = Actor(user_id=None, access_point="test")
+        clients.create_client(session=session, actor=actor, new=NewClient(code="A1"))
+    engine.dispose()
+
+
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     """Run ``hecht ARGV`` in this process; return its exit code, what it printed, and what it
     said on stderr."""

@@ -7,22 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from hecht.schema.context import Actor
-from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.inputs import NewClient
-from hecht.schema.services import clients
 from hecht.tui.cli.main import main
+
+from .conftest import one_client
 
 WHO5_ROW = '"3,3,3,3,3"'
 DATA = Path(__file__).parents[1] / "scales" / "data"
-
-
-def one_client(url: str) -> None:
-    engine = open_database(url)
-    with unit_of_work(engine) as session:
-        actor = Actor(user_id=None, access_point="test")
-        clients.create_client(session=session, actor=actor, new=NewClient(code="A1"))
-    engine.dispose()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ exports, backups): never the database or its backups, an existing file only with
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -153,3 +153,33 @@ def _files(path: Path) -> dict[Path, tuple[int, int]]:
             continue
         found[file] = (stat.st_ino, stat.st_mtime_ns)
     return found
+
+
+PROGRESS_EVERY = 50
+"""How many forms are stored between two progress lines (about half a second's work)."""
+
+
+@contextmanager
+def progress_line(messages: Messages) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress line for a long import (``done`` of ``total`` forms stored), rewritten in
+    place on a terminal's standard error and cleared when the block ends, however it ends, so
+    the result or the refusal stands alone; none where standard error is no terminal (a log
+    file or a pipe gets the result alone)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    shown = False
+
+    def show(done: int, total: int) -> None:
+        nonlocal shown
+        if total >= PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
+            sys.stderr.write("\r" + messages("import.progress", done=done, total=total))
+            sys.stderr.flush()
+            shown = True
+
+    try:
+        yield show
+    finally:
+        if shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()

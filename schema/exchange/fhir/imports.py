@@ -22,7 +22,8 @@ from hecht.schema.exchange.csv_import import (
     EARLIEST_OBSERVED,
     Lookups,
     PaperRecord,
-    write_record,
+    Progress,
+    write_records,
 )
 from hecht.schema.exchange.export_checks import safe_name
 from hecht.schema.exchange.fhir.reading import FhirProblem, Problems, ResponseIn, read_responses
@@ -87,7 +88,12 @@ class FhirImportReport:
 
 
 def import_responses(
-    *, session: Session, actor: Actor, library: ScaleLibrary, document: Any
+    *,
+    session: Session,
+    actor: Actor,
+    library: ScaleLibrary,
+    document: Any,
+    progress: Progress | None = None,
 ) -> FhirImportReport:
     """Write every finished QuestionnaireResponse of a parsed FHIR document, or none.
 
@@ -109,9 +115,7 @@ def import_responses(
         first_at.setdefault(key, response.entry)
     if problems:
         raise Problems(sorted(problems, key=lambda problem: problem.entry))
-    for record in records:
-        assert record is not None
-        write_record(session, actor, library, record)
+    write_records(session, actor, library, [r for r in records if r is not None], progress)
     audit.record(
         session=session,
         actor=actor,

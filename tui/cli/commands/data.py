@@ -411,12 +411,18 @@ def _say_if_plain(invocation: Invocation) -> None:
         print(invocation.messages("import.not_encrypted", path=database), file=sys.stderr)
 
 
+CSV_ALIKE_SHOWN = 10
+"""How many rows with one kind of problem are named before the rest are counted: enough to see
+the pattern and the first lines to mend (a file imported twice has every row refused alike)."""
+
+
 def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
     """Import historical paper records: every row checked first, all or nothing written."""
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.exchange.csv_import import CsvImportError, import_paper_records
     from hecht.tui.cli.commands.csv_problems import problem_text
     from hecht.tui.cli.invocation import opened_database
+    from hecht.tui.cli.output import progress_line
     from hecht.tui.folders import practice_library
 
     messages = invocation.messages
@@ -425,7 +431,11 @@ def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
     text = read_source(source, messages, "csv", "utf-8-sig")
     library = practice_library()
     try:
-        with opened_database(invocation) as engine, unit_of_work(engine) as session:
+        with (
+            progress_line(messages) as progress,
+            opened_database(invocation) as engine,
+            unit_of_work(engine) as session,
+        ):
             report = import_paper_records(
                 session=session,
                 # a dry run stores and logs nothing: it needs no name
@@ -433,13 +443,22 @@ def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
                 library=library,
                 text=text,
                 dry_run=dry_run,
+                progress=progress,
             )
     except CsvImportError as error:
         said = "; ".join(problem_text(problem, library, messages) for problem in error.problems)
         raise UsageError(f"{source}: {said}") from None
-    for problem in report.problems:
-        print(f"{source}: {problem_text(problem, library, messages)}")
+    from hecht.tui.cli.commands.alike import alike_lines
     from hecht.tui.views.formatting import counted, plural
+
+    for line in alike_lines(
+        report.problems,
+        key=lambda problem: problem.kind,
+        said=lambda problem: problem_text(problem, library, messages),
+        more=lambda more: plural(messages, "import_csv.more_alike", more, more=more),
+        shown=CSV_ALIKE_SHOWN,
+    ):
+        print(f"{source}: {line}")
 
     if report.problems:
         bad, rows = len(report.problems), counted(messages, "row", report.checked)

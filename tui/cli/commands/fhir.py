@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,23 +123,16 @@ bundle of another practice has every response refused for the same reason)."""
 def problem_lines(found: list[FhirProblem], library: ScaleLibrary, messages: Messages) -> list[str]:
     """One line per problem, but of problems alike (same kind, same values) only the first few,
     the last of them followed by how many more there are."""
+    from hecht.tui.cli.commands.alike import alike_lines
     from hecht.tui.views.formatting import plural
 
-    def key(problem: FhirProblem) -> tuple[str, str]:
-        return problem.kind, repr(sorted(problem.values.items()))
-
-    total = Counter(key(problem) for problem in found)
-    seen: Counter[tuple[str, str]] = Counter()
-    lines: list[str] = []
-    for problem in found:
-        alike = key(problem)
-        seen[alike] += 1
-        if seen[alike] <= ALIKE_SHOWN:
-            lines.append(problem_text(problem, library, messages))
-        if seen[alike] == ALIKE_SHOWN and total[alike] > ALIKE_SHOWN:
-            more = total[alike] - ALIKE_SHOWN
-            lines.append(plural(messages, "import_fhir.more_alike", more, more=more))
-    return lines
+    return alike_lines(
+        found,
+        key=lambda problem: (problem.kind, repr(sorted(problem.values.items()))),
+        said=lambda problem: problem_text(problem, library, messages),
+        more=lambda more: plural(messages, "import_fhir.more_alike", more, more=more),
+        shown=ALIKE_SHOWN,
+    )
 
 
 def problem_text(problem: FhirProblem, library: ScaleLibrary, messages: Messages) -> str:
@@ -165,6 +157,7 @@ def run_import_fhir(invocation: Invocation, source: Path) -> int:
     from hecht.schema.exchange.fhir.reading import Problems
     from hecht.tui.cli.commands.source import read_json
     from hecht.tui.cli.invocation import opened_database
+    from hecht.tui.cli.output import progress_line
     from hecht.tui.folders import practice_library
     from hecht.tui.views.formatting import counted, plural
 
@@ -173,12 +166,17 @@ def run_import_fhir(invocation: Invocation, source: Path) -> int:
     document = read_json(source, messages, "fhir")
     library = practice_library()
     try:
-        with opened_database(invocation) as engine, unit_of_work(engine) as session:
+        with (
+            progress_line(messages) as progress,
+            opened_database(invocation) as engine,
+            unit_of_work(engine) as session,
+        ):
             report = import_responses(
                 session=session,
                 actor=invocation.actor(session),
                 library=library,
                 document=document,
+                progress=progress,
             )
     except Problems as refused:
         for line in problem_lines(refused.found, library, messages):
