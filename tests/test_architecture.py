@@ -219,3 +219,27 @@ def test_screens_show_text_only_through_widgets_that_never_read_markup():
         built = {name for name in used if f"{name}(" in path.read_text(encoding="utf-8")}
         assert not built, f"{path.relative_to(ROOT)} builds {sorted(built)}: use widgets.plain"
         assert "rich.markup" not in imported_modules(path), f"{path}: escaping is not enough"
+
+
+def test_every_screen_and_dialog_stands_on_hechts_typed_base():
+    # `self.app.backend` typed as Textual's App needs a `type: ignore`; the bases give the
+    # backend, the texts and the settings typed (tui/shell/screen_base.py)
+    bases = {"Screen", "ModalScreen"}
+    for path in (ROOT / "tui").rglob("*.py"):
+        if path.name == "screen_base.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            named = {base_name(base) for base in node.bases}
+            wrong = named & bases
+            assert not wrong, (
+                f"{path.relative_to(ROOT)}: {node.name} derives from {sorted(wrong)}: "
+                "use HechtScreen or HechtModal"
+            )
+
+
+def base_name(base: ast.expr) -> str:
+    """The name of a class's base as written: ``Screen`` of ``Screen[None]`` too."""
+    found = base.value if isinstance(base, ast.Subscript) else base
+    return found.id if isinstance(found, ast.Name) else ""

@@ -138,7 +138,7 @@ class ReportText:
         """Show a category as a percentage of the categorised pairs, with its count."""
         if share is None:
             return "—"
-        return self("report.share", percent=round(100 * share), count=count)
+        return self("report.share", percent=formatter(self.language).percent(share), count=count)
 
 
 def scale_range(text: ReportText, scale_id: str, series: list[float]) -> tuple[float, float]:

@@ -9,22 +9,19 @@ or, for a database that is not encrypted, the practitioner's Enter on "Unlock".
 from __future__ import annotations
 
 import hmac
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Input
 
+from hecht.tui.shell.screen_base import HechtScreen
 from hecht.tui.widgets.plain import Plain
 
-if TYPE_CHECKING:
-    from hecht.tui.app import HechtApp
 
-
-class LockScreen(Screen[None]):
+class LockScreen(HechtScreen[None]):
     """Covers the app until the practitioner unlocks it; the screens beneath stay as they were."""
 
     AUTO_FOCUS = "#lock-passphrase, #lock-unlock"
@@ -35,12 +32,8 @@ class LockScreen(Screen[None]):
         """The database's passphrase (None: not encrypted, Enter on Unlock suffices)."""
         self._practitioner = practitioner
 
-    @property
-    def hecht(self) -> HechtApp:
-        return cast("HechtApp", self.app)
-
     def compose(self) -> ComposeResult:
-        words = self.hecht.messages
+        words = self.text
         with Vertical(id="lock-box"):
             yield Plain(words("lock.title"), id="lock-title")
             if self._passphrase is not None:
@@ -66,7 +59,7 @@ class LockScreen(Screen[None]):
             self.hecht.idle_lock.unlock()
             return
         problem = self.query_one("#lock-problem", Plain)
-        problem.update(self.hecht.messages("lock.wrong"))
+        problem.update(self.text("lock.wrong"))
 
     @on(Button.Pressed, "#lock-unlock")
     def _confirmed(self, event: Button.Pressed) -> None:

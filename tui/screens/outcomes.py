@@ -48,11 +48,6 @@ def with_interval(fmt: Formatter, value: float | None, interval: tuple[float, fl
     return f"{fixed(fmt, value, signed=True)}\n[{low}; {high}]"
 
 
-def share(value: float | None) -> str:
-    """A proportion as a whole percentage."""
-    return "—" if value is None else f"{value * 100:.0f}%"
-
-
 def outcome_row(scale: Any, lower_is_better: bool, fmt: Formatter) -> list[str]:
     """One scale's cells; the arrow after its name says which direction is improvement."""
     outcome = scale.outcome
@@ -64,7 +59,7 @@ def outcome_row(scale: Any, lower_is_better: bool, fmt: Formatter) -> list[str]:
         with_interval(fmt, outcome.mean_change, outcome.ci95),
         fixed(fmt, outcome.d_z, signed=True),
         with_interval(fmt, outcome.g_av, outcome.g_ci95),
-        *(share(outcome.category_shares.get(key)) for key in CATEGORY_KEYS),
+        *(fmt.percent(outcome.category_shares.get(key)) for key in CATEGORY_KEYS),
         str(scale.baseline_only),
         str(scale.invalid),
     ]

@@ -42,6 +42,15 @@ class Formatter:
         pattern = "0" + ("." + decimals if digits else "")
         return format_decimal(value, format=pattern, locale=self.locale)
 
+    def percent(self, share: float | None) -> str:
+        """A proportion as a whole percentage (0.375: 38%), the one way screens and reports
+        show a share; a dash when there is none."""
+        if share is None:
+            return "—"
+        from babel.numbers import format_percent
+
+        return format_percent(share, format="0%", locale=self.locale)
+
     def date(self, value: date | None) -> str:
         """A date: 28-09-2026 in Dutch, 28 Sept 2026 in English."""
         if value is None:
