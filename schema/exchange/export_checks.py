@@ -190,8 +190,10 @@ def shown(value: Any, width: int = 40) -> str:
 
 def safe_name(name: Any, width: int = 60) -> str:
     """A name or value from a file, as a message may show it: control characters escaped (the
-    file's text could move the terminal's cursor or retitle its window), cut to ``width``."""
-    return json.dumps(str(name), ensure_ascii=False)[1:-1][:width]
+    file's text could move the terminal's cursor or retitle its window), cut to ``width`` with
+    a mark where it was cut."""
+    shown = json.dumps(str(name), ensure_ascii=False)[1:-1]
+    return shown if len(shown) <= width else shown[: width - 1] + "…"
 
 
 def seal_head(seq: int, hash_: str) -> str:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Table, delete, func, insert, select, text
+from sqlalchemy import Connection, Date, DateTime, Table, delete, func, insert, select, text
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import Session, SQLModel, col
 
@@ -262,11 +262,15 @@ class ChangedExport(InvalidInputError):
         self.findings = findings
 
 
-def changes_in_export(session: Session, document: dict[str, Any]) -> list[Finding]:
+def changes_in_export(connection: Connection, document: dict[str, Any]) -> list[Finding]:
     """What ``hecht import`` finds changed outside Hecht in an export: its rows against its own
-    seals (a row edited in the file, a table emptied), the seals' chain read in this session's
-    database (the one the export came from, or the one it went into)."""
-    return changes_in(seal_findings(session.connection(), _digests_in_file(document)))
+    seals (a row edited in the file, a table emptied); ``connection`` names the clients."""
+    seals = sorted(
+        (seal["seq"], seal["kind"], seal["record_id"], seal["digest"], seal["prev_hash"],
+         seal["hash"])
+        for seal in document["tables"][SEAL_TABLE]
+    )  # fmt: skip
+    return changes_in(seal_findings(connection, _digests_in_file(document), seals))
 
 
 def _digests_in_file(document: dict[str, Any]) -> dict[str, dict[int, str]]:

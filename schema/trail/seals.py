@@ -35,7 +35,8 @@ from hecht.schema.tables import (
     table_of,
 )
 from hecht.schema.trail.anchor import Finding, anchored_file, next_head, write_head
-from hecht.schema.trail.chain import GENESIS, hold_chain_lock
+from hecht.schema.trail.chain import GENESIS, AuditKind, hold_chain_lock
+from hecht.schema.trail.details import detail_of
 
 SEALED: dict[str, type[SQLModel]] = {
     "client": Client,
@@ -201,13 +202,24 @@ def sealed_before_filled(kind: str, key: int, row: dict[str, Any], sealed: str |
     )
 
 
+def _came_by_import(connection: Connection) -> bool:
+    """Whether the practice came in by ``hecht import`` of a JSON export (its access-log event):
+    the one way Hecht left its clients' seals without the role the server filled in."""
+    found = connection.execute(
+        text("SELECT 1 FROM auditevent WHERE event = :event AND detail = :detail LIMIT 1"),
+        {"event": AuditKind.IMPORT.value, "detail": detail_of("json_all")},
+    )
+    return found.first() is not None
+
+
 def seal_server_filled(connection: Connection) -> int:
     """Seal again, as stored, each client whose newest seal differs from the row only by the
-    owning role the server filled in (a practice Hecht 0.1 imported into PostgreSQL), so
-    ``hecht audit verify`` no longer reports it changed; return how many were sealed. A client
-    changed in any other way keeps its finding."""
+    owning role the server filled in, in a practice that came in by a JSON import (Hecht 0.1
+    kept the file's seals, made without that role), so ``hecht audit verify`` no longer
+    reports it changed; return how many were sealed. Elsewhere a role set beside such a seal
+    was set by hand, and stays reported; so does a client changed in any other way."""
     present = {found["name"] for found in inspect(connection).get_columns("client")}
-    if SERVER_FILLED not in present:
+    if SERVER_FILLED not in present or not _came_by_import(connection):
         return 0
     newest: dict[int, str] = dict(
         connection.execute(
@@ -352,21 +364,35 @@ def changes_in(findings: list[Finding]) -> list[Finding]:
     return [found for found in findings if found.key not in EARLIER_CHANGE_MARKS]
 
 
+SealRow = tuple[int, str, int, str, str, str]
+"""A seal as stored: seq, kind, record id, digest, previous hash, hash."""
+
+
 def seal_findings(
-    connection: Connection, rows: dict[str, dict[int, str]] | None = None
+    connection: Connection,
+    rows: dict[str, dict[int, str]] | None = None,
+    seals: Iterable[SealRow] | None = None,
 ) -> list[Finding]:
     """Recompute the seal chain and every sealed row; return what does not match.
 
     ``rows`` gives each kind's row digests where they are not to be read from the database: an
     import compares the rows as its file holds them, since the database may fill a column on
-    its own (PostgreSQL's ``owner_role``), which the file's seals do not know.
+    its own (PostgreSQL's ``owner_role``), which the file's seals do not know. ``seals`` gives
+    the chain in order where it is not the database's (an export's, once others sealed more).
     """
     findings: list[Finding] = []
     newest: dict[tuple[str, int], str] = {}
     expected, prev = 1, GENESIS
-    for seq, kind, key, row_digest, prev_hash, stored_hash in connection.execute(
-        text("SELECT seq, kind, record_id, digest, prev_hash, hash FROM recordseal ORDER BY seq")
-    ):
+    chain: Iterable[Any] = (
+        seals
+        if seals is not None
+        else connection.execute(
+            text(
+                "SELECT seq, kind, record_id, digest, prev_hash, hash FROM recordseal ORDER BY seq"
+            )
+        )
+    )
+    for seq, kind, key, row_digest, prev_hash, stored_hash in chain:
         if seq != expected:
             findings.append(Finding("seals_missing", {"first": expected, "last": seq - 1}))
         elif prev_hash != prev:

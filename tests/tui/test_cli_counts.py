@@ -98,3 +98,15 @@ def test_a_practice_scale_with_one_golden_example_says_that_it_passes(capsys, tm
     code, out = run(capsys, "--lang", "nl", "scales", "validate", "--lenient", str(path))
     assert code == 0, out
     assert "3 items, 1 voorbeeld klopt" in out
+
+
+def test_a_row_with_several_problems_is_counted_once(capsys, db, tmp_path):
+    """Each row has a code and a scale too long: four problems, two rows (it said "4 of 2 rows
+    have problems")."""
+    path = tmp_path / "two-bad-rows.csv"
+    long = "X" * 45
+    rows = [f'{long},{long},2026-11-01,"3"', f'{long},{long},2026-11-02,"3"']
+    path.write_text("\n".join(["client_code,scale,observed_on,answers", *rows]) + "\n")
+    code, out = run(capsys, "--lang", "en", "--db", db, "import-csv", str(path), "--dry-run")
+    assert out.count("45 characters; at most 40") == 4
+    assert code == 2 and "2 of 2 rows have problems" in out, out

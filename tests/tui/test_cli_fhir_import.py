@@ -302,9 +302,13 @@ def ambiguous(system: str, first: str, second: str) -> dict:
         (lambda system, r: ambiguous(system, "ZULU", "ALPHA"),
          "the subject is named with more than one client code of this practice (ZULU, ALPHA)"),
         (lambda system, r: r | {"item": [{"linkId": "1", "answer": [{"valueInteger": True}]}]},
-         "item 1: 'valueInteger: true' is not"),
+         "item 1 is answered as valueInteger: true: Hecht reads one answer per item"),
         (lambda system, r: r | {"item": [{"linkId": "1", "answer": [{"valueString": "1"}]}]},
-         "item 1: 'valueString: 1' is not a code"),
+         "item 1 is answered as valueString: 1: Hecht reads"),
+        (lambda system, r: r | {"item": [{"linkId": "1", "answer": {"valueInteger": 1}}]},
+         'item 1 is answered as answer: {\\"valueInteger\\": 1}: Hecht reads'),
+        (lambda system, r: r | {"item": ["1"]},
+         "an item is not an object (1)"),
         (lambda system, r: r | {"item": [{"answer": [{"valueCoding": {"code": "1"}}]}]},
          "an item has no linkId"),
         (lambda system, r: r | {"subject": {"identifier": {"system": system,
@@ -380,6 +384,24 @@ def test_a_transaction_that_deletes_a_response_is_refused_not_stored_as_a_new_fo
     assert ("ZULU", "phq9", "2026-11-01", 9.0, 1) in totals(Path(report_db))
 
 
+@pytest.mark.parametrize(
+    ("request_", "words"),
+    [({"url": "QuestionnaireResponse"}, "the entry's request names no method"),
+     ("DELETE", "request.method is DELETE")],
+    ids=["no method", "a bare word"],
+)  # fmt: skip
+def test_an_entry_whose_request_is_not_to_store_it_is_refused_however_it_is_written(
+    capsys, report_db, frozen_commands, tmp_path, request_, words
+):
+    response = phq9_response(client_system(report_db), id="odd")
+    bundle = {"resourceType": "Bundle", "type": "batch",
+              "entry": [{"resource": response, "request": request_}]}  # fmt: skip
+    before = totals(Path(report_db))
+    said = refused_import(capsys, report_db, tmp_path / "batch.json", bundle, "en")
+    assert any(words in line for line in said), said
+    assert totals(Path(report_db)) == before
+
+
 def test_two_responses_with_one_id_are_refused_naming_the_first(
     capsys, report_db, frozen_commands, tmp_path
 ):
@@ -391,7 +413,8 @@ def test_two_responses_with_one_id_are_refused_naming_the_first(
     before = totals(Path(report_db))
     said = refused_import(capsys, report_db, tmp_path / "ids.json", bundle, "nl")
     assert any(
-        "onderdeel 2" in line and "onderdeel 1 heeft deze id ook" in line for line in said
+        "onderdeel 2" in line and "onderdeel 1 bevat ook een response met deze id" in line
+        for line in said
     ), said
     assert totals(Path(report_db)) == before
 
@@ -409,5 +432,5 @@ def test_a_key_written_twice_in_one_object_is_refused_not_settled_by_the_last(
     before = totals(Path(report_db))
     code, _, err = run(capsys, "--lang", "en", "--db", report_db, "import", "--format", kind,
                        str(source))  # fmt: skip
-    assert code == 2 and "the key 'status' stands twice in one object" in err, err
+    assert code == 2 and "the key 'status' appears twice in one object" in err, err
     assert totals(Path(report_db)) == before

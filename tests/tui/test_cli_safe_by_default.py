@@ -265,27 +265,47 @@ def test_a_backup_changed_outside_hecht_is_refused_in_dutch_naming_the_change(
 def test_a_backup_and_an_export_of_a_practice_changed_outside_hecht_say_they_will_be_refused(
     capsys, practice, tmp_path, change
 ):
-    """The copy is made (it may be all there is), but the person learns now, not on the day
-    they need it, that restore and import refuse it, and what `hecht audit verify` found."""
+    """The copy is made and kept (it may be all there is), but the person learns now, not on
+    the day they need it, that restore or import refuses it and what was found first: exit 2,
+    as `hecht audit verify` exits on what it finds, so a scheduled backup notices."""
     with sqlite3.connect(practice) as connection:
         for statement in CHANGES_OUTSIDE_HECHT[change]:
             connection.execute(statement)
     connection.close()
     backup, export = tmp_path / "monday.db", tmp_path / "monday.json"
     code, out, err = run(capsys, "--db", str(practice), "backup", str(backup))
-    assert code == 0 and backup.exists() and "backup written and verified" in out, err
-    assert "the practice itself does not verify" in err and "`hecht restore` will refuse" in err
+    assert code == 2 and backup.exists() and "backup written and verified" in out, err
+    assert "the backup was written, but `hecht restore` will refuse it" in err
+    assert "Keep your earlier backups that do verify" in err
     code, _, refused = run(capsys, "--db", str(practice), "restore", str(backup), "--yes")
     assert code == 2 and "does not verify as Hecht wrote it" in refused
     code, out, err = run(capsys, "--lang", "nl", "--db", str(practice), "export", "--out",
                          str(export))  # fmt: skip
-    assert code == 0 and export.exists() and "geëxporteerd" in out, err
-    if change == "the last events of the access log":  # import checks the file's rows' seals
+    assert export.exists() and "geëxporteerd" in out, err
+    code_, _, refused = run(capsys, "--db", str(tmp_path / "new.db"), "import", str(export))
+    if change == "the last events of the access log":  # the file's own log is whole
+        assert code == 0 and err == "" and code_ == 0, err
         return
-    assert "de praktijk zelf klopt niet" in err and "`hecht import` zal deze export weigeren" in err
+    assert code == 2 and "de export is geschreven, maar `hecht import` zal hem weigeren" in err
     assert "in het dossier van" in err
+    assert code_ == 2 and "no longer matches what Hecht wrote" in refused
+
+
+def test_an_export_whose_access_log_was_edited_is_said_to_be_refused_by_import(
+    capsys, practice, tmp_path
+):
+    """Import checks the file's access log too: an entry edited in the practice's log (its
+    trigger dropped) makes an export that import refuses, said when it is written."""
+    with sqlite3.connect(practice) as connection:
+        connection.execute("DROP TRIGGER auditevent_no_update")
+        connection.execute("UPDATE auditevent SET access_point = 'elsewhere' WHERE seq = 2")
+    connection.close()
+    export = tmp_path / "monday.json"
+    code, _, err = run(capsys, "--db", str(practice), "export", "--out", str(export))
+    assert code == 2 and export.exists(), err
+    assert "the export was written, but `hecht import` will refuse it" in err
     code, _, refused = run(capsys, "--db", str(tmp_path / "new.db"), "import", str(export))
-    assert code == 2 and "no longer matches what Hecht wrote" in refused
+    assert code == 2, refused
 
 
 def test_a_backup_and_an_export_of_a_practice_that_verifies_warn_of_nothing(

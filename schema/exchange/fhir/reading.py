@@ -54,6 +54,14 @@ class FhirProblem:
         return f"entry {self.entry} ({self.resource_id or '-'}): {self.kind} {details}".rstrip()
 
 
+class WrongType(ValueError):
+    """An answer of a type no item takes (``valueString``, ``valueBoolean``), as given."""
+
+    def __init__(self, given: str) -> None:
+        super().__init__(given)
+        self.given = given
+
+
 @dataclass(frozen=True)
 class ResponseIn:
     """A checked response, ready for the storage side to match to its client."""
@@ -116,11 +124,12 @@ def other_requests(document: Any) -> dict[int, str]:
     entries = document.get("entry") if isinstance(document, dict) else None
     found = {}
     for number, entry in enumerate(entries if isinstance(entries, list) else [], start=1):
-        request = entry.get("request") if isinstance(entry, dict) else None
-        if isinstance(request, dict):
-            method = request.get("method")
-            if not (isinstance(method, str) and method.upper() in STORING_METHODS):
-                found[number] = str(method or "-")
+        if not isinstance(entry, dict) or "request" not in entry:
+            continue
+        request = entry["request"]
+        method = request.get("method") if isinstance(request, dict) else request
+        if not (isinstance(method, str) and method.upper() in STORING_METHODS):
+            found[number] = method if isinstance(method, str) and method.strip() else ""
     return found
 
 
@@ -222,7 +231,8 @@ class Reader:
             return None
 
     def answer(self, definition: ScaleDefinition, item_id: str, answers: Any) -> str | None:
-        """The code typed for one item (None when unanswered); AnswerError when not allowed."""
+        """The code typed for one item (None when unanswered); AnswerError when not allowed,
+        WrongType when not given as a code or a number."""
         if not answers:
             return None
         item = definition.item(item_id)
@@ -230,7 +240,7 @@ class Reader:
             allowed = allowed_codes(definition, item)
             if isinstance(answers, list) and len(answers) > 1:
                 raise AnswerError(AnswerProblem.SEVERAL, item_id, str(len(answers)), allowed)
-            raise AnswerError(AnswerProblem.NOT_A_NUMBER, item_id, "-", allowed)
+            raise WrongType(f"answer: {json.dumps(answers, ensure_ascii=False)}")
         value = answers[0]
         coding = value.get("valueCoding")
         if isinstance(coding, dict):
@@ -240,8 +250,7 @@ class Reader:
         elif _is_number(value.get("valueDecimal")):
             typed = repr(value["valueDecimal"])
         else:  # no type an item takes: said as the file gives it, not as a code typed
-            allowed = allowed_codes(definition, item)
-            raise AnswerError(AnswerProblem.NOT_A_NUMBER, item_id, _as_given(value), allowed)
+            raise WrongType(_as_given(value))
         return f"{check_code(definition, item, typed):g}"
 
     def items(
@@ -256,7 +265,10 @@ class Reader:
             self.problem(entry, resource, "items_not_list", found=given)
             return None
         for item in given:
-            item = item if isinstance(item, dict) else {}
+            if not isinstance(item, dict):
+                self.problem(entry, resource, "item_not_object", found=item)
+                ok = False
+                continue
             link = str(item.get("linkId", ""))
             if link == "instructions":
                 continue
@@ -274,6 +286,9 @@ class Reader:
             else:
                 try:
                     answers[link] = self.answer(definition, link, item.get("answer"))
+                except WrongType as error:
+                    self.problem(entry, resource, "value_type", item=link, given=error.given)
+                    ok = False
                 except AnswerError as error:
                     self.problem(
                         entry, resource, f"answer_{error.problem.value}", item=link,
@@ -344,8 +359,10 @@ def read_responses(document: Any, library: ScaleLibrary, uris: PracticeUris) -> 
     requests = other_requests(document)
     first_with_id: dict[str, int] = {}
     for entry, resource in found:
-        if entry in requests:
+        if entry in requests and requests[entry]:
             reader.problem(entry, resource, "request", method=requests[entry])
+        elif entry in requests:
+            reader.problem(entry, resource, "request_no_method")
         known = resource.get("id")
         if isinstance(known, str) and known in first_with_id:
             reader.problem(entry, resource, "id_twice", first=first_with_id[known])

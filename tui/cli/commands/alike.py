@@ -15,12 +15,14 @@ def alike_lines(
     *,
     key: Callable[[Problem], Hashable],
     said: Callable[[Problem], str],
-    more: Callable[[int], str],
+    more: Callable[[list[Problem]], str],
     shown: int,
 ) -> list[str]:
     """One line per problem, in the given order; of problems with the same ``key`` only the
-    first ``shown``, the last of them followed by how many more there are (``more``)."""
-    total = Counter(key(problem) for problem in found)
+    first ``shown``, the last of them followed by what ``more`` says of the rest."""
+    groups: dict[Hashable, list[Problem]] = {}
+    for problem in found:
+        groups.setdefault(key(problem), []).append(problem)
     seen: Counter[Hashable] = Counter()
     lines: list[str] = []
     for problem in found:
@@ -28,6 +30,6 @@ def alike_lines(
         seen[alike] += 1
         if seen[alike] <= shown:
             lines.append(said(problem))
-        if seen[alike] == shown and total[alike] > shown:
-            lines.append(more(total[alike] - shown))
+        if seen[alike] == shown and len(groups[alike]) > shown:
+            lines.append(more(groups[alike][shown:]))
     return lines

@@ -124,7 +124,8 @@ def _refusal_detail(error: Any, messages: Messages) -> str:
 
 
 def run_backup(invocation: Invocation, target: Path) -> int:
-    """Make a verified copy of the database file; the export is logged once it is made."""
+    """Make a verified copy of the database file; the export is logged once it is made. Exit
+    2 when ``hecht restore`` would refuse the copy (the practice does not verify)."""
     from hecht.schema.db.cipher import key_for
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.exchange.backup import BackupError, BackupProblem, backup_sqlite
@@ -160,20 +161,25 @@ def run_backup(invocation: Invocation, target: Path) -> int:
 
     rows = counted(messages, "row", sum(report.row_counts.values()))
     print(messages("backup.done", path=report.path, tables=len(report.row_counts), rows=rows))
-    _warn_if_changed(target, key, messages)
-    return 0
+    refusal = _restore_refusal(target, key, messages)
+    if refusal is None:
+        return 0
+    print(messages("backup.does_not_verify", detail=refusal), file=sys.stderr)
+    return 2
 
 
-def _warn_if_changed(backup: Path, key: str | None, messages: Messages) -> None:
-    """Say when the practice, and so its backup, holds a change made outside Hecht: ``hecht
-    restore`` refuses such a backup, which must not be learnt only on the day it is needed."""
+def _restore_refusal(backup: Path, key: str | None, messages: Messages) -> str | None:
+    """What ``hecht restore`` would refuse the backup just made for: a change made outside
+    Hecht in the practice, and so in its copy (``hecht audit verify``'s first finding); None
+    when it would restore. Said now, not on the day the backup is needed; the backup is kept,
+    as it may be all there is."""
     from hecht.schema.exchange.backup import BackupError, refuse_if_changed
 
     try:
         refuse_if_changed(backup, key)
     except BackupError as error:
-        detail = _refusal_detail(error, messages)
-        print(messages("backup.does_not_verify", detail=detail), file=sys.stderr)
+        return _refusal_detail(error, messages)
+    return None
 
 
 def confirm_restore(invocation: Invocation, source: Path, clients: int) -> None:
@@ -234,9 +240,10 @@ def run_restore(invocation: Invocation, source: Path, yes: bool = False) -> int:
 
 
 def export_json(invocation: Invocation, out: Path, *, force: bool = False) -> int:
-    """Write the whole database as one JSON file (an audited export)."""
+    """Write the whole database as one JSON file (an audited export); exit 2 when ``hecht
+    import`` would refuse it (the file is kept: it may be all there is)."""
     from hecht.schema.db.database import unit_of_work
-    from hecht.schema.exchange.transfer import changes_in_export, export_document, write_export
+    from hecht.schema.exchange.transfer import export_document, write_export
     from hecht.tui.cli.commands.db import refuse_a_limited_role
     from hecht.tui.cli.invocation import opened_database
     from hecht.tui.cli.output import guard_output, kept_only_if_logged, refused_if_unwritable
@@ -244,26 +251,42 @@ def export_json(invocation: Invocation, out: Path, *, force: bool = False) -> in
     messages = invocation.messages
     invocation.require_practitioner()
     guard_output(out, invocation.database_file(), messages, force=force)
-    with (
-        kept_only_if_logged(out),
-        opened_database(invocation) as engine,
-        unit_of_work(engine) as session,
-    ):
-        refuse_a_limited_role(session, messages, "caseload.limited.export")
-        document = export_document(session=session, actor=invocation.actor(session))
-        with refused_if_unwritable(out, messages):
-            write_export(document, out)
-        changed = changes_in_export(session, document)
+    with opened_database(invocation) as engine:
+        with kept_only_if_logged(out), unit_of_work(engine) as session:
+            refuse_a_limited_role(session, messages, "caseload.limited.export")
+            document = export_document(session=session, actor=invocation.actor(session))
+            with refused_if_unwritable(out, messages):
+                write_export(document, out)
+        # checked once the export's unit of work let go of the chain's lock: others may store
+        refusal = _import_refusal(engine, out, messages)
     from hecht.tui.views.formatting import counted
 
     rows = counted(messages, "row", sum(len(rows) for rows in document["tables"].values()))
     print(messages("export.done", path=out, rows=rows))
-    if changed:  # `hecht import` refuses the file: said now, not on the day it is needed
-        from hecht.tui.cli.commands.audit import findings_said
+    if refusal is None:
+        return 0
+    print(messages("export.does_not_verify", detail=refusal), file=sys.stderr)
+    return 2
 
-        detail = findings_said([], changed, messages)
-        print(messages("export.does_not_verify", detail=detail), file=sys.stderr)
-    return 0
+
+def _import_refusal(engine: Any, out: Path, messages: Messages) -> str | None:
+    """What ``hecht import`` would refuse the export just written for, read back as import
+    reads it: its shape and access log, then its rows against its seals (a practice that does
+    not verify gives an export that does not import); None when it would import."""
+    import json
+
+    from hecht.schema.errors import ServiceError
+    from hecht.schema.exchange.transfer import changes_in_export, check_document
+    from hecht.tui.cli.commands.audit import findings_said
+
+    document = json.loads(out.read_text(encoding="utf-8"))
+    try:
+        check_document(document)
+    except ServiceError as error:
+        return import_refusal_text(error, messages)
+    with engine.connect() as connection:
+        changed = changes_in_export(connection, document)
+    return findings_said([], changed, messages) if changed else None
 
 
 def csv_folder(out: Path, invocation: Invocation, force: bool) -> None:
@@ -416,6 +439,14 @@ CSV_ALIKE_SHOWN = 10
 the pattern and the first lines to mend (a file imported twice has every row refused alike)."""
 
 
+def rows_more(rest: list[Any], messages: Messages) -> str:
+    """How many more rows have a kind of problem (a row may have it in several columns)."""
+    from hecht.tui.views.formatting import plural
+
+    more = len({problem.line for problem in rest})
+    return plural(messages, "import_csv.more_alike", more, more=more)
+
+
 def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
     """Import historical paper records: every row checked first, all or nothing written."""
     from hecht.schema.db.database import unit_of_work
@@ -455,13 +486,14 @@ def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
         report.problems,
         key=lambda problem: problem.kind,
         said=lambda problem: problem_text(problem, library, messages),
-        more=lambda more: plural(messages, "import_csv.more_alike", more, more=more),
+        more=lambda rest: rows_more(rest, messages),
         shown=CSV_ALIKE_SHOWN,
     ):
         print(f"{source}: {line}")
 
     if report.problems:
-        bad, rows = len(report.problems), counted(messages, "row", report.checked)
+        bad = len({problem.line for problem in report.problems})  # a row may have several
+        rows = counted(messages, "row", report.checked)
         print(plural(messages, "import_csv.refused", bad, bad=bad, total=rows))
         return 2
     key = "import_csv.checked" if dry_run else "import_csv.done"

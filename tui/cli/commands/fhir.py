@@ -130,7 +130,7 @@ def problem_lines(found: list[FhirProblem], library: ScaleLibrary, messages: Mes
         found,
         key=lambda problem: (problem.kind, repr(sorted(problem.values.items()))),
         said=lambda problem: problem_text(problem, library, messages),
-        more=lambda more: plural(messages, "import_fhir.more_alike", more, more=more),
+        more=lambda rest: plural(messages, "import_fhir.more_alike", len(rest), more=len(rest)),
         shown=ALIKE_SHOWN,
     )
 
