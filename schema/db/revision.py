@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-HEAD_REVISION = "0014"
+HEAD_REVISION = "0015"
 """The newest revision; a test keeps it equal to Alembic's head, so opening a current database
 needs neither Alembic nor, for the TUI's first caseload, SQLAlchemy."""

@@ -59,6 +59,7 @@ from hecht.schema.trail.seals import (
     digest,
     seal_findings,
     seal_keys,
+    seal_pending,
     sealed_before_filled,
     stored_digests,
 )
@@ -110,6 +111,7 @@ def export_document(*, session: Session, actor: Actor) -> dict[str, Any]:
     # unit of work takes to log and seal before it commits, keeps the tables read below as
     # of one moment (SQLite's transaction reads one snapshot anyway)
     hold_chain_lock(of_session(session))
+    seal_pending(session)  # the practitioner registered as the export began is in the file
     seals = sealed_up_to(session)
     audit.record(
         session=session, actor=actor, event=AuditKind.EXPORT,

@@ -25,10 +25,12 @@ from hecht.schema.db.plain import WROTE, PlainConnection, chunks
 from hecht.schema.tables import (
     Administration,
     Alert,
+    CaseloadMember,
     Client,
     Couple,
     Episode,
     ItemResponse,
+    Practitioner,
     RecordSeal,
     Score,
     Visit,
@@ -47,8 +49,12 @@ SEALED: dict[str, type[SQLModel]] = {
     "score": Score,
     "alert": Alert,
     "couple": Couple,
+    "practitioner": Practitioner,
+    "caseloadmember": CaseloadMember,
 }
-"""The clinical rows that are sealed, by the kind their seals name."""
+"""The rows that are sealed, by the kind their seals name: the clinical ones, the practitioners
+the access log names by number (a name changed would change who the log says did what), and
+who else a dossier is shared with (PostgreSQL's caseloads)."""
 
 KIND_OF = {model: kind for kind, model in SEALED.items()}
 REMOVED = "removed"
@@ -168,14 +174,15 @@ def seal_keys(connection: Connection, keys: Iterable[tuple[str, int]]) -> None:
     append_seals(connection, entries)
 
 
-def seal_unsealed(connection: Connection) -> int:
-    """Seal every stored row that has no seal yet (a database from before seals, an import of
-    an export without them); return how many were sealed."""
+def seal_unsealed(connection: Connection, kinds: Collection[str] | None = None) -> int:
+    """Seal every stored row of ``kinds`` (every kind) that has no seal yet: a database from
+    before its kind was sealed. Return how many were sealed. Never for a kind already sealed:
+    a row of it without a seal was added outside Hecht, which ``hecht audit verify`` reports."""
     stored = connection.execute(text("SELECT kind, record_id FROM recordseal"))
     sealed = {(kind, key) for kind, key in stored}
     inspector = inspect(connection)
     entries = []
-    for kind in SEALED:
+    for kind in SEALED if kinds is None else [kind for kind in SEALED if kind in kinds]:
         if not inspector.has_table(kind):
             continue  # a migration before the one that makes the table
         present = {found["name"] for found in inspector.get_columns(kind)}
@@ -313,6 +320,13 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
             pending.add((kind, getattr(obj, _key_column(kind).name)))
 
 
+def seal_pending(session: Session) -> None:
+    """Seal what this unit of work wrote so far now, not when it commits: an export reads the
+    seals in the unit of work that may have registered its practitioner."""
+    session.flush()
+    seal_keys(session.connection(), session.info.pop(_PENDING, set()))
+
+
 def _before_commit(session: OrmSession) -> None:
     """Seal what the work wrote, and note the chains' heads for the head file."""
     session.flush()  # the commit's own flush comes after this hook: what it would write, now
@@ -423,6 +437,8 @@ CLIENT_OF = {
     "WHERE a.id IN ({keys})",
     "alert": "SELECT r.id, c.code FROM alert r JOIN client c ON c.id = r.client_id "
     "WHERE r.id IN ({keys})",
+    "caseloadmember": "SELECT m.id, c.code FROM caseloadmember m "
+    "JOIN client c ON c.id = m.client_id WHERE m.id IN ({keys})",
     "couple": "SELECT k.id, c.code FROM couple k JOIN client c ON c.id = k.first_client_id "
     "WHERE k.id IN ({keys})",
 }

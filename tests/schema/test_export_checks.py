@@ -185,6 +185,12 @@ TAMPERING: dict[str, tuple[Change, str, dict[str, object]]] = {
         ),
         "row_unsealed", {"kind": "itemresponse", "id": 99, "client": "P1"},
     ),
+    "a practitioner added": (  # who the log says did something is a name looked up here
+        lambda d: tables(d)["practitioner"].append(
+            {"id": 7, "name": "Someone Else", "created_at": "2026-11-24T00:00:00+00:00"}
+        ),
+        "row_unsealed", {"kind": "practitioner", "id": 7},
+    ),
 }  # fmt: skip
 
 

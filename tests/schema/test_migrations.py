@@ -328,3 +328,34 @@ def test_upgrading_seals_again_the_clients_whose_seals_lack_the_role_the_server_
         assert after == ({2} if imported else {1, 2})
         assert list(resealed) == ([1] if imported else [])
     engine.dispose()
+
+
+def test_upgrading_seals_the_practitioners_and_shares_but_not_a_client_added_by_hand(
+    database_url,
+):
+    """Revision 0015 seals what was stored unsealed before it (who the log names, with whom a
+    dossier is shared); a client row without a seal was added outside Hecht and stays found."""
+    from hecht.schema.trail.seals import seal_findings
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0014")
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO practitioner (id, name, created_at) VALUES (1, 'Anna', "
+                 "'2026-01-01')")
+        )  # fmt: skip
+        connection.execute(
+            text("INSERT INTO client (id, code, created_at, version) VALUES (1, 'A1', "
+                 "'2026-01-01', 1)")
+        )  # fmt: skip
+        connection.execute(
+            text("INSERT INTO caseloadmember (id, client_id, role_name, added_at) VALUES "
+                 "(1, 1, 'bert', '2026-01-02')")
+        )  # fmt: skip
+    upgrade(engine)
+    with engine.connect() as connection:
+        found = [(f.key, f.values.get("kind")) for f in seal_findings(connection)]
+        sealed = set(connection.execute(text("SELECT kind FROM recordseal")).scalars())
+    assert found == [("row_unsealed", "client")]
+    assert sealed == {"practitioner", "caseloadmember"}
+    engine.dispose()

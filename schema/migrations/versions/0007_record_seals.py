@@ -26,6 +26,9 @@ SQLITE_TRIGGERS = [
        BEGIN SELECT RAISE(ABORT, 'the record seals are append-only'); END""",
 ]
 
+KINDS = ("client", "episode", "visit", "administration", "itemresponse", "score")
+"""The kinds sealed from this revision on (later revisions seal others)."""
+
 POSTGRESQL_TRIGGERS = [
     """CREATE TRIGGER recordseal_no_change BEFORE UPDATE OR DELETE ON recordseal
        FOR EACH ROW EXECUTE FUNCTION hecht_audit_append_only()""",
@@ -51,7 +54,7 @@ def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     for statement in POSTGRESQL_TRIGGERS if dialect == "postgresql" else SQLITE_TRIGGERS:
         op.execute(statement)
-    seal_unsealed(op.get_bind())
+    seal_unsealed(op.get_bind(), KINDS)
 
 
 def downgrade() -> None:

@@ -84,7 +84,7 @@ def upgrade() -> None:
     op.create_index("ix_caseloadmember_role_name", "caseloadmember", ["role_name"])
     from hecht.schema.trail.seals import seal_unsealed
 
-    seal_unsealed(op.get_bind())  # alerts and couples, sealed from this revision on
+    seal_unsealed(op.get_bind(), ("alert", "couple"))  # sealed from this revision on
     if op.get_bind().dialect.name != "postgresql":
         return  # a SQLite file is one practitioner's: no roles, no policies
     op.execute(OWNER_FUNCTION)
