@@ -1,12 +1,13 @@
-"""Provides record seals: a chained hash of every stored version of a clinical row.
+"""Provides record seals: a chained hash of every stored version of a sealed row.
 
 Whenever a unit of work writes a sealed row (client, episode, visit, administration, answer,
-score), the hash of the row as stored is appended to the seal chain before the work commits:
-the ORM's own writes are found after each flush, bulk statements say what they touched
-(``touch``). ``hecht audit verify`` recomputes every row's hash (``seal_findings``): a row changed,
-added or removed with another tool than Hecht no longer matches its newest seal. Rebuilding the
-seals after such a change breaks their chain, or moves its head away from the head kept outside
-the database (``hecht.schema.trail.anchor``).
+score, alert, couple, practitioner, sharing of a dossier), the hash of the row as stored is
+appended to the seal chain before the work commits: the ORM's own writes are found after each
+flush, bulk statements say what they touched (``touch``). ``hecht audit verify`` recomputes
+every row's hash (``seal_findings``): a row changed, added or removed with another tool than
+Hecht no longer matches its newest seal. Rebuilding the seals after such a change breaks their
+chain, or moves its head away from the head kept outside the database
+(``hecht.schema.trail.anchor``).
 """
 
 from __future__ import annotations
@@ -322,9 +323,11 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
 
 def seal_pending(session: Session) -> None:
     """Seal what this unit of work wrote so far now, not when it commits: an export reads the
-    seals in the unit of work that may have registered its practitioner."""
+    seals in the unit of work that may have registered its practitioner. Not between ``touch``
+    and the statement it announces (that row would be sealed as it was before)."""
     session.flush()
     seal_keys(session.connection(), session.info.pop(_PENDING, set()))
+    session.info[WROTE] = True  # the head file moves on at the commit
 
 
 def _before_commit(session: OrmSession) -> None:

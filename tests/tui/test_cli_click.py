@@ -95,6 +95,15 @@ def test_a_dutch_refusal_of_a_value_names_its_type_in_dutch(capsys):
     assert "'x' is not a valid integer." in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [(["a"], "Onverwacht extra argument (a)"), (["a", "b"], "Onverwachte extra argumenten (a b)")],
+)
+def test_clicks_counted_phrases_agree_with_the_number_in_dutch(capsys, extra, said):
+    assert main(["--lang", "nl", "scales", "list", *extra]) == 2
+    assert said in capsys.readouterr().err
+
+
 def test_the_version_and_a_scales_version(capsys):
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.startswith("hecht, version ")

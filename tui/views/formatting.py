@@ -146,10 +146,14 @@ class Formatter:
         """The catalogue's ``key.one`` or ``key.other``, as the language's plural rule (Babel)
         says for ``n``, filled in with ``values``: a whole sentence whose verb agrees with a
         number ("1 score is not …", "2 scores are not …"; "1 score staat", "2 scores staan")."""
+        return messages(f"{key}.{self.plural_form(n)}", **values)
+
+    def plural_form(self, n: int) -> str:
+        """``one`` or ``other``: the language's plural rule (Babel) for ``n``, the one rule
+        for Hecht's own sentences and click's."""
         from babel.core import Locale
 
-        form = Locale.parse(self.locale).plural_form(abs(n))
-        return messages(f"{key}.{'one' if form == 'one' else 'other'}", **values)
+        return "one" if Locale.parse(self.locale).plural_form(abs(n)) == "one" else "other"
 
 
 @cache

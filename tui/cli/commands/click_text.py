@@ -40,7 +40,10 @@ def speak(messages: Messages) -> None:
     translate = translator(messages)
 
     def plural(singular: str, plural_text: str, count: int) -> str:
-        return translate(singular if count == 1 else plural_text)
+        from hecht.tui.views.formatting import formatter  # when click counts: off the start path
+
+        one = formatter(messages.language).plural_form(count) == "one"
+        return translate(singular if one else plural_text)
 
     # the modules' own gettext names, which a ModuleType does not declare to a type checker
     for name in CLICK_MODULES:
