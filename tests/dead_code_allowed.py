@@ -65,8 +65,6 @@ forget_keys  # tests/conftest.py: no passphrase carries over from one test to th
 
 # services kept for the tests that read the database back; no screen or command calls them yet
 find_clients
-week_of
-couple_trajectory
 
 # enum members chosen by the text of a definition file, the database or the config
 ALLIANCE

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlmodel import Session, col, or_
 
-from hecht.scales.perinatal import PerinatalWeek, perinatal_week
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, InvalidInputError, no_record
 from hecht.schema.inputs import NewEpisode
@@ -314,11 +313,6 @@ def episodes_for_client(*, session: Session, actor: Actor, code: str) -> list[Ep
     episodes = current_rows(session, Episode, condition)
     audit.record_client(session, actor, AuditKind.READ, client, detail_of("episodes"))
     return [episode_read(episode) for episode in sorted(episodes, key=lambda e: e.started_on)]
-
-
-def week_of(episode: EpisodeRead, on: date) -> PerinatalWeek | None:
-    """Return the gestational or postpartum week of a date within an episode."""
-    return perinatal_week(on, due_date=episode.due_date, birth_date=episode.birth_date)
 
 
 def episode_history(*, session: Session, actor: Actor, lineage_id: int) -> list[EpisodeRead]:

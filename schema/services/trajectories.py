@@ -13,7 +13,7 @@ from hecht.schema.context import Actor
 from hecht.schema.readmodels import ClientRead
 from hecht.schema.services.clients import client_row, get_client, partner_of
 from hecht.schema.services.episodes import episodes_for_client
-from hecht.schema.tables import Administration, Client, RecordStatus, Score, Visit, stored_id
+from hecht.schema.tables import Administration, RecordStatus, Score, Visit, stored_id
 from hecht.schema.trail import audit
 from hecht.schema.trail.audit import AuditKind
 from hecht.schema.trail.details import detail_of
@@ -76,21 +76,6 @@ def client_trajectory(
     client = client_row(session, code)
     audit.record_client(session, actor, AuditKind.READ, client, detail_of("trajectory"))
     return _points(session, [stored_id(client)], scale_id)
-
-
-def couple_trajectory(
-    *,
-    session: Session,
-    actor: Actor,
-    first_code: str,
-    second_code: str,
-    scale_id: str | None = None,
-) -> list[TrajectoryPoint]:
-    """Return both partners' completed scores on one timeline (an audited read of both)."""
-    clients: list[Client] = [client_row(session, first_code), client_row(session, second_code)]
-    for client in clients:
-        audit.record_client(session, actor, AuditKind.READ, client, detail_of("trajectory"))
-    return _points(session, [stored_id(client) for client in clients], scale_id)
 
 
 @dataclass(frozen=True)

@@ -47,3 +47,15 @@ def test_past_week_44_there_is_no_week_to_show_but_a_birth_date_to_fill_in():
 
 def test_without_dates_the_phase_is_open():
     assert phase_on(date(2026, 12, 4), due_date=None, birth_date=None) is None
+
+
+def test_the_week_of_a_date_follows_from_the_due_date_and_then_the_birth():
+    assert weeks(perinatal_week(date(2026, 11, 24), due_date=DUE, birth_date=None)) == (
+        "pregnant", 26,
+    )  # fmt: skip
+    born = date(2027, 2, 20)
+    assert weeks(perinatal_week(date(2027, 4, 3), due_date=DUE, birth_date=born)) == (
+        "postpartum", 6,
+    )  # fmt: skip
+    on_the_eve = perinatal_week(date(2027, 2, 19), due_date=DUE, birth_date=born)
+    assert weeks(on_the_eve) == ("pregnant", 38)  # 38 weeks 4 days

@@ -381,20 +381,6 @@ def test_discarding_a_draft_leaves_its_alert_open_for_the_answer_was_given(
     assert still.item == "9"
 
 
-def test_a_couple_trajectory_puts_both_partners_on_one_timeline(engine, actor, library):
-    with unit_of_work(engine) as session:
-        for code in ("P1", "P2"):
-            clients.create_client(session=session, actor=actor, new=NewClient(code=code))
-    for code, answers in (("P1", "3,3,3,3"), ("P2", "1,1,1,1")):
-        with unit_of_work(engine) as session:
-            Practice(session, actor, library).administer(code, "csi4", answers)
-    with unit_of_work(engine) as session:
-        points = trajectories.couple_trajectory(
-            session=session, actor=actor, first_code="P1", second_code="P2", scale_id="csi4"
-        )
-    assert sorted((p.client_id, p.total) for p in points) == [(1, 12), (2, 4)]
-
-
 def test_a_new_total_is_compared_with_the_last_and_the_first(engine, actor, library, draft):
     from hecht.schema.services.trajectories import change_summary
 

@@ -37,17 +37,6 @@ def test_an_episode_keeps_its_dates_and_referral_reasons(episode):
     assert episode.status == "active"
 
 
-def test_the_week_of_a_date_follows_from_the_due_date_and_then_the_birth(episode):
-    def week(of, on):
-        found = episodes.week_of(of, on)
-        return None if found is None else (found.phase, found.week)
-
-    assert week(episode, date(2026, 11, 24)) == ("pregnant", 26)
-    born = episode.__class__(**{**episode.__dict__, "birth_date": date(2027, 2, 20)})
-    assert week(born, date(2027, 4, 3)) == ("postpartum", 6)
-    assert week(born, date(2027, 2, 19)) == ("pregnant", 38)  # 38 weeks 4 days
-
-
 @pytest.mark.parametrize(
     ("due", "birth", "message"),
     [
