@@ -15,7 +15,7 @@ from .terminal import TMUX, Terminal, practitioner_env
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI installs it)")
 
-FORMS = 300
+FORMS = 150
 """Enough forms for several progress lines (one every 50), few enough to keep the test short."""
 
 
