@@ -257,12 +257,13 @@ def export_json(invocation: Invocation, out: Path, *, force: bool = False) -> in
             document = export_document(session=session, actor=invocation.actor(session))
             with refused_if_unwritable(out, messages):
                 write_export(document, out)
+        written = sum(len(rows) for rows in document["tables"].values())
+        del document  # the check reads the file back: one practice in memory at a time
         # checked once the export's unit of work let go of the chain's lock: others may store
         refusal = _import_refusal(engine, out, messages)
     from hecht.tui.views.formatting import counted
 
-    rows = counted(messages, "row", sum(len(rows) for rows in document["tables"].values()))
-    print(messages("export.done", path=out, rows=rows))
+    print(messages("export.done", path=out, rows=counted(messages, "row", written)))
     if refusal is None:
         return 0
     print(messages("export.does_not_verify", detail=refusal), file=sys.stderr)
