@@ -60,8 +60,10 @@ from hecht.schema.trail.seals import (
     seal_findings,
     seal_keys,
     seal_pending,
+    seal_unsealed,
     sealed_before_filled,
     stored_digests,
+    unsealed_at,
 )
 
 FORMAT = "hecht-export"
@@ -161,6 +163,16 @@ def _typed(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     return typed
 
 
+SAME_TABLES_SINCE = "0013"
+"""The oldest revision whose exports hold this version's tables and columns as they are: the
+revisions since then only sealed more (``SEALED_SINCE``), which the import does for them."""
+
+
+def importable_revisions() -> set[str]:
+    """The schema revisions whose exports this version imports."""
+    return {str(n).zfill(4) for n in range(int(SAME_TABLES_SINCE), int(head_revision()) + 1)}
+
+
 def check_document(document: Any) -> None:
     """Refuse a file that is not a Hecht export this version can read, or whose rows would not
     go in as they are (``hecht.schema.exchange.export_checks``); nothing is stored yet."""
@@ -179,7 +191,7 @@ def check_document(document: Any) -> None:
             f"export format version {given} is not supported (this Hecht reads version "
             f"{FORMAT_VERSION})", given=given, limit=FORMAT_VERSION,
         )  # fmt: skip
-    if document.get("schema_revision") != head_revision():
+    if document.get("schema_revision") not in importable_revisions():
         given = shown(document.get("schema_revision"))
         raise refused(
             "export_schema",
@@ -276,7 +288,9 @@ def changes_in_export(connection: Connection, document: dict[str, Any]) -> list[
 
 
 def _digests_in_file(document: dict[str, Any]) -> dict[str, dict[int, str]]:
-    """Each sealed row's digest as the file holds it, by kind and key."""
+    """Each sealed row's digest as the file holds it, by kind and key; the kinds its revision
+    did not seal yet are left out (``unsealed_at``)."""
+    unsealed = unsealed_at(document["schema_revision"])
     sealed = {
         (seal["kind"], seal["record_id"]): seal["digest"]
         for seal in document["tables"][SEAL_TABLE]
@@ -288,6 +302,7 @@ def _digests_in_file(document: dict[str, Any]) -> dict[str, dict[int, str]]:
             for row in document["tables"][table.name]
         }
         for kind, model in SEALED.items()
+        if kind not in unsealed
         for table in [table_of(model)]
         for key in [next(iter(table.primary_key.columns)).name]
     }
@@ -297,7 +312,8 @@ def _check_seals(session: Session, document: dict[str, Any]) -> None:
     """Refuse the rows just inserted when the file's rows do not verify against the file's
     seals (``changes_in_export``). Rows the database then stored otherwise than the file holds
     them (PostgreSQL fills in ``client.owner_role`` with the importing role) are sealed again
-    as stored, as any change Hecht makes is: the new practice verifies."""
+    as stored, as any change Hecht makes is, and the kinds an export of an earlier revision
+    holds unsealed are sealed, as upgrading its database would: the new practice verifies."""
     in_file = _digests_in_file(document)
     connection = session.connection()
     changed = changes_in(seal_findings(connection, in_file))
@@ -305,11 +321,12 @@ def _check_seals(session: Session, document: dict[str, Any]) -> None:
         raise ChangedExport(changed)
     filled_in = [
         (kind, key)
-        for kind in SEALED
+        for kind in in_file
         for key, stored in stored_digests(connection, kind, None).items()
         if stored != in_file[kind].get(key)
     ]
     seal_keys(connection, filled_in)
+    seal_unsealed(connection, unsealed_at(document["schema_revision"]))  # as the upgrade does
 
 
 def _digest_as_sealed(

@@ -57,6 +57,16 @@ SEALED: dict[str, type[SQLModel]] = {
 the access log names by number (a name changed would change who the log says did what), and
 who else a dossier is shared with (PostgreSQL's caseloads)."""
 
+SEALED_SINCE = {"practitioner": "0015", "caseloadmember": "0015"}
+"""The kinds sealed only from a later revision on (the others since 0007 and 0008): a database
+or an export of an earlier revision holds their rows without seals."""
+
+
+def unsealed_at(revision: str) -> set[str]:
+    """The kinds whose rows a database or an export of ``revision`` holds without seals."""
+    return {kind for kind, since in SEALED_SINCE.items() if int(revision) < int(since)}
+
+
 KIND_OF = {model: kind for kind, model in SEALED.items()}
 REMOVED = "removed"
 """The digest of a seal that records Hecht removing the row (destruction on request)."""

@@ -346,3 +346,73 @@ def test_an_export_of_the_previous_version_still_imports(engine, actor, export):
         import_document(session=session, actor=actor, document=older)
     with unit_of_work(engine) as session:
         assert verify_all(session=session).intact
+
+
+@pytest.fixture
+def export_of_revision_0014(tmp_path, monkeypatch, library) -> dict[str, Any]:
+    """An export as Hecht at revision 0014 wrote it: its practitioner stored, but not sealed
+    (the tables and columns are this version's)."""
+    from datetime import UTC, datetime
+
+    from hecht.schema.context import Actor
+    from hecht.schema.services.clients import practitioner_named
+    from hecht.schema.trail import seals
+
+    actor = Actor(
+        user_id=None, access_point="test", clock=lambda: datetime(2026, 11, 24, tzinfo=UTC)
+    )
+    with monkeypatch.context() as before_0015:
+        for kind in seals.SEALED_SINCE:
+            before_0015.delitem(seals.KIND_OF, seals.SEALED[kind])
+            before_0015.delitem(seals.SEALED, kind)
+        engine = open_database(f"sqlite:///{tmp_path / 'source.db'}")
+        fill(engine, actor, library)
+        with unit_of_work(engine) as session:
+            practitioner_named(session=session, actor=actor, name="Anna de Wit")
+        document = exported(engine, actor)
+        engine.dispose()
+    assert document["tables"]["practitioner"] and not any(
+        seal["kind"] == "practitioner" for seal in document["tables"]["recordseal"]
+    )
+    return document | {"schema_revision": "0014"}
+
+
+def test_an_export_of_an_earlier_revision_with_the_same_tables_imports_and_is_sealed(
+    engine, actor, export_of_revision_0014
+):
+    """Revisions 0014 and 0015 only sealed more: their exports come in, and the import seals
+    what the upgrade would have (the practitioner), so the new practice verifies."""
+    with unit_of_work(engine) as session:
+        import_document(session=session, actor=actor, document=export_of_revision_0014)
+    with unit_of_work(engine) as session:
+        assert verify_all(session=session).intact
+    with engine.connect() as connection:
+        kinds = set(connection.execute(text("SELECT kind FROM recordseal")).scalars())
+    assert "practitioner" in kinds
+
+
+def test_an_export_of_a_revision_with_other_tables_is_refused_naming_both(
+    engine, actor, export_of_revision_0014
+):
+    older = export_of_revision_0014 | {"schema_revision": "0012"}
+    with pytest.raises(InvalidInputError) as refused:
+        check_document(older)
+    assert refused.value.reason == "export_schema"
+    assert refused.value.details["given"] == '"0012"'  # quoted as the file wrote it
+
+
+def test_the_kinds_revision_0015_seals_are_the_ones_the_import_seals_for_earlier_exports():
+    """Migration 0015 keeps its own list (a migration must not change with the code); the
+    import of an earlier export reads ``SEALED_SINCE``: they must agree."""
+    from importlib.util import module_from_spec, spec_from_file_location
+    from pathlib import Path
+
+    import hecht.schema.migrations as migrations
+    from hecht.schema.trail.seals import SEALED_SINCE
+
+    path = Path(migrations.__file__).parent / "versions" / "0015_practitioners_sealed.py"
+    spec = spec_from_file_location("revision_0015", path)
+    assert spec is not None and spec.loader is not None
+    revision = module_from_spec(spec)
+    spec.loader.exec_module(revision)
+    assert set(revision.KINDS) == {k for k, since in SEALED_SINCE.items() if since == "0015"}
