@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from hecht.scales.limits import MAX_CODE_CHARACTERS
+from hecht.scales.limits import MAX_CODE_CHARACTERS, cut
 from hecht.scales.model import Item, ScaleDefinition
 
 AnswerSheet = dict[str, float | None]
@@ -79,19 +79,13 @@ def read_number(typed: str) -> float | None:
     return float(text.replace(",", "."))
 
 
-def _quoted(text: str) -> str:
-    """What was typed, as a refusal quotes it: cut to ``MAX_CODE_CHARACTERS`` with a mark where
-    it was cut (a long paste is not echoed whole, nor shown as if it ended there)."""
-    return text if len(text) <= MAX_CODE_CHARACTERS else text[: MAX_CODE_CHARACTERS - 1] + "…"
-
-
 def check_code(definition: ScaleDefinition, item: Item, typed: str) -> float:
     """Return the code typed for ``item`` as a number, or raise AnswerError naming the item."""
     text = typed.strip()
     code = read_number(text)
     if code is None:
         raise AnswerError(
-            AnswerProblem.NOT_A_NUMBER, item.id, _quoted(text),
+            AnswerProblem.NOT_A_NUMBER, item.id, cut(text, MAX_CODE_CHARACTERS),
             allowed_codes(definition, item),
         )  # fmt: skip
     option_set = definition.option_set(item)

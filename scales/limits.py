@@ -156,3 +156,9 @@ def too_deep_path(data: Any, limit: int = MAX_DATA_DEPTH) -> str | None:
         elif isinstance(node, list):
             pending.extend((value, (*path, f"#{n + 1}")) for n, value in enumerate(node))
     return None
+
+
+def cut(text: str, width: int) -> str:
+    """``text`` as a message quotes it: whole when it fits ``width``, else cut with a mark
+    where it was cut, so a long value is neither echoed whole nor shown as if it ended there."""
+    return text if len(text) <= width else text[: width - 1] + "…"

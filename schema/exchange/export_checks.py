@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Table
 
+from hecht.scales.limits import cut
 from hecht.schema.errors import InvalidInputError
 from hecht.schema.trail.chain import GENESIS
 from hecht.schema.trail.details import read_detail
@@ -184,16 +185,14 @@ def _required(column: Any) -> bool:
 
 def shown(value: Any, width: int = 40) -> str:
     """A value as the file holds it (JSON), cut with a mark to a width a message can carry."""
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return cut(json.dumps(value, ensure_ascii=False), width)
 
 
 def safe_name(name: Any, width: int = 60) -> str:
     """A name or value from a file, as a message may show it: control characters escaped (the
     file's text could move the terminal's cursor or retitle its window), cut to ``width`` with
     a mark where it was cut."""
-    shown = json.dumps(str(name), ensure_ascii=False)[1:-1]
-    return shown if len(shown) <= width else shown[: width - 1] + "…"
+    return cut(json.dumps(str(name), ensure_ascii=False)[1:-1], width)
 
 
 def seal_head(seq: int, hash_: str) -> str:

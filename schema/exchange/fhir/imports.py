@@ -25,7 +25,6 @@ from hecht.schema.exchange.csv_import import (
     Progress,
     write_records,
 )
-from hecht.schema.exchange.export_checks import safe_name
 from hecht.schema.exchange.fhir.reading import FhirProblem, Problems, ResponseIn, read_responses
 from hecht.schema.exchange.fhir.terms import PracticeUris
 from hecht.schema.identity import practice_uuid
@@ -50,8 +49,7 @@ def _record(
     lookups: Lookups, today: date, response: ResponseIn, problems: list[FhirProblem]
 ) -> PaperRecord | None:
     def problem(kind: str, **values: Any) -> None:
-        shown = {key: safe_name(value, 80) for key, value in values.items()}
-        problems.append(FhirProblem(response.entry, response.resource_id, kind, shown))
+        problems.append(FhirProblem.of(response.entry, response.resource_id, kind, **values))
 
     try:
         client = lookups.client(response.client_code)

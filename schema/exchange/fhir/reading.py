@@ -49,6 +49,12 @@ class FhirProblem:
     kind: str
     values: dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, entry: int, resource_id: str, kind: str, **values: Any) -> FhirProblem:
+        """A problem with what the file says as a message may show it (control characters
+        escaped: a value from a file must not move the terminal's cursor; cut with a mark)."""
+        return cls(entry, resource_id, kind, {key: safe_name(v, 80) for key, v in values.items()})
+
     def __str__(self) -> str:
         details = ", ".join(f"{key}={value}" for key, value in self.values.items())
         return f"entry {self.entry} ({self.resource_id or '-'}): {self.kind} {details}".rstrip()
@@ -158,10 +164,9 @@ class Reader:
         self.problems: list[FhirProblem] = []
 
     def problem(self, entry: int, resource: dict[str, Any], kind: str, **values: Any) -> None:
-        """Note a problem of the resource at ``entry`` (what the file says, its control
-        characters escaped: a value from a file must not move the terminal's cursor)."""
-        shown = {key: safe_name(value, 80) for key, value in values.items()}
-        self.problems.append(FhirProblem(entry, safe_name(resource.get("id", ""), 64), kind, shown))
+        """Note a problem of the resource at ``entry`` (``FhirProblem.of``)."""
+        resource_id = safe_name(resource.get("id", ""), 64)
+        self.problems.append(FhirProblem.of(entry, resource_id, kind, **values))
 
     def definition(self, entry: int, resource: dict[str, Any]) -> ScaleDefinition | None:
         """The scale a response answers, from its canonical ``questionnaire``."""
@@ -369,11 +374,11 @@ def read_responses(document: Any, library: ScaleLibrary, uris: PracticeUris) -> 
         elif isinstance(known, str) and known:
             first_with_id[known] = entry
     unread = {problem.entry for problem in reader.problems}
-    unfinished = [entry for entry, resource in found if resource.get("status") in SKIPPED_STATUSES]
+    unfinished = {entry for entry, resource in found if resource.get("status") in SKIPPED_STATUSES}
     checked = [
         reader.read(entry, resource)
         for entry, resource in found
         if entry not in unfinished and entry not in unread
     ]
     responses = [response for response in checked if response is not None]
-    return ReadResult(responses, len(set(unfinished) - unread), reader.problems)
+    return ReadResult(responses, len(unfinished - unread), reader.problems)

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from hecht.tui.cli.commands.group import database_options, invocation
-from hecht.tui.cli.commands.source import read_source
+from hecht.tui.cli.commands.source import read_json, read_source
 from hecht.tui.cli.errors import UsageError
 from hecht.tui.cli.invocation import Invocation
 from hecht.tui.i18n import Messages
@@ -274,13 +274,11 @@ def _import_refusal(engine: Any, out: Path, messages: Messages) -> str | None:
     """What ``hecht import`` would refuse the export just written for, read back as import
     reads it: its shape and access log, then its rows against its seals (a practice that does
     not verify gives an export that does not import); None when it would import."""
-    import json
-
     from hecht.schema.errors import ServiceError
     from hecht.schema.exchange.transfer import changes_in_export, check_document
     from hecht.tui.cli.commands.audit import findings_said
 
-    document = json.loads(out.read_text(encoding="utf-8"))
+    document = read_json(out, messages, "json")
     try:
         check_document(document)
     except ServiceError as error:
@@ -373,7 +371,6 @@ def run_import(invocation: Invocation, source: Path) -> int:
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.errors import ServiceError
     from hecht.schema.exchange.transfer import check_document, import_document
-    from hecht.tui.cli.commands.source import read_json
     from hecht.tui.cli.invocation import opened_database
 
     messages = invocation.messages
