@@ -54,7 +54,9 @@ async def test_a_scale_scored_by_its_subscales_alone_reaches_the_review(practice
     async with app.run_test(size=(100, 30)) as pilot:
         await open_entry(pilot, "K1", "sris")
         await pilot.press(*"34343434343434343434")  # SRIS: 20 items, codes 1-6
-        await until(pilot, lambda: on(app, "ReviewScreen")() or not app.is_running, "review")
+        # the review is on top before its widgets are mounted: wait for its score, not the screen
+        shown = lambda: on(app, "ReviewScreen")() and bool(app.screen.query("#review-score"))  # noqa: E731
+        await until(pilot, lambda: shown() or not app.is_running, "review")
         assert on(app, "ReviewScreen")()
         assert "Self-reflection" in str(app.screen.query_one("#review-score").render())
 
