@@ -80,6 +80,12 @@ class AlertModal(HechtModal[AlertRead | None]):
     closes without them. Returns the acknowledged alert (None when closed unacknowledged).
     """
 
+    DEFAULT_CSS = """
+    #alert-title { text-style: bold; color: $error; }
+    #alert-hint { color: $error; }
+    #alert-actions { height: 10; }
+    """
+
     BINDINGS = [
         Binding("escape", "refuse_escape", show=False),
         Binding("ctrl+s", "confirm", "Save", id="alert.confirm"),

@@ -18,6 +18,10 @@ class ChoiceModal(HechtModal[str | None]):
     Returns the chosen choice's id, or None when cancelled with Escape.
     """
 
+    DEFAULT_CSS = """
+    #choice-list { height: auto; max-height: 20; }
+    """
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
 
     def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:

@@ -38,6 +38,10 @@ class NewEpisodeModal(FormModal[int | None]):
     version with the reason given in the form; an unchanged form closes without saving.
     """
 
+    DEFAULT_CSS = """
+    NewEpisodeModal #form { height: 90%; }
+    """
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "save", "Save", id="form.save"),

@@ -24,9 +24,32 @@ TALL = 36
 class FormField(Vertical):
     """One field: its label, where it is typed and why it was refused, brought into view whole."""
 
+    DEFAULT_CSS = """
+    FormField { height: auto; }
+    """
+
 
 class FormModal(HechtModal[R]):
     """A dialog with fields, drawn compact on a short terminal (``-short``)."""
+
+    DEFAULT_CSS = """
+    /* the title and the keys stay in sight, the fields scroll between them; on a short terminal
+       (-short) inputs and boxes are one line high */
+    .field-form { max-height: 100%; }
+    /* docked, they cover their rows whole: the fields scroll beneath them */
+    .field-form > #form-title { dock: top; width: 100%; }
+    .field-form > #form-hint { dock: bottom; width: 100%; }
+    FormModal.-short #form.field-form { padding: 0 2; }
+    FormModal.-short .field-form Input, FormModal.-short .field-form Checkbox,
+    FormModal.-short .field-form OptionList {
+        border: none; padding: 0 1;
+    }
+    FormModal.-short .field-form Input { height: 1; background: $panel; }
+    FormModal.-short .field-form Input:focus { background: $panel; background-tint: $accent 25%; }
+    FormModal.-short .field-form Checkbox:focus > .toggle--label {
+        color: $block-cursor-foreground; background: $block-cursor-background;
+    }
+    """
 
     VERTICAL_BREAKPOINTS = [(0, "-short"), (TALL, "-tall")]
 

@@ -77,6 +77,11 @@ def key_lines(screen: Screen[Any], texts: Messages) -> list[str]:
 class HelpModal(HechtModal[None]):
     """Help for what has the focus and the screen's keys; F1 again or Escape closes it."""
 
+    DEFAULT_CSS = """
+    HelpModal #form { max-height: 100%; }
+    #help-text { margin-bottom: 1; }
+    """
+
     BINDINGS = [Binding("escape", "close", "Close", id="help.close")]
 
     def __init__(self, topic: str, keys: list[str]) -> None:
@@ -89,7 +94,7 @@ class HelpModal(HechtModal[None]):
         with VerticalScroll(id="form"):  # taller than a small terminal: ↑↓ scroll it
             yield PlainLabel(text("f1.title"), id="form-title")
             yield Plain(text(f"f1.{self.topic}"), id="help-text")
-            yield PlainLabel(text("f1.keys"), classes="dossier-heading")
+            yield PlainLabel(text("f1.keys"), classes="section-heading")
             yield Plain("\n".join(self.keys), id="help-keys")
             yield Plain(text("f1.hint"), id="form-hint")
 

@@ -149,6 +149,11 @@ def version_lines(history: Any, text: Messages) -> list[str]:
 class HistoryModal(HechtModal[None]):
     """The versions of one record, newest last; Escape closes."""
 
+    DEFAULT_CSS = """
+    HistoryModal #form { width: 1fr; max-width: 100; height: 90%; }
+    #history-versions { height: 1fr; }
+    """
+
     BINDINGS = [Binding("escape", "close", "Close", id="history.close")]
 
     def __init__(self, title: str, history: Any) -> None:

@@ -50,6 +50,13 @@ def item_lines(
 class AdministrationScreen(HechtScreen[None]):
     """One administration as it stands: every answer, the score, who entered it, when and how."""
 
+    DEFAULT_CSS = """
+    #administration { padding: 1 2 0 2; height: 1fr; }
+    #administration-items { height: 1fr; border: none; padding: 0; }
+    #administration-items:focus { border: none; }
+    #administration-score { margin: 1 0; }
+    """
+
     BINDINGS = [
         Binding("c", "correct", "Correct", id="administration.correct"),
         Binding("x", "retract", "Retract", id="administration.retract"),

@@ -48,6 +48,14 @@ NEEDS_DOSSIER = frozenset(
 class DossierScreen(HechtScreen[None]):
     """One client: read in a worker, shown as sections; keys start the common actions."""
 
+    DEFAULT_CSS = """
+    #dossier { padding: 1 2 0 2; height: 1fr; }
+    #dossier-alerts { color: $error; text-style: bold; margin-top: 1; }
+    #dossier-closed-alerts { color: $text-muted; margin-top: 1; }
+    #dossier-records { height: 1fr; border: none; padding: 0; }
+    #dossier-records:focus { border: none; }
+    """
+
     BINDINGS = [
         Binding("v", "visit", "New visit", id="dossier.visit"),
         Binding("e", "enter_scale", "Enter a scale", id="dossier.enter"),
@@ -73,9 +81,9 @@ class DossierScreen(HechtScreen[None]):
             yield Plain(self.text("dossier.loading"), id="dossier-head")
             yield Plain("", id="dossier-alerts", classes="hidden")
             yield Plain("", id="dossier-closed-alerts", classes="hidden")
-            yield Plain(self.text("dossier.scores"), classes="dossier-heading")
+            yield Plain(self.text("dossier.scores"), classes="section-heading")
             yield Plain("", id="dossier-scores")
-            yield Plain(self.text("dossier.records"), classes="dossier-heading")
+            yield Plain(self.text("dossier.records"), classes="section-heading")
             yield PlainOptions(id="dossier-records")
         yield KeyBar()
 

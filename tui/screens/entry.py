@@ -57,6 +57,14 @@ class EntryTarget:
 class EntryScreen(HechtScreen[bool]):
     """Keys in one administration; returns True when it was completed, False when left."""
 
+    DEFAULT_CSS = """
+    #entry-position { color: $text-muted; margin-bottom: 1; }
+    #entry-label { text-style: bold; margin-bottom: 1; }
+    #entry-options { margin-bottom: 1; }
+    #entry-alert { color: $error; text-style: bold; margin-bottom: 1; }
+    #entry-caution { color: $warning; margin-bottom: 1; }
+    """
+
     AUTO_FOCUS = None
     """The screen itself takes the keys; the paper field gets focus only in paper mode."""
 

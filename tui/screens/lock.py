@@ -24,6 +24,16 @@ from hecht.tui.widgets.plain import Plain
 class LockScreen(HechtScreen[None]):
     """Covers the app until the practitioner unlocks it; the screens beneath stay as they were."""
 
+    DEFAULT_CSS = """
+    /* opaque, centred, nothing of the screens beneath */
+    LockScreen { align: center middle; background: $background; }
+    #lock-box {
+        width: 64; height: auto; padding: 1 2; border: thick $primary; background: $surface;
+    }
+    #lock-title { text-style: bold; margin-bottom: 1; }
+    #lock-problem { color: $error; height: auto; }
+    """
+
     AUTO_FOCUS = "#lock-passphrase, #lock-unlock"
 
     def __init__(self, passphrase: str | None, practitioner: str | None) -> None:

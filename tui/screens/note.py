@@ -32,6 +32,10 @@ def themes_of(typed: str) -> list[str]:
 class NoteScreen(HechtScreen[bool]):
     """Write (or correct) the note of a visit; Ctrl+S saves it. Returns whether it was saved."""
 
+    DEFAULT_CSS = """
+    #note-text { height: 1fr; }
+    """
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="note.save"),
         Binding("escape", "leave", "Leave", id="note.skip"),

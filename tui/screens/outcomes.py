@@ -90,6 +90,17 @@ def by_domain(scales: list[Any]) -> dict[str, list[Any]]:
 class OutcomesScreen(RedrawingScreen[None]):
     """The practice's outcomes for one group at a time; [ ] step through groups, g picks one."""
 
+    DEFAULT_CSS = """
+    /* one table per domain for the chosen group */
+    #outcomes-title { padding: 0 1; height: auto; }
+    #outcomes-note { padding: 0 1; height: auto; color: $text-muted; }
+    #outcomes { height: 1fr; padding: 0 0 0 1; overflow-x: auto; }
+    #outcomes DataTable { height: auto; width: auto; }
+    .outcomes-domain { text-style: bold; color: $accent; margin-top: 1; }
+    .outcomes-footnote { color: $text-muted; }
+    .outcomes-empty { margin: 1 0; }
+    """
+
     BINDINGS = [
         Binding("[", "previous_group", "Previous group", id="outcomes.previous_group"),
         Binding("]", "next_group", "Next group", id="outcomes.next_group"),

@@ -41,6 +41,12 @@ def answers_line(
 class ReviewScreen(HechtScreen[bool]):
     """The filled-in scale before it is completed: Enter confirms, Escape goes back to fix."""
 
+    DEFAULT_CSS = """
+    #review { padding: 1 2; height: 1fr; }
+    #review-title { text-style: bold; color: $accent; }
+    #review-answers, #review-score { margin: 1 0; }
+    """
+
     BINDINGS = [
         Binding("enter", "confirm", "Confirm", id="review.confirm"),
         Binding("escape", "fix", "Fix", id="review.fix"),

@@ -28,6 +28,15 @@ if TYPE_CHECKING:
 class ScalesScreen(HechtScreen[None]):
     """The scales on the left (short name and name), the highlighted one's facts on the right."""
 
+    DEFAULT_CSS = """
+    #scales-title { padding: 0 1; height: auto; }
+    #scales { height: 1fr; }
+    #scales-list {
+        width: 34; max-width: 40%; height: 1fr; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    #scales-facts { width: 1fr; height: 1fr; padding: 0 1 0 2; }
+    """
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="scales.back"),
     ]

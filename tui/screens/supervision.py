@@ -87,6 +87,27 @@ class SupervisionScreen(RedrawingScreen[None]):
     and no calendar dates, only codes, perinatal weeks and weeks ago.
     """
 
+    DEFAULT_CSS = """
+    /* the list (codes, weeks, marks) and the highlighted client's page beside it */
+    #supervision-title { padding: 0 1; height: auto; }
+    #supervision { height: 1fr; }
+    #supervision-list { width: 26; height: 1fr; }
+    #supervision-case { width: 1fr; height: 1fr; padding: 0 1 0 2; }
+    .case-code { color: $accent; }
+    .case-heading { text-style: bold; color: $accent; margin-top: 1; }
+    .case-muted { color: $text-muted; }
+    .case-score-row { height: auto; }
+    .case-scale { width: 9; }
+    .case-spark { width: 12; margin: 0 2 0 0; }
+    .case-spark.up > .sparkline--max-color, .case-spark.down > .sparkline--min-color {
+        color: $success;
+    }
+    .case-spark.up > .sparkline--min-color, .case-spark.down > .sparkline--max-color {
+        color: $warning;
+    }
+    .case-score { width: 1fr; }
+    """
+
     BINDINGS = [
         Binding("f5", "reload", "Reload", id="supervision.reload"),
         Binding("escape", "back", "Back", id="supervision.back"),

@@ -31,6 +31,14 @@ class TrajectoryScreen(RedrawingScreen[None]):
     many keys arrived, and the chart rebuilds only when what it shows or its size changed.
     """
 
+    DEFAULT_CSS = """
+    /* title, chart, what its lines mean, the table of scores */
+    #trajectory-title { padding: 0 1; height: auto; }
+    #trajectory-chart { height: 1fr; min-height: 12; }
+    #trajectory-notes { padding: 0 1; height: auto; color: $text-muted; }
+    #trajectory-table { height: 9; }
+    """
+
     BINDINGS = [
         Binding("[", "previous_scale", "Previous scale", id="trajectory.previous_scale"),
         Binding("]", "next_scale", "Next scale", id="trajectory.next_scale"),

@@ -22,6 +22,11 @@ from hecht.tui.widgets.plain import Plain
 class VisitScreen(HechtScreen[None]):
     """One visit as it stands; the note is shown whole, wrapped at word boundaries."""
 
+    DEFAULT_CSS = """
+    #visit { padding: 1 2 0 2; height: 1fr; }
+    #visit-note { margin: 1 0; }
+    """
+
     BINDINGS = [
         Binding("e", "edit_note", "Note", id="visit.note"),
         Binding("x", "retract", "Retract", id="visit.retract"),

@@ -159,6 +159,15 @@ class RedrawingScreen(HechtScreen[R], Generic[R]):
 class HechtModal(HechtAccess, ModalScreen[R], Generic[R]):
     """A dialog of Hecht."""
 
+    DEFAULT_CSS = """
+    HechtModal { align: center middle; }
+    #alert-box, #form {
+        width: 72; height: auto; padding: 1 2; border: thick $error; background: $surface;
+    }
+    #form { border: round $accent; }
+    .field-error { color: $error; }
+    """
+
     def dismiss_after(self, work: Callable[[], T], result: Callable[[T], R]) -> None:
         """From a worker: store or check, then close with the result; a refusal is said in the
         dialog, which stays open to try again (``refused``)."""
