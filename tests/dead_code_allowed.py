@@ -63,9 +63,6 @@ t_cdf  # tests/scales/test_outcomes.py: the oracle that checks t_quantile
 load_definition  # tests/scales/test_validation.py: one file checked outside a library
 forget_keys  # tests/conftest.py: no passphrase carries over from one test to the next
 
-# services kept for the tests that read the database back; no screen or command calls them yet
-find_clients
-
 # enum members chosen by the text of a definition file, the database or the config
 ALLIANCE
 SELF

@@ -131,12 +131,19 @@ def get_client(*, session: Session, actor: Actor, code: str) -> ClientRead:
 
 
 def find_clients(*, session: Session, actor: Actor, text: str = "") -> list[ClientRead]:
-    """Return clients whose code or name contains the text (an audited search)."""
+    """Return the clients whose code or name contains the text, in any case, by code (an audited
+    search; an empty text finds every client).
+
+    Compared here, not in SQL: SQLite's LIKE folds only ASCII ("ZOË" would miss "Zoë") and reads
+    ``%`` and ``_`` as wildcards; a practice's clients are few enough to read.
+    """
     query = select(Client).where(col(Client.destroyed_at).is_(None)).order_by(col(Client.code))
-    if text.strip():
-        pattern = f"%{text.strip().lower()}%"
-        query = query.where(or_(col(Client.code).ilike(pattern), col(Client.name).ilike(pattern)))
-    found = [client_read(client) for client in session.exec(query)]
+    wanted = text.strip().casefold()
+    found = [
+        client_read(client)
+        for client in session.exec(query)
+        if wanted in client.code.casefold() or wanted in (client.name or "").casefold()
+    ]
     audit.record(session=session, actor=actor, event=AuditKind.SEARCH, detail=detail_of("clients"))
     return found
 

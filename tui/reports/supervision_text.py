@@ -8,6 +8,7 @@ from typing import Any
 
 from hecht.tui.reports import supervision_parts as parts
 from hecht.tui.reports.labels import ReportText, block_sparkline, scale_range
+from hecht.tui.views.columns import aligned
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<|])")
 _LINE_START = re.compile(r"^(\s*)([#>+-])")
@@ -88,17 +89,6 @@ def _underline(title: str, rule: str) -> list[str]:
     return [title, rule * len(title)]
 
 
-def _columns(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str) -> list[str]:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
-    return [
-        indent
-        + "  ".join(
-            str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)
-        ).rstrip()
-        for row in (headers, *rows)
-    ]
-
-
 def _text_case(case: Any, text: ReportText) -> list[str]:
     lines = [*_underline(parts.heading(case), "="), parts.facts(case, text)]
     lines += [parts.reasons(case, text), "", text("report.heading.signals")]
@@ -107,7 +97,7 @@ def _text_case(case: Any, text: ReportText) -> list[str]:
     lines += ["", text("report.heading.scores")]
     scores = _score_cells(case, text)
     if scores:
-        lines += _columns(parts.column_headers(text), scores, "  ")
+        lines += aligned(parts.column_headers(text), scores, "  ")
     else:
         lines.append(f"  {text('report.no_scores')}")
     lines += ["", text("report.heading.alerts")]
@@ -127,7 +117,7 @@ def render_text(packet: Sequence[Any], text: ReportText, single: bool = False) -
         return "\n".join([*lines, text("report.supervision.none"), ""])
     if not single:
         lines += [parts.counts(packet, text), ""]
-        lines += [*_columns(parts.overview_headers(text), _overview(packet, text), ""), ""]
+        lines += [*aligned(parts.overview_headers(text), _overview(packet, text), ""), ""]
         lines += [text("report.legend.marks"), ""]
     lines += [text("report.legend.blocks"), text("report.legend.week"), ""]
     for case in packet:

@@ -84,6 +84,7 @@ def _trend(latest: Any, shown: Any) -> str:
 
 def print_table(rows: list[Any], messages: Messages, names: bool) -> None:
     """Print one line per client, each signal explained on its own line beneath it."""
+    from hecht.tui.views.columns import aligned
     from hecht.tui.views.formatting import formatter
     from hecht.tui.views.signal_text import explain, marks
 
@@ -100,13 +101,8 @@ def print_table(rows: list[Any], messages: Messages, names: bool) -> None:
         cells += [str(row.visits), shown.date(row.last_visit)]
         cells += [_trend(row.latest.get(scale), shown) for scale in SHOWN_SCALES]
         table.append([*cells, marks(row.signals)])
-    widths = [
-        max(len(str(cell)) for cell in column) for column in zip(*[headers, *table], strict=True)
-    ]
-    for cells, row in zip([headers, *table], [None, *rows], strict=True):
-        print(
-            "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
-        )
+    for line, row in zip(aligned(headers, table), [None, *rows], strict=True):
+        print(line)
         for signal in [] if row is None else row.signals:
             print(f"    {explain(signal, messages)}")
 

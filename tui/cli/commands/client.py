@@ -1,24 +1,34 @@
-"""Provides ``hecht client destroy CODE``: the client's legal request, after typed confirmation;
-and ``hecht client share|unshare CODE ROLE``: a dossier in a colleague's caseload or not."""
+"""Provides ``hecht client find [TEXT]``: which code a client has; ``hecht client destroy CODE``:
+the client's legal request, after typed confirmation; and ``hecht client share|unshare CODE
+ROLE``: a dossier in a colleague's caseload or not."""
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
 
-from hecht.tui.cli.commands.group import database_options, invocation
+from hecht.tui.cli.commands.group import database_options, invocation, json_option
 from hecht.tui.cli.errors import UsageError
 from hecht.tui.cli.invocation import Invocation
 from hecht.tui.i18n import Messages
 
 
 def commands(messages: Messages) -> dict[str, click.Command]:
-    """The ``client`` group: destroy, share, unshare."""
+    """The ``client`` group: find, destroy, share, unshare."""
 
     @click.group(help=messages("help.client"))
     def client() -> None:
         """Client dossiers."""
+
+    @client.command(help=messages("help.client.find"))
+    @click.argument("text", required=False, default="", metavar=f"[{messages('metavar.text')}]")
+    @json_option(messages)
+    @click.option("--names", is_flag=True, help=messages("help.names"))
+    @database_options(messages)
+    def find(text: str, as_json: bool, names: bool, db: str | None, demo: bool) -> int:
+        return run_find(invocation(db, demo), text, as_json, names)
 
     @client.command(help=messages("help.client.destroy"))
     @click.argument("code", metavar=messages("metavar.code"))
@@ -30,6 +40,42 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     for name, sharing in (("share", True), ("unshare", False)):
         client.add_command(_sharing_command(messages, name, sharing))
     return {"client": client}
+
+
+def run_find(invocation: Invocation, text: str, as_json: bool, names: bool) -> int:
+    """List the clients whose code or name contains ``text`` (an audited search), by code; their
+    names only with ``--names``, as the caseload."""
+    from hecht.schema.db.database import unit_of_work
+    from hecht.schema.services.clients import find_clients
+    from hecht.tui.cli.invocation import opened_database
+    from hecht.tui.views.columns import aligned
+    from hecht.tui.views.parent_role import role_word
+
+    messages = invocation.messages
+    invocation.require_practitioner()
+    with opened_database(invocation) as engine, unit_of_work(engine) as session:
+        found = find_clients(session=session, actor=invocation.actor(session), text=text)
+    if as_json:
+        shown = [
+            {"code": client.code, "role": client.role, "name": client.name if names else None}
+            for client in found
+        ]
+        print(json.dumps(shown, indent=2, ensure_ascii=False))
+    elif not found:
+        print(
+            messages("client_find.none", text=text.strip())
+            if text.strip()
+            else messages("client_find.empty")
+        )
+    else:
+        headers = [messages("caseload_cmd.column.code"), messages("client_find.column.role")]
+        rows = [[client.code, role_word(client.role, messages) or "—"] for client in found]
+        if names:
+            headers.append(messages("caseload_cmd.column.name"))
+            for row, client in zip(rows, found, strict=True):
+                row.append(client.name or "—")
+        print("\n".join(aligned(headers, rows)))
+    return 0
 
 
 def _sharing_command(messages: Messages, name: str, sharing: bool) -> click.Command:
