@@ -22,9 +22,8 @@ from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.exchange.csv_import import CsvImportError, import_paper_records
-from hecht.schema.inputs import NewClient, NewEpisode
-from hecht.schema.services import clients, episodes
 from hecht.schema.tables import Administration
+from tests.schema.conftest import Practice
 
 pytestmark = pytest.mark.fuzz
 
@@ -136,10 +135,9 @@ def practice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzedPractic
     folder = tmp_path_factory.mktemp("fuzz")
     engine = open_database(f"sqlite:///{folder / 'hecht.db'}")
     with unit_of_work(engine) as session:
+        built = Practice(session, ACTOR)
         for code in ("A1", "B2"):
-            clients.create_client(session=session, actor=ACTOR, new=NewClient(code=code))
-            new = NewEpisode(client_code=code, started_on=date(2026, 9, 1))
-            episodes.open_episode(session=session, actor=ACTOR, new=new)
+            built.episode(built.client(code), date(2026, 9, 1))
     engine.dispose()
     files = {path: path.read_bytes() for path in folder.iterdir()}
     yield FuzzedPractice(engine, folder, files)

@@ -48,7 +48,7 @@ from hecht.schema.trail.audit import verify_chain
 from .practice_model import (
     ACKNOWLEDGED,
     OPEN,
-    Practice,
+    ExpectedPractice,
     Record,
     Version,
     critical_items,
@@ -111,7 +111,7 @@ class PracticeMachine(RuleBasedStateMachine):
         super().__init__()
         self.url = self.open_empty()
         self.engine = open_database(self.url)
-        self.model = Practice()
+        self.model = ExpectedPractice()
         self.expected: list[tuple[str, str | None]] = []
         self.seen = 0
 

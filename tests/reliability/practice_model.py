@@ -57,7 +57,7 @@ class Record:
 
 
 @dataclass
-class Practice:
+class ExpectedPractice:
     """What the database should hold."""
 
     clients: dict[str, tuple[str | None, bool]] = field(default_factory=dict)
@@ -189,7 +189,7 @@ def alert_state(alert: Alert) -> str:
 
 
 def stored_view(engine: Engine) -> dict[str, Any]:
-    """The database in the shape of ``Practice.view``, read with plain queries."""
+    """The database in the shape of ``ExpectedPractice.view``, read with plain queries."""
     with Session(engine) as session:
         clients = {
             c.code: (c.name, c.destroyed_at is not None) for c in session.exec(select(Client))

@@ -51,7 +51,7 @@ REASONS = {
 
 
 @dataclass
-class Practice:
+class PracticeFolder:
     """A practice file in a folder of its own, the environment of a ``hecht`` run on it."""
 
     folder: Path
@@ -64,7 +64,7 @@ class Practice:
 
 
 @pytest.fixture
-def practice(practice_copy) -> Iterator[Practice]:
+def practice(practice_copy) -> Iterator[PracticeFolder]:
     """A practice with one named client; under /tmp so an unprivileged user can reach it."""
     folder = Path(tempfile.mkdtemp(prefix="hecht-faults-"))
     folder.chmod(0o755)
@@ -82,7 +82,7 @@ def practice(practice_copy) -> Iterator[Practice]:
         )
         responses = who5_response("ALPHA", client_system(database))
         (folder / "responses.json").write_text(json.dumps(responses))
-        yield Practice(folder, database, environment)
+        yield PracticeFolder(folder, database, environment)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -105,7 +105,7 @@ def who5_response(code: str, system: str) -> dict[str, object]:
     }
 
 
-def export_file(practice: Practice) -> Path:
+def export_file(practice: PracticeFolder) -> Path:
     """A JSON export of the practice, to import elsewhere."""
     made = run_hecht(practice.environment, "export", "--out", str(practice.folder / "export.json"),
                      "--db", str(practice.database))  # fmt: skip
@@ -113,7 +113,7 @@ def export_file(practice: Practice) -> Path:
     return practice.folder / "export.json"
 
 
-COMMANDS: dict[str, Callable[[Practice], list[str]]] = {
+COMMANDS: dict[str, Callable[[PracticeFolder], list[str]]] = {
     "export --out": lambda p: ["export", "--out", str(p.out / "export.json")],
     "export --format csv": lambda p: ["export", "--format", "csv", "--out", str(p.out / "csv")],
     "export --format fhir": lambda p: ["export", "--format", "fhir", "--out", str(p.out / "f")],
@@ -141,7 +141,7 @@ def refused_cleanly(result, reason: str, where: Path) -> None:
     assert NAME not in result.stderr + result.stdout
 
 
-def nothing_lost_nothing_half_done(practice: Practice, before: dict[str, int]) -> None:
+def nothing_lost_nothing_half_done(practice: PracticeFolder, before: dict[str, int]) -> None:
     """The practice holds what it held: not a row lost, not a half-written one; no output left."""
     assert table_counts(practice.database) == before
     assert [file for file in practice.out.rglob("*") if file.is_file()] == []

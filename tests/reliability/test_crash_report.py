@@ -18,13 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.inputs import NewVisit
-from hecht.schema.services import episodes, visits
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 from hecht.tui.shell.crash import crash_folder, report_lines, root_error, write_crash_file
 from hecht.tui.shell.launch import make_app
+from tests.schema.conftest import Practice
 from tests.tui.terminal import TMUX, Terminal
 
 from .crashing_hecht import CANARY, CANARY_ANSWERS, CANARY_NAME, CANARY_NOTE, KINDS, PLACES
@@ -116,15 +114,8 @@ async def crash_in_the_dossier(url: str, language: str) -> int | None:
 def canary_practice(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'db' / 'practice.db'}"
     build_practice(url, ["C1"], {"C1": CANARY_NAME})
-    engine = open_database(url)
-    with unit_of_work(engine) as session:
-        (episode,) = episodes.episodes_for_client(session=session, actor=ACTOR, code="C1")
-        new = NewVisit(
-            episode_lineage_id=episode.lineage_id, visit_date=date.today(),
-            attendee_codes=["C1"], note=CANARY_NOTE,
-        )  # fmt: skip
-        visits.record_visit(session=session, actor=ACTOR, new=new)
-    engine.dispose()
+    with Practice.at(url, ACTOR) as practice:
+        practice.visit(practice.episode_of("C1"), ["C1"], date.today(), note=CANARY_NOTE)
     return url
 
 

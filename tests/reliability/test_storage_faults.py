@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from hecht.schema.db.engine import BUSY_TIMEOUT_OVERRIDE
-from hecht.schema.inputs import NewVisit
 from hecht.schema.services import administrations, clients, episodes, visits
 from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 from hecht.tui.shell.launch import make_app
 from tests.conftest import in_practice_file as read
+from tests.schema.conftest import Practice
 from tests.tui.conftest import caseload_shown
 from tests.tui.terminal import TMUX, Terminal, eventually
 
@@ -138,14 +138,8 @@ async def test_the_review_does_not_complete_when_the_database_refuses_and_keeps_
 def visit(practice) -> int:
     """A visit of K1 today, without a note yet; its lineage."""
 
-    def record(session):
-        (episode,) = episodes.episodes_for_client(session=session, actor=ACTOR, code="K1")
-        new = NewVisit(
-            episode_lineage_id=episode.lineage_id, visit_date=date.today(), attendee_codes=["K1"]
-        )
-        return visits.record_visit(session=session, actor=ACTOR, new=new).lineage_id
-
-    return read(practice, record)
+    with Practice.at(f"sqlite:///{practice}", ACTOR) as built:
+        return built.visit(built.episode_of("K1"), ["K1"], date.today()).lineage_id
 
 
 def stored_note(path: Path, lineage: int) -> str | None:

@@ -12,11 +12,8 @@ from datetime import date
 from pathlib import Path
 
 from hecht.schema.context import Actor
-from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.db.engine import database_url
-from hecht.schema.inputs import NewClient, NewEpisode
-from hecht.schema.services import clients, episodes
-from tests.schema.conftest import reset_postgres, worker_database
+from tests.schema.conftest import Practice, reset_postgres, worker_database
 
 __all__ = ["POSTGRES_URL", "build_practice", "private_world", "reset_postgres", "world_folders"]
 
@@ -58,11 +55,6 @@ def build_practice(url: str, codes: Iterable[str], names: dict[str, str] | None 
     """Register these clients (named as given), each in an episode since today."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = open_database(database_url(url))
-    with unit_of_work(engine) as session:
+    with Practice.at(database_url(url), ACTOR) as practice:
         for code in codes:
-            new = NewClient(code=code, name=(names or {}).get(code))
-            clients.create_client(session=session, actor=ACTOR, new=new)
-            episode = NewEpisode(client_code=code, started_on=date.today())
-            episodes.open_episode(session=session, actor=ACTOR, new=episode)
-    engine.dispose()
+            practice.episode(practice.client(code, name=(names or {}).get(code)), date.today())

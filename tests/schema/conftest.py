@@ -224,6 +224,21 @@ class Practice:
         """``library``: the scales to enter (not needed for clients, episodes and visits)."""
         self.session, self.actor, self.library = session, actor, library
 
+    @classmethod
+    @contextmanager
+    def at(cls, url: str, actor: Actor, library: ScaleLibrary | None = None) -> Iterator[Practice]:
+        """A practice in the database at ``url``, in one unit of work committed on leaving: a file
+        to copy or to hand to another process is then let go of (its engine disposed), also after
+        an error."""
+        from hecht.schema.db.database import unit_of_work
+
+        engine = open_database(url)
+        try:
+            with unit_of_work(engine) as session:
+                yield cls(session, actor, library)
+        finally:
+            engine.dispose()
+
     def client(self, code: str, role: str | None = None, **extra) -> str:
         """Register a client (``extra``: the name, contact, …); return the code."""
         from hecht.schema.inputs import NewClient
@@ -239,6 +254,13 @@ class Practice:
 
         new = NewEpisode(client_code=code, couple_id=couple_id, started_on=started, **extra)
         return episodes.open_episode(session=self.session, actor=self.actor, new=new).lineage_id
+
+    def episode_of(self, code: str) -> int:
+        """The lineage id of a client's one episode: to add to a practice built before."""
+        from hecht.schema.services import episodes
+
+        (episode,) = episodes.episodes_for_client(session=self.session, actor=self.actor, code=code)
+        return episode.lineage_id
 
     def couple(self, first: str, second: str, started, **extra) -> int:
         from hecht.schema.services import clients
@@ -326,6 +348,14 @@ class Practice:
 
         return adm.correct_administration(
             lineage_id=lineage_id, answers=answers, reason=reason, **self.context
+        )
+
+    def acknowledge(self, alert_id: int, action, note: str):
+        """Acknowledge an open alert with the action (or actions) taken and a note; return it."""
+        from hecht.schema.services.alerts import acknowledge_alert
+
+        return acknowledge_alert(
+            session=self.session, actor=self.actor, alert_id=alert_id, action=action, note=note
         )
 
     @property

@@ -10,9 +10,9 @@ from sqlmodel import select
 
 from hecht.schema.db.database import unit_of_work
 from hecht.schema.errors import ConflictError, InvalidInputError
-from hecht.schema.inputs import GivenAnswer, NewAdministration, NewClient
+from hecht.schema.inputs import GivenAnswer
 from hecht.schema.services import administrations as adm
-from hecht.schema.services import alerts, clients, trajectories
+from hecht.schema.services import alerts, trajectories
 from hecht.schema.tables import AlertAction, ItemResponse
 from tests.schema.conftest import Practice
 
@@ -20,13 +20,8 @@ from tests.schema.conftest import Practice
 @pytest.fixture
 def draft(engine, actor, library):
     with unit_of_work(engine) as session:
-        clients.create_client(session=session, actor=actor, new=NewClient(code="A1"))
-        return adm.start_administration(
-            session=session,
-            actor=actor,
-            library=library,
-            new=NewAdministration(client_code="A1", scale_id="phq9", mode="paper"),
-        )
+        practice = Practice(session, actor, library)
+        return practice.draft(practice.client("A1"), "phq9", {}, mode="paper")
 
 
 def answer(engine, actor, library, administration_id, item, code):
@@ -51,9 +46,7 @@ def correct(engine, actor, library, lineage_id, answers, reason):
 
 def acknowledge(engine, actor, alert_id, action, note):
     with unit_of_work(engine) as session:
-        return alerts.acknowledge_alert(
-            session=session, actor=actor, alert_id=alert_id, action=action, note=note
-        )
+        return Practice(session, actor).acknowledge(alert_id, action, note)
 
 
 def test_a_draft_stores_the_scale_version_and_entry_mode(draft):

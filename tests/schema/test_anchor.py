@@ -20,9 +20,8 @@ from hecht.schema.db.engine import make_engine
 from hecht.schema.db.migrate import upgrade
 from hecht.schema.exchange.backup import backup_sqlite, restore_sqlite
 from hecht.schema.inputs import NewClient as NewClientInput
-from hecht.schema.inputs import NewVisit
 from hecht.schema.readmodels import AlertAction
-from hecht.schema.services import clients, visits
+from hecht.schema.services import clients
 from hecht.schema.tables import AuditEvent, Client
 from hecht.schema.trail.anchor import APPEND_ONLY_TRIGGERS, Head, head_file, read_head_file
 from hecht.schema.trail.audit import verify_all
@@ -47,11 +46,7 @@ def build(engine, actor, library, reads: int = 55) -> None:
         practice.client("A1")
         practice.client("B2")
         episode = practice.episode("A1", date(2026, 9, 1))
-        new = NewVisit(
-            episode_lineage_id=episode, visit_date=date(2026, 11, 2), attendee_codes=["A1"],
-            note="spoke about the birth",
-        )  # fmt: skip
-        visits.record_visit(session=session, actor=actor, new=new)
+        practice.visit(episode, ["A1"], date(2026, 11, 2), note="spoke about the birth")
         practice.scale("A1", "who5", "3,3,3,3,3", date(2026, 11, 20), episode)
         practice.scale("B2", "who5", "2,2,2,2,2", date(2026, 11, 20), None)
     for _ in range(reads):
@@ -409,17 +404,12 @@ def test_a_row_changed_outside_hecht_stays_reported_after_hecht_changes_it(engin
 def test_a_draft_answer_changed_outside_hecht_stays_reported_after_it_is_answered_again(
     engine, actor, library
 ):
-    from hecht.schema.inputs import NewAdministration
     from hecht.schema.services import administrations as adm
 
     build(engine, actor, library, reads=0)
     context = {"actor": actor, "library": library}
     with unit_of_work(engine) as session:
-        new = NewAdministration(client_code="B2", scale_id="who5")
-        draft = adm.start_administration(session=session, new=new, **context)
-        adm.record_answer(
-            session=session, administration_id=draft.id, item_id="1", code="3", **context
-        )
+        draft = Practice(session, actor, library).draft("B2", "who5", {"1": "3"})
     with engine.begin() as connection:
         connection.execute(
             text("UPDATE itemresponse SET code = 0, score = 0 "
@@ -468,12 +458,8 @@ def build_with_alert_and_couple(engine, actor, library) -> int:
         )
     with unit_of_work(engine) as session:
         (alert,) = alerts.open_alerts(session=session, actor=actor)
-        alerts.acknowledge_alert(
-            session=session,
-            actor=actor,
-            alert_id=alert.id,
-            action=AlertAction.SAFETY_PLAN,
-            note="asked about it and made a safety plan together",
+        Practice(session, actor).acknowledge(
+            alert.id, AlertAction.SAFETY_PLAN, "asked about it and made a safety plan together"
         )
     return alert.id
 

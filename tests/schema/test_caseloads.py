@@ -24,7 +24,7 @@ from hecht.schema.caseloads import (
 )
 from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.errors import NotFoundError
-from hecht.schema.services import clients, destroy, episodes
+from hecht.schema.services import clients, destroy
 from hecht.schema.trail.audit import verify_all
 from tests.schema.conftest import POSTGRES_URL, Practice
 from tests.schema.shared_practice import SharedPractice, shared_practice
@@ -259,10 +259,9 @@ def test_a_practitioner_seeing_only_a_caseload_leaves_the_course_rules_to_the_ad
     for engine, code in ((shared.anna, "A1"), (shared.bram, "B1")):
         _fill(engine, actor, library, code)
         with unit_of_work(engine) as session:  # a second EPDS: a course to judge
-            episode = episodes.episodes_for_client(session=session, actor=actor, code=code)[0]
-            Practice(session, actor, library).scale(
-                code, "epds", "0,0,0,0,0,0,0,0,0,0", date(2026, 11, 5), episode.lineage_id
-            )
+            practice = Practice(session, actor, library)
+            episode = practice.episode_of(code)
+            practice.scale(code, "epds", "0,0,0,0,0,0,0,0,0,0", date(2026, 11, 5), episode)
     restrict_caseloads(shared.administrator, on=True)
     _administrators_caseload(shared, actor, library)  # the rules stored, every course judged
     judged = "SELECT id, course FROM scoresummary ORDER BY id"

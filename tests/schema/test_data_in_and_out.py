@@ -180,7 +180,7 @@ def test_a_backup_is_verified_and_restores_the_same_rows(tmp_path, actor, librar
         + ["practice.db.audit-head", "backup.db.audit-head"]
     )
     with unit_of_work(engine) as session:
-        clients.create_client(session=session, actor=actor, new=NewClient(code="LATER"))
+        Practice(session, actor).client("LATER")
     engine.dispose()
     kept = restore_sqlite(tmp_path / "backup.db", path)
     assert kept is not None and kept.exists()

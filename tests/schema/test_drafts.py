@@ -10,11 +10,12 @@ from sqlmodel import select
 
 from hecht.schema.db.database import unit_of_work
 from hecht.schema.errors import ConflictError, InvalidInputError
-from hecht.schema.inputs import GivenAnswer, NewAdministration, NewClient, NewEpisode, NewVisit
+from hecht.schema.inputs import GivenAnswer, NewAdministration, NewVisit
 from hecht.schema.services import administrations as adm
-from hecht.schema.services import clients, episodes, visits
+from hecht.schema.services import clients, visits
 from hecht.schema.services.drafts import discard_draft, store_answers
 from hecht.schema.tables import Administration, AuditEvent, EntryMode, Visit
+from tests.schema.conftest import Practice
 
 START = date(2026, 9, 1)
 
@@ -22,9 +23,8 @@ START = date(2026, 9, 1)
 @pytest.fixture
 def episode(engine, actor) -> int:
     with unit_of_work(engine) as session:
-        clients.create_client(session=session, actor=actor, new=NewClient(code="A1"))
-        new = NewEpisode(client_code="A1", started_on=START)
-        return episodes.open_episode(session=session, actor=actor, new=new).lineage_id
+        practice = Practice(session, actor)
+        return practice.episode(practice.client("A1"), START)
 
 
 def count(engine, model) -> int:

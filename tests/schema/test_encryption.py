@@ -22,8 +22,8 @@ from hecht.schema.exchange.backup import (
     restore_sqlite,
     verify_copy,
 )
-from hecht.schema.inputs import NewClient
 from hecht.schema.services import clients
+from tests.schema.conftest import Practice
 
 CANARY = "Zwaantje Canarisvogel"
 PASSPHRASE = "correct horse 'battery' staple"
@@ -38,15 +38,9 @@ def no_keys():
 
 
 def fill(path: Path, count: int = 3) -> None:
-    engine = open_database(f"sqlite:///{path}")
-    with unit_of_work(engine) as session:
+    with Practice.at(f"sqlite:///{path}", ACTOR) as practice:
         for number in range(count):
-            clients.create_client(
-                session=session,
-                actor=ACTOR,
-                new=NewClient(code=f"C{number}", name=f"{CANARY} {number}"),
-            )
-    engine.dispose()
+            practice.client(f"C{number}", name=f"{CANARY} {number}")
 
 
 def holds_canary(path: Path) -> bool:

@@ -35,9 +35,7 @@ SEPT, OCT20, NOV20 = date(2026, 9, 1), date(2026, 10, 20), date(2026, 11, 20)
 def practice_file(tmp_path, actor, library) -> str:
     """A practice on an SQLite file: a couple, a client getting worse, an open alert, a draft."""
     url = f"sqlite:///{tmp_path / 'practice.db'}"
-    engine = open_database(url)
-    with unit_of_work(engine) as session:
-        practice = Practice(session, actor, library)
+    with Practice.at(url, actor, library) as practice:
         episode = practice.couple(practice.client("P1"), practice.client("P2"), SEPT)
         practice.visits(episode, ["P1", "P2"], OCT20, NOV20)
         practice.scale("P1", "csi4", "5,4,4,4", NOV20, episode)
@@ -48,7 +46,6 @@ def practice_file(tmp_path, actor, library) -> str:
         risk = practice.episode(practice.client("RISK"), SEPT)
         practice.scale("RISK", "epds", "0,0,0,0,0,0,0,0,0,2", NOV20, risk)
         practice.client("NEW")
-    engine.dispose()
     return url
 
 

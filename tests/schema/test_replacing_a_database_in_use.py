@@ -16,18 +16,15 @@ from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.db.quick import quick_caseload
 from hecht.schema.errors import DatabaseOpenError
 from hecht.schema.exchange.backup import backup_sqlite, restore_sqlite
-from hecht.schema.inputs import NewClient
-from hecht.schema.services import clients
+from tests.schema.conftest import Practice
 
 ACTOR = Actor(user_id=None, access_point="test:ws", clock=lambda: datetime(2026, 12, 1, tzinfo=UTC))
 
 
 def practice(path: Path, *codes: str) -> Path:
-    engine = open_database(f"sqlite:///{path}")
-    with unit_of_work(engine) as session:
+    with Practice.at(f"sqlite:///{path}", ACTOR) as built:
         for code in codes:
-            clients.create_client(session=session, actor=ACTOR, new=NewClient(code=code))
-    engine.dispose()
+            built.client(code)
     return path
 
 
@@ -63,7 +60,7 @@ def test_a_restore_while_an_engine_has_the_database_open_is_refused_and_changes_
             restore_sqlite(backup, path)
         assert fingerprint(path.parent) == before
     with unit_of_work(engine) as session:  # stored afterwards: in the database, not elsewhere
-        clients.create_client(session=session, actor=ACTOR, new=NewClient(code="D4"))
+        Practice(session, ACTOR).client("D4")
     engine.dispose()
     assert codes_in(path) == ["A1", "B2", "C3", "D4"]
     assert not list(path.parent.glob("*-replaced-*"))

@@ -106,15 +106,7 @@ def test_an_episode_without_any_administration_is_overdue_from_its_start(practic
 def test_open_alerts_and_drafts_are_signals_first_and_last(practice):
     episode = solo(practice, "RISK", [(WHO5_72, SEPT), (WHO5_40, NOV20)])
     practice.scale("RISK", "epds", "0,0,0,0,0,0,0,0,0,2", NOV20, episode)  # item 10: alert
-    from hecht.schema.inputs import NewAdministration
-    from hecht.schema.services.administrations import start_administration
-
-    start_administration(
-        session=practice.session,
-        actor=practice.actor,
-        library=practice.library,
-        new=NewAdministration(client_code="RISK", scale_id="who5", episode_lineage_id=episode),
-    )
+    practice.draft("RISK", "who5", {}, episode=episode)
     row = rows(practice)["RISK"]
     assert kinds(row) == [SignalKind.OPEN_ALERT, SignalKind.DETERIORATED, SignalKind.DRAFT]
     assert row.signals[0].detail == {"count": 1}

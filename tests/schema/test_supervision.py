@@ -55,12 +55,7 @@ def test_signalled_clients_come_first_and_carry_their_trajectory(practice):
 
 
 def test_names_stay_out_unless_asked_for(practice):
-    from hecht.schema.inputs import NewClient
-    from hecht.schema.services.clients import create_client
-
-    create_client(
-        session=practice.session, actor=practice.actor, new=NewClient(code="N1", name="Anna Jansen")
-    )
+    practice.client("N1", name="Anna Jansen")
     hidden = supervision_packet(
         session=practice.session, actor=practice.actor, library=practice.library
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from hecht.schema.db.database import unit_of_work
-from hecht.schema.inputs import NewEpisode
 from hecht.schema.services import clients, episodes, trajectories
 from hecht.schema.trail import audit
 from tests.schema.conftest import Practice
@@ -51,10 +50,9 @@ def test_the_dates_come_from_the_active_episode(engine, actor, library):
         )
         couple = clients.couple_of(session, clients.client_row(session, "M1").id)  # type: ignore[arg-type]
         assert couple is not None
-        later = NewEpisode(
-            couple_id=couple.id, due_date=date(2027, 6, 1), started_on=date(2026, 11, 1)
+        Practice(session, actor).episode(
+            None, date(2026, 11, 1), couple_id=couple.id, due_date=date(2027, 6, 1)
         )
-        episodes.open_episode(session=session, actor=actor, new=later)
         view = trajectories.trajectory_view(session=session, actor=actor, code="M1")
     assert (view.due_date, view.birth_date) == (date(2027, 6, 1), None)
 

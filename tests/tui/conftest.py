@@ -42,25 +42,17 @@ def frozen_actor() -> Actor:
 def mother_in_care(url: str, name: str | None = None, **episode) -> str:
     """Store MOM-1 (called ``name``) in an episode begun on 1 Oct 2026 (``episode``: its due
     date, …) in the practice at ``url``, recorded at 10:00 on the frozen day; return the URL."""
-    from hecht.schema.db.database import open_database, unit_of_work
-
     actor = Actor(user_id=None, access_point="test", clock=lambda: FROZEN.replace(minute=0))
-    engine = open_database(url)
-    try:
-        with unit_of_work(engine) as session:
-            practice = Practice(session, actor)
-            practice.episode(practice.client("MOM-1", name=name), date(2026, 10, 1), **episode)
-    finally:
-        engine.dispose()
+    with Practice.at(url, actor) as practice:
+        practice.episode(practice.client("MOM-1", name=name), date(2026, 10, 1), **episode)
     return url
 
 
-def seed(session, actor: Actor, library) -> None:
+def seed(practice: Practice) -> None:
     """Fill the practice described in the module docstring."""
-    from hecht.schema.services.alerts import acknowledge_alert, open_alerts
+    from hecht.schema.services.alerts import open_alerts
     from hecht.schema.tables import AlertAction
 
-    practice = Practice(session, actor, library)
     pregnant = {"due_date": date(2027, 2, 1), "referral_reasons": ["fear_of_childbirth"]}
     for (code, name, role), (pre, post) in zip(
         [("ZULU", NAMES[0], "mother"), ("ALPHA", NAMES[1], "mother")],
@@ -74,14 +66,8 @@ def seed(session, actor: Actor, library) -> None:
         practice.scale(code, "who5", pre, SEPT, episode)
         practice.scale(code, "who5", post, NOV20, episode)
         practice.scale(code, "epds", "0,0,0,0,0,0,0,0,0,2", SEPT, episode)
-    [alpha_alert] = open_alerts(session=session, actor=actor, code="ALPHA")
-    acknowledge_alert(
-        session=session,
-        actor=actor,
-        alert_id=alpha_alert.id,
-        action=AlertAction.SAFETY_PLAN,
-        note="safety plan agreed",
-    )
+    [alpha_alert] = open_alerts(session=practice.session, actor=practice.actor, code="ALPHA")
+    practice.acknowledge(alpha_alert.id, AlertAction.SAFETY_PLAN, "safety plan agreed")
     practice.client("MIKE", "partner", name=NAMES[2])
     episode = practice.episode(
         "MIKE", SEPT, birth_date=date(2026, 8, 1), referral_reasons=["traumatic_birth"]
@@ -112,13 +98,9 @@ def report_library():
 @pytest.fixture(scope="session")
 def seeded_practice_file(tmp_path_factory, report_library) -> Path:
     """An SQLite file holding the practice of the module docstring, built once per run."""
-    from hecht.schema.db.database import open_database, unit_of_work
-
     path = tmp_path_factory.mktemp("practice") / "practice.db"
-    engine = open_database(f"sqlite:///{path}")
-    with unit_of_work(engine) as session:
-        seed(session, frozen_actor(), report_library)
-    engine.dispose()
+    with Practice.at(f"sqlite:///{path}", frozen_actor(), report_library) as practice:
+        seed(practice)
     return path
 
 
@@ -141,15 +123,8 @@ def frozen_commands(monkeypatch):
 
 def one_client(url: str) -> None:
     """A practice of one client, A1 (for ``practice_copy``)."""
-    from hecht.schema.db.database import open_database, unit_of_work
-    from hecht.schema.inputs import NewClient
-    from hecht.schema.services import clients
-
-    engine = open_database(url)
-    with unit_of_work(engine) as session:
-        actor = Actor(user_id=None, access_point="test")
-        clients.create_client(session=session, actor=actor, new=NewClient(code="A1"))
-    engine.dispose()
+    with Practice.at(url, Actor(user_id=None, access_point="test")) as practice:
+        practice.client("A1")
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -11,10 +11,10 @@ import pytest
 
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.inputs import NewClient, NewEpisode
-from hecht.schema.services import administrations, alerts, clients, episodes
+from hecht.schema.services import administrations, alerts, episodes
 from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.config import Config
+from tests.schema.conftest import Practice
 
 from .conftest import (
     LIBRARY,
@@ -33,18 +33,10 @@ ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 
 def two_mothers(url: str) -> None:
     """MOM-1 and MOM-2, each in an episode of pregnancy care."""
-    engine = open_database(url)
-    with unit_of_work(engine) as session:
+    with Practice.at(url, ACTOR) as practice:
         for code, name in (("MOM-1", "Mira de Vries"), ("MOM-2", "Sanne Bakker")):
-            clients.create_client(session=session, actor=ACTOR, new=NewClient(code=code, name=name))
-            episodes.open_episode(
-                session=session,
-                actor=ACTOR,
-                new=NewEpisode(
-                    client_code=code, due_date=date(2027, 2, 1), started_on=date(2026, 10, 1)
-                ),
-            )
-    engine.dispose()
+            practice.client(code, name=name)
+            practice.episode(code, date(2026, 10, 1), due_date=date(2027, 2, 1))
 
 
 @pytest.fixture
@@ -183,19 +175,14 @@ async def test_the_dossier_lists_the_newest_earlier_alerts_and_says_how_many_mor
     """Every closed alert took its lines above the records: a client with years of alerts had
     her records pushed off the screen."""
     from hecht.schema.tables import AlertAction
-    from tests.schema.conftest import Practice
 
-    engine = open_database(db)
-    with unit_of_work(engine) as session:
-        practice = Practice(session, ACTOR, LIBRARY)
+    with Practice.at(db, ACTOR, LIBRARY) as practice:
         for day in range(1, 6):
             practice.scale("MOM-1", "epds", "0,0,0,0,0,0,0,0,0,1", date(2026, 10, day), 1)
-            [alert] = alerts.open_alerts(session=session, actor=ACTOR, code="MOM-1")
-            alerts.acknowledge_alert(
-                session=session, actor=ACTOR, alert_id=alert.id, action=AlertAction.DISCUSSED,
-                note=f"talked it through, number {day}",
-            )  # fmt: skip
-    engine.dispose()
+            [alert] = alerts.open_alerts(session=practice.session, actor=ACTOR, code="MOM-1")
+            practice.acknowledge(
+                alert.id, AlertAction.DISCUSSED, f"talked it through, number {day}"
+            )
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
         await caseload_shown(pilot)
@@ -423,10 +410,8 @@ async def test_rows_read_before_a_registration_do_not_drop_the_new_clients_highl
         await caseload_shown(pilot)
         caseload = app.screen
         before = list(caseload.rows)
-        engine = open_database(db)
-        with unit_of_work(engine) as session:
-            clients.create_client(session=session, actor=ACTOR, new=NewClient(code="NEW-1"))
-        engine.dispose()
+        with Practice.at(db, ACTOR) as practice:
+            practice.client("NEW-1")
         caseload._highlight = "NEW-1"  # as _registered leaves it, the reload still to come
         caseload._show(before, caseload._seen_generation)  # the older rows arrive first
         assert caseload._highlight == "NEW-1"
@@ -458,31 +443,17 @@ async def test_a_dossier_that_cannot_be_read_says_so_and_its_action_keys_do_noth
 
 
 async def test_the_dossier_flags_a_critical_item_by_its_current_answer_across_corrections(db):
-    from hecht.schema.inputs import GivenAnswer, NewAdministration
+    from hecht.schema.inputs import GivenAnswer
     from hecht.schema.readmodels import AlertAction
     from hecht.schema.services.drafts import store_answers
 
-    engine = open_database(db)
-    with unit_of_work(engine) as session:
-        new = NewAdministration(client_code="MOM-1", scale_id="phq9")
-        given = [GivenAnswer("9", "2")]
-        stored = store_answers(
-            session=session, actor=ACTOR, library=LIBRARY, answers=given, new=new
-        )
-        (raised,) = stored.alerts
-        alerts.acknowledge_alert(
-            session=session, actor=ACTOR, alert_id=raised.id,
-            action=AlertAction.DISCUSSED, note="talked it through together",
-        )  # fmt: skip
+    with Practice.at(db, ACTOR, LIBRARY) as practice:
+        draft = practice.draft("MOM-1", "phq9", {})
+        (raised,) = practice.answer(draft.id, "9", "2")
+        practice.acknowledge(raised.id, AlertAction.DISCUSSED, "talked it through together")
         over = [GivenAnswer(str(item), "0") for item in range(1, 11)]  # item 9 typed over
-        store_answers(
-            session=session, actor=ACTOR, library=LIBRARY, answers=over,
-            administration_id=stored.draft.id,
-        )  # fmt: skip
-        done = administrations.complete_administration(
-            session=session, actor=ACTOR, library=LIBRARY, administration_id=stored.draft.id
-        )
-    engine.dispose()
+        store_answers(**practice.context, answers=over, administration_id=draft.id)
+        done = practice.complete(draft.id)
 
     async def scores_shown() -> str:
         app = make_app(db)
@@ -494,11 +465,6 @@ async def test_the_dossier_flags_a_critical_item_by_its_current_answer_across_co
             return str(app.screen.query_one("#dossier-scores").render())
 
     assert "⚠ item" not in await scores_shown()  # item 9 is 0 now
-    engine = open_database(db)
-    with unit_of_work(engine) as session:
-        administrations.correct_administration(
-            session=session, actor=ACTOR, library=LIBRARY, lineage_id=done.lineage_id,
-            answers={"9": "3"}, reason="the paper form says 3",
-        )  # fmt: skip
-    engine.dispose()
+    with Practice.at(db, ACTOR, LIBRARY) as practice:
+        practice.correct(done.lineage_id, {"9": "3"}, "the paper form says 3")
     assert "⚠ item 9 positive" in await scores_shown()

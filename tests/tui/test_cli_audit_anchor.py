@@ -11,33 +11,21 @@ from sqlalchemy import text
 
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
-from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.inputs import NewAdministration, NewClient
-from hecht.schema.services import administrations as adm
+from hecht.schema.db.database import open_database
 from hecht.schema.services import clients
-from tests.schema.conftest import POSTGRES_URL, reset_postgres, worker_database
+from tests.schema.conftest import POSTGRES_URL, Practice, reset_postgres, worker_database
 
 from .conftest import run
 
 
 def fill(url: str) -> None:
     """One client with a completed WHO-5, then a few reads of the dossier."""
-    engine = open_database(url)
-    actor, library = Actor(user_id=None, access_point="test"), load_library(None)
-    context = {"actor": actor, "library": library}
-    with unit_of_work(engine) as session:
-        clients.create_client(session=session, actor=actor, new=NewClient(code="A1", name="Anna"))
-        new = NewAdministration(client_code="A1", scale_id="who5")
-        draft = adm.start_administration(session=session, new=new, **context)
-        for item in range(1, 6):
-            adm.record_answer(
-                session=session, administration_id=draft.id, item_id=str(item), code="3", **context
-            )
-        adm.complete_administration(session=session, administration_id=draft.id, **context)
-    for _ in range(3):
-        with unit_of_work(engine) as session:
-            clients.get_client(session=session, actor=actor, code="A1")
-    engine.dispose()
+    actor = Actor(user_id=None, access_point="test")
+    with Practice.at(url, actor, load_library(None)) as practice:
+        practice.administer(practice.client("A1", name="Anna"), "who5", "3,3,3,3,3")
+    for _ in range(3):  # each read a unit of work of its own
+        with Practice.at(url, actor) as practice:
+            clients.get_client(session=practice.session, actor=actor, code="A1")
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
-from hecht.schema.db.database import open_database, unit_of_work
+from hecht.schema.db.database import open_database
 from hecht.schema.exchange.fhir.terms import PracticeUris
 from hecht.schema.identity import practice_uuid
 from hecht.schema.trail.details import FORMATS, detail_of, read_detail
@@ -34,13 +34,9 @@ pytestmark = pytest.mark.usefixtures("named_practitioner")
 @pytest.fixture
 def db(tmp_path) -> str:
     path = tmp_path / "practice.db"
-    engine = open_database(f"sqlite:///{path}")
     actor = Actor(user_id=None, access_point="test")
-    library = load_library(None)
-    with unit_of_work(engine) as session:
-        practice = Practice(session, actor, library)
+    with Practice.at(f"sqlite:///{path}", actor, load_library(None)) as practice:
         practice.administer(practice.client("A1", name="Anna"), "who5", "3,3,3,3,3")
-    engine.dispose()
     return str(path)
 
 
@@ -110,25 +106,20 @@ def test_a_clients_access_log_lists_each_access_and_logs_its_own_printing(capsys
 def busy_db(db) -> str:
     """The practice of ``db``, with A1's details changed and a draft answered, then discarded:
     events whose detail says more than a record kind."""
-    from hecht.schema.inputs import ClientChanges, GivenAnswer, NewAdministration
+    from hecht.schema.inputs import ClientChanges, GivenAnswer
     from hecht.schema.services.clients import change_client
     from hecht.schema.services.drafts import discard_draft, store_answers
 
-    engine = open_database(f"sqlite:///{db}")
     actor = Actor(user_id=None, access_point="test")
-    with unit_of_work(engine) as session:
+    with Practice.at(f"sqlite:///{db}", actor, load_library(None)) as practice:
+        session = practice.session
         change_client(session=session, actor=actor, code="A1", changes=ClientChanges(name="Bea"))
-        answers = {"session": session, "actor": actor, "library": load_library(None)}
-        draft = store_answers(
-            **answers, answers=[GivenAnswer("1", "2")],
-            new=NewAdministration(client_code="A1", scale_id="who5"),
-        ).draft  # fmt: skip
+        draft = practice.draft("A1", "who5", {"1": "2"})
         store_answers(
-            **answers, answers=[GivenAnswer("2", "1"), GivenAnswer("3", "1")],
+            **practice.context, answers=[GivenAnswer("2", "1"), GivenAnswer("3", "1")],
             administration_id=draft.id,
         )  # fmt: skip
         discard_draft(session=session, actor=actor, administration_id=draft.id, reason="x")
-    engine.dispose()
     return db
 
 

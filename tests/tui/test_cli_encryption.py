@@ -12,13 +12,11 @@ import pytest
 
 from hecht.schema.context import Actor
 from hecht.schema.db.cipher import connect, forget_keys, is_encrypted
-from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.inputs import NewClient
-from hecht.schema.services import clients
 from hecht.tui.cli.errors import UsageError
 from hecht.tui.cli.main import main
 from hecht.tui.cli.unlock import unlock
 from hecht.tui.i18n import Messages
+from tests.schema.conftest import Practice
 
 NAMED = pytest.mark.usefixtures("named_practitioner")
 """Reading, backing up and exporting name who did it in the access log."""
@@ -30,15 +28,9 @@ PASSPHRASE = "zeven zotte zebra's"
 @pytest.fixture
 def practice(tmp_path) -> Path:
     path = tmp_path / "practice.db"
-    engine = open_database(f"sqlite:///{path}")
-    with unit_of_work(engine) as session:
+    with Practice.at(f"sqlite:///{path}", Actor(user_id=None, access_point="test")) as practice:
         for number in range(4):
-            clients.create_client(
-                session=session,
-                actor=Actor(user_id=None, access_point="test"),
-                new=NewClient(code=f"K{number}", name=f"{CANARY} {number}"),
-            )
-    engine.dispose()
+            practice.client(f"K{number}", name=f"{CANARY} {number}")
     return path
 
 

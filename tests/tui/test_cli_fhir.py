@@ -19,7 +19,6 @@ from fhir.resources.R4B.bundle import Bundle
 
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
-from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.exchange.fhir import terms
 from tests.schema.conftest import Practice
 
@@ -40,16 +39,15 @@ def practice(report_db, frozen_commands) -> Path:
     from hecht.schema.services.clients import practitioner_named
 
     library = load_library(None)
-    engine = open_database(f"sqlite:///{report_db}")
-    with unit_of_work(engine) as session:
-        anonymous = Actor(user_id=None, access_point="cli:test", clock=lambda: FROZEN)
+    anonymous = Actor(user_id=None, access_point="cli:test", clock=lambda: FROZEN)
+    with Practice.at(f"sqlite:///{report_db}", anonymous, library) as practice:
+        session = practice.session
         who = practitioner_named(session=session, actor=anonymous, name="Petra Praktijk")
         actor = Actor(user_id=who, access_point="cli:test", clock=lambda: FROZEN)
         named = Practice(session, actor, library)
         named.scale("ZULU", "phq9", "2,2,1,1,1,1,1,1,0,1", OCT, None)
         named.scale("MIKE", "ecr_rs", "1,1,1,1,1,1,1,1,1", OCT, None)
         named.draft("ALPHA", "phq9", {"1": "3"}, OCT)
-    engine.dispose()
     return Path(report_db)
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import hecht.scales
-from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.exchange.fhir import terms
 from tests.conftest import client_system
+from tests.schema.conftest import Practice
 
 from .conftest import frozen_actor, run
 
@@ -41,15 +41,10 @@ def exported(capsys, report_db, frozen_commands, tmp_path) -> Path:
 @pytest.fixture
 def empty_practice(tmp_path) -> Path:
     """A second practice that happens to use the same client codes, and has no results yet."""
-    from hecht.schema.inputs import NewClient
-    from hecht.schema.services.clients import create_client
-
     path = tmp_path / "elsewhere.db"
-    engine = open_database(f"sqlite:///{path}")
-    with unit_of_work(engine) as session:
+    with Practice.at(f"sqlite:///{path}", frozen_actor()) as practice:
         for code in ("ZULU", "ALPHA", "MIKE"):
-            create_client(session=session, actor=frozen_actor(), new=NewClient(code=code))
-    engine.dispose()
+            practice.client(code)
     return path
 
 

@@ -358,7 +358,6 @@ def loose_umask():
 def test_every_kind_of_file_hecht_writes_is_private_even_under_a_loose_umask(
     loose_umask, tmp_path, isolated_config
 ):
-    from hecht.schema.db.database import open_database, unit_of_work
     from hecht.schema.exchange.backup import backup_sqlite
     from hecht.schema.exchange.files import private_folder
     from hecht.schema.exchange.transfer import write_export
@@ -366,20 +365,16 @@ def test_every_kind_of_file_hecht_writes_is_private_even_under_a_loose_umask(
     from hecht.tui.config import Config, save_config
     from hecht.tui.i18n import Messages
     from hecht.tui.views.scale_facts import facts_file, load_and_remember
+    from tests.schema.conftest import Practice
+    from tests.tui.conftest import frozen_actor
 
     database = tmp_path / "practice.db"
-    engine = open_database(f"sqlite:///{database}")
-    with unit_of_work(engine) as session:
-        from hecht.schema.inputs import NewClient
-        from hecht.schema.services.clients import create_client
-        from tests.tui.conftest import frozen_actor
-
-        create_client(session=session, actor=frozen_actor(), new=NewClient(code="A1"))
+    with Practice.at(f"sqlite:///{database}", frozen_actor()) as practice:
+        practice.client("A1")
         wal = database.with_name("practice.db-wal")
         shm = database.with_name("practice.db-shm")
         assert private(wal) and private(shm)  # SQLite removes them when the last connection closes
         backup_sqlite(database, tmp_path / "copy.db")
-    engine.dispose()
     write_export({"tables": {}}, tmp_path / "all.json")
     deliver("a report", tmp_path / "report.md", Messages("en"))
     save_config(Config(practitioner="Mira"))

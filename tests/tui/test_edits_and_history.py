@@ -138,11 +138,8 @@ async def test_the_history_shows_each_version_with_when_who_why_and_what_changed
     [("en", "Visit 5 Nov 2026 · MOM-1"), ("nl", "Bezoek 05-11-2026 · MOM-1")],
 )
 async def test_a_visit_is_headed_by_its_date_written_as_every_other_date(db, language, title):
-    def visit(session) -> None:
-        (episode,) = episodes.episodes_for_client(session=session, actor=ACTOR, code="MOM-1")
-        Practice(session, ACTOR).visit(episode.lineage_id, ["MOM-1"], date(2026, 11, 5))
-
-    read(db, visit)
+    with Practice.at(db, ACTOR) as practice:
+        practice.visit(practice.episode_of("MOM-1"), ["MOM-1"], date(2026, 11, 5))
     app = make_app(db, language)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_dossier(pilot)
@@ -150,14 +147,15 @@ async def test_a_visit_is_headed_by_its_date_written_as_every_other_date(db, lan
         assert screen_text(app, "#visit-head").startswith(title)
 
 
-def raise_alert(session, scale_id: str, item: str) -> None:
+def raise_alert(url: str, scale_id: str, item: str) -> None:
     """Start a draft of MOM-1 whose only answer, a 2 on ``item``, raises an alert."""
-    Practice(session, ACTOR, LIBRARY).draft("MOM-1", scale_id, {item: "2"})
+    with Practice.at(url, ACTOR, LIBRARY) as practice:
+        practice.draft("MOM-1", scale_id, {item: "2"})
 
 
 async def test_with_several_open_alerts_a_chooses_which_one_to_acknowledge(db):
-    read(db, lambda s: raise_alert(s, "epds", "10"))
-    read(db, lambda s: raise_alert(s, "phq9", "9"))
+    raise_alert(db, "epds", "10")
+    raise_alert(db, "phq9", "9")
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_dossier(pilot)
@@ -179,7 +177,7 @@ async def test_with_several_open_alerts_a_chooses_which_one_to_acknowledge(db):
 async def test_an_alert_opened_from_the_dossier_closes_with_escape_and_stays_open(db):
     """Raised by an answer an alert cannot be waved away; opened later with a, Escape goes back
     (before, only acknowledging or quitting Hecht left it)."""
-    read(db, lambda s: raise_alert(s, "epds", "10"))
+    raise_alert(db, "epds", "10")
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_dossier(pilot)
@@ -190,7 +188,8 @@ async def test_an_alert_opened_from_the_dossier_closes_with_escape_and_stays_ope
 
 
 async def test_a_key_pressed_while_the_dossier_loads_acts_when_it_arrives(db):
-    read(db, lambda s: Practice(s, ACTOR, LIBRARY).draft("MOM-1", "who5", {"1": "4", "2": "4"}))
+    with Practice.at(db, ACTOR, LIBRARY) as practice:
+        practice.draft("MOM-1", "who5", {"1": "4", "2": "4"})
     app = make_app(db)
     slow = app.backend.dossier
     arrived = threading.Event()
@@ -218,15 +217,12 @@ def test_an_administrations_history_names_each_changed_answer_and_the_new_total(
     from hecht.tui.backend.core import RecordHistory
     from hecht.tui.dialogs.history import version_lines
 
-    def corrected(session) -> list:
-        practice = Practice(session, ACTOR, LIBRARY)
+    with Practice.at(db, ACTOR, LIBRARY) as practice:
         done = practice.administer("MOM-1", "who5", "1,1,1,1,1")
         practice.correct(done.lineage_id, {"2": "3"}, "typing error")
-        return administrations.administration_history(
-            session=session, actor=ACTOR, lineage_id=done.lineage_id
+        versions = administrations.administration_history(
+            session=practice.session, actor=ACTOR, lineage_id=done.lineage_id
         )
-
-    versions = read(db, corrected)
     lines = version_lines(RecordHistory("administration", versions, {}), Messages("en"))
     assert lines[0].startswith("Version 1") and "first version" in lines[0]
     assert lines[1].startswith("Version 2") and "typing error" in lines[1]

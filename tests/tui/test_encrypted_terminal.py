@@ -16,9 +16,7 @@ import pytest
 
 from hecht.schema.context import Actor
 from hecht.schema.db.cipher import connect, forget_keys, remember_key
-from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.inputs import NewClient, NewEpisode
-from hecht.schema.services import clients, episodes
+from tests.schema.conftest import Practice
 
 from .terminal import HECHT, TMUX, Started, Terminal, eventually
 
@@ -60,15 +58,9 @@ class Place:
     def create(self) -> None:
         """The encrypted practice, with the canary clients in care."""
         remember_key(self.database, PASSPHRASE)
-        engine = open_database(f"sqlite:///{self.database}")
-        with unit_of_work(engine) as session:
+        with Practice.at(f"sqlite:///{self.database}", ACTOR) as practice:
             for code, name in zip(CODES, CANARIES, strict=True):
-                clients.create_client(
-                    session=session, actor=ACTOR, new=NewClient(code=code, name=name)
-                )
-                new = NewEpisode(client_code=code, started_on=date.today())
-                episodes.open_episode(session=session, actor=ACTOR, new=new)
-        engine.dispose()
+                practice.episode(practice.client(code, name=name), date.today())
         forget_keys()
 
     def run(self, *arguments: str, **extra: str) -> subprocess.CompletedProcess[str]:

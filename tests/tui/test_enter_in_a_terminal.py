@@ -11,10 +11,10 @@ import pytest
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.inputs import NewClient, NewEpisode
-from hecht.schema.services import administrations, alerts, clients, episodes
+from hecht.schema.services import administrations, alerts
 from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.views.formatting import formatter
+from tests.schema.conftest import Practice
 
 from .terminal import TMUX, Terminal
 
@@ -28,12 +28,8 @@ EPISODE_BEGAN = date(2026, 11, 1)
 
 def one_client(url: str) -> None:
     """A1, in an episode since 1 November 2026."""
-    engine = open_database(url)
-    with unit_of_work(engine) as session:
-        clients.create_client(session=session, actor=ACTOR, new=NewClient(code="A1"))
-        new = NewEpisode(client_code="A1", started_on=EPISODE_BEGAN)
-        episodes.open_episode(session=session, actor=ACTOR, new=new)
-    engine.dispose()
+    with Practice.at(url, ACTOR) as practice:
+        practice.episode(practice.client("A1"), EPISODE_BEGAN)
 
 
 @pytest.fixture

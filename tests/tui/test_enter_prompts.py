@@ -8,7 +8,6 @@ import pytest
 
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.inputs import NewClient
 from hecht.schema.services import administrations, alerts, clients
 from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.cli.commands.enter import run_enter
@@ -27,11 +26,8 @@ ACTOR = Actor(user_id=None, access_point="test")
 @pytest.fixture
 def db(tmp_path) -> str:
     path = tmp_path / "p.db"
-    engine = open_database(f"sqlite:///{path}")
-    with unit_of_work(engine) as session:
-        practice = Practice(session, ACTOR)
+    with Practice.at(f"sqlite:///{path}", ACTOR) as practice:
         practice.episode(practice.client("A1"), date(2026, 11, 1))
-    engine.dispose()
     return str(path)
 
 
@@ -62,11 +58,8 @@ def test_entering_a_scale_by_prompts_stores_and_completes_it(db):
 
 
 def test_a_scale_written_for_the_other_parent_is_said_before_its_first_item(db):
-    engine = open_database(f"sqlite:///{db}")
-    with unit_of_work(engine) as session:
-        practice = Practice(session, ACTOR)
+    with Practice.at(f"sqlite:///{db}", ACTOR) as practice:
         practice.episode(practice.client("B1", role="partner"), date(2026, 11, 1))
-    engine.dispose()
     prompts = Scripted([None])  # the caution, then the first item: stopped there
     run_enter(*args(db, "maas", code="B1"), prompts)
     assert prompts.shown[0] == (
@@ -311,10 +304,8 @@ def test_the_configured_practitioner_is_the_user_in_the_access_log(db):
 def test_entering_for_one_client_reads_no_other_clients_dossier(db):
     from hecht.schema.trail.audit import client_log
 
-    engine = open_database(f"sqlite:///{db}")
-    with unit_of_work(engine) as session:
-        clients.create_client(session=session, actor=ACTOR, new=NewClient(code="B2"))
-    engine.dispose()
+    with Practice.at(f"sqlite:///{db}", ACTOR) as practice:
+        practice.client("B2")
     run_enter(*args(db, "gad7"), Scripted(["1", None]))  # a draft for A1
     run_enter(*args(db, "who5", code="B2"), Scripted(["1", None]))
     engine = open_database(f"sqlite:///{db}")

@@ -19,10 +19,8 @@ import pytest
 
 from hecht.schema.context import Actor
 from hecht.schema.db.claim import claimed
-from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.exchange.backup import backup_sqlite
-from hecht.schema.inputs import NewClient, NewEpisode
-from hecht.schema.services import clients, episodes
+from tests.schema.conftest import Practice
 
 from .terminal import HECHT, TMUX, Terminal, eventually
 
@@ -33,13 +31,9 @@ ACTOR = Actor(user_id=None, access_point="test")
 
 def practice_file(url: str, *codes: str) -> None:
     """A practice file with these clients, each in an episode since today."""
-    engine = open_database(url)
-    with unit_of_work(engine) as session:
+    with Practice.at(url, ACTOR) as practice:
         for code in codes:
-            clients.create_client(session=session, actor=ACTOR, new=NewClient(code=code))
-            new = NewEpisode(client_code=code, started_on=date.today())
-            episodes.open_episode(session=session, actor=ACTOR, new=new)
-    engine.dispose()
+            practice.episode(practice.client(code), date.today())
 
 
 def codes_in(path: Path) -> list[str]:

@@ -10,7 +10,6 @@ from datetime import date
 import pytest
 
 from hecht.schema.context import Actor
-from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.services import administrations, alerts
 from hecht.schema.services.trajectories import client_trajectory
 from tests.conftest import in_practice_file as read
@@ -28,15 +27,12 @@ def answered_draft_and_open_alert(url: str) -> None:
     """K1 with a WHO-5 draft whose five items are all answered (its review was left); K2 with an
     EPDS draft whose item 10 raised an alert that is still open; K3 with a WHO-5 draft whose
     first item is answered."""
-    engine = open_database(url)
-    with unit_of_work(engine) as session:
-        practice = Practice(session, ACTOR, LIBRARY)
+    with Practice.at(url, ACTOR, LIBRARY) as practice:
         for code, name in (("K1", "Anna de Wit"), ("K2", "Bea Jansen"), ("K3", "Cor Bakker")):
             practice.episode(practice.client(code, name=name), date.today())
         practice.draft("K1", "who5", "4,4,3,3,2")
         practice.draft("K2", "epds", {"10": "2"})
         practice.draft("K3", "who5", {"1": "3"})
-    engine.dispose()
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from hecht.schema.context import Actor
-from hecht.schema.db.database import open_database, unit_of_work
 from hecht.tui.app import HechtApp
 from hecht.tui.backend.core import Backend
 from hecht.tui.i18n import Messages
@@ -25,10 +24,8 @@ SIZE = (110, 34)
 
 def seeded(url: str) -> None:
     """A small practice: a couple in pregnancy with two visits and scores, a postnatal mother."""
-    engine = open_database(url)
     actor = Actor(user_id=None, access_point="snapshot", clock=lambda: NOW)
-    with unit_of_work(engine) as session:
-        practice = Practice(session, actor, LIBRARY)
+    with Practice.at(url, actor, LIBRARY) as practice:
         for code, name in (
             ("MOM-1", "Mira de Vries"),
             ("DAD-1", "Sam de Vries"),
@@ -57,7 +54,6 @@ def seeded(url: str) -> None:
             practice.administer(
                 "MOM-1", "who5", who5, episode=shared, visit_lineage_id=visit.lineage_id
             )
-    engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -170,10 +166,8 @@ TRAJECTORY_ANSWERS = {  # per visit; totals in the comments
 
 def seeded_trajectory(url: str) -> None:
     """A couple seen five times around the birth (due 20 Sep, born 14 Sep 2026)."""
-    engine = open_database(url)
     actor = Actor(user_id=None, access_point="snapshot", clock=lambda: NOW)
-    with unit_of_work(engine) as session:
-        practice = Practice(session, actor, LIBRARY)
+    with Practice.at(url, actor, LIBRARY) as practice:
         for code, name in (("MOM-1", "Mira de Vries"), ("DAD-1", "Sam de Vries")):
             practice.client(code, name=name)
         episode = practice.couple(
@@ -186,7 +180,6 @@ def seeded_trajectory(url: str) -> None:
                 for (code, scale_id), answers in TRAJECTORY_ANSWERS.items()
             ]
             practice.visit_with_scales(episode, ["MOM-1", "DAD-1"], day, scales)
-    engine.dispose()
 
 
 @pytest.fixture
@@ -238,10 +231,8 @@ def seeded_practice(url: str) -> None:
     from hecht.schema.tables import AlertAction
 
     seeded(url)
-    engine = open_database(url)
     actor = Actor(user_id=None, access_point="snapshot", clock=lambda: NOW)
-    with unit_of_work(engine) as session:
-        practice = Practice(session, actor, LIBRARY)
+    with Practice.at(url, actor, LIBRARY) as practice:
         for code, role, birth, started, reason, scales in MORE:
             practice.client(code, role, name=f"Naam {code}")
             episode = practice.episode(
@@ -255,12 +246,8 @@ def seeded_practice(url: str) -> None:
             for scale_id, series in scales.items():
                 for day, answers in zip(DAYS, series, strict=False):
                     practice.administer(code, scale_id, answers, day, episode)
-        for alert in alerts.open_alerts(session=session, actor=actor):
-            alerts.acknowledge_alert(
-                session=session, actor=actor, alert_id=alert.id,
-                action=AlertAction.SAFETY_PLAN, note="safety plan made together",
-            )  # fmt: skip
-    engine.dispose()
+        for alert in alerts.open_alerts(session=practice.session, actor=actor):
+            practice.acknowledge(alert.id, AlertAction.SAFETY_PLAN, "safety plan made together")
 
 
 # --- every screen at 80x24 and 120x36, in English and in Dutch --------------------------------

@@ -17,13 +17,12 @@ import pytest
 from hecht.scales.library import load_library
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.inputs import NewClient, NewEpisode
-from hecht.schema.services import clients, episodes
 from hecht.tui.app import HechtApp
 from hecht.tui.backend.core import Backend
 from hecht.tui.config import Config, Protocols, save_config
 from hecht.tui.i18n import CATALOGUE_DIR, Messages, flat_entries
 from hecht.tui.shell.startup import paused, resume_collection
+from tests.schema.conftest import Practice
 
 from .conftest import NOW, PRACTITIONER_CONFIG
 
@@ -97,13 +96,9 @@ def test_resuming_without_a_pause_leaves_the_hosts_collector_alone():
 @pytest.fixture
 def practice(tmp_path) -> str:
     url = f"sqlite:///{tmp_path / 'practice.db'}"
-    engine = open_database(url)
     actor = Actor(user_id=None, access_point="test", clock=lambda: NOW)
-    with unit_of_work(engine) as session:
-        clients.create_client(session=session, actor=actor, new=NewClient(code="MOM-1"))
-        new = NewEpisode(client_code="MOM-1", started_on=date(2026, 10, 1))
-        episodes.open_episode(session=session, actor=actor, new=new)
-    engine.dispose()
+    with Practice.at(url, actor) as practice:
+        practice.episode(practice.client("MOM-1"), date(2026, 10, 1))
     return url
 
 

@@ -10,7 +10,6 @@ from datetime import date
 import pytest
 
 from hecht.schema.context import Actor
-from hecht.schema.db.database import open_database, unit_of_work
 from hecht.tui.app import HechtApp
 from hecht.tui.dialogs.start_visit import StartVisitModal
 from hecht.tui.views.visit_plan import VisitKind
@@ -24,12 +23,9 @@ ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 
 def seen_once_before(url: str) -> None:
     """K1 in an episode since October, with one visit already recorded (the intake)."""
-    engine = open_database(url)
-    with unit_of_work(engine) as session:
-        practice = Practice(session, ACTOR, LIBRARY)
+    with Practice.at(url, ACTOR, LIBRARY) as practice:
         episode = practice.episode(practice.client("K1"), date(2026, 10, 1))
         practice.visit(episode, ["K1"], date(2026, 10, 1))
-    engine.dispose()
 
 
 @pytest.fixture

@@ -13,11 +13,9 @@ from __future__ import annotations
 from datetime import date
 
 from hecht.schema.context import Actor
-from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.inputs import NewAdministration, NewClient, NewEpisode
-from hecht.schema.services import administrations, clients, episodes
 from hecht.tui.config import Config, Signals
 from hecht.tui.i18n import Messages
+from tests.schema.conftest import Practice
 
 from .conftest import LIBRARY, NOW, caseload_shown, make_app, press, press_to
 
@@ -31,38 +29,15 @@ PEOPLE = (
 )
 
 
-def complete(session, code: str, episode: int, answers: str, on: date) -> None:
-    context = {"session": session, "actor": ACTOR, "library": LIBRARY}
-    new = NewAdministration(
-        client_code=code, scale_id="who5", episode_lineage_id=episode, observed_on=on
-    )
-    draft = administrations.start_administration(new=new, **context)
-    for item, typed in enumerate(answers.split(","), start=1):
-        administrations.record_answer(
-            administration_id=draft.id, item_id=str(item), code=typed, **context
-        )
-    administrations.complete_administration(administration_id=draft.id, **context)
-
-
 def seed(url: str, people=PEOPLE, later: date = LATER) -> None:
-    engine = open_database(url)
-    with unit_of_work(engine) as session:
+    with Practice.at(url, ACTOR, LIBRARY) as practice:
         for code, name, role, reason, before, after in people:
-            new = NewClient(code=code, name=name, role=role)
-            clients.create_client(session=session, actor=ACTOR, new=new)
-            episode = episodes.open_episode(
-                session=session,
-                actor=ACTOR,
-                new=NewEpisode(
-                    client_code=code,
-                    due_date=date(2027, 1, 10),
-                    started_on=BASE,
-                    referral_reasons=[reason],
-                ),
-            ).lineage_id
-            complete(session, code, episode, before, BASE)
-            complete(session, code, episode, after, later)
-    engine.dispose()
+            practice.client(code, role, name=name)
+            episode = practice.episode(
+                code, BASE, due_date=date(2027, 1, 10), referral_reasons=[reason]
+            )
+            practice.scale(code, "who5", before, BASE, episode)
+            practice.scale(code, "who5", after, later, episode)
 
 
 def seeded_app(tmp_path, people=PEOPLE, later: date = LATER, config: Config | None = None):

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from hecht.schema.context import Actor
-from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.inputs import NewClient, NewEpisode
+from hecht.schema.db.database import open_database
 from hecht.schema.services import administrations, alerts, clients, episodes, visits
 from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.screens.caseload import NAME_WIDTH
 from tests.conftest import in_practice_file as read
+from tests.schema.conftest import Practice
 
 from .conftest import LIBRARY
 from .terminal import TMUX, Started, Terminal, eventually, field_shows, practitioner_env
@@ -31,21 +31,14 @@ TODAY = date.today()
 
 def practice_file(url: str, *codes: str, couple: bool = False) -> None:
     """A practice file with these clients, each (or the couple) in an episode since today."""
-    engine = open_database(url)
-    with unit_of_work(engine) as session:
+    with Practice.at(url, ACTOR) as practice:
         for code in codes:
-            clients.create_client(session=session, actor=ACTOR, new=NewClient(code=code))
+            practice.client(code)
         if couple:
-            pair = clients.create_couple(
-                session=session, actor=ACTOR, first_code=codes[0], second_code=codes[1]
-            )
-            new = NewEpisode(couple_id=pair.id, started_on=TODAY, due_date=date(2027, 3, 1))
-            episodes.open_episode(session=session, actor=ACTOR, new=new)
+            practice.couple(codes[0], codes[1], TODAY, due_date=date(2027, 3, 1))
         else:
             for code in codes:
-                new = NewEpisode(client_code=code, started_on=TODAY)
-                episodes.open_episode(session=session, actor=ACTOR, new=new)
-    engine.dispose()
+                practice.episode(code, TODAY)
 
 
 @pytest.fixture
@@ -134,21 +127,14 @@ NOTE = "Said: [link=https://example.org]click[/link] and [/] then [bold]"
 def test_brackets_in_a_name_and_a_note_are_shown_as_written_on_every_screen(
     tmp_path, practice, opened
 ):
-    from hecht.schema.inputs import ClientChanges, NewVisit
+    from hecht.schema.inputs import ClientChanges
 
     path = practice(tmp_path, "K1")
-    engine = open_database(f"sqlite:///{path}")
-    with unit_of_work(engine) as session:
+    with Practice.at(f"sqlite:///{path}", ACTOR) as built:
         clients.change_client(
-            session=session, actor=ACTOR, code="K1", changes=ClientChanges(name=NAME)
+            session=built.session, actor=ACTOR, code="K1", changes=ClientChanges(name=NAME)
         )
-        (episode,) = episodes.episodes_for_client(session=session, actor=ACTOR, code="K1")
-        new = NewVisit(
-            episode_lineage_id=episode.lineage_id, visit_date=TODAY, attendee_codes=["K1"],
-            note=NOTE, themes=["[b]sleep"],
-        )  # fmt: skip
-        visits.record_visit(session=session, actor=ACTOR, new=new)
-    engine.dispose()
+        built.visit(built.episode_of("K1"), ["K1"], TODAY, note=NOTE, themes=["[b]sleep"])
     shown = opened(path)
     # the caseload opens and shows the name as written (cut with an ellipsis to its column)
     shown.wait_for(NAME[: NAME_WIDTH - 1] + "…")
@@ -336,19 +322,10 @@ def test_a_couple_and_its_episode_typed_ahead_and_a_visit_abandoned_leaves_nothi
 def test_a_note_is_read_whole_and_corrected_as_a_new_version_with_its_reason(
     tmp_path, practice, opened
 ):
-    from hecht.schema.inputs import NewVisit
-
     path = practice(tmp_path, "K1")
     first = "Slept badly. " + "Worried about the birth and the days after it. " * 4
-    engine = open_database(f"sqlite:///{path}")
-    with unit_of_work(engine) as session:
-        (episode,) = episodes.episodes_for_client(session=session, actor=ACTOR, code="K1")
-        new = NewVisit(
-            episode_lineage_id=episode.lineage_id, visit_date=TODAY, attendee_codes=["K1"],
-            note=first,
-        )  # fmt: skip
-        visit = visits.record_visit(session=session, actor=ACTOR, new=new)
-    engine.dispose()
+    with Practice.at(f"sqlite:///{path}", ACTOR) as built:
+        visit = built.visit(built.episode_of("K1"), ["K1"], TODAY, note=first)
     shown = opened(path)
     shown.wait_for("K1")
     shown.burst("K1", "Enter", "Enter")  # the dossier, then its newest record: the visit
@@ -368,14 +345,9 @@ def test_a_note_is_read_whole_and_corrected_as_a_new_version_with_its_reason(
 def test_a_note_changed_elsewhere_meanwhile_keeps_the_text_typed_here_to_save_over_it(
     tmp_path, practice, opened, first
 ):
-    from hecht.schema.inputs import NewVisit
-
     path = practice(tmp_path, "K1")
-    with_visit = lambda s: visits.record_visit(session=s, actor=ACTOR, new=NewVisit(  # noqa: E731
-        episode_lineage_id=episodes.episodes_for_client(session=s, actor=ACTOR, code="K1")[0]
-        .lineage_id, visit_date=TODAY, attendee_codes=["K1"], note=first,
-    ))  # fmt: skip
-    visit = read(path, with_visit)
+    with Practice.at(f"sqlite:///{path}", ACTOR) as built:
+        visit = built.visit(built.episode_of("K1"), ["K1"], TODAY, note=first)
     shown = opened(path)
     shown.wait_for("K1")
     shown.burst("K1", "Enter", "Enter")  # the dossier, then its newest record: the visit
@@ -408,28 +380,10 @@ def test_a_note_changed_elsewhere_meanwhile_keeps_the_text_typed_here_to_save_ov
 def test_a_visit_entered_in_error_is_retracted_after_its_scale_each_with_a_reason(
     tmp_path, practice, opened
 ):
-    from hecht.schema.inputs import GivenAnswer, NewAdministration, NewVisit
-    from hecht.schema.services.drafts import store_answers
-
     path = practice(tmp_path, "K2")
-    engine = open_database(f"sqlite:///{path}")
-    with unit_of_work(engine) as session:
-        (episode,) = episodes.episodes_for_client(session=session, actor=ACTOR, code="K2")
-        new = NewVisit(
-            episode_lineage_id=episode.lineage_id, visit_date=TODAY, attendee_codes=["K2"]
-        )
-        visit = visits.record_visit(session=session, actor=ACTOR, new=new)
-        scale = NewAdministration(
-            client_code="K2", scale_id="who5", visit_lineage_id=visit.lineage_id
-        )
-        answers = [GivenAnswer(str(item), "3") for item in range(1, 6)]
-        stored = store_answers(
-            session=session, actor=ACTOR, library=LIBRARY, answers=answers, new=scale
-        )
-        administrations.complete_administration(
-            session=session, actor=ACTOR, library=LIBRARY, administration_id=stored.draft.id
-        )
-    engine.dispose()
+    with Practice.at(f"sqlite:///{path}", ACTOR, LIBRARY) as built:
+        visit = built.visit(built.episode_of("K2"), ["K2"], TODAY)
+        built.administer("K2", "who5", "3,3,3,3,3", visit_lineage_id=visit.lineage_id)
     history = lambda s: visits.visit_history(session=s, actor=ACTOR, lineage_id=visit.lineage_id)  # noqa: E731
     shown = opened(path)
     shown.wait_for("K2")
@@ -453,21 +407,10 @@ def test_a_visit_entered_in_error_is_retracted_after_its_scale_each_with_a_reaso
 def test_retracting_a_form_with_a_critical_answer_withdraws_its_alert_from_every_list(
     tmp_path, practice, opened
 ):
-    from hecht.schema.inputs import GivenAnswer, NewAdministration
-    from hecht.schema.services.drafts import store_answers
-
     path = practice(tmp_path, "K2")
-    engine = open_database(f"sqlite:///{path}")
-    with unit_of_work(engine) as session:
-        scale = NewAdministration(client_code="K2", scale_id="phq9")
-        answers = [GivenAnswer(str(item), "2" if item == 9 else "0") for item in range(1, 10)]
-        stored = store_answers(
-            session=session, actor=ACTOR, library=LIBRARY, answers=answers, new=scale
-        )
-        administrations.complete_administration(
-            session=session, actor=ACTOR, library=LIBRARY, administration_id=stored.draft.id
-        )
-    engine.dispose()
+    answers = {str(item): "2" if item == 9 else "0" for item in range(1, 10)}  # not item 10
+    with Practice.at(f"sqlite:///{path}", ACTOR, LIBRARY) as built:
+        built.administer("K2", "phq9", answers)
     every_alert = lambda s: alerts.client_alerts(session=s, actor=ACTOR, code="K2")  # noqa: E731
     shown = opened(path)
     shown.wait_for("open alert")  # the caseload's signal line
@@ -511,17 +454,12 @@ def a_mother_after_the_birth(url: str) -> None:
 
     from hecht.scales.perinatal import ParentRole
 
-    engine = open_database(url)
-    with unit_of_work(engine) as session:
-        new = NewClient(code="K1", role=ParentRole.MOTHER)
-        clients.create_client(session=session, actor=ACTOR, new=new)
-        born = TODAY - timedelta(weeks=3)
-        episode = NewEpisode(
-            client_code="K1", started_on=born - timedelta(weeks=8),
-            due_date=born + timedelta(days=4), birth_date=born,
-        )  # fmt: skip
-        episodes.open_episode(session=session, actor=ACTOR, new=episode)
-    engine.dispose()
+    born = TODAY - timedelta(weeks=3)
+    with Practice.at(url, ACTOR) as practice:
+        practice.client("K1", ParentRole.MOTHER)
+        practice.episode(
+            "K1", born - timedelta(weeks=8), due_date=born + timedelta(days=4), birth_date=born
+        )
 
 
 def test_an_antenatal_scale_keyed_in_after_the_birth_says_so_above_its_items_and_is_stored(
@@ -607,19 +545,13 @@ def test_a_couples_intake_in_pregnancy_asks_the_maas_of_the_mother_and_the_paas_
     from hecht.schema.tables import ParentRole, ReferralReason
 
     path = tmp_path / "practice.db"
-    engine = open_database(f"sqlite:///{path}")
-    with unit_of_work(engine) as session:
-        for code, role in (("MOM", ParentRole.MOTHER), ("DAD", ParentRole.PARTNER)):
-            clients.create_client(session=session, actor=ACTOR, new=NewClient(code=code, role=role))
-        pair = clients.create_couple(
-            session=session, actor=ACTOR, first_code="MOM", second_code="DAD"
-        )
-        new = NewEpisode(
-            couple_id=pair.id, started_on=TODAY, due_date=date(TODAY.year + 1, 3, 1),
+    with Practice.at(f"sqlite:///{path}", ACTOR) as practice:
+        practice.client("MOM", ParentRole.MOTHER)
+        practice.client("DAD", ParentRole.PARTNER)
+        practice.couple(
+            "MOM", "DAD", TODAY, due_date=date(TODAY.year + 1, 3, 1),
             referral_reasons=[ReferralReason.PARENT_ROLE],
         )  # fmt: skip
-        episodes.open_episode(session=session, actor=ACTOR, new=new)
-    engine.dispose()
     shown = terminal(tmp_path)
     (tmp_path / "config" / "config.toml").write_text(
         'practitioner = "Test Psycholoog"\n[protocols]\nintake = []\n', encoding="utf-8"

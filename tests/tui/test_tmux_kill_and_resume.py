@@ -13,9 +13,9 @@ import pytest
 
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
-from hecht.schema.inputs import NewClient, NewEpisode
-from hecht.schema.services import administrations, clients, episodes
+from hecht.schema.services import administrations
 from hecht.schema.services.trajectories import client_trajectory
+from tests.schema.conftest import Practice
 
 from .terminal import TMUX, Terminal, eventually
 
@@ -27,13 +27,8 @@ pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (CI 
 @pytest.fixture
 def practice(tmp_path: Path) -> Path:
     path = tmp_path / "practice.db"
-    engine = open_database(f"sqlite:///{path}")
-    with unit_of_work(engine) as session:
-        clients.create_client(session=session, actor=ACTOR, new=NewClient(code="K1"))
-        episodes.open_episode(
-            session=session, actor=ACTOR, new=NewEpisode(client_code="K1", started_on=date.today())
-        )
-    engine.dispose()
+    with Practice.at(f"sqlite:///{path}", ACTOR) as practice:
+        practice.episode(practice.client("K1"), date.today())
     return path
 
 

@@ -16,7 +16,6 @@ from rich.text import Text
 from hecht.scales.library import ScaleLibrary, load_library
 from hecht.scales.series import Axis, Observation, build_trajectory, guides
 from hecht.schema.context import Actor
-from hecht.schema.db.database import open_database, unit_of_work
 from hecht.tui.app import HechtApp
 from hecht.tui.i18n import Messages
 from hecht.tui.views.trajectory_drawing import (
@@ -65,9 +64,7 @@ def seed(
     names: tuple[str, str] = ("Mira de Vries", "Sam de Vries"),
 ) -> None:
     """A couple seen three times around the birth, with the given answers per visit."""
-    engine = open_database(url)
-    with unit_of_work(engine) as session:
-        practice = Practice(session, ACTOR, library)
+    with Practice.at(url, ACTOR, library) as practice:
         for code, name in zip(("MOM-1", "DAD-1"), names, strict=True):
             practice.client(code, name=name)
         episode = practice.couple(
@@ -81,7 +78,6 @@ def seed(
                 if per_visit[n] is not None  # None: not given at this visit
             ]
             practice.visit_with_scales(episode, ["MOM-1", "DAD-1"], day, scales)
-    engine.dispose()
 
 
 def shown(app: HechtApp, selector: str) -> str:

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 import pytest
 
 from hecht.schema.context import Actor
-from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.services import administrations, episodes, visits
 from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.views.formatting import formatter
@@ -31,12 +30,9 @@ PROTOCOLS = '[protocols]\nintake = ["epds"]\nvisit = ["who5"]\nclosing = ["gad7"
 
 def seen_once_before(url: str) -> None:
     """K1 in an episode with one visit recorded: a new visit is a repeat visit."""
-    engine = open_database(url)
-    with unit_of_work(engine) as session:
-        practice = Practice(session, ACTOR, LIBRARY)
+    with Practice.at(url, ACTOR, LIBRARY) as practice:
         episode = practice.episode(practice.client("K1"), BEFORE)
         practice.visit(episode, ["K1"], BEFORE)
-    engine.dispose()
 
 
 @pytest.fixture
