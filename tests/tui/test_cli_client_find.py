@@ -22,9 +22,8 @@ pytestmark = pytest.mark.usefixtures("frozen_commands", "named_practitioner")
 
 
 def registered(database: str, code: str, name: str) -> None:
-    in_practice_file(
-        database, lambda session: Practice(session, frozen_actor()).client(code, name=name)
-    )
+    with Practice.at(f"sqlite:///{database}", frozen_actor()) as practice:
+        practice.client(code, name=name)
 
 
 def test_a_part_of_a_code_in_any_case_finds_the_client_and_names_stay_out(capsys, report_db):
