@@ -48,6 +48,16 @@ def database_url(explicit: str | None = None, configured: str | None = None) -> 
     return value
 
 
+def same_database(first: str, second: str) -> bool:
+    """Whether two values of ``--db`` name one database: the same URL, or two paths to one file
+    (``a.db`` and ``./a.db``), which is no contradiction to refuse."""
+
+    def place(value: str) -> str:
+        return value if "://" in value else str(Path(value).expanduser().resolve())
+
+    return place(first) == place(second)
+
+
 SQLITE_PREFIX = "sqlite:///"
 URL_MARKS = str.maketrans({"%": "%25", "?": "%3F", "#": "%23"})
 """The characters of a path that a URL reads as its own (an escape, the query, the fragment):

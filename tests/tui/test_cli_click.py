@@ -216,6 +216,24 @@ def test_an_option_given_twice_with_two_values_is_refused_not_the_last_taken(
     assert not other.exists()
 
 
-def test_an_option_given_twice_with_one_value_is_taken(capsys, report_db):
-    code, out, err = run(capsys, "--db", report_db, "caseload", "--db", report_db)
+@pytest.mark.parametrize("second", ["{same}", "{relative}", "{dotted}"])
+def test_an_option_given_twice_with_one_value_is_taken(capsys, report_db, monkeypatch, second):
+    """Two paths to one database file are one value: ``--db a.db … --db ./a.db`` is no
+    contradiction."""
+    folder = Path(report_db).parent
+    monkeypatch.chdir(folder)
+    name = Path(report_db).name
+    again = second.format(same=report_db, relative=name, dotted=f"./{name}")
+    code, out, err = run(capsys, "--db", report_db, "caseload", "--db", again)
     assert code == 0 and "ZULU" in out, err
+    code, out, err = run(capsys, "--db", again, "--db", report_db, "caseload")
+    assert code == 0 and "ZULU" in out, err
+
+
+def test_the_tui_starts_on_two_paths_to_one_database_and_refuses_two_databases(tmp_path):
+    from hecht.tui.cli.main import tui_options
+
+    first = tmp_path / "a.db"
+    same = tui_options(["--db", str(first), "--db", f"{tmp_path}/./a.db"])
+    assert same is not None and same["db"] == str(first)
+    assert tui_options(["--db", str(first), "--db", str(tmp_path / "b.db")]) is None

@@ -53,10 +53,17 @@ def tui_options(arguments: Sequence[str]) -> dict[str, Any] | None:
             option, given, position = argument[2:], arguments[position + 1], position + 2
         else:
             return None
-        if found[option] not in (None, given):
+        if found[option] is not None and not same(option, found[option], given):
             return None  # named twice, two ways: click refuses it (``group.given_once``)
-        found[option] = given
+        found[option] = found[option] or given  # one database however it is named: the first
     return found if found["lang"] in (None, *LANGUAGES) else None
+
+
+def same(option: str, first: str, second: str) -> bool:
+    """Whether two values of a top-level option say one thing (two paths to one database do)."""
+    from hecht.schema.db.engine import same_database
+
+    return same_database(first, second) if option == "db" else first == second
 
 
 def starts_the_tui(arguments: Sequence[str]) -> bool:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import copy
 import importlib
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 
+from hecht.schema.db.engine import same_database
 from hecht.tui.cli.errors import UsageError, undecodable
 from hecht.tui.cli.invocation import Invocation
 from hecht.tui.i18n import Messages
@@ -138,16 +140,22 @@ def db_option(messages: Messages) -> Callable[[Any], Any]:
     """``--db``, which names one database however often it is given."""
     return click.option(
         "--db", metavar=messages("metavar.path_or_url"), help=messages("help.db_option"),
-        multiple=True, callback=given_once(messages),
+        multiple=True, callback=given_once(messages, same_database),
     )  # fmt: skip
 
 
-def given_once(messages: Messages) -> Callable[[click.Context, click.Parameter, Any], Any]:
+def given_once(
+    messages: Messages, same: Callable[[Any, Any], bool] = operator.eq
+) -> Callable[[click.Context, click.Parameter, Any], Any]:
     """The callback of an option that may be repeated only with the same value (click would
-    take the last one without a word: ``--db A … --db B`` worked on B)."""
+    take the last one without a word: ``--db A … --db B`` worked on B); ``same`` says which
+    values are one (two paths to one database file are)."""
 
     def one_value(_context: click.Context, parameter: click.Parameter, given: Any) -> Any:
-        named = list(dict.fromkeys(given))
+        named: list[Any] = []
+        for value in given:
+            if not any(same(value, earlier) for earlier in named):
+                named.append(value)
         if len(named) > 1:
             option = f"--{parameter.name}"
             raise UsageError(
@@ -175,7 +183,7 @@ def invocation(
     context = click.get_current_context()
     base = context.find_object(Invocation)
     assert base is not None
-    if db is not None and base.db is not None and db != base.db:
+    if db is not None and base.db is not None and not same_database(db, base.db):
         raise UsageError(
             base.messages("error.option_twice", option="--db", first=base.db, second=db)
         )
