@@ -447,11 +447,9 @@ def rows_more(rest: list[Any], messages: Messages) -> str:
 
 def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
     """Import historical paper records: every row checked first, all or nothing written."""
-    from hecht.schema.db.database import unit_of_work
     from hecht.schema.exchange.csv_import import CsvImportError, import_paper_records
     from hecht.tui.cli.commands.csv_problems import problem_text
-    from hecht.tui.cli.invocation import opened_database
-    from hecht.tui.cli.output import progress_line
+    from hecht.tui.cli.output import storing_forms
     from hecht.tui.folders import practice_library
 
     messages = invocation.messages
@@ -460,11 +458,7 @@ def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
     text = read_source(source, messages, "csv", "utf-8-sig")
     library = practice_library()
     try:
-        with (
-            progress_line(messages) as progress,
-            opened_database(invocation) as engine,
-            unit_of_work(engine) as session,
-        ):
+        with storing_forms(invocation) as (session, progress):
             report = import_paper_records(
                 session=session,
                 # a dry run stores and logs nothing: it needs no name

@@ -152,12 +152,10 @@ def problem_text(problem: FhirProblem, library: ScaleLibrary, messages: Messages
 
 def run_import_fhir(invocation: Invocation, source: Path) -> int:
     """Import QuestionnaireResponses for known scales and clients: all of them, or none."""
-    from hecht.schema.db.database import unit_of_work
     from hecht.schema.exchange.fhir.imports import import_responses
     from hecht.schema.exchange.fhir.reading import Problems
     from hecht.tui.cli.commands.source import read_json
-    from hecht.tui.cli.invocation import opened_database
-    from hecht.tui.cli.output import progress_line
+    from hecht.tui.cli.output import storing_forms
     from hecht.tui.folders import practice_library
     from hecht.tui.views.formatting import counted, plural
 
@@ -166,11 +164,7 @@ def run_import_fhir(invocation: Invocation, source: Path) -> int:
     document = read_json(source, messages, "fhir")
     library = practice_library()
     try:
-        with (
-            progress_line(messages) as progress,
-            opened_database(invocation) as engine,
-            unit_of_work(engine) as session,
-        ):
+        with storing_forms(invocation) as (session, progress):
             report = import_responses(
                 session=session,
                 actor=invocation.actor(session),
