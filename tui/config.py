@@ -135,8 +135,40 @@ class ConfigError(ValueError):
             given=self.given,
             known=", ".join(self.known),
             line=self.line,
-            expected=messages.get(f"config.expect.{self.field}", ""),
+            expected=expectation(self.field, messages),
         )
+
+
+def expectation(field: str, messages: Messages) -> str:
+    """What a field of the file takes, in the user's words; its limits, fields and example come
+    from the model (``Config``), so the catalogue states no number or default of its own.
+
+    A section names its fields; a list of scales gives its default as the example (a referral
+    reason's too); any other field has words of its own (``config.expect.<field>``).
+    """
+    import msgspec.inspect as described
+
+    info: Any = described.type_info(Config)
+    found: Any = None
+    for part in field.split("."):
+        fields = info.fields if isinstance(info, described.StructType) else ()
+        found = next((each for each in fields if each.name == part), None)
+        if found is None:
+            return ""
+        info = found.type
+    kinds = info.types if isinstance(info, described.UnionType) else (info,)
+    kind = next(each for each in kinds if not isinstance(each, described.NoneType))
+    if isinstance(kind, described.StructType):
+        names = ", ".join(each.name for each in kind.fields)
+        return messages("config.expect.section", section=field, fields=names)
+    default = found.default
+    if default is described.NODEFAULT:
+        default = found.default_factory()
+    if isinstance(kind, described.ListType):
+        return messages("config.expect.scales", default=_toml_text(default, width=80))
+    limits = {name: getattr(kind, name, None) for name in ("ge", "le", "max_length")}
+    key = f"config.expect.{field}"
+    return messages(key, default=_toml_text(default), **limits) if key in messages.keys() else ""
 
 
 def config_path() -> Path:
@@ -200,14 +232,14 @@ def _model_at(parts: list[str]) -> type[Struct] | None:
     return model
 
 
-def _toml_text(value: Any) -> str:
+def _toml_text(value: Any, width: int = 40) -> str:
     import json
 
     if isinstance(value, bool):
         return "true" if value else "false"
     from hecht.tui.views.cells import clipped
 
-    return clipped(json.dumps(value, ensure_ascii=False, default=str), 40).plain
+    return clipped(json.dumps(value, ensure_ascii=False, default=str), width).plain
 
 
 def save_config(config: Config, path: Path | None = None) -> Path:

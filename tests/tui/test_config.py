@@ -6,6 +6,7 @@ import msgspec
 import pytest
 
 from hecht.tui.config import (
+    PRACTITIONER_MAX_LENGTH,
     Config,
     ConfigError,
     Protocols,
@@ -98,6 +99,16 @@ WRONG_FILES = [
     ('[signals]\nnot_on_track_visits = "4"\n', "signals.not_on_track_visits", "1 or more"),
     ("lock_after_minutes = -1\n", "lock_after_minutes = -1", "0 (never lock) to 1440"),
     ("lock_after_minutes = true\n", "lock_after_minutes = true", "0 (never lock)"),
+    (
+        "[protocols.by_reason]\nstillbirth = 3\n",
+        "protocols.by_reason.stillbirth = 3",
+        'a list of scale ids in quotes, e.g. ["pgs33", "epds", "who5", "csi4"]',
+    ),
+    (
+        "[protocols]\nby_reason = 3\n",
+        "protocols.by_reason = 3",
+        "a section [protocols.by_reason] with fear_of_childbirth, fear_of_parenthood,",
+    ),
 ]
 FRAMEWORK_WORDING = ("Expected", "Input should", "Object contains", "$.", "msgspec", "pydantic")
 
@@ -119,6 +130,36 @@ def test_a_wrong_setting_is_named_with_its_fix_in_the_users_language(
     else:
         assert "toegestaan" in told or "geen instelling" in told
     assert not any(wording in told for wording in FRAMEWORK_WORDING)
+
+
+def settings_of(model: type = Config, prefix: str = "") -> list[str]:
+    """Every field of the settings, sections and their fields alike, as the file names them."""
+    found = []
+    for each in msgspec.structs.fields(model):
+        name = prefix + each.name
+        found.append(name)
+        if isinstance(each.type, type) and issubclass(each.type, msgspec.Struct):
+            found += settings_of(each.type, name + ".")
+    return found
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_every_setting_says_what_it_takes_with_the_models_own_limits_and_defaults(language):
+    """Each field has words for what it takes; its numbers, fields and example are the model's,
+    so the catalogue cannot drift from it (it held "1440" and "at most 200" of its own)."""
+    from hecht.tui.config import expectation
+
+    messages = Messages(language)
+    said = {name: expectation(name, messages) for name in settings_of()}
+    assert all(said.values()), [name for name, text in said.items() if not text]
+    assert "1440" in said["lock_after_minutes"] and "10" in said["lock_after_minutes"]
+    assert str(PRACTITIONER_MAX_LENGTH) in said["practitioner"]
+    assert '"pgs33"' in said["protocols.by_reason.stillbirth"]
+    assert all(
+        not any(character.isdigit() for character in messages.get(key, ""))
+        for key in messages.keys()
+        if key.startswith("config.expect.")
+    ), "a number in the catalogue's words for a setting: take it from the model"
 
 
 def test_lock_after_minutes_defaults_to_ten_and_zero_means_never():
