@@ -162,7 +162,7 @@ def expectation(field: str, messages: Messages) -> str:
         names = ", ".join(each.name for each in kind.fields)
         return messages("config.expect.section", section=field, fields=names)
     default = found.default
-    if default is described.NODEFAULT:
+    if default is msgspec.NODEFAULT:
         default = found.default_factory()
     if isinstance(kind, described.ListType):
         return messages("config.expect.scales", default=_toml_text(default, width=80))
