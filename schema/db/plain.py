@@ -115,7 +115,12 @@ class PlainConnection:
             cursor.close()
 
     def stored_datetime(self, value: datetime) -> Any:
-        """A timezone-aware datetime as SQLModel's UTCDateTime stores it in this dialect."""
+        """A timezone-aware datetime as SQLModel's UTCDateTime stores it in this dialect.
+
+        Written out here, not taken from the column type: the first caseload is read before
+        SQLAlchemy is imported. A test stores a time through the ORM and finds it with this one
+        (``test_a_time_the_plain_path_writes_or_compares_is_the_one_the_orm_stored``).
+        """
         utc = value.astimezone(UTC)
         if self.dialect == "sqlite":
             return utc.strftime("%Y-%m-%d %H:%M:%S.%f")

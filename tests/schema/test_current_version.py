@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from hecht.schema.db.database import unit_of_work
@@ -57,3 +57,28 @@ def test_every_table_named_in_plain_sql_is_a_table_of_the_models():
     catalogues = {"alembic_version", "sqlite_master", "pg_trigger", "pg_roles", "pg_policy"}
     known = set(SQLModel.metadata.tables) | catalogues | {"pg_class", "pg_namespace"}
     assert named <= known, named - known
+
+
+def test_a_time_the_plain_path_writes_or_compares_is_the_one_the_orm_stored(engine):
+    """The plain path writes access-log rows and compares times in SQL: it must store a time
+    exactly as the ORM does (SQLite keeps text, to the microsecond, in UTC), or a row would not
+    match itself and a seal over it would not verify."""
+    from zoneinfo import ZoneInfo
+
+    from hecht.schema.context import Actor
+    from hecht.schema.tables import Client
+
+    moment = datetime(2026, 11, 24, 9, 30, 5, 123456, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    actor = Actor(user_id=None, access_point="test", clock=lambda: moment)
+    with unit_of_work(engine) as session:
+        Practice(session, actor).client("T1")
+    with unit_of_work(engine) as session:
+        plain = of_session(session)
+        table = Client.__tablename__
+        stored = plain.stored_datetime(moment)
+        assert plain.rows(f"SELECT code FROM {table} WHERE created_at = ?", [stored]) == [("T1",)]
+        [(raw,)] = plain.rows(f"SELECT created_at FROM {table}")
+        read = session.get(Client, 1)
+    assert read is not None and read.created_at == moment
+    if plain.dialect == "sqlite":
+        assert raw == stored == "2026-11-24 08:30:05.123456"
