@@ -7,7 +7,8 @@ database (``database_url``) costs nothing on the way to the TUI's first frame.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -163,6 +164,18 @@ def require_postgres_driver() -> None:
             "An SQLite file (the default) needs nothing more.",
             "no_postgres_driver",
         ) from None
+
+
+@contextmanager
+def engine_as_it_is(url: str) -> Iterator[Engine]:
+    """An engine on the database at ``url`` as it stands, its schema neither checked nor
+    upgraded, disposed when the block ends: to look at a database (its revision, whether
+    caseloads are on) or to upgrade it, without opening it for use."""
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def make_engine(url: str) -> Engine:

@@ -239,8 +239,11 @@ def refuse_bad_location(url: str, messages: Messages, *, may_create: bool) -> No
 
 
 @contextmanager
-def opened_database(invocation: Invocation, *, may_create: bool = False) -> Iterator[Engine]:
-    """Open the command's database for the length of the block, and close it after.
+def opened_database(
+    invocation: Invocation, *, may_create: bool = False, url: str | None = None
+) -> Iterator[Engine]:
+    """Open the command's database (or ``url``, where the command chose another: the demo's)
+    for the length of the block, and close it after.
 
     The one place a command reaches its database: checked where it lies, opened (schema
     upgraded after a verified backup when older), refused with the reason. An encrypted
@@ -249,7 +252,7 @@ def opened_database(invocation: Invocation, *, may_create: bool = False) -> Iter
     Raises:
         UsageError: the database cannot be used; the message says why and what to do.
     """
-    url = invocation.database_url()
+    url = url or invocation.database_url()
     check_location(url, invocation.messages, may_create=may_create)
     engine = open_engine(url, invocation.messages)
     try:

@@ -190,14 +190,10 @@ def run_grant(invocation: Invocation, role: str) -> int:
 
 def _caseload_state(url: str) -> Any:
     from hecht.schema.caseloads import caseload_state
-    from hecht.schema.db.engine import make_engine
+    from hecht.schema.db.engine import engine_as_it_is
 
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            return caseload_state(connection)
-    finally:
-        engine.dispose()
+    with engine_as_it_is(url) as engine, engine.connect() as connection:
+        return caseload_state(connection)
 
 
 def run_status(invocation: Invocation, as_json: bool = False) -> int:
@@ -241,16 +237,12 @@ def _client_system(url: str) -> str:
     program sending results for ``hecht import --format fhir`` names each client in."""
     from sqlmodel import Session
 
-    from hecht.schema.db.engine import make_engine
+    from hecht.schema.db.engine import engine_as_it_is
     from hecht.schema.exchange.fhir.terms import PracticeUris
     from hecht.schema.identity import practice_uuid
 
-    engine = make_engine(url)
-    try:
-        with Session(engine) as session:
-            return PracticeUris(practice_uuid(session)).client_system
-    finally:
-        engine.dispose()
+    with engine_as_it_is(url) as engine, Session(engine) as session:
+        return PracticeUris(practice_uuid(session)).client_system
 
 
 def _encryption_state(invocation: Invocation) -> bool | None:
@@ -293,7 +285,7 @@ def run_encrypt(invocation: Invocation, as_json: bool = False) -> int:
 
 def run_upgrade(invocation: Invocation, as_json: bool = False) -> int:
     """Upgrade the schema explicitly (PostgreSQL, after the practice's own backup)."""
-    from hecht.schema.db.engine import describe_url, make_engine
+    from hecht.schema.db.engine import describe_url, engine_as_it_is
     from hecht.schema.db.migrate import SchemaState, schema_status, upgrade
     from hecht.tui.cli.invocation import check_location
 
@@ -305,12 +297,9 @@ def run_upgrade(invocation: Invocation, as_json: bool = False) -> int:
         shown = describe_url(url)
         print(messages("db.upgrade_current", database=shown, revision=before.database_revision))
         return 0
-    engine = make_engine(url)
-    try:
+    with engine_as_it_is(url) as engine:
         upgrade(engine)
         status = schema_status(engine)
-    finally:
-        engine.dispose()
     print(messages("db.upgraded", database=describe_url(url), revision=status.database_revision))
     return 0
 

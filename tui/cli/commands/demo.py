@@ -53,19 +53,15 @@ def run_demo(invocation: Invocation, seed: int = 1) -> int:
     from hecht.scales.library import load_library
     from hecht.schema.db.engine import describe_url
     from hecht.schema.demo.build import build_demo_practice, holds_clients
-    from hecht.tui.cli.invocation import check_location, open_engine
+    from hecht.tui.cli.invocation import opened_database
     from hecht.tui.views.formatting import counted
 
     messages = invocation.messages
     url = target_url(invocation)
-    check_location(url, messages, may_create=True)
-    engine = open_engine(url, messages)
-    try:
+    with opened_database(invocation, may_create=True, url=url) as engine:
         if holds_clients(engine):
             raise UsageError(messages("error.demo_not_empty", database=describe_url(url)))
         report = build_demo_practice(engine=engine, library=load_library(None), seed=seed)
-    finally:
-        engine.dispose()
     # each count is named by its noun in the plural: "drafts" is counted as ``count.draft``
     built = {noun: counted(messages, noun.removesuffix("s"), n) for noun, n in vars(report).items()}
     print(messages("demo.done", database=describe_url(url), **built))
