@@ -17,9 +17,9 @@ from sqlmodel import Session, select
 from hecht.scales.library import ScaleLibrary
 from hecht.scales.model import Domain, ScaleDefinition
 from hecht.scales.outcomes import PairedOutcome, paired_outcome
-from hecht.schema.caseloads import caseload_state
 from hecht.schema.context import Actor
 from hecht.schema.db.plain import collector_paused, of_session
+from hecht.schema.dossier_access import caseload_state
 from hecht.schema.services.signals import end_points
 from hecht.schema.tables import (
     Client,

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from hecht.schema.caseloads import grant_practitioner
 from hecht.schema.db.database import open_database
+from hecht.schema.dossier_access import grant_practitioner
 from tests.schema.conftest import POSTGRES_URL, reset_postgres, worker_database
 
 

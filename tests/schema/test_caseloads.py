@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import ProgrammingError
 
-from hecht.schema.caseloads import (
+from hecht.schema.db.database import open_database, unit_of_work
+from hecht.schema.dossier_access import (
     CaseloadError,
     caseload_state,
     client_caseload,
@@ -22,7 +23,6 @@ from hecht.schema.caseloads import (
     share_client,
     unshare_client,
 )
-from hecht.schema.db.database import open_database, unit_of_work
 from hecht.schema.errors import NotFoundError
 from hecht.schema.services import clients, destroy
 from hecht.schema.trail.audit import verify_all

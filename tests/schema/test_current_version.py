@@ -18,7 +18,7 @@ SCHEMA = Path(__file__).parents[2] / "schema"
 PLAIN_SQL_MODULES = [
     "services/caseload.py", "services/signals.py", "services/outcomes.py", "db/quick.py",
     "trail/chain.py", "trail/seals.py", "trail/anchor.py", "courses.py", "summaries.py",
-    "caseloads.py",
+    "dossier_access.py",
 ]  # fmt: skip
 
 

@@ -91,8 +91,8 @@ def _sharing_command(messages: Messages, name: str, sharing: bool) -> click.Comm
 
 def run_sharing(invocation: Invocation, code: str, role: str, sharing: bool) -> int:
     """Share a client with a practitioner's role, or take the client out of its caseload."""
-    from hecht.schema.caseloads import client_caseload, share_client, unshare_client
     from hecht.schema.db.database import unit_of_work
+    from hecht.schema.dossier_access import client_caseload, share_client, unshare_client
     from hecht.schema.errors import ServiceError
     from hecht.tui.cli.commands.db import caseload_refusals
     from hecht.tui.cli.invocation import opened_database

@@ -109,7 +109,7 @@ def _schema_status(url: str, messages: Messages) -> Any:
 def caseload_refusals(messages: Messages) -> Iterator[None]:
     """Turn a caseload request refused in the block (``CaseloadError``) into a refusal worded
     with what to do instead."""
-    from hecht.schema.caseloads import CaseloadError
+    from hecht.schema.dossier_access import CaseloadError
 
     try:
         yield
@@ -121,7 +121,7 @@ def caseload_refusals(messages: Messages) -> Iterator[None]:
 def refuse_a_limited_role(session: Any, messages: Messages, what: str) -> None:
     """Refuse practice-wide work (``what``: a message key naming it) to a role that sees only
     its own caseload: it would leave out, or find missing, every other dossier."""
-    from hecht.schema.caseloads import caseload_state
+    from hecht.schema.dossier_access import caseload_state
 
     state = caseload_state(session.connection())
     if state.limits_this_role:
@@ -149,7 +149,7 @@ def caseload_text(state: Any, messages: Messages) -> str:
 
 def run_caseloads(invocation: Invocation, on: bool, as_json: bool = False) -> int:
     """Turn the caseload policies on or off (the practice's administrator, on PostgreSQL)."""
-    from hecht.schema.caseloads import restrict_caseloads
+    from hecht.schema.dossier_access import restrict_caseloads
     from hecht.tui.cli.invocation import opened_database
 
     messages = invocation.messages
@@ -178,7 +178,7 @@ def _caseload_json(state: Any) -> dict[str, Any] | None:
 
 def run_grant(invocation: Invocation, role: str) -> int:
     """Give a practitioner's existing database role what Hecht needs, and no more."""
-    from hecht.schema.caseloads import grant_practitioner
+    from hecht.schema.dossier_access import grant_practitioner
     from hecht.tui.cli.invocation import opened_database
 
     messages = invocation.messages
@@ -189,8 +189,8 @@ def run_grant(invocation: Invocation, role: str) -> int:
 
 
 def _caseload_state(url: str) -> Any:
-    from hecht.schema.caseloads import caseload_state
     from hecht.schema.db.engine import engine_as_it_is
+    from hecht.schema.dossier_access import caseload_state
 
     with engine_as_it_is(url) as engine, engine.connect() as connection:
         return caseload_state(connection)
