@@ -58,7 +58,6 @@ VERTICAL_BREAKPOINTS  # tui/dialogs/form.py: -short draws a form's fields one li
 # observed by the tests: what they measure, not what the product does
 builds  # tests/tui/test_trajectory.py: the chart rebuilds only when its drawing changes
 paused  # tests/tui/test_start_path.py: start-up mode holds the collector
-starts_the_tui  # tests/tui/test_start_path.py: which arguments take the TUI's fast path
 t_cdf  # tests/scales/test_outcomes.py: the oracle that checks t_quantile
 load_definition  # tests/scales/test_validation.py: one file checked outside a library
 forget_keys  # tests/conftest.py: no passphrase carries over from one test to the next

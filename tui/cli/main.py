@@ -66,11 +66,6 @@ def same(option: str, first: str, second: str) -> bool:
     return same_database(first, second) if option == "db" else first == second
 
 
-def starts_the_tui(arguments: Sequence[str]) -> bool:
-    """Whether the arguments are top-level options only, which start the TUI directly."""
-    return tui_options(arguments) is not None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 done, 2 refused input, 1 internal error)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
