@@ -93,7 +93,7 @@ def test_every_command_opens_an_encrypted_database_with_the_passphrase_file(
     capsys, practice, passphrase_file
 ):
     assert run(capsys, "--db", str(practice), "db", "encrypt")[0] == 0
-    code, out, err = run(capsys, "--db", str(practice), "caseload", "--json")
+    code, out, err = run(capsys, "--db", str(practice), "caseload", "--json", "--plain")
     assert code == 0, err
     assert {row["code"] for row in json.loads(out)} >= {"K0", "K3"}
 
@@ -102,7 +102,7 @@ def test_every_command_opens_an_encrypted_database_with_the_passphrase_file(
 def test_a_passphrase_file_others_may_read_is_refused(capsys, practice, passphrase_file):
     assert run(capsys, "--db", str(practice), "db", "encrypt")[0] == 0
     passphrase_file.chmod(0o644)
-    code, out, err = run(capsys, "--db", str(practice), "caseload")
+    code, out, err = run(capsys, "--db", str(practice), "caseload", "--plain")
     assert code == 2
     assert "may be read by others (mode 0644)" in err and "chmod 600" in err
     assert "Traceback" not in err and PASSPHRASE not in out + err
@@ -125,7 +125,7 @@ def test_a_passphrase_file_that_is_a_folder_or_missing_is_named_as_such(
     if named == "folder":
         given.mkdir()
     monkeypatch.setenv("HECHT_PASSPHRASE_FILE", str(given))
-    code, _, err = run(capsys, "--lang", "en", "--db", str(practice), "caseload")
+    code, _, err = run(capsys, "--lang", "en", "--db", str(practice), "caseload", "--plain")
     assert code == 2 and f"{given} {said}" in err, err
     assert "chmod" not in err
 
@@ -134,7 +134,7 @@ def test_a_passphrase_file_that_is_a_folder_or_missing_is_named_as_such(
 def test_a_wrong_passphrase_in_the_file_is_refused_with_exit_2(capsys, practice, passphrase_file):
     assert run(capsys, "--db", str(practice), "db", "encrypt")[0] == 0
     passphrase_file.write_text("not the passphrase\n")
-    code, _, err = run(capsys, "--db", str(practice), "caseload")
+    code, _, err = run(capsys, "--db", str(practice), "caseload", "--plain")
     assert code == 2 and "does not open" in err and "Traceback" not in err
 
 
@@ -160,7 +160,7 @@ def test_without_a_terminal_or_file_the_refusal_says_how_to_give_the_passphrase(
 ):
     assert run(capsys, "--db", str(practice), "db", "encrypt")[0] == 0
     monkeypatch.delenv("HECHT_PASSPHRASE_FILE")
-    code, _, err = run(capsys, "--db", str(practice), "caseload")
+    code, _, err = run(capsys, "--db", str(practice), "caseload", "--plain")
     assert code == 2 and "HECHT_PASSPHRASE_FILE" in err
 
 
@@ -199,6 +199,23 @@ def test_plain_output_of_an_encrypted_database_needs_plain(
     code, _, err = run(capsys, "--db", str(practice), *argv, "--plain")
     assert code == 0, err
     assert list(out.iterdir()) != []
+
+
+@pytest.mark.parametrize(
+    "command", [["caseload", "--names"], ["caseload", "--json"], ["client", "find", "--names"]]
+)
+@pytest.mark.usefixtures("named_practitioner")
+def test_a_listing_of_an_encrypted_database_into_a_pipe_needs_plain(
+    capsys, practice, passphrase_file, command
+):
+    """Standard output here is no terminal (a file or a pipe would keep it): the caseload and
+    the search are a readable copy of the data there, as a report is."""
+    assert run(capsys, "--db", str(practice), "db", "encrypt")[0] == 0
+    code, out, err = run(capsys, "--db", str(practice), *command)
+    assert (code, out) == (2, "") and "--plain" in err and "stdout" in err
+    code, out, err = run(capsys, "--db", str(practice), *command, "--plain")
+    assert code == 0, err
+    assert "K0" in out or out.strip() in ("[]", "No clients in care.")
 
 
 def test_db_encrypt_of_a_postgresql_database_says_encryption_is_for_sqlite(capsys):

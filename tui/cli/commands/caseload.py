@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from hecht.tui.cli.commands.group import database_options, invocation, json_option
+from hecht.tui.cli.commands.group import database_options, invocation, json_option, plain_option
 from hecht.tui.cli.invocation import Invocation
 from hecht.tui.i18n import Messages
 from hecht.tui.views.signal_text import direction
@@ -24,9 +24,10 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     @click.command(help=messages("help.caseload"))
     @json_option(messages)
     @click.option("--names", is_flag=True, help=messages("help.names"))
+    @plain_option(messages)
     @database_options(messages)
-    def caseload(as_json: bool, names: bool, db: str | None, demo: bool) -> int:
-        return run_caseload(invocation(db, demo), as_json, names)
+    def caseload(as_json: bool, names: bool, plain: bool, db: str | None, demo: bool) -> int:
+        return run_caseload(invocation(db, demo), as_json, names, plain)
 
     return {"caseload": caseload}
 
@@ -107,15 +108,20 @@ def print_table(rows: list[Any], messages: Messages, names: bool) -> None:
             print(f"    {explain(signal, messages)}")
 
 
-def run_caseload(invocation: Invocation, as_json: bool = False, names: bool = False) -> int:
-    """List the clients in care (an audited listing); names only with --names."""
+def run_caseload(
+    invocation: Invocation, as_json: bool = False, names: bool = False, plain: bool = False
+) -> int:
+    """List the clients in care (an audited listing); names only with --names; from an
+    encrypted database into a file or a pipe only with --plain."""
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.services.caseload import caseload
     from hecht.tui.backend.core import signal_thresholds
     from hecht.tui.cli.invocation import opened_database
+    from hecht.tui.cli.output import guard_plain
     from hecht.tui.folders import practice_library
 
     messages = invocation.messages
+    guard_plain(invocation.database_file(), None, messages, plain=plain)
     thresholds = signal_thresholds(invocation.config)
     library = practice_library()
     invocation.require_practitioner()

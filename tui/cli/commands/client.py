@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from hecht.tui.cli.commands.group import database_options, invocation, json_option
+from hecht.tui.cli.commands.group import database_options, invocation, json_option, plain_option
 from hecht.tui.cli.errors import UsageError
 from hecht.tui.cli.invocation import Invocation
 from hecht.tui.i18n import Messages
@@ -26,9 +26,10 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     @click.argument("text", required=False, default="", metavar=f"[{messages('metavar.text')}]")
     @json_option(messages)
     @click.option("--names", is_flag=True, help=messages("help.names"))
+    @plain_option(messages)
     @database_options(messages)
-    def find(text: str, as_json: bool, names: bool, db: str | None, demo: bool) -> int:
-        return run_find(invocation(db, demo), text, as_json, names)
+    def find(text: str, as_json: bool, names: bool, plain: bool, db: str | None, demo: bool) -> int:
+        return run_find(invocation(db, demo), text, as_json, names, plain)
 
     @client.command(help=messages("help.client.destroy"))
     @click.argument("code", metavar=messages("metavar.code"))
@@ -42,16 +43,21 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     return {"client": client}
 
 
-def run_find(invocation: Invocation, text: str, as_json: bool, names: bool) -> int:
+def run_find(
+    invocation: Invocation, text: str, as_json: bool, names: bool, plain: bool = False
+) -> int:
     """List the clients whose code or name contains ``text`` (an audited search), by code; their
-    names only with ``--names``, as the caseload."""
+    names only with ``--names``; from an encrypted database into a file or a pipe only with
+    ``--plain``, as the caseload."""
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.services.clients import find_clients
     from hecht.tui.cli.invocation import opened_database
+    from hecht.tui.cli.output import guard_plain
     from hecht.tui.views.columns import aligned
     from hecht.tui.views.parent_role import role_word
 
     messages = invocation.messages
+    guard_plain(invocation.database_file(), None, messages, plain=plain)
     invocation.require_practitioner()
     with opened_database(invocation) as engine, unit_of_work(engine) as session:
         found = find_clients(session=session, actor=invocation.actor(session), text=text)

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from hecht.tui.cli.commands.group import database_options, invocation
+from hecht.tui.cli.commands.group import database_options, invocation, plain_option
 from hecht.tui.cli.commands.source import read_json, read_source
 from hecht.tui.cli.errors import UsageError
 from hecht.tui.cli.invocation import Invocation
@@ -46,7 +46,7 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     @click.option("--names", is_flag=True, help=messages("help.export.names"))
     @click.option("--per-client", is_flag=True, help=messages("help.export.per_client"))
     @force
-    @click.option("--plain", is_flag=True, help=messages("help.plain"))
+    @plain_option(messages)
     @database_options(messages)
     def export(kind: str, out: Path, pseudonymize: bool, study_key: str | None, names: bool,
                per_client: bool, force: bool, plain: bool, db: str | None,

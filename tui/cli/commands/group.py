@@ -171,6 +171,12 @@ def json_option(messages: Messages) -> Callable[[Any], Any]:
     return click.option("--json", "as_json", is_flag=True, help=messages("help.json"))
 
 
+def plain_option(messages: Messages) -> Callable[[Any], Any]:
+    """Add ``--plain``: readable output of an encrypted database's data to a file or a pipe
+    (``output.guard_plain``)."""
+    return click.option("--plain", is_flag=True, help=messages("help.plain"))
+
+
 def invocation(
     db: str | None = None, demo: bool = False, *, demo_allowed: bool = True
 ) -> Invocation:

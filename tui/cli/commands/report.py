@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from hecht.tui.cli.commands.group import database_options, invocation
+from hecht.tui.cli.commands.group import database_options, invocation, plain_option
 from hecht.tui.cli.errors import UsageError
 from hecht.tui.cli.invocation import Invocation
 from hecht.tui.i18n import Messages
@@ -28,7 +28,7 @@ def output_options(messages: Messages) -> Callable[[Any], Any]:
     """Add ``--out``, ``--force`` and ``--plain``."""
 
     def decorate(function: Any) -> Any:
-        function = click.option("--plain", is_flag=True, help=messages("help.plain"))(function)
+        function = plain_option(messages)(function)
         function = click.option("--force", is_flag=True, help=messages("help.force"))(function)
         return click.option(
             "--out", metavar=messages("metavar.file"), type=Path, help=messages("help.report.out")
