@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events, work
 from textual.app import App
@@ -79,7 +79,11 @@ class HechtApp(App[int]):
             return None
         self.typeahead.hold()
         # Textual's overloads take wait_for_dismiss as a literal True or False, not a bool
-        pushed = super().push_screen(screen, callback, wait_for_dismiss, mode=mode)  # type: ignore[call-overload]
+        pushed = (
+            super().push_screen(screen, callback, True, mode=mode)
+            if wait_for_dismiss
+            else super().push_screen(screen, callback, False, mode=mode)
+        )
         self._release_keys_after(self.get_screen(screen) if isinstance(screen, str) else screen)
         return pushed
 
@@ -90,7 +94,8 @@ class HechtApp(App[int]):
         meanwhile closes once the lock is lifted.
         """
         if self.idle_lock.defer(self.pop_screen):
-            done: AwaitComplete = AwaitComplete.nothing()  # type: ignore[no-untyped-call]  # Textual's
+            # Textual leaves AwaitComplete.nothing unannotated
+            done: AwaitComplete = AwaitComplete.nothing()  # type: ignore[no-untyped-call]
             return done
         self.typeahead.hold()
         popped = super().pop_screen()
@@ -324,7 +329,7 @@ class HechtApp(App[int]):
         from hecht.tui.shell.palette import HechtPalette
 
         # is_open takes an App[object], and App[int] is not one to a type checker (it is invariant)
-        if self.use_command_palette and not HechtPalette.is_open(self):  # type: ignore[arg-type]
+        if self.use_command_palette and not HechtPalette.is_open(cast("App[object]", self)):
             self.push_screen(
                 HechtPalette(
                     self.messages("palette.no_matches"),

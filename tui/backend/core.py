@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from hecht.schema.services.outcomes import OutcomesReport
     from hecht.schema.services.signals import SignalThresholds
     from hecht.schema.services.supervision import CaseSummary
+    from hecht.tui.config import Config
 
 from hecht.tui.backend.entry import EntryCalls
 from hecht.tui.backend.records import Dossier, RecordCalls, RecordHistory
@@ -305,10 +306,8 @@ class Backend(EntryCalls, RecordCalls):
         self.open()
 
 
-def signal_thresholds(config: Any) -> SignalThresholds | None:
-    """The config file's ``[signals]`` thresholds (None without settings: the defaults)."""
-    if config is None:
-        return None
+def signal_thresholds(config: Config) -> SignalThresholds:
+    """The config file's ``[signals]`` thresholds (the defaults where the file sets none)."""
     from hecht.schema.thresholds import SignalThresholds
 
     return SignalThresholds(config.signals.not_on_track_visits, config.signals.overdue_weeks)

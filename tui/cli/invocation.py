@@ -46,7 +46,7 @@ class Invocation:
     """
 
     messages: Messages
-    config: Any = None
+    config: Config
     db: str | None = None
     demo: bool = False
     demo_url: Callable[[Messages], str] | None = field(default=None, repr=False)
@@ -60,8 +60,7 @@ class Invocation:
             return self.demo_url(self.messages)
         if self.db is not None and password_in(self.db):
             raise UsageError(self.messages("db.error.password_on_command_line"))
-        configured = None if self.config is None else self.config.database
-        url = database_url(self.db, configured)
+        url = database_url(self.db, self.config.database)
         as_typed = undecodable(url)
         if as_typed is not None:  # SQLite and PostgreSQL take UTF-8 names only
             shown = as_typed.removeprefix(SQLITE_PREFIX)
@@ -74,7 +73,7 @@ class Invocation:
 
     def practitioner(self) -> str:
         """The practitioner the settings name ("" when none)."""
-        return ((self.config and self.config.practitioner) or "").strip()
+        return (self.config.practitioner or "").strip()
 
     def actor(self, session: Any = None) -> Actor:
         """Who acts, as the audit log records it: the configured practitioner (registered in
@@ -130,26 +129,19 @@ class Invocation:
         return UsageError(self.messages("error.who_acts", path=config_path()))
 
 
-def asked_practitioner(config: Config | None, messages: Messages, ask: Prompter) -> Config:
+def asked_practitioner(config: Config, messages: Messages, ask: Prompter) -> Config:
     """The settings with the practitioner's name asked and saved.
 
     Raises:
         UsageError: no name given (or too short), or the settings could not be written.
     """
-    from hecht.tui.config import (
-        PRACTITIONER_MAX_LENGTH,
-        PRACTITIONER_MIN_LENGTH,
-        Config,
-        save_config,
-    )
+    from hecht.tui.config import PRACTITIONER_MAX_LENGTH, PRACTITIONER_MIN_LENGTH, save_config
 
     ask.say(messages("practitioner.why"))
     name = " ".join((ask.text(messages("init.practitioner")) or "").split())
     if len(name) < PRACTITIONER_MIN_LENGTH:
         raise UsageError(messages("practitioner.needed"))
-    updated = (config if config is not None else Config()).model_copy(
-        update={"practitioner": name[:PRACTITIONER_MAX_LENGTH]}
-    )
+    updated = config.model_copy(update={"practitioner": name[:PRACTITIONER_MAX_LENGTH]})
     try:
         save_config(updated)
     except OSError as error:

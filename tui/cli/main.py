@@ -14,7 +14,7 @@ from typing import Any
 
 from hecht.schema.errors import DatabaseOpenError
 from hecht.tui.cli.errors import UsageError
-from hecht.tui.config import ConfigError, load_config
+from hecht.tui.config import Config, ConfigError, load_config
 from hecht.tui.i18n import Messages, detect_language
 
 LANGUAGES = ("nl", "en")
@@ -119,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def start_tui(options: dict[str, Any], config: Any, messages: Messages) -> int:
+def start_tui(options: dict[str, Any], config: Config, messages: Messages) -> int:
     """Open the TUI on the database the options name (the demo practice with ``--demo``)."""
     from hecht.tui.cli.invocation import Invocation, check_location
     from hecht.tui.shell.launch import demo_url, run_tui

@@ -9,7 +9,10 @@ choice ("Use shortcuts or arrow keys") come from here too.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hecht.tui.i18n import Messages
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class PromptWords:
 ENGLISH = PromptWords(yes="Yes", no="No", yes_keys="y", no_keys="n")
 
 
-def prompt_words(messages: Any) -> PromptWords:
+def prompt_words(messages: Messages) -> PromptWords:
     """The words and keys of the messages' language; y and n are always understood too."""
     return PromptWords(
         yes=messages("prompt.yes"),

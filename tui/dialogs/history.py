@@ -14,6 +14,8 @@ from hecht.tui.shell.screen_base import HechtModal
 from hecht.tui.widgets.plain import Plain, PlainLabel
 
 if TYPE_CHECKING:
+    from hecht.scales.library import ScaleLibrary
+    from hecht.tui.backend.records import Dossier, RecordHistory
     from hecht.tui.i18n import Messages
 
 SKIPPED = {
@@ -26,7 +28,9 @@ WHOLE = {"note", "referral_text"}
 """Fields of free text: a change shows the text before and after in full, each on its lines."""
 
 
-def record_choices(dossier: Any, text: Messages, library: Any) -> list[tuple[str, str]]:
+def record_choices(
+    dossier: Dossier, text: Messages, library: ScaleLibrary
+) -> list[tuple[str, str]]:
     """The dossier's records whose history can be shown, as (``kind:lineage``, label) pairs."""
     from hecht.tui.views.dossier_text import short_name
     from hecht.tui.views.formatting import formatter
@@ -47,15 +51,17 @@ def record_choices(dossier: Any, text: Messages, library: Any) -> list[tuple[str
         )
         for v in dossier.visits
     ]
-    completed = [(point, "") for point in dossier.points]
-    for record, status in [*completed, *((d, text("history.draft")) for d in dossier.drafts)]:
+    drafted = text("history.draft")
+    administered = [(p.lineage_id, p.scale_id, p.observed_at, "") for p in dossier.points]
+    administered += [(d.lineage_id, d.scale_id, d.observed_at, drafted) for d in dossier.drafts]
+    for lineage_id, scale_id, observed_at, status in administered:
         label = text(
             "history.record.administration",
-            scale=short_name(library, record.scale_id),
-            day=day(record.observed_at.astimezone().date()),
+            scale=short_name(library, scale_id),
+            day=day(observed_at.astimezone().date()),
             status=status,
         )
-        choices.append((f"administration:{record.lineage_id}", label))
+        choices.append((f"administration:{lineage_id}", label))
     return choices
 
 
@@ -123,7 +129,7 @@ def _total_change(old: Any, new: Any, text: Messages) -> list[str]:
     return [f"{label}: {shown(before, '', text)} → {shown(after, '', text)}"]
 
 
-def version_lines(history: Any, text: Messages) -> list[str]:
+def version_lines(history: RecordHistory, text: Messages) -> list[str]:
     """Every version, oldest first: its heading (when, who, why) and what it changed."""
     lines: list[str] = []
     previous = None
@@ -156,7 +162,7 @@ class HistoryModal(HechtModal[None]):
 
     BINDINGS = [Binding("escape", "close", "Close", id="history.close")]
 
-    def __init__(self, title: str, history: Any) -> None:
+    def __init__(self, title: str, history: RecordHistory) -> None:
         super().__init__()
         self.title_text = title
         self.history = history

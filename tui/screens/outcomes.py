@@ -231,7 +231,7 @@ class OutcomesScreen(RedrawingScreen[None]):
             table.add_column(Text(label, justify=justify), width=size + 1)  # the space before
         for row in rows:
             height = max(len(cell.splitlines()) for cell in row)
-            cells = [row[0], *(Text(cell, justify="right") for cell in row[1:])]
+            cells: list[str | Text] = [row[0], *(Text(cell, justify="right") for cell in row[1:])]
             table.add_row(*cells, height=height)
         return table
 

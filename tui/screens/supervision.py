@@ -76,7 +76,7 @@ def alert_text(alert: Any, scale: str, text: Messages) -> str:
     )
 
 
-def _lower_is_better(definition: Any) -> bool:
+def _lower_is_better(definition: ScaleDefinition | None) -> bool:
     return definition is not None and definition.scoring.direction is Direction.HIGHER_IS_WORSE
 
 

@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.content import Content
@@ -32,6 +32,7 @@ from hecht.tui.views.formatting import formatter
 from hecht.tui.widgets.trajectory_chart import Bars, Drawing, Series
 
 if TYPE_CHECKING:
+    from hecht.schema.services.trajectories import TrajectoryPoint, TrajectoryView
     from hecht.tui.i18n import Messages
 
 # Colours are ANSI numbers, so the chart (plotext), the notes (Textual's "ansi_…" names) and
@@ -74,7 +75,9 @@ def local_date(moment: datetime) -> date:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone().date()
 
 
-def observations(points: Sequence[Any], visit_numbers: dict[int, int]) -> list[Observation]:
+def observations(
+    points: Sequence[TrajectoryPoint], visit_numbers: dict[int, int]
+) -> list[Observation]:
     """Turn stored trajectory points into the plain observations ``hecht.scales`` charts."""
     return [
         Observation(
@@ -88,7 +91,7 @@ def observations(points: Sequence[Any], visit_numbers: dict[int, int]) -> list[O
     ]
 
 
-def prepare(definition: ScaleDefinition, view: Any) -> ScaleTrajectory:
+def prepare(definition: ScaleDefinition, view: TrajectoryView) -> ScaleTrajectory:
     """Build the client's (and partner's) trajectory of a scale from a ``TrajectoryView``."""
     timeline = Timeline(view.due_date, view.birth_date)
     mine = observations([p for p in view.points if p.scale_id == definition.id], view.visit_numbers)
@@ -353,7 +356,7 @@ def _category_cell(step: Step, text: Messages) -> Text:
     return Text(label, style=STYLES.get(category, ""))
 
 
-def _difference_cell(pair: Discrepancy | None, text: Any) -> Text:
+def _difference_cell(pair: Discrepancy | None, text: Messages) -> Text:
     if pair is None:
         return Text("—")
     if pair.flagged:
@@ -362,6 +365,6 @@ def _difference_cell(pair: Discrepancy | None, text: Any) -> Text:
     return Text(_score(pair.difference, text, signed=True))
 
 
-def _score(value: float | None, text: Any, *, signed: bool = False) -> str:
+def _score(value: float | None, text: Messages, *, signed: bool = False) -> str:
     """A score, change or limit as the user's language writes it (23,6 in Dutch)."""
     return formatter(text.language).score(value, signed=signed)

@@ -11,13 +11,16 @@ A test checks that no screen or dialog uses Textual's own text widgets.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.content import Content
 from textual.render import measure
 from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from textual.widgets.data_table import ColumnKey, RowKey
 
 
 class Plain(Static):
@@ -34,22 +37,27 @@ class PlainLabel(Label):
         super().__init__(content, markup=False, **options)
 
 
-def cell(value: object) -> object:
-    """A table cell shown as written: text is never read as markup."""
+def cell(value: str | Text) -> Text:
+    """A table cell or heading shown as written: text is never read as markup."""
     return Text(value) if isinstance(value, str) else value
 
 
 class PlainTable(DataTable[Any]):
     """A table whose cells and headings are shown as written."""
 
-    def add_columns(self, *labels: Any) -> list[Any]:
-        """Add columns whose headings are shown as written."""
-        # a heading is a str or a Text to Textual; ``cell`` turns a str into Text, keeps the rest
-        return super().add_columns(*(cell(label) for label in labels))  # type: ignore[arg-type]
+    def add_columns(self, *columns: str | Text | tuple[str | Text, str]) -> list[ColumnKey]:
+        """Add columns whose headings are shown as written; a (heading, key) pair names its key."""
+        return super().add_columns(
+            *((cell(c[0]), c[1]) if isinstance(c, tuple) else cell(c) for c in columns)
+        )
 
     def add_row(
-        self, *cells: Any, height: int | None = 1, key: str | None = None, label: Any = None
-    ) -> Any:
+        self,
+        *cells: str | Text,
+        height: int | None = 1,
+        key: str | None = None,
+        label: str | Text | None = None,
+    ) -> RowKey:
         """Add a row whose cells are shown as written, its columns widened to it at once.
 
         A DataTable widens its columns to new rows only when it is next idle; a frame painted
@@ -60,11 +68,11 @@ class PlainTable(DataTable[Any]):
         if height == 1:  # a row of one line: the cell's width is all its column needs
             console = self.app.console
             for column, value in zip(self.ordered_columns, shown, strict=False):
-                width = measure(console, value, 1)  # type: ignore[arg-type]
+                width = measure(console, value, 1)
                 column.content_width = max(column.content_width, width)
         return added
 
-    def add_rows(self, rows: Iterable[Iterable[Any]]) -> list[Any]:
+    def add_rows(self, rows: Iterable[Iterable[str | Text]]) -> list[RowKey]:
         """Add rows whose cells are shown as written."""
         return [self.add_row(*row) for row in rows]
 

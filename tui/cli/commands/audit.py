@@ -166,20 +166,22 @@ def run_client_log(invocation: Invocation, code: str, as_json: bool = False) -> 
 
 def _read_log(session: Any, invocation: Invocation, code: str) -> tuple[list[Any], dict[int, str]]:
     from hecht.schema.services.clients import client_row, practitioner_names
+    from hecht.schema.tables import stored_id
     from hecht.schema.trail import audit
     from hecht.schema.trail.audit import AuditKind
     from hecht.schema.trail.details import detail_of
 
     client = client_row(session, code, tombstone_ok=True)
+    client_id = stored_id(client)
     audit.record(
         session=session,
         actor=invocation.actor(session),
         event=AuditKind.PRINT,
-        client_id=client.id,
+        client_id=client_id,
         client_code=client.code,
         detail=detail_of("access_log"),
     )
-    entries = audit.client_log(session=session, client_id=client.id)  # type: ignore[arg-type]
+    entries = audit.client_log(session=session, client_id=client_id)
     ids = {entry.user_id for entry in entries if entry.user_id is not None}
     return entries, practitioner_names(session=session, ids=ids)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -11,6 +11,9 @@ from hecht.tui.cli.commands.group import database_options, invocation, json_opti
 from hecht.tui.cli.invocation import Invocation
 from hecht.tui.i18n import Messages
 from hecht.tui.views.signal_text import direction
+
+if TYPE_CHECKING:
+    from hecht.scales.library import ScaleLibrary
 
 # Storage modules are imported inside the commands: `hecht scales …` must not pay for them.
 
@@ -44,7 +47,7 @@ def signal_json(signal: Any, messages: Messages) -> dict[str, Any]:
     }
 
 
-def row_json(row: Any, messages: Messages, library: Any, names: bool) -> dict[str, Any]:
+def row_json(row: Any, messages: Messages, library: ScaleLibrary, names: bool) -> dict[str, Any]:
     """Return every field of a caseload row; the name only when the user asked for names."""
     from hecht.tui.reports.labels import ReportText
 

@@ -45,10 +45,9 @@ def speak(messages: Messages) -> None:
         one = formatter(messages.language).plural_form(count) == "one"
         return translate(singular if one else plural_text)
 
-    # the modules' own gettext names, which a ModuleType does not declare to a type checker
+    # the modules' own gettext names, replaced where a module has them
     for name in CLICK_MODULES:
         module = importlib.import_module(name)
-        if hasattr(module, "_"):
-            module._ = translate  # type: ignore[attr-defined]
-        if hasattr(module, "ngettext"):
-            module.ngettext = plural  # type: ignore[attr-defined]
+        for gettext_name, function in (("_", translate), ("ngettext", plural)):
+            if hasattr(module, gettext_name):
+                setattr(module, gettext_name, function)

@@ -387,7 +387,7 @@ def run_import(invocation: Invocation, source: Path) -> int:
                 session=session,
                 actor=invocation.actor(),
                 document=document,
-                practitioner=None if invocation.config is None else invocation.config.practitioner,
+                practitioner=invocation.config.practitioner,
             )
     except ServiceError as error:
         problem = import_refusal_text(error, messages)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +18,10 @@ from hecht.tui.cli.invocation import Invocation, storage_faults_refused
 from hecht.tui.cli.prompts import MISSING, NoTerminal, Prompter, QuestionaryPrompter
 from hecht.tui.cli.yes_no import prompt_words
 from hecht.tui.i18n import Messages
+
+if TYPE_CHECKING:
+    from hecht.scales.model import Item, ScaleDefinition
+    from hecht.tui.backend.core import Backend
 
 
 def commands(messages: Messages) -> dict[str, click.Command]:
@@ -38,7 +42,7 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     return {"enter": enter}
 
 
-def open_backend(invocation: Invocation) -> Any:
+def open_backend(invocation: Invocation) -> Backend:
     """The backend on the command's database, opened; refuse with the reason."""
     from hecht.schema.context import utc_now
     from hecht.schema.db.database import DatabaseOpenError
@@ -49,13 +53,12 @@ def open_backend(invocation: Invocation) -> Any:
 
     messages = invocation.messages
     check_location(invocation.database_url(), messages, may_create=False)
-    config = invocation.config
     backend = Backend(
         invocation.database_url(),
         practice_library(),
         access_point("cli"),
         utc_now,
-        None if config is None else config.practitioner,
+        invocation.config.practitioner,
     )
     try:
         # registering the practitioner is the first write: a read-only or full database
@@ -137,7 +140,7 @@ class EntryFlow:
     """Item by item in the terminal: resume a draft or start one, answer, acknowledge, confirm."""
 
     def __init__(
-        self, backend: Any, messages: Messages, prompter: Prompter, day: date | None = None
+        self, backend: Backend, messages: Messages, prompter: Prompter, day: date | None = None
     ) -> None:
         self.backend, self.text, self.ask = backend, messages, prompter
         self.day = day
@@ -233,7 +236,9 @@ class EntryFlow:
             self.ask.say(self.text("entry.draft_kept"))
             self.ask.say(self.text("enter.resume_later", code=entry.code, scale=entry.scale_id))
 
-    def _ask(self, definition: Any, item: Any, number: int) -> tuple[str | None, str | None] | None:
+    def _ask(
+        self, definition: ScaleDefinition, item: Item, number: int
+    ) -> tuple[str | None, str | None] | None:
         """One item: (code, None), (None, reason) when missing, or None when the user stops.
 
         Where the scale asks why an item is missing, a cancelled or empty reason asks the item
@@ -251,7 +256,7 @@ class EntryFlow:
             if reason:
                 return None, reason
 
-    def _typed(self, definition: Any, item: Any, number: int) -> str | None:
+    def _typed(self, definition: ScaleDefinition, item: Item, number: int) -> str | None:
         """An option chosen from the list, or a number typed for a numeric (range) item.
 
         A number is checked where it is typed: one outside the range or between its steps is
@@ -341,7 +346,7 @@ class EntryFlow:
         if caution:
             self.ask.say(caution)
 
-    def _question(self, definition: Any, item: Any, number: int) -> str:
+    def _question(self, definition: ScaleDefinition, item: Item, number: int) -> str:
         from hecht.tui.views.wording import item_wording, other_language_wording
 
         language = self.text.language
@@ -350,7 +355,7 @@ class EntryFlow:
         shown = f"{label} ({original})" if original else label
         return f"{definition.short_name} {number}/{len(definition.items)} · {shown}"
 
-    def _choices(self, definition: Any, item: Any) -> list[tuple[str, str]]:
+    def _choices(self, definition: ScaleDefinition, item: Item) -> list[tuple[str, str]]:
         from hecht.tui.views.wording import option_wording, other_language_option_wording
 
         option_set = definition.option_set(item)
@@ -362,7 +367,7 @@ class EntryFlow:
             choices.append((str(option.code), f"{option.code}  {shown}"))
         return [*choices, (MISSING, self.text("enter.missing"))]
 
-    def _acknowledge(self, alert: Any, definition: Any) -> None:
+    def _acknowledge(self, alert: Any, definition: ScaleDefinition) -> None:
         """Say what was done about an alert: every action taken, and a note of a few words."""
         from hecht.schema.readmodels import NOTE_MIN_WORDS, AlertAction
 
@@ -383,7 +388,7 @@ class EntryFlow:
             note = self.ask.text(self.text("alert.what_was_done")) or ""
         self.backend.acknowledge(alert.id, actions, note.strip())
 
-    def _finish(self, draft: Any, definition: Any) -> int:
+    def _finish(self, draft: Any, definition: ScaleDefinition) -> int:
         """Show the total of the draft as stored and complete it on confirmation; answers
         changed meanwhile elsewhere are said, and the new total is asked again."""
         from hecht.schema.errors import ConflictError
@@ -405,7 +410,7 @@ class EntryFlow:
             self.ask.say(self.text("review.saved"))
             return 0
 
-    def _say_total(self, preview: Any, definition: Any) -> None:
+    def _say_total(self, preview: Any, definition: ScaleDefinition) -> None:
         from hecht.tui.views.formatting import formatter
 
         if preview.valid:

@@ -10,7 +10,7 @@ import copy
 import importlib
 import operator
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +18,9 @@ from hecht.schema.db.engine import same_database
 from hecht.tui.cli.errors import UsageError, undecodable
 from hecht.tui.cli.invocation import Invocation
 from hecht.tui.i18n import Messages
+
+if TYPE_CHECKING:
+    from hecht.tui.config import Config
 
 COMMAND_MODULES = {
     "scales": "scales",
@@ -202,7 +205,7 @@ def invocation(
 
 
 def build_group(
-    messages: Messages, config: Any, demo_url: Callable[[Messages], str]
+    messages: Messages, config: Config, demo_url: Callable[[Messages], str]
 ) -> click.Group:
     """Return the ``hecht`` group, its help and options in the user's language."""
 
@@ -231,7 +234,10 @@ def build_group(
 
 
 def run_click(
-    arguments: Sequence[str], config: Any, messages: Messages, demo_url: Callable[[Messages], str]
+    arguments: Sequence[str],
+    config: Config,
+    messages: Messages,
+    demo_url: Callable[[Messages], str],
 ) -> int:
     """Run ``hecht`` with click; return the exit code. Usage errors exit 2, in one language."""
     from hecht.tui.cli.commands.click_text import speak

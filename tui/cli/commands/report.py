@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from hecht.scales.library import ScaleLibrary
     from hecht.schema.context import Actor
+    from hecht.tui.reports.labels import ReportText
 
 # Storage modules are imported inside the commands: `hecht scales …` must not pay for them.
 
@@ -83,7 +84,9 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     return {"report": report}
 
 
-def _text(messages: Messages, library: Any, actor: Any, names: bool = False) -> Any:
+def _text(
+    messages: Messages, library: ScaleLibrary, actor: Actor, names: bool = False
+) -> ReportText:
     from hecht.tui.reports.labels import ReportText
 
     return ReportText(messages, library, generated_on=actor.now().date(), names=names)
