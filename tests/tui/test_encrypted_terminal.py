@@ -122,7 +122,7 @@ def unlock(shown: Terminal) -> None:
 def test_a_session_with_a_kill_and_a_crash_leaves_no_client_name_in_any_file(place, terminals):
     assert place.run("backup", str(place.data / "backup.db"),
                      HECHT_PASSPHRASE_FILE=str(place.passphrase_file)).returncode == 0  # fmt: skip
-    listed = place.run("caseload", HECHT_PASSPHRASE_FILE=str(place.passphrase_file))
+    listed = place.run("caseload", "--plain", HECHT_PASSPHRASE_FILE=str(place.passphrase_file))
     assert listed.returncode == 0 and CODES[0] in listed.stdout
 
     shown = terminals(place)  # the TUI: the passphrase first, a wrong one once
@@ -174,7 +174,7 @@ def test_three_wrong_passphrases_end_with_exit_2_and_a_clear_message(place, term
 
 def test_a_passphrase_file_others_may_read_is_refused(place):
     place.passphrase_file.chmod(0o644)
-    done = place.run("caseload", HECHT_PASSPHRASE_FILE=str(place.passphrase_file))
+    done = place.run("caseload", "--plain", HECHT_PASSPHRASE_FILE=str(place.passphrase_file))
     assert done.returncode == 2
     assert "may be read by others (mode 0644)" in done.stderr and "Traceback" not in done.stderr
     assert PASSPHRASE not in done.stdout + done.stderr
