@@ -209,22 +209,19 @@ def aim(terminal: Terminal, target: int, rng: random.Random) -> str:
     """Wait for a stage of the entry (0: a random moment while it opens), then a little more at
     random; return the screen as it is read for the last time."""
     if target == 0:
-        time.sleep(rng.uniform(0, OPENING_SPAN))
+        time.sleep(rng.uniform(0, OPENING_SPAN))  # a random moment is the aim: a fixed sleep
     else:
         reached(terminal, target)
-        time.sleep(rng.uniform(0, JITTER))
+        time.sleep(rng.uniform(0, JITTER))  # as above, a random moment within the next commit
     return terminal.screen()
 
 
 def reached(terminal: Terminal, target: int, timeout: float = 60) -> None:
     """Wait until the entry shows item ``target`` (or a later state: ITEMS + 1 is the review,
     ITEMS + 2 the completed administration), reading the screen often but not hotly."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if stage(screen := terminal.screen()) >= target:
-            return
-        time.sleep(POLL)
-    raise AssertionError(f"stage {target} was never shown; screen:\n{screen}")
+    terminal.wait_for(
+        lambda screen: stage(screen) >= target, timeout, every=POLL, what=f"stage {target} shown"
+    )
 
 
 def stage(screen: str) -> int:

@@ -23,6 +23,7 @@ from hecht.tui.i18n import Messages
 from hecht.tui.shell.crash import crash_folder, report_lines, root_error, write_crash_file
 from hecht.tui.shell.launch import make_app
 from tests.schema.conftest import Practice
+from tests.tui.conftest import caseload_shown, wait_until
 from tests.tui.terminal import TMUX, Terminal
 
 from .crashing_hecht import CANARY, CANARY_ANSWERS, CANARY_NAME, CANARY_NOTE, KINDS, PLACES
@@ -98,15 +99,9 @@ async def crash_in_the_dossier(url: str, language: str) -> int | None:
     app = make_app(url, Messages(language), Config(practitioner="Test Practitioner"))
     with pytest.raises(KeyError):
         async with app.run_test(size=(100, 30)) as pilot:
-            for _ in range(300):
-                if app.screen.query("DataTable") and app.screen.query_one("DataTable").row_count:
-                    break
-                await pilot.pause(0.05)
+            await caseload_shown(pilot)
             await pilot.press("C", "1", "enter")
-            for _ in range(300):
-                if not app.is_running:
-                    break
-                await pilot.pause(0.05)
+            await wait_until(pilot, lambda: not app.is_running, "the app's end")
     return app.return_code
 
 

@@ -11,7 +11,7 @@ import pytest
 from hecht.tui.config import Config
 from hecht.tui.i18n import Messages
 from hecht.tui.shell.launch import make_app
-from tests.tui.conftest import caseload_shown, settled
+from tests.tui.conftest import caseload_shown, settled, wait_until
 
 from .world import build_practice
 
@@ -23,15 +23,6 @@ def practice(tmp_path: Path) -> str:
     return url
 
 
-async def until(pilot, holds: Callable[[], bool], what: str, seconds: float = 15) -> None:
-    """Let the app run until ``holds()`` is true; fail loudly when it never is."""
-    for _ in range(int(seconds / 0.05)):
-        if holds():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"{what}: not so after {seconds} s (screen {pilot.app.screen})")
-
-
 def on(app, name: str) -> Callable[[], bool]:
     return lambda: type(app.screen).__name__ == name
 
@@ -39,14 +30,14 @@ def on(app, name: str) -> Callable[[], bool]:
 async def open_entry(pilot, code: str, scale: str) -> None:
     """Open a client's dossier from the caseload and the entry of a scale from the picker."""
     app = pilot.app
-    await until(pilot, lambda: app.screen.query("DataTable").first().row_count > 0, "rows")
+    await wait_until(pilot, lambda: app.screen.query("DataTable").first().row_count > 0, "rows")
     await pilot.press(*code, "enter")
-    await until(pilot, on(app, "DossierScreen"), "the dossier")
-    await until(pilot, lambda: app.screen.dossier is not None, "the dossier's content")
+    await wait_until(pilot, on(app, "DossierScreen"), "the dossier")
+    await wait_until(pilot, lambda: app.screen.dossier is not None, "the dossier's content")
     await pilot.press("e")
-    await until(pilot, on(app, "ScalePickerModal"), "the scale picker")
+    await wait_until(pilot, on(app, "ScalePickerModal"), "the scale picker")
     await pilot.press(*scale, "enter")
-    await until(pilot, on(app, "EntryScreen"), "item entry")
+    await wait_until(pilot, on(app, "EntryScreen"), "item entry")
 
 
 async def test_a_scale_scored_by_its_subscales_alone_reaches_the_review(practice):
@@ -56,7 +47,7 @@ async def test_a_scale_scored_by_its_subscales_alone_reaches_the_review(practice
         await pilot.press(*"34343434343434343434")  # SRIS: 20 items, codes 1-6
         # the review is on top before its widgets are mounted: wait for its score, not the screen
         shown = lambda: on(app, "ReviewScreen")() and bool(app.screen.query("#review-score"))  # noqa: E731
-        await until(pilot, lambda: shown() or not app.is_running, "review")
+        await wait_until(pilot, lambda: shown() or not app.is_running, "review")
         assert on(app, "ReviewScreen")()
         assert "Self-reflection" in str(app.screen.query_one("#review-score").render())
 
@@ -94,7 +85,7 @@ async def test_an_exit_while_a_completion_is_being_stored_ends_without_a_crash(p
     async with app.run_test(size=(100, 30)) as pilot:
         await open_entry(pilot, "K1", "who")
         await pilot.press(*"43210")
-        await until(pilot, on(app, "ReviewScreen"), "the review")
+        await wait_until(pilot, on(app, "ReviewScreen"), "the review")
         await pilot.press("enter")
-        await until(pilot, lambda: not app.is_running, "the app's end")
+        await wait_until(pilot, lambda: not app.is_running, "the app's end")
     assert app.return_code == 0

@@ -21,7 +21,7 @@ from hecht.tui.i18n import Messages
 from hecht.tui.shell.launch import make_app
 from tests.conftest import in_practice_file as read
 from tests.schema.conftest import Practice
-from tests.tui.conftest import caseload_shown
+from tests.tui.conftest import caseload_shown, wait_until
 from tests.tui.terminal import TMUX, Terminal, eventually
 
 from .storage_faults import (
@@ -31,7 +31,7 @@ from .storage_faults import (
     held_database,
     refusing,
 )
-from .test_found_bugs import on, open_entry, until
+from .test_found_bugs import on, open_entry
 from .world import ACTOR, build_practice, private_world
 
 HELD_REASON = "another program holds the database"
@@ -83,14 +83,14 @@ async def test_an_answer_the_database_refuses_is_shown_not_saved_and_stored_when
             await open_entry(pilot, "K1", "who")
             failing.on = True
             await pilot.press("3")
-            await until(pilot, lambda: "Not saved" in shown(app, "#entry-hint"), "the refusal")
+            await wait_until(pilot, lambda: "Not saved" in shown(app, "#entry-hint"), "the refusal")
             assert REASONS[fault] in shown(app, "#entry-hint")
             assert answered(app) == 0 and "1 of 5" in shown(app, "#entry-position")
             assert "(now" not in shown(app, "#entry-label")  # never shown as answered
             failing.on = False  # (the test's own reads commit too)
             assert drafts(practice) == []
             await pilot.press("3")
-            await until(pilot, lambda: answered(app) == 1, "the answer stored")
+            await wait_until(pilot, lambda: answered(app) == 1, "the answer stored")
             assert "Not saved" not in shown(app, "#entry-hint")
             assert "2 of 5" in shown(app, "#entry-position")
     assert drafts(practice) == [("who5", 1)]
@@ -101,13 +101,13 @@ async def test_an_answer_meeting_a_held_database_is_shown_not_saved_then_stored(
     async with app.run_test(size=(100, 30)) as pilot:
         await open_entry(pilot, "K1", "who")
         await pilot.press("3")
-        await until(pilot, lambda: answered(app) == 1, "the first answer stored")
+        await wait_until(pilot, lambda: answered(app) == 1, "the first answer stored")
         with held_database(practice):
             await pilot.press("4")
-            await until(pilot, lambda: "Not saved" in shown(app, "#entry-hint"), "the refusal")
+            await wait_until(pilot, lambda: "Not saved" in shown(app, "#entry-hint"), "the refusal")
             assert HELD_REASON in shown(app, "#entry-hint") and answered(app) == 1
         await pilot.press("4")
-        await until(pilot, lambda: answered(app) == 2, "the answer stored once it is let go")
+        await wait_until(pilot, lambda: answered(app) == 2, "the answer stored once it is let go")
     assert drafts(practice) == [("who5", 2)]
 
 
@@ -120,15 +120,17 @@ async def test_the_review_does_not_complete_when_the_database_refuses_and_keeps_
         async with app.run_test(size=(100, 30)) as pilot:
             await open_entry(pilot, "K1", "who")
             await pilot.press(*"43210")
-            await until(pilot, on(app, "ReviewScreen"), "the review")
+            await wait_until(pilot, on(app, "ReviewScreen"), "the review")
             failing.on = True
             await pilot.press("enter")
-            await until(pilot, lambda: "Not completed" in shown(app, "#review-hint"), "refusal")
+            await wait_until(
+                pilot, lambda: "Not completed" in shown(app, "#review-hint"), "refusal"
+            )
             assert REASONS[fault] in shown(app, "#review-hint") and on(app, "ReviewScreen")()
             failing.on = False
             assert drafts(practice) == [("who5", 5)]
             await pilot.press("enter")
-            await until(pilot, lambda: not on(app, "ReviewScreen")(), "the review completed")
+            await wait_until(pilot, lambda: not on(app, "ReviewScreen")(), "the review completed")
     assert drafts(practice) == []
     points = read(practice, lambda s: client_trajectory(session=s, actor=ACTOR, code="K1"))
     assert [(point.scale_id, point.total) for point in points] == [("who5", 40)]
@@ -164,17 +166,17 @@ async def test_a_note_the_database_refuses_keeps_its_text_and_is_saved_when_trie
         with refusing(practice, fault) as refused:
             await caseload_shown(pilot)
             app.push_screen(NoteScreen(visit, "K1"))
-            await until(pilot, on(app, "NoteScreen"), "the note")
+            await wait_until(pilot, on(app, "NoteScreen"), "the note")
             await pilot.press(*"Slept badly")
             refused.on = True
             await pilot.press("ctrl+s")
-            await until(pilot, lambda: "Not saved" in shown(app, "#entry-hint"), "the refusal")
+            await wait_until(pilot, lambda: "Not saved" in shown(app, "#entry-hint"), "the refusal")
             assert ALL_REASONS[fault] in shown(app, "#entry-hint") and on(app, "NoteScreen")()
             assert app.screen.query_one("#note-text").text == "Slept badly"
             refused.on = False
             assert stored_note(practice, visit) is None
             await pilot.press("ctrl+s")
-            await until(pilot, lambda: not on(app, "NoteScreen")(), "the note saved")
+            await wait_until(pilot, lambda: not on(app, "NoteScreen")(), "the note saved")
     assert stored_note(practice, visit) == "Slept badly"
 
 
@@ -189,17 +191,17 @@ async def test_a_new_client_the_database_refuses_stays_in_the_form_said_not_save
         with refusing(practice, fault) as refused:
             await caseload_shown(pilot)
             await pilot.press("ctrl+n")
-            await until(pilot, on(app, "NewClientModal"), "the client form")
+            await wait_until(pilot, on(app, "NewClientModal"), "the client form")
             await pilot.press(*"NEW-1")
             refused.on = True
             await pilot.press("ctrl+s")
-            await until(pilot, lambda: "Not saved" in shown(app, "#error-code"), "the refusal")
+            await wait_until(pilot, lambda: "Not saved" in shown(app, "#error-code"), "the refusal")
             assert ALL_REASONS[fault] in shown(app, "#error-code") and on(app, "NewClientModal")()
             assert app.screen.query_one("#field-code").value == "NEW-1"
             refused.on = False
             assert "NEW-1" not in client_codes(practice)
             await pilot.press("ctrl+s")
-            await until(pilot, lambda: not on(app, "NewClientModal")(), "the client saved")
+            await wait_until(pilot, lambda: not on(app, "NewClientModal")(), "the client saved")
     assert "NEW-1" in client_codes(practice)
 
 
@@ -214,18 +216,20 @@ async def test_a_client_correction_the_database_refuses_stays_in_the_form(practi
         with refusing(practice, fault) as refused:
             await caseload_shown(pilot)
             await pilot.press(*"K1", "enter")
-            await until(pilot, lambda: getattr(app.screen, "dossier", None) is not None, "dossier")
+            await wait_until(
+                pilot, lambda: getattr(app.screen, "dossier", None) is not None, "dossier"
+            )
             await pilot.press("c")
-            await until(pilot, on(app, "NewClientModal"), "the client form")
+            await wait_until(pilot, on(app, "NewClientModal"), "the client form")
             app.screen.query_one("#field-name").value = "Bea de Vries"
             refused.on = True
             await pilot.press("ctrl+s")
-            await until(pilot, lambda: "Not saved" in error_beside_fields(app), "the refusal")
+            await wait_until(pilot, lambda: "Not saved" in error_beside_fields(app), "the refusal")
             assert ALL_REASONS[fault] in error_beside_fields(app)
             assert app.screen.query_one("#field-name").value == "Bea de Vries"
             refused.on = False
             await pilot.press("ctrl+s")
-            await until(pilot, lambda: not on(app, "NewClientModal")(), "the correction saved")
+            await wait_until(pilot, lambda: not on(app, "NewClientModal")(), "the correction saved")
     (client,) = read(practice, lambda s: clients.find_clients(session=s, actor=ACTOR))
     assert client.name == "Bea de Vries"
 
@@ -234,7 +238,7 @@ async def test_the_app_on_a_held_database_ends_saying_which_and_why(practice):
     app = app_on(practice)
     with held_database(practice, "EXCLUSIVE"):
         async with app.run_test(size=(100, 30)) as pilot:
-            await until(pilot, lambda: not app.is_running, "the app's end")
+            await wait_until(pilot, lambda: not app.is_running, "the app's end")
     assert app.return_code == 2
     assert str(practice) in app.error_message and HELD_REASON in app.error_message
 
@@ -285,7 +289,7 @@ async def test_the_app_on_a_database_refusing_its_first_write_ends_saying_which_
     with failing_commits(fault) as failing:
         failing.on = True
         async with app.run_test(size=(100, 30)) as pilot:
-            await until(pilot, lambda: not app.is_running, "the app's end")
+            await wait_until(pilot, lambda: not app.is_running, "the app's end")
     assert app.return_code == 2
     assert str(practice) in app.error_message and REASONS[fault] in app.error_message
 
@@ -365,7 +369,7 @@ async def test_a_screen_reading_a_held_database_says_not_read_and_the_app_runs_o
                 await pilot.press("f5")
             else:
                 app.push_screen(read_screens()[screen]())
-            await until(pilot, lambda: any("Not read" in n for n in notices), "the notice")
+            await wait_until(pilot, lambda: any("Not read" in n for n in notices), "the notice")
         assert app.is_running and HELD_REASON in " ".join(notices)
         if screen == "caseload":
             assert app.screen.query("DataTable").first().row_count == 1  # the rows shown stay
@@ -380,16 +384,16 @@ async def test_a_changed_answer_the_database_refuses_keeps_showing_and_scoring_t
         async with app.run_test(size=(100, 30)) as pilot:
             await open_entry(pilot, "K1", "who")
             await pilot.press(*"4321")
-            await until(pilot, lambda: answered(app) == 4, "four answers stored")
+            await wait_until(pilot, lambda: answered(app) == 4, "four answers stored")
             await pilot.press("up")
-            await until(pilot, lambda: "4 of 5" in shown(app, "#entry-position"), "item 4")
+            await wait_until(pilot, lambda: "4 of 5" in shown(app, "#entry-position"), "item 4")
             failing.on = True
             await pilot.press("5")
-            await until(pilot, lambda: "Not saved" in shown(app, "#entry-hint"), "the refusal")
+            await wait_until(pilot, lambda: "Not saved" in shown(app, "#entry-hint"), "the refusal")
             assert "(now: 1" in shown(app, "#entry-label")  # the stored answer, not the typed
             failing.on = False
             await pilot.press("down", "0")
-            await until(pilot, on(app, "ReviewScreen"), "the review")
+            await wait_until(pilot, on(app, "ReviewScreen"), "the review")
             assert "40" in shown(app, "#review-score")  # (4+3+2+1+0) x 4: the stored answers
 
 
@@ -401,11 +405,11 @@ async def test_a_paper_string_the_database_refuses_stays_in_its_field_to_send_ag
             await pilot.press("f2", *"43210")
             failing.on = True
             await pilot.press("enter")
-            await until(pilot, lambda: "Not saved" in shown(app, "#entry-hint"), "the refusal")
+            await wait_until(pilot, lambda: "Not saved" in shown(app, "#entry-hint"), "the refusal")
             assert app.screen.query_one("#paper-input").value == "43210"
             assert answered(app) == 0
             failing.on = False
             assert drafts(practice) == []
             await pilot.press("enter")
-            await until(pilot, on(app, "ReviewScreen"), "the review")
+            await wait_until(pilot, on(app, "ReviewScreen"), "the review")
     assert drafts(practice) == [("who5", 5)]

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -141,7 +143,7 @@ async def between_looks() -> None:
     """Let the app run a moment between two looks at its state. A bare sleep, not
     ``pilot.pause``: a pause also waits for every widget's queue and draws the screen, a
     frame's work per look that polling does not need (the app draws what changed on its own
-    timer, and each wait below ends with one ``pilot.pause``)."""
+    timer, and ``settled`` ends with one ``pilot.pause``)."""
     await asyncio.sleep(0.05)
 
 
@@ -149,37 +151,33 @@ async def caseload_shown(pilot, seconds: float = 15) -> None:
     """Wait until the caseload shows its rows, or offers the first steps when it has none: they
     are read after the first frame, later on a busy machine than any fixed pause. Fails loudly
     when neither comes. The caseload is looked for beneath a dialog too (the first start's name
-    form may come up before the rows are in)."""
-    import time
+    form may come up before the rows are in). Then the app settles (``settled``)."""
 
-    deadline = time.monotonic() + seconds
-    while True:
-        stack = pilot.app.screen_stack
-        caseloads = [s for s in stack if type(s).__name__ == "CaseloadScreen"]
+    def shown() -> bool:
+        caseloads = [s for s in pilot.app.screen_stack if type(s).__name__ == "CaseloadScreen"]
         screen = caseloads[-1] if caseloads else pilot.app.screen
         tables = screen.query("DataTable")
-        if (tables and tables.first().row_count > 0) or screen.query("#first-run"):
-            break
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the caseload showed neither rows nor first steps in {seconds} s")
-        await between_looks()
-    await pilot.pause(0.1)
+        return bool(tables and tables.first().row_count > 0) or bool(screen.query("#first-run"))
+
+    await wait_until(pilot, shown, "the caseload's rows or first steps", seconds, settling=False)
+    await settled(pilot)
 
 
 async def settled(pilot, seconds: float = 15) -> None:
     """Wait until every worker has finished (but the entry's writer, which lives as long as its
-    screen) and the app has handled what they sent; fail loudly when that takes too long."""
-    import time
+    screen) and the app has handled what they sent; fail loudly when that takes too long. An app
+    that has ended (a test may wait for that) has nothing left to settle."""
+    app = pilot.app
+    busy: list[object] = []
 
-    deadline = time.monotonic() + seconds
-    while True:
-        busy = [w for w in pilot.app.workers if w.group != "entry-writer" and not w.is_finished]
-        if not busy and not pilot.app.typeahead.busy:
-            break
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still busy after {seconds} s: {busy}")
-        await between_looks()
-    await pilot.pause()
+    def idle() -> bool:
+        busy[:] = [w for w in app.workers if w.group != "entry-writer" and not w.is_finished]
+        return not app.is_running or (not busy and not app.typeahead.busy)
+
+    said = "the end of every worker and every hold on the keys"
+    await wait_until(pilot, idle, said, seconds, settling=False, seen=lambda: f"busy: {busy}")
+    if app.is_running:
+        await pilot.pause()
 
 
 async def press(pilot, *keys: str) -> None:
@@ -196,16 +194,35 @@ async def press_to(pilot, *keys: str, screen: str) -> None:
     assert on == screen, f"after {keys}: on {on}, not {screen}"
 
 
-async def wait_until(pilot, ready, what: str = "the condition", seconds: float = 15) -> None:
-    """Wait, letting the app settle between looks, until ``ready()`` holds; fail loudly, saying
-    what was waited for, when it does not within ``seconds``."""
-    import time
+def screen_name(pilot) -> str:
+    """The class name of the screen on top, for a failure message (none once the app ended)."""
+    try:
+        return type(pilot.app.screen).__name__
+    except Exception:  # the screen stack is gone with the app
+        return "no screen"
 
+
+async def wait_until(
+    pilot,
+    ready: Callable[[], object],
+    what: str = "the condition",
+    seconds: float = 15,
+    *,
+    settling: bool = True,
+    seen: Callable[[], str] | None = None,
+) -> None:
+    """Wait until ``ready()`` holds, looking again after the app has done all it was asked
+    (``settled``; with ``settling=False`` only after a moment, for the waits ``settled`` is made
+    of). Fails loudly when it does not hold within ``seconds``, saying ``what`` was waited for,
+    the screen on top and what was ``seen`` then."""
     deadline = time.monotonic() + seconds
     while not ready():
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen within {seconds} s")
-        await settled(pilot)
+            also = f"; {seen()}" if seen else ""
+            on = screen_name(pilot)
+            raise AssertionError(f"{what} did not happen within {seconds} s (on {on}){also}")
+        if settling:
+            await settled(pilot)
         await between_looks()
 
 

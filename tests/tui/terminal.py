@@ -18,9 +18,11 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 TMUX = shutil.which("tmux")
 HECHT = shutil.which("hecht", path=str(Path(sys.executable).parent))
+T = TypeVar("T")
 
 REPORTER = (
     "import signal, subprocess, sys\n"
@@ -129,17 +131,27 @@ class Terminal:
             "capture-pane", "-t", "main", "-p", "-S", "-", "-E", "-", check=False
         ).stdout
 
-    def wait_for(self, wanted: str | Callable[[str], bool], timeout: float = 30) -> str:
-        """Wait until the screen shows ``wanted`` (or satisfies it); fail loudly, with it."""
+    def wait_for(
+        self,
+        wanted: str | Callable[[str], bool],
+        timeout: float = 30,
+        *,
+        every: float = 0.05,
+        what: str | None = None,
+    ) -> str:
+        """Wait until the screen shows ``wanted`` (or satisfies it), reading it every ``every``
+        seconds, and return it; fail loudly, saying ``what`` was waited for (or ``wanted``) and
+        the screen as last read."""
         test = wanted if callable(wanted) else (lambda shown: wanted in shown)
-        deadline = time.monotonic() + timeout
-        while True:
-            shown = self.screen()
-            if test(shown):
-                return shown
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{wanted!r} did not appear in {timeout} s; screen:\n{shown}")
-            time.sleep(0.05)
+        last = [""]
+
+        def shows() -> bool:
+            last[0] = self.screen()
+            return test(last[0])
+
+        said = what or f"the screen showing {wanted!r}"
+        eventually(shows, said, timeout, every=every, seen=lambda: f"screen:\n{last[0]}")
+        return last[0]
 
     def wait_for_all(self, texts: Iterable[str], timeout: float = 30) -> str:
         """Wait until the screen shows every one of ``texts``."""
@@ -148,12 +160,14 @@ class Terminal:
 
     def exit_status(self, timeout: float = 15) -> int:
         """Wait for the program to end; return its exit status (128 + N when signal N ended it)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.status_file.exists() and self.status_file.read_text():
-                return int(self.status_file.read_text())
-            time.sleep(0.05)
-        raise AssertionError(f"the program did not end in {timeout} s; screen:\n{self.screen()}")
+        status = eventually(
+            lambda: self.status_file.exists() and self.status_file.read_text(),
+            "the program's end",
+            timeout,
+            every=0.05,
+            seen=lambda: f"screen:\n{self.screen()}",
+        )
+        return int(status)
 
     def pid(self) -> int:
         """The process id of the program itself (the reporter above it is the pane's process)."""
@@ -236,15 +250,27 @@ def zombie_status(pid: int) -> int | None:
     return os.waitstatus_to_exitcode(waited) if os.WIFEXITED(waited) else 128 + (waited & 0x7F)
 
 
-def eventually(check: Callable[[], bool], what: str, timeout: float = 30) -> None:
-    """Wait until ``check()`` holds (e.g. a row is stored); fail loudly when it never does.
+def eventually(
+    check: Callable[[], T],
+    what: str,
+    timeout: float = 30,
+    *,
+    every: float | None = None,
+    seen: Callable[[], str] | None = None,
+) -> T:
+    """Wait until ``check()`` returns something true (e.g. a row is stored) and return that; fail
+    loudly when it never does, saying ``what`` was waited for and what was ``seen`` then.
 
-    Asked again at growing intervals: a check that reads the database takes its write lock
-    (a unit of work), which the program under test then waits for.
+    Asked again every ``every`` seconds or, by default, at growing intervals: a check that reads
+    the database takes its write lock (a unit of work), which the program under test then waits
+    for.
     """
-    deadline, pause = time.monotonic() + timeout, 0.02
-    while not check():
+    deadline, pause = time.monotonic() + timeout, every or 0.02
+    while not (found := check()):
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not so after {timeout} s")
+            also = f"; {seen()}" if seen else ""
+            raise AssertionError(f"{what} did not happen within {timeout} s{also}")
         time.sleep(pause)
-        pause = min(pause * 1.5, 0.25)
+        if every is None:
+            pause = min(pause * 1.5, 0.25)
+    return found

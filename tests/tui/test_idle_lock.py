@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from hecht.schema.context import Actor
@@ -13,7 +11,7 @@ from hecht.schema.services.trajectories import client_trajectory
 from hecht.tui.config import Config
 from hecht.tui.shell.idle_lock import lock_after_seconds
 
-from .conftest import NOW, caseload_shown, make_app, mother_in_care, press, settled
+from .conftest import NOW, caseload_shown, make_app, mother_in_care, press, settled, wait_until
 
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 CANARY = "Mira Canarisvogel"
@@ -24,15 +22,6 @@ def practice(path, passphrase: str | None = None) -> str:
     if passphrase:
         remember_key(path, passphrase)
     return mother_in_care(f"sqlite:///{path}", name=CANARY)
-
-
-async def until(pilot, check, what: str, seconds: float = 15) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            shown = type(pilot.app.screen).__name__
-            raise AssertionError(f"{what}: not so after {seconds} s; the screen: {shown}")
-        await pilot.pause(0.05)
 
 
 def screen_text(app) -> str:
@@ -70,7 +59,7 @@ async def test_a_draft_in_progress_survives_the_lock_and_entry_goes_on_where_it_
         await press(pilot, *"MOM-1", "enter")
         await press(pilot, "e")
         await pilot.press(*"who-5", "enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "EntryScreen", "entry open")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "EntryScreen", "entry open")
         await press(pilot, "3", "3")
         entry = app.screen
         app.idle_lock.check()  # as its timer does
@@ -78,24 +67,24 @@ async def test_a_draft_in_progress_survives_the_lock_and_entry_goes_on_where_it_
         assert app.screen is entry  # not idle long enough yet
         assert CANARY in screen_text(app)  # the entry names the client (the check can fail)
         clock[0] += 2
-        await until(pilot, lambda: "Hecht is locked" in screen_text(app), "locked")
+        await wait_until(pilot, lambda: "Hecht is locked" in screen_text(app), "locked")
         shown = screen_text(app)
         assert CANARY not in shown and "MOM-1" not in shown and "Hecht is locked" in shown
         await pilot.press("4", "4")  # answers here would change the total: they must not land
         if encrypted:
             await pilot.press(*"wrong 0", "enter")
-            await until(pilot, lambda: "does not open" in screen_text(app), "the refusal")
+            await wait_until(pilot, lambda: "does not open" in screen_text(app), "the refusal")
             assert type(app.screen).__name__ == "LockScreen"
             await pilot.press(*PASSPHRASE, "enter")
         else:
             await pilot.press("enter")
-        await until(pilot, lambda: app.screen is entry, "unlocked, back in the entry")
+        await wait_until(pilot, lambda: app.screen is entry, "unlocked, back in the entry")
         assert "Item 3 of 5" in str(entry.query_one("#entry-position").render())
         assert "Hecht is locked" not in screen_text(app) and CANARY in screen_text(app)
         await pilot.press("3", "3", "3")
-        await until(pilot, lambda: type(app.screen).__name__ == "ReviewScreen", "review")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ReviewScreen", "review")
         await pilot.press("enter")
-        await until(pilot, lambda: type(app.screen).__name__ == "DossierScreen", "completed")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "DossierScreen", "completed")
         await settled(pilot)
     engine = open_database(url)
     with unit_of_work(engine) as session:

@@ -17,7 +17,7 @@ from hecht.tui.backend.core import Backend
 from hecht.tui.i18n import Messages
 from tests.schema.conftest import Practice
 
-from .conftest import LIBRARY, NOW, PRACTITIONER_CONFIG, caseload_shown, settled
+from .conftest import LIBRARY, NOW, PRACTITIONER_CONFIG, caseload_shown, settled, wait_until
 
 SIZE = (110, 34)
 
@@ -91,18 +91,17 @@ async def settle(pilot) -> None:
     await screen_still(pilot)
 
 
-async def screen_still(pilot, tries: int = 100) -> None:
-    """Wait until two renders in a row are the same (a table's columns fit its rows as they are
-    added: ``PlainTable``, tested in test_plain_widgets.py)."""
-    before = pilot.app.export_screenshot()
-    for _ in range(tries):
-        await pilot.pause()
-        await pilot.pause(0.05)
+async def screen_still(pilot, seconds: float = 30) -> None:
+    """Wait until two renders in a row, the app settled between them, are the same (a table's
+    columns fit its rows as they are added: ``PlainTable``, tested in test_plain_widgets.py)."""
+    last: list[str | None] = [None]  # the first look only takes the render to compare with
+
+    def unchanged() -> bool:
         now = pilot.app.export_screenshot()
-        if now == before:
-            return
-        before = now
-    raise AssertionError(f"the screen kept changing over {tries} renders")
+        same, last[0] = now == last[0], now
+        return same
+
+    await wait_until(pilot, unchanged, "the screen standing still", seconds)
 
 
 async def caseload_filled(pilot) -> None:

@@ -24,7 +24,7 @@ from hecht.tui.i18n import CATALOGUE_DIR, Messages, flat_entries
 from hecht.tui.shell.startup import paused, resume_collection
 from tests.schema.conftest import Practice
 
-from .conftest import NOW, PRACTITIONER_CONFIG
+from .conftest import NOW, PRACTITIONER_CONFIG, wait_until
 
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic")
 
@@ -93,6 +93,11 @@ def test_resuming_without_a_pause_leaves_the_hosts_collector_alone():
     assert gc.get_freeze_count() == frozen
 
 
+def rows(app: HechtApp) -> int:
+    """How many rows the caseload's table shows."""
+    return app.screen.query_one("DataTable").row_count
+
+
 @pytest.fixture
 def practice(tmp_path) -> str:
     url = f"sqlite:///{tmp_path / 'practice.db'}"
@@ -113,11 +118,12 @@ async def test_the_caseload_shown_ends_start_up_mode(practice, monkeypatch):
     try:
         async with app.run_test() as pilot:
             assert not gc.isenabled()
-            for _ in range(40):
-                await pilot.pause(0.1)
-                if app.screen.query_one("DataTable").row_count:
-                    break
-            await pilot.pause(0.1)
+            # painted rows end start-up mode and then open storage, long before the 10 s limit
+            await wait_until(
+                pilot,
+                lambda: rows(app) and app.backend._engine is not None,
+                "the rows, then storage",
+            )
             assert app.screen.query_one("DataTable").row_count == 1
             assert gc.isenabled() and not paused()
     finally:
@@ -250,10 +256,9 @@ async def test_the_app_shows_the_quickly_read_caseload_and_opens_storage_after_i
     )  # fmt: skip
     app = HechtApp(backend, Messages("en"), PRACTITIONER_CONFIG)
     async with app.run_test() as pilot:
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if app.screen.query_one("DataTable").row_count and backend._engine is not None:
-                break
+        await wait_until(
+            pilot, lambda: rows(app) and backend._engine is not None, "the rows, then storage"
+        )
         assert app.screen.query_one("DataTable").row_count == 1
         assert len(read_quickly) == 1 and app.screen.rows is read_quickly[0]  # its rows
         assert backend._engine is not None  # storage proper opened once they were shown

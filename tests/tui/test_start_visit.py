@@ -4,7 +4,6 @@ showing the choice never set each other off."""
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -16,7 +15,7 @@ from hecht.tui.views.visit_plan import VisitKind
 from hecht.tui.widgets.plain import PlainOptions
 from tests.schema.conftest import Practice
 
-from .conftest import LIBRARY, NOW, caseload_shown, make_app, press
+from .conftest import LIBRARY, NOW, caseload_shown, make_app, press, wait_until
 
 ACTOR = Actor(user_id=None, access_point="test", clock=lambda: NOW)
 
@@ -36,16 +35,16 @@ def app(tmp_path, practice_copy) -> HechtApp:
 
 async def quiet(pilot, dialog: StartVisitModal, seconds: float = 15) -> None:
     """Wait until the dialog and its battery list have nothing left to handle, and stay so for
-    a few turns of the loop; fail loudly when they keep sending each other messages."""
+    a few looks in a row; fail loudly when they keep sending each other messages."""
     options = dialog.query_one("#visit-kind", PlainOptions)
-    deadline = time.monotonic() + seconds
-    calm = 0
-    while calm < 5:
+    calm = [0]
+
+    def calm_for_five_looks() -> bool:
         busy = dialog.message_queue_size or options.message_queue_size
-        calm = 0 if busy else calm + 1
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the New visit dialog was still busy after {seconds} s")
-        await pilot.pause(0.01)
+        calm[0] = 0 if busy else calm[0] + 1
+        return calm[0] >= 5
+
+    await wait_until(pilot, calm_for_five_looks, "the New visit dialog falling quiet", seconds)
 
 
 def shown_choice(dialog: StartVisitModal) -> tuple[VisitKind, int | None, list[str]]:
