@@ -9,13 +9,11 @@ PostgreSQL is not encrypted here: a shared server relies on its own disk encrypt
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from hecht.schema.db.engine import read_only
-from hecht.schema.db.shares import read_start
-from hecht.schema.exchange.files import SQLITE_HEADER
+from hecht.schema.db.shares import SQLITE_HEADER, read_start
 
 _KEYS: dict[str, str] = {}
 """Passphrases of the files unlocked in this process, by resolved path."""
@@ -30,6 +28,8 @@ def cipher_module() -> Any:
 
 def database_errors() -> tuple[type[Exception], ...]:
     """The DB-API errors of both plain and encrypted connections."""
+    import sqlite3
+
     return (sqlite3.Error, cipher_module().Error)
 
 
@@ -90,6 +90,8 @@ def connect(
     ``options`` go to ``connect`` as given (``uri``, ``timeout``, ``isolation_level``, …).
     """
     if passphrase is None and not cipher:
+        import sqlite3  # not at the top: the start checks a file's first bytes before any frame
+
         return sqlite3.connect(path, **options)
     connection = cipher_module().connect(str(path), **options)
     try:

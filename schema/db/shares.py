@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first bytes of a plain SQLite file (an encrypted one starts otherwise)."""
+
 FileKey = tuple[int, int]
 """A file as the kernel knows it: its device and inode."""
 

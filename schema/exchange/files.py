@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import TextIO
 
 from hecht.schema.db.failures import StorageFailure, storage_fault
-from hecht.schema.db.shares import read_start
+from hecht.schema.db.shares import SQLITE_HEADER, read_start
 
 PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
-SQLITE_HEADER = b"SQLite format 3\x00"
 DATABASE_COMPANIONS = ("-wal", "-shm", "-journal")
 """The files SQLite keeps beside a database while it is in use."""
 HEAD_SUFFIX = ".audit-head"

@@ -27,7 +27,7 @@ def read_source(source: Path, messages: Messages, kind: SourceKind, encoding: st
         UsageError: a folder, a missing or unreadable file, a database file, a file that is not
             UTF-8 text (with the line where it stops being so), or an empty one.
     """
-    from hecht.schema.exchange.files import SQLITE_HEADER
+    from hecht.schema.db.shares import SQLITE_HEADER
 
     if source.is_dir():
         raise UsageError(messages("error.source_is_folder", path=source))
