@@ -50,11 +50,18 @@ def database_url(explicit: str | None = None, configured: str | None = None) -> 
 
 
 def same_database(first: str, second: str) -> bool:
-    """Whether two values of ``--db`` name one database: the same URL, or two paths to one file
-    (``a.db`` and ``./a.db``), which is no contradiction to refuse."""
+    """Whether two databases (paths or URLs) are one: the same URL, or two names of one SQLite
+    file (``a.db``, ``./a.db``, its full path, its ``sqlite:///`` URL): no contradiction when
+    ``--db`` is given twice, and the practice's own database however the demo is told it."""
 
     def place(value: str) -> str:
-        return value if "://" in value else str(Path(value).expanduser().resolve())
+        path = sqlite_file(value) if "://" in value else Path(value).expanduser()
+        if path is None:
+            return value
+        try:
+            return str(path.resolve())
+        except (OSError, RuntimeError):  # a loop of links: the path as given, made absolute
+            return str(path.absolute())
 
     return place(first) == place(second)
 

@@ -237,3 +237,31 @@ def test_the_tui_starts_on_two_paths_to_one_database_and_refuses_two_databases(t
     same = tui_options(["--db", str(first), "--db", f"{tmp_path}/./a.db"])
     assert same is not None and same["db"] == str(first)
     assert tui_options(["--db", str(first), "--db", str(tmp_path / "b.db")]) is None
+
+
+@pytest.mark.parametrize("named", ["{own}", "own.db", "./own.db", "sqlite:///{own}"])
+def test_the_demo_never_goes_into_the_practices_database_however_it_is_named(
+    capsys, tmp_path, monkeypatch, named
+):
+    """The config names the database by its full path; `hecht demo --db ./own.db` compared the
+    two as text and would have filled a practice's new, empty database with synthetic clients."""
+    from hecht.schema.db.database import open_database
+    from hecht.tui.config import Config, save_config
+
+    own = tmp_path / "own.db"
+    open_database(f"sqlite:///{own}").dispose()  # a practice set up, no client yet
+    save_config(Config(practitioner="Test Practitioner", database=str(own)))
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "demo", "--db", named.format(own=own))
+    assert code == 2 and "never goes into your real database" in err, err
+    with sqlite3.connect(own) as connection:
+        assert connection.execute("SELECT count(*) FROM client").fetchone() == (0,)
+
+
+def test_a_loop_of_links_named_twice_is_one_database_not_an_internal_error(tmp_path):
+    from hecht.schema.db.engine import same_database
+
+    loop = tmp_path / "loop.db"
+    loop.symlink_to(loop)
+    assert same_database(str(loop), f"{tmp_path}/./loop.db")
+    assert not same_database(str(loop), str(tmp_path / "other.db"))

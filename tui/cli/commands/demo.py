@@ -27,7 +27,7 @@ def commands(messages: Messages) -> dict[str, click.Command]:
 
 def target_url(invocation: Invocation) -> str:
     """Return where the demo goes: ``--db``, else the demo file (made anew each time)."""
-    from hecht.schema.db.engine import database_url
+    from hecht.schema.db.engine import database_url, same_database
 
     messages = invocation.messages
     chosen = invocation.db
@@ -43,7 +43,7 @@ def target_url(invocation: Invocation) -> str:
             raise UsageError(messages("db.in_use", path=path, command="hecht demo")) from None
         return database_url(str(path))
     url = database_url(chosen)
-    if url == Invocation(messages, invocation.config).database_url():
+    if same_database(url, Invocation(messages, invocation.config).database_url()):
         raise UsageError(messages("error.demo_real_database"))
     return url
 
