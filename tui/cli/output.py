@@ -105,9 +105,11 @@ def guard_plain(
 
     if plain or database is None or not is_encrypted(database):
         return
-    if out is None and sys.stdout.isatty():
-        return
-    raise UsageError(messages("export.encrypted_needs_plain", path=out or "stdout"))
+    if out is None:
+        if sys.stdout.isatty():
+            return
+        raise UsageError(messages("output.encrypted_needs_plain"))
+    raise UsageError(messages("export.encrypted_needs_plain", path=out))
 
 
 def deliver(text: str, path: Path | None, messages: Messages) -> None:

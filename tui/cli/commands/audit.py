@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from hecht.tui.cli.commands.group import database_options, invocation, json_option
+from hecht.tui.cli.commands.group import database_options, invocation, json_option, plain_option
 from hecht.tui.cli.errors import UsageError
 from hecht.tui.cli.invocation import Invocation
 from hecht.tui.i18n import Messages
@@ -35,8 +35,9 @@ def commands(messages: Messages) -> dict[str, click.Command]:
     @click.argument("code", metavar=messages("metavar.code"))
     @database_options(messages)
     @json_option(messages)
-    def log(code: str, db: str | None, demo: bool, as_json: bool) -> int:
-        return run_client_log(invocation(db, demo), code, as_json)
+    @plain_option(messages)
+    def log(code: str, db: str | None, demo: bool, as_json: bool, plain: bool) -> int:
+        return run_client_log(invocation(db, demo), code, as_json, plain)
 
     return {"audit": audit}
 
@@ -137,14 +138,19 @@ def _print_report(report: Any, messages: Messages) -> None:
         print(messages("audit.head_file", path=report.head_file))
 
 
-def run_client_log(invocation: Invocation, code: str, as_json: bool = False) -> int:
-    """Print every access to one client's dossier, naming who; printing it is itself logged."""
+def run_client_log(
+    invocation: Invocation, code: str, as_json: bool = False, plain: bool = False
+) -> int:
+    """Print every access to one client's dossier, naming who; printing it is itself logged.
+    From an encrypted database into a file or a pipe only with ``--plain``."""
     from hecht.schema.db.database import unit_of_work
     from hecht.schema.errors import ServiceError
     from hecht.tui.cli.invocation import opened_database
+    from hecht.tui.cli.output import guard_plain
     from hecht.tui.views.service_text import service_error_text
 
     messages = invocation.messages
+    guard_plain(invocation.database_file(), None, messages, plain=plain)
     invocation.require_practitioner()
     try:
         with opened_database(invocation) as engine, unit_of_work(engine) as session:
