@@ -53,6 +53,9 @@ def test_letters_beyond_ascii_match_in_any_case_and_wildcards_are_plain_characte
     registered(report_db, "Z2", "Zoë Öztürk")
     _, out, _ = run(capsys, "--db", report_db, "client", "find", "ÖZTÜRK", "--names")
     assert out.splitlines()[1:] == ["Z2    —     Zoë Öztürk"]
+    registered(report_db, "Z3", "Zoe\u0308 de Wit")  # stored decomposed, as an import may
+    _, out, _ = run(capsys, "--db", report_db, "client", "find", "zoë de", "--names")
+    assert out.splitlines()[1:] == ["Z3    —     Zoe\u0308 de Wit"]  # shown as stored
     code, out, _ = run(capsys, "--db", report_db, "client", "find", "_")
     assert (code, out) == (0, "No client has “_” in their code or name.\n")
     _, out, _ = run(capsys, "--db", report_db, "client", "find", "%")
