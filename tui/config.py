@@ -164,8 +164,9 @@ def expectation(field: str, messages: Messages) -> str:
     default = found.default
     if default is msgspec.NODEFAULT:
         default = found.default_factory()
-    if isinstance(kind, described.ListType):
-        return messages("config.expect.scales", default=_toml_text(default, width=80))
+    if isinstance(kind, described.ListType):  # every list of the settings is a battery
+        example = default or list(DEFAULT_VISIT)  # 'other' suggests none: show a battery
+        return messages("config.expect.scales", default=_toml_text(example, width=80))
     limits = {name: getattr(kind, name, None) for name in ("ge", "le", "max_length")}
     key = f"config.expect.{field}"
     return messages(key, default=_toml_text(default), **limits) if key in messages.keys() else ""

@@ -88,6 +88,10 @@ def modules_of(cls: type) -> set[Path]:
 
 def test_the_start_parses_only_the_caseloads_rules_and_those_several_screens_share():
     stylesheet = (TUI / "app.tcss").read_text(encoding="utf-8")
+    bare = re.sub(r"/\*.*?\*/", "", stylesheet, flags=re.S)
+    typed = set(re.findall(r"(?:^|[\s,>])([A-Z]\w*)", re.sub(r"\{[^}]*\}", "", bare)))
+    ours = {cls.__name__ for cls in styled_classes()} - {"CaseloadScreen"}
+    assert not typed & ours, f"rules of one screen or dialog in app.tcss: {typed & ours}"
     misplaced = {
         f"{mark}{name}: only {', '.join(str(p.relative_to(TUI)) for p in sorted(where))}"
         for mark, name in selector_names(stylesheet)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from hecht.schema.context import Actor
+    from hecht.tui.cli.output import Progress
     from hecht.tui.cli.prompts import Prompter
     from hecht.tui.config import Config
 
@@ -252,6 +253,21 @@ def opened_database(
             yield engine
     finally:
         engine.dispose()
+
+
+@contextmanager
+def storing_forms(invocation: Invocation) -> Iterator[tuple[Any, Progress]]:
+    """An import's one unit of work on the command's database, with a progress line on a
+    terminal (``output.progress_line``): the session and what counts the forms stored."""
+    from hecht.schema.db.database import unit_of_work
+    from hecht.tui.cli.output import progress_line
+
+    with (
+        progress_line(invocation.messages) as progress,
+        opened_database(invocation) as engine,
+        unit_of_work(engine) as session,
+    ):
+        yield session, progress
 
 
 @contextmanager

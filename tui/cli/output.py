@@ -10,13 +10,9 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from hecht.tui.cli.errors import UsageError
 from hecht.tui.i18n import Messages
-
-if TYPE_CHECKING:
-    from hecht.tui.cli.invocation import Invocation
 
 
 def guard_output(
@@ -167,21 +163,6 @@ PROGRESS_EVERY = 50
 
 Progress = Callable[[int, int], None] | None
 """What counts the forms an import stored (``done`` of ``total``), or None: nothing to show."""
-
-
-@contextmanager
-def storing_forms(invocation: Invocation) -> Iterator[tuple[Any, Progress]]:
-    """An import's one unit of work on the command's database, with a progress line on a
-    terminal (``progress_line``): the session and what counts the forms stored."""
-    from hecht.schema.db.database import unit_of_work
-    from hecht.tui.cli.invocation import opened_database
-
-    with (
-        progress_line(invocation.messages) as progress,
-        opened_database(invocation) as engine,
-        unit_of_work(engine) as session,
-    ):
-        yield session, progress
 
 
 @contextmanager

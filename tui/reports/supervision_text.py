@@ -8,7 +8,7 @@ from typing import Any
 
 from hecht.tui.reports import supervision_parts as parts
 from hecht.tui.reports.labels import ReportText, block_sparkline, scale_range
-from hecht.tui.views.columns import aligned
+from hecht.tui.views.columns import aligned, printable
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<|])")
 _LINE_START = re.compile(r"^(\s*)([#>+-])")
@@ -90,7 +90,7 @@ def _underline(title: str, rule: str) -> list[str]:
 
 
 def _text_case(case: Any, text: ReportText) -> list[str]:
-    lines = [*_underline(parts.heading(case), "="), parts.facts(case, text)]
+    lines = [*_underline(printable(parts.heading(case)), "="), parts.facts(case, text)]
     lines += [parts.reasons(case, text), "", text("report.heading.signals")]
     signals = parts.signal_lines(case, text)
     lines += [f"  {mark} {line}" for mark, line in signals] or [f"  {text('report.no_signals')}"]

@@ -449,7 +449,7 @@ def run_import_csv(invocation: Invocation, source: Path, dry_run: bool) -> int:
     """Import historical paper records: every row checked first, all or nothing written."""
     from hecht.schema.exchange.csv_import import CsvImportError, import_paper_records
     from hecht.tui.cli.commands.csv_problems import problem_text
-    from hecht.tui.cli.output import storing_forms
+    from hecht.tui.cli.invocation import storing_forms
     from hecht.tui.folders import practice_library
 
     messages = invocation.messages

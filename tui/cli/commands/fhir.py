@@ -155,7 +155,7 @@ def run_import_fhir(invocation: Invocation, source: Path) -> int:
     from hecht.schema.exchange.fhir.imports import import_responses
     from hecht.schema.exchange.fhir.reading import Problems
     from hecht.tui.cli.commands.source import read_json
-    from hecht.tui.cli.output import storing_forms
+    from hecht.tui.cli.invocation import storing_forms
     from hecht.tui.folders import practice_library
     from hecht.tui.views.formatting import counted, plural
 
