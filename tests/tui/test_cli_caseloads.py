@@ -129,3 +129,20 @@ def test_a_practitioners_outcomes_report_says_it_covers_only_their_caseload(
     assert json.loads(out)["caseload_of"] == shared.roles["bram"]
     code, out, _ = run(capsys, monkeypatch, admin, "report", "outcomes")
     assert code == 0 and "caseload of database role" not in out
+
+
+def test_a_practitioner_who_sees_their_own_caseload_is_told_so_by_the_client_search(
+    capsys, monkeypatch, shared, named_practitioner
+):
+    """ "No client has B1" to a practitioner whose role cannot see B1 read as if B1 were free."""
+    admin, anna = shared.urls["administrator"], shared.urls["anna"]
+    assert run(capsys, monkeypatch, admin, "db", "caseloads", "on")[0] == 0
+    code, out, _ = run(capsys, monkeypatch, anna, "client", "find", "B1")
+    assert code == 0
+    assert out.splitlines() == [
+        "No client has “B1” in their code or name.",
+        f"You are connected as {shared.roles['anna']} and see your own caseload only: a "
+        "colleague's client is not listed.",
+    ]
+    code, out, _ = run(capsys, monkeypatch, admin, "client", "find", "B1")
+    assert out.splitlines() == ["code  role", "B1    —"]

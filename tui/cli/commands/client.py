@@ -50,6 +50,7 @@ def run_find(
     names only with ``--names``; from an encrypted database into a file or a pipe only with
     ``--plain``, as the caseload."""
     from hecht.schema.db.database import unit_of_work
+    from hecht.schema.dossier_access import caseload_state
     from hecht.schema.services.clients import find_clients
     from hecht.tui.cli.invocation import opened_database
     from hecht.tui.cli.output import guard_plain
@@ -61,6 +62,7 @@ def run_find(
     invocation.require_practitioner()
     with opened_database(invocation) as engine, unit_of_work(engine) as session:
         found = find_clients(session=session, actor=invocation.actor(session), text=text)
+        state = caseload_state(session.connection())
     if as_json:
         shown = [
             {"code": client.code, "role": client.role, "name": client.name if names else None}
@@ -81,6 +83,8 @@ def run_find(
             for row, client in zip(rows, found, strict=True):
                 row.append(client.name or "—")
         print("\n".join(aligned(headers, rows)))
+    if state.limits_this_role and not as_json:  # a colleague's client is not missing: unseen
+        print(messages("client_find.limited", role=state.role))
     return 0
 
 
