@@ -106,3 +106,12 @@ def test_in_a_real_terminal_a_stored_escape_sequence_does_not_clear_the_list(tmp
         "MIKE   partner  Mark Peters",
         "ZULU   moeder   Anna Jansen",
     ]
+
+
+def test_json_writes_a_stored_control_character_as_an_escape_and_letters_as_they_are(
+    capsys, report_db
+):
+    registered(report_db, "E2", "Zoë\x9b2J\x7f")  # C1 CSI and DEL: JSON itself escapes neither
+    _, out, _ = run(capsys, "--db", report_db, "client", "find", "E2", "--json", "--names")
+    assert "\x9b" not in out and "\x7f" not in out and "Zoë" in out
+    assert json.loads(out) == [{"code": "E2", "role": None, "name": "Zoë\x9b2J\x7f"}]

@@ -108,6 +108,17 @@ def guard_plain(
     raise UsageError(messages("export.encrypted_needs_plain", path=out))
 
 
+def print_json(value: object, *, indent: int | None = 2) -> None:
+    """Print ``value`` as JSON, letters beyond ASCII as they are; DEL and the C1 controls in a
+    stored text are written as escapes (JSON escapes the others), so no name read back from
+    the database can steer the terminal it is shown in."""
+    import json
+    import re
+
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    print(re.sub(r"[\x7f-\x9f]", lambda found: f"\\u{ord(found[0]):04x}", text))
+
+
 def deliver(text: str, path: Path | None, messages: Messages) -> None:
     """Write the report to ``path`` (whole or not at all, private), or to standard output.
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
@@ -10,6 +9,7 @@ import click
 from hecht.tui.cli.commands.group import database_options, invocation, json_option, plain_option
 from hecht.tui.cli.errors import UsageError
 from hecht.tui.cli.invocation import Invocation
+from hecht.tui.cli.output import print_json
 from hecht.tui.i18n import Messages
 
 # Storage modules are imported inside the commands: `hecht scales …` must not pay for them.
@@ -60,7 +60,7 @@ def run_verify(invocation: Invocation, as_json: bool = False, kept: str | None =
         refuse_a_limited_role(session, messages, "caseload.limited.verify")
         report = audit.verify_all(session=session, kept=kept_head)
     if as_json:
-        print(json.dumps(_found(report), indent=2))
+        print_json(_found(report))
     else:
         _print_report(report, messages)
     return 0 if report.intact else 2
@@ -162,7 +162,7 @@ def run_client_log(
             {**entry.__dict__, "at": entry.at.isoformat(), "user": names.get(entry.user_id)}
             for entry in entries
         ]
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print_json(rows)
         return 0
     print(messages("audit.log_header", code=code))
     for entry in entries:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from hecht.tui.cli.commands.group import database_options, invocation, json_option, plain_option
 from hecht.tui.cli.invocation import Invocation
+from hecht.tui.cli.output import print_json
 from hecht.tui.i18n import Messages
 from hecht.tui.views.signal_text import direction
 
@@ -135,7 +135,7 @@ def run_caseload(
         )  # fmt: skip
     if as_json:
         found = [row_json(row, messages, library, names) for row in rows]
-        print(json.dumps(found, indent=2, ensure_ascii=False))
+        print_json(found)
     else:
         print_table(rows, messages, names)
     return 0

@@ -4,7 +4,6 @@ ROLE``: a dossier in a colleague's caseload or not."""
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -12,6 +11,7 @@ import click
 from hecht.tui.cli.commands.group import database_options, invocation, json_option, plain_option
 from hecht.tui.cli.errors import UsageError
 from hecht.tui.cli.invocation import Invocation
+from hecht.tui.cli.output import print_json
 from hecht.tui.i18n import Messages
 
 
@@ -68,7 +68,7 @@ def run_find(
             {"code": client.code, "role": client.role, "name": client.name if names else None}
             for client in found
         ]
-        print(json.dumps(shown, indent=2, ensure_ascii=False))
+        print_json(shown)
     elif not found:
         print(
             messages("client_find.none", text=text.strip())

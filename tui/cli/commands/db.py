@@ -3,7 +3,6 @@ encryption, and who sees which dossier on a shared PostgreSQL database."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,6 +13,7 @@ import click
 from hecht.tui.cli.commands.group import database_options, invocation, json_option
 from hecht.tui.cli.errors import UsageError
 from hecht.tui.cli.invocation import Invocation
+from hecht.tui.cli.output import print_json
 from hecht.tui.i18n import Messages
 
 # Storage modules are imported inside the commands: `hecht scales …` must not pay for them.
@@ -156,7 +156,7 @@ def run_caseloads(invocation: Invocation, on: bool, as_json: bool = False) -> in
     with caseload_refusals(messages), opened_database(invocation) as engine:
         state = restrict_caseloads(engine, on)
     if as_json:
-        print(json.dumps(_caseload_json(state), indent=2))
+        print_json(_caseload_json(state))
     else:
         print(caseload_text(state, messages))
     return 0
@@ -219,7 +219,7 @@ def run_status(invocation: Invocation, as_json: bool = False) -> int:
     if as_json:
         data["caseloads"] = None if caseloads is None else _caseload_json(caseloads)
         data["fhir_client_system"] = system
-        print(json.dumps(data, indent=2))
+        print_json(data)
     else:
         print(messages("db.status", **data))
         shown = {True: "yes", False: "no", None: "server"}[encrypted]
@@ -271,7 +271,9 @@ def run_encrypt(invocation: Invocation, as_json: bool = False) -> int:
     _schema_status(invocation.database_url(), messages)  # a damaged file is refused first
     report = encrypt_file(path, new_passphrase(messages), messages)
     if as_json:
-        print(json.dumps({"database": str(path), "encrypted": True, "rows": report.row_counts}))
+        print_json(
+            {"database": str(path), "encrypted": True, "rows": report.row_counts}, indent=None
+        )
     else:
         from hecht.tui.views.formatting import counted
 
@@ -317,7 +319,7 @@ def run_rescore(invocation: Invocation, as_json: bool = False) -> int:
     with opened_database(invocation) as engine, unit_of_work(engine) as session:
         report = rescore_all(session=session, actor=invocation.actor(session), library=library)
     if as_json:
-        print(json.dumps(report.__dict__, indent=2))
+        print_json(report.__dict__)
     else:
         from hecht.tui.views.formatting import counted
 

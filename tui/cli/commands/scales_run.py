@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ from hecht.scales.model import ScaleDefinition
 from hecht.scales.problems import DefinitionError, Problem
 from hecht.scales.scoring import ScoreResult, score
 from hecht.tui.cli.errors import UsageError
+from hecht.tui.cli.output import print_json
 from hecht.tui.folders import local_scales_dir, practice_library
 from hecht.tui.i18n import Messages
 from hecht.tui.views.answer_text import answer_refusal
@@ -52,11 +52,6 @@ def shorten(text: str, width: int) -> str:
     from hecht.tui.views.cells import clipped
 
     return clipped(text, width).plain
-
-
-def print_json(data: object) -> None:
-    """Print JSON the way every ``--json`` option does."""
-    print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def library_for(messages: Messages) -> ScaleLibrary:
