@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from operator import attrgetter
 
 from sqlalchemy import ColumnElement, func, update
@@ -13,6 +12,7 @@ from hecht.schema.conflicts import client_change_detail, client_changed, names_b
 from hecht.schema.context import Actor
 from hecht.schema.errors import ConflictError, NotFoundError
 from hecht.schema.inputs import ClientChanges, NewClient
+from hecht.schema.matching import finds
 from hecht.schema.readmodels import ClientRead, CoupleRead, read_of
 from hecht.schema.tables import Client, Couple, Practitioner, stored_id
 from hecht.schema.trail import audit
@@ -133,26 +133,20 @@ def get_client(*, session: Session, actor: Actor, code: str) -> ClientRead:
     return client_read(client)
 
 
-def _folded(text: str) -> str:
-    """Text as Unicode's caseless matching compares it: NFD(casefold(NFD(text)))."""
-    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", text).casefold())
-
-
 def find_clients(*, session: Session, actor: Actor, text: str = "") -> list[ClientRead]:
     """Return the clients whose code or name contains the text, in any case, by code (an audited
     search; an empty text finds every client).
 
-    Compared here, not in SQL: SQLite's LIKE folds only ASCII ("ZOË" would miss "Zoë") and reads
-    ``%`` and ``_`` as wildcards; a practice's clients are few enough to read. Both sides are
-    compared decomposed: an "ë" typed is the "e" and diaeresis an import may have stored.
-    Ordered by code as the caseload is, whatever the server's collation.
+    Compared here by the caseload filter's rule (``schema.matching``), not in SQL: SQLite's LIKE
+    folds only ASCII ("ZOË" would miss "Zoë") and reads ``%`` and ``_`` as wildcards; a
+    practice's clients are few enough to read. Ordered by code as the caseload is, whatever the
+    server's collation.
     """
     query = select(Client).where(col(Client.destroyed_at).is_(None))
-    wanted = _folded(text.strip())
     found = [
         client_read(client)
         for client in session.exec(query)
-        if wanted in _folded(client.code) or wanted in _folded(client.name or "")
+        if finds(text, client.code, client.name)
     ]
     found.sort(key=attrgetter("code"))
     audit.record(session=session, actor=actor, event=AuditKind.SEARCH, detail=detail_of("clients"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from textual.widgets import Input
 
 from hecht.schema.context import Actor
 from hecht.schema.db.database import open_database, unit_of_work
@@ -65,6 +66,45 @@ async def test_the_caseload_lists_clients_and_typing_filters_them(db):
         assert table.row_count == 1
         await pilot.press("f8")  # privacy: names hidden, so the name filter finds nothing
         assert table.row_count == 0
+
+
+def accented(url: str) -> None:
+    """Names as an import may store them: an ë decomposed (e and a diaeresis), an ß."""
+    with Practice.at(url, ACTOR) as practice:
+        for code, name in (("Z1", "Zoe\u0308 Öztürk"), ("S1", "Anke Straße"), ("M1", "Mira Vos")):
+            practice.client(code, name=name)
+            practice.episode(code, date(2026, 10, 1), due_date=date(2027, 2, 1))
+
+
+@pytest.mark.parametrize(
+    ("typed", "codes"),
+    [
+        ("ÖZTÜRK", ["Z1"]),
+        ("zoë", ["Z1"]),
+        ("STRASSE", ["S1"]),
+        (" mira ", ["M1"]),
+        ("", ["M1", "S1", "Z1"]),
+    ],
+)
+async def test_the_caseload_filter_finds_what_the_client_search_finds(
+    tmp_path, practice_copy, typed, codes
+):
+    """One rule for both: any case, letters beyond ASCII, an ë typed finds one stored decomposed
+    (the filter compared lower() and missed it)."""
+    from hecht.schema.services.clients import find_clients
+    from tests.conftest import in_practice_file
+
+    path = practice_copy(tmp_path, accented)
+    found = in_practice_file(path, lambda s: find_clients(session=s, actor=ACTOR, text=typed))
+    assert [client.code for client in found] == codes
+    app = make_app(f"sqlite:///{path}")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await caseload_shown(pilot)
+        app.screen.query_one("#caseload-filter", Input).value = typed
+        await settled(pilot)
+        table = app.screen.query_one("DataTable")
+        shown = [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
+    assert sorted(shown) == codes
 
 
 async def test_keying_a_who5_stores_each_answer_and_the_review_completes_it(db):

@@ -137,16 +137,18 @@ class CaseloadScreen(HechtScreen[None]):
         self._fill()
 
     def _fill(self) -> None:
+        from hecht.schema.matching import finds  # the rule of `hecht client find` too
+
         table = self.query_one(PlainTable)
         highlighted = self._highlight or self.selected_code()
         table.clear()
-        wanted = self.query_one("#caseload-filter", Input).value.strip().lower()
+        wanted = self.query_one("#caseload-filter", Input).value.strip()
         private = self.hecht.privacy
         fmt, text = self.fmt, self.text
         shown = 0
         for row in self.rows:
             name = "" if private else (row.name or "")
-            if wanted and wanted not in row.code.lower() and wanted not in name.lower():
+            if wanted and not finds(wanted, row.code, name):
                 continue
             signals = marks(row.signals)
             couple = f" + {row.partner_code}" if row.partner_code else ""
