@@ -284,3 +284,13 @@ def test_a_postgresql_url_without_the_extra_says_how_to_install_it(capsys, monke
     assert code == 2
     assert 'pip install "hecht[postgres]"' in err
     assert "Traceback" not in err + out
+
+
+def test_a_practitioners_name_in_the_access_log_is_shown_as_text_not_obeyed(capsys, db):
+    """The name comes from a settings file, where TOML's ``\\u001b`` writes an escape."""
+    from hecht.tui.config import Config, save_config
+
+    save_config(Config(practitioner="Eve\x1b[2J"))
+    code, out, _ = run(capsys, "--db", db, "audit", "log", "A1")
+    assert code == 0 and "\x1b" not in out
+    assert "Eve\\x1b[2J" in out.splitlines()[-1]  # the printing of the log itself, by her

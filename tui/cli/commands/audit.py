@@ -164,9 +164,11 @@ def run_client_log(
         ]
         print_json(rows)
         return 0
+    from hecht.tui.views.columns import printable
+
     print(messages("audit.log_header", code=code))
-    for entry in entries:
-        print(_log_line(entry, names, messages))
+    for entry in entries:  # a practitioner's name comes from a settings file: shown, not obeyed
+        print(printable(_log_line(entry, names, messages)))
     return 0
 
 
